@@ -1,0 +1,80 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { TokenSigner } from './platform/auth/tokens.ts'
+import type { Config } from './platform/config.ts'
+import type { Database } from './platform/db/index.ts'
+import { kernelPlugin } from './platform/http/kernel.tsx'
+import { createMailer, type Mailer } from './platform/mail.ts'
+import { outboxDir } from './bootstrap.ts'
+import accounts from './modules/accounts/index.ts'
+import home from './modules/home/index.ts'
+import territories from './modules/territories/index.ts'
+import { Type } from 'typebox'
+
+export interface BuildAppOptions {
+  config: Config
+  /** An opened, migrated database; the app closes it when it closes. */
+  database: Database
+  logger: Logger
+  /** Replaces the configured mailer (tests read mail from an outbox of their own). */
+  mailer?: Mailer
+}
+
+/** Builds the whole application without listening (tests inject requests into it). */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, database } = options
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  })
+  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })
+  app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), log: app.log })
+  app.addHook('onClose', async () => {
+    await database.close()
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Territoires Hautement Citoyens — API ouverte',
+        version: '1.0.0',
+        description: 'Open data of the platform: territory registry (and, as features land, action plans, dashboards, référentiel). Public data under Licence Ouverte 2.0.',
+        license: { name: 'Licence Ouverte 2.0 (data)', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' },
+      },
+      servers: [{ url: config.baseUrl.origin }],
+      tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'operations' }],
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } })
+  await app.register(kernelPlugin)
+
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Readiness: the database answers',
+        response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Object({ status: Type.Literal('unavailable'), database: Type.String() }) },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        await database.ping()
+        return { status: 'ready' as const, database: database.engine }
+      } catch {
+        return reply.code(503).send({ status: 'unavailable' as const, database: database.engine })
+      }
+    },
+  )
+
+  await app.register(home)
+  await app.register(territories)
+  await app.register(accounts)
+  return app
+}

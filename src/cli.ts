@@ -1,0 +1,210 @@
+import { parseArgs } from 'node:util'
+import { createLogger, outboxDir } from './bootstrap.ts'
+import { seedDemo } from './demo/seed.ts'
+import { ensureAdministrator, grantRole, isTerritoryRole, revokeRole } from './modules/accounts/index.ts'
+import { createOtherTerritory, loadRegistry } from './modules/territories/index.ts'
+import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
+import { TokenSigner } from './platform/auth/tokens.ts'
+import { ConfigError, loadConfig, type Config } from './platform/config.ts'
+import { openDatabase, FolderLockedError, type Database } from './platform/db/index.ts'
+import { migrate } from './platform/db/migrate.ts'
+import { AppError } from './platform/errors.ts'
+import { emailRule } from './platform/http/rules.ts'
+import { createMailer } from './platform/mail.ts'
+
+/** A command-line failure: the message is printed and the exit code is 1. */
+class UsageError extends Error {}
+
+interface Command {
+  summary: string
+  usage: string
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
+  run(context: { config: Config; database: Database; values: Record<string, unknown> }): Promise<void>
+}
+
+const out = (line: string) => process.stdout.write(line + '\n')
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name]
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`)
+  return value.trim()
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+}
+
+function roleArgs(values: Record<string, unknown>) {
+  const email = emailRule(required(values, 'email'), {})
+  if ('error' in email) throw new UsageError(`--email: not a valid e-mail address`)
+  const role = required(values, 'role')
+  if (!isTerritoryRole(role)) throw new UsageError('--role must be one of: editor, elected, reviewer, moderator')
+  return { email: email.value, territoryRef: required(values, 'territory'), role }
+}
+
+function explain(error: unknown): never {
+  if (error instanceof AppError) {
+    const what = error.code === 'USER_NOT_FOUND' ? 'no active account with this address' : error.code === 'TERRITORY_NOT_FOUND' ? 'unknown territory' : error.code
+    throw new UsageError(`${what}: ${error.userMessage}`)
+  }
+  throw error
+}
+
+const commands: Record<string, Command> = {
+  migrate: {
+    summary: 'Apply the database migrations not applied yet',
+    usage: 'migrate',
+    options: {},
+    async run({ database }) {
+      const applied = await migrate(database)
+      out(applied.length === 0 ? 'The database schema is up to date.' : `Applied: ${applied.join(', ')}`)
+    },
+  },
+  'territories:load': {
+    summary: 'Load or refresh the territory registry from the official geography (idempotent)',
+    usage: 'territories:load',
+    options: {},
+    async run({ database }) {
+      await migrate(database)
+      const result = await loadRegistry(database.db)
+      out(`Loaded ${result.territories} territories (${Object.entries(result.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), ${result.links} parent links, ${result.retired} retired, in ${(result.milliseconds / 1000).toFixed(1)} s.`)
+    },
+  },
+  'territories:add-other': {
+    summary: 'Create a territory outside the official geography (kind "autre", e.g. a Pays)',
+    usage: 'territories:add-other --name "Pays de Brocéliande" --code pays-broceliande [--population 67000] [--parent departement/35 ...]',
+    options: { name: { type: 'string' }, code: { type: 'string' }, population: { type: 'string' }, parent: { type: 'string', multiple: true } },
+    async run({ database, values }) {
+      await migrate(database)
+      const name = required(values, 'name')
+      const code = required(values, 'code').toLowerCase()
+      if (!/^[a-z0-9-]{1,64}$/.test(code)) throw new UsageError('--code: use 1 to 64 letters, digits or hyphens')
+      if (name.length > 200) throw new UsageError('--name: 200 characters at most')
+      const rawPopulation = values.population as string | undefined
+      if (rawPopulation !== undefined && !/^\d{1,9}$/.test(rawPopulation)) throw new UsageError('--population must be a whole number')
+      const created = await createOtherTerritory(database.db, {
+        actor: null,
+        input: { name, code, population: rawPopulation === undefined ? null : Number(rawPopulation), parentRefs: (values.parent as string[] | undefined) ?? [] },
+      }).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'TERRITORY_CODE_TAKEN') throw new UsageError(`the code ${code} is already taken`)
+        return explain(error)
+      })
+      out(`Created autre/${created.code}: ${created.name}`)
+    },
+  },
+  'admin:create': {
+    summary: 'Create the first platform administrator (or promote an existing account)',
+    usage: 'admin:create --email admin@example.org [--name "Équipe du réseau"] [--password-stdin]',
+    options: { email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    async run({ config, database, values }) {
+      await migrate(database)
+      const email = emailRule(required(values, 'email'), {})
+      if ('error' in email) throw new UsageError('--email: not a valid e-mail address')
+      let password: string | null = null
+      if (values['password-stdin']) {
+        password = await readStdin()
+        if (password.length < PASSWORD_MIN_LENGTH) throw new UsageError(`the password must have at least ${PASSWORD_MIN_LENGTH} characters`)
+      }
+      const log = createLogger({ logLevel: 'warn' })
+      const deps = {
+        db: database.db,
+        mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log }),
+        tokens: new TokenSigner(config.sessionSecret),
+        baseUrl: config.baseUrl,
+      }
+      const displayName = typeof values.name === 'string' && values.name.trim() ? values.name.trim().slice(0, 100) : 'Administration'
+      const result = await ensureAdministrator(deps, { email: email.value, displayName, password })
+      out(result.created ? `Created the administrator ${email.value}.` : `${email.value} is now a platform administrator.`)
+      if (result.passwordLink) out(`Choose the password within one hour at:\n${result.passwordLink}`)
+    },
+  },
+  'roles:grant': {
+    summary: 'Grant a per-territory role: editor, elected, reviewer or moderator',
+    usage: 'roles:grant --email person@example.org --territory commune/35238 --role editor',
+    options: { email: { type: 'string' }, territory: { type: 'string' }, role: { type: 'string' } },
+    async run({ database, values }) {
+      await migrate(database)
+      const input = roleArgs(values)
+      const added = await grantRole(database.db, null, input).catch(explain)
+      out(added ? `Granted ${input.role} in ${input.territoryRef} to ${input.email}.` : `${input.email} already holds ${input.role} in ${input.territoryRef}.`)
+    },
+  },
+  'roles:revoke': {
+    summary: 'Revoke a per-territory role',
+    usage: 'roles:revoke --email person@example.org --territory commune/35238 --role editor',
+    options: { email: { type: 'string' }, territory: { type: 'string' }, role: { type: 'string' } },
+    async run({ database, values }) {
+      await migrate(database)
+      const input = roleArgs(values)
+      const removed = await revokeRole(database.db, null, input).catch(explain)
+      out(removed ? `Revoked ${input.role} in ${input.territoryRef} from ${input.email}.` : `${input.email} did not hold ${input.role} in ${input.territoryRef}.`)
+    },
+  },
+  'demo:load': {
+    summary: 'Load the demonstration data (fictitious accounts and territory) if not there yet',
+    usage: 'demo:load',
+    options: {},
+    async run({ database }) {
+      await migrate(database)
+      out((await seedDemo(database.db)) ? 'Demonstration data loaded.' : 'Demonstration data was already there.')
+    },
+  },
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length))
+  return [
+    'Usage: npm run cli -- <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `npm run cli -- <command> --help` for a command’s options.',
+    'The database is the one the platform uses (DATA_DIR or DATABASE_URL). On the embedded database,',
+    'stop the platform first: one process at a time may open its folder.',
+  ].join('\n')
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(help())
+    return name ? 0 : 1
+  }
+  const command = commands[name]
+  if (!command) {
+    process.stderr.write(`Unknown command: ${name}\n\n${help()}\n`)
+    return 1
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(`${command.summary}\n\nUsage: npm run cli -- ${command.usage}`)
+    return 0
+  }
+  let values: Record<string, unknown>
+  try {
+    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nUsage: npm run cli -- ${command.usage}\n`)
+    return 1
+  }
+  let database: Database | null = null
+  try {
+    const config = loadConfig()
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir })
+    await command.run({ config, database, values })
+    return 0
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof FolderLockedError) {
+      process.stderr.write(`Error: ${error.message}\n`)
+      return 1
+    }
+    process.stderr.write(`Error: ${(error as Error).message}\n`)
+    return 2
+  } finally {
+    await database?.close()
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,166 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { requireAdmin, TERRITORY_ROLES, type TerritoryRole } from '../../platform/auth/current-user.ts'
+import { AppError } from '../../platform/errors.ts'
+import { FormBody, parseForm } from '../../platform/http/forms.ts'
+import { emailRule, textRule } from '../../platform/http/rules.ts'
+import { formatDate, isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
+import { usePage } from '../../platform/layout/context.ts'
+import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import { grantRole, isTerritoryRole, listAllRoles, listUsers, revokeRole, type RoleChange } from './service.ts'
+
+const roleRules = {
+  email: emailRule,
+  territoryRef: textRule(3, 100, 'admin.error.territoryNotFound'),
+  role: (raw: string) => (isTerritoryRole(raw) ? { value: raw as TerritoryRole } : { error: 'admin.error.role' as const }),
+}
+
+interface RoleRowView {
+  role: string
+  displayName: string
+  email: string
+  territoryName: string
+  territoryRef: string
+  territoryUrl: string
+  grantedAt: Date
+}
+
+function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles: RoleRowView[]; values: FormValues; errors: FieldErrors }) {
+  const { t, locale } = usePage()
+  const labels = { email: t('admin.field.userEmail'), territoryRef: t('admin.field.territory'), role: t('admin.field.role') }
+  return (
+    <>
+      <h1>{t('admin.title')}</h1>
+      <p>{t('admin.lead')}</p>
+      <p>
+        <a href="/admin/territoires">{t('admin.otherTerritories')}</a>
+      </p>
+      <section aria-labelledby="grant-title">
+        <h2 id="grant-title">{t('admin.grant')}</h2>
+        <ErrorSummary errors={props.errors} labels={labels} />
+        <PostForm action="/admin/roles">
+          <Field name="email" type="email" label={labels.email} required value={props.values.email} error={props.errors.email} autocomplete="off" />
+          <Field name="territoryRef" label={labels.territoryRef} required value={props.values.territoryRef} error={props.errors.territoryRef} autocomplete="off" />
+          <div class={`field${props.errors.role ? ' field-error' : ''}`}>
+            <label for="field-role">{labels.role}</label>
+            {props.errors.role && (
+              <p class="error-message" id="field-role-error">
+                {props.errors.role}
+              </p>
+            )}
+            <select id="field-role" name="role" aria-describedby={props.errors.role ? 'field-role-error' : undefined}>
+              {TERRITORY_ROLES.map((role) => (
+                <option value={role} selected={props.values.role === role}>
+                  {t(`role.${role}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit">{t('admin.grant')}</button>
+        </PostForm>
+      </section>
+      <section aria-labelledby="roles-title">
+        <h2 id="roles-title">{t('admin.roles')}</h2>
+        <table>
+          <caption class="visually-hidden">{t('admin.roles')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('nav.territories')}</th>
+              <th scope="col">{t('admin.field.role')}</th>
+              <th scope="col">{t('auth.field.displayName')}</th>
+              <th scope="col">{t('auth.field.email')}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t('admin.revoke')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.roles.map((r) => (
+              <tr>
+                <td>
+                  <a href={r.territoryUrl}>{r.territoryName}</a>
+                </td>
+                <td>{t(`role.${r.role}` as MessageKey)}</td>
+                <td>{r.displayName}</td>
+                <td>{r.email}</td>
+                <td>
+                  <PostForm action="/admin/roles/retirer" class="inline-form">
+                    <input type="hidden" name="email" value={r.email} />
+                    <input type="hidden" name="territoryRef" value={r.territoryRef} />
+                    <input type="hidden" name="role" value={r.role} />
+                    <button type="submit" class="link-button">
+                      {t('admin.revoke')}
+                      <span class="visually-hidden">
+                        {' '}
+                        {r.displayName} — {r.territoryName}
+                      </span>
+                    </button>
+                  </PostForm>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section aria-labelledby="users-title">
+        <h2 id="users-title">
+          {t('admin.users')} ({t('admin.userCount', { count: props.users.total })})
+        </h2>
+        <ul>
+          {props.users.rows.map((u) => (
+            <li>
+              {u.displayName} — {u.email}
+              {u.isPlatformAdmin ? ` · ${t('account.platformAdmin')}` : ''} · {formatDate(locale, u.createdAt)}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  )
+}
+
+/** The network team's back office: accounts and per-territory roles. */
+export default async function accountAdminRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+  app.addHook('preHandler', async (req) => {
+    requireAdmin(req)
+  })
+
+  async function render(req: FastifyRequest, reply: FastifyReply, values: FormValues, errors: FieldErrors, status = 200) {
+    const [users, roles] = await Promise.all([listUsers(db(), 200), listAllRoles(db())])
+    const territories = new Map((await getTerritorySummaries(db(), [...new Set(roles.map((r) => r.territoryId))])).map((t) => [t.id, t]))
+    const rows = roles.flatMap((r) => {
+      const territory = territories.get(r.territoryId)
+      if (!territory) return []
+      return [{ ...r, territoryName: territory.name, territoryRef: `${territory.kind}/${territory.code}`, territoryUrl: territoryPath(territory) }]
+    })
+    return reply.page(req.t('admin.title'), <AdminPage users={users} roles={rows} values={values} errors={errors} />, status)
+  }
+
+  async function change(req: FastifyRequest, reply: FastifyReply, work: (input: RoleChange) => Promise<boolean>, done: MessageKey) {
+    const parsed = parseForm<RoleChange>(roleRules, req.body, req.t)
+    if (!parsed.ok) return render(req, reply, parsed.values, parsed.errors, 422)
+    try {
+      await work(parsed.data)
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.fields) throw error
+      const errors: FieldErrors = {}
+      for (const [field, key] of Object.entries(error.fields)) {
+        errors[field] = isMessageKey(key) ? req.t(key, { ref: error.userMessage }) : key
+      }
+      return render(req, reply, parsed.values, errors, 422)
+    }
+    req.flash('notice', req.t(done))
+    return reply.redirect('/admin', 303)
+  }
+
+  app.get('/', { schema: { hide: true } }, async (req, reply) => render(req, reply, {}, {}))
+  app.post('/roles', { schema: { body: FormBody, hide: true } }, async (req, reply) =>
+    change(req, reply, (input) => grantRole(db(), requireAdmin(req), input), 'admin.grant.done'),
+  )
+  app.post('/roles/retirer', { schema: { body: FormBody, hide: true } }, async (req, reply) =>
+    change(req, reply, (input) => revokeRole(db(), requireAdmin(req), input), 'admin.revoke.done'),
+  )
+}

@@ -1,0 +1,189 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { endSession, requireUser, startSession } from '../../platform/auth/current-user.ts'
+import { AppError } from '../../platform/errors.ts'
+import { FormBody, formValues, parseForm, safeNextPath, type FieldRule } from '../../platform/http/forms.ts'
+import { emailRule, textRule } from '../../platform/http/rules.ts'
+import { isLocale, type Locale, type MessageKey } from '../../platform/i18n/index.ts'
+import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import {
+  changePassword,
+  checkResetToken,
+  confirmEmail,
+  deleteAccount,
+  passwordRule,
+  requestPasswordReset,
+  resetPassword,
+  signIn,
+  signUp,
+  updateProfile,
+  type AccountDeps,
+  type LinkOutcome,
+} from './service.ts'
+import { AccountPage, ForgotPasswordPage, MessagePage, ResetPasswordPage, SignInPage, SignUpPage, type AccountView } from './views.tsx'
+
+const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 1000 })) })
+const NextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) })
+
+const LINK_MESSAGES: Record<LinkOutcome, MessageKey> = {
+  done: 'auth.confirm.done',
+  already: 'auth.confirm.already',
+  invalid: 'auth.link.invalid',
+  expired: 'auth.link.expired',
+  used: 'auth.link.used',
+}
+
+const localeRule: FieldRule<Locale> = (raw) => (isLocale(raw) ? { value: raw } : { error: 'form.required' })
+
+/** Sign-up, confirmation, sign-in and out, password reset, and the account page. */
+export default async function accountPublicRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const deps = (): AccountDeps => {
+    const { database, mailer, tokens, config } = app.platform
+    return { db: database.db, mailer, tokens, baseUrl: config.baseUrl }
+  }
+  const signinLimit = { max: app.platform.config.signinRateLimit, timeWindow: 15 * 60 * 1000 }
+
+  app.get('/inscription', { schema: { hide: true } }, async (req, reply) => {
+    if (req.user) return reply.redirect('/compte', 303)
+    return reply.page(req.t('auth.signup.title'), <SignUpPage values={{}} errors={{}} />)
+  })
+
+  app.post('/inscription', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
+    const parsed = parseForm(
+      { displayName: textRule(1, 100, 'auth.error.displayName'), email: emailRule, password: passwordRule },
+      req.body,
+      req.t,
+    )
+    if (!parsed.ok) return reply.page(req.t('auth.signup.title'), <SignUpPage values={parsed.values} errors={parsed.errors} />, 422)
+    await signUp(deps(), { ...parsed.data, locale: req.locale })
+    return reply.page(req.t('auth.signup.title'), <MessagePage title={req.t('auth.signup.title')} message={req.t('auth.signup.done')} />)
+  })
+
+  app.get('/compte/confirmer', { schema: { querystring: TokenQuery, hide: true } }, async (req, reply) => {
+    const outcome = await confirmEmail(deps(), req.query.token ?? '')
+    const status = outcome === 'done' || outcome === 'already' ? 200 : 400
+    return reply.page(req.t('auth.signin.title'), <MessagePage title={req.t('auth.signin.title')} message={req.t(LINK_MESSAGES[outcome])} />, status)
+  })
+
+  app.get('/connexion', { schema: { querystring: NextQuery, hide: true } }, async (req, reply) => {
+    const next = safeNextPath(req.query.next, '/compte')
+    if (req.user) return reply.redirect(next, 303)
+    return reply.page(req.t('auth.signin.title'), <SignInPage values={{}} errors={{}} next={next} />)
+  })
+
+  app.post('/connexion', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
+    const values = formValues(req.body)
+    const next = safeNextPath(values.next, '/compte')
+    const parsed = parseForm({ email: emailRule, password: textRule(1, 1000, 'auth.signin.failed') }, req.body, req.t)
+    if (!parsed.ok) return reply.page(req.t('auth.signin.title'), <SignInPage values={parsed.values} errors={parsed.errors} next={next} />, 422)
+    const result = await signIn(deps(), { email: parsed.data.email, password: values.password ?? '' })
+    if (!result.ok) {
+      const message = req.t(result.reason === 'locked' ? 'auth.signin.locked' : result.reason === 'unconfirmed' ? 'auth.signin.unconfirmed' : 'auth.signin.failed')
+      return reply.page(req.t('auth.signin.title'), <SignInPage values={{ email: parsed.data.email }} errors={{}} next={next} message={message} />, result.reason === 'failed' ? 401 : 403)
+    }
+    startSession(req, result.user)
+    req.flash('notice', req.t('auth.signin.welcome'))
+    return reply.redirect(next, 303)
+  })
+
+  app.post('/deconnexion', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
+    endSession(req)
+    reply.setCookie('lang', req.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 })
+    return reply.redirect('/', 303)
+  })
+
+  app.get('/compte/mot-de-passe-oublie', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('auth.forgot.title'), <ForgotPasswordPage values={{}} errors={{}} />),
+  )
+
+  app.post('/compte/mot-de-passe-oublie', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
+    const parsed = parseForm({ email: emailRule }, req.body, req.t)
+    if (!parsed.ok) return reply.page(req.t('auth.forgot.title'), <ForgotPasswordPage values={parsed.values} errors={parsed.errors} />, 422)
+    await requestPasswordReset(deps(), parsed.data.email)
+    return reply.page(req.t('auth.forgot.title'), <MessagePage title={req.t('auth.forgot.title')} message={req.t('auth.forgot.done')} />)
+  })
+
+  const linkProblem = (req: FastifyRequest, reply: FastifyReply, outcome: LinkOutcome) =>
+    reply.page(req.t('auth.reset.title'), <MessagePage title={req.t('auth.reset.title')} message={req.t(LINK_MESSAGES[outcome])} />, 400)
+
+  app.get('/compte/reinitialiser', { schema: { querystring: TokenQuery, hide: true } }, async (req, reply) => {
+    const token = req.query.token ?? ''
+    const { outcome } = await checkResetToken(deps(), token)
+    if (outcome !== 'done') return linkProblem(req, reply, outcome)
+    return reply.page(req.t('auth.reset.title'), <ResetPasswordPage token={token} errors={{}} />)
+  })
+
+  app.post('/compte/reinitialiser', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
+    const token = formValues(req.body).token ?? ''
+    const parsed = parseForm({ password: passwordRule }, req.body, req.t)
+    if (!parsed.ok) {
+      const { outcome } = await checkResetToken(deps(), token)
+      if (outcome !== 'done') return linkProblem(req, reply, outcome)
+      return reply.page(req.t('auth.reset.title'), <ResetPasswordPage token={token} errors={parsed.errors} />, 422)
+    }
+    const outcome = await resetPassword(deps(), token, parsed.data.password)
+    if (outcome !== 'done') return linkProblem(req, reply, outcome)
+    endSession(req)
+    return reply.page(req.t('auth.reset.title'), <MessagePage title={req.t('auth.reset.title')} message={req.t('auth.reset.done')} />)
+  })
+
+  async function renderAccount(req: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+    const user = requireUser(req)
+    const territories = await getTerritorySummaries(app.platform.database.db, [...new Set(user.roles.map((r) => r.territoryId))])
+    const byId = new Map(territories.map((t) => [t.id, t]))
+    const account: AccountView = {
+      email: user.email,
+      displayName: user.displayName,
+      locale: user.locale,
+      createdAt: user.createdAt,
+      isPlatformAdmin: user.isPlatformAdmin,
+      roles: user.roles.flatMap((r) => {
+        const territory = byId.get(r.territoryId)
+        return territory ? [{ role: r.role, territoryName: territory.name, territoryUrl: territoryPath(territory) }] : []
+      }),
+    }
+    return reply.page(req.t('account.title'), <AccountPage account={account} values={values} errors={errors} />, status)
+  }
+
+  app.get('/compte', { schema: { hide: true } }, async (req, reply) => renderAccount(req, reply, {}, {}))
+
+  app.post('/compte/profil', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const parsed = parseForm({ displayName: textRule(1, 100, 'auth.error.displayName'), locale: localeRule }, req.body, req.t)
+    if (!parsed.ok) return renderAccount(req, reply, parsed.values, parsed.errors, 422)
+    await updateProfile(deps(), actor, parsed.data)
+    reply.setCookie('lang', parsed.data.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 })
+    req.flash('notice', req.t('account.profileSaved'))
+    return reply.redirect('/compte', 303)
+  })
+
+  app.post('/compte/mot-de-passe', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const parsed = parseForm({ currentPassword: textRule(1, 1000, 'auth.error.currentPassword'), newPassword: passwordRule }, req.body, req.t)
+    if (!parsed.ok) return renderAccount(req, reply, {}, parsed.errors, 422)
+    try {
+      const sessionVersion = await changePassword(deps(), actor, parsed.data)
+      startSession(req, { id: actor.id, sessionVersion })
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'WRONG_PASSWORD') {
+        return renderAccount(req, reply, {}, { currentPassword: req.t('auth.error.currentPassword') }, 422)
+      }
+      throw error
+    }
+    req.flash('notice', req.t('account.passwordSaved'))
+    return reply.redirect('/compte', 303)
+  })
+
+  app.post('/compte/supprimer', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    if (formValues(req.body).confirmation?.trim() !== 'SUPPRIMER') {
+      return renderAccount(req, reply, {}, { confirmation: req.t('auth.error.deleteConfirm') }, 422)
+    }
+    await deleteAccount(deps(), actor)
+    endSession(req)
+    reply.setCookie('lang', req.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 })
+    return reply.page(req.t('account.delete'), <MessagePage title={req.t('account.delete')} message={req.t('account.deleted')} />)
+  })
+}

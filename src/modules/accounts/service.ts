@@ -1,0 +1,321 @@
+import { sql } from 'drizzle-orm'
+import { recordAudit } from '../../platform/audit.ts'
+import { TERRITORY_ROLES, type CurrentUser, type TerritoryRole } from '../../platform/auth/current-user.ts'
+import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../platform/auth/passwords.ts'
+import type { UserRow } from '../../platform/auth/tables.ts'
+import { stampOf, type TokenPurpose, type TokenSigner } from '../../platform/auth/tokens.ts'
+import type { Db } from '../../platform/db/index.ts'
+import { AppError, forbidden } from '../../platform/errors.ts'
+import type { FieldResult, FieldRule } from '../../platform/http/forms.ts'
+import { translator, type Locale } from '../../platform/i18n/index.ts'
+import type { Mailer } from '../../platform/mail.ts'
+import { findTerritoryByRef } from '../territories/index.ts'
+import * as queries from './queries.ts'
+
+export interface AccountDeps {
+  db: Db
+  mailer: Mailer
+  tokens: TokenSigner
+  baseUrl: URL
+}
+
+const CONFIRM_LIFETIME_MS = 48 * 3600 * 1000
+const RESET_LIFETIME_MS = 3600 * 1000
+
+/** The name shown with a person's public contributions; deleted accounts show as "compte supprimé". */
+export function publicName(user: Pick<UserRow, 'displayName' | 'deletedAt'>, locale: Locale = 'fr'): string {
+  return user.deletedAt || !user.displayName ? translator(locale)('account.deletedName') : user.displayName
+}
+
+/** The password rule of the platform: length bounds, and not the e-mail address itself. */
+export const passwordRule: FieldRule<string> = (raw, form): FieldResult<string> => {
+  if (raw.length < PASSWORD_MIN_LENGTH) return { error: 'auth.error.passwordShort', params: { min: PASSWORD_MIN_LENGTH } }
+  if (raw.length > PASSWORD_MAX_LENGTH) return { error: 'auth.error.passwordLong', params: { max: PASSWORD_MAX_LENGTH } }
+  if (form.email && raw.trim().toLowerCase() === form.email.trim().toLowerCase()) return { error: 'auth.error.passwordIsEmail' }
+  return { value: raw }
+}
+
+// Stamps tie a link to the account's state: a reset link dies once the password changes,
+// a confirmation link once the address changes.
+const confirmStamp = (user: UserRow) => stampOf(`confirm:${user.email}`)
+const resetStamp = (user: UserRow) => stampOf(`reset:${user.passwordHash ?? ''}:${user.email}`)
+
+function link(deps: AccountDeps, path: string, purpose: TokenPurpose, user: UserRow, lifetimeMs: number): string {
+  const token = deps.tokens.sign({
+    purpose,
+    userId: user.id,
+    stamp: purpose === 'confirm-email' ? confirmStamp(user) : resetStamp(user),
+    expiresAt: new Date(Date.now() + lifetimeMs),
+  })
+  return new URL(`${path}?token=${token}`, deps.baseUrl).toString()
+}
+
+async function sendConfirmation(deps: AccountDeps, user: UserRow): Promise<void> {
+  const t = translator(user.locale === 'en' ? 'en' : 'fr')
+  await deps.mailer.send({
+    to: user.email!,
+    subject: t('auth.mail.confirm.subject'),
+    text: t('auth.mail.confirm.body', { name: user.displayName ?? '', link: link(deps, '/compte/confirmer', 'confirm-email', user, CONFIRM_LIFETIME_MS) }),
+  })
+}
+
+export interface SignUpInput {
+  email: string
+  displayName: string
+  password: string
+  locale: Locale
+}
+
+/**
+ * Creates an unconfirmed account and mails its confirmation link. If the address already has an
+ * account, that account's owner gets a mail instead, and the answer is the same (no enumeration).
+ */
+export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<void> {
+  const existing = await queries.findUserByEmail(deps.db, input.email)
+  if (existing) return notifyExistingAccount(deps, existing)
+  const passwordHash = await hashPassword(input.password)
+  let created: UserRow
+  try {
+    created = await deps.db.transaction(async (tx) => {
+      const user = await queries.insertUser(tx, { email: input.email, displayName: input.displayName, passwordHash, locale: input.locale })
+      await recordAudit(tx, { actorId: user.id, action: 'account.created', subjectType: 'user', subjectId: user.id, after: { displayName: user.displayName, locale: user.locale } })
+      return user
+    })
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error
+    const raced = await queries.findUserByEmail(deps.db, input.email)
+    if (raced) await notifyExistingAccount(deps, raced)
+    return
+  }
+  await sendConfirmation(deps, created)
+}
+
+async function notifyExistingAccount(deps: AccountDeps, user: UserRow): Promise<void> {
+  const t = translator(user.locale === 'en' ? 'en' : 'fr')
+  await deps.mailer.send({
+    to: user.email!,
+    subject: t('auth.mail.exists.subject'),
+    text: t('auth.mail.exists.body', {
+      signin: new URL('/connexion', deps.baseUrl).toString(),
+      forgot: new URL('/compte/mot-de-passe-oublie', deps.baseUrl).toString(),
+    }),
+  })
+}
+
+export type LinkOutcome = 'done' | 'already' | 'invalid' | 'expired' | 'used'
+
+/** Confirms the address of the account a confirmation link names. */
+export async function confirmEmail(deps: AccountDeps, token: string): Promise<LinkOutcome> {
+  const check = deps.tokens.verify(token, 'confirm-email')
+  if (!check.ok) return check.reason === 'expired' ? 'expired' : 'invalid'
+  const user = await queries.findUserById(deps.db, check.userId)
+  if (!user || user.deletedAt) return 'invalid'
+  if (check.stamp !== confirmStamp(user)) return 'used'
+  if (user.emailConfirmedAt) return 'already'
+  await deps.db.transaction(async (tx) => {
+    await queries.updateUser(tx, user.id, { emailConfirmedAt: new Date() })
+    await recordAudit(tx, { actorId: user.id, action: 'account.email_confirmed', subjectType: 'user', subjectId: user.id })
+  })
+  return 'done'
+}
+
+export type SignInResult = { ok: true; user: UserRow } | { ok: false; reason: 'failed' | 'locked' | 'unconfirmed' }
+
+/**
+ * Checks an address and password. Five failures in a row lock the account for 15 minutes (on top of
+ * the per-address rate limit of the route). An unconfirmed account gets a fresh confirmation link.
+ */
+export async function signIn(deps: AccountDeps, input: { email: string; password: string }): Promise<SignInResult> {
+  const user = await queries.findUserByEmail(deps.db, input.email)
+  const valid = await verifyPassword(user?.passwordHash ?? null, input.password)
+  if (!user) return { ok: false, reason: 'failed' }
+  if (user.signinLockedUntil && user.signinLockedUntil > new Date()) return { ok: false, reason: 'locked' }
+  if (!valid) {
+    await queries.recordFailedSignin(deps.db, user.id)
+    return { ok: false, reason: 'failed' }
+  }
+  if (!user.emailConfirmedAt) {
+    await sendConfirmation(deps, user)
+    return { ok: false, reason: 'unconfirmed' }
+  }
+  await deps.db.transaction(async (tx) => {
+    await queries.updateUser(tx, user.id, { failedSigninCount: 0, signinLockedUntil: null, lastSigninAt: new Date() })
+    await recordAudit(tx, { actorId: user.id, action: 'account.signed_in', subjectType: 'user', subjectId: user.id })
+  })
+  return { ok: true, user }
+}
+
+/** Mails a one-hour reset link if the address has an account; says nothing either way. */
+export async function requestPasswordReset(deps: AccountDeps, email: string): Promise<void> {
+  const user = await queries.findUserByEmail(deps.db, email)
+  if (!user) return
+  const t = translator(user.locale === 'en' ? 'en' : 'fr')
+  await deps.mailer.send({
+    to: user.email!,
+    subject: t('auth.mail.reset.subject'),
+    text: t('auth.mail.reset.body', { name: user.displayName ?? '', link: passwordResetLink(deps, user) }),
+  })
+}
+
+/** A link to choose a password, valid for an hour and once (the command line prints one for a new administrator). */
+export function passwordResetLink(deps: AccountDeps, user: UserRow): string {
+  return link(deps, '/compte/reinitialiser', 'reset-password', user, RESET_LIFETIME_MS)
+}
+
+/** Checks a reset link without using it (to show the form or say why not). */
+export async function checkResetToken(deps: AccountDeps, token: string): Promise<{ outcome: LinkOutcome; user?: UserRow }> {
+  const check = deps.tokens.verify(token, 'reset-password')
+  if (!check.ok) return { outcome: check.reason === 'expired' ? 'expired' : 'invalid' }
+  const user = await queries.findUserById(deps.db, check.userId)
+  if (!user || user.deletedAt) return { outcome: 'invalid' }
+  if (check.stamp !== resetStamp(user)) return { outcome: 'used' }
+  return { outcome: 'done', user }
+}
+
+/** Sets a new password from a reset link; ends the account's other sessions; also confirms the address it came to. */
+export async function resetPassword(deps: AccountDeps, token: string, password: string): Promise<LinkOutcome> {
+  const { outcome, user } = await checkResetToken(deps, token)
+  if (outcome !== 'done' || !user) return outcome
+  const passwordHash = await hashPassword(password)
+  await deps.db.transaction(async (tx) => {
+    await queries.updateUser(tx, user.id, {
+      passwordHash,
+      sessionVersion: user.sessionVersion + 1,
+      failedSigninCount: 0,
+      signinLockedUntil: null,
+      emailConfirmedAt: user.emailConfirmedAt ?? new Date(),
+    })
+    await recordAudit(tx, { actorId: user.id, action: 'account.password_reset', subjectType: 'user', subjectId: user.id })
+  })
+  return 'done'
+}
+
+/** Changes the signed-in person's name and language. */
+export async function updateProfile(deps: AccountDeps, actor: CurrentUser, input: { displayName: string; locale: Locale }): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    await queries.updateUser(tx, actor.id, input)
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'account.profile_updated',
+      subjectType: 'user',
+      subjectId: actor.id,
+      before: { displayName: actor.displayName, locale: actor.locale },
+      after: input,
+    })
+  })
+}
+
+/** Changes the password after checking the current one; returns the new session version (other sessions end). */
+export async function changePassword(deps: AccountDeps, actor: CurrentUser, input: { currentPassword: string; newPassword: string }): Promise<number> {
+  const user = await queries.findUserById(deps.db, actor.id)
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new AppError('WRONG_PASSWORD', { status: 422, userMessage: 'auth.error.currentPassword', fields: { currentPassword: 'auth.error.currentPassword' } })
+  }
+  const passwordHash = await hashPassword(input.newPassword)
+  const sessionVersion = user.sessionVersion + 1
+  await deps.db.transaction(async (tx) => {
+    await queries.updateUser(tx, user.id, { passwordHash, sessionVersion })
+    await recordAudit(tx, { actorId: user.id, action: 'account.password_changed', subjectType: 'user', subjectId: user.id })
+  })
+  return sessionVersion
+}
+
+/**
+ * Deletes the signed-in person's account: personal data erased (address, name, password), roles removed,
+ * the row kept so that public contributions stay attributed to "compte supprimé".
+ */
+export async function deleteAccount(deps: AccountDeps, actor: CurrentUser): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const roles = await queries.deleteRolesOfUser(tx, actor.id)
+    await queries.updateUser(tx, actor.id, {
+      email: null,
+      displayName: null,
+      passwordHash: null,
+      isPlatformAdmin: false,
+      deletedAt: new Date(),
+      sessionVersion: actor.sessionVersion + 1,
+    })
+    await recordAudit(tx, { actorId: actor.id, action: 'account.deleted', subjectType: 'user', subjectId: actor.id, after: { rolesRemoved: roles } })
+  })
+}
+
+export function isTerritoryRole(value: string): value is TerritoryRole {
+  return (TERRITORY_ROLES as readonly string[]).includes(value)
+}
+
+export interface RoleChange {
+  email: string
+  territoryRef: string
+  role: TerritoryRole
+}
+
+async function resolveRoleChange(db: Db, input: RoleChange) {
+  const user = await queries.findUserByEmail(db, input.email)
+  if (!user) throw new AppError('USER_NOT_FOUND', { status: 422, userMessage: input.email, fields: { email: 'admin.error.userNotFound' } })
+  const territory = await findTerritoryByRef(db, input.territoryRef)
+  if (!territory) {
+    throw new AppError('TERRITORY_NOT_FOUND', { status: 422, userMessage: input.territoryRef, fields: { territoryRef: 'admin.error.territoryNotFound' } })
+  }
+  return { user, territory }
+}
+
+/** Grants a role in a territory (platform administrators, or the command line with a null actor). Returns false if already held. */
+export async function grantRole(db: Db, actor: CurrentUser | null, input: RoleChange): Promise<boolean> {
+  if (actor && !actor.isPlatformAdmin) throw forbidden()
+  const { user, territory } = await resolveRoleChange(db, input)
+  return db.transaction(async (tx) => {
+    const added = await queries.insertRole(tx, { territoryId: territory.id, userId: user.id, role: input.role, grantedBy: actor?.id ?? null })
+    if (added) {
+      await recordAudit(tx, { actorId: actor?.id ?? null, territoryId: territory.id, action: 'role.granted', subjectType: 'user', subjectId: user.id, after: { role: input.role } })
+    }
+    return added
+  })
+}
+
+/** Revokes a role in a territory (platform administrators). Returns false if it was not held. */
+export async function revokeRole(db: Db, actor: CurrentUser | null, input: RoleChange): Promise<boolean> {
+  if (actor && !actor.isPlatformAdmin) throw forbidden()
+  const { user, territory } = await resolveRoleChange(db, input)
+  return db.transaction(async (tx) => {
+    const removed = await queries.deleteRole(tx, { territoryId: territory.id, userId: user.id, role: input.role })
+    if (removed) {
+      await recordAudit(tx, { actorId: actor?.id ?? null, territoryId: territory.id, action: 'role.revoked', subjectType: 'user', subjectId: user.id, before: { role: input.role } })
+    }
+    return removed
+  })
+}
+
+/**
+ * Makes a platform administrator (the command line's admin:create): creates the account, confirmed, if
+ * the address has none, else promotes it. Without a password, returns a link to choose one.
+ */
+export async function ensureAdministrator(
+  deps: AccountDeps,
+  input: { email: string; displayName: string; password: string | null },
+): Promise<{ user: UserRow; created: boolean; passwordLink: string | null }> {
+  const existing = await queries.findUserByEmail(deps.db, input.email)
+  const passwordHash = input.password ? await hashPassword(input.password) : null
+  const user = await deps.db.transaction(async (tx) => {
+    if (existing) {
+      await queries.updateUser(tx, existing.id, {
+        isPlatformAdmin: true,
+        emailConfirmedAt: existing.emailConfirmedAt ?? new Date(),
+        ...(passwordHash ? { passwordHash, sessionVersion: existing.sessionVersion + 1 } : {}),
+      })
+      await recordAudit(tx, { actorId: null, action: 'account.made_admin', subjectType: 'user', subjectId: existing.id })
+      return (await queries.findUserById(tx, existing.id))!
+    }
+    const created = await queries.insertUser(tx, {
+      email: input.email,
+      displayName: input.displayName,
+      passwordHash,
+      isPlatformAdmin: true,
+      emailConfirmedAt: new Date(),
+    })
+    await recordAudit(tx, { actorId: null, action: 'account.created_admin', subjectType: 'user', subjectId: created.id, after: { displayName: created.displayName } })
+    return created
+  })
+  return { user, created: !existing, passwordLink: input.password ? null : passwordResetLink(deps, user) }
+}
+
+export { listAllRoles, listUsers, findUserByEmail } from './queries.ts'

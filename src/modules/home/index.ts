@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify'
+import homeRoutes from './routes.public.tsx'
+
+/** Home: the programme's front page and the site's fixed pages. */
+export default async function home(app: FastifyInstance) {
+  await app.register(homeRoutes)
+}

@@ -1,0 +1,102 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { safeNextPath } from '../../platform/http/forms.ts'
+import { usePage } from '../../platform/layout/context.ts'
+import { countTerritories, SearchForm } from '../territories/index.ts'
+
+function HomePage({ territoryCount }: { territoryCount: number }) {
+  const { t } = usePage()
+  const pillars = [
+    ['home.pillar.plan', 'home.pillar.plan.text'],
+    ['home.pillar.dashboard', 'home.pillar.dashboard.text'],
+    ['home.pillar.review', 'home.pillar.review.text'],
+    ['home.pillar.participation', 'home.pillar.participation.text'],
+    ['home.pillar.referentiel', 'home.pillar.referentiel.text'],
+  ] as const
+  return (
+    <>
+      <section class="hero" aria-labelledby="home-title">
+        <h1 id="home-title">{t('home.title')}</h1>
+        <p class="lead">{t('home.lead')}</p>
+      </section>
+      <section aria-labelledby="search-title" class="panel">
+        <h2 id="search-title">{t('home.searchTitle')}</h2>
+        <p class="hint">{t('home.searchHelp')}</p>
+        <SearchForm query="" kind={null} idPrefix="home" />
+        <div id="resultats" aria-live="polite"></div>
+        <p class="hint">{t('home.registryCount', { count: territoryCount })}</p>
+      </section>
+      <section aria-labelledby="pillars-title">
+        <h2 id="pillars-title">{t('home.pillarsTitle')}</h2>
+        <ul class="cards">
+          {pillars.map(([title, text]) => (
+            <li class="card">
+              <h3>{t(title)}</h3>
+              <p>{t(text)}</p>
+              <p class="badge">{t('home.pillar.soon')}</p>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  )
+}
+
+function TextPage({ title, body }: { title: string; body: string }) {
+  return (
+    <div class="narrow">
+      <h1>{title}</h1>
+      <p>{body}</p>
+    </div>
+  )
+}
+
+function LicencePage() {
+  return (
+    <div class="narrow" lang="en">
+      <h1>Licence</h1>
+      <p>
+        This platform is free software under the GNU Affero General Public License, version 3 or later (AGPL-3.0-or-later): you may
+        run, study, share and modify it; if you run a modified version for others, you must offer them its source code.
+      </p>
+      <p lang="fr">
+        Les données publiques publiées par la plateforme le sont sous Licence Ouverte 2.0 (etalab-2.0), sauf mention contraire sur la
+        donnée elle-même.
+      </p>
+    </div>
+  )
+}
+
+/** The public shell: home page, legal and accessibility pages, language switch. */
+export default async function homeRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+
+  app.get('/', { schema: { hide: true } }, async (req, reply) => {
+    const territoryCount = await countTerritories(app.platform.database.db)
+    return reply.page(req.t('nav.home'), <HomePage territoryCount={territoryCount} />)
+  })
+  app.get('/mentions-legales', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('legal.title'), <TextPage title={req.t('legal.title')} body={req.t('legal.body')} />),
+  )
+  app.get('/accessibilite', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('a11y.title'), <TextPage title={req.t('a11y.title')} body={req.t('a11y.body')} />),
+  )
+  app.get('/licence', { schema: { hide: true } }, async (req, reply) => reply.page('Licence', <LicencePage />))
+
+  // A plain link, so it works without JavaScript; the choice is kept in a cookie for a year.
+  app.get(
+    '/langue/:locale',
+    {
+      schema: {
+        hide: true,
+        params: Type.Object({ locale: Type.Union([Type.Literal('fr'), Type.Literal('en')]) }),
+        querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) }),
+      },
+    },
+    async (req, reply) => {
+      reply.setCookie('lang', req.params.locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86400 })
+      return reply.redirect(safeNextPath(req.query.next), 303)
+    },
+  )
+}

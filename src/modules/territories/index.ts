@@ -1,0 +1,16 @@
+import type { FastifyInstance } from 'fastify'
+import territoryAdminRoutes from './routes.admin.tsx'
+import territoryApiRoutes from './routes.api.ts'
+import territoryPublicRoutes from './routes.public.tsx'
+
+/** Territories: the registry of the official geography and other territories, search, pages, API. */
+export default async function territories(app: FastifyInstance) {
+  await app.register(territoryPublicRoutes)
+  await app.register(territoryAdminRoutes, { prefix: '/admin/territoires' })
+  await app.register(territoryApiRoutes, { prefix: '/api/v1/territories' })
+}
+
+export { loadRegistry, readRegistry, type LoadRegistryResult } from './registry.ts'
+export { countTerritories, createOtherTerritory, findTerritoryByRef, getTerritorySummaries, searchTerritories } from './service.ts'
+export { SearchForm, kindLabel, territoryPath } from './views.tsx'
+export { parseTerritoryRef, normalizeName } from './normalize.ts'

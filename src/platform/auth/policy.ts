@@ -1,0 +1,41 @@
+import { sql, type SQL, type Column } from 'drizzle-orm'
+import { forbidden } from '../errors.ts'
+import type { CurrentUser, TerritoryRole } from './current-user.ts'
+
+/**
+ * Who may do what in a territory, as data. Platform administrators (the network's team) may do
+ * everything; other people act through the roles they hold in that territory.
+ */
+export const TERRITORY_RULES = {
+  'territory.editProfile': ['editor', 'elected'],
+} as const satisfies Record<string, readonly TerritoryRole[]>
+
+export type TerritoryAction = keyof typeof TERRITORY_RULES
+
+/** True when the person may do this action in this territory. */
+export function can(user: CurrentUser | null, action: TerritoryAction, territoryId: string): boolean {
+  if (!user) return false
+  if (user.isPlatformAdmin) return true
+  const allowed: readonly TerritoryRole[] = TERRITORY_RULES[action]
+  return user.roles.some((r) => r.territoryId === territoryId && allowed.includes(r.role))
+}
+
+/** Throws 403 unless the person may do this action in this territory. */
+export function assertCan(user: CurrentUser | null, action: TerritoryAction, territoryId: string): void {
+  if (!can(user, action, territoryId)) throw forbidden()
+}
+
+/**
+ * The same rule as a SQL condition on a territory id column, for the query that does the work: the
+ * write happens only if, at that moment, the person still holds a role that allows it in that territory.
+ */
+export function authorizedIn(user: CurrentUser, action: TerritoryAction, territoryColumn: Column | SQL): SQL {
+  const allowed: readonly TerritoryRole[] = TERRITORY_RULES[action]
+  const roleList = sql.join(
+    allowed.map((role) => sql`${role}`),
+    sql`, `,
+  )
+  return sql`(exists (select 1 from users u where u.id = ${user.id} and u.is_platform_admin and u.deleted_at is null)
+    or exists (select 1 from territory_roles r where r.territory_id = ${territoryColumn}
+      and r.user_id = ${user.id} and r.role in (${roleList})))`
+}

@@ -1,0 +1,135 @@
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { SQL } from 'drizzle-orm'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import pg from 'pg'
+import { lockFolder, type FolderLock } from './folder-lock.ts'
+
+/** The query builder shared by both engines; a transaction is also a Db. */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>
+
+export type Engine = 'pglite' | 'postgres'
+
+/** Runs a raw SQL query and returns its rows (both engines' drivers return `{ rows }`). */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] }
+  return result.rows
+}
+
+export interface Database {
+  engine: Engine
+  db: Db
+  /** Runs a SQL script of several statements, without parameters, in one transaction (migrations). */
+  runScript(sql: string): Promise<void>
+  /** Runs `work` while holding a database-wide lock (migrations from several processes at once). */
+  withExclusiveLock<T>(work: () => Promise<T>): Promise<T>
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>
+  /** A compressed copy of the embedded database (tests clone a seeded base from it). */
+  dumpEmbedded?(): Promise<Blob>
+  close(): Promise<void>
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; null for the embedded database. */
+  databaseUrl: string | null
+  /** Folder of the embedded database (`DATA_DIR/pglite`); omit for an in-memory one. */
+  dataDir?: string
+  /** Start the embedded database from this dump instead of the folder's content (tests). */
+  loadDump?: Blob
+  poolSize?: number
+}
+
+const MIGRATION_LOCK_KEY = 7_294_311_001
+
+async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
+  let lock: FolderLock | null = null
+  if (options.dataDir) lock = lockFolder(options.dataDir)
+  let client: PGlite
+  try {
+    client = await PGlite.create({
+      ...(options.dataDir ? { dataDir: join(options.dataDir, 'pglite') } : {}),
+      ...(options.loadDump ? { loadDataDir: options.loadDump } : {}),
+      extensions: { pg_trgm, unaccent },
+    })
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+  return {
+    engine: 'pglite',
+    db: drizzlePglite(client) as unknown as Db,
+    runScript: async (sql) => {
+      await client.transaction(async (tx) => {
+        await tx.exec(sql)
+      })
+    },
+    // PGlite is one connection in one process (the folder lock keeps others out): nothing to share.
+    withExclusiveLock: (work) => work(),
+    ping: async () => {
+      await client.query('select 1')
+    },
+    dumpEmbedded: () => client.dumpDataDir('gzip'),
+    close: async () => {
+      try {
+        await client.close()
+      } finally {
+        lock?.release()
+      }
+    },
+  }
+}
+
+async function openServer(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 })
+  pool.on('error', () => {
+    // an idle client lost its connection: the pool replaces it; queries report their own errors
+  })
+  const probe = await pool.connect() // fail fast with the server's own message
+  probe.release()
+  return {
+    engine: 'postgres',
+    db: drizzlePg(pool) as unknown as Db,
+    runScript: async (sql) => {
+      const client = await pool.connect()
+      try {
+        await client.query('begin')
+        await client.query(sql)
+        await client.query('commit')
+      } catch (error) {
+        await client.query('rollback').catch(() => {})
+        throw error
+      } finally {
+        client.release()
+      }
+    },
+    withExclusiveLock: async (work) => {
+      const client = await pool.connect()
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+        try {
+          return await work()
+        } finally {
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+        }
+      } finally {
+        client.release()
+      }
+    },
+    ping: async () => {
+      await pool.query('select 1')
+    },
+    close: () => pool.end(),
+  }
+}
+
+/** Opens the embedded PGlite database (with its folder lock) or a PostgreSQL pool. */
+export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openServer(options.databaseUrl, options) : openEmbedded(options)
+}
+
+export { FolderLockedError } from './folder-lock.ts'

@@ -1,0 +1,24 @@
+/** Stable error codes, upper snake case; the user message is what a person reads. */
+export class AppError extends Error {
+  readonly status: number
+  readonly userMessage: string
+  readonly fields?: Record<string, string>
+  constructor(
+    readonly code: string,
+    options: { status: number; userMessage: string; fields?: Record<string, string> },
+  ) {
+    super(`${code}: ${options.userMessage}`)
+    this.status = options.status
+    this.userMessage = options.userMessage
+    if (options.fields) this.fields = options.fields
+  }
+}
+
+export const notFound = (userMessage = 'Page introuvable.') => new AppError('NOT_FOUND', { status: 404, userMessage })
+export const forbidden = (userMessage = "Vous n'avez pas le droit de faire cette action.") =>
+  new AppError('FORBIDDEN', { status: 403, userMessage })
+export const unauthorized = (userMessage = 'Connectez-vous pour continuer.') =>
+  new AppError('UNAUTHORIZED', { status: 401, userMessage })
+export const badRequest = (userMessage: string, fields?: Record<string, string>) =>
+  new AppError('BAD_REQUEST', { status: 400, userMessage, ...(fields ? { fields } : {}) })
+export const conflict = (code: string, userMessage: string) => new AppError(code, { status: 409, userMessage })

@@ -1,0 +1,53 @@
+import { Type } from 'typebox'
+import type { MessageKey, Translate } from '../i18n/index.ts'
+
+/** Body schema of an HTML form: flat string fields (repeated fields become arrays). */
+export const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]))
+export type FormBody = Record<string, string | string[]>
+
+export type FieldResult<T> = { value: T } | { error: MessageKey; params?: Record<string, string | number> }
+export type FieldRule<T> = (raw: string, form: Record<string, string>) => FieldResult<T>
+
+export type ParsedForm<T> =
+  | { ok: true; data: T; values: Record<string, string> }
+  | { ok: false; errors: Record<string, string>; values: Record<string, string> }
+
+/** The form's fields as single strings (the last value wins when a field is repeated). */
+export function formValues(body: unknown): Record<string, string> {
+  const values: Record<string, string> = {}
+  if (body && typeof body === 'object') {
+    for (const [name, value] of Object.entries(body as FormBody)) {
+      if (name === '_csrf') continue
+      values[name] = Array.isArray(value) ? (value.at(-1) ?? '') : String(value)
+    }
+  }
+  return values
+}
+
+/**
+ * Checks a posted form against one rule a field; returns the typed data, or the translated error of each
+ * field with the values as typed (to re-render the form with status 422).
+ */
+export function parseForm<T extends object>(
+  rules: { [K in keyof T]: FieldRule<T[K]> },
+  body: unknown,
+  t: Translate,
+): ParsedForm<T> {
+  const values = formValues(body)
+  const data: Record<string, unknown> = {}
+  const errors: Record<string, string> = {}
+  for (const [name, rule] of Object.entries(rules) as [string, FieldRule<unknown>][]) {
+    const result = rule(values[name] ?? '', values)
+    if ('error' in result) errors[name] = t(result.error, result.params)
+    else data[name] = result.value
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors, values }
+  return { ok: true, data: data as T, values }
+}
+
+/** A path on this site to go back to after a form, never another site (no open redirect). */
+export function safeNextPath(raw: unknown, fallback = '/'): string {
+  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return fallback
+  if (/[\r\n]/.test(raw)) return fallback
+  return raw
+}

@@ -1,0 +1,14 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { TokenSigner } from '../auth/tokens.ts'
+import type { Config } from '../config.ts'
+import type { Database } from '../db/index.ts'
+import type { Mailer } from '../mail.ts'
+
+/** The services every module reaches through `app.platform`. */
+export interface Platform {
+  config: Config
+  database: Database
+  mailer: Mailer
+  tokens: TokenSigner
+  log: FastifyBaseLogger
+}

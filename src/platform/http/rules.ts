@@ -1,0 +1,52 @@
+import type { MessageKey } from '../i18n/index.ts'
+import type { FieldRule } from './forms.ts'
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
+
+/** Trimmed, lower-cased e-mail address. */
+export function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase()
+}
+
+export function isEmail(raw: string): boolean {
+  return raw.length <= 254 && EMAIL.test(raw)
+}
+
+/** A required e-mail address, normalised. */
+export const emailRule: FieldRule<string> = (raw) => {
+  const email = normalizeEmail(raw)
+  return isEmail(email) ? { value: email } : { error: 'auth.error.emailInvalid' }
+}
+
+/** An optional e-mail address: empty gives null. */
+export const optionalEmailRule: FieldRule<string | null> = (raw, form) => (raw.trim() === '' ? { value: null } : emailRule(raw, form))
+
+/** Trimmed text of min..max characters. */
+export function textRule(min: number, max: number, error: MessageKey): FieldRule<string> {
+  return (raw) => {
+    const value = raw.trim().replace(/\r\n/g, '\n')
+    return value.length >= min && value.length <= max ? { value } : { error, params: { min, max } }
+  }
+}
+
+/** An optional http(s) address: empty gives null. */
+export const optionalWebsiteRule: FieldRule<string | null> = (raw) => {
+  const value = raw.trim()
+  if (value === '') return { value: null }
+  try {
+    const url = new URL(value)
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && value.length <= 500) return { value: url.toString() }
+  } catch {
+    // not a URL: fall through
+  }
+  return { error: 'form.invalidUrl' }
+}
+
+/** An optional whole number ≥ 0: empty gives null. */
+export function optionalCountRule(error: MessageKey): FieldRule<number | null> {
+  return (raw) => {
+    const value = raw.trim().replace(/[\s\u202f\u00a0]/g, '')
+    if (value === '') return { value: null }
+    return /^\d{1,9}$/.test(value) ? { value: Number(value) } : { error }
+  }
+}

@@ -1,0 +1,40 @@
+import { en } from './en.ts'
+import { fr, type MessageKey } from './fr.ts'
+
+export type Locale = 'fr' | 'en'
+export const LOCALES: readonly Locale[] = ['fr', 'en']
+export type { MessageKey }
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { fr, en }
+
+export function isLocale(value: unknown): value is Locale {
+  return value === 'fr' || value === 'en'
+}
+
+export function isMessageKey(value: string): value is MessageKey {
+  return Object.hasOwn(fr, value)
+}
+
+/** A translator for one locale; numbers in params are formatted for that locale. */
+export function translator(locale: Locale): Translate {
+  const dictionary = dictionaries[locale]
+  const numbers = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB')
+  return (key, params) => {
+    const text = dictionary[key]
+    if (!params) return text
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name]
+      if (value === undefined) return whole
+      return typeof value === 'number' ? numbers.format(value) : value
+    })
+  }
+}
+
+export function formatNumber(locale: Locale, value: number): string {
+  return new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB').format(value)
+}
+
+export function formatDate(locale: Locale, value: Date): string {
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(value)
+}

@@ -1,0 +1,94 @@
+import type { ComponentChildren } from 'preact'
+import { usePage } from './context.ts'
+
+export type FieldErrors = Record<string, string>
+export type FormValues = Record<string, string | undefined>
+
+/** The hidden CSRF field every form carries. */
+export function CsrfField() {
+  const { csrfToken } = usePage()
+  return <input type="hidden" name="_csrf" value={csrfToken()} />
+}
+
+/** A POST form with its CSRF field. */
+export function PostForm({ action, children, class: className }: { action: string; children: ComponentChildren; class?: string }) {
+  return (
+    <form method="post" action={action} class={className} noValidate>
+      <CsrfField />
+      {children}
+    </form>
+  )
+}
+
+/** Lists the errors at the top of a form, each linking to its field (RGAA 11.10, WCAG 3.3.1). */
+export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: Record<string, string> }) {
+  const { t } = usePage()
+  const entries = Object.entries(errors)
+  if (entries.length === 0) return null
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1}>
+      <p>{t('form.errorSummary', { count: entries.length })}</p>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li>
+            <a href={`#field-${field}`}>{labels[field] ? `${labels[field]} : ${message}` : message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+interface FieldProps {
+  name: string
+  label: string
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search'
+  value?: string | undefined
+  hint?: string
+  error?: string | undefined
+  required?: boolean
+  autocomplete?: string
+  multiline?: boolean
+  maxLength?: number
+}
+
+/** A labelled input with its hint and error, tied together by aria-describedby. */
+export function Field(props: FieldProps) {
+  const { t } = usePage()
+  const id = `field-${props.name}`
+  const describedBy = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  const common = {
+    id,
+    name: props.name,
+    'aria-describedby': describedBy || undefined,
+    'aria-invalid': props.error ? ('true' as const) : undefined,
+    required: props.required,
+    autocomplete: props.autocomplete,
+    maxLength: props.maxLength,
+  }
+  return (
+    <div class={`field${props.error ? ' field-error' : ''}`}>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span class="required"> ({t('form.required')})</span> : null}
+      </label>
+      {props.hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="error-message" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+      {props.multiline ? (
+        <textarea {...common} rows={8}>
+          {props.value ?? ''}
+        </textarea>
+      ) : (
+        <input {...common} type={(props.type ?? 'text') as 'text'} value={props.type === 'password' ? '' : (props.value ?? '')} />
+      )}
+    </div>
+  )
+}

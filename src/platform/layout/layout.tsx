@@ -1,0 +1,151 @@
+import type { ComponentChildren } from 'preact'
+import { usePage } from './context.ts'
+
+function Header() {
+  const { t, user, currentUrl } = usePage()
+  const switchTo = t('nav.switchToLang')
+  return (
+    <header class="site-header" role="banner">
+      <div class="container header-row">
+        <a class="brand" href="/">
+          <span class="brand-name">{t('site.name')}</span>
+          <span class="brand-tagline">{t('site.tagline')}</span>
+        </a>
+        <form role="search" action="/territoires" method="get" class="header-search" id="recherche-territoire">
+          <label for="header-q" class="visually-hidden">
+            {t('search.label')}
+          </label>
+          <input type="search" id="header-q" name="q" autocomplete="off" placeholder={t('search.label')} />
+          <button type="submit">{t('search.submit')}</button>
+        </form>
+        <nav aria-label={t('nav.label')} class="main-nav">
+          <ul>
+            <li>
+              <a href="/territoires">{t('nav.territories')}</a>
+            </li>
+            {user ? (
+              <>
+                {user.isPlatformAdmin && (
+                  <li>
+                    <a href="/admin">{t('nav.admin')}</a>
+                  </li>
+                )}
+                <li>
+                  <a href="/compte">{t('nav.account')}</a>
+                </li>
+                <li>
+                  <SignOutButton />
+                </li>
+              </>
+            ) : (
+              <>
+                <li>
+                  <a href="/connexion">{t('nav.signin')}</a>
+                </li>
+                <li>
+                  <a href="/inscription">{t('nav.signup')}</a>
+                </li>
+              </>
+            )}
+            <li>
+              <a
+                href={`/langue/${switchTo}?next=${encodeURIComponent(currentUrl)}`}
+                lang={switchTo}
+                hreflang={switchTo}
+              >
+                {t('nav.switchTo')}
+              </a>
+            </li>
+          </ul>
+        </nav>
+      </div>
+    </header>
+  )
+}
+
+function SignOutButton() {
+  const { t, csrfToken } = usePage()
+  return (
+    <form method="post" action="/deconnexion" class="inline-form">
+      <input type="hidden" name="_csrf" value={csrfToken()} />
+      <button type="submit" class="link-button">
+        {t('nav.signout')}
+      </button>
+    </form>
+  )
+}
+
+function Flashes() {
+  const { t, flashes } = usePage()
+  if (flashes.length === 0) return null
+  return (
+    <div class="container">
+      {flashes.map((flash) => (
+        <div class={`flash flash-${flash.kind}`} role={flash.kind === 'error' ? 'alert' : 'status'}>
+          <strong>{flash.kind === 'error' ? t('flash.error') : t('flash.notice')} : </strong>
+          {flash.text}
+        </div>
+      ))}
+    </div>
+  )
+}
+
+function Footer() {
+  const { t } = usePage()
+  return (
+    <footer class="site-footer" id="pied" role="contentinfo">
+      <div class="container">
+        <p>{t('footer.about')}</p>
+        <ul class="footer-links">
+          <li>
+            <a href="/mentions-legales">{t('footer.legal')}</a>
+          </li>
+          <li>
+            <a href="/accessibilite">{t('footer.accessibility')}</a>
+          </li>
+          <li>
+            <a href="/api/docs">{t('footer.api')}</a>
+          </li>
+          <li>
+            <a href="/licence">{t('footer.source')}</a>
+          </li>
+        </ul>
+      </div>
+    </footer>
+  )
+}
+
+/** The page shell: skip links, header, flash messages, main content, footer. */
+export function Layout({ title, children }: { title: string; children: ComponentChildren }) {
+  const { t, locale, demo } = usePage()
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} – ${t('site.name')}`}</title>
+        <link rel="stylesheet" href="/assets/css/app.css" />
+        <link rel="stylesheet" href="/assets/css/print.css" media="print" />
+        <script src="/assets/js/htmx.min.js" defer></script>
+      </head>
+      <body>
+        <div class="skip-links">
+          <a href="#contenu">{t('skip.content')}</a>
+          <a href="#recherche-territoire">{t('skip.search')}</a>
+          <a href="#pied">{t('skip.footer')}</a>
+        </div>
+        {demo && (
+          <p class="demo-banner" role="note">
+            {t('site.demoBanner')}
+          </p>
+        )}
+        <Header />
+        <Flashes />
+        <main id="contenu" tabIndex={-1} class="container">
+          {children}
+        </main>
+        <Footer />
+      </body>
+    </html>
+  )
+}
