@@ -78,9 +78,12 @@ async function postgresTemplate(adminUrl: string): Promise<string> {
   return template
 }
 
-/** A fresh database with the schema and the full territory registry, dropped (PostgreSQL) when closed. */
-export async function createTestDatabase(engine: Engine): Promise<Database> {
-  if (engine === 'pglite') return openDatabase({ databaseUrl: null, loadDump: await pgliteBaseDump() })
+/**
+ * A fresh database with the schema and the full territory registry, dropped (PostgreSQL) when closed.
+ * With `dataDir`, the embedded database lives in that folder (as the platform's own does).
+ */
+export async function createTestDatabase(engine: Engine, options: { dataDir?: string } = {}): Promise<Database & { url?: string }> {
+  if (engine === 'pglite') return openDatabase({ databaseUrl: null, loadDump: await pgliteBaseDump(), ...options })
   const adminUrl = process.env.TEST_DATABASE_URL
   if (!adminUrl) throw new Error(POSTGRES_SKIPPED)
   const template = await postgresTemplate(adminUrl)
@@ -89,9 +92,11 @@ export async function createTestDatabase(engine: Engine): Promise<Database> {
   await admin.connect()
   await admin.query(`create database ${name} template ${template}`)
   await admin.end()
-  const database = await openDatabase({ databaseUrl: withDatabase(adminUrl, name), poolSize: 4 })
+  const url = withDatabase(adminUrl, name)
+  const database = await openDatabase({ databaseUrl: url, poolSize: 4 })
   return {
     ...database,
+    url,
     close: async () => {
       await database.close()
       const cleanup = new pg.Client({ connectionString: adminUrl })

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { openDatabase, queryRows, type Engine } from './platform/db/index.ts'
+import { createTestDatabase, engines, POSTGRES_SKIPPED } from '../test/helpers/database.ts'
+
+const ROOT = join(import.meta.dirname, '..')
+const SECRET = 'cli-test-secret-cli-test-secret-0123456789'
+
+function runCli(args: string[], env: Record<string, string>, input?: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SESSION_SECRET: SECRET, LOG_LEVEL: 'warn', ...env },
+    input,
+    encoding: 'utf8',
+    timeout: 120_000,
+  })
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
+}
+
+/** A data folder holding a seeded embedded database, as after a first start. */
+async function seededDataDir(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'thc-cli-'))
+  const database = await createTestDatabase('pglite', { dataDir: dir })
+  await database.close()
+  return dir
+}
+
+test('the command line lists its commands with --help, and refuses an unknown one', () => {
+  const help = runCli(['--help'], {})
+  assert.equal(help.code, 0)
+  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'migrate', 'demo:load']) {
+    assert.match(help.stdout, new RegExp(command))
+  }
+  const unknown = runCli(['launch:rockets'], {})
+  assert.equal(unknown.code, 1)
+  assert.match(unknown.stderr, /Unknown command: launch:rockets/)
+  const badOption = runCli(['roles:grant', '--colour', 'blue'], {})
+  assert.equal(badOption.code, 1)
+  assert.match(badOption.stderr, /Unknown option '--colour'/)
+})
+
+for (const engine of engines) {
+  describe(`command line [${engine}]`, () => {
+    let env: Record<string, string>
+    let cleanup: () => Promise<void>
+    before(async () => {
+      if (engine === 'pglite') {
+        const dir = await seededDataDir()
+        env = { DATA_DIR: dir }
+        cleanup = async () => rmSync(dir, { recursive: true, force: true })
+      } else {
+        const database = await createTestDatabase('postgres')
+        env = { DATABASE_URL: database.url!, DATA_DIR: mkdtempSync(join(tmpdir(), 'thc-cli-')) }
+        cleanup = () => database.close()
+      }
+    })
+    after(async () => cleanup())
+
+    const query = async <T,>(text: ReturnType<typeof sql>) => {
+      const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
+      try {
+        return await queryRows<T>(database.db, text)
+      } finally {
+        await database.close()
+      }
+    }
+
+    test('admin:create makes the first administrator and prints a link to choose the password', () => {
+      const bad = runCli(['admin:create', '--email', 'not-an-address'], env)
+      assert.equal(bad.code, 1)
+      assert.match(bad.stderr, /--email: not a valid e-mail address/)
+      const created = runCli(['admin:create', '--email', 'Equipe@Example.org', '--name', 'Équipe du réseau'], env)
+      assert.equal(created.code, 0, created.stderr)
+      assert.match(created.stdout, /Created the administrator equipe@example.org/)
+      assert.match(created.stdout, /http:\/\/localhost:3000\/compte\/reinitialiser\?token=/)
+      const again = runCli(['admin:create', '--email', 'equipe@example.org', '--password-stdin'], env, 'a strong admin passphrase\n')
+      assert.equal(again.code, 0, again.stderr)
+      assert.match(again.stdout, /is now a platform administrator/)
+    })
+
+    test('roles:grant and roles:revoke change roles, and refuse unknown people, territories and roles', async () => {
+      const granted = runCli(['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'editor'], env)
+      assert.equal(granted.code, 0, granted.stderr)
+      assert.match(granted.stdout, /Granted editor in commune\/35238/)
+      const rows = await query<{ role: string }>(sql`select r.role from territory_roles r join users u on u.id = r.user_id where u.email = 'equipe@example.org'`)
+      assert.deepEqual(rows.map((r) => r.role), ['editor'])
+      assert.match(runCli(['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/00000', '--role', 'editor'], env).stderr, /unknown territory: commune\/00000/)
+      assert.match(runCli(['roles:grant', '--email', 'nobody@example.org', '--territory', 'commune/35238', '--role', 'editor'], env).stderr, /no active account/)
+      const badRole = runCli(['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'king'], env)
+      assert.equal(badRole.code, 1)
+      assert.match(badRole.stderr, /--role must be one of/)
+      const revoked = runCli(['roles:revoke', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'editor'], env)
+      assert.equal(revoked.code, 0)
+      assert.equal((await query(sql`select 1 from territory_roles r join users u on u.id = r.user_id where u.email = 'equipe@example.org'`)).length, 0)
+    })
+
+    test('territories:add-other creates a Pays; territories:load refreshes the registry idempotently', async () => {
+      const added = runCli(['territories:add-other', '--name', 'Pays de Test', '--code', 'pays-test-cli', '--population', '1200', '--parent', 'departement/35'], env)
+      assert.equal(added.code, 0, added.stderr)
+      const taken = runCli(['territories:add-other', '--name', 'Pays de Test', '--code', 'pays-test-cli'], env)
+      assert.equal(taken.code, 1)
+      assert.match(taken.stderr, /already taken/)
+      const loaded = runCli(['territories:load'], env)
+      assert.equal(loaded.code, 0, loaded.stderr)
+      assert.match(loaded.stdout, /Loaded \d+ territories \(\d+ commune, \d+ departement, \d+ region, \d+ epci, 11 ept\), \d+ parent links, 0 retired/)
+      const [row] = await query<{ n: number }>(sql`select count(*)::int as n from territories where kind = 'autre' and code = 'pays-test-cli'`)
+      assert.equal(row!.n, 1, 'territories created by hand survive a reload')
+    })
+  })
+}
+if (!engines.includes('postgres')) describe('command line [postgres]', { skip: POSTGRES_SKIPPED }, () => {})
+
+describe('embedded database folder lock', () => {
+  test('a second process on the same data folder is refused with a clear message, and the first keeps serving', async () => {
+    const dir = await seededDataDir()
+    const serverEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dir, PORT: '0', DEMO_DATA: 'false', SESSION_SECRET: SECRET }
+    const first = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], { cwd: ROOT, env: serverEnv })
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let output = ''
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 90_000)
+        first.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString()
+          const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
+          if (match) {
+            clearTimeout(timer)
+            resolve(Number(match[1]))
+          }
+        })
+        first.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
+      })
+      const second = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], { cwd: ROOT, env: serverEnv, encoding: 'utf8', timeout: 60_000 })
+      assert.equal(second.status, 1)
+      assert.match(second.stderr, /already in use by another process \(pid \d+\)/)
+      const cli = runCli(['migrate'], { DATA_DIR: dir })
+      assert.equal(cli.code, 1)
+      assert.match(cli.stderr, /already in use/)
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`)
+      assert.equal(ready.status, 200, 'the first process still serves')
+    } finally {
+      first.kill('SIGTERM')
+      await new Promise((resolve) => first.once('exit', resolve))
+    }
+    const afterStop = runCli(['migrate'], { DATA_DIR: dir })
+    assert.equal(afterStop.code, 0, 'the lock is released on a graceful shutdown')
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  test('a lock left by a process that died is taken over', async () => {
+    const dir = await seededDataDir()
+    writeFileSync(join(dir, 'platform.lock'), '999999999\nelsewhere\n2020-01-01\n')
+    const result = runCli(['migrate'], { DATA_DIR: dir })
+    assert.equal(result.code, 0, result.stderr)
+    rmSync(dir, { recursive: true, force: true })
+  })
+})
