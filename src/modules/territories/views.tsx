@@ -104,7 +104,7 @@ export function SearchForm({ query, kind, idPrefix }: { query: string; kind: Ter
       hx-target="#resultats"
       hx-select="#resultats"
       hx-swap="outerHTML"
-      hx-trigger="input changed delay:300ms from:find input, change from:find select, submit"
+      hx-trigger="input delay:300ms, change, submit"
       hx-push-url="true"
     >
       <div class="field">

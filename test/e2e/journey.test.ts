@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { after, before, describe, test } from 'node:test'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { buildTestApp, linkIn, uniqueEmail, type TestApp } from '../helpers/app.ts'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const skip = existsSync(CHROMIUM) ? false : `Browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`
+const AXE_SOURCE = existsSync(CHROMIUM) ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : ''
+
+interface AxeViolation {
+  id: string
+  help: string
+  nodes: { target: string[] }[]
+}
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page; fails with the list of violations. A page
+ * without JavaScript cannot run axe itself: its HTML is checked in a scripting page on the same origin.
+ */
+async function expectAccessible(page: Page, label: string, checker?: Page) {
+  let target = page
+  if (checker) {
+    const html = await page.content()
+    await checker.goto(new URL('/healthz', page.url()).toString())
+    await checker.setContent(html, { waitUntil: 'load' })
+    target = checker
+  }
+  await target.addScriptTag({ content: AXE_SOURCE })
+  const violations = await target.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }))
+  })
+  assert.deepEqual(violations, [], `${label}: ${JSON.stringify(violations, null, 2)}`)
+}
+
+for (const javaScript of [true, false]) {
+  describe(`browser journey, JavaScript ${javaScript ? 'on' : 'off'}`, { skip }, () => {
+    let ctx: TestApp
+    let browser: Browser
+    let base: string
+    before(async () => {
+      ctx = await buildTestApp('pglite')
+      await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+      const address = ctx.app.server.address()
+      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      })
+    })
+    after(async () => {
+      await browser?.close()
+      await ctx?.close()
+    })
+
+    let checker: Page | undefined
+    async function newPage() {
+      // bypassCSP lets the test inject axe-core; the pages themselves keep their strict policy
+      const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
+      if (!javaScript) checker ??= await (await browser.newContext({ bypassCSP: true })).newPage()
+      return context.newPage()
+    }
+    const check = (page: Page, label: string) => expectAccessible(page, label, checker)
+
+    test('a visitor searches a territory and opens its page', async () => {
+      const page = await newPage()
+      await page.goto(base + '/')
+      assert.equal(await page.title(), 'Accueil – Territoires Hautement Citoyens')
+      await check(page, 'home')
+      await page.locator('#home-q').fill('Renes')
+      if (javaScript) {
+        // htmx fills the results as the person types, without a page load
+        await page.locator('#resultats a', { hasText: 'Rennes (35)' }).first().waitFor()
+        assert.equal(new URL(page.url()).pathname, '/territoires')
+      } else {
+        await page.locator('#home-q').press('Enter')
+        await page.waitForURL(/\/territoires\?q=Renes/)
+      }
+      await check(page, 'search results')
+      await page.locator('#resultats a', { hasText: 'Rennes (35)' }).first().click()
+      await page.waitForURL(/\/territoires\/commune\/35238$/)
+      assert.equal(await page.locator('h1').textContent(), 'Rennes')
+      assert.match((await page.locator('main').textContent()) ?? '', /Bretagne/)
+      await check(page, 'territory page')
+      await page.getByRole('link', { name: 'English' }).click()
+      await page.waitForURL(/\/territoires\/commune\/35238$/)
+      assert.equal(await page.locator('html').getAttribute('lang'), 'en')
+      assert.match((await page.locator('main').textContent()) ?? '', /Part of/)
+      await check(page, 'territory page in English')
+      await page.context().close()
+    })
+
+    test('a person signs up, confirms the address and signs in', async () => {
+      const page = await newPage()
+      const email = uniqueEmail(javaScript ? 'e2e-js' : 'e2e-nojs')
+      await page.goto(base + '/')
+      await page.getByRole('link', { name: 'Créer un compte' }).click()
+      await check(page, 'sign-up form')
+      await page.getByRole('button', { name: 'Créer mon compte' }).click()
+      assert.equal(await page.locator('.error-summary').isVisible(), true, 'errors are listed when the form is empty')
+      await check(page, 'sign-up form with errors')
+      await page.getByLabel('Nom affiché publiquement').fill('Inès Navigateur')
+      await page.getByLabel('Adresse électronique').fill(email)
+      await page.getByLabel('Mot de passe').fill('ma phrase de passe du test')
+      await page.getByRole('button', { name: 'Créer mon compte' }).click()
+      await page.getByText('un courriel vient d’y être envoyé').waitFor()
+      await check(page, 'sign-up done')
+
+      const mail = ctx.mails.find((m) => m.to === email)
+      assert.ok(mail, 'the confirmation mail was sent')
+      await page.goto(base + linkIn(mail))
+      await page.getByText('Votre adresse est confirmée').waitFor()
+      await page.getByRole('main').getByRole('link', { name: 'Se connecter' }).click()
+      await check(page, 'sign-in form')
+      await page.getByLabel('Adresse électronique').fill(email)
+      await page.getByLabel('Mot de passe').fill('ma phrase de passe du test')
+      await page.getByRole('button', { name: 'Se connecter' }).click()
+      await page.waitForURL(/\/compte$/)
+      assert.equal(await page.getByLabel('Nom affiché publiquement').inputValue(), 'Inès Navigateur')
+      await check(page, 'account page')
+      await page.getByRole('button', { name: 'Se déconnecter' }).click()
+      await page.waitForURL(base + '/')
+      assert.equal(await page.getByRole('link', { name: 'Se connecter' }).count(), 1)
+      await page.context().close()
+    })
+
+    test('the 404 page and the legal pages are accessible', async () => {
+      const page = await newPage()
+      const response = await page.goto(base + '/nulle-part')
+      assert.equal(response?.status(), 404)
+      await check(page, '404')
+      for (const path of ['/mentions-legales', '/accessibilite']) {
+        await page.goto(base + path)
+        await check(page, path)
+      }
+      await page.context().close()
+    })
+  })
+}
