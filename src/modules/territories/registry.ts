@@ -5,6 +5,7 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm'
 import type { Db } from '../../platform/db/index.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import { normalizeName, type TerritoryKind } from './normalize.ts'
+import { forgetTerritoryCounts } from './service.ts'
 import { territories, territoryParents } from './tables.ts'
 
 interface CogCommune {
@@ -178,6 +179,9 @@ export async function loadRegistry(db: Db, data: RegistryData = readRegistry(), 
       linkRows.push({ territoryId, parentId })
     }
     for (const batch of chunks(linkRows, 5000)) await tx.insert(territoryParents).values(batch)
+    // fresh statistics, or the planner scans the whole registry for a single territory's parents
+    await tx.execute(sql`analyze territories`)
+    await tx.execute(sql`analyze territory_parents`)
 
     const byKind: Record<string, number> = {}
     for (const t of data.territories) byKind[t.kind] = (byKind[t.kind] ?? 0) + 1
@@ -195,6 +199,7 @@ export async function loadRegistry(db: Db, data: RegistryData = readRegistry(), 
       subjectId: null,
       after: { territories: result.territories, links: result.links, retired: result.retired, byKind },
     })
+    forgetTerritoryCounts()
     result.milliseconds = Math.round(performance.now() - started)
     return result
   })

@@ -116,6 +116,7 @@ export async function createOtherTerritory(db: Db, options: { actor: CurrentUser
     if (parentIds.length > 0) {
       await tx.insert(territoryParents).values([...new Set(parentIds)].map((parentId) => ({ territoryId: created.id, parentId })))
     }
+    forgetTerritoryCounts()
     await recordAudit(tx, {
       actorId: actor?.id ?? null,
       territoryId: created.id,
@@ -139,4 +140,26 @@ export async function getTerritorySummaries(db: Db, ids: string[]) {
   return queries.findTerritoriesByIds(db, ids)
 }
 
-export { countTerritories, listOtherTerritories } from './queries.ts'
+export { listOtherTerritories } from './queries.ts'
+
+const COUNT_TTL_MS = 60_000
+const counts = new WeakMap<Db, { value: number; at: number; generation: number }>()
+let registryGeneration = 0
+
+/** Drops the cached territory counts (after the registry or a territory changes in this process). */
+export function forgetTerritoryCounts(): void {
+  registryGeneration += 1
+}
+
+/**
+ * How many current territories the registry holds. Counting 36,000 rows costs milliseconds on the
+ * embedded database, on every home page: the figure is kept a minute, and dropped when this process
+ * changes the registry.
+ */
+export async function countTerritories(db: Db): Promise<number> {
+  const cached = counts.get(db)
+  if (cached && cached.generation === registryGeneration && Date.now() - cached.at < COUNT_TTL_MS) return cached.value
+  const value = await queries.countTerritories(db)
+  counts.set(db, { value, at: Date.now(), generation: registryGeneration })
+  return value
+}

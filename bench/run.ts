@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: start-up time of the embedded platform (first start with migrations, registry and
+ * demo data; then a warm restart), and requests per second with p99 latency of the home page and a
+ * territory page on PGlite and on PostgreSQL (when BENCH_DATABASE_URL or TEST_DATABASE_URL is set),
+ * beside a bare Fastify "hello" route measured in the same run. Writes BENCHMARKS.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import pg from 'pg'
+
+const ROOT = join(import.meta.dirname, '..')
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
+const CONNECTIONS = 10
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123'
+
+interface Started {
+  child: ChildProcess
+  port: number
+  ms: number
+}
+
+function start(script: string, env: Record<string, string>, ready: RegExp): Promise<Started> {
+  const began = performance.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', SESSION_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
+  })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    let port = 0
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      port ||= Number(/(?:listening at http:\/\/127\.0\.0\.1:|listening )(\d+)/i.exec(output)?.[1] ?? 0)
+      if (port && ready.test(output)) resolve({ child, port, ms: performance.now() - began })
+    })
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)))
+  })
+}
+
+function stop(started: Started): Promise<void> {
+  return new Promise((resolve) => {
+    started.child.removeAllListeners('exit')
+    started.child.once('exit', () => resolve())
+    started.child.kill('SIGTERM')
+  })
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
+}
+
+async function load(port: number, path: string) {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: CONNECTIONS, duration: DURATION })
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return { rps: Math.round(result.requests.average), p99: result.latency.p99 }
+}
+
+const rows: string[] = []
+const fmt = new Intl.NumberFormat('en-GB')
+
+// 1. start-up
+const dataDir = mkdtempSync(join(tmpdir(), 'thc-bench-'))
+const READY = /platform ready/
+const cold = await start('src/server.ts', { DATA_DIR: dataDir, DEMO_DATA: 'true' }, READY)
+const coldRss = rssMiB(cold.child.pid!)
+await stop(cold)
+const warm = await start('src/server.ts', { DATA_DIR: dataDir, DEMO_DATA: 'true' }, READY)
+const warmRss = rssMiB(warm.child.pid!)
+console.log(`cold start ${Math.round(cold.ms)} ms, warm start ${Math.round(warm.ms)} ms`)
+
+// 2. throughput, each server alone on the machine while it is measured
+const hello = await start('bench/hello-server.ts', {}, /listening \d+/)
+const helloResult = await load(hello.port, '/')
+await stop(hello)
+console.log(`hello: ${helloResult.rps} req/s`)
+
+const measure = async (engine: string, port: number) => {
+  await load(port, '/') // warm-up: caches, JIT
+  for (const [label, path] of [
+    ['home page', '/'],
+    ['territory page', '/territoires/commune/35238'],
+  ] as const) {
+    const r = await load(port, path)
+    console.log(`${engine} ${label}: ${r.rps} req/s, p99 ${r.p99} ms`)
+    rows.push(`| ${label} | ${engine} | ${fmt.format(r.rps)} | ${r.p99} | ${(r.rps / helloResult.rps).toFixed(3)} |`)
+  }
+}
+await measure('PGlite', warm.port)
+await stop(warm)
+rmSync(dataDir, { recursive: true, force: true })
+
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
+let postgresNote = ''
+if (serverUrl) {
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query('drop database if exists thc_bench with (force)')
+  await admin.query('create database thc_bench')
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = '/thc_bench'
+  const pgDataDir = mkdtempSync(join(tmpdir(), 'thc-bench-pg-'))
+  const server = await start('src/server.ts', { DATABASE_URL: url.toString(), DATA_DIR: pgDataDir, DEMO_DATA: 'true' }, READY)
+  await measure('PostgreSQL', server.port)
+  await stop(server)
+  rmSync(pgDataDir, { recursive: true, force: true })
+} else {
+  postgresNote = '\nPostgreSQL not measured in this run: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a server.\n'
+  console.log(postgresNote.trim())
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+const report = `# Benchmarks
+
+Written by \`npm run bench\` (bench/run.ts). Figures of one run on one machine: compare runs on the same
+machine only. Not part of the test suite.
+
+- Date: ${new Date().toISOString().slice(0, 10)}
+- Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB memory, ${process.platform}
+- Node.js ${process.versions.node}; load by autocannon in the same machine, ${CONNECTIONS} connections, ${DURATION} s a measure
+
+## Start-up of the embedded platform (PGlite)
+
+| start | time to ready | resident memory after start |
+|---|---|---|
+| first start: creates the database, applies migrations, loads the registry (${fmt.format(36_000)}+ territories) and demo data | ${fmt.format(Math.round(cold.ms))} ms | ${coldRss} MiB |
+| warm restart on the same folder | ${fmt.format(Math.round(warm.ms))} ms | ${warmRss} MiB |
+
+## Throughput
+
+Bare Fastify "hello" route in the same run: **${fmt.format(helloResult.rps)} req/s** (p99 ${helloResult.p99} ms).
+The ratio column is the page's requests per second over the hello route's.
+
+| page | database | req/s | p99 latency (ms) | ratio to hello |
+|---|---|---|---|---|
+${rows.join('\n')}
+${postgresNote}
+Reading: PGlite runs PostgreSQL inside the Node.js process, so every query blocks the event loop and a
+single process serves one query at a time; PostgreSQL queries run in the server's own processes. The home
+page runs one count query; the territory page five (territory, parents, members, presentation, elected
+officials). Neither is cached yet in the application (\`cache-control: public, max-age=60\` lets a
+reverse proxy cache them for visitors).
+`
+writeFileSync(join(ROOT, 'BENCHMARKS.md'), report)
+console.log('BENCHMARKS.md written')
+process.exit(0)
