@@ -7,7 +7,7 @@ import { countTerritories, loadRegistry } from './modules/territories/index.ts'
 import { seedDemo } from './demo/seed.ts'
 
 /** The platform's logger: pino, JSON lines, with credentials and tokens never written. */
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
   return pino({
     level: config.logLevel,
     redact: {
@@ -21,7 +21,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
         url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'),
       }),
     },
-  })
+  }, destination)
 }
 
 /**

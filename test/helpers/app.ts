@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** Builds the application on a fresh seeded database of the given engine, with mail kept in memory. */
-export async function buildTestApp(engine: Engine, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(engine: Engine, env: Record<string, string> = {}, logLines?: string[]): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'thc-test-'))
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -40,7 +40,7 @@ export async function buildTestApp(engine: Engine, env: Record<string, string> =
       mails.push(mail)
     },
   }
-  const app = await buildApp({ config, database, logger: createLogger(config), mailer })
+  const app = await buildApp({ config, database, logger: createLogger(config, logLines ? { write: (line: string) => void logLines.push(line) } : undefined), mailer })
   await app.ready()
   return {
     app,
