@@ -42,21 +42,13 @@ function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles:
         <PostForm action="/admin/roles">
           <Field name="email" type="email" label={labels.email} required value={props.values.email} error={props.errors.email} autocomplete="off" />
           <Field name="territoryRef" label={labels.territoryRef} required value={props.values.territoryRef} error={props.errors.territoryRef} autocomplete="off" />
-          <div class={`field${props.errors.role ? ' field-error' : ''}`}>
-            <label for="field-role">{labels.role}</label>
-            {props.errors.role && (
-              <p class="error-message" id="field-role-error">
-                {props.errors.role}
-              </p>
-            )}
-            <select id="field-role" name="role" aria-describedby={props.errors.role ? 'field-role-error' : undefined}>
-              {TERRITORY_ROLES.map((role) => (
-                <option value={role} selected={props.values.role === role}>
-                  {t(`role.${role}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field
+            name="role"
+            label={labels.role}
+            value={props.values.role}
+            error={props.errors.role}
+            options={TERRITORY_ROLES.map((role) => ({ value: role, label: t(`role.${role}` as MessageKey) }))}
+          />
           <button type="submit">{t('admin.grant')}</button>
         </PostForm>
       </section>

@@ -131,17 +131,16 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
         </p>
         <PostForm action="/compte/profil">
           <Field name="displayName" label={labels.displayName} hint={t('auth.field.displayName.hint')} required value={values.displayName ?? account.displayName} error={errors.displayName} autocomplete="nickname" maxLength={100} />
-          <div class="field">
-            <label for="field-locale">{labels.locale}</label>
-            <select id="field-locale" name="locale">
-              <option value="fr" selected={(values.locale ?? account.locale) === 'fr'} lang="fr">
-                Français
-              </option>
-              <option value="en" selected={(values.locale ?? account.locale) === 'en'} lang="en">
-                English
-              </option>
-            </select>
-          </div>
+          <Field
+            name="locale"
+            label={labels.locale}
+            value={values.locale ?? account.locale}
+            error={errors.locale}
+            options={[
+              { value: 'fr', label: 'Français', lang: 'fr' },
+              { value: 'en', label: 'English', lang: 'en' },
+            ]}
+          />
           <button type="submit">{t('account.saveProfile')}</button>
         </PostForm>
       </section>

@@ -50,6 +50,8 @@ interface FieldProps {
   autocomplete?: string
   multiline?: boolean
   maxLength?: number
+  /** Renders a select with these choices instead of an input. */
+  options?: { value: string; label: string; lang?: string }[]
 }
 
 /** A labelled input with its hint and error, tied together by aria-describedby. */
@@ -82,7 +84,15 @@ export function Field(props: FieldProps) {
           {props.error}
         </p>
       )}
-      {props.multiline ? (
+      {props.options ? (
+        <select {...common}>
+          {props.options.map((option) => (
+            <option value={option.value} selected={option.value === props.value} lang={option.lang}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      ) : props.multiline ? (
         <textarea {...common} rows={8}>
           {props.value ?? ''}
         </textarea>
