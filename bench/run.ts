@@ -142,9 +142,11 @@ ${rows.join('\n')}
 ${postgresNote}
 Reading: PGlite runs PostgreSQL inside the Node.js process, so every query blocks the event loop and a
 single process serves one query at a time; PostgreSQL queries run in the server's own processes. The home
-page runs one count query; the territory page five (territory, parents, members, presentation, elected
-officials). Neither is cached yet in the application (\`cache-control: public, max-age=60\` lets a
-reverse proxy cache them for visitors).
+page runs no query once the registry count is cached (a minute), so its figure is the cost of the
+kernel (session, locale, security headers, logging) and of rendering; the territory page runs five to
+six queries (territory, parents and their régions, members, presentation, elected officials). Pages are
+not cached in the application; \`cache-control: public, max-age=60\` lets a reverse proxy cache them
+for visitors.
 `
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), report)
 console.log('BENCHMARKS.md written')

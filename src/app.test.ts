@@ -69,6 +69,26 @@ describeEachEngine('public shell and operations', (engine) => {
     assert.deepEqual(JSON.parse(ready.body), { status: 'ready', database: engine })
   })
 
+  test('when the database is gone: readiness says 503, pages say 500 without details', async () => {
+    const broken = await buildTestApp(engine)
+    try {
+      await broken.database.close()
+      const ready = await broken.app.inject({ url: '/readyz' })
+      assert.equal(ready.statusCode, 503)
+      assert.equal(JSON.parse(ready.body).status, 'unavailable')
+      assert.equal((await broken.app.inject({ url: '/healthz' })).statusCode, 200)
+      const page = await broken.app.inject({ url: '/territoires/commune/35238' })
+      assert.equal(page.statusCode, 500)
+      assert.match(page.body, /Une erreur inattendue s’est produite/)
+      assert.doesNotMatch(page.body, /at |Error:|pglite|pool/i)
+      const api = await broken.app.inject({ url: '/api/v1/territories?q=rennes' })
+      assert.equal(api.statusCode, 500)
+      assert.equal(JSON.parse(api.body).error.code, 'INTERNAL')
+    } finally {
+      await broken.close()
+    }
+  })
+
   test('serves the OpenAPI document with every public JSON route and its browsable page', async () => {
     const response = await ctx.app.inject({ url: '/api/docs/json' })
     assert.equal(response.statusCode, 200)

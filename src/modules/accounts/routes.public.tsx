@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { endSession, requireUser, startSession } from '../../platform/auth/current-user.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, parseForm, safeNextPath, type FieldRule } from '../../platform/http/forms.ts'
+import { rememberLocale } from '../../platform/http/locale.ts'
 import { emailRule, textRule } from '../../platform/http/rules.ts'
 import { isLocale, type Locale, type MessageKey } from '../../platform/i18n/index.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
@@ -90,7 +91,7 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
 
   app.post('/deconnexion', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
     endSession(req)
-    reply.setCookie('lang', req.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 })
+    rememberLocale(reply, req.locale)
     return reply.redirect('/', 303)
   })
 
@@ -154,7 +155,7 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
     const parsed = parseForm({ displayName: textRule(1, 100, 'auth.error.displayName'), locale: localeRule }, req.body, req.t)
     if (!parsed.ok) return renderAccount(req, reply, parsed.values, parsed.errors, 422)
     await updateProfile(deps(), actor, parsed.data)
-    reply.setCookie('lang', parsed.data.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 })
+    rememberLocale(reply, parsed.data.locale)
     req.flash('notice', req.t('account.profileSaved'))
     return reply.redirect('/compte', 303)
   })
@@ -183,7 +184,7 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
     }
     await deleteAccount(deps(), actor)
     endSession(req)
-    reply.setCookie('lang', req.locale, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 })
+    rememberLocale(reply, req.locale)
     return reply.page(req.t('account.delete'), <MessagePage title={req.t('account.delete')} message={req.t('account.deleted')} />)
   })
 }

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { safeNextPath } from '../../platform/http/forms.ts'
+import { rememberLocale } from '../../platform/http/locale.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { countTerritories, SearchForm } from '../territories/index.ts'
 
@@ -95,7 +96,7 @@ export default async function homeRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      reply.setCookie('lang', req.params.locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86400 })
+      rememberLocale(reply, req.params.locale)
       return reply.redirect(safeNextPath(req.query.next), 303)
     },
   )

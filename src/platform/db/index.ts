@@ -127,9 +127,11 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
   }
 }
 
-/** Opens the embedded PGlite database (with its folder lock) or a PostgreSQL pool. */
-export function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openServer(options.databaseUrl, options) : openEmbedded(options)
+/** Opens the embedded PGlite database (with its folder lock) or a PostgreSQL pool. Closing twice is harmless. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const database = options.databaseUrl ? await openServer(options.databaseUrl, options) : await openEmbedded(options)
+  let closing: Promise<void> | null = null
+  return { ...database, close: () => (closing ??= database.close()) }
 }
 
 export { FolderLockedError } from './folder-lock.ts'
