@@ -94,7 +94,7 @@ describeEachEngine('public shell and operations', (engine) => {
     assert.equal(response.statusCode, 200)
     const doc = JSON.parse(response.body)
     assert.equal(doc.openapi, '3.1.0')
-    for (const path of ['/api/v1/territories/', '/api/v1/territories/{kind}/{code}', '/healthz', '/readyz']) {
+    for (const path of ['/api/v1/territories', '/api/v1/territories/{kind}/{code}', '/healthz', '/readyz']) {
       assert.ok(doc.paths[path], `${path} is documented`)
       assert.ok(doc.paths[path].get.responses['200'], `${path} has a response schema`)
     }

@@ -12,6 +12,7 @@ export default async function territoryApiRoutes(fastify: FastifyInstance) {
   app.get(
     '/',
     {
+      prefixTrailingSlash: 'no-slash',
       schema: {
         tags: ['territories'],
         summary: 'Search the territory registry',

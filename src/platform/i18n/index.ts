@@ -16,8 +16,19 @@ export function isMessageKey(value: string): value is MessageKey {
   return Object.hasOwn(fr, value)
 }
 
-/** A translator for one locale; numbers in params are formatted for that locale. */
+const translators = new Map<Locale, Translate>()
+
+/** The translator of one locale (made once: Intl formatters are costly to build); numbers in params are formatted for that locale. */
 export function translator(locale: Locale): Translate {
+  let t = translators.get(locale)
+  if (!t) {
+    t = makeTranslator(locale)
+    translators.set(locale, t)
+  }
+  return t
+}
+
+function makeTranslator(locale: Locale): Translate {
   const dictionary = dictionaries[locale]
   const numbers = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB')
   return (key, params) => {
