@@ -84,6 +84,8 @@ const measure = async (engine: string, port: number) => {
   for (const [label, path] of [
     ['home page', '/'],
     ['territory page', '/territoires/commune/35238'],
+    ['search page ("saint")', '/territoires?q=saint'],
+    ['search API (typo "bordaux")', '/api/v1/territories?q=bordaux'],
   ] as const) {
     const r = await load(port, path)
     console.log(`${engine} ${label}: ${r.rps} req/s, p99 ${r.p99} ms`)
@@ -144,7 +146,9 @@ Reading: PGlite runs PostgreSQL inside the Node.js process, so every query block
 single process serves one query at a time; PostgreSQL queries run in the server's own processes. The home
 page runs no query once the registry count is cached (a minute), so its figure is the cost of the
 kernel (session, locale, security headers, logging) and of rendering; the territory page runs five to
-six queries (territory, parents and their régions, members, presentation, elected officials). Pages are
+six queries (territory, parents and their régions, members, presentation, elected officials); a search
+two or three (matches ranked, the page's summaries, and near-misses when the text as typed finds less
+than a page). Pages are
 not cached in the application; \`cache-control: public, max-age=60\` lets a reverse proxy cache them
 for visitors.
 `
