@@ -3,14 +3,17 @@ export class AppError extends Error {
   readonly status: number
   readonly userMessage: string
   readonly fields?: Record<string, string>
+  /** What the caller may need to explain the error (the saved version in an edit conflict). */
+  readonly details?: unknown
   constructor(
     readonly code: string,
-    options: { status: number; userMessage: string; fields?: Record<string, string> },
+    options: { status: number; userMessage: string; fields?: Record<string, string>; details?: unknown },
   ) {
     super(`${code}: ${options.userMessage}`)
     this.status = options.status
     this.userMessage = options.userMessage
     if (options.fields) this.fields = options.fields
+    if (options.details !== undefined) this.details = options.details
   }
 }
 

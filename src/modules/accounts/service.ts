@@ -4,7 +4,7 @@ import { TERRITORY_ROLES, type CurrentUser, type TerritoryRole } from '../../pla
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../platform/auth/passwords.ts'
 import type { UserRow } from '../../platform/auth/tables.ts'
 import { stampOf, type TokenPurpose, type TokenSigner } from '../../platform/auth/tokens.ts'
-import type { Db } from '../../platform/db/index.ts'
+import { pgErrorCode, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden } from '../../platform/errors.ts'
 import type { FieldResult, FieldRule } from '../../platform/http/forms.ts'
 import { translator, type Locale } from '../../platform/i18n/index.ts'
@@ -82,7 +82,7 @@ export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<voi
       return user
     })
   } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error
+    if (pgErrorCode(error) !== '23505') throw error
     const raced = await queries.findUserByEmail(deps.db, input.email)
     if (raced) await notifyExistingAccount(deps, raced)
     return

@@ -8,6 +8,12 @@ import type { CurrentUser, TerritoryRole } from './current-user.ts'
  */
 export const TERRITORY_RULES = {
   'territory.editProfile': ['editor', 'elected'],
+  /** draft and edit an action plan, its commitments and milestones; submit, publish, close it */
+  'plan.edit': ['editor', 'elected'],
+  /** validate a submitted plan, or send it back: the executive's political commitment */
+  'plan.validate': ['elected'],
+  /** post progress updates and corrections on a published plan */
+  'plan.report': ['editor', 'elected'],
 } as const satisfies Record<string, readonly TerritoryRole[]>
 
 export type TerritoryAction = keyof typeof TERRITORY_RULES

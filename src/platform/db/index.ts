@@ -14,6 +14,24 @@ export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>
 
 export type Engine = 'pglite' | 'postgres'
 
+/**
+ * The PostgreSQL error code (SQLSTATE) of a failed query, or undefined: drizzle wraps the driver's error
+ * ("Failed query: …") and keeps it as `cause`.
+ */
+export function pgErrorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code
+  }
+  return undefined
+}
+
+/** The database's own message of a failed query (drizzle's wrapper names only the query). */
+export function pgErrorMessage(error: unknown): string {
+  const cause = (error as { cause?: unknown })?.cause
+  return cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error)
+}
+
 /** Runs a raw SQL query and returns its rows (both engines' drivers return `{ rows }`). */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] }

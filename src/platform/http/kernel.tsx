@@ -12,6 +12,7 @@ import type { VNode } from 'preact'
 import { renderToString } from 'preact-render-to-string'
 import { createHash } from 'node:crypto'
 import { loadCurrentUser, type CurrentUser } from '../auth/current-user.ts'
+import { pgErrorCode } from '../db/index.ts'
 import { AppError } from '../errors.ts'
 import { isLocale, isMessageKey, translator, type Locale, type Translate } from '../i18n/index.ts'
 import { PageContext, type FlashMessage, type PageContextValue } from '../layout/context.ts'
@@ -94,7 +95,7 @@ function toPublicError(error: FastifyError | AppError | Error, t: Translate): Pu
     return { status: 400, code: 'BAD_REQUEST', message: `${t('error.BAD_REQUEST')} ${fe.message}` }
   }
   // PostgreSQL errors that mean bad input, not a fault: invalid text for a type, a check, a duplicate
-  const pgCode = (error as { code?: unknown }).code
+  const pgCode = pgErrorCode(error)
   if (pgCode === '22P02' || pgCode === '23514' || pgCode === '22001') {
     return { status: 400, code: 'BAD_REQUEST', message: t('error.BAD_REQUEST') }
   }

@@ -1,0 +1,53 @@
+/** Statuses of commitments and milestones: the State's projets-territoire vocabulary plus "non commencé". */
+export const STATUSES = ['non_commence', 'en_cours', 'en_retard', 'en_pause', 'bloque', 'abandonne', 'termine'] as const
+export type Status = (typeof STATUSES)[number]
+
+export function isStatus(value: unknown): value is Status {
+  return typeof value === 'string' && (STATUSES as readonly string[]).includes(value)
+}
+
+/** Statuses after which a milestone can no longer be late. */
+const CLOSED: readonly Status[] = ['termine', 'abandonne']
+
+export interface MilestoneFacts {
+  status: Status
+  dueDate: string // YYYY-MM-DD
+  progress: number // 0–100
+  weight: number | null
+}
+
+/** Today's date in Paris (the programme's reference time zone), as YYYY-MM-DD. */
+export function todayInParis(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now)
+}
+
+/** The status shown: a milestone past its due date and neither finished nor abandoned is late. */
+export function shownStatus(milestone: Pick<MilestoneFacts, 'status' | 'dueDate'>, today: string): Status {
+  if (!CLOSED.includes(milestone.status) && milestone.dueDate < today) return 'en_retard'
+  return milestone.status
+}
+
+/** A milestone's progress: 100 once finished, else the last progress reported. */
+export function milestoneProgress(milestone: Pick<MilestoneFacts, 'status' | 'progress'>): number {
+  return milestone.status === 'termine' ? 100 : milestone.progress
+}
+
+/**
+ * A commitment's progress from its milestones, 0–100: weighted by the milestones' weights when every
+ * counted milestone has one, else a plain average. Abandoned milestones do not count. Null without milestones.
+ */
+export function commitmentProgress(list: MilestoneFacts[]): number | null {
+  const counted = list.filter((m) => m.status !== 'abandonne')
+  if (counted.length === 0) return null
+  const weighted = counted.every((m) => m.weight !== null && m.weight > 0)
+  const total = counted.reduce((sum, m) => sum + (weighted ? m.weight! : 1), 0)
+  const sum = counted.reduce((acc, m) => acc + milestoneProgress(m) * (weighted ? m.weight! : 1), 0)
+  return Math.round((sum / total) * 10) / 10
+}
+
+/** A plan's progress: the average of its commitments' progress (those with milestones). */
+export function planProgress(list: (number | null)[]): number | null {
+  const known = list.filter((p): p is number => p !== null)
+  if (known.length === 0) return null
+  return Math.round((known.reduce((a, b) => a + b, 0) / known.length) * 10) / 10
+}
