@@ -10,6 +10,7 @@ import { createMailer, type Mailer } from './platform/mail.ts'
 import { outboxDir } from './bootstrap.ts'
 import accounts from './modules/accounts/index.ts'
 import home from './modules/home/index.ts'
+import plans from './modules/plans/index.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
 
@@ -47,7 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         license: { name: 'Licence Ouverte 2.0 (data)', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' },
       },
       servers: [{ url: config.baseUrl.origin }],
-      tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'operations' }],
+      tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'action plans', description: 'Action plans, dashboards and their tamper-evident history' }, { name: 'operations' }],
     },
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } })
@@ -76,5 +77,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(home)
   await app.register(territories)
   await app.register(accounts)
+  await app.register(plans)
   return app
 }

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util'
 import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isTerritoryRole, revokeRole } from './modules/accounts/index.ts'
-import { createOtherTerritory, loadRegistry } from './modules/territories/index.ts'
+import { verifyHistory } from './modules/plans/index.ts'
+import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
 import { TokenSigner } from './platform/auth/tokens.ts'
 import { ConfigError, loadConfig, type Config } from './platform/config.ts'
@@ -19,7 +20,9 @@ interface Command {
   summary: string
   usage: string
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
-  run(context: { config: Config; database: Database; values: Record<string, unknown> }): Promise<void>
+  /** takes positional arguments */
+  positionals?: boolean
+  run(context: { config: Config; database: Database; values: Record<string, unknown>; positionals: string[] }): Promise<void>
 }
 
 const out = (line: string) => process.stdout.write(line + '\n')
@@ -142,6 +145,22 @@ const commands: Record<string, Command> = {
       out(removed ? `Revoked ${input.role} in ${input.territoryRef} from ${input.email}.` : `${input.email} did not hold ${input.role} in ${input.territoryRef}.`)
     },
   },
+  'history:verify': {
+    summary: 'Verify the hash-chained history of a territory’s action plans (exit 1 when broken)',
+    usage: 'history:verify <kind/code>   e.g. history:verify commune/35238',
+    options: {},
+    positionals: true,
+    async run({ database, positionals }) {
+      await migrate(database)
+      const ref = positionals[0]
+      if (!ref || positionals.length > 1) throw new UsageError('name one territory: history:verify <kind/code>')
+      const territory = await findTerritoryByRef(database.db, ref)
+      if (!territory) throw new UsageError(`unknown territory: ${ref}`)
+      const check = await verifyHistory(database.db, territory.id)
+      if (!check.ok) throw new UsageError(`history of ${ref} is BROKEN at entry ${check.brokenAt} (${check.reason}); ${check.entries} entries`)
+      out(`History of ${ref} (${territory.name}) is intact: ${check.entries} entries, last hash ${check.lastHash}.`)
+    },
+  },
   'demo:load': {
     summary: 'Load the demonstration data (fictitious accounts and territory) if not there yet',
     usage: 'demo:load',
@@ -183,8 +202,9 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   let values: Record<string, unknown>
+  let positionals: string[]
   try {
-    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values
+    ;({ values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: command.positionals ?? false }))
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\nUsage: npm run cli -- ${command.usage}\n`)
     return 1
@@ -193,7 +213,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig()
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir })
-    await command.run({ config, database, values })
+    await command.run({ config, database, values, positionals })
     return 0
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof FolderLockedError) {

@@ -5,6 +5,7 @@ import { hashPassword } from '../platform/auth/passwords.ts'
 import { recordAudit } from '../platform/audit.ts'
 import { createOtherTerritory, findTerritoryByRef } from '../modules/territories/index.ts'
 import { grantRole } from '../modules/accounts/index.ts'
+import { seedDemoPlan } from './plan.ts'
 
 /** Demonstration accounts: written for the project, fictitious, and labelled so wherever they show. */
 export const DEMO_ACCOUNTS = [
@@ -24,7 +25,13 @@ const DEMO_PRESENTATION =
  * presentation, an administrator, an editor and an elected official. Each later feature adds its part.
  */
 export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean> {
-  if (await findTerritoryByRef(db, DEMO_TERRITORY.ref)) return false
+  const existing = await findTerritoryByRef(db, DEMO_TERRITORY.ref)
+  if (existing) {
+    // each feature adds its part of the demo: bring an older demo database up to date
+    const added = await seedDemoPlan(db, existing.id)
+    if (added) log?.info('demonstration action plan added')
+    return added
+  }
   const territory = await createOtherTerritory(db, {
     actor: null,
     input: { name: 'Pays du Val-Démo (démonstration)', code: DEMO_TERRITORY.code, population: 48_200, parentRefs: ['departement/35', 'region/53'] },
@@ -44,6 +51,7 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
   await grantRole(db, null, { email: 'elue@demo.thc.example', territoryRef: DEMO_TERRITORY.ref, role: 'elected' })
   await db.execute(sql`insert into territory_profiles (territory_id, presentation, website) values (${territory.id}, ${DEMO_PRESENTATION}, null)
     on conflict (territory_id) do nothing`)
+  await seedDemoPlan(db, territory.id)
   log?.info({ accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration data loaded (fictitious accounts, see README)')
   return true
 }

@@ -363,4 +363,10 @@ export async function listCommitmentHistory(db: Db, commitmentId: string) {
   return db.select().from(historyEntries).where(eq(historyEntries.commitmentId, commitmentId)).orderBy(asc(historyEntries.seq))
 }
 
+/** A territory's plan with this exact title, if any. */
+export async function findPlanByTitle(db: Db, territoryId: string, title: string): Promise<PlanRow | undefined> {
+  const [plan] = await db.select().from(actionPlans).where(and(eq(actionPlans.territoryId, territoryId), eq(actionPlans.title, title)))
+  return plan
+}
+
 export { findCommitment, findPlan }

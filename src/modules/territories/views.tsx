@@ -169,6 +169,12 @@ export function TerritoryPage({ data, canEdit }: { data: PageData; canEdit: bool
         </div>
       </dl>
       {territory.source === 'cog' && <p class="hint">{t('territory.populationNote')}</p>}
+      <p>
+        <a class="button" href={`${territoryPath(territory)}/tableau-de-bord`}>
+          {t('plans.dashboard')}
+        </a>{' '}
+        <a href={`${territoryPath(territory)}/plans`}>{t('plans.title')}</a>
+      </p>
 
       <section aria-labelledby="parents-title">
         <h2 id="parents-title">{t('territory.parents')}</h2>

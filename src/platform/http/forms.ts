@@ -12,13 +12,13 @@ export type ParsedForm<T> =
   | { ok: true; data: T; values: Record<string, string> }
   | { ok: false; errors: Record<string, string>; values: Record<string, string> }
 
-/** The form's fields as single strings (the last value wins when a field is repeated). */
+/** The form's fields as single strings; a repeated field (checkboxes) gives its values joined by commas. */
 export function formValues(body: unknown): Record<string, string> {
   const values: Record<string, string> = {}
   if (body && typeof body === 'object') {
     for (const [name, value] of Object.entries(body as FormBody)) {
       if (name === '_csrf') continue
-      values[name] = Array.isArray(value) ? (value.at(-1) ?? '') : String(value)
+      values[name] = Array.isArray(value) ? value.join(',') : String(value)
     }
   }
   return values

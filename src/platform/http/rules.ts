@@ -42,6 +42,23 @@ export const optionalWebsiteRule: FieldRule<string | null> = (raw) => {
   return { error: 'form.invalidUrl' }
 }
 
+/** A real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const date = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+}
+
+/** A required date (YYYY-MM-DD). */
+export function dateRule(error: MessageKey): FieldRule<string> {
+  return (raw) => (isIsoDate(raw.trim()) ? { value: raw.trim() } : { error })
+}
+
+/** An optional date (YYYY-MM-DD): empty gives null. */
+export function optionalDateRule(error: MessageKey): FieldRule<string | null> {
+  return (raw) => (raw.trim() === '' ? { value: null } : dateRule(error)(raw, {}))
+}
+
 /** An optional whole number ≥ 0: empty gives null. */
 export function optionalCountRule(error: MessageKey): FieldRule<number | null> {
   return (raw) => {

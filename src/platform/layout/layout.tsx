@@ -124,6 +124,9 @@ export function Layout({ title, children }: { title: string; children: Component
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} – ${t('site.name')}`}</title>
+        {/* htmx would otherwise inject a <style> element, which the CSP (style-src 'self') refuses */}
+        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/css/app.css" />
         <link rel="stylesheet" href="/assets/css/print.css" media="print" />
         <script src="/assets/js/htmx.min.js" defer></script>

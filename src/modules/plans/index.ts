@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify'
+import planApiRoutes from './routes.api.ts'
+import planPublicRoutes from './routes.public.tsx'
+import planStaffRoutes from './routes.staff.tsx'
+
+/** Action plans: commitments, milestones, progress updates, public dashboard and tamper-evident history. */
+export default async function plans(app: FastifyInstance) {
+  await app.register(planPublicRoutes)
+  await app.register(planStaffRoutes)
+  await app.register(planApiRoutes, { prefix: '/api/v1' })
+}
+
+export { verifyHistory } from './history.ts'
+export { addCommitment, addMilestone, createPlan, findPlanByTitle, postUpdate, transitionPlan, type CommitmentInput } from './service.ts'

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../../platform/db/index.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, signIn, type TestApp } from '../../../test/helpers/app.ts'
+
+const TERRITORY = '/territoires/commune/35238'
+
+const commitmentForm = (title: string) => ({
+  title,
+  problem: 'Les décisions sont difficiles à retrouver.',
+  description: 'Publier un registre des décisions.',
+  contribution: 'Chacun peut vérifier.',
+  ogpValues: 'access_to_information',
+  expectedImpacts: '',
+  leadActor: 'Secrétariat général',
+  supportingActors: '',
+  themes: 'transparence, numérique',
+  startDate: '2026-01-01',
+  endDate: '2027-12-31',
+  budgetEur: '12 000',
+  deliberationUrl: '',
+})
+
+describeEachEngine('action plans over HTTP', (engine) => {
+  let ctx: TestApp
+  let staff: Client
+  let elected: Client
+  let outsider: Client
+  let planPath = ''
+  let commitmentPath = ''
+
+  before(async () => {
+    ctx = await buildTestApp(engine)
+    const as = async (role: string, code = '35238') => {
+      const user = await createUser(ctx.database)
+      await grantTestRole(ctx.database, user.id, { kind: 'commune', code }, role)
+      const client = new Client(ctx.app)
+      await signIn(client, user.email, user.password)
+      return client
+    }
+    staff = await as('editor')
+    elected = await as('elected')
+    outsider = await as('editor', '44109')
+  })
+  after(async () => {
+    await ctx.close()
+  })
+
+  test('staff draft a plan with a commitment and milestones through the forms; bad input gets 422', async () => {
+    const invalid = await staff.post(`${TERRITORY}/plans/nouveau`, { title: '', periodStart: '2026-13-01', periodEnd: '2025-01-01', cocreationSummary: '' })
+    assert.equal(invalid.statusCode, 422)
+    assert.match(invalid.body, /Le formulaire contient 2 erreur/)
+    assert.match(invalid.body, /format AAAA-MM-JJ/)
+    const created = await staff.post(`${TERRITORY}/plans/nouveau`, { title: 'Plan de gouvernement ouvert', periodStart: '2026-01-01', periodEnd: '2027-12-31', cocreationSummary: 'Quatre ateliers.' })
+    assert.equal(created.statusCode, 303)
+    planPath = String(created.headers.location)
+    assert.match(planPath, /^\/plans\/[0-9a-f-]{36}$/)
+
+    const badCommitment = await staff.post(`${planPath}/engagements/nouveau`, { ...commitmentForm(''), ogpValues: 'world_peace', budgetEur: '-5' })
+    assert.equal(badCommitment.statusCode, 422)
+    assert.match(badCommitment.body, /valeurs de la liste/)
+    assert.match(badCommitment.body, /montant positif/)
+    const commitment = await staff.post(`${planPath}/engagements/nouveau`, commitmentForm('Registre des décisions'))
+    assert.equal(commitment.statusCode, 303)
+    commitmentPath = String(commitment.headers.location)
+    const [row] = await queryRows<{ themes: string[]; budget_eur: string; ogp_values: string[] }>(ctx.database.db, sql`select themes, budget_eur, ogp_values from commitments where id = ${commitmentPath.split('/').pop()}`)
+    assert.deepEqual(row!.themes, ['transparence', 'numérique'])
+    assert.equal(Number(row!.budget_eur), 12000)
+    assert.deepEqual(row!.ogp_values, ['access_to_information'])
+
+    for (const [title, dueDate] of [
+      ['Inventaire', '2026-02-01'],
+      ['Mise en ligne', '2099-06-30'],
+    ]) {
+      const milestone = await staff.post(`${commitmentPath}/jalons/nouveau`, { title: title!, deliverable: 'Page publiée', startDate: '', dueDate: dueDate!, responsible: 'DSI', weight: '' })
+      assert.equal(milestone.statusCode, 303)
+    }
+    const badMilestone = await staff.post(`${commitmentPath}/jalons/nouveau`, { title: 'Sans date', deliverable: '', startDate: '', dueDate: '', responsible: '', weight: 'abc' })
+    assert.equal(badMilestone.statusCode, 422)
+  })
+
+  test('a draft plan is hidden from visitors and from other territories’ staff', async () => {
+    assert.equal((await new Client(ctx.app).get(planPath)).statusCode, 404)
+    assert.equal((await new Client(ctx.app).get(commitmentPath)).statusCode, 404)
+    assert.equal((await outsider.get(planPath)).statusCode, 404)
+    assert.equal((await staff.get(planPath)).statusCode, 200)
+    const list = await new Client(ctx.app).get(`${TERRITORY}/plans`)
+    assert.doesNotMatch(list.body, /Plan de gouvernement ouvert/)
+  })
+
+  test('another territory’s editor gets 403 on every form and nothing changes', async () => {
+    const token = csrfTokenOf((await outsider.get('/compte')).body)
+    const attempts = [
+      [`${TERRITORY}/plans/nouveau`, { title: 'Intrus', periodStart: '2026-01-01', periodEnd: '2026-12-31', cocreationSummary: '' }],
+      [`${planPath}/modifier`, { title: 'Piraté', periodStart: '2026-01-01', periodEnd: '2026-12-31', cocreationSummary: '', version: '1' }],
+      [`${planPath}/engagements/nouveau`, commitmentForm('Intrus')],
+      [`${commitmentPath}/jalons/nouveau`, { title: 'Intrus', deliverable: '', startDate: '', dueDate: '2026-01-01', responsible: '', weight: '' }],
+      [`${planPath}/etapes`, { transition: 'submit' }],
+    ] as const
+    const [before] = await queryRows<{ n: number }>(ctx.database.db, sql`select (select count(*) from action_plans) + (select count(*) from commitments) + (select count(*) from milestones) + (select count(*) from audit_events) as n`)
+    for (const [url, fields] of attempts) {
+      const response = await outsider.post(url, fields as Record<string, string>, { csrf: token })
+      assert.equal(response.statusCode, 403, url)
+    }
+    const [afterRow] = await queryRows<{ n: number }>(ctx.database.db, sql`select (select count(*) from action_plans) + (select count(*) from commitments) + (select count(*) from milestones) + (select count(*) from audit_events) as n`)
+    assert.equal(Number(afterRow!.n), Number(before!.n))
+  })
+
+  test('two people edit the same commitment: the second gets a conflict page with both versions, and the first save stays', async () => {
+    const formA = await staff.get(`${commitmentPath}/modifier`)
+    const formB = await elected.get(`${commitmentPath}/modifier`)
+    const version = /name="version" value="(\d+)"/.exec(formA.body)![1]!
+    assert.equal(/name="version" value="(\d+)"/.exec(formB.body)![1], version)
+    const saveA = await staff.post(`${commitmentPath}/modifier`, { ...commitmentForm('Registre public des décisions'), version }, { csrf: csrfTokenOf(formA.body) })
+    assert.equal(saveA.statusCode, 303)
+    const saveB = await elected.post(`${commitmentPath}/modifier`, { ...commitmentForm('Registre des délibérations'), version }, { csrf: csrfTokenOf(formB.body) })
+    assert.equal(saveB.statusCode, 409)
+    assert.match(saveB.body, /Une autre version a été enregistrée entre-temps/)
+    assert.match(saveB.body, /Registre public des décisions/, 'the saved version is shown')
+    assert.match(saveB.body, /value="Registre des délibérations"/, 'the person’s own text is kept in the form')
+    const [row] = await queryRows<{ title: string }>(ctx.database.db, sql`select title from commitments where id = ${commitmentPath.split('/').pop()}`)
+    assert.equal(row!.title, 'Registre public des décisions')
+  })
+
+  test('the plan is submitted, validated by an elected official, published; staff cannot validate', async () => {
+    assert.equal((await staff.post(`${planPath}/etapes`, { transition: 'submit' }, { csrfFrom: planPath })).statusCode, 303)
+    const page = await staff.get(planPath)
+    assert.doesNotMatch(page.body, /Valider le plan/, 'staff are not offered the validation')
+    assert.equal((await staff.post(`${planPath}/etapes`, { transition: 'validate' }, { csrfFrom: planPath })).statusCode, 403)
+    const electedPage = await elected.get(planPath)
+    assert.match(electedPage.body, /Valider le plan/)
+    assert.equal((await elected.post(`${planPath}/etapes`, { transition: 'validate' }, { csrfFrom: planPath })).statusCode, 303)
+    assert.equal((await staff.post(`${planPath}/etapes`, { transition: 'publish' }, { csrfFrom: planPath })).statusCode, 303)
+    const bogus = await staff.post(`${planPath}/etapes`, { transition: 'explode' }, { csrfFrom: planPath })
+    assert.equal(bogus.statusCode, 400)
+    const again = await staff.post(`${planPath}/etapes`, { transition: 'publish' }, { csrfFrom: planPath })
+    assert.equal(again.statusCode, 409)
+  })
+
+  test('staff post an update; a visitor sees the dashboard, the commitment page and its history', async () => {
+    // an edit of a published commitment is kept as a public revision
+    const edit = await staff.get(`${commitmentPath}/modifier`)
+    const version = /name="version" value="(\d+)"/.exec(edit.body)![1]!
+    const revised = await staff.post(`${commitmentPath}/modifier`, { ...commitmentForm('Registre public des décisions du conseil'), version }, { csrf: csrfTokenOf(edit.body) })
+    assert.equal(revised.statusCode, 303)
+    const form = await staff.get(`${commitmentPath}/avancement`)
+    assert.equal(form.statusCode, 200)
+    const milestoneId = /<option value="([0-9a-f-]{36})"[^>]*>Inventaire<\/option>/.exec(form.body)![1]!
+    const invalid = await staff.post(`${commitmentPath}/avancement`, { milestoneId, status: 'flying', progress: '150', narrative: '', evidence: 'not a url', nextSteps: '' }, { csrf: csrfTokenOf(form.body) })
+    assert.equal(invalid.statusCode, 422)
+    assert.match(invalid.body, /Le formulaire contient 4 erreur/)
+    const posted = await staff.post(`${commitmentPath}/avancement`, { milestoneId, status: 'termine', progress: '', narrative: 'Inventaire publié en ligne.', evidence: 'https://example.org/inventaire', nextSteps: 'Mise en ligne.' }, { csrf: csrfTokenOf(form.body) })
+    assert.equal(posted.statusCode, 303)
+
+    const visitor = new Client(ctx.app)
+    const dashboard = await visitor.get(`${TERRITORY}/tableau-de-bord`)
+    assert.equal(dashboard.statusCode, 303)
+    assert.equal(dashboard.headers.location, planPath)
+    const plan = await visitor.get(planPath)
+    assert.equal(plan.statusCode, 200)
+    assert.match(plan.body, /<h1>Plan de gouvernement ouvert<\/h1>/)
+    assert.match(plan.body, /<span class="figure">1 \/ 2<\/span> Jalons terminés/)
+    assert.match(plan.body, /role="img" aria-labelledby="chart-status-title"/)
+    assert.match(plan.body, /Tableau : nombre d’engagements par état/)
+    assert.match(plan.body, /Historique intègre : 2 entrées chaînées/, 'one revision (title) and one update')
+    assert.doesNotMatch(plan.body, /Modifier le plan|Rendre compte/)
+    const filtered = await visitor.get(`${planPath}?theme=sport&status=&lead=`)
+    assert.match(filtered.body, /Aucun engagement ne correspond à ces filtres/)
+    const byTheme = await visitor.get(`${planPath}?theme=transparence`)
+    assert.match(byTheme.body, /Registre public des décisions du conseil/)
+
+    const commitment = await visitor.get(commitmentPath)
+    assert.equal(commitment.statusCode, 200)
+    assert.match(commitment.body, /Inventaire publié en ligne\./)
+    assert.match(commitment.body, /href="https:\/\/example\.org\/inventaire"/)
+    assert.match(commitment.body, /Révision du texte/)
+    assert.match(commitment.body, /<del>Registre public des décisions<\/del>/)
+    assert.match(commitment.body, /<ins>Registre public des décisions du conseil<\/ins>/)
+    assert.match(commitment.body, /50 %/, 'one of two milestones done')
+  })
+
+  test('a correction points to the entry it corrects, both ways', async () => {
+    const [entry] = await queryRows<{ id: string; seq: number }>(ctx.database.db, sql`select id, seq from history_entries where commitment_id = ${commitmentPath.split('/').pop()} and kind = 'update'`)
+    assert.equal(entry!.seq, 2)
+    const form = await staff.get(`${commitmentPath}/avancement?corrige=${entry!.id}`)
+    assert.match(form.body, new RegExp(`<option value="${entry!.id}" selected`))
+    const posted = await staff.post(`${commitmentPath}/avancement`, { milestoneId: '', status: '', progress: '', narrative: 'Correction : l’inventaire a été publié le 3 février.', evidence: '', nextSteps: '', correctsId: entry!.id }, { csrf: csrfTokenOf(form.body) })
+    assert.equal(posted.statusCode, 303)
+    const page = await new Client(ctx.app).get(commitmentPath)
+    assert.match(page.body, new RegExp(`corrige l’entrée n°${entry!.seq}`))
+    assert.match(page.body, /corrigée par l’entrée n°\d+/)
+  })
+
+  test('the history verification endpoint says intact, then names the tampered entry', async () => {
+    const ok = await ctx.app.inject({ url: '/api/v1/territories/commune/35238/history/verify' })
+    assert.equal(ok.statusCode, 200)
+    const body = JSON.parse(ok.body)
+    assert.equal(body.ok, true)
+    assert.equal(body.entries, 3)
+    assert.match(body.lastHash, /^[0-9a-f]{64}$/)
+    await ctx.database.runScript('alter table history_entries disable trigger history_entries_no_update')
+    await ctx.database.db.execute(sql`update history_entries set content = jsonb_set(content, '{narrative}', '"Réécrit."') where seq = 2 and territory_id = (select id from territories where kind = 'commune' and code = '35238')`)
+    await ctx.database.runScript('alter table history_entries enable trigger history_entries_no_update')
+    const broken = JSON.parse((await ctx.app.inject({ url: '/api/v1/territories/commune/35238/history/verify' })).body)
+    assert.deepEqual({ ok: broken.ok, brokenAt: broken.brokenAt, reason: broken.reason }, { ok: false, brokenAt: 2, reason: 'hash-mismatch' })
+    const plan = await new Client(ctx.app).get(planPath)
+    assert.match(plan.body, /Historique altéré : le maillon n°2/)
+    assert.equal((await ctx.app.inject({ url: '/api/v1/territories/commune/99999/history/verify' })).statusCode, 404)
+  })
+})

@@ -1,0 +1,116 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { can } from '../../platform/auth/policy.ts'
+import type { CurrentUser } from '../../platform/auth/current-user.ts'
+import type { Db } from '../../platform/db/index.ts'
+import { notFound } from '../../platform/errors.ts'
+import { publicName } from '../accounts/index.ts'
+import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import { verifyHistory } from './history.ts'
+import { listHistoryWithNames } from './queries.ts'
+import { findCommitment, getVisiblePlan, listPlans, loadPlanTree, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
+import type { PlanRow } from './tables.ts'
+import { CommitmentPage, PlanListPage, PlanPage, planPath, type HistoryEntryView } from './views.tsx'
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+export const TerritoryRefParams = Type.Object({
+  kind: Type.String({ pattern: '^[a-z]{4,12}$' }),
+  code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
+})
+const DashboardQuery = Type.Object({
+  theme: Type.Optional(Type.String({ maxLength: 60 })),
+  status: Type.Optional(Type.String({ maxLength: 20 })),
+  lead: Type.Optional(Type.String({ maxLength: 300 })),
+})
+
+/** The territory a plan belongs to, as pages name and link it. */
+export async function territoryOf(db: Db, territoryId: string) {
+  const [territory] = await getTerritorySummaries(db, [territoryId])
+  if (!territory) throw notFound()
+  return { id: territory.id, name: territory.name, path: territoryPath(territory) }
+}
+
+/** The territory named in the URL (kind/code), or 404. */
+export async function territoryFromParams(db: Db, params: { kind: string; code: string }) {
+  const territory = await findTerritoryByRef(db, `${params.kind}/${params.code}`)
+  if (!territory) throw notFound()
+  return { id: territory.id, name: territory.name, path: territoryPath(territory) }
+}
+
+/** Which steps of the plan's life this person may take now. */
+export function allowedTransitions(plan: PlanRow, actor: CurrentUser | null): PlanTransition[] {
+  const edit = can(actor, 'plan.edit', plan.territoryId)
+  const validate = can(actor, 'plan.validate', plan.territoryId)
+  const possible: Record<PlanTransition, boolean> = {
+    submit: edit && plan.status === 'draft',
+    return: validate && (plan.status === 'submitted' || plan.status === 'validated'),
+    validate: validate && plan.status === 'submitted',
+    publish: edit && plan.status === 'validated',
+    close: edit && plan.status === 'published',
+  }
+  return PLAN_TRANSITIONS.filter((t) => possible[t])
+}
+
+/** Public pages: a territory's plans and dashboard, each plan, each commitment with its history. */
+export default async function planPublicRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+
+  app.get('/territoires/:kind/:code/plans', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
+    const territory = await territoryFromParams(db(), req.params)
+    const plans = await listPlans(db(), { territoryId: territory.id, actor: req.user })
+    return reply.page(`${req.t('plans.title')} – ${territory.name}`, <PlanListPage territory={territory} plans={plans} canEdit={can(req.user, 'plan.edit', territory.id)} />)
+  })
+
+  // The dashboard of a territory is its current plan: the latest published (or closed) one.
+  app.get('/territoires/:kind/:code/tableau-de-bord', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
+    const territory = await territoryFromParams(db(), req.params)
+    const plans = await listPlans(db(), { territoryId: territory.id, actor: null })
+    const current = plans[0]
+    if (!current) return reply.redirect(`${territory.path}/plans`, 303)
+    return reply.redirect(planPath(current), 303)
+  })
+
+  app.get('/plans/:id', { schema: { params: IdParams, querystring: DashboardQuery, hide: true } }, async (req, reply) => {
+    const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user })
+    const [territory, tree, chain] = await Promise.all([territoryOf(db(), plan.territoryId), loadPlanTree(db(), plan), verifyHistory(db(), plan.territoryId)])
+    const filters = { theme: req.query.theme ?? '', status: req.query.status ?? '', lead: req.query.lead ?? '' }
+    return reply.page(
+      plan.title,
+      <PlanPage
+        territory={territory}
+        plan={plan}
+        commitments={tree.commitments}
+        progress={tree.progress}
+        today={tree.today}
+        filters={filters}
+        chain={chain.ok ? { ok: true, entries: chain.entries } : { ok: false, entries: chain.entries, brokenAt: chain.brokenAt }}
+        staff={{ canEdit: can(req.user, 'plan.edit', plan.territoryId), canValidate: can(req.user, 'plan.validate', plan.territoryId), transitions: allowedTransitions(plan, req.user) }}
+      />,
+    )
+  })
+
+  app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const commitment = await findCommitment(db(), req.params.id)
+    const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
+    const [territory, tree, rows] = await Promise.all([territoryOf(db(), plan.territoryId), loadPlanTree(db(), plan), listHistoryWithNames(db(), commitment.id)])
+    const view = tree.commitments.find((c) => c.id === commitment.id)!
+    const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
+    const history: HistoryEntryView[] = rows.map((r) => ({
+      id: r.entry.id,
+      seq: r.entry.seq,
+      kind: r.entry.kind,
+      milestoneTitle: r.milestoneTitle,
+      correctsSeq: r.entry.correctsId ? (seqById.get(r.entry.correctsId) ?? null) : null,
+      correctedBySeq: rows.filter((o) => o.entry.correctsId === r.entry.id).map((o) => o.entry.seq),
+      authorName: publicName({ displayName: r.authorName, deletedAt: r.authorDeletedAt }, req.locale),
+      recordedAt: r.entry.recordedAt,
+      content: r.entry.content as HistoryEntryView['content'],
+    }))
+    return reply.page(
+      commitment.title,
+      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)} />,
+    )
+  })
+}

@@ -1,0 +1,722 @@
+import { formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
+import { usePage } from '../../platform/layout/context.ts'
+import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { STATUSES, type Status } from './progress.ts'
+import type { CommitmentView, MilestoneView, PlanTransition } from './service.ts'
+import type { PlanRow } from './tables.ts'
+
+export const OGP_VALUES = ['access_to_information', 'civic_participation', 'public_accountability', 'technology_innovation'] as const
+
+export const planPath = (plan: { id: string }) => `/plans/${plan.id}`
+export const commitmentPath = (c: { id: string }) => `/engagements/${c.id}`
+
+const statusLabel = (t: Translate, status: string) => t(`status.${status}` as MessageKey)
+
+function formatDay(locale: string, day: string | null): string {
+  if (!day) return '—'
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  const { t } = usePage()
+  return <span class={`status status-${status}`}>{statusLabel(t, status)}</span>
+}
+
+export function ProgressBar({ value }: { value: number | null }) {
+  const { t, locale } = usePage()
+  if (value === null) return <span class="hint">{t('plans.progressUnknown')}</span>
+  return (
+    <span class="progress">
+      {/* SVG, not a styled span: the CSP forbids inline style attributes */}
+      <svg class="progress-track" width="128" height="10" viewBox="0 0 128 10" aria-hidden="true" focusable="false">
+        <rect class="progress-fill" x="0" y="0" height="10" width={Math.round(Math.max(0, Math.min(100, value)) * 1.28)} />
+      </svg>
+      <span class="progress-text">{t('plans.progressValue', { value: formatNumber(locale, value) })}</span>
+    </span>
+  )
+}
+
+export interface DashboardFigures {
+  commitments: number
+  byStatus: Record<Status, number>
+  milestonesDone: number
+  milestonesLate: number
+  milestonesUpcoming: number
+  milestonesTotal: number
+}
+
+/** Counts for the headline figures, from the plan tree as shown today. */
+export function dashboardFigures(commitments: CommitmentView[], today: string): DashboardFigures {
+  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>
+  const horizon = new Date(`${today}T00:00:00Z`)
+  horizon.setUTCDate(horizon.getUTCDate() + 90)
+  const limit = horizon.toISOString().slice(0, 10)
+  let done = 0
+  let late = 0
+  let upcoming = 0
+  let total = 0
+  for (const c of commitments) {
+    const lateMilestone = c.milestones.some((m) => m.shownStatus === 'en_retard')
+    const shown: Status = c.status === 'termine' || c.status === 'abandonne' || !lateMilestone ? (c.status as Status) : 'en_retard'
+    byStatus[shown] += 1
+    for (const m of c.milestones) {
+      total += 1
+      if (m.shownStatus === 'termine') done += 1
+      else if (m.shownStatus === 'en_retard') late += 1
+      else if (m.shownStatus !== 'abandonne' && m.dueDate >= today && m.dueDate <= limit) upcoming += 1
+    }
+  }
+  return { commitments: commitments.length, byStatus, milestonesDone: done, milestonesLate: late, milestonesUpcoming: upcoming, milestonesTotal: total }
+}
+
+/** Commitments by status as a bar chart in SVG, followed by the same figures as a table. */
+function StatusChart({ figures }: { figures: DashboardFigures }) {
+  const { t, locale } = usePage()
+  const rows = STATUSES.filter((s) => figures.byStatus[s] > 0)
+  const max = Math.max(1, ...rows.map((s) => figures.byStatus[s]))
+  const barHeight = 26
+  const height = rows.length * (barHeight + 8) + 8
+  return (
+    <figure class="chart">
+      <figcaption id="chart-status-title">{t('plans.byStatus')}</figcaption>
+      <svg viewBox={`0 0 600 ${height}`} width="100%" role="img" aria-labelledby="chart-status-title" focusable="false">
+        {rows.map((status, i) => {
+          const y = 8 + i * (barHeight + 8)
+          const width = Math.round((figures.byStatus[status] / max) * 380)
+          return (
+            <g>
+              <text x="0" y={y + 18} class="chart-label">
+                {statusLabel(t, status)}
+              </text>
+              <rect x="170" y={y} width={Math.max(width, 2)} height={barHeight} class={`bar bar-${status}`} />
+              <text x={176 + width} y={y + 18} class="chart-value">
+                {formatNumber(locale, figures.byStatus[status])}
+              </text>
+            </g>
+          )
+        })}
+      </svg>
+      <table class="chart-table">
+        <caption>{t('plans.byStatusAlt')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('plans.filter.status')}</th>
+            <th scope="col">{t('plans.commitmentsCount')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {STATUSES.map((status) => (
+            <tr>
+              <th scope="row">{statusLabel(t, status)}</th>
+              <td>{formatNumber(locale, figures.byStatus[status])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  )
+}
+
+function Timeline({ commitments }: { commitments: CommitmentView[] }) {
+  const { t, locale } = usePage()
+  const items = commitments
+    .flatMap((c) => c.milestones.map((m) => ({ m, c })))
+    .sort((a, b) => (a.m.dueDate < b.m.dueDate ? -1 : a.m.dueDate > b.m.dueDate ? 1 : 0))
+  if (items.length === 0) return <p>{t('plans.noMilestone')}</p>
+  return (
+    <ol class="timeline">
+      {items.map(({ m, c }) => (
+        <li class={`timeline-item timeline-${m.shownStatus}`}>
+          <time dateTime={m.dueDate}>{formatDay(locale, m.dueDate)}</time> — <strong>{m.title}</strong> <StatusBadge status={m.shownStatus} />
+          <br />
+          <a href={commitmentPath(c)}>{c.title}</a>
+        </li>
+      ))}
+    </ol>
+  )
+}
+
+export interface DashboardFilters {
+  theme: string
+  status: string
+  lead: string
+}
+
+function FiltersForm({ action, commitments, filters }: { action: string; commitments: CommitmentView[]; filters: DashboardFilters }) {
+  const { t } = usePage()
+  const themes = [...new Set(commitments.flatMap((c) => c.themes))].sort()
+  const leads = [...new Set(commitments.map((c) => c.leadActor).filter(Boolean))].sort()
+  const all = { value: '', label: t('plans.filter.all') }
+  return (
+    <form method="get" action={action} class="filters" role="search" aria-label={t('plans.filters')}>
+      <Field name="theme" label={t('plans.filter.theme')} value={filters.theme} options={[all, ...themes.map((v) => ({ value: v, label: v }))]} />
+      <Field name="status" label={t('plans.filter.status')} value={filters.status} options={[all, ...STATUSES.map((s) => ({ value: s, label: statusLabel(t, s) }))]} />
+      <Field name="lead" label={t('plans.filter.lead')} value={filters.lead} options={[all, ...leads.map((v) => ({ value: v, label: v }))]} />
+      <button type="submit">{t('plans.filter.apply')}</button>
+    </form>
+  )
+}
+
+export function shownCommitmentStatus(c: CommitmentView): Status {
+  if (c.status === 'termine' || c.status === 'abandonne') return c.status
+  return c.milestones.some((m) => m.shownStatus === 'en_retard') ? 'en_retard' : (c.status as Status)
+}
+
+export interface PlanPageProps {
+  territory: { name: string; path: string }
+  plan: PlanRow
+  commitments: CommitmentView[]
+  progress: number | null
+  today: string
+  filters: DashboardFilters
+  chain: { ok: boolean; entries: number; brokenAt?: number }
+  staff: { canEdit: boolean; canValidate: boolean; transitions: PlanTransition[] }
+}
+
+export function PlanPage(props: PlanPageProps) {
+  const { t, locale } = usePage()
+  const { plan } = props
+  const figures = dashboardFigures(props.commitments, props.today)
+  const shown = props.commitments.filter(
+    (c) =>
+      (!props.filters.theme || c.themes.includes(props.filters.theme)) &&
+      (!props.filters.status || shownCommitmentStatus(c) === props.filters.status) &&
+      (!props.filters.lead || c.leadActor === props.filters.lead),
+  )
+  return (
+    <article class="plan">
+      <p class="kicker">
+        <a href={props.territory.path}>{props.territory.name}</a> · {t('plans.dashboard')}
+      </p>
+      <h1>{plan.title}</h1>
+      {plan.status !== 'published' && plan.status !== 'closed' && <p class="notice">{t('plans.notPublic')}</p>}
+      <dl class="facts">
+        <div>
+          <dt>{t('plans.period')}</dt>
+          <dd>{t('plans.periodFromTo', { start: formatDay(locale, plan.periodStart), end: formatDay(locale, plan.periodEnd) })}</dd>
+        </div>
+        <div>
+          <dt>{t('plans.status')}</dt>
+          <dd>{t(`plans.status.${plan.status}` as MessageKey)}</dd>
+        </div>
+        <div>
+          <dt>{t('plans.progress')}</dt>
+          <dd>
+            <ProgressBar value={props.progress} />
+          </dd>
+        </div>
+      </dl>
+      {(props.staff.canEdit || props.staff.canValidate) && <StaffActions plan={plan} staff={props.staff} />}
+
+      <section aria-labelledby="headline-title">
+        <h2 id="headline-title">{t('plans.headline')}</h2>
+        <ul class="figures">
+          <li>
+            <span class="figure">{formatNumber(locale, figures.commitments)}</span> {t('plans.commitmentsCount')}
+          </li>
+          <li>
+            <span class="figure">
+              {formatNumber(locale, figures.milestonesDone)} / {formatNumber(locale, figures.milestonesTotal)}
+            </span>{' '}
+            {t('plans.milestonesDone')}
+          </li>
+          <li>
+            <span class="figure">{formatNumber(locale, figures.milestonesLate)}</span> {t('plans.milestonesLate')}
+          </li>
+          <li>
+            <span class="figure">{formatNumber(locale, figures.milestonesUpcoming)}</span> {t('plans.milestonesUpcoming')}
+          </li>
+        </ul>
+        <StatusChart figures={figures} />
+      </section>
+
+      {plan.cocreationSummary && (
+        <section aria-labelledby="cocreation-title">
+          <h2 id="cocreation-title">{t('plans.cocreation')}</h2>
+          {plan.cocreationSummary.split(/\n{2,}/).map((p) => (
+            <p>{p}</p>
+          ))}
+        </section>
+      )}
+
+      <section aria-labelledby="commitments-title">
+        <h2 id="commitments-title">{t('plans.commitments')}</h2>
+        <FiltersForm action={planPath(plan)} commitments={props.commitments} filters={props.filters} />
+        {shown.length === 0 ? (
+          <p>{props.commitments.length === 0 ? t('plans.noMilestone') : t('plans.filter.none')}</p>
+        ) : (
+          <ol class="commitment-list">
+            {shown.map((c) => (
+              <li class="commitment-card">
+                <h3>
+                  <a href={commitmentPath(c)}>{c.title}</a>
+                </h3>
+                <p>
+                  <StatusBadge status={shownCommitmentStatus(c)} /> <ProgressBar value={c.progress} />
+                </p>
+                <p class="meta">
+                  {c.leadActor}
+                  {c.themes.length > 0 ? ` · ${c.themes.join(', ')}` : ''}
+                </p>
+              </li>
+            ))}
+          </ol>
+        )}
+        {props.staff.canEdit && plan.status === 'draft' && (
+          <p>
+            <a class="button" href={`${planPath(plan)}/engagements/nouveau`}>
+              {t('plans.commitment.new')}
+            </a>
+          </p>
+        )}
+      </section>
+
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{t('plans.timeline')}</h2>
+        <Timeline commitments={props.commitments} />
+      </section>
+
+      <section aria-labelledby="chain-title">
+        <h2 id="chain-title">{t('plans.chain')}</h2>
+        <p class={props.chain.ok ? 'chain-ok' : 'chain-broken'}>
+          {props.chain.ok ? t('plans.chain.ok', { count: props.chain.entries }) : t('plans.chain.broken', { seq: props.chain.brokenAt ?? 0 })}
+        </p>
+      </section>
+    </article>
+  )
+}
+
+function StaffActions({ plan, staff }: { plan: PlanRow; staff: PlanPageProps['staff'] }) {
+  const { t } = usePage()
+  return (
+    <div class="staff-actions">
+      {staff.canEdit && plan.status === 'draft' && (
+        <a class="button" href={`${planPath(plan)}/modifier`}>
+          {t('plans.edit')}
+        </a>
+      )}
+      {staff.transitions.map((transition) => (
+        <PostForm action={`${planPath(plan)}/etapes`} class="inline-form">
+          <input type="hidden" name="transition" value={transition} />
+          <button type="submit">{t(`plans.transition.${transition}` as MessageKey)}</button>
+        </PostForm>
+      ))}
+    </div>
+  )
+}
+
+export function PlanListPage({ territory, plans, canEdit }: { territory: { name: string; path: string }; plans: PlanRow[]; canEdit: boolean }) {
+  const { t, locale } = usePage()
+  return (
+    <>
+      <p class="kicker">
+        <a href={territory.path}>{territory.name}</a>
+      </p>
+      <h1>{t('plans.title')}</h1>
+      {plans.length === 0 ? (
+        <p>{t('plans.none')}</p>
+      ) : (
+        <ul>
+          {plans.map((plan) => (
+            <li>
+              <a href={planPath(plan)}>{plan.title}</a> — {t(`plans.status.${plan.status}` as MessageKey)},{' '}
+              {t('plans.periodFromTo', { start: formatDay(locale, plan.periodStart), end: formatDay(locale, plan.periodEnd) })}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canEdit && (
+        <p>
+          <a class="button" href={`${territory.path}/plans/nouveau`}>
+            {t('plans.new')}
+          </a>
+        </p>
+      )}
+    </>
+  )
+}
+
+export function PlanFormPage({ title, action, values, errors, version, conflict }: { title: string; action: string; values: FormValues; errors: FieldErrors; version?: number; conflict?: Record<string, string> }) {
+  const { t } = usePage()
+  const labels = { title: t('plans.plan.title'), periodStart: t('plans.commitment.start'), periodEnd: t('plans.commitment.end'), cocreationSummary: t('plans.cocreation') }
+  return (
+    <div class="narrow">
+      <h1>{title}</h1>
+      {conflict && <ConflictPanel saved={conflict} labels={labels} />}
+      <ErrorSummary errors={errors} labels={labels} />
+      <PostForm action={action}>
+        {version !== undefined && <input type="hidden" name="version" value={String(version)} />}
+        <Field name="title" label={labels.title} required value={values.title} error={errors.title} maxLength={300} />
+        <Field name="periodStart" label={labels.periodStart} required value={values.periodStart} error={errors.periodStart} />
+        <Field name="periodEnd" label={labels.periodEnd} required value={values.periodEnd} error={errors.periodEnd} />
+        <Field name="cocreationSummary" label={labels.cocreationSummary} multiline value={values.cocreationSummary} error={errors.cocreationSummary} maxLength={10000} />
+        <button type="submit">{t('form.save')}</button>
+      </PostForm>
+    </div>
+  )
+}
+
+/** Shows the version someone else saved, field by field, beside the form that keeps the person's own. */
+function ConflictPanel({ saved, labels }: { saved: Record<string, string>; labels: Record<string, string> }) {
+  const { t } = usePage()
+  return (
+    <section class="conflict" role="alert" aria-labelledby="conflict-title">
+      <h2 id="conflict-title">{t('plans.conflict.title')}</h2>
+      <p>{t('plans.conflict.help')}</p>
+      <h3>{t('plans.conflict.saved')}</h3>
+      <dl>
+        {Object.entries(labels).map(([field, label]) => (
+          <>
+            <dt>{label}</dt>
+            <dd>{saved[field] || '—'}</dd>
+          </>
+        ))}
+      </dl>
+    </section>
+  )
+}
+
+/** The label of each commitment field, for forms, conflicts and revision diffs. */
+export function commitmentLabels(t: Translate): Record<string, string> {
+  return {
+    title: t('plans.commitment.title'),
+    problem: t('plans.commitment.problem'),
+    description: t('plans.commitment.description'),
+    contribution: t('plans.commitment.contribution'),
+    ogpValues: t('plans.commitment.values'),
+    expectedImpacts: t('plans.commitment.impacts'),
+    leadActor: t('plans.commitment.lead'),
+    supportingActors: t('plans.commitment.supporting'),
+    themes: t('plans.commitment.themes'),
+    startDate: t('plans.commitment.start'),
+    endDate: t('plans.commitment.end'),
+    budgetEur: t('plans.commitment.budget'),
+    deliberationUrl: t('plans.commitment.deliberation'),
+    milestone: t('plans.entry.field.milestone'),
+  }
+}
+
+export function CommitmentFormPage(props: { title: string; action: string; values: FormValues; errors: FieldErrors; version?: number; conflict?: Record<string, string> }) {
+  const { t } = usePage()
+  const { values, errors } = props
+  const { milestone: _milestone, ...labels } = commitmentLabels(t)
+  const chosen = new Set((values.ogpValues ?? '').split(',').filter(Boolean))
+  return (
+    <div class="narrow">
+      <h1>{props.title}</h1>
+      {props.conflict && <ConflictPanel saved={props.conflict} labels={labels} />}
+      <ErrorSummary errors={errors} labels={labels} />
+      <PostForm action={props.action}>
+        {props.version !== undefined && <input type="hidden" name="version" value={String(props.version)} />}
+        <Field name="title" label={labels.title!} required value={values.title} error={errors.title} maxLength={300} />
+        <Field name="problem" label={labels.problem!} multiline value={values.problem} error={errors.problem} />
+        <Field name="description" label={labels.description!} multiline value={values.description} error={errors.description} />
+        <Field name="contribution" label={labels.contribution!} multiline value={values.contribution} error={errors.contribution} />
+        <fieldset class="field" id="field-ogpValues">
+          <legend>{t('plans.commitment.values')}</legend>
+          {errors.ogpValues && <p class="error-message">{errors.ogpValues}</p>}
+          {OGP_VALUES.map((value) => (
+            <label class="checkbox">
+              <input type="checkbox" name="ogpValues" value={value} checked={chosen.has(value)} /> {t(`plans.value.${value}` as MessageKey)}
+            </label>
+          ))}
+        </fieldset>
+        <Field name="expectedImpacts" label={labels.expectedImpacts!} multiline value={values.expectedImpacts} error={errors.expectedImpacts} />
+        <Field name="leadActor" label={labels.leadActor!} value={values.leadActor} error={errors.leadActor} maxLength={300} />
+        <Field name="supportingActors" label={labels.supportingActors!} value={values.supportingActors} error={errors.supportingActors} maxLength={1000} />
+        <Field name="themes" label={labels.themes!} value={values.themes} error={errors.themes} maxLength={500} />
+        <Field name="startDate" label={labels.startDate!} value={values.startDate} error={errors.startDate} />
+        <Field name="endDate" label={labels.endDate!} value={values.endDate} error={errors.endDate} />
+        <Field name="budgetEur" label={labels.budgetEur!} value={values.budgetEur} error={errors.budgetEur} />
+        <Field name="deliberationUrl" type="url" label={labels.deliberationUrl!} value={values.deliberationUrl} error={errors.deliberationUrl} />
+        <button type="submit">{t('form.save')}</button>
+      </PostForm>
+    </div>
+  )
+}
+
+export function MilestoneFormPage({ title, action, values, errors }: { title: string; action: string; values: FormValues; errors: FieldErrors }) {
+  const { t } = usePage()
+  const labels = {
+    title: t('plans.milestone.title'),
+    deliverable: t('plans.milestone.deliverable'),
+    startDate: t('plans.milestone.start'),
+    dueDate: t('plans.milestone.due'),
+    responsible: t('plans.milestone.responsible'),
+    weight: t('plans.milestone.weight'),
+  }
+  return (
+    <div class="narrow">
+      <h1>{title}</h1>
+      <ErrorSummary errors={errors} labels={labels} />
+      <PostForm action={action}>
+        <Field name="title" label={labels.title} required value={values.title} error={errors.title} maxLength={300} />
+        <Field name="deliverable" label={labels.deliverable} value={values.deliverable} error={errors.deliverable} maxLength={1000} />
+        <Field name="startDate" label={labels.startDate} value={values.startDate} error={errors.startDate} />
+        <Field name="dueDate" label={labels.dueDate} required value={values.dueDate} error={errors.dueDate} />
+        <Field name="responsible" label={labels.responsible} value={values.responsible} error={errors.responsible} maxLength={300} />
+        <Field name="weight" label={labels.weight} value={values.weight} error={errors.weight} />
+        <button type="submit">{t('form.save')}</button>
+      </PostForm>
+    </div>
+  )
+}
+
+export function UpdateFormPage(props: { title: string; action: string; milestones: MilestoneView[]; entries: { id: string; seq: number }[]; values: FormValues; errors: FieldErrors }) {
+  const { t } = usePage()
+  const { values, errors } = props
+  const labels = {
+    milestoneId: t('plans.update.target'),
+    status: t('plans.update.status'),
+    progress: t('plans.update.progress'),
+    narrative: t('plans.update.narrative'),
+    evidence: t('plans.update.evidence'),
+    nextSteps: t('plans.update.nextSteps'),
+    correctsId: t('plans.update.corrects'),
+  }
+  return (
+    <div class="narrow">
+      <h1>{props.title}</h1>
+      <ErrorSummary errors={errors} labels={labels} />
+      <PostForm action={props.action}>
+        <Field name="milestoneId" label={labels.milestoneId} value={values.milestoneId} error={errors.milestoneId} options={[{ value: '', label: t('plans.update.targetCommitment') }, ...props.milestones.map((m) => ({ value: m.id, label: m.title }))]} />
+        <Field name="status" label={labels.status} value={values.status} error={errors.status} options={[{ value: '', label: t('plans.update.keepStatus') }, ...STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) }))]} />
+        <Field name="progress" type="number" label={labels.progress} value={values.progress} error={errors.progress} />
+        <Field name="narrative" label={labels.narrative} required multiline value={values.narrative} error={errors.narrative} maxLength={10000} />
+        <Field name="evidence" label={labels.evidence} multiline value={values.evidence} error={errors.evidence} />
+        <Field name="nextSteps" label={labels.nextSteps} multiline value={values.nextSteps} error={errors.nextSteps} maxLength={5000} />
+        {props.entries.length > 0 && (
+          <Field name="correctsId" label={labels.correctsId} value={values.correctsId} error={errors.correctsId} options={[{ value: '', label: '—' }, ...props.entries.map((e) => ({ value: e.id, label: `n°${e.seq}` }))]} />
+        )}
+        <button type="submit">{t('form.save')}</button>
+      </PostForm>
+    </div>
+  )
+}
+
+export interface HistoryEntryView {
+  id: string
+  seq: number
+  kind: string
+  milestoneTitle: string | null
+  correctsSeq: number | null
+  correctedBySeq: number[]
+  authorName: string
+  recordedAt: Date
+  content: {
+    status?: string | null
+    progress?: number | null
+    narrative?: string
+    evidence?: string[]
+    nextSteps?: string
+    changes?: { field: string; before: unknown; after: unknown }[]
+  }
+}
+
+const show = (value: unknown): string => (value === null || value === undefined || value === '' ? '—' : Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? Object.values(value as object).filter(Boolean).join(' — ') : String(value))
+
+export function CommitmentPage(props: {
+  territory: { name: string; path: string }
+  plan: PlanRow
+  commitment: CommitmentView
+  history: HistoryEntryView[]
+  canEdit: boolean
+  canReport: boolean
+}) {
+  const { t, locale } = usePage()
+  const { commitment: c, plan } = props
+  const field = (key: MessageKey, value: string) =>
+    value ? (
+      <>
+        <h3>{t(key)}</h3>
+        {value.split(/\n{2,}/).map((p) => (
+          <p>{p}</p>
+        ))}
+      </>
+    ) : null
+  return (
+    <article class="commitment">
+      <p class="kicker">
+        <a href={props.territory.path}>{props.territory.name}</a> · <a href={planPath(plan)}>{plan.title}</a>
+      </p>
+      <h1>{c.title}</h1>
+      <p>
+        <StatusBadge status={shownCommitmentStatus(c)} /> <ProgressBar value={c.progress} />
+      </p>
+      <div class="staff-actions">
+        {props.canEdit && (plan.status === 'draft' || plan.status === 'published') && (
+          <>
+            <a class="button" href={`${commitmentPath(c)}/modifier`}>
+              {t('plans.commitment.edit')}
+            </a>
+            <a class="button" href={`${commitmentPath(c)}/jalons/nouveau`}>
+              {t('plans.milestone.new')}
+            </a>
+          </>
+        )}
+        {props.canReport && plan.status === 'published' && (
+          <a class="button" href={`${commitmentPath(c)}/avancement`}>
+            {t('plans.update.new')}
+          </a>
+        )}
+      </div>
+      <dl class="facts">
+        <div>
+          <dt>{t('plans.commitment.lead')}</dt>
+          <dd>{c.leadActor || '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('plans.commitment.dates')}</dt>
+          <dd>{t('plans.periodFromTo', { start: formatDay(locale, c.startDate), end: formatDay(locale, c.endDate) })}</dd>
+        </div>
+        {c.budgetEur && (
+          <div>
+            <dt>{t('plans.commitment.budgetValue')}</dt>
+            <dd>{new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(Number(c.budgetEur))}</dd>
+          </div>
+        )}
+      </dl>
+      {field('plans.commitment.problem', c.problem)}
+      {field('plans.commitment.description', c.description)}
+      {field('plans.commitment.contribution', c.contribution)}
+      {c.ogpValues.length > 0 && (
+        <>
+          <h3>{t('plans.commitment.values')}</h3>
+          <ul>
+            {c.ogpValues.map((v) => (
+              <li>{t(`plans.value.${v}` as MessageKey)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {field('plans.commitment.impacts', c.expectedImpacts)}
+      {field('plans.commitment.supporting', c.supportingActors)}
+      {c.deliberationUrl && (
+        <p>
+          <a href={c.deliberationUrl} rel="noopener nofollow">
+            {t('plans.commitment.deliberation')}
+          </a>
+        </p>
+      )}
+
+      <section aria-labelledby="milestones-title">
+        <h2 id="milestones-title">{t('plans.milestones')}</h2>
+        {c.milestones.length === 0 ? (
+          <p>{t('plans.noMilestone')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('plans.milestone.title')}</th>
+                <th scope="col">{t('plans.milestone.deliverable')}</th>
+                <th scope="col">{t('plans.milestone.responsible')}</th>
+                <th scope="col">{t('plans.milestone.dueShort')}</th>
+                <th scope="col">{t('plans.filter.status')}</th>
+                <th scope="col">{t('plans.progress')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.milestones.map((m) => (
+                <tr>
+                  <th scope="row">{m.title}</th>
+                  <td>{m.deliverable}</td>
+                  <td>{m.responsible}</td>
+                  <td>
+                    <time dateTime={m.dueDate}>{formatDay(locale, m.dueDate)}</time>
+                  </td>
+                  <td>
+                    <StatusBadge status={m.shownStatus} />
+                  </td>
+                  <td>{t('plans.progressValue', { value: formatNumber(locale, m.effectiveProgress) })}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">{t('plans.history')}</h2>
+        {props.history.length === 0 ? (
+          <p>{t('plans.noHistory')}</p>
+        ) : (
+          <ol class="history">
+            {[...props.history].reverse().map((entry) => (
+              <li id={`entree-${entry.seq}`} class={`entry entry-${entry.kind}`}>
+                <p class="entry-head">
+                  <strong>
+                    n°{entry.seq} · {t(`plans.entry.${entry.kind}` as MessageKey)}
+                  </strong>{' '}
+                  <time dateTime={entry.recordedAt.toISOString()}>{new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(entry.recordedAt)}</time>{' '}
+                  {t('plans.entry.by', { name: entry.authorName })}
+                  {entry.milestoneTitle ? ` · ${entry.milestoneTitle}` : ''}
+                  {entry.correctsSeq !== null && (
+                    <>
+                      {' · '}
+                      <a href={`#entree-${entry.correctsSeq}`}>{t('plans.entry.correctsLink', { seq: entry.correctsSeq })}</a>
+                    </>
+                  )}
+                  {entry.correctedBySeq.map((seq) => (
+                    <>
+                      {' · '}
+                      <a href={`#entree-${seq}`}>{t('plans.entry.correctedBy', { seq })}</a>
+                    </>
+                  ))}
+                </p>
+                {entry.content.status && (
+                  <p>
+                    <StatusBadge status={entry.content.status} />
+                    {typeof entry.content.progress === 'number' ? ` ${t('plans.progressValue', { value: entry.content.progress })}` : ''}
+                  </p>
+                )}
+                {entry.content.narrative && <p>{entry.content.narrative}</p>}
+                {entry.content.evidence && entry.content.evidence.length > 0 && (
+                  <p>
+                    {t('plans.entry.evidence')} :{' '}
+                    {entry.content.evidence.map((url, i) => (
+                      <>
+                        {i > 0 ? ', ' : ''}
+                        <a href={url} rel="noopener nofollow">
+                          {url}
+                        </a>
+                      </>
+                    ))}
+                  </p>
+                )}
+                {entry.content.nextSteps && (
+                  <p>
+                    {t('plans.entry.nextSteps')} : {entry.content.nextSteps}
+                  </p>
+                )}
+                {entry.content.changes && (
+                  <table class="diff">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('plans.entry.field')}</th>
+                        <th scope="col">{t('plans.entry.before')}</th>
+                        <th scope="col">{t('plans.entry.after')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {entry.content.changes.map((change) => (
+                        <tr>
+                          <th scope="row">{commitmentLabels(t)[change.field] ?? change.field}</th>
+                          <td>
+                            <del>{show(change.before)}</del>
+                          </td>
+                          <td>
+                            <ins>{show(change.after)}</ins>
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </article>
+  )
+}
