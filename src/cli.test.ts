@@ -33,7 +33,7 @@ async function seededDataDir(): Promise<string> {
 test('the command line lists its commands with --help, and refuses an unknown one', () => {
   const help = runCli(['--help'], {})
   assert.equal(help.code, 0)
-  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'migrate', 'demo:load']) {
+  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'migrate', 'demo:load', 'history:verify']) {
     assert.match(help.stdout, new RegExp(command))
   }
   const unknown = runCli(['launch:rockets'], {})
@@ -97,6 +97,29 @@ for (const engine of engines) {
       const revoked = runCli(['roles:revoke', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'editor'], env)
       assert.equal(revoked.code, 0)
       assert.equal((await query(sql`select 1 from territory_roles r join users u on u.id = r.user_id where u.email = 'equipe@example.org'`)).length, 0)
+    })
+
+    test('demo:load adds the demonstration data; history:verify says intact, then names a tampered entry', async () => {
+      const loaded = runCli(['demo:load'], env)
+      assert.equal(loaded.code, 0, loaded.stderr)
+      assert.match(loaded.stdout, /Demonstration data loaded/)
+      assert.match(runCli(['demo:load'], env).stdout, /already there/)
+      const ok = runCli(['history:verify', 'autre/pays-demo'], env)
+      assert.equal(ok.code, 0, ok.stderr)
+      assert.match(ok.stdout, /History of autre\/pays-demo \(Pays du Val-Démo \(démonstration\)\) is intact: 4 entries, last hash [0-9a-f]{64}/)
+      const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
+      try {
+        await database.runScript(`alter table history_entries disable trigger history_entries_no_update;
+          update history_entries set content = jsonb_set(content, '{narrative}', '"Réécrit."') where seq = 3;
+          alter table history_entries enable trigger history_entries_no_update;`)
+      } finally {
+        await database.close()
+      }
+      const broken = runCli(['history:verify', 'autre/pays-demo'], env)
+      assert.equal(broken.code, 1)
+      assert.match(broken.stderr, /BROKEN at entry 3 \(hash-mismatch\)/)
+      assert.equal(runCli(['history:verify'], env).code, 1)
+      assert.match(runCli(['history:verify', 'commune/00000'], env).stderr, /unknown territory/)
     })
 
     test('territories:add-other creates a Pays; territories:load refreshes the registry idempotently', async () => {

@@ -1,40 +1,8 @@
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { after, before, describe, test } from 'node:test'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { buildTestApp, linkIn, uniqueEmail, type TestApp } from '../helpers/app.ts'
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? false : `Browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`
-const AXE_SOURCE = existsSync(CHROMIUM) ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : ''
-
-interface AxeViolation {
-  id: string
-  help: string
-  nodes: { target: string[] }[]
-}
-
-/**
- * Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page; fails with the list of violations. A page
- * without JavaScript cannot run axe itself: its HTML is checked in a scripting page on the same origin.
- */
-async function expectAccessible(page: Page, label: string, checker?: Page) {
-  let target = page
-  if (checker) {
-    const html = await page.content()
-    await checker.goto(new URL('/healthz', page.url()).toString())
-    await checker.setContent(html, { waitUntil: 'load' })
-    target = checker
-  }
-  await target.addScriptTag({ content: AXE_SOURCE })
-  const violations = await target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-    return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }))
-  })
-  assert.deepEqual(violations, [], `${label}: ${JSON.stringify(violations, null, 2)}`)
-}
+import { expectAccessible, launchBrowser, skip } from '../helpers/browser.ts'
 
 for (const javaScript of [true, false]) {
   describe(`browser journey, JavaScript ${javaScript ? 'on' : 'off'}`, { skip }, () => {
@@ -46,10 +14,7 @@ for (const javaScript of [true, false]) {
       await ctx.app.listen({ port: 0, host: '127.0.0.1' })
       const address = ctx.app.server.address()
       base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      })
+      browser = await launchBrowser()
     })
     after(async () => {
       await browser?.close()

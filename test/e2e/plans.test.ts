@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { buildTestApp, createUser, grantTestRole, type TestApp } from '../helpers/app.ts'
+import { expectAccessible, launchBrowser, skip } from '../helpers/browser.ts'
+
+for (const javaScript of [true, false]) {
+  describe(`action plan journey, JavaScript ${javaScript ? 'on' : 'off'}`, { skip }, () => {
+    let ctx: TestApp
+    let browser: Browser
+    let base: string
+    let checker: Page | undefined
+    const people: Record<'editor' | 'elected', { email: string; password: string }> = {} as never
+
+    before(async () => {
+      ctx = await buildTestApp('pglite')
+      for (const role of ['editor', 'elected'] as const) {
+        const user = await createUser(ctx.database, { displayName: role === 'editor' ? 'Agent Test' : 'Élue Test' })
+        await grantTestRole(ctx.database, user.id, { kind: 'commune', code: '35238' }, role)
+        people[role] = user
+      }
+      await ctx.app.listen({ port: 0, host: '127.0.0.1' })
+      const address = ctx.app.server.address()
+      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+      browser = await launchBrowser()
+      if (!javaScript) checker = await (await browser.newContext({ bypassCSP: true })).newPage()
+    })
+    after(async () => {
+      await browser?.close()
+      await ctx?.close()
+    })
+
+    async function signedIn(role: 'editor' | 'elected') {
+      const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
+      const page = await context.newPage()
+      await page.goto(base + '/connexion')
+      await page.getByLabel('Adresse électronique').fill(people[role].email)
+      await page.getByLabel('Mot de passe').fill(people[role].password)
+      await page.getByRole('button', { name: 'Se connecter' }).click()
+      await page.waitForURL(/\/compte$/)
+      return page
+    }
+    const check = (page: Page, label: string) => expectAccessible(page, label, checker)
+    let planUrl = ''
+
+    test('staff create a plan with two commitments and milestones', async () => {
+      const page = await signedIn('editor')
+      await page.goto(base + '/territoires/commune/35238')
+      await page.getByRole('link', { name: 'Plans d’action' }).click()
+      await check(page, 'plan list')
+      await page.getByRole('link', { name: 'Nouveau plan d’action' }).click()
+      await check(page, 'new plan form')
+      await page.getByLabel('Intitulé du plan').fill('Rennes, ville ouverte')
+      await page.getByLabel('Début (AAAA-MM-JJ)').fill('2026-01-01')
+      await page.getByLabel('Fin (AAAA-MM-JJ)').fill('2027-12-31')
+      await page.getByLabel('Co-construction').fill('Six ateliers de quartier.')
+      await page.getByRole('button', { name: 'Enregistrer' }).click()
+      await page.waitForURL(/\/plans\/[0-9a-f-]{36}$/)
+      planUrl = page.url()
+      for (const [title, milestone, due] of [
+        ['Budget participatif ouvert', 'Vote des projets', '2026-10-15'],
+        ['Données des marchés publics', 'Premier jeu de données', '2099-03-01'],
+      ] as const) {
+        await page.goto(planUrl)
+        await page.getByRole('link', { name: 'Ajouter un engagement' }).click()
+        await page.getByLabel('Intitulé de l’engagement').fill(title)
+        await page.getByLabel('Porteur (service ou institution)').fill('Direction de la citoyenneté')
+        await page.getByLabel('Participation citoyenne').check()
+        await page.getByLabel('Thèmes (séparés par des virgules)').fill('participation')
+        await check(page, 'commitment form')
+        await page.getByRole('button', { name: 'Enregistrer' }).click()
+        await page.waitForURL(/\/engagements\/[0-9a-f-]{36}$/)
+        await page.getByRole('link', { name: 'Ajouter un jalon' }).click()
+        await page.locator('#field-title').fill(milestone)
+        await page.getByLabel('Échéance (AAAA-MM-JJ)').fill(due)
+        await page.getByRole('button', { name: 'Enregistrer' }).click()
+        await page.waitForURL(/\/engagements\/[0-9a-f-]{36}$/)
+        assert.match((await page.locator('main').textContent()) ?? '', new RegExp(milestone))
+        await check(page, 'commitment page (staff)')
+      }
+      await page.goto(planUrl)
+      await page.getByRole('button', { name: 'Soumettre à la validation des élus' }).click()
+      await page.getByText('Le plan est maintenant : Soumis à validation.').waitFor()
+      await check(page, 'submitted plan')
+      await page.context().close()
+    })
+
+    test('an elected official validates it, staff publish it and post an update', async () => {
+      const elected = await signedIn('elected')
+      await elected.goto(planUrl)
+      await elected.getByRole('button', { name: 'Valider le plan (engagement de l’exécutif)' }).click()
+      await elected.getByText('Le plan est maintenant : Validé par l’exécutif.').waitFor()
+      await elected.context().close()
+
+      const page = await signedIn('editor')
+      await page.goto(planUrl)
+      await page.getByRole('button', { name: 'Publier le plan' }).click()
+      await page.getByText('Le plan est maintenant : Publié.').waitFor()
+      await page.getByRole('link', { name: 'Budget participatif ouvert' }).first().click()
+      await page.getByRole('link', { name: 'Rendre compte de l’avancement' }).click()
+      await check(page, 'update form')
+      await page.getByLabel('Sur quoi porte cette mise à jour').selectOption({ label: 'Vote des projets' })
+      await page.getByLabel('Nouvel état (facultatif)').selectOption({ label: 'En cours' })
+      await page.getByLabel('Avancement du jalon en % (facultatif)').fill('40')
+      await page.getByLabel('Ce qui a été fait').fill('Les 85 projets déposés sont en cours d’étude.')
+      await page.getByLabel('Preuves : adresses, une par ligne').fill('https://example.org/projets')
+      await page.getByRole('button', { name: 'Enregistrer' }).click()
+      await page.getByText('La mise à jour est publiée.').waitFor()
+      await page.context().close()
+    })
+
+    test('a visitor sees the plan on the dashboard and the update in the history', async () => {
+      const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
+      const page = await context.newPage()
+      await page.goto(base + '/territoires/commune/35238')
+      await page.getByRole('link', { name: 'Tableau de bord' }).click()
+      await page.waitForURL(planUrl)
+      assert.equal(await page.locator('h1').textContent(), 'Rennes, ville ouverte')
+      assert.match((await page.locator('.figures').textContent()) ?? '', /2\s*Engagements/)
+      assert.match((await page.locator('.facts').textContent()) ?? '', /20 %/, 'plan progress: (40 + 0) / 2')
+      await check(page, 'dashboard')
+      await page.locator('#field-status').selectOption({ label: 'En cours' })
+      await page.getByRole('button', { name: 'Filtrer' }).click()
+      await page.waitForURL(/status=en_cours/)
+      assert.equal(await page.locator('.commitment-card').count(), 0, 'the commitment status itself did not change (the update was on a milestone)')
+      await page.goto(planUrl)
+      await page.getByRole('link', { name: 'Budget participatif ouvert' }).first().click()
+      const main = (await page.locator('main').textContent()) ?? ''
+      assert.match(main, /Les 85 projets déposés sont en cours d’étude\./)
+      assert.match(main, /par Agent Test/)
+      assert.match(main, /40 %/, 'its only milestone is at 40 %')
+      await check(page, 'commitment page (visitor)')
+      await context.close()
+    })
+  })
+}
