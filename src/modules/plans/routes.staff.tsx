@@ -37,6 +37,37 @@ function formVersion(body: unknown): number {
   return /^\d{1,9}$/.test(raw) ? Number(raw) : -1
 }
 
+interface VersionedForm {
+  values: Record<string, string>
+  errors: Record<string, string>
+  version: number
+  conflict?: Record<string, string>
+}
+
+/**
+ * Saves an edit form opened on a given version. Invalid input re-renders with 422; if someone saved
+ * first, the form comes back with 409, the person's own values, and the saved version beside them
+ * (whose number the next save will carry). Returns null once saved.
+ */
+async function saveVersioned<T extends object>(
+  req: FastifyRequest,
+  rules: Parameters<typeof parseForm<T>>[0],
+  save: (input: T, version: number) => Promise<unknown>,
+  render: (form: VersionedForm, status: number) => FastifyReply,
+): Promise<FastifyReply | null> {
+  const version = formVersion(req.body)
+  const parsed = parseForm<T>(rules, req.body, req.t)
+  if (!parsed.ok) return render({ values: parsed.values, errors: parsed.errors, version }, 422)
+  try {
+    await save(parsed.data, version)
+    return null
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'EDIT_CONFLICT') throw error
+    const saved = error.details as Record<string, unknown> & { version: number }
+    return render({ values: parsed.values, errors: {}, version: saved.version, conflict: asFormValues(saved) }, 409)
+  }
+}
+
 /** Staff forms: plans, commitments, milestones and progress updates. Every page works without JavaScript. */
 export default async function planStaffRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -72,20 +103,13 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const plan = await findPlan(db(), req.params.id)
     assertCan(actor, 'plan.edit', plan.territoryId)
-    const version = formVersion(req.body)
-    const parsed = parseForm<PlanInput>(planRules, req.body, req.t)
-    const render = (errors: Record<string, string>, status: number, conflict?: Record<string, string>, currentVersion = version) =>
-      reply.page(req.t('plans.edit'), <PlanFormPage title={req.t('plans.edit')} action={`${planPath(plan)}/modifier`} values={parsed.values} errors={errors} version={currentVersion} {...(conflict ? { conflict } : {})} />, status)
-    if (!parsed.ok) return render(parsed.errors, 422)
-    try {
-      await updatePlan(db(), { actor, planId: plan.id, version, input: parsed.data })
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'EDIT_CONFLICT') {
-        const saved = error.details as { version: number }
-        return render({}, 409, asFormValues(saved as unknown as Record<string, unknown>), saved.version)
-      }
-      throw error
-    }
+    const failed = await saveVersioned<PlanInput>(
+      req,
+      planRules,
+      (input, version) => updatePlan(db(), { actor, planId: plan.id, version, input }),
+      (form, status) => reply.page(req.t('plans.edit'), <PlanFormPage title={req.t('plans.edit')} action={`${planPath(plan)}/modifier`} {...form} />, status),
+    )
+    if (failed) return failed
     req.flash('notice', req.t('plans.saved'))
     return reply.redirect(planPath(plan), 303)
   })
@@ -127,20 +151,13 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const commitment = await findCommitment(db(), req.params.id)
     assertCan(actor, 'plan.edit', commitment.territoryId)
-    const version = formVersion(req.body)
-    const parsed = parseForm<CommitmentInput>(commitmentRules, req.body, req.t)
-    const render = (errors: Record<string, string>, status: number, conflict?: Record<string, string>, currentVersion = version) =>
-      reply.page(req.t('plans.commitment.edit'), <CommitmentFormPage title={req.t('plans.commitment.edit')} action={`${commitmentPath(commitment)}/modifier`} values={parsed.values} errors={errors} version={currentVersion} {...(conflict ? { conflict } : {})} />, status)
-    if (!parsed.ok) return render(parsed.errors, 422)
-    try {
-      await updateCommitment(db(), { actor, commitmentId: commitment.id, version, input: parsed.data })
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'EDIT_CONFLICT') {
-        const saved = error.details as { version: number }
-        return render({}, 409, asFormValues(saved as unknown as Record<string, unknown>), saved.version)
-      }
-      throw error
-    }
+    const failed = await saveVersioned<CommitmentInput>(
+      req,
+      commitmentRules,
+      (input, version) => updateCommitment(db(), { actor, commitmentId: commitment.id, version, input }),
+      (form, status) => reply.page(req.t('plans.commitment.edit'), <CommitmentFormPage title={req.t('plans.commitment.edit')} action={`${commitmentPath(commitment)}/modifier`} {...form} />, status),
+    )
+    if (failed) return failed
     req.flash('notice', req.t('plans.saved'))
     return reply.redirect(commitmentPath(commitment), 303)
   })
