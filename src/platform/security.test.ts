@@ -90,3 +90,14 @@ test('with SMTP_URL, mail goes to the SMTP server', async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 })
+
+test('CSV fields are quoted when needed and never start a spreadsheet formula', async () => {
+  const { csvField } = await import('./http/csv.ts')
+  assert.equal(csvField('simple'), 'simple')
+  assert.equal(csvField('a, "b"'), '"a, ""b"""')
+  assert.equal(csvField('ligne 1\nligne 2'), '"ligne 1\nligne 2"')
+  assert.equal(csvField('=HYPERLINK("http://evil")'), `"'=HYPERLINK(""http://evil"")"`)
+  assert.equal(csvField('-12.5'), '-12.5', 'a negative number stays a number')
+  assert.equal(csvField(['a', 'b']), 'a | b')
+  assert.equal(csvField(null), '')
+})

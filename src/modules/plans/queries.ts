@@ -1,6 +1,6 @@
-import { asc, eq, inArray } from 'drizzle-orm'
+import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { users } from '../../platform/auth/tables.ts'
-import type { Db } from '../../platform/db/index.ts'
+import { queryRows, type Db } from '../../platform/db/index.ts'
 import { historyEntries, milestones } from './tables.ts'
 
 /** A commitment's history with what the page shows of each entry's author and milestone. */
@@ -25,4 +25,106 @@ export async function seqOfEntries(db: Db, ids: string[]): Promise<Map<string, n
   if (ids.length === 0) return new Map()
   const rows = await db.select({ id: historyEntries.id, seq: historyEntries.seq }).from(historyEntries).where(inArray(historyEntries.id, ids))
   return new Map(rows.map((r) => [r.id, r.seq]))
+}
+
+export interface HistoryExportRow {
+  territory_id: string
+  seq: number
+  territory_kind: string
+  territory_code: string
+  territory_name: string
+  kind: string
+  recorded_at: Date
+  plan_id: string
+  plan_title: string
+  commitment_id: string
+  commitment_title: string
+  milestone_title: string | null
+  corrects_seq: number | null
+  content: { status?: string | null; progress?: number | null; narrative?: string; evidence?: string[]; nextSteps?: string; changes?: unknown }
+  prev_hash: string
+  hash: string
+}
+
+/** A page of the public history of every territory (or one), in (territory, number) order, after a given entry. */
+export async function historyExportPage(db: Db, options: { territoryId: string | null; after: { territoryId: string; seq: number } | null; limit: number }): Promise<HistoryExportRow[]> {
+  const after = options.after
+  return queryRows<HistoryExportRow>(
+    db,
+    sql`select h.territory_id, h.seq, t.kind as territory_kind, t.code as territory_code, t.name as territory_name, h.kind,
+        h.recorded_at, h.plan_id, p.title as plan_title, h.commitment_id, c.title as commitment_title, m.title as milestone_title,
+        corrected.seq as corrects_seq, h.content, h.prev_hash, h.hash
+      from history_entries h
+      join territories t on t.id = h.territory_id
+      join action_plans p on p.id = h.plan_id and p.status in ('published', 'closed')
+      join commitments c on c.id = h.commitment_id
+      left join milestones m on m.id = h.milestone_id
+      left join history_entries corrected on corrected.id = h.corrects_id
+      where ${options.territoryId ? sql`h.territory_id = ${options.territoryId}` : sql`true`}
+        and ${after ? sql`(h.territory_id, h.seq) > (${after.territoryId}::uuid, ${after.seq})` : sql`true`}
+      order by h.territory_id, h.seq
+      limit ${options.limit}`,
+  )
+}
+
+export interface CommitmentExportRow {
+  id: string
+  territory_kind: string
+  territory_code: string
+  territory_name: string
+  plan_id: string
+  plan_title: string
+  plan_status: string
+  position: number
+  title: string
+  problem: string
+  description: string
+  contribution: string
+  ogp_values: string[]
+  expected_impacts: string
+  lead_actor: string
+  supporting_actors: string
+  themes: string[]
+  start_date: string | null
+  end_date: string | null
+  budget_eur: string | null
+  deliberation_url: string | null
+  status: string
+  milestones: number
+  milestones_done: number
+  milestones_late: number
+  progress: string | null
+}
+
+/**
+ * A page of the commitments of published and closed plans, with their milestone counts and progress
+ * rolled up as progress.ts does (weighted when every counted milestone has a weight, abandoned ones left
+ * out). Keyset on the commitment id.
+ */
+export async function commitmentExportPage(db: Db, options: { territoryId: string | null; today: string; afterId: string | null; limit: number }): Promise<CommitmentExportRow[]> {
+  const counted = sql`m.status <> 'abandonne'`
+  const value = sql`(case when m.status = 'termine' then 100 else m.progress end)`
+  return queryRows<CommitmentExportRow>(
+    db,
+    sql`select c.id, t.kind as territory_kind, t.code as territory_code, t.name as territory_name, p.id as plan_id, p.title as plan_title,
+        p.status as plan_status, c.position, c.title, c.problem, c.description, c.contribution, c.ogp_values, c.expected_impacts,
+        c.lead_actor, c.supporting_actors, c.themes, c.start_date::text as start_date, c.end_date::text as end_date,
+        c.budget_eur::text as budget_eur, c.deliberation_url, c.status,
+        (count(m.id) filter (where ${counted}))::int as milestones,
+        (count(m.id) filter (where m.status = 'termine'))::int as milestones_done,
+        (count(m.id) filter (where m.status not in ('termine', 'abandonne') and m.due_date < ${options.today}::date))::int as milestones_late,
+        (case when count(m.id) filter (where ${counted}) = 0 then null
+          when bool_and(m.weight is not null) filter (where ${counted})
+            then round(sum(${value} * m.weight) filter (where ${counted}) / sum(m.weight) filter (where ${counted}), 1)
+          else round(avg(${value}) filter (where ${counted}), 1) end)::text as progress
+      from commitments c
+      join action_plans p on p.id = c.plan_id and p.status in ('published', 'closed')
+      join territories t on t.id = c.territory_id
+      left join milestones m on m.commitment_id = c.id
+      where ${options.territoryId ? sql`c.territory_id = ${options.territoryId}` : sql`true`}
+        and ${options.afterId ? sql`c.id > ${options.afterId}::uuid` : sql`true`}
+      group by c.id, t.kind, t.code, t.name, p.id, p.title, p.status
+      order by c.id
+      limit ${options.limit}`,
+  )
 }

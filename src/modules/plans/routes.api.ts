@@ -1,9 +1,20 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { sendCsv } from '../../platform/http/csv.ts'
 import { ErrorResponse } from '../territories/schema.ts'
 import { verifyHistory } from './history.ts'
+import { COMMITMENT_COLUMNS, HISTORY_COLUMNS, tableSchema } from './opendata.ts'
+import { todayInParis } from './progress.ts'
+import { commitmentExportPage, historyExportPage } from './queries.ts'
 import { TerritoryRefParams, territoryFromParams } from './routes.public.tsx'
+
+const ExportQuery = Type.Object({
+  territoire: Type.Optional(Type.String({ pattern: '^[a-z]{4,12}/[A-Za-z0-9-]{1,64}$', description: 'only this territory, as kind/code (commune/35238)' })),
+})
+const CsvResponse = Type.String({ description: 'UTF-8 CSV, comma-separated, header row; columns documented by the Table Schema named in the description. Licence Ouverte 2.0.' })
+const TableSchemaResponse = Type.Object({ title: Type.String(), description: Type.String(), licenses: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), path: Type.String() })), fields: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), description: Type.String() })) }, { additionalProperties: true })
+const PAGE = 1000
 
 const ChainResponse = Type.Object({
   territory: Type.String({ description: 'kind/code' }),
@@ -14,9 +25,63 @@ const ChainResponse = Type.Object({
   reason: Type.Optional(Type.String()),
 })
 
-/** Open API of action plans: verification of a territory's hash-chained history. */
+/** Open API of action plans: CSV exports with their Table Schemas, and verification of the history chain. */
 export default async function planApiRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+  const territoryFilter = async (ref: string | undefined) => (ref ? (await territoryFromParams(db(), { kind: ref.split('/')[0]!, code: ref.split('/')[1]! })).id : null)
+
+  app.get(
+    '/history.csv',
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'Every published progress update, correction and revision (CSV)',
+        description: 'Streamed, whatever the size. Columns: /api/v1/schemas/history.json. Licence Ouverte 2.0.',
+        querystring: ExportQuery,
+        produces: ['text/csv'],
+        response: { 200: CsvResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const territoryId = await territoryFilter(req.query.territoire)
+      return sendCsv(reply, {
+        filename: 'historique-plans-action.csv',
+        columns: HISTORY_COLUMNS,
+        nextPage: (after) => historyExportPage(db(), { territoryId, after: after ? { territoryId: after.territory_id, seq: after.seq } : null, limit: PAGE }),
+      })
+    },
+  )
+
+  app.get(
+    '/commitments.csv',
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'Every commitment of published and closed action plans, with milestones and progress (CSV)',
+        description: 'Streamed, whatever the size. Columns: /api/v1/schemas/commitments.json. Licence Ouverte 2.0.',
+        querystring: ExportQuery,
+        produces: ['text/csv'],
+        response: { 200: CsvResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const territoryId = await territoryFilter(req.query.territoire)
+      const today = todayInParis()
+      return sendCsv(reply, {
+        filename: 'engagements-plans-action.csv',
+        columns: COMMITMENT_COLUMNS,
+        nextPage: (after) => commitmentExportPage(db(), { territoryId, today, afterId: after?.id ?? null, limit: PAGE }),
+      })
+    },
+  )
+
+  app.get('/schemas/history.json', { schema: { tags: ['action plans'], summary: 'Table Schema of history.csv', response: { 200: TableSchemaResponse } } }, async () =>
+    tableSchema('Historique des plans d’action', 'Mises à jour, corrections et révisions publiées, chaînées par empreintes SHA-256.', HISTORY_COLUMNS),
+  )
+  app.get('/schemas/commitments.json', { schema: { tags: ['action plans'], summary: 'Table Schema of commitments.csv', response: { 200: TableSchemaResponse } } }, async () =>
+    tableSchema('Engagements des plans d’action', 'Engagements des plans publiés ou clos, au format du modèle d’engagement du Partenariat pour un gouvernement ouvert.', COMMITMENT_COLUMNS),
+  )
   app.get(
     '/territories/:kind/:code/history/verify',
     {

@@ -276,6 +276,8 @@ export function PlanPage(props: PlanPageProps) {
         <Timeline commitments={props.commitments} />
       </section>
 
+      <OpenDataLinks territoryPath={props.territory.path} />
+
       <section aria-labelledby="chain-title">
         <h2 id="chain-title">{t('plans.chain')}</h2>
         <p class={props.chain.ok ? 'chain-ok' : 'chain-broken'}>
@@ -283,6 +285,26 @@ export function PlanPage(props: PlanPageProps) {
         </p>
       </section>
     </article>
+  )
+}
+
+/** Where the plan's data can be downloaded, and under which licence. */
+function OpenDataLinks({ territoryPath }: { territoryPath: string }) {
+  const { t } = usePage()
+  const ref = encodeURIComponent(territoryPath.replace(/^\/territoires\//, ''))
+  return (
+    <section aria-labelledby="opendata-title">
+      <h2 id="opendata-title">{t('plans.opendata')}</h2>
+      <ul>
+        <li>
+          <a href={`/api/v1/commitments.csv?territoire=${ref}`}>{t('plans.opendata.commitments')}</a> (CSV, <a href="/api/v1/schemas/commitments.json">{t('plans.opendata.schema')}</a>)
+        </li>
+        <li>
+          <a href={`/api/v1/history.csv?territoire=${ref}`}>{t('plans.opendata.history')}</a> (CSV, <a href="/api/v1/schemas/history.json">{t('plans.opendata.schema')}</a>)
+        </li>
+      </ul>
+      <p class="hint">{t('plans.opendata.licence')}</p>
+    </section>
   )
 }
 
