@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import networkRoutes from './network.tsx'
 import planApiRoutes from './routes.api.ts'
 import planPublicRoutes from './routes.public.tsx'
 import planStaffRoutes from './routes.staff.tsx'
@@ -8,6 +9,7 @@ export default async function plans(app: FastifyInstance) {
   await app.register(planPublicRoutes)
   await app.register(planStaffRoutes)
   await app.register(planApiRoutes, { prefix: '/api/v1' })
+  await app.register(networkRoutes)
 }
 
 export { verifyHistory } from './history.ts'

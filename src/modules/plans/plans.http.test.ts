@@ -192,6 +192,24 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.match(page.body, /corrigée par l’entrée n°\d+/)
   })
 
+  test('the network overview puts each territory’s current public plan side by side, sortable', async () => {
+    const json = JSON.parse((await ctx.app.inject({ url: '/api/v1/network' })).body)
+    const rennes = json.items.find((e: { code: string }) => e.code === '35238')
+    assert.deepEqual(
+      { commitments: rennes.commitments, milestones: rennes.milestones, done: rennes.milestonesDone, progress: rennes.progress, url: rennes.url },
+      { commitments: 1, milestones: 2, done: 1, progress: 50, url: planPath },
+    )
+    assert.equal(json.licence, 'etalab-2.0')
+    const page = await ctx.app.inject({ url: '/reseau?tri=avancement&ordre=desc' })
+    assert.equal(page.statusCode, 200)
+    assert.match(page.body, /aria-sort="descending"><a href="\/reseau\?tri=avancement&amp;ordre=asc">Avancement ▼/)
+    assert.match(page.body, new RegExp(`<a href="${planPath}">Plan de gouvernement ouvert</a>`))
+    assert.equal((await ctx.app.inject({ url: '/reseau?tri=hasard' })).statusCode, 400)
+    const csv = await ctx.app.inject({ url: '/api/v1/network.csv' })
+    assert.match(csv.body.split('\r\n')[0]!, /^territoire_type,territoire_code,territoire_nom,population,plan_id/)
+    assert.match(csv.body, /commune,35238,Rennes,/)
+  })
+
   test('exports the commitments and the history as CSV, with their Table Schemas and the licence', async () => {
     const parse = (text: string) => text.trim().split('\r\n').map((line) => line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/))
     const commitments = await ctx.app.inject({ url: '/api/v1/commitments.csv?territoire=commune/35238' })

@@ -101,9 +101,16 @@ export interface CommitmentExportRow {
  * rolled up as progress.ts does (weighted when every counted milestone has a weight, abandoned ones left
  * out). Keyset on the commitment id.
  */
+const COUNTED = sql`m.status <> 'abandonne'`
+const MILESTONE_VALUE = sql`(case when m.status = 'termine' then 100 else m.progress end)`
+/** progress.ts's commitmentProgress() in SQL, over the milestones `m` grouped by commitment. */
+const COMMITMENT_PROGRESS = sql`(case when count(m.id) filter (where ${COUNTED}) = 0 then null
+  when bool_and(m.weight is not null) filter (where ${COUNTED})
+    then round(sum(${MILESTONE_VALUE} * m.weight) filter (where ${COUNTED}) / sum(m.weight) filter (where ${COUNTED}), 1)
+  else round(avg(${MILESTONE_VALUE}) filter (where ${COUNTED}), 1) end)`
+
 export async function commitmentExportPage(db: Db, options: { territoryId: string | null; today: string; afterId: string | null; limit: number }): Promise<CommitmentExportRow[]> {
-  const counted = sql`m.status <> 'abandonne'`
-  const value = sql`(case when m.status = 'termine' then 100 else m.progress end)`
+  const counted = COUNTED
   return queryRows<CommitmentExportRow>(
     db,
     sql`select c.id, t.kind as territory_kind, t.code as territory_code, t.name as territory_name, p.id as plan_id, p.title as plan_title,
@@ -113,10 +120,7 @@ export async function commitmentExportPage(db: Db, options: { territoryId: strin
         (count(m.id) filter (where ${counted}))::int as milestones,
         (count(m.id) filter (where m.status = 'termine'))::int as milestones_done,
         (count(m.id) filter (where m.status not in ('termine', 'abandonne') and m.due_date < ${options.today}::date))::int as milestones_late,
-        (case when count(m.id) filter (where ${counted}) = 0 then null
-          when bool_and(m.weight is not null) filter (where ${counted})
-            then round(sum(${value} * m.weight) filter (where ${counted}) / sum(m.weight) filter (where ${counted}), 1)
-          else round(avg(${value}) filter (where ${counted}), 1) end)::text as progress
+        ${COMMITMENT_PROGRESS}::text as progress
       from commitments c
       join action_plans p on p.id = c.plan_id and p.status in ('published', 'closed')
       join territories t on t.id = c.territory_id
@@ -126,5 +130,59 @@ export async function commitmentExportPage(db: Db, options: { territoryId: strin
       group by c.id, t.kind, t.code, t.name, p.id, p.title, p.status
       order by c.id
       limit ${options.limit}`,
+  )
+}
+
+export interface NetworkRow {
+  territory_kind: string
+  territory_code: string
+  territory_name: string
+  population: number | null
+  plan_id: string
+  plan_title: string
+  plan_status: string
+  period_start: string
+  period_end: string
+  commitments: number
+  milestones: number
+  milestones_done: number
+  milestones_due: number
+  milestones_on_time: number
+  milestones_late: number
+  progress: string | null
+}
+
+/**
+ * Every territory with a public action plan, on its current plan (the latest published or closed), with
+ * comparable indicators: milestones done, due, done on time, late, and the plan's progress.
+ */
+export async function networkOverview(db: Db, today: string): Promise<NetworkRow[]> {
+  return queryRows<NetworkRow>(
+    db,
+    sql`with current_plans as (
+        select distinct on (p.territory_id) p.* from action_plans p
+        where p.status in ('published', 'closed')
+        order by p.territory_id, p.period_start desc, p.published_at desc
+      ), per_commitment as (
+        select c.id, c.plan_id, ${COMMITMENT_PROGRESS} as progress,
+          (count(m.id) filter (where ${COUNTED}))::int as milestones,
+          (count(m.id) filter (where m.status = 'termine'))::int as done,
+          (count(m.id) filter (where ${COUNTED} and m.due_date < ${today}::date))::int as due,
+          (count(m.id) filter (where m.status = 'termine' and m.due_date < ${today}::date and m.completed_on <= m.due_date))::int as on_time,
+          (count(m.id) filter (where m.status not in ('termine', 'abandonne') and m.due_date < ${today}::date))::int as late
+        from commitments c join current_plans p on p.id = c.plan_id
+        left join milestones m on m.commitment_id = c.id
+        group by c.id, c.plan_id
+      )
+      select t.kind as territory_kind, t.code as territory_code, t.name as territory_name, t.population,
+        p.id as plan_id, p.title as plan_title, p.status as plan_status, p.period_start::text as period_start, p.period_end::text as period_end,
+        count(pc.id)::int as commitments, coalesce(sum(pc.milestones), 0)::int as milestones, coalesce(sum(pc.done), 0)::int as milestones_done,
+        coalesce(sum(pc.due), 0)::int as milestones_due, coalesce(sum(pc.on_time), 0)::int as milestones_on_time,
+        coalesce(sum(pc.late), 0)::int as milestones_late, round(avg(pc.progress), 1)::text as progress
+      from current_plans p
+      join territories t on t.id = p.territory_id
+      left join per_commitment pc on pc.plan_id = p.id
+      group by t.kind, t.code, t.name, t.population, p.id, p.title, p.status, p.period_start, p.period_end
+      order by t.name`,
   )
 }

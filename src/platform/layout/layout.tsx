@@ -23,6 +23,9 @@ function Header() {
             <li>
               <a href="/territoires">{t('nav.territories')}</a>
             </li>
+            <li>
+              <a href="/reseau">{t('nav.network')}</a>
+            </li>
             {user ? (
               <>
                 {user.isPlatformAdmin && (
