@@ -173,3 +173,15 @@ describeEachEngine('action plans', (engine) => {
     assert.deepEqual(after.ok ? null : { brokenAt: after.brokenAt, reason: after.reason }, { brokenAt: 2, reason: 'hash-mismatch' })
   })
 })
+
+test('the burn-up counts milestones due and finished by the end of each month', async () => {
+  const { burnUp } = await import('./views.tsx')
+  const milestone = (dueDate: string, status: string, completedOn: string | null) => ({ dueDate, status, completedOn }) as never
+  const commitments = [{ milestones: [milestone('2026-01-15', 'termine', '2026-02-03'), milestone('2026-02-28', 'en_cours', null), milestone('2026-03-10', 'abandonne', null)] }] as never
+  assert.deepEqual(burnUp(commitments, { periodStart: '2025-12-01', periodEnd: '2026-03-31' }, '2026-02-20'), [
+    { month: '2025-12', planned: 0, done: 0 },
+    { month: '2026-01', planned: 1, done: 0 },
+    { month: '2026-02', planned: 2, done: 1 },
+    { month: '2026-03', planned: 2, done: null },
+  ])
+})

@@ -117,6 +117,104 @@ function StatusChart({ figures }: { figures: DashboardFigures }) {
   )
 }
 
+export interface BurnUpPoint {
+  month: string // YYYY-MM
+  planned: number
+  done: number | null
+}
+
+/**
+ * Milestones planned and finished over time, month by month: cumulative count of milestones due by the
+ * end of each month, and of those finished by then (up to today). Abandoned milestones are left out.
+ */
+export function burnUp(commitments: CommitmentView[], plan: { periodStart: string; periodEnd: string }, today: string): BurnUpPoint[] {
+  const milestones = commitments.flatMap((c) => c.milestones).filter((m) => m.status !== 'abandonne')
+  if (milestones.length === 0) return []
+  const first = [plan.periodStart, ...milestones.map((m) => m.dueDate)].sort()[0]!.slice(0, 7)
+  const last = [plan.periodEnd, ...milestones.map((m) => m.dueDate)].sort().at(-1)!.slice(0, 7)
+  const points: BurnUpPoint[] = []
+  let [year, month] = first.split('-').map(Number) as [number, number]
+  // at most 20 years of months, whatever dates were typed
+  for (let key = first; key <= last && points.length < 240; key = `${year}-${String(month).padStart(2, '0')}`) {
+    month += 1
+    if (month === 13) {
+      year += 1
+      month = 1
+    }
+    const endOfMonth = `${key}-31` // compared as text with YYYY-MM-DD dates: after every day of the month
+    points.push({
+      month: key,
+      planned: milestones.filter((m) => m.dueDate <= endOfMonth).length,
+      done: key <= today.slice(0, 7) ? milestones.filter((m) => m.status === 'termine' && (m.completedOn ?? m.dueDate) <= endOfMonth).length : null,
+    })
+  }
+  return points
+}
+
+/** The burn-up as an SVG line chart, followed by its table. */
+function ProgressOverTime({ points }: { points: BurnUpPoint[] }) {
+  const { t, locale } = usePage()
+  if (points.length === 0) return null
+  const width = 600
+  const height = 220
+  const left = 40
+  const bottom = 30
+  const max = Math.max(1, ...points.map((p) => p.planned))
+  const x = (i: number) => left + (points.length === 1 ? 0 : (i / (points.length - 1)) * (width - left - 10))
+  const y = (v: number) => height - bottom - (v / max) * (height - bottom - 10)
+  const line = (values: (number | null)[]) =>
+    values
+      .map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
+      .filter(Boolean)
+      .join(' ')
+  const monthLabel = (key: string) => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${key}-01T00:00:00Z`))
+  const ticks = points.filter((_, i) => i % Math.max(1, Math.ceil(points.length / 6)) === 0)
+  return (
+    <figure class="chart">
+      <figcaption id="chart-burnup-title">{t('plans.burnup')}</figcaption>
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby="chart-burnup-title" focusable="false">
+        <line x1={left} y1={height - bottom} x2={width - 10} y2={height - bottom} class="axis" />
+        <line x1={left} y1={10} x2={left} y2={height - bottom} class="axis" />
+        <text x={left - 6} y={y(max) + 4} class="chart-label" text-anchor="end">
+          {max}
+        </text>
+        <text x={left - 6} y={height - bottom + 4} class="chart-label" text-anchor="end">
+          0
+        </text>
+        {ticks.map((p) => (
+          <text x={x(points.indexOf(p))} y={height - 8} class="chart-label" text-anchor={points.indexOf(p) > points.length * 0.85 ? 'end' : 'middle'}>
+            {monthLabel(p.month)}
+          </text>
+        ))}
+        <polyline points={line(points.map((p) => p.planned))} class="line-planned" />
+        <polyline points={line(points.map((p) => p.done))} class="line-done" />
+      </svg>
+      <p class="legend">
+        <span class="legend-planned">— {t('plans.burnup.planned')}</span> <span class="legend-done">— {t('plans.burnup.done')}</span>
+      </p>
+      <table class="chart-table">
+          <caption>{t('plans.burnup.table')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('plans.burnup.month')}</th>
+              <th scope="col">{t('plans.burnup.planned')}</th>
+              <th scope="col">{t('plans.burnup.done')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr>
+                <th scope="row">{monthLabel(p.month)}</th>
+                <td>{formatNumber(locale, p.planned)}</td>
+                <td>{p.done === null ? '—' : formatNumber(locale, p.done)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+    </figure>
+  )
+}
+
 function Timeline({ commitments }: { commitments: CommitmentView[] }) {
   const { t, locale } = usePage()
   const items = commitments
@@ -228,6 +326,7 @@ export function PlanPage(props: PlanPageProps) {
           </li>
         </ul>
         <StatusChart figures={figures} />
+        <ProgressOverTime points={burnUp(props.commitments, plan, props.today)} />
       </section>
 
       {plan.cocreationSummary && (
