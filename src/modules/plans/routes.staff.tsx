@@ -13,6 +13,7 @@ import {
   addMilestone,
   createPlan,
   findCommitment,
+  findMilestone,
   findPlan,
   listCommitmentHistory,
   loadPlanTree,
@@ -20,6 +21,7 @@ import {
   postUpdate,
   transitionPlan,
   updateCommitment,
+  updateMilestone,
   updatePlan,
   type CommitmentInput,
   type MilestoneInput,
@@ -179,6 +181,28 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     await addMilestone(db(), { actor, commitmentId: commitment.id, input: parsed.data })
     req.flash('notice', req.t('plans.saved'))
     return reply.redirect(commitmentPath(commitment), 303)
+  })
+
+  app.get('/jalons/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const milestone = await findMilestone(db(), req.params.id)
+    assertCan(actor, 'plan.edit', milestone.territoryId)
+    return reply.page(req.t('plans.milestone.editTitle'), <MilestoneFormPage title={req.t('plans.milestone.editTitle')} action={`/jalons/${milestone.id}/modifier`} values={asFormValues(milestone)} errors={{}} version={milestone.version} />)
+  })
+
+  app.post('/jalons/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const milestone = await findMilestone(db(), req.params.id)
+    assertCan(actor, 'plan.edit', milestone.territoryId)
+    const failed = await saveVersioned<MilestoneInput>(
+      req,
+      milestoneRules,
+      (input, version) => updateMilestone(db(), { actor, milestoneId: milestone.id, version, input }),
+      (form, status) => reply.page(req.t('plans.milestone.editTitle'), <MilestoneFormPage title={req.t('plans.milestone.editTitle')} action={`/jalons/${milestone.id}/modifier`} {...form} />, status),
+    )
+    if (failed) return failed
+    req.flash('notice', req.t('plans.saved'))
+    return reply.redirect(commitmentPath({ id: milestone.commitmentId }), 303)
   })
 
   // ——— progress updates and corrections ———

@@ -264,6 +264,61 @@ export async function addMilestone(db: Db, options: { actor: CurrentUser; commit
   })
 }
 
+const MILESTONE_FIELDS = ['title', 'deliverable', 'startDate', 'dueDate', 'responsible', 'weight'] as const
+
+/** Finds a milestone; throws 404. */
+export async function findMilestone(db: Db, milestoneId: string): Promise<MilestoneRow> {
+  if (!/^[0-9a-f-]{36}$/i.test(milestoneId)) throw notFound()
+  const [row] = await db.select().from(milestones).where(eq(milestones.id, milestoneId))
+  if (!row) throw notFound()
+  return row
+}
+
+/**
+ * Edits a milestone's definition (not its progress: that is what updates are for). In a published plan
+ * each change becomes a public revision, so a moved due date is visible. Throws 403, 404, 409.
+ */
+export async function updateMilestone(db: Db, options: { actor: CurrentUser; milestoneId: string; version: number; input: MilestoneInput }): Promise<MilestoneRow> {
+  const { actor, milestoneId, version, input } = options
+  const before = await findMilestone(db, milestoneId)
+  assertCan(actor, 'plan.edit', before.territoryId)
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(milestones)
+      .set({ ...input, version: sql`${milestones.version} + 1`, updatedAt: new Date() })
+      .where(
+        and(
+          eq(milestones.id, milestoneId),
+          eq(milestones.version, version),
+          sql`exists (select 1 from commitments c join action_plans p on p.id = c.plan_id where c.id = ${milestones.commitmentId} and p.status in ('draft', 'published'))`,
+          authorizedIn(actor, 'plan.edit', milestones.territoryId),
+        ),
+      )
+      .returning()
+    const commitment = await findCommitment(tx, before.commitmentId)
+    const plan = await findPlan(tx, commitment.planId)
+    if (!row) {
+      const current = await findMilestone(tx, milestoneId)
+      explainMiss(actor, 'plan.edit', current.territoryId, plan.status, ['draft', 'published'], current)
+    }
+    const changed = MILESTONE_FIELDS.filter((field) => String(before[field] ?? '') !== String(row[field] ?? ''))
+    if (plan.status === 'published' && changed.length > 0) {
+      await appendHistory(tx, {
+        territoryId: row.territoryId,
+        kind: 'revision',
+        planId: plan.id,
+        commitmentId: commitment.id,
+        milestoneId,
+        correctsId: null,
+        authorId: actor.id,
+        content: { changes: changed.map((field) => ({ field: `milestone.${field}`, before: before[field], after: row[field] })) },
+      })
+    }
+    await recordAudit(tx, { actorId: actor.id, territoryId: row.territoryId, action: 'milestone.updated', subjectType: 'milestone', subjectId: milestoneId, before: Object.fromEntries(changed.map((f) => [f, before[f]])), after: Object.fromEntries(changed.map((f) => [f, row[f]])) })
+    return row
+  })
+}
+
 /**
  * Posts a progress update (or a correction of an earlier one) on a commitment or one of its milestones,
  * in a published plan: the milestone's or commitment's status and progress change, and the entry joins

@@ -514,6 +514,12 @@ export function commitmentLabels(t: Translate): Record<string, string> {
     budgetEur: t('plans.commitment.budget'),
     deliberationUrl: t('plans.commitment.deliberation'),
     milestone: t('plans.entry.field.milestone'),
+    'milestone.title': t('plans.milestone.title'),
+    'milestone.deliverable': t('plans.milestone.deliverable'),
+    'milestone.startDate': t('plans.milestone.start'),
+    'milestone.dueDate': t('plans.milestone.dueShort'),
+    'milestone.responsible': t('plans.milestone.responsible'),
+    'milestone.weight': t('plans.milestone.weight'),
   }
 }
 
@@ -556,7 +562,7 @@ export function CommitmentFormPage(props: { title: string; action: string; value
   )
 }
 
-export function MilestoneFormPage({ title, action, values, errors }: { title: string; action: string; values: FormValues; errors: FieldErrors }) {
+export function MilestoneFormPage({ title, action, values, errors, version, conflict }: { title: string; action: string; values: FormValues; errors: FieldErrors; version?: number; conflict?: Record<string, string> }) {
   const { t } = usePage()
   const labels = {
     title: t('plans.milestone.title'),
@@ -569,8 +575,10 @@ export function MilestoneFormPage({ title, action, values, errors }: { title: st
   return (
     <div class="narrow">
       <h1>{title}</h1>
+      {conflict && <ConflictPanel saved={conflict} labels={labels} />}
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action={action}>
+        {version !== undefined && <input type="hidden" name="version" value={String(version)} />}
         <Field name="title" label={labels.title} required value={values.title} error={errors.title} maxLength={300} />
         <Field name="deliverable" label={labels.deliverable} value={values.deliverable} error={errors.deliverable} maxLength={1000} />
         <Field name="startDate" label={labels.startDate} value={values.startDate} error={errors.startDate} />
@@ -739,7 +747,18 @@ export function CommitmentPage(props: {
             <tbody>
               {c.milestones.map((m) => (
                 <tr>
-                  <th scope="row">{m.title}</th>
+                  <th scope="row">
+                    {m.title}
+                    {props.canEdit && (plan.status === 'draft' || plan.status === 'published') && (
+                      <>
+                        {' '}
+                        <a href={`/jalons/${m.id}/modifier`} class="small-link">
+                          {t('plans.milestone.edit')}
+                          <span class="visually-hidden"> : {m.title}</span>
+                        </a>
+                      </>
+                    )}
+                  </th>
                   <td>{m.deliverable}</td>
                   <td>{m.responsible}</td>
                   <td>

@@ -248,6 +248,8 @@ export const en: Record<MessageKey, string> = {
   'plans.burnup.done': 'completed',
   'plans.burnup.table': 'Table: milestones planned and completed, month by month',
   'plans.burnup.month': 'Month',
+  'plans.milestone.edit': 'edit',
+  'plans.milestone.editTitle': 'Edit the milestone',
   'plans.title': 'Action plans',
   'plans.dashboard': 'Dashboard',
   'plans.none': 'This territory has not published an action plan yet.',

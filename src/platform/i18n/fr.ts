@@ -252,6 +252,8 @@ export const fr = {
   'plans.burnup.done': 'terminés',
   'plans.burnup.table': 'Tableau : jalons prévus et terminés, mois par mois',
   'plans.burnup.month': 'Mois',
+  'plans.milestone.edit': 'modifier',
+  'plans.milestone.editTitle': 'Modifier le jalon',
   'plans.title': 'Plans d’action',
   'plans.dashboard': 'Tableau de bord',
   'plans.none': 'Ce territoire n’a pas encore publié de plan d’action.',
