@@ -10,6 +10,7 @@ import { createMailer, type Mailer } from './platform/mail.ts'
 import { outboxDir } from './bootstrap.ts'
 import accounts from './modules/accounts/index.ts'
 import home from './modules/home/index.ts'
+import membership from './modules/membership/index.ts'
 import plans from './modules/plans/index.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
@@ -48,7 +49,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         license: { name: 'Licence Ouverte 2.0 (data)', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' },
       },
       servers: [{ url: config.baseUrl.origin }],
-      tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'action plans', description: 'Action plans, dashboards and their tamper-evident history' }, { name: 'operations' }],
+      tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'action plans', description: 'Action plans, dashboards and their tamper-evident history' }, { name: 'network', description: 'Member territories of the network and the programme' }, { name: 'operations' }],
     },
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } })
@@ -78,5 +79,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(territories)
   await app.register(accounts)
   await app.register(plans)
+  await app.register(membership)
   return app
 }

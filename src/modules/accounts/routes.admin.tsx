@@ -34,7 +34,7 @@ function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles:
       <h1>{t('admin.title')}</h1>
       <p>{t('admin.lead')}</p>
       <p>
-        <a href="/admin/territoires">{t('admin.otherTerritories')}</a>
+        <a href="/admin/territoires">{t('admin.otherTerritories')}</a> · <a href="/admin/adhesions">{t('membership.admin')}</a>
       </p>
       <section aria-labelledby="grant-title">
         <h2 id="grant-title">{t('admin.grant')}</h2>

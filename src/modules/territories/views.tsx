@@ -210,7 +210,8 @@ export function TerritoryPage({ data, canEdit }: { data: PageData; canEdit: bool
           <p>
             <a class="button" href={`${territoryPath(territory)}/presentation`}>
               {t('territory.edit')}
-            </a>
+            </a>{' '}
+            <a href={`${territoryPath(territory)}/adhesion`}>{t('membership.title')}</a>
           </p>
         )}
       </section>

@@ -14,6 +14,8 @@ export const TERRITORY_RULES = {
   'plan.validate': ['elected'],
   /** post progress updates and corrections on a published plan */
   'plan.report': ['editor', 'elected'],
+  /** ask to join the network or the programme on the territory's behalf */
+  'membership.request': ['editor', 'elected'],
 } as const satisfies Record<string, readonly TerritoryRole[]>
 
 export type TerritoryAction = keyof typeof TERRITORY_RULES

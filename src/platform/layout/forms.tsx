@@ -21,7 +21,7 @@ export function PostForm({ action, children, class: className }: { action: strin
 }
 
 /** Lists the errors at the top of a form, each linking to its field (RGAA 11.10, WCAG 3.3.1). */
-export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: Record<string, string> }) {
+export function ErrorSummary({ errors, labels, idPrefix = 'field' }: { errors: FieldErrors; labels: Record<string, string>; idPrefix?: string }) {
   const { t } = usePage()
   const entries = Object.entries(errors)
   if (entries.length === 0) return null
@@ -31,7 +31,7 @@ export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: 
       <ul>
         {entries.map(([field, message]) => (
           <li>
-            <a href={`#field-${field}`}>{labels[field] ? `${labels[field]} : ${message}` : message}</a>
+            <a href={`#${idPrefix}-${field}`}>{labels[field] ? `${labels[field]} : ${message}` : message}</a>
           </li>
         ))}
       </ul>
@@ -50,6 +50,8 @@ interface FieldProps {
   autocomplete?: string
   multiline?: boolean
   maxLength?: number
+  /** Prefix of the element id, when one page holds several forms with the same fields. */
+  idPrefix?: string
   /** Renders a select with these choices instead of an input. */
   options?: { value: string; label: string; lang?: string }[]
 }
@@ -57,7 +59,7 @@ interface FieldProps {
 /** A labelled input with its hint and error, tied together by aria-describedby. */
 export function Field(props: FieldProps) {
   const { t } = usePage()
-  const id = `field-${props.name}`
+  const id = `${props.idPrefix ?? 'field'}-${props.name}`
   const describedBy = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ')
   const common = {
     id,

@@ -26,6 +26,9 @@ function Header() {
             <li>
               <a href="/reseau">{t('nav.network')}</a>
             </li>
+            <li>
+              <a href="/membres">{t('nav.members')}</a>
+            </li>
             {user ? (
               <>
                 {user.isPlatformAdmin && (
