@@ -79,6 +79,9 @@ for (const javaScript of [true, false]) {
         await check(page, 'commitment page (staff)')
       }
       await page.goto(planUrl)
+      await page.getByRole('link', { name: 'Importer des engagements (CSV)' }).click()
+      await check(page, 'import form')
+      await page.goto(planUrl)
       await page.getByRole('button', { name: 'Soumettre à la validation des élus' }).click()
       await page.getByText('Le plan est maintenant : Soumis à validation.').waitFor()
       await check(page, 'submitted plan')

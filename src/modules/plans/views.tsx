@@ -1,6 +1,6 @@
 import { formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { STATUSES, type Status } from './progress.ts'
 import type { CommitmentView, MilestoneView, PlanTransition } from './service.ts'
 import type { PlanRow } from './tables.ts'
@@ -365,7 +365,8 @@ export function PlanPage(props: PlanPageProps) {
           <p>
             <a class="button" href={`${planPath(plan)}/engagements/nouveau`}>
               {t('plans.commitment.new')}
-            </a>
+            </a>{' '}
+            <a href={`${planPath(plan)}/import`}>{t('plans.import')}</a>
           </p>
         )}
       </section>
@@ -558,6 +559,39 @@ export function CommitmentFormPage(props: { title: string; action: string; value
         <Field name="deliberationUrl" type="url" label={labels.deliberationUrl!} value={values.deliberationUrl} error={errors.deliberationUrl} />
         <button type="submit">{t('form.save')}</button>
       </PostForm>
+    </div>
+  )
+}
+
+export function ImportPage({ action, errors, format }: { action: string; errors: string[]; format: string }) {
+  const { t } = usePage()
+  return (
+    <div class="narrow">
+      <h1>{t('plans.import')}</h1>
+      <p>{t('plans.import.lead')}</p>
+      <p>
+        <a href="/plans/modele-engagements.csv">{t('plans.import.template')}</a> · <a href="/api/v1/schemas/commitments.json">{t('plans.opendata.schema')}</a>
+      </p>
+      {errors.length > 0 && (
+        <div class="error-summary" role="alert">
+          <p>{t('plans.import.failed')}</p>
+          <ul>
+            {errors.map((e) => (
+              <li>{e}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {/* multipart bodies are read before the CSRF check, so the token travels as a field like elsewhere */}
+      <form method="post" action={action} enctype="multipart/form-data">
+        <CsrfField />
+        <Field name="format" label={t('plans.import.format')} value={format} options={[{ value: 'modele', label: t('plans.import.format.modele') }, { value: 'ogp', label: t('plans.import.format.ogp') }]} />
+        <div class="field">
+          <label for="field-file">{t('plans.import.file')}</label>
+          <input type="file" id="field-file" name="file" accept=".csv,text/csv" required />
+        </div>
+        <button type="submit">{t('plans.import.submit')}</button>
+      </form>
     </div>
   )
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
+import multipart from '@fastify/multipart'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import secureSession from '@fastify/secure-session'
@@ -127,6 +128,8 @@ async function kernel(app: FastifyInstance) {
     strictTransportSecurity: secure,
   })
   await app.register(formbody, { bodyLimit: 64 * 1024 })
+  // file uploads (CSV imports): small, one file, fields and file buffered into req.body before the CSRF check
+  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 20, parts: 25 } })
   await app.register(cookie)
   await app.register(secureSession, {
     key: createHash('sha256').update(`thc-session:${config.sessionSecret}`).digest(),
