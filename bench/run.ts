@@ -10,6 +10,11 @@ import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
+import { sql } from 'drizzle-orm'
+import { openDatabase, queryRows, type Database } from '../src/platform/db/index.ts'
+import { migrate } from '../src/platform/db/migrate.ts'
+import { loadRegistry } from '../src/modules/territories/index.ts'
+import { generateNationalDataset, type NationalCounts } from './national.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
@@ -116,6 +121,74 @@ if (serverUrl) {
   console.log(postgresNote.trim())
 }
 
+// 3. national scale: 1,000 territories in the programme, their plans, milestones and 20 updates per commitment
+const NATIONAL = Number(process.env.BENCH_TERRITORIES ?? 1000)
+const nationalRows: string[] = []
+const exportRows: string[] = []
+let nationalCounts = null as NationalCounts | null
+
+function peakMiB(pid: number): number {
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)
+}
+
+async function nationalRun(engine: string, env: Record<string, string>, prepare: () => Promise<Database>) {
+  const database = await prepare()
+  await migrate(database)
+  await loadRegistry(database.db)
+  nationalCounts = await generateNationalDataset(database, { territories: NATIONAL })
+  console.log(`${engine}: national dataset`, nationalCounts)
+  const [plan] = await queryRows<{ id: string }>(database.db, sql`select p.id from action_plans p join territories t on t.id = p.territory_id order by t.population desc nulls last limit 1`)
+  await database.close()
+  const env2 = { ...env, DEMO_DATA: 'false' }
+  let server = await start('src/server.ts', env2, READY)
+  await load(server.port, `/plans/${plan!.id}`) // warm-up
+  for (const [label, path] of [
+    ['territory dashboard (largest plan)', `/plans/${plan!.id}`],
+    [`network overview page (${NATIONAL} territories)`, '/reseau'],
+    ['network overview JSON', '/api/v1/network'],
+  ] as const) {
+    const r = await load(server.port, path)
+    console.log(`${engine} ${label}: ${r.rps} req/s, p99 ${r.p99} ms`)
+    nationalRows.push(`| ${label} | ${engine} | ${fmt.format(r.rps)} | ${r.p99} | ${(r.rps / helloResult.rps).toFixed(4)} |`)
+  }
+  await stop(server)
+  // the export on a fresh process, so that its peak memory is the export's own
+  server = await start('src/server.ts', env2, READY)
+  const before = peakMiB(server.child.pid!)
+  const began = performance.now()
+  const response = await fetch(`http://127.0.0.1:${server.port}/api/v1/history.csv`)
+  let bytes = 0
+  let lines = 0
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length
+    for (const byte of chunk) if (byte === 10) lines += 1
+  }
+  const seconds = (performance.now() - began) / 1000
+  const after = peakMiB(server.child.pid!)
+  await stop(server)
+  const rows = lines - 1
+  console.log(`${engine} history.csv: ${rows} rows, ${Math.round(bytes / 2 ** 20)} MiB in ${seconds.toFixed(1)} s, peak RSS ${before} → ${after} MiB`)
+  exportRows.push(`| ${engine} | ${fmt.format(rows)} | ${fmt.format(Math.round(bytes / 2 ** 20))} MiB | ${seconds.toFixed(1)} s | ${fmt.format(Math.round(rows / seconds))} | ${before} → ${after} MiB |`)
+}
+
+if (NATIONAL > 0) {
+  const nationalDir = mkdtempSync(join(tmpdir(), 'thc-bench-national-'))
+  await nationalRun('PGlite', { DATA_DIR: nationalDir }, () => openDatabase({ databaseUrl: null, dataDir: nationalDir }))
+  rmSync(nationalDir, { recursive: true, force: true })
+  if (serverUrl) {
+    const admin = new pg.Client({ connectionString: serverUrl })
+    await admin.connect()
+    await admin.query('drop database if exists thc_bench_national with (force)')
+    await admin.query('create database thc_bench_national')
+    await admin.end()
+    const url = new URL(serverUrl)
+    url.pathname = '/thc_bench_national'
+    const pgDir = mkdtempSync(join(tmpdir(), 'thc-bench-pg-'))
+    await nationalRun('PostgreSQL', { DATABASE_URL: url.toString(), DATA_DIR: pgDir }, () => openDatabase({ databaseUrl: url.toString() }))
+    rmSync(pgDir, { recursive: true, force: true })
+  }
+}
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const report = `# Benchmarks
 
@@ -142,6 +215,21 @@ The ratio column is the page's requests per second over the hello route's.
 |---|---|---|---|---|
 ${rows.join('\n')}
 ${postgresNote}
+## National scale (action plans)
+
+${nationalCounts ? `Dataset (bench/national.ts, the same every run): the full registry; ${fmt.format(nationalCounts.territories)} territories in the programme (the most populated communes), ${fmt.format(nationalCounts.commitments)} commitments, ${fmt.format(nationalCounts.milestones)} milestones, ${fmt.format(nationalCounts.updates)} hash-chained progress updates (20 per commitment); generated in ${nationalCounts.seconds} s on the last engine.
+
+| page | database | req/s | p99 latency (ms) | ratio to hello |
+|---|---|---|---|---|
+${nationalRows.join('\n')}
+
+CSV export of every update (\`/api/v1/history.csv\`, streamed by pages of 1,000 rows), on a freshly started server:
+
+| database | rows | size | time | rows/s | server peak RSS (start → after export) |
+|---|---|---|---|---|---|
+${exportRows.join('\n')}
+` : 'Not measured in this run (BENCH_TERRITORIES=0).'}
+
 Reading: PGlite runs PostgreSQL inside the Node.js process, so every query blocks the event loop and a
 single process serves one query at a time; PostgreSQL queries run in the server's own processes. The home
 page runs no query once the registry count is cached (a minute), so its figure is the cost of the

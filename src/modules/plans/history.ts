@@ -88,3 +88,28 @@ export async function verifyHistory(db: Db, territoryId: string): Promise<ChainC
   }
   return { ok: true, entries: rows.length, lastHash: previous }
 }
+
+const VERIFIED_TTL_MS = 10 * 60_000
+const verified = new WeakMap<Db, Map<string, { check: ChainCheck & { at: Date }; headSeq: number; headHash: string; at: number }>>()
+
+/**
+ * The last verification of a territory's chain, for pages: recomputed when the chain has grown or after
+ * ten minutes, since recomputing hundreds of hashes on every page view would cost more than the page.
+ * The API endpoint and the command line always recompute (and refresh this).
+ */
+export async function recentHistoryCheck(db: Db, territoryId: string): Promise<ChainCheck & { at: Date }> {
+  const [head] = await db.select().from(historyHeads).where(eq(historyHeads.territoryId, territoryId))
+  const cache = verified.get(db)
+  const hit = cache?.get(territoryId)
+  if (hit && hit.headSeq === (head?.lastSeq ?? 0) && hit.headHash === (head?.lastHash ?? GENESIS_HASH) && Date.now() - hit.at < VERIFIED_TTL_MS) return hit.check
+  return freshHistoryCheck(db, territoryId)
+}
+
+/** Verifies now, and remembers the result for pages. */
+export async function freshHistoryCheck(db: Db, territoryId: string): Promise<ChainCheck & { at: Date }> {
+  const check = { ...(await verifyHistory(db, territoryId)), at: new Date() }
+  const [head] = await db.select().from(historyHeads).where(eq(historyHeads.territoryId, territoryId))
+  if (!verified.has(db)) verified.set(db, new Map())
+  verified.get(db)!.set(territoryId, { check, headSeq: head?.lastSeq ?? 0, headHash: head?.lastHash ?? GENESIS_HASH, at: Date.now() })
+  return check
+}

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendCsv } from '../../platform/http/csv.ts'
 import { ErrorResponse } from '../territories/schema.ts'
-import { verifyHistory } from './history.ts'
+import { freshHistoryCheck } from './history.ts'
 import { COMMITMENT_COLUMNS, HISTORY_COLUMNS, tableSchema } from './opendata.ts'
 import { todayInParis } from './progress.ts'
 import { commitmentExportPage, historyExportPage } from './queries.ts'
@@ -95,7 +95,7 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const territory = await territoryFromParams(app.platform.database.db, req.params)
-      const check = await verifyHistory(app.platform.database.db, territory.id)
+      const check = await freshHistoryCheck(app.platform.database.db, territory.id)
       const ref = `${req.params.kind}/${req.params.code}`
       return check.ok ? { territory: ref, ok: true, entries: check.entries, lastHash: check.lastHash } : { territory: ref, ok: false, entries: check.entries, brokenAt: check.brokenAt, reason: check.reason }
     },

@@ -7,7 +7,7 @@ import type { Db } from '../../platform/db/index.ts'
 import { notFound } from '../../platform/errors.ts'
 import { publicName } from '../accounts/index.ts'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
-import { verifyHistory } from './history.ts'
+import { recentHistoryCheck } from './history.ts'
 import { listHistoryWithNames } from './queries.ts'
 import { findCommitment, getVisiblePlan, listPlans, loadPlanTree, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
 import type { PlanRow } from './tables.ts'
@@ -74,7 +74,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
 
   app.get('/plans/:id', { schema: { params: IdParams, querystring: DashboardQuery, hide: true } }, async (req, reply) => {
     const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user })
-    const [territory, tree, chain] = await Promise.all([territoryOf(db(), plan.territoryId), loadPlanTree(db(), plan), verifyHistory(db(), plan.territoryId)])
+    const [territory, tree, chain] = await Promise.all([territoryOf(db(), plan.territoryId), loadPlanTree(db(), plan), recentHistoryCheck(db(), plan.territoryId)])
     const filters = { theme: req.query.theme ?? '', status: req.query.status ?? '', lead: req.query.lead ?? '' }
     return reply.page(
       plan.title,
@@ -85,7 +85,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
         progress={tree.progress}
         today={tree.today}
         filters={filters}
-        chain={chain.ok ? { ok: true, entries: chain.entries } : { ok: false, entries: chain.entries, brokenAt: chain.brokenAt }}
+        chain={chain.ok ? { ok: true, entries: chain.entries, at: chain.at } : { ok: false, entries: chain.entries, brokenAt: chain.brokenAt, at: chain.at }}
         staff={{ canEdit: can(req.user, 'plan.edit', plan.territoryId), canValidate: can(req.user, 'plan.validate', plan.territoryId), transitions: allowedTransitions(plan, req.user) }}
       />,
     )

@@ -267,7 +267,7 @@ export interface PlanPageProps {
   progress: number | null
   today: string
   filters: DashboardFilters
-  chain: { ok: boolean; entries: number; brokenAt?: number }
+  chain: { ok: boolean; entries: number; brokenAt?: number; at: Date }
   staff: { canEdit: boolean; canValidate: boolean; transitions: PlanTransition[] }
 }
 
@@ -382,6 +382,10 @@ export function PlanPage(props: PlanPageProps) {
         <h2 id="chain-title">{t('plans.chain')}</h2>
         <p class={props.chain.ok ? 'chain-ok' : 'chain-broken'}>
           {props.chain.ok ? t('plans.chain.ok', { count: props.chain.entries }) : t('plans.chain.broken', { seq: props.chain.brokenAt ?? 0 })}
+        </p>
+        <p class="hint">
+          {t('plans.chain.checkedAt', { time: new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(props.chain.at) })}{' '}
+          <a href={`/api/v1/territories/${props.territory.path.replace(/^\/territoires\//, '')}/history/verify`}>{t('plans.chain.verifyNow')}</a>
         </p>
       </section>
     </article>
