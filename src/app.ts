@@ -7,6 +7,8 @@ import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
 import { kernelPlugin } from './platform/http/kernel.tsx'
 import { createMailer, type Mailer } from './platform/mail.ts'
+import { folderFileStore } from './platform/storage.ts'
+import { join } from 'node:path'
 import { outboxDir } from './bootstrap.ts'
 import accounts from './modules/accounts/index.ts'
 import home from './modules/home/index.ts'
@@ -34,7 +36,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   })
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })
-  app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), log: app.log })
+  app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), files: folderFileStore(join(config.dataDir, 'files')), log: app.log })
   app.addHook('onClose', async () => {
     await database.close()
   })

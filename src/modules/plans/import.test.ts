@@ -5,26 +5,11 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { parseCsv } from '../../platform/http/csv-parse.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
 import { ogpDate } from './import.ts'
 
 const OGP_SAMPLE = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'ogp', 'commitments-sample.csv')
 const ogpSkip = existsSync(OGP_SAMPLE) ? false : `OGP sample skipped: ${OGP_SAMPLE} not found (../shared/data is absent)`
-
-function multipart(fields: Record<string, string>, file: { name: string; content: Buffer | string } | null) {
-  const boundary = `----thc${Date.now()}`
-  const parts: Buffer[] = []
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
-  }
-  if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`))
-    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content))
-    parts.push(Buffer.from('\r\n'))
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`))
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
 
 test('CSV parsing handles quotes, line breaks in fields, semicolons and a byte-order mark', () => {
   assert.deepEqual(parseCsv('\uFEFFa;b\r\n"x;1";"dit ""oui""\nsur deux lignes"\r\n\r\n'), [

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import networkRoutes from './network.tsx'
 import planApiRoutes from './routes.api.ts'
+import planJsonRoutes from './routes.json.ts'
 import planPublicRoutes from './routes.public.tsx'
 import planStaffRoutes from './routes.staff.tsx'
 
@@ -9,6 +10,7 @@ export default async function plans(app: FastifyInstance) {
   await app.register(planPublicRoutes)
   await app.register(planStaffRoutes)
   await app.register(planApiRoutes, { prefix: '/api/v1' })
+  await app.register(planJsonRoutes, { prefix: '/api/v1' })
   await app.register(networkRoutes)
 }
 

@@ -5,6 +5,7 @@ import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
 import { formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { todayInParis } from './progress.ts'
+import { cachedNetwork } from './network-cache.ts'
 import { networkOverview, type NetworkRow } from './queries.ts'
 import { ProgressBar } from './views.tsx'
 
@@ -64,7 +65,7 @@ const SORT_VALUE: Record<NetworkSort, (e: NetworkEntry) => number | string> = {
 
 /** The territories with a public plan, sorted by one indicator. */
 export async function loadNetwork(db: Parameters<typeof networkOverview>[0], sort: NetworkSort = 'nom', order: 'asc' | 'desc' = 'asc'): Promise<NetworkEntry[]> {
-  const entries = (await networkOverview(db, todayInParis())).map(toEntry)
+  const entries = [...(await cachedNetwork(db, async () => (await networkOverview(db, todayInParis())).map(toEntry)))]
   const value = SORT_VALUE[sort]
   const collator = new Intl.Collator('fr')
   entries.sort((a, b) => {

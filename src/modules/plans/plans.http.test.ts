@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
 
 const TERRITORY = '/territoires/commune/35238'
 
@@ -180,6 +181,28 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.match(commitment.body, /50 %/, 'one of two milestones done')
   })
 
+  test('the JSON API gives the public plan tree, a territory’s plans and a commitment’s history; drafts stay hidden', async () => {
+    const planId = planPath.split('/').pop()
+    const tree = await ctx.app.inject({ url: `/api/v1/plans/${planId}` })
+    assert.equal(tree.statusCode, 200)
+    const body = JSON.parse(tree.body)
+    assert.equal(body.licence, 'etalab-2.0')
+    assert.equal(body.plan.status, 'published')
+    assert.equal(body.progress, 50)
+    assert.equal(body.commitments[0].title, 'Registre public des décisions du conseil')
+    assert.deepEqual(body.commitments[0].milestones.map((m: { title: string; progress: number }) => [m.title, m.progress]), [['Inventaire', 100], ['Mise en ligne', 0]])
+    const list = JSON.parse((await ctx.app.inject({ url: '/api/v1/territories/commune/35238/plans' })).body)
+    assert.deepEqual(list.items.map((p: { id: string }) => p.id), [planId])
+    const history = JSON.parse((await ctx.app.inject({ url: `/api/v1/commitments/${commitmentPath.split('/').pop()}/history` })).body)
+    assert.deepEqual(history.entries.map((e: { kind: string }) => e.kind), ['revision', 'update'])
+    assert.equal(history.entries[1].prevHash, history.entries[0].hash)
+    const draft = await staff.post(`${TERRITORY}/plans/nouveau`, { title: 'Brouillon secret', periodStart: '2026-01-01', periodEnd: '2026-12-31', cocreationSummary: '' })
+    const draftId = String(draft.headers.location).split('/').pop()
+    assert.equal((await ctx.app.inject({ url: `/api/v1/plans/${draftId}` })).statusCode, 404)
+    assert.equal((await staff.get(`/api/v1/plans/${draftId}`)).statusCode, 404, 'not even for its staff: the API is public data')
+    assert.equal((await ctx.app.inject({ url: '/api/v1/plans/not-a-uuid' })).statusCode, 400)
+  })
+
   test('a correction points to the entry it corrects, both ways', async () => {
     const [entry] = await queryRows<{ id: string; seq: number }>(ctx.database.db, sql`select id, seq from history_entries where commitment_id = ${commitmentPath.split('/').pop()} and kind = 'update'`)
     assert.equal(entry!.seq, 2)
@@ -274,5 +297,31 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.match(page.body, /<th scope="row">Échéance<\/th><td><del>2099-06-30<\/del><\/td><td><ins>2099-09-30<\/ins><\/td>/)
     const [row] = await queryRows<{ due_date: string }>(ctx.database.db, sql`select due_date::text from milestones where id = ${milestone!.id}`)
     assert.equal(row!.due_date, '2099-09-30')
+  })
+  test('a progress update carries an evidence file: its digest joins the chain, it downloads safely, disguised files are refused', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    const send = async (filename: string, content: Buffer) => {
+      const form = await staff.get(`${commitmentPath}/avancement`)
+      const { payload, headers } = multipart({ _csrf: csrfTokenOf(form.body)!, milestoneId: '', status: '', progress: '', narrative: 'Compte rendu du comité de suivi.', evidence: '', nextSteps: '' }, { name: filename, content })
+      return staff.request({ method: 'POST', url: `${commitmentPath}/avancement`, payload, headers })
+    }
+    const disguised = await send('rapport.pdf', Buffer.from('<html><script>alert(1)</script></html>'))
+    assert.equal(disguised.statusCode, 422)
+    assert.match(disguised.body, /Ce fichier n’est pas accepté/)
+    const posted = await send('../../compte-rendu comité.pdf', pdf)
+    assert.equal(posted.statusCode, 303)
+    const [entry] = await queryRows<{ content: { files: { id: string; sha256: string; filename: string }[] } }>(ctx.database.db, sql`select content from history_entries where commitment_id = ${commitmentPath.split('/').pop()} order by seq desc limit 1`)
+    const file = entry!.content.files[0]!
+    assert.equal(file.sha256, createHash('sha256').update(pdf).digest('hex'))
+    assert.equal(file.filename, 'compte-rendu comité.pdf', 'no path in a file name')
+    const download = await new Client(ctx.app).get(`/fichiers/${file.id}`)
+    assert.equal(download.statusCode, 200)
+    assert.equal(download.headers['content-type'], 'application/pdf')
+    assert.match(String(download.headers['content-disposition']), /^attachment; filename\*=UTF-8''compte-rendu%20comit%C3%A9\.pdf$/)
+    assert.match(String(download.headers['content-security-policy']), /sandbox/)
+    assert.equal(download.rawPayload.equals(pdf), true)
+    const page = await new Client(ctx.app).get(commitmentPath)
+    assert.match(page.body, new RegExp(`href="/fichiers/${file.id}"`))
+    assert.equal((await ctx.app.inject({ url: '/fichiers/00000000-0000-4000-8000-000000000000' })).statusCode, 404)
   })
 })

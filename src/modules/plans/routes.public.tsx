@@ -9,7 +9,7 @@ import { publicName } from '../accounts/index.ts'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import { recentHistoryCheck } from './history.ts'
 import { listHistoryWithNames } from './queries.ts'
-import { findCommitment, getVisiblePlan, listPlans, loadPlanTree, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
+import { findCommitment, findPublicEvidence, getVisiblePlan, listPlans, loadPlanTree, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
 import type { PlanRow } from './tables.ts'
 import { CommitmentPage, PlanListPage, PlanPage, planPath, type HistoryEntryView } from './views.tsx'
 
@@ -89,6 +89,22 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
         staff={{ canEdit: can(req.user, 'plan.edit', plan.territoryId), canValidate: can(req.user, 'plan.validate', plan.territoryId), transitions: allowedTransitions(plan, req.user) }}
       />,
     )
+  })
+
+  // Evidence files: only those a public entry cites; sent as downloads, never rendered by the browser as
+  // a page of this site (a sandboxing CSP besides), so that an uploaded file cannot act as the platform.
+  app.get('/fichiers/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const file = await findPublicEvidence(db(), req.params.id)
+    const stream = file ? app.platform.files.open(file.sha256) : null
+    if (!file || !stream) throw notFound()
+    return reply
+      .type(file.content_type)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .header('content-security-policy', "sandbox; default-src 'none'")
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('digest', `sha-256=${Buffer.from(file.sha256, 'hex').toString('base64')}`)
+      .send(stream)
   })
 
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {

@@ -4,7 +4,8 @@ import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { assertCan } from '../../platform/auth/policy.ts'
 import { AppError } from '../../platform/errors.ts'
-import { FormBody, formValues, parseForm } from '../../platform/http/forms.ts'
+import { FormBody, FormWithFileBody, formValues, parseForm } from '../../platform/http/forms.ts'
+import { evidenceContentType, safeFilename } from '../../platform/storage.ts'
 import { isMessageKey } from '../../platform/i18n/index.ts'
 import { asFormValues, commitmentRules, milestoneRules, planRules, updateRules } from './forms.ts'
 import { IdParams, TerritoryRefParams, territoryFromParams } from './routes.public.tsx'
@@ -194,6 +195,7 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     const { format, file } = req.body
     const fail = (errors: string[]) => reply.page(req.t('plans.import'), <ImportPage action={`${planPath(plan)}/import`} errors={errors} format={format} />, 422)
     if (!Buffer.isBuffer(file) || file.length === 0) return fail([req.t('plans.import.noFile')])
+    if (file.length > 2 * 1024 * 1024) return fail([req.t('plans.import.tooLarge')])
     let text: string
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(file)
@@ -268,14 +270,21 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     return updateForm(req, reply, commitment.id, req.query.corrige ? { correctsId: req.query.corrige } : {}, {})
   })
 
-  app.post('/engagements/:id/avancement', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+  app.post('/engagements/:id/avancement', { schema: { params: IdParams, body: FormWithFileBody, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
     const commitment = await findCommitment(db(), req.params.id)
     assertCan(actor, 'plan.report', commitment.territoryId)
     const parsed = parseForm<UpdateInput>(updateRules, req.body, req.t)
-    if (!parsed.ok) return updateForm(req, reply, commitment.id, parsed.values, parsed.errors, 422)
+    const upload = req.uploads?.find((u) => u.field === 'file' && u.bytes.length > 0)
+    const contentType = upload ? evidenceContentType(upload.filename, upload.bytes) : null
+    if (!parsed.ok || (upload && !contentType)) {
+      const errors = parsed.ok ? {} : parsed.errors
+      if (upload && !contentType) errors.file = req.t('plans.error.file')
+      return updateForm(req, reply, commitment.id, parsed.values, errors, 422)
+    }
+    const files = upload && contentType ? [{ sha256: await app.platform.files.put(upload.bytes), filename: safeFilename(upload.filename), contentType, sizeBytes: upload.bytes.length }] : []
     try {
-      await postUpdate(db(), { actor, commitmentId: commitment.id, input: parsed.data })
+      await postUpdate(db(), { actor, commitmentId: commitment.id, input: parsed.data, files })
     } catch (error) {
       if (error instanceof AppError && error.fields) {
         const errors = Object.fromEntries(Object.entries(error.fields).map(([field, key]) => [field, isMessageKey(key) ? req.t(key) : key]))

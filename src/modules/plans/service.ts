@@ -5,8 +5,9 @@ import { assertCan, authorizedIn, can, type TerritoryAction } from '../../platfo
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { appendHistory } from './history.ts'
+import { networkChanged } from './network-cache.ts'
 import { commitmentProgress, planProgress, shownStatus, todayInParis, type Status } from './progress.ts'
-import { actionPlans, commitments, historyEntries, milestones, type CommitmentRow, type MilestoneRow, type PlanRow } from './tables.ts'
+import { actionPlans, commitments, evidenceFiles, historyEntries, milestones, type CommitmentRow, type MilestoneRow, type PlanRow } from './tables.ts'
 
 export type PlanStatus = 'draft' | 'submitted' | 'validated' | 'published' | 'closed'
 
@@ -40,6 +41,13 @@ export interface MilestoneInput {
   dueDate: string
   responsible: string
   weight: string | null
+}
+
+export interface EvidenceFile {
+  sha256: string
+  filename: string
+  contentType: string
+  sizeBytes: number
 }
 
 export interface UpdateInput {
@@ -167,6 +175,7 @@ export async function transitionPlan(db: Db, options: { actor: CurrentUser; plan
       throw new AppError('PLAN_WRONG_STATE', { status: 409, userMessage: `Ce plan est à l’état « ${current.status} » : cette étape n’est pas possible.` })
     }
     await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: `plan.${transition}`, subjectType: 'action_plan', subjectId: planId, before: { status: before.status }, after: { status: plan.status } })
+    networkChanged()
     return plan
   })
 }
@@ -251,6 +260,7 @@ export async function updateCommitment(db: Db, options: { actor: CurrentUser; co
       })
     }
     await recordAudit(tx, { actorId: actor.id, territoryId: row.territoryId, action: 'commitment.updated', subjectType: 'commitment', subjectId: commitmentId, before: Object.fromEntries(changed.map((f) => [f, before[f]])), after: Object.fromEntries(changed.map((f) => [f, row[f]])) })
+    networkChanged()
     return row
   })
 }
@@ -278,6 +288,7 @@ export async function addMilestone(db: Db, options: { actor: CurrentUser; commit
       })
     }
     await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'milestone.created', subjectType: 'milestone', subjectId: row!.id, after: input })
+    networkChanged()
     return row!
   })
 }
@@ -333,6 +344,7 @@ export async function updateMilestone(db: Db, options: { actor: CurrentUser; mil
       })
     }
     await recordAudit(tx, { actorId: actor.id, territoryId: row.territoryId, action: 'milestone.updated', subjectType: 'milestone', subjectId: milestoneId, before: Object.fromEntries(changed.map((f) => [f, before[f]])), after: Object.fromEntries(changed.map((f) => [f, row[f]])) })
+    networkChanged()
     return row
   })
 }
@@ -342,7 +354,7 @@ export async function updateMilestone(db: Db, options: { actor: CurrentUser; mil
  * in a published plan: the milestone's or commitment's status and progress change, and the entry joins
  * the territory's hash-chained history. Throws 403, 404, 409, 422.
  */
-export async function postUpdate(db: Db, options: { actor: CurrentUser; commitmentId: string; input: UpdateInput }) {
+export async function postUpdate(db: Db, options: { actor: CurrentUser; commitmentId: string; input: UpdateInput; files?: EvidenceFile[] }) {
   const { actor, commitmentId, input } = options
   const commitment = await findCommitment(db, commitmentId)
   assertCan(actor, 'plan.report', commitment.territoryId)
@@ -373,6 +385,11 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
       if (!corrected) throw new AppError('ENTRY_NOT_FOUND', { status: 422, userMessage: 'L’entrée à corriger n’appartient pas à cet engagement.', fields: { correctsId: 'plans.error.corrects' } })
     }
     if ((await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'plan.report', sql`${commitment.territoryId}::uuid`)}`)).length === 0) throw forbidden()
+    const files = []
+    for (const file of options.files ?? []) {
+      const [row] = await tx.insert(evidenceFiles).values({ ...file, territoryId: commitment.territoryId, uploadedBy: actor.id }).returning({ id: evidenceFiles.id })
+      files.push({ id: row!.id, sha256: file.sha256, filename: file.filename, contentType: file.contentType, sizeBytes: file.sizeBytes })
+    }
     const entry = await appendHistory(tx, {
       territoryId: commitment.territoryId,
       kind: input.correctsId ? 'correction' : 'update',
@@ -381,9 +398,11 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
       milestoneId: input.milestoneId,
       correctsId: input.correctsId,
       authorId: actor.id,
-      content: { status: input.status, progress: input.progress, narrative: input.narrative, evidence: input.evidence, nextSteps: input.nextSteps },
+      // the files' digests are in the hashed content: the chain vouches for the evidence itself
+      content: { status: input.status, progress: input.progress, narrative: input.narrative, evidence: input.evidence, nextSteps: input.nextSteps, ...(files.length > 0 ? { files } : {}) },
     })
     await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: entry.kind === 'correction' ? 'history.corrected' : 'history.updated', subjectType: 'history_entry', subjectId: entry.id, after: { seq: entry.seq } })
+    networkChanged()
     return entry
   })
 }
@@ -434,6 +453,22 @@ export async function getVisiblePlan(db: Db, options: { planId: string; actor: C
 /** The history of a commitment, oldest first. */
 export async function listCommitmentHistory(db: Db, commitmentId: string) {
   return db.select().from(historyEntries).where(eq(historyEntries.commitmentId, commitmentId)).orderBy(asc(historyEntries.seq))
+}
+
+/**
+ * An evidence file that a public history entry cites, with its digest (the bytes are in the file store);
+ * undefined otherwise, so that nothing uploaded but unpublished can be fetched.
+ */
+export async function findPublicEvidence(db: Db, fileId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(fileId)) return undefined
+  const [row] = await queryRows<{ sha256: string; filename: string; content_type: string; size_bytes: number }>(
+    db,
+    sql`select f.sha256, f.filename, f.content_type, f.size_bytes from evidence_files f
+      where f.id = ${fileId} and exists (
+        select 1 from history_entries h join action_plans p on p.id = h.plan_id and p.status in ('published', 'closed')
+        where h.territory_id = f.territory_id and h.content -> 'files' @> ${JSON.stringify([{ id: fileId }])}::jsonb)`,
+  )
+  return row
 }
 
 /** A territory's plan with this exact title, if any. */

@@ -86,6 +86,17 @@ export const historyHeads = pgTable('history_heads', {
   lastHash: text('last_hash').notNull(),
 })
 
+export const evidenceFiles = pgTable('evidence_files', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  territoryId: uuid('territory_id').notNull(),
+  sha256: text('sha256').notNull(),
+  filename: text('filename').notNull(),
+  contentType: text('content_type').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  uploadedBy: uuid('uploaded_by'),
+  uploadedAt: at('uploaded_at').notNull().defaultNow(),
+})
+
 export type PlanRow = typeof actionPlans.$inferSelect
 export type CommitmentRow = typeof commitments.$inferSelect
 export type MilestoneRow = typeof milestones.$inferSelect

@@ -645,18 +645,31 @@ export function UpdateFormPage(props: { title: string; action: string; milestone
     <div class="narrow">
       <h1>{props.title}</h1>
       <ErrorSummary errors={errors} labels={labels} />
-      <PostForm action={props.action}>
+      <form method="post" action={props.action} enctype="multipart/form-data" noValidate>
+        <CsrfField />
         <Field name="milestoneId" label={labels.milestoneId} value={values.milestoneId} error={errors.milestoneId} options={[{ value: '', label: t('plans.update.targetCommitment') }, ...props.milestones.map((m) => ({ value: m.id, label: m.title }))]} />
         <Field name="status" label={labels.status} value={values.status} error={errors.status} options={[{ value: '', label: t('plans.update.keepStatus') }, ...STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) }))]} />
         <Field name="progress" type="number" label={labels.progress} value={values.progress} error={errors.progress} />
         <Field name="narrative" label={labels.narrative} required multiline value={values.narrative} error={errors.narrative} maxLength={10000} />
         <Field name="evidence" label={labels.evidence} multiline value={values.evidence} error={errors.evidence} />
         <Field name="nextSteps" label={labels.nextSteps} multiline value={values.nextSteps} error={errors.nextSteps} maxLength={5000} />
+        <div class={`field${errors.file ? ' field-error' : ''}`}>
+          <label for="field-file">{t('plans.update.file')}</label>
+          <p class="hint" id="field-file-hint">
+            {t('plans.update.fileHint')}
+          </p>
+          {errors.file && (
+            <p class="error-message" id="field-file-error">
+              {errors.file}
+            </p>
+          )}
+          <input type="file" id="field-file" name="file" accept=".pdf,.png,.jpg,.jpeg,.odt,.ods,.docx,.xlsx,.csv,.txt" aria-describedby={errors.file ? 'field-file-hint field-file-error' : 'field-file-hint'} />
+        </div>
         {props.entries.length > 0 && (
           <Field name="correctsId" label={labels.correctsId} value={values.correctsId} error={errors.correctsId} options={[{ value: '', label: '—' }, ...props.entries.map((e) => ({ value: e.id, label: `n°${e.seq}` }))]} />
         )}
         <button type="submit">{t('form.save')}</button>
-      </PostForm>
+      </form>
     </div>
   )
 }
@@ -676,6 +689,7 @@ export interface HistoryEntryView {
     narrative?: string
     evidence?: string[]
     nextSteps?: string
+    files?: { id: string; filename: string; contentType: string; sizeBytes: number; sha256: string }[]
     changes?: { field: string; before: unknown; after: unknown }[]
   }
 }
@@ -860,6 +874,20 @@ export function CommitmentPage(props: {
                       </>
                     ))}
                   </p>
+                )}
+                {entry.content.files && entry.content.files.length > 0 && (
+                  <ul class="files">
+                    {entry.content.files.map((file) => (
+                      <li>
+                        <a href={`/fichiers/${file.id}`} download={file.filename}>
+                          {file.filename}
+                        </a>{' '}
+                        <span class="hint">
+                          ({formatNumber(locale, Math.max(1, Math.round(file.sizeBytes / 1024)))} Ko, SHA-256 <code>{file.sha256.slice(0, 12)}…</code>)
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
                 )}
                 {entry.content.nextSteps && (
                   <p>

@@ -63,10 +63,4 @@ export const TerritoryResponse = Type.Object({
   url: Type.String(),
 })
 
-export const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    fields: Type.Optional(Type.Record(Type.String(), Type.String())),
-  }),
-})
+export { ErrorResponse } from '../../platform/http/schemas.ts'

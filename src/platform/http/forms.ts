@@ -5,6 +5,9 @@ import type { MessageKey, Translate } from '../i18n/index.ts'
 export const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]))
 export type FormBody = Record<string, string | string[]>
 
+/** Body schema of a form that may carry a file (multipart): fields as above, the file as bytes. */
+export const FormWithFileBody = Type.Record(Type.String(), Type.Unsafe<string | string[] | Buffer>({}))
+
 export type FieldResult<T> = { value: T } | { error: MessageKey; params?: Record<string, string | number> }
 export type FieldRule<T> = (raw: string, form: Record<string, string>) => FieldResult<T>
 
@@ -17,7 +20,7 @@ export function formValues(body: unknown): Record<string, string> {
   const values: Record<string, string> = {}
   if (body && typeof body === 'object') {
     for (const [name, value] of Object.entries(body as FormBody)) {
-      if (name === '_csrf') continue
+      if (name === '_csrf' || Buffer.isBuffer(value)) continue // files are read from req.uploads
       values[name] = Array.isArray(value) ? value.join(',') : String(value)
     }
   }

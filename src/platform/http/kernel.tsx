@@ -31,6 +31,8 @@ declare module 'fastify' {
     t: Translate
     /** Queues a message shown on the next page this person sees (after a redirect). */
     flash(kind: FlashMessage['kind'], text: string): void
+    /** Files of a multipart form, with their names. */
+    uploads: { field: string; filename: string; bytes: Buffer }[] | null
   }
   interface FastifyReply {
     /** Renders a full page in the platform's layout. */
@@ -50,6 +52,8 @@ declare module '@fastify/secure-session' {
 }
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
+/** The largest file a form may send (evidence of a progress update). */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function pageContext(req: FastifyRequest, reply: FastifyReply): PageContextValue {
@@ -129,7 +133,15 @@ async function kernel(app: FastifyInstance) {
   })
   await app.register(formbody, { bodyLimit: 64 * 1024 })
   // file uploads (CSV imports): small, one file, fields and file buffered into req.body before the CSRF check
-  await app.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: 2 * 1024 * 1024, files: 1, fields: 20, parts: 25 } })
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 30, parts: 35 },
+    // keyValues keeps only the bytes: remember the file's name and declared type beside them
+    async onFile(this: FastifyRequest, part) {
+      const bytes = await part.toBuffer()
+      this.uploads = [...(this.uploads ?? []), { field: part.fieldname, filename: part.filename, bytes }]
+    },
+  })
   await app.register(cookie)
   await app.register(secureSession, {
     key: createHash('sha256').update(`thc-session:${config.sessionSecret}`).digest(),
@@ -153,6 +165,7 @@ async function kernel(app: FastifyInstance) {
   })
 
   app.decorateRequest('user', null)
+  app.decorateRequest('uploads', null)
   app.decorateRequest('locale', 'fr')
   app.decorateRequest('t', translator('fr'))
   app.decorateRequest('flash', function (this: FastifyRequest, kind: FlashMessage['kind'], text: string) {

@@ -3,6 +3,7 @@ import type { TokenSigner } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/index.ts'
 import type { Mailer } from '../mail.ts'
+import type { FileStore } from '../storage.ts'
 
 /** The services every module reaches through `app.platform`. */
 export interface Platform {
@@ -10,5 +11,6 @@ export interface Platform {
   database: Database
   mailer: Mailer
   tokens: TokenSigner
+  files: FileStore
   log: FastifyBaseLogger
 }
