@@ -144,7 +144,7 @@ async function nationalRun(engine: string, env: Record<string, string>, prepare:
   await load(server.port, `/plans/${plan!.id}`) // warm-up
   for (const [label, path] of [
     ['territory dashboard (largest plan)', `/plans/${plan!.id}`],
-    [`network overview page (${NATIONAL} territories)`, '/reseau'],
+    [`network overview page (${NATIONAL} territories, 100 a page)`, '/reseau'],
     ['network overview JSON', '/api/v1/network'],
   ] as const) {
     const r = await load(server.port, path)

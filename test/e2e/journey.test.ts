@@ -39,7 +39,8 @@ for (const javaScript of [true, false]) {
       if (javaScript) {
         // htmx fills the results as the person types, without a page load
         await page.locator('#resultats a', { hasText: 'Rennes (35)' }).first().waitFor()
-        await page.waitForURL(/\/territoires\?q=Renes/) // htmx pushes the search into the history
+        // htmx pushes the search into the history (pushState: no page load to wait for)
+        await page.waitForFunction(() => location.pathname === '/territoires' && location.search.includes('q=Renes'))
       } else {
         await page.locator('#home-q').press('Enter')
         await page.waitForURL(/\/territoires\?q=Renes/)

@@ -77,8 +77,13 @@ export async function loadNetwork(db: Parameters<typeof networkOverview>[0], sor
   return entries
 }
 
-function NetworkPage({ entries, sort, order }: { entries: NetworkEntry[]; sort: NetworkSort; order: 'asc' | 'desc' }) {
+const NETWORK_PAGE_SIZE = 100
+
+function NetworkPage({ entries, sort, order, page }: { entries: NetworkEntry[]; sort: NetworkSort; order: 'asc' | 'desc'; page: number }) {
   const { t, locale } = usePage()
+  const pages = Math.max(1, Math.ceil(entries.length / NETWORK_PAGE_SIZE))
+  const shown = entries.slice((page - 1) * NETWORK_PAGE_SIZE, page * NETWORK_PAGE_SIZE)
+  const pageLink = (n: number) => `/reseau?tri=${sort}&ordre=${order}&page=${n}`
   const header = (key: NetworkSort, label: MessageKey) => {
     const active = sort === key
     const next = active && order === 'asc' ? 'desc' : 'asc'
@@ -112,7 +117,7 @@ function NetworkPage({ entries, sort, order }: { entries: NetworkEntry[]; sort: 
               </tr>
             </thead>
             <tbody>
-              {entries.map((e) => (
+              {shown.map((e) => (
                 <tr>
                   <th scope="row">
                     <a href={`/territoires/${e.kind}/${encodeURIComponent(e.code)}`}>{e.name}</a>
@@ -132,6 +137,23 @@ function NetworkPage({ entries, sort, order }: { entries: NetworkEntry[]; sort: 
           </table>
         </div>
       )}
+      {pages > 1 && (
+        <nav aria-label="Pagination" class="pagination">
+          {page > 1 && (
+            <a href={pageLink(page - 1)} rel="prev">
+              ← {page - 1}
+            </a>
+          )}
+          <span aria-current="page">
+            {page} / {pages}
+          </span>
+          {page < pages && (
+            <a href={pageLink(page + 1)} rel="next">
+              {page + 1} →
+            </a>
+          )}
+        </nav>
+      )}
       <p>
         {t('plans.opendata')} : <a href="/api/v1/network.csv">CSV</a> · <a href="/api/v1/network">JSON</a> — {t('plans.opendata.licence')}
       </p>
@@ -142,6 +164,7 @@ function NetworkPage({ entries, sort, order }: { entries: NetworkEntry[]; sort: 
 const SortQuery = Type.Object({
   tri: Type.Optional(Type.Union(NETWORK_SORTS.map((s) => Type.Literal(s)))),
   ordre: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 })
 
 const NetworkEntrySchema = Type.Object({
@@ -191,7 +214,7 @@ export default async function networkRoutes(fastify: FastifyInstance) {
   app.get('/reseau', { schema: { querystring: SortQuery, hide: true } }, async (req, reply) => {
     const sort = req.query.tri ?? 'nom'
     const order = req.query.ordre ?? (sort === 'nom' ? 'asc' : 'desc')
-    return reply.page(req.t('network.title'), <NetworkPage entries={await loadNetwork(db(), sort, order)} sort={sort} order={order} />)
+    return reply.page(req.t('network.title'), <NetworkPage entries={await loadNetwork(db(), sort, order)} sort={sort} order={order} page={req.query.page ?? 1} />)
   })
 
   app.get(

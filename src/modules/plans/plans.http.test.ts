@@ -262,8 +262,17 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.equal(parse(all.body).length, 4)
     assert.equal((await ctx.app.inject({ url: '/api/v1/history.csv?territoire=commune/00000' })).statusCode, 404)
     assert.equal((await ctx.app.inject({ url: '/api/v1/history.csv?territoire=nonsense' })).statusCode, 400)
+    const commitmentsJson = JSON.parse((await ctx.app.inject({ url: '/api/v1/commitments?territoire=commune/35238' })).body)
+    assert.equal(commitmentsJson.items.length, 1)
+    assert.equal(commitmentsJson.items[0].titre, 'Registre public des décisions du conseil')
+    assert.equal(commitmentsJson.next, null)
+    const historyJson = JSON.parse((await ctx.app.inject({ url: '/api/v1/history?territoire=commune/35238' })).body)
+    assert.deepEqual(historyJson.items.map((e: { nature: string }) => e.nature), ['revision', 'update', 'correction'])
+    assert.equal(historyJson.schema, '/api/v1/schemas/history.json')
+    const plansCsv = await ctx.app.inject({ url: '/api/v1/territories/commune/35238/plans.csv' })
+    assert.match(plansCsv.body, new RegExp(`^plan_id,titre,etat,debut,fin,publie_le,adresse\r\n${planPath.split('/').pop()},Plan de gouvernement ouvert,published,2026-01-01,2027-12-31,`))
     const doc = JSON.parse((await ctx.app.inject({ url: '/api/docs/json' })).body)
-    for (const path of ['/api/v1/history.csv', '/api/v1/commitments.csv', '/api/v1/schemas/history.json', '/api/v1/territories/{kind}/{code}/history/verify']) assert.ok(doc.paths[path], path)
+    for (const path of ['/api/v1/history.csv', '/api/v1/history', '/api/v1/commitments.csv', '/api/v1/commitments', '/api/v1/schemas/history.json', '/api/v1/territories/{kind}/{code}/history/verify', '/api/v1/territories/{kind}/{code}/plans', '/api/v1/territories/{kind}/{code}/plans.csv', '/api/v1/plans/{id}', '/api/v1/commitments/{id}/history', '/api/v1/network', '/api/v1/network.csv', '/api/v1/members', '/api/v1/members.csv']) assert.ok(doc.paths[path], path)
   })
 
   test('the history verification endpoint says intact, then names the tampered entry', async () => {

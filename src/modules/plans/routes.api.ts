@@ -76,6 +76,43 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
     },
   )
 
+  // The same lists as JSON, page by page (keyset: `after` is the last item of the previous page).
+  const JsonPageQuery = Type.Object({
+    territoire: ExportQuery.properties.territoire,
+    after: Type.Optional(Type.String({ maxLength: 100, description: 'the `next` value of the previous page' })),
+  })
+  const jsonRow = (columns: { name: string; value: (row: never) => unknown }[], row: unknown) =>
+    Object.fromEntries(columns.map((c) => [c.name, (c.value as (r: unknown) => unknown)(row) ?? null]))
+  const PageResponse = Type.Object({
+    licence: Type.String(),
+    schema: Type.String({ description: 'Table Schema of the items' }),
+    items: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    next: Type.Union([Type.String(), Type.Null()], { description: 'pass as `after` for the next page; null on the last page' }),
+  })
+
+  app.get(
+    '/commitments',
+    { schema: { tags: ['action plans'], summary: 'Commitments of public plans (JSON, 1,000 a page)', querystring: JsonPageQuery, response: { 200: PageResponse, 400: ErrorResponse, 404: ErrorResponse } } },
+    async (req) => {
+      const territoryId = await territoryFilter(req.query.territoire)
+      const after = req.query.after && /^[0-9a-f-]{36}$/i.test(req.query.after) ? req.query.after : null
+      const rows = await commitmentExportPage(db(), { territoryId, today: todayInParis(), afterId: after, limit: PAGE })
+      return { licence: 'etalab-2.0', schema: '/api/v1/schemas/commitments.json', items: rows.map((r) => jsonRow(COMMITMENT_COLUMNS, r)), next: rows.length === PAGE ? rows.at(-1)!.id : null }
+    },
+  )
+
+  app.get(
+    '/history',
+    { schema: { tags: ['action plans'], summary: 'Published history entries of every territory (JSON, 1,000 a page)', querystring: JsonPageQuery, response: { 200: PageResponse, 400: ErrorResponse, 404: ErrorResponse } } },
+    async (req) => {
+      const territoryId = await territoryFilter(req.query.territoire)
+      const match = /^([0-9a-f-]{36}):(\d{1,9})$/i.exec(req.query.after ?? '')
+      const rows = await historyExportPage(db(), { territoryId, after: match ? { territoryId: match[1]!, seq: Number(match[2]) } : null, limit: PAGE })
+      const last = rows.at(-1)
+      return { licence: 'etalab-2.0', schema: '/api/v1/schemas/history.json', items: rows.map((r) => jsonRow(HISTORY_COLUMNS, r)), next: rows.length === PAGE && last ? `${last.territory_id}:${last.seq}` : null }
+    },
+  )
+
   app.get('/schemas/history.json', { schema: { tags: ['action plans'], summary: 'Table Schema of history.csv', response: { 200: TableSchemaResponse } } }, async () =>
     tableSchema('Historique des plans d’action', 'Mises à jour, corrections et révisions publiées, chaînées par empreintes SHA-256.', HISTORY_COLUMNS),
   )

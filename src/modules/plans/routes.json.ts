@@ -5,6 +5,7 @@ import { notFound } from '../../platform/errors.ts'
 import { publicName } from '../accounts/index.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
+import { sendCsv } from '../../platform/http/csv.ts'
 import { listHistoryWithNames } from './queries.ts'
 import { IdParams, TerritoryRefParams, territoryFromParams } from './routes.public.tsx'
 import { findCommitment, getVisiblePlan, listPlans, loadPlanTree } from './service.ts'
@@ -107,6 +108,28 @@ export default async function planJsonRoutes(fastify: FastifyInstance) {
     async (req) => {
       const territory = await territoryFromParams(db(), req.params)
       return { licence: 'etalab-2.0', items: (await listPlans(db(), { territoryId: territory.id, actor: null })).map(planSummary) }
+    },
+  )
+
+  app.get(
+    '/territories/:kind/:code/plans.csv',
+    { schema: { tags: ['action plans'], summary: 'The public action plans of a territory (CSV)', params: TerritoryRefParams, produces: ['text/csv'], response: { 200: Type.String(), 404: ErrorResponse } } },
+    async (req, reply) => {
+      const territory = await territoryFromParams(db(), req.params)
+      const plans = (await listPlans(db(), { territoryId: territory.id, actor: null })).map(planSummary)
+      return sendCsv(reply, {
+        filename: 'plans-action.csv',
+        columns: [
+          { name: 'plan_id', value: (p: (typeof plans)[number]) => p.id },
+          { name: 'titre', value: (p) => p.title },
+          { name: 'etat', value: (p) => p.status },
+          { name: 'debut', value: (p) => p.periodStart },
+          { name: 'fin', value: (p) => p.periodEnd },
+          { name: 'publie_le', value: (p) => p.publishedAt },
+          { name: 'adresse', value: (p) => p.url },
+        ],
+        nextPage: async (after) => (after ? [] : plans),
+      })
     },
   )
 
