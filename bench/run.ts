@@ -236,8 +236,10 @@ page runs no query once the registry count is cached (a minute), so its figure i
 kernel (session, locale, security headers, logging) and of rendering; the territory page runs five to
 six queries (territory, parents and their régions, members, presentation, elected officials); a search
 two or three (matches ranked, the page's summaries, and near-misses when the text as typed finds less
-than a page). Pages are
-not cached in the application; \`cache-control: public, max-age=60\` lets a reverse proxy cache them
+than a page). At national scale the network overview aggregates every public plan: it is computed
+once and shared for a minute, so its p99 includes that first computation (seconds on PGlite); the
+dashboard verifies the territory's history chain when it has grown, else reuses the last verification.
+Pages are not cached in the application; \`cache-control: public, max-age=60\` lets a reverse proxy cache them
 for visitors.
 `
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), report)
