@@ -122,15 +122,15 @@ function NetworkPage({ entries, sort, order, page }: { entries: NetworkEntry[]; 
                   <th scope="row">
                     <a href={`/territoires/${e.kind}/${encodeURIComponent(e.code)}`}>{e.name}</a>
                   </th>
-                  <td>
+                  <td data-label={t('plans.title')}>
                     <a href={e.url}>{e.planTitle}</a>
                   </td>
-                  <td>{formatNumber(locale, e.commitments)}</td>
-                  <td>
+                  <td data-label={t('plans.commitmentsCount')}>{formatNumber(locale, e.commitments)}</td>
+                  <td data-label={t('plans.progress')}>
                     <ProgressBar value={e.progress} />
                   </td>
-                  <td>{e.onTimeShare === null ? '—' : t('plans.progressValue', { value: formatNumber(locale, e.onTimeShare) })}</td>
-                  <td>{formatNumber(locale, e.milestonesLate)}</td>
+                  <td data-label={t('network.onTime')}>{e.onTimeShare === null ? '—' : t('plans.progressValue', { value: formatNumber(locale, e.onTimeShare) })}</td>
+                  <td data-label={t('plans.milestonesLate')}>{formatNumber(locale, e.milestonesLate)}</td>
                 </tr>
               ))}
             </tbody>
