@@ -157,6 +157,19 @@ describeEachEngine('action plans', (engine) => {
     assert.equal(check.entries >= 4, true)
   })
 
+  test('the updates of a deleted account stay public, attributed to "compte supprimé"', async () => {
+    const [entry] = await queryRows<{ commitment_id: string }>(ctx.database.db, sql`select commitment_id from history_entries where author_id = ${editor.id} limit 1`)
+    const before = await ctx.app.inject({ url: `/engagements/${entry!.commitment_id}` })
+    assert.match(before.body, /par Personne Test/)
+    const { deleteAccount } = await import('../accounts/service.ts')
+    await deleteAccount({ db: ctx.database.db } as never, editor)
+    const after = await ctx.app.inject({ url: `/engagements/${entry!.commitment_id}` })
+    assert.equal(after.statusCode, 200)
+    assert.match(after.body, /Maquette validée en atelier\./, 'the text stays')
+    const maquette = /<li id="entree-\d+"[^>]*>(?:(?!<\/li>).)*Maquette validée en atelier(?:(?!<\/li>).)*<\/li>/s.exec(after.body)![0]
+    assert.match(maquette, /par compte supprimé/)
+  })
+
   test('history entries cannot be rewritten, and a tampered entry is named by the verification', async () => {
     const db = ctx.database.db
     const refused = (error: unknown) => /append-only/.test(pgErrorMessage(error))
