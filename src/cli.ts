@@ -12,6 +12,9 @@ import { migrate } from './platform/db/migrate.ts'
 import { AppError } from './platform/errors.ts'
 import { emailRule } from './platform/http/rules.ts'
 import { createMailer } from './platform/mail.ts'
+import { assertSupportedNode } from './platform/node-version.ts'
+
+assertSupportedNode()
 
 /** A command-line failure: the message is printed and the exit code is 1. */
 class UsageError extends Error {}

@@ -2,12 +2,9 @@ import { buildApp } from './app.ts'
 import { createLogger, openPreparedDatabase } from './bootstrap.ts'
 import { ConfigError, loadConfig } from './platform/config.ts'
 import { FolderLockedError } from './platform/db/index.ts'
+import { assertSupportedNode } from './platform/node-version.ts'
 
-const [major] = process.versions.node.split('.').map(Number)
-if ((major ?? 0) < 22) {
-  console.error(`Node.js ${process.versions.node} is too old: the platform needs Node.js 22 or later (see README).`)
-  process.exit(1)
-}
+assertSupportedNode()
 
 async function main() {
   let config

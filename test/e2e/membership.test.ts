@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { buildTestApp, createUser, grantTestRole, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, skip } from '../helpers/browser.ts'
+import { expectAccessible, launchBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('membership journey', { skip }, () => {
   let ctx: TestApp
@@ -25,15 +25,7 @@ describe('membership journey', { skip }, () => {
     await ctx?.close()
   })
 
-  async function signedIn(who: string): Promise<Page> {
-    const page = await (await browser.newContext({ bypassCSP: true, locale: 'fr-FR' })).newPage()
-    await page.goto(base + '/connexion')
-    await page.getByLabel('Adresse électronique').fill(people[who]!.email)
-    await page.getByLabel('Mot de passe').fill(people[who]!.password)
-    await page.getByRole('button', { name: 'Se connecter' }).click()
-    await page.waitForURL(/\/compte$/)
-    return page
-  }
+  const signedIn = (who: string): Promise<Page> => signInInBrowser(browser, base, people[who]!)
 
   test('an elected official asks to join, the team accepts, the territory shows among the members', async () => {
     const elected = await signedIn('elected')

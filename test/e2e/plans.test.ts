@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { buildTestApp, createUser, grantTestRole, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, skip } from '../helpers/browser.ts'
+import { expectAccessible, launchBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
 
 for (const javaScript of [true, false]) {
   describe(`action plan journey, JavaScript ${javaScript ? 'on' : 'off'}`, { skip }, () => {
@@ -30,16 +30,7 @@ for (const javaScript of [true, false]) {
       await ctx?.close()
     })
 
-    async function signedIn(role: 'editor' | 'elected') {
-      const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
-      const page = await context.newPage()
-      await page.goto(base + '/connexion')
-      await page.getByLabel('Adresse électronique').fill(people[role].email)
-      await page.getByLabel('Mot de passe').fill(people[role].password)
-      await page.getByRole('button', { name: 'Se connecter' }).click()
-      await page.waitForURL(/\/compte$/)
-      return page
-    }
+    const signedIn = (role: 'editor' | 'elected') => signInInBrowser(browser, base, people[role], { javaScript })
     const check = (page: Page, label: string) => expectAccessible(page, label, checker)
     let planUrl = ''
 

@@ -42,3 +42,15 @@ export function launchBrowser(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
 }
+
+/** A new browser context signed in through the real sign-in form; returns its page on /compte. */
+export async function signInInBrowser(browser: Browser, base: string, who: { email: string; password: string }, options: { javaScript?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true, bypassCSP: true, locale: 'fr-FR' })
+  const page = await context.newPage()
+  await page.goto(base + '/connexion')
+  await page.getByLabel('Adresse électronique').fill(who.email)
+  await page.getByLabel('Mot de passe').fill(who.password)
+  await page.getByRole('button', { name: 'Se connecter' }).click()
+  await page.waitForURL(/\/compte$/)
+  return page
+}
