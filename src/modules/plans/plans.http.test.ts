@@ -108,6 +108,27 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.equal(Number(afterRow!.n), Number(before!.n))
   })
 
+  test('a draft’s commitments and milestones can be removed, by its staff only', async () => {
+    const created = await staff.post(`${planPath}/engagements/nouveau`, commitmentForm('À supprimer'))
+    const path = String(created.headers.location)
+    await staff.post(`${path}/jalons/nouveau`, { title: 'Jalon à supprimer', deliverable: '', startDate: '', dueDate: '2026-06-01', responsible: '', weight: '' })
+    const [milestone] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from milestones where title = 'Jalon à supprimer'`)
+    assert.equal((await outsider.post(`/jalons/${milestone!.id}/supprimer`, {}, { csrfFrom: '/compte' })).statusCode, 403)
+    const removedMilestone = await staff.post(`/jalons/${milestone!.id}/supprimer`, {}, { csrfFrom: path })
+    assert.equal(removedMilestone.statusCode, 303)
+    assert.equal(removedMilestone.headers.location, path)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from milestones where id = ${milestone!.id}`)).length, 0)
+    await staff.post(`${path}/jalons/nouveau`, { title: 'Autre jalon', deliverable: '', startDate: '', dueDate: '2026-06-01', responsible: '', weight: '' })
+    assert.equal((await outsider.post(`${path}/supprimer`, {}, { csrfFrom: '/compte' })).statusCode, 403)
+    const removed = await staff.post(`${path}/supprimer`, {}, { csrfFrom: path })
+    assert.equal(removed.statusCode, 303)
+    assert.equal(removed.headers.location, planPath)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from commitments where id = ${path.split('/').pop()}`)).length, 0)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from milestones where title = 'Autre jalon'`)).length, 0)
+    const [audit] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events where action in ('milestone.deleted', 'commitment.deleted')`)
+    assert.equal(audit!.n, 2)
+  })
+
   test('two people edit the same commitment: the second gets a conflict page with both versions, and the first save stays', async () => {
     const formA = await staff.get(`${commitmentPath}/modifier`)
     const formB = await elected.get(`${commitmentPath}/modifier`)
@@ -137,6 +158,12 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.equal(bogus.statusCode, 400)
     const again = await staff.post(`${planPath}/etapes`, { transition: 'publish' }, { csrfFrom: planPath })
     assert.equal(again.statusCode, 409)
+  })
+
+  test('nothing is removed once the plan has left the draft', async () => {
+    const response = await staff.post(`${commitmentPath}/supprimer`, {}, { csrfFrom: commitmentPath })
+    assert.equal(response.statusCode, 409)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from commitments where id = ${commitmentPath.split('/').pop()}`)).length, 1)
   })
 
   test('staff post an update; a visitor sees the dashboard, the commitment page and its history', async () => {

@@ -13,6 +13,7 @@ import {
   addCommitment,
   addMilestone,
   createPlan,
+  deleteFromDraft,
   findCommitment,
   findMilestone,
   findPlan,
@@ -248,6 +249,20 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     if (failed) return failed
     req.flash('notice', req.t('plans.saved'))
     return reply.redirect(commitmentPath({ id: milestone.commitmentId }), 303)
+  })
+
+  app.post('/engagements/:id/supprimer', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const { planId } = await deleteFromDraft(db(), { actor, commitmentId: req.params.id })
+    req.flash('notice', req.t('plans.deleted'))
+    return reply.redirect(planPath({ id: planId }), 303)
+  })
+
+  app.post('/jalons/:id/supprimer', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const { commitmentId } = await deleteFromDraft(db(), { actor, milestoneId: req.params.id })
+    req.flash('notice', req.t('plans.deleted'))
+    return reply.redirect(commitmentPath({ id: commitmentId }), 303)
   })
 
   // ——— progress updates and corrections ———

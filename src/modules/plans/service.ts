@@ -293,6 +293,37 @@ export async function addMilestone(db: Db, options: { actor: CurrentUser; commit
   })
 }
 
+/**
+ * Removes a commitment (with its milestones) or a milestone from a draft plan. Once a plan has left the
+ * draft, nothing is removed: a commitment or milestone is abandoned instead, in the public history.
+ * Throws 403, 404, 409.
+ */
+export async function deleteFromDraft(db: Db, options: { actor: CurrentUser; commitmentId?: string; milestoneId?: string }): Promise<{ planId: string; commitmentId: string }> {
+  const { actor } = options
+  const milestone = options.milestoneId ? await findMilestone(db, options.milestoneId) : null
+  const commitment = await findCommitment(db, milestone?.commitmentId ?? options.commitmentId ?? '')
+  assertCan(actor, 'plan.edit', commitment.territoryId)
+  const plan = await findPlan(db, commitment.planId)
+  if (plan.status !== 'draft') throw locked(plan.status)
+  return db.transaction(async (tx) => {
+    const draftAndAllowed = and(
+      sql`exists (select 1 from action_plans p where p.id = ${plan.id} and p.status = 'draft')`,
+      authorizedIn(actor, 'plan.edit', sql`${commitment.territoryId}::uuid`),
+    )
+    if (milestone) {
+      const removed = await tx.delete(milestones).where(and(eq(milestones.id, milestone.id), draftAndAllowed)).returning({ id: milestones.id })
+      if (removed.length === 0) throw forbidden()
+      await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'milestone.deleted', subjectType: 'milestone', subjectId: milestone.id, before: { title: milestone.title, dueDate: milestone.dueDate } })
+    } else {
+      await tx.delete(milestones).where(and(eq(milestones.commitmentId, commitment.id), draftAndAllowed))
+      const removed = await tx.delete(commitments).where(and(eq(commitments.id, commitment.id), draftAndAllowed)).returning({ id: commitments.id })
+      if (removed.length === 0) throw forbidden()
+      await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'commitment.deleted', subjectType: 'commitment', subjectId: commitment.id, before: { title: commitment.title } })
+    }
+    return { planId: plan.id, commitmentId: commitment.id }
+  })
+}
+
 const MILESTONE_FIELDS = ['title', 'deliverable', 'startDate', 'dueDate', 'responsible', 'weight'] as const
 
 /** Finds a milestone; throws 404. */

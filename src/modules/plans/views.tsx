@@ -735,6 +735,13 @@ export function CommitmentPage(props: {
             </a>
           </>
         )}
+        {props.canEdit && plan.status === 'draft' && (
+          <PostForm action={`${commitmentPath(c)}/supprimer`} class="inline-form">
+            <button type="submit" class="danger">
+              {t('plans.commitment.delete')}
+            </button>
+          </PostForm>
+        )}
         {props.canReport && plan.status === 'published' && (
           <a class="button" href={`${commitmentPath(c)}/avancement`}>
             {t('plans.update.new')}
@@ -809,6 +816,15 @@ export function CommitmentPage(props: {
                           <span class="visually-hidden"> : {m.title}</span>
                         </a>
                       </>
+                    )}
+                    {props.canEdit && plan.status === 'draft' && (
+                      <PostForm action={`/jalons/${m.id}/supprimer`} class="inline-form">
+                        {' '}
+                        <button type="submit" class="link-button small-link">
+                          {t('plans.milestone.delete')}
+                          <span class="visually-hidden"> : {m.title}</span>
+                        </button>
+                      </PostForm>
                     )}
                   </th>
                   <td>{m.deliverable}</td>
