@@ -91,7 +91,11 @@ export function SearchResults({ result }: { result: SearchView }) {
   )
 }
 
-/** The search form; htmx refreshes the results while typing, the submit button does it without JavaScript. */
+/**
+ * The search form; htmx refreshes the results while typing (a select fires `input` too), the submit button
+ * does it without JavaScript. No `change` trigger: it fires again when the field loses focus, and that
+ * second swap could replace the result link a person is clicking.
+ */
 export function SearchForm({ query, kind, idPrefix }: { query: string; kind: TerritoryKind | null; idPrefix: string }) {
   const { t } = usePage()
   return (
@@ -104,7 +108,7 @@ export function SearchForm({ query, kind, idPrefix }: { query: string; kind: Ter
       hx-target="#resultats"
       hx-select="#resultats"
       hx-swap="outerHTML"
-      hx-trigger="input delay:300ms, change, submit"
+      hx-trigger="input delay:300ms, submit"
       hx-push-url="true"
     >
       <div class="field">
