@@ -8,6 +8,7 @@ import type { Database } from './platform/db/index.ts'
 import { kernelPlugin } from './platform/http/kernel.tsx'
 import { createMailer, type Mailer } from './platform/mail.ts'
 import { folderFileStore } from './platform/storage.ts'
+import { LICENCE_OUVERTE } from './platform/http/csv.ts'
 import { join } from 'node:path'
 import { outboxDir } from './bootstrap.ts'
 import accounts from './modules/accounts/index.ts'
@@ -48,7 +49,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         title: 'Territoires Hautement Citoyens — API ouverte',
         version: '1.0.0',
         description: 'Open data of the platform: territory registry (and, as features land, action plans, dashboards, référentiel). Public data under Licence Ouverte 2.0.',
-        license: { name: 'Licence Ouverte 2.0 (data)', url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' },
+        license: { name: 'Licence Ouverte 2.0 (data)', url: LICENCE_OUVERTE },
       },
       servers: [{ url: config.baseUrl.origin }],
       tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'action plans', description: 'Action plans, dashboards and their tamper-evident history' }, { name: 'network', description: 'Member territories of the network and the programme' }, { name: 'operations' }],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { buildTestApp, linkIn, uniqueEmail, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, skip } from '../helpers/browser.ts'
+import { expectAccessible, launchBrowser, serveForBrowser, skip } from '../helpers/browser.ts'
 
 for (const javaScript of [true, false]) {
   describe(`browser journey, JavaScript ${javaScript ? 'on' : 'off'}`, { skip }, () => {
@@ -11,9 +11,7 @@ for (const javaScript of [true, false]) {
     let base: string
     before(async () => {
       ctx = await buildTestApp('pglite')
-      await ctx.app.listen({ port: 0, host: '127.0.0.1' })
-      const address = ctx.app.server.address()
-      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+      base = await serveForBrowser(ctx.app)
       browser = await launchBrowser()
     })
     after(async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { buildTestApp, createUser, grantTestRole, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('membership journey', { skip }, () => {
   let ctx: TestApp
@@ -15,9 +15,7 @@ describe('membership journey', { skip }, () => {
     people.elected = await createUser(ctx.database)
     await grantTestRole(ctx.database, people.elected.id, { kind: 'commune', code: '35238' }, 'elected')
     people.admin = await createUser(ctx.database, { admin: true })
-    await ctx.app.listen({ port: 0, host: '127.0.0.1' })
-    const address = ctx.app.server.address()
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    base = await serveForBrowser(ctx.app)
     browser = await launchBrowser()
   })
   after(async () => {

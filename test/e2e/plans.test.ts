@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { buildTestApp, createUser, grantTestRole, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
 
 for (const javaScript of [true, false]) {
   describe(`action plan journey, JavaScript ${javaScript ? 'on' : 'off'}`, { skip }, () => {
@@ -19,9 +19,7 @@ for (const javaScript of [true, false]) {
         await grantTestRole(ctx.database, user.id, { kind: 'commune', code: '35238' }, role)
         people[role] = user
       }
-      await ctx.app.listen({ port: 0, host: '127.0.0.1' })
-      const address = ctx.app.server.address()
-      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+      base = await serveForBrowser(ctx.app)
       browser = await launchBrowser()
       if (!javaScript) checker = await (await browser.newContext({ bypassCSP: true })).newPage()
     })

@@ -54,3 +54,9 @@ export async function signInInBrowser(browser: Browser, base: string, who: { ema
   await page.waitForURL(/\/compte$/)
   return page
 }
+
+/** Serves a test app on a free loopback port; returns its base URL. */
+export async function serveForBrowser(app: { listen(o: { port: number; host: string }): Promise<string> }): Promise<string> {
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  return address.replace('localhost', '127.0.0.1')
+}

@@ -423,12 +423,8 @@ export default async function membershipRoutes(fastify: FastifyInstance) {
     const actor = requireAdmin(req)
     const parsed = parseForm<DecisionInput>(decisionRules, req.body, req.t)
     if (!parsed.ok) return renderAdmin(req, reply, { [req.params.id]: parsed.errors }, { [req.params.id]: parsed.values }, 422)
-    const rows = await listMemberships(db(), ['candidate'])
-    const membership = rows.find((r) => r.id === req.params.id)
-    if (!membership) throw new AppError('MEMBERSHIP_DECIDED', { status: 409, userMessage: 'Cette demande a déjà été traitée ou n’existe pas.' })
-    const territory = (await territoriesById(app, [membership.territoryId])).get(membership.territoryId)!
     try {
-      await decideMembership(db(), { actor, membershipId: membership.id, territory, input: parsed.data })
+      await decideMembership(db(), { actor, membershipId: req.params.id, input: parsed.data })
     } catch (error) {
       if (error instanceof AppError && error.fields) {
         const fieldErrors = Object.fromEntries(Object.entries(error.fields).map(([f, key]) => [f, isMessageKey(key) ? req.t(key) : key]))

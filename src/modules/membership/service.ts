@@ -4,6 +4,7 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { assertCan, authorizedIn } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden, notFound } from '../../platform/errors.ts'
+import { getTerritorySummaries } from '../territories/index.ts'
 import { contributionGrid, memberships, type GridRow, type MembershipRow } from './tables.ts'
 
 export type SupportLevel = 'essentiel' | 'renforce'
@@ -82,7 +83,7 @@ export async function requestMembership(db: Db, options: { actor: CurrentUser; t
  * its convention of objectives and the contribution computed from the grid, or declines it with a reason.
  * Platform administrators only. Throws 403, 404, 409, 422.
  */
-export async function decideMembership(db: Db, options: { actor: CurrentUser; membershipId: string; territory: { kind: string; population: number | null }; input: DecisionInput }) {
+export async function decideMembership(db: Db, options: { actor: CurrentUser; membershipId: string; input: DecisionInput }) {
   const { actor, membershipId, input } = options
   if (!actor.isPlatformAdmin) throw forbidden()
   return db.transaction(async (tx) => {
@@ -91,7 +92,9 @@ export async function decideMembership(db: Db, options: { actor: CurrentUser; me
     if (current.status !== 'candidate') throw new AppError('MEMBERSHIP_DECIDED', { status: 409, userMessage: 'Cette demande a déjà été traitée.' })
     let contribution: number | null = null
     if (input.decision === 'accept') {
-      contribution = await contributionFor(tx, { territoryKind: options.territory.kind, population: options.territory.population, supportLevel: input.supportLevel ?? 'essentiel' })
+      const [territory] = await getTerritorySummaries(tx, [current.territoryId])
+      if (!territory) throw notFound()
+      contribution = await contributionFor(tx, { territoryKind: territory.kind, population: territory.population, supportLevel: input.supportLevel ?? 'essentiel' })
       if (contribution === null) throw new AppError('NO_GRID_ROW', { status: 422, userMessage: 'Aucune ligne de la grille de contribution ne correspond à ce territoire.', fields: { supportLevel: 'membership.error.grid' } })
     }
     const [row] = await tx

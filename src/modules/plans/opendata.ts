@@ -1,4 +1,4 @@
-import type { CsvColumn } from '../../platform/http/csv.ts'
+import { LICENCE_OUVERTE, type CsvColumn } from '../../platform/http/csv.ts'
 import type { CommitmentExportRow, HistoryExportRow } from './queries.ts'
 
 interface Documented<Row> extends CsvColumn<Row> {
@@ -66,7 +66,7 @@ export function tableSchema(title: string, description: string, columns: Documen
     $schema: 'https://specs.frictionlessdata.io/schemas/table-schema.json',
     title,
     description,
-    licenses: [{ name: 'etalab-2.0', title: 'Licence Ouverte 2.0', path: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/' }],
+    licenses: [{ name: 'etalab-2.0', title: 'Licence Ouverte 2.0', path: LICENCE_OUVERTE }],
     fields: (columns as Documented<unknown>[]).map((c) => ({ name: c.name, type: c.type, description: c.description })),
   }
 }

@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { users } from '../../platform/auth/tables.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { historyEntries, milestones } from './tables.ts'
@@ -18,13 +18,6 @@ export async function listHistoryWithNames(db: Db, commitmentId: string) {
     .where(eq(historyEntries.commitmentId, commitmentId))
     .orderBy(asc(historyEntries.seq))
   return rows
-}
-
-/** Seq numbers of entries by id (for corrections pointing to earlier entries). */
-export async function seqOfEntries(db: Db, ids: string[]): Promise<Map<string, number>> {
-  if (ids.length === 0) return new Map()
-  const rows = await db.select({ id: historyEntries.id, seq: historyEntries.seq }).from(historyEntries).where(inArray(historyEntries.id, ids))
-  return new Map(rows.map((r) => [r.id, r.seq]))
 }
 
 export interface HistoryExportRow {

@@ -6,7 +6,7 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { appendHistory } from './history.ts'
 import { networkChanged } from './network-cache.ts'
-import { commitmentProgress, planProgress, shownStatus, todayInParis, type Status } from './progress.ts'
+import { commitmentProgress, milestoneProgress, planProgress, shownStatus, todayInParis, type Status } from './progress.ts'
 import { actionPlans, commitments, evidenceFiles, historyEntries, milestones, type CommitmentRow, type MilestoneRow, type PlanRow } from './tables.ts'
 
 export type PlanStatus = 'draft' | 'submitted' | 'validated' | 'published' | 'closed'
@@ -456,7 +456,7 @@ export async function loadPlanTree(db: Db, plan: PlanRow, today = todayInParis()
   const list: CommitmentView[] = commitmentRows.map((c) => {
     const own = milestoneRows
       .filter((m) => m.commitmentId === c.id)
-      .map((m) => ({ ...m, shownStatus: shownStatus({ status: m.status as Status, dueDate: m.dueDate }, today), effectiveProgress: m.status === 'termine' ? 100 : m.progress }))
+      .map((m) => ({ ...m, shownStatus: shownStatus({ status: m.status as Status, dueDate: m.dueDate }, today), effectiveProgress: milestoneProgress({ status: m.status as Status, progress: m.progress }) }))
     const progress = commitmentProgress(own.map((m) => ({ status: m.status as Status, dueDate: m.dueDate, progress: m.progress, weight: m.weight === null ? null : Number(m.weight) })))
     return { ...c, milestones: own, progress }
   })
