@@ -15,6 +15,7 @@ import accounts from './modules/accounts/index.ts'
 import home from './modules/home/index.ts'
 import membership from './modules/membership/index.ts'
 import plans from './modules/plans/index.ts'
+import referentiel from './modules/referentiel/index.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
 
@@ -83,5 +84,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(accounts)
   await app.register(plans)
   await app.register(membership)
+  await app.register(referentiel)
   return app
 }

@@ -1,7 +1,10 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
-import { ensureAdministrator, grantRole, isTerritoryRole, revokeRole } from './modules/accounts/index.ts'
+import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
+import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
 import { verifyHistory } from './modules/plans/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
@@ -48,6 +51,28 @@ function roleArgs(values: Record<string, unknown>) {
   const role = required(values, 'role')
   if (!isTerritoryRole(role)) throw new UsageError('--role must be one of: editor, elected, reviewer, moderator')
   return { email: email.value, territoryRef: required(values, 'territory'), role }
+}
+
+function networkRoleArgs(values: Record<string, unknown>) {
+  const email = emailRule(required(values, 'email'), {})
+  if ('error' in email) throw new UsageError(`--email: not a valid e-mail address`)
+  const role = required(values, 'role')
+  if (!isPlatformRole(role)) throw new UsageError('--role must be: referentiel_moderator')
+  return { email: email.value, role }
+}
+
+/** Markdown files of a folder and its sub-folders, named relative to it (outil/decidim.md). */
+function markdownFiles(root: string): SourceFile[] {
+  const files: SourceFile[] = []
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (entry.name.endsWith('.md')) files.push({ name: relative(root, path), text: readFileSync(path, 'utf8') })
+    }
+  }
+  walk(root)
+  return files
 }
 
 function explain(error: unknown): never {
@@ -146,6 +171,56 @@ const commands: Record<string, Command> = {
       const input = roleArgs(values)
       const removed = await revokeRole(database.db, null, input).catch(explain)
       out(removed ? `Revoked ${input.role} in ${input.territoryRef} from ${input.email}.` : `${input.email} did not hold ${input.role} in ${input.territoryRef}.`)
+    },
+  },
+  'roles:grant-network': {
+    summary: 'Grant a network-wide role: referentiel_moderator (moderates every fiche of the référentiel)',
+    usage: 'roles:grant-network --email person@example.org --role referentiel_moderator',
+    options: { email: { type: 'string' }, role: { type: 'string' } },
+    async run({ database, values }) {
+      await migrate(database)
+      const input = networkRoleArgs(values)
+      const added = await setPlatformRole(database.db, null, { ...input, granted: true }).catch(explain)
+      out(added ? `Granted ${input.role} to ${input.email}.` : `${input.email} already holds ${input.role}.`)
+    },
+  },
+  'roles:revoke-network': {
+    summary: 'Revoke a network-wide role',
+    usage: 'roles:revoke-network --email person@example.org --role referentiel_moderator',
+    options: { email: { type: 'string' }, role: { type: 'string' } },
+    async run({ database, values }) {
+      await migrate(database)
+      const input = networkRoleArgs(values)
+      const removed = await setPlatformRole(database.db, null, { ...input, granted: false }).catch(explain)
+      out(removed ? `Revoked ${input.role} from ${input.email}.` : `${input.email} did not hold ${input.role}.`)
+    },
+  },
+  'referentiel:import': {
+    summary: 'Import fiches into the référentiel, all or nothing (re-importing updates them)',
+    usage: 'referentiel:import --format participedia <export.csv>   |   referentiel:import --format catalogue <folder of .md files>',
+    options: { format: { type: 'string' } },
+    positionals: true,
+    async run({ database, values, positionals }) {
+      await migrate(database)
+      const format = required(values, 'format')
+      const path = positionals[0]
+      if (!path) throw new UsageError('give the file (participedia) or folder (catalogue) to import')
+      if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`)
+      let read
+      if (format === 'participedia') {
+        if (!statSync(path).isFile()) throw new UsageError(`${path}: a CSV file is expected`)
+        read = readParticipediaCsv(readFileSync(path, 'utf8'))
+      } else if (format === 'catalogue') {
+        if (!statSync(path).isDirectory()) throw new UsageError(`${path}: a folder is expected`)
+        read = readCatalogue(markdownFiles(path))
+      } else throw new UsageError('--format must be participedia or catalogue')
+      try {
+        const result = await importRecords(database.db, { actorId: null, source: format === 'catalogue' ? 'consultation-gouv' : 'participedia', ...read })
+        out(`Imported ${result.created + result.updated + result.unchanged} fiches: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (methods ${result.byKind.method}, experiences ${result.byKind.experience}, actors ${result.byKind.actor}).`)
+      } catch (error) {
+        if (!(error instanceof ImportFailed)) throw error
+        throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.map((p) => `  ${p.position}: ${p.reason}`).join('\n')}`)
+      }
     },
   },
   'history:verify': {

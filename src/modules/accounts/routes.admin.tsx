@@ -1,14 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { requireAdmin, TERRITORY_ROLES, type TerritoryRole } from '../../platform/auth/current-user.ts'
+import { requireAdmin, TERRITORY_ROLES, type PlatformRole, type TerritoryRole } from '../../platform/auth/current-user.ts'
 import { AppError } from '../../platform/errors.ts'
-import { FormBody, parseForm } from '../../platform/http/forms.ts'
+import { FormBody, formValues, parseForm } from '../../platform/http/forms.ts'
 import { emailRule, textRule } from '../../platform/http/rules.ts'
 import { formatDate, isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
-import { grantRole, isTerritoryRole, listAllRoles, listUsers, revokeRole, type RoleChange } from './service.ts'
+import { grantRole, isPlatformRole, isTerritoryRole, listAllRoles, listPlatformRoles, listUsers, revokeRole, setPlatformRole, type RoleChange } from './service.ts'
 
 const roleRules = {
   email: emailRule,
@@ -26,7 +26,9 @@ interface RoleRowView {
   grantedAt: Date
 }
 
-function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles: RoleRowView[]; values: FormValues; errors: FieldErrors }) {
+type NetworkRoleRow = Awaited<ReturnType<typeof listPlatformRoles>>[number]
+
+function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles: RoleRowView[]; networkRoles: NetworkRoleRow[]; values: FormValues; errors: FieldErrors }) {
   const { t, locale } = usePage()
   const labels = { email: t('admin.field.userEmail'), territoryRef: t('admin.field.territory'), role: t('admin.field.role') }
   return (
@@ -34,7 +36,7 @@ function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles:
       <h1>{t('admin.title')}</h1>
       <p>{t('admin.lead')}</p>
       <p>
-        <a href="/admin/territoires">{t('admin.otherTerritories')}</a> · <a href="/admin/adhesions">{t('membership.admin')}</a>
+        <a href="/admin/territoires">{t('admin.otherTerritories')}</a> · <a href="/admin/adhesions">{t('membership.admin')}</a> · <a href="/admin/referentiel/import">{t('ref.import')}</a> · <a href="/referentiel/moderation">{t('ref.moderation')}</a>
       </p>
       <section aria-labelledby="grant-title">
         <h2 id="grant-title">{t('admin.grant')}</h2>
@@ -95,6 +97,32 @@ function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles:
           </tbody>
         </table>
       </section>
+      <section aria-labelledby="network-roles-title">
+        <h2 id="network-roles-title">{t('admin.networkRoles')}</h2>
+        <p>{t('admin.networkRoles.lead')}</p>
+        <PostForm action="/admin/roles-reseau">
+          <Field name="email" idPrefix="network" type="email" label={t('admin.field.userEmail')} required autocomplete="off" />
+          <input type="hidden" name="role" value="referentiel_moderator" />
+          <button type="submit" name="granted" value="true">
+            {t('admin.grant')} : {t('role.referentiel_moderator')}
+          </button>
+        </PostForm>
+        <ul>
+          {props.networkRoles.map((r) => (
+            <li>
+              {t('role.referentiel_moderator')} : {r.displayName} — {r.email}{' '}
+              <PostForm action="/admin/roles-reseau" class="inline-form">
+                <input type="hidden" name="email" value={r.email ?? ''} />
+                <input type="hidden" name="role" value={r.role} />
+                <button type="submit" name="granted" value="false" class="link-button">
+                  {t('admin.revoke')}
+                  <span class="visually-hidden"> {r.displayName}</span>
+                </button>
+              </PostForm>
+            </li>
+          ))}
+        </ul>
+      </section>
       <section aria-labelledby="users-title">
         <h2 id="users-title">
           {t('admin.users')} ({t('admin.userCount', { count: props.users.total })})
@@ -121,14 +149,14 @@ export default async function accountAdminRoutes(fastify: FastifyInstance) {
   })
 
   async function render(req: FastifyRequest, reply: FastifyReply, values: FormValues, errors: FieldErrors, status = 200) {
-    const [users, roles] = await Promise.all([listUsers(db(), 200), listAllRoles(db())])
+    const [users, roles, networkRoles] = await Promise.all([listUsers(db(), 200), listAllRoles(db()), listPlatformRoles(db())])
     const territories = new Map((await getTerritorySummaries(db(), [...new Set(roles.map((r) => r.territoryId))])).map((t) => [t.id, t]))
     const rows = roles.flatMap((r) => {
       const territory = territories.get(r.territoryId)
       if (!territory) return []
       return [{ ...r, territoryName: territory.name, territoryRef: `${territory.kind}/${territory.code}`, territoryUrl: territoryPath(territory) }]
     })
-    return reply.page(req.t('admin.title'), <AdminPage users={users} roles={rows} values={values} errors={errors} />, status)
+    return reply.page(req.t('admin.title'), <AdminPage users={users} roles={rows} networkRoles={networkRoles} values={values} errors={errors} />, status)
   }
 
   async function change(req: FastifyRequest, reply: FastifyReply, work: (input: RoleChange) => Promise<boolean>, done: MessageKey) {
@@ -152,6 +180,20 @@ export default async function accountAdminRoutes(fastify: FastifyInstance) {
   app.post('/roles', { schema: { body: FormBody, hide: true } }, async (req, reply) =>
     change(req, reply, (input) => grantRole(db(), requireAdmin(req), input), 'admin.grant.done'),
   )
+  app.post('/roles-reseau', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
+    const values = formValues(req.body)
+    const email = emailRule(values.email ?? '', values)
+    if ('error' in email) return render(req, reply, {}, { email: req.t(email.error) }, 422)
+    if (!isPlatformRole(values.role ?? '')) return render(req, reply, {}, { email: req.t('admin.error.role') }, 422)
+    try {
+      await setPlatformRole(db(), requireAdmin(req), { email: email.value, role: values.role as PlatformRole, granted: values.granted === 'true' })
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'USER_NOT_FOUND') return render(req, reply, {}, { email: req.t('admin.error.userNotFound', { ref: email.value }) }, 422)
+      throw error
+    }
+    req.flash('notice', req.t(values.granted === 'true' ? 'admin.grant.done' : 'admin.revoke.done'))
+    return reply.redirect('/admin', 303)
+  })
   app.post('/roles/retirer', { schema: { body: FormBody, hide: true } }, async (req, reply) =>
     change(req, reply, (input) => revokeRole(db(), requireAdmin(req), input), 'admin.revoke.done'),
   )

@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit.ts'
-import { TERRITORY_ROLES, type CurrentUser, type TerritoryRole } from '../../platform/auth/current-user.ts'
+import { PLATFORM_ROLES, TERRITORY_ROLES, type CurrentUser, type PlatformRole, type TerritoryRole } from '../../platform/auth/current-user.ts'
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../platform/auth/passwords.ts'
-import type { UserRow } from '../../platform/auth/tables.ts'
+import { platformRoles, users, type UserRow } from '../../platform/auth/tables.ts'
 import { stampOf, type TokenPurpose, type TokenSigner } from '../../platform/auth/tokens.ts'
 import { pgErrorCode, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden } from '../../platform/errors.ts'
@@ -283,6 +283,35 @@ export async function revokeRole(db: Db, actor: CurrentUser | null, input: RoleC
     }
     return removed
   })
+}
+
+export function isPlatformRole(value: string): value is PlatformRole {
+  return (PLATFORM_ROLES as readonly string[]).includes(value)
+}
+
+/** Grants or revokes a network-wide role (platform administrators, or the command line). Returns false when nothing changed. */
+export async function setPlatformRole(db: Db, actor: CurrentUser | null, input: { email: string; role: PlatformRole; granted: boolean }): Promise<boolean> {
+  if (actor && !actor.isPlatformAdmin) throw forbidden()
+  const user = await queries.findUserByEmail(db, input.email)
+  if (!user) throw new AppError('USER_NOT_FOUND', { status: 422, userMessage: input.email, fields: { email: 'admin.error.userNotFound' } })
+  return db.transaction(async (tx) => {
+    const changed = input.granted
+      ? await tx.insert(platformRoles).values({ userId: user.id, role: input.role, grantedBy: actor?.id ?? null }).onConflictDoNothing().returning({ userId: platformRoles.userId })
+      : await tx.delete(platformRoles).where(and(eq(platformRoles.userId, user.id), eq(platformRoles.role, input.role))).returning({ userId: platformRoles.userId })
+    if (changed.length > 0) {
+      await recordAudit(tx, { actorId: actor?.id ?? null, action: input.granted ? 'platform_role.granted' : 'platform_role.revoked', subjectType: 'user', subjectId: user.id, after: { role: input.role } })
+    }
+    return changed.length > 0
+  })
+}
+
+/** Holders of network-wide roles, for the administration page. */
+export async function listPlatformRoles(db: Db) {
+  return db
+    .select({ role: platformRoles.role, email: users.email, displayName: users.displayName, grantedAt: platformRoles.grantedAt })
+    .from(platformRoles)
+    .innerJoin(users, eq(users.id, platformRoles.userId))
+    .orderBy(platformRoles.role, users.email)
 }
 
 /**

@@ -2,10 +2,12 @@ import { and, eq, isNull } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/index.ts'
 import { forbidden, unauthorized } from '../errors.ts'
-import { territoryRoles, users } from './tables.ts'
+import { platformRoles, territoryRoles, users } from './tables.ts'
 
 export type TerritoryRole = 'editor' | 'elected' | 'reviewer' | 'moderator'
 export const TERRITORY_ROLES: readonly TerritoryRole[] = ['editor', 'elected', 'reviewer', 'moderator']
+export type PlatformRole = 'referentiel_moderator'
+export const PLATFORM_ROLES: readonly PlatformRole[] = ['referentiel_moderator']
 
 export interface CurrentUser {
   id: string
@@ -16,6 +18,7 @@ export interface CurrentUser {
   sessionVersion: number
   createdAt: Date
   roles: { territoryId: string; role: TerritoryRole }[]
+  platformRoles: PlatformRole[]
 }
 
 /** The signed-in person of a session, or null (no session, deleted account, or a session ended since). */
@@ -27,10 +30,10 @@ export async function loadCurrentUser(db: Db, userId: unknown, sessionVersion: u
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)))
   if (!row || row.sessionVersion !== sessionVersion || !row.email || !row.displayName || !row.emailConfirmedAt) return null
-  const roles = await db
-    .select({ territoryId: territoryRoles.territoryId, role: territoryRoles.role })
-    .from(territoryRoles)
-    .where(eq(territoryRoles.userId, row.id))
+  const [roles, networkRoles] = await Promise.all([
+    db.select({ territoryId: territoryRoles.territoryId, role: territoryRoles.role }).from(territoryRoles).where(eq(territoryRoles.userId, row.id)),
+    db.select({ role: platformRoles.role }).from(platformRoles).where(eq(platformRoles.userId, row.id)),
+  ])
   return {
     id: row.id,
     email: row.email,
@@ -40,6 +43,7 @@ export async function loadCurrentUser(db: Db, userId: unknown, sessionVersion: u
     sessionVersion: row.sessionVersion,
     createdAt: row.createdAt,
     roles: roles.map((r) => ({ territoryId: r.territoryId, role: r.role as TerritoryRole })),
+    platformRoles: networkRoles.map((r) => r.role as PlatformRole),
   }
 }
 

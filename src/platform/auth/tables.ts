@@ -33,3 +33,15 @@ export const territoryRoles = pgTable(
 )
 
 export type UserRow = typeof users.$inferSelect
+
+/** Roles over the whole network rather than one territory (the référentiel's moderators). */
+export const platformRoles = pgTable(
+  'platform_roles',
+  {
+    userId: uuid('user_id').notNull(),
+    role: text('role').notNull(),
+    grantedBy: uuid('granted_by'),
+    grantedAt: at('granted_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.role] })],
+)

@@ -54,6 +54,8 @@ declare module '@fastify/secure-session' {
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 /** The largest file a form may send (evidence of a progress update). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+/** a catalogue import sends its Markdown files together */
+export const MAX_UPLOAD_FILES = 80
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function pageContext(req: FastifyRequest, reply: FastifyReply): PageContextValue {
@@ -132,10 +134,10 @@ async function kernel(app: FastifyInstance) {
     strictTransportSecurity: secure,
   })
   await app.register(formbody, { bodyLimit: 64 * 1024 })
-  // file uploads (CSV imports): small, one file, fields and file buffered into req.body before the CSRF check
+  // file uploads (CSV imports, Markdown files): fields and file buffered into req.body before the CSRF check
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 30, parts: 35 },
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_UPLOAD_FILES, fields: 30, parts: 30 + MAX_UPLOAD_FILES },
     // keyValues keeps only the bytes: remember the file's name and declared type beside them
     async onFile(this: FastifyRequest, part) {
       const bytes = await part.toBuffer()

@@ -1,6 +1,9 @@
 import type { MessageKey } from './fr.ts'
 
+import { referentielEn } from './referentiel.ts'
+
 export const en: Record<MessageKey, string> = {
+  ...referentielEn,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'The platform for local open government',
   'site.demoBanner': 'Demonstration platform: accounts, roles and texts marked “demonstration” are fictitious.',

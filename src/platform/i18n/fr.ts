@@ -1,5 +1,8 @@
 /** French, the platform's first language. Every key here must exist in en.ts (the compiler checks). */
+import { referentielFr } from './referentiel.ts'
+
 export const fr = {
+  ...referentielFr,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'La plateforme du gouvernement ouvert local',
   'site.demoBanner':

@@ -29,6 +29,9 @@ function Header() {
             <li>
               <a href="/membres">{t('nav.members')}</a>
             </li>
+            <li>
+              <a href="/referentiel">{t('nav.referentiel')}</a>
+            </li>
             {user ? (
               <>
                 {user.isPlatformAdmin && (

@@ -1,0 +1,260 @@
+import type { Locale } from '../../platform/i18n/index.ts'
+import { isIsoDate } from '../../platform/http/rules.ts'
+import { isVocabularyKey, vocabularyLabel, type VocabularyName } from './vocabularies.ts'
+
+export const FICHE_KINDS = ['method', 'experience', 'actor'] as const
+export type FicheKind = (typeof FICHE_KINDS)[number]
+
+export function isFicheKind(value: unknown): value is FicheKind {
+  return typeof value === 'string' && (FICHE_KINDS as readonly string[]).includes(value)
+}
+
+type FieldType =
+  | 'text' // one line
+  | 'longtext' // paragraphs, plain text
+  | 'markdown' // the body: Markdown, rendered sanitised
+  | 'lines' // a list, one item a line
+  | 'choice' // one key of a vocabulary
+  | 'choices' // keys of a vocabulary
+  | 'date'
+  | 'integer'
+  | 'url'
+  | 'urls' // one address a line
+  | 'fiches' // links to other fiches of `target` kind (stored as ids)
+  | 'territory' // a territory reference "kind/code"
+  | 'commitment' // the id of a commitment of an action plan
+
+export interface FieldSpec {
+  name: string
+  kinds: readonly FicheKind[]
+  type: FieldType
+  label: readonly [string, string]
+  hint?: readonly [string, string]
+  vocabulary?: VocabularyName
+  required?: boolean
+  /** maximum length of text (characters) or of a list (items) */
+  max?: number
+  target?: FicheKind
+  group: 'identity' | 'practice' | 'outcome' | 'source'
+}
+
+const ALL = FICHE_KINDS
+const M = ['method'] as const
+const E = ['experience'] as const
+const A = ['actor'] as const
+const ME = ['method', 'experience'] as const
+const EA = ['experience', 'actor'] as const
+
+/** Every field of a fiche, in the order forms and pages show them. */
+export const FIELDS: readonly FieldSpec[] = [
+  { name: 'title', kinds: ALL, type: 'text', required: true, max: 200, label: ['Titre', 'Title'], group: 'identity' },
+  { name: 'subtype', kinds: M, type: 'choice', vocabulary: 'methodSubtype', required: true, label: ['Outil ou méthode', 'Tool or method'], group: 'identity' },
+  { name: 'actorKind', kinds: A, type: 'choice', vocabulary: 'actorKind', label: ['Nature de l’acteur', 'Kind of actor'], group: 'identity' },
+  { name: 'sector', kinds: A, type: 'choice', vocabulary: 'sector', label: ['Secteur', 'Sector'], group: 'identity' },
+  { name: 'summary', kinds: ALL, type: 'longtext', required: true, max: 1000, label: ['Résumé', 'Summary'], hint: ['En deux ou trois phrases : à quoi cela sert, ce qui s’est passé.', 'Two or three sentences: what it is for, what happened.'], group: 'identity' },
+  { name: 'institution', kinds: E, type: 'text', max: 300, label: ['Institution qui porte la démarche', 'Institution running it'], hint: ['Ministère, établissement public ou collectivité.', 'Ministry, public body or local government.'], group: 'identity' },
+  { name: 'institutionKind', kinds: E, type: 'choice', vocabulary: 'institutionKind', label: ['Nature de l’institution', 'Kind of institution'], group: 'identity' },
+  { name: 'territory', kinds: EA, type: 'territory', label: ['Territoire', 'Territory'], hint: ['Nature/code du territoire, par exemple commune/35238 ou departement/35 (voir la page du territoire).', 'Kind/code of the territory, e.g. commune/35238 or departement/35 (see the territory’s page).'], group: 'identity' },
+  { name: 'themes', kinds: ALL, type: 'choices', vocabulary: 'themes', label: ['Thèmes', 'Themes'], group: 'identity' },
+  { name: 'website', kinds: ALL, type: 'url', label: ['Site web', 'Website'], group: 'identity' },
+  { name: 'body', kinds: ALL, type: 'markdown', max: 100000, label: ['Description détaillée', 'Full description'], hint: ['Markdown : **gras**, *italique*, listes avec « - », liens [texte](https://…).', 'Markdown: **bold**, *italics*, lists with “-”, links [text](https://…).'], group: 'identity' },
+
+  { name: 'organisers', kinds: E, type: 'text', max: 500, label: ['Organisateurs', 'Organisers'], group: 'practice' },
+  { name: 'startDate', kinds: E, type: 'date', label: ['Début', 'Start'], group: 'practice' },
+  { name: 'endDate', kinds: E, type: 'date', label: ['Fin', 'End'], group: 'practice' },
+  { name: 'ongoing', kinds: E, type: 'choice', vocabulary: 'yesNo', label: ['En cours', 'Ongoing'], group: 'practice' },
+  { name: 'purposes', kinds: M, type: 'choices', vocabulary: 'purposes', label: ['À quoi cela sert', 'What it is for'], group: 'practice' },
+  { name: 'priorities', kinds: M, type: 'lines', max: 30, label: ['Objectifs', 'Objectives'], hint: ['Un objectif par ligne.', 'One objective a line.'], group: 'practice' },
+  { name: 'iap2', kinds: ME, type: 'choice', vocabulary: 'iap2', label: ['Niveau de participation (échelle IAP2)', 'Level of participation (IAP2 spectrum)'], group: 'practice' },
+  { name: 'format', kinds: ME, type: 'choice', vocabulary: 'format', label: ['Format', 'Format'], group: 'practice' },
+  { name: 'methodTypes', kinds: ME, type: 'choices', vocabulary: 'methodTypes', label: ['Types de méthode', 'Method types'], group: 'practice' },
+  { name: 'toolTypes', kinds: M, type: 'choices', vocabulary: 'toolTypes', label: ['Fonctions de l’outil', 'What the tool does'], group: 'practice' },
+  { name: 'uses', kinds: E, type: 'fiches', target: 'method', max: 30, label: ['Méthodes et outils utilisés', 'Methods and tools used'], hint: ['Une fiche par ligne : son titre exact ou son adresse (par exemple budget-participatif).', 'One fiche a line: its exact title or its address (e.g. budget-participatif).'], group: 'practice' },
+  { name: 'otherMethods', kinds: E, type: 'lines', max: 30, label: ['Autres méthodes et outils (sans fiche)', 'Other methods and tools (no fiche yet)'], hint: ['Un par ligne.', 'One a line.'], group: 'practice' },
+  { name: 'involves', kinds: E, type: 'fiches', target: 'actor', max: 30, label: ['Acteurs impliqués', 'Actors involved'], hint: ['Une fiche par ligne : son titre exact ou son adresse.', 'One fiche a line: its exact title or its address.'], group: 'practice' },
+  { name: 'offers', kinds: A, type: 'fiches', target: 'method', max: 50, label: ['Méthodes et outils proposés', 'Methods and tools offered'], hint: ['Une fiche par ligne : son titre exact ou son adresse.', 'One fiche a line: its exact title or its address.'], group: 'practice' },
+  { name: 'participants', kinds: M, type: 'choices', vocabulary: 'participants', label: ['Nombre de participants', 'Number of participants'], group: 'practice' },
+  { name: 'participantsCount', kinds: E, type: 'integer', label: ['Nombre de participants', 'Number of participants'], group: 'practice' },
+  { name: 'openLimited', kinds: ME, type: 'choice', vocabulary: 'openLimited', label: ['Ouverture', 'Open or limited'], group: 'practice' },
+  { name: 'recruitment', kinds: ME, type: 'choice', vocabulary: 'recruitment', label: ['Sélection des participants', 'Selection of participants'], group: 'practice' },
+  { name: 'interactions', kinds: M, type: 'choices', vocabulary: 'interactions', label: ['Interactions entre participants', 'Interactions among participants'], group: 'practice' },
+  { name: 'decisionMethods', kinds: ME, type: 'choices', vocabulary: 'decisionMethods', label: ['Modes de décision', 'Decision methods'], group: 'practice' },
+  { name: 'voting', kinds: M, type: 'choices', vocabulary: 'voting', label: ['Modes de vote', 'Voting methods'], group: 'practice' },
+  { name: 'scope', kinds: ALL, type: 'choices', vocabulary: 'scope', label: ['Échelle', 'Scope of influence'], group: 'practice' },
+  { name: 'facilitators', kinds: M, type: 'choice', vocabulary: 'yesNo', label: ['Animation par des facilitateurs', 'Facilitators'], group: 'practice' },
+  { name: 'polarization', kinds: M, type: 'choice', vocabulary: 'polarization', label: ['Sujets polarisés', 'Level of polarization'], group: 'practice' },
+  { name: 'complexity', kinds: M, type: 'choice', vocabulary: 'complexity', label: ['Complexité des sujets', 'Level of complexity'], group: 'practice' },
+  { name: 'duration', kinds: M, type: 'choice', vocabulary: 'duration', label: ['Durée', 'Duration'], group: 'practice' },
+  { name: 'cost', kinds: M, type: 'choice', vocabulary: 'cost', label: ['Coût', 'Cost'], group: 'practice' },
+  { name: 'softwareLicence', kinds: M, type: 'text', max: 200, label: ['Licence du logiciel (outils)', 'Software licence (tools)'], group: 'practice' },
+  { name: 'strengths', kinds: M, type: 'lines', max: 30, label: ['Atouts', 'Strengths'], hint: ['Un atout par ligne.', 'One a line.'], group: 'practice' },
+  { name: 'weaknesses', kinds: M, type: 'lines', max: 30, label: ['Limites', 'Weaknesses'], hint: ['Une limite par ligne.', 'One a line.'], group: 'practice' },
+  { name: 'qualityConditions', kinds: M, type: 'lines', max: 30, label: ['Conditions de qualité', 'Conditions of quality'], hint: ['Une condition par ligne.', 'One a line.'], group: 'practice' },
+
+  { name: 'decisionsOutcomes', kinds: E, type: 'longtext', max: 10000, label: ['Décisions et effets', 'Decisions and outcomes'], group: 'outcome' },
+  { name: 'result', kinds: E, type: 'choice', vocabulary: 'result', label: ['Résultat', 'Result'], group: 'outcome' },
+  { name: 'whatWorked', kinds: E, type: 'longtext', max: 10000, label: ['Ce qui a marché', 'What worked'], group: 'outcome' },
+  { name: 'whatFailed', kinds: E, type: 'longtext', max: 10000, label: ['Ce qui n’a pas marché', 'What failed'], group: 'outcome' },
+  { name: 'pitfalls', kinds: E, type: 'choices', vocabulary: 'pitfalls', label: ['Difficultés rencontrées', 'Problems met'], group: 'outcome' },
+  { name: 'lessons', kinds: E, type: 'longtext', max: 10000, label: ['Leçons', 'Lessons'], group: 'outcome' },
+  { name: 'evaluationLinks', kinds: E, type: 'urls', max: 20, label: ['Évaluations', 'Evaluations'], hint: ['Une adresse par ligne.', 'One address a line.'], group: 'outcome' },
+  { name: 'openDataUrl', kinds: E, type: 'url', label: ['Données ouvertes de la démarche', 'Open data of the process'], group: 'outcome' },
+  { name: 'commitment', kinds: E, type: 'commitment', label: ['Engagement d’un plan d’action', 'Commitment of an action plan'], hint: ['Adresse de la page de l’engagement, par exemple https://…/engagements/…', 'Address of the commitment’s page, e.g. https://…/engagements/…'], group: 'outcome' },
+
+  { name: 'licence', kinds: ALL, type: 'choice', vocabulary: 'licence', required: true, label: ['Licence', 'Licence'], group: 'source' },
+  { name: 'sourceName', kinds: ALL, type: 'text', max: 300, label: ['Source', 'Source'], group: 'source' },
+  { name: 'sourceUrl', kinds: ALL, type: 'url', label: ['Adresse de la source', 'Source address'], group: 'source' },
+  { name: 'originalAuthors', kinds: ALL, type: 'text', max: 500, label: ['Auteurs à la source', 'Authors at the source'], group: 'source' },
+  { name: 'language', kinds: ALL, type: 'text', max: 10, label: ['Langue (code)', 'Language (code)'], group: 'source' },
+]
+
+export const FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]))
+
+export function fieldsOf(kind: FicheKind): FieldSpec[] {
+  return FIELDS.filter((f) => f.kinds.includes(kind))
+}
+
+export function fieldLabel(field: FieldSpec, locale: Locale): string {
+  return field.label[locale === 'fr' ? 0 : 1]
+}
+
+export type FieldValue = string | number | string[] | null
+/** The content of one version of a fiche: every field of its kind, empty ones as null or []. */
+export type FicheContent = Record<string, FieldValue>
+
+const isList = (f: FieldSpec) => f.type === 'choices' || f.type === 'lines' || f.type === 'urls' || f.type === 'fiches'
+
+export function emptyValue(field: FieldSpec): FieldValue {
+  return isList(field) ? [] : null
+}
+
+export function isEmpty(value: FieldValue | undefined): boolean {
+  return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
+}
+
+export interface FieldProblem {
+  field: string
+  message: readonly [string, string]
+  params?: Record<string, string | number>
+}
+
+function httpUrl(value: string): string | null {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && value.length <= 1000 ? url.toString() : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Checks values (already in content shape, e.g. from a form or an import) against the fields of a kind.
+ * Returns the normalised content, or the problems found. Links to fiches, territories and commitments
+ * are checked against the database by the service, not here.
+ */
+export function checkContent(kind: FicheKind, input: Record<string, unknown>): { content: FicheContent; problems: FieldProblem[] } {
+  const content: FicheContent = {}
+  const problems: FieldProblem[] = []
+  for (const field of fieldsOf(kind)) {
+    const raw = input[field.name]
+    const problem = (message: readonly [string, string], params?: Record<string, string | number>) => problems.push({ field: field.name, message, ...(params ? { params } : {}) })
+    if (isList(field)) {
+      const items = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(field.type === 'choices' ? /[,\n]/ : /\r?\n/) : [])
+        .map((v) => String(v).trim())
+        .filter((v) => v !== '')
+      const unique = [...new Set(items)]
+      if (field.max && unique.length > field.max) problem(['au plus {max} éléments', 'at most {max} items'], { max: field.max })
+      if (field.type === 'choices') {
+        const unknown = unique.filter((v) => !isVocabularyKey(field.vocabulary!, v))
+        if (unknown.length) problem(['valeur inconnue : {value}', 'unknown value: {value}'], { value: unknown.join(', ') })
+      }
+      if (field.type === 'urls') {
+        const bad = unique.filter((v) => !httpUrl(v))
+        if (bad.length) problem(['adresse invalide : {value}', 'invalid address: {value}'], { value: bad[0]! })
+      }
+      if (field.type === 'lines' && unique.some((v) => v.length > 1000)) problem(['ligne trop longue (1 000 caractères au plus)', 'line too long (1,000 characters at most)'])
+      content[field.name] = field.type === 'urls' ? unique.map((v) => httpUrl(v) ?? v) : unique
+      if (field.required && unique.length === 0) problem(['obligatoire', 'required'])
+      continue
+    }
+    const text = raw === null || raw === undefined ? '' : String(raw).replace(/\r\n/g, '\n').trim()
+    if (text === '') {
+      content[field.name] = null
+      if (field.required) problem(['obligatoire', 'required'])
+      continue
+    }
+    switch (field.type) {
+      case 'text':
+      case 'longtext':
+      case 'markdown':
+        if (field.type === 'text' && /\n/.test(text)) problem(['une seule ligne', 'a single line'])
+        if (field.max && text.length > field.max) problem(['{max} caractères au plus', '{max} characters at most'], { max: field.max })
+        content[field.name] = text
+        break
+      case 'choice':
+        if (!isVocabularyKey(field.vocabulary!, text)) problem(['valeur inconnue : {value}', 'unknown value: {value}'], { value: text })
+        content[field.name] = text
+        break
+      case 'date':
+        if (!isIsoDate(text)) problem(['date attendue au format AAAA-MM-JJ', 'a date written YYYY-MM-DD'])
+        content[field.name] = text
+        break
+      case 'integer': {
+        const n = Number(text.replace(/[\s\u202f\u00a0]/g, ''))
+        if (!Number.isInteger(n) || n < 0 || n > 100_000_000) problem(['nombre entier positif attendu', 'a whole positive number'])
+        content[field.name] = Number.isInteger(n) ? n : null
+        break
+      }
+      case 'url': {
+        const url = httpUrl(text)
+        if (!url) problem(['adresse web invalide (https://…)', 'invalid web address (https://…)'])
+        content[field.name] = url ?? text
+        break
+      }
+      case 'territory':
+        if (!/^[a-z]{4,12}\/[A-Za-z0-9-]{1,64}$/.test(text)) problem(['référence attendue sous la forme nature/code', 'a reference written kind/code'])
+        content[field.name] = text
+        break
+      case 'commitment': {
+        const id = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i.exec(text)?.[1]?.toLowerCase()
+        if (!id) problem(['adresse d’un engagement attendue', 'the address of a commitment'])
+        content[field.name] = id ?? text
+        break
+      }
+    }
+  }
+  if (kind === 'experience' && typeof content.startDate === 'string' && typeof content.endDate === 'string' && content.endDate < content.startDate) {
+    problems.push({ field: 'endDate', message: ['la fin précède le début', 'the end is before the start'] })
+  }
+  return { content, problems }
+}
+
+export function problemText(problem: FieldProblem, locale: Locale): string {
+  const text = problem.message[locale === 'fr' ? 0 : 1]
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => String(problem.params?.[name] ?? whole))
+}
+
+/** A value as a reader sees it: labels for vocabulary keys, items joined. */
+export function displayValue(field: FieldSpec, value: FieldValue | undefined, locale: Locale): string {
+  if (isEmpty(value)) return ''
+  if (field.vocabulary) {
+    const keys = Array.isArray(value) ? value : [String(value)]
+    return keys.map((k) => vocabularyLabel(field.vocabulary!, k, locale)).join(', ')
+  }
+  return Array.isArray(value) ? value.join('\n') : String(value)
+}
+
+export interface FieldChange {
+  field: FieldSpec
+  before: FieldValue
+  after: FieldValue
+}
+
+/** The fields whose value differs between two contents (in the order of the form). */
+export function changedFields(kind: FicheKind, before: FicheContent | null, after: FicheContent): FieldChange[] {
+  return fieldsOf(kind).flatMap((field) => {
+    const a = before?.[field.name] ?? emptyValue(field)
+    const b = after[field.name] ?? emptyValue(field)
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ field, before: a, after: b }]
+  })
+}

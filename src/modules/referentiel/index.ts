@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify'
+import referentielDataRoutes from './routes.data.ts'
+import referentielRoutes from './routes.tsx'
+
+/** The référentiel: fiches of methods, experiences and actors, moderation, search, inventory, open data. */
+export default async function referentiel(app: FastifyInstance) {
+  await app.register(referentielRoutes)
+  await app.register(referentielDataRoutes)
+}
+
+export { importRecords, readCatalogue, readParticipediaCsv, ImportFailed, type SourceFile } from './import.ts'

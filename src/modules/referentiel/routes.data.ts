@@ -1,0 +1,273 @@
+import { Readable } from 'node:stream'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { sql } from 'drizzle-orm'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { queryRows, type Db } from '../../platform/db/index.ts'
+import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
+import { ErrorResponse } from '../../platform/http/schemas.ts'
+import { fieldsOf, type FicheContent, type FicheKind } from './fields.ts'
+import { ficheJsonLd } from './jsonld.ts'
+import { facetCounts, ficheLinks, inventoryReport, searchFiches } from './search.ts'
+import { ficheNames, findFicheBySlug, listVersions } from './service.ts'
+import { filtersOf, InventoryQuery, inventoryFilters, linkedIds, SearchQuery, SlugParams } from './routes.tsx'
+import { LICENCE_URLS, VOCABULARIES } from './vocabularies.ts'
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+const KindSchema = Type.Union([Type.Literal('method'), Type.Literal('experience'), Type.Literal('actor')])
+
+const FicheSummary = Type.Object({
+  slug: Type.String(),
+  kind: KindSchema,
+  title: Type.String(),
+  summary: Nullable(Type.String()),
+  themes: Type.Array(Type.String()),
+  iap2: Nullable(Type.String()),
+  result: Nullable(Type.String()),
+  institution: Nullable(Type.String()),
+  licence: Nullable(Type.String()),
+  publishedAt: Type.String({ format: 'date-time' }),
+  rank: Nullable(Type.Number({ description: 'relevance to the words searched (ts_rank_cd)' })),
+  url: Type.String(),
+})
+
+const FacetList = Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }))
+const SearchResponse = Type.Object({
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  items: Type.Array(FicheSummary),
+  facets: Type.Object({
+    kind: FacetList,
+    theme: FacetList,
+    methodType: FacetList,
+    iap2: FacetList,
+    result: FacetList,
+    region: FacetList,
+    department: FacetList,
+    institution: FacetList,
+  }),
+})
+
+const FicheDetail = Type.Object({
+  slug: Type.String(),
+  kind: KindSchema,
+  title: Type.String(),
+  version: Type.Integer(),
+  publishedAt: Type.String({ format: 'date-time' }),
+  firstPublishedAt: Nullable(Type.String({ format: 'date-time' })),
+  licence: Nullable(Type.String()),
+  licenceUrl: Nullable(Type.String()),
+  featured: Type.Boolean(),
+  url: Type.String(),
+  content: Type.Record(Type.String(), Type.Unknown(), { description: 'every field of the kind; vocabulary keys as in /api/v1/referentiel/vocabularies; linked fiches as slugs' }),
+  links: Type.Array(Type.Object({ direction: Type.Union([Type.Literal('out'), Type.Literal('in')]), relation: Type.String(), slug: Type.String(), title: Type.String(), kind: Type.String() })),
+  versions: Type.Array(Type.Object({ number: Type.Integer(), publishedAt: Nullable(Type.String({ format: 'date-time' })), author: Nullable(Type.String()) })),
+})
+
+const VocabulariesResponse = Type.Record(Type.String(), Type.Array(Type.Object({ key: Type.String(), fr: Type.String(), en: Type.String() })))
+
+const Count = Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }))
+const InventoryResponse = Type.Object({
+  total: Type.Integer(),
+  byResult: Count,
+  byInstitution: Type.Array(Type.Object({ institution: Type.String(), institutionKind: Nullable(Type.String()), total: Type.Integer(), success: Type.Integer(), mixed: Type.Integer(), failure: Type.Integer(), tooEarly: Type.Integer() })),
+  byMethod: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), count: Type.Integer() })),
+  byTheme: Count,
+  pitfalls: Count,
+  inspiring: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), institution: Nullable(Type.String()), summary: Nullable(Type.String()), lessons: Nullable(Type.String()), featured: Type.Boolean() })),
+  failures: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), institution: Nullable(Type.String()), result: Type.String(), whatFailed: Type.String() })),
+})
+
+interface ExportRow {
+  id: string
+  slug: string
+  kind: FicheKind
+  title: string
+  publishedVersion: number
+  firstPublishedAt: string
+  publishedAt: string
+  featured: boolean
+  licence: string | null
+  content: FicheContent
+  /** linked fiches' slugs by id, filled in page by page */
+  names: Map<string, { slug: string }>
+}
+
+/** Published fiches of a kind after the given one (keyset on id), with the slugs of the fiches they link to. */
+async function exportPage(db: Db, kind: FicheKind, after: ExportRow | null, limit = 500): Promise<ExportRow[]> {
+  const rows = await queryRows<Omit<ExportRow, 'names'>>(
+    db,
+    sql`select id, slug, kind, title, published_version as "publishedVersion", first_published_at as "firstPublishedAt", published_at as "publishedAt", featured, licence, content
+        from referentiel_fiches where kind = ${kind} and published_version is not null ${after ? sql`and id > ${after.id}` : sql``}
+        order by id limit ${limit}`,
+  )
+  const names = await ficheNames(db, rows.flatMap((r) => linkedIds(kind, r.content)))
+  return rows.map((r) => ({ ...r, names }))
+}
+
+/** A fiche as open data: every field of its kind, links as slugs, lists as arrays. */
+function exportRecord(row: ExportRow, baseUrl: string): Record<string, unknown> {
+  const record: Record<string, unknown> = {
+    slug: row.slug,
+    url: `${baseUrl}/referentiel/fiches/${row.slug}`,
+    kind: row.kind,
+    version: row.publishedVersion,
+    first_published_at: new Date(row.firstPublishedAt).toISOString(),
+    published_at: new Date(row.publishedAt).toISOString(),
+    featured: row.featured,
+  }
+  for (const field of fieldsOf(row.kind)) {
+    const value = row.content[field.name] ?? (field.type === 'fiches' || field.type === 'choices' || field.type === 'lines' || field.type === 'urls' ? [] : null)
+    record[field.name] = field.type === 'fiches' && Array.isArray(value) ? value.map((id) => row.names.get(id)?.slug ?? id) : value
+  }
+  record.licence_url = row.licence ? (LICENCE_URLS[row.licence] ?? null) : null
+  return record
+}
+
+/** Streams a JSON array page by page (memory stays flat). */
+function sendJsonArray<Row>(reply: FastifyReply, options: { filename: string; nextPage: (after: Row | null) => Promise<Row[]>; toJson: (row: Row) => unknown }): FastifyReply {
+  let last: Row | null = null
+  let first = true
+  let started = false
+  const stream = new Readable({
+    async read() {
+      try {
+        if (!started) {
+          started = true
+          this.push('[')
+          return
+        }
+        const rows = await options.nextPage(last)
+        if (rows.length === 0) {
+          this.push(']\n')
+          this.push(null)
+          return
+        }
+        last = rows[rows.length - 1]!
+        const text = rows.map((row) => JSON.stringify(options.toJson(row))).join(',\n')
+        this.push(`${first ? '\n' : ',\n'}${text}`)
+        first = false
+      } catch (error) {
+        this.destroy(error as Error)
+      }
+    },
+  })
+  return reply.type('application/json; charset=utf-8').header('content-disposition', `inline; filename="${options.filename}"`).send(stream)
+}
+
+const KindFileParams = Type.Object({ file: Type.String({ pattern: '^(method|experience|actor)\\.(csv|json)$' }) })
+
+/** Open data of the référentiel: search API, fiches, vocabularies, exports, JSON-LD, the inventory as data. */
+export default async function referentielDataRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+  const baseUrl = () => app.platform.config.baseUrl.toString().replace(/\/$/, '')
+
+  app.get(
+    '/api/v1/referentiel/fiches',
+    {
+      schema: {
+        tags: ['référentiel'],
+        summary: 'Search published fiches (French full text, accent-insensitive) with facets',
+        querystring: Type.Intersect([SearchQuery, Type.Object({ pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) })]),
+        response: { 200: SearchResponse, 400: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const filters = await filtersOf(app, req.query)
+      const page = req.query.page ?? 1
+      const pageSize = req.query.pageSize ?? 20
+      const [result, facets] = await Promise.all([searchFiches(db(), filters, { offset: (page - 1) * pageSize, limit: pageSize }), facetCounts(db(), filters)])
+      return {
+        total: result.total,
+        page,
+        pageSize,
+        items: result.hits.map((h) => ({ ...h, publishedAt: h.publishedAt.toISOString(), rank: h.rank === null ? null : Number(h.rank), url: `${baseUrl()}/referentiel/fiches/${h.slug}` })),
+        facets,
+      }
+    },
+  )
+
+  app.get(
+    '/api/v1/referentiel/fiches/:slug',
+    { schema: { tags: ['référentiel'], summary: 'One published fiche, with its links and published versions', params: SlugParams, response: { 200: FicheDetail, 404: ErrorResponse } } },
+    async (req, reply) => {
+      const fiche = await findFicheBySlug(db(), req.params.slug)
+      if (!fiche || fiche.publishedVersion === null || !fiche.content) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Fiche introuvable.' } })
+      const [links, versions, names] = await Promise.all([ficheLinks(db(), fiche.id), listVersions(db(), fiche.id), ficheNames(db(), linkedIds(fiche.kind as FicheKind, fiche.content))])
+      const record = exportRecord({ ...fiche, kind: fiche.kind as FicheKind, title: fiche.title!, publishedVersion: fiche.publishedVersion, firstPublishedAt: String(fiche.firstPublishedAt?.toISOString()), publishedAt: fiche.publishedAt!.toISOString(), content: fiche.content, names }, baseUrl())
+      const content = Object.fromEntries(fieldsOf(fiche.kind as FicheKind).map((f) => [f.name, record[f.name]]))
+      return {
+        slug: fiche.slug,
+        kind: fiche.kind as FicheKind,
+        title: fiche.title!,
+        version: fiche.publishedVersion,
+        publishedAt: fiche.publishedAt!.toISOString(),
+        firstPublishedAt: fiche.firstPublishedAt?.toISOString() ?? null,
+        licence: fiche.licence,
+        licenceUrl: fiche.licence ? (LICENCE_URLS[fiche.licence] ?? null) : null,
+        featured: fiche.featured,
+        url: `${baseUrl()}/referentiel/fiches/${fiche.slug}`,
+        content,
+        links,
+        versions: versions.filter((v) => v.status === 'published').map((v) => ({ number: v.number, publishedAt: v.publishedAt?.toISOString() ?? null, author: v.authorName })),
+      }
+    },
+  )
+
+  app.get('/api/v1/referentiel/vocabularies', { schema: { tags: ['référentiel'], summary: 'Controlled vocabularies (Participedia keys) with French and English labels', response: { 200: VocabulariesResponse } } }, async () =>
+    Object.fromEntries(Object.entries(VOCABULARIES).map(([name, labels]) => [name, Object.entries(labels).map(([key, [fr, en]]) => ({ key, fr, en }))])),
+  )
+
+  app.get(
+    '/api/v1/referentiel/inventory',
+    { schema: { tags: ['référentiel'], summary: 'The inventory of participatory practices (FR0110): experiences counted by institution, method, theme, result', querystring: InventoryQuery, response: { 200: InventoryResponse } } },
+    async (req) => inventoryReport(db(), inventoryFilters(req.query)),
+  )
+
+  app.get('/referentiel/inventaire.json', { schema: { querystring: InventoryQuery, hide: true } }, async (req, reply) => {
+    const report = await inventoryReport(db(), inventoryFilters(req.query))
+    return reply.header('link', `<${LICENCE_URLS['etalab-2.0']}>; rel="license"`).send(report)
+  })
+
+  app.get('/referentiel/inventaire.csv', { schema: { querystring: InventoryQuery, hide: true } }, async (req, reply) => {
+    const report = await inventoryReport(db(), inventoryFilters(req.query))
+    type Line = { section: string; key: string; label: string; count: number }
+    const lines: Line[] = [
+      ...report.byResult.map((r) => ({ section: 'result', key: r.value, label: r.value, count: r.count })),
+      ...report.byInstitution.map((r) => ({ section: 'institution', key: r.institutionKind ?? '', label: r.institution, count: r.total })),
+      ...report.byMethod.map((r) => ({ section: 'method', key: r.slug, label: r.title, count: r.count })),
+      ...report.byTheme.map((r) => ({ section: 'theme', key: r.value, label: r.value, count: r.count })),
+      ...report.pitfalls.map((r) => ({ section: 'pitfall', key: r.value, label: r.value, count: r.count })),
+    ]
+    const columns: CsvColumn<Line>[] = [
+      { name: 'section', value: (l) => l.section },
+      { name: 'key', value: (l) => l.key },
+      { name: 'label', value: (l) => l.label },
+      { name: 'count', value: (l) => l.count },
+    ]
+    let sent = false
+    return sendCsv(reply, { filename: 'inventaire-pratiques-participatives.csv', columns, nextPage: async () => (sent ? [] : ((sent = true), lines)) })
+  })
+
+  app.get('/referentiel/donnees/:file', { schema: { params: KindFileParams, hide: true } }, async (req, reply) => {
+    const [kind, format] = req.params.file.split('.') as [FicheKind, 'csv' | 'json']
+    if (format === 'json') return sendJsonArray<ExportRow>(reply, { filename: `referentiel-${kind}.json`, nextPage: (after) => exportPage(db(), kind, after), toJson: (row) => exportRecord(row, baseUrl()) })
+    const fieldColumns: CsvColumn<ExportRow>[] = ['slug', 'url', 'kind', 'version', 'first_published_at', 'published_at', 'featured', ...fieldsOf(kind).map((f) => f.name), 'licence_url'].map((name) => ({ name, value: (row) => exportRecord(row, baseUrl())[name] }))
+    return sendCsv(reply, { filename: `referentiel-${kind}.csv`, columns: fieldColumns, nextPage: (after) => exportPage(db(), kind, after) })
+  })
+
+  app.get('/referentiel/fiches/:slug/jsonld', { schema: { params: SlugParams, hide: true } }, async (req, reply) => {
+    const fiche = await findFicheBySlug(db(), req.params.slug)
+    if (!fiche || fiche.publishedVersion === null || !fiche.content) return reply.code(404).type('application/json').send({ error: { code: 'NOT_FOUND', message: 'Fiche introuvable.' } })
+    const [links, versions] = await Promise.all([ficheLinks(db(), fiche.id), listVersions(db(), fiche.id)])
+    const contributors = [...new Set(versions.filter((v) => v.status === 'published' && v.authorName).map((v) => v.authorName!))]
+    const doc = ficheJsonLd(
+      { kind: fiche.kind as FicheKind, slug: fiche.slug, title: fiche.title!, publishedAt: fiche.publishedAt!, firstPublishedAt: fiche.firstPublishedAt, licence: fiche.licence },
+      fiche.content,
+      { baseUrl: baseUrl(), contributors, linked: links.filter((l) => l.direction === 'out') },
+    )
+    return reply.type('application/ld+json; charset=utf-8').send(JSON.stringify(doc))
+  })
+}
