@@ -74,7 +74,7 @@ export function SearchPage(props: {
           <a href="/referentiel/moderation">{t('ref.moderation')}</a>
         </p>
       )}
-      <form method="get" action="/referentiel" role="search" class="search-form">
+      <form method="get" action="/referentiel" role="search" class="search-form" aria-label={t('ref.search.label')}>
         <label for="ref-q">{t('ref.search.label')}</label>
         <input id="ref-q" type="search" name="q" value={filters.q ?? ''} maxLength={200} />
         {FACET_ORDER.filter((f) => filters[f]).map((f) => (
