@@ -4,73 +4,25 @@
  * territory page on PGlite and on PostgreSQL (when BENCH_DATABASE_URL or TEST_DATABASE_URL is set),
  * beside a bare Fastify "hello" route measured in the same run. Writes BENCHMARKS.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
 import pg from 'pg'
 import { sql } from 'drizzle-orm'
 import { openDatabase, queryRows, type Database } from '../src/platform/db/index.ts'
 import { migrate } from '../src/platform/db/migrate.ts'
 import { loadRegistry } from '../src/modules/territories/index.ts'
 import { generateNationalDataset, type NationalCounts } from './national.ts'
+import { CONNECTIONS, DURATION, load, peakMiB, READY, rssMiB, start, stop } from './lib.ts'
+import { benchReferentiel } from './referentiel.ts'
 
 const ROOT = join(import.meta.dirname, '..')
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
-const CONNECTIONS = 10
-const SECRET = 'bench-secret-bench-secret-bench-secret-0123'
-
-interface Started {
-  child: ChildProcess
-  port: number
-  ms: number
-}
-
-function start(script: string, env: Record<string, string>, ready: RegExp): Promise<Started> {
-  const began = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', SESSION_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
-  })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    let port = 0
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      port ||= Number(/(?:listening at http:\/\/127\.0\.0\.1:|listening )(\d+)/i.exec(output)?.[1] ?? 0)
-      if (port && ready.test(output)) resolve({ child, port, ms: performance.now() - began })
-    })
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)))
-  })
-}
-
-function stop(started: Started): Promise<void> {
-  return new Promise((resolve) => {
-    started.child.removeAllListeners('exit')
-    started.child.once('exit', () => resolve())
-    started.child.kill('SIGTERM')
-  })
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
-}
-
-async function load(port: number, path: string) {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: CONNECTIONS, duration: DURATION })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return { rps: Math.round(result.requests.average), p99: result.latency.p99 }
-}
 
 const rows: string[] = []
 const fmt = new Intl.NumberFormat('en-GB')
 
 // 1. start-up
 const dataDir = mkdtempSync(join(tmpdir(), 'thc-bench-'))
-const READY = /platform ready/
 const cold = await start('src/server.ts', { DATA_DIR: dataDir, DEMO_DATA: 'true' }, READY)
 const coldRss = rssMiB(cold.child.pid!)
 await stop(cold)
@@ -127,9 +79,6 @@ const nationalRows: string[] = []
 const exportRows: string[] = []
 let nationalCounts = null as NationalCounts | null
 
-function peakMiB(pid: number): number {
-  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)
-}
 
 async function nationalRun(engine: string, env: Record<string, string>, prepare: () => Promise<Database>) {
   const database = await prepare()
@@ -189,6 +138,8 @@ if (NATIONAL > 0) {
   }
 }
 
+const referentielSection = await benchReferentiel({ serverUrl })
+
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const report = `# Benchmarks
 
@@ -241,7 +192,8 @@ once and shared for a minute, so its p99 includes that first computation (second
 dashboard verifies the territory's history chain when it has grown, else reuses the last verification.
 Pages are not cached in the application; \`cache-control: public, max-age=60\` lets a reverse proxy cache them
 for visitors.
-`
+
+${referentielSection}`
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), report)
 console.log('BENCHMARKS.md written')
 process.exit(0)

@@ -64,6 +64,7 @@ create table referentiel_fiches (
 );
 create index referentiel_fiches_search on referentiel_fiches using gin (search);
 create index referentiel_fiches_published on referentiel_fiches (kind, published_at desc, id) where published_version is not null;
+create index referentiel_fiches_recent on referentiel_fiches (published_at desc, id) where published_version is not null;
 create index referentiel_fiches_themes on referentiel_fiches using gin (themes);
 create index referentiel_fiches_method_types on referentiel_fiches using gin (method_types);
 create index referentiel_fiches_territory on referentiel_fiches (territory_id) where territory_id is not null;

@@ -33,7 +33,7 @@ async function seededDataDir(): Promise<string> {
 test('the command line lists its commands with --help, and refuses an unknown one', () => {
   const help = runCli(['--help'], {})
   assert.equal(help.code, 0)
-  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'migrate', 'demo:load', 'history:verify']) {
+  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'roles:grant-network', 'referentiel:import', 'migrate', 'demo:load', 'history:verify']) {
     assert.match(help.stdout, new RegExp(command))
   }
   const unknown = runCli(['launch:rockets'], {})
@@ -109,6 +109,8 @@ for (const engine of engines) {
       assert.match(ok.stdout, /History of autre\/pays-demo \(Pays du Val-Démo \(démonstration\)\) is intact: 4 entries, last hash [0-9a-f]{64}/)
       const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
       try {
+        const [demoFiches] = await queryRows<{ n: number; linked: number }>(database.db, sql`select count(*)::int as n, (select count(*)::int from referentiel_links) as linked from referentiel_fiches where source_key like 'demo:%' and published_version is not null`)
+        assert.deepEqual(demoFiches, { n: 3, linked: 3 })
         await database.runScript(`alter table history_entries disable trigger history_entries_no_update;
           update history_entries set content = jsonb_set(content, '{narrative}', '"Réécrit."') where seq = 3;
           alter table history_entries enable trigger history_entries_no_update;`)
@@ -120,6 +122,24 @@ for (const engine of engines) {
       assert.match(broken.stderr, /BROKEN at entry 3 \(hash-mismatch\)/)
       assert.equal(runCli(['history:verify'], env).code, 1)
       assert.match(runCli(['history:verify', 'commune/00000'], env).stderr, /unknown territory/)
+    })
+
+    test('referentiel:import reports a bad file and writes nothing; roles:grant-network names the account', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'thc-cli-md-'))
+      writeFileSync(join(dir, 'a.md'), '---\ntitle: Atelier\ncategorie: outil\ntagline: Un outil\n---\nCorps')
+      writeFileSync(join(dir, 'b.md'), 'pas d’en-tête')
+      const bad = runCli(['referentiel:import', '--format', 'catalogue', dir], env)
+      assert.equal(bad.code, 1)
+      assert.match(bad.stderr, /nothing imported, 1 problem\(s\):\n {2}b\.md: pas d’en-tête YAML/)
+      rmSync(join(dir, 'b.md'))
+      const good = runCli(['referentiel:import', '--format', 'catalogue', dir], env)
+      assert.equal(good.code, 0, good.stderr)
+      assert.match(good.stdout, /1 created/)
+      assert.match(runCli(['referentiel:import', '--format', 'catalogue', dir], env).stdout, /0 created, 0 updated, 1 unchanged/)
+      assert.match(runCli(['referentiel:import', '--format', 'word', dir], env).stderr, /--format must be participedia or catalogue/)
+      assert.match(runCli(['roles:grant-network', '--email', 'nobody@example.org', '--role', 'referentiel_moderator'], env).stderr, /no active account/)
+      assert.match(runCli(['roles:grant-network', '--email', 'nobody@example.org', '--role', 'king'], env).stderr, /--role must be: referentiel_moderator/)
+      rmSync(dir, { recursive: true, force: true })
     })
 
     test('territories:add-other creates a Pays; territories:load refreshes the registry idempotently', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { seedDemoReferentiel } from './referentiel.ts'
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../platform/db/index.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
@@ -30,7 +31,9 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
     // each feature adds its part of the demo: bring an older demo database up to date
     const added = await seedDemoPlan(db, existing.id)
     if (added) log?.info('demonstration action plan added')
-    return added
+    const fiches = await seedDemoReferentiel(db, DEMO_TERRITORY.ref)
+    if (fiches) log?.info('demonstration fiches of the référentiel added')
+    return added || fiches
   }
   const territory = await createOtherTerritory(db, {
     actor: null,
@@ -52,6 +55,7 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
   await db.execute(sql`insert into territory_profiles (territory_id, presentation, website) values (${territory.id}, ${DEMO_PRESENTATION}, null)
     on conflict (territory_id) do nothing`)
   await seedDemoPlan(db, territory.id)
+  await seedDemoReferentiel(db, DEMO_TERRITORY.ref)
   log?.info({ accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration data loaded (fictitious accounts, see README)')
   return true
 }

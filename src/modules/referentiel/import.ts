@@ -63,7 +63,20 @@ const PARTICIPEDIA_COLUMNS: Record<string, { field: string; vocabulary?: Vocabul
   purposes: { field: 'purposes', vocabulary: 'purposes' },
   facilitators: { field: 'facilitators', vocabulary: 'yesNo' },
   general_issues: { field: 'themes', vocabulary: 'themes' },
-  organizer_types: { field: 'actorKind', vocabulary: 'actorKind' },
+  organizer_types: { field: 'organiserTypes', vocabulary: 'actorKind' },
+  funder_types: { field: 'funderTypes', vocabulary: 'actorKind' },
+  approaches: { field: 'approaches', vocabulary: 'approaches' },
+  targeted_participants: { field: 'targetedParticipants', vocabulary: 'targetedParticipants' },
+  facilitator_training: { field: 'facilitatorTraining', vocabulary: 'facilitatorTraining' },
+  learning_resources: { field: 'learningResources', vocabulary: 'learningResources' },
+  change_types: { field: 'changeTypes', vocabulary: 'changeTypes' },
+  implementers_of_change: { field: 'implementers', vocabulary: 'implementers' },
+  staff: { field: 'staff', vocabulary: 'yesNo' },
+  volunteers: { field: 'volunteers', vocabulary: 'yesNo' },
+  impact_evidence: { field: 'impactEvidence', vocabulary: 'yesNo' },
+  formal_evaluation: { field: 'formalEvaluation', vocabulary: 'yesNo' },
+  ongoing: { field: 'ongoing', vocabulary: 'yesNo' },
+  type_tool: { field: 'toolTypes', vocabulary: 'toolTypes' },
   sector: { field: 'sector', vocabulary: 'sector' },
 }
 
@@ -122,13 +135,14 @@ export function readParticipediaCsv(text: string): { records: ImportRecord[]; pr
     if (kind === 'experience') {
       values.startDate = cell('start_date').slice(0, 10)
       values.endDate = cell('end_date').slice(0, 10)
-      values.ongoing = cell('ongoing') ? (PARTICIPEDIA_ALIASES.yesNo?.[cell('ongoing')] ?? cell('ongoing')) : ''
       values.organisers = cell('primary_organizer_title')
+      values.funder = cell('funder')
+      values.topics = [1, 2, 3, 4, 5].map((n) => cell(`specific_topics_${n}`)).filter(Boolean)
       values.institution = cell('primary_organizer_title')
       linkNames.uses = splitTitles(cell('specific_methods_tools_techniques_titles'))
     }
+    if (kind !== 'method') values.place = [cell('city'), cell('province'), cell('country')].filter(Boolean).join(', ')
     if (kind === 'actor') {
-      values.website = ''
       linkNames.offers = splitTitles(cell('specific_methods_tools_techniques'))
     }
     records.push({ position, kind, sourceKey: `participedia:${cell('type')}:${cell('id')}`, values, linkNames })

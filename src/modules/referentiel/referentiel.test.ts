@@ -21,9 +21,9 @@ function catalogueFiles(): SourceFile[] {
 
 /** A small Participedia export of a case and an organization, in the official column order (FORMAT.md). */
 const CASE_AND_ORG = [
-  'id,type,title,url,description,featured,post_date,updated_date,creator_id,creator_name,creator_profile_url,last_updated_by_id,last_updated_by_name,last_updated_by_profile_url,original_language,general_issues_1,general_issues_2,start_date,end_date,ongoing,public_spectrum,recruitment_method,method_types_1,primary_organizer_title,specific_methods_tools_techniques_titles,sector,specific_methods_tools_techniques,body',
-  '9001,case,Budget participatif de Rennes,https://participedia.net/case/9001,Les habitants décident de projets.,0,2019-01-01,2020-01-01,1,Ana,,,,,fr,planning, education,2015-01-01,2021-12-31,0,empower,random,public,Ville de Rennes,Participatory Budgeting,,,Corps du texte',
-  '9002,organization,Association Démo,https://participedia.net/organization/9002,Une association.,0,2019-01-01,2020-01-01,1,Ana,,,,,fr,,,,,,,,,,,non_profit_non_gov,Participatory Budgeting,',
+  'id,type,title,url,description,featured,post_date,updated_date,creator_id,creator_name,creator_profile_url,last_updated_by_id,last_updated_by_name,last_updated_by_profile_url,original_language,general_issues_1,general_issues_2,start_date,end_date,ongoing,public_spectrum,recruitment_method,method_types_1,primary_organizer_title,specific_methods_tools_techniques_titles,sector,specific_methods_tools_techniques,city,country,approaches_1,targeted_participants_1,targeted_participants_2,staff,body',
+  '9001,case,Budget participatif de Rennes,https://participedia.net/case/9001,Les habitants décident de projets.,0,2019-01-01,2020-01-01,1,Ana,,,,,fr,planning, education,2015-01-01,2021-12-31,0,empower,random,public,Ville de Rennes,Participatory Budgeting,,,Rennes,France,cogovernance,youth, students,1,Corps du texte',
+  '9002,organization,Association Démo,https://participedia.net/organization/9002,Une association.,0,2019-01-01,2020-01-01,1,Ana,,,,,fr,,,,,,,,,,,non_profit_non_gov,Participatory Budgeting,Montréal,Canada,,,,,',
 ].join('\n')
 
 test('slugs are lower-case, accent-free and readable', () => {
@@ -80,8 +80,14 @@ test('Participedia cases and organizations map to experiences and actors', () =>
   assert.equal(caseRecord!.values.startDate, '2015-01-01')
   assert.equal(caseRecord!.values.ongoing, 'no')
   assert.deepEqual(caseRecord!.linkNames?.uses, ['Participatory Budgeting'])
+  assert.deepEqual(caseRecord!.values.approaches, ['cogovernance'])
+  assert.deepEqual(caseRecord!.values.targetedParticipants, ['youth', 'students'])
+  assert.equal(caseRecord!.values.staff, 'yes')
+  assert.equal(caseRecord!.values.place, 'Rennes, France')
+  assert.deepEqual(checkContent('experience', caseRecord!.values).problems, [])
   assert.equal(org!.kind, 'actor')
   assert.equal(org!.values.sector, 'non_profit_non_gov')
+  assert.equal(org!.values.place, 'Montréal, Canada')
 })
 
 test('a bad Participedia row is reported with its line and id', () => {
@@ -366,8 +372,8 @@ describeEachEngine('référentiel', (engine) => {
     assert.equal(bad.statusCode, 422)
     assert.match(bad.body, /ligne 3 \(id 9002\)/)
     assert.equal(await count(), before)
-    const good = await upload(CASE_AND_ORG.replace(',Participatory Budgeting,,,Corps', ',,,,Corps').replace(',non_profit_non_gov,Participatory Budgeting,', ',non_profit_non_gov,,'))
-    assert.equal(good.statusCode, 200)
+    const good = await upload(CASE_AND_ORG.replace(',Participatory Budgeting,,,Rennes', ',,,,Rennes').replace(',non_profit_non_gov,Participatory Budgeting,', ',non_profit_non_gov,,'))
+    assert.equal(good.statusCode, 200, /error-summary[\s\S]*?<\/ul>/.exec(good.body)?.[0])
     assert.match(good.body, /2 créées/)
     assert.equal(await count(), before + 2)
   })

@@ -97,22 +97,29 @@ export async function facetCounts(db: Db, filters: SearchFilters): Promise<Facet
 }
 
 /**
- * Fiches related to one: those it links to or that link to it first, then those sharing the most
- * themes and method types.
+ * Fiches related to one: those it links to or that link to it first, then, among the 300 most recent
+ * fiches sharing a theme or a method type with it (a bounded scan, whatever the size of the base), those
+ * sharing the most.
  */
 export async function relatedFiches(db: Db, fiche: { id: string; themes: string[]; methodTypes: string[] }, limit = 6): Promise<(FicheHit & { linked: boolean })[]> {
+  const themes = textArray(fiche.themes)
+  const methodTypes = textArray(fiche.methodTypes)
   const rows = await queryRows<FicheHit & { linked: boolean }>(
     db,
     sql`with linked as (
           select to_id as id from referentiel_links where from_id = ${fiche.id}
-          union select from_id from referentiel_links where to_id = ${fiche.id})
+          union select from_id from referentiel_links where to_id = ${fiche.id}),
+        candidates as (
+          select c.id from referentiel_fiches c
+          where c.published_version is not null and c.id <> ${fiche.id} and (c.themes && ${themes} or c.method_types && ${methodTypes})
+          order by c.published_at desc, c.id limit 300),
+        pool as (select id from linked union select id from candidates)
         select ${HIT_COLUMNS}, null::real as rank, (f.id in (select id from linked)) as linked
-        from referentiel_fiches f
+        from pool join referentiel_fiches f on f.id = pool.id
         where f.published_version is not null and f.id <> ${fiche.id}
-          and (f.id in (select id from linked) or f.themes && ${textArray(fiche.themes)} or f.method_types && ${textArray(fiche.methodTypes)})
         order by (f.id in (select id from linked)) desc,
-          cardinality(array(select unnest(f.themes) intersect select unnest(${textArray(fiche.themes)})))
-          + cardinality(array(select unnest(f.method_types) intersect select unnest(${textArray(fiche.methodTypes)}))) desc,
+          cardinality(array(select unnest(f.themes) intersect select unnest(${themes})))
+          + cardinality(array(select unnest(f.method_types) intersect select unnest(${methodTypes}))) desc,
           f.published_at desc
         limit ${limit}`,
   )

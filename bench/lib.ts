@@ -1,0 +1,60 @@
+/** Helpers shared by the benchmarks: start a server process, load it with autocannon, read its memory. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+
+const ROOT = join(import.meta.dirname, '..')
+export const DURATION = Number(process.env.BENCH_SECONDS ?? 10)
+export const CONNECTIONS = 10
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123'
+export const READY = /platform ready/
+
+export interface Started {
+  child: ChildProcess
+  port: number
+  ms: number
+}
+
+export function start(script: string, env: Record<string, string>, ready: RegExp): Promise<Started> {
+  const began = performance.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', SESSION_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
+  })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    let port = 0
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      port ||= Number(/(?:listening at http:\/\/127\.0\.0\.1:|listening )(\d+)/i.exec(output)?.[1] ?? 0)
+      if (port && ready.test(output)) resolve({ child, port, ms: performance.now() - began })
+    })
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)))
+  })
+}
+
+export function stop(started: Started): Promise<void> {
+  return new Promise((resolve) => {
+    started.child.removeAllListeners('exit')
+    started.child.once('exit', () => resolve())
+    started.child.kill('SIGTERM')
+  })
+}
+
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
+}
+
+export async function load(port: number, path: string) {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: CONNECTIONS, duration: DURATION })
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99 }
+}
+
+
+export function peakMiB(pid: number): number {
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)
+}
