@@ -60,6 +60,13 @@ create table referentiel_fiches (
     || setweight(to_tsvector('fr_unaccent'::regconfig, search_extra), 'C')
     || setweight(to_tsvector('fr_unaccent'::regconfig, left(coalesce(body, ''), 200000)), 'D')
   ) stored,
+  -- the same without the body, small enough to stay in the row: relevance is computed on it, so that
+  -- ranking thousands of matches does not read every body back from TOAST storage
+  search_head tsvector generated always as (
+    setweight(to_tsvector('fr_unaccent'::regconfig, coalesce(title, '')), 'A')
+    || setweight(to_tsvector('fr_unaccent'::regconfig, coalesce(summary, '')), 'B')
+    || setweight(to_tsvector('fr_unaccent'::regconfig, left(search_extra, 2000)), 'C')
+  ) stored,
   check ((published_version is null) = (title is null))
 );
 create index referentiel_fiches_search on referentiel_fiches using gin (search);

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { can } from '../../platform/auth/policy.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
-import type { Db } from '../../platform/db/index.ts'
+import { queryRows, type Db } from '../../platform/db/index.ts'
+import { sql } from 'drizzle-orm'
 import { notFound } from '../../platform/errors.ts'
 import { publicName } from '../accounts/index.ts'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
@@ -110,7 +111,12 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows] = await Promise.all([territoryOf(db(), plan.territoryId), loadPlanTree(db(), plan), listHistoryWithNames(db(), commitment.id)])
+    const [territory, tree, rows, practices] = await Promise.all([
+      territoryOf(db(), plan.territoryId),
+      loadPlanTree(db(), plan),
+      listHistoryWithNames(db(), commitment.id),
+      queryRows<{ slug: string; title: string }>(db(), sql`select slug, title from referentiel_fiches where commitment_id = ${commitment.id} and published_version is not null order by published_at desc limit 50`),
+    ])
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
     const history: HistoryEntryView[] = rows.map((r) => ({
@@ -126,7 +132,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     }))
     return reply.page(
       commitment.title,
-      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)} />,
+      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} practices={practices} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)} />,
     )
   })
 }

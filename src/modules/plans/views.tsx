@@ -703,6 +703,8 @@ export function CommitmentPage(props: {
   history: HistoryEntryView[]
   canEdit: boolean
   canReport: boolean
+  /** experiences of the référentiel that tell of this commitment */
+  practices?: { slug: string; title: string }[]
 }) {
   const { t, locale } = usePage()
   const { commitment: c, plan } = props
@@ -843,6 +845,18 @@ export function CommitmentPage(props: {
         )}
       </section>
 
+      {props.practices && props.practices.length > 0 && (
+        <section aria-labelledby="practices-title">
+          <h2 id="practices-title">{t('plans.commitment.practices')}</h2>
+          <ul>
+            {props.practices.map((p) => (
+              <li>
+                <a href={`/referentiel/fiches/${p.slug}`}>{p.title}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t('plans.history')}</h2>
         {props.history.length === 0 ? (

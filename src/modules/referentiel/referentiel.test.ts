@@ -9,6 +9,7 @@ import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, gran
 import { checkContent } from './fields.ts'
 import { importRecords, ImportFailed, institutionKindOf, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
 import { slugify } from './service.ts'
+import { seedDemo } from '../../demo/seed.ts'
 
 const DATA = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data')
 const PARTICIPEDIA = join(DATA, 'participedia', 'methods-export.csv')
@@ -358,6 +359,19 @@ describeEachEngine('référentiel', (engine) => {
     assert.match(page.body, /<svg/)
     assert.match(page.body, /Participation trop tardive/)
     assert.equal((await new Client(ctx.app).get('/referentiel/inventaire?institutionKind=bogus')).statusCode, 400)
+  })
+
+  test('an experience tied to a commitment shows on the commitment’s page, and links back to it', async () => {
+    await seedDemo(ctx.database.db)
+    const [demo] = await queryRows<{ slug: string; commitment: string }>(ctx.database.db, sql`select slug, commitment_id as commitment from referentiel_fiches where source_key = 'demo:experience/plan-mobilite'`)
+    assert.ok(demo!.commitment, 'the demo experience names a commitment of the demo plan')
+    const visitor = new Client(ctx.app)
+    const commitmentPage = await visitor.get(`/engagements/${demo!.commitment}`)
+    assert.equal(commitmentPage.statusCode, 200)
+    assert.match(commitmentPage.body, new RegExp(`href="/referentiel/fiches/${demo!.slug}"`))
+    const fichePage = await visitor.get(`/referentiel/fiches/${demo!.slug}`)
+    assert.match(fichePage.body, new RegExp(`href="/engagements/${demo!.commitment}"`))
+    assert.match(fichePage.body, /Atelier de quartier en marchant/)
   })
 
   test('the admin import page: administrators only, all or nothing with the reason', async () => {

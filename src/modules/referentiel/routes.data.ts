@@ -8,7 +8,7 @@ import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { fieldsOf, type FicheContent, type FicheKind } from './fields.ts'
 import { ficheJsonLd } from './jsonld.ts'
-import { facetCounts, ficheLinks, inventoryReport, searchFiches } from './search.ts'
+import { ficheLinks, inventoryReport, searchFiches } from './search.ts'
 import { ficheNames, findFicheBySlug, listVersions } from './service.ts'
 import { filtersOf, InventoryQuery, inventoryFilters, linkedIds, SearchQuery, SlugParams } from './routes.tsx'
 import { LICENCE_URLS, VOCABULARIES } from './vocabularies.ts'
@@ -178,13 +178,13 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
       const filters = await filtersOf(app, req.query)
       const page = req.query.page ?? 1
       const pageSize = req.query.pageSize ?? 20
-      const [result, facets] = await Promise.all([searchFiches(db(), filters, { offset: (page - 1) * pageSize, limit: pageSize }), facetCounts(db(), filters)])
+      const result = await searchFiches(db(), filters, { offset: (page - 1) * pageSize, limit: pageSize })
       return {
         total: result.total,
         page,
         pageSize,
         items: result.hits.map((h) => ({ ...h, publishedAt: h.publishedAt.toISOString(), rank: h.rank === null ? null : Number(h.rank), url: `${baseUrl()}/referentiel/fiches/${h.slug}` })),
-        facets,
+        facets: result.facets,
       }
     },
   )

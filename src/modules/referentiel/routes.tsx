@@ -9,7 +9,7 @@ import { FormBody, FormWithFileBody, formValues } from '../../platform/http/form
 import { findTerritoryByRef } from '../territories/index.ts'
 import { changedFields, fieldsOf, isFicheKind, problemText, type FicheContent, type FicheKind } from './fields.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv } from './import.ts'
-import { facetCounts, ficheLinks, inventoryReport, relatedFiches, searchFiches, type SearchFilters } from './search.ts'
+import { ficheLinks, inventoryReport, relatedFiches, searchFiches, type SearchFilters } from './search.ts'
 import {
   canModerate,
   canSeeVersion,
@@ -91,7 +91,8 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
   app.get('/referentiel', { schema: { querystring: SearchQuery, hide: true } }, async (req, reply) => {
     const filters = await filtersOf(app, req.query)
     const page = req.query.page ?? 1
-    const [result, facets] = await Promise.all([searchFiches(db(), filters, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }), facetCounts(db(), filters)])
+    const result = await searchFiches(db(), filters, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE })
+    const facets = result.facets
     const codes = [...facets.region.map((r) => `region/${r.value}`), ...facets.department.map((d) => `departement/${d.value}`), ...(req.query.region ? [`region/${req.query.region}`] : []), ...(req.query.department ? [`departement/${req.query.department}`] : [])]
     const places = codes.length
       ? await queryRows<{ ref: string; name: string }>(db(), sql`select kind || '/' || code as ref, name from territories where kind in ('region', 'departement') and kind || '/' || code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`)
@@ -164,7 +165,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
   })
 
   // a signed-in contributor opens (or finds) their proposal to change a published fiche
-  app.post('/referentiel/fiches/:slug/proposition', { schema: { params: SlugParams, body: FormBody, hide: true } }, async (req, reply) => {
+  app.post('/referentiel/fiches/:slug/proposition', { schema: { params: SlugParams, body: FormBody, hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
     const actor = requireUser(req)
     const fiche = await publishedFiche(req.params.slug)
     const version = await startRevision(db(), actor, fiche)
@@ -210,7 +211,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
 
   app.get('/referentiel/versions/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => versionPage(req, reply, {}, {}, 200))
 
-  app.post('/referentiel/versions/:id/decision', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+  app.post('/referentiel/versions/:id/decision', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (req, reply) => {
     const actor = requireUser(req)
     const values = formValues(req.body)
     const decision = values.decision

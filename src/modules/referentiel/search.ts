@@ -61,17 +61,22 @@ function conditions(filters: SearchFilters): SQL {
 
 const HIT_COLUMNS = sql`f.id, f.kind, f.slug, f.title, f.summary, f.subtype, f.themes, f.iap2, f.result, f.institution, f.licence, f.published_at as "publishedAt"`
 
-/** One page of published fiches matching the filters, most relevant first (newest first without words). */
-export async function searchFiches(db: Db, filters: SearchFilters, page: { offset: number; limit: number }): Promise<{ total: number; hits: FicheHit[] }> {
+/**
+ * One page of published fiches matching the filters, most relevant first (newest first without words),
+ * and the facet counts of all matches (their kinds add up to the total). Relevance is ts_rank_cd on the
+ * title (A), summary (B) and labels (C); a fiche whose body alone matches comes after them.
+ */
+export async function searchFiches(db: Db, filters: SearchFilters, page: { offset: number; limit: number }): Promise<{ total: number; hits: FicheHit[]; facets: Facets }> {
   const query = tsQuery(filters.q)
   const where = conditions(filters)
-  const rank = query ? sql`ts_rank_cd(f.search, ${query}, 1)` : sql`null::real`
+  const rank = query ? sql`ts_rank_cd(f.search_head, ${query}, 1)` : sql`null::real`
   const order = query ? sql`rank desc, f.published_at desc, f.id` : sql`f.featured desc, f.published_at desc, f.id`
-  const [hits, [count]] = await Promise.all([
+  const [hits, facets] = await Promise.all([
     queryRows<FicheHit>(db, sql`select ${HIT_COLUMNS}, ${rank} as rank from referentiel_fiches f where ${where} order by ${order} limit ${page.limit} offset ${page.offset}`),
-    queryRows<{ total: number }>(db, sql`select count(*)::int as total from referentiel_fiches f where ${where}`),
+    facetCounts(db, filters),
   ])
-  return { total: Number(count?.total ?? 0), hits: hits.map((h) => ({ ...h, publishedAt: new Date(h.publishedAt) })) }
+  const total = facets.kind.reduce((sum, k) => sum + k.count, 0)
+  return { total, hits: hits.map((h) => ({ ...h, publishedAt: new Date(h.publishedAt) })), facets }
 }
 
 /** How many matching fiches carry each value of each facet (within the current filters). */

@@ -99,7 +99,7 @@ export function SearchPage(props: {
       <div class="search-layout">
         <section aria-labelledby="results-title" class="search-results">
           <h2 id="results-title" aria-live="polite">
-            {t('ref.search.results', { count: props.total })}
+            {props.total === 1 ? t('ref.search.result1') : t('ref.search.results', { count: props.total })}
           </h2>
           {props.hits.length === 0 ? (
             <p>{t('ref.search.none')}</p>
@@ -291,10 +291,14 @@ export function FichePage(props: {
       )}
       <div class="staff-actions">
         {props.openProposal && <p class="notice">{t('ref.openProposal')}</p>}
-        {props.canPropose && (
+        {props.canPropose ? (
           <PostForm action={`${fichePath(fiche.slug)}/proposition`} class="inline-form">
             <button type="submit">{t('ref.edit')}</button>
           </PostForm>
+        ) : (
+          <p>
+            <a href={`/connexion?next=${encodeURIComponent(fichePath(fiche.slug))}`}>{t('ref.signinToPropose')}</a>
+          </p>
         )}
         {props.canFeature && (
           <PostForm action={`${fichePath(fiche.slug)}/mise-en-avant`} class="inline-form">

@@ -12,6 +12,8 @@ export const referentielFr = {
   'ref.search.label': 'Rechercher dans le référentiel',
   'ref.search.submit': 'Rechercher',
   'ref.search.results': '{count} fiches',
+  'ref.search.result1': '1 fiche',
+  'ref.signinToPropose': 'Connectez-vous pour proposer une modification',
   'ref.search.none': 'Aucune fiche ne correspond à cette recherche.',
   'ref.search.clear': 'Effacer les filtres',
   'ref.search.remove': 'Retirer le filtre',
@@ -124,6 +126,7 @@ export const referentielFr = {
   'ref.import.failed': 'Rien n’a été importé :',
   'ref.import.noFile': 'Choisissez au moins un fichier.',
   'role.referentiel_moderator': 'modération du référentiel',
+  'plans.commitment.practices': 'Retours d’expérience dans le référentiel',
   'admin.networkRoles': 'Rôles du réseau',
   'admin.networkRoles.lead': 'La modération du référentiel relit et publie les fiches de tout le réseau (les modérateurs d’un territoire relisent celles de leur territoire).',
 } as const
@@ -141,6 +144,8 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.search.label': 'Search the knowledge base',
   'ref.search.submit': 'Search',
   'ref.search.results': '{count} fiches',
+  'ref.search.result1': '1 fiche',
+  'ref.signinToPropose': 'Sign in to propose a change',
   'ref.search.none': 'No fiche matches this search.',
   'ref.search.clear': 'Clear filters',
   'ref.search.remove': 'Remove filter',
@@ -253,6 +258,7 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.import.failed': 'Nothing was imported:',
   'ref.import.noFile': 'Choose at least one file.',
   'role.referentiel_moderator': 'knowledge base moderation',
+  'plans.commitment.practices': 'Experience reports in the knowledge base',
   'admin.networkRoles': 'Network roles',
   'admin.networkRoles.lead': 'Knowledge base moderators review and publish fiches of the whole network (a territory’s moderators review those of their territory).',
 }
