@@ -75,6 +75,12 @@ create index referentiel_fiches_recent on referentiel_fiches (published_at desc,
 create index referentiel_fiches_themes on referentiel_fiches using gin (themes);
 create index referentiel_fiches_method_types on referentiel_fiches using gin (method_types);
 create index referentiel_fiches_territory on referentiel_fiches (territory_id) where territory_id is not null;
+-- facet filters: combined with the text and array indexes (bitmap AND), they spare reading rows that another filter drops
+create index referentiel_fiches_result on referentiel_fiches (result) where published_version is not null;
+create index referentiel_fiches_iap2 on referentiel_fiches (iap2) where published_version is not null;
+create index referentiel_fiches_institution on referentiel_fiches (institution) where published_version is not null;
+create index referentiel_fiches_regions on referentiel_fiches using gin (region_codes);
+create index referentiel_fiches_departments on referentiel_fiches using gin (department_codes);
 create index referentiel_fiches_commitment on referentiel_fiches (commitment_id) where commitment_id is not null;
 create index referentiel_fiches_title_trgm on referentiel_fiches using gin (lower(title) gin_trgm_ops);
 
