@@ -151,13 +151,19 @@ Dataset (bench/referentiel.ts, the same every run): ${fmt.format(COUNT)} publish
 15 % actors) of generated text (a 4-word title, a 25-word summary, a 150-word body drawn from 4,000 filler words with the
 field's ~110 words mixed in at 50 %, 15 % and 4 %: "budget participatif" matches about 3 % of the fiches), random themes, method types,
 IAP2 levels and results, experiences and actors placed in the 2,000 most populated communes; generated in ${seconds} s
-on the last engine. Each search page runs the ranked page, its count and the facet counts (kind, theme, method
-type, IAP2 level, result, region, département, institution) over every match.
+on the last engine. Each search runs two queries: the ranked page (relevance on title, summary and labels) and the
+facet counts (kind, theme, method type, IAP2 level, result, region, département, institution) over every match,
+whose kinds give the total. For scale: Participedia, the largest base of its kind, holds a few thousand entries.
 
 | request | database | req/s | p50 (ms) | p99 (ms) |
 |---|---|---|---|---|
 ${lines.join('\n')}
-${options.serverUrl ? '' : '\nPostgreSQL not measured in this run: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a server.\n'}<!-- referentiel:end -->
+${options.serverUrl ? '' : '\nPostgreSQL not measured in this run: set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a server.\n'}
+Reading: 10 connections at once on 2 cores shared with the load generator, so the p50 is mostly waiting
+in line; on PGlite every query blocks the one process. A words search costs in proportion to its matches
+(ranking and facets read every matching row: 4,600 for "budget participatif"); facet filters use their own
+indexes combined with the text index.
+<!-- referentiel:end -->
 `
 }
 
@@ -167,7 +173,12 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const path = join(ROOT, 'BENCHMARKS.md')
   const current = readFileSync(path, 'utf8')
   const marked = /<!-- referentiel:start -->[\s\S]*<!-- referentiel:end -->\n?/
-  const date = `\n_Référentiel section last measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench:referentiel\`._\n`
+  const date = `\nReading: 10 connections at once on 2 cores shared with the load generator, so the p50 is mostly waiting
+in line; on PGlite every query blocks the one process. A words search costs in proportion to its matches
+(ranking and facets read every matching row: 4,600 for "budget participatif"); facet filters use their own
+indexes combined with the text index.
+
+_Référentiel section last measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench:referentiel\`._\n`
   writeFileSync(path, marked.test(current) ? current.replace(marked, section.replace('<!-- referentiel:end -->', `${date}<!-- referentiel:end -->`)) : `${current}\n${section}`)
   console.log('BENCHMARKS.md: référentiel section written')
   process.exit(0)

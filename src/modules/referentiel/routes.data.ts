@@ -156,6 +156,46 @@ function sendJsonArray<Row>(reply: FastifyReply, options: { filename: string; ne
   return reply.type('application/json; charset=utf-8').header('content-disposition', `inline; filename="${options.filename}"`).send(stream)
 }
 
+const LEADING_COLUMNS = [
+  ['slug', 'string', 'identifiant stable de la fiche dans son adresse'],
+  ['url', 'string', 'adresse de la fiche'],
+  ['kind', 'string', 'nature : method (outil ou méthode), experience (expérience ou projet), actor (acteur)'],
+  ['version', 'integer', 'numéro de la version publiée'],
+  ['first_published_at', 'datetime', 'première publication'],
+  ['published_at', 'datetime', 'publication de cette version'],
+  ['featured', 'boolean', 'pratique mise en avant par la modération'],
+] as const
+
+/** The Table Schema of a kind's CSV export, written from the fields' own description. */
+function exportSchema(kind: FicheKind) {
+  const fields = fieldsOf(kind).map((f) => {
+    const list = f.type === 'choices' || f.type === 'lines' || f.type === 'urls' || f.type === 'fiches'
+    const type = f.type === 'integer' ? 'integer' : f.type === 'date' ? 'date' : 'string'
+    const description = [
+      f.label[0],
+      list ? 'plusieurs valeurs séparées par « | »' : '',
+      f.vocabulary ? `clés du vocabulaire « ${f.vocabulary} » (/api/v1/referentiel/vocabularies)` : '',
+      f.type === 'fiches' ? 'adresses (slugs) des fiches liées' : '',
+      f.type === 'territory' ? 'territoire, nature/code' : '',
+    ]
+      .filter(Boolean)
+      .join(' ; ')
+    return { name: f.name, type, description, ...(f.vocabulary && !list ? { constraints: { enum: Object.keys(VOCABULARIES[f.vocabulary]) } } : {}) }
+  })
+  return {
+    $schema: 'https://specs.frictionlessdata.io/schemas/table-schema.json',
+    title: `Référentiel : ${kind === 'method' ? 'outils et méthodes' : kind === 'experience' ? 'expériences et projets' : 'acteurs'}`,
+    description: 'Fiches publiées du référentiel des pratiques participatives. Chaque ligne porte sa propre licence (colonnes licence et licence_url) : la respecter à la réutilisation.',
+    licenses: [{ name: 'per-row', title: 'Licence propre à chaque fiche (colonne licence)', path: LICENCE_URLS['etalab-2.0']! }],
+    fields: [...LEADING_COLUMNS.map(([name, type, description]) => ({ name, type, description })), ...fields, { name: 'licence_url', type: 'string', description: 'adresse du texte de la licence' }],
+  }
+}
+
+const TableSchemaResponse = Type.Object(
+  { title: Type.String(), description: Type.String(), licenses: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), path: Type.String() })), fields: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), description: Type.String() }, { additionalProperties: true })) },
+  { additionalProperties: true },
+)
+
 const KindFileParams = Type.Object({ file: Type.String({ pattern: '^(method|experience|actor)\\.(csv|json)$' }) })
 
 /** Open data of the référentiel: search API, fiches, vocabularies, exports, JSON-LD, the inventory as data. */
@@ -216,6 +256,12 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
     },
   )
 
+  app.get(
+    '/api/v1/schemas/referentiel-:kind.json',
+    { schema: { tags: ['référentiel'], summary: 'Table Schema of the CSV export of a kind of fiche', params: Type.Object({ kind: KindSchema }), response: { 200: TableSchemaResponse } } },
+    async (req) => exportSchema(req.params.kind),
+  )
+
   app.get('/api/v1/referentiel/vocabularies', { schema: { tags: ['référentiel'], summary: 'Controlled vocabularies (Participedia keys) with French and English labels', response: { 200: VocabulariesResponse } } }, async () =>
     Object.fromEntries(Object.entries(VOCABULARIES).map(([name, labels]) => [name, Object.entries(labels).map(([key, [fr, en]]) => ({ key, fr, en }))])),
   )
@@ -254,7 +300,7 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
   app.get('/referentiel/donnees/:file', { schema: { params: KindFileParams, hide: true } }, async (req, reply) => {
     const [kind, format] = req.params.file.split('.') as [FicheKind, 'csv' | 'json']
     if (format === 'json') return sendJsonArray<ExportRow>(reply, { filename: `referentiel-${kind}.json`, nextPage: (after) => exportPage(db(), kind, after), toJson: (row) => exportRecord(row, baseUrl()) })
-    const fieldColumns: CsvColumn<ExportRow>[] = ['slug', 'url', 'kind', 'version', 'first_published_at', 'published_at', 'featured', ...fieldsOf(kind).map((f) => f.name), 'licence_url'].map((name) => ({ name, value: (row) => exportRecord(row, baseUrl())[name] }))
+    const fieldColumns: CsvColumn<ExportRow>[] = exportSchema(kind).fields.map(({ name }) => ({ name, value: (row) => exportRecord(row, baseUrl())[name] }))
     return sendCsv(reply, { filename: `referentiel-${kind}.csv`, columns: fieldColumns, nextPage: (after) => exportPage(db(), kind, after) })
   })
 

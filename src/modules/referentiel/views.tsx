@@ -885,7 +885,8 @@ export function OpenDataPage() {
       <ul>
         {(['method', 'experience', 'actor'] as const).map((kind) => (
           <li>
-            {t(`ref.kinds.${kind}`)} : <a href={`/referentiel/donnees/${kind}.csv`}>CSV</a> · <a href={`/referentiel/donnees/${kind}.json`}>JSON</a>
+            {t(`ref.kinds.${kind}`)} : <a href={`/referentiel/donnees/${kind}.csv`}>CSV</a> · <a href={`/referentiel/donnees/${kind}.json`}>JSON</a> ·{' '}
+            <a href={`/api/v1/schemas/referentiel-${kind}.json`}>Table Schema</a>
           </li>
         ))}
         <li>
