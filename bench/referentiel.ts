@@ -173,12 +173,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const path = join(ROOT, 'BENCHMARKS.md')
   const current = readFileSync(path, 'utf8')
   const marked = /<!-- referentiel:start -->[\s\S]*<!-- referentiel:end -->\n?/
-  const date = `\nReading: 10 connections at once on 2 cores shared with the load generator, so the p50 is mostly waiting
-in line; on PGlite every query blocks the one process. A words search costs in proportion to its matches
-(ranking and facets read every matching row: 4,600 for "budget participatif"); facet filters use their own
-indexes combined with the text index.
-
-_Référentiel section last measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench:referentiel\`._\n`
+  const date = `\n_Référentiel section last measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench:referentiel\`._\n`
   writeFileSync(path, marked.test(current) ? current.replace(marked, section.replace('<!-- referentiel:end -->', `${date}<!-- referentiel:end -->`)) : `${current}\n${section}`)
   console.log('BENCHMARKS.md: référentiel section written')
   process.exit(0)
