@@ -16,6 +16,7 @@ import home from './modules/home/index.ts'
 import membership from './modules/membership/index.ts'
 import plans from './modules/plans/index.ts'
 import referentiel from './modules/referentiel/index.ts'
+import assessments from './modules/assessments/index.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
 
@@ -85,5 +86,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(plans)
   await app.register(membership)
   await app.register(referentiel)
+  await app.register(assessments)
   return app
 }

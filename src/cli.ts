@@ -77,7 +77,7 @@ function markdownFiles(root: string): SourceFile[] {
 
 function explain(error: unknown): never {
   if (error instanceof AppError) {
-    const what = error.code === 'USER_NOT_FOUND' ? 'no active account with this address' : error.code === 'TERRITORY_NOT_FOUND' ? 'unknown territory' : error.code
+    const what = error.code === 'USER_NOT_FOUND' ? 'no active account with this address' : error.code === 'TERRITORY_NOT_FOUND' ? 'unknown territory' : error.code === 'REVIEWER_NOT_INDEPENDENT' ? 'this person reviews a plan of this territory and cannot act for it' : error.code
     throw new UsageError(`${what}: ${error.userMessage}`)
   }
   throw error

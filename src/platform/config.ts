@@ -20,6 +20,8 @@ export interface Config {
   trustProxy: boolean
   /** Sign-in attempts allowed per client address in 15 minutes. */
   signinRateLimit: number
+  /** Days a territory has to reply to an independent assessment before it can be published. */
+  reviewReplyDays: number
 }
 
 export class ConfigError extends Error {
@@ -118,5 +120,6 @@ export function loadConfig(env: Env = process.env): Config {
     demoData: readBoolean(env, 'DEMO_DATA', embedded),
     trustProxy: readBoolean(env, 'TRUST_PROXY', false),
     signinRateLimit: readInteger(env, 'SIGNIN_RATE_LIMIT', 10, 1, 100000),
+    reviewReplyDays: readInteger(env, 'REVIEW_REPLY_DAYS', 15, 0, 365),
   }
 }

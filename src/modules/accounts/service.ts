@@ -264,6 +264,13 @@ export async function grantRole(db: Db, actor: CurrentUser | null, input: RoleCh
   if (actor && !actor.isPlatformAdmin) throw forbidden()
   const { user, territory } = await resolveRoleChange(db, input)
   return db.transaction(async (tx) => {
+    if (input.role === 'editor' || input.role === 'elected') {
+      // an independent reviewer of one of the territory's plans cannot also act for the territory
+      const reviewing = await tx.execute(sql`select 1 from plan_reviewers where territory_id = ${territory.id} and user_id = ${user.id} and revoked_at is null limit 1`)
+      if ((reviewing as unknown as { rows: unknown[] }).rows.length > 0) {
+        throw new AppError('REVIEWER_NOT_INDEPENDENT', { status: 422, userMessage: input.email, fields: { email: 'assess.error.isReviewer' } })
+      }
+    }
     const added = await queries.insertRole(tx, { territoryId: territory.id, userId: user.id, role: input.role, grantedBy: actor?.id ?? null })
     if (added) {
       await recordAudit(tx, { actorId: actor?.id ?? null, territoryId: territory.id, action: 'role.granted', subjectType: 'user', subjectId: user.id, after: { role: input.role } })

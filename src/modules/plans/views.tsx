@@ -288,6 +288,11 @@ export function PlanPage(props: PlanPageProps) {
       </p>
       <h1>{plan.title}</h1>
       {plan.status !== 'published' && plan.status !== 'closed' && <p class="notice">{t('plans.notPublic')}</p>}
+      {(plan.status === 'published' || plan.status === 'closed') && (
+        <p>
+          <a href={`${planPath(plan)}/evaluation`}>{t('assess.title')}</a>
+        </p>
+      )}
       <dl class="facts">
         <div>
           <dt>{t('plans.period')}</dt>

@@ -1,9 +1,11 @@
 import type { MessageKey } from './fr.ts'
 
+import { assessmentsEn } from './assessments.ts'
 import { referentielEn } from './referentiel.ts'
 
 export const en: Record<MessageKey, string> = {
   ...referentielEn,
+  ...assessmentsEn,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'The platform for local open government',
   'site.demoBanner': 'Demonstration platform: accounts, roles and texts marked “demonstration” are fictitious.',

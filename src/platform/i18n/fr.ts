@@ -1,8 +1,10 @@
 /** French, the platform's first language. Every key here must exist in en.ts (the compiler checks). */
+import { assessmentsFr } from './assessments.ts'
 import { referentielFr } from './referentiel.ts'
 
 export const fr = {
   ...referentielFr,
+  ...assessmentsFr,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'La plateforme du gouvernement ouvert local',
   'site.demoBanner':

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../../platform/db/index.ts'
+import { parseCsv } from '../../platform/http/csv-parse.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { seedDemo } from '../../demo/seed.ts'
+import { checkRatings } from './service.ts'
+import { selfReportedCompletion } from './scales.ts'
+
+test('the completion a territory’s own report implies', () => {
+  assert.equal(selfReportedCompletion('termine', 40), 'complete')
+  assert.equal(selfReportedCompletion('abandonne', 40), 'withdrawn')
+  assert.equal(selfReportedCompletion('en_cours', 0), 'not_started')
+  assert.equal(selfReportedCompletion('en_cours', 49.9), 'limited')
+  assert.equal(selfReportedCompletion('en_retard', 50), 'substantial')
+})
+
+test('ratings need a justification each; a commitment that is not verifiable needs nothing more', () => {
+  const empty = { verifiable: null, verifiableJustification: '', relevance: {}, potentialImpact: null, impactJustification: '', completion: null, completionJustification: '', diogOverall: null, diogValues: {}, diogJustification: '', earlyResults: '', lessons: '', recommendations: '', evidenceLinks: [] }
+  assert.deepEqual(Object.keys(checkRatings('inception', empty)), ['verifiable'])
+  assert.deepEqual(checkRatings('inception', { ...empty, verifiable: false, verifiableJustification: 'Aucun jalon mesurable.' }), {})
+  const verifiable = checkRatings('inception', { ...empty, verifiable: true, verifiableJustification: 'Jalons datés.', potentialImpact: 'major' })
+  assert.ok(verifiable.relevance_access_to_information && verifiable.potentialImpact)
+  assert.deepEqual(Object.keys(checkRatings('end_of_term', { ...empty, completion: 'limited', completionJustification: 'x', diogOverall: 'marginal', diogJustification: '', diogValues: { access_to_information: 'major' } })).sort(), [
+    'diogJustification',
+    'diog_civic_participation',
+    'diog_public_accountability',
+    'diog_technology_innovation',
+  ])
+})
+
+describeEachEngine('independent assessment', (engine) => {
+  let ctx: TestApp
+  let admin: Client
+  let agent: Client
+  let elected: Client
+  let reviewer: Client
+  let otherReviewer: Client
+  let reviewerEmail = ''
+  let planId = ''
+  let commitments: { id: string; title: string }[] = []
+  const page = () => `/plans/${planId}/evaluation`
+  const rows = async (table: string) => (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n
+
+  before(async () => {
+    ctx = await buildTestApp(engine)
+    await seedDemo(ctx.database.db)
+    const [plan] = await queryRows<{ id: string }>(ctx.database.db, sql`select p.id from action_plans p join territories t on t.id = p.territory_id where t.code = 'pays-demo' and p.status = 'published'`)
+    planId = plan!.id
+    commitments = await queryRows(ctx.database.db, sql`select id, title from commitments where plan_id = ${planId} order by position`)
+    const login = async (email: string, password: string) => {
+      const client = new Client(ctx.app)
+      await signIn(client, email, password)
+      return client
+    }
+    admin = await login('admin@demo.thc.example', 'demo-admin-thc')
+    agent = await login('agent@demo.thc.example', 'demo-agent-thc')
+    elected = await login('elue@demo.thc.example', 'demo-elue-thc')
+    const r = await createUser(ctx.database, { displayName: 'Rita Évaluatrice' })
+    reviewerEmail = r.email
+    reviewer = await login(r.email, r.password)
+    // a reviewer of another territory's plan
+    const other = await createUser(ctx.database, { displayName: 'Oscar Ailleurs' })
+    await ctx.database.db.execute(sql`with p as (insert into action_plans (territory_id, title, period_start, period_end)
+        select id, 'Autre plan', '2026-01-01', '2027-12-31' from territories where kind = 'commune' and code = '35238' returning id, territory_id)
+      insert into plan_reviewers (plan_id, territory_id, user_id, conflicts_declared_at) select id, territory_id, ${other.id}, now() from p`)
+    otherReviewer = await login(other.email, other.password)
+  })
+  after(async () => ctx?.close())
+
+  const rate = (client: Client, assessmentId: string, commitmentId: string, fields: Record<string, string>) =>
+    client.post(`/evaluations/${assessmentId}/engagements/${commitmentId}`, fields, { csrfFrom: page() })
+  const inception = async () => (await queryRows<{ id: string; status: string; reply_due: string | null }>(ctx.database.db, sql`select id, status, reply_due::text from assessments where plan_id = ${planId} and moment = 'inception'`))[0]
+  const relevance = (yes: boolean) => Object.fromEntries(['access_to_information', 'civic_participation', 'public_accountability', 'technology_innovation'].flatMap((v) => [[`relevance_${v}`, yes ? 'yes' : 'no'], [`relevance_${v}_justification`, `Justification ${v}.`]]))
+
+  test('the network’s team appoints a reviewer, never one of the territory’s own people', async () => {
+    const refused = await admin.post(`${page()}/evaluateurs`, { email: 'elue@demo.thc.example' })
+    assert.equal(refused.statusCode, 422)
+    assert.match(refused.body, /élue ou chargée du plan dans ce territoire/)
+    assert.equal(await rows('plan_reviewers'), 1)
+    assert.equal((await agent.post(`${page()}/evaluateurs`, { email: reviewerEmail }, { csrfFrom: page() })).statusCode, 403)
+    assert.equal((await admin.post(`${page()}/evaluateurs`, { email: reviewerEmail })).statusCode, 303)
+    assert.equal(await rows('plan_reviewers'), 2)
+    // and once a reviewer, never made editor of that territory
+    const grant = await admin.post('/admin/roles', { email: reviewerEmail, territoryRef: 'autre/pays-demo', role: 'editor' }, { csrfFrom: '/admin' })
+    assert.equal(grant.statusCode, 422)
+    assert.match(grant.body, /évalue un plan de ce territoire/)
+  })
+
+  test('a reviewer declares conflicts of interest before assessing; others cannot assess', async () => {
+    const early = await reviewer.post(`${page()}/lancement`, {}, { csrfFrom: page() })
+    assert.equal(early.statusCode, 409)
+    assert.equal((await reviewer.post(`${page()}/conflits`, { statement: '' }, { csrfFrom: page() })).statusCode, 303)
+    assert.equal((await reviewer.post(`${page()}/lancement`, {}, { csrfFrom: page() })).statusCode, 303)
+    const a = (await inception())!
+    assert.equal(a.status, 'draft')
+    // a reviewer of another plan, and the territory's staff: refused, nothing written
+    assert.equal((await rate(otherReviewer, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'x' })).statusCode, 403)
+    assert.equal((await rate(agent, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'x' })).statusCode, 403)
+    assert.equal(await rows('commitment_assessments'), 0)
+    // the draft is not public
+    assert.doesNotMatch((await new Client(ctx.app).get(page())).body, /Brouillon de l’évaluateur/)
+  })
+
+  test('inception: ratings with justifications, right of reply, publication, then only errata', async () => {
+    const a = (await inception())!
+    const missing = await rate(reviewer, a.id, commitments[0]!.id, { verifiable: 'yes', verifiableJustification: 'Jalons datés.' })
+    assert.equal(missing.statusCode, 422)
+    assert.match(missing.body, /Choisissez une appréciation/)
+    assert.equal(await rows('commitment_assessments'), 0)
+    assert.equal((await rate(reviewer, a.id, commitments[0]!.id, { verifiable: 'yes', verifiableJustification: 'Jalons datés.', ...relevance(true), potentialImpact: 'transformative', impactJustification: 'Change la façon de décider.' })).statusCode, 303)
+    assert.equal((await rate(reviewer, a.id, commitments[1]!.id, { verifiable: 'yes', verifiableJustification: 'Livrables précis.', ...relevance(false), potentialImpact: 'minor', impactJustification: 'Portée limitée.' })).statusCode, 303)
+    // not verifiable: nothing more is kept, whatever was sent
+    assert.equal((await rate(reviewer, a.id, commitments[2]!.id, { verifiable: 'no', verifiableJustification: 'Aucun résultat mesurable.', potentialImpact: 'moderate', impactJustification: 'x' })).statusCode, 303)
+    const [third] = await queryRows<{ potential_impact: string | null }>(ctx.database.db, sql`select potential_impact from commitment_assessments where commitment_id = ${commitments[2]!.id}`)
+    assert.equal(third!.potential_impact, null)
+
+    // co-creation must be assessed before sending
+    assert.equal((await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 409)
+    assert.equal((await reviewer.post(`/evaluations/${a.id}/ensemble`, { cocreationLevel: 'partly', cocreationJustification: '' })).statusCode, 422)
+    assert.equal((await reviewer.post(`/evaluations/${a.id}/ensemble`, { cocreationLevel: 'partly', cocreationJustification: 'Deux ateliers ouverts, pas de retour.', summary: 'Un plan ambitieux sur la participation.' })).statusCode, 303)
+    assert.equal((await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 303)
+    const sent = (await inception())!
+    assert.equal(sent.status, 'right_of_reply')
+    const due = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
+    due.setUTCDate(due.getUTCDate() + 15)
+    assert.equal(sent.reply_due, due.toISOString().slice(0, 10))
+
+    // the territory sees it and replies; the public does not see it yet; no publication before the reply or the deadline
+    assert.match((await agent.get(page())).body, /Envoyé au territoire pour sa réponse/)
+    assert.doesNotMatch((await new Client(ctx.app).get(page())).body, /Un plan ambitieux/)
+    const tooEarly = await reviewer.post(`/evaluations/${a.id}/publication`, {}, { csrfFrom: page() })
+    assert.equal(tooEarly.statusCode, 409)
+    assert.match(tooEarly.body, /peut répondre jusqu’au/)
+    assert.equal((await otherReviewer.post(`/evaluations/${a.id}/reponse`, { reply: 'Intrus' }, { csrfFrom: page() })).statusCode, 403)
+    assert.equal((await agent.post(`/evaluations/${a.id}/reponse`, { reply: 'Le territoire prend acte et complétera la co-création.' }, { csrfFrom: page() })).statusCode, 303)
+    assert.equal((await elected.post(`/evaluations/${a.id}/reponse`, { reply: 'Seconde réponse' }, { csrfFrom: page() })).statusCode, 409)
+    assert.equal((await reviewer.post(`/evaluations/${a.id}/publication`, {}, { csrfFrom: page() })).statusCode, 303)
+
+    const visitor = await new Client(ctx.app).get(page())
+    assert.equal(visitor.statusCode, 200)
+    assert.match(visitor.body, /Transformateur/)
+    assert.match(visitor.body, /Le territoire prend acte et complétera la co-création\./)
+    assert.match(visitor.body, /Rita Évaluatrice/)
+    assert.match(visitor.body, /Aucun lien d’intérêts déclaré/)
+
+    // published: immutable, except by a dated erratum
+    assert.equal((await rate(reviewer, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'Revu' })).statusCode, 409)
+    await assert.rejects(() => ctx.database.db.execute(sql`update assessments set summary = 'Réécrit' where id = ${a.id}`))
+    await assert.rejects(() => ctx.database.db.execute(sql`update commitment_assessments set potential_impact = 'none' where assessment_id = ${a.id}`))
+    assert.equal((await agent.post(`/evaluations/${a.id}/errata`, { text: 'Par le territoire' }, { csrfFrom: page() })).statusCode, 403)
+    assert.equal((await reviewer.post(`/evaluations/${a.id}/errata`, { text: 'L’impact du premier engagement porte sur 2027, non 2026.', commitmentId: commitments[0]!.id }, { csrfFrom: page() })).statusCode, 303)
+    assert.match((await new Client(ctx.app).get(page())).body, /porte sur 2027, non 2026/)
+    await assert.rejects(() => ctx.database.db.execute(sql`delete from assessment_errata`))
+  })
+
+  test('end of commitment: ratings beside the self-reported progress, gaps shown; published without reply after the period', async () => {
+    assert.equal((await reviewer.post(`${page()}/terme`, {}, { csrfFrom: page() })).statusCode, 303)
+    const [end] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assessments where plan_id = ${planId} and moment = 'end_of_term'`)
+    const diog = (overall: string) => ({ diogOverall: overall, diogJustification: 'Constat sur pièces.', diog_access_to_information: 'major', diog_civic_participation: 'not_applicable', diog_public_accountability: 'marginal', diog_technology_innovation: 'not_applicable' })
+    const bad = await rate(reviewer, end!.id, commitments[0]!.id, { completion: 'complete', completionJustification: 'Tout est publié.', ...diog('major'), evidenceLinks: 'pas une adresse' })
+    assert.equal(bad.statusCode, 422)
+    assert.equal((await rate(reviewer, end!.id, commitments[0]!.id, { completion: 'complete', completionJustification: 'Tout est publié.', ...diog('major'), evidenceLinks: 'https://example.org/preuve' })).statusCode, 303)
+    assert.equal((await rate(reviewer, end!.id, commitments[1]!.id, { completion: 'not_started', completionJustification: 'Rien de livré.', ...diog('did_not_change') })).statusCode, 303)
+    assert.equal((await rate(reviewer, end!.id, commitments[2]!.id, { completion: 'not_started', completionJustification: 'Rien de livré.', ...diog('did_not_change') })).statusCode, 303)
+    assert.equal((await reviewer.post(`/evaluations/${end!.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 303)
+    // the period ends without a reply
+    await ctx.database.db.execute(sql`update assessments set reply_due = current_date - 1 where id = ${end!.id}`)
+    const late = await agent.post(`/evaluations/${end!.id}/reponse`, { reply: 'Trop tard' }, { csrfFrom: page() })
+    assert.equal(late.statusCode, 409)
+    assert.equal((await reviewer.post(`/evaluations/${end!.id}/publication`, {}, { csrfFrom: page() })).statusCode, 303)
+    const body = (await new Client(ctx.app).get(page())).body
+    assert.match(body, /Le territoire n’a pas répondu dans le délai/)
+    assert.match(body, /Écart entre le suivi du territoire et l’évaluation/)
+    const json = JSON.parse((await new Client(ctx.app).get(`/api/v1/plans/${planId}/assessments`)).body)
+    assert.deepEqual(json.map((r: { moment: string }) => r.moment).sort(), ['end_of_term', 'inception'])
+    const endReport = json.find((r: { moment: string }) => r.moment === 'end_of_term')
+    assert.equal(endReport.commitments.length, 3)
+    assert.equal(endReport.commitments[0].completion, 'complete')
+    assert.equal(typeof endReport.commitments[0].selfReportedStatus, 'string')
+  })
+
+  test('network figures are computed right on the known set, and exported', async () => {
+    const figures = JSON.parse((await new Client(ctx.app).get('/api/v1/assessments/aggregates')).body)
+    assert.equal(figures.plansAssessed, 1)
+    assert.deepEqual(figures.inception, { commitments: 3, verifiable: 2, transformative: 1, moderateOrMore: 1, relevant: { access_to_information: 1, civic_participation: 1, public_accountability: 1, technology_innovation: 1 } })
+    assert.deepEqual(figures.endOfTerm, { commitments: 3, complete: 1, substantialOrComplete: 1, openedGovernment: 1, outstanding: 0 })
+    assert.deepEqual(figures.shares.verifiable, { count: 2, total: 3 })
+    const pageBody = (await new Client(ctx.app).get('/reseau/evaluations')).body
+    assert.match(pageBody, /2 sur 3 \(67\s?%\)/)
+    const csv = parseCsv((await new Client(ctx.app).get('/api/v1/assessments.csv')).body)
+    assert.equal(csv.length, 1 + 6)
+    assert.ok(csv[0]!.includes('impact_potentiel'))
+    const openapi = JSON.parse((await new Client(ctx.app).get('/api/docs/json')).body)
+    assert.ok(openapi.paths['/api/v1/assessments/aggregates'])
+    assert.ok(openapi.paths['/api/v1/plans/{id}/assessments'])
+  })
+})

@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify'
+import assessmentRoutes from './routes.tsx'
+
+/** Independent assessment of action plans on the OGP IRM's scales: reviewers, reports, right of reply, errata. */
+export default async function assessments(app: FastifyInstance) {
+  await app.register(assessmentRoutes)
+}

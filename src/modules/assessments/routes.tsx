@@ -1,0 +1,423 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { requireAdmin, requireUser } from '../../platform/auth/current-user.ts'
+import { can } from '../../platform/auth/policy.ts'
+import { AppError, notFound } from '../../platform/errors.ts'
+import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
+import { FormBody, formValues } from '../../platform/http/forms.ts'
+import { ErrorResponse } from '../../platform/http/schemas.ts'
+import { isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
+import { queryRows } from '../../platform/db/index.ts'
+import { sql } from 'drizzle-orm'
+import { findPlan, getVisiblePlan, loadPlanTree } from '../plans/index.ts'
+import { todayInParis } from '../plans/progress.ts'
+import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import { OGP_VALUES, type Moment } from './scales.ts'
+import {
+  addErratum,
+  aggregates,
+  appointReviewer,
+  assessmentsOfPlan,
+  canReadUnpublished,
+  commitmentRatings,
+  declareConflicts,
+  errataOf,
+  findAppointment,
+  findAssessment,
+  listReviewers,
+  openAssessment,
+  publishAssessment,
+  rateCommitment,
+  replyToAssessment,
+  revokeReviewer,
+  saveOverview,
+  sendForReply,
+  type CommitmentRatingInput,
+} from './service.ts'
+import type { AssessmentRow } from './tables.ts'
+import { AppointPage, AssessmentPage, assessmentPagePath, NetworkAssessmentsPage, OverviewFormPage, RatingFormPage, type ReportView } from './views.tsx'
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const RatingParams = Type.Object({ id: Type.String({ format: 'uuid' }), commitmentId: Type.String({ format: 'uuid' }) })
+const RevokeParams = Type.Object({ id: Type.String({ format: 'uuid' }), userId: Type.String({ format: 'uuid' }) })
+
+/** Field errors as the person reads them (message keys translated). */
+function translated(req: FastifyRequest, fields: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields ?? {}).map(([field, key]) => [field, isMessageKey(key) ? req.t(key as MessageKey) : key]))
+}
+
+/** The rating form's values, read into the service's shape. */
+function ratingInput(values: Record<string, string>): CommitmentRatingInput {
+  const yes = (v: string | undefined) => (v === 'yes' ? true : v === 'no' ? false : null)
+  return {
+    verifiable: yes(values.verifiable),
+    verifiableJustification: values.verifiableJustification ?? '',
+    relevance: Object.fromEntries(
+      OGP_VALUES.flatMap((v) => {
+        const relevant = yes(values[`relevance_${v}`])
+        return relevant === null ? [] : [[v, { relevant, justification: (values[`relevance_${v}_justification`] ?? '').trim() }]]
+      }),
+    ),
+    potentialImpact: values.potentialImpact || null,
+    impactJustification: values.impactJustification ?? '',
+    completion: values.completion || null,
+    completionJustification: values.completionJustification ?? '',
+    diogOverall: values.diogOverall || null,
+    diogValues: Object.fromEntries(OGP_VALUES.map((v) => [v, values[`diog_${v}`] ?? ''])),
+    diogJustification: values.diogJustification ?? '',
+    earlyResults: values.earlyResults ?? '',
+    lessons: values.lessons ?? '',
+    recommendations: values.recommendations ?? '',
+    evidenceLinks: (values.evidenceLinks ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  }
+}
+
+/** Saved ratings back into form values. */
+function ratingValues(rating: Awaited<ReturnType<typeof commitmentRatings>>[number] | undefined): Record<string, string> {
+  if (!rating) return {}
+  const yn = (v: boolean | null) => (v === true ? 'yes' : v === false ? 'no' : '')
+  return {
+    verifiable: yn(rating.verifiable),
+    verifiableJustification: rating.verifiableJustification,
+    ...Object.fromEntries(OGP_VALUES.flatMap((v) => [[`relevance_${v}`, yn(rating.relevance[v]?.relevant ?? null)], [`relevance_${v}_justification`, rating.relevance[v]?.justification ?? '']])),
+    potentialImpact: rating.potentialImpact ?? '',
+    impactJustification: rating.impactJustification,
+    completion: rating.completion ?? '',
+    completionJustification: rating.completionJustification,
+    diogOverall: rating.diogOverall ?? '',
+    ...Object.fromEntries(OGP_VALUES.map((v) => [`diog_${v}`, rating.diogValues[v] ?? 'not_applicable'])),
+    diogJustification: rating.diogJustification,
+    earlyResults: rating.earlyResults,
+    lessons: rating.lessons,
+    recommendations: rating.recommendations,
+    evidenceLinks: rating.evidenceLinks.join('\n'),
+  }
+}
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+const RatingJson = Type.Object({
+  commitmentId: Type.String(),
+  commitment: Type.String(),
+  selfReportedStatus: Type.String(),
+  selfReportedProgress: Nullable(Type.Number()),
+  verifiable: Nullable(Type.Boolean()),
+  verifiableJustification: Type.String(),
+  relevance: Type.Record(Type.String(), Type.Object({ relevant: Type.Boolean(), justification: Type.String() })),
+  potentialImpact: Nullable(Type.String()),
+  impactJustification: Type.String(),
+  completion: Nullable(Type.String()),
+  completionJustification: Type.String(),
+  diogOverall: Nullable(Type.String()),
+  diogValues: Type.Record(Type.String(), Type.String()),
+  diogJustification: Type.String(),
+  earlyResults: Type.String(),
+  lessons: Type.String(),
+  recommendations: Type.String(),
+  evidenceLinks: Type.Array(Type.String()),
+})
+const ReportJson = Type.Object({
+  moment: Type.Union([Type.Literal('inception'), Type.Literal('end_of_term')]),
+  source: Type.String(),
+  publishedAt: Type.String({ format: 'date-time' }),
+  cocreationLevel: Nullable(Type.String()),
+  cocreationJustification: Type.String(),
+  summary: Type.String(),
+  territoryReply: Nullable(Type.String()),
+  reviewers: Type.Array(Type.Object({ name: Nullable(Type.String()), hasConflict: Nullable(Type.Boolean()), conflictsStatement: Type.String() })),
+  commitments: Type.Array(RatingJson),
+  errata: Type.Array(Type.Object({ date: Type.String({ format: 'date-time' }), commitmentId: Nullable(Type.String()), text: Type.String() })),
+})
+const Share = Type.Object({ count: Type.Integer(), total: Type.Integer() })
+const AggregatesJson = Type.Object({
+  plansAssessed: Type.Integer(),
+  inception: Type.Object({ commitments: Type.Integer(), verifiable: Type.Integer(), transformative: Type.Integer(), moderateOrMore: Type.Integer(), relevant: Type.Record(Type.String(), Type.Integer()) }),
+  endOfTerm: Type.Object({ commitments: Type.Integer(), complete: Type.Integer(), substantialOrComplete: Type.Integer(), openedGovernment: Type.Integer(), outstanding: Type.Integer() }),
+  shares: Type.Object({ verifiable: Share, transformative: Share, complete: Share, openedGovernment: Share }),
+})
+
+/** Pages and API of the independent assessment. */
+export default async function assessmentRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+
+  async function reportsFor(req: FastifyRequest, planId: string): Promise<Record<Moment, ReportView | null>> {
+    const list = await assessmentsOfPlan(db(), planId)
+    const reports: Record<Moment, ReportView | null> = { inception: null, end_of_term: null }
+    for (const a of list) {
+      const readable = a.status === 'published' || (await canReadUnpublished(db(), req.user, a))
+      const [ratings, errata] = readable ? await Promise.all([commitmentRatings(db(), a.id), errataOf(db(), a.id)]) : [[], []]
+      reports[a.moment as Moment] = { assessment: a, ratings: new Map(ratings.map((r) => [r.commitmentId, r])), errata, readable }
+    }
+    return reports
+  }
+
+  async function renderPlanPage(req: FastifyRequest, reply: FastifyReply, planId: string, status = 200) {
+    const plan = await getVisiblePlan(db(), { planId, actor: req.user })
+    const [tree, reviewers, reports, [territory], appointment] = await Promise.all([
+      loadPlanTree(db(), plan),
+      listReviewers(db(), plan.id),
+      reportsFor(req, plan.id),
+      getTerritorySummaries(db(), [plan.territoryId]),
+      req.user ? findAppointment(db(), plan.id, req.user.id) : undefined,
+    ])
+    return reply.page(
+      `${req.t('assess.title')} – ${plan.title}`,
+      <AssessmentPage
+        plan={plan}
+        territory={{ name: territory!.name, path: territoryPath(territory!) }}
+        commitments={tree.commitments}
+        reviewers={reviewers}
+        reports={reports}
+        isAdmin={!!req.user?.isPlatformAdmin}
+        appointment={appointment ? { conflictsDeclaredAt: appointment.conflictsDeclaredAt?.toISOString() ?? null } : null}
+        canReply={can(req.user, 'plan.edit', plan.territoryId)}
+        today={todayInParis()}
+      />,
+      status,
+    )
+  }
+
+  app.get('/plans/:id/evaluation', { schema: { params: IdParams, hide: true } }, async (req, reply) => renderPlanPage(req, reply, req.params.id))
+
+  // ——— appointment (the network's team) ———
+  async function appointPage(req: FastifyRequest, reply: FastifyReply, planId: string, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+    const plan = await findPlan(db(), planId)
+    return reply.page(req.t('assess.reviewers'), <AppointPage plan={plan} reviewers={await listReviewers(db(), plan.id)} values={values} errors={errors} />, status)
+  }
+  app.get('/plans/:id/evaluation/evaluateurs', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    requireAdmin(req)
+    return appointPage(req, reply, req.params.id, {}, {})
+  })
+  app.post('/plans/:id/evaluation/evaluateurs', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireAdmin(req)
+    const values = formValues(req.body)
+    try {
+      await appointReviewer(db(), actor, req.params.id, values.email ?? '')
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return appointPage(req, reply, req.params.id, values, translated(req, error.fields), 422)
+      throw error
+    }
+    req.flash('notice', req.t('assess.appointed'))
+    return reply.redirect(`/plans/${req.params.id}/evaluation/evaluateurs`, 303)
+  })
+  app.post('/plans/:id/evaluation/evaluateurs/:userId/retrait', { schema: { params: RevokeParams, body: FormBody, hide: true } }, async (req, reply) => {
+    await revokeReviewer(db(), requireAdmin(req), req.params.id, req.params.userId)
+    return reply.redirect(`/plans/${req.params.id}/evaluation/evaluateurs`, 303)
+  })
+
+  // ——— the reviewer ———
+  app.post('/plans/:id/evaluation/conflits', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const values = formValues(req.body)
+    await declareConflicts(db(), requireUser(req), req.params.id, { hasConflict: values.hasConflict === 'yes', statement: values.statement ?? '' })
+    req.flash('notice', req.t('assess.saved'))
+    return reply.redirect(assessmentPagePath({ id: req.params.id }), 303)
+  })
+
+  for (const [segment, moment] of [['lancement', 'inception'], ['terme', 'end_of_term']] as const) {
+    app.post(`/plans/:id/evaluation/${segment}`, { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+      const assessment = await openAssessment(db(), requireUser(req), req.params.id, moment)
+      return reply.redirect(`${assessmentPagePath({ id: assessment.planId })}#moment-${moment}`, 303)
+    })
+  }
+
+  async function reviewerDraft(req: FastifyRequest, id: string): Promise<AssessmentRow & { plan: { id: string; title: string } }> {
+    const actor = requireUser(req)
+    const assessment = await findAssessment(db(), id)
+    const appointment = await findAppointment(db(), assessment.planId, actor.id)
+    if (!appointment) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous n’évaluez pas ce plan.' })
+    if (assessment.status !== 'draft') throw new AppError('NOT_DRAFT', { status: 409, userMessage: 'Ce rapport n’est plus un brouillon.' })
+    return assessment
+  }
+
+  app.get('/evaluations/:id/ensemble', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const a = await reviewerDraft(req, req.params.id)
+    const values = { cocreationLevel: a.cocreationLevel ?? '', cocreationJustification: a.cocreationJustification, summary: a.summary }
+    return reply.page(req.t('assess.overview'), <OverviewFormPage assessment={a} plan={a.plan} values={values} errors={{}} />)
+  })
+  app.post('/evaluations/:id/ensemble', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const a = await reviewerDraft(req, req.params.id)
+    const values = formValues(req.body)
+    try {
+      await saveOverview(db(), requireUser(req), a.id, { cocreationLevel: ['yes', 'partly', 'no'].includes(values.cocreationLevel ?? '') ? values.cocreationLevel! : null, cocreationJustification: values.cocreationJustification ?? '', summary: values.summary ?? '' })
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return reply.page(req.t('assess.overview'), <OverviewFormPage assessment={a} plan={a.plan} values={values} errors={translated(req, error.fields)} />, 422)
+      throw error
+    }
+    req.flash('notice', req.t('assess.saved'))
+    return reply.redirect(assessmentPagePath(a.plan), 303)
+  })
+
+  async function commitmentOf(a: AssessmentRow, commitmentId: string) {
+    const [row] = await queryRows<{ id: string; title: string }>(db(), sql`select id, title from commitments where id = ${commitmentId} and plan_id = ${a.planId}`)
+    if (!row) throw notFound()
+    return row
+  }
+  app.get('/evaluations/:id/engagements/:commitmentId', { schema: { params: RatingParams, hide: true } }, async (req, reply) => {
+    const a = await reviewerDraft(req, req.params.id)
+    const commitment = await commitmentOf(a, req.params.commitmentId)
+    const rating = (await commitmentRatings(db(), a.id)).find((r) => r.commitmentId === commitment.id)
+    return reply.page(commitment.title, <RatingFormPage assessment={a} plan={a.plan} commitment={commitment} values={ratingValues(rating)} errors={{}} />)
+  })
+  app.post('/evaluations/:id/engagements/:commitmentId', { schema: { params: RatingParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const a = await reviewerDraft(req, req.params.id)
+    const commitment = await commitmentOf(a, req.params.commitmentId)
+    const values = formValues(req.body)
+    try {
+      await rateCommitment(db(), requireUser(req), a.id, commitment.id, ratingInput(values))
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return reply.page(commitment.title, <RatingFormPage assessment={a} plan={a.plan} commitment={commitment} values={values} errors={translated(req, error.fields)} />, 422)
+      throw error
+    }
+    req.flash('notice', req.t('assess.saved'))
+    return reply.redirect(`${assessmentPagePath(a.plan)}#moment-${a.moment}`, 303)
+  })
+
+  app.post('/evaluations/:id/envoi', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const a = await findAssessment(db(), req.params.id)
+    await sendForReply(db(), actor, a.id, app.platform.config.reviewReplyDays, todayInParis())
+    const sent = await findAssessment(db(), a.id)
+    req.flash('notice', req.t('assess.sent', { date: sent.replyDue ?? '' }))
+    return reply.redirect(assessmentPagePath(a.plan), 303)
+  })
+
+  app.post('/evaluations/:id/publication', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const a = await findAssessment(db(), req.params.id)
+    await publishAssessment(db(), requireUser(req), a.id, todayInParis())
+    req.flash('notice', req.t('assess.published'))
+    return reply.redirect(assessmentPagePath(a.plan), 303)
+  })
+
+  app.post('/evaluations/:id/errata', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const a = await findAssessment(db(), req.params.id)
+    const values = formValues(req.body)
+    await addErratum(db(), requireUser(req), a.id, { text: values.text ?? '', commitmentId: values.commitmentId || null })
+    req.flash('notice', req.t('assess.erratumAdded'))
+    return reply.redirect(assessmentPagePath(a.plan), 303)
+  })
+
+  // ——— the territory's right of reply ———
+  app.post('/evaluations/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const a = await findAssessment(db(), req.params.id)
+    await replyToAssessment(db(), requireUser(req), a.id, formValues(req.body).reply ?? '', todayInParis())
+    req.flash('notice', req.t('assess.replied'))
+    return reply.redirect(assessmentPagePath(a.plan), 303)
+  })
+
+  // ——— the network ———
+  app.get('/reseau/evaluations', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('assess.network'), <NetworkAssessmentsPage figures={await aggregates(db())} />))
+
+  app.get(
+    '/api/v1/assessments/aggregates',
+    { schema: { tags: ['independent assessment'], summary: 'Network-wide shares from every published report (IRM scales)', response: { 200: AggregatesJson } } },
+    async () => {
+      const figures = await aggregates(db())
+      return {
+        ...figures,
+        shares: {
+          verifiable: { count: figures.inception.verifiable, total: figures.inception.commitments },
+          transformative: { count: figures.inception.transformative, total: figures.inception.commitments },
+          complete: { count: figures.endOfTerm.complete, total: figures.endOfTerm.commitments },
+          openedGovernment: { count: figures.endOfTerm.openedGovernment, total: figures.endOfTerm.commitments },
+        },
+      }
+    },
+  )
+
+  app.get(
+    '/api/v1/plans/:id/assessments',
+    { schema: { tags: ['independent assessment'], summary: 'The published assessment reports of a plan, each commitment’s ratings beside its self-reported progress', params: IdParams, response: { 200: Type.Array(ReportJson), 404: ErrorResponse } } },
+    async (req) => {
+      const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: null })
+      const [tree, reviewers, list] = await Promise.all([loadPlanTree(db(), plan), listReviewers(db(), plan.id), assessmentsOfPlan(db(), plan.id)])
+      const published = list.filter((a) => a.status === 'published')
+      return Promise.all(
+        published.map(async (a) => {
+          const [ratings, errata] = await Promise.all([commitmentRatings(db(), a.id), errataOf(db(), a.id)])
+          return {
+            moment: a.moment as Moment,
+            source: a.source,
+            publishedAt: a.publishedAt!.toISOString(),
+            cocreationLevel: a.cocreationLevel,
+            cocreationJustification: a.cocreationJustification,
+            summary: a.summary,
+            territoryReply: a.territoryReply,
+            reviewers: reviewers.map((r) => ({ name: r.displayName, hasConflict: r.hasConflict, conflictsStatement: r.conflictsStatement })),
+            commitments: tree.commitments.flatMap((c) => {
+              const r = ratings.find((x) => x.commitmentId === c.id)
+              if (!r) return []
+              return [
+                {
+                  commitmentId: c.id,
+                  commitment: c.title,
+                  selfReportedStatus: c.status,
+                  selfReportedProgress: c.progress,
+                  verifiable: r.verifiable,
+                  verifiableJustification: r.verifiableJustification,
+                  relevance: r.relevance,
+                  potentialImpact: r.potentialImpact,
+                  impactJustification: r.impactJustification,
+                  completion: r.completion,
+                  completionJustification: r.completionJustification,
+                  diogOverall: r.diogOverall,
+                  diogValues: r.diogValues,
+                  diogJustification: r.diogJustification,
+                  earlyResults: r.earlyResults,
+                  lessons: r.lessons,
+                  recommendations: r.recommendations,
+                  evidenceLinks: r.evidenceLinks,
+                },
+              ]
+            }),
+            errata: errata.map((e) => ({ date: e.createdAt.toISOString(), commitmentId: e.commitmentId, text: e.text })),
+          }
+        }),
+      )
+    },
+  )
+
+  app.get('/api/v1/assessments.csv', { schema: { tags: ['independent assessment'], summary: 'Every published rating, one row per commitment and moment (CSV)' } }, async (_req, reply) => {
+    type Row = Record<string, unknown> & { key: string }
+    const columns: CsvColumn<Row>[] = [
+      'territoire',
+      'plan_id',
+      'plan',
+      'moment',
+      'source',
+      'publie_le',
+      'engagement_id',
+      'engagement',
+      'verifiable',
+      ...OGP_VALUES.map((v) => `pertinence_${v}`),
+      'impact_potentiel',
+      'realisation',
+      'ouverture_globale',
+      ...OGP_VALUES.map((v) => `ouverture_${v}`),
+    ].map((name) => ({ name, value: (row: Row) => row[name] }))
+    return sendCsv<Row>(reply, {
+      filename: 'evaluations-independantes.csv',
+      columns,
+      nextPage: async (after) => {
+        const rows = await queryRows<Record<string, unknown> & { key: string; relevance: Record<string, { relevant: boolean }>; diog_values: Record<string, string> }>(
+          db(),
+          sql`select a.id || ':' || ca.commitment_id as key, t.kind || '/' || t.code as territoire, p.id as plan_id, p.title as plan, a.moment, a.source,
+                a.published_at as publie_le, c.id as engagement_id, c.title as engagement, ca.verifiable, ca.relevance, ca.potential_impact as impact_potentiel,
+                ca.completion as realisation, ca.diog_overall as ouverture_globale, ca.diog_values
+              from commitment_assessments ca join assessments a on a.id = ca.assessment_id join action_plans p on p.id = a.plan_id
+              join commitments c on c.id = ca.commitment_id join territories t on t.id = a.territory_id
+              where a.status = 'published' ${after ? sql`and a.id || ':' || ca.commitment_id > ${after.key}` : sql``}
+              order by key limit 1000`,
+        )
+        return rows.map((r) => ({
+          ...r,
+          ...Object.fromEntries(OGP_VALUES.map((v) => [`pertinence_${v}`, r.relevance[v] === undefined ? '' : r.relevance[v]!.relevant])),
+          ...Object.fromEntries(OGP_VALUES.map((v) => [`ouverture_${v}`, r.diog_values[v] ?? ''])),
+        }))
+      },
+    })
+  })
+}
