@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { parseCsv } from '../../platform/http/csv-parse.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { checkRatings } from './service.ts'
 import { selfReportedCompletion } from './scales.ts'
+
+const OGP_SAMPLE = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'ogp', 'commitments-sample.csv')
+const ogpSkip = existsSync(OGP_SAMPLE) ? false : `OGP sample skipped: ${OGP_SAMPLE} not found (../shared/data is absent)`
 
 test('the completion a territory’s own report implies', () => {
   assert.equal(selfReportedCompletion('termine', 40), 'complete')
@@ -195,5 +200,47 @@ describeEachEngine('independent assessment', (engine) => {
     const openapi = JSON.parse((await new Client(ctx.app).get('/api/docs/json')).body)
     assert.ok(openapi.paths['/api/v1/assessments/aggregates'])
     assert.ok(openapi.paths['/api/v1/plans/{id}/assessments'])
+  })
+
+  test('the IRM’s ratings of OGP’s commitment sheet import with the plan’s commitments, all or nothing', { skip: ogpSkip }, async () => {
+    const sheet = readFileSync(OGP_SAMPLE)
+    const created = await admin.post('/territoires/commune/35238/plans/nouveau', { title: 'Plan OGP importé', periodStart: '2026-01-01', periodEnd: '2027-12-31', cocreationSummary: '' })
+    const ogpPlan = String(created.headers.location).split('/').pop()!
+    const upload = async (client: Client, url: string, fields: Record<string, string>) => {
+      const form = await client.get(url)
+      const { payload, headers } = multipart({ _csrf: csrfTokenOf(form.body) ?? '', ...fields }, { name: 'commitments.csv', content: sheet })
+      return client.request({ method: 'POST', url, payload, headers })
+    }
+    assert.equal((await upload(admin, `/plans/${ogpPlan}/import`, { format: 'ogp' })).statusCode, 303)
+    // the plan must be public first
+    assert.equal((await upload(admin, `/plans/${ogpPlan}/evaluation/import-ogp`, {})).statusCode, 409)
+    await ctx.database.db.execute(sql`update action_plans set status = 'published', published_at = now() where id = ${ogpPlan}`)
+    assert.equal((await upload(agent, `/plans/${ogpPlan}/evaluation/import-ogp`, {})).statusCode, 403)
+    assert.equal((await upload(admin, `/plans/${ogpPlan}/evaluation/import-ogp`, {})).statusCode, 303)
+    const counts = await queryRows<{ moment: string; source: string; status: string; n: number }>(
+      ctx.database.db,
+      sql`select a.moment, a.source, a.status, count(*)::int as n from assessments a join commitment_assessments ca on ca.assessment_id = a.id where a.plan_id = ${ogpPlan} group by 1, 2, 3 order by 1`,
+    )
+    assert.deepEqual(counts, [
+      { moment: 'end_of_term', source: 'ogp', status: 'published', n: 44 },
+      { moment: 'inception', source: 'ogp', status: 'published', n: 53 },
+    ])
+    const [spot] = await queryRows<{ verifiable: boolean; potential_impact: string; completion: string; diog_overall: string }>(
+      ctx.database.db,
+      sql`select i.verifiable, i.potential_impact, e.completion, e.diog_overall from commitments c
+          join commitment_assessments i on i.commitment_id = c.id join assessments ai on ai.id = i.assessment_id and ai.moment = 'inception'
+          join commitment_assessments e on e.commitment_id = c.id join assessments ae on ae.id = e.assessment_id and ae.moment = 'end_of_term'
+          where c.plan_id = ${ogpPlan} and c.title = 'Open data and participation in the Legislature.'`,
+    )
+    assert.ok(spot, 'the sheet’s legislature commitment carries both ratings')
+    // a second import of the same sheet is refused and changes nothing
+    assert.equal((await upload(admin, `/plans/${ogpPlan}/evaluation/import-ogp`, {})).statusCode, 409)
+    const figures = JSON.parse((await new Client(ctx.app).get('/api/v1/assessments/aggregates')).body)
+    assert.equal(figures.plansAssessed, 2)
+    assert.deepEqual(
+      { inception: figures.inception.commitments, verifiable: figures.inception.verifiable, transformative: figures.inception.transformative, end: figures.endOfTerm.commitments, complete: figures.endOfTerm.complete, opened: figures.endOfTerm.openedGovernment },
+      { inception: 3 + 53, verifiable: 2 + 44, transformative: 1 + 8, end: 3 + 44, complete: 1 + 10, opened: 1 + 9 },
+    )
+    assert.match((await new Client(ctx.app).get(`/plans/${ogpPlan}/evaluation`)).body, /Appréciations importées de la fiche des engagements/)
   })
 })

@@ -5,7 +5,7 @@ import { requireAdmin, requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
-import { FormBody, formValues } from '../../platform/http/forms.ts'
+import { FormBody, FormWithFileBody, formValues } from '../../platform/http/forms.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
 import { queryRows } from '../../platform/db/index.ts'
@@ -36,7 +36,8 @@ import {
   type CommitmentRatingInput,
 } from './service.ts'
 import type { AssessmentRow } from './tables.ts'
-import { AppointPage, AssessmentPage, assessmentPagePath, NetworkAssessmentsPage, OverviewFormPage, RatingFormPage, type ReportView } from './views.tsx'
+import { importOgpRatings } from './import.ts'
+import { AppointPage, AssessmentPage, assessmentPagePath, ImportOgpPage, NetworkAssessmentsPage, OverviewFormPage, RatingFormPage, type ReportView } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const RatingParams = Type.Object({ id: Type.String({ format: 'uuid' }), commitmentId: Type.String({ format: 'uuid' }) })
@@ -207,6 +208,27 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
   app.post('/plans/:id/evaluation/evaluateurs/:userId/retrait', { schema: { params: RevokeParams, body: FormBody, hide: true } }, async (req, reply) => {
     await revokeReviewer(db(), requireAdmin(req), req.params.id, req.params.userId)
     return reply.redirect(`/plans/${req.params.id}/evaluation/evaluateurs`, 303)
+  })
+
+  // ——— ratings published by OGP's IRM (the network's team) ———
+  app.get('/plans/:id/evaluation/import-ogp', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    requireAdmin(req)
+    const plan = await findPlan(db(), req.params.id)
+    return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} problems={[]} />)
+  })
+  app.post('/plans/:id/evaluation/import-ogp', { schema: { params: IdParams, body: FormWithFileBody, hide: true } }, async (req, reply) => {
+    const actor = requireAdmin(req)
+    const plan = await findPlan(db(), req.params.id)
+    const file = req.uploads?.[0]
+    if (!file || file.bytes.length === 0) return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} problems={[req.t('ref.import.noFile')]} />, 422)
+    try {
+      const result = await importOgpRatings(db(), actor, plan.id, file.bytes.toString('utf8'))
+      req.flash('notice', req.t('assess.importOgp.done', { inception: result.inception, endOfTerm: result.endOfTerm }))
+    } catch (error) {
+      if (error instanceof AppError && (error.status === 422 || error.status === 409)) return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} problems={error.userMessage.split('\n')} />, error.status)
+      throw error
+    }
+    return reply.redirect(assessmentPagePath(plan), 303)
   })
 
   // ——— the reviewer ———
@@ -409,7 +431,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
                 ca.completion as realisation, ca.diog_overall as ouverture_globale, ca.diog_values
               from commitment_assessments ca join assessments a on a.id = ca.assessment_id join action_plans p on p.id = a.plan_id
               join commitments c on c.id = ca.commitment_id join territories t on t.id = a.territory_id
-              where a.status = 'published' ${after ? sql`and a.id || ':' || ca.commitment_id > ${after.key}` : sql``}
+              where a.status = 'published' and p.status in ('published', 'closed') ${after ? sql`and a.id || ':' || ca.commitment_id > ${after.key}` : sql``}
               order by key limit 1000`,
         )
         return rows.map((r) => ({

@@ -370,6 +370,7 @@ export async function aggregates(db: Db): Promise<Aggregates> {
           (count(*) filter (where (ca.relevance->'public_accountability'->>'relevant')::boolean))::int as public_accountability,
           (count(*) filter (where (ca.relevance->'technology_innovation'->>'relevant')::boolean))::int as technology_innovation
         from commitment_assessments ca join assessments a on a.id = ca.assessment_id
+          join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed')
         where a.status = 'published' and a.moment = 'inception'`,
   )
   const [end] = await queryRows<Record<string, number>>(
@@ -380,9 +381,10 @@ export async function aggregates(db: Db): Promise<Aggregates> {
           (count(*) filter (where ca.diog_overall in ('major', 'outstanding')))::int as "openedGovernment",
           (count(*) filter (where ca.diog_overall = 'outstanding'))::int as outstanding
         from commitment_assessments ca join assessments a on a.id = ca.assessment_id
+          join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed')
         where a.status = 'published' and a.moment = 'end_of_term'`,
   )
-  const [plans] = await queryRows<{ n: number }>(db, sql`select count(distinct plan_id)::int as n from assessments where status = 'published'`)
+  const [plans] = await queryRows<{ n: number }>(db, sql`select count(distinct a.plan_id)::int as n from assessments a join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed') where a.status = 'published'`)
   const i = inception!
   return {
     plansAssessed: plans!.n,

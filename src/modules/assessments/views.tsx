@@ -1,6 +1,6 @@
 import { formatDate, formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { commitmentPath, planPath, ProgressBar, shownCommitmentStatus, StatusBadge, type CommitmentView } from '../plans/index.ts'
 import { COCREATION_LEVELS, COMPLETION, DIOG, DIOG_PER_VALUE, OGP_VALUES, POTENTIAL_IMPACT, selfReportedCompletion, type Moment } from './scales.ts'
 import type { Aggregates } from './service.ts'
@@ -200,7 +200,7 @@ export function AssessmentPage(props: {
         )}
         {props.isAdmin && (
           <p>
-            <a href={`${assessmentPagePath(props.plan)}/evaluateurs`}>{t('assess.appoint')}</a>
+            <a href={`${assessmentPagePath(props.plan)}/evaluateurs`}>{t('assess.appoint')}</a> · <a href={`${assessmentPagePath(props.plan)}/import-ogp`}>{t('assess.importOgp')}</a>
           </p>
         )}
         {reviewer && (
@@ -361,6 +361,37 @@ export function AppointPage(props: { plan: { id: string; title: string }; review
           </li>
         ))}
       </ul>
+    </div>
+  )
+}
+
+export function ImportOgpPage({ plan, problems }: { plan: { id: string; title: string }; problems: string[] }) {
+  const { t } = usePage()
+  return (
+    <div class="narrow">
+      <p class="kicker">
+        <a href={assessmentPagePath(plan)}>{plan.title}</a>
+      </p>
+      <h1>{t('assess.importOgp')}</h1>
+      <p>{t('assess.importOgp.lead')}</p>
+      {problems.length > 0 && (
+        <div class="error-summary" role="alert" tabIndex={-1}>
+          <p>{t('ref.import.failed')}</p>
+          <ul>
+            {problems.map((p) => (
+              <li>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <form method="post" action={`${assessmentPagePath(plan)}/import-ogp`} enctype="multipart/form-data" noValidate>
+        <CsrfField />
+        <div class="field">
+          <label for="field-file">{t('ref.import.files')}</label>
+          <input id="field-file" type="file" name="file" accept=".csv,text/csv" />
+        </div>
+        <button type="submit">{t('ref.import.submit')}</button>
+      </form>
     </div>
   )
 }

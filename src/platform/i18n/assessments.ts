@@ -105,6 +105,9 @@ export const assessmentsFr = {
   'assess.yes': 'Oui',
   'assess.no': 'Non',
   'assess.source.ogp': 'Appréciations importées de la fiche des engagements du Partenariat pour un gouvernement ouvert (rapports de l’IRM).',
+  'assess.importOgp': 'Importer les appréciations de l’IRM',
+  'assess.importOgp.lead': 'La fiche des engagements de l’OGP (CSV) porte les appréciations publiées par son mécanisme d’évaluation indépendant. Elles sont rattachées aux engagements de ce plan par leur identifiant OGP (conservé à l’import du plan) ou leur titre, et publiées telles quelles. Tout ou rien.',
+  'assess.importOgp.done': 'Appréciations de l’IRM importées : {inception} au lancement, {endOfTerm} au terme.',
 } as const
 
 export const assessmentsEn: Record<keyof typeof assessmentsFr, string> = {
@@ -213,4 +216,7 @@ export const assessmentsEn: Record<keyof typeof assessmentsFr, string> = {
   'assess.yes': 'Yes',
   'assess.no': 'No',
   'assess.source.ogp': 'Ratings imported from the Open Government Partnership’s commitment sheet (IRM reports).',
+  'assess.importOgp': 'Import the IRM’s ratings',
+  'assess.importOgp.lead': 'OGP’s commitment sheet (CSV) carries the ratings its Independent Reporting Mechanism published. They are matched to this plan’s commitments by their OGP identifier (kept when the plan was imported) or their title, and published as they are. All or nothing.',
+  'assess.importOgp.done': 'IRM ratings imported: {inception} at inception, {endOfTerm} at the end.',
 }
