@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { DEMO_REVIEWER, seedDemoReviewer } from './assessment.ts'
 import { seedDemoReferentiel } from './referentiel.ts'
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../platform/db/index.ts'
@@ -33,7 +34,9 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
     if (added) log?.info('demonstration action plan added')
     const fiches = await seedDemoReferentiel(db, DEMO_TERRITORY.ref)
     if (fiches) log?.info('demonstration fiches of the référentiel added')
-    return added || fiches
+    const reviewer = await seedDemoReviewer(db, DEMO_TERRITORY.ref)
+    if (reviewer) log?.info({ account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } }, 'demonstration reviewer added')
+    return added || fiches || reviewer
   }
   const territory = await createOtherTerritory(db, {
     actor: null,
@@ -56,6 +59,7 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
     on conflict (territory_id) do nothing`)
   await seedDemoPlan(db, territory.id)
   await seedDemoReferentiel(db, DEMO_TERRITORY.ref)
-  log?.info({ accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration data loaded (fictitious accounts, see README)')
+  await seedDemoReviewer(db, DEMO_TERRITORY.ref)
+  log?.info({ accounts: [...DEMO_ACCOUNTS, DEMO_REVIEWER].map((a) => ({ email: a.email, password: a.password })) }, 'demonstration data loaded (fictitious accounts, see README)')
   return true
 }

@@ -83,10 +83,10 @@ describeEachEngine('independent assessment', (engine) => {
     const refused = await admin.post(`${page()}/evaluateurs`, { email: 'elue@demo.thc.example' })
     assert.equal(refused.statusCode, 422)
     assert.match(refused.body, /élue ou chargée du plan dans ce territoire/)
-    assert.equal(await rows('plan_reviewers'), 1)
+    assert.equal(await rows('plan_reviewers'), 2) // the demo's reviewer and the other plan's
     assert.equal((await agent.post(`${page()}/evaluateurs`, { email: reviewerEmail }, { csrfFrom: page() })).statusCode, 403)
     assert.equal((await admin.post(`${page()}/evaluateurs`, { email: reviewerEmail })).statusCode, 303)
-    assert.equal(await rows('plan_reviewers'), 2)
+    assert.equal(await rows('plan_reviewers'), 3)
     // and once a reviewer, never made editor of that territory
     const grant = await admin.post('/admin/roles', { email: reviewerEmail, territoryRef: 'autre/pays-demo', role: 'editor' }, { csrfFrom: '/admin' })
     assert.equal(grant.statusCode, 422)
