@@ -379,6 +379,19 @@ describeEachEngine('référentiel', (engine) => {
 
   test('the admin import page: administrators only, all or nothing with the reason', async () => {
     assert.equal((await contributor.get('/admin/referentiel/import')).statusCode, 403)
+    // files are read into memory before the route: never for visitors, one at a time except for administrators
+    const twoFiles = (token: string) => {
+      const boundary = '----thc-two'
+      const part = (name: string) => `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: text/markdown\r\n\r\n---\ntitle: x\n---\r\n`
+      const payload = `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n${part('a.md')}${part('b.md')}--${boundary}--\r\n`
+      return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
+    }
+    const visitor = new Client(ctx.app)
+    const anonymous = await visitor.request({ method: 'POST', url: '/admin/referentiel/import', ...twoFiles('x') })
+    assert.equal(anonymous.statusCode, 401)
+    assert.match(anonymous.body, /Erreur 401/)
+    const token = csrfTokenOf((await contributor.get('/referentiel')).body)!
+    assert.equal((await contributor.request({ method: 'POST', url: '/admin/referentiel/import', ...twoFiles(token) })).statusCode, 413)
     const upload = async (content: string) => {
       const page = await admin.get('/admin/referentiel/import')
       const { payload, headers } = multipart({ _csrf: csrfTokenOf(page.body)!, format: 'participedia' }, { name: 'export.csv', content })

@@ -140,6 +140,11 @@ async function kernel(app: FastifyInstance) {
     limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_UPLOAD_FILES, fields: 30, parts: 30 + MAX_UPLOAD_FILES },
     // keyValues keeps only the bytes: remember the file's name and declared type beside them
     async onFile(this: FastifyRequest, part) {
+      // several files at once only for the network's team (the catalogue's Markdown import); one for others
+      if ((this.uploads?.length ?? 0) >= (this.user?.isPlatformAdmin ? MAX_UPLOAD_FILES : 1)) {
+        part.file.resume()
+        throw new AppError('TOO_MANY_FILES', { status: 413, userMessage: 'Un seul fichier à la fois.' })
+      }
       const bytes = await part.toBuffer()
       this.uploads = [...(this.uploads ?? []), { field: part.fieldname, filename: part.filename, bytes }]
     },
@@ -181,6 +186,8 @@ async function kernel(app: FastifyInstance) {
     const chosen = req.cookies.lang
     req.locale = isLocale(chosen) ? chosen : (req.user?.locale ?? 'fr')
     req.t = translator(req.locale)
+    // files are read into memory before the route runs: only signed-in people may send them
+    if (!req.user && /^multipart\//i.test(req.headers['content-type'] ?? '')) throw new AppError('UNAUTHORIZED', { status: 401, userMessage: 'Connectez-vous pour envoyer un fichier.' })
   })
 
   // Every form that changes something carries the CSRF token; checked once the body is parsed.
