@@ -122,7 +122,7 @@ export function SearchPage(props: {
             </ol>
           )}
           {pages > 1 && (
-            <nav aria-label="Pagination" class="pagination">
+            <nav aria-label={t('ref.pagination')} class="pagination">
               {props.page > 1 && <a href={searchHref(filters, { page: String(props.page - 1) })}>← {props.page - 1}</a>}
               <span aria-current="page">
                 {props.page} / {pages}
@@ -674,10 +674,10 @@ export function MinePage({ items }: { items: { id: string; number: number; statu
           <table>
             <thead>
               <tr>
-                <th scope="col">{t('ref.field')}</th>
+                <th scope="col">{t('ref.col.fiche')}</th>
                 <th scope="col">{t('ref.facet.kind')}</th>
-                <th scope="col">Statut</th>
-                <th scope="col">Date</th>
+                <th scope="col">{t('ref.col.status')}</th>
+                <th scope="col">{t('ref.col.date')}</th>
               </tr>
             </thead>
             <tbody>
@@ -736,7 +736,7 @@ export function BarChart({ id, title, rows }: { id: string; title: string; rows:
       </svg>
       <figcaption>
         <details>
-          <summary>{title} – tableau</summary>
+          <summary>{t('ref.chartTable', { title })}</summary>
           <table class="chart-table">
             <thead>
               <tr>
