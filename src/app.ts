@@ -17,6 +17,7 @@ import membership from './modules/membership/index.ts'
 import plans from './modules/plans/index.ts'
 import referentiel from './modules/referentiel/index.ts'
 import assessments from './modules/assessments/index.ts'
+import consultations from './modules/consultations/index.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
 
@@ -87,5 +88,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(membership)
   await app.register(referentiel)
   await app.register(assessments)
+  await app.register(consultations)
   return app
 }

@@ -111,11 +111,16 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows, practices] = await Promise.all([
+    const [territory, tree, rows, practices, fromCitizens] = await Promise.all([
       territoryOf(db(), plan.territoryId),
       loadPlanTree(db(), plan),
       listHistoryWithNames(db(), commitment.id),
       queryRows<{ slug: string; title: string }>(db(), sql`select slug, title from referentiel_fiches where commitment_id = ${commitment.id} and published_version is not null order by published_at desc limit 50`),
+      queryRows<{ id: string; title: string; consultationId: string }>(
+        db(),
+        sql`select k.id, k.title, k.consultation_id as "consultationId" from contributions k join consultations c on c.id = k.consultation_id
+            where k.commitment_id = ${commitment.id} and k.decision = 'retained' and c.status <> 'draft' order by k.created_at limit 100`,
+      ),
     ])
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
@@ -132,7 +137,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     }))
     return reply.page(
       commitment.title,
-      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} practices={practices} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)} />,
+      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} practices={practices} fromCitizens={fromCitizens} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)} />,
     )
   })
 }

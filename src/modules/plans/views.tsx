@@ -710,6 +710,8 @@ export function CommitmentPage(props: {
   canReport: boolean
   /** experiences of the référentiel that tell of this commitment */
   practices?: { slug: string; title: string }[]
+  /** citizens' contributions that the territory took up in this commitment */
+  fromCitizens?: { id: string; title: string; consultationId: string }[]
 }) {
   const { t, locale } = usePage()
   const { commitment: c, plan } = props
@@ -850,6 +852,18 @@ export function CommitmentPage(props: {
         )}
       </section>
 
+      {props.fromCitizens && props.fromCitizens.length > 0 && (
+        <section aria-labelledby="citizens-title">
+          <h2 id="citizens-title">{t('consult.fromCitizens')}</h2>
+          <ul>
+            {props.fromCitizens.map((k) => (
+              <li>
+                <a href={`/consultations/${k.consultationId}#contribution-${k.id}`}>{k.title}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {props.practices && props.practices.length > 0 && (
         <section aria-labelledby="practices-title">
           <h2 id="practices-title">{t('plans.commitment.practices')}</h2>

@@ -16,6 +16,8 @@ export const TERRITORY_RULES = {
   'plan.report': ['editor', 'elected'],
   /** ask to join the network or the programme on the territory's behalf */
   'membership.request': ['editor', 'elected'],
+  /** open consultations, publish their synthesis and answer each contribution */
+  'consultation.manage': ['editor', 'elected'],
 } as const satisfies Record<string, readonly TerritoryRole[]>
 
 export type TerritoryAction = keyof typeof TERRITORY_RULES

@@ -1,11 +1,13 @@
 import type { MessageKey } from './fr.ts'
 
 import { assessmentsEn } from './assessments.ts'
+import { consultationsEn } from './consultations.ts'
 import { referentielEn } from './referentiel.ts'
 
 export const en: Record<MessageKey, string> = {
   ...referentielEn,
   ...assessmentsEn,
+  ...consultationsEn,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'The platform for local open government',
   'site.demoBanner': 'Demonstration platform: accounts, roles and texts marked “demonstration” are fictitious.',

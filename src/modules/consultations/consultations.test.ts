@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../../platform/db/index.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { seedDemo } from '../../demo/seed.ts'
+import { phaseOf } from './service.ts'
+
+test('a consultation’s phase follows its status and dates', () => {
+  const c = { status: 'published', opensOn: '2026-03-01', closesOn: '2026-03-31' }
+  assert.equal(phaseOf({ ...c, status: 'draft' }, '2026-03-10'), 'draft')
+  assert.equal(phaseOf(c, '2026-02-28'), 'upcoming')
+  assert.equal(phaseOf(c, '2026-03-01'), 'open')
+  assert.equal(phaseOf(c, '2026-03-31'), 'open')
+  assert.equal(phaseOf(c, '2026-04-01'), 'closed')
+  assert.equal(phaseOf({ ...c, status: 'answered' }, '2026-04-01'), 'answered')
+})
+
+describeEachEngine('consultations', (engine) => {
+  let ctx: TestApp
+  let agent: Client
+  let alice: Client
+  let bob: Client
+  let consultationId = ''
+  let contributionId = ''
+  let commitmentId = ''
+  const day = (offset: number) => {
+    const d = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
+    d.setUTCDate(d.getUTCDate() + offset)
+    return d.toISOString().slice(0, 10)
+  }
+  const contribution = async () => (await queryRows<{ title: string; support_count: number; supports: number }>(ctx.database.db, sql`select title, support_count, (select count(*)::int from contribution_supports where contribution_id = c.id) as supports from contributions c where id = ${contributionId}`))[0]!
+
+  before(async () => {
+    ctx = await buildTestApp(engine)
+    await seedDemo(ctx.database.db)
+    agent = new Client(ctx.app)
+    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
+    const a = await createUser(ctx.database, { displayName: 'Alice Habitante' })
+    const b = await createUser(ctx.database, { displayName: 'Bob Voisin' })
+    alice = new Client(ctx.app)
+    await signIn(alice, a.email, a.password)
+    bob = new Client(ctx.app)
+    await signIn(bob, b.email, b.password)
+    const [c] = await queryRows<{ id: string }>(ctx.database.db, sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`)
+    commitmentId = c!.id
+  })
+  after(async () => ctx?.close())
+
+  test('the territory’s staff open a consultation; nobody else can', async () => {
+    const url = '/territoires/autre/pays-demo/consultations/nouvelle'
+    const fields = { title: 'Quelles rues apaiser ?', question: 'Quelles rues du bourg faut-il apaiser en priorité ?', context: 'Le plan vélo est en cours.', opensOn: day(-1), closesOn: day(10), commitmentId, intent: 'publish' }
+    assert.equal((await alice.post(url, fields, { csrfFrom: '/territoires/autre/pays-demo/consultations' })).statusCode, 403)
+    assert.equal((await agent.post(url, { ...fields, closesOn: day(-5) })).statusCode, 422)
+    const created = await agent.post(url, fields)
+    assert.equal(created.statusCode, 303)
+    consultationId = created.headers.location!.split('/').pop()!
+    const list = await new Client(ctx.app).get('/territoires/autre/pays-demo/consultations')
+    assert.match(list.body, /Quelles rues apaiser \?/)
+    assert.match(list.body, /Ouverte/)
+  })
+
+  test('citizens contribute, comment in threads, and only the author edits a contribution', async () => {
+    const page = `/consultations/${consultationId}`
+    assert.equal((await new Client(ctx.app).post(`${page}/contributions`, { kind: 'idea', title: 'Zone 30', body: 'x' }, { csrf: null })).statusCode, 403)
+    const bad = await alice.post(`${page}/contributions`, { kind: 'wish', title: 'Zone 30 rue de l’école', body: 'Limiter à 30 km/h.' }, { csrfFrom: page })
+    assert.equal(bad.statusCode, 422)
+    const posted = await alice.post(`${page}/contributions`, { kind: 'idea', title: 'Zone 30 rue de l’école', body: 'Limiter à 30 km/h devant l’école.' }, { csrfFrom: page })
+    assert.equal(posted.statusCode, 303)
+    const [first] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from contributions where consultation_id = ${consultationId}`)
+    contributionId = first!.id
+    const edit = await bob.post(`/contributions/${contributionId}/modifier`, { kind: 'critique', title: 'Détourné', body: 'Détourné' }, { csrfFrom: page })
+    assert.equal(edit.statusCode, 403)
+    assert.equal((await contribution()).title, 'Zone 30 rue de l’école')
+    assert.equal((await alice.post(`/contributions/${contributionId}/modifier`, { kind: 'idea', title: 'Zone 30 devant l’école', body: 'Limiter à 30 km/h devant l’école.' })).statusCode, 303)
+    assert.equal((await contribution()).title, 'Zone 30 devant l’école')
+    assert.equal((await bob.post(`/contributions/${contributionId}/commentaires`, { body: 'Et la rue du marché ?' }, { csrfFrom: page })).statusCode, 303)
+    const [parent] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from contribution_comments where contribution_id = ${contributionId}`)
+    assert.equal((await alice.post(`/contributions/${contributionId}/commentaires`, { body: 'Bonne idée, ajoutons-la.', parentId: parent!.id }, { csrfFrom: page })).statusCode, 303)
+    const body = (await new Client(ctx.app).get(page)).body
+    assert.match(body, /Et la rue du marché \?/)
+    assert.match(body, /<ul class="comments">(?:(?!<\/ul>).)*Et la rue du marché(?:(?!<\/li>).)*<ul class="comments">(?:(?!<\/ul>).)*Bonne idée, ajoutons-la/s)
+  })
+
+  test('one support per person, even under concurrent requests; a support can be withdrawn', async () => {
+    const page = `/consultations/${consultationId}`
+    const token = /name="_csrf" value="([^"]+)"/.exec((await alice.get(page)).body)![1]!
+    const responses = await Promise.all(Array.from({ length: 10 }, () => alice.post(`/contributions/${contributionId}/soutien`, { supported: 'true' }, { csrf: token })))
+    assert.ok(responses.every((r) => r.statusCode === 303))
+    assert.deepEqual({ count: (await contribution()).support_count, rows: (await contribution()).supports }, { count: 1, rows: 1 })
+    assert.equal((await bob.post(`/contributions/${contributionId}/soutien`, { supported: 'true' }, { csrfFrom: page })).statusCode, 303)
+    assert.deepEqual({ count: (await contribution()).support_count, rows: (await contribution()).supports }, { count: 2, rows: 2 })
+    assert.equal((await bob.post(`/contributions/${contributionId}/soutien`, { supported: 'false' }, { csrfFrom: page })).statusCode, 303)
+    assert.equal((await bob.post(`/contributions/${contributionId}/soutien`, { supported: 'false' }, { csrfFrom: page })).statusCode, 303)
+    assert.deepEqual({ count: (await contribution()).support_count, rows: (await contribution()).supports }, { count: 1, rows: 1 })
+  })
+
+  test('closed: no more contributions nor supports; the staff answer, link to a commitment, and publish the synthesis', async () => {
+    const page = `/consultations/${consultationId}`
+    await ctx.database.db.execute(sql`update consultations set opens_on = ${day(-10)}, closes_on = ${day(-1)} where id = ${consultationId}`)
+    const count = async () => (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from contributions where consultation_id = ${consultationId}`))[0]!.n
+    assert.equal((await bob.post(`${page}/contributions`, { kind: 'opinion', title: 'Trop tard', body: 'Trop tard' }, { csrfFrom: page })).statusCode, 409)
+    assert.equal(await count(), 1)
+    assert.equal((await bob.post(`/contributions/${contributionId}/soutien`, { supported: 'true' }, { csrfFrom: page })).statusCode, 409)
+    assert.equal((await contribution()).support_count, 1)
+    assert.equal((await alice.post(`/contributions/${contributionId}/modifier`, { kind: 'idea', title: 'Changée après coup', body: 'x' }, { csrfFrom: page })).statusCode, 409)
+    // a citizen cannot answer in the territory's name
+    assert.equal((await bob.post(`/contributions/${contributionId}/reponse`, { decision: 'retained', answer: 'Oui', commitmentId }, { csrfFrom: page })).statusCode, 403)
+    assert.equal((await agent.post(`/contributions/${contributionId}/reponse`, { decision: 'retained', answer: 'Retenue : zone 30 devant les deux écoles en 2027.', commitmentId }, { csrfFrom: page })).statusCode, 303)
+    const commitmentPage = (await new Client(ctx.app).get(`/engagements/${commitmentId}`)).body
+    assert.match(commitmentPage, new RegExp(`/consultations/${consultationId}#contribution-${contributionId}`))
+    const consultation = (await new Client(ctx.app).get(page)).body
+    assert.match(consultation, /Retenue : zone 30 devant les deux écoles en 2027\./)
+    assert.match(consultation, /Reprise dans l’engagement/)
+    assert.equal((await agent.post(`${page}/synthese`, { synthesis: '' })).statusCode, 422)
+    assert.equal((await agent.post(`${page}/synthese`, { synthesis: 'Douze contributions, trois rues retenues.' })).statusCode, 303)
+    const answered = (await new Client(ctx.app).get(page)).body
+    assert.match(answered, /Synthèse publiée/)
+    assert.match(answered, /Douze contributions, trois rues retenues\./)
+    const [audit] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events where subject_id = ${contributionId} and action like 'contribution.%'`)
+    assert.ok(audit!.n >= 5)
+  })
+})

@@ -1,0 +1,208 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { sql } from 'drizzle-orm'
+import { Type } from 'typebox'
+import { requireUser } from '../../platform/auth/current-user.ts'
+import { can } from '../../platform/auth/policy.ts'
+import { queryRows } from '../../platform/db/index.ts'
+import { AppError } from '../../platform/errors.ts'
+import { FormBody, formValues } from '../../platform/http/forms.ts'
+import { isIsoDate } from '../../platform/http/rules.ts'
+import { isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
+import { todayInParis } from '../plans/progress.ts'
+import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import {
+  answerContribution,
+  comment,
+  contribute,
+  createConsultation,
+  editContribution,
+  findContribution,
+  listComments,
+  listConsultations,
+  listContributions,
+  phaseOf,
+  publishConsultation,
+  publishSynthesis,
+  setSupport,
+  supportedBy,
+  visibleConsultation,
+  type ConsultationInput,
+  type ContributionKind,
+} from './service.ts'
+import { ConsultationFormPage, ConsultationListPage, ConsultationPage, consultationPath, ContributionEditPage } from './views.tsx'
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
+const SortQuery = Type.Object({ tri: Type.Optional(Type.Union([Type.Literal('soutiens'), Type.Literal('recentes')])) })
+/** posting and supporting: per person and address, on top of the database's one-support rule */
+const POSTING_LIMIT = { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
+
+function translated(req: FastifyRequest, fields: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields ?? {}).map(([field, key]) => [field, isMessageKey(key) ? req.t(key as MessageKey) : key]))
+}
+
+export default async function consultationRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+
+  async function territoryOf(params: { kind: string; code: string }) {
+    const territory = await findTerritoryByRef(db(), `${params.kind}/${params.code}`)
+    if (!territory) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
+    return { id: territory.id, name: territory.name, path: territoryPath(territory) }
+  }
+  const planCommitments = (territoryId: string) =>
+    queryRows<{ id: string; title: string }>(db(), sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${territoryId} and p.status in ('published', 'closed') order by p.period_start desc, c.position`)
+
+  app.get('/territoires/:kind/:code/consultations', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
+    const territory = await territoryOf(req.params)
+    const today = todayInParis()
+    const items = (await listConsultations(db(), territory.id, req.user)).map((c) => ({ ...c, phase: phaseOf(c, today) }))
+    return reply.page(`${req.t('consult.title')} – ${territory.name}`, <ConsultationListPage territory={territory} items={items} canManage={can(req.user, 'consultation.manage', territory.id)} />)
+  })
+
+  app.get('/territoires/:kind/:code/consultations/nouvelle', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
+    requireUser(req)
+    const territory = await territoryOf(req.params)
+    if (!can(req.user, 'consultation.manage', territory.id)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
+    return reply.page(req.t('consult.new'), <ConsultationFormPage action={`${territory.path}/consultations/nouvelle`} values={{}} errors={{}} commitments={await planCommitments(territory.id)} />)
+  })
+
+  app.post('/territoires/:kind/:code/consultations/nouvelle', { schema: { params: TerritoryRefParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const territory = await territoryOf(req.params)
+    const values = formValues(req.body)
+    const errors: Record<string, string> = {}
+    if ((values.title ?? '').trim().length < 3 || (values.title ?? '').length > 200) errors.title = req.t('consult.error.title')
+    if ((values.question ?? '').trim().length < 3 || (values.question ?? '').length > 1000) errors.question = req.t('consult.error.question')
+    if (!isIsoDate(values.opensOn ?? '')) errors.opensOn = req.t('consult.error.dates')
+    if (!isIsoDate(values.closesOn ?? '') || (values.closesOn ?? '') < (values.opensOn ?? '')) errors.closesOn = req.t('consult.error.dates')
+    const input: ConsultationInput = { title: (values.title ?? '').trim(), question: (values.question ?? '').trim(), context: (values.context ?? '').trim(), opensOn: values.opensOn ?? '', closesOn: values.closesOn ?? '', commitmentId: values.commitmentId || null }
+    const page = async (fieldErrors: Record<string, string>) =>
+      reply.page(req.t('consult.new'), <ConsultationFormPage action={`${territory.path}/consultations/nouvelle`} values={values} errors={fieldErrors} commitments={await planCommitments(territory.id)} />, 422)
+    if (Object.keys(errors).length > 0) return page(errors)
+    try {
+      const created = await createConsultation(db(), actor, territory.id, input, values.intent === 'publish')
+      req.flash('notice', req.t('consult.saved'))
+      return reply.redirect(consultationPath(created), 303)
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return page(translated(req, error.fields))
+      throw error
+    }
+  })
+
+  async function renderConsultation(req: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+    const c = await visibleConsultation(db(), req.user, id)
+    const sort = (req.query as { tri?: string }).tri === 'recentes' ? 'recent' : 'supports'
+    const [territory] = await getTerritorySummaries(db(), [c.territoryId])
+    const [contributions, commitmentRows, supported, planList] = await Promise.all([
+      listContributions(db(), c.id, sort),
+      c.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from commitments where id = ${c.commitmentId}`) : [],
+      req.user ? supportedBy(db(), req.user.id, c.id) : new Set<string>(),
+      can(req.user, 'consultation.manage', c.territoryId) ? planCommitments(c.territoryId) : [],
+    ])
+    const comments = await listComments(db(), contributions.map((k) => k.id))
+    return reply.page(
+      c.title,
+      <ConsultationPage
+        consultation={c}
+        phase={phaseOf(c, todayInParis())}
+        territory={{ name: territory!.name, path: territoryPath(territory!) }}
+        commitment={commitmentRows[0] ?? null}
+        contributions={contributions}
+        comments={comments}
+        supported={supported}
+        sort={sort}
+        signedIn={!!req.user}
+        userId={req.user?.id ?? null}
+        canManage={can(req.user, 'consultation.manage', c.territoryId)}
+        planCommitments={planList}
+        values={values}
+        errors={errors}
+      />,
+      status,
+    )
+  }
+
+  app.get('/consultations/:id', { schema: { params: IdParams, querystring: SortQuery, hide: true } }, async (req, reply) => renderConsultation(req, reply, req.params.id, {}, {}))
+
+  app.post('/consultations/:id/publication', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    await publishConsultation(db(), requireUser(req), req.params.id)
+    return reply.redirect(consultationPath(req.params), 303)
+  })
+
+  app.post('/consultations/:id/contributions', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const values = formValues(req.body)
+    try {
+      const created = await contribute(db(), actor, req.params.id, { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' }, todayInParis())
+      req.flash('notice', req.t('consult.contributed'))
+      return reply.redirect(`${consultationPath(req.params)}?tri=recentes#contribution-${created.id}`, 303)
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translated(req, error.fields), 422)
+      throw error
+    }
+  })
+
+  app.get('/contributions/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const k = await findContribution(db(), req.params.id)
+    if (k.authorId !== actor.id) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Seul l’auteur d’une contribution peut la modifier.' })
+    return reply.page(req.t('consult.edit'), <ContributionEditPage contribution={k} values={{ kind: k.kind, title: k.title, body: k.body }} errors={{}} />)
+  })
+
+  app.post('/contributions/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const k = await findContribution(db(), req.params.id)
+    const values = formValues(req.body)
+    try {
+      await editContribution(db(), actor, k.id, { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' }, todayInParis())
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return reply.page(req.t('consult.edit'), <ContributionEditPage contribution={k} values={values} errors={translated(req, error.fields)} />, 422)
+      throw error
+    }
+    req.flash('notice', req.t('consult.saved'))
+    return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+  })
+
+  app.post('/contributions/:id/soutien', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const k = await findContribution(db(), req.params.id)
+    await setSupport(db(), actor, k.id, formValues(req.body).supported !== 'false', todayInParis())
+    return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+  })
+
+  app.post('/contributions/:id/commentaires', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const k = await findContribution(db(), req.params.id)
+    const values = formValues(req.body)
+    await comment(db(), actor, k.id, { body: values.body ?? '', parentId: /^[0-9a-f-]{36}$/.test(values.parentId ?? '') ? values.parentId! : null }, todayInParis())
+    return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+  })
+
+  app.post('/consultations/:id/synthese', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const values = formValues(req.body)
+    try {
+      await publishSynthesis(db(), actor, req.params.id, values.synthesis ?? '', todayInParis())
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translated(req, error.fields), 422)
+      throw error
+    }
+    return reply.redirect(consultationPath(req.params), 303)
+  })
+
+  app.post('/contributions/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const k = await findContribution(db(), req.params.id)
+    const values = formValues(req.body)
+    await answerContribution(
+      db(),
+      actor,
+      k.id,
+      { decision: values.decision === 'not_retained' ? 'not_retained' : 'retained', answer: values.answer ?? '', commitmentId: values.commitmentId || null, milestoneId: values.milestoneId || null },
+      todayInParis(),
+    )
+    return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+  })
+}

@@ -1,0 +1,282 @@
+import { and, desc, eq, sql } from 'drizzle-orm'
+import { recordAudit } from '../../platform/audit.ts'
+import type { CurrentUser } from '../../platform/auth/current-user.ts'
+import { assertCan, authorizedIn, can } from '../../platform/auth/policy.ts'
+import { queryRows, type Db } from '../../platform/db/index.ts'
+import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { contributionComments, contributions, contributionSupports, consultations, type ConsultationRow, type ContributionRow } from './tables.ts'
+
+export const CONTRIBUTION_KINDS = ['idea', 'opinion', 'critique'] as const
+export type ContributionKind = (typeof CONTRIBUTION_KINDS)[number]
+export type Phase = 'draft' | 'upcoming' | 'open' | 'closed' | 'answered'
+
+/** Where a consultation stands today (Paris dates): its status, then its dates. */
+export function phaseOf(c: Pick<ConsultationRow, 'status' | 'opensOn' | 'closesOn'>, today: string): Phase {
+  if (c.status === 'draft') return 'draft'
+  if (c.status === 'answered') return 'answered'
+  if (today < c.opensOn) return 'upcoming'
+  return today <= c.closesOn ? 'open' : 'closed'
+}
+
+const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
+
+// ---------------------------------------------------------------------------------------------------
+// Consultations (the territory's staff)
+
+export interface ConsultationInput {
+  title: string
+  question: string
+  context: string
+  opensOn: string
+  closesOn: string
+  commitmentId: string | null
+}
+
+async function checkCommitment(db: Db, territoryId: string, commitmentId: string | null): Promise<void> {
+  if (!commitmentId) return
+  const [row] = await queryRows<{ id: string }>(db, sql`select id from commitments where id = ${commitmentId} and territory_id = ${territoryId}`)
+  if (!row) throw invalid({ commitmentId: 'consult.error.commitment' })
+}
+
+export async function createConsultation(db: Db, actor: CurrentUser, territoryId: string, input: ConsultationInput, publish: boolean): Promise<ConsultationRow> {
+  assertCan(actor, 'consultation.manage', territoryId)
+  await checkCommitment(db, territoryId, input.commitmentId)
+  return db.transaction(async (tx) => {
+    if ((await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'consultation.manage', sql`${territoryId}::uuid`)}`)).length === 0) throw forbidden()
+    const [row] = await tx.insert(consultations).values({ ...input, territoryId, status: publish ? 'published' : 'draft', createdBy: actor.id }).returning()
+    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'consultation.created', subjectType: 'consultation', subjectId: row!.id, after: { ...input, status: row!.status } })
+    return row!
+  })
+}
+
+export async function publishConsultation(db: Db, actor: CurrentUser, id: string): Promise<void> {
+  const c = await findConsultation(db, id)
+  assertCan(actor, 'consultation.manage', c.territoryId)
+  await db.transaction(async (tx) => {
+    const done = await tx
+      .update(consultations)
+      .set({ status: 'published', updatedAt: new Date() })
+      .where(and(eq(consultations.id, id), eq(consultations.status, 'draft'), authorizedIn(actor, 'consultation.manage', consultations.territoryId)))
+      .returning({ id: consultations.id })
+    if (done.length === 0) throw conflict('NOT_DRAFT', 'Cette consultation est déjà publiée.')
+    await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'consultation.published', subjectType: 'consultation', subjectId: id })
+  })
+}
+
+export async function findConsultation(db: Db, id: string): Promise<ConsultationRow> {
+  const [row] = await db.select().from(consultations).where(eq(consultations.id, id))
+  if (!row) throw notFound()
+  return row
+}
+
+/** A consultation as this person may see it: drafts only for the territory's staff. */
+export async function visibleConsultation(db: Db, user: CurrentUser | null, id: string): Promise<ConsultationRow> {
+  const c = await findConsultation(db, id)
+  if (c.status === 'draft' && !can(user, 'consultation.manage', c.territoryId)) throw notFound()
+  return c
+}
+
+export async function listConsultations(db: Db, territoryId: string, user: CurrentUser | null) {
+  const staff = can(user, 'consultation.manage', territoryId)
+  return db
+    .select()
+    .from(consultations)
+    .where(and(eq(consultations.territoryId, territoryId), staff ? sql`true` : sql`${consultations.status} <> 'draft'`))
+    .orderBy(desc(consultations.opensOn))
+}
+
+/** The staff publish the synthesis once the consultation is closed: it becomes "answered". */
+export async function publishSynthesis(db: Db, actor: CurrentUser, id: string, synthesis: string, today: string): Promise<void> {
+  const c = await findConsultation(db, id)
+  assertCan(actor, 'consultation.manage', c.territoryId)
+  if (phaseOf(c, today) !== 'closed') throw conflict('NOT_CLOSED', 'La synthèse se publie une fois la consultation close.')
+  if (synthesis.trim() === '') throw invalid({ synthesis: 'consult.error.synthesis' })
+  await db.transaction(async (tx) => {
+    const done = await tx
+      .update(consultations)
+      .set({ status: 'answered', synthesis: synthesis.trim(), answeredAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(consultations.id, id), eq(consultations.status, 'published'), sql`${consultations.closesOn} < ${today}`, authorizedIn(actor, 'consultation.manage', consultations.territoryId)))
+      .returning({ id: consultations.id })
+    if (done.length === 0) throw conflict('NOT_CLOSED', 'Cette consultation a déjà sa synthèse.')
+    await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'consultation.answered', subjectType: 'consultation', subjectId: id })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Contributions (signed-in citizens)
+
+export interface ContributionInput {
+  kind: ContributionKind
+  title: string
+  body: string
+}
+
+function checkContribution(input: ContributionInput): void {
+  const errors: Record<string, string> = {}
+  if (!(CONTRIBUTION_KINDS as readonly string[]).includes(input.kind)) errors.kind = 'consult.error.kind'
+  if (input.title.trim().length < 3 || input.title.trim().length > 200) errors.title = 'consult.error.title'
+  if (input.body.trim().length < 1 || input.body.length > 10000) errors.body = 'consult.error.body'
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+}
+
+/** SQL: the contribution's consultation is open today. */
+const openToday = (consultationId: unknown, today: string) =>
+  sql`exists (select 1 from consultations c where c.id = ${consultationId} and c.status = 'published' and c.opens_on <= ${today} and c.closes_on >= ${today})`
+
+export async function contribute(db: Db, actor: CurrentUser, consultationId: string, input: ContributionInput, today: string): Promise<ContributionRow> {
+  const c = await findConsultation(db, consultationId)
+  if (phaseOf(c, today) !== 'open') throw conflict('NOT_OPEN', 'Cette consultation n’est pas ouverte aux contributions.')
+  checkContribution(input)
+  return db.transaction(async (tx) => {
+    const rows = await queryRows<ContributionRow>(
+      tx,
+      sql`insert into contributions (consultation_id, territory_id, author_id, kind, title, body)
+          select ${c.id}, ${c.territoryId}, ${actor.id}, ${input.kind}, ${input.title.trim()}, ${input.body.trim()}
+          where ${openToday(c.id, today)}
+          returning id`,
+    )
+    if (rows.length === 0) throw conflict('NOT_OPEN', 'Cette consultation vient de fermer.')
+    await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'contribution.created', subjectType: 'contribution', subjectId: rows[0]!.id, after: input })
+    const [row] = await tx.select().from(contributions).where(eq(contributions.id, rows[0]!.id))
+    return row!
+  })
+}
+
+export async function findContribution(db: Db, id: string): Promise<ContributionRow> {
+  const [row] = await db.select().from(contributions).where(eq(contributions.id, id))
+  if (!row) throw notFound()
+  return row
+}
+
+/** The author edits their own contribution, while the consultation is open. */
+export async function editContribution(db: Db, actor: CurrentUser, id: string, input: ContributionInput, today: string): Promise<void> {
+  const before = await findContribution(db, id)
+  if (before.authorId !== actor.id) throw forbidden('Seul l’auteur d’une contribution peut la modifier.')
+  checkContribution(input)
+  await db.transaction(async (tx) => {
+    const done = await tx
+      .update(contributions)
+      .set({ kind: input.kind, title: input.title.trim(), body: input.body.trim(), updatedAt: new Date() })
+      .where(and(eq(contributions.id, id), eq(contributions.authorId, actor.id), openToday(contributions.consultationId, today)))
+      .returning({ id: contributions.id })
+    if (done.length === 0) throw conflict('NOT_OPEN', 'La consultation est close : la contribution ne change plus.')
+    await recordAudit(tx, { actorId: actor.id, territoryId: before.territoryId, action: 'contribution.edited', subjectType: 'contribution', subjectId: id, before: { kind: before.kind, title: before.title, body: before.body }, after: input })
+  })
+}
+
+/**
+ * Supports a contribution (or withdraws the support). The primary key allows one support per person;
+ * the count moves in the same transaction, only when a row was really added or removed.
+ */
+export async function setSupport(db: Db, actor: CurrentUser, contributionId: string, supported: boolean, today: string): Promise<{ supported: boolean; count: number }> {
+  const contribution = await findContribution(db, contributionId)
+  const c = await findConsultation(db, contribution.consultationId)
+  if (phaseOf(c, today) !== 'open') throw conflict('NOT_OPEN', 'Les soutiens sont possibles tant que la consultation est ouverte.')
+  return db.transaction(async (tx) => {
+    const changed = supported
+      ? await tx.insert(contributionSupports).values({ contributionId, userId: actor.id, territoryId: contribution.territoryId }).onConflictDoNothing().returning({ id: contributionSupports.userId })
+      : await tx
+          .delete(contributionSupports)
+          .where(and(eq(contributionSupports.contributionId, contributionId), eq(contributionSupports.userId, actor.id)))
+          .returning({ id: contributionSupports.userId })
+    let count = contribution.supportCount
+    if (changed.length > 0) {
+      const [row] = await tx
+        .update(contributions)
+        .set({ supportCount: sql`${contributions.supportCount} + ${supported ? 1 : -1}` })
+        .where(eq(contributions.id, contributionId))
+        .returning({ count: contributions.supportCount })
+      count = row!.count
+      await recordAudit(tx, { actorId: actor.id, territoryId: contribution.territoryId, action: supported ? 'contribution.supported' : 'contribution.unsupported', subjectType: 'contribution', subjectId: contributionId })
+    } else {
+      const [row] = await tx.select({ count: contributions.supportCount }).from(contributions).where(eq(contributions.id, contributionId))
+      count = row!.count
+    }
+    return { supported, count }
+  })
+}
+
+export async function comment(db: Db, actor: CurrentUser, contributionId: string, input: { body: string; parentId: string | null }, today: string): Promise<void> {
+  const contribution = await findContribution(db, contributionId)
+  const c = await findConsultation(db, contribution.consultationId)
+  if (phaseOf(c, today) !== 'open') throw conflict('NOT_OPEN', 'Les commentaires sont possibles tant que la consultation est ouverte.')
+  if (input.body.trim() === '' || input.body.length > 5000) throw invalid({ body: 'consult.error.body' })
+  if (input.parentId) {
+    const [parent] = await queryRows<{ id: string }>(db, sql`select id from contribution_comments where id = ${input.parentId} and contribution_id = ${contributionId}`)
+    if (!parent) throw notFound()
+  }
+  await db.transaction(async (tx) => {
+    const [row] = await tx.insert(contributionComments).values({ contributionId, territoryId: contribution.territoryId, parentId: input.parentId, authorId: actor.id, body: input.body.trim() }).returning()
+    await recordAudit(tx, { actorId: actor.id, territoryId: contribution.territoryId, action: 'comment.created', subjectType: 'contribution', subjectId: contributionId, after: { commentId: row!.id } })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The territory's answer on each contribution: the link from an idea to what was done with it
+
+export interface AnswerInput {
+  decision: 'retained' | 'not_retained'
+  answer: string
+  commitmentId: string | null
+  milestoneId: string | null
+}
+
+export async function answerContribution(db: Db, actor: CurrentUser, contributionId: string, input: AnswerInput, today: string): Promise<void> {
+  const contribution = await findContribution(db, contributionId)
+  assertCan(actor, 'consultation.manage', contribution.territoryId)
+  const c = await findConsultation(db, contribution.consultationId)
+  const phase = phaseOf(c, today)
+  if (phase !== 'closed' && phase !== 'answered') throw conflict('NOT_CLOSED', 'La réponse se donne une fois la consultation close.')
+  if (input.answer.trim() === '') throw invalid({ answer: 'consult.error.answer' })
+  await checkCommitment(db, contribution.territoryId, input.commitmentId)
+  if (input.milestoneId) {
+    const [m] = await queryRows<{ id: string }>(db, sql`select id from milestones where id = ${input.milestoneId} and commitment_id = ${input.commitmentId ?? '00000000-0000-0000-0000-000000000000'}`)
+    if (!m) throw invalid({ milestoneId: 'consult.error.milestone' })
+  }
+  await db.transaction(async (tx) => {
+    const done = await tx
+      .update(contributions)
+      .set({ decision: input.decision, answer: input.answer.trim(), commitmentId: input.commitmentId, milestoneId: input.milestoneId, answeredBy: actor.id, answeredAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(contributions.id, contributionId), authorizedIn(actor, 'consultation.manage', contributions.territoryId)))
+      .returning({ id: contributions.id })
+    if (done.length === 0) throw forbidden()
+    await recordAudit(tx, { actorId: actor.id, territoryId: contribution.territoryId, action: 'contribution.answered', subjectType: 'contribution', subjectId: contributionId, before: { decision: contribution.decision, answer: contribution.answer }, after: input })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading
+
+export async function listContributions(db: Db, consultationId: string, sort: 'supports' | 'recent') {
+  return queryRows<ContributionRow & { authorName: string | null; commitmentTitle: string | null }>(
+    db,
+    sql`select c.id, c.consultation_id as "consultationId", c.territory_id as "territoryId", c.author_id as "authorId", c.kind, c.title, c.body,
+          c.decision, c.answer, c.answered_at as "answeredAt", c.commitment_id as "commitmentId", c.milestone_id as "milestoneId",
+          c.support_count as "supportCount", c.created_at as "createdAt", c.updated_at as "updatedAt",
+          case when u.deleted_at is null then u.display_name end as "authorName", k.title as "commitmentTitle"
+        from contributions c left join users u on u.id = c.author_id left join commitments k on k.id = c.commitment_id
+        where c.consultation_id = ${consultationId}
+        order by ${sort === 'supports' ? sql`c.support_count desc, c.created_at` : sql`c.created_at desc`}, c.id
+        limit 500`,
+  )
+}
+
+export async function listComments(db: Db, contributionIds: string[]) {
+  if (contributionIds.length === 0) return []
+  return queryRows<{ id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null }>(
+    db,
+    sql`select m.id, m.contribution_id as "contributionId", m.parent_id as "parentId", m.body, m.created_at as "createdAt",
+          case when u.deleted_at is null then u.display_name end as "authorName"
+        from contribution_comments m left join users u on u.id = m.author_id
+        where m.contribution_id in (${sql.join(contributionIds.map((id) => sql`${id}`), sql`, `)})
+        order by m.created_at`,
+  )
+}
+
+export async function supportedBy(db: Db, userId: string, consultationId: string): Promise<Set<string>> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select s.contribution_id as id from contribution_supports s join contributions c on c.id = s.contribution_id where s.user_id = ${userId} and c.consultation_id = ${consultationId}`,
+  )
+  return new Set(rows.map((r) => r.id))
+}

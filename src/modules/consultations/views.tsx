@@ -1,0 +1,272 @@
+import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
+import { usePage } from '../../platform/layout/context.ts'
+import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { renderMarkdown } from '../../platform/markdown.ts'
+import { commitmentPath } from '../plans/index.ts'
+import type { Phase } from './service.ts'
+import type { ConsultationRow, ContributionRow } from './tables.ts'
+
+export const consultationPath = (c: { id: string }) => `/consultations/${c.id}`
+const day = (locale: 'fr' | 'en', iso: string) => formatDate(locale, new Date(`${iso}T12:00:00Z`))
+
+export function ConsultationListPage(props: { territory: { name: string; path: string }; items: (ConsultationRow & { phase: Phase })[]; canManage: boolean }) {
+  const { t, locale } = usePage()
+  return (
+    <>
+      <p class="kicker">
+        <a href={props.territory.path}>{props.territory.name}</a>
+      </p>
+      <h1>{t('consult.title')}</h1>
+      <p class="lead">{t('consult.lead')}</p>
+      {props.canManage && (
+        <p>
+          <a class="button" href={`${props.territory.path}/consultations/nouvelle`}>
+            {t('consult.new')}
+          </a>
+        </p>
+      )}
+      {props.items.length === 0 ? (
+        <p>{t('consult.none')}</p>
+      ) : (
+        <ul class="cards">
+          {props.items.map((c) => (
+            <li class="card">
+              <p class="kicker">{t(`consult.phase.${c.phase}` as MessageKey)}</p>
+              <h2 class="card-title">
+                <a href={consultationPath(c)}>{c.title}</a>
+              </h2>
+              <p>{c.question}</p>
+              <p class="meta">{t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) })}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  )
+}
+
+export function ConsultationFormPage(props: { action: string; values: FormValues; errors: FieldErrors; commitments: { id: string; title: string }[] }) {
+  const { t } = usePage()
+  const labels = {
+    title: t('consult.field.title'),
+    question: t('consult.field.question'),
+    context: t('consult.field.context'),
+    opensOn: t('consult.field.opensOn'),
+    closesOn: t('consult.field.closesOn'),
+    commitmentId: t('consult.field.commitment'),
+  }
+  return (
+    <div class="narrow">
+      <h1>{t('consult.new')}</h1>
+      <ErrorSummary errors={props.errors} labels={labels} />
+      <PostForm action={props.action}>
+        <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
+        <Field name="question" label={labels.question} required multiline maxLength={1000} value={props.values.question} error={props.errors.question} />
+        <Field name="context" label={labels.context} multiline maxLength={20000} value={props.values.context} error={props.errors.context} hint="Markdown" />
+        <Field name="opensOn" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
+        <Field name="closesOn" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} />
+        <Field name="commitmentId" label={labels.commitmentId} value={props.values.commitmentId} error={props.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]} />
+        <div class="actions">
+          <button type="submit" name="intent" value="draft">
+            {t('consult.saveDraft')}
+          </button>{' '}
+          <button type="submit" name="intent" value="publish">
+            {t('consult.savePublish')}
+          </button>
+        </div>
+      </PostForm>
+    </div>
+  )
+}
+
+type ContributionView = ContributionRow & { authorName: string | null; commitmentTitle: string | null }
+type CommentView = { id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null }
+
+function Comments({ list, parentId, contributionId, canComment }: { list: CommentView[]; parentId: string | null; contributionId: string; canComment: boolean }) {
+  const { t, locale } = usePage()
+  const children = list.filter((c) => c.parentId === parentId)
+  if (children.length === 0) return null
+  return (
+    <ul class="comments">
+      {children.map((c) => (
+        <li id={`commentaire-${c.id}`}>
+          <p class="meta">
+            {c.authorName ?? t('consult.deletedAccount')} · {formatDate(locale, new Date(c.createdAt))}
+          </p>
+          <p class="pre-line">{c.body}</p>
+          {canComment && (
+            <details>
+              <summary>{t('consult.reply')}</summary>
+              <PostForm action={`/contributions/${contributionId}/commentaires`}>
+                <input type="hidden" name="parentId" value={c.id} />
+                <Field name="body" idPrefix={`reply-${c.id}`} label={t('consult.comment.body')} multiline maxLength={5000} />
+                <button type="submit">{t('consult.reply')}</button>
+              </PostForm>
+            </details>
+          )}
+          <Comments list={list} parentId={c.id} contributionId={contributionId} canComment={canComment} />
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+export function ConsultationPage(props: {
+  consultation: ConsultationRow
+  phase: Phase
+  territory: { name: string; path: string }
+  commitment: { id: string; title: string } | null
+  contributions: ContributionView[]
+  comments: CommentView[]
+  supported: Set<string>
+  sort: 'supports' | 'recent'
+  signedIn: boolean
+  userId: string | null
+  canManage: boolean
+  planCommitments: { id: string; title: string }[]
+  values: FormValues
+  errors: FieldErrors
+}) {
+  const { t, locale } = usePage()
+  const c = props.consultation
+  const open = props.phase === 'open'
+  const canAnswer = props.canManage && (props.phase === 'closed' || props.phase === 'answered')
+  const labels = { kind: t('consult.contribute.kind'), title: t('consult.contribute.title'), body: t('consult.contribute.body') }
+  return (
+    <article class="consultation">
+      <p class="kicker">
+        <a href={`${props.territory.path}/consultations`}>{props.territory.name}</a> · {t(`consult.phase.${props.phase}` as MessageKey)}
+      </p>
+      <h1>{c.title}</h1>
+      <p class="lead">{c.question}</p>
+      <p class="meta">{t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) })}</p>
+      {props.commitment && (
+        <p>
+          <a href={commitmentPath(props.commitment)}>{props.commitment.title}</a>
+        </p>
+      )}
+      {c.context && <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(c.context) }} />}
+      {props.canManage && c.status === 'draft' && (
+        <PostForm action={`${consultationPath(c)}/publication`}>
+          <button type="submit">{t('consult.publish')}</button>
+        </PostForm>
+      )}
+      {c.synthesis && (
+        <section aria-labelledby="synthesis-title" class="panel">
+          <h2 id="synthesis-title">{t('consult.synthesis')}</h2>
+          <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(c.synthesis) }} />
+        </section>
+      )}
+      {props.canManage && props.phase === 'closed' && (
+        <PostForm action={`${consultationPath(c)}/synthese`}>
+          <Field name="synthesis" label={t('consult.synthesis')} multiline maxLength={50000} value={props.values.synthesis} error={props.errors.synthesis} hint="Markdown" />
+          <button type="submit">{t('consult.synthesis.publish')}</button>
+        </PostForm>
+      )}
+      {open &&
+        (props.signedIn ? (
+          <section aria-labelledby="contribute-title" class="panel">
+            <h2 id="contribute-title">{t('consult.contribute')}</h2>
+            <ErrorSummary errors={props.errors} labels={labels} />
+            <PostForm action={`${consultationPath(c)}/contributions`}>
+              <Field name="kind" label={labels.kind} value={props.values.kind ?? 'idea'} error={props.errors.kind} options={(['idea', 'opinion', 'critique'] as const).map((k) => ({ value: k, label: t(`consult.kind.${k}`) }))} />
+              <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
+              <Field name="body" label={labels.body} required multiline maxLength={10000} value={props.values.body} error={props.errors.body} />
+              <button type="submit">{t('consult.contribute.submit')}</button>
+            </PostForm>
+          </section>
+        ) : (
+          <p>
+            <a href={`/connexion?next=${encodeURIComponent(consultationPath(c))}`}>{t('consult.contribute.signin')}</a>
+          </p>
+        ))}
+      <section aria-labelledby="contributions-title">
+        <h2 id="contributions-title">{t('consult.contributions', { count: props.contributions.length })}</h2>
+        <p>
+          {props.sort === 'supports' ? <strong>{t('consult.sort.supports')}</strong> : <a href={`${consultationPath(c)}?tri=soutiens`}>{t('consult.sort.supports')}</a>} ·{' '}
+          {props.sort === 'recent' ? <strong>{t('consult.sort.recent')}</strong> : <a href={`${consultationPath(c)}?tri=recentes`}>{t('consult.sort.recent')}</a>}
+        </p>
+        <ol class="contribution-list">
+          {props.contributions.map((k) => (
+            <li class="card" id={`contribution-${k.id}`}>
+              <p class="kicker">
+                {t(`consult.kind.${k.kind}` as MessageKey)} · {t('consult.supports', { count: k.supportCount })}
+                {k.decision ? ` · ${t(`consult.answer.${k.decision}` as MessageKey)}` : ''}
+              </p>
+              <h3 class="card-title">{k.title}</h3>
+              <p class="meta">{t('consult.by', { name: k.authorName ?? t('consult.deletedAccount') })}</p>
+              <p class="pre-line">{k.body}</p>
+              {open && props.signedIn && (
+                <PostForm action={`/contributions/${k.id}/soutien`} class="inline-form">
+                  <input type="hidden" name="supported" value={props.supported.has(k.id) ? 'false' : 'true'} />
+                  <button type="submit" aria-pressed={props.supported.has(k.id) ? 'true' : 'false'}>
+                    {props.supported.has(k.id) ? t('consult.unsupport') : t('consult.support')}
+                    <span class="visually-hidden"> : {k.title}</span>
+                  </button>
+                </PostForm>
+              )}
+              {open && props.userId === k.authorId && (
+                <p>
+                  <a href={`/contributions/${k.id}/modifier`}>{t('consult.edit')}</a>
+                </p>
+              )}
+              {k.answer && (
+                <div class="notice">
+                  <p>
+                    <strong>{t('consult.answer')}</strong> : {k.answer}
+                  </p>
+                  {k.commitmentId && k.commitmentTitle && (
+                    <p>
+                      <a href={commitmentPath({ id: k.commitmentId })}>{t('consult.ledTo', { title: k.commitmentTitle })}</a>
+                    </p>
+                  )}
+                </div>
+              )}
+              {canAnswer && (
+                <details>
+                  <summary>{t('consult.answer')}</summary>
+                  <PostForm action={`/contributions/${k.id}/reponse`}>
+                    <Field name="decision" idPrefix={`answer-${k.id}`} label={t('consult.answer.decision')} value={k.decision ?? 'retained'} options={[{ value: 'retained', label: t('consult.answer.retained') }, { value: 'not_retained', label: t('consult.answer.not_retained') }]} />
+                    <Field name="answer" idPrefix={`answer-${k.id}`} label={t('consult.answer.text')} multiline maxLength={10000} value={k.answer ?? ''} />
+                    <Field name="commitmentId" idPrefix={`answer-${k.id}`} label={t('consult.answer.commitment')} value={k.commitmentId ?? ''} options={[{ value: '', label: '—' }, ...props.planCommitments.map((p) => ({ value: p.id, label: p.title }))]} />
+                    <button type="submit">{t('consult.answer.submit')}</button>
+                  </PostForm>
+                </details>
+              )}
+              <Comments list={props.comments.filter((m) => m.contributionId === k.id)} parentId={null} contributionId={k.id} canComment={open && props.signedIn} />
+              {open && props.signedIn && (
+                <details>
+                  <summary>{t('consult.comment')}</summary>
+                  <PostForm action={`/contributions/${k.id}/commentaires`}>
+                    <Field name="body" idPrefix={`comment-${k.id}`} label={t('consult.comment.body')} multiline maxLength={5000} />
+                    <button type="submit">{t('consult.comment')}</button>
+                  </PostForm>
+                </details>
+              )}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </article>
+  )
+}
+
+export function ContributionEditPage(props: { contribution: ContributionRow; values: FormValues; errors: FieldErrors }) {
+  const { t } = usePage()
+  const labels = { kind: t('consult.contribute.kind'), title: t('consult.contribute.title'), body: t('consult.contribute.body') }
+  return (
+    <div class="narrow">
+      <p class="kicker">
+        <a href={consultationPath({ id: props.contribution.consultationId })}>{t('consult.title')}</a>
+      </p>
+      <h1>{t('consult.edit')}</h1>
+      <ErrorSummary errors={props.errors} labels={labels} />
+      <PostForm action={`/contributions/${props.contribution.id}/modifier`}>
+        <Field name="kind" label={labels.kind} value={props.values.kind} error={props.errors.kind} options={(['idea', 'opinion', 'critique'] as const).map((k) => ({ value: k, label: t(`consult.kind.${k}`) }))} />
+        <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
+        <Field name="body" label={labels.body} required multiline maxLength={10000} value={props.values.body} error={props.errors.body} />
+        <button type="submit">{t('consult.save')}</button>
+      </PostForm>
+    </div>
+  )
+}
