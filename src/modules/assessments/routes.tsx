@@ -5,9 +5,8 @@ import { requireAdmin, requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
-import { FormBody, FormWithFileBody, formValues } from '../../platform/http/forms.ts'
+import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
-import { isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { sql } from 'drizzle-orm'
 import { findPlan, getVisiblePlan, loadPlanTree } from '../plans/index.ts'
@@ -43,10 +42,6 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const RatingParams = Type.Object({ id: Type.String({ format: 'uuid' }), commitmentId: Type.String({ format: 'uuid' }) })
 const RevokeParams = Type.Object({ id: Type.String({ format: 'uuid' }), userId: Type.String({ format: 'uuid' }) })
 
-/** Field errors as the person reads them (message keys translated). */
-function translated(req: FastifyRequest, fields: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields ?? {}).map(([field, key]) => [field, isMessageKey(key) ? req.t(key as MessageKey) : key]))
-}
 
 /** The rating form's values, read into the service's shape. */
 function ratingInput(values: Record<string, string>): CommitmentRatingInput {
@@ -199,7 +194,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     try {
       await appointReviewer(db(), actor, req.params.id, values.email ?? '')
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return appointPage(req, reply, req.params.id, values, translated(req, error.fields), 422)
+      if (error instanceof AppError && error.status === 422) return appointPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
       throw error
     }
     req.flash('notice', req.t('assess.appointed'))
@@ -266,7 +261,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     try {
       await saveOverview(db(), requireUser(req), a.id, { cocreationLevel: ['yes', 'partly', 'no'].includes(values.cocreationLevel ?? '') ? values.cocreationLevel! : null, cocreationJustification: values.cocreationJustification ?? '', summary: values.summary ?? '' })
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(req.t('assess.overview'), <OverviewFormPage assessment={a} plan={a.plan} values={values} errors={translated(req, error.fields)} />, 422)
+      if (error instanceof AppError && error.status === 422) return reply.page(req.t('assess.overview'), <OverviewFormPage assessment={a} plan={a.plan} values={values} errors={translateFieldErrors(req.t, error.fields)} />, 422)
       throw error
     }
     req.flash('notice', req.t('assess.saved'))
@@ -291,7 +286,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     try {
       await rateCommitment(db(), requireUser(req), a.id, commitment.id, ratingInput(values))
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(commitment.title, <RatingFormPage assessment={a} plan={a.plan} commitment={commitment} values={values} errors={translated(req, error.fields)} />, 422)
+      if (error instanceof AppError && error.status === 422) return reply.page(commitment.title, <RatingFormPage assessment={a} plan={a.plan} commitment={commitment} values={values} errors={translateFieldErrors(req.t, error.fields)} />, 422)
       throw error
     }
     req.flash('notice', req.t('assess.saved'))

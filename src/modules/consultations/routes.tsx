@@ -6,9 +6,8 @@ import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
-import { FormBody, formValues } from '../../platform/http/forms.ts'
+import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
-import { isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
 import { todayInParis } from '../plans/progress.ts'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import {
@@ -38,9 +37,6 @@ const SortQuery = Type.Object({ tri: Type.Optional(Type.Union([Type.Literal('sou
 /** posting and supporting: per person and address, on top of the database's one-support rule */
 const POSTING_LIMIT = { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
 
-function translated(req: FastifyRequest, fields: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields ?? {}).map(([field, key]) => [field, isMessageKey(key) ? req.t(key as MessageKey) : key]))
-}
 
 export default async function consultationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -86,7 +82,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       req.flash('notice', req.t('consult.saved'))
       return reply.redirect(consultationPath(created), 303)
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return page(translated(req, error.fields))
+      if (error instanceof AppError && error.status === 422) return page(translateFieldErrors(req.t, error.fields))
       throw error
     }
   })
@@ -139,7 +135,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       req.flash('notice', req.t('consult.contributed'))
       return reply.redirect(`${consultationPath(req.params)}?tri=recentes#contribution-${created.id}`, 303)
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translated(req, error.fields), 422)
+      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
       throw error
     }
   })
@@ -158,7 +154,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     try {
       await editContribution(db(), actor, k.id, { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' }, todayInParis())
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(req.t('consult.edit'), <ContributionEditPage contribution={k} values={values} errors={translated(req, error.fields)} />, 422)
+      if (error instanceof AppError && error.status === 422) return reply.page(req.t('consult.edit'), <ContributionEditPage contribution={k} values={values} errors={translateFieldErrors(req.t, error.fields)} />, 422)
       throw error
     }
     req.flash('notice', req.t('consult.saved'))
@@ -186,7 +182,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     try {
       await publishSynthesis(db(), actor, req.params.id, values.synthesis ?? '', todayInParis())
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translated(req, error.fields), 422)
+      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
       throw error
     }
     return reply.redirect(consultationPath(req.params), 303)

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import type { MessageKey, Translate } from '../i18n/index.ts'
+import { isMessageKey, type MessageKey, type Translate } from '../i18n/index.ts'
 
 /** Body schema of an HTML form: flat string fields (repeated fields become arrays). */
 export const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]))
@@ -53,4 +53,9 @@ export function safeNextPath(raw: unknown, fallback = '/'): string {
   if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return fallback
   if (/[\r\n]/.test(raw)) return fallback
   return raw
+}
+
+/** Field errors carried by an AppError (message keys) as the person reads them; other texts are kept. */
+export function translateFieldErrors(t: Translate, fields: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields ?? {}).map(([field, key]) => [field, isMessageKey(key) ? t(key as MessageKey) : key]))
 }
