@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import type { Browser, Page } from 'playwright-core'
+import { queryRows } from '../../src/platform/db/index.ts'
+import { seedDemo } from '../../src/demo/seed.ts'
+import { buildTestApp, createUser, type TestApp } from '../helpers/app.ts'
+import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+
+describe('consultation journey', { skip }, () => {
+  let ctx: TestApp
+  let browser: Browser
+  let base: string
+  const people: Record<string, { email: string; password: string }> = {
+    agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' },
+  }
+  const day = (offset: number) => {
+    const d = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
+    d.setUTCDate(d.getUTCDate() + offset)
+    return d.toISOString().slice(0, 10)
+  }
+
+  before(async () => {
+    ctx = await buildTestApp('pglite')
+    await seedDemo(ctx.database.db)
+    people.citizen = await createUser(ctx.database, { displayName: 'Inès Habitante' })
+    base = await serveForBrowser(ctx.app)
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await ctx?.close()
+  })
+
+  const signedIn = (who: string, javaScript = true): Promise<Page> => signInInBrowser(browser, base, people[who]!, { javaScript })
+
+  test('staff open a consultation, a citizen contributes and supports, the staff answer and link it to a commitment', async () => {
+    const agent = await signedIn('agent')
+    await agent.goto(`${base}/territoires/autre/pays-demo`)
+    await agent.getByRole('link', { name: 'Consultations' }).click()
+    await agent.getByRole('link', { name: 'Ouvrir une consultation' }).click()
+    await expectAccessible(agent, 'new consultation form')
+    await agent.getByLabel('Titre').fill('Quels horaires pour la médiathèque ?')
+    await agent.getByLabel('Question posée').fill('À quelles heures la médiathèque devrait-elle ouvrir ?')
+    await agent.getByLabel('Ouverture (AAAA-MM-JJ)').fill(day(0))
+    await agent.getByLabel('Clôture (AAAA-MM-JJ)').fill(day(14))
+    await agent.getByRole('button', { name: 'Publier' }).click()
+    await agent.getByRole('heading', { name: 'Quels horaires pour la médiathèque ?' }).waitFor()
+    const consultationUrl = agent.url()
+
+    const citizen = await signedIn('citizen', false)
+    await citizen.goto(consultationUrl)
+    await citizen.getByLabel('Titre').fill('Ouvrir le dimanche matin')
+    await citizen.getByLabel('Votre contribution').fill('Beaucoup de familles sont disponibles le dimanche.')
+    await citizen.getByRole('button', { name: 'Publier ma contribution' }).click()
+    await citizen.getByText('Contribution publiée.').waitFor()
+    await citizen.getByRole('button', { name: /^Soutenir/ }).click()
+    await citizen.getByText('1 soutien(s)').waitFor()
+    const checker = await (await browser.newContext({ bypassCSP: true })).newPage()
+    await expectAccessible(citizen, 'consultation page (citizen, JS off)', checker)
+
+    // the consultation closes; the staff answer
+    const [row] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from consultations where title = 'Quels horaires pour la médiathèque ?'`)
+    await ctx.database.db.execute(sql`update consultations set opens_on = ${day(-20)}, closes_on = ${day(-1)} where id = ${row!.id}`)
+    await agent.goto(consultationUrl)
+    await agent.getByText('Réponse du territoire').first().click()
+    await agent.getByLabel('Réponse motivée').fill('Retenue : ouverture le dimanche de 10 h à 13 h dès janvier.')
+    await agent.getByLabel('Engagement où elle est reprise (facultatif)').selectOption({ index: 1 })
+    await agent.getByRole('button', { name: 'Publier la réponse' }).click()
+    await agent.getByText(/Reprise dans l’engagement/).waitFor()
+    await expectAccessible(agent, 'consultation page (staff, closed)')
+
+    await citizen.goto(consultationUrl)
+    const main = (await citizen.locator('main').textContent()) ?? ''
+    assert.match(main, /Retenue : ouverture le dimanche de 10 h à 13 h dès janvier\./)
+    await citizen.getByRole('link', { name: /Reprise dans l’engagement/ }).click()
+    assert.match((await citizen.locator('main').textContent()) ?? '', /Ouvrir le dimanche matin/)
+    await expectAccessible(citizen, 'commitment page with the citizens’ contribution', checker)
+  })
+})
