@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
 
-/** Consultations of a territory: contributions, supports, comments, synthesis and answers. */
+/** Citizens' participation: consultations (contributions, supports, comments, synthesis, answers) and questions to elected officials. */
 export default async function consultationsModule(app: FastifyInstance) {
   await app.register(consultationRoutes)
+  await app.register(questionRoutes)
 }
 
 

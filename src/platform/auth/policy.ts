@@ -18,6 +18,10 @@ export const TERRITORY_RULES = {
   'membership.request': ['editor', 'elected'],
   /** open consultations, publish their synthesis and answer each contribution */
   'consultation.manage': ['editor', 'elected'],
+  /** publish or reject the questions citizens put to the territory's elected officials */
+  'question.moderate': ['moderator'],
+  /** answer in public the questions put to the executive (a named official answers their own) */
+  'question.answer': ['elected'],
 } as const satisfies Record<string, readonly TerritoryRole[]>
 
 export type TerritoryAction = keyof typeof TERRITORY_RULES

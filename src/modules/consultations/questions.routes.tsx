@@ -1,0 +1,265 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { requireUser } from '../../platform/auth/current-user.ts'
+import { can } from '../../platform/auth/policy.ts'
+import { AppError, notFound } from '../../platform/errors.ts'
+import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
+import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
+import { usePage } from '../../platform/layout/context.ts'
+import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import { answerQuestion, askQuestion, canSeeQuestion, electedOfficials, findQuestion, listQuestions, moderateQuestion, questionStats, supportQuestion, supportsOf, type OfficialStats, type QuestionRow } from './questions.ts'
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
+const POSTING_LIMIT = { max: 20, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
+const questionPath = (q: { id: string }) => `/questions/${q.id}`
+
+function QuestionCard({ q, supported, canSupport }: { q: QuestionRow; supported: boolean; canSupport: boolean }) {
+  const { t, locale } = usePage()
+  return (
+    <li class="card">
+      <p class="kicker">
+        {t(`question.status.${q.status}` as MessageKey)} · {t('question.to', { name: q.addresseeName ?? t('question.executive') })} · {t('question.supports', { count: q.supportCount })}
+      </p>
+      <h3 class="card-title">
+        <a href={questionPath(q)}>{q.title}</a>
+      </h3>
+      <p class="meta">{t('question.asked', { name: q.authorName ?? t('consult.deletedAccount'), date: formatDate(locale, new Date(q.publishedAt ?? q.createdAt)) })}</p>
+      {q.status === 'rejected' && q.rejectionReason && <p class="notice">{t('question.rejectedBecause', { reason: q.rejectionReason })}</p>}
+      {canSupport && q.status === 'published' && (
+        <PostForm action={`${questionPath(q)}/soutien`} class="inline-form">
+          <input type="hidden" name="supported" value={supported ? 'false' : 'true'} />
+          <button type="submit" aria-pressed={supported ? 'true' : 'false'}>
+            {supported ? t('question.unsupport') : t('question.support')}
+            <span class="visually-hidden"> : {q.title}</span>
+          </button>
+        </PostForm>
+      )}
+    </li>
+  )
+}
+
+function StatsTable({ stats }: { stats: OfficialStats[] }) {
+  const { t, locale } = usePage()
+  if (stats.length === 0) return null
+  return (
+    <div class="table-scroll">
+      <table>
+        <caption>{t('question.stats')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('question.stats.official')}</th>
+            <th scope="col">{t('question.stats.answered')}</th>
+            <th scope="col">{t('question.stats.waiting')}</th>
+            <th scope="col">{t('question.stats.median')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.map((s) => (
+            <tr>
+              <th scope="row">{s.name ?? t('question.executive')}</th>
+              <td>{formatNumber(locale, s.answered)}</td>
+              <td>{formatNumber(locale, s.waiting)}</td>
+              <td>{s.medianDays === null ? '—' : t('question.stats.days', { days: Math.round(s.medianDays * 10) / 10 })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function QuestionsPage(props: {
+  territory: { name: string; path: string }
+  lists: Awaited<ReturnType<typeof listQuestions>>
+  stats: OfficialStats[]
+  officials: { id: string; name: string }[]
+  supported: Set<string>
+  signedIn: boolean
+  values: FormValues
+  errors: FieldErrors
+}) {
+  const { t } = usePage()
+  const labels = { addresseeId: t('question.addressee'), title: t('question.field.title'), body: t('question.field.body') }
+  return (
+    <>
+      <p class="kicker">
+        <a href={props.territory.path}>{props.territory.name}</a>
+      </p>
+      <h1>{t('question.title')}</h1>
+      <p class="lead">{t('question.lead')}</p>
+      <StatsTable stats={props.stats} />
+      {props.lists.pending.length > 0 && (
+        <section aria-labelledby="moderation-title" class="panel">
+          <h2 id="moderation-title">{t('question.moderation')}</h2>
+          <ul class="cards">
+            {props.lists.pending.map((q) => (
+              <li class="card">
+                <h3 class="card-title">{q.title}</h3>
+                <p class="pre-line">{q.body}</p>
+                <PostForm action={`${questionPath(q)}/moderation`}>
+                  <Field name="reason" idPrefix={`reason-${q.id}`} label={t('question.reason')} maxLength={2000} />
+                  <button type="submit" name="decision" value="publish">
+                    {t('question.publish')}
+                  </button>{' '}
+                  <button type="submit" name="decision" value="reject" class="danger">
+                    {t('question.reject')}
+                  </button>
+                </PostForm>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {props.signedIn ? (
+        <section aria-labelledby="ask-title" class="panel">
+          <h2 id="ask-title">{t('question.ask')}</h2>
+          <ErrorSummary errors={props.errors} labels={labels} />
+          <PostForm action={`${props.territory.path}/questions`}>
+            <Field name="addresseeId" label={labels.addresseeId} value={props.values.addresseeId ?? ''} error={props.errors.addresseeId} options={[{ value: '', label: t('question.executive') }, ...props.officials.map((o) => ({ value: o.id, label: o.name }))]} />
+            <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
+            <Field name="body" label={labels.body} required multiline maxLength={5000} value={props.values.body} error={props.errors.body} />
+            <button type="submit">{t('question.submit')}</button>
+          </PostForm>
+        </section>
+      ) : (
+        <p>
+          <a href={`/connexion?next=${encodeURIComponent(`${props.territory.path}/questions`)}`}>{t('question.signin')}</a>
+        </p>
+      )}
+      {props.lists.mine.length > 0 && (
+        <section aria-labelledby="mine-title">
+          <h2 id="mine-title">{t('question.mine')}</h2>
+          <ul class="cards">
+            {props.lists.mine.map((q) => (
+              <QuestionCard q={q} supported={false} canSupport={false} />
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="questions-title">
+        <h2 id="questions-title">{t('question.title')}</h2>
+        {props.lists.public.length === 0 ? (
+          <p>{t('question.none')}</p>
+        ) : (
+          <ul class="cards">
+            {props.lists.public.map((q) => (
+              <QuestionCard q={q} supported={props.supported.has(q.id)} canSupport={props.signedIn} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  )
+}
+
+function QuestionPage({ q, territory, canAnswer, values, errors }: { q: QuestionRow; territory: { name: string; path: string }; canAnswer: boolean; values: FormValues; errors: FieldErrors }) {
+  const { t, locale } = usePage()
+  return (
+    <article>
+      <p class="kicker">
+        <a href={`${territory.path}/questions`}>{territory.name}</a> · {t(`question.status.${q.status}` as MessageKey)}
+      </p>
+      <h1>{q.title}</h1>
+      <p class="meta">
+        {t('question.to', { name: q.addresseeName ?? t('question.executive') })} · {t('question.asked', { name: q.authorName ?? t('consult.deletedAccount'), date: formatDate(locale, new Date(q.publishedAt ?? q.createdAt)) })} ·{' '}
+        {t('question.supports', { count: q.supportCount })}
+      </p>
+      <p class="pre-line">{q.body}</p>
+      {q.status === 'rejected' && q.rejectionReason && <p class="notice">{t('question.rejectedBecause', { reason: q.rejectionReason })}</p>}
+      {q.answer && (
+        <section aria-labelledby="answer-title" class="panel">
+          <h2 id="answer-title">{t('question.answeredBy', { name: q.answeredByName ?? '—', date: formatDate(locale, new Date(q.answeredAt!)) })}</h2>
+          <p class="pre-line">{q.answer}</p>
+        </section>
+      )}
+      {canAnswer && q.status === 'published' && (
+        <PostForm action={`${questionPath(q)}/reponse`}>
+          <ErrorSummary errors={errors} labels={{ answer: t('question.answer') }} />
+          <Field name="answer" label={t('question.answer')} multiline maxLength={10000} value={values.answer} error={errors.answer} />
+          <button type="submit">{t('question.answer.submit')}</button>
+        </PostForm>
+      )}
+    </article>
+  )
+}
+
+/** Questions to elected officials: ask, moderate, support, answer; the page shows who answers and how fast. */
+export default async function questionRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+
+  async function territoryOf(params: { kind: string; code: string }) {
+    const territory = await findTerritoryByRef(db(), `${params.kind}/${params.code}`)
+    if (!territory) throw notFound()
+    return { id: territory.id, name: territory.name, path: territoryPath(territory) }
+  }
+
+  async function renderList(req: FastifyRequest, reply: FastifyReply, params: { kind: string; code: string }, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+    const territory = await territoryOf(params)
+    const [lists, stats, officials, supported] = await Promise.all([
+      listQuestions(db(), territory.id, req.user),
+      questionStats(db(), territory.id),
+      electedOfficials(db(), territory.id),
+      req.user ? supportsOf(db(), req.user.id, territory.id) : new Set<string>(),
+    ])
+    return reply.page(
+      `${req.t('question.title')} – ${territory.name}`,
+      <QuestionsPage territory={territory} lists={lists} stats={stats} officials={officials} supported={supported} signedIn={!!req.user} values={values} errors={errors} />,
+      status,
+    )
+  }
+
+  app.get('/territoires/:kind/:code/questions', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => renderList(req, reply, req.params, {}, {}))
+
+  app.post('/territoires/:kind/:code/questions', { schema: { params: TerritoryRefParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const territory = await territoryOf(req.params)
+    const values = formValues(req.body)
+    try {
+      await askQuestion(db(), actor, territory.id, { addresseeId: /^[0-9a-f-]{36}$/.test(values.addresseeId ?? '') ? values.addresseeId! : null, title: values.title ?? '', body: values.body ?? '' })
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return renderList(req, reply, req.params, values, translateFieldErrors(req.t, error.fields), 422)
+      throw error
+    }
+    req.flash('notice', req.t('question.sent'))
+    return reply.redirect(`${territory.path}/questions`, 303)
+  })
+
+  async function renderQuestion(req: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+    const q = await findQuestion(db(), id)
+    if (!canSeeQuestion(req.user, q)) throw notFound()
+    const [territory] = await getTerritorySummaries(db(), [q.territoryId])
+    const canAnswer = q.addresseeId ? req.user?.id === q.addresseeId && can(req.user, 'question.answer', q.territoryId) : can(req.user, 'question.answer', q.territoryId) && !req.user?.isPlatformAdmin
+    return reply.page(q.title, <QuestionPage q={q} territory={{ name: territory!.name, path: territoryPath(territory!) }} canAnswer={canAnswer} values={values} errors={errors} />, status)
+  }
+
+  app.get('/questions/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => renderQuestion(req, reply, req.params.id, {}, {}))
+
+  app.post('/questions/:id/moderation', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const values = formValues(req.body)
+    const q = await findQuestion(db(), req.params.id)
+    await moderateQuestion(db(), actor, q.id, values.decision === 'reject' ? 'reject' : 'publish', values.reason ?? '')
+    const [territory] = await getTerritorySummaries(db(), [q.territoryId])
+    return reply.redirect(`${territoryPath(territory!)}/questions`, 303)
+  })
+
+  app.post('/questions/:id/soutien', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
+    await supportQuestion(db(), requireUser(req), req.params.id, formValues(req.body).supported !== 'false')
+    return reply.redirect(questionPath(req.params), 303)
+  })
+
+  app.post('/questions/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const values = formValues(req.body)
+    try {
+      await answerQuestion(db(), requireUser(req), req.params.id, values.answer ?? '')
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return renderQuestion(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+      throw error
+    }
+    return reply.redirect(questionPath(req.params), 303)
+  })
+}
