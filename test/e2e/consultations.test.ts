@@ -78,3 +78,56 @@ describe('consultation journey', { skip }, () => {
     await expectAccessible(citizen, 'commitment page with the citizens’ contribution', checker)
   })
 })
+
+describe('question journey', { skip }, () => {
+  let ctx: TestApp
+  let browser: Browser
+  let base: string
+  const people: Record<string, { email: string; password: string }> = {
+    admin: { email: 'admin@demo.thc.example', password: 'demo-admin-thc' },
+    elected: { email: 'elue@demo.thc.example', password: 'demo-elue-thc' },
+  }
+
+  before(async () => {
+    ctx = await buildTestApp('pglite')
+    await seedDemo(ctx.database.db)
+    people.citizen = await createUser(ctx.database, { displayName: 'Hugo Habitant' })
+    base = await serveForBrowser(ctx.app)
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await ctx?.close()
+  })
+
+  test('a citizen questions an elected official, moderation publishes it, the official answers in public', async () => {
+    const citizen = await signInInBrowser(browser, base, people.citizen!)
+    await citizen.goto(`${base}/territoires/autre/pays-demo`)
+    await citizen.getByRole('link', { name: 'Questions aux élus' }).click()
+    await expectAccessible(citizen, 'questions page (citizen)')
+    await citizen.getByLabel('À qui').selectOption({ label: 'Camille Élue (démonstration)' })
+    await citizen.getByLabel('Votre question en une phrase').fill('Quand rouvre la piscine ?')
+    await citizen.getByLabel('Précisions').fill('Elle est fermée depuis l’été.')
+    await citizen.getByRole('button', { name: 'Envoyer ma question' }).click()
+    await citizen.getByText('Question envoyée').waitFor()
+
+    const admin = await signInInBrowser(browser, base, people.admin!)
+    await admin.goto(`${base}/territoires/autre/pays-demo/questions`)
+    await expectAccessible(admin, 'questions page (moderation)')
+    await admin.getByRole('button', { name: 'Publier' }).click()
+
+    const elected = await signInInBrowser(browser, base, people.elected!)
+    await elected.goto(`${base}/territoires/autre/pays-demo/questions`)
+    await elected.getByRole('link', { name: 'Quand rouvre la piscine ?' }).click()
+    await elected.getByLabel('Réponse').fill('Réouverture prévue le 1er février après travaux.')
+    await elected.getByRole('button', { name: 'Répondre publiquement' }).click()
+    await elected.getByText('Réouverture prévue le 1er février après travaux.').waitFor()
+    await expectAccessible(elected, 'answered question')
+
+    const visitor = await (await browser.newContext({ bypassCSP: true })).newPage()
+    await visitor.goto(`${base}/territoires/autre/pays-demo/questions`)
+    const main = (await visitor.locator('main').textContent()) ?? ''
+    assert.match(main, /Quand rouvre la piscine \?/)
+    assert.match(main, /Répondue/)
+  })
+})
