@@ -22,6 +22,8 @@ export interface Config {
   signinRateLimit: number
   /** Days a territory has to reply to an independent assessment before it can be published. */
   reviewReplyDays: number
+  /** Distinct people whose reports hide a content until a moderator reviews it. */
+  reportHideThreshold: number
 }
 
 export class ConfigError extends Error {
@@ -121,5 +123,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: readBoolean(env, 'TRUST_PROXY', false),
     signinRateLimit: readInteger(env, 'SIGNIN_RATE_LIMIT', 10, 1, 100000),
     reviewReplyDays: readInteger(env, 'REVIEW_REPLY_DAYS', 15, 0, 365),
+    reportHideThreshold: readInteger(env, 'REPORT_HIDE_THRESHOLD', 3, 1, 1000),
   }
 }

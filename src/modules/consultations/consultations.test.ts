@@ -121,3 +121,76 @@ describeEachEngine('consultations', (engine) => {
     assert.ok(audit!.n >= 5)
   })
 })
+
+describeEachEngine('reports and moderation of contributions', (engine) => {
+  let ctx: TestApp
+  let author: Client
+  let reporters: Client[] = []
+  let moderator: Client
+  let otherModerator: Client
+  let authorId = ''
+  let contributionId = ''
+  let consultationId = ''
+  const state = async () => (await queryRows<{ hidden_at: string | null; hidden_reason: string | null }>(ctx.database.db, sql`select hidden_at, hidden_reason from contributions where id = ${contributionId}`))[0]!
+
+  before(async () => {
+    ctx = await buildTestApp(engine, { REPORT_HIDE_THRESHOLD: '2' })
+    await seedDemo(ctx.database.db)
+    const login = async (name: string, role?: [string, string, string]) => {
+      const user = await createUser(ctx.database, { displayName: name })
+      if (role) await ctx.database.db.execute(sql`insert into territory_roles (territory_id, user_id, role) select id, ${user.id}, ${role[2]} from territories where kind = ${role[0]} and code = ${role[1]}`)
+      const client = new Client(ctx.app)
+      await signIn(client, user.email, user.password)
+      return { client, id: user.id }
+    }
+    const a = await login('Auteur Pénible')
+    author = a.client
+    authorId = a.id
+    reporters = [(await login('Rapporteur Un')).client, (await login('Rapporteur Deux')).client]
+    moderator = (await login('Mona Modératrice', ['autre', 'pays-demo', 'moderator'])).client
+    otherModerator = (await login('Omar Ailleurs', ['commune', '35238', 'moderator'])).client
+    const [territory] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from territories where code = 'pays-demo'`)
+    const [c] = await queryRows<{ id: string }>(ctx.database.db, sql`insert into consultations (territory_id, title, question, opens_on, closes_on, status) values (${territory!.id}, 'Consultation test', 'Question test ?', current_date - 1, current_date + 5, 'published') returning id`)
+    consultationId = c!.id
+    assert.equal((await author.post(`/consultations/${consultationId}/contributions`, { kind: 'opinion', title: 'Message injurieux', body: 'Texte injurieux.' })).statusCode, 303)
+    assert.equal((await author.post(`/consultations/${consultationId}/contributions`, { kind: 'idea', title: 'Deuxième message', body: 'Autre texte.' })).statusCode, 303)
+    const [k] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from contributions where title = 'Message injurieux'`)
+    contributionId = k!.id
+  })
+  after(async () => ctx?.close())
+
+  test('reports by N distinct people hide a contribution pending review; one person counts once', async () => {
+    const page = `/consultations/${consultationId}`
+    const report = (client: Client) => client.post(`/contenus/contribution/${contributionId}/signalement`, { reason: 'Injurieux' }, { csrfFrom: page })
+    assert.equal((await reporters[0]!.post(`/contenus/contribution/${contributionId}/signalement`, { reason: '' }, { csrfFrom: page })).statusCode, 422)
+    assert.equal((await report(reporters[0]!)).statusCode, 303)
+    assert.equal((await report(reporters[0]!)).statusCode, 303)
+    assert.equal((await state()).hidden_at, null)
+    assert.equal((await report(reporters[1]!)).statusCode, 303)
+    assert.match((await state()).hidden_reason!, /Masqué après 2 signalements/)
+    const body = (await new Client(ctx.app).get(page)).body
+    assert.doesNotMatch(body, /Texte injurieux/)
+    assert.match(body, /Masqué par la modération : Masqué après 2 signalements/)
+  })
+
+  test('moderators of the territory restore or hide with a public reason, and hide all of an account at once; others cannot', async () => {
+    const review = '/territoires/autre/pays-demo/moderation'
+    assert.equal((await otherModerator.get(review)).statusCode, 403)
+    assert.equal((await otherModerator.post(`/contenus/contribution/${contributionId}/retablir`, {}, { csrfFrom: '/territoires/autre/pays-demo' })).statusCode, 403)
+    assert.notEqual((await state()).hidden_at, null)
+    const overview = await moderator.get(review)
+    assert.equal(overview.statusCode, 200)
+    assert.match(overview.body, /2 signalement\(s\)/)
+    assert.equal((await moderator.post(`/contenus/contribution/${contributionId}/retablir`, {}, { csrfFrom: review })).statusCode, 303)
+    assert.equal((await state()).hidden_at, null)
+    assert.equal((await moderator.post(`/contenus/contribution/${contributionId}/masquer`, { reason: '' }, { csrfFrom: review })).statusCode, 422)
+    assert.equal((await moderator.post(`/contenus/contribution/${contributionId}/masquer`, { reason: 'Propos injurieux (charte, article 3).' }, { csrfFrom: review })).statusCode, 303)
+    assert.equal((await state()).hidden_reason, 'Propos injurieux (charte, article 3).')
+    assert.equal((await moderator.post(`${review}/compte`, { userId: authorId, reason: 'Compte en infraction répétée.' }, { csrfFrom: review })).statusCode, 303)
+    const [left] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from contributions where author_id = ${authorId} and hidden_at is null`)
+    assert.equal(left!.n, 0)
+    const log = (await moderator.get(review)).body
+    assert.match(log, /content\.account_hidden/)
+    assert.match(log, /content\.restored/)
+  })
+})

@@ -29,7 +29,8 @@ import {
   type ConsultationInput,
   type ContributionKind,
 } from './service.ts'
-import { ConsultationFormPage, ConsultationListPage, ConsultationPage, consultationPath, ContributionEditPage } from './views.tsx'
+import { hideAccountContent, hideContent, moderationOverview, reportContent, restoreContent, type SubjectType } from './moderation.ts'
+import { ConsultationFormPage, ConsultationListPage, ConsultationPage, consultationPath, ContributionEditPage, ModerationPage } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
@@ -112,6 +113,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         signedIn={!!req.user}
         userId={req.user?.id ?? null}
         canManage={can(req.user, 'consultation.manage', c.territoryId)}
+        canModerate={can(req.user, 'content.moderate', c.territoryId)}
         planCommitments={planList}
         values={values}
         errors={errors}
@@ -174,6 +176,50 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     const values = formValues(req.body)
     await comment(db(), actor, k.id, { body: values.body ?? '', parentId: /^[0-9a-f-]{36}$/.test(values.parentId ?? '') ? values.parentId! : null }, todayInParis())
     return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+  })
+
+  // ——— reports and moderation ———
+  const SubjectParams = Type.Object({ type: Type.Union([Type.Literal('contribution'), Type.Literal('comment')]), id: Type.String({ format: 'uuid' }) })
+  async function consultationOfSubject(type: SubjectType, id: string): Promise<string> {
+    const [row] = await queryRows<{ id: string }>(
+      db(),
+      type === 'contribution' ? sql`select consultation_id as id from contributions where id = ${id}` : sql`select k.consultation_id as id from contribution_comments m join contributions k on k.id = m.contribution_id where m.id = ${id}`,
+    )
+    if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
+    return row.id
+  }
+  app.post('/contenus/:type/:id/signalement', { schema: { params: SubjectParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const consultationId = await consultationOfSubject(req.params.type, req.params.id)
+    await reportContent(db(), actor, req.params.type, req.params.id, formValues(req.body).reason ?? '', app.platform.config.reportHideThreshold)
+    req.flash('notice', req.t('moderation.reported'))
+    return reply.redirect(consultationPath({ id: consultationId }), 303)
+  })
+  app.post('/contenus/:type/:id/masquer', { schema: { params: SubjectParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const consultationId = await consultationOfSubject(req.params.type, req.params.id)
+    await hideContent(db(), requireUser(req), req.params.type, req.params.id, formValues(req.body).reason ?? '')
+    return reply.redirect(consultationPath({ id: consultationId }), 303)
+  })
+  app.post('/contenus/:type/:id/retablir', { schema: { params: SubjectParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const consultationId = await consultationOfSubject(req.params.type, req.params.id)
+    await restoreContent(db(), requireUser(req), req.params.type, req.params.id)
+    return reply.redirect(consultationPath({ id: consultationId }), 303)
+  })
+  app.get('/territoires/:kind/:code/moderation', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const territory = await territoryOf(req.params)
+    if (!can(actor, 'content.moderate', territory.id)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas ce territoire.' })
+    const { items, log } = await moderationOverview(db(), territory.id)
+    return reply.page(req.t('moderation.title'), <ModerationPage territory={territory} threshold={app.platform.config.reportHideThreshold} items={items} log={log} />)
+  })
+  app.post('/territoires/:kind/:code/moderation/compte', { schema: { params: TerritoryRefParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const territory = await territoryOf(req.params)
+    const values = formValues(req.body)
+    if (!/^[0-9a-f-]{36}$/.test(values.userId ?? '')) throw new AppError('BAD_REQUEST', { status: 400, userMessage: 'Compte inconnu.' })
+    const count = await hideAccountContent(db(), actor, territory.id, values.userId!, values.reason ?? '')
+    req.flash('notice', req.t('moderation.accountHidden', { count }))
+    return reply.redirect(`${territory.path}/moderation`, 303)
   })
 
   app.post('/consultations/:id/synthese', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {

@@ -253,6 +253,7 @@ export async function listContributions(db: Db, consultationId: string, sort: 's
     sql`select c.id, c.consultation_id as "consultationId", c.territory_id as "territoryId", c.author_id as "authorId", c.kind, c.title, c.body,
           c.decision, c.answer, c.answered_at as "answeredAt", c.commitment_id as "commitmentId", c.milestone_id as "milestoneId",
           c.support_count as "supportCount", c.created_at as "createdAt", c.updated_at as "updatedAt",
+          c.hidden_at as "hiddenAt", c.hidden_reason as "hiddenReason", c.hidden_by as "hiddenBy",
           case when u.deleted_at is null then u.display_name end as "authorName", k.title as "commitmentTitle"
         from contributions c left join users u on u.id = c.author_id left join commitments k on k.id = c.commitment_id
         where c.consultation_id = ${consultationId}
@@ -263,9 +264,10 @@ export async function listContributions(db: Db, consultationId: string, sort: 's
 
 export async function listComments(db: Db, contributionIds: string[]) {
   if (contributionIds.length === 0) return []
-  return queryRows<{ id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null }>(
+  return queryRows<{ id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null; hiddenAt: string | null; hiddenReason: string | null }>(
     db,
     sql`select m.id, m.contribution_id as "contributionId", m.parent_id as "parentId", m.body, m.created_at as "createdAt",
+          m.hidden_at as "hiddenAt", m.hidden_reason as "hiddenReason",
           case when u.deleted_at is null then u.display_name end as "authorName"
         from contribution_comments m left join users u on u.id = m.author_id
         where m.contribution_id in (${sql.join(contributionIds.map((id) => sql`${id}`), sql`, `)})

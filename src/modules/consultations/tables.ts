@@ -36,6 +36,9 @@ export const contributions = pgTable('contributions', {
   supportCount: integer('support_count').notNull().default(0),
   createdAt: at('created_at').notNull().defaultNow(),
   updatedAt: at('updated_at').notNull().defaultNow(),
+  hiddenAt: at('hidden_at'),
+  hiddenReason: text('hidden_reason'),
+  hiddenBy: uuid('hidden_by'),
 })
 
 export const contributionSupports = pgTable(
@@ -57,6 +60,9 @@ export const contributionComments = pgTable('contribution_comments', {
   authorId: uuid('author_id'),
   body: text('body').notNull(),
   createdAt: at('created_at').notNull().defaultNow(),
+  hiddenAt: at('hidden_at'),
+  hiddenReason: text('hidden_reason'),
+  hiddenBy: uuid('hidden_by'),
 })
 
 export type ConsultationRow = typeof consultations.$inferSelect

@@ -3,6 +3,7 @@ import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { commitmentPath } from '../plans/index.ts'
+import type { ModerationOverview } from './moderation.ts'
 import type { Phase } from './service.ts'
 import type { ConsultationRow, ContributionRow } from './tables.ts'
 
@@ -79,8 +80,22 @@ export function ConsultationFormPage(props: { action: string; values: FormValues
   )
 }
 
+/** Anyone signed in may report a content to the territory's moderators. */
+function ReportForm({ type, id }: { type: 'contribution' | 'comment'; id: string }) {
+  const { t } = usePage()
+  return (
+    <details class="report">
+      <summary>{t('moderation.report')}</summary>
+      <PostForm action={`/contenus/${type}/${id}/signalement`}>
+        <Field name="reason" idPrefix={`report-${id}`} label={t('moderation.report.reason')} maxLength={1000} />
+        <button type="submit">{t('moderation.report')}</button>
+      </PostForm>
+    </details>
+  )
+}
+
 type ContributionView = ContributionRow & { authorName: string | null; commitmentTitle: string | null }
-type CommentView = { id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null }
+type CommentView = { id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null; hiddenAt: string | null; hiddenReason: string | null }
 
 function Comments({ list, parentId, contributionId, canComment }: { list: CommentView[]; parentId: string | null; contributionId: string; canComment: boolean }) {
   const { t, locale } = usePage()
@@ -93,7 +108,8 @@ function Comments({ list, parentId, contributionId, canComment }: { list: Commen
           <p class="meta">
             {c.authorName ?? t('consult.deletedAccount')} · {formatDate(locale, new Date(c.createdAt))}
           </p>
-          <p class="pre-line">{c.body}</p>
+          {c.hiddenAt ? <p class="notice">{t('moderation.hidden', { reason: c.hiddenReason ?? '' })}</p> : <p class="pre-line">{c.body}</p>}
+          {canComment && !c.hiddenAt && <ReportForm type="comment" id={c.id} />}
           {canComment && (
             <details>
               <summary>{t('consult.reply')}</summary>
@@ -123,6 +139,7 @@ export function ConsultationPage(props: {
   signedIn: boolean
   userId: string | null
   canManage: boolean
+  canModerate: boolean
   planCommitments: { id: string; title: string }[]
   values: FormValues
   errors: FieldErrors
@@ -146,6 +163,11 @@ export function ConsultationPage(props: {
         </p>
       )}
       {c.context && <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(c.context) }} />}
+      {props.canModerate && (
+        <p>
+          <a href={`${props.territory.path}/moderation`}>{t('moderation.title')}</a>
+        </p>
+      )}
       {props.canManage && c.status === 'draft' && (
         <PostForm action={`${consultationPath(c)}/publication`}>
           <button type="submit">{t('consult.publish')}</button>
@@ -193,9 +215,16 @@ export function ConsultationPage(props: {
                 {t(`consult.kind.${k.kind}` as MessageKey)} · {t('consult.supports', { count: k.supportCount })}
                 {k.decision ? ` · ${t(`consult.answer.${k.decision}` as MessageKey)}` : ''}
               </p>
-              <h3 class="card-title">{k.title}</h3>
-              <p class="meta">{t('consult.by', { name: k.authorName ?? t('consult.deletedAccount') })}</p>
-              <p class="pre-line">{k.body}</p>
+              {k.hiddenAt ? (
+                <p class="notice">{t('moderation.hidden', { reason: k.hiddenReason ?? '' })}</p>
+              ) : (
+                <>
+                  <h3 class="card-title">{k.title}</h3>
+                  <p class="meta">{t('consult.by', { name: k.authorName ?? t('consult.deletedAccount') })}</p>
+                  <p class="pre-line">{k.body}</p>
+                </>
+              )}
+              {props.signedIn && !k.hiddenAt && <ReportForm type="contribution" id={k.id} />}
               {open && props.signedIn && (
                 <PostForm action={`/contributions/${k.id}/soutien`} class="inline-form">
                   <input type="hidden" name="supported" value={props.supported.has(k.id) ? 'false' : 'true'} />
@@ -268,5 +297,76 @@ export function ContributionEditPage(props: { contribution: ContributionRow; val
         <button type="submit">{t('consult.save')}</button>
       </PostForm>
     </div>
+  )
+}
+
+export function ModerationPage(props: {
+  territory: { id: string; name: string; path: string }
+  threshold: number
+  items: ModerationOverview['items']
+  log: ModerationOverview['log']
+}) {
+  const { t, locale } = usePage()
+  return (
+    <>
+      <p class="kicker">
+        <a href={props.territory.path}>{props.territory.name}</a>
+      </p>
+      <h1>{t('moderation.title')}</h1>
+      <p>{t('moderation.lead', { threshold: props.threshold })}</p>
+      {props.items.length === 0 ? (
+        <p>{t('moderation.none')}</p>
+      ) : (
+        <ul class="cards">
+          {props.items.map((item) => (
+            <li class="card">
+              <p class="kicker">
+                {item.type === 'contribution' ? t('consult.title') : t('consult.comments')} · {t('moderation.reports', { count: item.reports })}
+              </p>
+              <p>
+                <a href={`${consultationPath({ id: item.consultationId })}`}>{item.text}</a> — {item.authorName ?? t('consult.deletedAccount')}
+              </p>
+              {item.hiddenAt ? (
+                <>
+                  <p class="notice">{t('moderation.hidden', { reason: item.hiddenReason ?? '' })}</p>
+                  <PostForm action={`/contenus/${item.type}/${item.id}/retablir`} class="inline-form">
+                    <button type="submit">{t('moderation.restore')}</button>
+                  </PostForm>
+                </>
+              ) : (
+                <PostForm action={`/contenus/${item.type}/${item.id}/masquer`}>
+                  <Field name="reason" idPrefix={`hide-${item.id}`} label={t('moderation.reason')} maxLength={1000} />
+                  <button type="submit" class="danger">
+                    {t('moderation.hide')}
+                  </button>
+                </PostForm>
+              )}
+              {item.authorId && (
+                <details>
+                  <summary>{t('moderation.hideAccount')}</summary>
+                  <PostForm action={`${props.territory.path}/moderation/compte`}>
+                    <input type="hidden" name="userId" value={item.authorId} />
+                    <Field name="reason" idPrefix={`account-${item.id}`} label={t('moderation.reason')} maxLength={1000} />
+                    <button type="submit" class="danger">
+                      {t('moderation.hideAccount')}
+                    </button>
+                  </PostForm>
+                </details>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <section aria-labelledby="log-title">
+        <h2 id="log-title">{t('moderation.log')}</h2>
+        <ul>
+          {props.log.map((e) => (
+            <li>
+              {formatDate(locale, new Date(e.at))} — {e.action} — {e.actorName ?? '—'}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
   )
 }

@@ -20,6 +20,8 @@ export const TERRITORY_RULES = {
   'consultation.manage': ['editor', 'elected'],
   /** publish or reject the questions citizens put to the territory's elected officials */
   'question.moderate': ['moderator'],
+  /** hide and restore contributions and comments, with a public reason */
+  'content.moderate': ['moderator'],
   /** answer in public the questions put to the executive (a named official answers their own) */
   'question.answer': ['elected'],
 } as const satisfies Record<string, readonly TerritoryRole[]>
