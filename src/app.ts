@@ -18,6 +18,7 @@ import plans from './modules/plans/index.ts'
 import referentiel from './modules/referentiel/index.ts'
 import assessments from './modules/assessments/index.ts'
 import consultations from './modules/consultations/index.ts'
+import events from './modules/events/index.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
 
@@ -89,5 +90,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(referentiel)
   await app.register(assessments)
   await app.register(consultations)
+  await app.register(events)
   return app
 }

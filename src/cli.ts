@@ -5,6 +5,7 @@ import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
+import { sendReminders } from './modules/events/index.ts'
 import { verifyHistory } from './modules/plans/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
@@ -221,6 +222,17 @@ const commands: Record<string, Command> = {
         if (!(error instanceof ImportFailed)) throw error
         throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.map((p) => `  ${p.position}: ${p.reason}`).join('\n')}`)
       }
+    },
+  },
+  'events:remind': {
+    summary: 'Mail a reminder to everyone registered for an event starting within the next 24 hours (once each; run it hourly)',
+    usage: 'events:remind',
+    options: {},
+    async run({ config, database }) {
+      await migrate(database)
+      const log = createLogger({ logLevel: 'warn' })
+      const sent = await sendReminders(database.db, createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log }), config.baseUrl.toString().replace(/\/$/, ''))
+      out(`${sent} reminder(s) sent.`)
     },
   },
   'history:verify': {

@@ -20,6 +20,8 @@ export const TERRITORY_RULES = {
   'consultation.manage': ['editor', 'elected'],
   /** publish or reject the questions citizens put to the territory's elected officials */
   'question.moderate': ['moderator'],
+  /** schedule, cancel and write the minutes of the territory's public meetings */
+  'event.manage': ['editor', 'elected'],
   /** hide and restore contributions and comments, with a public reason */
   'content.moderate': ['moderator'],
   /** answer in public the questions put to the executive (a named official answers their own) */

@@ -2,12 +2,14 @@ import type { MessageKey } from './fr.ts'
 
 import { assessmentsEn } from './assessments.ts'
 import { consultationsEn } from './consultations.ts'
+import { eventsEn } from './events.ts'
 import { referentielEn } from './referentiel.ts'
 
 export const en: Record<MessageKey, string> = {
   ...referentielEn,
   ...assessmentsEn,
   ...consultationsEn,
+  ...eventsEn,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'The platform for local open government',
   'site.demoBanner': 'Demonstration platform: accounts, roles and texts marked “demonstration” are fictitious.',

@@ -1,12 +1,14 @@
 /** French, the platform's first language. Every key here must exist in en.ts (the compiler checks). */
 import { assessmentsFr } from './assessments.ts'
 import { consultationsFr } from './consultations.ts'
+import { eventsFr } from './events.ts'
 import { referentielFr } from './referentiel.ts'
 
 export const fr = {
   ...referentielFr,
   ...assessmentsFr,
   ...consultationsFr,
+  ...eventsFr,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'La plateforme du gouvernement ouvert local',
   'site.demoBanner':

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import ICAL from 'ical.js'
+import { queryRows } from '../../platform/db/index.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { seedDemo } from '../../demo/seed.ts'
+import { parisInstant, sendReminders } from './service.ts'
+
+test('Paris local times become the right instants in winter and summer', () => {
+  assert.equal(parisInstant('2026-12-03', '18:30')!.toISOString(), '2026-12-03T17:30:00.000Z')
+  assert.equal(parisInstant('2026-07-14', '09:00')!.toISOString(), '2026-07-14T07:00:00.000Z')
+  assert.equal(parisInstant('2026-02-30', '09:00'), null)
+  assert.equal(parisInstant('2026-07-14', '9h'), null)
+})
+
+describeEachEngine('events', (engine) => {
+  let ctx: TestApp
+  let agent: Client
+  let admin: Client
+  let people: { client: Client; id: string; email: string }[] = []
+  let eventId = ''
+  const day = (offset: number) => {
+    const d = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
+    d.setUTCDate(d.getUTCDate() + offset)
+    return d.toISOString().slice(0, 10)
+  }
+  const statuses = async () => Object.fromEntries((await queryRows<{ user_id: string; status: string }>(ctx.database.db, sql`select user_id, status from event_registrations where event_id = ${eventId}`)).map((r) => [r.user_id, r.status]))
+
+  before(async () => {
+    ctx = await buildTestApp(engine)
+    await seedDemo(ctx.database.db)
+    agent = new Client(ctx.app)
+    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
+    admin = new Client(ctx.app)
+    await signIn(admin, 'admin@demo.thc.example', 'demo-admin-thc')
+    for (const name of ['Anne', 'Basile', 'Célia']) {
+      const user = await createUser(ctx.database, { displayName: name })
+      const client = new Client(ctx.app)
+      await signIn(client, user.email, user.password)
+      people.push({ client, id: user.id, email: user.email })
+    }
+  })
+  after(async () => ctx?.close())
+
+  test('the territory’s staff schedule a public meeting; citizens cannot; network events are the team’s', async () => {
+    const url = '/territoires/autre/pays-demo/evenements/nouveau'
+    const fields = { kind: 'public_meeting', title: 'Réunion publique sur le plan vélo', description: 'Présentation puis échanges.', day: day(1), start: '18:30', end: '20:00', place: 'Salle des fêtes', audience: 'Tout public', capacity: '2' }
+    assert.equal((await people[0]!.client.post(url, fields, { csrfFrom: '/evenements' })).statusCode, 403)
+    assert.equal((await agent.post(url, { ...fields, end: '17:00' })).statusCode, 422)
+    const created = await agent.post(url, fields)
+    assert.equal(created.statusCode, 303)
+    eventId = created.headers.location!.split('/').pop()!
+    assert.equal((await agent.post('/evenements/nouveau', { ...fields, kind: 'field_visit' }, { csrfFrom: '/evenements' })).statusCode, 403)
+    assert.equal((await admin.post('/evenements/nouveau', { ...fields, kind: 'field_visit', title: 'Visite de terrain à Saillans', capacity: '' })).statusCode, 303)
+  })
+
+  test('registration up to capacity, then a waiting list; a cancellation gives the seat to the first waiting', async () => {
+    const page = `/evenements/${eventId}`
+    for (const p of people) assert.equal((await p.client.post(`${page}/inscription`, {}, { csrfFrom: page })).statusCode, 303)
+    assert.deepEqual(await statuses(), { [people[0]!.id]: 'registered', [people[1]!.id]: 'registered', [people[2]!.id]: 'waiting' })
+    assert.match((await people[2]!.client.get(page)).body, /liste d’attente/)
+    assert.equal((await people[0]!.client.post(`${page}/desinscription`, {}, { csrfFrom: page })).statusCode, 303)
+    assert.deepEqual(await statuses(), { [people[0]!.id]: 'cancelled', [people[1]!.id]: 'registered', [people[2]!.id]: 'registered' })
+    // registering again goes to the end of the line
+    assert.equal((await people[0]!.client.post(`${page}/inscription`, {}, { csrfFrom: page })).statusCode, 303)
+    assert.equal((await statuses())[people[0]!.id], 'waiting')
+  })
+
+  test('the .ics file and the feeds parse with the right times in Europe/Paris and link back to the page', async () => {
+    const ics = await new Client(ctx.app).get(`/evenements/${eventId}/agenda.ics`)
+    assert.match(ics.headers['content-type'] as string, /text\/calendar/)
+    const vevent = new ICAL.Component(ICAL.parse(ics.body)).getFirstSubcomponent('vevent')!
+    const event = new ICAL.Event(vevent)
+    assert.equal(event.summary, 'Réunion publique sur le plan vélo')
+    assert.equal(vevent.getFirstProperty('dtstart')!.getParameter('tzid'), 'Europe/Paris')
+    assert.equal(event.startDate.toString(), `${day(1)}T18:30:00`)
+    assert.equal(event.startDate.toJSDate().toISOString(), parisInstant(day(1), '18:30')!.toISOString())
+    assert.equal(vevent.getFirstPropertyValue('url'), `http://localhost:3000/evenements/${eventId}`)
+    assert.equal(event.location, 'Salle des fêtes')
+    const feed = new ICAL.Component(ICAL.parse((await new Client(ctx.app).get('/territoires/autre/pays-demo/evenements.ics')).body))
+    assert.equal(feed.getAllSubcomponents('vevent').length, 1)
+    const network = new ICAL.Component(ICAL.parse((await new Client(ctx.app).get('/reseau/evenements.ics')).body))
+    assert.deepEqual(network.getAllSubcomponents('vevent').map((v) => v.getFirstPropertyValue('summary')), ['Visite de terrain à Saillans'])
+  })
+
+  test('reminders go once to those registered; a cancelled event says so in its calendar', async () => {
+    const mails: { to: string; subject: string; text: string }[] = []
+    const mailer = { target: 'memory', send: async (m: { to: string; subject: string; text: string }) => void mails.push(m) }
+    const sent = await sendReminders(ctx.database.db, mailer, 'http://localhost:3000', 48)
+    assert.ok(sent >= 2)
+    const ours = mails.filter((m) => m.subject === 'Rappel : Réunion publique sur le plan vélo').map((m) => m.to).sort()
+    assert.deepEqual(ours, [people[1]!.email, people[2]!.email].sort())
+    assert.match(mails[0]!.text, /\/evenements\//)
+    assert.equal(await sendReminders(ctx.database.db, mailer, 'http://localhost:3000', 48), 0)
+    const page = `/evenements/${eventId}`
+    assert.equal((await people[1]!.client.post(`${page}/annulation`, { reason: 'x' }, { csrfFrom: page })).statusCode, 403)
+    assert.equal((await agent.post(`${page}/annulation`, { reason: '' }, { csrfFrom: page })).statusCode, 422)
+    assert.equal((await agent.post(`${page}/annulation`, { reason: 'Salle indisponible.' }, { csrfFrom: page })).statusCode, 303)
+    const vevent = new ICAL.Component(ICAL.parse((await new Client(ctx.app).get(`${page}/agenda.ics`)).body)).getFirstSubcomponent('vevent')!
+    assert.equal(vevent.getFirstPropertyValue('status'), 'CANCELLED')
+    assert.equal((await people[0]!.client.post(`${page}/inscription`, {}, { csrfFrom: page })).statusCode, 409)
+  })
+})

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify'
+import eventRoutes from './routes.tsx'
+
+/** Public meetings of territories and the network's events: registration, waiting list, iCal. */
+export default async function events(app: FastifyInstance) {
+  await app.register(eventRoutes)
+}
+
+export { sendReminders } from './service.ts'

@@ -1,0 +1,287 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { requireUser } from '../../platform/auth/current-user.ts'
+import { AppError, notFound } from '../../platform/errors.ts'
+import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
+import { formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
+import { usePage } from '../../platform/layout/context.ts'
+import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { renderMarkdown } from '../../platform/markdown.ts'
+import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import { calendar, cancelEvent, canManageEvent, createEvent, EVENT_KINDS, findEvent, listEvents, parisInstant, register, registrationOf, saveMinutes, TIME_ZONE, unregister, type EventKind, type EventRow } from './service.ts'
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
+const eventPath = (e: { id: string }) => `/evenements/${e.id}`
+
+function when(locale: 'fr' | 'en', e: EventRow): string {
+  const day = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: TIME_ZONE }).format(e.startsAt)
+  const end = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeStyle: 'short', timeZone: TIME_ZONE }).format(e.endsAt)
+  return `${day} – ${end}`
+}
+
+function EventList({ title, events, feed, newLink }: { title: string; events: EventRow[]; feed: string; newLink: string | null }) {
+  const { t, locale } = usePage()
+  const now = Date.now()
+  const upcoming = events.filter((e) => e.endsAt.getTime() >= now)
+  const past = events.filter((e) => e.endsAt.getTime() < now).reverse()
+  const card = (e: EventRow) => (
+    <li class="card">
+      <p class="kicker">
+        {t(`event.kind.${e.kind}` as MessageKey)}
+        {e.status === 'cancelled' ? ` · ${t('event.cancelled', { reason: e.cancellationReason ?? '' })}` : ''}
+      </p>
+      <h3 class="card-title">
+        <a href={eventPath(e)}>{e.title}</a>
+      </h3>
+      <p class="meta">
+        {when(locale, e)}
+        {e.place ? ` · ${e.place}` : ''}
+      </p>
+    </li>
+  )
+  return (
+    <>
+      <h1>{title}</h1>
+      <p class="lead">{t('event.lead')}</p>
+      <p>
+        <a href={feed}>{t('event.feed')}</a>
+        {newLink && (
+          <>
+            {' '}
+            · <a href={newLink}>{t('event.new')}</a>
+          </>
+        )}
+      </p>
+      {upcoming.length === 0 ? <p>{t('event.none')}</p> : <ul class="cards">{upcoming.map(card)}</ul>}
+      {past.length > 0 && (
+        <section aria-labelledby="past-title">
+          <h2 id="past-title">{t('event.past')}</h2>
+          <ul class="cards">{past.map(card)}</ul>
+        </section>
+      )}
+    </>
+  )
+}
+
+function EventFormPage({ action, values, errors }: { action: string; values: FormValues; errors: FieldErrors }) {
+  const { t } = usePage()
+  const labels: Record<string, string> = Object.fromEntries(['kind', 'title', 'description', 'day', 'start', 'end', 'place', 'onlineUrl', 'audience', 'capacity'].map((f) => [f, t(`event.field.${f}` as MessageKey)]))
+  return (
+    <div class="narrow">
+      <h1>{t('event.new')}</h1>
+      <ErrorSummary errors={errors} labels={labels} />
+      <PostForm action={action}>
+        <Field name="kind" label={labels.kind!} value={values.kind} options={EVENT_KINDS.map((k) => ({ value: k, label: t(`event.kind.${k}` as MessageKey) }))} />
+        <Field name="title" label={labels.title!} required maxLength={200} value={values.title} error={errors.title} />
+        <Field name="description" label={labels.description!} multiline maxLength={20000} value={values.description} hint="Markdown" />
+        <Field name="day" label={labels.day!} required value={values.day} error={errors.day} />
+        <Field name="start" label={labels.start!} required value={values.start} error={errors.start} />
+        <Field name="end" label={labels.end!} required value={values.end} error={errors.end} />
+        <Field name="place" label={labels.place!} maxLength={500} value={values.place} />
+        <Field name="onlineUrl" label={labels.onlineUrl!} type="url" value={values.onlineUrl} error={errors.onlineUrl} />
+        <Field name="audience" label={labels.audience!} maxLength={500} value={values.audience} />
+        <Field name="capacity" label={labels.capacity!} type="number" value={values.capacity} error={errors.capacity} />
+        <button type="submit">{t('event.save')}</button>
+      </PostForm>
+    </div>
+  )
+}
+
+function EventPage({ event, territory, registration, signedIn, canManage }: { event: EventRow; territory: { name: string; path: string } | null; registration: string | null; signedIn: boolean; canManage: boolean }) {
+  const { t, locale } = usePage()
+  const past = event.endsAt.getTime() < Date.now()
+  return (
+    <article>
+      <p class="kicker">
+        {territory ? <a href={`${territory.path}/evenements`}>{territory.name}</a> : <a href="/evenements">{t('event.networkTitle')}</a>} · {t(`event.kind.${event.kind}` as MessageKey)}
+      </p>
+      <h1>{event.title}</h1>
+      {event.status === 'cancelled' && <p class="notice">{t('event.cancelled', { reason: event.cancellationReason ?? '' })}</p>}
+      <dl class="facts">
+        <div>
+          <dt>{t('event.field.day')}</dt>
+          <dd>{when(locale, event)}</dd>
+        </div>
+        {event.place && (
+          <div>
+            <dt>{t('event.field.place')}</dt>
+            <dd>{event.place}</dd>
+          </div>
+        )}
+        {event.onlineUrl && (
+          <div>
+            <dt>{t('event.field.onlineUrl')}</dt>
+            <dd>
+              <a href={event.onlineUrl} rel="nofollow noopener">
+                {event.onlineUrl}
+              </a>
+            </dd>
+          </div>
+        )}
+        {event.audience && (
+          <div>
+            <dt>{t('event.field.audience')}</dt>
+            <dd>{event.audience}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t('event.field.capacity')}</dt>
+          <dd>
+            {event.capacity ? t('event.seats', { registered: event.registered, capacity: event.capacity }) : t('event.seatsUnlimited', { registered: event.registered })}
+            {event.waiting > 0 ? ` · ${t('event.waitingCount', { count: formatNumber(locale, event.waiting) })}` : ''}
+          </dd>
+        </div>
+      </dl>
+      {event.description && <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(event.description) }} />}
+      <p>
+        <a href={`${eventPath(event)}/agenda.ics`}>{t('event.ics')}</a>
+      </p>
+      {!past && event.status === 'scheduled' &&
+        (signedIn ? (
+          registration ? (
+            <>
+              <p class="notice">{registration === 'waiting' ? t('event.waiting') : t('event.registered')}</p>
+              <PostForm action={`${eventPath(event)}/desinscription`}>
+                <button type="submit">{t('event.unregister')}</button>
+              </PostForm>
+            </>
+          ) : (
+            <PostForm action={`${eventPath(event)}/inscription`}>
+              <button type="submit">{t('event.register')}</button>
+            </PostForm>
+          )
+        ) : (
+          <p>
+            <a href={`/connexion?next=${encodeURIComponent(eventPath(event))}`}>{t('event.signin')}</a>
+          </p>
+        ))}
+      {event.minutes && (
+        <section aria-labelledby="minutes-title">
+          <h2 id="minutes-title">{t('event.minutes')}</h2>
+          <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(event.minutes) }} />
+        </section>
+      )}
+      {canManage && !past && event.status === 'scheduled' && (
+        <details>
+          <summary>{t('event.cancel')}</summary>
+          <PostForm action={`${eventPath(event)}/annulation`}>
+            <Field name="reason" label={t('event.cancelReason')} maxLength={2000} />
+            <button type="submit" class="danger">
+              {t('event.cancel')}
+            </button>
+          </PostForm>
+        </details>
+      )}
+      {canManage && past && (
+        <PostForm action={`${eventPath(event)}/compte-rendu`}>
+          <Field name="minutes" label={t('event.minutes')} multiline maxLength={50000} value={event.minutes ?? ''} hint="Markdown" />
+          <button type="submit">{t('event.minutes.save')}</button>
+        </PostForm>
+      )}
+    </article>
+  )
+}
+
+/** Events: pages, registration, .ics files and iCal feeds (territory and network). */
+export default async function eventRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+  const baseUrl = () => app.platform.config.baseUrl.toString().replace(/\/$/, '')
+
+  async function territoryOf(params: { kind: string; code: string }) {
+    const territory = await findTerritoryByRef(db(), `${params.kind}/${params.code}`)
+    if (!territory) throw notFound()
+    return { id: territory.id, name: territory.name, path: territoryPath(territory) }
+  }
+
+  const sendCalendar = (reply: FastifyReply, events: EventRow[], name: string, filename: string) =>
+    reply.type('text/calendar; charset=utf-8').header('content-disposition', `inline; filename="${filename}"`).send(calendar(events, { name, baseUrl: baseUrl() }))
+
+  app.get('/evenements', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('event.networkTitle'), <EventList title={req.t('event.networkTitle')} events={await listEvents(db(), { territoryId: null })} feed="/reseau/evenements.ics" newLink={req.user?.isPlatformAdmin ? '/evenements/nouveau' : null} />),
+  )
+  app.get('/reseau/evenements.ics', { schema: { hide: true } }, async (_req, reply) => sendCalendar(reply, await listEvents(db(), { territoryId: null }), 'Réseau Territoires Hautement Citoyens', 'reseau.ics'))
+
+  app.get('/territoires/:kind/:code/evenements', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
+    const territory = await territoryOf(req.params)
+    const events = await listEvents(db(), { territoryId: territory.id })
+    return reply.page(`${req.t('event.title')} – ${territory.name}`, <EventList title={`${req.t('event.title')} – ${territory.name}`} events={events} feed={`${territory.path}/evenements.ics`} newLink={canManageEvent(req.user, territory.id) ? `${territory.path}/evenements/nouveau` : null} />)
+  })
+  app.get('/territoires/:kind/:code/evenements.ics', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
+    const territory = await territoryOf(req.params)
+    return sendCalendar(reply, await listEvents(db(), { territoryId: territory.id }), territory.name, `${req.params.code}.ics`)
+  })
+
+  // ——— scheduling: the territory's staff, or the network's team ———
+  async function scheduling(req: FastifyRequest, reply: FastifyReply, territoryId: string | null, action: string) {
+    const actor = requireUser(req)
+    if (!canManageEvent(actor, territoryId)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne programmez pas d’événement ici.' })
+    if (req.method === 'GET') return reply.page(req.t('event.new'), <EventFormPage action={action} values={{ kind: territoryId ? 'public_meeting' : 'field_visit' }} errors={{}} />)
+    const v = formValues(req.body)
+    const errors: Record<string, string> = {}
+    const startsAt = parisInstant(v.day ?? '', v.start ?? '')
+    const endsAt = parisInstant(v.day ?? '', v.end ?? '')
+    if ((v.title ?? '').trim().length < 3 || (v.title ?? '').length > 200) errors.title = req.t('event.error.title')
+    if (!startsAt) errors.start = req.t('event.error.when')
+    if (!endsAt || (startsAt && endsAt <= startsAt)) errors.end = req.t('event.error.when')
+    if (v.capacity && !/^[1-9]\d{0,5}$/.test(v.capacity)) errors.capacity = req.t('event.error.capacity')
+    if (v.onlineUrl && !/^https?:\/\/\S+$/.test(v.onlineUrl)) errors.onlineUrl = req.t('event.error.url')
+    const kind = (EVENT_KINDS as readonly string[]).includes(v.kind ?? '') ? (v.kind as EventKind) : 'public_meeting'
+    if (Object.keys(errors).length > 0) return reply.page(req.t('event.new'), <EventFormPage action={action} values={v} errors={errors} />, 422)
+    try {
+      const id = await createEvent(db(), actor, territoryId, { kind, title: v.title!.trim(), description: (v.description ?? '').trim(), startsAt: startsAt!, endsAt: endsAt!, place: (v.place ?? '').trim(), onlineUrl: v.onlineUrl || null, audience: (v.audience ?? '').trim(), capacity: v.capacity ? Number(v.capacity) : null })
+      return reply.redirect(eventPath({ id }), 303)
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return reply.page(req.t('event.new'), <EventFormPage action={action} values={v} errors={translateFieldErrors(req.t, error.fields)} />, 422)
+      throw error
+    }
+  }
+  for (const method of ['GET', 'POST'] as const) {
+    app.route({ method, url: '/evenements/nouveau', schema: { hide: true, ...(method === 'POST' ? { body: FormBody } : {}) }, handler: async (req, reply) => scheduling(req, reply, null, '/evenements/nouveau') })
+    app.route({
+      method,
+      url: '/territoires/:kind/:code/evenements/nouveau',
+      schema: { hide: true, params: TerritoryRefParams, ...(method === 'POST' ? { body: FormBody } : {}) },
+      handler: async (req, reply) => {
+        const territory = await territoryOf(req.params as { kind: string; code: string })
+        return scheduling(req, reply, territory.id, `${territory.path}/evenements/nouveau`)
+      },
+    })
+  }
+
+  app.get('/evenements/:id/agenda.ics', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const event = await findEvent(db(), req.params.id)
+    return sendCalendar(reply, [event], event.title, `evenement-${event.id}.ics`)
+  })
+
+  app.get('/evenements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const event = await findEvent(db(), req.params.id)
+    const [territory] = event.territoryId ? await getTerritorySummaries(db(), [event.territoryId]) : []
+    const registration = req.user ? await registrationOf(db(), event.id, req.user.id) : null
+    return reply.page(
+      event.title,
+      <EventPage event={event} territory={territory ? { name: territory.name, path: territoryPath(territory) } : null} registration={registration} signedIn={!!req.user} canManage={canManageEvent(req.user, event.territoryId)} />,
+    )
+  })
+
+  app.post('/evenements/:id/inscription', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const status = await register(db(), requireUser(req), req.params.id)
+    req.flash('notice', req.t(status === 'waiting' ? 'event.waiting' : 'event.registered'))
+    return reply.redirect(eventPath(req.params), 303)
+  })
+  app.post('/evenements/:id/desinscription', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    await unregister(db(), requireUser(req), req.params.id)
+    req.flash('notice', req.t('event.unregistered'))
+    return reply.redirect(eventPath(req.params), 303)
+  })
+  app.post('/evenements/:id/annulation', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    await cancelEvent(db(), requireUser(req), req.params.id, formValues(req.body).reason ?? '')
+    return reply.redirect(eventPath(req.params), 303)
+  })
+  app.post('/evenements/:id/compte-rendu', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    await saveMinutes(db(), requireUser(req), req.params.id, formValues(req.body).minutes ?? '')
+    return reply.redirect(eventPath(req.params), 303)
+  })
+}

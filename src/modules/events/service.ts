@@ -1,0 +1,202 @@
+import { sql } from 'drizzle-orm'
+import { recordAudit } from '../../platform/audit.ts'
+import type { CurrentUser } from '../../platform/auth/current-user.ts'
+import { can } from '../../platform/auth/policy.ts'
+import { queryRows, type Db } from '../../platform/db/index.ts'
+import { isIsoDate } from '../../platform/http/rules.ts'
+import { icalendar } from '../../platform/ical.ts'
+import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import type { Mailer } from '../../platform/mail.ts'
+
+export const EVENT_KINDS = ['public_meeting', 'debate', 'workshop', 'field_visit', 'peer_seminar', 'video_conference', 'discovery_session'] as const
+export type EventKind = (typeof EVENT_KINDS)[number]
+export const TIME_ZONE = 'Europe/Paris'
+
+export interface EventRow {
+  id: string
+  territoryId: string | null
+  kind: EventKind
+  title: string
+  description: string
+  startsAt: Date
+  endsAt: Date
+  place: string
+  onlineUrl: string | null
+  audience: string
+  capacity: number | null
+  status: 'scheduled' | 'cancelled'
+  cancellationReason: string | null
+  minutes: string | null
+  registered: number
+  waiting: number
+}
+
+const COLUMNS = sql`e.id, e.territory_id as "territoryId", e.kind, e.title, e.description, e.starts_at as "startsAt", e.ends_at as "endsAt", e.place,
+  e.online_url as "onlineUrl", e.audience, e.capacity, e.status, e.cancellation_reason as "cancellationReason", e.minutes,
+  (select count(*)::int from event_registrations r where r.event_id = e.id and r.status = 'registered') as registered,
+  (select count(*)::int from event_registrations r where r.event_id = e.id and r.status = 'waiting') as waiting`
+
+const toEvent = (r: EventRow): EventRow => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) })
+
+/** Territory events: its editors and elected officials; network events: the network's team. */
+export function canManageEvent(user: CurrentUser | null, territoryId: string | null): boolean {
+  if (!user) return false
+  return territoryId ? can(user, 'event.manage', territoryId) : user.isPlatformAdmin
+}
+
+export interface EventInput {
+  kind: EventKind
+  title: string
+  description: string
+  startsAt: Date
+  endsAt: Date
+  place: string
+  onlineUrl: string | null
+  audience: string
+  capacity: number | null
+}
+
+/**
+ * A local date and time in Paris ("2026-12-03" and "18:30") as an instant, whatever the server's zone:
+ * the offset is the one Paris has at that moment (winter or summer time).
+ */
+export function parisInstant(day: string, time: string): Date | null {
+  if (!isIsoDate(day) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return null
+  const guess = new Date(`${day}T${time}:00Z`)
+  if (Number.isNaN(guess.getTime())) return null
+  const asParis = (d: Date) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(d).map((p) => [p.type, p.value]))
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute))
+  }
+  const offset = asParis(guess) - guess.getTime()
+  const instant = new Date(guess.getTime() - offset)
+  return asParis(instant) === guess.getTime() ? instant : new Date(guess.getTime() - (asParis(instant) - instant.getTime()))
+}
+
+export async function createEvent(db: Db, actor: CurrentUser, territoryId: string | null, input: EventInput): Promise<string> {
+  if (!canManageEvent(actor, territoryId)) throw forbidden()
+  return db.transaction(async (tx) => {
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      sql`insert into events (territory_id, kind, title, description, starts_at, ends_at, place, online_url, audience, capacity, created_by)
+          values (${territoryId}, ${input.kind}, ${input.title}, ${input.description}, ${input.startsAt.toISOString()}, ${input.endsAt.toISOString()}, ${input.place}, ${input.onlineUrl}, ${input.audience}, ${input.capacity}, ${actor.id})
+          returning id`,
+    )
+    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'event.created', subjectType: 'event', subjectId: row!.id, after: input })
+    return row!.id
+  })
+}
+
+export async function findEvent(db: Db, id: string): Promise<EventRow> {
+  const [row] = await queryRows<EventRow>(db, sql`select ${COLUMNS} from events e where e.id = ${id}`)
+  if (!row) throw notFound()
+  return toEvent(row)
+}
+
+/** Events of a territory, or of the network (territoryId null), or all of them (undefined); upcoming first. */
+export async function listEvents(db: Db, options: { territoryId?: string | null; from?: Date }): Promise<EventRow[]> {
+  const where = [sql`true`]
+  if (options.territoryId === null) where.push(sql`e.territory_id is null`)
+  else if (options.territoryId) where.push(sql`e.territory_id = ${options.territoryId}`)
+  if (options.from) where.push(sql`e.ends_at >= ${options.from.toISOString()}`)
+  const rows = await queryRows<EventRow>(db, sql`select ${COLUMNS} from events e where ${sql.join(where, sql` and `)} order by e.starts_at limit 500`)
+  return rows.map(toEvent)
+}
+
+export async function registrationOf(db: Db, eventId: string, userId: string): Promise<string | null> {
+  const [row] = await queryRows<{ status: string }>(db, sql`select status from event_registrations where event_id = ${eventId} and user_id = ${userId}`)
+  return row && row.status !== 'cancelled' ? row.status : null
+}
+
+/**
+ * Registers a person: a seat while there is one, else the waiting list. The event row is locked so that
+ * two registrations never take the last seat together.
+ */
+export async function register(db: Db, actor: CurrentUser, eventId: string): Promise<'registered' | 'waiting'> {
+  const event = await findEvent(db, eventId)
+  if (event.status === 'cancelled') throw conflict('CANCELLED', 'Cet événement est annulé.')
+  if (event.startsAt.getTime() < Date.now()) throw conflict('PAST', 'Cet événement a déjà eu lieu.')
+  return db.transaction(async (tx) => {
+    const [locked] = await queryRows<{ capacity: number | null }>(tx, sql`select capacity from events where id = ${eventId} for update`)
+    const [{ taken }] = (await queryRows<{ taken: number }>(tx, sql`select count(*)::int as taken from event_registrations where event_id = ${eventId} and status = 'registered' and user_id <> ${actor.id}`)) as [{ taken: number }]
+    const current = await registrationOf(tx, eventId, actor.id)
+    if (current) return current as 'registered' | 'waiting'
+    const status = locked!.capacity === null || taken < locked!.capacity ? 'registered' : 'waiting'
+    await tx.execute(sql`insert into event_registrations (event_id, user_id, status) values (${eventId}, ${actor.id}, ${status})
+      on conflict (event_id, user_id) do update set status = excluded.status, created_at = now(), updated_at = now(), reminded_at = null`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: `event.${status}`, subjectType: 'event', subjectId: eventId })
+    return status
+  })
+}
+
+/** Cancels a registration; the first person waiting takes the seat freed. */
+export async function unregister(db: Db, actor: CurrentUser, eventId: string): Promise<void> {
+  const event = await findEvent(db, eventId)
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select id from events where id = ${eventId} for update`)
+    const [was] = await queryRows<{ status: string }>(tx, sql`select status from event_registrations where event_id = ${eventId} and user_id = ${actor.id} and status <> 'cancelled'`)
+    if (!was) return
+    await tx.execute(sql`update event_registrations set status = 'cancelled', updated_at = now() where event_id = ${eventId} and user_id = ${actor.id}`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.unregistered', subjectType: 'event', subjectId: eventId })
+    if (was.status === 'registered') {
+      const promoted = await queryRows<{ user_id: string }>(
+        tx,
+        sql`update event_registrations set status = 'registered', updated_at = now()
+            where event_id = ${eventId} and user_id = (select user_id from event_registrations where event_id = ${eventId} and status = 'waiting' order by created_at limit 1)
+            returning user_id`,
+      )
+      if (promoted[0]) await recordAudit(tx, { actorId: null, territoryId: event.territoryId, action: 'event.promoted_from_waiting_list', subjectType: 'event', subjectId: eventId, after: { userId: promoted[0].user_id } })
+    }
+  })
+}
+
+export async function cancelEvent(db: Db, actor: CurrentUser, eventId: string, reason: string): Promise<void> {
+  const event = await findEvent(db, eventId)
+  if (!canManageEvent(actor, event.territoryId)) throw forbidden()
+  if (reason.trim() === '') throw new AppError('INVALID', { status: 422, userMessage: 'Donnez la raison de l’annulation.', fields: { reason: 'event.error.reason' } })
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`update events set status = 'cancelled', cancellation_reason = ${reason.trim()}, updated_at = now() where id = ${eventId}`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.cancelled', subjectType: 'event', subjectId: eventId, after: { reason: reason.trim() } })
+  })
+}
+
+export async function saveMinutes(db: Db, actor: CurrentUser, eventId: string, minutes: string): Promise<void> {
+  const event = await findEvent(db, eventId)
+  if (!canManageEvent(actor, event.territoryId)) throw forbidden()
+  if (event.endsAt.getTime() > Date.now()) throw conflict('NOT_PAST', 'Le compte rendu se publie après l’événement.')
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`update events set minutes = ${minutes.trim() || null}, updated_at = now() where id = ${eventId}`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.minutes', subjectType: 'event', subjectId: eventId })
+  })
+}
+
+/** An iCalendar of events, in Paris time, each linking back to its page. */
+export function calendar(events: EventRow[], options: { name: string; baseUrl: string }): string {
+  return icalendar(
+    options.name,
+    events.map((e) => {
+      const url = `${options.baseUrl}/evenements/${e.id}`
+      return { uid: `${e.id}@territoires-hautement-citoyens`, start: e.startsAt, end: e.endsAt, summary: e.title, description: `${e.description}\n\n${url}`.trim(), location: e.place || e.onlineUrl || '', url, cancelled: e.status === 'cancelled' }
+    }),
+  )
+}
+
+/**
+ * Sends a reminder to everyone registered for an event starting in the next `hours`, once. Returns how
+ * many mails went out (run it from a scheduler: `npm run cli -- events:remind`).
+ */
+export async function sendReminders(db: Db, mailer: Mailer, baseUrl: string, hours = 24, now = new Date()): Promise<number> {
+  const due = await queryRows<{ eventId: string; userId: string; email: string; title: string; startsAt: string; place: string }>(
+    db,
+    sql`select r.event_id as "eventId", r.user_id as "userId", u.email, e.title, e.starts_at as "startsAt", coalesce(nullif(e.place, ''), e.online_url, '') as place
+        from event_registrations r join events e on e.id = r.event_id join users u on u.id = r.user_id
+        where r.status = 'registered' and r.reminded_at is null and e.status = 'scheduled' and u.email is not null and u.deleted_at is null
+          and e.starts_at > ${now.toISOString()} and e.starts_at <= ${new Date(now.getTime() + hours * 3_600_000).toISOString()}`,
+  )
+  for (const r of due) {
+    const when = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'full', timeStyle: 'short', timeZone: TIME_ZONE }).format(new Date(r.startsAt))
+    await mailer.send({ to: r.email, subject: `Rappel : ${r.title}`, text: `Rappel : « ${r.title} » a lieu le ${when}${r.place ? ` (${r.place})` : ''}.\n\n${baseUrl}/evenements/${r.eventId}\n` })
+    await db.execute(sql`update event_registrations set reminded_at = now() where event_id = ${r.eventId} and user_id = ${r.userId}`)
+  }
+  return due.length
+}
