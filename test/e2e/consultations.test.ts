@@ -131,3 +131,46 @@ describe('question journey', { skip }, () => {
     assert.match(main, /Répondue/)
   })
 })
+
+describe('Groupe Action Projet journey', { skip }, () => {
+  let ctx: TestApp
+  let browser: Browser
+  let base: string
+  const people: Record<string, { email: string; password: string }> = { agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' } }
+
+  before(async () => {
+    ctx = await buildTestApp('pglite')
+    await seedDemo(ctx.database.db)
+    people.citizen = await createUser(ctx.database, { displayName: 'Gaëlle Porteuse' })
+    base = await serveForBrowser(ctx.app)
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await ctx?.close()
+  })
+
+  test('staff start a group on a commitment; a citizen joins and adds an action', async () => {
+    const [commitment] = await queryRows<{ id: string }>(ctx.database.db, sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`)
+    const agent = await signInInBrowser(browser, base, people.agent!)
+    await agent.goto(`${base}/engagements/${commitment!.id}`)
+    await agent.getByRole('link', { name: 'Créer un Groupe Action Projet' }).click()
+    await expectAccessible(agent, 'new group form')
+    await agent.getByLabel('Nom du groupe').fill('Groupe jardins partagés')
+    await agent.getByLabel('Objet du groupe').fill('Créer trois jardins partagés.')
+    await agent.getByRole('button', { name: 'Créer le groupe' }).click()
+    await agent.getByRole('heading', { name: 'Groupe jardins partagés' }).waitFor()
+    const url = agent.url()
+
+    const citizen = await signInInBrowser(browser, base, people.citizen!, { javaScript: false })
+    await citizen.goto(url)
+    await citizen.getByRole('button', { name: 'Rejoindre le groupe' }).click()
+    await citizen.getByLabel('Action', { exact: true }).fill('Trouver une parcelle')
+    await citizen.getByLabel('Responsable (membre du groupe)').selectOption({ label: 'Gaëlle Porteuse' })
+    await citizen.getByLabel('Échéance (AAAA-MM-JJ)').fill('2027-03-01')
+    await citizen.getByRole('button', { name: 'Ajouter l’action' }).click()
+    await citizen.getByRole('rowheader', { name: 'Trouver une parcelle' }).waitFor()
+    const checker = await (await browser.newContext({ bypassCSP: true })).newPage()
+    await expectAccessible(citizen, 'group page (member, JS off)', checker)
+  })
+})

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import groupRoutes from './groups.routes.tsx'
 import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
 
@@ -6,6 +7,7 @@ import consultationRoutes from './routes.tsx'
 export default async function consultationsModule(app: FastifyInstance) {
   await app.register(consultationRoutes)
   await app.register(questionRoutes)
+  await app.register(groupRoutes)
 }
 
 

@@ -111,7 +111,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows, practices, fromCitizens] = await Promise.all([
+    const [territory, tree, rows, practices, fromCitizens, groups] = await Promise.all([
       territoryOf(db(), plan.territoryId),
       loadPlanTree(db(), plan),
       listHistoryWithNames(db(), commitment.id),
@@ -120,6 +120,11 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
         db(),
         sql`select k.id, k.title, k.consultation_id as "consultationId" from contributions k join consultations c on c.id = k.consultation_id
             where k.commitment_id = ${commitment.id} and k.decision = 'retained' and c.status <> 'draft' order by k.created_at limit 100`,
+      ),
+      queryRows<{ id: string; title: string; members: number }>(
+        db(),
+        sql`select g.id, g.title, (select count(*)::int from action_group_members m where m.group_id = g.id and m.left_at is null) as members
+            from action_groups g where g.commitment_id = ${commitment.id} order by g.created_at`,
       ),
     ])
     const view = tree.commitments.find((c) => c.id === commitment.id)!
@@ -137,7 +142,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     }))
     return reply.page(
       commitment.title,
-      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} practices={practices} fromCitizens={fromCitizens} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)} />,
+      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} practices={practices} fromCitizens={fromCitizens} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)} />,
     )
   })
 }

@@ -712,6 +712,8 @@ export function CommitmentPage(props: {
   practices?: { slug: string; title: string }[]
   /** citizens' contributions that the territory took up in this commitment */
   fromCitizens?: { id: string; title: string; consultationId: string }[]
+  /** Groupes Action Projet working on this commitment */
+  groups?: { id: string; title: string; members: number }[]
 }) {
   const { t, locale } = usePage()
   const { commitment: c, plan } = props
@@ -852,6 +854,23 @@ export function CommitmentPage(props: {
         )}
       </section>
 
+      {((props.groups && props.groups.length > 0) || props.canEdit) && (
+        <section aria-labelledby="groups-title">
+          <h2 id="groups-title">{t('group.title')}</h2>
+          <ul>
+            {(props.groups ?? []).map((g) => (
+              <li>
+                <a href={`/groupes/${g.id}`}>{g.title}</a> ({t('group.members', { count: g.members })})
+              </li>
+            ))}
+          </ul>
+          {props.canEdit && (
+            <p>
+              <a href={`${commitmentPath(c)}/groupes/nouveau`}>{t('group.new')}</a>
+            </p>
+          )}
+        </section>
+      )}
       {props.fromCitizens && props.fromCitizens.length > 0 && (
         <section aria-labelledby="citizens-title">
           <h2 id="citizens-title">{t('consult.fromCitizens')}</h2>
