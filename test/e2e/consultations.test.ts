@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { queryRows } from '../../src/platform/db/index.ts'
 import { seedDemo } from '../../src/demo/seed.ts'
-import { buildTestApp, createUser, type TestApp } from '../helpers/app.ts'
+import { buildTestApp, createUser, parisDay, type TestApp } from '../helpers/app.ts'
 import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('consultation journey', { skip }, () => {
@@ -14,11 +14,7 @@ describe('consultation journey', { skip }, () => {
   const people: Record<string, { email: string; password: string }> = {
     agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' },
   }
-  const day = (offset: number) => {
-    const d = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
-    d.setUTCDate(d.getUTCDate() + offset)
-    return d.toISOString().slice(0, 10)
-  }
+  const day = parisDay
 
   before(async () => {
     ctx = await buildTestApp('pglite')

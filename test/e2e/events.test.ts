@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import ICAL from 'ical.js'
 import type { Browser } from 'playwright-core'
 import { seedDemo } from '../../src/demo/seed.ts'
-import { buildTestApp, createUser, type TestApp } from '../helpers/app.ts'
+import { buildTestApp, createUser, parisDay, type TestApp } from '../helpers/app.ts'
 import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('event journey', { skip }, () => {
@@ -12,11 +12,7 @@ describe('event journey', { skip }, () => {
   let browser: Browser
   let base: string
   const people: Record<string, { email: string; password: string }> = { agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' } }
-  const day = (offset: number) => {
-    const d = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
-    d.setUTCDate(d.getUTCDate() + offset)
-    return d.toISOString().slice(0, 10)
-  }
+  const day = parisDay
 
   before(async () => {
     ctx = await buildTestApp('pglite')

@@ -127,6 +127,13 @@ export function linkIn(mail: { text: string }): string {
   return url.pathname + url.search
 }
 
+/** The date in Paris `offset` days from today, as YYYY-MM-DD. */
+export function parisDay(offset: number): string {
+  const d = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + offset)
+  return d.toISOString().slice(0, 10)
+}
+
 let counter = 0
 /** A unique e-mail address for a test. */
 export function uniqueEmail(prefix = 'person'): string {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signIn, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { phaseOf } from './service.ts'
 
@@ -24,11 +24,7 @@ describeEachEngine('consultations', (engine) => {
   let consultationId = ''
   let contributionId = ''
   let commitmentId = ''
-  const day = (offset: number) => {
-    const d = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
-    d.setUTCDate(d.getUTCDate() + offset)
-    return d.toISOString().slice(0, 10)
-  }
+  const day = parisDay
   const contribution = async () => (await queryRows<{ title: string; support_count: number; supports: number }>(ctx.database.db, sql`select title, support_count, (select count(*)::int from contribution_supports where contribution_id = c.id) as supports from contributions c where id = ${contributionId}`))[0]!
 
   before(async () => {

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import ICAL from 'ical.js'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signIn, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { parisInstant, sendReminders } from './service.ts'
 
@@ -20,11 +20,7 @@ describeEachEngine('events', (engine) => {
   let admin: Client
   let people: { client: Client; id: string; email: string }[] = []
   let eventId = ''
-  const day = (offset: number) => {
-    const d = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
-    d.setUTCDate(d.getUTCDate() + offset)
-    return d.toISOString().slice(0, 10)
-  }
+  const day = parisDay
   const statuses = async () => Object.fromEntries((await queryRows<{ user_id: string; status: string }>(ctx.database.db, sql`select user_id, status from event_registrations where event_id = ${eventId}`)).map((r) => [r.user_id, r.status]))
 
   before(async () => {
