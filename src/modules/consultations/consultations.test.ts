@@ -115,6 +115,18 @@ describeEachEngine('consultations', (engine) => {
     assert.match(answered, /Douze contributions, trois rues retenues\./)
     const [audit] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events where subject_id = ${contributionId} and action like 'contribution.%'`)
     assert.ok(audit!.n >= 5)
+    // the same as open data
+    const api = JSON.parse((await new Client(ctx.app).get(`/api/v1/consultations/${consultationId}`)).body)
+    assert.equal(api.consultation.phase, 'answered')
+    assert.equal(api.synthesis, 'Douze contributions, trois rues retenues.')
+    assert.deepEqual(
+      api.contributions.map((k: { title: string; supports: number; decision: string; commitmentId: string }) => [k.title, k.supports, k.decision, k.commitmentId]),
+      [['Zone 30 devant l’école', 1, 'retained', commitmentId]],
+    )
+    const list = JSON.parse((await new Client(ctx.app).get('/api/v1/territories/autre/pays-demo/consultations')).body)
+    assert.equal(list[0].contributions, 1)
+    const openapi = JSON.parse((await new Client(ctx.app).get('/api/docs/json')).body)
+    assert.ok(openapi.paths['/api/v1/consultations/{id}'] && openapi.paths['/api/v1/territories/{kind}/{code}/questions'])
   })
 })
 

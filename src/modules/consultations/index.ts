@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import groupRoutes from './groups.routes.tsx'
+import participationApiRoutes from './routes.api.ts'
 import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
 
@@ -8,6 +9,7 @@ export default async function consultationsModule(app: FastifyInstance) {
   await app.register(consultationRoutes)
   await app.register(questionRoutes)
   await app.register(groupRoutes)
+  await app.register(participationApiRoutes)
 }
 
 

@@ -96,6 +96,13 @@ describeEachEngine('questions to elected officials', (engine) => {
     assert.match(table, /L’exécutif du territoire<\/th><td>0<\/td><td>1<\/td><td>—<\/td>/)
     assert.equal((await secondElected.post(`/questions/${executive.id}/reponse`, { answer: 'Oui, au second semestre.' }, { csrfFrom: `/questions/${executive.id}` })).statusCode, 303)
     assert.match((await new Client(ctx.app).get(`/questions/${executive.id}`)).body, /Réponse de Paul Second Élu/)
+    const api = JSON.parse((await new Client(ctx.app).get('/api/v1/territories/autre/pays-demo/questions')).body)
+    assert.deepEqual(api.questions.map((q: { title: string; status: string }) => [q.title, q.status]).sort(), [
+      ['Quand la ligne de bus du dimanche ?', 'answered'],
+      ['Un budget participatif en 2027 ?', 'answered'],
+    ])
+    assert.ok(api.questions.every((q: { daysToAnswer: number }) => q.daysToAnswer >= 0))
+    assert.equal(api.officials.length, 2)
   })
 })
 

@@ -1,0 +1,155 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { sql } from 'drizzle-orm'
+import { Type } from 'typebox'
+import { queryRows } from '../../platform/db/index.ts'
+import { notFound } from '../../platform/errors.ts'
+import { ErrorResponse } from '../../platform/http/schemas.ts'
+import { todayInParis } from '../plans/progress.ts'
+import { findTerritoryByRef } from '../territories/index.ts'
+import { questionStats } from './questions.ts'
+import { findConsultation, listContributions, phaseOf } from './service.ts'
+
+const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+const Phase = Type.Union([Type.Literal('upcoming'), Type.Literal('open'), Type.Literal('closed'), Type.Literal('answered')])
+
+const ConsultationSummary = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  question: Type.String(),
+  opensOn: Type.String({ format: 'date' }),
+  closesOn: Type.String({ format: 'date' }),
+  phase: Phase,
+  commitmentId: Nullable(Type.String()),
+  contributions: Type.Integer(),
+  url: Type.String(),
+})
+
+const ContributionJson = Type.Object({
+  id: Type.String(),
+  kind: Nullable(Type.String()),
+  title: Nullable(Type.String({ description: 'null when hidden by moderation' })),
+  body: Nullable(Type.String()),
+  hiddenReason: Nullable(Type.String()),
+  supports: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  decision: Nullable(Type.String()),
+  answer: Nullable(Type.String()),
+  commitmentId: Nullable(Type.String()),
+})
+
+const QuestionJson = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  body: Type.String(),
+  addressee: Nullable(Type.String({ description: 'the official questioned; null for the executive' })),
+  status: Type.Union([Type.Literal('published'), Type.Literal('answered')]),
+  supports: Type.Integer(),
+  publishedAt: Type.String({ format: 'date-time' }),
+  answer: Nullable(Type.String()),
+  answeredAt: Nullable(Type.String({ format: 'date-time' })),
+  daysToAnswer: Nullable(Type.Number()),
+})
+
+/** Participation as open data: consultations with every contribution and its answer, questions and answer times. */
+export default async function participationApiRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+  const baseUrl = () => app.platform.config.baseUrl.toString().replace(/\/$/, '')
+  const territoryOf = async (params: { kind: string; code: string }) => {
+    const territory = await findTerritoryByRef(db(), `${params.kind}/${params.code}`)
+    if (!territory) throw notFound('Territoire inconnu.')
+    return territory
+  }
+
+  app.get(
+    '/api/v1/territories/:kind/:code/consultations',
+    { schema: { tags: ['participation'], summary: 'A territory’s published consultations', params: TerritoryRefParams, response: { 200: Type.Array(ConsultationSummary), 404: ErrorResponse } } },
+    async (req) => {
+      const territory = await territoryOf(req.params)
+      const rows = await queryRows<{ id: string; title: string; question: string; opensOn: string; closesOn: string; status: string; commitmentId: string | null; contributions: number }>(
+        db(),
+        sql`select c.id, c.title, c.question, c.opens_on::text as "opensOn", c.closes_on::text as "closesOn", c.status, c.commitment_id as "commitmentId",
+              (select count(*)::int from contributions k where k.consultation_id = c.id) as contributions
+            from consultations c where c.territory_id = ${territory.id} and c.status <> 'draft' order by c.opens_on desc`,
+      )
+      const today = todayInParis()
+      return rows.map((c) => ({ ...c, phase: phaseOf(c, today) as 'upcoming' | 'open' | 'closed' | 'answered', url: `${baseUrl()}/consultations/${c.id}` }))
+    },
+  )
+
+  app.get(
+    '/api/v1/consultations/:id',
+    {
+      schema: {
+        tags: ['participation'],
+        summary: 'A consultation with every contribution, its supports and the territory’s answer (hidden ones show only the reason)',
+        params: IdParams,
+        response: { 200: Type.Object({ consultation: ConsultationSummary, synthesis: Nullable(Type.String()), contributions: Type.Array(ContributionJson) }), 404: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const c = await findConsultation(db(), req.params.id)
+      if (c.status === 'draft') throw notFound()
+      const list = await listContributions(db(), c.id, 'supports')
+      return {
+        consultation: { id: c.id, title: c.title, question: c.question, opensOn: c.opensOn, closesOn: c.closesOn, phase: phaseOf(c, todayInParis()) as 'upcoming' | 'open' | 'closed' | 'answered', commitmentId: c.commitmentId, contributions: list.length, url: `${baseUrl()}/consultations/${c.id}` },
+        synthesis: c.synthesis,
+        contributions: list.map((k) => {
+          const hidden = k.hiddenAt !== null
+          return {
+            id: k.id,
+            kind: hidden ? null : k.kind,
+            title: hidden ? null : k.title,
+            body: hidden ? null : k.body,
+            hiddenReason: hidden ? k.hiddenReason : null,
+            supports: k.supportCount,
+            createdAt: new Date(k.createdAt).toISOString(),
+            decision: k.decision,
+            answer: k.answer,
+            commitmentId: k.commitmentId,
+          }
+        }),
+      }
+    },
+  )
+
+  app.get(
+    '/api/v1/territories/:kind/:code/questions',
+    {
+      schema: {
+        tags: ['participation'],
+        summary: 'Published questions to a territory’s elected officials, their answers and the time to answer, with figures per official',
+        params: TerritoryRefParams,
+        response: {
+          200: Type.Object({
+            questions: Type.Array(QuestionJson),
+            officials: Type.Array(Type.Object({ official: Nullable(Type.String()), answered: Type.Integer(), waiting: Type.Integer(), medianDaysToAnswer: Nullable(Type.Number()) })),
+          }),
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (req) => {
+      const territory = await territoryOf(req.params)
+      const rows = await queryRows<{ id: string; title: string; body: string; addressee: string | null; status: 'published' | 'answered'; supports: number; publishedAt: string; answer: string | null; answeredAt: string | null }>(
+        db(),
+        sql`select q.id, q.title, q.body, d.display_name as addressee, q.status, q.support_count as supports, q.published_at as "publishedAt", q.answer, q.answered_at as "answeredAt"
+            from official_questions q left join users d on d.id = q.addressee_id
+            where q.territory_id = ${territory.id} and q.status in ('published', 'answered') order by q.published_at desc`,
+      )
+      const stats = await questionStats(db(), territory.id)
+      return {
+        questions: rows.map((q) => ({
+          ...q,
+          publishedAt: new Date(q.publishedAt).toISOString(),
+          answeredAt: q.answeredAt ? new Date(q.answeredAt).toISOString() : null,
+          daysToAnswer: q.answeredAt ? Math.round(((new Date(q.answeredAt).getTime() - new Date(q.publishedAt).getTime()) / 86_400_000) * 10) / 10 : null,
+        })),
+        officials: stats.map((s) => ({ official: s.name, answered: s.answered, waiting: s.waiting, medianDaysToAnswer: s.medianDays })),
+      }
+    },
+  )
+}
