@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import { recordAudit } from '../platform/audit.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
 import { queryRows, type Db } from '../platform/db/index.ts'
+import { findTerritoryByRef } from '../modules/territories/index.ts'
 
 export const DEMO_REVIEWER = { email: 'evaluateur@demo.thc.example', displayName: 'Dominique Évaluateur (démonstration)', password: 'demo-evaluateur-thc' } as const
 
@@ -10,14 +11,15 @@ export const DEMO_REVIEWER = { email: 'evaluateur@demo.thc.example', displayName
  * interests nor assessed anything yet: signing in as them walks through the whole assessment. Idempotent.
  */
 export async function seedDemoReviewer(db: Db, territoryRef: string): Promise<boolean> {
-  const [plan] = await queryRows<{ id: string; territory_id: string }>(
-    db,
-    sql`select p.id, p.territory_id from action_plans p join territories t on t.id = p.territory_id
-        where t.kind || '/' || t.code = ${territoryRef} and p.status in ('published', 'closed') order by p.created_at limit 1`,
-  )
-  if (!plan) return false
   const [existing] = await queryRows<{ id: string }>(db, sql`select id from users where email = ${DEMO_REVIEWER.email}`)
   if (existing) return false
+  const territory = await findTerritoryByRef(db, territoryRef)
+  if (!territory) return false
+  const [plan] = await queryRows<{ id: string; territory_id: string }>(
+    db,
+    sql`select id, territory_id from action_plans where territory_id = ${territory.id} and status in ('published', 'closed') order by created_at limit 1`,
+  )
+  if (!plan) return false
   const passwordHash = await hashPassword(DEMO_REVIEWER.password)
   await db.transaction(async (tx) => {
     const [user] = await queryRows<{ id: string }>(

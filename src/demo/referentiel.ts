@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../platform/db/index.ts'
 import { importRecords, type ImportRecord } from '../modules/referentiel/import.ts'
+import { findTerritoryByRef } from '../modules/territories/index.ts'
 
 const DEMO_SOURCE = 'Démonstration de la plateforme'
 
@@ -9,10 +10,15 @@ const DEMO_SOURCE = 'Démonstration de la plateforme'
  * experience of the demo territory tied to a commitment of its plan, and an actor. Idempotent.
  */
 export async function seedDemoReferentiel(db: Db, territoryRef: string): Promise<boolean> {
+  // already there: nothing to do (this runs at every start of a demo platform)
+  const [present] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from referentiel_fiches where source_key like 'demo:%'`)
+  if (present!.n >= 3) return false
+  const territory = await findTerritoryByRef(db, territoryRef)
+  if (!territory) return false
   const [commitment] = await queryRows<{ id: string }>(
     db,
-    sql`select c.id from commitments c join action_plans p on p.id = c.plan_id join territories t on t.id = p.territory_id
-        where t.kind || '/' || t.code = ${territoryRef} and p.status in ('published', 'closed') order by c.position limit 1`,
+    sql`select c.id from commitments c join action_plans p on p.id = c.plan_id
+        where p.territory_id = ${territory.id} and p.status in ('published', 'closed') order by c.position limit 1`,
   )
   const common = { licence: 'etalab-2.0', sourceName: DEMO_SOURCE, language: 'fr' }
   const records: ImportRecord[] = [

@@ -398,7 +398,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
   )
 
   app.get('/api/v1/assessments.csv', { schema: { tags: ['independent assessment'], summary: 'Every published rating, one row per commitment and moment (CSV)' } }, async (_req, reply) => {
-    type Row = Record<string, unknown> & { key: string }
+    type Row = Record<string, unknown> & { assessment_id: string; commitment_id: string }
     const columns: CsvColumn<Row>[] = [
       'territoire',
       'plan_id',
@@ -419,15 +419,15 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
       filename: 'evaluations-independantes.csv',
       columns,
       nextPage: async (after) => {
-        const rows = await queryRows<Record<string, unknown> & { key: string; relevance: Record<string, { relevant: boolean }>; diog_values: Record<string, string> }>(
+        const rows = await queryRows<Record<string, unknown> & { assessment_id: string; commitment_id: string; relevance: Record<string, { relevant: boolean }>; diog_values: Record<string, string> }>(
           db(),
-          sql`select a.id || ':' || ca.commitment_id as key, t.kind || '/' || t.code as territoire, p.id as plan_id, p.title as plan, a.moment, a.source,
+          sql`select ca.assessment_id, ca.commitment_id, t.kind || '/' || t.code as territoire, p.id as plan_id, p.title as plan, a.moment, a.source,
                 a.published_at as publie_le, c.id as engagement_id, c.title as engagement, ca.verifiable, ca.relevance, ca.potential_impact as impact_potentiel,
                 ca.completion as realisation, ca.diog_overall as ouverture_globale, ca.diog_values
               from commitment_assessments ca join assessments a on a.id = ca.assessment_id join action_plans p on p.id = a.plan_id
               join commitments c on c.id = ca.commitment_id join territories t on t.id = a.territory_id
-              where a.status = 'published' and p.status in ('published', 'closed') ${after ? sql`and a.id || ':' || ca.commitment_id > ${after.key}` : sql``}
-              order by key limit 1000`,
+              where a.status = 'published' and p.status in ('published', 'closed') ${after ? sql`and (ca.assessment_id, ca.commitment_id) > (${after.assessment_id}::uuid, ${after.commitment_id}::uuid)` : sql``}
+              order by ca.assessment_id, ca.commitment_id limit 1000`,
         )
         return rows.map((r) => ({
           ...r,

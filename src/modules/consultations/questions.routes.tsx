@@ -2,14 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
-import { can } from '../../platform/auth/policy.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
-import { answerQuestion, askQuestion, canSeeQuestion, electedOfficials, findQuestion, listQuestions, moderateQuestion, questionStats, supportQuestion, supportsOf, type OfficialStats, type QuestionRow } from './questions.ts'
+import { answerQuestion, askQuestion, canAnswerQuestion, canSeeQuestion, electedOfficials, findQuestion, listQuestions, moderateQuestion, questionStats, supportQuestion, supportsOf, type OfficialStats, type QuestionRow } from './questions.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
@@ -232,7 +231,7 @@ export default async function questionRoutes(fastify: FastifyInstance) {
     const q = await findQuestion(db(), id)
     if (!canSeeQuestion(req.user, q)) throw notFound()
     const [territory] = await getTerritorySummaries(db(), [q.territoryId])
-    const canAnswer = q.addresseeId ? req.user?.id === q.addresseeId && can(req.user, 'question.answer', q.territoryId) : can(req.user, 'question.answer', q.territoryId) && !req.user?.isPlatformAdmin
+    const canAnswer = canAnswerQuestion(req.user, q)
     return reply.page(q.title, <QuestionPage q={q} territory={{ name: territory!.name, path: territoryPath(territory!) }} canAnswer={canAnswer} values={values} errors={errors} />, status)
   }
 

@@ -113,13 +113,19 @@ export async function supportQuestion(db: Db, actor: CurrentUser, id: string, su
 }
 
 /**
- * The official answers in public: the named addressee, or for a question to the executive any elected
- * official of the territory. Checked again in the update.
+ * Who answers: the named addressee, or for a question to the executive any elected official of the
+ * territory — an elected role itself, which the network's team does not stand in for.
  */
+export function canAnswerQuestion(user: CurrentUser | null, q: Pick<QuestionRow, 'addresseeId' | 'territoryId'>): boolean {
+  if (!user) return false
+  const elected = user.roles.some((r) => r.territoryId === q.territoryId && r.role === 'elected')
+  return elected && (!q.addresseeId || q.addresseeId === user.id)
+}
+
+/** The official answers in public (checked again in the update). */
 export async function answerQuestion(db: Db, actor: CurrentUser, id: string, answer: string): Promise<void> {
   const q = await findQuestion(db, id)
-  const allowed = q.addresseeId ? q.addresseeId === actor.id && can(actor, 'question.answer', q.territoryId) : can(actor, 'question.answer', q.territoryId)
-  if (!allowed) throw forbidden(q.addresseeId ? 'Seul l’élu interrogé répond à cette question.' : 'Seuls les élus du territoire répondent au nom de l’exécutif.')
+  if (!canAnswerQuestion(actor, q)) throw forbidden(q.addresseeId ? 'Seul l’élu interrogé répond à cette question.' : 'Seuls les élus du territoire répondent au nom de l’exécutif.')
   if (q.status !== 'published') throw conflict('NOT_OPEN', 'Cette question n’attend pas de réponse.')
   if (answer.trim() === '' || answer.length > 10000) throw invalid({ answer: 'question.error.answer' })
   await db.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm'
+import { inArray } from 'drizzle-orm'
 import { parse as parseYaml } from 'yaml'
 import { recordAudit } from '../../platform/audit.ts'
 import type { Db } from '../../platform/db/index.ts'
@@ -334,10 +334,4 @@ export async function importRecords(db: Db, input: { actorId: string | null; sou
     await recordAudit(tx, { actorId: input.actorId, action: 'referentiel.imported', subjectType: 'referentiel_import', subjectId: input.source, after: result })
     return result
   })
-}
-
-/** The fiches imported from a source, by source key (for tests and the admin page). */
-export async function importedFiche(db: Db, sourceKey: string) {
-  const [row] = await db.select().from(fiches).where(eq(fiches.sourceKey, sourceKey))
-  return row
 }

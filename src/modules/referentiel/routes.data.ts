@@ -300,7 +300,10 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
   app.get('/referentiel/donnees/:file', { schema: { params: KindFileParams, hide: true } }, async (req, reply) => {
     const [kind, format] = req.params.file.split('.') as [FicheKind, 'csv' | 'json']
     if (format === 'json') return sendJsonArray<ExportRow>(reply, { filename: `referentiel-${kind}.json`, nextPage: (after) => exportPage(db(), kind, after), toJson: (row) => exportRecord(row, baseUrl()) })
-    const fieldColumns: CsvColumn<ExportRow>[] = exportSchema(kind).fields.map(({ name }) => ({ name, value: (row) => exportRecord(row, baseUrl())[name] }))
+    // each row is turned into its record once, then read column by column
+    const records = new WeakMap<ExportRow, Record<string, unknown>>()
+    const recordOf = (row: ExportRow) => records.get(row) ?? records.set(row, exportRecord(row, baseUrl())).get(row)!
+    const fieldColumns: CsvColumn<ExportRow>[] = exportSchema(kind).fields.map(({ name }) => ({ name, value: (row) => recordOf(row)[name] }))
     return sendCsv(reply, { filename: `referentiel-${kind}.csv`, columns: fieldColumns, nextPage: (after) => exportPage(db(), kind, after) })
   })
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'drizzle-orm'
 import { Type, type Static } from 'typebox'
 import { requireAdmin, requireUser } from '../../platform/auth/current-user.ts'
-import { queryRows } from '../../platform/db/index.ts'
+import { queryRows, textArray } from '../../platform/db/index.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { FormBody, FormWithFileBody, formValues } from '../../platform/http/forms.ts'
 import { findTerritoryByRef } from '../territories/index.ts'
@@ -24,6 +24,7 @@ import {
   listVersions,
   moderatesAnything,
   moderationQueue,
+  OPEN_STATUSES,
   myVersions,
   saveDraft,
   setFeatured,
@@ -31,6 +32,7 @@ import {
   submitVersion,
   versionTerritoryId,
   type Decision,
+  type VersionStatus,
 } from './service.ts'
 import type { FicheRow } from './tables.ts'
 import { CONTRIBUTOR_LICENCES, isVocabularyKey } from './vocabularies.ts'
@@ -81,7 +83,6 @@ export async function filtersOf(app: FastifyInstance, query: SearchQueryType): P
   }
 }
 
-const OPEN_STATUSES = new Set(['draft', 'submitted', 'changes_requested'])
 
 /** Pages of the référentiel: search, fiches, contribution, moderation, inventory, imports. */
 export default async function referentielRoutes(fastify: FastifyInstance) {
@@ -93,10 +94,14 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     const page = req.query.page ?? 1
     const result = await searchFiches(db(), filters, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE })
     const facets = result.facets
-    const codes = [...facets.region.map((r) => `region/${r.value}`), ...facets.department.map((d) => `departement/${d.value}`), ...(req.query.region ? [`region/${req.query.region}`] : []), ...(req.query.department ? [`departement/${req.query.department}`] : [])]
-    const places = codes.length
-      ? await queryRows<{ ref: string; name: string }>(db(), sql`select kind || '/' || code as ref, name from territories where kind in ('region', 'departement') and kind || '/' || code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`)
-      : []
+    const regions = [...facets.region.map((r) => r.value), ...(req.query.region ? [req.query.region] : [])]
+    const departments = [...facets.department.map((d) => d.value), ...(req.query.department ? [req.query.department] : [])]
+    // names of the régions and départements shown, by the registry's (kind, code) index
+    const places = await queryRows<{ ref: string; name: string }>(
+      db(),
+      sql`select kind || '/' || code as ref, name from territories
+          where (kind = 'region' and code = any(${textArray(regions)})) or (kind = 'departement' and code = any(${textArray(departments)}))`,
+    )
     const shown: Record<string, string | undefined> = { ...req.query, page: undefined } as Record<string, string | undefined>
     return reply.page(
       req.t('ref.title'),
@@ -115,7 +120,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       typeof content.commitment === 'string' ? queryRows<{ title: string }>(db(), sql`select title from commitments where id = ${content.commitment}`) : [],
     ])
     const names = await ficheNames(db(), linkedIds(fiche.kind as FicheKind, content))
-    const openProposal = versions.some((v) => OPEN_STATUSES.has(v.status))
+    const openProposal = versions.some((v) => OPEN_STATUSES.includes(v.status as VersionStatus))
     return reply.page(
       fiche.title!,
       <FichePage
@@ -177,7 +182,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     const version = await editableVersion(req.params.id, actor.id)
     const kind = version.fiche.kind as FicheKind
     const values = await contentForForm(db(), kind, version.content)
-    return reply.page(req.t('ref.edit'), formPage(req, kind, `${versionPath(version.id)}/modifier`, values, {}, await licencesFor(version), version.reviewNote))
+    return reply.page(req.t('ref.edit'), formPage(req, kind, `${versionPath(version.id)}/modifier`, values, {}, licencesFor(version), version.reviewNote))
   })
 
   app.post('/referentiel/versions/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
@@ -189,7 +194,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       await saveDraft(db(), actor, version.id, values, values.intent === 'submit')
     } catch (error) {
       if (!(error instanceof ContentProblems)) throw error
-      return reply.page(req.t('ref.edit'), formPage(req, kind, `${versionPath(version.id)}/modifier`, values, problemsOf(req, error), await licencesFor(version), version.reviewNote), 422)
+      return reply.page(req.t('ref.edit'), formPage(req, kind, `${versionPath(version.id)}/modifier`, values, problemsOf(req, error), licencesFor(version), version.reviewNote), 422)
     }
     req.flash('notice', req.t(values.intent === 'submit' ? 'ref.flash.submitted' : 'ref.flash.saved'))
     return reply.redirect(versionPath(version.id), 303)
@@ -297,7 +302,8 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     return version
   }
 
-  async function licencesFor(version: { baseNumber: number | null; content: FicheContent }): Promise<string[]> {
+  /** An imported fiche keeps its own licence; a contributor's fiche offers the two the law allows. */
+  function licencesFor(version: { content: FicheContent }): string[] {
     const licence = typeof version.content.licence === 'string' ? version.content.licence : null
     return licence && !(CONTRIBUTOR_LICENCES as readonly string[]).includes(licence) ? [licence] : [...CONTRIBUTOR_LICENCES]
   }

@@ -209,7 +209,7 @@ export async function myVersions(db: Db, userId: string) {
 
 /** Versions waiting for review that this person may review, oldest first. */
 export async function moderationQueue(db: Db, user: CurrentUser) {
-  const territoryId = sql`(select t.id from territories t where t.kind || '/' || t.code = v.content->>'territory')`
+  const territoryId = sql`(select t.id from territories t where t.kind = split_part(v.content->>'territory', '/', 1) and t.code = split_part(v.content->>'territory', '/', 2))`
   return queryRows<{ id: string; number: number; slug: string; kind: string; title: string; submittedAt: string; authorName: string | null }>(
     db,
     sql`select v.id, v.number, f.slug, f.kind, v.content->>'title' as title, v.submitted_at as "submittedAt", a.display_name as "authorName"

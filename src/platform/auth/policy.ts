@@ -24,8 +24,6 @@ export const TERRITORY_RULES = {
   'event.manage': ['editor', 'elected'],
   /** hide and restore contributions and comments, with a public reason */
   'content.moderate': ['moderator'],
-  /** answer in public the questions put to the executive (a named official answers their own) */
-  'question.answer': ['elected'],
 } as const satisfies Record<string, readonly TerritoryRole[]>
 
 export type TerritoryAction = keyof typeof TERRITORY_RULES
