@@ -3,12 +3,14 @@ import groupRoutes from './groups.routes.tsx'
 import participationApiRoutes from './routes.api.ts'
 import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
+import textRoutes from './texts.routes.tsx'
 
-/** Citizens' participation: consultations (contributions, supports, comments, synthesis, answers) and questions to elected officials. */
+/** Citizens' participation: consultations (contributions, supports, comments, synthesis, answers), co-constructed texts, questions to elected officials and Groupes Action Projet. */
 export default async function consultationsModule(app: FastifyInstance) {
   await app.register(consultationRoutes)
   await app.register(questionRoutes)
   await app.register(groupRoutes)
+  await app.register(textRoutes)
   await app.register(participationApiRoutes)
 }
 

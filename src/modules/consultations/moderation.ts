@@ -5,11 +5,26 @@ import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 
-export type SubjectType = 'contribution' | 'comment'
-const TABLE = { contribution: sql`contributions`, comment: sql`contribution_comments` } as const
+export const SUBJECT_TYPES = ['contribution', 'comment', 'amendment'] as const
+export type SubjectType = (typeof SUBJECT_TYPES)[number]
+const TABLE = { contribution: sql`contributions`, comment: sql`contribution_comments`, amendment: sql`text_amendments` } as const
 
 export function isSubjectType(value: unknown): value is SubjectType {
-  return value === 'contribution' || value === 'comment'
+  return (SUBJECT_TYPES as readonly unknown[]).includes(value)
+}
+
+/** The public page where a reported content is shown, anchored on it. */
+export async function pageOfSubject(db: Db, type: SubjectType, id: string): Promise<string> {
+  const [row] = await queryRows<{ path: string }>(
+    db,
+    type === 'contribution'
+      ? sql`select '/consultations/' || consultation_id || '#contribution-' || id as path from contributions where id = ${id}`
+      : type === 'comment'
+        ? sql`select '/consultations/' || k.consultation_id || '#commentaire-' || m.id as path from contribution_comments m join contributions k on k.id = m.contribution_id where m.id = ${id}`
+        : sql`select '/textes/' || text_id || '#amendment-' || id as path from text_amendments where id = ${id}`,
+  )
+  if (!row) throw notFound()
+  return row.path
 }
 
 async function subject(db: Db, type: SubjectType, id: string) {
@@ -83,7 +98,7 @@ export async function restoreContent(db: Db, actor: CurrentUser, type: SubjectTy
   })
 }
 
-/** Hides, in one action, every contribution and comment an account wrote in the territory. */
+/** Hides, in one action, every contribution, comment and amendment an account wrote in the territory. */
 export async function hideAccountContent(db: Db, actor: CurrentUser, territoryId: string, userId: string, reason: string): Promise<number> {
   if (!can(actor, 'content.moderate', territoryId)) throw forbidden('Vous ne modérez pas ce territoire.')
   if (reason.trim() === '' || reason.length > 1000) throw reasonRequired()
@@ -91,27 +106,34 @@ export async function hideAccountContent(db: Db, actor: CurrentUser, territoryId
     const guard = authorizedIn(actor, 'content.moderate', sql`${territoryId}::uuid`)
     const a = await queryRows(tx, sql`update contributions set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`)
     const b = await queryRows(tx, sql`update contribution_comments set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`)
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'content.account_hidden', subjectType: 'user', subjectId: userId, after: { reason: reason.trim(), contributions: a.length, comments: b.length } })
-    return a.length + b.length
+    const c = await queryRows(tx, sql`update text_amendments set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`)
+    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'content.account_hidden', subjectType: 'user', subjectId: userId, after: { reason: reason.trim(), contributions: a.length, comments: b.length, amendments: c.length } })
+    return a.length + b.length + c.length
   })
 }
 
 /** What the territory's moderators review: reported or hidden content, and the log of decisions. */
 export async function moderationOverview(db: Db, territoryId: string) {
   const [items, log] = await Promise.all([
-    queryRows<{ type: SubjectType; id: string; text: string; authorId: string | null; authorName: string | null; reports: number; hiddenAt: string | null; hiddenReason: string | null; consultationId: string }>(
+    queryRows<{ type: SubjectType; id: string; text: string; authorId: string | null; authorName: string | null; reports: number; hiddenAt: string | null; hiddenReason: string | null; path: string }>(
       db,
       sql`select 'contribution' as type, c.id, c.title as text, c.author_id as "authorId", u.display_name as "authorName",
             (select count(*)::int from content_reports r where r.subject_type = 'contribution' and r.subject_id = c.id) as reports,
-            c.hidden_at as "hiddenAt", c.hidden_reason as "hiddenReason", c.consultation_id as "consultationId"
+            c.hidden_at as "hiddenAt", c.hidden_reason as "hiddenReason", '/consultations/' || c.consultation_id || '#contribution-' || c.id as path
           from contributions c left join users u on u.id = c.author_id
           where c.territory_id = ${territoryId} and (c.hidden_at is not null or exists (select 1 from content_reports r where r.subject_type = 'contribution' and r.subject_id = c.id))
           union all
           select 'comment', m.id, left(m.body, 200), m.author_id, u.display_name,
             (select count(*)::int from content_reports r where r.subject_type = 'comment' and r.subject_id = m.id),
-            m.hidden_at, m.hidden_reason, k.consultation_id
+            m.hidden_at, m.hidden_reason, '/consultations/' || k.consultation_id || '#commentaire-' || m.id
           from contribution_comments m join contributions k on k.id = m.contribution_id left join users u on u.id = m.author_id
           where m.territory_id = ${territoryId} and (m.hidden_at is not null or exists (select 1 from content_reports r where r.subject_type = 'comment' and r.subject_id = m.id))
+          union all
+          select 'amendment', a.id, left(a.justification, 200), a.author_id, u.display_name,
+            (select count(*)::int from content_reports r where r.subject_type = 'amendment' and r.subject_id = a.id),
+            a.hidden_at, a.hidden_reason, '/textes/' || a.text_id || '#amendment-' || a.id
+          from text_amendments a left join users u on u.id = a.author_id
+          where a.territory_id = ${territoryId} and (a.hidden_at is not null or exists (select 1 from content_reports r where r.subject_type = 'amendment' and r.subject_id = a.id))
           order by 6 desc limit 200`,
     ),
     queryRows<{ action: string; subjectType: string; subjectId: string; at: string; actorName: string | null; after: unknown }>(

@@ -7,11 +7,10 @@ import { FormBody, formValues, translateFieldErrors } from '../../platform/http/
 import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
-import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import { answerQuestion, askQuestion, canAnswerQuestion, canSeeQuestion, electedOfficials, findQuestion, listQuestions, moderateQuestion, questionStats, supportQuestion, supportsOf, type OfficialStats, type QuestionRow } from './questions.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
 const POSTING_LIMIT = { max: 20, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
 const questionPath = (q: { id: string }) => `/questions/${q.id}`
 
@@ -190,12 +189,7 @@ export default async function questionRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
 
-  async function territoryOf(params: { kind: string; code: string }) {
-    const territory = await findTerritoryByRef(db(), `${params.kind}/${params.code}`)
-    if (!territory) throw notFound()
-    return { id: territory.id, name: territory.name, path: territoryPath(territory) }
-  }
-
+  const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
   async function renderList(req: FastifyRequest, reply: FastifyReply, params: { kind: string; code: string }, values: Record<string, string>, errors: Record<string, string>, status = 200) {
     const territory = await territoryOf(params)
     const [lists, stats, officials, supported] = await Promise.all([

@@ -6,11 +6,10 @@ import { queryRows } from '../../platform/db/index.ts'
 import { notFound } from '../../platform/errors.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../plans/progress.ts'
-import { findTerritoryByRef } from '../territories/index.ts'
+import { findTerritoryByRef, TerritoryRefParams } from '../territories/index.ts'
 import { questionStats } from './questions.ts'
 import { findConsultation, listContributions, phaseOf } from './service.ts'
 
-const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 const Phase = Type.Union([Type.Literal('upcoming'), Type.Literal('open'), Type.Literal('closed'), Type.Literal('answered')])

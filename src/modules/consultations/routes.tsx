@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'drizzle-orm'
 import { Type } from 'typebox'
+import { publishedCommitments } from '../plans/index.ts'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { queryRows } from '../../platform/db/index.ts'
@@ -9,7 +10,7 @@ import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
 import { todayInParis } from '../plans/progress.ts'
-import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
   answerContribution,
   comment,
@@ -29,11 +30,10 @@ import {
   type ConsultationInput,
   type ContributionKind,
 } from './service.ts'
-import { hideAccountContent, hideContent, moderationOverview, reportContent, restoreContent, type SubjectType } from './moderation.ts'
+import { hideAccountContent, hideContent, moderationOverview, pageOfSubject, reportContent, restoreContent, SUBJECT_TYPES } from './moderation.ts'
 import { ConsultationFormPage, ConsultationListPage, ConsultationPage, consultationPath, ContributionEditPage, ModerationPage } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
 const SortQuery = Type.Object({ tri: Type.Optional(Type.Union([Type.Literal('soutiens'), Type.Literal('recentes')])) })
 /** posting and supporting: per person and address, on top of the database's one-support rule */
 const POSTING_LIMIT = { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
@@ -43,13 +43,8 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
 
-  async function territoryOf(params: { kind: string; code: string }) {
-    const territory = await findTerritoryByRef(db(), `${params.kind}/${params.code}`)
-    if (!territory) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
-    return { id: territory.id, name: territory.name, path: territoryPath(territory) }
-  }
-  const planCommitments = (territoryId: string) =>
-    queryRows<{ id: string; title: string }>(db(), sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${territoryId} and p.status in ('published', 'closed') order by p.period_start desc, c.position`)
+  const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
+  const planCommitments = (territoryId: string) => publishedCommitments(db(), territoryId)
 
   app.get('/territoires/:kind/:code/consultations', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
     const territory = await territoryOf(req.params)
@@ -179,31 +174,23 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
   })
 
   // ——— reports and moderation ———
-  const SubjectParams = Type.Object({ type: Type.Union([Type.Literal('contribution'), Type.Literal('comment')]), id: Type.String({ format: 'uuid' }) })
-  async function consultationOfSubject(type: SubjectType, id: string): Promise<string> {
-    const [row] = await queryRows<{ id: string }>(
-      db(),
-      type === 'contribution' ? sql`select consultation_id as id from contributions where id = ${id}` : sql`select k.consultation_id as id from contribution_comments m join contributions k on k.id = m.contribution_id where m.id = ${id}`,
-    )
-    if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
-    return row.id
-  }
+  const SubjectParams = Type.Object({ type: Type.Union(SUBJECT_TYPES.map((type) => Type.Literal(type))), id: Type.String({ format: 'uuid' }) })
   app.post('/contenus/:type/:id/signalement', { schema: { params: SubjectParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
     const actor = requireUser(req)
-    const consultationId = await consultationOfSubject(req.params.type, req.params.id)
+    const page = await pageOfSubject(db(), req.params.type, req.params.id)
     await reportContent(db(), actor, req.params.type, req.params.id, formValues(req.body).reason ?? '', app.platform.config.reportHideThreshold)
     req.flash('notice', req.t('moderation.reported'))
-    return reply.redirect(consultationPath({ id: consultationId }), 303)
+    return reply.redirect(page, 303)
   })
   app.post('/contenus/:type/:id/masquer', { schema: { params: SubjectParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const consultationId = await consultationOfSubject(req.params.type, req.params.id)
+    const page = await pageOfSubject(db(), req.params.type, req.params.id)
     await hideContent(db(), requireUser(req), req.params.type, req.params.id, formValues(req.body).reason ?? '')
-    return reply.redirect(consultationPath({ id: consultationId }), 303)
+    return reply.redirect(page, 303)
   })
   app.post('/contenus/:type/:id/retablir', { schema: { params: SubjectParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const consultationId = await consultationOfSubject(req.params.type, req.params.id)
+    const page = await pageOfSubject(db(), req.params.type, req.params.id)
     await restoreContent(db(), requireUser(req), req.params.type, req.params.id)
-    return reply.redirect(consultationPath({ id: consultationId }), 303)
+    return reply.redirect(page, 303)
   })
   app.get('/territoires/:kind/:code/moderation', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)

@@ -3,12 +3,12 @@ import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { commitmentPath } from '../plans/index.ts'
-import type { ModerationOverview } from './moderation.ts'
+import type { ModerationOverview, SubjectType } from './moderation.ts'
 import type { Phase } from './service.ts'
 import type { ConsultationRow, ContributionRow } from './tables.ts'
 
 export const consultationPath = (c: { id: string }) => `/consultations/${c.id}`
-const day = (locale: 'fr' | 'en', iso: string) => formatDate(locale, new Date(`${iso}T12:00:00Z`))
+export const day = (locale: 'fr' | 'en', iso: string) => formatDate(locale, new Date(`${iso}T12:00:00Z`))
 
 export function ConsultationListPage(props: { territory: { name: string; path: string }; items: (ConsultationRow & { phase: Phase })[]; canManage: boolean }) {
   const { t, locale } = usePage()
@@ -81,7 +81,7 @@ export function ConsultationFormPage(props: { action: string; values: FormValues
 }
 
 /** Anyone signed in may report a content to the territory's moderators. */
-function ReportForm({ type, id }: { type: 'contribution' | 'comment'; id: string }) {
+export function ReportForm({ type, id }: { type: SubjectType; id: string }) {
   const { t } = usePage()
   return (
     <details class="report">
@@ -321,10 +321,10 @@ export function ModerationPage(props: {
           {props.items.map((item) => (
             <li class="card">
               <p class="kicker">
-                {item.type === 'contribution' ? t('consult.title') : t('consult.comments')} · {t('moderation.reports', { count: item.reports })}
+                {t(`moderation.type.${item.type}`)} · {t('moderation.reports', { count: item.reports })}
               </p>
               <p>
-                <a href={`${consultationPath({ id: item.consultationId })}`}>{item.text}</a> — {item.authorName ?? t('consult.deletedAccount')}
+                <a href={item.path}>{item.text}</a> — {item.authorName ?? t('consult.deletedAccount')}
               </p>
               {item.hiddenAt ? (
                 <>

@@ -2,17 +2,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
-import { AppError, notFound } from '../../platform/errors.ts'
+import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
-import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
+import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import { calendar, cancelEvent, canManageEvent, createEvent, EVENT_KINDS, findEvent, listEvents, parisInstant, register, registrationOf, saveMinutes, TIME_ZONE, unregister, type EventKind, type EventRow } from './service.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
 const eventPath = (e: { id: string }) => `/evenements/${e.id}`
 
 function when(locale: 'fr' | 'en', e: EventRow): string {
@@ -190,12 +189,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
   const db = () => app.platform.database.db
   const baseUrl = () => app.platform.config.baseUrl.toString().replace(/\/$/, '')
 
-  async function territoryOf(params: { kind: string; code: string }) {
-    const territory = await findTerritoryByRef(db(), `${params.kind}/${params.code}`)
-    if (!territory) throw notFound()
-    return { id: territory.id, name: territory.name, path: territoryPath(territory) }
-  }
-
+  const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
   const sendCalendar = (reply: FastifyReply, events: EventRow[], name: string, filename: string) =>
     reply.type('text/calendar; charset=utf-8').header('content-disposition', `inline; filename="${filename}"`).send(calendar(events, { name, baseUrl: baseUrl() }))
 

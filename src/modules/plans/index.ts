@@ -15,6 +15,7 @@ export default async function plans(app: FastifyInstance) {
 }
 
 export { verifyHistory } from './history.ts'
+export { publishedCommitments } from './queries.ts'
 export { addCommitment, addMilestone, createPlan, findPlan, findPlanByTitle, getVisiblePlan, loadPlanTree, postUpdate, transitionPlan, type CommitmentInput, type CommitmentView } from './service.ts'
 export { planPath, commitmentPath, StatusBadge, ProgressBar, shownCommitmentStatus } from './views.tsx'
 export type { PlanRow } from './tables.ts'

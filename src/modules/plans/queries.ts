@@ -179,3 +179,11 @@ export async function networkOverview(db: Db, today: string): Promise<NetworkRow
       order by t.name`,
   )
 }
+
+/** The commitments of a territory's published (or closed) plans, newest plan first: choices for links from other modules. */
+export function publishedCommitments(db: Db, territoryId: string) {
+  return queryRows<{ id: string; title: string }>(
+    db,
+    sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${territoryId} and p.status in ('published', 'closed') order by p.period_start desc, c.position`,
+  )
+}

@@ -14,3 +14,4 @@ export { loadRegistry, readRegistry, type LoadRegistryResult } from './registry.
 export { countTerritories, createOtherTerritory, findTerritoryByRef, getTerritorySummaries, searchTerritories } from './service.ts'
 export { SearchForm, kindLabel, territoryPath } from './views.tsx'
 export { parseTerritoryRef, normalizeName } from './normalize.ts'
+export { TerritoryRefParams, territoryOfPage } from './page.ts'

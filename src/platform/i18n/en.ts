@@ -3,6 +3,7 @@ import type { MessageKey } from './fr.ts'
 import { assessmentsEn } from './assessments.ts'
 import { consultationsEn } from './consultations.ts'
 import { eventsEn } from './events.ts'
+import { textsEn } from './texts.ts'
 import { referentielEn } from './referentiel.ts'
 
 export const en: Record<MessageKey, string> = {
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...assessmentsEn,
   ...consultationsEn,
   ...eventsEn,
+  ...textsEn,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'The platform for local open government',
   'site.demoBanner': 'Demonstration platform: accounts, roles and texts marked “demonstration” are fictitious.',

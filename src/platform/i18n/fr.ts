@@ -2,6 +2,7 @@
 import { assessmentsFr } from './assessments.ts'
 import { consultationsFr } from './consultations.ts'
 import { eventsFr } from './events.ts'
+import { textsFr } from './texts.ts'
 import { referentielFr } from './referentiel.ts'
 
 export const fr = {
@@ -9,6 +10,7 @@ export const fr = {
   ...assessmentsFr,
   ...consultationsFr,
   ...eventsFr,
+  ...textsFr,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'La plateforme du gouvernement ouvert local',
   'site.demoBanner':
