@@ -18,7 +18,9 @@ import plans from './modules/plans/index.ts'
 import referentiel from './modules/referentiel/index.ts'
 import assessments from './modules/assessments/index.ts'
 import consultations from './modules/consultations/index.ts'
-import events from './modules/events/index.ts'
+import events, { sendReminders } from './modules/events/index.ts'
+import follows, { followJobHandlers, notifyContext, scheduleDigests } from './modules/follows/index.ts'
+import { startJobWorker, type JobWorker } from './platform/jobs.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
 
@@ -42,7 +44,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   })
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })
   app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), files: folderFileStore(join(config.dataDir, 'files')), log: app.log })
+  let worker: JobWorker | undefined
   app.addHook('onClose', async () => {
+    await worker?.stop()
     await database.close()
   })
 
@@ -91,5 +95,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(assessments)
   await app.register(consultations)
   await app.register(events)
+  await app.register(follows)
+
+  // background work in this process: immediate mails, digests, event reminders
+  const notify = notifyContext(app.platform)
+  worker = startJobWorker({
+    db: database.db,
+    log: app.log,
+    intervalMs: config.jobPollSeconds * 1000,
+    handlers: followJobHandlers(notify),
+    periodic: [() => scheduleDigests(database.db), () => sendReminders(database.db, mailer, config.baseUrl.origin)],
+  })
+  app.decorate('jobs', worker)
   return app
 }

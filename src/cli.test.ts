@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { openDatabase, queryRows, type Engine } from './platform/db/index.ts'
+import { recordActivity } from './platform/activity.ts'
 import { createTestDatabase, engines, POSTGRES_SKIPPED } from '../test/helpers/database.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -33,7 +34,7 @@ async function seededDataDir(): Promise<string> {
 test('the command line lists its commands with --help, and refuses an unknown one', () => {
   const help = runCli(['--help'], {})
   assert.equal(help.code, 0)
-  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'roles:grant-network', 'referentiel:import', 'migrate', 'demo:load', 'history:verify']) {
+  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'roles:grant-network', 'referentiel:import', 'migrate', 'demo:load', 'history:verify', 'jobs:run', 'events:remind']) {
     assert.match(help.stdout, new RegExp(command))
   }
   const unknown = runCli(['launch:rockets'], {})
@@ -122,6 +123,24 @@ for (const engine of engines) {
       assert.match(broken.stderr, /BROKEN at entry 3 \(hash-mismatch\)/)
       assert.equal(runCli(['history:verify'], env).code, 1)
       assert.match(runCli(['history:verify', 'commune/00000'], env).stderr, /unknown territory/)
+    })
+
+    test('jobs:run sends what is queued (an activity to its immediate followers) and says how much it ran', async () => {
+      assert.equal(runCli(['demo:load'], env).code, 0)
+      const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
+      try {
+        await database.db.execute(sql`insert into follows (user_id, subject_type, subject_id, territory_id, frequency)
+          select u.id, 'territory', t.id, t.id, 'immediate' from users u, territories t where u.email = 'elue@demo.thc.example' and t.code = 'pays-demo'`)
+        await recordActivity(database.db, { territoryId: (await queryRows<{ id: string }>(database.db, sql`select id from territories where code = 'pays-demo'`))[0]!.id, territoryWide: true, subjects: {}, kind: 'event.created', title: 'Réunion publique', path: '/evenements/x', actorId: null })
+      } finally {
+        await database.close()
+      }
+      const ran = runCli(['jobs:run'], env)
+      assert.equal(ran.code, 0, ran.stderr)
+      assert.match(ran.stdout, /^[1-9]\d* job\(s\) run, 0 reminder\(s\) sent\./m)
+      const [delivered] = await query<{ n: number }>(sql`select count(*)::int as n from notification_deliveries d join users u on u.id = d.user_id where u.email = 'elue@demo.thc.example'`)
+      assert.equal(delivered!.n, 1)
+      assert.match(runCli(['jobs:run'], env).stdout, /^0 job\(s\) run/m)
     })
 
     test('referentiel:import reports a bad file and writes nothing; roles:grant-network names the account', async () => {

@@ -6,6 +6,7 @@ import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
 import { sendReminders } from './modules/events/index.ts'
+import { followJobHandlers, scheduleDigests } from './modules/follows/index.ts'
 import { verifyHistory } from './modules/plans/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
@@ -15,6 +16,7 @@ import { openDatabase, FolderLockedError, type Database } from './platform/db/in
 import { migrate } from './platform/db/migrate.ts'
 import { AppError } from './platform/errors.ts'
 import { emailRule } from './platform/http/rules.ts'
+import { runDueJobs } from './platform/jobs.ts'
 import { createMailer } from './platform/mail.ts'
 import { assertSupportedNode } from './platform/node-version.ts'
 
@@ -233,6 +235,21 @@ const commands: Record<string, Command> = {
       const log = createLogger({ logLevel: 'warn' })
       const sent = await sendReminders(database.db, createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log }), config.baseUrl.toString().replace(/\/$/, ''))
       out(`${sent} reminder(s) sent.`)
+    },
+  },
+  'jobs:run': {
+    summary: 'Run background work once: queue the digests that are due, send event reminders, then run every due job (immediate mails, digests); for installations that set JOB_POLL_SECONDS=0 and use a scheduler',
+    usage: 'jobs:run',
+    options: {},
+    async run({ config, database }) {
+      await migrate(database)
+      const log = createLogger({ logLevel: 'warn' })
+      const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log })
+      const baseUrl = config.baseUrl.origin
+      await scheduleDigests(database.db)
+      const reminders = await sendReminders(database.db, mailer, baseUrl)
+      const ran = await runDueJobs(database.db, followJobHandlers({ db: database.db, mailer, tokens: new TokenSigner(config.sessionSecret), baseUrl }), log)
+      out(`${ran} job(s) run, ${reminders} reminder(s) sent.`)
     },
   },
   'history:verify': {

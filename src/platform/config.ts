@@ -24,6 +24,8 @@ export interface Config {
   reviewReplyDays: number
   /** Distinct people whose reports hide a content until a moderator reviews it. */
   reportHideThreshold: number
+  /** how often this process runs due background jobs (mails, digests, reminders); 0: never (run `jobs:run` from a scheduler) */
+  jobPollSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -124,5 +126,6 @@ export function loadConfig(env: Env = process.env): Config {
     signinRateLimit: readInteger(env, 'SIGNIN_RATE_LIMIT', 10, 1, 100000),
     reviewReplyDays: readInteger(env, 'REVIEW_REPLY_DAYS', 15, 0, 365),
     reportHideThreshold: readInteger(env, 'REPORT_HIDE_THRESHOLD', 3, 1, 1000),
+    jobPollSeconds: readInteger(env, 'JOB_POLL_SECONDS', 30, 0, 86400),
   }
 }

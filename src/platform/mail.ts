@@ -7,6 +7,8 @@ export interface OutgoingMail {
   to: string
   subject: string
   text: string
+  /** extra headers, e.g. List-Unsubscribe */
+  headers?: Record<string, string>
 }
 
 export interface Mailer {

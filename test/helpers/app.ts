@@ -29,6 +29,8 @@ export async function buildTestApp(engine: Engine, env: Record<string, string> =
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
     BASE_URL: 'http://localhost:3000',
     DEMO_DATA: 'false',
+    // background jobs run when a test calls app.jobs.tick()
+    JOB_POLL_SECONDS: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   })

@@ -123,6 +123,9 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
   return (
     <>
       <h1>{t('account.title')}</h1>
+      <p>
+        <a href="/compte/abonnements">{t('follow.title')}</a>
+      </p>
       <ErrorSummary errors={errors} labels={labels} />
       <section aria-labelledby="profile-title">
         <h2 id="profile-title">{t('account.profile')}</h2>

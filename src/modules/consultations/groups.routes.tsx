@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -13,6 +14,7 @@ import { commitmentPath } from '../plans/index.ts'
 import { actions, addAction, createGroup, findGroup, isGroupMember, members, notes, publishNote, setActionStatus, setMembership, writeNote, type GroupRow } from './groups.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { sql } from 'drizzle-orm'
+import { followBox } from '../follows/index.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const groupPath = (g: { id: string }) => `/groupes/${g.id}`
@@ -46,6 +48,7 @@ function GroupPage(props: {
   signedIn: boolean
   values: FormValues
   errors: FieldErrors
+  follow?: ComponentChildren
 }) {
   const { t, locale } = usePage()
   const g = props.group
@@ -56,6 +59,7 @@ function GroupPage(props: {
         {t('group.title')} · <a href={commitmentPath({ id: g.commitmentId })}>{t('group.commitment', { title: g.commitmentTitle })}</a>
       </p>
       <h1>{g.title}</h1>
+      {props.follow}
       <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(g.purpose) }} />
       <p>{t('group.coordinator', { name: g.coordinatorName ?? '—' })}</p>
       {props.signedIn ? (
@@ -195,7 +199,7 @@ export default async function groupRoutes(fastify: FastifyInstance) {
     const group = await findGroup(db(), id)
     const member = req.user ? await isGroupMember(db(), req.user.id, id) : false
     const [memberList, noteList, actionList] = await Promise.all([members(db(), id), notes(db(), id, member), actions(db(), id)])
-    return reply.page(group.title, <GroupPage group={group} memberList={memberList} noteList={noteList} actionList={actionList} member={member} signedIn={!!req.user} values={values} errors={errors} />, status)
+    return reply.page(group.title, <GroupPage group={group} memberList={memberList} noteList={noteList} actionList={actionList} member={member} signedIn={!!req.user} values={values} errors={errors} follow={await followBox(db(), req.user, 'group', group.id, groupPath(group))} />, status)
   }
 
   app.get('/groupes/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => render(req, reply, req.params.id, {}, {}))

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
@@ -39,6 +40,7 @@ export async function createGroup(db: Db, actor: CurrentUser, commitmentId: stri
     )
     await tx.execute(sql`insert into action_group_members (group_id, user_id, territory_id) values (${row!.id}, ${actor.id}, ${commitment.territoryId})`)
     await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'group.created', subjectType: 'action_group', subjectId: row!.id, after: input })
+    await recordActivity(tx, { territoryId: commitment.territoryId, territoryWide: true, subjects: { commitment: commitmentId, group: row!.id }, kind: 'group.created', title: input.title.trim(), path: `/groupes/${row!.id}`, actorId: actor.id })
     return row!.id
   })
 }
@@ -99,15 +101,23 @@ export async function writeNote(db: Db, actor: CurrentUser, groupId: string, inp
     )
     if (rows.length === 0) throw forbidden('Réservé aux membres du groupe.')
     await recordAudit(tx, { actorId: actor.id, territoryId: group.territoryId, action: 'group.note_written', subjectType: 'action_group', subjectId: groupId, after: { noteId: rows[0]!.id, status: input.publish ? 'published' : 'draft' } })
+    if (input.publish) await announceNote(tx, group, actor.id)
   })
 }
+
+const announceNote = (tx: Db, group: GroupRow, actorId: string) =>
+  recordActivity(tx, { territoryId: group.territoryId, territoryWide: false, subjects: { group: group.id, commitment: group.commitmentId }, kind: 'group.note', title: group.title, path: `/groupes/${group.id}`, actorId })
 
 export async function publishNote(db: Db, actor: CurrentUser, noteId: string): Promise<string> {
   const [note] = await queryRows<{ groupId: string; territoryId: string }>(db, sql`select group_id as "groupId", territory_id as "territoryId" from action_group_notes where id = ${noteId}`)
   if (!note) throw notFound()
-  const done = await queryRows(db, sql`update action_group_notes set status = 'published', updated_at = now() where id = ${noteId} and status = 'draft' and ${isMember(actor.id, note.groupId)} returning id`)
-  if (done.length === 0) throw forbidden('Réservé aux membres du groupe.')
-  await recordAudit(db, { actorId: actor.id, territoryId: note.territoryId, action: 'group.note_published', subjectType: 'action_group', subjectId: note.groupId, after: { noteId } })
+  const group = await findGroup(db, note.groupId)
+  await db.transaction(async (tx) => {
+    const done = await queryRows(tx, sql`update action_group_notes set status = 'published', updated_at = now() where id = ${noteId} and status = 'draft' and ${isMember(actor.id, note.groupId)} returning id`)
+    if (done.length === 0) throw forbidden('Réservé aux membres du groupe.')
+    await recordAudit(tx, { actorId: actor.id, territoryId: note.territoryId, action: 'group.note_published', subjectType: 'action_group', subjectId: note.groupId, after: { noteId } })
+    await announceNote(tx, group, actor.id)
+  })
   return note.groupId
 }
 
@@ -137,6 +147,7 @@ export async function addAction(db: Db, actor: CurrentUser, groupId: string, inp
     )
     if (rows.length === 0) throw forbidden('Réservé aux membres du groupe.')
     await recordAudit(tx, { actorId: actor.id, territoryId: group.territoryId, action: 'group.action_added', subjectType: 'action_group', subjectId: groupId, after: { actionId: rows[0]!.id, ...input } })
+    await recordActivity(tx, { territoryId: group.territoryId, territoryWide: false, subjects: { group: groupId }, kind: 'group.action', title: input.title.trim(), path: `/groupes/${groupId}`, actorId: actor.id })
   })
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
@@ -94,6 +95,7 @@ export async function moderateQuestion(db: Db, actor: CurrentUser, id: string, d
     )
     if (done.length === 0) throw conflict('NOT_PENDING', 'Cette question a déjà été modérée.')
     await recordAudit(tx, { actorId: actor.id, territoryId: q.territoryId, action: `question.${decision === 'publish' ? 'published' : 'rejected'}`, subjectType: 'official_question', subjectId: id, after: { reason: reason.trim() || null } })
+    if (decision === 'publish') await recordActivity(tx, { territoryId: q.territoryId, territoryWide: true, subjects: {}, kind: 'question.published', title: q.title, path: `/questions/${id}`, actorId: actor.id })
   })
 }
 
@@ -138,6 +140,7 @@ export async function answerQuestion(db: Db, actor: CurrentUser, id: string, ans
     )
     if (done.length === 0) throw conflict('NOT_OPEN', 'Cette question vient de recevoir sa réponse.')
     await recordAudit(tx, { actorId: actor.id, territoryId: q.territoryId, action: 'question.answered', subjectType: 'official_question', subjectId: id, after: { answer: answer.trim() } })
+    await recordActivity(tx, { territoryId: q.territoryId, territoryWide: true, subjects: {}, kind: 'question.answered', title: q.title, path: `/questions/${id}`, actorId: actor.id })
   })
 }
 

@@ -32,6 +32,7 @@ import {
 } from './service.ts'
 import { hideAccountContent, hideContent, moderationOverview, pageOfSubject, reportContent, restoreContent, SUBJECT_TYPES } from './moderation.ts'
 import { ConsultationFormPage, ConsultationListPage, ConsultationPage, consultationPath, ContributionEditPage, ModerationPage } from './views.tsx'
+import { followBox } from '../follows/index.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const SortQuery = Type.Object({ tri: Type.Optional(Type.Union([Type.Literal('soutiens'), Type.Literal('recentes')])) })
@@ -112,6 +113,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         planCommitments={planList}
         values={values}
         errors={errors}
+        follow={c.status === 'draft' ? null : await followBox(db(), req.user, 'consultation', c.id, consultationPath(c))}
       />,
       status,
     )

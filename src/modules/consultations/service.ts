@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
+import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { assertCan, authorizedIn, can } from '../../platform/auth/policy.ts'
@@ -45,6 +46,7 @@ export async function createConsultation(db: Db, actor: CurrentUser, territoryId
     if ((await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'consultation.manage', sql`${territoryId}::uuid`)}`)).length === 0) throw forbidden()
     const [row] = await tx.insert(consultations).values({ ...input, territoryId, status: publish ? 'published' : 'draft', createdBy: actor.id }).returning()
     await recordAudit(tx, { actorId: actor.id, territoryId, action: 'consultation.created', subjectType: 'consultation', subjectId: row!.id, after: { ...input, status: row!.status } })
+    if (publish) await announceConsultation(tx, row!, actor.id)
     return row!
   })
 }
@@ -60,8 +62,12 @@ export async function publishConsultation(db: Db, actor: CurrentUser, id: string
       .returning({ id: consultations.id })
     if (done.length === 0) throw conflict('NOT_DRAFT', 'Cette consultation est déjà publiée.')
     await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'consultation.published', subjectType: 'consultation', subjectId: id })
+    await announceConsultation(tx, c, actor.id)
   })
 }
+
+const announceConsultation = (tx: Db, c: Pick<ConsultationRow, 'id' | 'territoryId' | 'commitmentId' | 'title'>, actorId: string) =>
+  recordActivity(tx, { territoryId: c.territoryId, territoryWide: true, subjects: { consultation: c.id, commitment: c.commitmentId }, kind: 'consultation.published', title: c.title, path: `/consultations/${c.id}`, actorId })
 
 export async function findConsultation(db: Db, id: string): Promise<ConsultationRow> {
   const [row] = await db.select().from(consultations).where(eq(consultations.id, id))
@@ -99,6 +105,7 @@ export async function publishSynthesis(db: Db, actor: CurrentUser, id: string, s
       .returning({ id: consultations.id })
     if (done.length === 0) throw conflict('NOT_CLOSED', 'Cette consultation a déjà sa synthèse.')
     await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'consultation.answered', subjectType: 'consultation', subjectId: id })
+    await recordActivity(tx, { territoryId: c.territoryId, territoryWide: true, subjects: { consultation: c.id, commitment: c.commitmentId }, kind: 'consultation.answered', title: c.title, path: `/consultations/${c.id}`, actorId: actor.id })
   })
 }
 
@@ -137,6 +144,7 @@ export async function contribute(db: Db, actor: CurrentUser, consultationId: str
     )
     if (rows.length === 0) throw conflict('NOT_OPEN', 'Cette consultation vient de fermer.')
     await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'contribution.created', subjectType: 'contribution', subjectId: rows[0]!.id, after: input })
+    await recordActivity(tx, { territoryId: c.territoryId, territoryWide: false, subjects: { consultation: c.id }, kind: 'contribution.created', title: input.title.trim(), path: `/consultations/${c.id}#contribution-${rows[0]!.id}`, actorId: actor.id, source: `contribution:${rows[0]!.id}` })
     const [row] = await tx.select().from(contributions).where(eq(contributions.id, rows[0]!.id))
     return row!
   })
@@ -208,6 +216,7 @@ export async function comment(db: Db, actor: CurrentUser, contributionId: string
   await db.transaction(async (tx) => {
     const [row] = await tx.insert(contributionComments).values({ contributionId, territoryId: contribution.territoryId, parentId: input.parentId, authorId: actor.id, body: input.body.trim() }).returning()
     await recordAudit(tx, { actorId: actor.id, territoryId: contribution.territoryId, action: 'comment.created', subjectType: 'contribution', subjectId: contributionId, after: { commentId: row!.id } })
+    await recordActivity(tx, { territoryId: contribution.territoryId, territoryWide: false, subjects: { consultation: contribution.consultationId }, kind: 'comment.created', title: contribution.title, path: `/consultations/${contribution.consultationId}#commentaire-${row!.id}`, actorId: actor.id, source: `comment:${row!.id}` })
   })
 }
 
@@ -241,6 +250,7 @@ export async function answerContribution(db: Db, actor: CurrentUser, contributio
       .returning({ id: contributions.id })
     if (done.length === 0) throw forbidden()
     await recordAudit(tx, { actorId: actor.id, territoryId: contribution.territoryId, action: 'contribution.answered', subjectType: 'contribution', subjectId: contributionId, before: { decision: contribution.decision, answer: contribution.answer }, after: input })
+    await recordActivity(tx, { territoryId: contribution.territoryId, territoryWide: false, subjects: { consultation: contribution.consultationId, commitment: input.commitmentId }, kind: input.decision === 'retained' ? 'contribution.retained' : 'contribution.not_retained', title: contribution.title, path: `/consultations/${contribution.consultationId}#contribution-${contributionId}`, actorId: actor.id, source: `contribution:${contributionId}` })
   })
 }
 

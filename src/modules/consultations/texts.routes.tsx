@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { diffWords } from 'diff'
@@ -41,6 +42,7 @@ import {
   type VersionRow,
 } from './texts.ts'
 import { day, ReportForm } from './views.tsx'
+import { followBox } from '../follows/index.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const VersionParams = Type.Object({ id: Type.String({ format: 'uuid' }), number: Type.Integer({ minimum: 1, maximum: 100000 }) })
@@ -178,6 +180,7 @@ function TextPage(props: {
   canManage: boolean
   values: FormValues
   errors: FieldErrors
+  follow?: ComponentChildren
 }) {
   const { t, locale } = usePage()
   const text = props.text
@@ -189,6 +192,7 @@ function TextPage(props: {
         <a href={`${props.territory.path}/textes`}>{t('text.title')}</a> · <a href={props.territory.path}>{props.territory.name}</a>
       </p>
       <h1>{text.title}</h1>
+      {props.follow}
       <p>
         <span class="badge">{t(phaseLabel(props.phase))}</span> {t('consult.dates', { start: day(locale, text.opensOn), end: day(locale, text.closesOn) })}
       </p>
@@ -478,6 +482,7 @@ export default async function textRoutes(fastify: FastifyInstance) {
           canManage={can(req.user, 'consultation.manage', text.territoryId)}
           values={values}
           errors={errors}
+          follow={text.status === 'draft' ? null : await followBox(db(), req.user, 'text', text.id, textPath(text))}
         />
       ),
     }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { assertCan, authorizedIn, can } from '../../platform/auth/policy.ts'
@@ -112,6 +113,7 @@ export async function createText(db: Db, actor: CurrentUser, territoryId: string
     )
     await insertDraftArticles(tx, row.id, territoryId, articles)
     await recordAudit(tx, { actorId: actor.id, territoryId, action: 'text.created', subjectType: 'cocreated_text', subjectId: row.id, after: { ...input, status: publish ? 'published' : 'draft' } })
+    if (publish) await announceText(tx, { id: row.id, territoryId, commitmentId: input.commitmentId, title: input.title.trim() }, 'text.published', actor.id)
     return row.id
   })
 }
@@ -133,7 +135,10 @@ export async function updateDraftText(db: Db, actor: CurrentUser, id: string, in
     await tx.execute(sql`delete from text_article_versions where text_id = ${id}`)
     await tx.execute(sql`delete from text_articles where text_id = ${id}`)
     await insertDraftArticles(tx, id, text.territoryId, articles)
-    if (publish) await tx.execute(sql`update text_versions set published_by = ${actor.id}, published_at = now() where text_id = ${id} and number = 1`)
+    if (publish) {
+      await tx.execute(sql`update text_versions set published_by = ${actor.id}, published_at = now() where text_id = ${id} and number = 1`)
+      await announceText(tx, { id, territoryId: text.territoryId, commitmentId: input.commitmentId, title: input.title.trim() }, 'text.published', actor.id)
+    }
     await recordAudit(tx, {
       actorId: actor.id,
       territoryId: text.territoryId,
@@ -145,6 +150,9 @@ export async function updateDraftText(db: Db, actor: CurrentUser, id: string, in
     })
   })
 }
+
+const announceText = (tx: Db, text: Pick<TextRow, 'id' | 'territoryId' | 'commitmentId' | 'title'>, kind: string, actorId: string, path = `/textes/${text.id}`) =>
+  recordActivity(tx, { territoryId: text.territoryId, territoryWide: true, subjects: { text: text.id, commitment: text.commitmentId }, kind, title: text.title, path, actorId })
 
 const TEXT_COLUMNS = sql`id, territory_id as "territoryId", title, summary, opens_on::text as "opensOn", closes_on::text as "closesOn", commitment_id as "commitmentId", status, created_at as "createdAt"`
 
@@ -272,6 +280,7 @@ export async function proposeAmendment(db: Db, actor: CurrentUser, textId: strin
     )
     if (!row) throw conflict('NOT_OPEN', 'Ce texte vient de fermer aux amendements.')
     await recordAudit(tx, { actorId: actor.id, territoryId: text.territoryId, action: 'amendment.created', subjectType: 'amendment', subjectId: row.id, after: { articleId: input.articleId, proposedBody: proposed, justification: input.justification.trim() } })
+    await recordActivity(tx, { territoryId: text.territoryId, territoryWide: false, subjects: { text: textId }, kind: 'amendment.created', title: article!.heading, path: `/textes/${textId}#amendment-${row.id}`, actorId: actor.id, source: `amendment:${row.id}` })
     return row.id
   })
 }
@@ -388,6 +397,7 @@ export async function publishVersion(db: Db, actor: CurrentUser, textId: string,
       subjectId: textId,
       after: { number, note: input.note.trim(), decisions: Object.fromEntries(input.decisions) },
     })
+    await announceText(tx, text, input.final ? 'text.final_version' : 'text.version', actor.id, `/textes/${textId}/versions/${number}`)
   })
   return number
 }

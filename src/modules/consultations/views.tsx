@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -143,6 +144,7 @@ export function ConsultationPage(props: {
   planCommitments: { id: string; title: string }[]
   values: FormValues
   errors: FieldErrors
+  follow?: ComponentChildren
 }) {
   const { t, locale } = usePage()
   const c = props.consultation
@@ -155,6 +157,7 @@ export function ConsultationPage(props: {
         <a href={`${props.territory.path}/consultations`}>{props.territory.name}</a> · {t(`consult.phase.${props.phase}` as MessageKey)}
       </p>
       <h1>{c.title}</h1>
+      {props.follow}
       <p class="lead">{c.question}</p>
       <p class="meta">{t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) })}</p>
       {props.commitment && (

@@ -1,16 +1,18 @@
 import { sql } from 'drizzle-orm'
+import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
-import { isIsoDate } from '../../platform/http/rules.ts'
 import { icalendar } from '../../platform/ical.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import type { Mailer } from '../../platform/mail.ts'
+import { parisInstant, TIME_ZONE } from '../../platform/paris-time.ts'
+
+export { parisInstant, TIME_ZONE }
 
 export const EVENT_KINDS = ['public_meeting', 'debate', 'workshop', 'field_visit', 'peer_seminar', 'video_conference', 'discovery_session'] as const
 export type EventKind = (typeof EVENT_KINDS)[number]
-export const TIME_ZONE = 'Europe/Paris'
 
 export interface EventRow {
   id: string
@@ -56,22 +58,6 @@ export interface EventInput {
   capacity: number | null
 }
 
-/**
- * A local date and time in Paris ("2026-12-03" and "18:30") as an instant, whatever the server's zone:
- * the offset is the one Paris has at that moment (winter or summer time).
- */
-export function parisInstant(day: string, time: string): Date | null {
-  if (!isIsoDate(day) || !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) return null
-  const guess = new Date(`${day}T${time}:00Z`)
-  if (Number.isNaN(guess.getTime())) return null
-  const asParis = (d: Date) => {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(d).map((p) => [p.type, p.value]))
-    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute))
-  }
-  const offset = asParis(guess) - guess.getTime()
-  const instant = new Date(guess.getTime() - offset)
-  return asParis(instant) === guess.getTime() ? instant : new Date(guess.getTime() - (asParis(instant) - instant.getTime()))
-}
 
 export async function createEvent(db: Db, actor: CurrentUser, territoryId: string | null, input: EventInput): Promise<string> {
   if (!canManageEvent(actor, territoryId)) throw forbidden()
@@ -83,6 +69,7 @@ export async function createEvent(db: Db, actor: CurrentUser, territoryId: strin
           returning id`,
     )
     await recordAudit(tx, { actorId: actor.id, territoryId, action: 'event.created', subjectType: 'event', subjectId: row!.id, after: input })
+    if (territoryId) await recordActivity(tx, { territoryId, territoryWide: true, subjects: {}, kind: 'event.created', title: input.title, path: `/evenements/${row!.id}`, actorId: actor.id })
     return row!.id
   })
 }

@@ -16,10 +16,7 @@ export interface MilestoneFacts {
   weight: number | null
 }
 
-/** Today's date in Paris (the programme's reference time zone), as YYYY-MM-DD. */
-export function todayInParis(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now)
-}
+export { todayInParis } from '../../platform/paris-time.ts'
 
 /** The status shown: a milestone past its due date and neither finished nor abandoned is late. */
 export function shownStatus(milestone: Pick<MilestoneFacts, 'status' | 'dueDate'>, today: string): Status {

@@ -13,6 +13,7 @@ import { listHistoryWithNames } from './queries.ts'
 import { findCommitment, findPublicEvidence, getVisiblePlan, listPlans, loadPlanTree, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
 import type { PlanRow } from './tables.ts'
 import { CommitmentPage, PlanListPage, PlanPage, planPath, type HistoryEntryView } from './views.tsx'
+import { followBox } from '../follows/index.ts'
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 export const TerritoryRefParams = Type.Object({
@@ -142,7 +143,9 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     }))
     return reply.page(
       commitment.title,
-      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} practices={practices} fromCitizens={fromCitizens} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)} />,
+      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} practices={practices} fromCitizens={fromCitizens} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)}
+        follow={plan.status === 'published' || plan.status === 'closed' ? await followBox(db(), req.user, 'commitment', commitment.id, `/engagements/${commitment.id}`) : null}
+      />,
     )
   })
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { assertCan, authorizedIn, can, type TerritoryAction } from '../../platform/auth/policy.ts'
@@ -175,6 +176,7 @@ export async function transitionPlan(db: Db, options: { actor: CurrentUser; plan
       throw new AppError('PLAN_WRONG_STATE', { status: 409, userMessage: `Ce plan est à l’état « ${current.status} » : cette étape n’est pas possible.` })
     }
     await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: `plan.${transition}`, subjectType: 'action_plan', subjectId: planId, before: { status: before.status }, after: { status: plan.status } })
+    if (transition === 'publish') await recordActivity(tx, { territoryId: plan.territoryId, territoryWide: true, subjects: {}, kind: 'plan.published', title: plan.title, path: `/plans/${plan.id}`, actorId: actor.id })
     networkChanged()
     return plan
   })
@@ -433,6 +435,7 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
       content: { status: input.status, progress: input.progress, narrative: input.narrative, evidence: input.evidence, nextSteps: input.nextSteps, ...(files.length > 0 ? { files } : {}) },
     })
     await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: entry.kind === 'correction' ? 'history.corrected' : 'history.updated', subjectType: 'history_entry', subjectId: entry.id, after: { seq: entry.seq } })
+    await recordActivity(tx, { territoryId: commitment.territoryId, territoryWide: true, subjects: { commitment: commitmentId }, kind: entry.kind === 'correction' ? 'commitment.corrected' : 'commitment.progress', title: commitment.title, path: `/engagements/${commitmentId}`, actorId: actor.id })
     networkChanged()
     return entry
   })

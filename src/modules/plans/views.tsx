@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact'
 import { formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -714,6 +715,8 @@ export function CommitmentPage(props: {
   fromCitizens?: { id: string; title: string; consultationId: string }[]
   /** Groupes Action Projet working on this commitment */
   groups?: { id: string; title: string; members: number }[]
+  /** the box to follow the commitment */
+  follow?: ComponentChildren
 }) {
   const { t, locale } = usePage()
   const { commitment: c, plan } = props
@@ -732,6 +735,7 @@ export function CommitmentPage(props: {
         <a href={props.territory.path}>{props.territory.name}</a> · <a href={planPath(plan)}>{plan.title}</a>
       </p>
       <h1>{c.title}</h1>
+      {props.follow}
       <p>
         <StatusBadge status={shownCommitmentStatus(c)} /> <ProgressBar value={c.progress} />
       </p>

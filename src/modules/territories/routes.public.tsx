@@ -7,6 +7,7 @@ import { optionalEmailRule, optionalWebsiteRule, textRule } from '../../platform
 import { SearchQuery, TerritoryParams } from './schema.ts'
 import { getTerritoryPage, searchTerritories, updateTerritoryProfile, type ProfileInput } from './service.ts'
 import { ProfileEditPage, SearchPage, SearchResults, TerritoryPage, territoryPath } from './views.tsx'
+import { followBox } from '../follows/index.ts'
 
 const profileRules = {
   presentation: textRule(0, 5000, 'form.tooLong'),
@@ -29,7 +30,7 @@ export default async function territoryPublicRoutes(fastify: FastifyInstance) {
 
   app.get('/territoires/:kind/:code', { schema: { params: TerritoryParams, hide: true } }, async (req, reply) => {
     const data = await getTerritoryPage(db(), req.params.kind, req.params.code)
-    return reply.page(data.territory.name, <TerritoryPage data={data} canEdit={can(req.user, 'territory.editProfile', data.territory.id)} />)
+    return reply.page(data.territory.name, <TerritoryPage data={data} canEdit={can(req.user, 'territory.editProfile', data.territory.id)} follow={await followBox(db(), req.user, 'territory', data.territory.id, territoryPath(data.territory))} />)
   })
 
   app.get('/territoires/:kind/:code/presentation', { schema: { params: TerritoryParams, hide: true } }, async (req, reply) => {

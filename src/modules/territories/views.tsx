@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact'
 import { formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -144,7 +145,8 @@ export function SearchPage({ result }: { result: SearchView }) {
 
 type PageData = Awaited<ReturnType<typeof getTerritoryPage>>
 
-export function TerritoryPage({ data, canEdit }: { data: PageData; canEdit: boolean }) {
+/** `follow`: the box to follow the territory (from the follows module) */
+export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEdit: boolean; follow?: ComponentChildren }) {
   const { t, locale } = usePage()
   const { territory, parents, children, childKind, profile, electedOfficials } = data
   const codeLabel = territory.kind === 'epci' || territory.kind === 'ept' ? t('territory.codeSiren') : territory.kind === 'autre' ? t('territory.code') : t('territory.codeInsee')
@@ -152,6 +154,7 @@ export function TerritoryPage({ data, canEdit }: { data: PageData; canEdit: bool
     <article class="territory">
       <p class="kicker">{kindLabel(t, territory)}</p>
       <h1>{territory.name}</h1>
+      {follow}
       {territory.retiredAt && <p class="notice">{t('territory.retired')}</p>}
       {territory.source === 'manual' && <p class="notice">{t('territory.source.manual')}</p>}
       <dl class="facts">

@@ -1,7 +1,7 @@
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 
 /** What a signed link is for; a token for one purpose is refused for another. */
-export type TokenPurpose = 'confirm-email' | 'reset-password'
+export type TokenPurpose = 'confirm-email' | 'reset-password' | 'unsubscribe'
 
 export interface TokenClaims {
   purpose: TokenPurpose

@@ -20,10 +20,13 @@ import { PageContext, type FlashMessage, type PageContextValue } from '../layout
 import { Layout } from '../layout/layout.tsx'
 import { ErrorPage } from './error-page.tsx'
 import type { Platform } from './platform.ts'
+import type { JobWorker } from '../jobs.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     platform: Platform
+    /** background jobs of this process; tests run a pass with `app.jobs.tick()` */
+    jobs: JobWorker
   }
   interface FastifyRequest {
     user: CurrentUser | null
@@ -33,6 +36,13 @@ declare module 'fastify' {
     flash(kind: FlashMessage['kind'], text: string): void
     /** Files of a multipart form, with their names. */
     uploads: { field: string; filename: string; bytes: Buffer }[] | null
+  }
+  interface FastifyContextConfig {
+    /**
+     * The route is authorised by a signed token in its URL, not by a session (one-click unsubscribe from a
+     * mail client, RFC 8058): no CSRF token is asked for.
+     */
+    signedLink?: boolean
   }
   interface FastifyReply {
     /** Renders a full page in the platform's layout. */
@@ -192,7 +202,7 @@ async function kernel(app: FastifyInstance) {
 
   // Every form that changes something carries the CSRF token; checked once the body is parsed.
   app.addHook('preHandler', (req, reply, done) => {
-    if (SAFE_METHODS.has(req.method)) return done()
+    if (SAFE_METHODS.has(req.method) || req.routeOptions.config.signedLink) return done()
     app.csrfProtection(req, reply, done)
   })
 

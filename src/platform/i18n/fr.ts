@@ -3,6 +3,7 @@ import { assessmentsFr } from './assessments.ts'
 import { consultationsFr } from './consultations.ts'
 import { eventsFr } from './events.ts'
 import { textsFr } from './texts.ts'
+import { followsFr } from './follows.ts'
 import { referentielFr } from './referentiel.ts'
 
 export const fr = {
@@ -11,6 +12,7 @@ export const fr = {
   ...consultationsFr,
   ...eventsFr,
   ...textsFr,
+  ...followsFr,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'La plateforme du gouvernement ouvert local',
   'site.demoBanner':

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../../platform/db/index.ts'
+import { enqueueJob, runDueJobs } from '../../platform/jobs.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { seedDemo } from '../../demo/seed.ts'
+import { notifyContext, scheduleDigests, sendDigests } from './index.ts'
+
+const unsubscribeLinks = (text: string) => [...text.matchAll(/http:\/\/localhost:3000(\/abonnements\/desinscription\?jeton=[A-Za-z0-9_.-]+)/g)].map((m) => m[1]!)
+
+describeEachEngine('following and notifications', (engine) => {
+  let ctx: TestApp
+  let agent: Client
+  let alice: Client
+  let bob: Client
+  let aliceId = ''
+  let bobId = ''
+  let aliceEmail = ''
+  let bobEmail = ''
+  let territoryId = ''
+  let consultationId = ''
+  const db = () => ctx.database.db
+  const mailsTo = (email: string) => ctx.mails.filter((m) => m.to === email)
+  const follows = async (userId: string) => (await queryRows<{ subject_type: string; frequency: string }>(db(), sql`select subject_type, frequency from follows where user_id = ${userId} order by subject_type`)).map((r) => `${r.subject_type}:${r.frequency}`)
+
+  before(async () => {
+    ctx = await buildTestApp(engine)
+    await seedDemo(db())
+    agent = new Client(ctx.app)
+    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
+    const a = await createUser(ctx.database, { displayName: 'Alice Habitante' })
+    const b = await createUser(ctx.database, { displayName: 'Bob Voisin' })
+    aliceId = a.id
+    bobId = b.id
+    aliceEmail = a.email
+    bobEmail = b.email
+    alice = new Client(ctx.app)
+    await signIn(alice, a.email, a.password)
+    bob = new Client(ctx.app)
+    await signIn(bob, b.email, b.password)
+    const [t] = await queryRows<{ id: string }>(db(), sql`select id from territories where kind = 'autre' and code = 'pays-demo'`)
+    territoryId = t!.id
+  })
+  after(async () => ctx?.close())
+
+  test('people follow a territory from its page, choose how often, and see it on their subscriptions page', async () => {
+    const page = '/territoires/autre/pays-demo'
+    assert.match((await new Client(ctx.app).get(page)).body, /Connectez-vous pour suivre/)
+    assert.equal((await new Client(ctx.app).post('/abonnements', { subjectType: 'territory', subjectId: territoryId, frequency: 'daily' }, { csrf: null })).statusCode, 403)
+    assert.equal((await alice.post('/abonnements', { subjectType: 'territory', subjectId: territoryId, frequency: 'hourly', next: page }, { csrfFrom: page })).statusCode, 400)
+    assert.equal((await alice.post('/abonnements', { subjectType: 'plan', subjectId: territoryId, frequency: 'daily', next: page }, { csrfFrom: page })).statusCode, 400)
+    assert.deepEqual(await follows(aliceId), [])
+    const followed = await alice.post('/abonnements', { subjectType: 'territory', subjectId: territoryId, frequency: 'immediate', next: page }, { csrfFrom: page })
+    assert.equal(followed.statusCode, 303)
+    assert.equal(followed.headers.location, page)
+    assert.match((await alice.get(page)).body, /Vous suivez : un courriel à chaque nouveauté/)
+    await bob.post('/abonnements', { subjectType: 'territory', subjectId: territoryId, frequency: 'daily', next: page }, { csrfFrom: page })
+    const mine = await alice.get('/compte/abonnements')
+    assert.match(mine.body, /Pays du Val-Démo/)
+    assert.deepEqual(await follows(aliceId), ['territory:immediate'])
+  })
+
+  test('a published consultation reaches immediate followers once, by a job, with a signed unsubscribe link; the actor is not told of their own doing', async () => {
+    const created = await agent.post(
+      '/territoires/autre/pays-demo/consultations/nouvelle',
+      { title: 'Quelles rues apaiser ?', question: 'Quelles rues du bourg faut-il apaiser ?', context: '', opensOn: parisDay(-1), closesOn: parisDay(10), commitmentId: '', intent: 'publish' },
+      { csrfFrom: '/territoires/autre/pays-demo/consultations/nouvelle' },
+    )
+    consultationId = created.headers.location!.split('/').pop()!
+    assert.equal(mailsTo(aliceEmail).length, 0, 'mails leave with the job, after the commit')
+    await ctx.app.jobs.tick()
+    const [mail] = mailsTo(aliceEmail)
+    assert.ok(mail)
+    assert.match(mail.subject, /Nouvelle consultation : « Quelles rues apaiser \? »/)
+    assert.match(mail.text, new RegExp(`http://localhost:3000/consultations/${consultationId}`))
+    assert.match(mail.headers?.['List-Unsubscribe'] ?? '', /^<http:\/\/localhost:3000\/abonnements\/desinscription\?jeton=/)
+    assert.equal(mail.headers?.['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click')
+    assert.equal(mailsTo(bobEmail).length, 0, 'Bob chose the daily digest')
+    assert.equal(mailsTo('agent@demo.thc.example').length, 0)
+    await ctx.app.jobs.tick()
+    assert.equal(mailsTo(aliceEmail).length, 1, 'a second pass sends nothing again')
+  })
+
+  test('the daily digest gathers what happened, per subject, without what was already mailed or hidden since', async () => {
+    const page = `/consultations/${consultationId}`
+    await bob.post('/abonnements', { subjectType: 'consultation', subjectId: consultationId, frequency: 'daily', next: page }, { csrfFrom: page })
+    await alice.post(`${page}/contributions`, { kind: 'idea', title: 'Zone 30 devant l’école', body: 'Limiter la vitesse.' }, { csrfFrom: page })
+    await alice.post(`${page}/contributions`, { kind: 'critique', title: 'Texte injurieux', body: 'Contenu à masquer.' }, { csrfFrom: page })
+    await ctx.database.db.execute(sql`update contributions set hidden_at = now(), hidden_reason = 'test' where title = 'Texte injurieux'`)
+    const sent = await sendDigests(notifyContext(ctx.app.platform), 'daily', new Date())
+    assert.equal(sent, 1)
+    const [digest] = mailsTo(bobEmail)
+    assert.ok(digest)
+    assert.match(digest.subject, /Votre résumé du jour : 2 nouveauté\(s\)/)
+    assert.match(digest.text, /« Quelles rues apaiser \? »\n- Nouvelle contribution : « Zone 30 devant l’école »/)
+    assert.match(digest.text, /« Pays du Val-Démo \(démonstration\) »\n- Nouvelle consultation : « Quelles rues apaiser \? »/)
+    assert.doesNotMatch(digest.text, /Texte injurieux/)
+    assert.equal(unsubscribeLinks(digest.text).length, 2, 'one link a subject')
+    assert.match(digest.headers?.['List-Unsubscribe'] ?? '', /desinscription/)
+    assert.equal(await sendDigests(notifyContext(ctx.app.platform), 'daily', new Date()), 0, 'nothing twice')
+    const weekly = await sendDigests(notifyContext(ctx.app.platform), 'weekly', new Date())
+    assert.equal(weekly, 0)
+  })
+
+  test('digests are queued once a day at their time, whatever the number of passes', async () => {
+    const before = new Date('2026-11-23T05:59:00Z') // 06:59 in Paris, a Monday
+    await scheduleDigests(db(), before)
+    const tomorrows = sql`select unique_key, run_at from jobs where kind = 'digest.send' and unique_key like '%:2026-11-23' order by unique_key`
+    assert.equal((await queryRows(db(), tomorrows)).length, 0)
+    const at = new Date('2026-11-23T06:30:00Z')
+    await scheduleDigests(db(), at)
+    await scheduleDigests(db(), at)
+    const jobs = await queryRows<{ unique_key: string; run_at: string }>(db(), tomorrows)
+    assert.deepEqual(jobs.map((j) => j.unique_key), ['digest:daily:2026-11-23', 'digest:weekly:2026-11-23'])
+    assert.equal(new Date(jobs[0]!.run_at).toISOString(), '2026-11-23T06:00:00.000Z', '07:00 in Paris (winter time)')
+    await ctx.database.db.execute(sql`delete from jobs where unique_key like '%:2026-11-23'`)
+  })
+
+  test('one click on a signed link unsubscribes without signing in; a forged or altered link is refused and changes nothing', async () => {
+    const [mail] = mailsTo(aliceEmail)
+    const link = unsubscribeLinks(mail!.text)[0]!
+    const visitor = new Client(ctx.app)
+    const token = new URL(link, 'http://x').searchParams.get('jeton')!
+    const [payload, signature] = token.split('.')
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString())
+    const forged = `/abonnements/desinscription?jeton=${Buffer.from(JSON.stringify({ ...claims, u: bobId })).toString('base64url')}.${signature}`
+    const altered = link.slice(0, -3) + (link.endsWith('AAA') ? 'BBB' : 'AAA')
+    for (const bad of [forged, altered, '/abonnements/desinscription?jeton=abc']) {
+      const response = await visitor.request({ method: 'POST', url: bad, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      assert.equal(response.statusCode, 400, bad)
+      assert.match(response.body, /n’est pas valide/)
+    }
+    assert.deepEqual(await follows(aliceId), ['territory:immediate'])
+    const ask = await visitor.get(link)
+    assert.equal(ask.statusCode, 200)
+    assert.match(ask.body, /Ne plus recevoir les nouveautés de « Pays du Val-Démo/)
+    assert.deepEqual(await follows(aliceId), ['territory:immediate'], 'opening the link (as a mail scanner does) changes nothing')
+    const oneClick = await visitor.request({ method: 'POST', url: link, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    assert.equal(oneClick.statusCode, 200)
+    assert.match(oneClick.body, /vous ne recevrez plus ces courriels/)
+    assert.deepEqual(await follows(aliceId), [])
+    const again = await visitor.request({ method: 'POST', url: link, payload: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    assert.match(again.body, /rien n’a changé/)
+    const [audit] = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from audit_events where actor_id = ${aliceId} and action = 'follow.unsubscribed'`)
+    assert.equal(audit!.n, 1)
+  })
+
+  test('a failing job is retried later, then given up after five attempts, without stopping the others', async () => {
+    await ctx.app.jobs.tick() // what earlier tests left due
+    await enqueueJob(db(), { kind: 'test.flaky' })
+    await enqueueJob(db(), { kind: 'test.fine' })
+    let fine = 0
+    const handlers = {
+      'test.flaky': async () => {
+        throw new Error('SMTP down')
+      },
+      'test.fine': async () => {
+        fine++
+      },
+    }
+    assert.equal(await runDueJobs(db(), handlers), 2)
+    assert.equal(fine, 1)
+    const [flaky] = await queryRows<{ attempts: number; last_error: string; due_later: boolean }>(db(), sql`select attempts, last_error, run_at > now() as due_later from jobs where kind = 'test.flaky'`)
+    assert.deepEqual(flaky, { attempts: 1, last_error: 'SMTP down', due_later: true })
+    for (let i = 0; i < 4; i++) {
+      await ctx.database.db.execute(sql`update jobs set run_at = now() where kind = 'test.flaky'`)
+      await runDueJobs(db(), handlers)
+    }
+    const [given] = await queryRows<{ attempts: number; failed: boolean }>(db(), sql`select attempts, failed_at is not null as failed from jobs where kind = 'test.flaky'`)
+    assert.deepEqual(given, { attempts: 5, failed: true })
+  })
+})
