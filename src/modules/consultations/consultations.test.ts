@@ -128,6 +128,28 @@ describeEachEngine('consultations', (engine) => {
     const openapi = JSON.parse((await new Client(ctx.app).get('/api/docs/json')).body)
     assert.ok(openapi.paths['/api/v1/consultations/{id}'] && openapi.paths['/api/v1/territories/{kind}/{code}/questions'])
   })
+
+  test('a large consultation pages its contributions (page and API), in either order, with the total count', async () => {
+    await ctx.database.db.execute(sql`insert into contributions (consultation_id, territory_id, author_id, kind, title, body, support_count, created_at)
+      select c.id, c.territory_id, null, 'idea', 'Idée n° ' || n, 'Texte ' || n, n, now() - make_interval(mins => n)
+      from consultations c, generate_series(1, 120) n where c.id = ${consultationId}`)
+    const first = await new Client(ctx.app).get(`/consultations/${consultationId}?tri=soutiens`)
+    assert.match(first.body, /Contributions \(121\)/)
+    assert.match(first.body, /Idée n° 120</)
+    assert.doesNotMatch(first.body, /Idée n° 70</)
+    assert.match(first.body, /1 \/ 3/)
+    const third = await new Client(ctx.app).get(`/consultations/${consultationId}?tri=soutiens&page=3`)
+    assert.match(third.body, /Idée n° 1</)
+    assert.doesNotMatch(third.body, /Idée n° 120</)
+    const recent = await new Client(ctx.app).get(`/consultations/${consultationId}?tri=recentes&page=2`)
+    assert.match(recent.body, /Idée n° 50</)
+    assert.equal((await new Client(ctx.app).get(`/consultations/${consultationId}?page=0`)).statusCode, 400)
+    const api = await new Client(ctx.app).get(`/api/v1/consultations/${consultationId}`)
+    const json = JSON.parse(api.body)
+    assert.equal(json.consultation.contributions, 121)
+    assert.equal(json.contributions.length, 121)
+    assert.equal(json.pageSize, 500)
+  })
 })
 
 describeEachEngine('reports and moderation of contributions', (engine) => {

@@ -8,7 +8,9 @@ import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../plans/progress.ts'
 import { findTerritoryByRef, TerritoryRefParams } from '../territories/index.ts'
 import { questionStats } from './questions.ts'
-import { findConsultation, listContributions, phaseOf } from './service.ts'
+import { countContributions, findConsultation, listContributions, phaseOf } from './service.ts'
+
+const API_PAGE_SIZE = 500
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
@@ -84,18 +86,25 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
     {
       schema: {
         tags: ['participation'],
-        summary: 'A consultation with every contribution, its supports and the territory’s answer (hidden ones show only the reason)',
+        summary: 'A consultation with its contributions, by pages of 500, most supported first: supports and the territory’s answer (hidden ones show only the reason)',
         params: IdParams,
-        response: { 200: Type.Object({ consultation: ConsultationSummary, synthesis: Nullable(Type.String()), contributions: Type.Array(ContributionJson) }), 404: ErrorResponse },
+        querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })) }),
+        response: {
+          200: Type.Object({ consultation: ConsultationSummary, synthesis: Nullable(Type.String()), page: Type.Integer(), pageSize: Type.Integer(), contributions: Type.Array(ContributionJson) }),
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => {
       const c = await findConsultation(db(), req.params.id)
       if (c.status === 'draft') throw notFound()
-      const list = await listContributions(db(), c.id, 'supports')
+      const page = req.query.page ?? 1
+      const [list, total] = await Promise.all([listContributions(db(), c.id, 'supports', page, API_PAGE_SIZE), countContributions(db(), c.id)])
       return {
-        consultation: { id: c.id, title: c.title, question: c.question, opensOn: c.opensOn, closesOn: c.closesOn, phase: phaseOf(c, todayInParis()) as 'upcoming' | 'open' | 'closed' | 'answered', commitmentId: c.commitmentId, contributions: list.length, url: `${baseUrl()}/consultations/${c.id}` },
+        consultation: { id: c.id, title: c.title, question: c.question, opensOn: c.opensOn, closesOn: c.closesOn, phase: phaseOf(c, todayInParis()) as 'upcoming' | 'open' | 'closed' | 'answered', commitmentId: c.commitmentId, contributions: total, url: `${baseUrl()}/consultations/${c.id}` },
         synthesis: c.synthesis,
+        page,
+        pageSize: API_PAGE_SIZE,
         contributions: list.map((k) => {
           const hidden = k.hiddenAt !== null
           return {

@@ -21,6 +21,7 @@ import {
   listComments,
   listConsultations,
   listContributions,
+  countContributions,
   phaseOf,
   publishConsultation,
   publishSynthesis,
@@ -35,7 +36,7 @@ import { ConsultationFormPage, ConsultationListPage, ConsultationPage, consultat
 import { followBox } from '../follows/index.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const SortQuery = Type.Object({ tri: Type.Optional(Type.Union([Type.Literal('soutiens'), Type.Literal('recentes')])) })
+const SortQuery = Type.Object({ tri: Type.Optional(Type.Union([Type.Literal('soutiens'), Type.Literal('recentes')])), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
 /** posting and supporting: per person and address, on top of the database's one-support rule */
 const POSTING_LIMIT = { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
 
@@ -86,10 +87,13 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
 
   async function renderConsultation(req: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string>, errors: Record<string, string>, status = 200) {
     const c = await visibleConsultation(db(), req.user, id)
-    const sort = (req.query as { tri?: string }).tri === 'recentes' ? 'recent' : 'supports'
+    const query = req.query as { tri?: string; page?: number }
+    const sort = query.tri === 'recentes' ? 'recent' : 'supports'
+    const page = query.page ?? 1
     const [territory] = await getTerritorySummaries(db(), [c.territoryId])
-    const [contributions, commitmentRows, supported, planList] = await Promise.all([
-      listContributions(db(), c.id, sort),
+    const [contributions, total, commitmentRows, supported, planList] = await Promise.all([
+      listContributions(db(), c.id, sort, page),
+      countContributions(db(), c.id),
       c.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from commitments where id = ${c.commitmentId}`) : [],
       req.user ? supportedBy(db(), req.user.id, c.id) : new Set<string>(),
       can(req.user, 'consultation.manage', c.territoryId) ? planCommitments(c.territoryId) : [],
@@ -103,6 +107,8 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         territory={{ name: territory!.name, path: territoryPath(territory!) }}
         commitment={commitmentRows[0] ?? null}
         contributions={contributions}
+        total={total}
+        page={page}
         comments={comments}
         supported={supported}
         sort={sort}

@@ -257,7 +257,15 @@ export async function answerContribution(db: Db, actor: CurrentUser, contributio
 // ---------------------------------------------------------------------------------------------------
 // Reading
 
-export async function listContributions(db: Db, consultationId: string, sort: 'supports' | 'recent') {
+export const CONTRIBUTIONS_PAGE_SIZE = 50
+
+export async function countContributions(db: Db, consultationId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from contributions where consultation_id = ${consultationId}`)
+  return row!.n
+}
+
+/** A page of a consultation's contributions (pages count from 1), most supported or most recent first. */
+export async function listContributions(db: Db, consultationId: string, sort: 'supports' | 'recent', page = 1, pageSize = CONTRIBUTIONS_PAGE_SIZE) {
   return queryRows<ContributionRow & { authorName: string | null; commitmentTitle: string | null }>(
     db,
     sql`select c.id, c.consultation_id as "consultationId", c.territory_id as "territoryId", c.author_id as "authorId", c.kind, c.title, c.body,
@@ -268,7 +276,7 @@ export async function listContributions(db: Db, consultationId: string, sort: 's
         from contributions c left join users u on u.id = c.author_id left join commitments k on k.id = c.commitment_id
         where c.consultation_id = ${consultationId}
         order by ${sort === 'supports' ? sql`c.support_count desc, c.created_at` : sql`c.created_at desc`}, c.id
-        limit 500`,
+        limit ${pageSize} offset ${(Math.max(1, page) - 1) * pageSize}`,
   )
 }
 

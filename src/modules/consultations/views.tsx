@@ -1,11 +1,11 @@
 import type { ComponentChildren } from 'preact'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { commitmentPath } from '../plans/index.ts'
 import type { ModerationOverview, SubjectType } from './moderation.ts'
-import type { Phase } from './service.ts'
+import { CONTRIBUTIONS_PAGE_SIZE, type Phase } from './service.ts'
 import type { ConsultationRow, ContributionRow } from './tables.ts'
 
 export const consultationPath = (c: { id: string }) => `/consultations/${c.id}`
@@ -134,6 +134,9 @@ export function ConsultationPage(props: {
   territory: { name: string; path: string }
   commitment: { id: string; title: string } | null
   contributions: ContributionView[]
+  /** all the consultation's contributions, of which `contributions` is page `page` */
+  total: number
+  page: number
   comments: CommentView[]
   supported: Set<string>
   sort: 'supports' | 'recent'
@@ -206,7 +209,7 @@ export function ConsultationPage(props: {
           </p>
         ))}
       <section aria-labelledby="contributions-title">
-        <h2 id="contributions-title">{t('consult.contributions', { count: props.contributions.length })}</h2>
+        <h2 id="contributions-title">{t('consult.contributions', { count: props.total })}</h2>
         <p>
           {props.sort === 'supports' ? <strong>{t('consult.sort.supports')}</strong> : <a href={`${consultationPath(c)}?tri=soutiens`}>{t('consult.sort.supports')}</a>} ·{' '}
           {props.sort === 'recent' ? <strong>{t('consult.sort.recent')}</strong> : <a href={`${consultationPath(c)}?tri=recentes`}>{t('consult.sort.recent')}</a>}
@@ -278,6 +281,7 @@ export function ConsultationPage(props: {
             </li>
           ))}
         </ol>
+        <Pagination page={props.page} pages={Math.ceil(props.total / CONTRIBUTIONS_PAGE_SIZE)} href={(page) => `${consultationPath(c)}?tri=${props.sort === 'recent' ? 'recentes' : 'soutiens'}&page=${page}`} label={t('consult.pages')} />
       </section>
     </article>
   )

@@ -2,7 +2,7 @@ import { diffWords } from 'diff'
 import type { ComponentChildren } from 'preact'
 import { formatDate, formatNumber, type Locale, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { CsrfField, ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { displayValue, fieldLabel, fieldsOf, isEmpty, type FicheContent, type FicheKind, type FieldChange, type FieldSpec, type FieldValue } from './fields.ts'
 import type { FacetName, Facets, FicheHit, InventoryReport, SearchFilters } from './search.ts'
@@ -121,15 +121,7 @@ export function SearchPage(props: {
               ))}
             </ol>
           )}
-          {pages > 1 && (
-            <nav aria-label={t('ref.pagination')} class="pagination">
-              {props.page > 1 && <a href={searchHref(filters, { page: String(props.page - 1) })}>← {props.page - 1}</a>}
-              <span aria-current="page">
-                {props.page} / {pages}
-              </span>
-              {props.page < pages && <a href={searchHref(filters, { page: String(props.page + 1) })}>{props.page + 1} →</a>}
-            </nav>
-          )}
+          <Pagination page={props.page} pages={pages} href={(page) => searchHref(filters, { page: String(page) })} label={t('ref.pagination')} />
         </section>
         <aside aria-labelledby="facets-title" class="facets">
           <h2 id="facets-title">{t('ref.facets')}</h2>

@@ -104,3 +104,17 @@ export function Field(props: FieldProps) {
     </div>
   )
 }
+
+/** Previous and next links around the current page number (pages count from 1). */
+export function Pagination({ page, pages, href, label }: { page: number; pages: number; href: (page: number) => string; label: string }) {
+  if (pages <= 1) return null
+  return (
+    <nav aria-label={label} class="pagination">
+      {page > 1 && <a href={href(page - 1)}>← {page - 1}</a>}
+      <span aria-current="page">
+        {page} / {pages}
+      </span>
+      {page < pages && <a href={href(page + 1)}>{page + 1} →</a>}
+    </nav>
+  )
+}
