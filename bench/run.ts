@@ -14,6 +14,7 @@ import { migrate } from '../src/platform/db/migrate.ts'
 import { loadRegistry } from '../src/modules/territories/index.ts'
 import { generateNationalDataset, type NationalCounts } from './national.ts'
 import { CONNECTIONS, DURATION, load, peakMiB, READY, rssMiB, start, stop } from './lib.ts'
+import { benchParticipation } from './participation.ts'
 import { benchReferentiel } from './referentiel.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -139,6 +140,7 @@ if (NATIONAL > 0) {
 }
 
 const referentielSection = await benchReferentiel({ serverUrl })
+const participationSection = await benchParticipation({ serverUrl })
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const report = `# Benchmarks
@@ -193,7 +195,8 @@ dashboard verifies the territory's history chain when it has grown, else reuses 
 Pages are not cached in the application; \`cache-control: public, max-age=60\` lets a reverse proxy cache them
 for visitors.
 
-${referentielSection}`
+${referentielSection}
+${participationSection}`
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), report)
 console.log('BENCHMARKS.md written')
 process.exit(0)

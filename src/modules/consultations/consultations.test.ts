@@ -133,6 +133,7 @@ describeEachEngine('consultations', (engine) => {
     await ctx.database.db.execute(sql`insert into contributions (consultation_id, territory_id, author_id, kind, title, body, support_count, created_at)
       select c.id, c.territory_id, null, 'idea', 'Idée n° ' || n, 'Texte ' || n, n, now() - make_interval(mins => n)
       from consultations c, generate_series(1, 120) n where c.id = ${consultationId}`)
+    await ctx.database.db.execute(sql`update consultations set contribution_count = contribution_count + 120 where id = ${consultationId}`)
     const first = await new Client(ctx.app).get(`/consultations/${consultationId}?tri=soutiens`)
     assert.match(first.body, /Contributions \(121\)/)
     assert.match(first.body, /Idée n° 120</)

@@ -8,7 +8,7 @@ import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../plans/progress.ts'
 import { findTerritoryByRef, TerritoryRefParams } from '../territories/index.ts'
 import { questionStats } from './questions.ts'
-import { countContributions, findConsultation, listContributions, phaseOf } from './service.ts'
+import { findConsultation, listContributions, phaseOf } from './service.ts'
 
 const API_PAGE_SIZE = 500
 
@@ -99,7 +99,8 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
       const c = await findConsultation(db(), req.params.id)
       if (c.status === 'draft') throw notFound()
       const page = req.query.page ?? 1
-      const [list, total] = await Promise.all([listContributions(db(), c.id, 'supports', page, API_PAGE_SIZE), countContributions(db(), c.id)])
+      const list = await listContributions(db(), c.id, 'supports', page, API_PAGE_SIZE)
+      const total = c.contributionCount
       return {
         consultation: { id: c.id, title: c.title, question: c.question, opensOn: c.opensOn, closesOn: c.closesOn, phase: phaseOf(c, todayInParis()) as 'upcoming' | 'open' | 'closed' | 'answered', commitmentId: c.commitmentId, contributions: total, url: `${baseUrl()}/consultations/${c.id}` },
         synthesis: c.synthesis,

@@ -21,7 +21,6 @@ import {
   listComments,
   listConsultations,
   listContributions,
-  countContributions,
   phaseOf,
   publishConsultation,
   publishSynthesis,
@@ -91,9 +90,9 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     const sort = query.tri === 'recentes' ? 'recent' : 'supports'
     const page = query.page ?? 1
     const [territory] = await getTerritorySummaries(db(), [c.territoryId])
-    const [contributions, total, commitmentRows, supported, planList] = await Promise.all([
+    const total = c.contributionCount
+    const [contributions, commitmentRows, supported, planList] = await Promise.all([
       listContributions(db(), c.id, sort, page),
-      countContributions(db(), c.id),
       c.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from commitments where id = ${c.commitmentId}`) : [],
       req.user ? supportedBy(db(), req.user.id, c.id) : new Set<string>(),
       can(req.user, 'consultation.manage', c.territoryId) ? planCommitments(c.territoryId) : [],

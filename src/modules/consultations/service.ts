@@ -143,6 +143,7 @@ export async function contribute(db: Db, actor: CurrentUser, consultationId: str
           returning id`,
     )
     if (rows.length === 0) throw conflict('NOT_OPEN', 'Cette consultation vient de fermer.')
+    await tx.execute(sql`update consultations set contribution_count = contribution_count + 1 where id = ${c.id}`)
     await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'contribution.created', subjectType: 'contribution', subjectId: rows[0]!.id, after: input })
     await recordActivity(tx, { territoryId: c.territoryId, territoryWide: false, subjects: { consultation: c.id }, kind: 'contribution.created', title: input.title.trim(), path: `/consultations/${c.id}#contribution-${rows[0]!.id}`, actorId: actor.id, source: `contribution:${rows[0]!.id}` })
     const [row] = await tx.select().from(contributions).where(eq(contributions.id, rows[0]!.id))
@@ -259,13 +260,10 @@ export async function answerContribution(db: Db, actor: CurrentUser, contributio
 
 export const CONTRIBUTIONS_PAGE_SIZE = 50
 
-export async function countContributions(db: Db, consultationId: string): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from contributions where consultation_id = ${consultationId}`)
-  return row!.n
-}
-
 /** A page of a consultation's contributions (pages count from 1), most supported or most recent first. */
 export async function listContributions(db: Db, consultationId: string, sort: 'supports' | 'recent', page = 1, pageSize = CONTRIBUTIONS_PAGE_SIZE) {
+  // the page's ids come from the index alone (deep pages walk the index, not the rows), then their rows are read
+  const order = (t: string) => (sort === 'supports' ? sql.raw(`${t}support_count desc, ${t}created_at, ${t}id`) : sql.raw(`${t}created_at desc, ${t}id`))
   return queryRows<ContributionRow & { authorName: string | null; commitmentTitle: string | null }>(
     db,
     sql`select c.id, c.consultation_id as "consultationId", c.territory_id as "territoryId", c.author_id as "authorId", c.kind, c.title, c.body,
@@ -273,10 +271,9 @@ export async function listContributions(db: Db, consultationId: string, sort: 's
           c.support_count as "supportCount", c.created_at as "createdAt", c.updated_at as "updatedAt",
           c.hidden_at as "hiddenAt", c.hidden_reason as "hiddenReason", c.hidden_by as "hiddenBy",
           case when u.deleted_at is null then u.display_name end as "authorName", k.title as "commitmentTitle"
-        from contributions c left join users u on u.id = c.author_id left join commitments k on k.id = c.commitment_id
-        where c.consultation_id = ${consultationId}
-        order by ${sort === 'supports' ? sql`c.support_count desc, c.created_at` : sql`c.created_at desc`}, c.id
-        limit ${pageSize} offset ${(Math.max(1, page) - 1) * pageSize}`,
+        from (select id from contributions where consultation_id = ${consultationId} order by ${order('')} limit ${pageSize} offset ${(Math.max(1, page) - 1) * pageSize}) p
+        join contributions c on c.id = p.id left join users u on u.id = c.author_id left join commitments k on k.id = c.commitment_id
+        order by ${order('c.')}`,
   )
 }
 

@@ -13,6 +13,7 @@ export const consultations = pgTable('consultations', {
   commitmentId: uuid('commitment_id'),
   status: text('status').notNull().default('draft'),
   synthesis: text('synthesis'),
+  contributionCount: integer('contribution_count').notNull().default(0),
   answeredAt: at('answered_at'),
   createdBy: uuid('created_by'),
   createdAt: at('created_at').notNull().defaultNow(),
