@@ -8,6 +8,7 @@ import { recordAudit } from '../platform/audit.ts'
 import { createOtherTerritory, findTerritoryByRef } from '../modules/territories/index.ts'
 import { grantRole } from '../modules/accounts/index.ts'
 import { seedDemoPlan } from './plan.ts'
+import { DEMO_CITIZENS, seedDemoParticipation } from './participation.ts'
 
 /** Demonstration accounts: written for the project, fictitious, and labelled so wherever they show. */
 export const DEMO_ACCOUNTS = [
@@ -36,7 +37,9 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
     if (fiches) log?.info('demonstration fiches of the référentiel added')
     const reviewer = await seedDemoReviewer(db, DEMO_TERRITORY.ref)
     if (reviewer) log?.info({ account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } }, 'demonstration reviewer added')
-    return added || fiches || reviewer
+    const participation = await seedDemoParticipation(db, DEMO_TERRITORY.ref)
+    if (participation) log?.info({ accounts: DEMO_CITIZENS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration participation added')
+    return added || fiches || reviewer || participation
   }
   const territory = await createOtherTerritory(db, {
     actor: null,
@@ -60,6 +63,7 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
   await seedDemoPlan(db, territory.id)
   await seedDemoReferentiel(db, DEMO_TERRITORY.ref)
   await seedDemoReviewer(db, DEMO_TERRITORY.ref)
-  log?.info({ accounts: [...DEMO_ACCOUNTS, DEMO_REVIEWER].map((a) => ({ email: a.email, password: a.password })) }, 'demonstration data loaded (fictitious accounts, see README)')
+  await seedDemoParticipation(db, DEMO_TERRITORY.ref)
+  log?.info({ accounts: [...DEMO_ACCOUNTS, DEMO_REVIEWER, ...DEMO_CITIZENS].map((a) => ({ email: a.email, password: a.password })) }, 'demonstration data loaded (fictitious accounts, see README)')
   return true
 }

@@ -15,3 +15,8 @@ export default async function consultationsModule(app: FastifyInstance) {
 }
 
 
+
+export { comment, contribute, createConsultation, setSupport } from './service.ts'
+export { createText, proposeAmendment, voteOnAmendment } from './texts.ts'
+export { askQuestion, moderateQuestion, answerQuestion } from './questions.ts'
+export { createGroup } from './groups.ts'

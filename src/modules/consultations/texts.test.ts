@@ -51,7 +51,7 @@ describeEachEngine('co-constructed texts', (engine) => {
     const bad = await agent.post(url, { ...fields, articlesSource: 'Préambule sans article' }, { csrfFrom: '/territoires/autre/pays-demo/textes' })
     assert.equal(bad.statusCode, 422)
     assert.match(bad.body, /au moins un article/)
-    assert.equal((await queryRows(db(), sql`select id from cocreated_texts`)).length, 0)
+    assert.equal((await queryRows(db(), sql`select id from cocreated_texts where title = 'Charte de la participation'`)).length, 0)
     const created = await agent.post(url, fields)
     assert.equal(created.statusCode, 303)
     textId = created.headers.location!.split('/').pop()!
@@ -74,7 +74,7 @@ describeEachEngine('co-constructed texts', (engine) => {
     assert.equal(unchanged.statusCode, 422)
     assert.match(unchanged.body, /identique/)
     assert.equal((await alice.post(`${page}/amendements`, { articleId: articleIds[1]!, proposedBody: 'Autre rédaction', justification: '' }, { csrfFrom: page })).statusCode, 422)
-    assert.equal((await queryRows(db(), sql`select id from text_amendments`)).length, 0)
+    assert.equal((await queryRows(db(), sql`select a.id from text_amendments a join cocreated_texts t on t.id = a.text_id where t.title = 'Charte de la participation'`)).length, 0)
     assert.equal((await new Client(ctx.app).post(`${page}/amendements`, { articleId: articleIds[1]!, proposedBody: 'x', justification: 'y' }, { csrf: null })).statusCode, 403)
     const first = await alice.post(`${page}/amendements`, { articleId: articleIds[1]!, proposedBody: 'Le budget participatif est fixé chaque année par les habitants réunis en assemblée.', justification: 'Les habitants décident.' }, { csrfFrom: page })
     assert.equal(first.statusCode, 303)

@@ -6,4 +6,4 @@ export default async function events(app: FastifyInstance) {
   await app.register(eventRoutes)
 }
 
-export { sendReminders } from './service.ts'
+export { createEvent, parisInstant, register, sendReminders } from './service.ts'
