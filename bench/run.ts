@@ -16,6 +16,7 @@ import { generateNationalDataset, type NationalCounts } from './national.ts'
 import { CONNECTIONS, DURATION, load, peakMiB, READY, rssMiB, start, stop } from './lib.ts'
 import { benchParticipation } from './participation.ts'
 import { benchReferentiel } from './referentiel.ts'
+import { benchSortition } from './sortition.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 
@@ -141,6 +142,7 @@ if (NATIONAL > 0) {
 
 const referentielSection = await benchReferentiel({ serverUrl })
 const participationSection = await benchParticipation({ serverUrl })
+const sortitionSection = await benchSortition()
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const report = `# Benchmarks
@@ -196,7 +198,8 @@ Pages are not cached in the application; \`cache-control: public, max-age=60\` l
 for visitors.
 
 ${referentielSection}
-${participationSection}`
+${participationSection}
+${sortitionSection}`
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), report)
 console.log('BENCHMARKS.md written')
 process.exit(0)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -30,6 +30,34 @@ async function seededDataDir(): Promise<string> {
   await database.close()
   return dir
 }
+
+test('sortition prints each volunteer’s LEXIMIN probability as JSON, names the quotas to relax when none fits, and refuses bad files', { skip: existsSync(join(ROOT, '..', 'shared', 'sortition', 'instances')) ? false : 'the sortition instances are not beside the project' }, () => {
+  const folder = join(ROOT, '..', 'shared', 'sortition', 'instances', 'example_small_20')
+  const run = runCli(['sortition', folder], {})
+  assert.equal(run.code, 0, run.stderr)
+  const result = JSON.parse(run.stdout)
+  assert.equal(result.panelSize, 20)
+  assert.equal(result.probabilities.length, 200)
+  assert.ok(Math.abs(result.minimum - 0.1) < 1e-6)
+  assert.ok(result.seconds >= 0)
+  const legacy = JSON.parse(runCli(['sortition', folder, '--algorithm', 'legacy', '--runs', '500'], {}).stdout)
+  assert.equal(legacy.algorithm, 'legacy')
+  assert.equal(legacy.runs, 500)
+  const tight = mkdtempSync(join(tmpdir(), 'thc-sortition-'))
+  writeFileSync(join(tight, 'categories.csv'), 'category,feature,min,max\ngender,female,15,20\ngender,male,15,20\n')
+  writeFileSync(join(tight, 'respondents.csv'), readFileSync(join(folder, 'respondents.csv')))
+  const infeasible = runCli(['sortition', tight, '--panel-size', '20'], {})
+  assert.equal(infeasible.code, 1)
+  assert.match(infeasible.stderr, /no panel meets the quotas; the smallest relaxation:/)
+  const lowered = [...infeasible.stderr.matchAll(/gender\/(?:female|male): 15–20 → (\d+)–20/g)].reduce((sum, m) => sum + 15 - Number(m[1]), 0)
+  assert.equal(lowered, 10, 'the minima go down by ten people in all: 15 + 15 cannot fit in 20')
+  assert.equal(runCli(['sortition', tight], {}).code, 1, 'no panel size: neither given nor in the name')
+  writeFileSync(join(tight, 'categories.csv'), 'category,feature,min,max\ngender,female,9,x\n')
+  const bad = runCli(['sortition', tight, '--panel-size', '20'], {})
+  assert.equal(bad.code, 1)
+  assert.match(bad.stderr, /categories.csv line 2, max: a whole number is expected/)
+  rmSync(tight, { recursive: true, force: true })
+})
 
 test('the command line lists its commands with --help, and refuses an unknown one', () => {
   const help = runCli(['--help'], {})

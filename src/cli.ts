@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
+import { Infeasible, InstanceError, leximin, legacyProbabilities, panelSizeFromName, parseInstance, relaxation } from './modules/assemblies/index.ts'
 import { sendReminders } from './modules/events/index.ts'
 import { followJobHandlers, scheduleDigests } from './modules/follows/index.ts'
 import { verifyHistory } from './modules/plans/index.ts'
@@ -31,6 +32,8 @@ interface Command {
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>
   /** takes positional arguments */
   positionals?: boolean
+  /** works on files only: no database is opened (it runs beside a running server) */
+  withoutDatabase?: boolean
   run(context: { config: Config; database: Database; values: Record<string, unknown>; positionals: string[] }): Promise<void>
 }
 
@@ -252,6 +255,46 @@ const commands: Record<string, Command> = {
       out(`${ran} job(s) run, ${reminders} reminder(s) sent.`)
     },
   },
+  sortition: {
+    summary: 'Selection probabilities of a citizens\' panel draw from files: LEXIMIN (exact) or LEGACY (estimated by simulation), as JSON',
+    usage: 'sortition <instance folder> [--panel-size k] [--algorithm leximin|legacy] [--runs 10000]   (folder with categories.csv and respondents.csv; k read from a name ending in _k when absent)',
+    options: { 'panel-size': { type: 'string' }, algorithm: { type: 'string' }, runs: { type: 'string' } },
+    positionals: true,
+    withoutDatabase: true,
+    async run({ values, positionals }) {
+      const folder = positionals[0]
+      if (!folder || positionals.length > 1) throw new UsageError('give one instance folder')
+      for (const file of ['categories.csv', 'respondents.csv']) if (!existsSync(join(folder, file))) throw new UsageError(`${join(folder, file)}: no such file`)
+      const sizeText = (values['panel-size'] as string | undefined) ?? String(panelSizeFromName(folder) ?? '')
+      if (!/^\d+$/.test(sizeText)) throw new UsageError('give --panel-size k (the folder name does not end in _k)')
+      const algorithm = (values.algorithm as string | undefined) ?? 'leximin'
+      if (algorithm !== 'leximin' && algorithm !== 'legacy') throw new UsageError('--algorithm must be leximin or legacy')
+      const runsText = (values.runs as string | undefined) ?? '10000'
+      if (!/^\d+$/.test(runsText) || Number(runsText) < 1) throw new UsageError('--runs must be a whole number of at least 1')
+      let instance
+      try {
+        instance = parseInstance(readFileSync(join(folder, 'categories.csv'), 'utf8'), readFileSync(join(folder, 'respondents.csv'), 'utf8'), Number(sizeText))
+      } catch (error) {
+        if (error instanceof InstanceError) throw new UsageError(error.message)
+        throw error
+      }
+      const summary = { instance: basename(folder.replace(/\/$/, '')), algorithm, poolSize: instance.people.length, panelSize: instance.panelSize, categories: instance.categories.length }
+      if (algorithm === 'legacy') {
+        const began = performance.now()
+        const legacy = legacyProbabilities(instance, Number(runsText))
+        out(JSON.stringify({ ...summary, runs: legacy.runs, failures: legacy.failures, minimum: Math.min(...legacy.probabilities), seconds: (performance.now() - began) / 1000, probabilities: legacy.probabilities }))
+        return
+      }
+      try {
+        const result = await leximin(instance)
+        out(JSON.stringify({ ...summary, types: result.types.members.length, minimum: Math.min(...result.probabilities), seconds: result.seconds, ilps: result.ilps, lps: result.lps, panels: result.panels.length, probabilities: result.probabilities }))
+      } catch (error) {
+        if (!(error instanceof Infeasible)) throw error
+        const changes = await relaxation(instance)
+        throw new UsageError(`no panel meets the quotas; the smallest relaxation:\n${changes.map((c) => `  ${c.category}/${c.feature}: ${c.min}–${c.max} → ${c.newMin}–${c.newMax}`).join('\n')}`)
+      }
+    },
+  },
   'history:verify': {
     summary: 'Verify the hash-chained history of a territory’s action plans (exit 1 when broken)',
     usage: 'history:verify <kind/code>   e.g. history:verify commune/35238',
@@ -319,8 +362,8 @@ async function main(argv: string[]): Promise<number> {
   let database: Database | null = null
   try {
     const config = loadConfig()
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir })
-    await command.run({ config, database, values, positionals })
+    if (!command.withoutDatabase) database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir })
+    await command.run({ config, database: database as Database, values, positionals })
     return 0
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError || error instanceof FolderLockedError) {

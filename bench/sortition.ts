@@ -1,0 +1,115 @@
+/**
+ * LEXIMIN at the paper's sizes: running time, integer programs solved and the minimum probability on
+ * example_large_200 (when ../shared/sortition is there) and on generated pools of the sizes of the paper's largest
+ * instances (sf_e: 1,727 volunteers, panel 110, 7 categories; cca: 825 volunteers, panel 75, 4 categories), beside
+ * the running time the paper reports for its reference implementation (Gurobi). Run by `npm run bench`;
+ * `npm run bench:sortition` runs it alone and rewrites only its section of BENCHMARKS.md.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { leximin, parseInstance, TimeLimitReached, type Instance } from '../src/modules/assemblies/index.ts'
+import { seededRandom } from '../src/modules/assemblies/sortition/legacy.ts'
+
+const ROOT = join(import.meta.dirname, '..')
+const INSTANCES = join(ROOT, '..', 'shared', 'sortition', 'instances')
+const fmt = new Intl.NumberFormat('en-GB')
+/** each instance gets this long (BENCH_SORTITION_SECONDS); the target is one minute */
+const LIMIT = Number(process.env.BENCH_SORTITION_SECONDS ?? 600)
+
+/**
+ * A pool of `n` volunteers in `categories` categories (2 to 6 features each, unequal shares, features correlated
+ * between categories as real pools are), with quotas of each feature's share of the pool × k, ± 15 % (at least ±1).
+ */
+export function generatedPool(n: number, k: number, categories: number, seed: number): Instance {
+  const random = seededRandom(seed)
+  const names = Array.from({ length: categories }, (_, c) => `c${c + 1}`)
+  const features = names.map((_, c) => Array.from({ length: 2 + ((c * 3 + seed) % 5) }, (_, f) => `f${f + 1}`))
+  const shares = features.map((list) => {
+    const raw = list.map(() => 0.3 + random())
+    const total = raw.reduce((a, b) => a + b, 0)
+    return raw.map((r) => r / total)
+  })
+  const pickBy = (c: number, shift: number) => {
+    let u = (random() + shift) % 1
+    for (let f = 0; f < shares[c]!.length; f++) {
+      u -= shares[c]![f]!
+      if (u <= 0) return features[c]![f]!
+    }
+    return features[c]!.at(-1)!
+  }
+  const people = Array.from({ length: n }, () => {
+    const base = random()
+    // half the categories lean on a shared draw: features go together, as age and occupation do
+    return Object.fromEntries(names.map((name, c) => [name, c % 2 === 0 ? pickBy(c, base * 0.5) : pickBy(c, 0)]))
+  })
+  const quotas = names.flatMap((name, c) =>
+    features[c]!.map((feature) => {
+      const share = people.filter((p) => p[name] === feature).length / n
+      const centre = share * k
+      const slack = Math.max(1, Math.round(centre * 0.15))
+      return { category: name, feature, min: Math.max(0, Math.floor(centre) - slack), max: Math.min(k, Math.ceil(centre) + slack) }
+    }),
+  )
+  return { panelSize: k, categories: names, quotas, people }
+}
+
+export async function benchSortition(): Promise<string> {
+  const rows: string[] = []
+  const cases: { label: string; paper: string; instance: () => Instance }[] = []
+  if (existsSync(INSTANCES)) {
+    cases.push({
+      label: 'example_large_200 (2,000 volunteers, panel 200, 2 categories)',
+      paper: '1,162 s',
+      instance: () => parseInstance(readFileSync(join(INSTANCES, 'example_large_200', 'categories.csv'), 'utf8'), readFileSync(join(INSTANCES, 'example_large_200', 'respondents.csv'), 'utf8'), 200),
+    })
+  }
+  cases.push(
+    { label: 'generated, sf_e size (1,727 volunteers, panel 110, 7 categories)', paper: '4,012 s (sf_e)', instance: () => generatedPool(1727, 110, 7, 11) },
+    { label: 'generated, cca size (825 volunteers, panel 75, 4 categories)', paper: '434 s (cca)', instance: () => generatedPool(825, 75, 4, 5) },
+  )
+  for (const c of cases) {
+    const instance = c.instance()
+    let result
+    try {
+      result = await leximin(instance, { timeLimitSeconds: LIMIT })
+    } catch (error) {
+      if (!(error instanceof TimeLimitReached)) throw error
+      console.log(`${c.label}: ${error.message}`)
+      rows.push(`| ${c.label} | ${fmt.format(error.types)} | **not finished in ${LIMIT} s** (${error.fixedTypes} types fixed, ${fmt.format(error.panels)} panels) | ${fmt.format(error.ilps)} | — | — | ${((instance.panelSize / instance.people.length) * 100).toFixed(2)} % | ${c.paper} |`)
+      continue
+    }
+    const minimum = Math.min(...result.probabilities)
+    console.log(`${c.label}: ${result.seconds.toFixed(1)} s, ${result.ilps} ILPs, ${result.lps} LPs, ${result.types.members.length} types, min ${(minimum * 100).toFixed(3)} %`)
+    rows.push(`| ${c.label} | ${fmt.format(result.types.members.length)} | ${result.seconds.toFixed(1)} s | ${fmt.format(result.ilps)} | ${fmt.format(result.lps)} | ${(minimum * 100).toFixed(3)} % | ${((instance.panelSize / instance.people.length) * 100).toFixed(2)} % | ${c.paper} |`)
+  }
+  return `<!-- sortition:start -->
+## Sortition: LEXIMIN at the paper's sizes
+
+Column generation over types (volunteers with identical features), HiGHS (WebAssembly) for every linear and integer
+program, one thread. Generated pools (bench/sortition.ts, the same every run) have the sizes of the paper's largest
+instances, not their data (which is not public). The paper's column is its reference implementation with Gurobi, on
+its own machine and data: an order of magnitude, not a like-for-like comparison.
+
+| instance | types | time | integer programs | linear programs | minimum probability | k/n | paper (Gurobi) |
+|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+${existsSync(INSTANCES) ? '' : '\nexample_large_200 not measured: ../shared/sortition is not beside the project.\n'}
+Reading: the time grows with the number of types and of panels the column generation needs; pools with few
+categories collapse into a handful of types however many volunteers they hold (example_large_200 is 3 types). Each
+instance gets ${LIMIT} s (\`BENCH_SORTITION_SECONDS\`); the target is one minute. When nearly every volunteer is a type
+of their own (the generated sf_e-size pool: 1,596 types for 1,727 people), the restricted master linear program over
+~1,600 rows dominates: each added panel costs the simplex about a hundred iterations.
+<!-- sortition:end -->
+`
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
+  const section = await benchSortition()
+  const path = join(ROOT, 'BENCHMARKS.md')
+  const current = readFileSync(path, 'utf8')
+  const marked = /<!-- sortition:start -->[\s\S]*<!-- sortition:end -->\n?/
+  const date = `\n_Sortition section last measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench:sortition\` on the machine of the header._\n`
+  writeFileSync(path, marked.test(current) ? current.replace(marked, section.replace('<!-- sortition:end -->', `${date}<!-- sortition:end -->`)) : `${current}\n${section.replace('<!-- sortition:end -->', `${date}<!-- sortition:end -->`)}`)
+  console.log('BENCHMARKS.md: sortition section written')
+  process.exit(0)
+}
