@@ -14,7 +14,7 @@ const ROOT = join(import.meta.dirname, '..')
 const INSTANCES = join(ROOT, '..', 'shared', 'sortition', 'instances')
 const fmt = new Intl.NumberFormat('en-GB')
 /** each instance gets this long (BENCH_SORTITION_SECONDS); the target is one minute */
-const LIMIT = Number(process.env.BENCH_SORTITION_SECONDS ?? 600)
+const LIMIT = Number(process.env.BENCH_SORTITION_SECONDS ?? 120)
 
 /**
  * A pool of `n` volunteers in `categories` categories (2 to 6 features each, unequal shares, features correlated

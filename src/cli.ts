@@ -5,7 +5,7 @@ import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
-import { Infeasible, InstanceError, leximin, legacyProbabilities, panelSizeFromName, parseInstance, relaxation } from './modules/assemblies/index.ts'
+import { Infeasible, InstanceError, leximin, legacyProbabilities, panelSizeFromName, parseInstance, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
 import { sendReminders } from './modules/events/index.ts'
 import { followJobHandlers, scheduleDigests } from './modules/follows/index.ts'
 import { verifyHistory } from './modules/plans/index.ts'
@@ -257,8 +257,8 @@ const commands: Record<string, Command> = {
   },
   sortition: {
     summary: 'Selection probabilities of a citizens\' panel draw from files: LEXIMIN (exact) or LEGACY (estimated by simulation), as JSON',
-    usage: 'sortition <instance folder> [--panel-size k] [--algorithm leximin|legacy] [--runs 10000]   (folder with categories.csv and respondents.csv; k read from a name ending in _k when absent)',
-    options: { 'panel-size': { type: 'string' }, algorithm: { type: 'string' }, runs: { type: 'string' } },
+    usage: 'sortition <instance folder> [--panel-size k] [--algorithm leximin|legacy] [--runs 10000] [--time-limit seconds]   (folder with categories.csv and respondents.csv; k read from a name ending in _k when absent)',
+    options: { 'panel-size': { type: 'string' }, algorithm: { type: 'string' }, runs: { type: 'string' }, 'time-limit': { type: 'string' } },
     positionals: true,
     withoutDatabase: true,
     async run({ values, positionals }) {
@@ -271,6 +271,8 @@ const commands: Record<string, Command> = {
       if (algorithm !== 'leximin' && algorithm !== 'legacy') throw new UsageError('--algorithm must be leximin or legacy')
       const runsText = (values.runs as string | undefined) ?? '10000'
       if (!/^\d+$/.test(runsText) || Number(runsText) < 1) throw new UsageError('--runs must be a whole number of at least 1')
+      const limitText = values['time-limit'] as string | undefined
+      if (limitText !== undefined && !/^\d+$/.test(limitText)) throw new UsageError('--time-limit must be a whole number of seconds')
       let instance
       try {
         instance = parseInstance(readFileSync(join(folder, 'categories.csv'), 'utf8'), readFileSync(join(folder, 'respondents.csv'), 'utf8'), Number(sizeText))
@@ -286,9 +288,10 @@ const commands: Record<string, Command> = {
         return
       }
       try {
-        const result = await leximin(instance)
+        const result = await leximin(instance, limitText === undefined ? {} : { timeLimitSeconds: Number(limitText) })
         out(JSON.stringify({ ...summary, types: result.types.members.length, minimum: Math.min(...result.probabilities), seconds: result.seconds, ilps: result.ilps, lps: result.lps, panels: result.panels.length, probabilities: result.probabilities }))
       } catch (error) {
+        if (error instanceof TimeLimitReached) throw new UsageError(error.message)
         if (!(error instanceof Infeasible)) throw error
         const changes = await relaxation(instance)
         throw new UsageError(`no panel meets the quotas; the smallest relaxation:\n${changes.map((c) => `  ${c.category}/${c.feature}: ${c.min}–${c.max} → ${c.newMin}–${c.newMax}`).join('\n')}`)

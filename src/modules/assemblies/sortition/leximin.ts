@@ -1,4 +1,5 @@
 import { typesOf, type Instance, type Types } from './instance.ts'
+import { seededRandom } from './legacy.ts'
 import { highsSolver, Infeasible, OPTIONS, type Highs, type HighsModel } from './lp.ts'
 
 /**
@@ -40,12 +41,27 @@ const EPS = 1e-9
 const IMPROVEMENT = 1e-8
 /** known panels improved by swaps each round, for several new columns a round */
 const SWAP_STARTS = 10
+/** at most this many random panels seed the master */
+const SEED_PANELS = 300
 const range = (count: number) => ({ kind: 'range' as const, from: 0, to: count - 1 })
 
 export class Counter {
   ilps = 0
   lps = 0
+  /** performance.now() past which solvers stop (HiGHS's own time limit), or Infinity */
+  deadline = Infinity
+  /** sets the solver's time limit to what is left; true when nothing is */
+  limit(model: HighsModel): void {
+    if (this.deadline === Infinity) return
+    const left = (this.deadline - performance.now()) / 1000
+    if (left <= 0) throw new OutOfTime()
+    // HiGHS compares its limit with the model's clock, which runs across solves: restart it
+    model.zeroAllClocks()
+    model.options.set({ time_limit: left })
+  }
 }
+
+class OutOfTime extends Error {}
 
 /** The integer program of panels meeting the quotas, kept between searches (only its objective changes). */
 class PanelSearch {
@@ -71,7 +87,9 @@ class PanelSearch {
   best(weights: number[]): { panel: number[]; value: number } {
     this.counter.ilps++
     this.model.changeColsCost(range(weights.length), weights)
+    this.counter.limit(this.model)
     const status = this.model.run().modelStatus
+    if (status === this.highs.constants.modelStatus.timeLimit) throw new OutOfTime()
     if (status === this.highs.constants.modelStatus.infeasible) throw new Infeasible()
     if (status !== this.highs.constants.modelStatus.optimal) throw new Error(`the panel search ended with status ${status}`)
     const panel = Array.from(this.model.getSolution().colValue, (x) => Math.round(x))
@@ -139,7 +157,9 @@ class RestrictedMaster {
       colStatus.set(this.basis.colStatus.subarray(0, Math.min(this.basis.colStatus.length, colStatus.length)))
       this.model.setBasis({ colStatus, rowStatus: this.basis.rowStatus })
     }
+    this.counter.limit(this.model)
     const status = this.model.run().modelStatus
+    if (status === this.highs.constants.modelStatus.timeLimit) throw new OutOfTime()
     this.basis = this.model.getBasis()
     if (status !== this.highs.constants.modelStatus.optimal) throw new Error(`the restricted master ended with status ${status}`)
     const solution = this.model.getSolution()
@@ -238,6 +258,7 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
   const T = types.members.length
   const size = types.members.map((m) => m.length)
   const counter = new Counter()
+  if (options.timeLimitSeconds !== undefined) counter.deadline = began + options.timeLimitSeconds * 1000
   const search = new PanelSearch(highs, instance, types, counter)
   const master = new RestrictedMaster(highs, size, counter)
   const swaps = new SwapSearch(instance, types)
@@ -272,6 +293,12 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
     covered.forEach((c, t) => {
       if (!c) fix(t, 0)
     })
+    // with many types, seed the master with diverse panels (swaps under random weights from the covering panels):
+    // the column generation then starts near the first stage's optimum instead of adding panels one by one
+    const seeds = Math.min(SEED_PANELS, T > 50 ? 2 * T : 0)
+    const random = seededRandom(T)
+    const cover = [...panels]
+    for (let i = 0; i < seeds; i++) add(swaps.improve(cover[i % cover.length]!, size.map(() => random())))
 
     while (fixed.size < T) {
       const unfixed = [...Array(T).keys()].filter((t) => !fixed.has(t))
@@ -294,14 +321,15 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
           if (candidate.value <= round.yhat + IMPROVEMENT || !add(candidate.panel)) break
         }
         round = master.solve()
-        const elapsed = (performance.now() - began) / 1000
-        if (options.timeLimitSeconds !== undefined && elapsed > options.timeLimitSeconds) throw new TimeLimitReached(elapsed, fixed.size, T, panels.length, counter.ilps)
       }
       // every unfixed type with a positive dual weight has probability exactly the stage's value in every optimum
       const positive = unfixed.filter((t) => round.y[t]! > EPS)
       for (const t of positive.length > 0 ? positive : [unfixed.reduce((a, b) => (round.y[b]! > round.y[a]! ? b : a))]) fix(t, Math.min(1, Math.max(0, round.value)))
     }
     raw = master.distribution().map((w) => Math.max(0, w))
+  } catch (error) {
+    if (error instanceof OutOfTime) throw new TimeLimitReached((performance.now() - began) / 1000, fixed.size, T, panels.length, counter.ilps)
+    throw error
   } finally {
     search.dispose()
     master.dispose()

@@ -34,6 +34,7 @@ export interface HighsModel {
   addCol(cost: number, lower: number, upper: number, entries: { indices: number[]; values: number[] }): void
   changeObjectiveSense(sense: number): void
   run(): { modelStatus: number }
+  zeroAllClocks(): void
   getBasis(): { colStatus: Int32Array; rowStatus: Int32Array }
   setBasis(basis: { colStatus: Int32Array; rowStatus: Int32Array }): void
   getSolution(): { colValue: Float64Array; rowDual: Float64Array }
@@ -44,7 +45,7 @@ export interface Highs {
   solve(problem: string, options?: Record<string, unknown>): HighsResult
   createModel(): HighsModel
   infinity: number
-  constants: { objectiveSense: { maximize: number; minimize: number }; modelStatus: { optimal: number; infeasible: number } }
+  constants: { objectiveSense: { maximize: number; minimize: number }; modelStatus: { optimal: number; infeasible: number; timeLimit: number } }
 }
 
 // the package is CommonJS with a default export: under NodeNext typing, take it through require
