@@ -4,6 +4,7 @@ import participationApiRoutes from './routes.api.ts'
 import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
 import textRoutes from './texts.routes.tsx'
+import textApiRoutes from './texts.api.ts'
 
 /** Citizens' participation: consultations (contributions, supports, comments, synthesis, answers), co-constructed texts, questions to elected officials and Groupes Action Projet. */
 export default async function consultationsModule(app: FastifyInstance) {
@@ -11,6 +12,7 @@ export default async function consultationsModule(app: FastifyInstance) {
   await app.register(questionRoutes)
   await app.register(groupRoutes)
   await app.register(textRoutes)
+  await app.register(textApiRoutes)
   await app.register(participationApiRoutes)
 }
 

@@ -160,6 +160,14 @@ describeEachEngine('co-constructed texts', (engine) => {
     assert.equal((await agent.post(form, wording({}), { csrfFrom: page })).statusCode, 409)
     const [audit] = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from audit_events where subject_id = ${textId} and action in ('text.version', 'text.final_version')`)
     assert.equal(audit!.n, 2)
+    const api = JSON.parse((await visitor.get(`/api/v1/texts/${textId}`)).body)
+    assert.equal(api.text.phase, 'final')
+    assert.deepEqual(api.versions.map((v: { number: number; final: boolean }) => [v.number, v.final]), [[1, false], [2, false], [3, true]])
+    assert.equal(api.versions[1].articles[0].body, 'La présente charte organise et garantit la participation des habitants.')
+    const fates = Object.fromEntries(api.amendments.map((a: { id: string; decision: string; decidedInVersion: number; votesFor: number }) => [a.id, [a.decision, a.decidedInVersion, a.votesFor]]))
+    assert.deepEqual(fates, { [amendmentA]: ['rejected', 3, 6], [amendmentB]: ['merged', 2, 0] })
+    const list = JSON.parse((await visitor.get('/api/v1/territories/autre/pays-demo/texts')).body)
+    assert.ok(list.some((t: { id: string; versions: number }) => t.id === textId && t.versions === 3))
   })
 
   test('an amendment is reported and hidden by the territory’s moderator with a public reason', async () => {
@@ -178,5 +186,7 @@ describeEachEngine('co-constructed texts', (engine) => {
     const body = (await new Client(ctx.app).get(page)).body
     assert.match(body, /Propos injurieux/)
     assert.doesNotMatch(body, /Garantir, pas seulement organiser/)
+    const hiddenInApi = JSON.parse((await new Client(ctx.app).get(`/api/v1/texts/${textId}`)).body).amendments.find((a: { id: string }) => a.id === amendmentB)
+    assert.deepEqual([hiddenInApi.proposedBody, hiddenInApi.justification, hiddenInApi.hiddenReason], [null, null, 'Propos injurieux'])
   })
 })
