@@ -5,7 +5,7 @@ import { notFound } from '../../platform/errors.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { TerritoryRefParams, territoryOfPage } from '../territories/index.ts'
-import { amendmentsOf, articlesOf, findText, listTexts, textPhase, versionsOf } from './texts.ts'
+import { amendmentsOf, articlesByVersion, findText, listTexts, textPhase, versionsOf } from './texts.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
@@ -85,9 +85,8 @@ export default async function textApiRoutes(fastify: FastifyInstance) {
     async (req) => {
       const text = await findText(db(), req.params.id)
       if (text.status === 'draft') throw notFound()
-      const [versions, amendments] = await Promise.all([versionsOf(db(), text.id), amendmentsOf(db(), text.id)])
+      const [versions, amendments, articles] = await Promise.all([versionsOf(db(), text.id), amendmentsOf(db(), text.id), articlesByVersion(db(), text.id)])
       const published = versions.filter((v) => v.publishedAt)
-      const articles = await Promise.all(published.map((v) => articlesOf(db(), text.id, v.number)))
       return {
         text: {
           id: text.id,
@@ -101,7 +100,7 @@ export default async function textApiRoutes(fastify: FastifyInstance) {
           url: `${baseUrl()}/textes/${text.id}`,
         },
         summary: text.summary,
-        versions: published.map((v, i) => ({ number: v.number, final: v.isFinal, note: v.note, publishedAt: new Date(v.publishedAt!).toISOString(), articles: articles[i]! })),
+        versions: published.map((v) => ({ number: v.number, final: v.isFinal, note: v.note, publishedAt: new Date(v.publishedAt!).toISOString(), articles: articles.get(v.number) ?? [] })),
         amendments: amendments.map((a) => {
           const hidden = a.hiddenAt !== null
           return {

@@ -204,6 +204,17 @@ export async function articlesOf(db: Db, textId: string, number: number): Promis
   )
 }
 
+/** The wording of every article in every version, by version number (one query). */
+export async function articlesByVersion(db: Db, textId: string): Promise<Map<number, ArticleWording[]>> {
+  const rows = await queryRows<ArticleWording & { number: number }>(
+    db,
+    sql`select number, article_id as "articleId", position, heading, body from text_article_versions where text_id = ${textId} order by number, position`,
+  )
+  const byVersion = new Map<number, ArticleWording[]>()
+  for (const { number, ...article } of rows) byVersion.set(number, [...(byVersion.get(number) ?? []), article])
+  return byVersion
+}
+
 /** The latest version the public may read (the draft itself for the staff before publication). */
 export async function currentVersion(db: Db, textId: string): Promise<number> {
   const [row] = await queryRows<{ number: number }>(

@@ -10,7 +10,7 @@ import { FormBody, formValues, safeNextPath } from '../../platform/http/forms.ts
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, Field, PostForm } from '../../platform/layout/forms.tsx'
-import { findSubject, FREQUENCIES, followOf, followsOf, isFollowable, isFrequency, setFollow, unsubscribe, type Frequency } from './service.ts'
+import { findSubject, FREQUENCIES, followOf, followsOf, isFollowable, setFollow, unsubscribe, type Frequency } from './service.ts'
 
 /**
  * The "follow" box of a page: a signed-in person picks immediate mails, a daily or a weekly digest, or stops;
@@ -102,10 +102,8 @@ export default async function followRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const values = formValues(req.body)
     if (!isFollowable(values.subjectType) || !/^[0-9a-f-]{36}$/.test(values.subjectId ?? '')) throw new AppError('INVALID', { status: 400, userMessage: 'Il n’y a rien à suivre ici.' })
-    const frequency = values.frequency === 'none' ? null : values.frequency
-    if (frequency !== null && !isFrequency(frequency)) throw new AppError('INVALID', { status: 400, userMessage: 'Fréquence inconnue : immédiate, quotidienne ou hebdomadaire.' })
-    const subject = await findSubject(db(), values.subjectType, values.subjectId!)
-    await setFollow(db(), actor, subject.type, subject.id, frequency)
+    const frequency = values.frequency === 'none' ? null : (values.frequency ?? '')
+    const subject = await setFollow(db(), actor, values.subjectType, values.subjectId!, frequency)
     req.flash('notice', frequency ? req.t('follow.saved') : req.t('follow.removed', { title: subject.title }))
     return reply.redirect(safeNextPath(values.next, subject.path), 303)
   })

@@ -41,8 +41,8 @@ export async function findSubject(db: Db, type: Followable, id: string): Promise
   return row
 }
 
-/** Follows a subject at a frequency, or changes the frequency; `null` stops following. */
-export async function setFollow(db: Db, actor: CurrentUser, type: Followable, id: string, frequency: Frequency | null): Promise<void> {
+/** Follows a subject at a frequency, or changes the frequency; `null` stops following. Returns the subject. */
+export async function setFollow(db: Db, actor: CurrentUser, type: Followable, id: string, frequency: string | null): Promise<Subject> {
   if (frequency !== null && !isFrequency(frequency)) throw new AppError('INVALID', { status: 400, userMessage: 'Fréquence inconnue : immédiate, quotidienne ou hebdomadaire.' })
   const subject = await findSubject(db, type, id)
   await db.transaction(async (tx) => {
@@ -58,6 +58,7 @@ export async function setFollow(db: Db, actor: CurrentUser, type: Followable, id
     if (changed.length > 0)
       await recordAudit(tx, { actorId: actor.id, territoryId: subject.territoryId, action: frequency ? 'follow.set' : 'follow.removed', subjectType: type, subjectId: id, after: { frequency } })
   })
+  return subject
 }
 
 export async function followOf(db: Db, user: CurrentUser | null, type: Followable, id: string): Promise<Frequency | null> {

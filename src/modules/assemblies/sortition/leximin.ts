@@ -50,7 +50,7 @@ export class Counter {
   lps = 0
   /** performance.now() past which solvers stop (HiGHS's own time limit), or Infinity */
   deadline = Infinity
-  /** sets the solver's time limit to what is left; true when nothing is */
+  /** gives the solver the time left as its limit; throws OutOfTime when none is */
   limit(model: HighsModel): void {
     if (this.deadline === Infinity) return
     const left = (this.deadline - performance.now()) / 1000
