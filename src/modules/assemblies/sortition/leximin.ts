@@ -40,7 +40,7 @@ const EPS = 1e-9
 /** a new panel must beat the dual value by this much to be worth adding */
 const IMPROVEMENT = 1e-8
 /** known panels improved by swaps each round, for several new columns a round */
-const SWAP_STARTS = 10
+const SWAP_STARTS = 40
 /** at most this many random panels seed the master */
 const SEED_PANELS = 300
 const range = (count: number) => ({ kind: 'range' as const, from: 0, to: count - 1 })
@@ -119,8 +119,9 @@ class RestrictedMaster {
   ) {
     const T = size.length
     this.model = highs.createModel()
-    // no presolve: each solve starts from the last basis, which a presolved model would throw away
-    this.model.options.set({ ...OPTIONS, presolve: 'off', solver: 'simplex' })
+    // no presolve: each solve starts from the last basis, which a presolved model would throw away; primal simplex,
+    // as new columns keep the basis primal feasible (about 35 % more columns a minute than the dual simplex on 1,600 types)
+    this.model.options.set({ ...OPTIONS, presolve: 'off', solver: 'simplex', simplex_strategy: 4 })
     this.model.changeObjectiveSense(highs.constants.objectiveSense.maximize)
     this.model.addVars([0], [1]) // z
     this.model.changeColCost(0, 1)
