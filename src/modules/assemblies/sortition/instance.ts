@@ -19,6 +19,8 @@ export interface Instance {
   quotas: Quota[]
   /** each volunteer's feature in each category, in the pool's order */
   people: Record<string, string>[]
+  /** households of two or more volunteers (indices into `people`), of whom at most one may sit on a panel */
+  households?: number[][]
 }
 
 export interface Types {
@@ -30,19 +32,25 @@ export interface Types {
   quotaTypes: number[][]
   /** each volunteer's type */
   typeOf: number[]
+  /** for each household, the types of its members (each such volunteer is a type of their own) */
+  householdTypes: number[][]
 }
 
 export class InstanceError extends Error {}
 
-/** Groups volunteers with identical features. */
+/**
+ * Groups volunteers with identical features. A volunteer who shares a household with others is a type alone: the
+ * household's limit tells them apart from people with the same features.
+ */
 export function typesOf(instance: Instance): Types {
+  const inHousehold = new Set((instance.households ?? []).flat())
   const index = new Map<string, number>()
   const features: string[][] = []
   const members: number[][] = []
   const typeOf: number[] = []
   instance.people.forEach((person, i) => {
     const vector = instance.categories.map((c) => person[c]!)
-    const key = JSON.stringify(vector)
+    const key = inHousehold.has(i) ? `household member ${i}` : JSON.stringify(vector)
     let t = index.get(key)
     if (t === undefined) {
       t = features.length
@@ -57,7 +65,8 @@ export function typesOf(instance: Instance): Types {
     const c = instance.categories.indexOf(q.category)
     return features.flatMap((vector, t) => (vector[c] === q.feature ? [t] : []))
   })
-  return { features, members, quotaTypes, typeOf }
+  const householdTypes = (instance.households ?? []).map((household) => household.map((i) => typeOf[i]!))
+  return { features, members, quotaTypes, typeOf, householdTypes }
 }
 
 const integer = (raw: string | undefined, where: string): number => {

@@ -3,7 +3,7 @@ import type { Instance } from './instance.ts'
 /**
  * LEGACY: the greedy draw long used by sortition organisers, for comparison. Step by step, it takes the quota whose
  * unmet minimum is largest relative to the volunteers still available with that feature, draws one of those
- * volunteers uniformly, then removes everyone whose selection would break a maximum; a dead end restarts the draw.
+ * volunteers uniformly, then removes everyone whose selection would break a maximum (and the person's housemates); a dead end restarts the draw.
  * Its selection probabilities have no closed form: they are estimated by running it many times.
  */
 
@@ -22,6 +22,8 @@ export function seededRandom(seed: number): () => number {
 /** One panel by the greedy algorithm (indices of volunteers), or null after `attempts` dead ends. */
 export function legacyPanel(instance: Instance, random: () => number, attempts = 100): number[] | null {
   const features = instance.people.map((person) => instance.quotas.flatMap((q, i) => (person[q.category] === q.feature ? [i] : [])))
+  const housemates = new Map<number, number[]>()
+  for (const household of instance.households ?? []) for (const i of household) housemates.set(i, household)
   for (let attempt = 0; attempt < attempts; attempt++) {
     const available = new Set(instance.people.keys())
     const chosen = instance.quotas.map(() => 0)
@@ -48,6 +50,7 @@ export function legacyPanel(instance: Instance, random: () => number, attempts =
       const person = candidates[Math.floor(random() * candidates.length)]!
       panel.push(person)
       available.delete(person)
+      for (const other of housemates.get(person) ?? []) available.delete(other)
       for (const q of features[person]!) {
         chosen[q]!++
         if (chosen[q] === instance.quotas[q]!.max) for (const i of [...available]) if (features[i]!.includes(q)) available.delete(i)

@@ -80,6 +80,7 @@ class PanelSearch {
     const all = [...Array(T).keys()]
     this.model.addRow(instance.panelSize, instance.panelSize, { indices: all, values: all.map(() => 1) })
     instance.quotas.forEach((q, i) => this.model.addRow(q.min, q.max, { indices: types.quotaTypes[i]!, values: types.quotaTypes[i]!.map(() => 1) }))
+    for (const household of types.householdTypes) this.model.addRow(0, 1, { indices: household, values: household.map(() => 1) })
     this.model.changeObjectiveSense(highs.constants.objectiveSense.maximize)
   }
 
@@ -195,12 +196,16 @@ class RestrictedMaster {
 class SwapSearch {
   /** for each type, the quota (index) of its feature in each category */
   private readonly quotasOf: number[][]
+  /** for each type, the household it belongs to (index), or -1 */
+  private readonly householdOf: number[]
   constructor(
     private readonly instance: Instance,
     private readonly types: Types,
   ) {
     this.quotasOf = types.members.map(() => [])
     types.quotaTypes.forEach((list, q) => list.forEach((t) => this.quotasOf[t]!.push(q)))
+    this.householdOf = types.members.map(() => -1)
+    types.householdTypes.forEach((list, h) => list.forEach((t) => (this.householdOf[t] = h)))
   }
 
   improve(start: number[], weights: number[]): number[] {
@@ -208,7 +213,10 @@ class SwapSearch {
     const size = this.types.members.map((m) => m.length)
     const counts = this.instance.quotas.map((_, q) => this.types.quotaTypes[q]!.reduce((sum, t) => sum + panel[t]!, 0))
     const byWeight = [...weights.keys()].sort((a, b) => weights[b]! - weights[a]!)
+    const seated = this.types.householdTypes.map((list) => list.reduce((sum, t) => sum + panel[t]!, 0))
     const fits = (out: number, into: number) => {
+      const household = this.householdOf[into]!
+      if (household >= 0 && household !== this.householdOf[out] && seated[household]! >= 1) return false
       for (const q of this.quotasOf[out]!) if (!this.quotasOf[into]!.includes(q) && counts[q]! - 1 < this.instance.quotas[q]!.min) return false
       for (const q of this.quotasOf[into]!) if (!this.quotasOf[out]!.includes(q) && counts[q]! + 1 > this.instance.quotas[q]!.max) return false
       return true
@@ -224,6 +232,8 @@ class SwapSearch {
           panel[into]!++
           for (const q of this.quotasOf[out]!) counts[q]!--
           for (const q of this.quotasOf[into]!) counts[q]!++
+          if (this.householdOf[out]! >= 0) seated[this.householdOf[out]!]!--
+          if (this.householdOf[into]! >= 0) seated[this.householdOf[into]!]!++
           swapped = true
           break
         }

@@ -13,7 +13,7 @@ export interface QuotaChange {
 }
 
 /**
- * When no panel meets the quotas: the smallest total change of quota bounds (in people) that makes one possible,
+ * When no panel meets the quotas (and the households' limit, which is never relaxed): the smallest total change of quota bounds (in people) that makes one possible,
  * by an integer program over types. Returns the quotas to change; an empty list means the quotas are feasible.
  */
 export async function relaxation(instance: Instance): Promise<QuotaChange[]> {
@@ -28,6 +28,7 @@ export async function relaxation(instance: Instance): Promise<QuotaChange[]> {
     program.bound(`down${i}`, 0, q.min).integer(`down${i}`).bound(`up${i}`, 0, instance.panelSize).integer(`up${i}`)
     objective.push([`down${i}`, 1], [`up${i}`, 1])
   })
+  types.householdTypes.forEach((household, h) => program.constraint(`household${h}`, household.map((t) => [`x${t}`, 1]), '<=', 1))
   types.members.forEach((m, t) => program.bound(`x${t}`, 0, m.length).integer(`x${t}`))
   const solution = await program.minimize(objective).solve()
   return instance.quotas.flatMap((q, i) => {

@@ -17,7 +17,9 @@ function readInstance(name: string, panelSize: number): Instance {
 }
 
 const meetsQuotas = (instance: Instance, panel: number[]) =>
-  panel.length === instance.panelSize && instance.quotas.every((q) => {
+  panel.length === instance.panelSize &&
+  (instance.households ?? []).every((household) => household.filter((i) => panel.includes(i)).length <= 1) &&
+  instance.quotas.every((q) => {
     const n = panel.filter((i) => instance.people[i]![q.category] === q.feature).length
     return n >= q.min && n <= q.max
   })
@@ -119,6 +121,39 @@ describe('LEXIMIN against brute force', () => {
       compared++
     }
     assert.ok(compared > 150, `${compared} feasible instances compared (${infeasible} infeasible)`)
+  })
+})
+
+describe('households (at most one person per address)', () => {
+  test('on 60 random small pools with shared addresses, LEXIMIN equals the brute force over panels with one person per household, and LEGACY never seats two housemates', async () => {
+    const random = seededRandom(1789)
+    let compared = 0
+    for (let run = 0; run < 60; run++) {
+      const instance = randomInstance(random)
+      const n = instance.people.length
+      // two or three households of 2–3 people
+      const order = [...Array(n).keys()].sort(() => random() - 0.5)
+      const households: number[][] = []
+      for (let h = 0, at = 0; h < 2 + Math.floor(random() * 2); h++) {
+        const size = 2 + Math.floor(random() * 2)
+        households.push(order.slice(at, at + size))
+        at += size
+      }
+      instance.households = households
+      if (allPanels(instance).length === 0) {
+        await assert.rejects(leximin(instance), Infeasible)
+        continue
+      }
+      const [fast, brute] = await Promise.all([leximin(instance), bruteLeximin(instance)])
+      fast.probabilities.forEach((p, i) => assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`))
+      for (const household of households) assert.ok(household.reduce((sum, i) => sum + fast.probabilities[i]!, 0) <= 1 + 1e-9)
+      const lottery = await roundToLottery(fast, fast.types, 100)
+      for (const panel of lottery.panels) assert.ok(meetsQuotas(instance, panel), `run ${run}: a listed panel breaks a quota or a household`)
+      const legacy = legacyProbabilities(instance, 50, run)
+      for (const household of households) assert.ok(household.reduce((sum, i) => sum + legacy.probabilities[i]!, 0) <= 1 + 1e-9)
+      compared++
+    }
+    assert.ok(compared > 30, `${compared} feasible instances compared`)
   })
 })
 
