@@ -19,6 +19,7 @@ import referentiel from './modules/referentiel/index.ts'
 import assessments from './modules/assessments/index.ts'
 import consultations from './modules/consultations/index.ts'
 import events, { sendReminders } from './modules/events/index.ts'
+import assemblies from './modules/assemblies/index.ts'
 import follows, { followJobHandlers, notifyContext, scheduleDigests } from './modules/follows/index.ts'
 import { startJobWorker, type JobWorker } from './platform/jobs.ts'
 import territories from './modules/territories/index.ts'
@@ -60,7 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         license: { name: 'Licence Ouverte 2.0 (data)', url: LICENCE_OUVERTE },
       },
       servers: [{ url: config.baseUrl.origin }],
-      tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'action plans', description: 'Action plans, dashboards and their tamper-evident history' }, { name: 'network', description: 'Member territories of the network and the programme' }, { name: 'operations' }],
+      tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'action plans', description: 'Action plans, dashboards and their tamper-evident history' }, { name: 'network', description: 'Member territories of the network and the programme' }, { name: 'assemblies', description: 'Citizens’ assemblies: the lottery and its verifiable draw' }, { name: 'operations' }],
     },
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } })
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(consultations)
   await app.register(events)
   await app.register(follows)
+  await app.register(assemblies)
 
   // background work in this process: immediate mails, digests, event reminders
   const notify = notifyContext(app.platform)

@@ -1,5 +1,16 @@
+import type { FastifyInstance } from 'fastify'
+import assemblyRoutes from './routes.tsx'
+import proposalRoutes from './proposals.routes.tsx'
+
 /** Citizens' assemblies: the fair, transparent draw of a representative panel (LEXIMIN), then deliberation and follow-up. */
-export { InstanceError, panelSizeFromName, parseInstance, typesOf, type Instance, type Quota } from './sortition/instance.ts'
+export default async function assemblies(app: FastifyInstance) {
+  await app.register(assemblyRoutes)
+  await app.register(proposalRoutes)
+}
+
+export { createAssembly, importVolunteers, registerVolunteer, saveQuotas, setRecruitment } from './service.ts'
+export { commitRandomness, prepareDraw, revealAndDraw } from './draw.ts'
+export { InstanceError, panelSizeFromName, parseInstance, parseQuotas, typesOf, type Instance, type Quota } from './sortition/instance.ts'
 export { Infeasible, leximin, TimeLimitReached, type LeximinResult } from './sortition/leximin.ts'
 export { legacyProbabilities } from './sortition/legacy.ts'
 export { relaxation } from './sortition/relaxation.ts'

@@ -180,7 +180,7 @@ export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEd
         <a class="button" href={`${territoryPath(territory)}/tableau-de-bord`}>
           {t('plans.dashboard')}
         </a>{' '}
-        <a href={`${territoryPath(territory)}/plans`}>{t('plans.title')}</a> · <a href={`${territoryPath(territory)}/consultations`}>{t('consult.title')}</a> · <a href={`${territoryPath(territory)}/textes`}>{t('text.title')}</a> · <a href={`${territoryPath(territory)}/questions`}>{t('question.title')}</a> · <a href={`${territoryPath(territory)}/evenements`}>{t('event.title')}</a>
+        <a href={`${territoryPath(territory)}/plans`}>{t('plans.title')}</a> · <a href={`${territoryPath(territory)}/consultations`}>{t('consult.title')}</a> · <a href={`${territoryPath(territory)}/textes`}>{t('text.title')}</a> · <a href={`${territoryPath(territory)}/questions`}>{t('question.title')}</a> · <a href={`${territoryPath(territory)}/evenements`}>{t('event.title')}</a> · <a href={`${territoryPath(territory)}/assemblees`}>{t('assembly.title')}</a>
       </p>
 
       <section aria-labelledby="parents-title">

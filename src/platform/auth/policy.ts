@@ -24,6 +24,10 @@ export const TERRITORY_RULES = {
   'event.manage': ['editor', 'elected'],
   /** hide and restore contributions and comments, with a public reason */
   'content.moderate': ['moderator'],
+  /** convene citizens' assemblies: quotas, volunteers' pool and contacts, the draw, sessions, votes, the report */
+  'assembly.manage': ['editor', 'elected'],
+  /** give the executive's public answer to an assembly's proposals */
+  'assembly.answer': ['elected'],
 } as const satisfies Record<string, readonly TerritoryRole[]>
 
 export type TerritoryAction = keyof typeof TERRITORY_RULES

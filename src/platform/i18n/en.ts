@@ -4,6 +4,7 @@ import { assessmentsEn } from './assessments.ts'
 import { consultationsEn } from './consultations.ts'
 import { eventsEn } from './events.ts'
 import { textsEn } from './texts.ts'
+import { assembliesEn } from './assemblies.ts'
 import { followsEn } from './follows.ts'
 import { referentielEn } from './referentiel.ts'
 
@@ -14,6 +15,7 @@ export const en: Record<MessageKey, string> = {
   ...eventsEn,
   ...textsEn,
   ...followsEn,
+  ...assembliesEn,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'The platform for local open government',
   'site.demoBanner': 'Demonstration platform: accounts, roles and texts marked “demonstration” are fictitious.',

@@ -3,6 +3,7 @@ import { assessmentsFr } from './assessments.ts'
 import { consultationsFr } from './consultations.ts'
 import { eventsFr } from './events.ts'
 import { textsFr } from './texts.ts'
+import { assembliesFr } from './assemblies.ts'
 import { followsFr } from './follows.ts'
 import { referentielFr } from './referentiel.ts'
 
@@ -13,6 +14,7 @@ export const fr = {
   ...eventsFr,
   ...textsFr,
   ...followsFr,
+  ...assembliesFr,
   'site.name': 'Territoires Hautement Citoyens',
   'site.tagline': 'La plateforme du gouvernement ouvert local',
   'site.demoBanner':

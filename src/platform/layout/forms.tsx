@@ -42,7 +42,7 @@ export function ErrorSummary({ errors, labels, idPrefix = 'field' }: { errors: F
 interface FieldProps {
   name: string
   label: string
-  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search'
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search' | 'tel'
   value?: string | undefined
   hint?: string
   error?: string | undefined

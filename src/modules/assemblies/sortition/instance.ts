@@ -74,12 +74,8 @@ const integer = (raw: string | undefined, where: string): number => {
   return Number(raw.trim())
 }
 
-/**
- * Reads `categories.csv` (category,feature,min,max) and `respondents.csv` (one column per category, other columns
- * ignored): every error names its file, line and reason.
- */
-export function parseInstance(categoriesCsv: string, respondentsCsv: string, panelSize: number): Instance {
-  if (!Number.isInteger(panelSize) || panelSize < 1) throw new InstanceError(`panel size: a whole number of at least 1 is expected, not ${panelSize}`)
+/** Reads `categories.csv` (category,feature,min,max): every error names its line and reason. */
+export function parseQuotas(categoriesCsv: string): Quota[] {
   const categoryRows = parseCsv(categoriesCsv)
   const header = categoryRows[0]?.map((h) => h.trim().toLowerCase()) ?? []
   const column = (name: string) => {
@@ -99,6 +95,16 @@ export function parseInstance(categoriesCsv: string, respondentsCsv: string, pan
     quotas.push(quota)
   })
   if (quotas.length === 0) throw new InstanceError('categories.csv: no quota')
+  return quotas
+}
+
+/**
+ * Reads `categories.csv` (category,feature,min,max) and `respondents.csv` (one column per category, other columns
+ * ignored): every error names its file, line and reason.
+ */
+export function parseInstance(categoriesCsv: string, respondentsCsv: string, panelSize: number): Instance {
+  if (!Number.isInteger(panelSize) || panelSize < 1) throw new InstanceError(`panel size: a whole number of at least 1 is expected, not ${panelSize}`)
+  const quotas = parseQuotas(categoriesCsv)
   const categories = [...new Set(quotas.map((q) => q.category))]
   const respondentRows = parseCsv(respondentsCsv)
   const columns = respondentRows[0]?.map((h) => h.trim()) ?? []

@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
+import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../../platform/db/index.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { seedDemo } from '../../demo/seed.ts'
+import { replacementIndex } from './draw.ts'
+import { drawIndex, lotteryDigest } from './sortition/lottery.ts'
+
+const T = '/territoires/autre/pays-demo'
+const GENDERS = ['femme', 'homme']
+const AGES = ['18-34', '35-64', '65+']
+
+/** 60 volunteers: every gender × age, unequally; names and e-mails to check they stay private. */
+function poolCsv(): string {
+  const lines = ['nom,email,adresse,genre,age']
+  for (let i = 1; i <= 60; i++) lines.push(`Volontaire Privé ${i},vol${i}@example.org,${i} rue des Lilas,${GENDERS[i % 2]},${AGES[i % 3 === 0 ? 2 : i % 5 === 0 ? 0 : 1]}`)
+  return lines.join('\n')
+}
+
+describeEachEngine('Citizens’ assemblies', (engine) => {
+  let ctx: TestApp
+  let agent: Client
+  let elected: Client
+  let anonymous: Client
+  let outsider: Client
+  let assemblyId = ''
+  const page = () => `/assemblees/${assemblyId}`
+  const org = () => `/assemblees/${assemblyId}/organisation`
+  const secret = 'secret tenu par l’huissier 8c1f'
+
+  async function upload(client: Client, url: string, from: string, name: string, content: string) {
+    const token = csrfTokenOf((await client.get(from)).body)!
+    const { payload, headers } = multipart({ _csrf: token }, { name, content })
+    return client.request({ method: 'POST', url, payload, headers })
+  }
+
+  before(async () => {
+    ctx = await buildTestApp(engine)
+    await seedDemo(ctx.database.db)
+    agent = new Client(ctx.app)
+    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
+    elected = new Client(ctx.app)
+    await signIn(elected, 'elue@demo.thc.example', 'demo-elue-thc')
+    anonymous = new Client(ctx.app)
+    const o = await createUser(ctx.database, { displayName: 'Oscar Extérieur' })
+    outsider = new Client(ctx.app)
+    await signIn(outsider, o.email, o.password)
+  })
+  after(async () => ctx?.close())
+
+  test('the territory’s staff convene an assembly; quotas are computed from population shares and adjusted by hand', async () => {
+    assert.equal((await outsider.post(`${T}/assemblees/nouvelle`, { title: 'Assemblée', purpose: 'x', panelSize: '12', majority: 'simple' }, { csrfFrom: `${T}/assemblees` })).statusCode, 403)
+    const bad = await agent.post(`${T}/assemblees/nouvelle`, { title: 'A', purpose: '', panelSize: '1', majority: 'simple' })
+    assert.equal(bad.statusCode, 422)
+    assert.match(bad.body, /Un nombre entier entre 2 et 1 000/)
+    const created = await agent.post(`${T}/assemblees/nouvelle`, { title: 'Convention citoyenne pour le climat du Val-Démo', purpose: 'Comment réduire de 40 % les émissions du territoire ?', panelSize: '12', majority: 'simple', onePerHousehold: 'true' })
+    assert.equal(created.statusCode, 303)
+    assemblyId = created.headers.location!.split('/')[2]!
+    // compute from shares: 12 × 51 % = 6.12 → 6–7 widened by the margin of 1 → 5–8
+    const rows = { rows: '5', margin: '1', category0: 'genre', feature0: 'femme', share0: '51', category1: 'genre', feature1: 'homme', share1: '49', category2: 'age', feature2: '18-34', share2: '25', category3: 'age', feature3: '35-64', share3: '50', category4: 'age', feature4: '65+', share4: '25' }
+    const computed = await agent.post(`${page()}/quotas`, { ...rows, intent: 'compute' }, { csrfFrom: org() })
+    assert.equal(computed.statusCode, 200)
+    assert.match(computed.body, /name="min0" value="5"/)
+    assert.match(computed.body, /name="max0" value="8"/)
+    // saved by hand: an impossible sum is refused with its reason, and nothing is written
+    const impossible = await agent.post(`${page()}/quotas`, { ...rows, intent: 'save', min0: '7', max0: '8', min1: '7', max1: '8', min2: '2', max2: '4', min3: '5', max3: '7', min4: '2', max4: '4' }, { csrfFrom: org() })
+    assert.equal(impossible.statusCode, 422)
+    assert.match(impossible.body, /genre : la somme des minimums \(14\) dépasse la taille du panel \(12\)/)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_quotas where assembly_id = ${assemblyId}`)).length, 0)
+    const saved = await agent.post(`${page()}/quotas`, { ...rows, intent: 'save', min0: '5', max0: '7', min1: '5', max1: '7', min2: '2', max2: '4', min3: '5', max3: '7', min4: '2', max4: '4' }, { csrfFrom: org() })
+    assert.equal(saved.statusCode, 303)
+    const quotas = await queryRows<{ feature: string; min: number; max: number; share: string }>(ctx.database.db, sql`select feature, min, max, population_share::text as share from assembly_quotas where assembly_id = ${assemblyId} order by position`)
+    assert.deepEqual(quotas.map((q) => [q.feature, q.min, q.max]), [['femme', 5, 7], ['homme', 5, 7], ['18-34', 2, 4], ['35-64', 5, 7], ['65+', 2, 4]])
+    assert.equal(Number(quotas[0]!.share), 51)
+  })
+
+  test('volunteers register through the public form without an account (consent, private contact) or are imported from CSV', async () => {
+    assert.equal((await agent.post(`${page()}/recrutement`, { phase: 'recruiting' }, { csrfFrom: org() })).statusCode, 303)
+    const form = `${page()}/volontariat`
+    const formPage = await anonymous.get(form)
+    assert.match(formPage.body, /Se porter volontaire/)
+    const noConsent = await anonymous.post(form, { fullName: 'Nina Sans-Accord', email: 'nina@example.org', address: '3 place du Marché', feature0: 'femme', feature1: '18-34' })
+    assert.equal(noConsent.statusCode, 422)
+    assert.match(noConsent.body, /Votre accord est nécessaire/)
+    const badFeature = await anonymous.post(form, { fullName: 'Nina', email: 'nina@example.org', address: '3 place du Marché', feature0: 'autre', feature1: '18-34', consent: 'true' })
+    assert.equal(badFeature.statusCode, 422)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_volunteers where assembly_id = ${assemblyId}`)).length, 0)
+    const ok = await anonymous.post(form, { fullName: 'Nina Volontaire-Secrète', email: 'nina@example.org', phone: '06 12 34 56 78', address: '3 place du Marché', feature0: 'femme', feature1: '18-34', consent: 'true' })
+    assert.equal(ok.statusCode, 200)
+    assert.match(ok.body, /volontaire n° 1/)
+    assert.equal((await anonymous.post(form, { fullName: 'Nina bis', email: 'NINA@example.org', address: '4 place du Marché', feature0: 'femme', feature1: '18-34', consent: 'true' })).statusCode, 409)
+
+    const imported = await upload(agent, `${page()}/volontaires/import`, org(), 'vivier.csv', poolCsv())
+    assert.equal(imported.statusCode, 303)
+    const badCsv = await upload(agent, `${page()}/volontaires/import`, org(), 'vivier.csv', 'nom,genre,age\nX,femme,12-17\n')
+    assert.equal(badCsv.statusCode, 422)
+    assert.match(badCsv.body, /Ligne 2 : « 12-17 » n’est pas une modalité de age/)
+    const [{ count }] = (await queryRows<{ count: number }>(ctx.database.db, sql`select count(*)::int as count from assembly_volunteers where assembly_id = ${assemblyId}`)) as [{ count: number }]
+    assert.equal(count, 61)
+
+    // contact data: organisers only
+    assert.match((await agent.get(org())).body, /Nina Volontaire-Secrète/)
+    for (const client of [anonymous, outsider, elected]) {
+      for (const url of [page(), `${page()}/transparence`]) assert.doesNotMatch((await client.get(url)).body, /Volontaire-Secrète|nina@example|06 12 34|place du Marché|Volontaire Privé/)
+    }
+    assert.equal((await outsider.get(org())).statusCode, 403)
+    assert.notEqual((await anonymous.get(org())).statusCode, 200)
+    assert.equal((await outsider.post(`${page()}/volontaires/1/retrait`, {}, { csrfFrom: page() })).statusCode, 403)
+  })
+
+  test('feasibility: infeasible quotas name the smallest relaxation; the draw is prepared, committed, revealed and reproducible', async () => {
+    assert.equal((await agent.post(`${page()}/recrutement`, { phase: 'closed' }, { csrfFrom: org() })).statusCode, 303)
+    const feasible = await agent.get(`${page()}/faisabilite`)
+    assert.match(feasible.body, /Au moins un panel de 12 personnes respecte tous les quotas/)
+    assert.equal((await outsider.get(`${page()}/faisabilite`)).statusCode, 403)
+
+    // the commitment cannot come before the lottery is published
+    assert.equal((await agent.post(`${page()}/tirage/engagement`, { kind: 'secret_hash', commitment: createHash('sha256').update(secret).digest('hex') }, { csrfFrom: org() })).statusCode, 409)
+    const prepared = await agent.post(`${page()}/tirage/preparation`, { panelCount: '200' }, { csrfFrom: org() })
+    assert.equal(prepared.statusCode, 303)
+    const transparency = await anonymous.get(`${page()}/transparence`)
+    assert.match(transparency.body, /LEXIMIN/)
+    assert.match(transparency.body, /LEGACY/)
+    assert.match(transparency.body, /Coefficient de Gini/)
+    assert.match(transparency.body, /<svg/)
+    const before = JSON.parse((await anonymous.get(`${page()}/tirage.json`)).body)
+    assert.equal(before.lottery.length, 200)
+    assert.equal(lotteryDigest(before.lottery), before.lotteryDigest)
+    assert.equal(before.randomness, null)
+    const total = before.leximinProbabilities.reduce((sum: number, p: { probability: number }) => sum + p.probability, 0)
+    assert.ok(Math.abs(total - 12) < 1e-6)
+    assert.doesNotMatch(JSON.stringify(before), /Privé|example\.org|rue des Lilas/)
+
+    const badHash = await agent.post(`${page()}/tirage/engagement`, { kind: 'secret_hash', commitment: 'abc' }, { csrfFrom: org() })
+    assert.equal(badHash.statusCode, 422)
+    assert.equal((await agent.post(`${page()}/tirage/engagement`, { kind: 'secret_hash', commitment: createHash('sha256').update(secret).digest('hex') }, { csrfFrom: org() })).statusCode, 303)
+    const wrong = await agent.post(`${page()}/tirage/revelation`, { randomness: 'un autre secret' }, { csrfFrom: org() })
+    assert.equal(wrong.statusCode, 422)
+    assert.match(wrong.body, /ne correspond pas à l’empreinte publiée/)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_members where assembly_id = ${assemblyId}`)).length, 0)
+    assert.equal((await outsider.post(`${page()}/tirage/revelation`, { randomness: secret }, { csrfFrom: page() })).statusCode, 403)
+    assert.equal((await agent.post(`${page()}/tirage/revelation`, { randomness: secret }, { csrfFrom: org() })).statusCode, 303)
+
+    const published = JSON.parse((await anonymous.get(`${page()}/tirage.json`)).body)
+    const index = drawIndex(published.lotteryDigest, published.randomness, published.panelCount)
+    assert.equal(published.drawnIndex, index)
+    const seated = await queryRows<{ number: number }>(ctx.database.db, sql`select v.number from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assemblyId} order by v.number`)
+    assert.deepEqual(seated.map((s) => s.number), [...published.lottery[index]].sort((a: number, b: number) => a - b))
+    const page2 = await anonymous.get(`${page()}/transparence`)
+    assert.match(page2.body, /Vérifié : l’empreinte SHA-256 de cette valeur est celle publiée/)
+    // the panel meets the quotas: panel column of the composition table
+    const composition = await queryRows<{ feature: string; panel: number; min: number; max: number }>(
+      ctx.database.db,
+      sql`select q.feature, q.min, q.max, (select count(*)::int from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = q.assembly_id and m.status = 'active' and v.features ->> q.category = q.feature) as panel from assembly_quotas q where q.assembly_id = ${assemblyId}`,
+    )
+    for (const c of composition) assert.ok(c.panel >= c.min && c.panel <= c.max, `${c.feature}: ${c.panel}`)
+    // once drawn, no second reveal
+    assert.equal((await agent.post(`${page()}/tirage/revelation`, { randomness: secret }, { csrfFrom: org() })).statusCode, 409)
+  })
+
+  test('a member who leaves is replaced by a volunteer who keeps the quotas, verifiably', async () => {
+    const [member] = await queryRows<{ id: string; number: number; features: Record<string, string> }>(
+      ctx.database.db,
+      sql`select m.id, v.number, v.features from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assemblyId} order by v.number limit 1`,
+    )
+    assert.equal((await agent.post(`${org().replace('/organisation', '')}/membres/${member!.id}/remplacement`, {}, { csrfFrom: org() })).statusCode, 409)
+    assert.equal((await agent.post(`${page()}/membres/${member!.id}/depart`, { reason: 'Déménagement' }, { csrfFrom: org() })).statusCode, 303)
+    assert.equal((await agent.post(`${page()}/membres/${member!.id}/remplacement`, {}, { csrfFrom: org() })).statusCode, 303)
+    const [replacement] = await queryRows<{ number: number; features: Record<string, string> }>(
+      ctx.database.db,
+      sql`select v.number, v.features from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.replaces = ${member!.id}`,
+    )
+    const [audit] = await queryRows<{ after: { candidates: number[]; number: number } }>(ctx.database.db, sql`select after from audit_events where action = 'assembly.replacement_drawn' and subject_id = ${assemblyId}`)
+    assert.equal(replacement!.number, audit!.after.candidates[replacementIndex(secret, 1, audit!.after.candidates)])
+    const composition = await queryRows<{ panel: number; min: number; max: number }>(
+      ctx.database.db,
+      sql`select q.min, q.max, (select count(*)::int from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = q.assembly_id and m.status = 'active' and v.features ->> q.category = q.feature) as panel from assembly_quotas q where q.assembly_id = ${assemblyId}`,
+    )
+    for (const c of composition) assert.ok(c.panel >= c.min && c.panel <= c.max)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_members where assembly_id = ${assemblyId} and status = 'active'`)).length, 12)
+    assert.match((await anonymous.get(`${page()}/transparence`)).body, new RegExp(`Remplaçant n° 1 : volontaire n° ${replacement!.number}, à la place du n° ${member!.number}`))
+  })
+
+  test('deliberation: groups draft, members amend and vote secretly under the majority rule; the executive answers and accepted proposals become commitments', async () => {
+    // members vote with accounts: link three of them
+    const members = await queryRows<{ id: string; email: string; number: number }>(
+      ctx.database.db,
+      sql`select m.id, v.email, v.number from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assemblyId} and m.status = 'active' order by v.number limit 3`,
+    )
+    const clients: Client[] = []
+    for (const [i, m] of members.entries()) {
+      const user = await createUser(ctx.database, { email: m.email, displayName: `Membre ${i + 1}` })
+      assert.equal((await agent.post(`${page()}/membres/${m.id}/compte`, { email: m.email }, { csrfFrom: org() })).statusCode, 303)
+      const client = new Client(ctx.app)
+      await signIn(client, user.email, user.password)
+      clients.push(client)
+    }
+    const [drafter, second, third] = clients as [Client, Client, Client]
+    assert.equal((await agent.post(`${page()}/seances`, { title: 'Premier week-end', startsOn: '2026-12-05', endsOn: '2026-12-06', place: 'Salle des fêtes', programme: 'Accueil, auditions.' }, { csrfFrom: org() })).statusCode, 303)
+    assert.equal((await agent.post(`${page()}/auditions`, { expert: 'Dr Anne Climat', affiliation: 'Université', topic: 'Émissions du territoire', viewpoint: 'Sobriété', documents: 'https://example.org/rapport.pdf' }, { csrfFrom: org() })).statusCode, 303)
+    assert.equal((await agent.post(`${page()}/groupes`, { name: 'Se déplacer', mandate: 'Mobilités', memberNumbers: '99999' }, { csrfFrom: org() })).statusCode, 422)
+    assert.equal((await agent.post(`${page()}/groupes`, { name: 'Se déplacer', mandate: 'Mobilités', memberNumbers: `${members[0]!.number}` }, { csrfFrom: org() })).statusCode, 303)
+    const [group] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assembly_groups where assembly_id = ${assemblyId}`)
+    const publicPage = (await anonymous.get(page())).body
+    assert.match(publicPage, /Premier week-end/)
+    assert.match(publicPage, /Dr Anne Climat/)
+
+    assert.equal((await second.post(`${page()}/propositions`, { groupId: group!.id, title: 'Bus gratuit', body: 'Rendre le bus gratuit.' }, { csrfFrom: page() })).statusCode, 422)
+    const drafted = await drafter.post(`${page()}/propositions`, { groupId: group!.id, title: 'Bus gratuit le week-end', body: 'Rendre le bus gratuit le week-end.' }, { csrfFrom: page() })
+    assert.equal(drafted.statusCode, 303)
+    const proposalUrl = drafted.headers.location!
+    const proposalId = proposalUrl.split('/').pop()!
+    assert.equal((await agent.post(`${proposalUrl}/amendements/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.equal((await outsider.post(`${proposalUrl}/amendements`, { body: 'Intrusion', reason: '' }, { csrfFrom: proposalUrl })).statusCode, 403)
+    assert.equal((await second.post(`${proposalUrl}/amendements`, { body: 'Rendre le bus gratuit tous les jours pour les moins de 26 ans.', reason: 'Plus juste' }, { csrfFrom: proposalUrl })).statusCode, 303)
+    const [amendment] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assembly_amendments where proposal_id = ${proposalId}`)
+    // the proposal's vote waits for its amendments
+    assert.equal((await agent.post(`/votes-assemblee/${proposalId}/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 409)
+    assert.equal((await agent.post(`/votes-assemblee/${amendment!.id}/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.equal((await outsider.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 403)
+    assert.equal((await elected.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 403)
+    assert.equal((await drafter.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.equal((await drafter.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'against' }, { csrfFrom: proposalUrl })).statusCode, 409)
+    assert.equal((await second.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.equal((await third.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'against' }, { csrfFrom: proposalUrl })).statusCode, 303)
+    // secrecy: who voted is known, what each chose is not stored anywhere next to them
+    const voters = await queryRows<Record<string, unknown>>(ctx.database.db, sql`select * from assembly_ballot_voters where subject_id = ${amendment!.id}`)
+    assert.equal(voters.length, 3)
+    for (const v of voters) assert.deepEqual(Object.keys(v).sort(), ['member_id', 'subject_id', 'territory_id'])
+    const traces = await queryRows<{ after: unknown }>(ctx.database.db, sql`select after from audit_events where action = 'assembly.vote_cast' and subject_id = ${amendment!.id}`)
+    assert.equal(traces.length, 3)
+    for (const trace of traces) assert.equal(trace.after, null)
+    assert.doesNotMatch((await agent.get(proposalUrl)).body, /Membre 1[^<]*(Pour|Contre)/)
+    assert.equal((await drafter.post(`/votes-assemblee/${amendment!.id}/cloture`, {}, { csrfFrom: proposalUrl })).statusCode, 403)
+    assert.equal((await agent.post(`/votes-assemblee/${amendment!.id}/cloture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    const [afterAmendment] = await queryRows<{ body: string; version: number }>(ctx.database.db, sql`select body, version from assembly_proposals where id = ${proposalId}`)
+    assert.deepEqual(afterAmendment, { body: 'Rendre le bus gratuit tous les jours pour les moins de 26 ans.', version: 2 })
+    assert.match((await anonymous.get(proposalUrl)).body, /Pour : 2 · Contre : 1 · Abstention : 0/)
+
+    assert.equal((await agent.post(`/votes-assemblee/${proposalId}/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    for (const client of [drafter, second]) assert.equal((await client.post(`/votes-assemblee/${proposalId}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.equal((await third.post(`/votes-assemblee/${proposalId}/bulletin`, { choice: 'maybe' }, { csrfFrom: proposalUrl })).statusCode, 422)
+    assert.equal((await agent.post(`/votes-assemblee/${proposalId}/cloture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.equal((await third.post(`/votes-assemblee/${proposalId}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 409)
+    const [closed] = await queryRows<{ status: string }>(ctx.database.db, sql`select status from assembly_proposals where id = ${proposalId}`)
+    assert.equal(closed!.status, 'adopted')
+
+    // hand-over: the elected official answers; the editor cannot; the accepted proposal becomes a commitment of a draft plan
+    const [plan] = await queryRows<{ id: string }>(
+      ctx.database.db,
+      sql`insert into action_plans (territory_id, title, period_start, period_end) select id, 'Plan 2027 (brouillon)', '2027-01-01', '2028-12-31' from territories where code = 'pays-demo' returning id`,
+    )
+    assert.equal((await agent.post(`${proposalUrl}/reponse`, { answer: 'accepted', text: 'Nous acceptons cette proposition.', planId: plan!.id }, { csrfFrom: proposalUrl })).statusCode, 403)
+    assert.equal((await elected.post(`${proposalUrl}/reponse`, { answer: 'rejected', text: 'court', planId: plan!.id })).statusCode, 422)
+    const answered = await elected.post(`${proposalUrl}/reponse`, { answer: 'modified', text: 'Acceptée pour les moins de 26 ans, à partir de septembre 2027.', planId: plan!.id })
+    assert.equal(answered.statusCode, 303)
+    const [linked] = await queryRows<{ title: string; planId: string }>(
+      ctx.database.db,
+      sql`select c.title, c.plan_id as "planId" from assembly_proposals p join commitments c on c.id = p.commitment_id where p.id = ${proposalId}`,
+    )
+    assert.deepEqual(linked, { title: 'Bus gratuit le week-end', planId: plan!.id })
+    const assemblyPage = (await anonymous.get(page())).body
+    assert.match(assemblyPage, /Acceptées avec modifications<\/dt>\s*<dd>1<\/dd>/)
+    assert.match(assemblyPage, /Devenues engagements du plan d’action<\/dt>\s*<dd>1<\/dd>/)
+    assert.match(assemblyPage, /Suivie dans le plan d’action : Bus gratuit le week-end/)
+
+    assert.equal((await agent.post(`${page()}/rapport`, { report: '## Rapport\n\nNos 1 proposition.' }, { csrfFrom: org() })).statusCode, 303)
+    assert.match((await anonymous.get(page())).body, /Nos 1 proposition/)
+  })
+})

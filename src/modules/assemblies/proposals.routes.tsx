@@ -1,0 +1,268 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { sql } from 'drizzle-orm'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { requireUser } from '../../platform/auth/current-user.ts'
+import { queryRows } from '../../platform/db/index.ts'
+import { AppError } from '../../platform/errors.ts'
+import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
+import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
+import { usePage } from '../../platform/layout/context.ts'
+import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { commitmentPath } from '../plans/index.ts'
+import * as deliberation from './deliberation.ts'
+import { canAnswer, findProposal, hasVoted, listAmendments, memberOf, type AmendmentRow, type ProposalRow } from './deliberation.ts'
+import { canManageAssembly, findAssembly, type AssemblyRow } from './service.ts'
+import { assemblyPath, Markdown, proposalPath, Section } from './views.tsx'
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const VOTE_LIMIT = { max: 30, timeWindow: '1 minute' }
+
+function VoteBox({ subjectId, status, voted, member, manager, counts }: { subjectId: string; status: string; voted: boolean; member: boolean; manager: boolean; counts: { for: number | null; against: number | null; abstain: number | null } }) {
+  const { t } = usePage()
+  return (
+    <>
+      {counts.for !== null && <p>{t('assembly.vote.result', { for: counts.for, against: counts.against ?? 0, abstain: counts.abstain ?? 0 })}</p>}
+      {status === 'voting' &&
+        (member ? (
+          voted ? (
+            <p class="notice">{t('assembly.vote.done')}</p>
+          ) : (
+            <PostForm action={`/votes-assemblee/${subjectId}/bulletin`}>
+              <fieldset>
+                <legend>{t('assembly.vote.choice')}</legend>
+                <p class="hint">{t('assembly.vote.secret')}</p>
+                {(['for', 'against', 'abstain'] as const).map((choice) => (
+                  <div>
+                    <input type="radio" name="choice" value={choice} id={`vote-${subjectId}-${choice}`} required />{' '}
+                    <label for={`vote-${subjectId}-${choice}`}>{t(`assembly.vote.${choice}`)}</label>
+                  </div>
+                ))}
+              </fieldset>
+              <button type="submit">{t('assembly.vote.submit')}</button>
+            </PostForm>
+          )
+        ) : (
+          <p class="meta">{t('assembly.vote.membersOnly')}</p>
+        ))}
+      {manager && status === 'voting' && (
+        <PostForm action={`/votes-assemblee/${subjectId}/cloture`} class="inline-form">
+          <button type="submit">{t('assembly.vote.close')}</button>
+        </PostForm>
+      )}
+    </>
+  )
+}
+
+function ProposalPage(props: {
+  assembly: AssemblyRow
+  proposal: ProposalRow
+  amendments: AmendmentRow[]
+  voted: Set<string>
+  member: boolean
+  inGroup: boolean
+  manager: boolean
+  answerer: boolean
+  plans: { id: string; title: string }[]
+  commitments: { id: string; title: string }[]
+  form: string | null
+  values: FormValues
+  errors: FieldErrors
+}) {
+  const { t, locale } = usePage()
+  const p = props.proposal
+  const a = props.assembly
+  const errorsOf = (form: string) => (props.form === form ? props.errors : {})
+  const valuesOf = (form: string, fallback: FormValues = {}) => (props.form === form ? props.values : fallback)
+  const amendLabels = { body: t('assembly.prop.amendBody'), reason: t('assembly.prop.amendReason') }
+  const editLabels = { title: t('assembly.prop.title'), body: t('assembly.prop.body') }
+  const answerLabels = { answer: t('assembly.answer.kind'), text: t('assembly.answer.text'), planId: t('assembly.answer.plan'), commitmentId: t('assembly.answer.commitment') }
+  return (
+    <article>
+      <p class="kicker">
+        <a href={assemblyPath(a)}>{a.title}</a> · {t('assembly.prop.number', { number: p.number })}
+        {p.groupName ? ` · ${p.groupName}` : ''}
+      </p>
+      <h1>{p.title}</h1>
+      <p>
+        <span class="badge">{t(`assembly.prop.status.${p.status}` as MessageKey)}</span> v{p.version}
+      </p>
+      <Markdown text={p.body} />
+      {props.form === 'general' && Object.keys(props.errors).length > 0 && (
+        <div class="error-summary" role="alert" tabindex={-1}>
+          <ul>
+            {Object.values(props.errors).map((e) => (
+              <li>{e}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <VoteBox subjectId={p.id} status={p.status} voted={props.voted.has(p.id)} member={props.member} manager={props.manager} counts={{ for: p.votesFor, against: p.votesAgainst, abstain: p.votesAbstain }} />
+      {props.manager && p.status === 'drafted' && (
+        <PostForm action={`${proposalPath(p)}/amendements/ouverture`} class="inline-form">
+          <button type="submit">{t('assembly.prop.openAmendments')}</button>
+        </PostForm>
+      )}
+      {props.manager && p.status === 'amending' && (
+        <PostForm action={`/votes-assemblee/${p.id}/ouverture`} class="inline-form">
+          <button type="submit">{t('assembly.vote.open')}</button>
+        </PostForm>
+      )}
+      {props.inGroup && p.status === 'drafted' && (
+        <Section id="edit" title={t('assembly.prop.edit')}>
+          <ErrorSummary errors={errorsOf('edit')} labels={editLabels} idPrefix="edit" />
+          <PostForm action={`${proposalPath(p)}/modifier`}>
+            <Field name="title" idPrefix="edit" label={editLabels.title} required maxLength={300} value={valuesOf('edit', { title: p.title }).title} error={errorsOf('edit').title} />
+            <Field name="body" idPrefix="edit" label={editLabels.body} required multiline maxLength={50000} value={valuesOf('edit', { body: p.body }).body} error={errorsOf('edit').body} hint="Markdown" />
+            <button type="submit">{t('assembly.prop.draft')}</button>
+          </PostForm>
+        </Section>
+      )}
+      {(p.status !== 'drafted' || props.amendments.length > 0) && (
+        <Section id="amendments" title={t('assembly.prop.amendments')}>
+          {props.amendments.length === 0 ? (
+            <p>{t('assembly.none.items')}</p>
+          ) : (
+            props.amendments.map((am) => (
+              <div class="card">
+                <p class="kicker">
+                  {t('assembly.prop.amendBy', { number: am.authorNumber ?? '—', version: am.basedOn })} · {t(`assembly.amend.status.${am.status}` as MessageKey)}
+                </p>
+                <Markdown text={am.body} />
+                {am.reason && <p class="meta">{am.reason}</p>}
+                <VoteBox subjectId={am.id} status={am.status} voted={props.voted.has(am.id)} member={props.member} manager={props.manager} counts={{ for: am.votesFor, against: am.votesAgainst, abstain: am.votesAbstain }} />
+                {props.manager && am.status === 'proposed' && p.status === 'amending' && (
+                  <PostForm action={`/votes-assemblee/${am.id}/ouverture`} class="inline-form">
+                    <button type="submit">{t('assembly.vote.open')}</button>
+                  </PostForm>
+                )}
+              </div>
+            ))
+          )}
+          {props.member && p.status === 'amending' && (
+            <>
+              <h3>{t('assembly.prop.amend')}</h3>
+              <ErrorSummary errors={errorsOf('amend')} labels={amendLabels} idPrefix="amend" />
+              <PostForm action={`${proposalPath(p)}/amendements`}>
+                <Field name="body" idPrefix="amend" label={amendLabels.body} required multiline maxLength={50000} value={valuesOf('amend', { body: p.body }).body} error={errorsOf('amend').body} hint="Markdown" />
+                <Field name="reason" idPrefix="amend" label={amendLabels.reason} multiline maxLength={5000} value={valuesOf('amend').reason} error={errorsOf('amend').reason} />
+                <button type="submit">{t('assembly.prop.amendSubmit')}</button>
+              </PostForm>
+            </>
+          )}
+        </Section>
+      )}
+      {p.status === 'adopted' && (
+        <Section id="answer" title={t('assembly.answer.title')}>
+          {p.answer ? (
+            <>
+              <p>
+                <span class="badge">{t(`assembly.answer.${p.answer}` as MessageKey)}</span> {p.answeredAt ? t('assembly.answer.on', { date: formatDate(locale, new Date(p.answeredAt)) }) : ''}
+              </p>
+              <Markdown text={p.answerText ?? ''} />
+              {p.commitmentId && (
+                <p>
+                  <a href={commitmentPath({ id: p.commitmentId })}>{t('assembly.answer.commitmentLink', { title: p.commitmentTitle ?? '' })}</a>
+                </p>
+              )}
+            </>
+          ) : (
+            <p>{t('assembly.answer.awaiting')}</p>
+          )}
+          {props.answerer && (
+            <>
+              <ErrorSummary errors={errorsOf('answer')} labels={answerLabels} idPrefix="answer" />
+              <PostForm action={`${proposalPath(p)}/reponse`}>
+                <Field name="answer" idPrefix="answer" label={answerLabels.answer} value={valuesOf('answer', { answer: p.answer ?? 'accepted' }).answer} error={errorsOf('answer').answer} options={deliberation.ANSWERS.map((x) => ({ value: x, label: t(`assembly.answer.${x}`) }))} />
+                <Field name="text" idPrefix="answer" label={answerLabels.text} required multiline maxLength={20000} value={valuesOf('answer', { text: p.answerText ?? '' }).text} error={errorsOf('answer').text} hint="Markdown" />
+                {!p.commitmentId && props.plans.length > 0 && (
+                  <Field name="planId" idPrefix="answer" label={answerLabels.planId} value={valuesOf('answer').planId ?? ''} error={errorsOf('answer').planId} options={[{ value: '', label: t('assembly.answer.none') }, ...props.plans.map((x) => ({ value: x.id, label: x.title }))]} />
+                )}
+                {!p.commitmentId && props.commitments.length > 0 && (
+                  <Field name="commitmentId" idPrefix="answer" label={answerLabels.commitmentId} value={valuesOf('answer').commitmentId ?? ''} error={errorsOf('answer').commitmentId} options={[{ value: '', label: t('assembly.answer.none') }, ...props.commitments.map((x) => ({ value: x.id, label: x.title }))]} />
+                )}
+                <button type="submit">{t('assembly.answer.submit')}</button>
+              </PostForm>
+            </>
+          )}
+        </Section>
+      )}
+    </article>
+  )
+}
+
+const uuidOrNull = (value: string | undefined) => (value && /^[0-9a-f-]{36}$/.test(value) ? value : null)
+
+/** Proposals of an assembly: drafting, amendments, secret votes, and the decision-maker's answer. */
+export default async function proposalRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+
+  async function render(req: FastifyRequest, reply: FastifyReply, id: string, form: string | null = null, values: FormValues = {}, errors: FieldErrors = {}, status = 200) {
+    const proposal = await findProposal(db(), id)
+    const assembly = await findAssembly(db(), proposal.assemblyId)
+    const amendments = await listAmendments(db(), id)
+    const member = await memberOf(db(), req.user?.id, assembly.id)
+    const inGroup = member !== null && proposal.groupId !== null && (await deliberation.groupsOfUser(db(), assembly.id, req.user?.id)).includes(proposal.groupId)
+    const answerer = canAnswer(req.user, assembly)
+    const [plans, commitments] = answerer && assembly.territoryId
+      ? await Promise.all([
+          queryRows<{ id: string; title: string }>(db(), sql`select id, title from action_plans where territory_id = ${assembly.territoryId} and status = 'draft' order by created_at desc`),
+          queryRows<{ id: string; title: string }>(db(), sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${assembly.territoryId} order by p.period_start desc, c.position limit 300`),
+        ])
+      : [[], []]
+    const voted = await hasVoted(db(), req.user?.id, [id, ...amendments.map((a) => a.id)])
+    return reply.page(
+      proposal.title,
+      <ProposalPage assembly={assembly} proposal={proposal} amendments={amendments} voted={voted} member={member !== null} inGroup={inGroup} manager={canManageAssembly(req.user, assembly.territoryId)} answerer={answerer} plans={plans} commitments={commitments} form={form} values={values} errors={errors} />,
+      status,
+    )
+  }
+
+  app.get('/propositions-assemblee/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => render(req, reply, req.params.id))
+
+  /** Runs an action on a proposal, then back to its page; a 409/422 is shown there. */
+  async function act(req: FastifyRequest, reply: FastifyReply, proposalId: string | (() => Promise<string>), form: string, action: (actor: ReturnType<typeof requireUser>, values: Record<string, string>) => Promise<string | void>) {
+    const actor = requireUser(req)
+    const values = formValues(req.body)
+    try {
+      const target = (await action(actor, values)) ?? (typeof proposalId === 'string' ? proposalId : await proposalId())
+      return reply.redirect(proposalPath({ id: target }), 303)
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.status !== 409 && error.status !== 422)) throw error
+      const id = typeof proposalId === 'string' ? proposalId : await proposalId()
+      const errors = error.fields ? translateFieldErrors(req.t, error.fields) : { problem: error.userMessage }
+      return render(req, reply, id, error.fields ? form : 'general', values, errors, error.status)
+    }
+  }
+
+  app.post('/propositions-assemblee/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
+    act(req, reply, req.params.id, 'edit', (actor, v) => deliberation.editProposal(db(), actor, req.params.id, { title: v.title ?? '', body: v.body ?? '' })),
+  )
+  app.post('/propositions-assemblee/:id/amendements/ouverture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
+    act(req, reply, req.params.id, 'general', (actor) => deliberation.openAmendments(db(), actor, req.params.id)),
+  )
+  app.post('/propositions-assemblee/:id/amendements', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } }, async (req, reply) =>
+    act(req, reply, req.params.id, 'amend', (actor, v) => deliberation.proposeAmendment(db(), actor, req.params.id, { body: v.body ?? '', reason: v.reason ?? '' })),
+  )
+  app.post('/propositions-assemblee/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
+    act(req, reply, req.params.id, 'answer', async (actor, v) => {
+      await deliberation.answerProposal(db(), actor, req.params.id, { answer: v.answer ?? '', text: v.text ?? '', planId: uuidOrNull(v.planId), commitmentId: uuidOrNull(v.commitmentId) })
+    }),
+  )
+
+  const proposalOfSubject = async (subjectId: string) => {
+    const [row] = await queryRows<{ id: string }>(db(), sql`select id from assembly_proposals where id = ${subjectId} union all select proposal_id from assembly_amendments where id = ${subjectId}`)
+    if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
+    return row.id
+  }
+  app.post('/votes-assemblee/:id/ouverture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
+    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor) => deliberation.openVote(db(), actor, req.params.id)),
+  )
+  app.post('/votes-assemblee/:id/bulletin', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } }, async (req, reply) =>
+    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor, v) => deliberation.castVote(db(), actor, req.params.id, v.choice ?? '')),
+  )
+  app.post('/votes-assemblee/:id/cloture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
+    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor) => deliberation.closeVote(db(), actor, req.params.id)),
+  )
+}

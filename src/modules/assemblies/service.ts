@@ -1,0 +1,387 @@
+import { sql, type SQL } from 'drizzle-orm'
+import { recordAudit } from '../../platform/audit.ts'
+import type { CurrentUser } from '../../platform/auth/current-user.ts'
+import { authorizedIn, can } from '../../platform/auth/policy.ts'
+import { queryRows, type Db } from '../../platform/db/index.ts'
+import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { parseCsv } from '../../platform/http/csv-parse.ts'
+import { isEmail, normalizeEmail } from '../../platform/http/rules.ts'
+import type { Instance, Quota } from './sortition/instance.ts'
+
+export const MAJORITIES = ['simple', 'two_thirds', 'absolute'] as const
+export type Majority = (typeof MAJORITIES)[number]
+export type AssemblyPhase = 'draft' | 'recruiting' | 'closed' | 'drawn'
+
+export interface AssemblyRow {
+  id: string
+  territoryId: string | null
+  territoryName: string | null
+  territoryKind: string | null
+  territoryCode: string | null
+  title: string
+  purpose: string
+  panelSize: number
+  onePerHousehold: boolean
+  phase: AssemblyPhase
+  majority: Majority
+  report: string | null
+  reportPublishedAt: Date | null
+  volunteers: number
+  createdAt: Date
+}
+
+export interface AssemblyInput {
+  title: string
+  purpose: string
+  panelSize: number
+  onePerHousehold: boolean
+  majority: Majority
+}
+
+export interface QuotaRow extends Quota {
+  populationShare: number | null
+}
+
+const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
+
+/** Territory assemblies: its editors and elected officials; the State's: the network's team. */
+export function canManageAssembly(user: CurrentUser | null, territoryId: string | null): boolean {
+  if (!user) return false
+  return territoryId ? can(user, 'assembly.manage', territoryId) : user.isPlatformAdmin
+}
+
+/** The same rule inside the writing query, on the assembly's territory column. */
+export function managesSql(user: CurrentUser, territoryColumn: SQL): SQL {
+  return authorizedIn(user, 'assembly.manage', territoryColumn)
+}
+
+/** Throws 403 unless the person manages this assembly at this moment (checked in the database). */
+export async function assertManager(tx: Db, actor: CurrentUser, assemblyId: string): Promise<void> {
+  const rows = await queryRows(tx, sql`select 1 from assemblies a where a.id = ${assemblyId} and ${managesSql(actor, sql`a.territory_id`)}`)
+  if (rows.length === 0) throw forbidden('Réservé aux organisateurs de cette assemblée.')
+}
+
+const COLUMNS = sql`a.id, a.territory_id as "territoryId", t.name as "territoryName", t.kind as "territoryKind", t.code as "territoryCode",
+  a.title, a.purpose, a.panel_size as "panelSize", a.one_per_household as "onePerHousehold", a.phase, a.majority, a.report,
+  a.report_published_at as "reportPublishedAt", a.created_at as "createdAt",
+  (select count(*)::int from assembly_volunteers v where v.assembly_id = a.id and v.withdrawn_at is null) as volunteers`
+
+export async function findAssembly(db: Db, id: string): Promise<AssemblyRow> {
+  const [row] = await queryRows<AssemblyRow>(db, sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where a.id = ${id}`)
+  if (!row) throw notFound()
+  return row
+}
+
+/** Assemblies of a territory, of the State (null), or all (undefined); most recent first. */
+export async function listAssemblies(db: Db, territoryId?: string | null): Promise<AssemblyRow[]> {
+  const where = territoryId === undefined ? sql`true` : territoryId === null ? sql`a.territory_id is null` : sql`a.territory_id = ${territoryId}`
+  return queryRows<AssemblyRow>(db, sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where ${where} order by a.created_at desc limit 200`)
+}
+
+export function validateAssembly(input: AssemblyInput): void {
+  const errors: Record<string, string> = {}
+  if (input.title.trim().length < 3 || input.title.length > 200) errors.title = 'assembly.error.title'
+  if (input.purpose.trim() === '' || input.purpose.length > 20000) errors.purpose = 'assembly.error.purpose'
+  if (!Number.isInteger(input.panelSize) || input.panelSize < 2 || input.panelSize > 1000) errors.panelSize = 'assembly.error.panelSize'
+  if (!MAJORITIES.includes(input.majority)) errors.majority = 'assembly.error.majority'
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+}
+
+export async function createAssembly(db: Db, actor: CurrentUser, territoryId: string | null, input: AssemblyInput): Promise<string> {
+  if (!canManageAssembly(actor, territoryId)) throw forbidden('Réservé aux agents et élus du territoire.')
+  validateAssembly(input)
+  return db.transaction(async (tx) => {
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      sql`insert into assemblies (territory_id, title, purpose, panel_size, one_per_household, majority, created_by)
+          select ${territoryId}::uuid, ${input.title.trim()}, ${input.purpose.trim()}, ${input.panelSize}, ${input.onePerHousehold}, ${input.majority}, ${actor.id}
+          where ${managesSql(actor, sql`${territoryId}::uuid`)} returning id`,
+    )
+    if (!row) throw forbidden()
+    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'assembly.created', subjectType: 'assembly', subjectId: row.id, after: input })
+    return row.id
+  })
+}
+
+/** Title, purpose and majority change any time; panel size and household rule only before the draw is prepared. */
+export async function updateAssembly(db: Db, actor: CurrentUser, id: string, input: AssemblyInput): Promise<void> {
+  const before = await findAssembly(db, id)
+  validateAssembly(input)
+  await db.transaction(async (tx) => {
+    await assertManager(tx, actor, id)
+    const prepared = (await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${id}`)).length > 0
+    if (prepared && (input.panelSize !== before.panelSize || input.onePerHousehold !== before.onePerHousehold)) {
+      throw conflict('DRAW_PREPARED', 'Le tirage est préparé : la taille du panel et la règle du foyer ne changent plus.')
+    }
+    await tx.execute(sql`update assemblies set title = ${input.title.trim()}, purpose = ${input.purpose.trim()}, panel_size = ${input.panelSize},
+      one_per_household = ${input.onePerHousehold}, majority = ${input.majority}, updated_at = now() where id = ${id}`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: before.territoryId, action: 'assembly.updated', subjectType: 'assembly', subjectId: id, before: { title: before.title, panelSize: before.panelSize, majority: before.majority }, after: input })
+  })
+}
+
+const PHASE_MOVES: Record<string, AssemblyPhase[]> = { recruiting: ['draft', 'closed'], closed: ['recruiting'] }
+
+/** Opens the volunteer form (recruiting), or closes it (the pool is then frozen for the draw). */
+export async function setRecruitment(db: Db, actor: CurrentUser, id: string, phase: 'recruiting' | 'closed'): Promise<void> {
+  const assembly = await findAssembly(db, id)
+  await db.transaction(async (tx) => {
+    await assertManager(tx, actor, id)
+    if (phase === 'recruiting' && (await queryRows(tx, sql`select 1 from assembly_quotas where assembly_id = ${id}`)).length === 0) {
+      throw conflict('NO_QUOTAS', 'Définissez d’abord les catégories et les quotas : le formulaire demande aux volontaires leurs caractéristiques.')
+    }
+    const moved = await queryRows(
+      tx,
+      sql`update assemblies set phase = ${phase}, updated_at = now() where id = ${id} and phase in (${sql.join(PHASE_MOVES[phase]!.map((p) => sql`${p}`), sql`, `)})
+          and not exists (select 1 from assembly_draws d where d.assembly_id = ${id}) returning id`,
+    )
+    if (moved.length === 0) throw conflict('PHASE', 'Cette étape n’est pas possible maintenant.')
+    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: `assembly.${phase}`, subjectType: 'assembly', subjectId: id, before: { phase: assembly.phase } })
+  })
+}
+
+// ——— quotas ———
+
+export async function listQuotas(db: Db, assemblyId: string): Promise<QuotaRow[]> {
+  const rows = await queryRows<{ category: string; feature: string; populationShare: string | null; min: number; max: number }>(
+    db,
+    sql`select category, feature, population_share as "populationShare", min, max from assembly_quotas where assembly_id = ${assemblyId} order by position`,
+  )
+  return rows.map((r) => ({ ...r, populationShare: r.populationShare === null ? null : Number(r.populationShare) }))
+}
+
+/**
+ * Quotas from population shares: each feature's expected number of panel members (share × panel size), rounded
+ * down and up, widened by `margin` people on each side.
+ */
+export function quotasFromShares(rows: { category: string; feature: string; populationShare: number }[], panelSize: number, margin: number): QuotaRow[] {
+  return rows.map((r) => {
+    const expected = (r.populationShare / 100) * panelSize
+    return { ...r, min: Math.max(0, Math.floor(expected + 1e-9) - margin), max: Math.min(panelSize, Math.ceil(expected - 1e-9) + margin) }
+  })
+}
+
+/** Problems of a set of quotas, as one readable sentence each (empty when it can be saved). */
+export function quotaProblems(quotas: QuotaRow[], panelSize: number): string[] {
+  const problems: string[] = []
+  const seen = new Set<string>()
+  for (const q of quotas) {
+    const key = `${q.category}\u0000${q.feature}`
+    if (seen.has(key)) problems.push(`${q.category} / ${q.feature} : présent deux fois.`)
+    seen.add(key)
+    if (!(Number.isInteger(q.min) && Number.isInteger(q.max) && q.min >= 0 && q.max >= q.min)) problems.push(`${q.category} / ${q.feature} : le minimum et le maximum doivent être des entiers, minimum ≤ maximum.`)
+    if (q.populationShare !== null && !(q.populationShare >= 0 && q.populationShare <= 100)) problems.push(`${q.category} / ${q.feature} : la part de population est un pourcentage entre 0 et 100.`)
+  }
+  for (const category of new Set(quotas.map((q) => q.category))) {
+    const list = quotas.filter((q) => q.category === category)
+    const mins = list.reduce((sum, q) => sum + q.min, 0)
+    const maxs = list.reduce((sum, q) => sum + q.max, 0)
+    if (mins > panelSize) problems.push(`${category} : la somme des minimums (${mins}) dépasse la taille du panel (${panelSize}).`)
+    if (maxs < panelSize) problems.push(`${category} : la somme des maximums (${maxs}) n’atteint pas la taille du panel (${panelSize}).`)
+  }
+  return problems
+}
+
+export class QuotaProblems extends AppError {
+  constructor(readonly problems: string[]) {
+    super('INVALID_QUOTAS', { status: 422, userMessage: problems.join(' ') })
+  }
+}
+
+/** Replaces the quotas, before the draw is prepared and while no volunteer has registered with other categories. */
+export async function saveQuotas(db: Db, actor: CurrentUser, assemblyId: string, quotas: QuotaRow[]): Promise<void> {
+  const assembly = await findAssembly(db, assemblyId)
+  const problems = quotas.length === 0 ? ['Au moins une catégorie avec ses modalités.'] : quotaProblems(quotas, assembly.panelSize)
+  if (problems.length > 0) throw new QuotaProblems(problems)
+  await db.transaction(async (tx) => {
+    await assertManager(tx, actor, assemblyId)
+    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0) throw conflict('DRAW_PREPARED', 'Le tirage est préparé : les quotas ne changent plus.')
+    const before = await listQuotas(tx, assemblyId)
+    // volunteers already registered must keep a feature in every category
+    const categories = [...new Set(quotas.map((q) => q.category))]
+    const orphans = await queryRows<{ number: number }>(
+      tx,
+      sql`select v.number from assembly_volunteers v where v.assembly_id = ${assemblyId} and v.withdrawn_at is null and not (${sql.join(
+        categories.map((c) => sql`(v.features ->> ${c}) in (${sql.join(quotas.filter((q) => q.category === c).map((q) => sql`${q.feature}`), sql`, `)})`),
+        sql` and `,
+      )}) limit 5`,
+    )
+    if (orphans.length > 0) throw new QuotaProblems([`Des volontaires inscrits (n° ${orphans.map((o) => o.number).join(', ')}) n’ont pas de modalité dans ces catégories : gardez leurs modalités.`])
+    await tx.execute(sql`delete from assembly_quotas where assembly_id = ${assemblyId}`)
+    for (const [position, q] of quotas.entries()) {
+      await tx.execute(sql`insert into assembly_quotas (assembly_id, territory_id, position, category, feature, population_share, min, max)
+        values (${assemblyId}, ${assembly.territoryId}, ${position}, ${q.category}, ${q.feature}, ${q.populationShare}, ${q.min}, ${q.max})`)
+    }
+    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.quotas_saved', subjectType: 'assembly', subjectId: assemblyId, before, after: quotas })
+  })
+}
+
+// ——— volunteers ———
+
+export interface VolunteerInput {
+  fullName: string
+  email: string | null
+  phone: string | null
+  address: string | null
+  features: Record<string, string>
+}
+
+/** Addresses compared without case, accents, punctuation or repeated spaces. */
+export function householdKey(address: string | null): string | null {
+  if (!address) return null
+  const key = address
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+  return key === '' ? null : key
+}
+
+function volunteerProblems(input: VolunteerInput, quotas: QuotaRow[], needsAddress: boolean): Record<string, string> {
+  const errors: Record<string, string> = {}
+  if (input.fullName.trim().length < 2 || input.fullName.length > 200) errors.fullName = 'assembly.error.name'
+  if (input.email !== null && !isEmail(input.email)) errors.email = 'assembly.error.email'
+  if (input.email === null && (input.phone ?? '').trim() === '') errors.email = 'assembly.error.contact'
+  if (input.phone !== null && !/^[+0-9 ().-]{6,40}$/.test(input.phone)) errors.phone = 'assembly.error.phone'
+  if (needsAddress && householdKey(input.address) === null) errors.address = 'assembly.error.address'
+  if ((input.address ?? '').length > 500) errors.address = 'assembly.error.address'
+  for (const [i, category] of [...new Set(quotas.map((q) => q.category))].entries()) {
+    if (!quotas.some((q) => q.category === category && q.feature === input.features[category])) errors[`feature${i}`] = 'assembly.error.feature'
+  }
+  return errors
+}
+
+async function insertVolunteer(tx: Db, assembly: AssemblyRow, input: VolunteerInput, source: 'form' | 'import'): Promise<number> {
+  const email = input.email ? normalizeEmail(input.email) : null
+  const [row] = await queryRows<{ number: number }>(
+    tx,
+    sql`insert into assembly_volunteers (assembly_id, territory_id, number, features, full_name, email, phone, address, household_key, source, consent_at)
+        values (${assembly.id}, ${assembly.territoryId}, (select coalesce(max(number), 0) + 1 from assembly_volunteers where assembly_id = ${assembly.id}),
+          ${JSON.stringify(input.features)}::jsonb, ${input.fullName.trim()}, ${email}, ${input.phone?.trim() || null}, ${input.address?.trim() || null},
+          ${householdKey(input.address)}, ${source}, now())
+        returning number`,
+  )
+  return row!.number
+}
+
+/**
+ * The public volunteer form: anyone, with or without an account, while recruitment is open. The person consents
+ * to the processing of their data for the draw; their name and contact stay private to the organisers.
+ */
+export async function registerVolunteer(db: Db, assemblyId: string, input: VolunteerInput & { consent: boolean }, actorId: string | null): Promise<number> {
+  const assembly = await findAssembly(db, assemblyId)
+  if (assembly.phase !== 'recruiting') throw conflict('NOT_RECRUITING', 'Les inscriptions à cette assemblée ne sont pas ouvertes.')
+  const quotas = await listQuotas(db, assemblyId)
+  const errors = volunteerProblems(input, quotas, assembly.onePerHousehold)
+  if (!input.consent) errors.consent = 'assembly.error.consent'
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+  return db.transaction(async (tx) => {
+    // one registration per assembly, per address e-mail; the assembly row is locked so numbers stay unique
+    const [locked] = await queryRows<{ phase: string }>(tx, sql`select phase from assemblies where id = ${assemblyId} for update`)
+    if (locked!.phase !== 'recruiting') throw conflict('NOT_RECRUITING', 'Les inscriptions à cette assemblée ne sont pas ouvertes.')
+    if (input.email && (await queryRows(tx, sql`select 1 from assembly_volunteers where assembly_id = ${assemblyId} and email = ${normalizeEmail(input.email)} and withdrawn_at is null`)).length > 0) {
+      throw conflict('ALREADY_REGISTERED', 'Cette adresse e-mail est déjà inscrite pour cette assemblée.')
+    }
+    const number = await insertVolunteer(tx, assembly, input, 'form')
+    await recordAudit(tx, { actorId, territoryId: assembly.territoryId, action: 'assembly.volunteer_registered', subjectType: 'assembly', subjectId: assemblyId, after: { number, source: 'form' } })
+    return number
+  })
+}
+
+/** Problems of a volunteers' CSV file, each with its line. */
+export class ImportProblems extends AppError {
+  constructor(readonly problems: string[]) {
+    super('INVALID_IMPORT', { status: 422, userMessage: problems.slice(0, 20).join(' ') })
+  }
+}
+
+const CONTACT_COLUMNS = { fullName: ['name', 'nom', 'full_name'], email: ['email', 'e-mail', 'courriel'], phone: ['phone', 'telephone', 'téléphone'], address: ['address', 'adresse'] }
+
+/**
+ * Imports volunteers from a CSV with one column per quota category (as `respondents.csv`), and optionally name,
+ * email, phone and address columns. All rows or none; every problem names its line.
+ */
+export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: string, csv: string): Promise<number> {
+  const assembly = await findAssembly(db, assemblyId)
+  const quotas = await listQuotas(db, assemblyId)
+  if (quotas.length === 0) throw conflict('NO_QUOTAS', 'Définissez d’abord les catégories et les quotas.')
+  const rows = parseCsv(csv.replace(/^\uFEFF/, ''))
+  const header = (rows[0] ?? []).map((h) => h.trim())
+  const categories = [...new Set(quotas.map((q) => q.category))]
+  const problems: string[] = []
+  for (const c of categories) if (!header.includes(c)) problems.push(`Ligne 1 : la colonne « ${c} » (une catégorie des quotas) manque.`)
+  if (problems.length > 0) throw new ImportProblems(problems)
+  const columnOf = (names: string[]) => header.findIndex((h) => names.includes(h.toLowerCase()))
+  const contact = Object.fromEntries(Object.entries(CONTACT_COLUMNS).map(([key, names]) => [key, columnOf(names)])) as Record<keyof typeof CONTACT_COLUMNS, number>
+  const inputs: VolunteerInput[] = []
+  rows.slice(1).forEach((row, i) => {
+    if (row.every((cell) => cell.trim() === '')) return
+    const line = i + 2
+    const cell = (at: number) => (at >= 0 ? (row[at] ?? '').trim() : '')
+    const features = Object.fromEntries(categories.map((c) => [c, cell(header.indexOf(c))]))
+    for (const c of categories) if (!quotas.some((q) => q.category === c && q.feature === features[c])) problems.push(`Ligne ${line} : « ${features[c]} » n’est pas une modalité de ${c}.`)
+    const input: VolunteerInput = { fullName: cell(contact.fullName) || `Volontaire importé, ligne ${line}`, email: cell(contact.email) || null, phone: cell(contact.phone) || null, address: cell(contact.address) || null, features }
+    if (input.email && !isEmail(input.email)) problems.push(`Ligne ${line} : adresse e-mail invalide.`)
+    if (assembly.onePerHousehold && contact.address < 0) problems.push(`Ligne ${line} : la règle « une personne par foyer » demande une colonne address.`)
+    inputs.push(input)
+  })
+  if (inputs.length === 0) problems.push('Le fichier ne contient aucun volontaire.')
+  if (inputs.length > 20000) problems.push('Au plus 20 000 volontaires par fichier.')
+  if (problems.length > 0) throw new ImportProblems([...new Set(problems)])
+  return db.transaction(async (tx) => {
+    await assertManager(tx, actor, assemblyId)
+    const [locked] = await queryRows<{ phase: string }>(tx, sql`select phase from assemblies where id = ${assemblyId} for update`)
+    if (locked!.phase === 'drawn' || (await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0) throw conflict('DRAW_PREPARED', 'Le tirage est préparé : le vivier ne change plus.')
+    for (const input of inputs) await insertVolunteer(tx, assembly, input, 'import')
+    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.volunteers_imported', subjectType: 'assembly', subjectId: assemblyId, after: { count: inputs.length } })
+    return inputs.length
+  })
+}
+
+export interface VolunteerRow {
+  id: string
+  number: number
+  features: Record<string, string>
+  fullName: string
+  email: string | null
+  phone: string | null
+  address: string | null
+  householdKey: string | null
+  source: string
+  withdrawnAt: Date | null
+}
+
+/** The pool with contact data: for the organisers only (the caller checks). */
+export async function listVolunteers(db: Db, assemblyId: string, options: { withdrawn?: boolean } = {}): Promise<VolunteerRow[]> {
+  return queryRows<VolunteerRow>(
+    db,
+    sql`select id, number, features, full_name as "fullName", email, phone, address, household_key as "householdKey", source, withdrawn_at as "withdrawnAt"
+        from assembly_volunteers where assembly_id = ${assemblyId} ${options.withdrawn ? sql`` : sql`and withdrawn_at is null`} order by number`,
+  )
+}
+
+/** An organiser takes a volunteer out of the pool at their request (before the draw is prepared). */
+export async function withdrawVolunteer(db: Db, actor: CurrentUser, assemblyId: string, number: number): Promise<void> {
+  const assembly = await findAssembly(db, assemblyId)
+  await db.transaction(async (tx) => {
+    await assertManager(tx, actor, assemblyId)
+    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0) throw conflict('DRAW_PREPARED', 'Le tirage est préparé : le vivier ne change plus.')
+    const done = await queryRows(tx, sql`update assembly_volunteers set withdrawn_at = now() where assembly_id = ${assemblyId} and number = ${number} and withdrawn_at is null returning id`)
+    if (done.length === 0) throw notFound('Volontaire introuvable.')
+    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.volunteer_withdrawn', subjectType: 'assembly', subjectId: assemblyId, after: { number } })
+  })
+}
+
+/** The pool as a sortition instance (people in volunteer-number order), with households when the rule applies. */
+export function instanceOf(assembly: AssemblyRow, quotas: QuotaRow[], volunteers: VolunteerRow[]): Instance {
+  const categories = [...new Set(quotas.map((q) => q.category))]
+  const instance: Instance = { panelSize: assembly.panelSize, categories, quotas: quotas.map(({ category, feature, min, max }) => ({ category, feature, min, max })), people: volunteers.map((v) => v.features) }
+  if (assembly.onePerHousehold) {
+    const byAddress = new Map<string, number[]>()
+    volunteers.forEach((v, i) => {
+      if (v.householdKey) byAddress.set(v.householdKey, [...(byAddress.get(v.householdKey) ?? []), i])
+    })
+    instance.households = [...byAddress.values()].filter((list) => list.length > 1)
+  }
+  return instance
+}

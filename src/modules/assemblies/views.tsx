@@ -1,0 +1,254 @@
+import type { ComponentChildren } from 'preact'
+import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
+import { usePage } from '../../platform/layout/context.ts'
+import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { renderMarkdown } from '../../platform/markdown.ts'
+import type { ProbabilityProfile } from './draw.ts'
+import type { AssemblyRow, QuotaRow } from './service.ts'
+
+export const assemblyPath = (a: { id: string }) => `/assemblees/${a.id}`
+export const proposalPath = (p: { id: string }) => `/propositions-assemblee/${p.id}`
+
+export const percent = (locale: 'fr' | 'en', value: number, digits = 1) => `${formatNumber(locale, Math.round(value * 10 ** (digits + 2)) / 10 ** digits)} %`
+
+export function AssemblyList({ assemblies, newHref }: { assemblies: AssemblyRow[]; newHref: string | null }) {
+  const { t } = usePage()
+  return (
+    <>
+      {newHref && (
+        <p>
+          <a class="button" href={newHref}>
+            {t('assembly.new')}
+          </a>
+        </p>
+      )}
+      {assemblies.length === 0 ? (
+        <p>{t('assembly.none')}</p>
+      ) : (
+        <ul class="cards">
+          {assemblies.map((a) => (
+            <li class="card">
+              <p class="kicker">
+                {a.territoryName ?? t('assembly.state')} · {t(`assembly.phase.${a.phase}` as MessageKey)}
+              </p>
+              <h2 class="card-title">
+                <a href={assemblyPath(a)}>{a.title}</a>
+              </h2>
+              <p class="meta">
+                {t('assembly.panelOf', { count: a.panelSize })} · {t('assembly.volunteerCount', { count: a.volunteers })}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  )
+}
+
+export function AssemblyForm({ action, values, errors, submit }: { action: string; values: FormValues; errors: FieldErrors; submit: string }) {
+  const { t } = usePage()
+  const labels = { title: t('assembly.field.title'), purpose: t('assembly.field.purpose'), panelSize: t('assembly.field.panelSize'), majority: t('assembly.field.majority') }
+  return (
+    <>
+      <ErrorSummary errors={errors} labels={labels} />
+      <PostForm action={action}>
+        <Field name="title" label={labels.title} required maxLength={200} value={values.title} error={errors.title} />
+        <Field name="purpose" label={labels.purpose} required multiline maxLength={20000} value={values.purpose} error={errors.purpose} hint="Markdown" />
+        <Field name="panelSize" label={labels.panelSize} required type="number" value={values.panelSize} error={errors.panelSize} />
+        <Field name="majority" label={labels.majority} value={values.majority ?? 'simple'} error={errors.majority} options={(['simple', 'two_thirds', 'absolute'] as const).map((m) => ({ value: m, label: t(`assembly.majority.${m}`) }))} />
+        <div class="field">
+          <input type="checkbox" id="field-onePerHousehold" name="onePerHousehold" value="true" checked={values.onePerHousehold === 'true'} />{' '}
+          <label for="field-onePerHousehold">{t('assembly.field.onePerHousehold')}</label>
+        </div>
+        <button type="submit">{submit}</button>
+      </PostForm>
+    </>
+  )
+}
+
+/** The public volunteer form: identity and contact (private), one question per quota category, consent. */
+export function VolunteerForm({ assembly, quotas, values, errors, thanks }: { assembly: AssemblyRow; quotas: QuotaRow[]; values: FormValues; errors: FieldErrors; thanks: number | null }) {
+  const { t } = usePage()
+  const categories = [...new Set(quotas.map((q) => q.category))]
+  const labels: Record<string, string> = { fullName: t('assembly.form.name'), email: t('assembly.form.email'), phone: t('assembly.form.phone'), address: t('assembly.form.address'), consent: t('assembly.form.consent') }
+  categories.forEach((c, i) => (labels[`feature${i}`] = c))
+  return (
+    <div class="narrow">
+      <p class="kicker">
+        <a href={assemblyPath(assembly)}>{assembly.title}</a>
+      </p>
+      <h1>{t('assembly.form.title')}</h1>
+      {thanks !== null ? (
+        <p class="notice" role="status">
+          {t('assembly.form.thanks', { number: thanks })}
+        </p>
+      ) : assembly.phase !== 'recruiting' ? (
+        <p>{t('assembly.form.closed')}</p>
+      ) : (
+        <>
+          <p>{t('assembly.form.lead')}</p>
+          <p>{t('assembly.form.private')}</p>
+          <ErrorSummary errors={errors} labels={labels} />
+          <PostForm action={`${assemblyPath(assembly)}/volontariat`}>
+            <Field name="fullName" label={labels.fullName!} required maxLength={200} autocomplete="name" value={values.fullName} error={errors.fullName} />
+            <Field name="email" label={labels.email!} type="email" autocomplete="email" maxLength={320} value={values.email} error={errors.email} hint={t('assembly.form.contactHint')} />
+            <Field name="phone" label={labels.phone!} type="tel" autocomplete="tel" maxLength={40} value={values.phone} error={errors.phone} />
+            <Field name="address" label={labels.address!} required={assembly.onePerHousehold} autocomplete="street-address" maxLength={500} value={values.address} error={errors.address} hint={assembly.onePerHousehold ? t('assembly.form.addressHint') : undefined} />
+            {categories.map((c, i) => (
+              <Field
+                name={`feature${i}`}
+                label={c}
+                required
+                value={values[`feature${i}`] ?? ''}
+                error={errors[`feature${i}`]}
+                options={[{ value: '', label: t('assembly.form.choose') }, ...quotas.filter((q) => q.category === c).map((q) => ({ value: q.feature, label: q.feature }))]}
+              />
+            ))}
+            <div class={`field${errors.consent ? ' field-error' : ''}`}>
+              {errors.consent && (
+                <p class="error-message" id="field-consent-error">
+                  {errors.consent}
+                </p>
+              )}
+              <input type="checkbox" id="field-consent" name="consent" value="true" required aria-describedby={errors.consent ? 'field-consent-error' : undefined} />{' '}
+              <label for="field-consent">{t('assembly.form.consent')}</label>
+            </div>
+            <button type="submit">{t('assembly.form.submit')}</button>
+          </PostForm>
+        </>
+      )}
+    </div>
+  )
+}
+
+/** Quotas as an editable table: existing rows and a few blank ones. */
+export function QuotaEditor({ assembly, rows, errors, margin }: { assembly: AssemblyRow; rows: { category: string; feature: string; share: string; min: string; max: string }[]; errors: string[]; margin: string }) {
+  const { t } = usePage()
+  const all = [...rows, ...Array.from({ length: 4 }, () => ({ category: '', feature: '', share: '', min: '', max: '' }))]
+  return (
+    <section aria-labelledby="quotas-title">
+      <h2 id="quotas-title">{t('assembly.org.quotas')}</h2>
+      <p>{t('assembly.org.quotasLead')}</p>
+      {errors.length > 0 && (
+        <div class="error-summary" role="alert" tabindex={-1}>
+          <ul>
+            {errors.map((e) => (
+              <li>{e}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <PostForm action={`${assemblyPath(assembly)}/quotas`}>
+        <Table headings={[t('assembly.org.category'), t('assembly.org.feature'), t('assembly.org.share'), t('assembly.org.min'), t('assembly.org.max')]}>
+              {all.map((r, i) => (
+                <tr>
+                  {(['category', 'feature', 'share', 'min', 'max'] as const).map((key) => (
+                    <td>
+                      <input
+                        name={`${key}${i}`}
+                        value={r[key]}
+                        size={key === 'category' || key === 'feature' ? 14 : 5}
+                        inputMode={key === 'share' || key === 'min' || key === 'max' ? 'decimal' : undefined}
+                        aria-label={`${t(key === 'share' ? 'assembly.org.share' : (`assembly.org.${key}` as MessageKey))} — ${i + 1}`}
+                      />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+        </Table>
+        <input type="hidden" name="rows" value={String(all.length)} />
+        <Field name="margin" label={t('assembly.org.margin')} type="number" value={margin} />
+        <button type="submit" name="intent" value="compute">
+          {t('assembly.org.compute')}
+        </button>{' '}
+        <button type="submit" name="intent" value="save">
+          {t('assembly.org.saveQuotas')}
+        </button>
+      </PostForm>
+      <form method="post" action={`${assemblyPath(assembly)}/quotas/import`} enctype="multipart/form-data" noValidate>
+        <CsrfField />
+        <div class="field">
+          <label for="quota-file">{t('assembly.org.importQuotas')}</label>
+          <input id="quota-file" type="file" name="file" accept=".csv,text/csv" />
+        </div>
+        <button type="submit">{t('assembly.org.importButton')}</button>
+      </form>
+    </section>
+  )
+}
+
+export function UploadForm({ action, label, button }: { action: string; label: string; button: string }) {
+  return (
+    <form method="post" action={action} enctype="multipart/form-data" noValidate>
+      <CsrfField />
+      <div class="field">
+        <label for={`file-${action.split('/').pop()}`}>{label}</label>
+        <input id={`file-${action.split('/').pop()}`} type="file" name="file" accept=".csv,text/csv" />
+      </div>
+      <button type="submit">{button}</button>
+    </form>
+  )
+}
+
+/** Sorted probability curves as an SVG drawing (no script), with the figures in a table beside it. */
+export function ProbabilityChart({ leximin, legacy }: { leximin: ProbabilityProfile; legacy: ProbabilityProfile }) {
+  const { t } = usePage()
+  const width = 600
+  const height = 240
+  const top = Math.max(leximin.max, legacy.max, 1e-9)
+  const points = (sorted: number[]) => {
+    const n = sorted.length
+    const step = Math.max(1, Math.floor(n / 300))
+    const list: string[] = []
+    for (let i = 0; i < n; i += step) list.push(`${((i / Math.max(1, n - 1)) * width).toFixed(1)},${(height - (sorted[i]! / top) * height).toFixed(1)}`)
+    list.push(`${width},${(height - (sorted[n - 1]! / top) * height).toFixed(1)}`)
+    return list.join(' ')
+  }
+  return (
+    <figure class="chart">
+      <svg viewBox={`-2 -2 ${width + 4} ${height + 4}`} role="img" aria-label={t('assembly.tr.chart')} preserveAspectRatio="none" style="width:100%;max-width:40rem;height:auto">
+        <rect x="0" y="0" width={width} height={height} fill="none" stroke="currentColor" stroke-width="0.5" />
+        <polyline points={points(leximin.sorted)} fill="none" stroke="#000091" stroke-width="2.5" />
+        <polyline points={points(legacy.sorted)} fill="none" stroke="#b34000" stroke-width="2" stroke-dasharray="6 4" />
+      </svg>
+      <figcaption>{t('assembly.tr.chart')}</figcaption>
+    </figure>
+  )
+}
+
+export function Markdown({ text }: { text: string }) {
+  return <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />
+}
+
+export function DateRange({ from, to }: { from: string; to: string }) {
+  const { t, locale } = usePage()
+  const day = (iso: string) => formatDate(locale, new Date(`${iso}T12:00:00Z`))
+  return <>{from === to ? day(from) : t('assembly.session.dates', { from: day(from), to: day(to) })}</>
+}
+
+export function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
+  return (
+    <section aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  )
+}
+
+/** A table that scrolls sideways on small screens, with its column headings. */
+export function Table({ headings, children }: { headings: string[]; children: ComponentChildren }) {
+  return (
+    <div class="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            {headings.map((h) => (
+              <th scope="col">{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  )
+}
