@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { openDatabase, queryRows, type Engine } from './platform/db/index.ts'
 import { recordActivity } from './platform/activity.ts'
+import { commitmentOf, drawIndex, lotteryDigest } from './modules/assemblies/index.ts'
 import { createTestDatabase, engines, POSTGRES_SKIPPED } from '../test/helpers/database.ts'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -30,6 +31,27 @@ async function seededDataDir(): Promise<string> {
   await database.close()
   return dir
 }
+
+test('sortition:verify re-runs a published draw and refuses a tampered one', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'thc-verify-'))
+  const lottery = [[1, 4, 7], [2, 5, 8], [3, 6, 9], [1, 5, 9]]
+  const randomness = 'numéros du tirage public du 5 décembre : 4 18 23 31 42'
+  const digest = lotteryDigest(lottery)
+  const draw = { lottery, lotteryDigest: digest, panelCount: 4, randomnessKind: 'secret_hash', randomnessCommitment: commitmentOf(randomness), randomness, drawnIndex: drawIndex(digest, randomness, 4) }
+  const write = (name: string, value: unknown) => {
+    writeFileSync(join(folder, name), JSON.stringify(value))
+    return join(folder, name)
+  }
+  const ok = runCli(['sortition:verify', write('ok.json', draw)], {})
+  assert.equal(ok.code, 0, ok.stderr)
+  assert.match(ok.stdout, new RegExp(`the draw gives panel ${draw.drawnIndex}: volunteers ${lottery[draw.drawnIndex]!.join(', ')}`))
+  const otherIndex = (draw.drawnIndex + 1) % 4
+  assert.match(runCli(['sortition:verify', write('index.json', { ...draw, drawnIndex: otherIndex })], {}).stderr, /the draw gives panel/)
+  assert.match(runCli(['sortition:verify', write('secret.json', { ...draw, randomness: 'autre valeur' })], {}).stderr, /does not match the published commitment/)
+  assert.match(runCli(['sortition:verify', write('list.json', { ...draw, lottery: [[1, 4, 7], [2, 5, 8], [3, 6, 9], [1, 5, 8]] })], {}).stderr, /digest is/)
+  assert.equal(runCli(['sortition:verify', join(folder, 'none.json')], {}).code, 1)
+  rmSync(folder, { recursive: true, force: true })
+})
 
 test('sortition prints each volunteer’s LEXIMIN probability as JSON, names the quotas to relax when none fits, and refuses bad files', { skip: existsSync(join(ROOT, '..', 'shared', 'sortition', 'instances')) ? false : 'the sortition instances are not beside the project' }, () => {
   const folder = join(ROOT, '..', 'shared', 'sortition', 'instances', 'example_small_20')

@@ -5,7 +5,7 @@ import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
-import { Infeasible, InstanceError, leximin, legacyProbabilities, panelSizeFromName, parseInstance, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
+import { commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstance, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
 import { sendReminders } from './modules/events/index.ts'
 import { followJobHandlers, scheduleDigests } from './modules/follows/index.ts'
 import { verifyHistory } from './modules/plans/index.ts'
@@ -296,6 +296,37 @@ const commands: Record<string, Command> = {
         const changes = await relaxation(instance)
         throw new UsageError(`no panel meets the quotas; the smallest relaxation:\n${changes.map((c) => `  ${c.category}/${c.feature}: ${c.min}–${c.max} → ${c.newMin}–${c.newMax}`).join('\n')}`)
       }
+    },
+  },
+  'sortition:verify': {
+    summary: 'Re-run the public draw of a citizens\' assembly from its published JSON (tirage.json): digest, commitment, drawn panel',
+    usage: 'sortition:verify <tirage.json>   (downloaded from the assembly\'s transparency page; exit 1 when a check fails)',
+    options: {},
+    positionals: true,
+    withoutDatabase: true,
+    async run({ positionals }) {
+      const file = positionals[0]
+      if (!file || positionals.length > 1) throw new UsageError('give one file: sortition:verify <tirage.json>')
+      if (!existsSync(file)) throw new UsageError(`${file}: no such file`)
+      let draw: { lottery?: unknown; lotteryDigest?: unknown; panelCount?: unknown; randomnessKind?: unknown; randomnessCommitment?: unknown; randomness?: unknown; drawnIndex?: unknown }
+      try {
+        draw = JSON.parse(readFileSync(file, 'utf8'))
+      } catch {
+        throw new UsageError(`${file}: not JSON`)
+      }
+      const lottery = draw.lottery
+      if (!Array.isArray(lottery) || !lottery.every((panel) => Array.isArray(panel) && panel.every((n) => Number.isInteger(n)))) throw new UsageError(`${file}: no lottery (a list of panels of volunteer numbers)`)
+      const digest = lotteryDigest(lottery as number[][])
+      if (digest !== draw.lotteryDigest) throw new UsageError(`the lottery's digest is ${digest}, not the published ${String(draw.lotteryDigest)}`)
+      if (draw.panelCount !== lottery.length) throw new UsageError(`the lottery lists ${lottery.length} panels, not ${String(draw.panelCount)}`)
+      if (typeof draw.randomness !== 'string') {
+        out(`Lottery of ${lottery.length} panels: digest ${digest} checked. The random value is not revealed yet.`)
+        return
+      }
+      if (draw.randomnessKind === 'secret_hash' && commitmentOf(draw.randomness) !== draw.randomnessCommitment) throw new UsageError('the revealed value does not match the published commitment')
+      const index = drawIndex(digest, draw.randomness, lottery.length)
+      if (index !== draw.drawnIndex) throw new UsageError(`the draw gives panel ${index}, not the published ${String(draw.drawnIndex)}`)
+      out(`Lottery digest ${digest} checked; ${draw.randomnessKind === 'secret_hash' ? 'the revealed value matches its commitment; ' : ''}the draw gives panel ${index}: volunteers ${(lottery[index] as number[]).join(', ')}.`)
     },
   },
   'history:verify': {

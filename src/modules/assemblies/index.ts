@@ -14,4 +14,4 @@ export { InstanceError, panelSizeFromName, parseInstance, parseQuotas, typesOf, 
 export { Infeasible, leximin, TimeLimitReached, type LeximinResult } from './sortition/leximin.ts'
 export { legacyProbabilities } from './sortition/legacy.ts'
 export { relaxation } from './sortition/relaxation.ts'
-export { commitmentOf, drawIndex, roundToLottery } from './sortition/lottery.ts'
+export { commitmentOf, drawIndex, lotteryDigest, roundToLottery } from './sortition/lottery.ts'
