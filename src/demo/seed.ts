@@ -9,6 +9,7 @@ import { createOtherTerritory, findTerritoryByRef } from '../modules/territories
 import { grantRole } from '../modules/accounts/index.ts'
 import { seedDemoPlan } from './plan.ts'
 import { DEMO_CITIZENS, seedDemoParticipation } from './participation.ts'
+import { seedDemoAssemblies } from './assembly.ts'
 
 /** Demonstration accounts: written for the project, fictitious, and labelled so wherever they show. */
 export const DEMO_ACCOUNTS = [
@@ -39,7 +40,9 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
     if (reviewer) log?.info({ account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } }, 'demonstration reviewer added')
     const participation = await seedDemoParticipation(db, DEMO_TERRITORY.ref)
     if (participation) log?.info({ accounts: DEMO_CITIZENS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration participation added')
-    return added || fiches || reviewer || participation
+    const assemblies = await seedDemoAssemblies(db, DEMO_TERRITORY.ref)
+    if (assemblies) log?.info('demonstration citizens\' assemblies added')
+    return added || fiches || reviewer || participation || assemblies
   }
   const territory = await createOtherTerritory(db, {
     actor: null,
@@ -64,6 +67,7 @@ export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean
   await seedDemoReferentiel(db, DEMO_TERRITORY.ref)
   await seedDemoReviewer(db, DEMO_TERRITORY.ref)
   await seedDemoParticipation(db, DEMO_TERRITORY.ref)
+  await seedDemoAssemblies(db, DEMO_TERRITORY.ref)
   log?.info({ accounts: [...DEMO_ACCOUNTS, DEMO_REVIEWER, ...DEMO_CITIZENS].map((a) => ({ email: a.email, password: a.password })) }, 'demonstration data loaded (fictitious accounts, see README)')
   return true
 }
