@@ -198,6 +198,15 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
       clients.push(client)
     }
     const [drafter, second, third] = clients as [Client, Client, Client]
+    // an account whose address is not confirmed may belong to someone else: it is not linked
+    const [fourth] = await queryRows<{ id: string; email: string }>(
+      ctx.database.db,
+      sql`select m.id, v.email from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assemblyId} and m.status = 'active' and m.user_id is null order by v.number limit 1`,
+    )
+    await ctx.database.db.execute(sql`insert into users (email, display_name, password_hash) values (${fourth!.email}, 'Usurpateur', 'x')`)
+    const refused = await agent.post(`${page()}/membres/${fourth!.id}/compte`, { email: fourth!.email }, { csrfFrom: org() })
+    assert.equal(refused.statusCode, 422)
+    assert.match(refused.body, /Aucun compte confirmé/)
     assert.equal((await agent.post(`${page()}/seances`, { title: 'Premier week-end', startsOn: '2026-12-05', endsOn: '2026-12-06', place: 'Salle des fêtes', programme: 'Accueil, auditions.' }, { csrfFrom: org() })).statusCode, 303)
     assert.equal((await agent.post(`${page()}/auditions`, { expert: 'Dr Anne Climat', affiliation: 'Université', topic: 'Émissions du territoire', viewpoint: 'Sobriété', documents: 'https://example.org/rapport.pdf' }, { csrfFrom: org() })).statusCode, 303)
     assert.equal((await agent.post(`${page()}/groupes`, { name: 'Se déplacer', mandate: 'Mobilités', memberNumbers: '99999' }, { csrfFrom: org() })).statusCode, 422)

@@ -144,7 +144,8 @@ export async function commitRandomness(db: Db, actor: CurrentUser, assemblyId: s
 /**
  * Reveals the randomness (the secret, checked against its published hash, or the announced source's result), draws
  * the lottery's panel number SHA-256(digest, randomness) mod m, and seats its volunteers. Members whose e-mail is
- * that of an account are linked to it (they vote with it).
+ * that of an account with a confirmed address are linked to it (they vote with it): an unconfirmed account could
+ * have been opened by someone else with that address.
  */
 export async function revealAndDraw(db: Db, actor: CurrentUser, assemblyId: string, rawRandomness: string): Promise<number> {
   const assembly = await findAssembly(db, assemblyId)
@@ -168,7 +169,7 @@ export async function revealAndDraw(db: Db, actor: CurrentUser, assemblyId: stri
     await tx.execute(sql`update assemblies set phase = 'drawn', updated_at = now() where id = ${assemblyId}`)
     await tx.execute(sql`insert into assembly_members (assembly_id, territory_id, volunteer_id, user_id)
       select v.assembly_id, v.territory_id, v.id,
-        (select u.id from users u where u.email = v.email and u.deleted_at is null and not exists (select 1 from assembly_members m where m.assembly_id = v.assembly_id and m.user_id = u.id) limit 1)
+        (select u.id from users u where u.email = v.email and u.deleted_at is null and u.email_confirmed_at is not null and not exists (select 1 from assembly_members m where m.assembly_id = v.assembly_id and m.user_id = u.id) limit 1)
       from assembly_volunteers v where v.assembly_id = ${assemblyId} and v.number in (${sql.join(panel.map((n) => sql`${n}`), sql`, `)})`)
     await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.drawn', subjectType: 'assembly', subjectId: assemblyId, after: { index, panel, randomness } })
     return index
@@ -272,7 +273,7 @@ export async function drawReplacement(db: Db, actor: CurrentUser, droppedMemberI
     const chosen = volunteers.find((v) => v.number === number)!
     await tx.execute(sql`insert into assembly_members (assembly_id, territory_id, volunteer_id, replacement_number, replaces, user_id)
       values (${assembly.id}, ${assembly.territoryId}, ${chosen.id}, ${next}, ${droppedMemberId},
-        (select u.id from users u where u.email = ${chosen.email} and u.deleted_at is null and not exists (select 1 from assembly_members m where m.assembly_id = ${assembly.id} and m.user_id = u.id) limit 1))`)
+        (select u.id from users u where u.email = ${chosen.email} and u.deleted_at is null and u.email_confirmed_at is not null and not exists (select 1 from assembly_members m where m.assembly_id = ${assembly.id} and m.user_id = u.id) limit 1))`)
     await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.replacement_drawn', subjectType: 'assembly', subjectId: assembly.id, after: { replacementNumber: next, number, replaces: leaver.number, candidates } })
     return number
   })
@@ -284,8 +285,8 @@ export async function linkMemberAccount(db: Db, actor: CurrentUser, memberId: st
   if (!member) throw notFound()
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, member.assemblyId)
-    const [user] = await queryRows<{ id: string }>(tx, sql`select id from users where email = ${normalizeEmail(email)} and deleted_at is null`)
-    if (!user) throw new AppError('INVALID', { status: 422, userMessage: 'Aucun compte n’a cette adresse e-mail : la personne crée d’abord son compte.', fields: { email: 'assembly.error.noAccount' } })
+    const [user] = await queryRows<{ id: string }>(tx, sql`select id from users where email = ${normalizeEmail(email)} and deleted_at is null and email_confirmed_at is not null`)
+    if (!user) throw new AppError('INVALID', { status: 422, userMessage: 'Aucun compte confirmé n’a cette adresse e-mail : la personne crée d’abord son compte et confirme son adresse.', fields: { email: 'assembly.error.noAccount' } })
     const taken = await queryRows(tx, sql`select 1 from assembly_members where assembly_id = ${member.assemblyId} and user_id = ${user.id} and id <> ${memberId}`)
     if (taken.length > 0) throw conflict('TAKEN', 'Ce compte est déjà celui d’un autre membre du panel.')
     await tx.execute(sql`update assembly_members set user_id = ${user.id} where id = ${memberId}`)
