@@ -17,7 +17,7 @@ import * as draw from './draw.ts'
 import * as deliberation from './deliberation.ts'
 import { commitmentOf } from './sortition/lottery.ts'
 import { InstanceError, parseQuotas } from './sortition/instance.ts'
-import { AssemblyForm, AssemblyList, assemblyPath, DateRange, Markdown, percent, ProbabilityChart, proposalPath, QuotaEditor, Section, Table, UploadForm, VolunteerForm } from './views.tsx'
+import { AssemblyForm, AssemblyListPage, assemblyPath, DateRange, Markdown, percent, ProbabilityChart, proposalPath, QuotaEditor, Section, Table, UploadForm, VolunteerForm } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }), member: Type.String({ format: 'uuid' }) })
@@ -554,27 +554,12 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
   // ——— lists and creation ———
   app.get('/assemblees', { schema: { hide: true } }, async (req, reply) => {
     const assemblies = await listAssemblies(db())
-    return reply.page(req.t('assembly.title'), (
-      <>
-        <h1>{req.t('assembly.title')}</h1>
-        <p>{req.t('assembly.lead')}</p>
-        <AssemblyList assemblies={assemblies} newHref={req.user?.isPlatformAdmin ? '/assemblees/nouvelle' : null} />
-      </>
-    ))
+    return reply.page(req.t('assembly.title'), <AssemblyListPage assemblies={assemblies} newHref={req.user?.isPlatformAdmin ? '/assemblees/nouvelle' : null} />)
   })
   app.get('/territoires/:kind/:code/assemblees', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
     const territory = await territoryOfPage(db(), req.params)
     const assemblies = await listAssemblies(db(), territory.id)
-    return reply.page(`${req.t('assembly.title')} — ${territory.name}`, (
-      <>
-        <p class="kicker">
-          <a href={territory.path}>{territory.name}</a>
-        </p>
-        <h1>{req.t('assembly.title')}</h1>
-        <p>{req.t('assembly.lead')}</p>
-        <AssemblyList assemblies={assemblies} newHref={canManageAssembly(req.user, territory.id) ? `${territory.path}/assemblees/nouvelle` : null} />
-      </>
-    ))
+    return reply.page(`${req.t('assembly.title')} — ${territory.name}`, <AssemblyListPage assemblies={assemblies} back={territory} newHref={canManageAssembly(req.user, territory.id) ? `${territory.path}/assemblees/nouvelle` : null} />)
   })
 
   const newPage = (req: FastifyRequest, reply: FastifyReply, action: string, values: FormValues, errors: FieldErrors, status = 200) =>

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
+import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
@@ -11,37 +12,23 @@ export const proposalPath = (p: { id: string }) => `/propositions-assemblee/${p.
 
 export const percent = (locale: 'fr' | 'en', value: number, digits = 1) => `${formatNumber(locale, Math.round(value * 10 ** (digits + 2)) / 10 ** digits)} %`
 
-export function AssemblyList({ assemblies, newHref }: { assemblies: AssemblyRow[]; newHref: string | null }) {
+/** Assemblies as cards, under a link back to their territory when the list is a territory's. */
+export function AssemblyListPage({ assemblies, back, newHref }: { assemblies: AssemblyRow[]; back?: { name: string; path: string }; newHref: string | null }) {
   const { t } = usePage()
   return (
-    <>
-      {newHref && (
-        <p>
-          <a class="button" href={newHref}>
-            {t('assembly.new')}
-          </a>
-        </p>
-      )}
-      {assemblies.length === 0 ? (
-        <p>{t('assembly.none')}</p>
-      ) : (
-        <ul class="cards">
-          {assemblies.map((a) => (
-            <li class="card">
-              <p class="kicker">
-                {a.territoryName ?? t('assembly.state')} · {t(`assembly.phase.${a.phase}` as MessageKey)}
-              </p>
-              <h2 class="card-title">
-                <a href={assemblyPath(a)}>{a.title}</a>
-              </h2>
-              <p class="meta">
-                {t('assembly.panelOf', { count: a.panelSize })} · {t('assembly.volunteerCount', { count: a.volunteers })}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
+    <CardListPage
+      back={back}
+      title={t('assembly.title')}
+      lead={t('assembly.lead')}
+      create={newHref ? { href: newHref, label: t('assembly.new') } : null}
+      empty={t('assembly.none')}
+      cards={assemblies.map((a) => ({
+        href: assemblyPath(a),
+        title: a.title,
+        kicker: `${a.territoryName ?? t('assembly.state')} · ${t(`assembly.phase.${a.phase}` as MessageKey)}`,
+        lines: [{ text: `${t('assembly.panelOf', { count: a.panelSize })} · ${t('assembly.volunteerCount', { count: a.volunteers })}`, meta: true }],
+      }))}
+    />
   )
 }
 

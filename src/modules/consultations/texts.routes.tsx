@@ -10,6 +10,7 @@ import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
+import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
@@ -65,36 +66,22 @@ function WordDiff({ before, after }: { before: string; after: string }) {
 function TextListPage(props: { territory: { name: string; path: string }; items: (Awaited<ReturnType<typeof listTexts>>[number] & { phase: TextPhase })[]; canManage: boolean }) {
   const { t, locale } = usePage()
   return (
-    <>
-      <p class="kicker">
-        <a href={props.territory.path}>{props.territory.name}</a>
-      </p>
-      <h1>{t('text.title')}</h1>
-      <p class="lead">{t('text.lead')}</p>
-      {props.canManage && (
-        <p>
-          <a class="button" href={`${props.territory.path}/textes/nouveau`}>
-            {t('text.new')}
-          </a>
-        </p>
-      )}
-      {props.items.length === 0 ? (
-        <p>{t('text.none')}</p>
-      ) : (
-        <ul class="cards">
-          {props.items.map((item) => (
-            <li class="card">
-              <p class="kicker">{t(phaseLabel(item.phase))}</p>
-              <h2 class="card-title">
-                <a href={textPath(item)}>{item.title}</a>
-              </h2>
-              <p class="meta">{t('consult.dates', { start: day(locale, item.opensOn), end: day(locale, item.closesOn) })}</p>
-              <p class="meta">{t('text.counts', { amendments: item.amendments, versions: item.versions })}</p>
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
+    <CardListPage
+      back={props.territory}
+      title={t('text.title')}
+      lead={t('text.lead')}
+      create={props.canManage ? { href: `${props.territory.path}/textes/nouveau`, label: t('text.new') } : null}
+      empty={t('text.none')}
+      cards={props.items.map((item) => ({
+        href: textPath(item),
+        title: item.title,
+        kicker: t(phaseLabel(item.phase)),
+        lines: [
+          { text: t('consult.dates', { start: day(locale, item.opensOn), end: day(locale, item.closesOn) }), meta: true },
+          { text: t('text.counts', { amendments: item.amendments, versions: item.versions }), meta: true },
+        ],
+      }))}
+    />
   )
 }
 

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
+import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
@@ -14,36 +15,19 @@ export const day = (locale: 'fr' | 'en', iso: string) => formatDate(locale, new 
 export function ConsultationListPage(props: { territory: { name: string; path: string }; items: (ConsultationRow & { phase: Phase })[]; canManage: boolean }) {
   const { t, locale } = usePage()
   return (
-    <>
-      <p class="kicker">
-        <a href={props.territory.path}>{props.territory.name}</a>
-      </p>
-      <h1>{t('consult.title')}</h1>
-      <p class="lead">{t('consult.lead')}</p>
-      {props.canManage && (
-        <p>
-          <a class="button" href={`${props.territory.path}/consultations/nouvelle`}>
-            {t('consult.new')}
-          </a>
-        </p>
-      )}
-      {props.items.length === 0 ? (
-        <p>{t('consult.none')}</p>
-      ) : (
-        <ul class="cards">
-          {props.items.map((c) => (
-            <li class="card">
-              <p class="kicker">{t(`consult.phase.${c.phase}` as MessageKey)}</p>
-              <h2 class="card-title">
-                <a href={consultationPath(c)}>{c.title}</a>
-              </h2>
-              <p>{c.question}</p>
-              <p class="meta">{t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) })}</p>
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
+    <CardListPage
+      back={props.territory}
+      title={t('consult.title')}
+      lead={t('consult.lead')}
+      create={props.canManage ? { href: `${props.territory.path}/consultations/nouvelle`, label: t('consult.new') } : null}
+      empty={t('consult.none')}
+      cards={props.items.map((c) => ({
+        href: consultationPath(c),
+        title: c.title,
+        kicker: t(`consult.phase.${c.phase}` as MessageKey),
+        lines: [{ text: c.question }, { text: t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) }), meta: true }],
+      }))}
+    />
   )
 }
 
