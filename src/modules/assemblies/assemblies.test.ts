@@ -60,6 +60,9 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assemblyId = created.headers.location!.split('/')[2]!
     // compute from shares: 12 × 51 % = 6.12 → 6–7 widened by the margin of 1 → 5–8
     const rows = { rows: '5', margin: '1', category0: 'genre', feature0: 'femme', share0: '51', category1: 'genre', feature1: 'homme', share1: '49', category2: 'age', feature2: '18-34', share2: '25', category3: 'age', feature3: '35-64', share3: '50', category4: 'age', feature4: '65+', share4: '25' }
+    const noShare = await agent.post(`${page()}/quotas`, { ...rows, share4: '', intent: 'compute' }, { csrfFrom: org() })
+    assert.equal(noShare.statusCode, 422)
+    assert.match(noShare.body, /Indiquez la part de population de : age \/ 65\+/)
     const computed = await agent.post(`${page()}/quotas`, { ...rows, intent: 'compute' }, { csrfFrom: org() })
     assert.equal(computed.statusCode, 200)
     assert.match(computed.body, /name="min0" value="5"/)
@@ -270,6 +273,10 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
       sql`select c.title, c.plan_id as "planId" from assembly_proposals p join commitments c on c.id = p.commitment_id where p.id = ${proposalId}`,
     )
     assert.deepEqual(linked, { title: 'Bus gratuit le week-end', planId: plan!.id })
+    // the link holds: no second commitment, no turning the answer into a rejection
+    assert.equal((await elected.post(`${proposalUrl}/reponse`, { answer: 'accepted', text: 'Acceptée, une seconde fois.', planId: plan!.id })).statusCode, 422)
+    assert.equal((await elected.post(`${proposalUrl}/reponse`, { answer: 'rejected', text: 'Finalement rejetée.' })).statusCode, 422)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from commitments where plan_id = ${plan!.id}`)).length, 1)
     const assemblyPage = (await anonymous.get(page())).body
     assert.match(assemblyPage, /Acceptées avec modifications<\/dt>\s*<dd>1<\/dd>/)
     assert.match(assemblyPage, /Devenues engagements du plan d’action<\/dt>\s*<dd>1<\/dd>/)

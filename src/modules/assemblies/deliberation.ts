@@ -416,6 +416,9 @@ export async function answerProposal(db: Db, actor: CurrentUser, proposalId: str
   const accepted = input.answer === 'accepted' || input.answer === 'modified'
   if (!accepted && (input.planId || input.commitmentId)) errors.planId = 'assembly.error.notAccepted'
   if (input.planId && input.commitmentId) errors.planId = 'assembly.error.planOrCommitment'
+  // once a commitment carries the proposal, the answer stays an acceptance and the link stays
+  if (proposal.commitmentId && (input.planId || input.commitmentId)) errors.planId = 'assembly.error.alreadyCommitment'
+  if (proposal.commitmentId && !accepted) errors.answer = 'assembly.error.keepAccepted'
   check(errors)
   await db.transaction(async (tx) => {
     const answerRule = assembly.territoryId
@@ -442,7 +445,7 @@ export async function answerProposal(db: Db, actor: CurrentUser, proposalId: str
     }
     const done = await queryRows(
       tx,
-      sql`update assembly_proposals set answer = ${input.answer}, answer_text = ${input.text.trim()}, answered_at = now(), commitment_id = ${commitmentId}, updated_at = now()
+      sql`update assembly_proposals set answer = ${input.answer}, answer_text = ${input.text.trim()}, answered_at = now(), commitment_id = coalesce(${commitmentId}::uuid, commitment_id), updated_at = now()
           where id = ${proposalId} and status = 'adopted' returning id`,
     )
     if (done.length === 0) throw conflict('NOT_ADOPTED', 'Seules les propositions adoptées par le panel reçoivent une réponse.')

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { sql } from 'drizzle-orm'
+import { sql, type SQL } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
@@ -82,7 +82,7 @@ export async function prepareDraw(db: Db, actor: CurrentUser, assemblyId: string
   const panelCount = options.panelCount ?? 1000
   if (!Number.isInteger(panelCount) || panelCount < 10 || panelCount > 100000) throw new AppError('INVALID', { status: 422, userMessage: 'Le nombre de panels de la loterie est un entier entre 10 et 100 000.' })
   const assembly = await findAssembly(db, assemblyId)
-  await db.transaction(async (tx) => assertManager(tx, actor, assemblyId))
+  await assertManager(db, actor, assemblyId)
   if (assembly.phase !== 'closed') throw conflict('PHASE', 'Fermez d’abord les inscriptions : le tirage se prépare sur un vivier figé.')
   if (await findDraw(db, assemblyId)) throw conflict('DRAW_PREPARED', 'Le tirage est déjà préparé.')
   const [quotas, volunteers] = await Promise.all([listQuotas(db, assemblyId), listVolunteers(db, assemblyId)])
@@ -143,9 +143,8 @@ export async function commitRandomness(db: Db, actor: CurrentUser, assemblyId: s
 
 /**
  * Reveals the randomness (the secret, checked against its published hash, or the announced source's result), draws
- * the lottery's panel number SHA-256(digest, randomness) mod m, and seats its volunteers. Members whose e-mail is
- * that of an account with a confirmed address are linked to it (they vote with it): an unconfirmed account could
- * have been opened by someone else with that address.
+ * the lottery's panel number SHA-256(digest, randomness) mod m, and seats its volunteers, each linked to the account
+ * they vote with when there is one (`accountOf`).
  */
 export async function revealAndDraw(db: Db, actor: CurrentUser, assemblyId: string, rawRandomness: string): Promise<number> {
   const assembly = await findAssembly(db, assemblyId)
@@ -168,13 +167,18 @@ export async function revealAndDraw(db: Db, actor: CurrentUser, assemblyId: stri
     await tx.execute(sql`update assembly_draws set randomness = ${randomness}, revealed_at = now(), drawn_index = ${index} where assembly_id = ${assemblyId}`)
     await tx.execute(sql`update assemblies set phase = 'drawn', updated_at = now() where id = ${assemblyId}`)
     await tx.execute(sql`insert into assembly_members (assembly_id, territory_id, volunteer_id, user_id)
-      select v.assembly_id, v.territory_id, v.id,
-        (select u.id from users u where u.email = v.email and u.deleted_at is null and u.email_confirmed_at is not null and not exists (select 1 from assembly_members m where m.assembly_id = v.assembly_id and m.user_id = u.id) limit 1)
+      select v.assembly_id, v.territory_id, v.id, ${accountOf(sql`v.email`, assemblyId)}
       from assembly_volunteers v where v.assembly_id = ${assemblyId} and v.number in (${sql.join(panel.map((n) => sql`${n}`), sql`, `)})`)
     await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.drawn', subjectType: 'assembly', subjectId: assemblyId, after: { index, panel, randomness } })
     return index
   })
 }
+
+/** SQL: the account a seated volunteer votes with — the one with their e-mail, confirmed (an unconfirmed account
+ * could have been opened by someone else with that address), and not already another member's. */
+const accountOf = (email: SQL, assemblyId: string) =>
+  sql`(select u.id from users u where u.email = ${email} and u.deleted_at is null and u.email_confirmed_at is not null
+    and not exists (select 1 from assembly_members m where m.assembly_id = ${assemblyId} and m.user_id = u.id) limit 1)`
 
 export interface MemberRow {
   id: string
@@ -207,7 +211,7 @@ export async function listReplacements(db: Db, assemblyId: string) {
   return queryRows<{ replacementNumber: number; number: number; replacesNumber: number; candidates: number[] }>(
     db,
     sql`select m.replacement_number as "replacementNumber", v.number, rv.number as "replacesNumber",
-          (select e.after -> 'candidates' from audit_events e where e.subject_id = ${assemblyId} and e.action = 'assembly.replacement_drawn' and (e.after ->> 'replacementNumber')::int = m.replacement_number limit 1) as candidates
+          m.replacement_candidates as candidates
         from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id
         join assembly_members r on r.id = m.replaces join assembly_volunteers rv on rv.id = r.volunteer_id
         where m.assembly_id = ${assemblyId} and m.replacement_number is not null order by m.replacement_number`,
@@ -252,28 +256,33 @@ export function replacementCandidates(assembly: AssemblyRow, quotas: QuotaRow[],
 
 /** Draws a replacement for a member who left, verifiably (see `replacementIndex`), and seats them. */
 export async function drawReplacement(db: Db, actor: CurrentUser, droppedMemberId: string): Promise<number> {
-  const [dropped] = await queryRows<{ assemblyId: string; volunteerId: string; status: string }>(db, sql`select assembly_id as "assemblyId", volunteer_id as "volunteerId", status from assembly_members where id = ${droppedMemberId}`)
-  if (!dropped) throw notFound()
-  const assembly = await findAssembly(db, dropped.assemblyId)
+  const [member] = await queryRows<{ assemblyId: string }>(db, sql`select assembly_id as "assemblyId" from assembly_members where id = ${droppedMemberId}`)
+  if (!member) throw notFound()
+  const assembly = await findAssembly(db, member.assemblyId)
   return db.transaction(async (tx) => {
     await assertManager(tx, actor, assembly.id)
+    // the draw row is locked: replacements are numbered one after the other
     const [draw] = await queryRows<{ randomness: string | null }>(tx, sql`select randomness from assembly_draws where assembly_id = ${assembly.id} for update`)
     if (!draw?.randomness) throw conflict('NOT_DRAWN', 'Le panel n’est pas encore tiré.')
+    const members = await queryRows<{ id: string; volunteerId: string; status: string; replaces: string | null; replacementNumber: number | null }>(
+      tx,
+      sql`select id, volunteer_id as "volunteerId", status, replaces, replacement_number as "replacementNumber" from assembly_members where assembly_id = ${assembly.id}`,
+    )
+    const dropped = members.find((m) => m.id === droppedMemberId)!
     if (dropped.status !== 'dropped') throw conflict('ACTIVE', 'Ce membre siège toujours : enregistrez d’abord son départ.')
-    if ((await queryRows(tx, sql`select 1 from assembly_members where replaces = ${droppedMemberId}`)).length > 0) throw conflict('REPLACED', 'Ce membre est déjà remplacé.')
-    const [quotas, volunteers] = await Promise.all([listQuotas(tx, assembly.id), listVolunteers(tx, assembly.id)])
-    const members = await queryRows<{ volunteerId: string; status: string }>(tx, sql`select volunteer_id as "volunteerId", status from assembly_members where assembly_id = ${assembly.id}`)
+    if (members.some((m) => m.replaces === droppedMemberId)) throw conflict('REPLACED', 'Ce membre est déjà remplacé.')
+    const [quotas, everyone] = await Promise.all([listQuotas(tx, assembly.id), listVolunteers(tx, assembly.id, { withdrawn: true })])
     const used = new Set(members.map((m) => m.volunteerId))
-    const active = volunteers.filter((v) => members.some((m) => m.volunteerId === v.id && m.status === 'active'))
-    const leaver = (await listVolunteers(tx, assembly.id, { withdrawn: true })).find((v) => v.id === dropped.volunteerId)!
-    const candidates = replacementCandidates(assembly, quotas, volunteers, active, leaver, used)
+    const active = new Set(members.filter((m) => m.status === 'active').map((m) => m.volunteerId))
+    const leaver = everyone.find((v) => v.id === dropped.volunteerId)!
+    const pool = everyone.filter((v) => v.withdrawnAt === null)
+    const candidates = replacementCandidates(assembly, quotas, pool, pool.filter((v) => active.has(v.id)), leaver, used)
     if (candidates.length === 0) throw conflict('NO_CANDIDATE', 'Aucun volontaire restant ne garde le panel dans ses quotas.')
-    const [{ next }] = (await queryRows<{ next: number }>(tx, sql`select coalesce(max(replacement_number), 0)::int + 1 as next from assembly_members where assembly_id = ${assembly.id}`)) as [{ next: number }]
+    const next = Math.max(0, ...members.map((m) => m.replacementNumber ?? 0)) + 1
     const number = candidates[replacementIndex(draw.randomness, next, candidates)]!
-    const chosen = volunteers.find((v) => v.number === number)!
-    await tx.execute(sql`insert into assembly_members (assembly_id, territory_id, volunteer_id, replacement_number, replaces, user_id)
-      values (${assembly.id}, ${assembly.territoryId}, ${chosen.id}, ${next}, ${droppedMemberId},
-        (select u.id from users u where u.email = ${chosen.email} and u.deleted_at is null and u.email_confirmed_at is not null and not exists (select 1 from assembly_members m where m.assembly_id = ${assembly.id} and m.user_id = u.id) limit 1))`)
+    const chosen = pool.find((v) => v.number === number)!
+    await tx.execute(sql`insert into assembly_members (assembly_id, territory_id, volunteer_id, replacement_number, replaces, replacement_candidates, user_id)
+      values (${assembly.id}, ${assembly.territoryId}, ${chosen.id}, ${next}, ${droppedMemberId}, ${`{${candidates.join(',')}}`}::integer[], ${accountOf(sql`${chosen.email}`, assembly.id)})`)
     await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.replacement_drawn', subjectType: 'assembly', subjectId: assembly.id, after: { replacementNumber: next, number, replaces: leaver.number, candidates } })
     return number
   })

@@ -6,7 +6,7 @@ import { AppError, forbidden } from '../../platform/errors.ts'
 import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { territoryOfPage, TerritoryRefParams } from '../territories/page.ts'
 import { commitmentPath } from '../plans/index.ts'
 import { composition, feasibility, findDraw, listMembers, listReplacements, type DrawRow, type MemberRow } from './draw.ts'
@@ -23,6 +23,9 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }), member: Type.String({ format: 'uuid' }) })
 const VolunteerParams = Type.Object({ id: Type.String({ format: 'uuid' }), number: Type.Integer({ minimum: 1 }) })
 const REGISTRATION_LIMIT = { max: 10, timeWindow: '1 minute' }
+/** volunteers per page of the pool on the organisers' page */
+const POOL_PAGE_SIZE = 500
+const PoolQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
 
 type Fates = ReturnType<typeof fates>
 
@@ -194,6 +197,8 @@ interface OrgState {
   values?: FormValues
   errors?: FieldErrors
   problems?: string[]
+  /** the page of the pool shown */
+  page?: number
   quotaRows?: { category: string; feature: string; share: string; min: string; max: string }[]
   margin?: string
 }
@@ -257,7 +262,7 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
       </Section>
       <Section id="pool" title={t('assembly.org.pool')}>
         <Table headings={[t('assembly.org.number'), t('assembly.form.name'), t('assembly.org.contact'), ...categories, t('assembly.org.source'), ...(d ? [] : [t('assembly.org.withdraw')])]}>
-              {props.volunteers.slice(0, 500).map((v) => (
+              {props.volunteers.map((v) => (
                 <tr>
                   <td>{v.number}</td>
                   <th scope="row">{v.fullName}</th>
@@ -278,7 +283,7 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
                 </tr>
               ))}
         </Table>
-        {props.volunteers.length > 500 && <p class="meta">500 / {formatNumber(locale, props.volunteers.length)}</p>}
+        <Pagination page={s.page ?? 1} pages={Math.ceil(a.volunteers / POOL_PAGE_SIZE)} href={(page) => `${assemblyPath(a)}/organisation?page=${page}#pool-title`} label={t('assembly.org.pool')} />
       </Section>
       <Section id="draw" title={t('assembly.org.draw')}>
         {!d ? (
@@ -650,10 +655,10 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
   // ——— organisers ———
   async function renderOrg(req: FastifyRequest, reply: FastifyReply, id: string, state: OrgState = {}, status = 200) {
     const assembly = await managed(req, id)
-    const [quotas, volunteers, drawRow, members, sessions] = await Promise.all([listQuotas(db(), id), listVolunteers(db(), id), findDraw(db(), id), listMembers(db(), id), listSessions(db(), id)])
+    const [quotas, volunteers, drawRow, members, sessions] = await Promise.all([listQuotas(db(), id), listVolunteers(db(), id, { limit: POOL_PAGE_SIZE, offset: ((state.page ?? 1) - 1) * POOL_PAGE_SIZE }), findDraw(db(), id), listMembers(db(), id), listSessions(db(), id)])
     return reply.page(`${req.t('assembly.org.title')} — ${assembly.title}`, <OrganisationPage assembly={assembly} quotas={quotas} volunteers={volunteers} draw={drawRow} members={members} sessions={sessions} state={state} />, status)
   }
-  app.get('/assemblees/:id/organisation', { schema: { params: IdParams, hide: true } }, async (req, reply) => renderOrg(req, reply, req.params.id))
+  app.get('/assemblees/:id/organisation', { schema: { params: IdParams, querystring: PoolQuery, hide: true } }, async (req, reply) => renderOrg(req, reply, req.params.id, { page: req.query.page }))
 
   /** Runs an organiser's action, then back to the organisation page; a 4xx is shown on it beside the form concerned. */
   async function orgAction(req: FastifyRequest, reply: FastifyReply, id: string, form: string, action: (actor: ReturnType<typeof requireUser>, values: Record<string, string>) => Promise<unknown>, anchor = '') {
@@ -686,20 +691,20 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
     const margin = /^\d{1,3}$/.test((values.margin ?? '').trim()) ? Number(values.margin) : 1
     const problems: string[] = []
     for (const r of rows) {
-      if (!r.category || !r.feature) problems.push(req.locale === 'fr' ? `Ligne « ${r.category || r.feature} » : catégorie et modalité sont nécessaires.` : `Row “${r.category || r.feature}”: category and feature are needed.`)
-      if (r.share !== '' && !/^\d{1,3}(\.\d{1,3})?$/.test(r.share)) problems.push(`${r.category} / ${r.feature} : ${req.locale === 'fr' ? 'part de population invalide' : 'invalid population share'} (« ${r.share} »).`)
+      if (!r.category || !r.feature) problems.push(req.t('assembly.quota.incomplete', { row: r.category || r.feature }))
+      if (r.share !== '' && !/^\d{1,3}(\.\d{1,3})?$/.test(r.share)) problems.push(req.t('assembly.quota.badShare', { quota: `${r.category} / ${r.feature}`, value: r.share }))
     }
     let quotaRows = rows
     if (problems.length === 0 && values.intent === 'compute') {
       const missing = rows.filter((r) => r.share === '')
-      if (missing.length > 0) problems.push(req.locale === 'fr' ? `Indiquez la part de population de : ${missing.map((r) => `${r.category} / ${r.feature}`).join(', ')}.` : `Give the population share of: ${missing.map((r) => `${r.category} / ${r.feature}`).join(', ')}.`)
+      if (missing.length > 0) problems.push(req.t('assembly.quota.missingShares', { quotas: missing.map((r) => `${r.category} / ${r.feature}`).join(', ') }))
       else {
         const computed = service.quotasFromShares(rows.map((r) => ({ category: r.category, feature: r.feature, populationShare: Number(r.share) })), assembly.panelSize, margin)
         quotaRows = computed.map((q) => ({ category: q.category, feature: q.feature, share: String(q.populationShare), min: String(q.min), max: String(q.max) }))
       }
       return renderOrg(req, reply, req.params.id, { form: 'quotas', quotaRows, margin: String(margin), problems }, problems.length > 0 ? 422 : 200)
     }
-    for (const r of rows) if (!/^\d{1,4}$/.test(r.min) || !/^\d{1,4}$/.test(r.max)) problems.push(`${r.category} / ${r.feature} : ${req.locale === 'fr' ? 'minimum et maximum sont des nombres entiers' : 'minimum and maximum are whole numbers'}.`)
+    for (const r of rows) if (!/^\d{1,4}$/.test(r.min) || !/^\d{1,4}$/.test(r.max)) problems.push(req.t('assembly.quota.wholeNumbers', { quota: `${r.category} / ${r.feature}` }))
     if (problems.length === 0) {
       try {
         await service.saveQuotas(db(), requireUser(req), req.params.id, rows.map((r) => ({ category: r.category, feature: r.feature, populationShare: r.share === '' ? null : Number(r.share), min: Number(r.min), max: Number(r.max) })))
@@ -717,7 +722,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
     const file = (req.uploads ?? []).find((u) => u.bytes.length > 0)
     let quotas: QuotaRow[] = []
     const problems: string[] = []
-    if (!file) problems.push(req.locale === 'fr' ? 'Choisissez un fichier categories.csv.' : 'Choose a categories.csv file.')
+    if (!file) problems.push(req.t('assembly.quota.noFile'))
     else {
       try {
         quotas = parseQuotas(file.bytes.toString('utf8').replace(/^\uFEFF/, '')).map((q) => ({ ...q, populationShare: null }))
@@ -742,7 +747,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
     await managed(req, req.params.id)
     const file = (req.uploads ?? []).find((u) => u.bytes.length > 0)
     return orgAction(req, reply, req.params.id, 'import', async (actor) => {
-      if (!file) throw new AppError('NO_FILE', { status: 422, userMessage: req.locale === 'fr' ? 'Choisissez un fichier CSV.' : 'Choose a CSV file.' })
+      if (!file) throw new AppError('NO_FILE', { status: 422, userMessage: req.t('assembly.org.noFile') })
       const count = await service.importVolunteers(db(), actor, req.params.id, file.bytes.toString('utf8'))
       req.flash('notice', req.t('assembly.org.imported', { count }))
     }, '#pool-title')

@@ -351,12 +351,13 @@ export interface VolunteerRow {
   withdrawnAt: Date | null
 }
 
-/** The pool with contact data: for the organisers only (the caller checks). */
-export async function listVolunteers(db: Db, assemblyId: string, options: { withdrawn?: boolean } = {}): Promise<VolunteerRow[]> {
+/** The pool with contact data, in number order: for the organisers only (the caller checks). */
+export async function listVolunteers(db: Db, assemblyId: string, options: { withdrawn?: boolean; limit?: number; offset?: number } = {}): Promise<VolunteerRow[]> {
   return queryRows<VolunteerRow>(
     db,
     sql`select id, number, features, full_name as "fullName", email, phone, address, household_key as "householdKey", source, withdrawn_at as "withdrawnAt"
-        from assembly_volunteers where assembly_id = ${assemblyId} ${options.withdrawn ? sql`` : sql`and withdrawn_at is null`} order by number`,
+        from assembly_volunteers where assembly_id = ${assemblyId} ${options.withdrawn ? sql`` : sql`and withdrawn_at is null`} order by number
+        ${options.limit ? sql`limit ${options.limit} offset ${options.offset ?? 0}` : sql``}`,
   )
 }
 

@@ -81,6 +81,12 @@ export const assembliesFr = {
   'assembly.org.pool': 'Vivier de volontaires (données privées)',
   'assembly.org.import': 'Importer des volontaires (CSV : une colonne par catégorie, et name, email, phone, address si connus)',
   'assembly.org.importButton': 'Importer',
+  'assembly.org.noFile': 'Choisissez un fichier CSV.',
+  'assembly.quota.incomplete': 'Ligne « {row} » : catégorie et modalité sont nécessaires.',
+  'assembly.quota.badShare': '{quota} : part de population invalide (« {value} »), un pourcentage comme 51 ou 12.5.',
+  'assembly.quota.missingShares': 'Indiquez la part de population de : {quotas}.',
+  'assembly.quota.wholeNumbers': '{quota} : minimum et maximum sont des nombres entiers.',
+  'assembly.quota.noFile': 'Choisissez un fichier categories.csv.',
   'assembly.org.imported': '{count} volontaires importés.',
   'assembly.org.withdraw': 'Retirer du vivier',
   'assembly.org.number': 'N°',
@@ -258,6 +264,8 @@ export const assembliesFr = {
   'assembly.error.plan': 'Choisissez un plan d’action en brouillon de ce territoire.',
   'assembly.error.commitment': 'Choisissez un engagement de ce territoire.',
   'assembly.error.group': 'Choisissez un de vos groupes de travail.',
+  'assembly.error.alreadyCommitment': 'Cette proposition est déjà portée par un engagement du plan d’action.',
+  'assembly.error.keepAccepted': 'Un engagement du plan d’action porte déjà cette proposition : la réponse reste une acceptation.',
 }
 
 export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
@@ -340,6 +348,12 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.org.pool': 'Pool of volunteers (private data)',
   'assembly.org.import': 'Import volunteers (CSV: one column per category, and name, email, phone, address when known)',
   'assembly.org.importButton': 'Import',
+  'assembly.org.noFile': 'Choose a CSV file.',
+  'assembly.quota.incomplete': 'Row “{row}”: category and feature are needed.',
+  'assembly.quota.badShare': '{quota}: invalid population share (“{value}”), a percentage such as 51 or 12.5.',
+  'assembly.quota.missingShares': 'Give the population share of: {quotas}.',
+  'assembly.quota.wholeNumbers': '{quota}: minimum and maximum are whole numbers.',
+  'assembly.quota.noFile': 'Choose a categories.csv file.',
   'assembly.org.imported': '{count} volunteers imported.',
   'assembly.org.withdraw': 'Remove from the pool',
   'assembly.org.number': 'No.',
@@ -513,4 +527,6 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.error.plan': 'Choose a draft action plan of this territory.',
   'assembly.error.commitment': 'Choose a commitment of this territory.',
   'assembly.error.group': 'Choose one of your working groups.',
+  'assembly.error.alreadyCommitment': 'A commitment of the action plan already carries this proposal.',
+  'assembly.error.keepAccepted': 'A commitment of the action plan already carries this proposal: the answer stays an acceptance.',
 }
