@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import assemblyRoutes from './routes.tsx'
 import proposalRoutes from './proposals.routes.tsx'
+import assemblyApiRoutes from './routes.api.ts'
 
 /** Citizens' assemblies: the fair, transparent draw of a representative panel (LEXIMIN), then deliberation and follow-up. */
 export default async function assemblies(app: FastifyInstance) {
   await app.register(assemblyRoutes)
   await app.register(proposalRoutes)
+  await app.register(assemblyApiRoutes)
 }
 
 export { createAssembly, importVolunteers, registerVolunteer, saveQuotas, setRecruitment } from './service.ts'
