@@ -1,34 +1,19 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import type { Browser } from 'playwright-core'
 import { queryRows } from '../../src/platform/db/index.ts'
-import { seedDemo } from '../../src/demo/seed.ts'
-import { buildTestApp, createUser, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import { createUser } from '../helpers/app.ts'
+import { browserJourney, expectAccessible, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('citizens’ assembly journey', { skip }, () => {
-  let ctx: TestApp
-  let browser: Browser
-  let base: string
+  const journey = browserJourney()
   const agentAccount = { email: 'agent@demo.thc.example', password: 'demo-agent-thc' }
 
-  before(async () => {
-    ctx = await buildTestApp('pglite')
-    await seedDemo(ctx.database.db)
-    base = await serveForBrowser(ctx.app)
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await ctx?.close()
-  })
-
   test('on a phone without JavaScript or account, a citizen volunteers; the public sees the transparent draw', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR', viewport: { width: 390, height: 844 } })
+    const context = await journey.browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR', viewport: { width: 390, height: 844 } })
     const phone = await context.newPage()
-    const checker = await (await browser.newContext({ bypassCSP: true })).newPage()
-    await phone.goto(`${base}/territoires/autre/pays-demo`)
+    const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
+    await phone.goto(`${journey.base}/territoires/autre/pays-demo`)
     await phone.getByRole('link', { name: 'Assemblées citoyennes' }).click()
     await phone.getByRole('link', { name: 'Assemblée citoyenne des mobilités (démonstration)' }).click()
     await phone.getByRole('link', { name: 'Se porter volontaire' }).click()
@@ -46,10 +31,10 @@ describe('citizens’ assembly journey', { skip }, () => {
     await phone.getByLabel('J’accepte que ces données servent au tirage au sort').check()
     await phone.getByRole('button', { name: 'M’inscrire comme volontaire' }).click()
     await phone.getByText(/Vous êtes inscrit\(e\) comme volontaire n° 1\./).waitFor()
-    const [row] = await queryRows<{ email: string; features: Record<string, string> }>(ctx.database.db, sql`select email, features from assembly_volunteers where full_name = 'Maëlle Volontaire'`)
+    const [row] = await queryRows<{ email: string; features: Record<string, string> }>(journey.ctx.database.db, sql`select email, features from assembly_volunteers where full_name = 'Maëlle Volontaire'`)
     assert.deepEqual(row, { email: 'maelle@example.org', features: { genre: 'femme', âge: '18-34', 'lieu de vie': 'campagne' } })
 
-    await phone.goto(`${base}/territoires/autre/pays-demo/assemblees`)
+    await phone.goto(`${journey.base}/territoires/autre/pays-demo/assemblees`)
     await phone.getByRole('link', { name: 'Assemblée citoyenne de l’alimentation (démonstration)' }).click()
     await phone.getByRole('link', { name: 'Transparence du tirage' }).click()
     await phone.getByText('Vérifié : l’empreinte SHA-256 de cette valeur est celle publiée avant le tirage.').waitFor()
@@ -59,14 +44,14 @@ describe('citizens’ assembly journey', { skip }, () => {
   })
 
   test('organisers seat a member on an account; the member drafts a proposal and votes secretly; the page stays accessible', async () => {
-    const [assembly] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assemblies where title = 'Assemblée citoyenne de l’alimentation (démonstration)'`)
+    const [assembly] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select id from assemblies where title = 'Assemblée citoyenne de l’alimentation (démonstration)'`)
     const [member] = await queryRows<{ email: string; number: number }>(
-      ctx.database.db,
+      journey.ctx.database.db,
       sql`select v.email, v.number from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assembly!.id} order by v.number limit 1`,
     )
-    const person = await createUser(ctx.database, { email: member!.email, displayName: 'Jo Membre du panel' })
-    const agent = await signInInBrowser(browser, base, agentAccount)
-    await agent.goto(`${base}/assemblees/${assembly!.id}/organisation`)
+    const person = await createUser(journey.ctx.database, { email: member!.email, displayName: 'Jo Membre du panel' })
+    const agent = await signInInBrowser(journey.browser, journey.base, agentAccount)
+    await agent.goto(`${journey.base}/assemblees/${assembly!.id}/organisation`)
     await expectAccessible(agent, 'organisation page')
     await agent.locator('form', { has: agent.locator(`input[value="${member!.email}"]`) }).getByRole('button', { name: 'Lier au compte' }).click()
     await agent.getByRole('cell', { name: 'Jo Membre du panel' }).waitFor()
@@ -74,8 +59,8 @@ describe('citizens’ assembly journey', { skip }, () => {
     await agent.getByLabel('Membres (numéros de volontaire').fill(String(member!.number))
     await Promise.all([agent.waitForURL(/organisation#deliberation-title$/), agent.getByRole('button', { name: 'Créer un groupe de travail' }).click()])
 
-    const citizen = await signInInBrowser(browser, base, person, { javaScript: false })
-    await citizen.goto(`${base}/assemblees/${assembly!.id}`)
+    const citizen = await signInInBrowser(journey.browser, journey.base, person, { javaScript: false })
+    await citizen.goto(`${journey.base}/assemblees/${assembly!.id}`)
     await citizen.getByLabel(/^Titre/).fill('Une cantine 100 % locale')
     await citizen.getByLabel('Texte de la proposition').fill('Servir dans les cantines des produits des fermes du territoire.')
     await citizen.getByRole('button', { name: 'Enregistrer le brouillon' }).click()
@@ -91,7 +76,7 @@ describe('citizens’ assembly journey', { skip }, () => {
     await citizen.getByLabel('Pour').check()
     await citizen.getByRole('button', { name: 'Voter' }).click()
     await citizen.getByText('Vous avez voté.').waitFor()
-    const checker = await (await browser.newContext({ bypassCSP: true })).newPage()
+    const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await expectAccessible(citizen, 'proposal page after voting (JS off)', checker)
 
     await agent.goto(proposalUrl)

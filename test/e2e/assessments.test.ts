@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { queryRows } from '../../src/platform/db/index.ts'
-import { seedDemo } from '../../src/demo/seed.ts'
-import { buildTestApp, createUser, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import { createUser } from '../helpers/app.ts'
+import { browserJourney, expectAccessible, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('independent assessment journey', { skip }, () => {
-  let ctx: TestApp
-  let browser: Browser
-  let base: string
+  const journey = browserJourney()
   let planId = ''
   const people: Record<string, { email: string; password: string }> = {
     admin: { email: 'admin@demo.thc.example', password: 'demo-admin-thc' },
@@ -18,31 +15,23 @@ describe('independent assessment journey', { skip }, () => {
   }
 
   before(async () => {
-    ctx = await buildTestApp('pglite')
-    await seedDemo(ctx.database.db)
-    const [plan] = await queryRows<{ id: string }>(ctx.database.db, sql`select p.id from action_plans p join territories t on t.id = p.territory_id where t.code = 'pays-demo' and p.status = 'published'`)
+    const [plan] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select p.id from action_plans p join territories t on t.id = p.territory_id where t.code = 'pays-demo' and p.status = 'published'`)
     planId = plan!.id
-    people.reviewer = await createUser(ctx.database, { displayName: 'Rémi Relecteur' })
-    base = await serveForBrowser(ctx.app)
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await ctx?.close()
+    people.reviewer = await createUser(journey.ctx.database, { displayName: 'Rémi Relecteur' })
   })
 
-  const signedIn = (who: string): Promise<Page> => signInInBrowser(browser, base, people[who]!)
+  const signedIn = (who: string): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!)
 
   test('the team appoints a reviewer, who assesses the plan; the territory replies; the report is published', async () => {
     const admin = await signedIn('admin')
-    await admin.goto(`${base}/plans/${planId}/evaluation/evaluateurs`)
+    await admin.goto(`${journey.base}/plans/${planId}/evaluation/evaluateurs`)
     await expectAccessible(admin, 'appointment page')
     await admin.getByLabel('Adresse du compte').fill(people.reviewer!.email)
     await admin.getByRole('button', { name: 'Nommer' }).click()
     await admin.getByText('Évaluateur nommé.').waitFor()
 
     const reviewer = await signedIn('reviewer')
-    await reviewer.goto(`${base}/plans/${planId}`)
+    await reviewer.goto(`${journey.base}/plans/${planId}`)
     await reviewer.getByRole('link', { name: 'Évaluation indépendante' }).click()
     await expectAccessible(reviewer, 'assessment page (reviewer, before declaring)')
     await reviewer.getByRole('button', { name: 'Enregistrer ma déclaration' }).click()
@@ -66,7 +55,7 @@ describe('independent assessment journey', { skip }, () => {
     await reviewer.getByText(/Rapport envoyé/).waitFor()
 
     const agent = await signedIn('agent')
-    await agent.goto(`${base}/plans/${planId}/evaluation`)
+    await agent.goto(`${journey.base}/plans/${planId}/evaluation`)
     await expectAccessible(agent, 'assessment page (territory, right of reply)')
     await agent.getByRole('textbox', { name: 'Réponse du territoire' }).fill('Nous préciserons les jalons au prochain conseil.')
     await agent.getByRole('button', { name: 'Publier la réponse du territoire' }).click()
@@ -76,13 +65,13 @@ describe('independent assessment journey', { skip }, () => {
     await reviewer.getByRole('button', { name: 'Publier le rapport' }).click()
     await reviewer.getByText(/Rapport publié/).waitFor()
 
-    const visitor = await (await browser.newContext({ bypassCSP: true })).newPage()
-    await visitor.goto(`${base}/plans/${planId}/evaluation`)
+    const visitor = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
+    await visitor.goto(`${journey.base}/plans/${planId}/evaluation`)
     const main = (await visitor.locator('main').textContent()) ?? ''
     assert.match(main, /Nous préciserons les jalons au prochain conseil\./)
     assert.match(main, /Aucun jalon mesurable à ce stade\./)
     await expectAccessible(visitor, 'published report')
-    await visitor.goto(`${base}/reseau/evaluations`)
+    await visitor.goto(`${journey.base}/reseau/evaluations`)
     await expectAccessible(visitor, 'network figures')
   })
 })

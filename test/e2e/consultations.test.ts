@@ -1,38 +1,27 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { queryRows } from '../../src/platform/db/index.ts'
-import { seedDemo } from '../../src/demo/seed.ts'
-import { buildTestApp, createUser, parisDay, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import { createUser, parisDay } from '../helpers/app.ts'
+import { browserJourney, expectAccessible, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('consultation journey', { skip }, () => {
-  let ctx: TestApp
-  let browser: Browser
-  let base: string
+  const journey = browserJourney()
   const people: Record<string, { email: string; password: string }> = {
     agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' },
   }
   const day = parisDay
 
   before(async () => {
-    ctx = await buildTestApp('pglite')
-    await seedDemo(ctx.database.db)
-    people.citizen = await createUser(ctx.database, { displayName: 'Inès Habitante' })
-    base = await serveForBrowser(ctx.app)
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await ctx?.close()
+    people.citizen = await createUser(journey.ctx.database, { displayName: 'Inès Habitante' })
   })
 
-  const signedIn = (who: string, javaScript = true): Promise<Page> => signInInBrowser(browser, base, people[who]!, { javaScript })
+  const signedIn = (who: string, javaScript = true): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!, { javaScript })
 
   test('staff open a consultation, a citizen contributes and supports, the staff answer and link it to a commitment', async () => {
     const agent = await signedIn('agent')
-    await agent.goto(`${base}/territoires/autre/pays-demo`)
+    await agent.goto(`${journey.base}/territoires/autre/pays-demo`)
     await agent.getByRole('link', { name: 'Consultations' }).click()
     await agent.getByRole('link', { name: 'Ouvrir une consultation' }).click()
     await expectAccessible(agent, 'new consultation form')
@@ -52,12 +41,12 @@ describe('consultation journey', { skip }, () => {
     await citizen.getByText('Contribution publiée.').waitFor()
     await citizen.getByRole('button', { name: /^Soutenir/ }).click()
     await citizen.getByText('1 soutien(s)').waitFor()
-    const checker = await (await browser.newContext({ bypassCSP: true })).newPage()
+    const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await expectAccessible(citizen, 'consultation page (citizen, JS off)', checker)
 
     // the consultation closes; the staff answer
-    const [row] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from consultations where title = 'Quels horaires pour la médiathèque ?'`)
-    await ctx.database.db.execute(sql`update consultations set opens_on = ${day(-20)}, closes_on = ${day(-1)} where id = ${row!.id}`)
+    const [row] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select id from consultations where title = 'Quels horaires pour la médiathèque ?'`)
+    await journey.ctx.database.db.execute(sql`update consultations set opens_on = ${day(-20)}, closes_on = ${day(-1)} where id = ${row!.id}`)
     await agent.goto(consultationUrl)
     await agent.getByText('Réponse du territoire').first().click()
     await agent.getByLabel('Réponse motivée').fill('Retenue : ouverture le dimanche de 10 h à 13 h dès janvier.')
@@ -76,29 +65,19 @@ describe('consultation journey', { skip }, () => {
 })
 
 describe('question journey', { skip }, () => {
-  let ctx: TestApp
-  let browser: Browser
-  let base: string
+  const journey = browserJourney()
   const people: Record<string, { email: string; password: string }> = {
     admin: { email: 'admin@demo.thc.example', password: 'demo-admin-thc' },
     elected: { email: 'elue@demo.thc.example', password: 'demo-elue-thc' },
   }
 
   before(async () => {
-    ctx = await buildTestApp('pglite')
-    await seedDemo(ctx.database.db)
-    people.citizen = await createUser(ctx.database, { displayName: 'Hugo Habitant' })
-    base = await serveForBrowser(ctx.app)
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await ctx?.close()
+    people.citizen = await createUser(journey.ctx.database, { displayName: 'Hugo Habitant' })
   })
 
   test('a citizen questions an elected official, moderation publishes it, the official answers in public', async () => {
-    const citizen = await signInInBrowser(browser, base, people.citizen!)
-    await citizen.goto(`${base}/territoires/autre/pays-demo`)
+    const citizen = await signInInBrowser(journey.browser, journey.base, people.citizen!)
+    await citizen.goto(`${journey.base}/territoires/autre/pays-demo`)
     await citizen.getByRole('link', { name: 'Questions aux élus' }).click()
     await expectAccessible(citizen, 'questions page (citizen)')
     await citizen.getByLabel('À qui').selectOption({ label: 'Camille Élue (démonstration)' })
@@ -107,21 +86,21 @@ describe('question journey', { skip }, () => {
     await citizen.getByRole('button', { name: 'Envoyer ma question' }).click()
     await citizen.getByText('Question envoyée').waitFor()
 
-    const admin = await signInInBrowser(browser, base, people.admin!)
-    await admin.goto(`${base}/territoires/autre/pays-demo/questions`)
+    const admin = await signInInBrowser(journey.browser, journey.base, people.admin!)
+    await admin.goto(`${journey.base}/territoires/autre/pays-demo/questions`)
     await expectAccessible(admin, 'questions page (moderation)')
     await admin.getByRole('button', { name: 'Publier' }).click()
 
-    const elected = await signInInBrowser(browser, base, people.elected!)
-    await elected.goto(`${base}/territoires/autre/pays-demo/questions`)
+    const elected = await signInInBrowser(journey.browser, journey.base, people.elected!)
+    await elected.goto(`${journey.base}/territoires/autre/pays-demo/questions`)
     await elected.getByRole('link', { name: 'Quand rouvre la piscine ?' }).click()
     await elected.getByLabel('Réponse').fill('Réouverture prévue le 1er février après travaux.')
     await elected.getByRole('button', { name: 'Répondre publiquement' }).click()
     await elected.getByText('Réouverture prévue le 1er février après travaux.').waitFor()
     await expectAccessible(elected, 'answered question')
 
-    const visitor = await (await browser.newContext({ bypassCSP: true })).newPage()
-    await visitor.goto(`${base}/territoires/autre/pays-demo/questions`)
+    const visitor = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
+    await visitor.goto(`${journey.base}/territoires/autre/pays-demo/questions`)
     const main = (await visitor.locator('main').textContent()) ?? ''
     assert.match(main, /Quand rouvre la piscine \?/)
     assert.match(main, /Répondue/)
@@ -129,27 +108,17 @@ describe('question journey', { skip }, () => {
 })
 
 describe('Groupe Action Projet journey', { skip }, () => {
-  let ctx: TestApp
-  let browser: Browser
-  let base: string
+  const journey = browserJourney()
   const people: Record<string, { email: string; password: string }> = { agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' } }
 
   before(async () => {
-    ctx = await buildTestApp('pglite')
-    await seedDemo(ctx.database.db)
-    people.citizen = await createUser(ctx.database, { displayName: 'Gaëlle Porteuse' })
-    base = await serveForBrowser(ctx.app)
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await ctx?.close()
+    people.citizen = await createUser(journey.ctx.database, { displayName: 'Gaëlle Porteuse' })
   })
 
   test('staff start a group on a commitment; a citizen joins and adds an action', async () => {
-    const [commitment] = await queryRows<{ id: string }>(ctx.database.db, sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`)
-    const agent = await signInInBrowser(browser, base, people.agent!)
-    await agent.goto(`${base}/engagements/${commitment!.id}`)
+    const [commitment] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`)
+    const agent = await signInInBrowser(journey.browser, journey.base, people.agent!)
+    await agent.goto(`${journey.base}/engagements/${commitment!.id}`)
     await agent.getByRole('link', { name: 'Créer un Groupe Action Projet' }).click()
     await expectAccessible(agent, 'new group form')
     await agent.getByLabel('Nom du groupe').fill('Groupe jardins partagés')
@@ -158,7 +127,7 @@ describe('Groupe Action Projet journey', { skip }, () => {
     await agent.getByRole('heading', { name: 'Groupe jardins partagés' }).waitFor()
     const url = agent.url()
 
-    const citizen = await signInInBrowser(browser, base, people.citizen!, { javaScript: false })
+    const citizen = await signInInBrowser(journey.browser, journey.base, people.citizen!, { javaScript: false })
     await citizen.goto(url)
     await citizen.getByRole('button', { name: 'Rejoindre le groupe' }).click()
     await citizen.getByLabel('Action', { exact: true }).fill('Trouver une parcelle')
@@ -166,7 +135,7 @@ describe('Groupe Action Projet journey', { skip }, () => {
     await citizen.getByLabel('Échéance (AAAA-MM-JJ)').fill('2027-03-01')
     await citizen.getByRole('button', { name: 'Ajouter l’action' }).click()
     await citizen.getByRole('rowheader', { name: 'Trouver une parcelle' }).waitFor()
-    const checker = await (await browser.newContext({ bypassCSP: true })).newPage()
+    const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await expectAccessible(citizen, 'group page (member, JS off)', checker)
   })
 })

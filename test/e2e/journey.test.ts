@@ -1,36 +1,25 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { buildTestApp, linkIn, uniqueEmail, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, serveForBrowser, skip } from '../helpers/browser.ts'
+import { describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { linkIn, uniqueEmail } from '../helpers/app.ts'
+import { browserJourney, expectAccessible, skip } from '../helpers/browser.ts'
 
 for (const javaScript of [true, false]) {
   describe(`browser journey, JavaScript ${javaScript ? 'on' : 'off'}`, { skip }, () => {
-    let ctx: TestApp
-    let browser: Browser
-    let base: string
-    before(async () => {
-      ctx = await buildTestApp('pglite')
-      base = await serveForBrowser(ctx.app)
-      browser = await launchBrowser()
-    })
-    after(async () => {
-      await browser?.close()
-      await ctx?.close()
-    })
+    const journey = browserJourney({ demo: false })
 
     let checker: Page | undefined
     async function newPage() {
       // bypassCSP lets the test inject axe-core; the pages themselves keep their strict policy
-      const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
-      if (!javaScript) checker ??= await (await browser.newContext({ bypassCSP: true })).newPage()
+      const context = await journey.browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
+      if (!javaScript) checker ??= await (await journey.browser.newContext({ bypassCSP: true })).newPage()
       return context.newPage()
     }
     const check = (page: Page, label: string) => expectAccessible(page, label, checker)
 
     test('a visitor searches a territory and opens its page', async () => {
       const page = await newPage()
-      await page.goto(base + '/')
+      await page.goto(journey.base + '/')
       assert.equal(await page.title(), 'Accueil – Territoires Hautement Citoyens')
       await check(page, 'home')
       await page.locator('#home-q').fill('Renes')
@@ -60,7 +49,7 @@ for (const javaScript of [true, false]) {
     test('a person signs up, confirms the address and signs in', async () => {
       const page = await newPage()
       const email = uniqueEmail(javaScript ? 'e2e-js' : 'e2e-nojs')
-      await page.goto(base + '/')
+      await page.goto(journey.base + '/')
       await page.getByRole('link', { name: 'Créer un compte' }).click()
       await check(page, 'sign-up form')
       await page.getByRole('button', { name: 'Créer mon compte' }).click()
@@ -73,9 +62,9 @@ for (const javaScript of [true, false]) {
       await page.getByText('un courriel vient d’y être envoyé').waitFor()
       await check(page, 'sign-up done')
 
-      const mail = ctx.mails.find((m) => m.to === email)
+      const mail = journey.ctx.mails.find((m) => m.to === email)
       assert.ok(mail, 'the confirmation mail was sent')
-      await page.goto(base + linkIn(mail))
+      await page.goto(journey.base + linkIn(mail))
       await page.getByText('Votre adresse est confirmée').waitFor()
       await page.getByRole('main').getByRole('link', { name: 'Se connecter' }).click()
       await check(page, 'sign-in form')
@@ -86,18 +75,18 @@ for (const javaScript of [true, false]) {
       assert.equal(await page.getByLabel('Nom affiché publiquement').inputValue(), 'Inès Navigateur')
       await check(page, 'account page')
       await page.getByRole('button', { name: 'Se déconnecter' }).click()
-      await page.waitForURL(base + '/')
+      await page.waitForURL(journey.base + '/')
       assert.equal(await page.getByRole('link', { name: 'Se connecter' }).count(), 1)
       await page.context().close()
     })
 
     test('the 404 page and the legal pages are accessible', async () => {
       const page = await newPage()
-      const response = await page.goto(base + '/nulle-part')
+      const response = await page.goto(journey.base + '/nulle-part')
       assert.equal(response?.status(), 404)
       await check(page, '404')
       for (const path of ['/mentions-legales', '/accessibilite']) {
-        await page.goto(base + path)
+        await page.goto(journey.base + path)
         await check(page, path)
       }
       await page.context().close()

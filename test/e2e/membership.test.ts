@@ -1,33 +1,24 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { buildTestApp, createUser, grantTestRole, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import { before, describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { createUser, grantTestRole } from '../helpers/app.ts'
+import { browserJourney, expectAccessible, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('membership journey', { skip }, () => {
-  let ctx: TestApp
-  let browser: Browser
-  let base: string
+  const journey = browserJourney({ demo: false })
   const people: Record<string, { id: string; email: string; password: string }> = {}
 
   before(async () => {
-    ctx = await buildTestApp('pglite')
-    people.elected = await createUser(ctx.database)
-    await grantTestRole(ctx.database, people.elected.id, { kind: 'commune', code: '35238' }, 'elected')
-    people.admin = await createUser(ctx.database, { admin: true })
-    base = await serveForBrowser(ctx.app)
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await ctx?.close()
+    people.elected = await createUser(journey.ctx.database)
+    await grantTestRole(journey.ctx.database, people.elected.id, { kind: 'commune', code: '35238' }, 'elected')
+    people.admin = await createUser(journey.ctx.database, { admin: true })
   })
 
-  const signedIn = (who: string): Promise<Page> => signInInBrowser(browser, base, people[who]!)
+  const signedIn = (who: string): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!)
 
   test('an elected official asks to join, the team accepts, the territory shows among the members', async () => {
     const elected = await signedIn('elected')
-    await elected.goto(base + '/territoires/commune/35238')
+    await elected.goto(journey.base + '/territoires/commune/35238')
     await elected.getByRole('link', { name: 'Rejoindre le réseau' }).click()
     await expectAccessible(elected, 'membership request form')
     await elected.getByLabel('Personne à contacter').fill('Claire Dupont')
@@ -38,16 +29,16 @@ describe('membership journey', { skip }, () => {
     await elected.getByText('La demande d’adhésion est envoyée').waitFor()
 
     const admin = await signedIn('admin')
-    await admin.goto(base + '/admin/adhesions')
+    await admin.goto(journey.base + '/admin/adhesions')
     await expectAccessible(admin, 'memberships back office')
     await admin.getByLabel('Début de la convention (AAAA-MM-JJ)').fill('2026-01-01')
     await admin.getByRole('button', { name: 'Enregistrer' }).click()
     await admin.getByText('La décision est enregistrée.').waitFor()
-    await admin.goto(base + '/admin/adhesions/grille')
+    await admin.goto(journey.base + '/admin/adhesions/grille')
     await expectAccessible(admin, 'contribution grid')
 
-    const visitor = await (await browser.newContext({ bypassCSP: true })).newPage()
-    await visitor.goto(base + '/')
+    const visitor = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
+    await visitor.goto(journey.base + '/')
     await visitor.getByRole('link', { name: 'Membres' }).click()
     assert.match((await visitor.locator('main').textContent()) ?? '', /Nous nous engageons à ouvrir l’action publique\./)
     await expectAccessible(visitor, 'members list')

@@ -1,40 +1,31 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { buildTestApp, createUser, grantTestRole, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import { before, describe, test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { createUser, grantTestRole } from '../helpers/app.ts'
+import { browserJourney, expectAccessible, signInInBrowser, skip } from '../helpers/browser.ts'
 
 for (const javaScript of [true, false]) {
   describe(`action plan journey, JavaScript ${javaScript ? 'on' : 'off'}`, { skip }, () => {
-    let ctx: TestApp
-    let browser: Browser
-    let base: string
+    const journey = browserJourney({ demo: false })
     let checker: Page | undefined
     const people: Record<'editor' | 'elected', { email: string; password: string }> = {} as never
 
     before(async () => {
-      ctx = await buildTestApp('pglite')
       for (const role of ['editor', 'elected'] as const) {
-        const user = await createUser(ctx.database, { displayName: role === 'editor' ? 'Agent Test' : 'Élue Test' })
-        await grantTestRole(ctx.database, user.id, { kind: 'commune', code: '35238' }, role)
+        const user = await createUser(journey.ctx.database, { displayName: role === 'editor' ? 'Agent Test' : 'Élue Test' })
+        await grantTestRole(journey.ctx.database, user.id, { kind: 'commune', code: '35238' }, role)
         people[role] = user
       }
-      base = await serveForBrowser(ctx.app)
-      browser = await launchBrowser()
-      if (!javaScript) checker = await (await browser.newContext({ bypassCSP: true })).newPage()
-    })
-    after(async () => {
-      await browser?.close()
-      await ctx?.close()
+      if (!javaScript) checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     })
 
-    const signedIn = (role: 'editor' | 'elected') => signInInBrowser(browser, base, people[role], { javaScript })
+    const signedIn = (role: 'editor' | 'elected') => signInInBrowser(journey.browser, journey.base, people[role], { javaScript })
     const check = (page: Page, label: string) => expectAccessible(page, label, checker)
     let planUrl = ''
 
     test('staff create a plan with two commitments and milestones', async () => {
       const page = await signedIn('editor')
-      await page.goto(base + '/territoires/commune/35238')
+      await page.goto(journey.base + '/territoires/commune/35238')
       await page.getByRole('link', { name: 'Plans d’action' }).click()
       await check(page, 'plan list')
       await page.getByRole('link', { name: 'Nouveau plan d’action' }).click()
@@ -102,9 +93,9 @@ for (const javaScript of [true, false]) {
     })
 
     test('a visitor sees the plan on the dashboard and the update in the history', async () => {
-      const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
+      const context = await journey.browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
       const page = await context.newPage()
-      await page.goto(base + '/territoires/commune/35238')
+      await page.goto(journey.base + '/territoires/commune/35238')
       await page.getByRole('link', { name: 'Tableau de bord' }).click()
       await page.waitForURL(planUrl)
       assert.equal(await page.locator('h1').textContent(), 'Rennes, ville ouverte')

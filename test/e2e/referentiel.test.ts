@@ -1,34 +1,25 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import type { Browser, Page } from 'playwright-core'
-import { buildTestApp, createUser, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import type { Page } from 'playwright-core'
+import { createUser } from '../helpers/app.ts'
+import { browserJourney, expectAccessible, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('référentiel journey', { skip }, () => {
-  let ctx: TestApp
-  let browser: Browser
-  let base: string
+  const journey = browserJourney({ demo: false })
   const people: Record<string, { id: string; email: string; password: string }> = {}
 
   before(async () => {
-    ctx = await buildTestApp('pglite')
-    people.contributor = await createUser(ctx.database, { displayName: 'Camille Veille' })
-    people.moderator = await createUser(ctx.database, { displayName: 'Morgan Relecture' })
-    await ctx.database.db.execute(sql`insert into platform_roles (user_id, role) values (${people.moderator.id}, 'referentiel_moderator')`)
-    base = await serveForBrowser(ctx.app)
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await ctx?.close()
+    people.contributor = await createUser(journey.ctx.database, { displayName: 'Camille Veille' })
+    people.moderator = await createUser(journey.ctx.database, { displayName: 'Morgan Relecture' })
+    await journey.ctx.database.db.execute(sql`insert into platform_roles (user_id, role) values (${people.moderator.id}, 'referentiel_moderator')`)
   })
 
-  const signedIn = (who: string): Promise<Page> => signInInBrowser(browser, base, people[who]!)
+  const signedIn = (who: string): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!)
 
   test('a contributor drafts a method, a moderator publishes it, a visitor finds it by search', async () => {
     const contributor = await signedIn('contributor')
-    await contributor.goto(base + '/referentiel')
+    await contributor.goto(journey.base + '/referentiel')
     await expectAccessible(contributor, 'référentiel search page')
     await contributor.getByRole('link', { name: 'Proposer une fiche' }).first().click()
     await contributor.getByRole('link', { name: 'Outil ou méthode' }).click()
@@ -44,15 +35,15 @@ describe('référentiel journey', { skip }, () => {
     await expectAccessible(contributor, 'submitted version page')
 
     const moderator = await signedIn('moderator')
-    await moderator.goto(base + '/referentiel/moderation')
+    await moderator.goto(journey.base + '/referentiel/moderation')
     await expectAccessible(moderator, 'moderation queue')
     await moderator.getByRole('link', { name: /Le jury citoyen participatif/ }).click()
     await moderator.getByLabel('Publier').check()
     await moderator.getByRole('button', { name: 'Enregistrer la décision' }).click()
     await moderator.getByText('Version publiée.').waitFor()
 
-    const visitor = await (await browser.newContext({ bypassCSP: true, javaScriptEnabled: false })).newPage()
-    await visitor.goto(base + '/')
+    const visitor = await (await journey.browser.newContext({ bypassCSP: true, javaScriptEnabled: false })).newPage()
+    await visitor.goto(journey.base + '/')
     await visitor.getByRole('link', { name: 'Référentiel' }).click()
     await visitor.getByRole('searchbox', { name: 'Rechercher dans le référentiel' }).fill('participation deliberatif')
     await visitor.getByRole('search', { name: 'Rechercher dans le référentiel' }).getByRole('button', { name: 'Rechercher' }).click()
@@ -61,9 +52,9 @@ describe('référentiel journey', { skip }, () => {
     assert.match(main, /Une diversité de profils/)
     assert.match(main, /Camille Veille/)
     assert.match(main, /Licence Ouverte 2\.0/)
-    const checker = await (await browser.newContext({ bypassCSP: true })).newPage()
+    const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await expectAccessible(visitor, 'published fiche', checker)
-    await visitor.goto(base + '/referentiel/inventaire')
+    await visitor.goto(journey.base + '/referentiel/inventaire')
     await expectAccessible(visitor, 'inventory report', checker)
   })
 })

@@ -1,37 +1,26 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { queryRows } from '../../src/platform/db/index.ts'
-import { seedDemo } from '../../src/demo/seed.ts'
-import { buildTestApp, createUser, parisDay, type TestApp } from '../helpers/app.ts'
-import { expectAccessible, launchBrowser, serveForBrowser, signInInBrowser, skip } from '../helpers/browser.ts'
+import { createUser, parisDay } from '../helpers/app.ts'
+import { browserJourney, expectAccessible, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('co-construction journey, with following', { skip }, () => {
-  let ctx: TestApp
-  let browser: Browser
-  let base: string
+  const journey = browserJourney()
   const people: Record<string, { email: string; password: string }> = {
     agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' },
   }
 
   before(async () => {
-    ctx = await buildTestApp('pglite')
-    await seedDemo(ctx.database.db)
-    people.citizen = await createUser(ctx.database, { displayName: 'Inès Habitante' })
-    base = await serveForBrowser(ctx.app)
-    browser = await launchBrowser()
-  })
-  after(async () => {
-    await browser?.close()
-    await ctx?.close()
+    people.citizen = await createUser(journey.ctx.database, { displayName: 'Inès Habitante' })
   })
 
-  const signedIn = (who: string, javaScript = true): Promise<Page> => signInInBrowser(browser, base, people[who]!, { javaScript })
+  const signedIn = (who: string, javaScript = true): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!, { javaScript })
 
   test('staff publish a draft charter; a citizen follows it, amends an article and votes; the final version shows the fate; the mail’s link unsubscribes', async () => {
     const agent = await signedIn('agent')
-    await agent.goto(`${base}/territoires/autre/pays-demo`)
+    await agent.goto(`${journey.base}/territoires/autre/pays-demo`)
     await agent.getByRole('link', { name: 'Textes en co-construction' }).click()
     await agent.getByRole('link', { name: 'Proposer un texte à la co-construction' }).click()
     await expectAccessible(agent, 'new text form')
@@ -57,15 +46,15 @@ describe('co-construction journey, with following', { skip }, () => {
     await citizen.getByRole('button', { name: /^Voter pour/ }).click()
     await citizen.getByText('1 pour · 0 contre').waitFor()
     assert.equal(await citizen.locator('ins').first().textContent(), 'les habitants')
-    const checker = await (await browser.newContext({ bypassCSP: true })).newPage()
+    const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await expectAccessible(citizen, 'text page with an amendment (citizen, JS off)', checker)
-    await citizen.goto(`${base}/compte/abonnements`)
+    await citizen.goto(`${journey.base}/compte/abonnements`)
     await citizen.getByRole('link', { name: 'Charte de la participation' }).waitFor()
     await expectAccessible(citizen, 'subscriptions page (JS off)', checker)
 
     // amendments close; the staff publish the final version, rejecting the amendment with a reason
-    const [row] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from cocreated_texts where title = 'Charte de la participation'`)
-    await ctx.database.db.execute(sql`update cocreated_texts set opens_on = ${parisDay(-20)}, closes_on = ${parisDay(-1)} where id = ${row!.id}`)
+    const [row] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select id from cocreated_texts where title = 'Charte de la participation'`)
+    await journey.ctx.database.db.execute(sql`update cocreated_texts set opens_on = ${parisDay(-20)}, closes_on = ${parisDay(-1)} where id = ${row!.id}`)
     await agent.goto(textUrl)
     await agent.getByRole('link', { name: 'Publier une nouvelle version' }).click()
     await expectAccessible(agent, 'new version form')
@@ -81,15 +70,15 @@ describe('co-construction journey, with following', { skip }, () => {
     await expectAccessible(citizen, 'final version page (JS off)', checker)
 
     // the final version reached the citizen by mail; its link unsubscribes in one click on the page
-    await ctx.app.jobs.tick()
-    const mail = ctx.mails.find((m) => m.to === people.citizen!.email && /Version finale du texte/.test(m.subject))
+    await journey.ctx.app.jobs.tick()
+    const mail = journey.ctx.mails.find((m) => m.to === people.citizen!.email && /Version finale du texte/.test(m.subject))
     assert.ok(mail, 'the follower is mailed')
     const link = /http:\/\/localhost:3000(\/abonnements\/desinscription\?jeton=\S+)/.exec(mail.text)![1]!
-    await citizen.goto(`${base}${link}`)
+    await citizen.goto(`${journey.base}${link}`)
     await expectAccessible(citizen, 'unsubscribe page (JS off)', checker)
     await citizen.getByRole('button', { name: 'Me désabonner' }).click()
     await citizen.getByText('C’est fait : vous ne recevrez plus ces courriels.').waitFor()
-    const [follows] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from follows where subject_id = ${row!.id}`)
+    const [follows] = await queryRows<{ n: number }>(journey.ctx.database.db, sql`select count(*)::int as n from follows where subject_id = ${row!.id}`)
     assert.equal(follows!.n, 0)
   })
 })

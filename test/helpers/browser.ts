@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { after, before } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { seedDemo } from '../../src/demo/seed.ts'
+import { buildTestApp, type TestApp } from './app.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const skip = existsSync(CHROMIUM) ? false : `Browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`
@@ -59,4 +62,31 @@ export async function signInInBrowser(browser: Browser, base: string, who: { ema
 export async function serveForBrowser(app: { listen(o: { port: number; host: string }): Promise<string> }): Promise<string> {
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   return address.replace('localhost', '127.0.0.1')
+}
+
+export interface Journey {
+  ctx: TestApp
+  browser: Browser
+  /** the served app's origin, e.g. http://127.0.0.1:40123 */
+  base: string
+}
+
+/**
+ * The hooks every browser journey needs, registered in the calling `describe`: a test app on PGlite (with the demo
+ * data unless `demo` is false) served on a free loopback port, and Chromium; both closed after the suite. The fields
+ * are set before the suite's own `before` hooks run, so that those can add people and data.
+ */
+export function browserJourney(options: { demo?: boolean } = {}): Journey {
+  const journey = {} as Journey
+  before(async () => {
+    journey.ctx = await buildTestApp('pglite')
+    if (options.demo !== false) await seedDemo(journey.ctx.database.db)
+    journey.base = await serveForBrowser(journey.ctx.app)
+    journey.browser = await launchBrowser()
+  })
+  after(async () => {
+    await journey.browser?.close()
+    await journey.ctx?.close()
+  })
+  return journey
 }
