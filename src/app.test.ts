@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { buildTestApp, Client, createUser, describeEachEngine, signIn, uniqueEmail, type TestApp } from '../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, uniqueEmail, signedInClient, type TestApp } from '../test/helpers/app.ts'
 
 describeEachEngine('public shell and operations', (engine) => {
   let ctx: TestApp
@@ -108,16 +108,14 @@ describeEachEngine('public shell and operations', (engine) => {
     const visitor = await ctx.app.inject({ url: '/admin' })
     assert.equal(visitor.statusCode, 303)
     const user = await createUser(ctx.database)
-    const client = new Client(ctx.app)
-    await signIn(client, user.email, user.password)
+    const client = await signedInClient(ctx.app, user.email, user.password)
     assert.equal((await client.get('/admin')).statusCode, 403)
   })
 
   test('an administrator grants and revokes a per-territory role; a person may hold roles in several territories', async () => {
     const admin = await createUser(ctx.database, { admin: true })
     const person = await createUser(ctx.database, { email: uniqueEmail('elue'), displayName: 'Maire Test' })
-    const client = new Client(ctx.app)
-    await signIn(client, admin.email, admin.password)
+    const client = await signedInClient(ctx.app, admin.email, admin.password)
     const bad = await client.post('/admin/roles', { email: person.email, territoryRef: 'commune/00000', role: 'editor' }, { csrfFrom: '/admin' })
     assert.equal(bad.statusCode, 422)
     assert.match(bad.body, /Territoire introuvable/)
@@ -130,8 +128,7 @@ describeEachEngine('public shell and operations', (engine) => {
       const granted = await client.post('/admin/roles', { email: person.email, territoryRef: ref!, role: role! }, { csrfFrom: '/admin' })
       assert.equal(granted.statusCode, 303)
     }
-    const personClient = new Client(ctx.app)
-    await signIn(personClient, person.email, person.password)
+    const personClient = await signedInClient(ctx.app, person.email, person.password)
     const account = await personClient.get('/compte')
     assert.match(account.body, /Élu·e — <a href="\/territoires\/commune\/35238">Rennes/)
     assert.match(account.body, /Éditeur·rice \(services\) — <a href="\/territoires\/epci\/243500139">Rennes Métropole/)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import pino from 'pino'
-import { buildTestApp, Client, createUser, describeEachEngine, linkIn, signIn } from '../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, linkIn, signIn, signedInClient } from '../../test/helpers/app.ts'
 import { createMailer } from './mail.ts'
 
 describeEachEngine('security of sessions and logs', (engine) => {
@@ -26,8 +26,7 @@ describeEachEngine('security of sessions and logs', (engine) => {
     const ctx = await buildTestApp(engine, { LOG_LEVEL: 'trace' }, lines)
     try {
       const user = await createUser(ctx.database, { password: 'very-secret-passphrase-42' })
-      const client = new Client(ctx.app)
-      await signIn(client, user.email, user.password)
+      const client = await signedInClient(ctx.app, user.email, user.password)
       await client.post('/compte/mot-de-passe-oublie', { email: user.email })
       const link = linkIn(ctx.mails.at(-1)!)
       const token = new URLSearchParams(link.split('?')[1]).get('token')!

@@ -169,4 +169,11 @@ export async function signIn(client: Client, email: string, password: string) {
   return response
 }
 
+/** A new client of the app, signed in through the real form. */
+export async function signedInClient(app: FastifyInstance, email: string, password: string): Promise<Client> {
+  const client = new Client(app)
+  await signIn(client, email, password)
+  return client
+}
+
 export type { TestContext }

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { TokenSigner } from '../../platform/auth/tokens.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, linkIn, signIn, uniqueEmail, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, linkIn, signIn, uniqueEmail, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 
 const PASSWORD = 'une phrase de passe solide'
 
@@ -140,8 +140,7 @@ describeEachEngine('accounts', (engine) => {
 
   test('resets a forgotten password through a one-time link, and ends other sessions', async () => {
     const user = await createUser(ctx.database)
-    const other = new Client(ctx.app)
-    await signIn(other, user.email, user.password)
+    const other = await signedInClient(ctx.app, user.email, user.password)
     assert.equal((await other.get('/compte')).statusCode, 200)
 
     const client = new Client(ctx.app)
@@ -207,8 +206,7 @@ describeEachEngine('accounts', (engine) => {
 
   test('signs out with a POST and the session cookie is cleared', async () => {
     const user = await createUser(ctx.database)
-    const client = new Client(ctx.app)
-    await signIn(client, user.email, user.password)
+    const client = await signedInClient(ctx.app, user.email, user.password)
     const out = await client.post('/deconnexion', {}, { csrfFrom: '/compte' })
     assert.equal(out.statusCode, 303)
     assert.equal((await client.get('/compte')).statusCode, 303)
@@ -216,8 +214,7 @@ describeEachEngine('accounts', (engine) => {
 
   test('updates the profile and changes the password from the account page', async () => {
     const user = await createUser(ctx.database)
-    const client = new Client(ctx.app)
-    await signIn(client, user.email, user.password)
+    const client = await signedInClient(ctx.app, user.email, user.password)
     const saved = await client.post('/compte/profil', { displayName: 'Nouveau Nom', locale: 'en' }, { csrfFrom: '/compte' })
     assert.equal(saved.statusCode, 303)
     const page = await client.get('/compte')
@@ -234,8 +231,7 @@ describeEachEngine('accounts', (engine) => {
   test('deletes an account: personal data erased, roles removed, public name becomes "compte supprimé"', async () => {
     const user = await createUser(ctx.database, { displayName: 'À Effacer' })
     await ctx.database.db.execute(sql`insert into territory_roles (territory_id, user_id, role) select id, ${user.id}, 'elected' from territories where kind = 'commune' and code = '35238'`)
-    const client = new Client(ctx.app)
-    await signIn(client, user.email, user.password)
+    const client = await signedInClient(ctx.app, user.email, user.password)
     const refused = await client.post('/compte/supprimer', { confirmation: 'oui' }, { csrfFrom: '/compte' })
     assert.equal(refused.statusCode, 422)
     assert.ok(await userRow(ctx, user.email), 'nothing deleted without the confirmation word')

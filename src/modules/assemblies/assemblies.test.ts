@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { replacementIndex } from './draw.ts'
 import { drawIndex, lotteryDigest } from './sortition/lottery.ts'
@@ -39,14 +39,11 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
   before(async () => {
     ctx = await buildTestApp(engine)
     await seedDemo(ctx.database.db)
-    agent = new Client(ctx.app)
-    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
-    elected = new Client(ctx.app)
-    await signIn(elected, 'elue@demo.thc.example', 'demo-elue-thc')
+    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
+    elected = await signedInClient(ctx.app, 'elue@demo.thc.example', 'demo-elue-thc')
     anonymous = new Client(ctx.app)
     const o = await createUser(ctx.database, { displayName: 'Oscar Extérieur' })
-    outsider = new Client(ctx.app)
-    await signIn(outsider, o.email, o.password)
+    outsider = await signedInClient(ctx.app, o.email, o.password)
   })
   after(async () => ctx?.close())
 
@@ -196,8 +193,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     for (const [i, m] of members.entries()) {
       const user = await createUser(ctx.database, { email: m.email, displayName: `Membre ${i + 1}` })
       assert.equal((await agent.post(`${page()}/membres/${m.id}/compte`, { email: m.email }, { csrfFrom: org() })).statusCode, 303)
-      const client = new Client(ctx.app)
-      await signIn(client, user.email, user.password)
+      const client = await signedInClient(ctx.app, user.email, user.password)
       clients.push(client)
     }
     const [drafter, second, third] = clients as [Client, Client, Client]

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { parseCsv } from '../../platform/http/csv-parse.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { checkRatings } from './service.ts'
 import { selfReportedCompletion } from './scales.ts'
@@ -55,8 +55,7 @@ describeEachEngine('independent assessment', (engine) => {
     planId = plan!.id
     commitments = await queryRows(ctx.database.db, sql`select id, title from commitments where plan_id = ${planId} order by position`)
     const login = async (email: string, password: string) => {
-      const client = new Client(ctx.app)
-      await signIn(client, email, password)
+      const client = await signedInClient(ctx.app, email, password)
       return client
     }
     admin = await login('admin@demo.thc.example', 'demo-admin-thc')

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { phaseOf } from './service.ts'
 
@@ -30,14 +30,11 @@ describeEachEngine('consultations', (engine) => {
   before(async () => {
     ctx = await buildTestApp(engine)
     await seedDemo(ctx.database.db)
-    agent = new Client(ctx.app)
-    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
+    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
     const a = await createUser(ctx.database, { displayName: 'Alice Habitante' })
     const b = await createUser(ctx.database, { displayName: 'Bob Voisin' })
-    alice = new Client(ctx.app)
-    await signIn(alice, a.email, a.password)
-    bob = new Client(ctx.app)
-    await signIn(bob, b.email, b.password)
+    alice = await signedInClient(ctx.app, a.email, a.password)
+    bob = await signedInClient(ctx.app, b.email, b.password)
     const [c] = await queryRows<{ id: string }>(ctx.database.db, sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`)
     commitmentId = c!.id
   })
@@ -170,8 +167,7 @@ describeEachEngine('reports and moderation of contributions', (engine) => {
     const login = async (name: string, role?: [string, string, string]) => {
       const user = await createUser(ctx.database, { displayName: name })
       if (role) await ctx.database.db.execute(sql`insert into territory_roles (territory_id, user_id, role) select id, ${user.id}, ${role[2]} from territories where kind = ${role[0]} and code = ${role[1]}`)
-      const client = new Client(ctx.app)
-      await signIn(client, user.email, user.password)
+      const client = await signedInClient(ctx.app, user.email, user.password)
       return { client, id: user.id }
     }
     const a = await login('Auteur Pénible')

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 
 describeEachEngine('Groupes Action Projet', (engine) => {
@@ -17,15 +17,12 @@ describeEachEngine('Groupes Action Projet', (engine) => {
   before(async () => {
     ctx = await buildTestApp(engine)
     await seedDemo(ctx.database.db)
-    agent = new Client(ctx.app)
-    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
+    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
     const c = await createUser(ctx.database, { displayName: 'Cyril Porteur de projet' })
     citizenId = c.id
-    citizen = new Client(ctx.app)
-    await signIn(citizen, c.email, c.password)
+    citizen = await signedInClient(ctx.app, c.email, c.password)
     const o = await createUser(ctx.database, { displayName: 'Olive Extérieure' })
-    outsider = new Client(ctx.app)
-    await signIn(outsider, o.email, o.password)
+    outsider = await signedInClient(ctx.app, o.email, o.password)
     const [row] = await queryRows<{ id: string }>(ctx.database.db, sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`)
     commitmentId = row!.id
   })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, grantTestRole, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, grantTestRole, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 
 describeEachEngine('questions to elected officials', (engine) => {
@@ -22,8 +22,7 @@ describeEachEngine('questions to elected officials', (engine) => {
     ctx = await buildTestApp(engine)
     await seedDemo(ctx.database.db)
     const login = async (email: string, password: string) => {
-      const client = new Client(ctx.app)
-      await signIn(client, email, password)
+      const client = await signedInClient(ctx.app, email, password)
       return client
     }
     const person = async (name: string, role?: [string, string]) => {

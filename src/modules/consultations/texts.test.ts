@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, parisDay, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, parisDay, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { parseArticles } from './texts.ts'
 
@@ -33,14 +33,11 @@ describeEachEngine('co-constructed texts', (engine) => {
   before(async () => {
     ctx = await buildTestApp(engine, { SIGNIN_RATE_LIMIT: '100' })
     await seedDemo(db())
-    agent = new Client(ctx.app)
-    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
+    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
     const a = await createUser(ctx.database, { displayName: 'Alice Habitante' })
     const b = await createUser(ctx.database, { displayName: 'Bob Voisin' })
-    alice = new Client(ctx.app)
-    await signIn(alice, a.email, a.password)
-    bob = new Client(ctx.app)
-    await signIn(bob, b.email, b.password)
+    alice = await signedInClient(ctx.app, a.email, a.password)
+    bob = await signedInClient(ctx.app, b.email, b.password)
   })
   after(async () => ctx?.close())
 
@@ -100,8 +97,7 @@ describeEachEngine('co-constructed texts', (engine) => {
     const voters = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
         const user = await createUser(ctx.database, { displayName: `Votant ${i}` })
-        const client = new Client(ctx.app)
-        await signIn(client, user.email, user.password)
+        const client = await signedInClient(ctx.app, user.email, user.password)
         return client
       }),
     )
@@ -174,8 +170,7 @@ describeEachEngine('co-constructed texts', (engine) => {
     const page = `/textes/${textId}`
     const moderator = await createUser(ctx.database, { displayName: 'Mo Dératrice' })
     await grantTestRole(ctx.database, moderator.id, { kind: 'autre', code: 'pays-demo' }, 'moderator')
-    const mo = new Client(ctx.app)
-    await signIn(mo, moderator.email, moderator.password)
+    const mo = await signedInClient(ctx.app, moderator.email, moderator.password)
     assert.equal((await alice.post(`/contenus/amendment/${amendmentB}/signalement`, { reason: 'Hors sujet' }, { csrfFrom: page })).statusCode, 303)
     assert.equal((await alice.post(`/contenus/amendment/${amendmentB}/masquer`, { reason: 'x' }, { csrfFrom: page })).statusCode, 403)
     const queue = await mo.get('/territoires/autre/pays-demo/moderation')

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import ICAL from 'ical.js'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { parisInstant, sendReminders } from './service.ts'
 
@@ -26,14 +26,11 @@ describeEachEngine('events', (engine) => {
   before(async () => {
     ctx = await buildTestApp(engine)
     await seedDemo(ctx.database.db)
-    agent = new Client(ctx.app)
-    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
-    admin = new Client(ctx.app)
-    await signIn(admin, 'admin@demo.thc.example', 'demo-admin-thc')
+    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
+    admin = await signedInClient(ctx.app, 'admin@demo.thc.example', 'demo-admin-thc')
     for (const name of ['Anne', 'Basile', 'Célia']) {
       const user = await createUser(ctx.database, { displayName: name })
-      const client = new Client(ctx.app)
-      await signIn(client, user.email, user.password)
+      const client = await signedInClient(ctx.app, user.email, user.password)
       people.push({ client, id: user.id, email: user.email })
     }
   })

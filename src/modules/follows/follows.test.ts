@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { enqueueJob, runDueJobs } from '../../platform/jobs.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { notifyContext, scheduleDigests, sendDigests } from './index.ts'
 
@@ -27,18 +27,15 @@ describeEachEngine('following and notifications', (engine) => {
   before(async () => {
     ctx = await buildTestApp(engine)
     await seedDemo(db())
-    agent = new Client(ctx.app)
-    await signIn(agent, 'agent@demo.thc.example', 'demo-agent-thc')
+    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
     const a = await createUser(ctx.database, { displayName: 'Alice Habitante' })
     const b = await createUser(ctx.database, { displayName: 'Bob Voisin' })
     aliceId = a.id
     bobId = b.id
     aliceEmail = a.email
     bobEmail = b.email
-    alice = new Client(ctx.app)
-    await signIn(alice, a.email, a.password)
-    bob = new Client(ctx.app)
-    await signIn(bob, b.email, b.password)
+    alice = await signedInClient(ctx.app, a.email, a.password)
+    bob = await signedInClient(ctx.app, b.email, b.password)
     const [t] = await queryRows<{ id: string }>(db(), sql`select id from territories where kind = 'autre' and code = 'pays-demo'`)
     territoryId = t!.id
   })

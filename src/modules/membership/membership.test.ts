@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 
 const REQUEST = {
   requestedScope: 'programme',
@@ -26,8 +26,7 @@ describeEachEngine('joining the network and the programme', (engine) => {
     const as = async (role: string | null, code = '35238') => {
       const user = await createUser(ctx.database, { admin: role === null })
       if (role) await grantTestRole(ctx.database, user.id, { kind: 'commune', code }, role)
-      const client = new Client(ctx.app)
-      await signIn(client, user.email, user.password)
+      const client = await signedInClient(ctx.app, user.email, user.password)
       return client
     }
     staff = await as('elected')

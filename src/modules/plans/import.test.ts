@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { parseCsv } from '../../platform/http/csv-parse.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { ogpDate } from './import.ts'
 
 const OGP_SAMPLE = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'ogp', 'commitments-sample.csv')
@@ -44,8 +44,7 @@ describeEachEngine('importing commitments', (engine) => {
     ctx = await buildTestApp(engine)
     const user = await createUser(ctx.database)
     await grantTestRole(ctx.database, user.id, { kind: 'commune', code: '35238' }, 'editor')
-    staff = new Client(ctx.app)
-    await signIn(staff, user.email, user.password)
+    staff = await signedInClient(ctx.app, user.email, user.password)
     const created = await staff.post('/territoires/commune/35238/plans/nouveau', { title: 'Plan importé', periodStart: '2026-01-01', periodEnd: '2027-12-31', cocreationSummary: '' })
     planPath = String(created.headers.location)
   })
@@ -109,8 +108,7 @@ describeEachEngine('importing commitments', (engine) => {
   test('another territory’s editor cannot import', async () => {
     const other = await createUser(ctx.database)
     await grantTestRole(ctx.database, other.id, { kind: 'commune', code: '44109' }, 'editor')
-    const client = new Client(ctx.app)
-    await signIn(client, other.email, other.password)
+    const client = await signedInClient(ctx.app, other.email, other.password)
     assert.equal((await client.get(`${planPath}/import`)).statusCode, 403)
     const token = csrfTokenOf((await client.get('/compte')).body)!
     const { payload, headers } = multipart({ _csrf: token, format: 'modele' }, { name: 'x.csv', content: 'titre\nIntrus\n' })

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 
 const TERRITORY = '/territoires/commune/35238'
 
@@ -36,8 +36,7 @@ describeEachEngine('action plans over HTTP', (engine) => {
     const as = async (role: string, code = '35238') => {
       const user = await createUser(ctx.database)
       await grantTestRole(ctx.database, user.id, { kind: 'commune', code }, role)
-      const client = new Client(ctx.app)
-      await signIn(client, user.email, user.password)
+      const client = await signedInClient(ctx.app, user.email, user.password)
       return client
     }
     staff = await as('editor')

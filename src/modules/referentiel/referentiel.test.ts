@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { parseCsv } from '../../platform/http/csv-parse.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { checkContent } from './fields.ts'
 import { importRecords, ImportFailed, institutionKindOf, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
 import { slugify } from './service.ts'
@@ -114,8 +114,7 @@ describeEachEngine('référentiel', (engine) => {
     const make = async (name: string, setup?: (id: string) => Promise<void>, isAdmin = false) => {
       const user = await createUser(ctx.database, { displayName: name, admin: isAdmin })
       if (setup) await setup(user.id)
-      const client = new Client(ctx.app)
-      await signIn(client, user.email, user.password)
+      const client = await signedInClient(ctx.app, user.email, user.password)
       return client
     }
     contributor = await make('Camille Contributrice')

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, grantTestRole, signIn, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, describeEachEngine, grantTestRole, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { loadRegistry, readRegistry } from './registry.ts'
 import { normalizeName } from './normalize.ts'
 
@@ -122,8 +122,7 @@ describeEachEngine('territories', (engine) => {
   test('an editor of a territory edits its presentation; the page shows it; the change is audited', async () => {
     const editor = await createUser(ctx.database)
     await grantTestRole(ctx.database, editor.id, { kind: 'commune', code: '44109' }, 'editor')
-    const client = new Client(ctx.app)
-    await signIn(client, editor.email, editor.password)
+    const client = await signedInClient(ctx.app, editor.email, editor.password)
     const page = await client.get('/territoires/commune/44109')
     assert.match(page.body, /Modifier la présentation/)
     const invalid = await client.post('/territoires/commune/44109/presentation', { presentation: 'Texte', website: 'pas une adresse', publicContactEmail: '' })
@@ -147,8 +146,7 @@ describeEachEngine('territories', (engine) => {
   test('returns 403 and changes nothing when an editor of territory A edits territory B', async () => {
     const editor = await createUser(ctx.database)
     await grantTestRole(ctx.database, editor.id, { kind: 'commune', code: '35238' }, 'editor')
-    const client = new Client(ctx.app)
-    await signIn(client, editor.email, editor.password)
+    const client = await signedInClient(ctx.app, editor.email, editor.password)
     const form = await client.get('/territoires/commune/33063/presentation')
     assert.equal(form.statusCode, 403)
     const [auditBefore] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events`)
@@ -174,8 +172,7 @@ describeEachEngine('territories', (engine) => {
 
   test('an administrator creates a territory of kind "autre" with parents; others cannot', async () => {
     const admin = await createUser(ctx.database, { admin: true })
-    const client = new Client(ctx.app)
-    await signIn(client, admin.email, admin.password)
+    const client = await signedInClient(ctx.app, admin.email, admin.password)
     const bad = await client.post('/admin/territoires', { name: 'Pays de Test', code: 'pays test!', population: '-3', parentRefs: 'departement/35' })
     assert.equal(bad.statusCode, 422)
     const unknownParent = await client.post('/admin/territoires', { name: 'Pays de Test', code: 'pays-test', population: '', parentRefs: 'departement/999' })
@@ -194,8 +191,7 @@ describeEachEngine('territories', (engine) => {
     assert.match(taken.body, /déjà pris/)
 
     const someone = await createUser(ctx.database)
-    const other = new Client(ctx.app)
-    await signIn(other, someone.email, someone.password)
+    const other = await signedInClient(ctx.app, someone.email, someone.password)
     assert.equal((await other.get('/admin/territoires')).statusCode, 403)
     const denied = await other.post('/admin/territoires', { name: 'Pays Pirate', code: 'pays-pirate', population: '', parentRefs: '' }, { csrfFrom: '/compte' })
     assert.equal(denied.statusCode, 403)
