@@ -97,6 +97,9 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     const badCsv = await upload(agent, `${page()}/volontaires/import`, org(), 'vivier.csv', 'nom,genre,age\nX,femme,12-17\n')
     assert.equal(badCsv.statusCode, 422)
     assert.match(badCsv.body, /Ligne 2 : « 12-17 » n’est pas une modalité de age/)
+    const noAddress = await upload(agent, `${page()}/volontaires/import`, org(), 'vivier.csv', 'nom,adresse,genre,age\nX,,femme,18-34\n')
+    assert.equal(noAddress.statusCode, 422)
+    assert.match(noAddress.body, /Ligne 2 : la règle « une personne par foyer » demande l’adresse/)
     const [{ count }] = (await queryRows<{ count: number }>(ctx.database.db, sql`select count(*)::int as count from assembly_volunteers where assembly_id = ${assemblyId}`)) as [{ count: number }]
     assert.equal(count, 61)
 

@@ -322,7 +322,7 @@ export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: s
     for (const c of categories) if (!quotas.some((q) => q.category === c && q.feature === features[c])) problems.push(`Ligne ${line} : « ${features[c]} » n’est pas une modalité de ${c}.`)
     const input: VolunteerInput = { fullName: cell(contact.fullName) || `Volontaire importé, ligne ${line}`, email: cell(contact.email) || null, phone: cell(contact.phone) || null, address: cell(contact.address) || null, features }
     if (input.email && !isEmail(input.email)) problems.push(`Ligne ${line} : adresse e-mail invalide.`)
-    if (assembly.onePerHousehold && contact.address < 0) problems.push(`Ligne ${line} : la règle « une personne par foyer » demande une colonne address.`)
+    if (assembly.onePerHousehold && householdKey(input.address) === null) problems.push(`Ligne ${line} : la règle « une personne par foyer » demande l’adresse (colonne address).`)
     inputs.push(input)
   })
   if (inputs.length === 0) problems.push('Le fichier ne contient aucun volontaire.')
