@@ -201,9 +201,8 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
   async function render(req: FastifyRequest, reply: FastifyReply, id: string, form: string | null = null, values: FormValues = {}, errors: FieldErrors = {}, status = 200) {
     const proposal = await findProposal(db(), id)
     const assembly = await findAssembly(db(), proposal.assemblyId)
-    const amendments = await listAmendments(db(), id)
-    const member = await memberOf(db(), req.user?.id, assembly.id)
-    const inGroup = member !== null && proposal.groupId !== null && (await deliberation.groupsOfUser(db(), assembly.id, req.user?.id)).includes(proposal.groupId)
+    const [amendments, member, myGroups] = await Promise.all([listAmendments(db(), id), memberOf(db(), req.user?.id, assembly.id), deliberation.groupsOfUser(db(), assembly.id, req.user?.id)])
+    const inGroup = proposal.groupId !== null && myGroups.includes(proposal.groupId)
     const answerer = canAnswer(req.user, assembly)
     const [plans, commitments] = answerer && assembly.territoryId
       ? await Promise.all([
