@@ -289,7 +289,7 @@ const commands: Record<string, Command> = {
       }
       try {
         const result = await leximin(instance, limitText === undefined ? {} : { timeLimitSeconds: Number(limitText) })
-        out(JSON.stringify({ ...summary, types: result.types.members.length, minimum: Math.min(...result.probabilities), seconds: result.seconds, ilps: result.ilps, lps: result.lps, panels: result.panels.length, probabilities: result.probabilities }))
+        out(JSON.stringify({ ...summary, method: result.method, types: result.types.members.length, minimum: Math.min(...result.probabilities), seconds: result.seconds, ilps: result.ilps, lps: result.lps, panels: result.panels.length, probabilities: result.probabilities }))
       } catch (error) {
         if (error instanceof TimeLimitReached) throw new UsageError(error.message)
         if (!(error instanceof Infeasible)) throw error

@@ -34,7 +34,7 @@ export function profileOf(probabilities: number[]): ProbabilityProfile {
 export interface DrawRow {
   assemblyId: string
   poolSize: number
-  leximin: { numbers: number[]; probabilities: number[]; profile: ProbabilityProfile; seconds: number; ilps: number; panelsInSupport: number }
+  leximin: { numbers: number[]; probabilities: number[]; profile: ProbabilityProfile; seconds: number; ilps: number; panelsInSupport: number; method?: string }
   legacy: { probabilities: number[]; profile: ProbabilityProfile; runs: number; failures: number }
   lottery: number[][]
   lotteryDigest: string
@@ -107,7 +107,7 @@ export async function prepareDraw(db: Db, actor: CurrentUser, assemblyId: string
       tx,
       sql`insert into assembly_draws (assembly_id, territory_id, pool_size, leximin, legacy, lottery, lottery_digest, panel_count, max_deviation)
           select ${assemblyId}, ${assembly.territoryId}, ${volunteers.length},
-            ${JSON.stringify({ numbers, probabilities: result.probabilities, profile: profileOf(result.probabilities), seconds: result.seconds, ilps: result.ilps, panelsInSupport: result.panels.length })}::jsonb,
+            ${JSON.stringify({ numbers, probabilities: result.probabilities, profile: profileOf(result.probabilities), seconds: result.seconds, ilps: result.ilps, panelsInSupport: result.panels.length, method: result.method })}::jsonb,
             ${JSON.stringify({ probabilities: legacy.probabilities, profile: profileOf(legacy.probabilities), runs: legacy.runs, failures: legacy.failures })}::jsonb,
             ${JSON.stringify(lottery)}::jsonb, ${digest}, ${panelCount}, ${rounded.maxDeviation}
           where exists (select 1 from assemblies where id = ${assemblyId} and phase = 'closed')

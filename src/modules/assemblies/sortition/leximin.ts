@@ -1,11 +1,17 @@
 import { typesOf, type Instance, type Types } from './instance.ts'
 import { seededRandom } from './legacy.ts'
-import { highsSolver, Infeasible, OPTIONS, type Highs, type HighsModel } from './lp.ts'
+import { Counter, highsSolver, Infeasible, OPTIONS, OutOfTime, restartFrom, type Basis, type Highs, type HighsModel } from './lp.ts'
+import { addBetterPanels, panelRows, PanelSearch, SwapSearch, type PanelRow } from './panels.ts'
+import { decompose, fitTarget, relaxedLeximin } from './relaxed.ts'
 
 /**
  * LEXIMIN selection (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021), written from the paper: among all
  * probability distributions over the panels that meet the quotas, the one that maximises the smallest selection
  * probability of any volunteer, then the second smallest, and so on.
+ *
+ * First the fast route (`relaxed.ts`): the leximin of the linear relaxation, exact when it is a lottery of real
+ * panels, which a walk over the relaxation's faces finds. When the walk finds none, column generation, seeded
+ * with the walk's panels:
  *
  * It works on types (volunteers with identical features): a panel is a number of members of each type, and a
  * volunteer's probability is their type's expected number of members over the type's size. Each stage solves, by
@@ -30,7 +36,9 @@ export interface LeximinResult extends Distribution {
   types: Types
   /** each volunteer's probability, in the pool's order */
   probabilities: number[]
-  /** integer programs solved (pricing, and the search for first panels) */
+  /** the relaxation's leximin written as a lottery of panels, or column generation when it was not one */
+  method: 'relaxation' | 'column generation'
+  /** integer programs solved */
   ilps: number
   lps: number
   seconds: number
@@ -39,68 +47,8 @@ export interface LeximinResult extends Distribution {
 const EPS = 1e-9
 /** a new panel must beat the dual value by this much to be worth adding */
 const IMPROVEMENT = 1e-8
-/** known panels improved by swaps each round, for several new columns a round */
-const SWAP_STARTS = 40
 /** at most this many random panels seed the master */
 const SEED_PANELS = 300
-const range = (count: number) => ({ kind: 'range' as const, from: 0, to: count - 1 })
-
-export class Counter {
-  ilps = 0
-  lps = 0
-  /** performance.now() past which solvers stop (HiGHS's own time limit), or Infinity */
-  deadline = Infinity
-  /** gives the solver the time left as its limit; throws OutOfTime when none is */
-  limit(model: HighsModel): void {
-    if (this.deadline === Infinity) return
-    const left = (this.deadline - performance.now()) / 1000
-    if (left <= 0) throw new OutOfTime()
-    // HiGHS compares its limit with the model's clock, which runs across solves: restart it
-    model.zeroAllClocks()
-    model.options.set({ time_limit: left })
-  }
-}
-
-class OutOfTime extends Error {}
-
-/** The integer program of panels meeting the quotas, kept between searches (only its objective changes). */
-class PanelSearch {
-  private readonly model: HighsModel
-  constructor(
-    private readonly highs: Highs,
-    instance: Instance,
-    types: Types,
-    private readonly counter: Counter,
-  ) {
-    const T = types.members.length
-    this.model = highs.createModel()
-    this.model.options.set(OPTIONS)
-    this.model.addVars(new Float64Array(T), Float64Array.from(types.members, (m) => m.length))
-    this.model.changeColsIntegrality(range(T), Array(T).fill(1))
-    const all = [...Array(T).keys()]
-    this.model.addRow(instance.panelSize, instance.panelSize, { indices: all, values: all.map(() => 1) })
-    instance.quotas.forEach((q, i) => this.model.addRow(q.min, q.max, { indices: types.quotaTypes[i]!, values: types.quotaTypes[i]!.map(() => 1) }))
-    for (const household of types.householdTypes) this.model.addRow(0, 1, { indices: household, values: household.map(() => 1) })
-    this.model.changeObjectiveSense(highs.constants.objectiveSense.maximize)
-  }
-
-  /** The panel (members of each type) with the largest Σ weight_t x_t. */
-  best(weights: number[]): { panel: number[]; value: number } {
-    this.counter.ilps++
-    this.model.changeColsCost(range(weights.length), weights)
-    this.counter.limit(this.model)
-    const status = this.model.run().modelStatus
-    if (status === this.highs.constants.modelStatus.timeLimit) throw new OutOfTime()
-    if (status === this.highs.constants.modelStatus.infeasible) throw new Infeasible()
-    if (status !== this.highs.constants.modelStatus.optimal) throw new Error(`the panel search ended with status ${status}`)
-    const panel = Array.from(this.model.getSolution().colValue, (x) => Math.round(x))
-    return { panel, value: panel.reduce((sum, x, t) => sum + x * weights[t]!, 0) }
-  }
-
-  dispose() {
-    this.model.dispose()
-  }
-}
 
 /**
  * The restricted master over the known panels, kept between rounds (a new panel is a new column, and the simplex
@@ -112,7 +60,7 @@ class RestrictedMaster {
   private readonly model: HighsModel
   private readonly fixed = new Map<number, number>()
   private columns = 0
-  private basis: { colStatus: Int32Array; rowStatus: Int32Array } | null = null
+  private basis: Basis | null = null
   constructor(
     private readonly highs: Highs,
     private readonly size: number[],
@@ -153,15 +101,10 @@ class RestrictedMaster {
 
   solve(): { y: number[]; yhat: number; value: number; weights: number[] } {
     this.counter.lps++
-    // start from the last basis, the new panels nonbasic at zero (HiGHS does not keep it across added columns)
-    if (this.basis) {
-      const colStatus = new Int32Array(1 + this.columns)
-      colStatus.set(this.basis.colStatus.subarray(0, Math.min(this.basis.colStatus.length, colStatus.length)))
-      this.model.setBasis({ colStatus, rowStatus: this.basis.rowStatus })
-    }
+    restartFrom(this.model, this.basis, 1 + this.columns)
     this.counter.limit(this.model)
     const status = this.model.run().modelStatus
-    if (status === this.highs.constants.modelStatus.timeLimit) throw new OutOfTime()
+    this.counter.check(status)
     this.basis = this.model.getBasis()
     if (status !== this.highs.constants.modelStatus.optimal) throw new Error(`the restricted master ended with status ${status}`)
     const solution = this.model.getSolution()
@@ -188,63 +131,6 @@ class RestrictedMaster {
   }
 }
 
-/**
- * A fast search for columns before the exact one: from a known panel, swap one member for one of another type while
- * a swap raises the panel's weight and keeps every quota. Any panel whose weight beats the dual's value is a valid
- * new column; the integer program is asked only when this finds none, and proves the stage over.
- */
-class SwapSearch {
-  /** for each type, the quota (index) of its feature in each category */
-  private readonly quotasOf: number[][]
-  /** for each type, the household it belongs to (index), or -1 */
-  private readonly householdOf: number[]
-  constructor(
-    private readonly instance: Instance,
-    private readonly types: Types,
-  ) {
-    this.quotasOf = types.members.map(() => [])
-    types.quotaTypes.forEach((list, q) => list.forEach((t) => this.quotasOf[t]!.push(q)))
-    this.householdOf = types.members.map(() => -1)
-    types.householdTypes.forEach((list, h) => list.forEach((t) => (this.householdOf[t] = h)))
-  }
-
-  improve(start: number[], weights: number[]): number[] {
-    const panel = [...start]
-    const size = this.types.members.map((m) => m.length)
-    const counts = this.instance.quotas.map((_, q) => this.types.quotaTypes[q]!.reduce((sum, t) => sum + panel[t]!, 0))
-    const byWeight = [...weights.keys()].sort((a, b) => weights[b]! - weights[a]!)
-    const seated = this.types.householdTypes.map((list) => list.reduce((sum, t) => sum + panel[t]!, 0))
-    const fits = (out: number, into: number) => {
-      const household = this.householdOf[into]!
-      if (household >= 0 && household !== this.householdOf[out] && seated[household]! >= 1) return false
-      for (const q of this.quotasOf[out]!) if (!this.quotasOf[into]!.includes(q) && counts[q]! - 1 < this.instance.quotas[q]!.min) return false
-      for (const q of this.quotasOf[into]!) if (!this.quotasOf[out]!.includes(q) && counts[q]! + 1 > this.instance.quotas[q]!.max) return false
-      return true
-    }
-    for (let moves = 0; moves < 10_000; moves++) {
-      let swapped = false
-      const members = [...panel.keys()].filter((t) => panel[t]! > 0).sort((a, b) => weights[a]! - weights[b]!)
-      for (const out of members) {
-        for (const into of byWeight) {
-          if (weights[into]! <= weights[out]! + 1e-15) break
-          if (into === out || panel[into]! >= size[into]! || !fits(out, into)) continue
-          panel[out]!--
-          panel[into]!++
-          for (const q of this.quotasOf[out]!) counts[q]!--
-          for (const q of this.quotasOf[into]!) counts[q]!++
-          if (this.householdOf[out]! >= 0) seated[this.householdOf[out]!]!--
-          if (this.householdOf[into]! >= 0) seated[this.householdOf[into]!]!++
-          swapped = true
-          break
-        }
-        if (swapped) break
-      }
-      if (!swapped) break
-    }
-    return panel
-  }
-}
-
 /** The computation went past its time limit: where it stood. */
 export class TimeLimitReached extends Error {
   constructor(
@@ -260,17 +146,71 @@ export class TimeLimitReached extends Error {
 
 /**
  * Throws Infeasible when no panel meets the quotas (see `relaxation` for what to relax), TimeLimitReached past
- * `timeLimitSeconds`.
+ * `timeLimitSeconds`. `onlyColumnGeneration` skips the fast route (to compare the two).
  */
-export async function leximin(instance: Instance, options: { timeLimitSeconds?: number } = {}): Promise<LeximinResult> {
+export async function leximin(instance: Instance, options: { timeLimitSeconds?: number; onlyColumnGeneration?: boolean } = {}): Promise<LeximinResult> {
   const began = performance.now()
   const highs = await highsSolver()
   const types = typesOf(instance)
-  const T = types.members.length
   const size = types.members.map((m) => m.length)
   const counter = new Counter()
   if (options.timeLimitSeconds !== undefined) counter.deadline = began + options.timeLimitSeconds * 1000
-  const search = new PanelSearch(highs, instance, types, counter)
+  const rows = panelRows(instance, types)
+  const outOfTime = (fixedTypes: number, panels: number) => new TimeLimitReached((performance.now() - began) / 1000, fixedTypes, size.length, panels, counter.ilps)
+  let seeds: number[][] = []
+  if (!options.onlyColumnGeneration) {
+    try {
+      const target = relaxedLeximin(highs, rows, size, counter)
+      const walk = decompose(highs, rows, size, target, counter)
+      if (walk.complete) return result(types, walk, 'relaxation', counter, began)
+      const search = new PanelSearch(highs, rows, size, counter)
+      try {
+        const fitted = walk.panels.length > 0 ? fitTarget(highs, size, target, walk.panels, counter, search, new SwapSearch(instance, types)) : null
+        if (fitted) return result(types, fitted, 'relaxation', counter, began)
+      } finally {
+        search.dispose()
+      }
+      seeds = walk.panels
+    } catch (error) {
+      if (error instanceof OutOfTime) throw outOfTime(0, 0)
+      throw error
+    }
+  }
+  return result(types, columnGeneration(highs, instance, types, rows, counter, seeds, outOfTime), 'column generation', counter, began)
+}
+
+function result(types: Types, lottery: { panels: number[][]; weights: number[] }, method: LeximinResult['method'], counter: Counter, began: number): LeximinResult {
+  const size = types.members.map((m) => m.length)
+  const raw = lottery.weights.map((w) => Math.max(0, w))
+  const total = raw.reduce((a, b) => a + b, 0)
+  const used = lottery.panels.map((panel, p) => ({ panel, weight: raw[p]! / total })).filter((e) => e.weight > 1e-12)
+  const typeProbabilities = types.members.map((_, t) => used.reduce((sum, e) => sum + (e.weight * e.panel[t]!) / size[t]!, 0))
+  return {
+    types,
+    panels: used.map((e) => e.panel),
+    weights: used.map((e) => e.weight),
+    typeProbabilities,
+    probabilities: types.typeOf.map((t) => typeProbabilities[t]!),
+    method,
+    ilps: counter.ilps,
+    lps: counter.lps,
+    seconds: (performance.now() - began) / 1000,
+  }
+}
+
+/** The stages of column generation described at the top; `seeds` are panels to start the master with. */
+function columnGeneration(
+  highs: Highs,
+  instance: Instance,
+  types: Types,
+  rows: PanelRow[],
+  counter: Counter,
+  seeds: number[][],
+  outOfTime: (fixedTypes: number, panels: number) => TimeLimitReached,
+): { panels: number[][]; weights: number[] } {
+  const T = types.members.length
+  const size = types.members.map((m) => m.length)
+  const search = new PanelSearch(highs, rows, size, counter)
   const master = new RestrictedMaster(highs, size, counter)
   const swaps = new SwapSearch(instance, types)
   const panels: number[][] = []
@@ -283,15 +223,16 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
     master.addPanel(panel)
     return true
   }
-  let raw: number[] = []
   const fixed = new Map<number, number>()
   const fix = (t: number, probability: number) => {
     fixed.set(t, probability)
     master.fix(t, probability)
   }
   try {
+    for (const panel of seeds) add(panel)
     // first panels: cover the types, as many new ones a panel as possible; types that no panel can hold get 0
     const covered = new Array<boolean>(T).fill(false)
+    for (const panel of panels) panel.forEach((x, t) => (covered[t] ||= x > 0))
     for (;;) {
       const { panel, value } = search.best(size.map((c, t) => (covered[t] ? 0 : 1 / c)))
       if (panels.length > 0 && value <= EPS) break
@@ -306,58 +247,29 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
     })
     // with many types, seed the master with diverse panels (swaps under random weights from the covering panels):
     // the column generation then starts near the first stage's optimum instead of adding panels one by one
-    const seeds = Math.min(SEED_PANELS, T > 50 ? 2 * T : 0)
     const random = seededRandom(T)
     const cover = [...panels]
-    for (let i = 0; i < seeds; i++) add(swaps.improve(cover[i % cover.length]!, size.map(() => random())))
+    for (let i = 0; i < Math.min(SEED_PANELS, T > 50 ? 2 * T : 0) - seeds.length; i++) add(swaps.improve(cover[i % cover.length]!, size.map(() => random())))
 
     while (fixed.size < T) {
       const unfixed = [...Array(T).keys()].filter((t) => !fixed.has(t))
       let round = master.solve()
       for (;;) {
         const weights = round.y.map((w, t) => w / size[t]!)
-        const worth = (panel: number[]) => panel.reduce((sum, x, t) => sum + x * weights[t]!, 0) > round.yhat + IMPROVEMENT
-        // the known panels closest to the dual's value, improved by swaps
-        const starts = panels
-          .map((panel) => ({ panel, value: panel.reduce((sum, x, t) => sum + x * weights[t]!, 0) }))
-          .sort((a, b) => b.value - a.value)
-          .slice(0, SWAP_STARTS)
-        let added = false
-        for (const start of starts) {
-          const improved = swaps.improve(start.panel, weights)
-          if (worth(improved) && add(improved)) added = true
-        }
-        if (!added) {
-          const candidate = search.best(weights)
-          if (candidate.value <= round.yhat + IMPROVEMENT || !add(candidate.panel)) break
-        }
+        if (!addBetterPanels(panels, weights, round.yhat + IMPROVEMENT, swaps, search, add)) break
         round = master.solve()
       }
       // every unfixed type with a positive dual weight has probability exactly the stage's value in every optimum
       const positive = unfixed.filter((t) => round.y[t]! > EPS)
       for (const t of positive.length > 0 ? positive : [unfixed.reduce((a, b) => (round.y[b]! > round.y[a]! ? b : a))]) fix(t, Math.min(1, Math.max(0, round.value)))
     }
-    raw = master.distribution().map((w) => Math.max(0, w))
+    return { panels, weights: master.distribution() }
   } catch (error) {
-    if (error instanceof OutOfTime) throw new TimeLimitReached((performance.now() - began) / 1000, fixed.size, T, panels.length, counter.ilps)
+    if (error instanceof OutOfTime) throw outOfTime(fixed.size, panels.length)
     throw error
   } finally {
     search.dispose()
     master.dispose()
-  }
-  const total = raw.reduce((a, b) => a + b, 0)
-  const weights = raw.map((w) => w / total)
-  const used = panels.map((panel, p) => ({ panel, weight: weights[p]! })).filter((e) => e.weight > 1e-12)
-  const typeProbabilities = types.members.map((_, t) => used.reduce((sum, e) => sum + (e.weight * e.panel[t]!) / size[t]!, 0))
-  return {
-    types,
-    panels: used.map((e) => e.panel),
-    weights: used.map((e) => e.weight),
-    typeProbabilities,
-    probabilities: types.typeOf.map((t) => typeProbabilities[t]!),
-    ilps: counter.ilps,
-    lps: counter.lps,
-    seconds: (performance.now() - began) / 1000,
   }
 }
 

@@ -31,13 +31,14 @@ export interface HighsModel {
   changeCoefficient(row: number, col: number, value: number): void
   changeRowBounds(row: number, lower: number, upper: number): void
   changeColBounds(col: number, lower: number, upper: number): void
+  changeColsBounds(selection: { kind: 'range'; from: number; to: number }, lower: number[] | Float64Array, upper: number[] | Float64Array): void
   addCol(cost: number, lower: number, upper: number, entries: { indices: number[]; values: number[] }): void
   changeObjectiveSense(sense: number): void
   run(): { modelStatus: number }
   zeroAllClocks(): void
   getBasis(): { colStatus: Int32Array; rowStatus: Int32Array }
   setBasis(basis: { colStatus: Int32Array; rowStatus: Int32Array }): void
-  getSolution(): { colValue: Float64Array; rowDual: Float64Array }
+  getSolution(): { colValue: Float64Array; colDual: Float64Array; rowDual: Float64Array }
   getObjectiveValue(): number
   dispose(): void
 }
@@ -66,6 +67,46 @@ export const OPTIONS = {
   mip_abs_gap: 1e-12,
   mip_feasibility_tolerance: 1e-9,
 }
+
+export type Basis = { colStatus: Int32Array; rowStatus: Int32Array }
+
+/**
+ * Restarts a model from the basis of its last run, columns added since nonbasic at their lower bound: HiGHS drops
+ * the basis when columns are added, and a column generation's master would otherwise start from scratch each round.
+ */
+export function restartFrom(model: HighsModel, basis: Basis | null, columns: number): void {
+  if (!basis) return
+  const colStatus = new Int32Array(columns)
+  colStatus.set(basis.colStatus.subarray(0, Math.min(basis.colStatus.length, columns)))
+  model.setBasis({ colStatus, rowStatus: basis.rowStatus })
+}
+
+/** HiGHS's model status when a run stops at its time limit */
+const TIME_LIMIT = 13
+
+/** Counts the programs solved and gives each run the time left before the caller's deadline. */
+export class Counter {
+  ilps = 0
+  lps = 0
+  /** performance.now() past which solvers stop (HiGHS's own time limit), or Infinity */
+  deadline = Infinity
+  /** gives the solver the time left as its limit; throws OutOfTime when none is */
+  limit(model: HighsModel): void {
+    if (this.deadline === Infinity) return
+    const left = (this.deadline - performance.now()) / 1000
+    if (left <= 0) throw new OutOfTime()
+    // HiGHS compares its limit with the model's clock, which runs across solves: restart it
+    model.zeroAllClocks()
+    model.options.set({ time_limit: left })
+  }
+  /** throws OutOfTime when a run stopped at its time limit */
+  check(status: number): void {
+    if (status === TIME_LIMIT) throw new OutOfTime()
+  }
+}
+
+/** The caller's time limit was reached. */
+export class OutOfTime extends Error {}
 
 export type Sense = '<=' | '>=' | '='
 export type Terms = [name: string, coefficient: number][]

@@ -118,9 +118,59 @@ describe('LEXIMIN against brute force', () => {
       }
       const [fast, brute] = await Promise.all([leximin(instance), bruteLeximin(instance)])
       fast.probabilities.forEach((p, i) => assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`))
+      // column generation, the route taken when the relaxation's leximin is no lottery of panels, checked alone too
+      if (run % 3 === 0) {
+        const columns = await leximin(instance, { onlyColumnGeneration: true })
+        assert.equal(columns.method, 'column generation')
+        columns.probabilities.forEach((p, i) => assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run} (column generation), volunteer ${i}: ${p} vs ${brute[i]}`))
+      }
       compared++
     }
     assert.ok(compared > 150, `${compared} feasible instances compared (${infeasible} infeasible)`)
+  })
+
+  // three categories whose quotas take one person of each feature: the four first volunteers pair up only in
+  // fractions (each with each half of the time), while (0, 4) is the only real panel
+  const parity: Instance = {
+    panelSize: 2,
+    categories: ['gender', 'age', 'area'],
+    quotas: ['gender:f', 'gender:m', 'age:young', 'age:old', 'area:urban', 'area:rural'].map((q) => ({ category: q.split(':')[0]!, feature: q.split(':')[1]!, min: 1, max: 1 })),
+    people: [
+      { gender: 'f', age: 'young', area: 'urban' },
+      { gender: 'f', age: 'old', area: 'rural' },
+      { gender: 'm', age: 'young', area: 'rural' },
+      { gender: 'm', age: 'old', area: 'urban' },
+      { gender: 'm', age: 'old', area: 'rural' },
+    ],
+  }
+
+  test('when the relaxation promises more than real panels give, column generation finds the true LEXIMIN', async () => {
+    const result = await leximin(parity)
+    assert.equal(result.method, 'column generation')
+    assert.deepEqual(result.probabilities.map((p) => Math.round(p * 1e9) / 1e9), [1, 0, 0, 0, 1])
+    assert.deepEqual(await bruteLeximin(parity), [1, 0, 0, 0, 1])
+    // without the fifth volunteer no panel exists, though fractions of panels do
+    await assert.rejects(leximin({ ...parity, people: parity.people.slice(0, 4) }), Infeasible)
+  })
+
+  test('on a pool of 400 in 4 categories, the relaxation route and column generation alone give the same probabilities', async () => {
+    const random = seededRandom(7)
+    const featuresOf: Record<string, string[]> = { gender: ['f', 'm'], age: ['18-29', '30-44', '45-64', '65+'], area: ['urban', 'suburban', 'rural'], education: ['none', 'secondary', 'higher'] }
+    const categories = Object.keys(featuresOf)
+    // skewed pools, as self-selection makes them: the first features are more frequent
+    const people = [...Array(400)].map(() => Object.fromEntries(categories.map((c) => [c, featuresOf[c]![Math.floor(random() ** 1.6 * featuresOf[c]!.length)]!])))
+    const quotas = categories.flatMap((c) =>
+      featuresOf[c]!.map((feature) => {
+        const centre = (30 * 1) / featuresOf[c]!.length
+        return { category: c, feature, min: Math.max(0, Math.floor(centre) - 2), max: Math.ceil(centre) + 2 }
+      }),
+    )
+    const instance: Instance = { panelSize: 30, categories, quotas, people }
+    const [fast, columns] = [await leximin(instance), await leximin(instance, { onlyColumnGeneration: true })]
+    assert.equal(fast.method, 'relaxation')
+    assert.equal(columns.method, 'column generation')
+    fast.probabilities.forEach((p, i) => assert.ok(Math.abs(p - columns.probabilities[i]!) < 1e-7, `volunteer ${i}: ${p} vs ${columns.probabilities[i]}`))
+    assert.ok(new Set(fast.probabilities.map((p) => p.toFixed(6))).size > 3, 'several levels of probability')
   })
 })
 
