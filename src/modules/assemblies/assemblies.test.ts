@@ -303,4 +303,24 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal((await anonymous.get('/api/v1/assemblies/pas-un-id')).statusCode, 400)
     assert.match((await anonymous.get('/api/docs/json')).body, /\/api\/v1\/assemblies\/\{id\}/)
   })
+
+  test('quotas the pool cannot meet: the feasibility page names the relaxation, and preparing the draw is refused without writing anything', async () => {
+    const created = await agent.post(`${T}/assemblees/nouvelle`, { title: 'Panel de quartier', purpose: 'Que faire de la friche ?', panelSize: '2', majority: 'simple' })
+    assert.equal(created.statusCode, 303)
+    const id = created.headers.location!.split('/')[2]!
+    const base = `/assemblees/${id}`
+    const quotas = { rows: '2', margin: '0', category0: 'genre', feature0: 'femme', share0: '50', category1: 'genre', feature1: 'homme', share1: '50', min0: '2', max0: '2', min1: '0', max1: '2', intent: 'save' }
+    assert.equal((await agent.post(`${base}/quotas`, quotas, { csrfFrom: `${base}/organisation` })).statusCode, 303)
+    assert.equal((await agent.post(`${base}/recrutement`, { phase: 'recruiting' }, { csrfFrom: `${base}/organisation` })).statusCode, 303)
+    const men = 'nom,email,genre\nA,a@example.org,homme\nB,b@example.org,homme\nC,c@example.org,homme\n'
+    assert.equal((await upload(agent, `${base}/volontaires/import`, `${base}/organisation`, 'vivier.csv', men)).statusCode, 303)
+    assert.equal((await agent.post(`${base}/recrutement`, { phase: 'closed' }, { csrfFrom: `${base}/organisation` })).statusCode, 303)
+    const feasibility = await agent.get(`${base}/faisabilite`)
+    assert.match(feasibility.body, /Aucun panel ne respecte ces quotas avec ce vivier/)
+    assert.match(feasibility.body, /genre \/ femme : de 2–2 à 0–2/)
+    const refused = await agent.post(`${base}/tirage/preparation`, { panelCount: '100' }, { csrfFrom: `${base}/organisation` })
+    assert.equal(refused.statusCode, 409)
+    assert.match(refused.body, /Aucun panel ne respecte ces quotas : la page de faisabilité indique lesquels assouplir/)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_draws where assembly_id = ${id}`)).length, 0)
+  })
 })

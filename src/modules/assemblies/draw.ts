@@ -6,9 +6,9 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, notFound } from '../../platform/errors.ts'
 import { normalizeEmail } from '../../platform/http/rules.ts'
 import { assertManager, findAssembly, instanceOf, listQuotas, listVolunteers, type AssemblyRow, type QuotaRow, type VolunteerRow } from './service.ts'
-import { legacyProbabilities } from './sortition/legacy.ts'
-import { Infeasible, leximin, TimeLimitReached } from './sortition/leximin.ts'
-import { commitmentOf, drawIndex, lotteryDigest, roundToLottery } from './sortition/lottery.ts'
+import { Infeasible, TimeLimitReached } from './sortition/leximin.ts'
+import { commitmentOf, drawIndex, lotteryDigest } from './sortition/lottery.ts'
+import { computeLotteryInWorker } from './sortition/prepare.ts'
 import { relaxation, type QuotaChange } from './sortition/relaxation.ts'
 
 /** Anonymised profile of selection probabilities: what the transparency page shows. */
@@ -88,16 +88,15 @@ export async function prepareDraw(db: Db, actor: CurrentUser, assemblyId: string
   const [quotas, volunteers] = await Promise.all([listQuotas(db, assemblyId), listVolunteers(db, assemblyId)])
   if (volunteers.length < assembly.panelSize) throw conflict('POOL_TOO_SMALL', `Le vivier compte ${volunteers.length} volontaires pour un panel de ${assembly.panelSize}.`)
   const instance = instanceOf(assembly, quotas, volunteers)
-  let result
+  let prepared
   try {
-    result = await leximin(instance, { timeLimitSeconds: options.timeLimitSeconds ?? 300 })
+    prepared = await computeLotteryInWorker(instance, { panelCount, legacyRuns: legacyRuns(volunteers.length, assembly.panelSize), timeLimitSeconds: options.timeLimitSeconds ?? 300 })
   } catch (error) {
     if (error instanceof Infeasible) throw conflict('INFEASIBLE', 'Aucun panel ne respecte ces quotas : la page de faisabilité indique lesquels assouplir, et de combien.')
     if (error instanceof TimeLimitReached) throw conflict('TIME_LIMIT', `Le calcul a dépassé le temps imparti (${error.message}).`)
     throw error
   }
-  const legacy = legacyProbabilities(instance, legacyRuns(volunteers.length, assembly.panelSize), 1)
-  const rounded = await roundToLottery(result, result.types, panelCount)
+  const { leximin: result, legacy, lottery: rounded } = prepared
   const numbers = volunteers.map((v) => v.number)
   const lottery = rounded.panels.map((panel) => panel.map((i) => numbers[i]!))
   const digest = lotteryDigest(lottery)
@@ -107,7 +106,7 @@ export async function prepareDraw(db: Db, actor: CurrentUser, assemblyId: string
       tx,
       sql`insert into assembly_draws (assembly_id, territory_id, pool_size, leximin, legacy, lottery, lottery_digest, panel_count, max_deviation)
           select ${assemblyId}, ${assembly.territoryId}, ${volunteers.length},
-            ${JSON.stringify({ numbers, probabilities: result.probabilities, profile: profileOf(result.probabilities), seconds: result.seconds, ilps: result.ilps, panelsInSupport: result.panels.length, method: result.method })}::jsonb,
+            ${JSON.stringify({ numbers, probabilities: result.probabilities, profile: profileOf(result.probabilities), seconds: result.seconds, ilps: result.ilps, panelsInSupport: result.panelsInSupport, method: result.method })}::jsonb,
             ${JSON.stringify({ probabilities: legacy.probabilities, profile: profileOf(legacy.probabilities), runs: legacy.runs, failures: legacy.failures })}::jsonb,
             ${JSON.stringify(lottery)}::jsonb, ${digest}, ${panelCount}, ${rounded.maxDeviation}
           where exists (select 1 from assemblies where id = ${assemblyId} and phase = 'closed')

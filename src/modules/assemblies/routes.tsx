@@ -10,7 +10,7 @@ import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormV
 import { territoryOfPage, TerritoryRefParams } from '../territories/page.ts'
 import { commitmentPath } from '../plans/index.ts'
 import { composition, feasibility, findDraw, listMembers, listReplacements, type DrawRow, type MemberRow } from './draw.ts'
-import { canAnswer, fates, groupsOfUser, listGroups, listHearings, listProposals, listSessions, type ProposalRow } from './deliberation.ts'
+import { fates, groupsOfUser, listGroups, listHearings, listProposals, listSessions, type ProposalRow } from './deliberation.ts'
 import { canManageAssembly, findAssembly, listAssemblies, listQuotas, listVolunteers, type AssemblyRow, type QuotaRow, type VolunteerRow } from './service.ts'
 import * as service from './service.ts'
 import * as draw from './draw.ts'

@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { InstanceError, parseInstance, type Instance } from './instance.ts'
 import { legacyProbabilities, seededRandom } from './legacy.ts'
-import { Infeasible, leximin } from './leximin.ts'
+import { Infeasible, leximin, TimeLimitReached } from './leximin.ts'
 import { Program } from './lp.ts'
 import { commitmentOf, drawIndex, lotteryDigest, roundToLottery } from './lottery.ts'
+import { computeLottery, computeLotteryInWorker } from './prepare.ts'
 import { relaxation } from './relaxation.ts'
 
 const INSTANCES = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'sortition', 'instances')
@@ -257,5 +258,22 @@ describe('transparent lottery', { skip: shared }, () => {
     const legacy = legacyProbabilities(instance, 2000, 7)
     assert.equal(legacy.failures, 0)
     assert.ok(Math.abs(legacy.probabilities.reduce((a, b) => a + b, 0) - 20) < 1e-9)
+  })
+})
+
+describe('the draw computed in a worker thread (the server keeps answering meanwhile)', () => {
+  test('gives the same lottery as in the calling thread, and reports infeasible quotas and the time limit as such', async () => {
+    const random = seededRandom(99)
+    let instance = randomInstance(random)
+    while (allPanels(instance).length < 5) instance = randomInstance(random)
+    const options = { panelCount: 100, legacyRuns: 200, timeLimitSeconds: 60 }
+    const [inWorker, here] = [await computeLotteryInWorker(instance, options), await computeLottery(instance, options)]
+    // the same but for the running time
+    assert.deepEqual({ ...inWorker, leximin: { ...inWorker.leximin, seconds: 0 } }, { ...here, leximin: { ...here.leximin, seconds: 0 } })
+    assert.equal(inWorker.lottery.panels.length, 100)
+    for (const panel of inWorker.lottery.panels) assert.ok(meetsQuotas(instance, panel))
+    const noPanel: Instance = { ...instance, quotas: instance.quotas.map((q) => ({ ...q, min: instance.panelSize, max: instance.panelSize })) }
+    await assert.rejects(computeLotteryInWorker(noPanel, options), Infeasible)
+    await assert.rejects(computeLotteryInWorker(instance, { ...options, timeLimitSeconds: 0 }), TimeLimitReached)
   })
 })
