@@ -169,12 +169,18 @@ export class Program {
     ].join('\n')
   }
 
-  /** Solves; throws unless optimal (`infeasible` is reported as such, for the caller to explain). */
-  async solve(): Promise<Solution> {
+  /**
+   * Solves; throws unless optimal (`infeasible` is reported as such, for the caller to explain). With a time limit,
+   * a run that reaches it returns its best solution, or null when it has none.
+   */
+  async solve(): Promise<Solution>
+  async solve(options: { timeLimitSeconds: number }): Promise<Solution | null>
+  async solve(options?: { timeLimitSeconds: number }): Promise<Solution | null> {
     const highs = await highsSolver()
-    const result = highs.solve(this.text(), OPTIONS)
+    const result = highs.solve(this.text(), options ? { ...OPTIONS, time_limit: options.timeLimitSeconds } : OPTIONS)
     if (result.Status === 'Infeasible') throw new Infeasible()
-    if (result.Status !== 'Optimal') throw new Error(`the ${this.kind === 'mip' ? 'integer' : 'linear'} program ended with status ${result.Status}`)
+    if (options && result.Status === 'Time limit reached' && !Number.isFinite(result.ObjectiveValue)) return null
+    if (result.Status !== 'Optimal' && !(options && result.Status === 'Time limit reached')) throw new Error(`the ${this.kind === 'mip' ? 'integer' : 'linear'} program ended with status ${result.Status}`)
     const rows = new Map(result.Rows.map((r) => [r.Name, r]))
     return {
       objective: result.ObjectiveValue,
