@@ -69,9 +69,9 @@ export async function feasibility(db: Db, assemblyId: string): Promise<{ changes
   return { changes: await relaxation(instanceOf(assembly, quotas, volunteers)), poolSize: volunteers.length, quotas }
 }
 
-/** LEGACY runs for the estimate: fewer on large pools, where each greedy draw costs more. */
+/** LEGACY runs for the estimate: 10,000, fewer on large pools where each greedy draw costs more (about 3 s at sf_e's size). */
 export function legacyRuns(poolSize: number, panelSize: number): number {
-  return Math.max(200, Math.min(2000, Math.floor(4e7 / (poolSize * panelSize))))
+  return Math.max(2000, Math.min(10000, Math.floor(1e9 / (poolSize * panelSize))))
 }
 
 /**

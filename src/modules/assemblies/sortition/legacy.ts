@@ -3,7 +3,8 @@ import type { Instance } from './instance.ts'
 /**
  * LEGACY: the greedy draw long used by sortition organisers, for comparison. Step by step, it takes the quota whose
  * unmet minimum is largest relative to the volunteers still available with that feature, draws one of those
- * volunteers uniformly, then removes everyone whose selection would break a maximum (and the person's housemates); a dead end restarts the draw.
+ * volunteers uniformly, then removes everyone whose selection would break a maximum (and the person's housemates); a
+ * dead end restarts the draw.
  * Its selection probabilities have no closed form: they are estimated by running it many times.
  */
 
@@ -19,59 +20,88 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
+/**
+ * The greedy draw, set up once for many runs: each quota keeps the list of its volunteers still available (removal
+ * by swapping with the last), so a draw costs about one pass over the pool.
+ */
+function legacySampler(instance: Instance): (random: () => number, attempts?: number) => number[] | null {
+  const { quotas, people, panelSize } = instance
+  const n = people.length
+  const featuresOf = people.map((person) => quotas.flatMap((q, i) => (person[q.category] === q.feature ? [i] : [])))
+  const membersOf = quotas.map((_, q) => featuresOf.flatMap((features, i) => (features.includes(q) ? [i] : [])))
+  const housemates = people.map(() => [] as number[])
+  for (const household of instance.households ?? []) for (const i of household) housemates[i] = household.filter((j) => j !== i)
+  const positionTemplate = membersOf.map((members) => {
+    const position = new Int32Array(n).fill(-1)
+    members.forEach((i, at) => (position[i] = at))
+    return position
+  })
+  return (random, attempts = 100) => {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const available = new Uint8Array(n).fill(1)
+      const pool = membersOf.map((members) => Int32Array.from(members))
+      const left = membersOf.map((members) => members.length)
+      const position = positionTemplate.map((template) => template.slice())
+      const remove = (i: number) => {
+        if (!available[i]) return
+        available[i] = 0
+        for (const q of featuresOf[i]!) {
+          const at = position[q]![i]!
+          const last = pool[q]![--left[q]!]!
+          pool[q]![at] = last
+          position[q]![last] = at
+        }
+      }
+      const chosen = quotas.map(() => 0)
+      const panel: number[] = []
+      let dead = false
+      while (panel.length < panelSize) {
+        let best = -1
+        let bestRatio = -1
+        quotas.forEach((q, i) => {
+          if (left[i] === 0) return
+          const ratio = (q.min - chosen[i]!) / left[i]!
+          if (ratio > bestRatio || (ratio === bestRatio && random() < 0.5)) {
+            best = i
+            bestRatio = ratio
+          }
+        })
+        if (best < 0) {
+          dead = true
+          break
+        }
+        const person = pool[best]![Math.floor(random() * left[best]!)]!
+        panel.push(person)
+        remove(person)
+        for (const other of housemates[person]!) remove(other)
+        for (const q of featuresOf[person]!) {
+          chosen[q]!++
+          if (chosen[q] === quotas[q]!.max) while (left[q]! > 0) remove(pool[q]![0]!)
+        }
+        if (quotas.some((q, i) => q.min - chosen[i]! > 0 && left[i] === 0)) {
+          dead = true
+          break
+        }
+      }
+      if (!dead && quotas.every((q, i) => chosen[i]! >= q.min && chosen[i]! <= q.max)) return panel
+    }
+    return null
+  }
+}
+
 /** One panel by the greedy algorithm (indices of volunteers), or null after `attempts` dead ends. */
 export function legacyPanel(instance: Instance, random: () => number, attempts = 100): number[] | null {
-  const features = instance.people.map((person) => instance.quotas.flatMap((q, i) => (person[q.category] === q.feature ? [i] : [])))
-  const housemates = new Map<number, number[]>()
-  for (const household of instance.households ?? []) for (const i of household) housemates.set(i, household)
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const available = new Set(instance.people.keys())
-    const chosen = instance.quotas.map(() => 0)
-    const panel: number[] = []
-    let dead = false
-    while (panel.length < instance.panelSize) {
-      const left = instance.quotas.map(() => 0)
-      for (const i of available) for (const q of features[i]!) left[q]!++
-      let best = -1
-      let bestRatio = -1
-      instance.quotas.forEach((q, i) => {
-        if (left[i] === 0) return
-        const ratio = (q.min - chosen[i]!) / left[i]!
-        if (ratio > bestRatio || (ratio === bestRatio && random() < 0.5)) {
-          best = i
-          bestRatio = ratio
-        }
-      })
-      if (best < 0) {
-        dead = true
-        break
-      }
-      const candidates = [...available].filter((i) => features[i]!.includes(best))
-      const person = candidates[Math.floor(random() * candidates.length)]!
-      panel.push(person)
-      available.delete(person)
-      for (const other of housemates.get(person) ?? []) available.delete(other)
-      for (const q of features[person]!) {
-        chosen[q]!++
-        if (chosen[q] === instance.quotas[q]!.max) for (const i of [...available]) if (features[i]!.includes(q)) available.delete(i)
-      }
-      if (instance.quotas.some((q, i) => q.min - chosen[i]! > 0 && ![...available].some((p) => features[p]!.includes(i)))) {
-        dead = true
-        break
-      }
-    }
-    if (!dead && instance.quotas.every((q, i) => chosen[i]! >= q.min && chosen[i]! <= q.max)) return panel
-  }
-  return null
+  return legacySampler(instance)(random, attempts)
 }
 
 /** Each volunteer's selection probability under LEGACY, estimated from `runs` draws. */
 export function legacyProbabilities(instance: Instance, runs: number, seed = 1): { probabilities: number[]; runs: number; failures: number } {
   const random = seededRandom(seed)
+  const draw = legacySampler(instance)
   const counts = instance.people.map(() => 0)
   let failures = 0
   for (let r = 0; r < runs; r++) {
-    const panel = legacyPanel(instance, random)
+    const panel = draw(random)
     if (!panel) failures++
     else for (const i of panel) counts[i]!++
   }
