@@ -9,7 +9,7 @@ import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, safeNextPath } from '../../platform/http/forms.ts'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { CsrfField, Field, PostForm } from '../../platform/layout/forms.tsx'
+import { CsrfField, Field } from '../../platform/layout/forms.tsx'
 import { findSubject, FREQUENCIES, followOf, followsOf, isFollowable, setFollow, unsubscribe, type Frequency } from './service.ts'
 
 /**

@@ -5,7 +5,7 @@ import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { displayValue, fieldLabel, fieldsOf, isEmpty, type FicheContent, type FicheKind, type FieldChange, type FieldSpec, type FieldValue } from './fields.ts'
-import type { FacetName, Facets, FicheHit, InventoryReport, SearchFilters } from './search.ts'
+import type { FacetName, Facets, FicheHit, InventoryReport } from './search.ts'
 import { LICENCE_URLS, vocabularyLabel, vocabularyOptions, type VocabularyName } from './vocabularies.ts'
 
 export const fichePath = (slug: string) => `/referentiel/fiches/${slug}`

@@ -20,11 +20,15 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
+/** dead ends before a run counts as a failure */
+const ATTEMPTS = 100
+
 /**
- * The greedy draw, set up once for many runs: each quota keeps the list of its volunteers still available (removal
- * by swapping with the last), so a draw costs about one pass over the pool.
+ * The greedy draw, set up once for many runs (a panel of volunteers' indices, or null after ATTEMPTS dead ends):
+ * each quota keeps the list of its volunteers still available (removal by swapping with the last), so a draw costs
+ * about one pass over the pool.
  */
-function legacySampler(instance: Instance): (random: () => number, attempts?: number) => number[] | null {
+function legacySampler(instance: Instance): (random: () => number) => number[] | null {
   const { quotas, people, panelSize } = instance
   const n = people.length
   const featuresOf = people.map((person) => quotas.flatMap((q, i) => (person[q.category] === q.feature ? [i] : [])))
@@ -36,8 +40,8 @@ function legacySampler(instance: Instance): (random: () => number, attempts?: nu
     members.forEach((i, at) => (position[i] = at))
     return position
   })
-  return (random, attempts = 100) => {
-    for (let attempt = 0; attempt < attempts; attempt++) {
+  return (random) => {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const available = new Uint8Array(n).fill(1)
       const pool = membersOf.map((members) => Int32Array.from(members))
       const left = membersOf.map((members) => members.length)
@@ -87,11 +91,6 @@ function legacySampler(instance: Instance): (random: () => number, attempts?: nu
     }
     return null
   }
-}
-
-/** One panel by the greedy algorithm (indices of volunteers), or null after `attempts` dead ends. */
-export function legacyPanel(instance: Instance, random: () => number, attempts = 100): number[] | null {
-  return legacySampler(instance)(random, attempts)
 }
 
 /** Each volunteer's selection probability under LEGACY, estimated from `runs` draws. */

@@ -1,7 +1,7 @@
 import { typesOf, type Instance, type Types } from './instance.ts'
 import { seededRandom } from './legacy.ts'
 import { Counter, highsSolver, Infeasible, OPTIONS, OutOfTime, restartFrom, type Basis, type Highs, type HighsModel } from './lp.ts'
-import { addBetterPanels, panelRows, PanelSearch, SwapSearch, type PanelRow } from './panels.ts'
+import { addBetterPanels, panelRows, PanelSearch, SwapSearch } from './panels.ts'
 import { decompose, fitTarget, relaxedLeximin } from './relaxed.ts'
 
 /**
@@ -157,26 +157,28 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
   if (options.timeLimitSeconds !== undefined) counter.deadline = began + options.timeLimitSeconds * 1000
   const rows = panelRows(instance, types)
   const outOfTime = (fixedTypes: number, panels: number) => new TimeLimitReached((performance.now() - began) / 1000, fixedTypes, size.length, panels, counter.ilps)
-  let seeds: number[][] = []
-  if (!options.onlyColumnGeneration) {
-    try {
-      const target = relaxedLeximin(highs, rows, size, counter)
-      const walk = decompose(highs, rows, size, target, counter)
-      if (walk.complete) return result(types, walk, 'relaxation', counter, began)
-      const search = new PanelSearch(highs, rows, size, counter)
+  // the exact panel search and the swap search serve both routes' column generations
+  const search = new PanelSearch(highs, rows, size, counter)
+  const swaps = new SwapSearch(instance, types)
+  try {
+    let seeds: number[][] = []
+    if (!options.onlyColumnGeneration) {
       try {
-        const fitted = walk.panels.length > 0 ? fitTarget(highs, size, target, walk.panels, counter, search, new SwapSearch(instance, types)) : null
+        const target = relaxedLeximin(highs, rows, size, counter)
+        const walk = decompose(highs, rows, size, target, counter)
+        if (walk.complete) return result(types, walk, 'relaxation', counter, began)
+        const fitted = walk.panels.length > 0 ? fitTarget(highs, size, target, walk.panels, counter, search, swaps) : null
         if (fitted) return result(types, fitted, 'relaxation', counter, began)
-      } finally {
-        search.dispose()
+        seeds = walk.panels
+      } catch (error) {
+        if (error instanceof OutOfTime) throw outOfTime(0, 0)
+        throw error
       }
-      seeds = walk.panels
-    } catch (error) {
-      if (error instanceof OutOfTime) throw outOfTime(0, 0)
-      throw error
     }
+    return result(types, columnGeneration(highs, size, counter, search, swaps, seeds, outOfTime), 'column generation', counter, began)
+  } finally {
+    search.dispose()
   }
-  return result(types, columnGeneration(highs, instance, types, rows, counter, seeds, outOfTime), 'column generation', counter, began)
 }
 
 function result(types: Types, lottery: { panels: number[][]; weights: number[] }, method: LeximinResult['method'], counter: Counter, began: number): LeximinResult {
@@ -201,18 +203,15 @@ function result(types: Types, lottery: { panels: number[][]; weights: number[] }
 /** The stages of column generation described at the top; `seeds` are panels to start the master with. */
 function columnGeneration(
   highs: Highs,
-  instance: Instance,
-  types: Types,
-  rows: PanelRow[],
+  size: number[],
   counter: Counter,
+  search: PanelSearch,
+  swaps: SwapSearch,
   seeds: number[][],
   outOfTime: (fixedTypes: number, panels: number) => TimeLimitReached,
 ): { panels: number[][]; weights: number[] } {
-  const T = types.members.length
-  const size = types.members.map((m) => m.length)
-  const search = new PanelSearch(highs, rows, size, counter)
+  const T = size.length
   const master = new RestrictedMaster(highs, size, counter)
-  const swaps = new SwapSearch(instance, types)
   const panels: number[][] = []
   const known = new Set<string>()
   const add = (panel: number[]) => {
@@ -268,7 +267,6 @@ function columnGeneration(
     if (error instanceof OutOfTime) throw outOfTime(fixed.size, panels.length)
     throw error
   } finally {
-    search.dispose()
     master.dispose()
   }
 }

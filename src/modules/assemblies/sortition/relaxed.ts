@@ -17,8 +17,8 @@ import { addBetterPanels, addRows, ones, range, type PanelRow, type PanelSearch,
  * on a smaller face (one more row or bound is tight), so the walk ends after at most (types + 1) panels. The panel
  * chosen is the one with the largest Σ p_t x_t (the types still owed the most go first), which keeps the rest
  * away from the corners where no real panel fits. It is found by the face's linear program, then an integer
- * program over the columns whose reduced cost is below a margin δ: any panel that moves a column left out is
- * worth at most LP − δ (reduced-cost fixing), so a panel of the small program worth at least LP − δ is the best;
+ * program over the columns whose reduced cost is below a margin δ: any panel that changes one of the other columns
+ * is worth at most LP − δ (reduced-cost fixing), so a panel of the small program worth at least LP − δ is the best;
  * otherwise δ grows. The walk stops when a face holds no real panel: the walk went past the panels' hull (it
  * happens near the end), and `fitTarget` finishes the lottery; or the relaxation's point is no lottery of panels,
  * which `fitTarget` proves, and the caller's column generation starts from the walk's panels.
@@ -115,11 +115,12 @@ export function decompose(highs: Highs, rows: PanelRow[], size: number[], target
       const { colValue, colDual } = faceProgram.getSolution()
       if (colValue.every((x) => Math.abs(x - Math.round(x)) < 1e-9)) return Array.from(colValue, (x) => Math.round(x) || 0)
       const atBound = (t: number) => Math.abs(colValue[t]! - lower[t]!) < 1e-9 || Math.abs(colValue[t]! - upper[t]!) < 1e-9
+      const movable = [...Array(T).keys()].filter((t) => lower[t] !== upper[t])
       for (let margin = FIRST_MARGIN; ; margin *= 8) {
         const kept = (t: number) => atBound(t) && Math.abs(colDual[t]!) >= margin
-        const free = [...Array(T).keys()].filter((t) => lower[t] !== upper[t] && !kept(t))
+        const free = movable.filter((t) => !kept(t))
         const panel = Array.from({ length: T }, (_, t) => (lower[t] === upper[t] ? lower[t]! : kept(t) ? Math.round(colValue[t]!) || 0 : 0))
-        const everything = free.length === [...Array(T).keys()].filter((t) => lower[t] !== upper[t]).length
+        const everything = free.length === movable.length
         const solved = smallProgram(free, panel, rowMin, rowMax, weights)
         if (solved) {
           free.forEach((t, j) => (panel[t] = solved[j]!))
