@@ -24,50 +24,77 @@ const DEMO_PRESENTATION =
   'Territoire de démonstration : le Pays du Val-Démo n’existe pas. Il montre ce que voit un visiteur quand un territoire rejoint le programme Territoires Hautement Citoyens.\n\n' +
   'Son équipe fictive (une élue et un agent) peut modifier cette présentation après s’être connectée avec les comptes de démonstration.'
 
-/**
- * Loads the demonstration dataset once (skipped when its territory exists): a fictitious "Pays", its
- * presentation, an administrator, an editor and an elected official. Each later feature adds its part.
- */
-export async function seedDemo(db: Db, log?: FastifyBaseLogger): Promise<boolean> {
-  const existing = await findTerritoryByRef(db, DEMO_TERRITORY.ref)
-  if (existing) {
-    // each feature adds its part of the demo: bring an older demo database up to date
-    const added = await seedDemoPlan(db, existing.id)
-    if (added) log?.info('demonstration action plan added')
-    const fiches = await seedDemoReferentiel(db, DEMO_TERRITORY.ref)
-    if (fiches) log?.info('demonstration fiches of the référentiel added')
-    const reviewer = await seedDemoReviewer(db, DEMO_TERRITORY.ref)
-    if (reviewer) log?.info({ account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } }, 'demonstration reviewer added')
-    const participation = await seedDemoParticipation(db, DEMO_TERRITORY.ref)
-    if (participation) log?.info({ accounts: DEMO_CITIZENS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration participation added')
-    const assemblies = await seedDemoAssemblies(db, DEMO_TERRITORY.ref)
-    if (assemblies) log?.info('demonstration citizens\' assemblies added')
-    return added || fiches || reviewer || participation || assemblies
-  }
-  const territory = await createOtherTerritory(db, {
-    actor: null,
-    input: { name: 'Pays du Val-Démo (démonstration)', code: DEMO_TERRITORY.code, population: 48_200, parentRefs: ['departement/35', 'region/53'] },
-  })
-  for (const account of DEMO_ACCOUNTS) {
-    const passwordHash = await hashPassword(account.password)
-    await db.transaction(async (tx) => {
-      const rows = await queryRows<{ id: string }>(tx, sql`
-        insert into users (email, display_name, password_hash, email_confirmed_at, is_platform_admin)
-        values (${account.email}, ${account.displayName}, ${passwordHash}, now(), ${account.admin})
-        on conflict (email) where email is not null do nothing returning id`)
-      const id = rows[0]?.id
-      if (id) await recordAudit(tx, { actorId: null, action: 'demo.account_created', subjectType: 'user', subjectId: id })
+/** The territory, its team's accounts and roles, and its presentation; completes whatever an earlier start left out. */
+async function seedDemoTerritory(db: Db): Promise<boolean> {
+  let added = false
+  let territory = await findTerritoryByRef(db, DEMO_TERRITORY.ref)
+  if (!territory) {
+    territory = await createOtherTerritory(db, {
+      actor: null,
+      input: { name: 'Pays du Val-Démo (démonstration)', code: DEMO_TERRITORY.code, population: 48_200, parentRefs: ['departement/35', 'region/53'] },
     })
+    added = true
   }
-  await grantRole(db, null, { email: 'agent@demo.thc.example', territoryRef: DEMO_TERRITORY.ref, role: 'editor' })
-  await grantRole(db, null, { email: 'elue@demo.thc.example', territoryRef: DEMO_TERRITORY.ref, role: 'elected' })
-  await db.execute(sql`insert into territory_profiles (territory_id, presentation, website) values (${territory.id}, ${DEMO_PRESENTATION}, null)
-    on conflict (territory_id) do nothing`)
-  await seedDemoPlan(db, territory.id)
-  await seedDemoReferentiel(db, DEMO_TERRITORY.ref)
-  await seedDemoReviewer(db, DEMO_TERRITORY.ref)
-  await seedDemoParticipation(db, DEMO_TERRITORY.ref)
-  await seedDemoAssemblies(db, DEMO_TERRITORY.ref)
-  log?.info({ accounts: [...DEMO_ACCOUNTS, DEMO_REVIEWER, ...DEMO_CITIZENS].map((a) => ({ email: a.email, password: a.password })) }, 'demonstration data loaded (fictitious accounts, see README)')
-  return true
+  for (const account of DEMO_ACCOUNTS) {
+    const [present] = await queryRows<{ id: string }>(db, sql`select id from users where email = ${account.email}`)
+    if (present) continue
+    const passwordHash = await hashPassword(account.password)
+    const [created] = await queryRows<{ id: string }>(db, sql`
+      insert into users (email, display_name, password_hash, email_confirmed_at, is_platform_admin)
+      values (${account.email}, ${account.displayName}, ${passwordHash}, now(), ${account.admin}) returning id`)
+    await recordAudit(db, { actorId: null, action: 'demo.account_created', subjectType: 'user', subjectId: created!.id })
+    added = true
+  }
+  added = (await grantRole(db, null, { email: 'agent@demo.thc.example', territoryRef: DEMO_TERRITORY.ref, role: 'editor' })) || added
+  added = (await grantRole(db, null, { email: 'elue@demo.thc.example', territoryRef: DEMO_TERRITORY.ref, role: 'elected' })) || added
+  const profile = await queryRows(db, sql`insert into territory_profiles (territory_id, presentation, website) values (${territory.id}, ${DEMO_PRESENTATION}, null)
+    on conflict (territory_id) do nothing returning territory_id`)
+  return added || profile.length > 0
+}
+
+/** One part of the demonstration data: written in one transaction, skipped when it is already there. */
+export interface DemoStep {
+  name: string
+  run(db: Db): Promise<boolean>
+  logged: (log: FastifyBaseLogger) => void
+}
+
+const demoTerritoryId = async (db: Db) => (await findTerritoryByRef(db, DEMO_TERRITORY.ref))!.id
+
+export const DEMO_STEPS: readonly DemoStep[] = [
+  { name: 'territory', run: seedDemoTerritory, logged: (log) => log.info({ accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration territory and accounts added') },
+  { name: 'plan', run: async (db) => seedDemoPlan(db, await demoTerritoryId(db)), logged: (log) => log.info('demonstration action plan added') },
+  { name: 'referentiel', run: (db) => seedDemoReferentiel(db, DEMO_TERRITORY.ref), logged: (log) => log.info('demonstration fiches of the référentiel added') },
+  { name: 'reviewer', run: (db) => seedDemoReviewer(db, DEMO_TERRITORY.ref), logged: (log) => log.info({ account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } }, 'demonstration reviewer added') },
+  { name: 'participation', run: (db) => seedDemoParticipation(db, DEMO_TERRITORY.ref), logged: (log) => log.info({ accounts: DEMO_CITIZENS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration participation added') },
+  { name: 'assemblies', run: (db) => seedDemoAssemblies(db, DEMO_TERRITORY.ref), logged: (log) => log.info("demonstration citizens' assemblies added") },
+]
+
+/** Test hooks: throwing from one stops the start there, as a crash would (inside a step: its transaction rolls back). */
+export interface SeedHooks {
+  /** Called inside a demo step's transaction, its work done, before the commit. */
+  beforeCommit?(name: string): Promise<void> | void
+  /** Called once a step is committed. */
+  afterStep?(name: string): Promise<void> | void
+}
+
+/**
+ * Loads the demonstration dataset, or completes it: a fictitious "Pays", its team, action plan, fiches, reviewer,
+ * participation and assemblies. Each part is written in one transaction and skipped when already there, so a start
+ * stopped at any point (a kill, a full disk) is completed by the next one, and an older demo gains the newer parts.
+ * Returns whether anything was added.
+ */
+export async function seedDemo(db: Db, log?: FastifyBaseLogger, hooks: SeedHooks = {}): Promise<boolean> {
+  let added = false
+  for (const step of DEMO_STEPS) {
+    const done = await db.transaction(async (tx) => {
+      const wrote = await step.run(tx)
+      await hooks.beforeCommit?.(step.name)
+      return wrote
+    })
+    if (done && log) step.logged(log)
+    added ||= done
+    await hooks.afterStep?.(step.name)
+  }
+  return added
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 /** The platform's settings, read once from the environment and validated. */
@@ -85,12 +85,23 @@ function readSessionSecret(env: Env, dataDir: string, embedded: boolean): string
     throw new ConfigError('SESSION_SECRET', 'must be set (at least 32 characters) when DATABASE_URL is set')
   }
   const file = join(dataDir, 'session-secret')
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  const kept = existsSync(file) ? readFileSync(file, 'utf8').trim() : ''
+  if (kept.length >= 32) return kept
+  // absent, or cut short by a crash while it was written (no session can depend on it yet): write it whole — a
+  // temporary file linked into place, so that two processes starting at once keep the same one
   mkdirSync(dataDir, { recursive: true })
-  const secret = randomBytes(48).toString('base64url')
-  writeFileSync(file, secret + '\n', { mode: 0o600 })
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
+  writeFileSync(temporary, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flush: true })
+  try {
+    if (kept !== '' || existsSync(file)) renameSync(temporary, file)
+    else linkSync(temporary, file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  } finally {
+    rmSync(temporary, { force: true })
+  }
   chmodSync(file, 0o600)
-  return secret
+  return readFileSync(file, 'utf8').trim()
 }
 
 /** Reads and validates the configuration; throws ConfigError naming the faulty variable. */

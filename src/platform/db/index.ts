@@ -1,3 +1,4 @@
+import { existsSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
@@ -73,16 +74,35 @@ export interface OpenDatabaseOptions {
 
 const MIGRATION_LOCK_KEY = 7_294_311_001
 
+const EXTENSIONS = { pg_trgm, unaccent }
+
+/**
+ * Creates the embedded database's folder if it does not exist yet, so that it appears whole or not at all: the
+ * cluster is created (or loaded from a dump) beside it and renamed into place once closed. A kill during the first
+ * creation leaves only the partial folder, removed at the next start; the real folder is never half-made.
+ */
+export async function createEmbeddedFolder(folder: string, loadDump?: Blob): Promise<boolean> {
+  if (existsSync(folder)) return false
+  const partial = `${folder}.partial`
+  rmSync(partial, { recursive: true, force: true })
+  const client = await PGlite.create({ dataDir: partial, ...(loadDump ? { loadDataDir: loadDump } : {}), extensions: EXTENSIONS })
+  await client.close()
+  renameSync(partial, folder)
+  return true
+}
+
 async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
   let lock: FolderLock | null = null
   if (options.dataDir) lock = lockFolder(options.dataDir)
   let client: PGlite
   try {
-    client = await PGlite.create({
-      ...(options.dataDir ? { dataDir: join(options.dataDir, 'pglite') } : {}),
-      ...(options.loadDump ? { loadDataDir: options.loadDump } : {}),
-      extensions: { pg_trgm, unaccent },
-    })
+    if (options.dataDir) {
+      const folder = join(options.dataDir, 'pglite')
+      await createEmbeddedFolder(folder, options.loadDump)
+      client = await PGlite.create({ dataDir: folder, extensions: EXTENSIONS })
+    } else {
+      client = await PGlite.create({ ...(options.loadDump ? { loadDataDir: options.loadDump } : {}), extensions: EXTENSIONS })
+    }
   } catch (error) {
     lock?.release()
     throw error
