@@ -25,6 +25,20 @@ import { startJobWorker, type JobWorker } from './platform/jobs.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
 
+export interface RegisteredRoute {
+  method: string
+  url: string
+  /** left out of the OpenAPI document (HTML pages and forms) */
+  hidden: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** every route of the application, in registration order */
+    routeList: readonly RegisteredRoute[]
+  }
+}
+
 export interface BuildAppOptions {
   config: Config
   /** An opened, migrated database; the app closes it when it closes. */
@@ -43,6 +57,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   })
+  // every route, as registered: tests walk them all (malformed bodies, exports), the logger reads their config
+  const routeList: RegisteredRoute[] = []
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url, hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide) })
+  })
+  app.decorate('routeList', routeList)
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })
   app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), files: folderFileStore(join(config.dataDir, 'files')), log: app.log })
   let worker: JobWorker | undefined

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { basename, join, relative } from 'node:path'
+import { basename, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
@@ -13,7 +13,8 @@ import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './module
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
 import { TokenSigner } from './platform/auth/tokens.ts'
 import { ConfigError, loadConfig, type Config } from './platform/config.ts'
-import { openDatabase, FolderLockedError, type Database } from './platform/db/index.ts'
+import { openDatabase, FolderLockedError, RestoreIncompleteError, type Database } from './platform/db/index.ts'
+import { BackupError, requestServerBackup, restoreBackup, writeBackup } from './platform/backup.ts'
 import { migrate } from './platform/db/migrate.ts'
 import { AppError } from './platform/errors.ts'
 import { emailRule } from './platform/http/rules.ts'
@@ -25,6 +26,10 @@ assertSupportedNode()
 
 /** A command-line failure: the message is printed and the exit code is 1. */
 class UsageError extends Error {}
+
+const POSTGRES_BACKUP =
+  'with DATABASE_URL, back up the database with pg_dump (pg_dump -Fc -f thc.dump "$DATABASE_URL"; restore with pg_restore -d <new database> thc.dump), ' +
+  'and keep DATA_DIR/files and SESSION_SECRET with it: see the README'
 
 interface Command {
   summary: string
@@ -345,6 +350,46 @@ const commands: Record<string, Command> = {
       out(`History of ${ref} (${territory.name}) is intact: ${check.entries} entries, last hash ${check.lastHash}.`)
     },
   },
+  backup: {
+    summary: 'Write a backup of the embedded database, its uploaded files and session secret to one file (also while the server runs)',
+    usage: 'backup <file.tar>',
+    options: {},
+    positionals: true,
+    withoutDatabase: true,
+    async run({ config, positionals }) {
+      const file = positionals[0]
+      if (!file || positionals.length > 1) throw new UsageError('name the backup file: backup <file.tar>')
+      if (config.databaseUrl) throw new UsageError(POSTGRES_BACKUP)
+      if (!existsSync(join(config.dataDir, 'pglite'))) throw new UsageError(`no embedded database in ${config.dataDir} (DATA_DIR)`)
+      let manifest
+      let database: Database | null = null
+      try {
+        database = await openDatabase({ databaseUrl: null, dataDir: config.dataDir })
+        manifest = await writeBackup(database, config.dataDir, file)
+      } catch (error) {
+        if (!(error instanceof FolderLockedError)) throw error
+        manifest = await requestServerBackup(config.dataDir, file) // the server holds the folder: it writes the backup
+      } finally {
+        await database?.close()
+      }
+      const files = Object.keys(manifest.sha256).filter((name) => name.startsWith('files/')).length
+      out(`Backup written to ${resolve(file)} (mode 600: it holds personal data and the session secret): the database, ${files} uploaded file(s)${manifest.sha256['session-secret'] ? ', the session secret' : ''}.`)
+    },
+  },
+  restore: {
+    summary: 'Restore a backup made by `backup` into an empty DATA_DIR (checked whole before anything is written)',
+    usage: 'restore <file.tar>   with DATA_DIR naming a new or empty folder',
+    options: {},
+    positionals: true,
+    withoutDatabase: true,
+    async run({ config, positionals }) {
+      const file = positionals[0]
+      if (!file || positionals.length > 1) throw new UsageError('name the backup file: restore <file.tar>')
+      if (config.databaseUrl) throw new UsageError(POSTGRES_BACKUP)
+      const manifest = await restoreBackup(file, config.dataDir)
+      out(`Restored the backup of ${manifest.createdAt} into ${config.dataDir}; start the platform with this DATA_DIR.`)
+    },
+  },
   'demo:load': {
     summary: 'Load the demonstration data (fictitious accounts and territory) if not there yet',
     usage: 'demo:load',
@@ -400,7 +445,7 @@ async function main(argv: string[]): Promise<number> {
     await command.run({ config, database: database as Database, values, positionals })
     return 0
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof FolderLockedError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof FolderLockedError || error instanceof BackupError || error instanceof RestoreIncompleteError) {
       process.stderr.write(`Error: ${error.message}\n`)
       return 1
     }

@@ -2,6 +2,7 @@ import { buildApp } from './app.ts'
 import { createLogger, openPreparedDatabase } from './bootstrap.ts'
 import { ConfigError, loadConfig } from './platform/config.ts'
 import { FolderLockedError } from './platform/db/index.ts'
+import { startControlSocket } from './platform/backup.ts'
 import { assertSupportedNode } from './platform/node-version.ts'
 
 assertSupportedNode()
@@ -30,6 +31,11 @@ async function main() {
     process.exit(1)
   }
   const app = await buildApp({ config, database, logger: log })
+  // the command line's `backup` asks the server for a snapshot while it holds the embedded database
+  const control = database.engine === 'pglite' ? await startControlSocket(database, config.dataDir, (error) => log.error({ err: error }, 'backup failed')).catch(() => null) : null
+  app.addHook('onClose', async () => {
+    control?.close()
+  })
 
   let closing = false
   const shutdown = (signal: string) => {

@@ -74,6 +74,15 @@ export interface OpenDatabaseOptions {
 
 const MIGRATION_LOCK_KEY = 7_294_311_001
 
+/** Left in a data folder by a restore until it is whole (platform/backup.ts). */
+export const RESTORE_MARKER = 'restore-incomplete'
+
+export class RestoreIncompleteError extends Error {
+  constructor(readonly dir: string) {
+    super(`A restore into ${dir} did not finish: run \`npm run cli -- restore <backup>\` again with DATA_DIR=${dir}.`)
+  }
+}
+
 const EXTENSIONS = { pg_trgm, unaccent }
 
 /**
@@ -93,7 +102,10 @@ export async function createEmbeddedFolder(folder: string, loadDump?: Blob): Pro
 
 async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
   let lock: FolderLock | null = null
-  if (options.dataDir) lock = lockFolder(options.dataDir)
+  if (options.dataDir) {
+    if (existsSync(join(options.dataDir, RESTORE_MARKER))) throw new RestoreIncompleteError(options.dataDir)
+    lock = lockFolder(options.dataDir)
+  }
   let client: PGlite
   try {
     if (options.dataDir) {
@@ -120,7 +132,8 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
     ping: async () => {
       await client.query('select 1')
     },
-    dumpEmbedded: () => client.dumpDataDir('gzip'),
+    // between two transactions (PGlite runs one at a time), so the dump holds only committed work
+    dumpEmbedded: () => client._runExclusiveTransaction(() => client.dumpDataDir('gzip')),
     close: async () => {
       try {
         await client.close()
