@@ -5,7 +5,7 @@ import type { Logger } from 'pino'
 import { TokenSigner } from './platform/auth/tokens.ts'
 import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
-import { kernelPlugin } from './platform/http/kernel.tsx'
+import { BODY_LIMIT, kernelPlugin } from './platform/http/kernel.tsx'
 import { createMailer, type Mailer } from './platform/mail.ts'
 import { folderFileStore } from './platform/storage.ts'
 import { LICENCE_OUVERTE } from './platform/http/csv.ts'
@@ -54,7 +54,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
-    bodyLimit: 256 * 1024,
+    bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   })
   // every route, as registered: tests walk them all (malformed bodies, exports), the logger reads their config

@@ -1,3 +1,5 @@
+import type { Translate } from './i18n/index.ts'
+
 /** Stable error codes, upper snake case; the user message is what a person reads. */
 export class AppError extends Error {
   readonly status: number
@@ -5,15 +7,18 @@ export class AppError extends Error {
   readonly fields?: Record<string, string>
   /** What the caller may need to explain the error (the saved version in an edit conflict). */
   readonly details?: unknown
+  /** The message in the reader's language, when it says more than a fixed text (what links stop a deletion). */
+  readonly localized?: (t: Translate) => string
   constructor(
     readonly code: string,
-    options: { status: number; userMessage: string; fields?: Record<string, string>; details?: unknown },
+    options: { status: number; userMessage: string; fields?: Record<string, string>; details?: unknown; localized?: (t: Translate) => string },
   ) {
     super(`${code}: ${options.userMessage}`)
     this.status = options.status
     this.userMessage = options.userMessage
     if (options.fields) this.fields = options.fields
     if (options.details !== undefined) this.details = options.details
+    if (options.localized) this.localized = options.localized
   }
 }
 

@@ -3,8 +3,9 @@ import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { assertCan, authorizedIn, can, type TerritoryAction } from '../../platform/auth/policy.ts'
-import { queryRows, type Db } from '../../platform/db/index.ts'
+import { queryRows, referencesTo, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden, notFound } from '../../platform/errors.ts'
+import type { MessageKey, Translate } from '../../platform/i18n/index.ts'
 import { appendHistory } from './history.ts'
 import { networkChanged } from './network-cache.ts'
 import { commitmentProgress, milestoneProgress, planProgress, shownStatus, todayInParis, type Status } from './progress.ts'
@@ -317,6 +318,16 @@ export async function deleteFromDraft(db: Db, options: { actor: CurrentUser; com
       if (removed.length === 0) throw forbidden()
       await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'milestone.deleted', subjectType: 'milestone', subjectId: milestone.id, before: { title: milestone.title, dueDate: milestone.dueDate } })
     } else {
+      // what other parts of the platform hang on this commitment (a group, a consultation…) stops the deletion
+      const links = await referencesTo(tx, 'commitments', commitment.id, ['milestones'])
+      if (links.length > 0) {
+        throw new AppError('COMMITMENT_IN_USE', {
+          status: 409,
+          userMessage: `Cet engagement ne peut pas être supprimé : ${links.map((l) => `${l.count} × ${l.table}`).join(', ')} y sont rattachés.`,
+          details: links,
+          localized: (t) => t('plans.error.inUse', { what: links.map((l) => `${l.count} ${referenceLabel(t, l.table)}`).join(', ') }),
+        })
+      }
       await tx.delete(milestones).where(and(eq(milestones.commitmentId, commitment.id), draftAndAllowed))
       const removed = await tx.delete(commitments).where(and(eq(commitments.id, commitment.id), draftAndAllowed)).returning({ id: commitments.id })
       if (removed.length === 0) throw forbidden()
@@ -324,6 +335,21 @@ export async function deleteFromDraft(db: Db, options: { actor: CurrentUser; com
     }
     return { planId: plan.id, commitmentId: commitment.id }
   })
+}
+
+const REFERENCE_LABELS: Record<string, MessageKey> = {
+  action_groups: 'plans.inUse.groups',
+  consultations: 'plans.inUse.consultations',
+  contributions: 'plans.inUse.contributions',
+  cocreated_texts: 'plans.inUse.texts',
+  referentiel_fiches: 'plans.inUse.fiches',
+  assembly_proposals: 'plans.inUse.proposals',
+}
+
+/** What a table's rows are, as the reader says it ("consultation(s)"); another table is named as such. */
+function referenceLabel(t: Translate, table: string): string {
+  const key = REFERENCE_LABELS[table]
+  return key ? t(key) : table
 }
 
 const MILESTONE_FIELDS = ['title', 'deliverable', 'startDate', 'dueDate', 'responsible', 'weight'] as const

@@ -195,3 +195,25 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 export { FolderLockedError } from './folder-lock.ts'
+
+/**
+ * The rows of other tables that point to a row by a foreign key, counted by table: what stops its deletion. Read
+ * from the catalog, so that the owner of a row needs to know no other module's tables. `except` leaves out tables
+ * the caller deletes from first.
+ */
+export async function referencesTo(db: Db, table: string, id: string, except: readonly string[] = []): Promise<{ table: string; count: number }[]> {
+  const links = await queryRows<{ table: string; column: string }>(
+    db,
+    sql`select c.conrelid::regclass::text as "table", a.attname as "column"
+        from pg_constraint c join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+        where c.contype = 'f' and c.confrelid = ${table}::regclass and array_length(c.conkey, 1) = 1
+        order by 1, 2`,
+  )
+  const found: { table: string; count: number }[] = []
+  for (const link of links) {
+    if (except.includes(link.table)) continue
+    const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${sql.identifier(link.table)} where ${sql.identifier(link.column)} = ${id}`)
+    if (row!.n > 0) found.push({ table: link.table, count: row!.n })
+  }
+  return found
+}

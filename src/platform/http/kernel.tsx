@@ -34,6 +34,8 @@ declare module 'fastify' {
     t: Translate
     /** Queues a message shown on the next page this person sees (after a redirect). */
     flash(kind: FlashMessage['kind'], text: string): void
+    /** Set once the body is parsed and checked: an error before it is about the request, not the platform. */
+    handlerStarted: boolean
     /** Files of a multipart form, with their names. */
     uploads: { field: string; filename: string; bytes: Buffer }[] | null
   }
@@ -62,6 +64,9 @@ declare module '@fastify/secure-session' {
 }
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
+/** The largest body of a request, and of an urlencoded form (files go as multipart, with their own limits). */
+export const BODY_LIMIT = 256 * 1024
+export const FORM_BODY_LIMIT = 64 * 1024
 /** The largest file a form may send (evidence of a progress update). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 /** a catalogue import sends its Markdown files together */
@@ -96,33 +101,82 @@ interface PublicError {
   fields?: Record<string, string>
 }
 
-/** Maps any error to what the person may read; 5xx details stay in the log. */
-function toPublicError(error: FastifyError | AppError | Error, t: Translate): PublicError {
+const megabytes = (bytes: number) => Math.round(bytes / (1024 * 1024))
+const kilobytes = (bytes: number) => Math.round(bytes / 1024)
+
+/** Library errors about the request itself (size, type, limits): their code, the reader's message. */
+function libraryError(code: string | undefined, t: Translate, req: FastifyRequest | undefined): PublicError | null {
+  switch (code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return { status: 413, code: 'FILE_TOO_LARGE', message: t('error.FILE_TOO_LARGE', { limit: megabytes(MAX_UPLOAD_BYTES) }) }
+    case 'FST_FILES_LIMIT':
+      return { status: 413, code: 'TOO_MANY_FILES', message: t('error.TOO_MANY_FILES', { max: MAX_UPLOAD_FILES }) }
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return { status: 413, code: 'TOO_MANY_FIELDS', message: t('error.TOO_MANY_FIELDS') }
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const form = /^application\/x-www-form-urlencoded/i.test(req?.headers['content-type'] ?? '')
+      return { status: 413, code: 'BODY_TOO_LARGE', message: t('error.BODY_TOO_LARGE', { limit: kilobytes(form ? FORM_BODY_LIMIT : BODY_LIMIT) }) }
+    }
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: t('error.UNSUPPORTED_MEDIA_TYPE') }
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_PROTO_VIOLATION':
+      return { status: 400, code: 'MALFORMED_BODY', message: t('error.MALFORMED_BODY') }
+    default:
+      return null
+  }
+}
+
+/**
+ * Maps any error to what the person may read, in their language; library and database texts (English, with
+ * values) stay in the log. `req` tells a body that could not be parsed from a fault of the platform.
+ */
+function toPublicError(error: FastifyError | AppError | Error, t: Translate, req?: FastifyRequest): PublicError {
   if (error instanceof AppError) {
     const key = `error.${error.code}`
-    const message = error.status < 500 ? error.userMessage : t('error.INTERNAL')
-    const translated = isMessageKey(key) && error.code !== 'BAD_REQUEST' ? t(key) : message
-    return { status: error.status, code: error.code, message: translated, ...(error.fields ? { fields: error.fields } : {}) }
+    const message = error.status >= 500 ? t('error.INTERNAL') : error.localized ? error.localized(t) : isMessageKey(key) && error.code !== 'BAD_REQUEST' ? t(key) : error.userMessage
+    return { status: error.status, code: error.code, message, ...(error.fields ? { fields: error.fields } : {}) }
   }
   const fe = error as FastifyError & { code?: string }
   if (fe.code === 'FST_CSRF_MISSING_SECRET' || fe.code === 'FST_CSRF_INVALID_TOKEN') {
     return { status: 403, code: 'CSRF', message: t('error.CSRF') }
   }
   if (fe.validation) {
-    return { status: 400, code: 'BAD_REQUEST', message: `${t('error.BAD_REQUEST')} ${fe.message}` }
+    const first = fe.validation[0]
+    const field = `${fe.validationContext ?? ''}${first?.instancePath ?? ''}`.replace(/^body\/?/, '') || (first?.params as { missingProperty?: string } | undefined)?.missingProperty || fe.validationContext || ''
+    return { status: 400, code: 'BAD_REQUEST', message: t('error.INVALID_FIELD', { field }) }
   }
-  // PostgreSQL errors that mean bad input, not a fault: invalid text for a type, a check, a duplicate
+  const known = libraryError(fe.code, t, req)
+  if (known) return known
+  // PostgreSQL errors that mean bad input, not a fault: the whole data exception class (22xxx: text the type
+  // refuses, a NUL byte, a number out of range), a check, a duplicate, a row still in use
   const pgCode = pgErrorCode(error)
-  if (pgCode === '22P02' || pgCode === '23514' || pgCode === '22001') {
-    return { status: 400, code: 'BAD_REQUEST', message: t('error.BAD_REQUEST') }
-  }
-  if (pgCode === '23505') return { status: 409, code: 'CONFLICT', message: t('error.BAD_REQUEST') }
+  if (pgCode?.startsWith('22') || pgCode === '23514' || pgCode === '23502') return { status: 400, code: 'BAD_REQUEST', message: t('error.BAD_REQUEST') }
+  if (pgCode === '23505') return { status: 409, code: 'CONFLICT', message: t('error.CONFLICT') }
+  if (pgCode === '23503') return { status: 409, code: 'IN_USE', message: t('error.IN_USE') }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500
   if (status === 429) return { status, code: 'RATE_LIMITED', message: t('error.RATE_LIMITED') }
-  if (status >= 400 && status < 500) {
-    return { status, code: fe.code ?? 'BAD_REQUEST', message: `${t('error.BAD_REQUEST')} ${fe.message}` }
-  }
+  if (status >= 400 && status < 500) return { status, code: 'BAD_REQUEST', message: t('error.BAD_REQUEST') }
+  // a multipart body the parser gave up on (cut short, a malformed part) before any handler ran
+  if (req && !req.handlerStarted && isMultipart(req)) return { status: 400, code: 'MALFORMED_BODY', message: t('error.MALFORMED_BODY') }
   return { status: 500, code: 'INTERNAL', message: t('error.INTERNAL') }
+}
+
+const isMultipart = (req: FastifyRequest) => /^multipart\//i.test(req.headers['content-type'] ?? '')
+
+/** NUL and other control characters (but tab and line breaks), and U+FFFD: what undecodable bytes become. */
+const INVALID_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/
+
+/** True when a parsed body, query or parameter holds text no person types: control characters, or bytes that were not UTF-8. */
+export function holdsInvalidText(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return INVALID_TEXT.test(value)
+  if (depth > 8 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) if (INVALID_TEXT.test(key) || holdsInvalidText(inner, depth + 1)) return true
+  return false
 }
 
 async function kernel(app: FastifyInstance) {
@@ -143,7 +197,7 @@ async function kernel(app: FastifyInstance) {
     },
     strictTransportSecurity: secure,
   })
-  await app.register(formbody, { bodyLimit: 64 * 1024 })
+  await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT })
   // file uploads (CSV imports, Markdown files): fields and file buffered into req.body before the CSRF check
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
@@ -153,7 +207,8 @@ async function kernel(app: FastifyInstance) {
       // several files at once only for the network's team (the catalogue's Markdown import); one for others
       if ((this.uploads?.length ?? 0) >= (this.user?.isPlatformAdmin ? MAX_UPLOAD_FILES : 1)) {
         part.file.resume()
-        throw new AppError('TOO_MANY_FILES', { status: 413, userMessage: 'Un seul fichier à la fois.' })
+        const max = this.user?.isPlatformAdmin ? MAX_UPLOAD_FILES : 1
+        throw new AppError('TOO_MANY_FILES', { status: 413, userMessage: `Trop de fichiers à la fois : ${max} au plus.`, localized: (t) => t('error.TOO_MANY_FILES', { max }) })
       }
       const bytes = await part.toBuffer()
       this.uploads = [...(this.uploads ?? []), { field: part.fieldname, filename: part.filename, bytes }]
@@ -183,6 +238,7 @@ async function kernel(app: FastifyInstance) {
 
   app.decorateRequest('user', null)
   app.decorateRequest('uploads', null)
+  app.decorateRequest('handlerStarted', false)
   app.decorateRequest('locale', 'fr')
   app.decorateRequest('t', translator('fr'))
   app.decorateRequest('flash', function (this: FastifyRequest, kind: FlashMessage['kind'], text: string) {
@@ -197,7 +253,21 @@ async function kernel(app: FastifyInstance) {
     req.locale = isLocale(chosen) ? chosen : (req.user?.locale ?? 'fr')
     req.t = translator(req.locale)
     // files are read into memory before the route runs: only signed-in people may send them
-    if (!req.user && /^multipart\//i.test(req.headers['content-type'] ?? '')) throw new AppError('UNAUTHORIZED', { status: 401, userMessage: 'Connectez-vous pour envoyer un fichier.' })
+    if (!req.user && isMultipart(req)) throw new AppError('UNAUTHORIZED', { status: 401, userMessage: 'Connectez-vous pour envoyer un fichier.' })
+    if (isMultipart(req) && !/;\s*boundary=/i.test(req.headers['content-type'] ?? '')) throw new AppError('MALFORMED_BODY', { status: 400, userMessage: 'Le formulaire envoyé est incomplet ou mal formé.' })
+  })
+
+  // Text no person types (a NUL byte, other control characters, bytes that were not UTF-8) is refused before any
+  // route sees it, whatever the field: the database would refuse a NUL, and U+FFFD is damage, never data.
+  app.addHook('preValidation', async (req) => {
+    const names = req.uploads?.map((u) => u.filename) ?? []
+    if (holdsInvalidText(req.body) || holdsInvalidText(req.query) || holdsInvalidText(req.params) || holdsInvalidText(names)) {
+      throw new AppError('INVALID_CHARACTERS', { status: 400, userMessage: 'Le texte envoyé contient des caractères invalides.' })
+    }
+  })
+
+  app.addHook('preHandler', async (req) => {
+    req.handlerStarted = true
   })
 
   // Every form that changes something carries the CSRF token; checked once the body is parsed.
@@ -235,7 +305,7 @@ async function kernel(app: FastifyInstance) {
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const t = req.t ?? translator('fr')
-    const publicError = toPublicError(error, t)
+    const publicError = toPublicError(error, t, req)
     if (publicError.status >= 500) req.log.error({ err: error }, 'request failed')
     else req.log.info({ code: publicError.code, status: publicError.status }, 'request refused')
     if (publicError.status === 401 && req.method === 'GET' && !wantsJson(req)) {
