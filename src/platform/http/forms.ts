@@ -48,11 +48,27 @@ export function parseForm<T extends object>(
   return { ok: true, data: data as T, values }
 }
 
-/** A path on this site to go back to after a form, never another site (no open redirect). */
+const SAME_SITE = 'https://same-site.invalid'
+
+/**
+ * A path on this site to go back to after a form, never another site (no open redirect). The target is read as a
+ * browser reads it — tabs and line breaks removed, backslashes as slashes — and resolved against the site's origin:
+ * anything that lands elsewhere (`//evil`, `/\tevil`, `/\\evil`, `https:`, `javascript:`) gives the fallback.
+ */
 export function safeNextPath(raw: unknown, fallback = '/'): string {
-  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return fallback
-  if (/[\r\n]/.test(raw)) return fallback
-  return raw
+  if (typeof raw !== 'string') return fallback
+  // what the URL parser strips itself (tab, line breaks) and what no path of ours holds (other controls, spaces)
+  const cleaned = raw.replace(/[\u0000-\u0020\u007f]/g, '')
+  if (!cleaned.startsWith('/')) return fallback
+  let url: URL
+  try {
+    url = new URL(cleaned, SAME_SITE)
+  } catch {
+    return fallback
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`
+  if (url.origin !== SAME_SITE || path.startsWith('//')) return fallback
+  return path
 }
 
 /** Field errors carried by an AppError (message keys) as the person reads them; other texts are kept. */
