@@ -11,7 +11,8 @@ import { folderFileStore } from './platform/storage.ts'
 import { LICENCE_OUVERTE } from './platform/http/csv.ts'
 import { join } from 'node:path'
 import { outboxDir } from './bootstrap.ts'
-import accounts from './modules/accounts/index.ts'
+import accounts, { accountJobHandlers } from './modules/accounts/index.ts'
+import { pruneSessions } from './platform/auth/sessions.ts'
 import home from './modules/home/index.ts'
 import membership from './modules/membership/index.ts'
 import plans from './modules/plans/index.ts'
@@ -125,8 +126,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     db: database.db,
     log: app.log,
     intervalMs: config.jobPollSeconds * 1000,
-    handlers: followJobHandlers(notify),
-    periodic: [() => scheduleDigests(database.db), () => sendReminders(database.db, mailer, config.baseUrl.origin)],
+    handlers: { ...followJobHandlers(notify), ...accountJobHandlers(() => ({ db: database.db, mailer, tokens: app.platform.tokens, baseUrl: config.baseUrl })) },
+    periodic: [() => scheduleDigests(database.db), () => sendReminders(database.db, mailer, config.baseUrl.origin), () => pruneSessions(database.db)],
   })
   app.decorate('jobs', worker)
   return app

@@ -50,8 +50,9 @@ export async function runDueJobs(db: Db, handlers: Record<string, JobHandler>, l
       await handler(job.payload)
       await db.execute(sql`update jobs set done_at = now(), locked_until = null, last_error = null where id = ${job.id}`)
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      log?.error({ job: job.id, kind: job.kind, attempts: job.attempts, err: message }, 'job failed')
+      // the stored message is for the operator; like the log, it never holds a failed query's parameters
+      const message = error instanceof Error ? error.message.split('\nparams:')[0]! : 'not an Error'
+      log?.error({ job: job.id, kind: job.kind, attempts: job.attempts, err: error }, 'job failed')
       await db.execute(
         job.attempts >= MAX_ATTEMPTS
           ? sql`update jobs set failed_at = now(), locked_until = null, last_error = ${message.slice(0, 2000)} where id = ${job.id}`
@@ -65,6 +66,11 @@ export async function runDueJobs(db: Db, handlers: Record<string, JobHandler>, l
 export interface JobWorker {
   /** One pass: the periodic tasks, then every due job. */
   tick(): Promise<void>
+  /**
+   * Runs the due jobs soon, without waiting for the next pass (a mail someone waits for was queued). Nothing when
+   * the worker is off (JOB_POLL_SECONDS=0: a scheduler runs `jobs:run`; tests call tick()).
+   */
+  wake(): void
   /** Stops the timer and waits for a pass under way. */
   stop(): Promise<void>
 }
@@ -91,10 +97,21 @@ export function startJobWorker(options: { db: Db; log: FastifyBaseLogger; interv
     })
     return running
   }
-  const timer = options.intervalMs > 0 ? setInterval(() => void tick().catch((error: unknown) => options.log.error({ err: error }, 'job worker pass failed')), options.intervalMs) : null
+  const pass = () => void tick().catch((error: unknown) => options.log.error({ err: error }, 'job worker pass failed'))
+  const timer = options.intervalMs > 0 ? setInterval(pass, options.intervalMs) : null
   timer?.unref()
+  let woken = false
   return {
     tick,
+    wake: () => {
+      if (!timer || woken) return
+      woken = true
+      setImmediate(() => {
+        woken = false
+        // a pass under way may have claimed its jobs before this one was queued: run another after it
+        void (running ?? Promise.resolve()).catch(() => undefined).then(pass)
+      })
+    },
     stop: async () => {
       if (timer) clearInterval(timer)
       await running?.catch(() => undefined)

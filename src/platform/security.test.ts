@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import pino from 'pino'
+import { sql } from 'drizzle-orm'
 import { buildTestApp, Client, createUser, describeEachEngine, linkIn, signIn, signedInClient } from '../../test/helpers/app.ts'
 import { createMailer } from './mail.ts'
 
@@ -28,6 +29,7 @@ describeEachEngine('security of sessions and logs', (engine) => {
       const user = await createUser(ctx.database, { password: 'very-secret-passphrase-42' })
       const client = await signedInClient(ctx.app, user.email, user.password)
       await client.post('/compte/mot-de-passe-oublie', { email: user.email })
+      await ctx.app.jobs.tick()
       const link = linkIn(ctx.mails.at(-1)!)
       const token = new URLSearchParams(link.split('?')[1]).get('token')!
       await client.get(link)
@@ -41,6 +43,56 @@ describeEachEngine('security of sessions and logs', (engine) => {
     } finally {
       await ctx.close()
     }
+  })
+
+  test('a failing sign-up logs the failure, without the address, the password or its hash', async () => {
+    const lines: string[] = []
+    const ctx = await buildTestApp(engine, { LOG_LEVEL: 'info' }, lines)
+    try {
+      // the database refuses every new account, as a full disk or a broken replica would
+      await ctx.database.db.execute(sql`create function refuse_users() returns trigger language plpgsql as $$ begin raise exception 'disk full for %', new.email; end $$`)
+      await ctx.database.db.execute(sql`create trigger refuse_users before insert on users for each row execute function refuse_users()`)
+      const email = 'victime.du.journal@example.org'
+      const response = await new Client(ctx.app).post('/inscription', { displayName: 'Nom Très Personnel', email, password: 'Cheval-Agrafe-Batterie-93' }, { csrfFrom: '/inscription' })
+      assert.equal(response.statusCode, 500)
+      const log = lines.join('')
+      assert.match(log, /request failed/)
+      assert.match(log, /Failed query: insert into users/, 'the query is named, for the operator')
+      for (const secret of [email, 'Cheval-Agrafe-Batterie-93', '$argon2id$', 'Nom Très Personnel', 'params:']) assert.equal(log.includes(secret), false, `the log holds ${secret}`)
+    } finally {
+      await ctx.close()
+    }
+  })
+
+  test('no query value reaches the log: unsubscribe links (?jeton=), searches, sign-in targets', async () => {
+    const lines: string[] = []
+    const ctx = await buildTestApp(engine, { LOG_LEVEL: 'info' }, lines)
+    try {
+      const token = ctx.app.platform.tokens.sign({ purpose: 'unsubscribe', userId: '00000000-0000-4000-8000-000000000000', stamp: 'all', expiresAt: new Date(Date.now() + 86_400_000) })
+      await ctx.app.inject({ url: `/abonnements/desinscription?jeton=${token}` })
+      await ctx.app.inject({ method: 'POST', url: `/abonnements/desinscription?jeton=${token}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      await ctx.app.inject({ url: '/territoires?q=Marie%20Dupont%20rue%20des%20Lilas' })
+      await ctx.app.inject({ url: '/connexion?next=/compte/secret-path' })
+      const log = lines.join('')
+      assert.match(log, /\/abonnements\/desinscription\?jeton=\[redacted\]/)
+      assert.match(log, /\/territoires\?q=\[redacted\]/)
+      for (const secret of [token, token.split('.')[1]!, 'Dupont', 'secret-path']) assert.equal(log.includes(secret), false, `the log holds ${secret}`)
+    } finally {
+      await ctx.close()
+    }
+  })
+
+  test('a route reading a secret query parameter must declare it; a signed-link route without one does not start', async () => {
+    const { default: Fastify } = await import('fastify')
+    const { assertSecretQueryDeclared, secretQueryParam } = await import('./http/kernel.tsx')
+    const app = Fastify()
+    app.get('/undeclared', async (req) => secretQueryParam(req, 'token'))
+    app.get('/declared', { config: { secretQuery: ['token'] } }, async (req) => secretQueryParam(req, 'token'))
+    assert.equal((await app.inject({ url: '/undeclared?token=x' })).statusCode, 500)
+    assert.equal((await app.inject({ url: '/declared?token=x' })).body, 'x')
+    await app.close()
+    assert.throws(() => assertSecretQueryDeclared({ url: '/lien', config: { signedLink: true } }), /names its secret parameter/)
+    assert.doesNotThrow(() => assertSecretQueryDeclared({ url: '/lien', config: { signedLink: true, secretQuery: ['jeton'] } }))
   })
 })
 

@@ -62,6 +62,7 @@ for (const javaScript of [true, false]) {
       await page.getByText('un courriel vient d’y être envoyé').waitFor()
       await check(page, 'sign-up done')
 
+      await journey.ctx.app.jobs.tick() // the confirmation is queued, then sent by the worker
       const mail = journey.ctx.mails.find((m) => m.to === email)
       assert.ok(mail, 'the confirmation mail was sent')
       await page.goto(journey.base + linkIn(mail))

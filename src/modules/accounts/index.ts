@@ -8,4 +8,4 @@ export default async function accounts(app: FastifyInstance) {
   await app.register(accountAdminRoutes, { prefix: '/admin' })
 }
 
-export { ensureAdministrator, grantRole, revokeRole, publicName, signUp, isTerritoryRole, isPlatformRole, setPlatformRole, listPlatformRoles, type AccountDeps } from './service.ts'
+export { accountJobHandlers, ensureAdministrator, grantRole, revokeRole, publicName, signUp, isTerritoryRole, isPlatformRole, setPlatformRole, listPlatformRoles, type AccountDeps } from './service.ts'

@@ -23,17 +23,6 @@ export async function updateUser(db: Db, id: string, values: Partial<typeof user
   await db.update(users).set({ ...values, updatedAt: sql`now()` }).where(eq(users.id, id))
 }
 
-/** Counts one failed sign-in; from the fifth in a row the account is locked for 15 minutes. */
-export async function recordFailedSignin(db: Db, id: string): Promise<void> {
-  await db
-    .update(users)
-    .set({
-      failedSigninCount: sql`${users.failedSigninCount} + 1`,
-      signinLockedUntil: sql`case when ${users.failedSigninCount} + 1 >= 5 then now() + interval '15 minutes' else ${users.signinLockedUntil} end`,
-    })
-    .where(eq(users.id, id))
-}
-
 export interface RoleListing {
   territoryId: string
   role: string

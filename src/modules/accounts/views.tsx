@@ -1,5 +1,5 @@
 import { PASSWORD_MIN_LENGTH } from '../../platform/auth/passwords.ts'
-import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
+import { formatDate, formatDateTime, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 
@@ -109,6 +109,8 @@ export interface AccountView {
   createdAt: Date
   isPlatformAdmin: boolean
   roles: { role: string; territoryName: string; territoryUrl: string }[]
+  /** open sessions, the most recently used first */
+  sessions: { id: string; device: string; createdAt: Date; lastSeenAt: Date; current: boolean }[]
 }
 
 export function AccountPage({ account, values, errors }: { account: AccountView } & FormPageProps) {
@@ -119,6 +121,7 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
     currentPassword: t('auth.field.currentPassword'),
     newPassword: t('auth.field.newPassword'),
     confirmation: t('account.delete.confirm'),
+    everywherePassword: t('auth.field.currentPassword'),
   }
   return (
     <>
@@ -169,6 +172,46 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
           <Field name="currentPassword" type="password" label={labels.currentPassword} required error={errors.currentPassword} autocomplete="current-password" />
           <Field name="newPassword" type="password" label={labels.newPassword} hint={t('auth.field.password.hint', { min: PASSWORD_MIN_LENGTH })} required error={errors.newPassword} autocomplete="new-password" />
           <button type="submit">{t('form.save')}</button>
+        </PostForm>
+      </section>
+      <section aria-labelledby="sessions-title">
+        <h2 id="sessions-title">{t('account.sessions.title')}</h2>
+        <p>{t('account.sessions.lead')}</p>
+        <table>
+          <caption class="visually-hidden">{t('account.sessions.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('account.sessions.device')}</th>
+              <th scope="col">{t('account.sessions.since')}</th>
+              <th scope="col">{t('account.sessions.lastSeen')}</th>
+              <th scope="col">{t('account.sessions.action')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {account.sessions.map((session) => (
+              <tr>
+                <td>{session.device || t('account.sessions.unknownDevice')}</td>
+                <td>{formatDateTime(locale, session.createdAt)}</td>
+                <td>{formatDateTime(locale, session.lastSeenAt)}</td>
+                <td>
+                  {session.current ? (
+                    <strong>{t('account.sessions.current')}</strong>
+                  ) : (
+                    <PostForm action={`/compte/sessions/${session.id}/fermer`}>
+                      <button type="submit" aria-label={t('account.sessions.endOne', { device: session.device || t('account.sessions.unknownDevice'), date: formatDateTime(locale, session.lastSeenAt) })}>
+                        {t('account.sessions.end')}
+                      </button>
+                    </PostForm>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <PostForm action="/compte/sessions/fermer-toutes">
+          <input type="text" name="email" value={account.email} autocomplete="username" hidden />
+          <Field name="everywherePassword" type="password" label={labels.everywherePassword} required error={errors.everywherePassword} autocomplete="current-password" />
+          <button type="submit">{t('account.sessions.endAll')}</button>
         </PostForm>
       </section>
       <section aria-labelledby="delete-title" class="danger-zone">

@@ -7,6 +7,7 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import type { Db } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, safeNextPath } from '../../platform/http/forms.ts'
+import { secretQueryParam } from '../../platform/http/kernel.tsx'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, Field } from '../../platform/layout/forms.tsx'
@@ -128,17 +129,18 @@ export default async function followRoutes(fastify: FastifyInstance) {
 
   // The link of a mail asks before it acts (mail scanners follow links); the mail client's one-click POST and the
   // page's button both unsubscribe.
-  app.get('/abonnements/desinscription', { schema: { querystring: UnsubscribeQuery, hide: true } }, async (req, reply) => {
-    const link = await checkLink(req, req.query.jeton)
+  app.get('/abonnements/desinscription', { schema: { querystring: UnsubscribeQuery, hide: true }, config: { secretQuery: ['jeton'] } }, async (req, reply) => {
+    const token = secretQueryParam(req, 'jeton')
+    const link = await checkLink(req, token)
     reply.header('referrer-policy', 'no-referrer')
-    return reply.page(req.t('follow.unsubscribe.title'), <UnsubscribePage question={link.question} token={req.query.jeton} outcome="ask" />)
+    return reply.page(req.t('follow.unsubscribe.title'), <UnsubscribePage question={link.question} token={token} outcome="ask" />)
   })
 
   app.post(
     '/abonnements/desinscription',
-    { schema: { querystring: UnsubscribeQuery, hide: true }, config: { signedLink: true, rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    { schema: { querystring: UnsubscribeQuery, hide: true }, config: { signedLink: true, secretQuery: ['jeton'], rateLimit: { max: 30, timeWindow: '1 minute' } } },
     async (req, reply) => {
-      const link = await checkLink(req, req.query.jeton)
+      const link = await checkLink(req, secretQueryParam(req, 'jeton'))
       const removed = await unsubscribe(db(), link.userId, link.scope)
       reply.header('referrer-policy', 'no-referrer')
       return reply.page(req.t('follow.unsubscribe.title'), <UnsubscribePage question={link.question} token="" outcome={removed.length > 0 ? 'done' : 'nothing'} />)

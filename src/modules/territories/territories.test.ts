@@ -164,7 +164,7 @@ describeEachEngine('territories', (engine) => {
   test('the write itself refuses when the role was revoked after the page was checked', async () => {
     const { updateTerritoryProfile } = await import('./service.ts')
     const [nantes] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from territories where kind = 'commune' and code = '44109'`)
-    const stale = { id: '00000000-0000-4000-8000-000000000000', email: 'x@example.org', displayName: 'X', isPlatformAdmin: false, locale: 'fr' as const, sessionVersion: 1, createdAt: new Date(), roles: [{ territoryId: nantes!.id, role: 'editor' as const }], platformRoles: [] }
+    const stale = { id: '00000000-0000-4000-8000-000000000000', email: 'x@example.org', displayName: 'X', isPlatformAdmin: false, locale: 'fr' as const, sessionVersion: 1, createdAt: new Date(), roles: [{ territoryId: nantes!.id, role: 'editor' as const }], platformRoles: [], sessionId: null }
     const before = await profileOf(ctx, 'commune', '44109')
     await assert.rejects(updateTerritoryProfile(ctx.database.db, { actor: stale, territoryId: nantes!.id, input: { presentation: 'Écrasé', website: null, publicContactEmail: null } }), /FORBIDDEN/)
     assert.equal(await profileOf(ctx, 'commune', '44109'), before)

@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/index.ts'
 import { forbidden, unauthorized } from '../errors.ts'
-import { platformRoles, territoryRoles, users } from './tables.ts'
+import { platformRoles, territoryRoles, users, type UserRow } from './tables.ts'
 
 export type TerritoryRole = 'editor' | 'elected' | 'reviewer' | 'moderator'
 export const TERRITORY_ROLES: readonly TerritoryRole[] = ['editor', 'elected', 'reviewer', 'moderator']
@@ -19,17 +19,13 @@ export interface CurrentUser {
   createdAt: Date
   roles: { territoryId: string; role: TerritoryRole }[]
   platformRoles: PlatformRole[]
+  /** the public id of the session this person signed in with (null outside a web request) */
+  sessionId: string | null
 }
 
-/** The signed-in person of a session, or null (no session, deleted account, or a session ended since). */
-export async function loadCurrentUser(db: Db, userId: unknown, sessionVersion: unknown): Promise<CurrentUser | null> {
-  if (typeof userId !== 'string' || typeof sessionVersion !== 'number') return null
-  if (!/^[0-9a-f-]{36}$/.test(userId)) return null
-  const [row] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-  if (!row || row.sessionVersion !== sessionVersion || !row.email || !row.displayName || !row.emailConfirmedAt) return null
+/** The person behind an account row with their roles, or null for a deleted, unconfirmed or incomplete account. */
+export async function currentUserOf(db: Db, row: UserRow | undefined, sessionId: string | null): Promise<CurrentUser | null> {
+  if (!row || row.deletedAt || !row.email || !row.displayName || !row.emailConfirmedAt) return null
   const [roles, networkRoles] = await Promise.all([
     db.select({ territoryId: territoryRoles.territoryId, role: territoryRoles.role }).from(territoryRoles).where(eq(territoryRoles.userId, row.id)),
     db.select({ role: platformRoles.role }).from(platformRoles).where(eq(platformRoles.userId, row.id)),
@@ -44,7 +40,23 @@ export async function loadCurrentUser(db: Db, userId: unknown, sessionVersion: u
     createdAt: row.createdAt,
     roles: roles.map((r) => ({ territoryId: r.territoryId, role: r.role as TerritoryRole })),
     platformRoles: networkRoles.map((r) => r.role as PlatformRole),
+    sessionId,
   }
+}
+
+/**
+ * An account as the platform itself acts for it (demonstration data, the command line), or null when the account
+ * is gone or its session version moved on. Web requests are authenticated by their session instead (sessions.ts).
+ */
+export async function loadCurrentUser(db: Db, userId: unknown, sessionVersion: unknown): Promise<CurrentUser | null> {
+  if (typeof userId !== 'string' || typeof sessionVersion !== 'number') return null
+  if (!/^[0-9a-f-]{36}$/.test(userId)) return null
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+  if (!row || row.sessionVersion !== sessionVersion) return null
+  return currentUserOf(db, row, null)
 }
 
 /** The signed-in person; throws 401 for a visitor. */
@@ -60,14 +72,7 @@ export function requireAdmin(req: FastifyRequest): CurrentUser {
   return user
 }
 
-/** Opens a session for this person (after sign-in). A fresh CSRF secret comes with it. */
-export function startSession(req: FastifyRequest, user: { id: string; sessionVersion: number }): void {
-  req.session.set('_csrf', undefined)
-  req.session.set('uid', user.id)
-  req.session.set('sv', user.sessionVersion)
-}
-
-/** Ends the session: the cookie is cleared. */
-export function endSession(req: FastifyRequest): void {
-  req.session.delete()
+/** True when the person holds any role: their sessions then expire sooner (see sessions.ts). */
+export function holdsRole(user: Pick<CurrentUser, 'isPlatformAdmin' | 'roles' | 'platformRoles'>): boolean {
+  return user.isPlatformAdmin || user.roles.length > 0 || user.platformRoles.length > 0
 }

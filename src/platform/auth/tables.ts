@@ -11,8 +11,6 @@ export const users = pgTable('users', {
   emailConfirmedAt: at('email_confirmed_at'),
   isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
   locale: text('locale').notNull().default('fr'),
-  failedSigninCount: integer('failed_signin_count').notNull().default(0),
-  signinLockedUntil: at('signin_locked_until'),
   sessionVersion: integer('session_version').notNull().default(1),
   createdAt: at('created_at').notNull().defaultNow(),
   updatedAt: at('updated_at').notNull().defaultNow(),
@@ -33,6 +31,16 @@ export const territoryRoles = pgTable(
 )
 
 export type UserRow = typeof users.$inferSelect
+
+/** Sessions on the server: the cookie names one by a secret whose SHA-256 is the token hash. */
+export const userSessions = pgTable('user_sessions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull(),
+  userId: uuid('user_id').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
+  lastSeenAt: at('last_seen_at').notNull().defaultNow(),
+  device: text('device').notNull().default(''),
+})
 
 /** Roles over the whole network rather than one territory (the référentiel's moderators). */
 export const platformRoles = pgTable(

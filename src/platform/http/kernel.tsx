@@ -12,7 +12,8 @@ import fp from 'fastify-plugin'
 import type { VNode } from 'preact'
 import { renderToString } from 'preact-render-to-string'
 import { createHash } from 'node:crypto'
-import { loadCurrentUser, type CurrentUser } from '../auth/current-user.ts'
+import type { CurrentUser } from '../auth/current-user.ts'
+import { sessionUser } from '../auth/sessions.ts'
 import { pgErrorCode } from '../db/index.ts'
 import { AppError } from '../errors.ts'
 import { isLocale, isMessageKey, translator, type Locale, type Translate } from '../i18n/index.ts'
@@ -45,6 +46,11 @@ declare module 'fastify' {
      * mail client, RFC 8058): no CSRF token is asked for.
      */
     signedLink?: boolean
+    /**
+     * Query parameters that carry a secret (a signed link's token): read only through `secretQueryParam`, which
+     * refuses any other name, and never logged (no query value is).
+     */
+    secretQuery?: readonly string[]
   }
   interface FastifyReply {
     /** Renders a full page in the platform's layout. */
@@ -56,8 +62,8 @@ declare module 'fastify' {
 
 declare module '@fastify/secure-session' {
   interface SessionData {
-    uid: string
-    sv: number
+    /** the secret naming this session on the server (user_sessions) */
+    sid: string
     flash: FlashMessage[]
     _csrf: string
   }
@@ -236,6 +242,8 @@ async function kernel(app: FastifyInstance) {
     maxAge: '1d',
   })
 
+  app.addHook('onRoute', assertSecretQueryDeclared)
+
   app.decorateRequest('user', null)
   app.decorateRequest('uploads', null)
   app.decorateRequest('handlerStarted', false)
@@ -247,8 +255,8 @@ async function kernel(app: FastifyInstance) {
 
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/assets/')) return
-    req.user = await loadCurrentUser(app.platform.database.db, req.session.get('uid'), req.session.get('sv'))
-    if (req.session.get('uid') && !req.user) req.session.delete() // ended elsewhere: forget it
+    req.user = await sessionUser(app.platform.database.db, req.session.get('sid'))
+    if (req.session.get('sid') && !req.user) req.session.delete() // ended elsewhere, or expired: forget it
     const chosen = req.cookies.lang
     req.locale = isLocale(chosen) ? chosen : (req.user?.locale ?? 'fr')
     req.t = translator(req.locale)
@@ -324,6 +332,22 @@ async function kernel(app: FastifyInstance) {
     if (wantsJson(req)) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: t('error.NOT_FOUND') } })
     return reply.page(t('error.NOT_FOUND'), <ErrorPage status={404} message={t('error.NOT_FOUND')} lead={t('error.notFound.lead')} />, 404)
   })
+}
+
+/** Refuses, at registration, a route authorised by a signed link that does not name its secret parameter. */
+export function assertSecretQueryDeclared(route: { url: string; config?: unknown }): void {
+  const config = route.config as { signedLink?: boolean; secretQuery?: readonly string[] } | undefined
+  if (config?.signedLink && !config.secretQuery?.length) throw new Error(`${route.url}: a route authorised by a signed link names its secret parameter in config.secretQuery`)
+}
+
+/**
+ * A signed link's token from the query string. The route must name the parameter in `config.secretQuery`: a route
+ * that reads a secret without saying so is a programming error, caught by its first test.
+ */
+export function secretQueryParam(req: FastifyRequest, name: string): string {
+  if (!req.routeOptions.config.secretQuery?.includes(name)) throw new Error(`${req.routeOptions.url} reads the secret query parameter "${name}" without declaring it in config.secretQuery`)
+  const value = (req.query as Record<string, unknown> | undefined)?.[name]
+  return typeof value === 'string' ? value : ''
 }
 
 /** The shared web kernel: security headers, sessions, CSRF, rate limits, locale, current user, pages, errors. */

@@ -49,3 +49,14 @@ export function formatNumber(locale: Locale, value: number): string {
 export function formatDate(locale: Locale, value: Date): string {
   return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(value)
 }
+
+const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>()
+/** A date and time in Paris ("3 décembre 2026 à 10:05"), with the formatter built once per locale. */
+export function formatDateTime(locale: Locale, value: Date): string {
+  let format = dateTimeFormats.get(locale)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' })
+    dateTimeFormats.set(locale, format)
+  }
+  return format.format(value)
+}
