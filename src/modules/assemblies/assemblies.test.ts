@@ -279,7 +279,11 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     const assemblyPage = (await anonymous.get(page())).body
     assert.match(assemblyPage, /Acceptées avec modifications<\/dt>\s*<dd>1<\/dd>/)
     assert.match(assemblyPage, /Devenues engagements du plan d’action<\/dt>\s*<dd>1<\/dd>/)
-    assert.match(assemblyPage, /Suivie dans le plan d’action : Bus gratuit le week-end/)
+    // the commitment is in a draft plan: named only once the plan is published
+    assert.match(assemblyPage, /Devient un engagement du plan d’action en préparation/)
+    assert.doesNotMatch(assemblyPage, /Suivie dans le plan d’action/)
+    await ctx.database.db.execute(sql`update action_plans set status = 'published', published_at = now() where id = ${plan!.id}`)
+    assert.match((await anonymous.get(page())).body, /Suivie dans le plan d’action : Bus gratuit le week-end/)
 
     assert.equal((await agent.post(`${page()}/rapport`, { report: '## Rapport\n\nNos 1 proposition.' }, { csrfFrom: org() })).statusCode, 303)
     assert.match((await anonymous.get(page())).body, /Nos 1 proposition/)

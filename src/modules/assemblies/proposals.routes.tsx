@@ -12,7 +12,7 @@ import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from
 import { commitmentPath } from '../plans/index.ts'
 import * as deliberation from './deliberation.ts'
 import { canAnswer, findProposal, hasVoted, listAmendments, memberOf, type AmendmentRow, type ProposalRow } from './deliberation.ts'
-import { canManageAssembly, findAssembly, type AssemblyRow } from './service.ts'
+import { canManageAssembly, findVisibleAssembly, type AssemblyRow } from './service.ts'
 import { assemblyPath, Markdown, proposalPath, Section } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -162,7 +162,7 @@ function ProposalPage(props: {
               <Markdown text={p.answerText ?? ''} />
               {p.commitmentId && (
                 <p>
-                  <a href={commitmentPath({ id: p.commitmentId })}>{t('assembly.answer.commitmentLink', { title: p.commitmentTitle ?? '' })}</a>
+                  {p.commitmentTitle ? <a href={commitmentPath({ id: p.commitmentId })}>{t('assembly.answer.commitmentLink', { title: p.commitmentTitle })}</a> : t('assembly.answer.commitmentDraft')}
                 </p>
               )}
             </>
@@ -200,7 +200,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
 
   async function render(req: FastifyRequest, reply: FastifyReply, id: string, form: string | null = null, values: FormValues = {}, errors: FieldErrors = {}, status = 200) {
     const proposal = await findProposal(db(), id)
-    const assembly = await findAssembly(db(), proposal.assemblyId)
+    const assembly = await findVisibleAssembly(db(), proposal.assemblyId, req.user)
     const [amendments, member, myGroups] = await Promise.all([listAmendments(db(), id), memberOf(db(), req.user?.id, assembly.id), deliberation.groupsOfUser(db(), assembly.id, req.user?.id)])
     const inGroup = proposal.groupId !== null && myGroups.includes(proposal.groupId)
     const answerer = canAnswer(req.user, assembly)

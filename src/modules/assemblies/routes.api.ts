@@ -5,7 +5,7 @@ import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { TerritoryRefParams, territoryOfPage } from '../territories/index.ts'
 import { fates, listHearings, listProposals, listSessions } from './deliberation.ts'
 import { composition, findDraw, listReplacements, type ProbabilityProfile } from './draw.ts'
-import { findAssembly, listAssemblies, type AssemblyRow } from './service.ts'
+import { findVisibleAssembly, listAssemblies, type AssemblyRow } from './service.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
@@ -91,20 +91,21 @@ export default async function assemblyApiRoutes(fastify: FastifyInstance) {
   app.get(
     '/api/v1/territories/:kind/:code/assemblies',
     { schema: { tags: ['assemblies'], summary: 'A territory’s citizens’ assemblies', params: TerritoryRefParams, response: { 200: Type.Array(AssemblySummary), 404: ErrorResponse } } },
-    async (req) => (await listAssemblies(db(), (await territoryOfPage(db(), req.params)).id)).map(summary),
+    // the open data shows what the public sees: no draft
+    async (req) => (await listAssemblies(db(), (await territoryOfPage(db(), req.params)).id, null)).map(summary),
   )
 
   app.get(
     '/api/v1/assemblies',
     { schema: { tags: ['assemblies'], summary: 'Every citizens’ assembly, the State’s included (most recent first, at most 200)', response: { 200: Type.Array(AssemblySummary) } } },
-    async () => (await listAssemblies(db())).map(summary),
+    async () => (await listAssemblies(db(), undefined, null)).map(summary),
   )
 
   app.get(
     '/api/v1/assemblies/:id',
     { schema: { tags: ['assemblies'], summary: 'A citizens’ assembly: composition, the draw and its verification, deliberation, proposals with their votes and the decision-maker’s answers', params: IdParams, response: { 200: AssemblyJson, 404: ErrorResponse } } },
     async (req) => {
-      const a = await findAssembly(db(), req.params.id)
+      const a = await findVisibleAssembly(db(), req.params.id, null)
       const [rows, draw, replacements, sessions, hearings, proposals] = await Promise.all([composition(db(), a.id), findDraw(db(), a.id), listReplacements(db(), a.id), listSessions(db(), a.id), listHearings(db(), a.id), listProposals(db(), a.id)])
       return {
         ...summary(a),
@@ -139,7 +140,8 @@ export default async function assemblyApiRoutes(fastify: FastifyInstance) {
           answer: p.answer,
           answerText: p.answerText,
           answeredAt: p.answeredAt ? new Date(p.answeredAt).toISOString() : null,
-          commitmentId: p.commitmentId,
+          // a commitment of a plan still in draft is not public yet: named once the plan is published
+          commitmentId: p.commitmentTitle ? p.commitmentId : null,
           commitmentStatus: p.commitmentStatus,
           url: `${baseUrl()}/propositions-assemblee/${p.id}`,
         })),

@@ -11,7 +11,7 @@ import { territoryOfPage, TerritoryRefParams } from '../territories/page.ts'
 import { commitmentPath } from '../plans/index.ts'
 import { composition, feasibility, findDraw, listMembers, listReplacements, type DrawRow, type MemberRow } from './draw.ts'
 import { fates, groupsOfUser, listGroups, listHearings, listProposals, listSessions, type ProposalRow } from './deliberation.ts'
-import { canManageAssembly, findAssembly, listAssemblies, listQuotas, listVolunteers, type AssemblyRow, type QuotaRow, type VolunteerRow } from './service.ts'
+import { canManageAssembly, findAssembly, findVisibleAssembly, listAssemblies, listQuotas, listVolunteers, type AssemblyRow, type QuotaRow, type VolunteerRow } from './service.ts'
 import * as service from './service.ts'
 import * as draw from './draw.ts'
 import * as deliberation from './deliberation.ts'
@@ -106,7 +106,7 @@ function AssemblyPage(props: {
                     {p.commitmentId && (
                       <>
                         {' · '}
-                        <a href={commitmentPath({ id: p.commitmentId })}>{t('assembly.answer.commitmentLink', { title: p.commitmentTitle ?? '' })}</a>
+                        {p.commitmentTitle ? <a href={commitmentPath({ id: p.commitmentId })}>{t('assembly.answer.commitmentLink', { title: p.commitmentTitle })}</a> : t('assembly.answer.commitmentDraft')}
                       </>
                     )}
                   </p>
@@ -558,12 +558,12 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
 
   // ——— lists and creation ———
   app.get('/assemblees', { schema: { hide: true } }, async (req, reply) => {
-    const assemblies = await listAssemblies(db())
+    const assemblies = await listAssemblies(db(), undefined, req.user)
     return reply.page(req.t('assembly.title'), <AssemblyListPage assemblies={assemblies} newHref={req.user?.isPlatformAdmin ? '/assemblees/nouvelle' : null} />)
   })
   app.get('/territoires/:kind/:code/assemblees', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
     const territory = await territoryOfPage(db(), req.params)
-    const assemblies = await listAssemblies(db(), territory.id)
+    const assemblies = await listAssemblies(db(), territory.id, req.user)
     return reply.page(`${req.t('assembly.title')} — ${territory.name}`, <AssemblyListPage assemblies={assemblies} back={territory} newHref={canManageAssembly(req.user, territory.id) ? `${territory.path}/assemblees/nouvelle` : null} />)
   })
 
@@ -602,7 +602,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
 
   // ——— public page ———
   async function renderAssembly(req: FastifyRequest, reply: FastifyReply, id: string, values: FormValues = {}, errors: FieldErrors = {}, status = 200) {
-    const assembly = await findAssembly(db(), id)
+    const assembly = await findVisibleAssembly(db(), id, req.user)
     const [sessions, hearings, groups, proposals, myGroups] = await Promise.all([listSessions(db(), id), listHearings(db(), id), listGroups(db(), id), listProposals(db(), id), groupsOfUser(db(), id, req.user?.id)])
     return reply.page(
       assembly.title,
@@ -628,7 +628,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
 
   // ——— volunteer form (no account needed) ———
   async function volunteerPage(req: FastifyRequest, reply: FastifyReply, id: string, values: FormValues, errors: FieldErrors, thanks: number | null, status = 200) {
-    const assembly = await findAssembly(db(), id)
+    const assembly = await findVisibleAssembly(db(), id, req.user)
     const quotas = await listQuotas(db(), id)
     return reply.page(`${req.t('assembly.form.title')} — ${assembly.title}`, <VolunteerForm assembly={assembly} quotas={quotas} values={values} errors={errors} thanks={thanks} />, status)
   }
@@ -798,7 +798,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
 
   // ——— transparency (public) ———
   app.get('/assemblees/:id/transparence', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
-    const assembly = await findAssembly(db(), req.params.id)
+    const assembly = await findVisibleAssembly(db(), req.params.id, req.user)
     const [rows, drawRow, replacements] = await Promise.all([composition(db(), assembly.id), findDraw(db(), assembly.id), listReplacements(db(), assembly.id)])
     return reply.page(`${req.t('assembly.tr.title')} — ${assembly.title}`, <TransparencyPage assembly={assembly} rows={rows} draw={drawRow} replacements={replacements} />)
   })
@@ -829,7 +829,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const assembly = await findAssembly(db(), req.params.id)
+      const assembly = await findVisibleAssembly(db(), req.params.id, null)
       const d = await findDraw(db(), assembly.id)
       if (!d) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Le tirage n’est pas encore préparé.' })
       reply.header('content-disposition', `attachment; filename="tirage-${assembly.id}.json"`)

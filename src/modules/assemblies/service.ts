@@ -72,10 +72,26 @@ export async function findAssembly(db: Db, id: string): Promise<AssemblyRow> {
   return row
 }
 
-/** Assemblies of a territory, of the State (null), or all (undefined); most recent first. */
-export async function listAssemblies(db: Db, territoryId?: string | null): Promise<AssemblyRow[]> {
+/** Whether a person may see an assembly: anyone once it leaves the draft (recruitment opens); its organisers from the start. */
+export function isVisibleTo(assembly: Pick<AssemblyRow, 'phase' | 'territoryId'>, viewer: CurrentUser | null): boolean {
+  return assembly.phase !== 'draft' || canManageAssembly(viewer, assembly.territoryId)
+}
+
+/** An assembly as `viewer` may see it (null: the public); a draft is not found for others than its organisers. */
+export async function findVisibleAssembly(db: Db, id: string, viewer: CurrentUser | null): Promise<AssemblyRow> {
+  const assembly = await findAssembly(db, id)
+  if (!isVisibleTo(assembly, viewer)) throw notFound()
+  return assembly
+}
+
+/**
+ * Assemblies of a territory, of the State (null), or all (undefined), most recent first, as `viewer` may see them:
+ * drafts only to their organisers (checked in the query).
+ */
+export async function listAssemblies(db: Db, territoryId: string | null | undefined, viewer: CurrentUser | null): Promise<AssemblyRow[]> {
   const where = territoryId === undefined ? sql`true` : territoryId === null ? sql`a.territory_id is null` : sql`a.territory_id = ${territoryId}`
-  return queryRows<AssemblyRow>(db, sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where ${where} order by a.created_at desc limit 200`)
+  const visible = viewer ? sql`(a.phase <> 'draft' or ${managesSql(viewer, sql`a.territory_id`)})` : sql`a.phase <> 'draft'`
+  return queryRows<AssemblyRow>(db, sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where ${where} and ${visible} order by a.created_at desc limit 200`)
 }
 
 export function validateAssembly(input: AssemblyInput): void {

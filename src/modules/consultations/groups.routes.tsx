@@ -56,7 +56,13 @@ function GroupPage(props: {
   return (
     <article>
       <p class="kicker">
-        {t('group.title')} · <a href={commitmentPath({ id: g.commitmentId })}>{t('group.commitment', { title: g.commitmentTitle })}</a>
+        {t('group.title')}
+        {g.commitmentTitle && (
+          <>
+            {' · '}
+            <a href={commitmentPath({ id: g.commitmentId })}>{t('group.commitment', { title: g.commitmentTitle })}</a>
+          </>
+        )}
       </p>
       <h1>{g.title}</h1>
       {props.follow}
@@ -171,7 +177,7 @@ export default async function groupRoutes(fastify: FastifyInstance) {
   const db = () => app.platform.database.db
 
   async function commitmentOf(id: string) {
-    const [row] = await queryRows<{ id: string; title: string; territoryId: string }>(db(), sql`select id, title, territory_id as "territoryId" from commitments where id = ${id}`)
+    const [row] = await queryRows<{ id: string; title: string; territoryId: string }>(db(), sql`select id, title, territory_id as "territoryId" from public_commitments where id = ${id}`)
     if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
     return row
   }

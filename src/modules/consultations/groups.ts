@@ -11,7 +11,8 @@ export interface GroupRow {
   id: string
   territoryId: string
   commitmentId: string
-  commitmentTitle: string
+  /** null while the commitment's plan is not public */
+  commitmentTitle: string | null
   title: string
   purpose: string
   coordinatorId: string | null
@@ -25,7 +26,8 @@ const isMember = (userId: string, groupId: unknown) => sql`exists (select 1 from
 
 /** The territory's staff start a group on one of its commitments; they coordinate it and are its first member. */
 export async function createGroup(db: Db, actor: CurrentUser, commitmentId: string, input: { title: string; purpose: string }): Promise<string> {
-  const [commitment] = await queryRows<{ territoryId: string }>(db, sql`select territory_id as "territoryId" from commitments where id = ${commitmentId}`)
+  // only on a commitment the public can see: the group's page names it
+  const [commitment] = await queryRows<{ territoryId: string }>(db, sql`select territory_id as "territoryId" from public_commitments where id = ${commitmentId}`)
   if (!commitment) throw notFound()
   if (!can(actor, 'plan.edit', commitment.territoryId)) throw forbidden('Réservé aux agents et élus du territoire.')
   const errors: Record<string, string> = {}
@@ -50,7 +52,7 @@ export async function findGroup(db: Db, id: string): Promise<GroupRow> {
     db,
     sql`select g.id, g.territory_id as "territoryId", g.commitment_id as "commitmentId", c.title as "commitmentTitle", g.title, g.purpose,
           g.coordinator_id as "coordinatorId", case when u.deleted_at is null then u.display_name end as "coordinatorName"
-        from action_groups g join commitments c on c.id = g.commitment_id left join users u on u.id = g.coordinator_id where g.id = ${id}`,
+        from action_groups g left join public_commitments c on c.id = g.commitment_id left join users u on u.id = g.coordinator_id where g.id = ${id}`,
   )
   if (!row) throw notFound()
   return row

@@ -93,7 +93,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     const total = c.contributionCount
     const [contributions, commitmentRows, supported, planList] = await Promise.all([
       listContributions(db(), c.id, sort, page),
-      c.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from commitments where id = ${c.commitmentId}`) : [],
+      c.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from public_commitments where id = ${c.commitmentId}`) : [],
       req.user ? supportedBy(db(), req.user.id, c.id) : new Set<string>(),
       can(req.user, 'consultation.manage', c.territoryId) ? planCommitments(c.territoryId) : [],
     ])

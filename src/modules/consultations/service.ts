@@ -35,7 +35,8 @@ export interface ConsultationInput {
 
 async function checkCommitment(db: Db, territoryId: string, commitmentId: string | null): Promise<void> {
   if (!commitmentId) return
-  const [row] = await queryRows<{ id: string }>(db, sql`select id from commitments where id = ${commitmentId} and territory_id = ${territoryId}`)
+  // a link to a commitment of a plan not yet public would show its title: refused
+  const [row] = await queryRows<{ id: string }>(db, sql`select id from public_commitments where id = ${commitmentId} and territory_id = ${territoryId}`)
   if (!row) throw invalid({ commitmentId: 'consult.error.commitment' })
 }
 
@@ -272,7 +273,7 @@ export async function listContributions(db: Db, consultationId: string, sort: 's
           c.hidden_at as "hiddenAt", c.hidden_reason as "hiddenReason", c.hidden_by as "hiddenBy",
           case when u.deleted_at is null then u.display_name end as "authorName", k.title as "commitmentTitle"
         from (select id from contributions where consultation_id = ${consultationId} order by ${order('')} limit ${pageSize} offset ${(Math.max(1, page) - 1) * pageSize}) p
-        join contributions c on c.id = p.id left join users u on u.id = c.author_id left join commitments k on k.id = c.commitment_id
+        join contributions c on c.id = p.id left join users u on u.id = c.author_id left join public_commitments k on k.id = c.commitment_id
         order by ${order('c.')}`,
   )
 }

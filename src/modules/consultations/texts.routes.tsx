@@ -450,7 +450,7 @@ export default async function textRoutes(fastify: FastifyInstance) {
       amendmentsOf(db(), text.id),
       versionsOf(db(), text.id),
       req.user ? votesBy(db(), req.user.id, text.id) : new Map<string, boolean>(),
-      text.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from commitments where id = ${text.commitmentId}`) : [],
+      text.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from public_commitments where id = ${text.commitmentId}`) : [],
     ])
     return {
       title: text.title,

@@ -81,7 +81,7 @@ async function checkInput(db: Db, territoryId: string, input: TextInput) {
   const articles = parseArticles(input.articlesSource)
   if (!articles) errors.articlesSource = 'text.error.articles'
   if (input.commitmentId) {
-    const [row] = await queryRows(db, sql`select id from commitments where id = ${input.commitmentId} and territory_id = ${territoryId}`)
+    const [row] = await queryRows(db, sql`select id from public_commitments where id = ${input.commitmentId} and territory_id = ${territoryId}`)
     if (!row) errors.commitmentId = 'consult.error.commitment'
   }
   if (Object.keys(errors).length > 0) throw invalid(errors)

@@ -117,7 +117,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       relatedFiches(db(), { id: fiche.id, themes: fiche.themes, methodTypes: fiche.methodTypes }),
       listVersions(db(), fiche.id),
       typeof content.territory === 'string' ? findTerritoryByRef(db(), content.territory) : undefined,
-      typeof content.commitment === 'string' ? queryRows<{ title: string }>(db(), sql`select title from commitments where id = ${content.commitment}`) : [],
+      typeof content.commitment === 'string' ? queryRows<{ title: string }>(db(), sql`select title from public_commitments where id = ${content.commitment}`) : [],
     ])
     const names = await ficheNames(db(), linkedIds(fiche.kind as FicheKind, content))
     const openProposal = versions.some((v) => OPEN_STATUSES.includes(v.status as VersionStatus))

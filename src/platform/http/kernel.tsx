@@ -122,7 +122,9 @@ function libraryError(code: string | undefined, t: Translate, req: FastifyReques
       return { status: 413, code: 'TOO_MANY_FIELDS', message: t('error.TOO_MANY_FIELDS') }
     case 'FST_ERR_CTP_BODY_TOO_LARGE': {
       const form = /^application\/x-www-form-urlencoded/i.test(req?.headers['content-type'] ?? '')
-      return { status: 413, code: 'BODY_TOO_LARGE', message: t('error.BODY_TOO_LARGE', { limit: kilobytes(form ? FORM_BODY_LIMIT : BODY_LIMIT) }) }
+      const routeLimit = req?.routeOptions.bodyLimit
+      const limit = routeLimit && routeLimit !== BODY_LIMIT ? routeLimit : form ? FORM_BODY_LIMIT : BODY_LIMIT
+      return { status: 413, code: 'BODY_TOO_LARGE', message: t('error.BODY_TOO_LARGE', { limit: kilobytes(limit) }) }
     }
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':

@@ -220,6 +220,7 @@ export const assembliesFr = {
   'assembly.answer.submit': 'Publier la réponse',
   'assembly.answer.awaiting': 'En attente de la réponse du décideur.',
   'assembly.answer.commitmentLink': 'Suivie dans le plan d’action : {title}',
+  'assembly.answer.commitmentDraft': 'Devient un engagement du plan d’action en préparation (visible à sa publication).',
   'assembly.answer.on': 'Réponse du {date}',
   // errors
   'assembly.error.title': 'Un titre de 3 à 200 caractères.',
@@ -484,6 +485,7 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.answer.submit': 'Publish the answer',
   'assembly.answer.awaiting': 'Awaiting the decision-maker’s answer.',
   'assembly.answer.commitmentLink': 'Followed in the action plan: {title}',
+  'assembly.answer.commitmentDraft': 'Becomes a commitment of the action plan being drafted (shown once it is published).',
   'assembly.answer.on': 'Answer of {date}',
   'assembly.error.title': 'A title of 3 to 200 characters.',
   'assembly.error.purpose': 'The mandate is required (at most 20,000 characters).',
