@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { Sealer } from './platform/auth/sealing.ts'
 import { TokenSigner } from './platform/auth/tokens.ts'
 import type { Config } from './platform/config.ts'
 import type { Database } from './platform/db/index.ts'
@@ -65,7 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   })
   app.decorate('routeList', routeList)
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })
-  app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), files: folderFileStore(join(config.dataDir, 'files')), log: app.log })
+  app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), files: folderFileStore(join(config.dataDir, 'files')), log: app.log, ballots: new Sealer(config.sessionSecret, 'ballots') })
   let worker: JobWorker | undefined
   app.addHook('onClose', async () => {
     await worker?.stop()

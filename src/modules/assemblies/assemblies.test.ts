@@ -244,11 +244,33 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal(traces.length, 3)
     for (const trace of traces) assert.equal(trace.after, null)
     assert.doesNotMatch((await agent.get(proposalUrl)).body, /Membre 1[^<]*(Pour|Contre)/)
+    // no join links a voter to a choice: the only rows written with a voter's (same xmin) are sealed, equal in
+    // length whatever the choice, and open only with the server's secret, which the database does not hold
+    const sameTransaction = await queryRows<{ sealed: string }>(
+      ctx.database.db,
+      sql`select encode(b.sealed, 'hex') as sealed from assembly_ballot_voters v join assembly_sealed_ballots b on b.xmin = v.xmin where v.subject_id = ${amendment!.id}`,
+    )
+    assert.equal(sameTransaction.length, 3)
+    assert.equal(new Set(sameTransaction.map((r) => r.sealed.length)).size, 1, 'every sealed ballot has the same length')
+    const { Sealer } = await import('../../platform/auth/sealing.ts')
+    for (const row of sameTransaction) {
+      assert.equal(new Sealer('another-secret-another-secret-another-secret', 'ballots').open(Buffer.from(row.sealed, 'hex'), amendment!.id), null, 'unreadable without the secret')
+      assert.equal(ctx.app.platform.ballots.open(Buffer.from(row.sealed, 'hex'), proposalId), null, 'bound to its subject')
+    }
+    const countTables = await queryRows(ctx.database.db, sql`select 1 from assembly_ballot_counts where subject_id = ${amendment!.id}`)
+    assert.equal(countTables.length, 0, 'no running count shares a row version with a voter')
     assert.equal((await drafter.post(`/votes-assemblee/${amendment!.id}/cloture`, {}, { csrfFrom: proposalUrl })).statusCode, 403)
     assert.equal((await agent.post(`/votes-assemblee/${amendment!.id}/cloture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
     const [afterAmendment] = await queryRows<{ body: string; version: number }>(ctx.database.db, sql`select body, version from assembly_proposals where id = ${proposalId}`)
     assert.deepEqual(afterAmendment, { body: 'Rendre le bus gratuit tous les jours pour les moins de 26 ans.', version: 2 })
     assert.match((await anonymous.get(proposalUrl)).body, /Pour : 2 · Contre : 1 · Abstention : 0/)
+    assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_sealed_ballots where subject_id = ${amendment!.id}`)).length, 0, 'opened ballots are deleted at the close')
+    const auditChoices = await queryRows(
+      ctx.database.db,
+      sql`select 1 from assembly_ballot_voters v join audit_events e on e.subject_id = v.subject_id::text and e.action = 'assembly.vote_cast'
+          where v.subject_id = ${amendment!.id} and (e.after is not null or e.before is not null)`,
+    )
+    assert.equal(auditChoices.length, 0, 'the audit trail holds no choice')
 
     assert.equal((await agent.post(`/votes-assemblee/${proposalId}/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
     for (const client of [drafter, second]) assert.equal((await client.post(`/votes-assemblee/${proposalId}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 303)

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
+import type { Sealer } from '../../platform/auth/sealing.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
@@ -307,12 +309,24 @@ export async function openVote(db: Db, actor: CurrentUser, subjectId: string): P
   return subject.proposalId
 }
 
+const CHOICES = ['for', 'against', 'abstain'] as const
+type Choice = (typeof CHOICES)[number]
+
+/** A choice as 16 bytes (its index, then random padding): every sealed ballot has the same length, whatever the choice. */
+function ballotOf(choice: Choice): Buffer {
+  const bytes = randomBytes(16)
+  bytes[0] = CHOICES.indexOf(choice)
+  return bytes
+}
+
 /**
- * A panel member votes, secretly: the ballot records that they voted (so that no one votes twice) and adds one to
- * the count of their choice, with nothing linking the two. A vote is final.
+ * A panel member votes, secretly. One transaction records that they voted (no one votes twice) and stores their
+ * ballot sealed (platform/auth/sealing.ts): the database can tell who voted, never how, since the sealed ballot's
+ * key is not in it and the counts are made only when the vote closes. The audit trace says who voted on what,
+ * never the choice. A vote is final.
  */
-export async function castVote(db: Db, actor: CurrentUser, subjectId: string, choice: string): Promise<string> {
-  if (choice !== 'for' && choice !== 'against' && choice !== 'abstain') throw new AppError('INVALID', { status: 422, userMessage: 'Choisissez pour, contre ou abstention.', fields: { choice: 'assembly.error.choice' } })
+export async function castVote(db: Db, ballots: Sealer, actor: CurrentUser, subjectId: string, choice: string): Promise<string> {
+  if (!(CHOICES as readonly string[]).includes(choice)) throw new AppError('INVALID', { status: 422, userMessage: 'Choisissez pour, contre ou abstention.', fields: { choice: 'assembly.error.choice' } })
   const subject = await subjectOf(db, subjectId)
   if (subject.status !== 'voting') throw conflict('NOT_VOTING', 'Le vote n’est pas ouvert.')
   await db.transaction(async (tx) => {
@@ -324,12 +338,28 @@ export async function castVote(db: Db, actor: CurrentUser, subjectId: string, ch
     if (!member?.id) throw forbidden('Seuls les membres du panel votent.')
     const voted = await queryRows(tx, sql`insert into assembly_ballot_voters (subject_id, member_id, territory_id) values (${subjectId}, ${member.id}, ${open!.territoryId}) on conflict do nothing returning member_id`)
     if (voted.length === 0) throw conflict('ALREADY_VOTED', 'Vous avez déjà voté.')
-    await tx.execute(sql`insert into assembly_ballot_counts (subject_id, choice, territory_id, count) values (${subjectId}, ${choice}, ${open!.territoryId}, 1)
-      on conflict (subject_id, choice) do update set count = assembly_ballot_counts.count + 1`)
-    // the trace says who voted on what, never the choice
+    const sealed = ballots.seal(ballotOf(choice as Choice), subjectId)
+    await tx.execute(sql`insert into assembly_sealed_ballots (subject_id, territory_id, sealed) values (${subjectId}, ${open!.territoryId}, decode(${sealed.toString('hex')}, 'hex'))`)
     await recordAudit(tx, { actorId: actor.id, territoryId: open!.territoryId, action: 'assembly.vote_cast', subjectType: `assembly_${subject.kind}`, subjectId })
   })
   return subject.proposalId
+}
+
+/** Opens and counts a subject's sealed ballots (inside the close's transaction), with the counts left by an earlier version. */
+async function countBallots(tx: Db, ballots: Sealer, subjectId: string): Promise<Record<Choice, number>> {
+  const counts: Record<Choice, number> = { for: 0, against: 0, abstain: 0 }
+  const legacy = await queryRows<{ choice: Choice; count: number }>(tx, sql`select choice, count from assembly_ballot_counts where subject_id = ${subjectId}`)
+  for (const row of legacy) counts[row.choice] += row.count
+  const rows = await queryRows<{ sealed: string }>(tx, sql`select encode(sealed, 'hex') as sealed from assembly_sealed_ballots where subject_id = ${subjectId}`)
+  for (const row of rows) {
+    const ballot = ballots.open(Buffer.from(row.sealed, 'hex'), subjectId)
+    const choice = ballot ? CHOICES[ballot[0]!] : undefined
+    if (!choice) throw conflict('BALLOT_UNREADABLE', 'Un bulletin ne peut pas être ouvert (le secret du serveur a changé pendant le vote ?) : le vote reste ouvert.')
+    counts[choice] += 1
+  }
+  await tx.execute(sql`delete from assembly_sealed_ballots where subject_id = ${subjectId}`)
+  await tx.execute(sql`delete from assembly_ballot_counts where subject_id = ${subjectId}`)
+  return counts
 }
 
 export async function hasVoted(db: Db, userId: string | undefined, subjectIds: string[]): Promise<Set<string>> {
@@ -349,8 +379,11 @@ export function adopted(majority: Majority, counts: { for: number; against: numb
   return counts.for > counts.against
 }
 
-/** The organisers close a vote: the counts are published and the majority rule decides. An adopted amendment becomes the proposal's wording. */
-export async function closeVote(db: Db, actor: CurrentUser, subjectId: string): Promise<string> {
+/**
+ * The organisers close a vote: the sealed ballots are opened, counted and deleted, the counts published and the
+ * majority rule decides. An adopted amendment becomes the proposal's wording.
+ */
+export async function closeVote(db: Db, ballots: Sealer, actor: CurrentUser, subjectId: string): Promise<string> {
   const subject = await subjectOf(db, subjectId)
   const assembly = await findAssembly(db, subject.assemblyId)
   await db.transaction(async (tx) => {
@@ -358,9 +391,7 @@ export async function closeVote(db: Db, actor: CurrentUser, subjectId: string): 
     const table = subject.kind === 'proposal' ? sql`assembly_proposals` : sql`assembly_amendments`
     const [open] = await queryRows<{ status: string }>(tx, sql`select status from ${table} where id = ${subjectId} for update`)
     if (open!.status !== 'voting') throw conflict('NOT_VOTING', 'Le vote n’est pas ouvert.')
-    const rows = await queryRows<{ choice: 'for' | 'against' | 'abstain'; count: number }>(tx, sql`select choice, count from assembly_ballot_counts where subject_id = ${subjectId}`)
-    const counts = { for: 0, against: 0, abstain: 0 }
-    for (const r of rows) counts[r.choice] = r.count
+    const counts = await countBallots(tx, ballots, subjectId)
     const [{ active }] = (await queryRows<{ active: number }>(tx, sql`select count(*)::int as active from assembly_members where assembly_id = ${subject.assemblyId} and status = 'active'`)) as [{ active: number }]
     const result = adopted(assembly.majority, counts, active) ? 'adopted' : 'rejected'
     await tx.execute(sql`update ${table} set status = ${result}, votes_for = ${counts.for}, votes_against = ${counts.against}, votes_abstain = ${counts.abstain} where id = ${subjectId}`)

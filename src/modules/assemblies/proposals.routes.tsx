@@ -259,9 +259,9 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor) => deliberation.openVote(db(), actor, req.params.id)),
   )
   app.post('/votes-assemblee/:id/bulletin', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } }, async (req, reply) =>
-    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor, v) => deliberation.castVote(db(), actor, req.params.id, v.choice ?? '')),
+    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor, v) => deliberation.castVote(db(), app.platform.ballots, actor, req.params.id, v.choice ?? '')),
   )
   app.post('/votes-assemblee/:id/cloture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor) => deliberation.closeVote(db(), actor, req.params.id)),
+    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor) => deliberation.closeVote(db(), app.platform.ballots, actor, req.params.id)),
   )
 }

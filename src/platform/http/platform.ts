@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
+import type { Sealer } from '../auth/sealing.ts'
 import type { TokenSigner } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/index.ts'
@@ -13,4 +14,6 @@ export interface Platform {
   tokens: TokenSigner
   files: FileStore
   log: FastifyBaseLogger
+  /** seals secret ballots until their vote closes */
+  ballots: Sealer
 }
