@@ -149,6 +149,18 @@ test('CSV fields are quoted when needed and never start a spreadsheet formula', 
   assert.equal(csvField('ligne 1\nligne 2'), '"ligne 1\nligne 2"')
   assert.equal(csvField('=HYPERLINK("http://evil")'), `"'=HYPERLINK(""http://evil"")"`)
   assert.equal(csvField('-12.5'), '-12.5', 'a negative number stays a number')
+  for (const formula of ['-2+3+HYPERLINK("http://evil","x")', '+33 6 12 34 56 78', '@SUM(A1)', '\t=1+1', '\r=1', '-1e3+cmd|calc', '+-1', '=1']) {
+    assert.match(csvField(formula), /^"?'/, `${JSON.stringify(formula)} is defused`)
+  }
+  for (const number of ['-2', '+3', '-0.5', '1e5', '-3,25', '42']) assert.equal(csvField(number), number.includes(',') ? `"${number}"` : number)
   assert.equal(csvField(['a', 'b']), 'a | b')
   assert.equal(csvField(null), '')
+})
+
+test('the platform re-imports its own exports as they were: the defusing apostrophe comes off', async () => {
+  const { csvField } = await import('./http/csv.ts')
+  const { parseCsv } = await import('./http/csv-parse.ts')
+  const cells = ['-2+3+HYPERLINK("http://evil")', '=A1', '@moi', '+33 6', '-12', "'déjà une apostrophe", 'texte ordinaire, avec virgule', '\tindenté']
+  const line = cells.map(csvField).join(',')
+  assert.deepEqual(parseCsv(`${line}\r\n`), [cells])
 })

@@ -1,7 +1,10 @@
+import { undefusedField } from './csv.ts'
+
 /**
  * Parses CSV text (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes) into rows of
  * fields. The delimiter is the one of `,` and `;` that the header line uses most (French spreadsheets
- * write `;`). A leading byte-order mark is dropped; blank lines are skipped.
+ * write `;`). A leading byte-order mark is dropped; blank lines are skipped. A cell the platform's exports
+ * defused against spreadsheet formulas comes back as it was.
  */
 export function parseCsv(input: string): string[][] {
   const text = input.replace(/^\uFEFF/, '')
@@ -22,17 +25,17 @@ export function parseCsv(input: string): string[][] {
       } else field += char
     } else if (char === '"' && field === '') quoted = true
     else if (char === delimiter) {
-      row.push(field)
+      row.push(undefusedField(field))
       field = ''
     } else if (char === '\n' || char === '\r') {
       if (char === '\r' && text[i + 1] === '\n') i++
-      row.push(field)
+      row.push(undefusedField(field))
       if (row.some((f) => f !== '')) rows.push(row)
       row = []
       field = ''
     } else field += char
   }
-  row.push(field)
+  row.push(undefusedField(field))
   if (row.some((f) => f !== '')) rows.push(row)
   return rows
 }

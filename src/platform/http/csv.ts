@@ -3,13 +3,26 @@ import type { FastifyReply } from 'fastify'
 
 export const LICENCE_OUVERTE = 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/'
 
-/** One CSV field, quoted when it must be (RFC 4180); formulas are defused for spreadsheets. */
+/** A cell that is a number and nothing else ("-12.5", "+3", "1e5"): spreadsheets read it as one, never as a formula. */
+const WHOLE_NUMBER = /^[+-]?(\d+([.,]\d+)?|[.,]\d+)([eE][+-]?\d+)?$/
+/** What spreadsheets run as a formula when a cell starts with it (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/
+
+/**
+ * One CSV field, quoted when it must be (RFC 4180). A cell starting with = + - @, a tab or a carriage return is
+ * defused with a leading apostrophe unless the whole cell is a number; `parseCsv` takes the apostrophe off again,
+ * so the platform's own exports re-import unchanged.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return ''
   let text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(' | ') : typeof value === 'object' ? JSON.stringify(value) : String(value)
-  // a cell starting with = + - @ is run as a formula by spreadsheets (CSV injection)
-  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text)) text = `'${text}`
+  if (FORMULA_START.test(text) && !WHOLE_NUMBER.test(text)) text = `'${text}`
   return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+/** The cell as it was before `csvField` defused it (the apostrophe before a formula's first character taken off). */
+export function undefusedField(field: string): string {
+  return field.startsWith("'") && FORMULA_START.test(field.slice(1)) && !WHOLE_NUMBER.test(field.slice(1)) ? field.slice(1) : field
 }
 
 export interface CsvColumn<Row> {
