@@ -12,17 +12,17 @@ import { folderFileStore } from './platform/storage.ts'
 import { LICENCE_OUVERTE } from './platform/http/csv.ts'
 import { join } from 'node:path'
 import { outboxDir } from './bootstrap.ts'
-import accounts, { accountJobHandlers } from './modules/accounts/index.ts'
-import { pruneSessions } from './platform/auth/sessions.ts'
+import accounts from './modules/accounts/index.ts'
+import { backgroundWork } from './background.ts'
 import home from './modules/home/index.ts'
 import membership from './modules/membership/index.ts'
 import plans from './modules/plans/index.ts'
 import referentiel from './modules/referentiel/index.ts'
 import assessments from './modules/assessments/index.ts'
 import consultations from './modules/consultations/index.ts'
-import events, { sendReminders } from './modules/events/index.ts'
+import events from './modules/events/index.ts'
 import assemblies from './modules/assemblies/index.ts'
-import follows, { followJobHandlers, notifyContext, scheduleDigests } from './modules/follows/index.ts'
+import follows from './modules/follows/index.ts'
 import { startJobWorker, type JobWorker } from './platform/jobs.ts'
 import territories from './modules/territories/index.ts'
 import { Type } from 'typebox'
@@ -121,15 +121,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(follows)
   await app.register(assemblies)
 
-  // background work in this process: immediate mails, digests, event reminders
-  const notify = notifyContext(app.platform)
-  worker = startJobWorker({
-    db: database.db,
-    log: app.log,
-    intervalMs: config.jobPollSeconds * 1000,
-    handlers: { ...followJobHandlers(notify), ...accountJobHandlers(() => ({ db: database.db, mailer, tokens: app.platform.tokens, baseUrl: config.baseUrl })) },
-    periodic: [() => scheduleDigests(database.db), () => sendReminders(database.db, mailer, config.baseUrl.origin), () => pruneSessions(database.db)],
-  })
+  // background work in this process: account and immediate mails, digests, reminders, history heads
+  worker = startJobWorker({ db: database.db, log: app.log, intervalMs: config.jobPollSeconds * 1000, ...backgroundWork({ db: database.db, mailer, tokens: app.platform.tokens, baseUrl: config.baseUrl }) })
   app.decorate('jobs', worker)
   return app
 }

@@ -1,14 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { backgroundWork } from './background.ts'
 import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
 import { commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstance, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
 import { sendReminders } from './modules/events/index.ts'
-import { followJobHandlers, scheduleDigests } from './modules/follows/index.ts'
-import { verifyHistory } from './modules/plans/index.ts'
+import { headDigest, verifyHistory, type PublishedHead } from './modules/plans/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
 import { TokenSigner } from './platform/auth/tokens.ts'
@@ -70,6 +70,22 @@ function networkRoleArgs(values: Record<string, unknown>) {
   const role = required(values, 'role')
   if (!isPlatformRole(role)) throw new UsageError('--role must be: referentiel_moderator')
   return { email: email.value, role }
+}
+
+/** A chain head kept from the public feed: one entry of /api/v1/history/heads, checked against its own digest. */
+function readKeptHead(file: string, ref: string): PublishedHead {
+  let value: Partial<PublishedHead & { digest: string; heads: unknown[] }>
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new UsageError(`${file}: not a readable JSON file (${(error as Error).message})`)
+  }
+  if (Array.isArray(value.heads)) throw new UsageError(`${file} holds the whole feed: keep one of its entries (an object with territory, sequence, hash, publishedAt, previous, digest)`)
+  const head: PublishedHead = { territory: String(value.territory), sequence: Number(value.sequence), hash: String(value.hash), publishedAt: String(value.publishedAt), previous: value.previous ?? null }
+  if (!Number.isInteger(head.sequence) || head.sequence < 1 || !/^[0-9a-f]{64}$/.test(head.hash)) throw new UsageError(`${file}: not a chain head (territory, sequence, hash, publishedAt, previous, digest)`)
+  if (value.digest !== headDigest(head)) throw new UsageError(`${file}: its digest does not match its content (RFC 8785 canonical JSON): the file was altered`)
+  if (head.territory !== ref) throw new UsageError(`${file} is a head of ${head.territory}, not of ${ref}`)
+  return head
 }
 
 /** Markdown files of a folder and its sub-folders, named relative to it (outil/decidim.md). */
@@ -246,18 +262,17 @@ const commands: Record<string, Command> = {
     },
   },
   'jobs:run': {
-    summary: 'Run background work once: queue the digests that are due, send event reminders, then run every due job (immediate mails, digests); for installations that set JOB_POLL_SECONDS=0 and use a scheduler',
+    summary: 'Run background work once: queue the digests that are due, send event reminders, publish the history heads that are due, prune ended sessions, then run every due job (account mails, immediate mails, digests); for installations that set JOB_POLL_SECONDS=0 and use a scheduler',
     usage: 'jobs:run',
     options: {},
     async run({ config, database }) {
       await migrate(database)
       const log = createLogger({ logLevel: 'warn' })
       const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log })
-      const baseUrl = config.baseUrl.origin
-      await scheduleDigests(database.db)
-      const reminders = await sendReminders(database.db, mailer, baseUrl)
-      const ran = await runDueJobs(database.db, followJobHandlers({ db: database.db, mailer, tokens: new TokenSigner(config.sessionSecret), baseUrl }), log)
-      out(`${ran} job(s) run, ${reminders} reminder(s) sent.`)
+      const work = backgroundWork({ db: database.db, mailer, tokens: new TokenSigner(config.sessionSecret), baseUrl: config.baseUrl })
+      for (const task of work.periodic) await task()
+      const ran = await runDueJobs(database.db, work.handlers, log)
+      out(`${ran} job(s) run.`)
     },
   },
   sortition: {
@@ -335,19 +350,23 @@ const commands: Record<string, Command> = {
     },
   },
   'history:verify': {
-    summary: 'Verify the hash-chained history of a territory’s action plans (exit 1 when broken)',
-    usage: 'history:verify <kind/code>   e.g. history:verify commune/35238',
-    options: {},
+    summary: 'Verify the hash-chained history of a territory’s action plans, and that it still holds a chain head kept from the public feed (exit 1 when broken)',
+    usage: 'history:verify <kind/code> [--against head.json]   e.g. history:verify commune/35238 --against empreinte.json (an entry of /api/v1/history/heads)',
+    options: { against: { type: 'string' } },
     positionals: true,
-    async run({ database, positionals }) {
+    async run({ database, positionals, values }) {
       await migrate(database)
       const ref = positionals[0]
       if (!ref || positionals.length > 1) throw new UsageError('name one territory: history:verify <kind/code>')
       const territory = await findTerritoryByRef(database.db, ref)
       if (!territory) throw new UsageError(`unknown territory: ${ref}`)
-      const check = await verifyHistory(database.db, territory.id)
-      if (!check.ok) throw new UsageError(`history of ${ref} is BROKEN at entry ${check.brokenAt} (${check.reason}); ${check.entries} entries`)
-      out(`History of ${ref} (${territory.name}) is intact: ${check.entries} entries, last hash ${check.lastHash}.`)
+      const kept = typeof values.against === 'string' ? readKeptHead(values.against, ref) : null
+      const check = await verifyHistory(database.db, territory.id, kept ? [kept] : [])
+      if (!check.ok) {
+        const why = check.reason === 'kept-head-missing' ? `the chain no longer holds the head kept in ${values.against} (entry ${check.brokenAt}, published ${kept!.publishedAt}): entries were deleted or rewritten since` : `${check.reason}`
+        throw new UsageError(`history of ${ref} is BROKEN at entry ${check.brokenAt} (${why}); ${check.entries} entries`)
+      }
+      out(`History of ${ref} (${territory.name}) is intact: ${check.entries} entries, last hash ${check.lastHash}.${kept ? ` It holds the head kept in ${values.against} (entry ${kept.sequence}, published ${kept.publishedAt}).` : ''}`)
     },
   },
   backup: {

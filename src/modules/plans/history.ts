@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto'
 import { asc, eq, sql } from 'drizzle-orm'
-import type { Db } from '../../platform/db/index.ts'
+import { queryRows, type Db } from '../../platform/db/index.ts'
 import { historyEntries, historyHeads, type HistoryRow } from './tables.ts'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
-/** JSON with object keys sorted at every level: the same content always gives the same text. */
+/**
+ * JSON with object keys sorted at every level: the same content always gives the same text. For the values the
+ * platform hashes (strings, integers, booleans, null, arrays, objects) this is RFC 8785's canonical form: keys in
+ * UTF-16 code unit order, strings and numbers as ECMAScript's JSON.stringify writes them.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null)
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
@@ -67,12 +71,31 @@ export async function appendHistory(tx: Db, entry: NewHistoryEntry): Promise<His
   return row!
 }
 
-export type ChainCheck =
-  | { ok: true; entries: number; lastHash: string }
-  | { ok: false; entries: number; brokenAt: number; reason: 'hash-mismatch' | 'previous-hash-mismatch' | 'sequence-gap' | 'head-mismatch' }
+export type ChainFailure = 'hash-mismatch' | 'previous-hash-mismatch' | 'sequence-gap' | 'head-mismatch' | 'head-missing' | 'published-head-missing' | 'kept-head-missing'
 
-/** Recomputes a territory's chain from the start; names the first entry that does not hold. */
-export async function verifyHistory(db: Db, territoryId: string): Promise<ChainCheck> {
+export type ChainCheck = { ok: true; entries: number; lastHash: string } | { ok: false; entries: number; brokenAt: number; reason: ChainFailure }
+
+/** A chain head as the public feed gives it, and as anyone may keep it to check the chain later. */
+export interface PublishedHead {
+  territory: string
+  sequence: number
+  hash: string
+  publishedAt: string
+  /** digest of the territory's previous publication, or null */
+  previous: string | null
+}
+
+/** SHA-256 of a published head's canonical JSON (RFC 8785): the feed entry's own digest. */
+export function headDigest(head: PublishedHead): string {
+  return createHash('sha256').update(canonicalJson({ territory: head.territory, sequence: head.sequence, hash: head.hash, publishedAt: head.publishedAt, previous: head.previous })).digest('hex')
+}
+
+/**
+ * Recomputes a territory's chain from the start and names the first entry that does not hold. The chain must end at
+ * its head row, and hold every head the platform published (a truncation with the head row adjusted shows there)
+ * and `kept`, a head someone kept from the feed (which shows it even if the feed itself was altered).
+ */
+export async function verifyHistory(db: Db, territoryId: string, kept: Pick<PublishedHead, 'sequence' | 'hash'>[] = []): Promise<ChainCheck> {
   const rows = await db.select().from(historyEntries).where(eq(historyEntries.territoryId, territoryId)).orderBy(asc(historyEntries.seq))
   let previous = GENESIS_HASH
   for (const [index, row] of rows.entries()) {
@@ -83,10 +106,51 @@ export async function verifyHistory(db: Db, territoryId: string): Promise<ChainC
     previous = row.hash
   }
   const [head] = await db.select().from(historyHeads).where(eq(historyHeads.territoryId, territoryId))
+  if (!head && rows.length > 0) return { ok: false, entries: rows.length, brokenAt: rows.length, reason: 'head-missing' }
   if (head && (head.lastSeq !== rows.length || head.lastHash !== previous)) {
     return { ok: false, entries: rows.length, brokenAt: rows.length + 1, reason: 'head-mismatch' }
   }
+  const published = await queryRows<{ seq: number; hash: string }>(db, sql`select seq, hash from history_head_publications where territory_id = ${territoryId} order by seq`)
+  for (const p of published) if (rows[p.seq - 1]?.hash !== p.hash) return { ok: false, entries: rows.length, brokenAt: p.seq, reason: 'published-head-missing' }
+  for (const k of kept) if (rows[k.sequence - 1]?.hash !== k.hash) return { ok: false, entries: rows.length, brokenAt: k.sequence, reason: 'kept-head-missing' }
   return { ok: true, entries: rows.length, lastHash: previous }
+}
+
+/** How often at most a territory's head is published, when its chain grew. */
+export const HEAD_PUBLICATION_INTERVAL_MS = 3600_000
+
+/**
+ * Publishes the head of every chain that grew since its last publication, if that is older than the interval: one
+ * dated row each in the append-only feed, chained to the territory's previous one. Returns how many were published.
+ */
+export async function publishHistoryHeads(db: Db, now = new Date(), intervalMs = HEAD_PUBLICATION_INTERVAL_MS): Promise<number> {
+  const due = await queryRows<{ territoryId: string; ref: string; lastSeq: number; lastHash: string; previous: string | null }>(
+    db,
+    sql`select h.territory_id as "territoryId", t.kind || '/' || t.code as ref, h.last_seq as "lastSeq", h.last_hash as "lastHash", p.digest as previous
+        from history_heads h join territories t on t.id = h.territory_id
+        left join lateral (select seq, digest, published_at from history_head_publications where territory_id = h.territory_id order by seq desc limit 1) p on true
+        where h.last_seq > 0 and h.last_seq > coalesce(p.seq, 0) and (p.published_at is null or p.published_at <= ${new Date(now.getTime() - intervalMs).toISOString()}::timestamptz)`,
+  )
+  for (const row of due) {
+    const head: PublishedHead = { territory: row.ref, sequence: row.lastSeq, hash: row.lastHash, publishedAt: now.toISOString(), previous: row.previous }
+    await db.execute(sql`insert into history_head_publications (territory_id, seq, hash, published_at, previous, digest)
+      values (${row.territoryId}, ${head.sequence}, ${head.hash}, ${head.publishedAt}::timestamptz, ${head.previous}, ${headDigest(head)}) on conflict do nothing`)
+  }
+  return due.length
+}
+
+/** The published heads, newest first: of one territory, or of all. */
+export async function listPublishedHeads(db: Db, options: { territoryId?: string; limit?: number; after?: string } = {}): Promise<(PublishedHead & { digest: string })[]> {
+  // keyset: the publications that come after the one with digest `after` in this order
+  const after = options.after ? sql`(p.published_at, p.digest) < (select published_at, digest from history_head_publications where digest = ${options.after})` : sql`true`
+  const rows = await queryRows<{ ref: string; seq: number; hash: string; publishedAt: Date | string; previous: string | null; digest: string }>(
+    db,
+    sql`select t.kind || '/' || t.code as ref, p.seq, p.hash, p.published_at as "publishedAt", p.previous, p.digest
+        from history_head_publications p join territories t on t.id = p.territory_id
+        where ${options.territoryId ? sql`p.territory_id = ${options.territoryId}` : sql`true`} and ${after}
+        order by p.published_at desc, p.digest desc limit ${options.limit ?? 100}`,
+  )
+  return rows.map((r) => ({ territory: r.ref, sequence: r.seq, hash: r.hash, publishedAt: new Date(r.publishedAt).toISOString(), previous: r.previous, digest: r.digest }))
 }
 
 const VERIFIED_TTL_MS = 10 * 60_000

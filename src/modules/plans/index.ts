@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import headRoutes from './heads.routes.tsx'
 import networkRoutes from './network.tsx'
 import planApiRoutes from './routes.api.ts'
 import planJsonRoutes from './routes.json.ts'
@@ -12,9 +13,10 @@ export default async function plans(app: FastifyInstance) {
   await app.register(planApiRoutes, { prefix: '/api/v1' })
   await app.register(planJsonRoutes, { prefix: '/api/v1' })
   await app.register(networkRoutes)
+  await app.register(headRoutes)
 }
 
-export { verifyHistory } from './history.ts'
+export { headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
 export { publishedCommitments } from './queries.ts'
 export { addCommitment, addMilestone, createPlan, findPlan, findPlanByTitle, getVisiblePlan, loadPlanTree, postUpdate, transitionPlan, type CommitmentInput, type CommitmentView } from './service.ts'
 export { planPath, commitmentPath, StatusBadge, ProgressBar, shownCommitmentStatus } from './views.tsx'

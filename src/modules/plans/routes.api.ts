@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendCsv } from '../../platform/http/csv.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
-import { freshHistoryCheck } from './history.ts'
+import { freshHistoryCheck, listPublishedHeads } from './history.ts'
 import { COMMITMENT_COLUMNS, HISTORY_COLUMNS, tableSchema } from './opendata.ts'
 import { todayInParis } from './progress.ts'
 import { commitmentExportPage, historyExportPage } from './queries.ts'
@@ -23,6 +23,19 @@ const ChainResponse = Type.Object({
   lastHash: Type.Optional(Type.String({ description: 'SHA-256 of the last entry: publish it elsewhere to anchor the chain' })),
   brokenAt: Type.Optional(Type.Integer({ description: 'number of the first entry that does not hold' })),
   reason: Type.Optional(Type.String()),
+})
+
+const PublishedHeadJson = Type.Object({
+  territory: Type.String({ description: 'kind/code' }),
+  sequence: Type.Integer({ description: 'number of entries in the chain at publication' }),
+  hash: Type.String({ description: 'SHA-256 of the chain’s last entry at publication' }),
+  publishedAt: Type.String({ format: 'date-time' }),
+  previous: Type.Union([Type.String(), Type.Null()], { description: 'digest of the territory’s previous publication' }),
+  digest: Type.String({ description: 'SHA-256 of this object’s canonical JSON (RFC 8785) without its digest' }),
+})
+const HeadsQuery = Type.Object({
+  territoire: Type.Optional(Type.String({ pattern: '^[a-z]{4,12}/[A-Za-z0-9-]{1,64}$', description: 'only this territory, as kind/code' })),
+  apres: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'the publications after the one with this digest (the next page)' })),
 })
 
 /** Open API of action plans: CSV exports with their Table Schemas, and verification of the history chain. */
@@ -119,6 +132,27 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
   app.get('/schemas/commitments.json', { schema: { tags: ['action plans'], summary: 'Table Schema of commitments.csv', response: { 200: TableSchemaResponse } } }, async () =>
     tableSchema('Engagements des plans d’action', 'Engagements des plans publiés ou clos, au format du modèle d’engagement du Partenariat pour un gouvernement ouvert.', COMMITMENT_COLUMNS),
   )
+  app.get(
+    '/history/heads',
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'Published chain heads: a dated, append-only feed',
+        description:
+          'At most hourly, the head of each territory’s history chain that grew (its length and last hash), as RFC 8785 canonical JSON with its SHA-256. Keep an entry: `npm run cli -- history:verify <kind/code> --against head.json` later proves the chain still holds it, so a deleted or rewritten entry cannot go unnoticed. Newest first, 100 a page.',
+        querystring: HeadsQuery,
+        response: { 200: Type.Object({ heads: Type.Array(PublishedHeadJson), next: Type.Union([Type.String(), Type.Null()]) }), 404: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const territory = req.query.territoire ? await territoryFromParams(db(), { kind: req.query.territoire.split('/')[0]!, code: req.query.territoire.split('/')[1]! }) : null
+      const heads = await listPublishedHeads(db(), { ...(territory ? { territoryId: territory.id } : {}), ...(req.query.apres ? { after: req.query.apres } : {}), limit: 100 })
+      const last = heads.at(-1)
+      const next = heads.length === 100 && last ? `/api/v1/history/heads?${new URLSearchParams({ ...(req.query.territoire ? { territoire: req.query.territoire } : {}), apres: last.digest })}` : null
+      return { heads, next }
+    },
+  )
+
   app.get(
     '/territories/:kind/:code/history/verify',
     {

@@ -392,6 +392,8 @@ export function PlanPage(props: PlanPageProps) {
         <p class="hint">
           {t('plans.chain.checkedAt', { time: new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(props.chain.at) })}{' '}
           <a href={`/api/v1/territories/${props.territory.path.replace(/^\/territoires\//, '')}/history/verify`}>{t('plans.chain.verifyNow')}</a>
+          {' · '}
+          <a href={`${props.territory.path}/historique/empreintes`}>{t('plans.heads.link')}</a>
         </p>
       </section>
     </article>
