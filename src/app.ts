@@ -122,7 +122,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(assemblies)
 
   // background work in this process: account and immediate mails, digests, reminders, history heads
-  worker = startJobWorker({ db: database.db, log: app.log, intervalMs: config.jobPollSeconds * 1000, ...backgroundWork({ db: database.db, mailer, tokens: app.platform.tokens, baseUrl: config.baseUrl }) })
+  const work = backgroundWork({ db: database.db, mailer, tokens: app.platform.tokens, baseUrl: config.baseUrl })
+  worker = startJobWorker({ db: database.db, log: app.log, intervalMs: config.jobPollSeconds * 1000, handlers: work.handlers, periodic: work.periodic })
   app.decorate('jobs', worker)
   return app
 }

@@ -20,13 +20,27 @@ export interface BackgroundDeps {
  * mails, activities' immediate mails, digests) and the periodic tasks (digests due, event reminders, the hourly
  * publication of history heads, pruning ended sessions).
  */
-export function backgroundWork(deps: BackgroundDeps): { handlers: Record<string, JobHandler>; periodic: (() => Promise<unknown>)[] } {
+export interface BackgroundWork {
+  handlers: Record<string, JobHandler>
+  tasks: { digests: () => Promise<unknown>; reminders: () => Promise<number>; heads: () => Promise<number>; sessions: () => Promise<void> }
+  /** the tasks as the worker runs them, every pass */
+  periodic: (() => Promise<unknown>)[]
+}
+
+export function backgroundWork(deps: BackgroundDeps): BackgroundWork {
   const origin = deps.baseUrl.origin
+  const tasks = {
+    digests: () => scheduleDigests(deps.db),
+    reminders: () => sendReminders(deps.db, deps.mailer, origin),
+    heads: () => publishHistoryHeads(deps.db),
+    sessions: () => pruneSessions(deps.db),
+  }
   return {
     handlers: {
       ...followJobHandlers({ db: deps.db, mailer: deps.mailer, tokens: deps.tokens, baseUrl: origin }),
       ...accountJobHandlers(() => ({ db: deps.db, mailer: deps.mailer, tokens: deps.tokens, baseUrl: deps.baseUrl })),
     },
-    periodic: [() => scheduleDigests(deps.db), () => sendReminders(deps.db, deps.mailer, origin), () => publishHistoryHeads(deps.db), () => pruneSessions(deps.db)],
+    tasks,
+    periodic: Object.values(tasks),
   }
 }

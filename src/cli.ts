@@ -270,9 +270,12 @@ const commands: Record<string, Command> = {
       const log = createLogger({ logLevel: 'warn' })
       const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log })
       const work = backgroundWork({ db: database.db, mailer, tokens: new TokenSigner(config.sessionSecret), baseUrl: config.baseUrl })
-      for (const task of work.periodic) await task()
+      await work.tasks.digests()
+      const reminders = await work.tasks.reminders()
+      const heads = await work.tasks.heads()
+      await work.tasks.sessions()
       const ran = await runDueJobs(database.db, work.handlers, log)
-      out(`${ran} job(s) run.`)
+      out(`${ran} job(s) run, ${reminders} reminder(s) sent, ${heads} history head(s) published.`)
     },
   },
   sortition: {
