@@ -190,7 +190,7 @@ for (const engine of engines) {
       }
       const ran = runCli(['jobs:run'], env)
       assert.equal(ran.code, 0, ran.stderr)
-      assert.match(ran.stdout, /^[1-9]\d* job\(s\) run, 0 reminder\(s\) sent\./m)
+      assert.match(ran.stdout, /^[1-9]\d* job\(s\) run, 0 reminder\(s\) sent, 1 history head\(s\) published\./m)
       const [delivered] = await query<{ n: number }>(sql`select count(*)::int as n from notification_deliveries d join users u on u.id = d.user_id where u.email = 'elue@demo.thc.example'`)
       assert.equal(delivered!.n, 1)
       assert.match(runCli(['jobs:run'], env).stdout, /^0 job\(s\) run/m)
