@@ -6,7 +6,7 @@ import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
-import { commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstance, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
+import { commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstanceFiles, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
 import { sendReminders } from './modules/events/index.ts'
 import { headDigest, verifyHistory, type PublishedHead } from './modules/plans/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
@@ -280,8 +280,8 @@ const commands: Record<string, Command> = {
   },
   sortition: {
     summary: 'Selection probabilities of a citizens\' panel draw from files: LEXIMIN (exact) or LEGACY (estimated by simulation), as JSON',
-    usage: 'sortition <instance folder> [--panel-size k] [--algorithm leximin|legacy] [--runs 10000] [--time-limit seconds]   (folder with categories.csv and respondents.csv; k read from a name ending in _k when absent)',
-    options: { 'panel-size': { type: 'string' }, algorithm: { type: 'string' }, runs: { type: 'string' }, 'time-limit': { type: 'string' } },
+    usage: 'sortition <instance folder> [--panel-size k] [--algorithm leximin|legacy] [--runs 10000] [--time-limit seconds] [--household column]   (folder with categories.csv and respondents.csv; k read from a name ending in _k when absent; volunteers with the same value in the household column, an address say, share a household: at most one of them per panel)',
+    options: { 'panel-size': { type: 'string' }, algorithm: { type: 'string' }, runs: { type: 'string' }, 'time-limit': { type: 'string' }, household: { type: 'string' } },
     positionals: true,
     withoutDatabase: true,
     async run({ values, positionals }) {
@@ -298,16 +298,27 @@ const commands: Record<string, Command> = {
       if (limitText !== undefined && !/^\d+$/.test(limitText)) throw new UsageError('--time-limit must be a whole number of seconds')
       let instance
       try {
-        instance = parseInstance(readFileSync(join(folder, 'categories.csv'), 'utf8'), readFileSync(join(folder, 'respondents.csv'), 'utf8'), Number(sizeText))
+        const parsed = parseInstanceFiles(readFileSync(join(folder, 'categories.csv')), readFileSync(join(folder, 'respondents.csv')), Number(sizeText), typeof values.household === 'string' ? { householdColumn: values.household } : {})
+        for (const warning of parsed.warnings) process.stderr.write(`Warning: ${warning}\n`)
+        instance = parsed.instance
       } catch (error) {
         if (error instanceof InstanceError) throw new UsageError(error.message)
         throw error
       }
-      const summary = { instance: basename(folder.replace(/\/$/, '')), algorithm, poolSize: instance.people.length, panelSize: instance.panelSize, categories: instance.categories.length }
+      const summary = { instance: basename(folder.replace(/\/$/, '')), algorithm, poolSize: instance.people.length, panelSize: instance.panelSize, categories: instance.categories.length, ...(instance.households ? { households: instance.households.length } : {}) }
+      const infeasible = async () => {
+        const changes = await relaxation(instance)
+        return new UsageError(`no panel meets the quotas; the smallest relaxation:\n${changes.map((c) => `  ${c.category}/${c.feature}: ${c.min}–${c.max} → ${c.newMin}–${c.newMax}`).join('\n')}`)
+      }
       if (algorithm === 'legacy') {
         const began = performance.now()
         const legacy = legacyProbabilities(instance, Number(runsText))
-        out(JSON.stringify({ ...summary, runs: legacy.runs, failures: legacy.failures, minimum: Math.min(...legacy.probabilities), seconds: (performance.now() - began) / 1000, probabilities: legacy.probabilities }))
+        if (legacy.failures === legacy.runs) {
+          const changes = await relaxation(instance)
+          if (changes.length > 0) throw await infeasible()
+          throw new UsageError(`LEGACY's greedy draw never completed a panel in ${legacy.runs} runs, although panels meeting the quotas exist (LEXIMIN finds them)`)
+        }
+        out(JSON.stringify({ ...summary, runs: legacy.runs, failures: legacy.failures, minimum: Math.min(...legacy.probabilities), minimumUpperBound99: legacy.minimumUpperBound, seconds: (performance.now() - began) / 1000, probabilities: legacy.probabilities }))
         return
       }
       try {
@@ -316,8 +327,7 @@ const commands: Record<string, Command> = {
       } catch (error) {
         if (error instanceof TimeLimitReached) throw new UsageError(error.message)
         if (!(error instanceof Infeasible)) throw error
-        const changes = await relaxation(instance)
-        throw new UsageError(`no panel meets the quotas; the smallest relaxation:\n${changes.map((c) => `  ${c.category}/${c.feature}: ${c.min}–${c.max} → ${c.newMin}–${c.newMax}`).join('\n')}`)
+        throw await infeasible()
       }
     },
   },

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { loadCurrentUser } from '../platform/auth/current-user.ts'
 import { queryRows, type Db } from '../platform/db/index.ts'
+import { translator } from '../platform/i18n/index.ts'
 import { commitmentOf, commitRandomness, createAssembly, importVolunteers, prepareDraw, revealAndDraw, saveQuotas, setRecruitment } from '../modules/assemblies/index.ts'
 
 const DRAWN_TITLE = 'Assemblée citoyenne de l’alimentation (démonstration)'
@@ -41,7 +42,7 @@ export async function seedDemoAssemblies(db: Db, territoryRef: string): Promise<
   const drawn = await createAssembly(db, agent, territory.id, { title: DRAWN_TITLE, purpose: purpose('mieux nourrir ses habitants avec les produits de ses fermes'), panelSize: 12, onePerHousehold: false, majority: 'two_thirds' })
   await saveQuotas(db, agent, drawn, QUOTAS)
   await setRecruitment(db, agent, drawn, 'recruiting')
-  await importVolunteers(db, agent, drawn, demoPool())
+  await importVolunteers(db, agent, drawn, Buffer.from(demoPool()), translator('fr'))
   await setRecruitment(db, agent, drawn, 'closed')
   await prepareDraw(db, agent, drawn, { panelCount: 1000 })
   const secret = 'secret de démonstration remis à l’huissier'

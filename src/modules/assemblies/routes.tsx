@@ -18,6 +18,7 @@ import * as deliberation from './deliberation.ts'
 import { commitmentOf } from './sortition/lottery.ts'
 import { InstanceError, parseQuotas } from './sortition/instance.ts'
 import { AssemblyForm, AssemblyListPage, assemblyPath, DateRange, Markdown, percent, ProbabilityChart, proposalPath, QuotaEditor, Section, Table, UploadForm, VolunteerForm } from './views.tsx'
+import { worded } from '../../platform/import/text.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }), member: Type.String({ format: 'uuid' }) })
@@ -725,10 +726,10 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
     if (!file) problems.push(req.t('assembly.quota.noFile'))
     else {
       try {
-        quotas = parseQuotas(file.bytes.toString('utf8').replace(/^\uFEFF/, '')).map((q) => ({ ...q, populationShare: null }))
+        quotas = parseQuotas(file.bytes).map((q) => ({ ...q, populationShare: null }))
       } catch (error) {
         if (!(error instanceof InstanceError)) throw error
-        problems.push(error.message)
+        problems.push(...(error.problems.length > 0 ? error.problems.map((p) => worded(req.t, p)) : [error.message]))
       }
     }
     if (problems.length === 0) {
@@ -748,7 +749,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
     const file = (req.uploads ?? []).find((u) => u.bytes.length > 0)
     return orgAction(req, reply, req.params.id, 'import', async (actor) => {
       if (!file) throw new AppError('NO_FILE', { status: 422, userMessage: req.t('assembly.org.noFile') })
-      const count = await service.importVolunteers(db(), actor, req.params.id, file.bytes.toString('utf8'))
+      const count = await service.importVolunteers(db(), actor, req.params.id, file.bytes, req.t)
       req.flash('notice', req.t('assembly.org.imported', { count }))
     }, '#pool-title')
   })

@@ -4,7 +4,9 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
-import { parseCsv } from '../../platform/http/csv-parse.ts'
+import { MalformedCsv, readCsv } from '../../platform/import/csv.ts'
+import { UnreadableFile, worded } from '../../platform/import/text.ts'
+import type { Translate } from '../../platform/i18n/index.ts'
 import { isEmail, normalizeEmail } from '../../platform/http/rules.ts'
 import type { Instance, Quota } from './sortition/instance.ts'
 
@@ -317,12 +319,19 @@ const CONTACT_COLUMNS = { fullName: ['name', 'nom', 'full_name'], email: ['email
  * Imports volunteers from a CSV with one column per quota category (as `respondents.csv`), and optionally name,
  * email, phone and address columns. All rows or none; every problem names its line.
  */
-export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: string, csv: string): Promise<number> {
+export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: string, file: Uint8Array, t: Translate): Promise<number> {
   const assembly = await findAssembly(db, assemblyId)
   const quotas = await listQuotas(db, assemblyId)
   if (quotas.length === 0) throw conflict('NO_QUOTAS', 'Définissez d’abord les catégories et les quotas.')
-  const rows = parseCsv(csv.replace(/^\uFEFF/, ''))
-  const header = (rows[0] ?? []).map((h) => h.trim())
+  let table
+  try {
+    table = readCsv(file, { name: 'volontaires.csv', caseInsensitiveHeader: true })
+  } catch (error) {
+    if (error instanceof MalformedCsv) throw new ImportProblems(error.problems.map((p) => worded(t, p)))
+    if (error instanceof UnreadableFile) throw new ImportProblems([worded(t, error.problem)])
+    throw error
+  }
+  const header = table.header
   const categories = [...new Set(quotas.map((q) => q.category))]
   const problems: string[] = []
   for (const c of categories) if (!header.includes(c)) problems.push(`Ligne 1 : la colonne « ${c} » (une catégorie des quotas) manque.`)
@@ -330,17 +339,16 @@ export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: s
   const columnOf = (names: string[]) => header.findIndex((h) => names.includes(h.toLowerCase()))
   const contact = Object.fromEntries(Object.entries(CONTACT_COLUMNS).map(([key, names]) => [key, columnOf(names)])) as Record<keyof typeof CONTACT_COLUMNS, number>
   const inputs: VolunteerInput[] = []
-  rows.slice(1).forEach((row, i) => {
-    if (row.every((cell) => cell.trim() === '')) return
-    const line = i + 2
-    const cell = (at: number) => (at >= 0 ? (row[at] ?? '').trim() : '')
+  for (const row of table.rows) {
+    const line = row.line
+    const cell = (at: number) => (at >= 0 ? row.cells[at]!.trim() : '')
     const features = Object.fromEntries(categories.map((c) => [c, cell(header.indexOf(c))]))
     for (const c of categories) if (!quotas.some((q) => q.category === c && q.feature === features[c])) problems.push(`Ligne ${line} : « ${features[c]} » n’est pas une modalité de ${c}.`)
     const input: VolunteerInput = { fullName: cell(contact.fullName) || `Volontaire importé, ligne ${line}`, email: cell(contact.email) || null, phone: cell(contact.phone) || null, address: cell(contact.address) || null, features }
     if (input.email && !isEmail(input.email)) problems.push(`Ligne ${line} : adresse e-mail invalide.`)
     if (assembly.onePerHousehold && householdKey(input.address) === null) problems.push(`Ligne ${line} : la règle « une personne par foyer » demande l’adresse (colonne address).`)
     inputs.push(input)
-  })
+  }
   if (inputs.length === 0) problems.push('Le fichier ne contient aucun volontaire.')
   if (inputs.length > 20000) problems.push('Au plus 20 000 volontaires par fichier.')
   if (problems.length > 0) throw new ImportProblems([...new Set(problems)])

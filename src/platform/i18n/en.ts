@@ -7,8 +7,10 @@ import { textsEn } from './texts.ts'
 import { assembliesEn } from './assemblies.ts'
 import { followsEn } from './follows.ts'
 import { referentielEn } from './referentiel.ts'
+import { importsEn } from './imports.ts'
 
 export const en: Record<MessageKey, string> = {
+  ...importsEn,
   ...referentielEn,
   ...assessmentsEn,
   ...consultationsEn,

@@ -6,8 +6,10 @@ import { textsFr } from './texts.ts'
 import { assembliesFr } from './assemblies.ts'
 import { followsFr } from './follows.ts'
 import { referentielFr } from './referentiel.ts'
+import { importsFr } from './imports.ts'
 
 export const fr = {
+  ...importsFr,
   ...referentielFr,
   ...assessmentsFr,
   ...consultationsFr,

@@ -1,4 +1,6 @@
-import { parseCsv } from '../../../platform/http/csv-parse.ts'
+import { MalformedCsv, readCsv, type CsvTable } from '../../../platform/import/csv.ts'
+import { UnreadableFile, type ImportMessage } from '../../../platform/import/text.ts'
+import { translator } from '../../../platform/i18n/index.ts'
 
 /**
  * A sortition instance: the volunteers' features in the quota categories, the quotas (min and max panel members
@@ -36,7 +38,33 @@ export interface Types {
   householdTypes: number[][]
 }
 
-export class InstanceError extends Error {}
+/** A file that does not make an instance; `problems` when the reader refused the file itself (worded in any language). */
+export class InstanceError extends Error {
+  constructor(
+    message: string,
+    readonly problems: ImportMessage[] = [],
+  ) {
+    super(message)
+  }
+}
+
+/** Reads a sortition file with the platform's reader (encoding, separators, NFC; a header named twice is refused). */
+function readInstanceFile(source: Uint8Array | string, name: string): CsvTable {
+  try {
+    return readCsv(typeof source === 'string' ? Buffer.from(source) : source, { name, caseInsensitiveHeader: true })
+  } catch (error) {
+    const problems = error instanceof MalformedCsv ? error.problems : error instanceof UnreadableFile ? [error.problem] : null
+    if (!problems) throw error
+    const en = translator('en')
+    throw new InstanceError(problems.map((p) => en(p.key, p.params)).join('\n'), problems)
+  }
+}
+
+/** The warnings of the files read (a Windows-1252 file converted), worded in English for the command line. */
+export function instanceWarnings(tables: CsvTable[]): string[] {
+  const en = translator('en')
+  return tables.flatMap((table) => table.warnings.map((w) => en(w.key, w.params)))
+}
 
 /**
  * Groups volunteers with identical features. A volunteer who shares a household with others is a type alone: the
@@ -75,53 +103,78 @@ const integer = (raw: string | undefined, where: string): number => {
 }
 
 /** Reads `categories.csv` (category,feature,min,max): every error names its line and reason. */
-export function parseQuotas(categoriesCsv: string): Quota[] {
-  const categoryRows = parseCsv(categoriesCsv)
-  const header = categoryRows[0]?.map((h) => h.trim().toLowerCase()) ?? []
+export function parseQuotas(categoriesCsv: Uint8Array | string): Quota[] {
+  return readQuotas(readInstanceFile(categoriesCsv, 'categories.csv'))
+}
+
+function readQuotas(table: CsvTable): Quota[] {
+  const header = table.header.map((h) => h.toLowerCase())
   const column = (name: string) => {
     const at = header.indexOf(name)
-    if (at < 0) throw new InstanceError(`categories.csv: the header needs the columns category, feature, min, max (found: ${header.join(', ')})`)
+    if (at < 0) throw new InstanceError(`categories.csv: the header needs the columns category, feature, min, max (found: ${table.header.join(', ')})`)
     return at
   }
   const [cCat, cFeat, cMin, cMax] = [column('category'), column('feature'), column('min'), column('max')]
   const quotas: Quota[] = []
-  categoryRows.slice(1).forEach((row, i) => {
-    if (row.every((cell) => cell.trim() === '')) return
-    const where = `categories.csv line ${i + 2}`
-    const quota = { category: (row[cCat] ?? '').trim(), feature: (row[cFeat] ?? '').trim(), min: integer(row[cMin], `${where}, min`), max: integer(row[cMax], `${where}, max`) }
+  for (const row of table.rows) {
+    const where = `categories.csv line ${row.line}`
+    const quota = { category: row.cells[cCat]!.trim(), feature: row.cells[cFeat]!.trim(), min: integer(row.cells[cMin], `${where}, min`), max: integer(row.cells[cMax], `${where}, max`) }
     if (!quota.category || !quota.feature) throw new InstanceError(`${where}: category and feature must not be empty`)
     if (quota.min > quota.max) throw new InstanceError(`${where}: min (${quota.min}) is above max (${quota.max})`)
     if (quotas.some((q) => q.category === quota.category && q.feature === quota.feature)) throw new InstanceError(`${where}: ${quota.category}/${quota.feature} is listed twice`)
     quotas.push(quota)
-  })
+  }
   if (quotas.length === 0) throw new InstanceError('categories.csv: no quota')
   return quotas
 }
 
+/** What identifies a household in a column: case, spacing and accents' form ignored; empty is no household. */
+const householdOf = (value: string) => value.normalize('NFC').toLowerCase().replace(/[\s,.;-]+/g, ' ').trim()
+
+export interface ParseInstanceOptions {
+  /** a column of respondents.csv (an address, a household id): volunteers with the same value share a household */
+  householdColumn?: string
+}
+
 /**
  * Reads `categories.csv` (category,feature,min,max) and `respondents.csv` (one column per category, other columns
- * ignored): every error names its file, line and reason.
+ * ignored; a column named twice is refused, since which one counts would be a guess): every error names its file,
+ * line and reason. Returns the instance and the warnings of the reader (a file converted from Windows-1252).
  */
-export function parseInstance(categoriesCsv: string, respondentsCsv: string, panelSize: number): Instance {
+export function parseInstanceFiles(categoriesCsv: Uint8Array | string, respondentsCsv: Uint8Array | string, panelSize: number, options: ParseInstanceOptions = {}): { instance: Instance; warnings: string[] } {
   if (!Number.isInteger(panelSize) || panelSize < 1) throw new InstanceError(`panel size: a whole number of at least 1 is expected, not ${panelSize}`)
-  const quotas = parseQuotas(categoriesCsv)
+  const categoriesTable = readInstanceFile(categoriesCsv, 'categories.csv')
+  const quotas = readQuotas(categoriesTable)
   const categories = [...new Set(quotas.map((q) => q.category))]
-  const respondentRows = parseCsv(respondentsCsv)
-  const columns = respondentRows[0]?.map((h) => h.trim()) ?? []
+  const respondents = readInstanceFile(respondentsCsv, 'respondents.csv')
+  const columns = respondents.header
   for (const category of categories) if (!columns.includes(category)) throw new InstanceError(`respondents.csv: no column "${category}" (a category of categories.csv)`)
+  const householdAt = options.householdColumn === undefined ? -1 : columns.findIndex((c) => c.toLowerCase() === options.householdColumn!.trim().toLowerCase())
+  if (options.householdColumn !== undefined && householdAt < 0) throw new InstanceError(`respondents.csv: no column "${options.householdColumn}" for the households`)
   const people: Record<string, string>[] = []
-  respondentRows.slice(1).forEach((row, i) => {
-    if (row.every((cell) => cell.trim() === '')) return
+  const byHousehold = new Map<string, number[]>()
+  for (const row of respondents.rows) {
     const person: Record<string, string> = {}
     for (const category of categories) {
-      const value = (row[columns.indexOf(category)] ?? '').trim()
-      if (!quotas.some((q) => q.category === category && q.feature === value)) throw new InstanceError(`respondents.csv line ${i + 2}: "${value}" is not a feature of ${category} in categories.csv`)
+      const value = row.cells[columns.indexOf(category)]!.trim()
+      if (!quotas.some((q) => q.category === category && q.feature === value)) throw new InstanceError(`respondents.csv line ${row.line}: "${value}" is not a feature of ${category} in categories.csv`)
       person[category] = value
     }
+    if (householdAt >= 0) {
+      const key = householdOf(row.cells[householdAt]!)
+      if (key) byHousehold.set(key, [...(byHousehold.get(key) ?? []), people.length])
+    }
     people.push(person)
-  })
+  }
   if (people.length < panelSize) throw new InstanceError(`respondents.csv: ${people.length} volunteers for a panel of ${panelSize}`)
-  return { panelSize, categories, quotas, people }
+  const households = [...byHousehold.values()].filter((members) => members.length > 1)
+  const instance: Instance = { panelSize, categories, quotas, people, ...(householdAt >= 0 ? { households } : {}) }
+  return { instance, warnings: instanceWarnings([categoriesTable, respondents]) }
+}
+
+/** `parseInstanceFiles` without the warnings. */
+export function parseInstance(categoriesCsv: Uint8Array | string, respondentsCsv: Uint8Array | string, panelSize: number, options: ParseInstanceOptions = {}): Instance {
+  return parseInstanceFiles(categoriesCsv, respondentsCsv, panelSize, options).instance
 }
 
 /** The panel size a folder name ends with (`example_large_200` → 200), or null. */
