@@ -3,6 +3,7 @@ import type { JobHandler } from './platform/jobs.ts'
 import type { Mailer } from './platform/mail.ts'
 import type { TokenSigner } from './platform/auth/tokens.ts'
 import { pruneSessions } from './platform/auth/sessions.ts'
+import { prunePendingImports } from './platform/import/pending.ts'
 import { accountJobHandlers } from './modules/accounts/index.ts'
 import { sendReminders } from './modules/events/index.ts'
 import { followJobHandlers, scheduleDigests } from './modules/follows/index.ts'
@@ -18,11 +19,11 @@ export interface BackgroundDeps {
 /**
  * The platform's background work, the same for the server's worker and `jobs:run`: the jobs' handlers (account
  * mails, activities' immediate mails, digests) and the periodic tasks (digests due, event reminders, the hourly
- * publication of history heads, pruning ended sessions).
+ * publication of history heads, pruning ended sessions and expired import previews).
  */
 export interface BackgroundWork {
   handlers: Record<string, JobHandler>
-  tasks: { digests: () => Promise<unknown>; reminders: () => Promise<number>; heads: () => Promise<number>; sessions: () => Promise<void> }
+  tasks: { digests: () => Promise<unknown>; reminders: () => Promise<number>; heads: () => Promise<number>; sessions: () => Promise<void>; pendingImports: () => Promise<number> }
   /** the tasks as the worker runs them, every pass */
   periodic: (() => Promise<unknown>)[]
 }
@@ -34,6 +35,7 @@ export function backgroundWork(deps: BackgroundDeps): BackgroundWork {
     reminders: () => sendReminders(deps.db, deps.mailer, origin),
     heads: () => publishHistoryHeads(deps.db),
     sessions: () => pruneSessions(deps.db),
+    pendingImports: () => prunePendingImports(deps.db),
   }
   return {
     handlers: {

@@ -274,6 +274,7 @@ const commands: Record<string, Command> = {
       const reminders = await work.tasks.reminders()
       const heads = await work.tasks.heads()
       await work.tasks.sessions()
+      await work.tasks.pendingImports()
       const ran = await runDueJobs(database.db, work.handlers, log)
       out(`${ran} job(s) run, ${reminders} reminder(s) sent, ${heads} history head(s) published.`)
     },

@@ -59,7 +59,7 @@ for (const javaScript of [true, false]) {
         await check(page, 'commitment page (staff)')
       }
       await page.goto(planUrl)
-      await page.getByRole('link', { name: 'Importer des engagements (CSV)' }).click()
+      await page.getByRole('link', { name: 'Importer des engagements' }).click()
       await check(page, 'import form')
       await page.goto(planUrl)
       await page.getByRole('button', { name: 'Soumettre à la validation des élus' }).click()

@@ -35,8 +35,11 @@ import {
   type CommitmentRatingInput,
 } from './service.ts'
 import type { AssessmentRow } from './tables.ts'
-import { importOgpRatings } from './import.ts'
-import { AppointPage, AssessmentPage, assessmentPagePath, ImportOgpPage, NetworkAssessmentsPage, OverviewFormPage, RatingFormPage, type ReportView } from './views.tsx'
+import { importOgpRatings, RatingsRefused } from './import.ts'
+import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'
+import { worded } from '../../platform/import/text.ts'
+import { MAX_ROUTE_UPLOAD_BYTES } from '../../platform/http/kernel.tsx'
+import { AppointPage, AssessmentPage, assessmentPagePath, ImportOgpPage, NetworkAssessmentsPage, RatingsPreviewPage, OverviewFormPage, RatingFormPage, type ReportView } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const RatingParams = Type.Object({ id: Type.String({ format: 'uuid' }), commitmentId: Type.String({ format: 'uuid' }) })
@@ -206,25 +209,54 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
   })
 
   // ——— ratings published by OGP's IRM (the network's team) ———
+  // ——— the IRM's ratings, from OGP's sheet: upload, preview, confirmation (the file is kept in between) ———
+  const RATINGS = 'ratings'
+  const PendingParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }), pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
+  const NetworkPendingParams = Type.Object({ pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
+  const uploadConfig = { uploadLimit: MAX_ROUTE_UPLOAD_BYTES }
+
+  async function ratingsUpload(req: FastifyRequest, reply: FastifyReply, plan: { id: string; title: string; territoryId: string } | null) {
+    const actor = requireAdmin(req)
+    const action = plan ? `${assessmentPagePath(plan)}/import-ogp` : '/evaluations/import-ogp'
+    const file = req.uploads?.find((u) => u.bytes.length > 0)
+    const refused = (problems: string[], total?: number) => reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} action={action} problems={problems} {...(total !== undefined ? { total } : {})} />, 422)
+    if (!file) return refused([req.t('ref.import.noFile')])
+    try {
+      const outcome = await importOgpRatings(db(), actor, file.bytes, { name: file.filename, write: false, ...(plan ? { planId: plan.id } : {}) })
+      const pending = await savePendingImport(db(), { territoryId: plan?.territoryId ?? null, userId: actor.id, kind: RATINGS, filename: file.filename, bytes: file.bytes, options: plan ? { planId: plan.id } : {} })
+      return reply.page(req.t('assess.importOgp.preview'), <RatingsPreviewPage outcome={outcome} confirm={`${action}/${pending}/confirmer`} cancel={plan ? assessmentPagePath(plan) : '/reseau/evaluations'} warnings={outcome.warnings.map((w) => worded(req.t, w))} />)
+    } catch (error) {
+      if (error instanceof RatingsRefused) return refused(error.problems.slice(0, 100).map((p) => worded(req.t, p)), error.problems.length)
+      throw error
+    }
+  }
+
+  async function ratingsConfirm(req: FastifyRequest, reply: FastifyReply, pendingId: string, plan: { id: string } | null) {
+    const actor = requireAdmin(req)
+    const pending = await loadPendingImport(db(), pendingId, actor.id, RATINGS)
+    if ((pending.options.planId ?? null) !== (plan?.id ?? null)) throw notFound()
+    const outcome = await importOgpRatings(db(), actor, pending.bytes, { name: pending.filename, write: true, ...(plan ? { planId: plan.id } : {}) })
+    await deletePendingImport(db(), pendingId)
+    req.flash('notice', req.t('assess.importOgp.done', { plans: outcome.plans.filter((p) => p.action === 'create' || p.action === 'erratum').length }))
+    return reply.redirect(plan ? assessmentPagePath(plan) : '/reseau/evaluations', 303)
+  }
+
   app.get('/plans/:id/evaluation/import-ogp', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     requireAdmin(req)
     const plan = await findPlan(db(), req.params.id)
-    return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} problems={[]} />)
+    return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} action={`${assessmentPagePath(plan)}/import-ogp`} problems={[]} />)
   })
-  app.post('/plans/:id/evaluation/import-ogp', { schema: { params: IdParams, body: FormWithFileBody, hide: true } }, async (req, reply) => {
-    const actor = requireAdmin(req)
-    const plan = await findPlan(db(), req.params.id)
-    const file = req.uploads?.[0]
-    if (!file || file.bytes.length === 0) return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} problems={[req.t('ref.import.noFile')]} />, 422)
-    try {
-      const result = await importOgpRatings(db(), actor, plan.id, file.bytes.toString('utf8'))
-      req.flash('notice', req.t('assess.importOgp.done', { inception: result.inception, endOfTerm: result.endOfTerm }))
-    } catch (error) {
-      if (error instanceof AppError && (error.status === 422 || error.status === 409)) return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} problems={error.userMessage.split('\n')} />, error.status)
-      throw error
-    }
-    return reply.redirect(assessmentPagePath(plan), 303)
+  app.post('/plans/:id/evaluation/import-ogp', { schema: { params: IdParams, body: FormWithFileBody, hide: true }, config: uploadConfig }, async (req, reply) => {
+    requireAdmin(req)
+    return ratingsUpload(req, reply, await findPlan(db(), req.params.id))
   })
+  app.post('/plans/:id/evaluation/import-ogp/:pending/confirmer', { schema: { params: PendingParams, body: FormBody, hide: true } }, async (req, reply) => ratingsConfirm(req, reply, req.params.pending, { id: req.params.id }))
+  app.get('/evaluations/import-ogp', { schema: { hide: true } }, async (req, reply) => {
+    requireAdmin(req)
+    return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={null} action="/evaluations/import-ogp" problems={[]} />)
+  })
+  app.post('/evaluations/import-ogp', { schema: { body: FormWithFileBody, hide: true }, config: uploadConfig }, async (req, reply) => ratingsUpload(req, reply, null))
+  app.post('/evaluations/import-ogp/:pending/confirmer', { schema: { params: NetworkPendingParams, body: FormBody, hide: true } }, async (req, reply) => ratingsConfirm(req, reply, req.params.pending, null))
 
   // ——— the reviewer ———
   app.post('/plans/:id/evaluation/conflits', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {

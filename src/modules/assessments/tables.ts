@@ -52,6 +52,8 @@ export const commitmentAssessments = pgTable(
     verifiableJustification: text('verifiable_justification').notNull().default(''),
     relevance: jsonb('relevance').$type<Relevance>().notNull().default({}),
     potentialImpact: text('potential_impact'),
+    /** the IRM's newer scale for action-plan reviews (imported only) */
+    potentialResults: text('potential_results'),
     impactJustification: text('impact_justification').notNull().default(''),
     completion: text('completion'),
     completionJustification: text('completion_justification').notNull().default(''),

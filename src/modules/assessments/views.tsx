@@ -3,6 +3,7 @@ import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { commitmentPath, planPath, ProgressBar, shownCommitmentStatus, StatusBadge, type CommitmentView } from '../plans/index.ts'
 import { COCREATION_LEVELS, COMPLETION, DIOG, DIOG_PER_VALUE, OGP_VALUES, POTENTIAL_IMPACT, selfReportedCompletion, type Moment } from './scales.ts'
+import type { RatingsOutcome } from './import.ts'
 import type { Aggregates } from './service.ts'
 import type { AssessmentRow, CommitmentAssessmentRow } from './tables.ts'
 
@@ -90,6 +91,22 @@ function CommitmentReport({ moment, commitment, rating, errata }: { moment: Mome
                   <dd>
                     <strong>{label(t, `assess.impact.${rating.potentialImpact}`)}</strong>
                     {rating.impactJustification && <span class="hint"> — {rating.impactJustification}</span>}
+                  </dd>
+                </>
+              )}
+              {rating.potentialResults && (
+                <>
+                  <dt>{t('assess.potentialResults')}</dt>
+                  <dd>
+                    <strong>{label(t, `assess.results.${rating.potentialResults}`)}</strong>
+                  </dd>
+                </>
+              )}
+              {rating.completion && (
+                <>
+                  <dt>{t('assess.completion')}</dt>
+                  <dd>
+                    <strong>{label(t, `assess.completion.${rating.completion}`)}</strong>
                   </dd>
                 </>
               )}
@@ -365,15 +382,18 @@ export function AppointPage(props: { plan: { id: string; title: string }; review
   )
 }
 
-export function ImportOgpPage({ plan, problems }: { plan: { id: string; title: string }; problems: string[] }) {
+/** The upload form of the IRM's ratings: of one plan, or (`plan` null) of the whole network. */
+export function ImportOgpPage({ plan, action, problems, total }: { plan: { id: string; title: string } | null; action: string; problems: string[]; total?: number }) {
   const { t } = usePage()
   return (
     <div class="narrow">
-      <p class="kicker">
-        <a href={assessmentPagePath(plan)}>{plan.title}</a>
-      </p>
+      {plan && (
+        <p class="kicker">
+          <a href={assessmentPagePath(plan)}>{plan.title}</a>
+        </p>
+      )}
       <h1>{t('assess.importOgp')}</h1>
-      <p>{t('assess.importOgp.lead')}</p>
+      <p>{t(plan ? 'assess.importOgp.lead' : 'assess.importOgp.networkLead')}</p>
       {problems.length > 0 && (
         <div class="error-summary" role="alert" tabIndex={-1}>
           <p>{t('ref.import.failed')}</p>
@@ -382,16 +402,67 @@ export function ImportOgpPage({ plan, problems }: { plan: { id: string; title: s
               <li>{p}</li>
             ))}
           </ul>
+          {total !== undefined && total > problems.length && <p>{t('import.andMore', { count: total - problems.length })}</p>}
         </div>
       )}
-      <form method="post" action={`${assessmentPagePath(plan)}/import-ogp`} enctype="multipart/form-data" noValidate>
+      <form method="post" action={action} enctype="multipart/form-data" noValidate>
         <CsrfField />
         <div class="field">
-          <label for="field-file">{t('ref.import.files')}</label>
+          <label for="field-file">{t('assess.importOgp.file')}</label>
           <input id="field-file" type="file" name="file" accept=".csv,text/csv" />
         </div>
-        <button type="submit">{t('ref.import.submit')}</button>
+        <button type="submit">{t('plans.import.preview')}</button>
       </form>
+    </div>
+  )
+}
+
+/** What importing the IRM's ratings would do, plan by plan, before it does it. */
+export function RatingsPreviewPage({ outcome, confirm, cancel, warnings }: { outcome: RatingsOutcome; confirm: string; cancel: string; warnings: string[] }) {
+  const { t } = usePage()
+  const changes = outcome.plans.some((p) => p.action === 'create' || p.action === 'erratum')
+  return (
+    <div>
+      <h1>{t('assess.importOgp.preview')}</h1>
+      <p class="lead">{t(changes ? 'plans.import.previewLead' : 'plans.import.nothingToDo')}</p>
+      {outcome.plans.length > 0 && (
+        <table>
+          <caption>{t('assess.importOgp.plans', { count: outcome.plans.length })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('assess.importOgp.plan')}</th>
+              <th scope="col">{t('assess.moment.inception')}</th>
+              <th scope="col">{t('assess.moment.end_of_term')}</th>
+              <th scope="col">{t('assess.importOgp.action')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outcome.plans.map((p) => (
+              <tr>
+                <td>
+                  <a href={assessmentPagePath({ id: p.planId })}>{p.title}</a> ({p.territoryName})
+                </td>
+                <td>{p.inception}</td>
+                <td>{p.endOfTerm}</td>
+                <td>{t(`assess.importOgp.action.${p.action}` as MessageKey)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ul>
+        <li>{t('assess.importOgp.notOnPlatform', { count: outcome.notOnPlatform.count, ids: outcome.notOnPlatform.ids.join(', ') || '—' })}</li>
+        <li>{t('assess.importOgp.unrated', { count: outcome.unrated })}</li>
+        {warnings.map((w) => (
+          <li>{w}</li>
+        ))}
+      </ul>
+      {changes && (
+        <form method="post" action={confirm}>
+          <CsrfField />
+          <button type="submit">{t('plans.import.confirm')}</button> <a href={cancel}>{t('plans.import.cancel')}</a>
+        </form>
+      )}
     </div>
   )
 }
@@ -497,13 +568,18 @@ function share(t: Translate, locale: string, count: number, total: number) {
 }
 
 export function NetworkAssessmentsPage({ figures }: { figures: Aggregates }) {
-  const { t, locale } = usePage()
+  const { t, locale, user } = usePage()
   const i = figures.inception
   const e = figures.endOfTerm
   return (
     <article>
       <h1>{t('assess.network')}</h1>
       <p class="lead">{t('assess.network.lead')}</p>
+      {user?.isPlatformAdmin && (
+        <p>
+          <a href="/evaluations/import-ogp">{t('assess.importOgp')}</a>
+        </p>
+      )}
       <p class="figure">
         {t('assess.network.plans')} : {formatNumber(locale, figures.plansAssessed)}
       </p>

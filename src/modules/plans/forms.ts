@@ -28,21 +28,23 @@ export const planRules: { [K in keyof PlanInput]: FieldRule<PlanInput[K]> } = {
   cocreationSummary: textRule(0, 10000, 'form.tooLong'),
 }
 
+// long enough for what sources hold (OGP's full texts reach 20,000 characters): an import stores the text whole
 export const commitmentRules: { [K in keyof CommitmentInput]: FieldRule<CommitmentInput[K]> } = {
   title: textRule(1, 300, 'plans.error.title'),
-  problem: textRule(0, 10000, 'form.tooLong'),
-  description: textRule(0, 10000, 'form.tooLong'),
-  contribution: textRule(0, 10000, 'form.tooLong'),
+  problem: textRule(0, 20000, 'form.tooLong'),
+  description: textRule(0, 100000, 'form.tooLong'),
+  contribution: textRule(0, 20000, 'form.tooLong'),
   ogpValues: (raw): FieldResult<string[]> => {
     const values = [...new Set(raw.split(',').map((v) => v.trim()).filter(Boolean))]
     return values.every((v) => (OGP_VALUES as readonly string[]).includes(v)) ? { value: values } : { error: 'plans.error.values' }
   },
-  expectedImpacts: textRule(0, 10000, 'form.tooLong'),
-  leadActor: textRule(0, 300, 'form.tooLong'),
-  supportingActors: textRule(0, 1000, 'form.tooLong'),
+  expectedImpacts: textRule(0, 20000, 'form.tooLong'),
+  leadActor: textRule(0, 1000, 'form.tooLong'),
+  supportingActors: textRule(0, 5000, 'form.tooLong'),
+  // OGP's sheet has 86 policy areas, any number of which a commitment may address
   themes: (raw): FieldResult<string[]> => {
     const themes = [...new Set(raw.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean))]
-    return themes.length <= 10 && themes.every((v) => v.length <= 60) ? { value: themes } : { error: 'form.tooLong', params: { max: 60 } }
+    return themes.length <= 100 && themes.every((v) => v.length <= 80) ? { value: themes } : { error: 'form.tooLong', params: { max: 80 } }
   },
   startDate: optionalDateRule('plans.error.date'),
   endDate: optionalEndAfter('startDate'),

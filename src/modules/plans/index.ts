@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import headRoutes from './heads.routes.tsx'
+import planImportRoutes from './import.routes.tsx'
 import networkRoutes from './network.tsx'
 import planApiRoutes from './routes.api.ts'
 import planJsonRoutes from './routes.json.ts'
@@ -14,9 +15,10 @@ export default async function plans(app: FastifyInstance) {
   await app.register(planJsonRoutes, { prefix: '/api/v1' })
   await app.register(networkRoutes)
   await app.register(headRoutes)
+  await app.register(planImportRoutes)
 }
 
-export { headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
+export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
 export { publishedCommitments } from './queries.ts'
 export { addCommitment, addMilestone, createPlan, findPlan, findPlanByTitle, getVisiblePlan, loadPlanTree, postUpdate, transitionPlan, type CommitmentInput, type CommitmentView } from './service.ts'
 export { planPath, commitmentPath, StatusBadge, ProgressBar, shownCommitmentStatus } from './views.tsx'

@@ -17,7 +17,6 @@ import {
   findCommitment,
   findMilestone,
   findPlan,
-  importCommitments,
   listCommitmentHistory,
   loadPlanTree,
   PLAN_TRANSITIONS,
@@ -32,9 +31,7 @@ import {
   type PlanTransition,
   type UpdateInput,
 } from './service.ts'
-import { CommitmentFormPage, commitmentPath, ImportPage, MilestoneFormPage, PlanFormPage, planPath, UpdateFormPage } from './views.tsx'
-import { readCommitmentsCsv, TEMPLATE_COLUMNS } from './import.ts'
-import { csvField } from '../../platform/http/csv.ts'
+import { CommitmentFormPage, commitmentPath, MilestoneFormPage, PlanFormPage, planPath, UpdateFormPage } from './views.tsx'
 
 const TransitionBody = Type.Object({ _csrf: Type.Optional(Type.String()), transition: Type.Union(PLAN_TRANSITIONS.map((t) => Type.Literal(t))) }, { additionalProperties: false })
 
@@ -167,47 +164,6 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     if (failed) return failed
     req.flash('notice', req.t('plans.saved'))
     return reply.redirect(commitmentPath(commitment), 303)
-  })
-
-  // ——— import ———
-  app.get('/plans/modele-engagements.csv', { schema: { hide: true } }, async (_req, reply) => {
-    const example = ['Ouvrir les données budgétaires', 'Les habitants ne peuvent pas suivre la dépense publique.', 'Publier le budget en données ouvertes.', 'Rend la dépense vérifiable.', 'access_to_information | public_accountability', 'Débats budgétaires mieux informés.', 'Direction des finances', 'Association locale', 'finances | données ouvertes', '2026-01-01', '2027-12-31', '45000', '']
-    const body = [TEMPLATE_COLUMNS.join(','), example.map(csvField).join(',')].join('\r\n') + '\r\n'
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="modele-engagements.csv"').send(body)
-  })
-
-  app.get('/plans/:id/import', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const plan = await findPlan(db(), req.params.id)
-    assertCan(actor, 'plan.edit', plan.territoryId)
-    return reply.page(req.t('plans.import'), <ImportPage action={`${planPath(plan)}/import`} errors={[]} format="modele" />)
-  })
-
-  const ImportBody = Type.Object({
-    _csrf: Type.Optional(Type.String()),
-    format: Type.Union([Type.Literal('modele'), Type.Literal('ogp')]),
-    file: Type.Optional(Type.Unsafe<Buffer | string>({ description: 'the CSV file' })),
-  })
-
-  app.post('/plans/:id/import', { schema: { params: IdParams, body: ImportBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const plan = await findPlan(db(), req.params.id)
-    assertCan(actor, 'plan.edit', plan.territoryId)
-    const { format, file } = req.body
-    const fail = (errors: string[]) => reply.page(req.t('plans.import'), <ImportPage action={`${planPath(plan)}/import`} errors={errors} format={format} />, 422)
-    if (!Buffer.isBuffer(file) || file.length === 0) return fail([req.t('plans.import.noFile')])
-    if (file.length > 2 * 1024 * 1024) return fail([req.t('plans.import.tooLarge')])
-    let text: string
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(file)
-    } catch {
-      return fail([req.t('plans.import.notUtf8')])
-    }
-    const result = readCommitmentsCsv(text, format, req.t)
-    if (!result.ok) return fail(result.errors)
-    const count = await importCommitments(db(), { actor, planId: plan.id, inputs: result.inputs, source: format })
-    req.flash('notice', req.t('plans.import.done', { count }))
-    return reply.redirect(planPath(plan), 303)
   })
 
   // ——— milestones ———

@@ -202,24 +202,6 @@ export async function addCommitment(db: Db, options: { actor: CurrentUser; planI
   })
 }
 
-/** Adds several commitments to a draft plan in one transaction: all of them or none. Throws 403, 404, 409. */
-export async function importCommitments(db: Db, options: { actor: CurrentUser; planId: string; inputs: CommitmentInput[]; source: string }): Promise<number> {
-  const { actor, planId, inputs } = options
-  const plan = await findPlan(db, planId)
-  assertCan(actor, 'plan.edit', plan.territoryId)
-  if (plan.status !== 'draft') throw locked(plan.status)
-  return db.transaction(async (tx) => {
-    if ((await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'plan.edit', sql`${plan.territoryId}::uuid`)}`)).length === 0) throw forbidden()
-    const first = await nextPosition(tx, commitments, eq(commitments.planId, planId))
-    const rows = await tx
-      .insert(commitments)
-      .values(inputs.map((input, i) => ({ ...input, planId, territoryId: plan.territoryId, position: first + i })))
-      .returning({ id: commitments.id })
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'commitments.imported', subjectType: 'action_plan', subjectId: planId, after: { count: rows.length, source: options.source, ids: rows.map((r) => r.id) } })
-    return rows.length
-  })
-}
-
 const REVISED_FIELDS = ['title', 'problem', 'description', 'contribution', 'ogpValues', 'expectedImpacts', 'leadActor', 'supportingActors', 'themes', 'startDate', 'endDate', 'budgetEur', 'deliberationUrl'] as const
 
 /**

@@ -19,6 +19,8 @@ export const actionPlans = pgTable('action_plans', {
   validatedBy: uuid('validated_by'),
   publishedAt: at('published_at'),
   closedAt: at('closed_at'),
+  /** where an imported plan came from (`ogp-plan:AP_FRA01`): a re-import updates it */
+  sourceKey: text('source_key'),
 })
 
 export const commitments = pgTable('commitments', {
@@ -41,6 +43,9 @@ export const commitments = pgTable('commitments', {
   deliberationUrl: text('deliberation_url'),
   status: text('status').notNull().default('non_commence'),
   version: integer('version').notNull().default(1),
+  /** where an imported commitment came from (`ogp:FR0001`, `decidim:result/12`, `thc:<id>`), and its page there */
+  sourceKey: text('source_key'),
+  sourceUrl: text('source_url'),
   createdAt: at('created_at').notNull().defaultNow(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 })
@@ -60,6 +65,7 @@ export const milestones = pgTable('milestones', {
   progress: integer('progress').notNull().default(0),
   completedOn: date('completed_on', { mode: 'string' }),
   version: integer('version').notNull().default(1),
+  sourceKey: text('source_key'),
   createdAt: at('created_at').notNull().defaultNow(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 })

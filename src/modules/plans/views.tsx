@@ -463,7 +463,8 @@ export function PlanListPage({ territory, plans, canEdit }: { territory: { name:
         <p>
           <a class="button" href={`${territory.path}/plans/nouveau`}>
             {t('plans.new')}
-          </a>
+          </a>{' '}
+          <a href={`${territory.path}/plans/importer`}>{t('plans.import.territory')}</a>
         </p>
       )}
     </>
@@ -571,39 +572,6 @@ export function CommitmentFormPage(props: { title: string; action: string; value
         <Field name="deliberationUrl" type="url" label={labels.deliberationUrl!} value={values.deliberationUrl} error={errors.deliberationUrl} />
         <button type="submit">{t('form.save')}</button>
       </PostForm>
-    </div>
-  )
-}
-
-export function ImportPage({ action, errors, format }: { action: string; errors: string[]; format: string }) {
-  const { t } = usePage()
-  return (
-    <div class="narrow">
-      <h1>{t('plans.import')}</h1>
-      <p>{t('plans.import.lead')}</p>
-      <p>
-        <a href="/plans/modele-engagements.csv">{t('plans.import.template')}</a> · <a href="/api/v1/schemas/commitments.json">{t('plans.opendata.schema')}</a>
-      </p>
-      {errors.length > 0 && (
-        <div class="error-summary" role="alert">
-          <p>{t('plans.import.failed')}</p>
-          <ul>
-            {errors.map((e) => (
-              <li>{e}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {/* multipart bodies are read before the CSRF check, so the token travels as a field like elsewhere */}
-      <form method="post" action={action} enctype="multipart/form-data">
-        <CsrfField />
-        <Field name="format" label={t('plans.import.format')} value={format} options={[{ value: 'modele', label: t('plans.import.format.modele') }, { value: 'ogp', label: t('plans.import.format.ogp') }]} />
-        <div class="field">
-          <label for="field-file">{t('plans.import.file')}</label>
-          <input type="file" id="field-file" name="file" accept=".csv,text/csv" required />
-        </div>
-        <button type="submit">{t('plans.import.submit')}</button>
-      </form>
     </div>
   )
 }

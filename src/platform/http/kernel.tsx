@@ -51,6 +51,8 @@ declare module 'fastify' {
      * refuses any other name, and never logged (no query value is).
      */
     secretQuery?: readonly string[]
+    /** the largest file this route takes (MAX_UPLOAD_BYTES when absent, MAX_ROUTE_UPLOAD_BYTES at most) */
+    uploadLimit?: number
   }
   interface FastifyReply {
     /** Renders a full page in the platform's layout. */
@@ -73,8 +75,10 @@ const ROOT = join(import.meta.dirname, '..', '..', '..')
 /** The largest body of a request, and of an urlencoded form (files go as multipart, with their own limits). */
 export const BODY_LIMIT = 256 * 1024
 export const FORM_BODY_LIMIT = 64 * 1024
-/** The largest file a form may send (evidence of a progress update). */
+/** The largest file a form may send (evidence of a progress update), unless its route says otherwise (`config.uploadLimit`). */
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+/** The largest a route may allow: whole OGP sheets and Participedia exports */
+export const MAX_ROUTE_UPLOAD_BYTES = 50 * 1024 * 1024
 /** a catalogue import sends its Markdown files together */
 export const MAX_UPLOAD_FILES = 80
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -108,13 +112,14 @@ interface PublicError {
 }
 
 const megabytes = (bytes: number) => Math.round(bytes / (1024 * 1024))
+const uploadLimitOf = (req: FastifyRequest) => Math.min(req.routeOptions.config.uploadLimit ?? MAX_UPLOAD_BYTES, MAX_ROUTE_UPLOAD_BYTES)
 const kilobytes = (bytes: number) => Math.round(bytes / 1024)
 
 /** Library errors about the request itself (size, type, limits): their code, the reader's message. */
 function libraryError(code: string | undefined, t: Translate, req: FastifyRequest | undefined): PublicError | null {
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return { status: 413, code: 'FILE_TOO_LARGE', message: t('error.FILE_TOO_LARGE', { limit: megabytes(MAX_UPLOAD_BYTES) }) }
+      return { status: 413, code: 'FILE_TOO_LARGE', message: t('error.FILE_TOO_LARGE', { limit: megabytes(req ? uploadLimitOf(req) : MAX_UPLOAD_BYTES) }) }
     case 'FST_FILES_LIMIT':
       return { status: 413, code: 'TOO_MANY_FILES', message: t('error.TOO_MANY_FILES', { max: MAX_UPLOAD_FILES }) }
     case 'FST_PARTS_LIMIT':
@@ -209,7 +214,7 @@ async function kernel(app: FastifyInstance) {
   // file uploads (CSV imports, Markdown files): fields and file buffered into req.body before the CSRF check
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_UPLOAD_FILES, fields: 30, parts: 30 + MAX_UPLOAD_FILES },
+    limits: { fileSize: MAX_ROUTE_UPLOAD_BYTES, files: MAX_UPLOAD_FILES, fields: 30, parts: 30 + MAX_UPLOAD_FILES },
     // keyValues keeps only the bytes: remember the file's name and declared type beside them
     async onFile(this: FastifyRequest, part) {
       // several files at once only for the network's team (the catalogue's Markdown import); one for others
@@ -219,6 +224,8 @@ async function kernel(app: FastifyInstance) {
         throw new AppError('TOO_MANY_FILES', { status: 413, userMessage: `Trop de fichiers à la fois : ${max} au plus.`, localized: (t) => t('error.TOO_MANY_FILES', { max }) })
       }
       const bytes = await part.toBuffer()
+      const limit = uploadLimitOf(this)
+      if (bytes.length > limit) throw new AppError('FILE_TOO_LARGE', { status: 413, userMessage: `Le fichier dépasse ${megabytes(limit)} Mo.`, localized: (t) => t('error.FILE_TOO_LARGE', { limit: megabytes(limit) }) })
       this.uploads = [...(this.uploads ?? []), { field: part.fieldname, filename: part.filename, bytes }]
     },
   })

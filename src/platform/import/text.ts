@@ -13,11 +13,15 @@ export type SourceEncoding = 'utf-8' | 'utf-8 with BOM' | 'utf-16le' | 'utf-16be
 /** What an importer says about a file: a message key of the dictionaries with its values, worded in the reader's language. */
 export interface ImportMessage {
   key: MessageKey
-  params?: Record<string, string | number>
+  /** values put into the message; a value that is itself a message is worded in the same language */
+  params?: Record<string, string | number | ImportMessage>
 }
 
 /** The message in a language (the command line speaks English, pages the reader's language). */
-export const worded = (t: Translate, message: ImportMessage) => t(message.key, message.params)
+export function worded(t: Translate, message: ImportMessage): string {
+  const params = message.params && Object.fromEntries(Object.entries(message.params).map(([name, value]) => [name, typeof value === 'object' ? worded(t, value) : value]))
+  return t(message.key, params)
+}
 
 /** A file an importer cannot read at all. */
 export class UnreadableFile extends Error {
@@ -25,7 +29,7 @@ export class UnreadableFile extends Error {
     readonly problem: ImportMessage,
     readonly line?: number,
   ) {
-    super(translator('en')(problem.key, problem.params))
+    super(worded(translator('en'), problem))
   }
 }
 

@@ -1,5 +1,5 @@
 import { MalformedCsv, readCsv, type CsvTable } from '../../../platform/import/csv.ts'
-import { UnreadableFile, type ImportMessage } from '../../../platform/import/text.ts'
+import { UnreadableFile, worded, type ImportMessage } from '../../../platform/import/text.ts'
 import { translator } from '../../../platform/i18n/index.ts'
 
 /**
@@ -56,14 +56,14 @@ function readInstanceFile(source: Uint8Array | string, name: string): CsvTable {
     const problems = error instanceof MalformedCsv ? error.problems : error instanceof UnreadableFile ? [error.problem] : null
     if (!problems) throw error
     const en = translator('en')
-    throw new InstanceError(problems.map((p) => en(p.key, p.params)).join('\n'), problems)
+    throw new InstanceError(problems.map((p) => worded(en, p)).join('\n'), problems)
   }
 }
 
 /** The warnings of the files read (a Windows-1252 file converted), worded in English for the command line. */
 export function instanceWarnings(tables: CsvTable[]): string[] {
   const en = translator('en')
-  return tables.flatMap((table) => table.warnings.map((w) => en(w.key, w.params)))
+  return tables.flatMap((table) => table.warnings.map((w) => worded(en, w)))
 }
 
 /**
