@@ -1,6 +1,7 @@
 import { formatDate, formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { ProblemList } from '../../platform/layout/problems.tsx'
 import { commitmentPath, planPath, ProgressBar, shownCommitmentStatus, StatusBadge, type CommitmentView } from '../plans/index.ts'
 import { COCREATION_LEVELS, COMPLETION, DIOG, DIOG_PER_VALUE, OGP_VALUES, POTENTIAL_IMPACT, selfReportedCompletion, type Moment } from './scales.ts'
 import type { RatingsOutcome } from './import.ts'
@@ -394,17 +395,7 @@ export function ImportOgpPage({ plan, action, problems, total }: { plan: { id: s
       )}
       <h1>{t('assess.importOgp')}</h1>
       <p>{t(plan ? 'assess.importOgp.lead' : 'assess.importOgp.networkLead')}</p>
-      {problems.length > 0 && (
-        <div class="error-summary" role="alert" tabIndex={-1}>
-          <p>{t('ref.import.failed')}</p>
-          <ul>
-            {problems.map((p) => (
-              <li>{p}</li>
-            ))}
-          </ul>
-          {total !== undefined && total > problems.length && <p>{t('import.andMore', { count: total - problems.length })}</p>}
-        </div>
-      )}
+      <ProblemList title={t('ref.import.failed')} problems={problems} {...(total !== undefined ? { total } : {})} />
       <form method="post" action={action} enctype="multipart/form-data" noValidate>
         <CsrfField />
         <div class="field">

@@ -1,6 +1,7 @@
 import type { MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, Field } from '../../platform/layout/forms.tsx'
+import { ProblemList } from '../../platform/layout/problems.tsx'
 import type { ChangeAction, ImportOutcome, PlannedChange } from './import-apply.ts'
 import type { ImportFormat } from './import-formats.ts'
 import { commitmentLabels } from './views.tsx'
@@ -9,22 +10,6 @@ const LEVELS: PlannedChange['level'][] = ['plan', 'commitment', 'milestone']
 const ACTIONS: ChangeAction[] = ['create', 'update', 'unchanged', 'locked']
 /** How many changes a preview lists one by one (the counts cover them all). */
 const LISTED = 300
-
-function Problems({ title, problems, total }: { title: string; problems: string[]; total?: number }) {
-  const { t } = usePage()
-  if (problems.length === 0) return null
-  return (
-    <div class="error-summary" role="alert">
-      <p>{title}</p>
-      <ul>
-        {problems.map((p) => (
-          <li>{p}</li>
-        ))}
-      </ul>
-      {total !== undefined && total > problems.length && <p>{t('import.andMore', { count: total - problems.length })}</p>}
-    </div>
-  )
-}
 
 function Warnings({ warnings }: { warnings: string[] }) {
   const { t } = usePage()
@@ -56,7 +41,7 @@ export function ImportPage({ action, errors, errorTotal, format, intoPlan }: { a
       <p>
         <a href="/plans/modele-engagements.csv">{t('plans.import.template')}</a> · <a href="/api/v1/schemas/commitments.json">{t('plans.opendata.schema')}</a>
       </p>
-      <Problems title={t('plans.import.failed')} problems={errors} {...(errorTotal !== undefined ? { total: errorTotal } : {})} />
+      <ProblemList title={t('plans.import.failed')} problems={errors} {...(errorTotal !== undefined ? { total: errorTotal } : {})} />
       {/* multipart bodies are read before the CSRF check, so the token travels as a field like elsewhere */}
       <form method="post" action={action} enctype="multipart/form-data">
         <CsrfField />
