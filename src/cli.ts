@@ -8,7 +8,10 @@ import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revoke
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
 import { commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstanceFiles, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
 import { sendReminders } from './modules/events/index.ts'
-import { headDigest, verifyHistory, type PublishedHead } from './modules/plans/index.ts'
+import { headDigest, IMPORT_FORMATS, readPlansFile, runPlanImport, verifyHistory, type ImportFormat, type PublishedHead } from './modules/plans/index.ts'
+import { importOgpRatings, RatingsRefused } from './modules/assessments/index.ts'
+import { worded } from './platform/import/text.ts'
+import { translator } from './platform/i18n/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
 import { TokenSigner } from './platform/auth/tokens.ts'
@@ -247,6 +250,64 @@ const commands: Record<string, Command> = {
       } catch (error) {
         if (!(error instanceof ImportFailed)) throw error
         throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.map((p) => `  ${p.position}: ${p.reason}`).join('\n')}`)
+      }
+    },
+  },
+  'plans:import': {
+    summary: 'Import action plans from a CSV file (the template, OGP’s whole sheet, Decidim’s accountability export): into a draft plan, or into a territory, one draft plan per plan of the file; --dry-run says what would change',
+    usage: 'plans:import --territory kind/code [--plan <id>] --format modele|ogp|decidim [--action-plan AP_FRA01 …] [--dry-run] <file.csv>',
+    options: { territory: { type: 'string' }, plan: { type: 'string' }, format: { type: 'string' }, 'action-plan': { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' } },
+    positionals: true,
+    async run({ database, values, positionals }) {
+      await migrate(database)
+      const file = positionals[0]
+      if (!file || positionals.length > 1) throw new UsageError('give one CSV file')
+      if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`)
+      const format = required(values, 'format')
+      if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of: ${IMPORT_FORMATS.join(', ')}`)
+      const territory = await findTerritoryByRef(database.db, required(values, 'territory'))
+      if (!territory) throw new UsageError(`unknown territory: ${String(values.territory)}`)
+      const read = readPlansFile(readFileSync(file), format as ImportFormat, basename(file))
+      const en = translator('en')
+      for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
+      if (read.errors.length > 0) throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''}`)
+      const chosen = values['action-plan'] as string[] | undefined
+      if (read.plans.length > 1 && !chosen?.length && typeof values.plan === 'string') {
+        throw new UsageError(`the file holds ${read.plans.length} plans: choose the one for this plan with --action-plan (${read.plans.map((p) => p.sourceKey?.replace('ogp-plan:', '')).join(', ')})`)
+      }
+      const target = typeof values.plan === 'string' ? { planId: values.plan } : { territoryId: territory.id }
+      const dryRun = values['dry-run'] === true
+      try {
+        const outcome = await runPlanImport(database.db, { actor: null, target, read, write: !dryRun, ...(chosen?.length ? { chosen: chosen.map((c) => (c.startsWith('ogp-plan:') ? c : `ogp-plan:${c}`)) } : {}) })
+        for (const change of outcome.changes) if (change.action !== 'unchanged') out(`  ${change.action} ${change.level}${change.line ? ` (line ${change.line})` : ''}: ${change.title}${change.fields ? ` [${change.fields.join(', ')}]` : ''}`)
+        const counts = Object.entries(outcome.counts).map(([key, n]) => `${key.replace('.', ' ')} ${n}`).join(', ')
+        out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${counts || 'nothing to do'}.`)
+      } catch (error) {
+        if (error instanceof AppError) throw new UsageError(error.localized ? error.localized(en) : error.userMessage)
+        throw error
+      }
+    },
+  },
+  'assessments:import': {
+    summary: 'Import the IRM’s ratings from OGP’s commitment sheet into the plans holding their commitments (or one plan); --dry-run says what would change',
+    usage: 'assessments:import [--plan <id>] [--dry-run] <commitments.csv>',
+    options: { plan: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    positionals: true,
+    async run({ database, values, positionals }) {
+      await migrate(database)
+      const file = positionals[0]
+      if (!file || positionals.length > 1) throw new UsageError('give one CSV file')
+      if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`)
+      const en = translator('en')
+      const dryRun = values['dry-run'] === true
+      try {
+        const outcome = await importOgpRatings(database.db, null, readFileSync(file), { name: basename(file), write: !dryRun, ...(typeof values.plan === 'string' ? { planId: values.plan } : {}) })
+        for (const warning of outcome.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
+        for (const plan of outcome.plans) out(`  ${plan.action}: ${plan.title} (${plan.territoryName}): ${plan.inception} inception, ${plan.endOfTerm} end-of-term rating(s)`)
+        out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${outcome.plans.length} plan(s); ${outcome.notOnPlatform.count} rated row(s) of commitments not on the platform; ${outcome.unrated} row(s) without a rating.`)
+      } catch (error) {
+        if (error instanceof RatingsRefused) throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.slice(0, 100).map((p) => `  ${worded(en, p)}`).join('\n')}`)
+        throw error
       }
     },
   },

@@ -157,8 +157,8 @@ function differences(stored: StoredRow, wanted: Record<string, unknown>): string
  * Computes (and with `write`, applies in one transaction) the import of the IRM's ratings, to every plan holding
  * a rated commitment, or to `planId` only. The network's team only. Throws RatingsRefused, 403.
  */
-export async function importOgpRatings(db: Db, actor: CurrentUser, bytes: Uint8Array, options: { name: string; planId?: string; write: boolean }): Promise<RatingsOutcome> {
-  if (!actor.isPlatformAdmin) throw forbidden()
+export async function importOgpRatings(db: Db, actor: CurrentUser | null, bytes: Uint8Array, options: { name: string; planId?: string; write: boolean }): Promise<RatingsOutcome> {
+  if (actor && !actor.isPlatformAdmin) throw forbidden()
   const { ratings, unrated, warnings } = readRatings(bytes, options.name)
   const run = async (tx: Db): Promise<RatingsOutcome> => {
     const ids = [...new Set(ratings.map((r) => `ogp:${r.id}`))]
@@ -217,13 +217,13 @@ export async function importOgpRatings(db: Db, actor: CurrentUser, bytes: Uint8A
         if (errata.length > 0 && action !== 'create') action = 'erratum'
         if (options.write) {
           for (const erratum of errata) {
-            await tx.execute(sql`insert into assessment_errata (assessment_id, territory_id, commitment_id, text, author_id) values (${existing.id}, ${holder.territoryId}, ${erratum.commitmentId}, ${erratum.text}, ${actor.id})`)
+            await tx.execute(sql`insert into assessment_errata (assessment_id, territory_id, commitment_id, text, author_id) values (${existing.id}, ${holder.territoryId}, ${erratum.commitmentId}, ${erratum.text}, ${actor?.id ?? null})`)
           }
         }
       }
       outcome.plans.push({ ...summary, action })
       if (options.write && action !== 'unchanged' && action !== 'kept-own') {
-        await recordAudit(tx, { actorId: actor.id, territoryId: holder.territoryId, action: 'assessment.ogp_imported', subjectType: 'action_plan', subjectId: holder.planId, after: { inception: summary.inception, endOfTerm: summary.endOfTerm, action } })
+        await recordAudit(tx, { actorId: actor?.id ?? null, territoryId: holder.territoryId, action: 'assessment.ogp_imported', subjectType: 'action_plan', subjectId: holder.planId, after: { inception: summary.inception, endOfTerm: summary.endOfTerm, action } })
       }
     }
     return outcome
@@ -231,11 +231,11 @@ export async function importOgpRatings(db: Db, actor: CurrentUser, bytes: Uint8A
   return options.write ? db.transaction(run) : run(db)
 }
 
-async function createIrmReport(tx: Db, actor: CurrentUser, holder: { planId: string; territoryId: string }, moment: Moment, rows: { commitmentId: string; wanted: Record<string, unknown>; note: string }[]): Promise<void> {
+async function createIrmReport(tx: Db, actor: CurrentUser | null, holder: { planId: string; territoryId: string }, moment: Moment, rows: { commitmentId: string; wanted: Record<string, unknown>; note: string }[]): Promise<void> {
   const [report] = await queryRows<{ id: string }>(
     tx,
     sql`insert into assessments (territory_id, plan_id, moment, source, summary, created_by)
-        values (${holder.territoryId}, ${holder.planId}, ${moment}, 'ogp', 'Appréciations publiées par le mécanisme d’évaluation indépendant (IRM) du Partenariat pour un gouvernement ouvert.', ${actor.id})
+        values (${holder.territoryId}, ${holder.planId}, ${moment}, 'ogp', 'Appréciations publiées par le mécanisme d’évaluation indépendant (IRM) du Partenariat pour un gouvernement ouvert.', ${actor?.id ?? null})
         returning id`,
   )
   for (const row of rows) {
@@ -246,7 +246,7 @@ async function createIrmReport(tx: Db, actor: CurrentUser, holder: { planId: str
         ${w.potentialImpact ?? null}, ${w.potentialResults ?? null}, ${w.potentialImpact || w.potentialResults ? row.note : ''},
         ${w.completion ?? null}, ${w.completion ? row.note : ''}, ${w.diogOverall ?? null}, ${JSON.stringify(w.diogValues ?? {})}::jsonb, ${w.diogOverall ? row.note : ''}, ${w.earlyResults ?? ''})`)
   }
-  await tx.execute(sql`update assessments set status = 'published', published_at = now(), published_by = ${actor.id} where id = ${report!.id}`)
+  await tx.execute(sql`update assessments set status = 'published', published_at = now(), published_by = ${actor?.id ?? null} where id = ${report!.id}`)
 }
 
 /** The ratings' problems as an error of the request (422). */

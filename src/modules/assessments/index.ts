@@ -5,3 +5,5 @@ import assessmentRoutes from './routes.tsx'
 export default async function assessments(app: FastifyInstance) {
   await app.register(assessmentRoutes)
 }
+
+export { importOgpRatings, RatingsRefused, type RatingsOutcome } from './import.ts'

@@ -64,7 +64,8 @@ function matchOf<Row extends { sourceKey: string | null; title: string }>(rows: 
 }
 
 interface Options {
-  actor: CurrentUser
+  /** null: the platform itself (the command line) */
+  actor: CurrentUser | null
   target: ImportTarget
   read: ReadPlans
   /** the source plans to import (their source keys); all when absent. Into one plan, exactly one. */
@@ -84,11 +85,11 @@ export async function runPlanImport(db: Db, options: Options): Promise<ImportOut
   if (sources.length === 0) throw new AppError('NOTHING_CHOSEN', { status: 422, userMessage: 'Choisissez au moins un plan à importer.', localized: (t) => t('plans.import.nothingChosen') })
   const target = 'planId' in options.target ? await findTargetPlan(db, options.target.planId) : null
   const territoryId = target ? target.territoryId : (options.target as { territoryId: string }).territoryId
-  assertCan(actor, 'plan.edit', territoryId)
+  if (actor) assertCan(actor, 'plan.edit', territoryId)
   if (target && target.status !== 'draft') throw new AppError('PLAN_LOCKED', { status: 409, userMessage: 'Seul un plan en brouillon reçoit un import.', localized: (t) => t('plans.import.locked') })
   if (target && sources.length > 1) throw new AppError('CHOOSE_ONE', { status: 422, userMessage: 'Ce fichier contient plusieurs plans : choisissez celui à importer dans ce plan.', localized: (t) => t('plans.import.chooseOne', { count: sources.length }) })
   const run = async (tx: Db): Promise<ImportOutcome> => {
-    if (options.write && (await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'plan.edit', sql`${territoryId}::uuid`)}`)).length === 0) throw forbidden()
+    if (actor && options.write && (await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'plan.edit', sql`${territoryId}::uuid`)}`)).length === 0) throw forbidden()
     const outcome: ImportOutcome = { changes: [], counts: {} as ImportOutcome['counts'], warnings: [...read.warnings], planIds: [] }
     const note = (change: PlannedChange) => {
       outcome.changes.push(change)
@@ -116,7 +117,7 @@ export async function runPlanImport(db: Db, options: Options): Promise<ImportOut
     }
     if (options.write) {
       for (const planId of outcome.planIds) {
-        await recordAudit(tx, { actorId: actor.id, territoryId, action: 'plan.imported', subjectType: 'action_plan', subjectId: planId, after: { format: read.format, counts: outcome.counts } })
+        await recordAudit(tx, { actorId: actor?.id ?? null, territoryId, action: 'plan.imported', subjectType: 'action_plan', subjectId: planId, after: { format: read.format, counts: outcome.counts } })
       }
       networkChanged()
     }
@@ -132,12 +133,12 @@ async function findTargetPlan(db: Db, planId: string): Promise<PlanRow> {
   return plan
 }
 
-async function createImportedPlan(tx: Db, actor: CurrentUser, territoryId: string, source: ImportedPlan): Promise<PlanRow> {
+async function createImportedPlan(tx: Db, actor: CurrentUser | null, territoryId: string, source: ImportedPlan): Promise<PlanRow> {
   const today = new Date().toISOString().slice(0, 10)
   const periodStart = source.periodStart ?? today
   const [plan] = await tx
     .insert(actionPlans)
-    .values({ territoryId, title: source.title.slice(0, 300) || 'Plan d’action importé', periodStart, periodEnd: source.periodEnd && source.periodEnd >= periodStart ? source.periodEnd : periodStart, createdBy: actor.id, sourceKey: source.sourceKey })
+    .values({ territoryId, title: source.title.slice(0, 300) || 'Plan d’action importé', periodStart, periodEnd: source.periodEnd && source.periodEnd >= periodStart ? source.periodEnd : periodStart, createdBy: actor?.id ?? null, sourceKey: source.sourceKey })
     .returning()
   return plan!
 }

@@ -129,9 +129,11 @@ function validate<T extends object>(rules: { [K in keyof T]: FieldRule<T[K]> }, 
 /** Dates of a file, read with the order its values tell (or OGP's month/day/year), and each approximation said. */
 class DateReader {
   private readonly orders = new Map<string, DateOrder | null>()
+  /** `strict`: a date that cannot be read is a mistake to refuse (the platform's own format), not free text to keep */
   constructor(
     private readonly fallback: DateOrder,
     private readonly out: Collector,
+    private readonly strict = false,
   ) {}
 
   /** Learns the order of each group's dates (a country in OGP's sheet, the whole file otherwise). */
@@ -149,6 +151,7 @@ class DateReader {
     const date = readDate(raw, { end, order: known ?? this.fallback, orderKnown: known !== null })
     if (date.kind === 'empty') return ''
     if (date.kind === 'unread') {
+      if (this.strict) return raw.trim() // the form's date rule refuses it, with its value
       unread.push(raw.trim())
       this.out.count('plans.import.dateUnread')
       return ''
@@ -174,7 +177,7 @@ function readTemplate(table: CsvTable, out: Collector): ImportedPlan[] {
     out.error({ key: 'plans.import.missingColumns', params: { columns: 'titre' } })
     return []
   }
-  const dates = new DateReader('dmy', out) // a template edited in a French spreadsheet writes 31/12/2026
+  const dates = new DateReader('dmy', out, true) // a template edited in a French spreadsheet writes 31/12/2026
   dates.learn(new Map([['', table.rows.flatMap((r) => [r.record.debut ?? '', r.record.fin ?? ''])]]))
   const list = (raw: string | undefined) => (raw ?? '').split(/[|,;]/).map((v) => v.trim()).filter(Boolean).join(',')
   const commitments: ImportedCommitment[] = []
@@ -322,7 +325,7 @@ function readDecidim(table: CsvTable, out: Collector): ImportedPlan[] {
     out.error({ key: 'plans.import.missingColumns', params: { columns: 'id, title/<langue>' } })
     return []
   }
-  const dates = new DateReader('dmy', out)
+  const dates = new DateReader('dmy', out, true)
   dates.learn(new Map([['', table.rows.flatMap((r) => [r.record.start_date ?? '', r.record.end_date ?? ''])]]))
   const component = (row: CsvRow) => clean(row.record['component/id'])
   const key = (row: CsvRow, id: string) => `decidim:${component(row) ? `${component(row)}/` : ''}${id}`

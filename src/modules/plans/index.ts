@@ -20,6 +20,8 @@ export default async function plans(app: FastifyInstance) {
 
 export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
 export { publishedCommitments } from './queries.ts'
+export { runPlanImport, type ImportOutcome } from './import-apply.ts'
+export { IMPORT_FORMATS, readPlansFile, type ImportFormat } from './import-formats.ts'
 export { addCommitment, addMilestone, createPlan, findPlan, findPlanByTitle, getVisiblePlan, loadPlanTree, postUpdate, transitionPlan, type CommitmentInput, type CommitmentView } from './service.ts'
 export { planPath, commitmentPath, StatusBadge, ProgressBar, shownCommitmentStatus } from './views.tsx'
 export type { PlanRow } from './tables.ts'
