@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -204,10 +204,30 @@ for (const engine of engines) {
       assert.equal(bad.code, 1)
       assert.match(bad.stderr, /nothing imported, 1 problem\(s\):\n {2}b\.md: pas d’en-tête YAML/)
       rmSync(join(dir, 'b.md'))
+      const dry = runCli(['referentiel:import', '--format', 'catalogue', '--dry-run', dir], env)
+      assert.equal(dry.code, 0, dry.stderr)
+      assert.match(dry.stdout, /Dry run, nothing written: 1 fiches, 1 created/)
       const good = runCli(['referentiel:import', '--format', 'catalogue', dir], env)
       assert.equal(good.code, 0, good.stderr)
-      assert.match(good.stdout, /1 created/)
+      assert.match(good.stdout, /Imported: 1 fiches, 1 created/)
       assert.match(runCli(['referentiel:import', '--format', 'catalogue', dir], env).stdout, /0 created, 0 updated, 1 unchanged/)
+      // the repository's layout: collections read, drafts and pages left out and said
+      mkdirSync(join(dir, '_usage'))
+      mkdirSync(join(dir, '_drafts', '_usage'), { recursive: true })
+      writeFileSync(join(dir, '_usage', 'a.md'), '---\ntitle: Une concertation\ndescription: En ligne\nin_progress: true\n---\nCorps')
+      writeFileSync(join(dir, '_drafts', '_usage', 'b.md'), '---\ntitle: Brouillon\n---\n')
+      const repository = runCli(['referentiel:import', '--format', 'catalogue', dir], env)
+      assert.equal(repository.code, 0, repository.stderr)
+      assert.match(repository.stderr, /Warning: 1 brouillon\(s\)/)
+      assert.match(repository.stderr, /Warning: 1 fichier\(s\) hors des dossiers _outil, _usage et _usage_citoyens non lu\(s\) : a\.md/)
+      assert.match(repository.stdout, /1 created/)
+      // a Participedia export saved by Excel in France: converted, and said
+      const csv = join(dir, 'methods.csv')
+      writeFileSync(csv, Buffer.from('id;type;title;url;description\r\n501;method;Jury citoyen tir\xe9 au sort;https://participedia.net/method/501;D\xe9lib\xe9ration\r\n', 'latin1'))
+      const excel = runCli(['referentiel:import', '--format', 'participedia', csv], env)
+      assert.equal(excel.code, 0, excel.stderr)
+      assert.match(excel.stderr, /Warning: methods\.csv n’était pas en UTF-8 : il a été lu comme du Windows-1252/)
+      assert.match(excel.stdout, /1 created/)
       assert.match(runCli(['referentiel:import', '--format', 'word', dir], env).stderr, /--format must be participedia or catalogue/)
       assert.match(runCli(['roles:grant-network', '--email', 'nobody@example.org', '--role', 'referentiel_moderator'], env).stderr, /no active account/)
       assert.match(runCli(['roles:grant-network', '--email', 'nobody@example.org', '--role', 'king'], env).stderr, /--role must be: referentiel_moderator/)

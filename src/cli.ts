@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { basename, join, relative, resolve } from 'node:path'
+import { basename, join, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { backgroundWork } from './background.ts'
 import { createLogger, outboxDir } from './bootstrap.ts'
@@ -91,14 +91,15 @@ function readKeptHead(file: string, ref: string): PublishedHead {
   return head
 }
 
-/** Markdown files of a folder and its sub-folders, named relative to it (outil/decidim.md). */
+/** Markdown files of a folder and its sub-folders, named by their path in it (`_usage/afb.md`); hidden folders skipped. */
 function markdownFiles(root: string): SourceFile[] {
   const files: SourceFile[] = []
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue
       const path = join(dir, entry.name)
       if (entry.isDirectory()) walk(path)
-      else if (entry.name.endsWith('.md')) files.push({ name: relative(root, path), text: readFileSync(path, 'utf8') })
+      else if (/\.md$/i.test(entry.name)) files.push({ name: relative(root, path).split(sep).join('/'), bytes: readFileSync(path) })
     }
   }
   walk(root)
@@ -226,30 +227,34 @@ const commands: Record<string, Command> = {
     },
   },
   'referentiel:import': {
-    summary: 'Import fiches into the référentiel, all or nothing (re-importing updates them)',
-    usage: 'referentiel:import --format participedia <export.csv>   |   referentiel:import --format catalogue <folder of .md files>',
-    options: { format: { type: 'string' } },
+    summary: 'Import fiches into the référentiel, all or nothing; re-importing updates them and keeps the edits made here (conflicts listed for the moderators); --dry-run says what would change',
+    usage: 'referentiel:import --format participedia [--dry-run] <export.csv>   |   referentiel:import --format catalogue [--dry-run] <the repository’s folder, or its .zip>',
+    options: { format: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     positionals: true,
     async run({ database, values, positionals }) {
       await migrate(database)
       const format = required(values, 'format')
       const path = positionals[0]
-      if (!path) throw new UsageError('give the file (participedia) or folder (catalogue) to import')
+      if (!path || positionals.length > 1) throw new UsageError('give the file (participedia) or the folder or .zip (catalogue) to import')
       if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`)
       let read
       if (format === 'participedia') {
         if (!statSync(path).isFile()) throw new UsageError(`${path}: a CSV file is expected`)
-        read = readParticipediaCsv(readFileSync(path, 'utf8'))
+        read = readParticipediaCsv(readFileSync(path), basename(path))
       } else if (format === 'catalogue') {
-        if (!statSync(path).isDirectory()) throw new UsageError(`${path}: a folder is expected`)
-        read = readCatalogue(markdownFiles(path))
+        read = readCatalogue(statSync(path).isDirectory() ? markdownFiles(path) : [{ name: basename(path), bytes: readFileSync(path) }])
       } else throw new UsageError('--format must be participedia or catalogue')
+      const dryRun = values['dry-run'] === true
       try {
-        const result = await importRecords(database.db, { actorId: null, source: format === 'catalogue' ? 'consultation-gouv' : 'participedia', ...read })
-        out(`Imported ${result.created + result.updated + result.unchanged} fiches: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (methods ${result.byKind.method}, experiences ${result.byKind.experience}, actors ${result.byKind.actor}).`)
+        const result = await importRecords(database.db, { actorId: null, source: format === 'catalogue' ? 'consultation-gouv' : 'participedia', ...read, write: !dryRun })
+        for (const warning of result.warnings) process.stderr.write(`Warning: ${warning}\n`)
+        out(
+          `${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${result.created + result.updated + result.unchanged} fiches, ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (methods ${result.byKind.method}, experiences ${result.byKind.experience}, actors ${result.byKind.actor}); ${result.conflicts} conflict(s) between the source and an edit made here${result.conflicts > 0 ? ' (kept the edit; see /referentiel/conflits)' : ''}.`,
+        )
       } catch (error) {
         if (!(error instanceof ImportFailed)) throw error
-        throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.map((p) => `  ${p.position}: ${p.reason}`).join('\n')}`)
+        for (const warning of read.warnings) process.stderr.write(`Warning: ${warning}\n`)
+        throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.slice(0, 100).map((p) => `  ${p.position}: ${p.reason}`).join('\n')}${error.problems.length > 100 ? `\n  and ${error.problems.length - 100} more` : ''}`)
       }
     },
   },

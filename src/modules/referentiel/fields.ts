@@ -70,7 +70,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'methodTypes', kinds: ALL, type: 'choices', vocabulary: 'methodTypes', label: ['Types de méthode', 'Method types'], group: 'practice' },
   { name: 'toolTypes', kinds: ['method', 'actor'] as const, type: 'choices', vocabulary: 'toolTypes', label: ['Fonctions de l’outil', 'What the tool does'], group: 'practice' },
   { name: 'uses', kinds: E, type: 'fiches', target: 'method', max: 30, label: ['Méthodes et outils utilisés', 'Methods and tools used'], hint: ['Une fiche par ligne : son titre exact ou son adresse (par exemple budget-participatif).', 'One fiche a line: its exact title or its address (e.g. budget-participatif).'], group: 'practice' },
-  { name: 'otherMethods', kinds: E, type: 'lines', max: 30, label: ['Autres méthodes et outils (sans fiche)', 'Other methods and tools (no fiche yet)'], hint: ['Un par ligne.', 'One a line.'], group: 'practice' },
+  { name: 'otherMethods', kinds: EA, type: 'lines', max: 50, label: ['Autres méthodes et outils (sans fiche)', 'Other methods and tools (no fiche yet)'], hint: ['Un par ligne.', 'One a line.'], group: 'practice' },
   { name: 'involves', kinds: E, type: 'fiches', target: 'actor', max: 30, label: ['Acteurs impliqués', 'Actors involved'], hint: ['Une fiche par ligne : son titre exact ou son adresse.', 'One fiche a line: its exact title or its address.'], group: 'practice' },
   { name: 'offers', kinds: A, type: 'fiches', target: 'method', max: 50, label: ['Méthodes et outils proposés', 'Methods and tools offered'], hint: ['Une fiche par ligne : son titre exact ou son adresse.', 'One fiche a line: its exact title or its address.'], group: 'practice' },
   { name: 'participants', kinds: ME, type: 'choices', vocabulary: 'participants', label: ['Nombre de participants', 'Number of participants'], group: 'practice' },
@@ -121,6 +121,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'sourceUrl', kinds: ALL, type: 'url', label: ['Adresse de la source', 'Source address'], group: 'source' },
   { name: 'originalAuthors', kinds: ALL, type: 'text', max: 500, label: ['Auteurs à la source', 'Authors at the source'], group: 'source' },
   { name: 'language', kinds: ALL, type: 'text', max: 10, label: ['Langue (code)', 'Language (code)'], group: 'source' },
+  { name: 'sourceDate', kinds: ALL, type: 'date', label: ['Date de la fiche dans la source', 'Date of the fiche at the source'], group: 'source' },
 ]
 
 export const FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]))

@@ -17,7 +17,12 @@ const CATALOGUE = join(DATA, 'consultation-gouv')
 const dataSkip = existsSync(PARTICIPEDIA) && existsSync(CATALOGUE) ? false : `référentiel data skipped: ${DATA} not found (../shared/data is absent)`
 
 function catalogueFiles(): SourceFile[] {
-  return ['outil', 'usage'].flatMap((dir) => readdirSync(join(CATALOGUE, dir)).map((name) => ({ name: `${dir}/${name}`, text: readFileSync(join(CATALOGUE, dir, name), 'utf8') })))
+  return ['outil', 'usage'].flatMap((dir) => readdirSync(join(CATALOGUE, dir)).map((name) => ({ name: `${dir}/${name}`, bytes: readFileSync(join(CATALOGUE, dir, name)) })))
+}
+
+/** The same files, one of them changed. */
+function editFile(files: SourceFile[], name: string, change: (text: string) => string): SourceFile[] {
+  return files.map((f) => (f.name === name ? { name, bytes: Buffer.from(change(Buffer.from(f.bytes).toString('utf8'))) } : f))
 }
 
 /** A small Participedia export of a case and an organization, in the official column order (FORMAT.md). */
@@ -50,7 +55,7 @@ test('institution kinds are read from the names of the catalogue', () => {
 })
 
 test('Participedia methods export: every row read, keys mapped (legacy keys included)', { skip: dataSkip }, () => {
-  const { records, problems } = readParticipediaCsv(readFileSync(PARTICIPEDIA, 'utf8'))
+  const { records, problems } = readParticipediaCsv(readFileSync(PARTICIPEDIA))
   assert.deepEqual(problems, [])
   assert.equal(records.length, 373)
   const town = records.find((r) => r.sourceKey === 'participedia:method:145')!
@@ -72,7 +77,7 @@ test('Participedia methods export: every row read, keys mapped (legacy keys incl
 })
 
 test('Participedia cases and organizations map to experiences and actors', () => {
-  const { records, problems } = readParticipediaCsv(CASE_AND_ORG)
+  const { records, problems } = readParticipediaCsv(Buffer.from(CASE_AND_ORG))
   assert.deepEqual(problems, [])
   const [caseRecord, org] = records
   assert.equal(caseRecord!.kind, 'experience')
@@ -93,7 +98,7 @@ test('Participedia cases and organizations map to experiences and actors', () =>
 
 test('a bad Participedia row is reported with its line and id', () => {
   const bad = CASE_AND_ORG.replace('9002,organization', '9002,petition')
-  const { problems } = readParticipediaCsv(bad)
+  const { problems } = readParticipediaCsv(Buffer.from(bad))
   assert.equal(problems.length, 1)
   assert.match(problems[0]!.position, /ligne 3 \(id 9002\)/)
   assert.match(problems[0]!.reason, /type inconnu/)
@@ -130,8 +135,8 @@ describeEachEngine('référentiel', (engine) => {
 
   test('both importers load the real files, all or nothing, and re-importing updates instead of duplicating', { skip: dataSkip }, async () => {
     const db = ctx.database.db
-    const first = await importRecords(db, { actorId: null, source: 'participedia', ...readParticipediaCsv(readFileSync(PARTICIPEDIA, 'utf8')) })
-    assert.deepEqual(first, { created: 373, updated: 0, unchanged: 0, byKind: { method: 373, experience: 0, actor: 0 } })
+    const first = await importRecords(db, { actorId: null, source: 'participedia', ...readParticipediaCsv(readFileSync(PARTICIPEDIA)) })
+    assert.deepEqual({ ...first, warnings: [] }, { created: 373, updated: 0, unchanged: 0, byKind: { method: 373, experience: 0, actor: 0 }, warnings: [], conflicts: 0 })
     const catalogue = await importRecords(db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(catalogueFiles()) })
     assert.deepEqual(catalogue.byKind, { method: 12, experience: 40, actor: 5 })
     assert.equal(catalogue.created, 57)
@@ -147,14 +152,16 @@ describeEachEngine('référentiel', (engine) => {
     assert.equal(decidim!.licence, 'mit')
     assert.equal(decidim!.content.softwareLicence, 'Logiciel libre - AGPLv3')
     assert.equal((decidim!.content.strengths as string[]).length, 3)
-    const [climate] = await queryRows<{ institution: string; institution_kind: string; result: string; uses: string[] }>(
+    const [climate] = await queryRows<{ institution: string; institution_kind: string; result: string | null; ongoing: string; uses: string[] }>(
       db,
-      sql`select f.institution, f.institution_kind, f.result, array(select m.slug from referentiel_links l join referentiel_fiches m on m.id = l.to_id where l.from_id = f.id order by 1) as uses
+      sql`select f.institution, f.institution_kind, f.result, f.content ->> 'ongoing' as ongoing, array(select m.slug from referentiel_links l join referentiel_fiches m on m.id = l.to_id where l.from_id = f.id order by 1) as uses
           from referentiel_fiches f where source_key = 'consultation-gouv:usage/convention-climat'`,
     )
     assert.equal(climate!.institution, 'Conseil Économique Social et Environnemental')
     assert.equal(climate!.institution_kind, 'public_body')
-    assert.equal(climate!.result, 'too_early')
+    // in_progress says the experience was running when the catalogue described it (2018), not that it is too early to judge
+    assert.equal(climate!.result, null)
+    assert.equal(climate!.ongoing, 'yes')
     assert.deepEqual(climate!.uses, ['decidim'])
     const [osp] = await queryRows<{ offers: string[] }>(
       db,
@@ -166,7 +173,7 @@ describeEachEngine('référentiel', (engine) => {
     assert.ok(grand!.other.includes('Assembl'))
 
     // a changed record updates its fiche: a new published version, with the old one kept
-    const changed = catalogueFiles().map((f) => (f.name === 'outil/decidim.md' ? { ...f, text: f.text.replace('tagline: La démocratie n\'a jamais été aussi réelle', 'tagline: La démocratie, en vrai') } : f))
+    const changed = editFile(catalogueFiles(), 'outil/decidim.md', (text) => text.replace('tagline: La démocratie n\'a jamais été aussi réelle', 'tagline: La démocratie, en vrai'))
     const update = await importRecords(db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(changed) })
     assert.equal(update.updated, 1)
     assert.equal(update.unchanged, 56)
@@ -175,7 +182,11 @@ describeEachEngine('référentiel', (engine) => {
     assert.equal(versions[1]!.summary, 'La démocratie, en vrai')
 
     // one bad record: nothing of that import is written, and the reason names the file
-    const broken = changed.map((f) => (f.name === 'usage/rua.md' ? { ...f, text: f.text.replace(/^title: .*$/m, 'title: ""') } : f)).map((f) => (f.name === 'outil/decidim.md' ? { ...f, text: f.text.replace('La démocratie, en vrai', 'Encore autre chose') } : f))
+    const broken = editFile(
+      editFile(changed, 'usage/rua.md', (text) => text.replace(/^title: .*$/m, 'title: ""')),
+      'outil/decidim.md',
+      (text) => text.replace('La démocratie, en vrai', 'Encore autre chose'),
+    )
     await assert.rejects(
       () => importRecords(db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(broken) }),
       (error: unknown) => error instanceof ImportFailed && error.problems.some((p) => p.position === 'usage/rua.md' && /title/.test(p.reason)),
@@ -401,9 +412,19 @@ describeEachEngine('référentiel', (engine) => {
     assert.equal(bad.statusCode, 422)
     assert.match(bad.body, /ligne 3 \(id 9002\)/)
     assert.equal(await count(), before)
-    const good = await upload(CASE_AND_ORG.replace(',Participatory Budgeting,,,Rennes', ',,,,Rennes').replace(',non_profit_non_gov,Participatory Budgeting,', ',non_profit_non_gov,,'))
-    assert.equal(good.statusCode, 200, /error-summary[\s\S]*?<\/ul>/.exec(good.body)?.[0])
-    assert.match(good.body, /2 créées/)
+    // a link to a fiche that is absent is a warning, not a refusal; the preview writes nothing
+    const preview = await upload(CASE_AND_ORG.replace(/Participatory Budgeting/g, 'Cercle de parole introuvable'))
+    assert.equal(preview.statusCode, 200, /error-summary[\s\S]*?<\/ul>/.exec(preview.body)?.[0])
+    assert.match(preview.body, /Aperçu de l’import de fiches/)
+    assert.match(preview.body, /absente\(s\), gardée\(s\) comme texte : Cercle de parole introuvable/)
+    assert.equal(await count(), before)
+    const confirm = /action="(\/admin\/referentiel\/import\/[0-9a-f-]{36}\/confirmer)"/.exec(preview.body)![1]!
+    // only the one who sent it confirms it
+    assert.equal((await moderator.post(confirm, {}, { csrfFrom: '/referentiel' })).statusCode, 403)
+    const done = await admin.post(confirm, {}, { csrfFrom: '/referentiel' })
+    assert.equal(done.statusCode, 303)
+    assert.match((await admin.get(done.headers.location!)).body, /2 créées/)
+    assert.equal((await admin.post(confirm, {}, { csrfFrom: '/referentiel' })).statusCode, 404) // applied once
     assert.equal(await count(), before + 2)
   })
 })

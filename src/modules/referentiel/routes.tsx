@@ -7,9 +7,13 @@ import { queryRows, textArray } from '../../platform/db/index.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { FormBody, FormWithFileBody, formValues } from '../../platform/http/forms.ts'
 import { findTerritoryByRef } from '../territories/index.ts'
-import { changedFields, fieldsOf, isFicheKind, problemText, type FicheContent, type FicheKind } from './fields.ts'
-import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv } from './import.ts'
-import { ficheLinks, inventoryReport, relatedFiches, searchFiches, type SearchFilters } from './search.ts'
+import { changedFields, displayValue, FIELD_BY_NAME, fieldsOf, isFicheKind, problemText, type FicheContent, type FicheKind, type FieldValue } from './fields.ts'
+import { zipSync } from 'fflate'
+import { isZip } from '../../platform/import/archive.ts'
+import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'
+import { MAX_ROUTE_UPLOAD_BYTES, MAX_UPLOAD_FILES } from '../../platform/http/kernel.tsx'
+import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
+import { ficheLinks, inventoryReport, relatedFiches, sameElsewhere, searchFiches, type SearchFilters } from './search.ts'
 import {
   canModerate,
   canSeeVersion,
@@ -24,6 +28,8 @@ import {
   listVersions,
   moderatesAnything,
   moderationQueue,
+  openImportConflicts,
+  resolveImportConflict,
   OPEN_STATUSES,
   myVersions,
   saveDraft,
@@ -36,10 +42,13 @@ import {
 } from './service.ts'
 import type { FicheRow } from './tables.ts'
 import { CONTRIBUTOR_LICENCES, isVocabularyKey } from './vocabularies.ts'
-import { FicheFormPage, FichePage, fichePath, ImportPage, InventoryPage, KindChoicePage, kindLabel, MinePage, OpenDataPage, QueuePage, SearchPage, versionPath, VersionPage } from './views.tsx'
+import { ConflictsPage, FicheFormPage, FichePage, fichePath, ImportPage, ImportPreviewPage, InventoryPage, KindChoicePage, kindLabel, MinePage, OpenDataPage, QueuePage, SearchPage, versionPath, VersionPage } from './views.tsx'
 
 export const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 120 }) })
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const PendingParams = Type.Object({ pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
+const ConflictBody = Type.Object({ _csrf: Type.Optional(Type.String()), choice: Type.Union([Type.Literal('source'), Type.Literal('local')]) })
+const PENDING_KIND = 'referentiel'
 const PAGE_SIZE = 20
 
 export const SearchQuery = Type.Object({
@@ -112,12 +121,13 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
   app.get('/referentiel/fiches/:slug', { schema: { params: SlugParams, hide: true } }, async (req, reply) => {
     const fiche = await publishedFiche(req.params.slug)
     const content = fiche.content!
-    const [links, related, versions, territory, commitment] = await Promise.all([
+    const [links, related, versions, territory, commitment, elsewhere] = await Promise.all([
       ficheLinks(db(), fiche.id),
       relatedFiches(db(), { id: fiche.id, themes: fiche.themes, methodTypes: fiche.methodTypes }),
       listVersions(db(), fiche.id),
       typeof content.territory === 'string' ? findTerritoryByRef(db(), content.territory) : undefined,
       typeof content.commitment === 'string' ? queryRows<{ title: string }>(db(), sql`select title from public_commitments where id = ${content.commitment}`) : [],
+      sameElsewhere(db(), { id: fiche.id, kind: fiche.kind, title: fiche.title!, sourceName: typeof content.sourceName === 'string' ? content.sourceName : null }),
     ])
     const names = await ficheNames(db(), linkedIds(fiche.kind as FicheKind, content))
     const openProposal = versions.some((v) => OPEN_STATUSES.includes(v.status as VersionStatus))
@@ -129,6 +139,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
         names={names}
         links={links}
         related={related}
+        elsewhere={elsewhere}
         versions={versions}
         openProposal={openProposal}
         canPropose={!!req.user}
@@ -261,25 +272,77 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
 
   app.get('/referentiel/donnees', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('ref.opendata'), <OpenDataPage />))
 
-  // ——— imports (platform administrators) ———
+  // ——— imports (platform administrators): upload, preview of every change, confirmation ———
+  const importPage = (req: FastifyRequest, reply: FastifyReply, problems: string[], status = 200) => reply.page(req.t('ref.import'), <ImportPage problems={problems} />, status)
+
+  /** What a pending import's files say (kept as they came: one CSV, or the catalogue's files packed in one ZIP). */
+  const readPending = (format: string, files: SourceFile[]) => (format === 'catalogue' ? readCatalogue(files) : readParticipediaCsv(files[0]!.bytes, files[0]!.name))
+  const sourceOf = (format: string) => (format === 'catalogue' ? 'consultation-gouv' : 'participedia')
+
   app.get('/admin/referentiel/import', { schema: { hide: true } }, async (req, reply) => {
     requireAdmin(req)
-    return reply.page(req.t('ref.import'), <ImportPage problems={[]} done={null} />)
+    return importPage(req, reply, [])
   })
 
-  app.post('/admin/referentiel/import', { schema: { body: FormWithFileBody, hide: true } }, async (req, reply) => {
+  app.post('/admin/referentiel/import', { schema: { body: FormWithFileBody, hide: true }, config: { uploadLimit: MAX_ROUTE_UPLOAD_BYTES, uploadFiles: { max: MAX_UPLOAD_FILES, accept: /\.(csv|md|zip)$/i } } }, async (req, reply) => {
     const actor = requireAdmin(req)
-    const format = formValues(req.body).format
-    const files = (req.uploads ?? []).filter((u) => u.bytes.length > 0).map((u) => ({ name: u.filename, text: u.bytes.toString('utf8') }))
-    if (files.length === 0) return reply.page(req.t('ref.import'), <ImportPage problems={[req.t('ref.import.noFile')]} done={null} />, 422)
-    const read = format === 'catalogue' ? readCatalogue(files) : readParticipediaCsv(files[0]!.text)
+    const format = formValues(req.body).format === 'catalogue' ? 'catalogue' : 'participedia'
+    const files = (req.uploads ?? []).filter((u) => u.bytes.length > 0).map((u) => ({ name: u.path, bytes: new Uint8Array(u.bytes) }))
+    if (files.length === 0) return importPage(req, reply, [req.t('ref.import.noFile')], 422)
+    if (format === 'participedia' && files.length > 1) return importPage(req, reply, [req.t('ref.import.oneCsv')], 422)
+    const read = readPending(format, files)
     try {
-      const result = await importRecords(db(), { actorId: actor.id, source: format === 'catalogue' ? 'consultation-gouv' : 'participedia', ...read })
-      return reply.page(req.t('ref.import'), <ImportPage problems={[]} done={req.t('ref.import.done', { created: result.created, updated: result.updated, unchanged: result.unchanged })} />)
+      const result = await importRecords(db(), { actorId: actor.id, source: sourceOf(format), ...read, write: false })
+      // kept until confirmed: the CSV as sent, the catalogue's files packed in one archive
+      const bytes = format === 'participedia' || (files.length === 1 && isZip(files[0]!.bytes)) ? Buffer.from(files[0]!.bytes) : Buffer.from(zipSync(Object.fromEntries(files.map((f) => [f.name, f.bytes]))))
+      const pendingId = await savePendingImport(db(), { territoryId: null, userId: actor.id, kind: PENDING_KIND, filename: files[0]!.name, bytes, options: { format } })
+      return reply.page(req.t('ref.import.preview'), <ImportPreviewPage result={result} confirm={`/admin/referentiel/import/${pendingId}/confirmer`} warnings={result.warnings} />)
     } catch (error) {
       if (!(error instanceof ImportFailed)) throw error
-      return reply.page(req.t('ref.import'), <ImportPage problems={error.problems.map((p) => `${p.position} : ${p.reason}`)} done={null} />, 422)
+      return importPage(req, reply, error.problems.map((p) => `${p.position} : ${p.reason}`), 422)
     }
+  })
+
+  app.post('/admin/referentiel/import/:pending/confirmer', { schema: { params: PendingParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireAdmin(req)
+    const pending = await loadPendingImport(db(), req.params.pending, actor.id, PENDING_KIND)
+    const format = pending.options.format === 'catalogue' ? 'catalogue' : 'participedia'
+    const read = readPending(format, [{ name: pending.filename, bytes: new Uint8Array(pending.bytes) }])
+    try {
+      const result = await importRecords(db(), { actorId: actor.id, source: sourceOf(format), ...read })
+      await deletePendingImport(db(), pending.id)
+      req.flash('notice', req.t('ref.import.done', { created: result.created, updated: result.updated, unchanged: result.unchanged, conflicts: result.conflicts }))
+      return reply.redirect(result.conflicts > 0 ? '/referentiel/conflits' : '/admin/referentiel/import', 303)
+    } catch (error) {
+      // the référentiel changed since the preview (a fiche renamed, a link removed): say it, nothing written
+      if (!(error instanceof ImportFailed)) throw error
+      return importPage(req, reply, error.problems.map((p) => `${p.position} : ${p.reason}`), 422)
+    }
+  })
+
+  // ——— conflicts between a re-import and an edit made here (network moderators) ———
+  app.get('/referentiel/conflits', { schema: { hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    if (!canModerate(actor, null)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Seuls les modérateurs du réseau tranchent les conflits d’import.' })
+    const open = await openImportConflicts(db())
+    // linked fiches are shown by their titles
+    const linked = open.flatMap((c) => (FIELD_BY_NAME.get(c.field)?.type === 'fiches' ? [c.sourceValue, c.localValue].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])) : []))
+    const names = await ficheNames(db(), [...new Set(linked)])
+    const shown = (field: string, value: unknown) => {
+      const spec = FIELD_BY_NAME.get(field)
+      if (!spec) return JSON.stringify(value)
+      if (spec.type === 'fiches' && Array.isArray(value)) return value.map((id) => names.get(String(id))?.title ?? String(id)).join('\n')
+      return displayValue(spec, value as FieldValue, req.locale)
+    }
+    const conflicts = open.map((c) => ({ ...c, fieldLabel: FIELD_BY_NAME.get(c.field)?.label[req.locale === 'en' ? 1 : 0] ?? c.field, sourceValue: shown(c.field, c.sourceValue), localValue: shown(c.field, c.localValue) }))
+    return reply.page(req.t('ref.conflicts'), <ConflictsPage conflicts={conflicts} />)
+  })
+
+  app.post('/referentiel/conflits/:id', { schema: { params: IdParams, body: ConflictBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    await resolveImportConflict(db(), actor, req.params.id, req.body.choice)
+    req.flash('notice', req.t('ref.conflicts.resolved'))
+    return reply.redirect('/referentiel/conflits', 303)
   })
 
   // ——— helpers that need the request ———

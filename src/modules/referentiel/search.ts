@@ -131,6 +131,22 @@ export async function relatedFiches(db: Db, fiche: { id: string; themes: string[
   return rows.map((h) => ({ ...h, publishedAt: new Date(h.publishedAt) }))
 }
 
+/**
+ * The same practice described by another source (the catalogue's "Budget participatif" and a fiche written here,
+ * Participedia's and the catalogue's "Decidim"): published fiches of the same kind whose title is the same once
+ * case, accents and punctuation are set aside, from a different source.
+ */
+export async function sameElsewhere(db: Db, fiche: { id: string; kind: string; title: string; sourceName: string | null }): Promise<{ slug: string; title: string; sourceName: string | null }[]> {
+  return queryRows(
+    db,
+    sql`select slug, title, content ->> 'sourceName' as "sourceName" from referentiel_fiches
+        where kind = ${fiche.kind} and id <> ${fiche.id} and published_version is not null
+          and btrim(regexp_replace(lower(unaccent(title)), '[^a-z0-9]+', ' ', 'g')) = btrim(regexp_replace(lower(unaccent(${fiche.title}::text)), '[^a-z0-9]+', ' ', 'g'))
+          and coalesce(content ->> 'sourceName', '') <> ${fiche.sourceName ?? ''}
+        order by title, slug limit 10`,
+  )
+}
+
 /** The fiches this one links to, by relation, and those that link to it. */
 export async function ficheLinks(db: Db, ficheId: string) {
   return queryRows<{ direction: 'out' | 'in'; relation: string; slug: string; title: string; kind: FicheKind }>(

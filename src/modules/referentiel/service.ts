@@ -5,7 +5,7 @@ import { users } from '../../platform/auth/tables.ts'
 import { pgErrorCode, queryRows, textArray, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { findTerritoryByRef } from '../territories/index.ts'
-import { changedFields, checkContent, displayValue, fieldsOf, isEmpty, problemText, type FicheContent, type FicheKind, type FieldProblem } from './fields.ts'
+import { changedFields, checkContent, displayValue, fieldsOf, isEmpty, problemText, type FicheContent, type FicheKind, type FieldProblem, type FieldValue } from './fields.ts'
 import { fiches, links, versions, type FicheRow, type VersionRow } from './tables.ts'
 import { CONTRIBUTOR_LICENCES } from './vocabularies.ts'
 
@@ -439,27 +439,109 @@ export async function materialize(tx: Db, fiche: FicheRow, version: VersionRow):
   if (wanted.length > 0) await tx.insert(links).values(wanted).onConflictDoNothing()
 }
 
+/** Two values of a field are the same when equal, an absent value, an empty text and an empty list being one. */
+const sameValue = (a: FieldValue | undefined, b: FieldValue | undefined) => JSON.stringify(isEmpty(a) ? null : a) === JSON.stringify(isEmpty(b) ? null : b)
+
 /**
- * Publishes content directly, without review (imports run by an administrator or the command line):
- * a new fiche, or a new published version of an existing one when the content changed.
+ * Publishes an imported fiche's content at once (imports are published by the network's team). A fiche already
+ * imported is merged field by field with what the source said last time: a field the source changed is taken
+ * unless it was edited here too — then the local edit stays and the field is listed for a moderator
+ * (`referentiel_import_conflicts`); a field only edited here stays. Returns what happened and the conflicts opened.
  */
 export async function publishDirectly(
   tx: Db,
   input: { actorId: string | null; kind: FicheKind; content: FicheContent; sourceKey: string; existing: FicheRow | undefined },
-): Promise<'created' | 'updated' | 'unchanged'> {
-  const now = new Date()
+): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; conflicts: number }> {
   let fiche = input.existing
-  if (fiche && fiche.content && changedFields(input.kind, fiche.content, input.content).length === 0) return 'unchanged'
+  let content = input.content
+  let conflicts = 0
+  if (fiche && fiche.content) {
+    const base = fiche.sourceContent ?? fiche.content
+    const local = fiche.content
+    const merged: FicheContent = { ...local }
+    for (const field of fieldsOf(input.kind)) {
+      const [b, l, n] = [base[field.name], local[field.name], input.content[field.name]]
+      if (sameValue(n, b) || sameValue(l, n)) continue // the source did not change it, or both agree
+      if (sameValue(l, b)) {
+        merged[field.name] = n ?? null // changed at the source only
+        continue
+      }
+      // changed at the source and here: the local edit stays, a moderator decides
+      const open = await queryRows(tx, sql`select 1 from referentiel_import_conflicts where fiche_id = ${fiche.id} and field = ${field.name} and resolved_at is null and source_value = ${JSON.stringify(n ?? null)}::jsonb`)
+      if (open.length === 0) {
+        await tx.execute(sql`insert into referentiel_import_conflicts (fiche_id, field, source_value, local_value) values (${fiche.id}, ${field.name}, ${JSON.stringify(n ?? null)}::jsonb, ${JSON.stringify(l ?? null)}::jsonb)`)
+        conflicts++
+      }
+    }
+    await tx.update(fiches).set({ sourceContent: input.content }).where(eq(fiches.id, fiche.id))
+    if (changedFields(input.kind, local, merged).length === 0) return { outcome: 'unchanged', conflicts }
+    content = merged
+  }
   if (!fiche) {
     const slug = await freeSlug(tx, String(input.content.title))
-    ;[fiche] = await tx.insert(fiches).values({ kind: input.kind, slug, sourceKey: input.sourceKey, createdBy: input.actorId }).returning()
+    ;[fiche] = await tx.insert(fiches).values({ kind: input.kind, slug, sourceKey: input.sourceKey, createdBy: input.actorId, sourceContent: input.content }).returning()
   }
-  const [{ next }] = (await queryRows<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from referentiel_versions where fiche_id = ${fiche!.id}`)) as [{ next: number }]
-  const [version] = await tx
-    .insert(versions)
-    .values({ ficheId: fiche!.id, number: Number(next), status: 'published', content: input.content, authorId: input.actorId, reviewerId: input.actorId, reviewedAt: now, submittedAt: now, publishedAt: now, baseNumber: fiche!.publishedVersion, reviewNote: 'import' })
-    .returning()
-  await materialize(tx, fiche!, version!)
-  return input.existing ? 'updated' : 'created'
+  await publishVersion(tx, fiche!, content, input.actorId, 'import')
+  return { outcome: input.existing ? 'updated' : 'created', conflicts }
 }
 
+/** A new published version of a fiche, written by the network (an import, a conflict decided), and its columns. */
+async function publishVersion(tx: Db, fiche: FicheRow, content: FicheContent, actorId: string | null, note: string): Promise<void> {
+  const now = new Date()
+  const [{ next }] = (await queryRows<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from referentiel_versions where fiche_id = ${fiche.id}`)) as [{ next: number }]
+  const [version] = await tx
+    .insert(versions)
+    .values({ ficheId: fiche.id, number: Number(next), status: 'published', content, authorId: actorId, reviewerId: actorId, reviewedAt: now, submittedAt: now, publishedAt: now, baseNumber: fiche.publishedVersion, reviewNote: note })
+    .returning()
+  await materialize(tx, fiche, version!)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Import conflicts: a field changed at the source after it was edited here
+
+export interface ImportConflict {
+  id: string
+  ficheId: string
+  slug: string
+  title: string
+  kind: FicheKind
+  field: string
+  sourceValue: unknown
+  localValue: unknown
+  createdAt: Date
+}
+
+/** The conflicts waiting for a decision, oldest first. */
+export async function openImportConflicts(db: Db, limit = 200): Promise<ImportConflict[]> {
+  const rows = await queryRows<ImportConflict>(
+    db,
+    sql`select c.id, c.fiche_id as "ficheId", f.slug, f.title, f.kind, c.field, c.source_value as "sourceValue", c.local_value as "localValue", c.created_at as "createdAt"
+        from referentiel_import_conflicts c join referentiel_fiches f on f.id = c.fiche_id
+        where c.resolved_at is null order by c.created_at, c.id limit ${limit}`,
+  )
+  return rows.map((c) => ({ ...c, createdAt: new Date(c.createdAt) }))
+}
+
+/**
+ * A network moderator decides a conflict: take the source's value (a new published version with it, the other
+ * fields as published) or keep the published one. Either way it is closed, once, with an audit trace.
+ */
+export async function resolveImportConflict(db: Db, actor: CurrentUser, conflictId: string, choice: 'source' | 'local'): Promise<{ slug: string }> {
+  if (!canModerate(actor, null)) throw forbidden('Seuls les modérateurs du réseau tranchent les conflits d’import.')
+  return db.transaction(async (tx) => {
+    const [open] = await queryRows<{ ficheId: string; field: string; sourceValue: unknown }>(
+      tx,
+      sql`select fiche_id as "ficheId", field, source_value as "sourceValue" from referentiel_import_conflicts where id = ${conflictId} and resolved_at is null for update`,
+    )
+    if (!open) throw conflict('CONFLICT_RESOLVED', 'Ce conflit a déjà été tranché.')
+    const [fiche] = await tx.select().from(fiches).where(eq(fiches.id, open.ficheId)).for('update')
+    if (!fiche) throw notFound()
+    if (choice === 'source' && fiche.content) {
+      const content: FicheContent = { ...fiche.content, [open.field]: (open.sourceValue ?? null) as FicheContent[string] }
+      if (changedFields(fiche.kind as FicheKind, fiche.content, content).length > 0) await publishVersion(tx, fiche, content, actor.id, 'import')
+    }
+    await tx.execute(sql`update referentiel_import_conflicts set resolved_at = now(), resolved_by = ${actor.id}, resolution = ${choice} where id = ${conflictId}`)
+    await recordAudit(tx, { actorId: actor.id, action: 'referentiel.conflict_resolved', subjectType: 'referentiel_fiche', subjectId: fiche.id, after: { field: open.field, choice } })
+    return { slug: fiche.slug }
+  })
+}

@@ -32,6 +32,8 @@ export const fiches = pgTable('referentiel_fiches', {
   commitmentId: uuid('commitment_id'),
   licence: text('licence'),
   searchExtra: text('search_extra').notNull().default(''),
+  /** what the source said at the last import (null for a fiche written here) */
+  sourceContent: jsonb('source_content').$type<FicheContent>(),
 })
 
 export const versions = pgTable('referentiel_versions', {

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact'
 import { formatDate, formatNumber, type Locale, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { ProblemList } from '../../platform/layout/problems.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { displayValue, fieldLabel, fieldsOf, isEmpty, type FicheContent, type FicheKind, type FieldChange, type FieldSpec, type FieldValue } from './fields.ts'
 import type { FacetName, Facets, FicheHit, InventoryReport } from './search.ts'
@@ -248,6 +249,7 @@ export function FichePage(props: {
   names: FicheNames
   links: { direction: 'out' | 'in'; relation: string; slug: string; title: string; kind: string }[]
   related: FicheHit[]
+  elsewhere: { slug: string; title: string; sourceName: string | null }[]
   versions: VersionSummary[]
   openProposal: boolean
   canPropose: boolean
@@ -309,6 +311,18 @@ export function FichePage(props: {
             {incoming.map((l) => (
               <li>
                 <a href={fichePath(l.slug)}>{l.title}</a> <span class="meta">({kindLabel(t, l.kind)})</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {props.elsewhere.length > 0 && (
+        <section aria-labelledby="elsewhere-title">
+          <h2 id="elsewhere-title">{t('ref.sameElsewhere')}</h2>
+          <ul>
+            {props.elsewhere.map((f) => (
+              <li>
+                <a href={fichePath(f.slug)}>{f.title}</a> <span class="meta">({f.sourceName ?? t('ref.writtenHere')})</span>
               </li>
             ))}
           </ul>
@@ -892,30 +906,16 @@ export function OpenDataPage() {
   )
 }
 
-export function ImportPage({ problems, done }: { problems: string[]; done: string | null }) {
+export function ImportPage({ problems, total }: { problems: string[]; total?: number }) {
   const { t } = usePage()
   return (
     <div class="narrow">
       <p class="kicker">
-        <a href="/admin">{t('nav.admin')}</a>
+        <a href="/admin">{t('nav.admin')}</a> · <a href="/referentiel/conflits">{t('ref.conflicts')}</a>
       </p>
       <h1>{t('ref.import')}</h1>
       <p>{t('ref.import.lead')}</p>
-      {done && (
-        <p class="flash" role="status">
-          {done}
-        </p>
-      )}
-      {problems.length > 0 && (
-        <div class="error-summary" role="alert" tabIndex={-1}>
-          <p>{t('ref.import.failed')}</p>
-          <ul>
-            {problems.slice(0, 100).map((p) => (
-              <li>{p}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ProblemList title={t('ref.import.failed')} problems={problems} {...(total !== undefined ? { total } : {})} />
       <form method="post" action="/admin/referentiel/import" enctype="multipart/form-data" noValidate>
         <CsrfField />
         <Field
@@ -928,10 +928,115 @@ export function ImportPage({ problems, done }: { problems: string[]; done: strin
         />
         <div class="field">
           <label for="field-files">{t('ref.import.files')}</label>
-          <input id="field-files" type="file" name="files" multiple accept=".csv,.md,text/csv,text/markdown" />
+          <input id="field-files" type="file" name="files" multiple accept=".csv,.md,.zip,text/csv,text/markdown,application/zip" />
         </div>
-        <button type="submit">{t('ref.import.submit')}</button>
+        <div class="field">
+          <label for="field-folder">{t('ref.import.folder')}</label>
+          <p class="hint" id="field-folder-hint">
+            {t('ref.import.folderHint')}
+          </p>
+          <input id="field-folder" type="file" name="folder" multiple {...{ webkitdirectory: '' }} aria-describedby="field-folder-hint" />
+        </div>
+        <button type="submit">{t('plans.import.preview')}</button>
       </form>
+    </div>
+  )
+}
+
+/** What an import of fiches would do, before it does it. */
+export function ImportPreviewPage({ result, confirm, warnings }: { result: { created: number; updated: number; unchanged: number; conflicts: number }; confirm: string; warnings: string[] }) {
+  const { t } = usePage()
+  const changes = result.created + result.updated + result.conflicts > 0
+  return (
+    <div>
+      <h1>{t('ref.import.preview')}</h1>
+      <p class="lead">{t(changes ? 'plans.import.previewLead' : 'ref.import.nothingToDo')}</p>
+      <dl class="figures">
+        {(
+          [
+            ['plans.import.action.create', result.created],
+            ['plans.import.action.update', result.updated],
+            ['plans.import.action.unchanged', result.unchanged],
+            ['ref.import.conflicts', result.conflicts],
+          ] as const
+        ).map(([label, figure]) => (
+          <div>
+            <dt>{t(label)}</dt>
+            <dd>{figure}</dd>
+          </div>
+        ))}
+      </dl>
+      {warnings.length > 0 && (
+        <section class="panel" aria-labelledby="import-warnings">
+          <h2 id="import-warnings">{t('plans.import.warnings')}</h2>
+          <ul>
+            {warnings.slice(0, 200).map((w) => (
+              <li>{w}</li>
+            ))}
+          </ul>
+          {warnings.length > 200 && <p>{t('import.andMore', { count: warnings.length - 200 })}</p>}
+        </section>
+      )}
+      {changes && (
+        <form method="post" action={confirm}>
+          <CsrfField />
+          <button type="submit">{t('plans.import.confirm')}</button> <a href="/admin/referentiel/import">{t('plans.import.cancel')}</a>
+        </form>
+      )}
+    </div>
+  )
+}
+
+export interface ConflictView {
+  id: string
+  slug: string
+  title: string
+  field: string
+  fieldLabel: string
+  sourceValue: string
+  localValue: string
+  createdAt: Date
+}
+
+/** The fields where a re-import met an edit made here: the moderators choose, one by one. */
+export function ConflictsPage({ conflicts }: { conflicts: ConflictView[] }) {
+  const { t, locale } = usePage()
+  return (
+    <div>
+      <h1>{t('ref.conflicts')}</h1>
+      <p class="lead">{t('ref.conflicts.lead')}</p>
+      {conflicts.length === 0 ? (
+        <p>{t('ref.conflicts.none')}</p>
+      ) : (
+        <ul class="cards">
+          {conflicts.map((c) => (
+            <li class="card">
+              <h2 class="card-title">
+                <a href={`/referentiel/fiches/${c.slug}`}>{c.title}</a> — {c.fieldLabel}
+              </h2>
+              <p class="meta">{formatDate(locale, c.createdAt)}</p>
+              <div class="compare">
+                <div>
+                  <h3>{t('ref.conflicts.source')}</h3>
+                  <p class="prose">{c.sourceValue || '—'}</p>
+                </div>
+                <div>
+                  <h3>{t('ref.conflicts.local')}</h3>
+                  <p class="prose">{c.localValue || '—'}</p>
+                </div>
+              </div>
+              <PostForm action={`/referentiel/conflits/${c.id}`}>
+                <button type="submit" name="choice" value="source">
+                  {t('ref.conflicts.takeSource')}
+                </button>{' '}
+                <button type="submit" name="choice" value="local">
+                  {t('ref.conflicts.keepLocal')}
+                </button>
+              </PostForm>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   )
 }

@@ -330,6 +330,46 @@ export const PARTICIPEDIA_ALIASES: Partial<Record<VocabularyName, Record<string,
   polarization: { moderate_polarization: 'moderate', not_polarized: 'not', low_polarization: 'low', high_polarization: 'high' },
   decisionMethods: { not_applicable: 'n/a', 'general_agreement/consensus': 'general' },
   yesNo: { '1': 'yes', '0': 'no', true: 'yes', false: 'no' },
+  // the organisations export writes its sectors as words
+  sector: { 'for profit': 'for_profit', 'non-profit or non governmental': 'non_profit_non_gov', 'non profit or non governmental': 'non_profit_non_gov', 'university or research': 'higher_ed', 'higher education': 'higher_ed', government: 'government' },
+}
+
+/** A key, a label or an alias, compared without case, accents, punctuation or a plural's final s. */
+const normalised = (value: string) => value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '')
+
+const resolvers = new Map<VocabularyName, Map<string, string>>()
+function resolverOf(vocabulary: VocabularyName): Map<string, string> {
+  let resolver = resolvers.get(vocabulary)
+  if (!resolver) {
+    resolver = new Map()
+    const add = (form: string, key: string) => {
+      const n = normalised(form)
+      if (n && !resolver!.has(n)) resolver!.set(n, key)
+    }
+    for (const [key, labels] of Object.entries(VOCABULARIES[vocabulary] as Labels)) {
+      add(key, key)
+      add(labels[1], key)
+      add(labels[0], key)
+    }
+    for (const [alias, key] of Object.entries(PARTICIPEDIA_ALIASES[vocabulary] ?? {})) add(alias, key)
+    resolvers.set(vocabulary, resolver)
+  }
+  return resolver
+}
+
+/**
+ * The key a source's value stands for — the key itself, a legacy alias, or the English or French label as exports
+ * write them ("For Profit", "educations") — or null when it is none of these.
+ */
+export function resolveVocabulary(vocabulary: VocabularyName, raw: string): string | null {
+  const value = raw.trim()
+  if (value === '') return null
+  if (isVocabularyKey(vocabulary, value)) return value
+  const alias = PARTICIPEDIA_ALIASES[vocabulary]?.[value] ?? PARTICIPEDIA_ALIASES[vocabulary]?.[value.toLowerCase()]
+  if (alias) return alias
+  const resolver = resolverOf(vocabulary)
+  const n = normalised(value)
+  return resolver.get(n) ?? (n.endsWith('s') ? (resolver.get(n.slice(0, -1)) ?? null) : null)
 }
 
 export function isVocabularyKey(vocabulary: VocabularyName, key: string): boolean {

@@ -38,7 +38,8 @@ declare module 'fastify' {
     /** Set once the body is parsed and checked: an error before it is about the request, not the platform. */
     handlerStarted: boolean
     /** Files of a multipart form, with their names. */
-    uploads: { field: string; filename: string; bytes: Buffer }[] | null
+    /** files sent with a multipart form: `filename` is the file's name, `path` its path in a folder sent whole */
+    uploads: { field: string; filename: string; path: string; bytes: Buffer }[] | null
   }
   interface FastifyContextConfig {
     /**
@@ -51,8 +52,13 @@ declare module 'fastify' {
      * refuses any other name, and never logged (no query value is).
      */
     secretQuery?: readonly string[]
-    /** the largest file this route takes (MAX_UPLOAD_BYTES when absent, MAX_ROUTE_UPLOAD_BYTES at most) */
+    /** the largest file this route takes (MAX_UPLOAD_BYTES when absent, MAX_ROUTE_UPLOAD_BYTES at most); with several files, their total */
     uploadLimit?: number
+    /**
+     * Several files in one form (a folder sent whole), for the network's team only: how many at most, and which
+     * names are read — the others are skipped unread, so that a folder's images cost nothing.
+     */
+    uploadFiles?: { max: number; accept: RegExp }
   }
   interface FastifyReply {
     /** Renders a full page in the platform's layout. */
@@ -79,8 +85,8 @@ export const FORM_BODY_LIMIT = 64 * 1024
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 /** The largest a route may allow: whole OGP sheets and Participedia exports */
 export const MAX_ROUTE_UPLOAD_BYTES = 50 * 1024 * 1024
-/** a catalogue import sends its Markdown files together */
-export const MAX_UPLOAD_FILES = 80
+/** the most files a form may send (a folder sent whole: the participation catalogue's repository) */
+export const MAX_UPLOAD_FILES = 5000
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function pageContext(req: FastifyRequest, reply: FastifyReply): PageContextValue {
@@ -217,17 +223,25 @@ async function kernel(app: FastifyInstance) {
     limits: { fileSize: MAX_ROUTE_UPLOAD_BYTES, files: MAX_UPLOAD_FILES, fields: 30, parts: 30 + MAX_UPLOAD_FILES },
     // keyValues keeps only the bytes: remember the file's name and declared type beside them
     async onFile(this: FastifyRequest, part) {
-      // several files at once only for the network's team (the catalogue's Markdown import); one for others
-      if ((this.uploads?.length ?? 0) >= (this.user?.isPlatformAdmin ? MAX_UPLOAD_FILES : 1)) {
+      const several = this.routeOptions.config.uploadFiles
+      const path = part.filename.replace(/\\/g, '/')
+      if (several && !several.accept.test(path)) {
+        part.file.resume() // not a file this route reads: skipped unread
+        return
+      }
+      const max = several && this.user?.isPlatformAdmin ? Math.min(several.max, MAX_UPLOAD_FILES) : 1
+      if ((this.uploads?.length ?? 0) >= max) {
         part.file.resume()
-        const max = this.user?.isPlatformAdmin ? MAX_UPLOAD_FILES : 1
         throw new AppError('TOO_MANY_FILES', { status: 413, userMessage: `Trop de fichiers à la fois : ${max} au plus.`, localized: (t) => t('error.TOO_MANY_FILES', { max }) })
       }
       const bytes = await part.toBuffer()
       const limit = uploadLimitOf(this)
-      if (bytes.length > limit) throw new AppError('FILE_TOO_LARGE', { status: 413, userMessage: `Le fichier dépasse ${megabytes(limit)} Mo.`, localized: (t) => t('error.FILE_TOO_LARGE', { limit: megabytes(limit) }) })
-      this.uploads = [...(this.uploads ?? []), { field: part.fieldname, filename: part.filename, bytes }]
+      const total = (this.uploads ?? []).reduce((sum, u) => sum + u.bytes.length, bytes.length)
+      if (total > limit) throw new AppError('FILE_TOO_LARGE', { status: 413, userMessage: `Le fichier dépasse ${megabytes(limit)} Mo.`, localized: (t) => t('error.FILE_TOO_LARGE', { limit: megabytes(limit) }) })
+      this.uploads = [...(this.uploads ?? []), { field: part.fieldname, filename: path.split('/').at(-1) ?? path, path, bytes }]
     },
+    // a folder sent whole names each file by its path in the folder (`_usage/afb.md`); nothing is written to disk
+    preservePath: true,
   })
   await app.register(cookie)
   await app.register(secureSession, {
