@@ -1,3 +1,4 @@
+import { LICENCE_URLS } from '../../src/modules/referentiel/vocabularies.ts'
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../src/platform/db/index.ts'
@@ -54,6 +55,12 @@ export async function publicExportUrls(app: FastifyInstance, db: Db): Promise<st
   const exportLike = (url: string) => url.startsWith('/api/v1/') || /\.(csv|json|ics)$/.test(url) || url.includes('/donnees') || url.endsWith('/jsonld') || url.startsWith('/fichiers/')
   const urls = app.routeList
     .filter((r) => r.method === 'GET' && exportLike(r.url) && !r.url.endsWith('/history/verify'))
-    .flatMap((r) => (r.url === '/referentiel/donnees/:file' ? ['method', 'experience', 'actor'].flatMap((k) => [`/referentiel/donnees/${k}.csv`, `/referentiel/donnees/${k}.json`]) : r.url === '/api/v1/schemas/referentiel-:kind.json' ? ['method', 'experience', 'actor'].map((k) => `/api/v1/schemas/referentiel-${k}.json`) : expandRoute(r.url, values)))
+    .flatMap((r) => {
+      const files = ['method', 'experience', 'actor'].flatMap((k) => [`${k}.csv`, `${k}.json`])
+      if (r.url === '/referentiel/donnees/:file') return files.map((f) => `/referentiel/donnees/${f}`)
+      if (r.url === '/referentiel/donnees/:licence/:file') return Object.keys(LICENCE_URLS).flatMap((licence) => files.map((f) => `/referentiel/donnees/${licence}/${f}`))
+      if (r.url === '/api/v1/schemas/referentiel-:kind.json') return ['method', 'experience', 'actor'].map((k) => `/api/v1/schemas/referentiel-${k}.json`)
+      return expandRoute(r.url, values)
+    })
   return [...new Set(urls)]
 }

@@ -9,6 +9,7 @@ import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, gran
 import { checkContent } from './fields.ts'
 import { importRecords, ImportFailed, institutionKindOf, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
 import { slugify } from './service.ts'
+import { LICENCE_URLS } from './vocabularies.ts'
 import { seedDemo } from '../../demo/seed.ts'
 
 const DATA = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data')
@@ -341,7 +342,9 @@ describeEachEngine('référentiel', (engine) => {
     const header = rows[0]!
     const json = JSON.parse((await visitor.get('/referentiel/donnees/experience.json')).body) as Record<string, unknown>[]
     assert.equal(rows.length - 1, json.length)
-    assert.equal(json.length, await count(sql`kind = 'experience' and published_version is not null`))
+    // the historical address holds the platform's own data only, under the licence its header declares
+    assert.equal(json.length, await count(sql`kind = 'experience' and published_version is not null and licence = 'etalab-2.0'`))
+    assert.match(String(csv.headers.link), /^<https:\/\/www\.etalab\.gouv\.fr\/licence-ouverte-open-licence\/>; rel="license"$/)
     const record = json.find((r) => r.slug === slug)!
     const line = rows.find((r) => r[header.indexOf('slug')] === slug)!
     for (const name of ['title', 'summary', 'institution', 'result', 'licence']) assert.equal(line[header.indexOf(name)], record[name])
@@ -359,6 +362,30 @@ describeEachEngine('référentiel', (engine) => {
     const openapi = JSON.parse((await visitor.get('/api/docs/json')).body)
     assert.ok(openapi.paths['/api/v1/referentiel/fiches'])
     assert.ok(openapi.paths['/api/v1/referentiel/inventory'])
+  })
+
+  test('each dataset holds one licence and declares it: third-party content apart from the platform’s own', { skip: dataSkip }, async () => {
+    const visitor = new Client(ctx.app)
+    const counts = await queryRows<{ licence: string; kind: string; n: number }>(ctx.database.db, sql`select licence, kind, count(*)::int as n from referentiel_fiches where published_version is not null group by 1, 2`)
+    assert.ok(counts.some((c) => c.licence === 'cc-by-nc-sa-3.0') && counts.some((c) => c.licence === 'mit') && counts.some((c) => c.licence === 'etalab-2.0'))
+    for (const { licence, kind, n } of counts) {
+      for (const format of ['csv', 'json']) {
+        const file = await visitor.get(`/referentiel/donnees/${licence}/${kind}.${format}`)
+        assert.equal(file.statusCode, 200)
+        assert.equal(file.headers.link, `<${LICENCE_URLS[licence]}>; rel="license"`)
+        const licences = format === 'json' ? (JSON.parse(file.body) as { licence: string }[]).map((r) => r.licence) : (([header, ...rows]) => rows.map((row) => row[header!.indexOf('licence')]!))(parseCsv(file.body))
+        assert.equal(licences.length, n, `${licence} ${kind} ${format}`)
+        assert.deepEqual([...new Set(licences)], [licence])
+      }
+    }
+    const page = await visitor.get('/referentiel/donnees')
+    assert.match(page.body, /<a href="https:\/\/creativecommons\.org\/licenses\/by-nc-sa\/3\.0\/" rel="license">CC BY-NC-SA 3\.0 \(Participedia\)<\/a>/)
+    assert.match(page.body, /href="\/referentiel\/donnees\/cc-by-nc-sa-3\.0\/method\.csv"/)
+    const descriptor = JSON.parse((await visitor.get('/referentiel/donnees/datapackage.json')).body) as { resources: { path: string; licenses: { name: string; path: string }[]; count: number }[] }
+    const participedia = descriptor.resources.find((r) => r.path.endsWith('/referentiel/donnees/cc-by-nc-sa-3.0/method.csv'))!
+    assert.deepEqual(participedia.licenses.map((l) => l.path), ['https://creativecommons.org/licenses/by-nc-sa/3.0/'])
+    assert.equal(participedia.count, counts.find((c) => c.licence === 'cc-by-nc-sa-3.0' && c.kind === 'method')!.n)
+    assert.equal((await visitor.get('/referentiel/donnees/gpl-3.0/method.csv')).statusCode, 400)
   })
 
   test('the inventory (FR0110) counts declared practices by institution, result and problem', async () => {

@@ -11,7 +11,7 @@ import { ficheJsonLd } from './jsonld.ts'
 import { ficheLinks, inventoryReport, searchFiches } from './search.ts'
 import { ficheNames, findFicheBySlug, listVersions } from './service.ts'
 import { filtersOf, InventoryQuery, inventoryFilters, linkedIds, SearchQuery, SlugParams } from './routes.tsx'
-import { LICENCE_URLS, VOCABULARIES } from './vocabularies.ts'
+import { LICENCE_URLS, VOCABULARIES, vocabularyLabel } from './vocabularies.ts'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 const KindSchema = Type.Union([Type.Literal('method'), Type.Literal('experience'), Type.Literal('actor')])
@@ -94,12 +94,17 @@ interface ExportRow {
   names: Map<string, { slug: string }>
 }
 
-/** Published fiches of a kind after the given one (keyset on id), with the slugs of the fiches they link to. */
-async function exportPage(db: Db, kind: FicheKind, after: ExportRow | null, limit = 500): Promise<ExportRow[]> {
+/**
+ * Published fiches of a kind under one licence, after the given one (keyset on id), with the slugs of the fiches
+ * they link to. Each dataset holds one licence: what the platform's contributors wrote (Licence Ouverte, ODbL) is
+ * never mixed with third-party content under its own terms (Participedia's CC BY-NC-SA, the catalogue's MIT).
+ */
+async function exportPage(db: Db, kind: FicheKind, licence: string, after: ExportRow | null, limit = 500): Promise<ExportRow[]> {
   const rows = await queryRows<Omit<ExportRow, 'names'>>(
     db,
     sql`select id, slug, kind, title, published_version as "publishedVersion", first_published_at as "firstPublishedAt", published_at as "publishedAt", featured, licence, content
-        from referentiel_fiches where kind = ${kind} and published_version is not null ${after ? sql`and id > ${after.id}` : sql``}
+        from referentiel_fiches where kind = ${kind} and published_version is not null and coalesce(licence, ${OWN_LICENCE}) = ${licence}
+        ${after ? sql`and id > ${after.id}` : sql``}
         order by id limit ${limit}`,
   )
   const names = await ficheNames(db, rows.flatMap((r) => linkedIds(kind, r.content)))
@@ -185,8 +190,8 @@ function exportSchema(kind: FicheKind) {
   return {
     $schema: 'https://specs.frictionlessdata.io/schemas/table-schema.json',
     title: `Référentiel : ${kind === 'method' ? 'outils et méthodes' : kind === 'experience' ? 'expériences et projets' : 'acteurs'}`,
-    description: 'Fiches publiées du référentiel des pratiques participatives. Chaque ligne porte sa propre licence (colonnes licence et licence_url) : la respecter à la réutilisation.',
-    licenses: [{ name: 'per-row', title: 'Licence propre à chaque fiche (colonne licence)', path: LICENCE_URLS['etalab-2.0']! }],
+    description: 'Fiches publiées du référentiel des pratiques participatives. Chaque fichier ne tient qu’une licence, déclarée par son en-tête Link rel="license" et dans /referentiel/donnees/datapackage.json ; la colonne licence la répète.',
+    licenses: [{ name: 'per-dataset', title: 'La licence du fichier décrit (une par fichier)', path: '/referentiel/donnees/datapackage.json' }],
     fields: [...LEADING_COLUMNS.map(([name, type, description]) => ({ name, type, description })), ...fields, { name: 'licence_url', type: 'string', description: 'adresse du texte de la licence' }],
   }
 }
@@ -197,6 +202,20 @@ const TableSchemaResponse = Type.Object(
 )
 
 const KindFileParams = Type.Object({ file: Type.String({ pattern: '^(method|experience|actor)\\.(csv|json)$' }) })
+const LicenceFileParams = Type.Object({ licence: Type.Union(Object.keys(LICENCE_URLS).map((l) => Type.Literal(l))), file: KindFileParams.properties.file })
+/** the licence of the platform's own data, and of the dataset at the historical addresses (/referentiel/donnees/method.csv) */
+const OWN_LICENCE = 'etalab-2.0'
+
+/** The published datasets: one per licence and kind that holds fiches, with its count. */
+export async function referentielDatasets(db: Db): Promise<{ licence: string; kind: FicheKind; count: number }[]> {
+  const rows = await queryRows<{ licence: string; kind: FicheKind; count: number }>(
+    db,
+    sql`select coalesce(licence, ${OWN_LICENCE}) as licence, kind, count(*)::int as count from referentiel_fiches where published_version is not null group by 1, 2 order by 1, 2`,
+  )
+  return rows.filter((r) => r.licence in LICENCE_URLS)
+}
+
+export const datasetPath = (licence: string, kind: string, format: 'csv' | 'json') => `/referentiel/donnees/${licence}/${kind}.${format}`
 
 /** Open data of the référentiel: search API, fiches, vocabularies, exports, JSON-LD, the inventory as data. */
 export default async function referentielDataRoutes(fastify: FastifyInstance) {
@@ -297,14 +316,50 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
     return sendCsv(reply, { filename: 'inventaire-pratiques-participatives.csv', columns, nextPage: async () => (sent ? [] : ((sent = true), lines)) })
   })
 
-  app.get('/referentiel/donnees/:file', { schema: { params: KindFileParams, hide: true } }, async (req, reply) => {
-    const [kind, format] = req.params.file.split('.') as [FicheKind, 'csv' | 'json']
-    if (format === 'json') return sendJsonArray<ExportRow>(reply, { filename: `referentiel-${kind}.json`, nextPage: (after) => exportPage(db(), kind, after), toJson: (row) => exportRecord(row, baseUrl()) })
+  /** One dataset: a kind of fiche under one licence, declared in the Link header as RFC 8288 says. */
+  function sendDataset(reply: FastifyReply, kind: FicheKind, licence: string, format: 'csv' | 'json') {
+    const licenceUrl = LICENCE_URLS[licence]!
+    const filename = `referentiel-${kind}${licence === OWN_LICENCE ? '' : `-${licence}`}.${format}`
+    if (format === 'json') return sendJsonArray<ExportRow>(reply.header('link', `<${licenceUrl}>; rel="license"`), { filename, nextPage: (after) => exportPage(db(), kind, licence, after), toJson: (row) => exportRecord(row, baseUrl()) })
     // each row is turned into its record once, then read column by column
     const records = new WeakMap<ExportRow, Record<string, unknown>>()
     const recordOf = (row: ExportRow) => records.get(row) ?? records.set(row, exportRecord(row, baseUrl())).get(row)!
     const fieldColumns: CsvColumn<ExportRow>[] = exportSchema(kind).fields.map(({ name }) => ({ name, value: (row) => recordOf(row)[name] }))
-    return sendCsv(reply, { filename: `referentiel-${kind}.csv`, columns: fieldColumns, nextPage: (after) => exportPage(db(), kind, after) })
+    return sendCsv(reply, { filename, columns: fieldColumns, nextPage: (after) => exportPage(db(), kind, licence, after), licenceUrl })
+  }
+
+  app.get('/referentiel/donnees/:file', { schema: { params: KindFileParams, hide: true } }, async (req, reply) => {
+    const [kind, format] = req.params.file.split('.') as [FicheKind, 'csv' | 'json']
+    return sendDataset(reply, kind, OWN_LICENCE, format)
+  })
+
+  app.get('/referentiel/donnees/:licence/:file', { schema: { params: LicenceFileParams, hide: true } }, async (req, reply) => {
+    const [kind, format] = req.params.file.split('.') as [FicheKind, 'csv' | 'json']
+    return sendDataset(reply, kind, req.params.licence, format)
+  })
+
+  // every dataset with its licence, as a Frictionless Data Package (what data.gouv.fr and reusers' tools read)
+  app.get('/referentiel/donnees/datapackage.json', { schema: { hide: true } }, async (_req, reply) => {
+    const datasets = await referentielDatasets(db())
+    const label = (licence: string) => vocabularyLabel('licence', licence, 'fr')
+    return reply.type('application/json; charset=utf-8').send({
+      name: 'referentiel-pratiques-participatives',
+      title: 'Référentiel des pratiques participatives — Territoires Hautement Citoyens',
+      description: 'Méthodes, expériences et acteurs de la participation citoyenne. Un jeu de données par licence : chacun se réutilise selon la sienne.',
+      homepage: `${baseUrl()}/referentiel/donnees`,
+      resources: datasets.flatMap((d) =>
+        (['csv', 'json'] as const).map((format) => ({
+          name: `${d.kind}-${d.licence}-${format}`.replace(/\./g, '-'),
+          path: `${baseUrl()}${datasetPath(d.licence, d.kind, format)}`,
+          format,
+          mediatype: format === 'csv' ? 'text/csv' : 'application/json',
+          encoding: 'utf-8',
+          ...(format === 'csv' ? { schema: `${baseUrl()}/api/v1/schemas/referentiel-${d.kind}.json` } : {}),
+          licenses: [{ name: d.licence, title: label(d.licence), path: LICENCE_URLS[d.licence]! }],
+          count: d.count,
+        })),
+      ),
+    })
   })
 
   app.get('/referentiel/fiches/:slug/jsonld', { schema: { params: SlugParams, hide: true } }, async (req, reply) => {

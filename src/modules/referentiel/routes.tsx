@@ -13,6 +13,7 @@ import { isZip } from '../../platform/import/archive.ts'
 import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'
 import { MAX_ROUTE_UPLOAD_BYTES, MAX_UPLOAD_FILES } from '../../platform/http/kernel.tsx'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
+import { referentielDatasets } from './routes.data.ts'
 import { ficheLinks, inventoryReport, relatedFiches, sameElsewhere, searchFiches, type SearchFilters } from './search.ts'
 import {
   canModerate,
@@ -270,7 +271,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     return reply.page(req.t('ref.inventory'), <InventoryPage report={report} filters={{ institutionKind: req.query.institutionKind ?? '', year: req.query.year ? String(req.query.year) : '' }} />)
   })
 
-  app.get('/referentiel/donnees', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('ref.opendata'), <OpenDataPage />))
+  app.get('/referentiel/donnees', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('ref.opendata'), <OpenDataPage datasets={await referentielDatasets(db())} />))
 
   // ——— imports (platform administrators): upload, preview of every change, confirmation ———
   const importPage = (req: FastifyRequest, reply: FastifyReply, problems: string[], status = 200) => reply.page(req.t('ref.import'), <ImportPage problems={problems} />, status)

@@ -881,20 +881,40 @@ export function InventoryPage({ report, filters }: { report: InventoryReport; fi
 // ---------------------------------------------------------------------------------------------------
 // Open data and imports
 
-export function OpenDataPage() {
-  const { t } = usePage()
+/** The open data of the référentiel: one dataset per licence and kind, so that each is reused under its own terms. */
+export function OpenDataPage({ datasets }: { datasets: { licence: string; kind: FicheKind; count: number }[] }) {
+  const { t, locale } = usePage()
+  const licences = [...new Set(datasets.map((d) => d.licence))]
   return (
     <div class="narrow">
       <RefNav />
       <h1>{t('ref.opendata')}</h1>
       <p>{t('ref.opendata.lead')}</p>
+      {licences.map((licence) => (
+        <section aria-labelledby={`licence-${licence}`}>
+          <h2 id={`licence-${licence}`}>
+            <a href={LICENCE_URLS[licence]} rel="license">
+              {vocabularyLabel('licence', licence, locale)}
+            </a>
+          </h2>
+          <p>{t(licence === 'etalab-2.0' || licence === 'odbl-1.0' ? 'ref.opendata.own' : 'ref.opendata.thirdParty')}</p>
+          <ul>
+            {datasets
+              .filter((d) => d.licence === licence)
+              .map((d) => (
+                <li>
+                  {t(`ref.kinds.${d.kind}`)} ({formatNumber(locale, d.count)}) : <a href={`/referentiel/donnees/${licence}/${d.kind}.csv`}>CSV</a> · <a href={`/referentiel/donnees/${licence}/${d.kind}.json`}>JSON</a> ·{' '}
+                  <a href={`/api/v1/schemas/referentiel-${d.kind}.json`}>Table Schema</a>
+                </li>
+              ))}
+          </ul>
+        </section>
+      ))}
+      <h2>{t('ref.opendata.more')}</h2>
       <ul>
-        {(['method', 'experience', 'actor'] as const).map((kind) => (
-          <li>
-            {t(`ref.kinds.${kind}`)} : <a href={`/referentiel/donnees/${kind}.csv`}>CSV</a> · <a href={`/referentiel/donnees/${kind}.json`}>JSON</a> ·{' '}
-            <a href={`/api/v1/schemas/referentiel-${kind}.json`}>Table Schema</a>
-          </li>
-        ))}
+        <li>
+          <a href="/referentiel/donnees/datapackage.json">Data Package</a> — {t('ref.opendata.datapackage')}
+        </li>
         <li>
           {t('ref.inventory')} : <a href="/referentiel/inventaire.csv">CSV</a> · <a href="/referentiel/inventaire.json">JSON</a>
         </li>

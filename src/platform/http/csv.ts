@@ -37,7 +37,7 @@ export interface CsvColumn<Row> {
  */
 export function sendCsv<Row>(
   reply: FastifyReply,
-  options: { filename: string; columns: CsvColumn<Row>[]; nextPage: (after: Row | null) => Promise<Row[]> },
+  options: { filename: string; columns: CsvColumn<Row>[]; nextPage: (after: Row | null) => Promise<Row[]>; licenceUrl?: string },
 ): FastifyReply {
   const { columns, nextPage } = options
   let last: Row | null = null
@@ -68,6 +68,6 @@ export function sendCsv<Row>(
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${options.filename}"`)
-    .header('link', `<${LICENCE_OUVERTE}>; rel="license"`)
+    .header('link', `<${options.licenceUrl ?? LICENCE_OUVERTE}>; rel="license"`)
     .send(stream)
 }
