@@ -10,6 +10,7 @@ import { commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProb
 import { sendReminders } from './modules/events/index.ts'
 import { headDigest, IMPORT_FORMATS, readPlansFile, runPlanImport, verifyHistory, type ImportFormat, type PublishedHead } from './modules/plans/index.ts'
 import { importOgpRatings, RatingsRefused } from './modules/assessments/index.ts'
+import { importContributions, readContributionsFile } from './modules/consultations/index.ts'
 import { worded } from './platform/import/text.ts'
 import { translator } from './platform/i18n/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
@@ -312,6 +313,33 @@ const commands: Record<string, Command> = {
         out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${outcome.plans.length} plan(s); ${outcome.notOnPlatform.count} rated row(s) of commitments not on the platform; ${outcome.unrated} row(s) without a rating.`)
       } catch (error) {
         if (error instanceof RatingsRefused) throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.slice(0, 100).map((p) => `  ${worded(en, p)}`).join('\n')}`)
+        throw error
+      }
+    },
+  },
+  'consultations:import': {
+    summary: 'Import a Decidim proposals or debates export (CSV or JSON) into a consultation as its contributions (authors pseudonymised, votes kept, categories as themes); --dry-run says what would change',
+    usage: 'consultations:import --consultation <id> [--dry-run] <export.csv|export.json>',
+    options: { consultation: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    positionals: true,
+    async run({ config, database, values, positionals }) {
+      await migrate(database)
+      const file = positionals[0]
+      if (!file || positionals.length > 1) throw new UsageError('give one export file')
+      if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`)
+      const consultationId = required(values, 'consultation')
+      if (!/^[0-9a-f-]{36}$/i.test(consultationId)) throw new UsageError('--consultation takes the consultation’s id (see its address /consultations/<id>)')
+      const en = translator('en')
+      const read = readContributionsFile(readFileSync(file), basename(file), config.sessionSecret)
+      for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
+      if (read.errors.length > 0) throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''}`)
+      const dryRun = values['dry-run'] === true
+      try {
+        const outcome = await importContributions(database.db, null, consultationId, read, { write: !dryRun, filename: basename(file) })
+        for (const change of outcome.changes) out(`  ${change.action} (line ${change.line}): ${change.title}`)
+        out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged (${read.source}).`)
+      } catch (error) {
+        if (error instanceof AppError) throw new UsageError(error.status === 404 ? `no consultation ${consultationId}` : error.localized ? error.localized(en) : error.userMessage)
         throw error
       }
     },

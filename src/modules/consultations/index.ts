@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import groupRoutes from './groups.routes.tsx'
+import contributionImportRoutes from './import.routes.tsx'
 import participationApiRoutes from './routes.api.ts'
 import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
@@ -9,6 +10,7 @@ import textApiRoutes from './texts.api.ts'
 /** Citizens' participation: consultations (contributions, supports, comments, synthesis, answers), co-constructed texts, questions to elected officials and Groupes Action Projet. */
 export default async function consultationsModule(app: FastifyInstance) {
   await app.register(consultationRoutes)
+  await app.register(contributionImportRoutes)
   await app.register(questionRoutes)
   await app.register(groupRoutes)
   await app.register(textRoutes)
@@ -18,6 +20,7 @@ export default async function consultationsModule(app: FastifyInstance) {
 
 
 
+export { importContributions, readContributionsFile } from './import.ts'
 export { comment, contribute, createConsultation, setSupport } from './service.ts'
 export { createText, proposeAmendment, voteOnAmendment } from './texts.ts'
 export { askQuestion, moderateQuestion, answerQuestion } from './questions.ts'

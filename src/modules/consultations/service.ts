@@ -271,7 +271,8 @@ export async function listContributions(db: Db, consultationId: string, sort: 's
           c.decision, c.answer, c.answered_at as "answeredAt", c.commitment_id as "commitmentId", c.milestone_id as "milestoneId",
           c.support_count as "supportCount", c.created_at as "createdAt", c.updated_at as "updatedAt",
           c.hidden_at as "hiddenAt", c.hidden_reason as "hiddenReason", c.hidden_by as "hiddenBy",
-          case when u.deleted_at is null then u.display_name end as "authorName", k.title as "commitmentTitle"
+          c.source_platform as "sourcePlatform", c.source_author as "sourceAuthor", c.source_votes as "sourceVotes", c.theme, c.source_key as "sourceKey",
+          case when u.deleted_at is null then u.display_name when c.author_id is null then c.source_author end as "authorName", k.title as "commitmentTitle"
         from (select id from contributions where consultation_id = ${consultationId} order by ${order('')} limit ${pageSize} offset ${(Math.max(1, page) - 1) * pageSize}) p
         join contributions c on c.id = p.id left join users u on u.id = c.author_id left join public_commitments k on k.id = c.commitment_id
         order by ${order('c.')}`,

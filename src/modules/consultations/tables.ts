@@ -40,6 +40,11 @@ export const contributions = pgTable('contributions', {
   hiddenAt: at('hidden_at'),
   hiddenReason: text('hidden_reason'),
   hiddenBy: uuid('hidden_by'),
+  sourceKey: text('source_key'),
+  sourcePlatform: text('source_platform'),
+  sourceAuthor: text('source_author'),
+  sourceVotes: integer('source_votes').notNull().default(0),
+  theme: text('theme'),
 })
 
 export const contributionSupports = pgTable(

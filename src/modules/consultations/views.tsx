@@ -158,6 +158,11 @@ export function ConsultationPage(props: {
           <a href={`${props.territory.path}/moderation`}>{t('moderation.title')}</a>
         </p>
       )}
+      {props.canManage && (
+        <p>
+          <a href={`${consultationPath(c)}/importer`}>{t('consult.import')}</a>
+        </p>
+      )}
       {props.canManage && c.status === 'draft' && (
         <PostForm action={`${consultationPath(c)}/publication`}>
           <button type="submit">{t('consult.publish')}</button>
@@ -203,6 +208,8 @@ export function ConsultationPage(props: {
             <li class="card" id={`contribution-${k.id}`}>
               <p class="kicker">
                 {t(`consult.kind.${k.kind}` as MessageKey)} · {t('consult.supports', { count: k.supportCount })}
+                {k.sourcePlatform && k.sourceVotes > 0 ? ` (${t('consult.votesAt', { count: k.sourceVotes, platform: k.sourcePlatform })})` : ''}
+                {k.theme ? ` · ${t('consult.theme', { theme: k.theme })}` : ''}
                 {k.decision ? ` · ${t(`consult.answer.${k.decision}` as MessageKey)}` : ''}
               </p>
               {k.hiddenAt ? (
@@ -210,7 +217,11 @@ export function ConsultationPage(props: {
               ) : (
                 <>
                   <h3 class="card-title">{k.title}</h3>
-                  <p class="meta">{t('consult.by', { name: k.authorName ?? t('consult.deletedAccount') })}</p>
+                  <p class="meta">
+                    {k.sourcePlatform
+                      ? `${t('consult.by', { name: k.authorName ?? k.sourcePlatform })} · ${t('consult.importedFrom', { platform: k.sourcePlatform })} · ${formatDate(locale, new Date(k.createdAt))}`
+                      : t('consult.by', { name: k.authorName ?? t('consult.deletedAccount') })}
+                  </p>
                   <p class="pre-line">{k.body}</p>
                 </>
               )}

@@ -1,5 +1,7 @@
 import { MalformedCsv, readCsv, type CsvRow, type CsvTable } from '../../platform/import/csv.ts'
 import { dateOrderOf, readDate, type DateOrder } from '../../platform/import/dates.ts'
+import { ImportCollector as Collector } from '../../platform/import/collector.ts'
+import { decidimText } from '../../platform/import/decidim.ts'
 import { htmlToMarkdown } from '../../platform/import/html.ts'
 import { UnreadableFile, type ImportMessage, type SourceEncoding } from '../../platform/import/text.ts'
 import type { FieldRule } from '../../platform/http/forms.ts'
@@ -61,7 +63,6 @@ export interface ReadPlans {
   errorCount: number
 }
 
-const MAX_ERRORS = 100
 /** the OGP sheet is large: 75 countries, thousands of commitments (the upload routes take as much) */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
 const MISSING = new Set(['', 'na', 'nd', 'n/a', 'null', 'none'])
@@ -87,27 +88,6 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   dueDate: 'plans.milestone.due',
   responsible: 'plans.milestone.responsible',
   weight: 'plans.milestone.weight',
-}
-
-class Collector {
-  readonly warnings: ImportMessage[] = []
-  readonly errors: ImportMessage[] = []
-  errorCount = 0
-  private readonly counted = new Map<MessageKey, number>()
-  error(message: ImportMessage) {
-    this.errorCount++
-    if (this.errors.length < MAX_ERRORS) this.errors.push(message)
-  }
-  warn(message: ImportMessage) {
-    this.warnings.push(message)
-  }
-  /** a warning said once, with how many rows it concerns */
-  count(key: MessageKey) {
-    this.counted.set(key, (this.counted.get(key) ?? 0) + 1)
-  }
-  finish(): void {
-    for (const [key, count] of this.counted) this.warnings.push({ key, params: { count } })
-  }
 }
 
 /** Checks a row's values with the form's rules; the problems name the line, the field and the value refused. */
@@ -301,20 +281,11 @@ function readOgp(table: CsvTable, out: Collector): ImportedPlan[] {
 
 // ——— Decidim's accountability results ———
 
-/** A translatable Decidim field (`title/fr`, `title/en`…): French, then English, then the first one filled in. */
-function translated(record: Record<string, string>, field: string): string {
-  if (record[field]) return record[field]!.trim()
-  const columns = Object.keys(record).filter((c) => c.startsWith(`${field}/`) && !c.includes('machine_translations'))
-  for (const locale of ['fr', 'en']) if (record[`${field}/${locale}`]?.trim()) return record[`${field}/${locale}`]!.trim()
-  for (const column of columns.sort()) if (record[column]?.trim()) return record[column]!.trim()
-  return ''
-}
-
 const DONE = /termin|achev|réalis|complet|done|finish|executed|closed/i
 const STARTED = /cours|progress|ongoing|started|execution|exécution/i
 
 function decidimStatus(record: Record<string, string>, progress: number): Status {
-  const said = `${record['status/key'] ?? ''} ${translated(record, 'status/name')}`
+  const said = `${record['status/key'] ?? ''} ${decidimText(record, 'status/name')}`
   if (progress >= 100 || DONE.test(said)) return 'termine'
   if (progress > 0 || STARTED.test(said)) return 'en_cours'
   return 'non_commence'
@@ -344,12 +315,12 @@ function readDecidim(table: CsvTable, out: Collector): ImportedPlan[] {
     const r = row.record
     if (clean(r['parent/id'])) out.warn({ key: 'plans.import.parentMissing', params: { line: row.line, parent: clean(r['parent/id']) } })
     const unread: string[] = []
-    const themes = [translated(r, 'category/name'), translated(r, 'scope/name')].filter(Boolean).join(',')
+    const themes = [decidimText(r, 'category/name'), decidimText(r, 'scope/name')].filter(Boolean).join(',')
     const form = withUnreadDates(
       {
-        title: translated(r, 'title'),
+        title: decidimText(r, 'title'),
         problem: '',
-        description: htmlToMarkdown(translated(r, 'description')),
+        description: htmlToMarkdown(decidimText(r, 'description')),
         contribution: '',
         ogpValues: '',
         expectedImpacts: '',
@@ -377,7 +348,7 @@ function readDecidim(table: CsvTable, out: Collector): ImportedPlan[] {
     const due = dates.read(r.end_date ?? '', true, '', unread) || parent.input.endDate || dates.read(r.start_date ?? '', true, '', unread) || ''
     if (!clean(r.end_date)) out.count('plans.import.dueFromParent')
     const progress = Math.max(0, Math.min(100, Math.round(Number(clean(r.progress).replace(',', '.')) || 0)))
-    const form = { title: translated(r, 'title'), deliverable: htmlToMarkdown(translated(r, 'description')).slice(0, 1000), startDate: dates.read(r.start_date ?? '', false, '', unread), dueDate: due, responsible: '', weight: '' }
+    const form = { title: decidimText(r, 'title'), deliverable: htmlToMarkdown(decidimText(r, 'description')).slice(0, 1000), startDate: dates.read(r.start_date ?? '', false, '', unread), dueDate: due, responsible: '', weight: '' }
     const input = validate<MilestoneInput>(milestoneRules, form, row.line, out)
     if (input) parent.milestones.push({ line: row.line, sourceKey: key(row, clean(r.id)), input, status: decidimStatus(r, progress), progress })
   }
