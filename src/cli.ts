@@ -6,7 +6,7 @@ import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
-import { commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstanceFiles, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
+import { importProposals, readProposalsFile, commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstanceFiles, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
 import { sendReminders } from './modules/events/index.ts'
 import { headDigest, IMPORT_FORMATS, readPlansFile, runPlanImport, verifyHistory, type ImportFormat, type PublishedHead } from './modules/plans/index.ts'
 import { importOgpRatings, RatingsRefused } from './modules/assessments/index.ts'
@@ -93,6 +93,16 @@ function readKeptHead(file: string, ref: string): PublishedHead {
 }
 
 /** Markdown files of a folder and its sub-folders, named by their path in it (`_usage/afb.md`); hidden folders skipped. */
+/** The largest file an import takes (the web's limit too): checked before the file is read, so memory stays bounded. */
+const MAX_IMPORT_FILE_BYTES = 50 * 1024 * 1024
+
+/** A file to import, refused before it is read when it is larger than the importers take. */
+function importBytes(path: string): Buffer {
+  const size = statSync(path).size
+  if (size > MAX_IMPORT_FILE_BYTES) throw new UsageError(`${basename(path)} is ${(size / 1048576).toFixed(1)} MB: the importers take ${MAX_IMPORT_FILE_BYTES / 1048576} MB at most (split the file, or import only the plans you need)`)
+  return readFileSync(path)
+}
+
 function markdownFiles(root: string): SourceFile[] {
   const files: SourceFile[] = []
   const walk = (dir: string) => {
@@ -241,9 +251,9 @@ const commands: Record<string, Command> = {
       let read
       if (format === 'participedia') {
         if (!statSync(path).isFile()) throw new UsageError(`${path}: a CSV file is expected`)
-        read = readParticipediaCsv(readFileSync(path), basename(path))
+        read = readParticipediaCsv(importBytes(path), basename(path))
       } else if (format === 'catalogue') {
-        read = readCatalogue(statSync(path).isDirectory() ? markdownFiles(path) : [{ name: basename(path), bytes: readFileSync(path) }])
+        read = readCatalogue(statSync(path).isDirectory() ? markdownFiles(path) : [{ name: basename(path), bytes: importBytes(path) }])
       } else throw new UsageError('--format must be participedia or catalogue')
       const dryRun = values['dry-run'] === true
       try {
@@ -273,7 +283,7 @@ const commands: Record<string, Command> = {
       if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of: ${IMPORT_FORMATS.join(', ')}`)
       const territory = await findTerritoryByRef(database.db, required(values, 'territory'))
       if (!territory) throw new UsageError(`unknown territory: ${String(values.territory)}`)
-      const read = readPlansFile(readFileSync(file), format as ImportFormat, basename(file))
+      const read = readPlansFile(importBytes(file), format as ImportFormat, basename(file))
       const en = translator('en')
       for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
       if (read.errors.length > 0) throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''}`)
@@ -307,7 +317,7 @@ const commands: Record<string, Command> = {
       const en = translator('en')
       const dryRun = values['dry-run'] === true
       try {
-        const outcome = await importOgpRatings(database.db, null, readFileSync(file), { name: basename(file), write: !dryRun, ...(typeof values.plan === 'string' ? { planId: values.plan } : {}) })
+        const outcome = await importOgpRatings(database.db, null, importBytes(file), { name: basename(file), write: !dryRun, ...(typeof values.plan === 'string' ? { planId: values.plan } : {}) })
         for (const warning of outcome.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
         for (const plan of outcome.plans) out(`  ${plan.action}: ${plan.title} (${plan.territoryName}): ${plan.inception} inception, ${plan.endOfTerm} end-of-term rating(s)`)
         out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${outcome.plans.length} plan(s); ${outcome.notOnPlatform.count} rated row(s) of commitments not on the platform; ${outcome.unrated} row(s) without a rating.`)
@@ -330,7 +340,7 @@ const commands: Record<string, Command> = {
       const consultationId = required(values, 'consultation')
       if (!/^[0-9a-f-]{36}$/i.test(consultationId)) throw new UsageError('--consultation takes the consultation’s id (see its address /consultations/<id>)')
       const en = translator('en')
-      const read = readContributionsFile(readFileSync(file), basename(file), config.sessionSecret)
+      const read = readContributionsFile(importBytes(file), basename(file), config.sessionSecret)
       for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
       if (read.errors.length > 0) throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''}`)
       const dryRun = values['dry-run'] === true
@@ -340,6 +350,36 @@ const commands: Record<string, Command> = {
         out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged (${read.source}).`)
       } catch (error) {
         if (error instanceof AppError) throw new UsageError(error.status === 404 ? `no consultation ${consultationId}` : error.localized ? error.localized(en) : error.userMessage)
+        throw error
+      }
+    },
+  },
+  'assemblies:import-proposals': {
+    summary: 'Import a list of proposals (CSV: title, text, theme, objective, identifier, status, votes) into a citizens’ assembly; --dry-run says what would change',
+    usage: 'assemblies:import-proposals --assembly <id> [--status adopted|drafted] [--dry-run] <proposals.csv>',
+    options: { assembly: { type: 'string' }, status: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    positionals: true,
+    async run({ database, values, positionals }) {
+      await migrate(database)
+      const file = positionals[0]
+      if (!file || positionals.length > 1) throw new UsageError('give one CSV file')
+      if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`${file}: no such file`)
+      const assemblyId = required(values, 'assembly')
+      if (!/^[0-9a-f-]{36}$/i.test(assemblyId)) throw new UsageError('--assembly takes the assembly’s id (see its address /assemblees/<id>)')
+      const status = values.status ?? 'adopted'
+      if (status !== 'adopted' && status !== 'drafted') throw new UsageError('--status must be adopted or drafted')
+      const en = translator('en')
+      const read = readProposalsFile(importBytes(file), basename(file))
+      for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
+      if (read.errors.length > 0) throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''}`)
+      const dryRun = values['dry-run'] === true
+      try {
+        const outcome = await importProposals(database.db, null, assemblyId, read, { write: !dryRun, filename: basename(file), status })
+        for (const change of outcome.changes) out(`  ${change.action} (line ${change.line}): ${change.title}`)
+        if (outcome.locked > 0) process.stderr.write(`Warning: ${en('assembly.import.locked', { count: outcome.locked })}\n`)
+        out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged.`)
+      } catch (error) {
+        if (error instanceof AppError) throw new UsageError(error.status === 404 ? `no assembly ${assemblyId}` : error.localized ? error.localized(en) : error.userMessage)
         throw error
       }
     },

@@ -150,6 +150,8 @@ export interface ProposalRow {
   number: number
   title: string
   body: string
+  theme: string | null
+  objective: string | null
   status: ProposalStatus
   version: number
   votesFor: number | null
@@ -164,7 +166,7 @@ export interface ProposalRow {
   planId: string | null
 }
 
-const PROPOSAL_COLUMNS = sql`p.id, p.assembly_id as "assemblyId", p.territory_id as "territoryId", p.group_id as "groupId", g.name as "groupName", p.number, p.title, p.body, p.status, p.version,
+const PROPOSAL_COLUMNS = sql`p.id, p.assembly_id as "assemblyId", p.territory_id as "territoryId", p.group_id as "groupId", g.name as "groupName", p.number, p.title, p.body, p.theme, p.objective, p.status, p.version,
   p.votes_for as "votesFor", p.votes_against as "votesAgainst", p.votes_abstain as "votesAbstain", p.answer, p.answer_text as "answerText",
   p.answered_at as "answeredAt", p.commitment_id as "commitmentId", c.title as "commitmentTitle", c.status as "commitmentStatus", c.plan_id as "planId"`
 const PROPOSAL_FROM = sql`assembly_proposals p left join assembly_groups g on g.id = p.group_id left join public_commitments c on c.id = p.commitment_id`

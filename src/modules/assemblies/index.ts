@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import assemblyRoutes from './routes.tsx'
 import proposalRoutes from './proposals.routes.tsx'
+import proposalImportRoutes from './proposals.import.routes.tsx'
 import assemblyApiRoutes from './routes.api.ts'
 
 /** Citizens' assemblies: the fair, transparent draw of a representative panel (LEXIMIN), then deliberation and follow-up. */
 export default async function assemblies(app: FastifyInstance) {
   await app.register(assemblyRoutes)
   await app.register(proposalRoutes)
+  await app.register(proposalImportRoutes)
   await app.register(assemblyApiRoutes)
 }
 
+export { importProposals, readProposalsFile } from './proposals.import.ts'
 export { createAssembly, importVolunteers, registerVolunteer, saveQuotas, setRecruitment } from './service.ts'
 export { commitRandomness, prepareDraw, revealAndDraw } from './draw.ts'
 export { InstanceError, panelSizeFromName, parseInstance, parseInstanceFiles, parseQuotas, typesOf, type Instance, type Quota } from './sortition/instance.ts'

@@ -87,6 +87,22 @@ function ProposalPage(props: {
       <p>
         <span class="badge">{t(`assembly.prop.status.${p.status}` as MessageKey)}</span> v{p.version}
       </p>
+      {(p.theme || p.objective) && (
+        <dl class="facts">
+          {p.theme && (
+            <>
+              <dt>{t('assembly.prop.theme')}</dt>
+              <dd>{p.theme}</dd>
+            </>
+          )}
+          {p.objective && (
+            <>
+              <dt>{t('assembly.prop.objective')}</dt>
+              <dd>{p.objective}</dd>
+            </>
+          )}
+        </dl>
+      )}
       <Markdown text={p.body} />
       {props.form === 'general' && Object.keys(props.errors).length > 0 && (
         <div class="error-summary" role="alert" tabindex={-1}>

@@ -67,7 +67,7 @@ function AssemblyPage(props: {
         {props.manager && (
           <>
             {' '}
-            · <a href={`${assemblyPath(a)}/organisation`}>{t('assembly.organise')}</a>
+            · <a href={`${assemblyPath(a)}/organisation`}>{t('assembly.organise')}</a> · <a href={`${assemblyPath(a)}/propositions/importer`}>{t('assembly.import')}</a>
           </>
         )}
       </p>
