@@ -17,6 +17,7 @@ import { CONNECTIONS, DURATION, load, peakMiB, READY, rssMiB, start, stop } from
 import { benchParticipation } from './participation.ts'
 import { benchReferentiel } from './referentiel.ts'
 import { benchSortition } from './sortition.ts'
+import { benchImports } from './imports.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 
@@ -143,6 +144,7 @@ if (NATIONAL > 0) {
 const referentielSection = await benchReferentiel({ serverUrl })
 const participationSection = await benchParticipation({ serverUrl })
 const sortitionSection = await benchSortition()
+const importsSection = await benchImports()
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const report = `# Benchmarks
@@ -199,7 +201,8 @@ for visitors.
 
 ${referentielSection}
 ${participationSection}
-${sortitionSection}`
+${sortitionSection}
+${importsSection}`
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), report)
 console.log('BENCHMARKS.md written')
 process.exit(0)
