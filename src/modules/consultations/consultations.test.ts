@@ -99,7 +99,14 @@ describeEachEngine('consultations', (engine) => {
     assert.equal((await alice.post(`/contributions/${contributionId}/modifier`, { kind: 'idea', title: 'Changée après coup', body: 'x' }, { csrfFrom: page })).statusCode, 409)
     // a citizen cannot answer in the territory's name
     assert.equal((await bob.post(`/contributions/${contributionId}/reponse`, { decision: 'retained', answer: 'Oui', commitmentId }, { csrfFrom: page })).statusCode, 403)
-    assert.equal((await agent.post(`/contributions/${contributionId}/reponse`, { decision: 'retained', answer: 'Retenue : zone 30 devant les deux écoles en 2027.', commitmentId }, { csrfFrom: page })).statusCode, 303)
+    // the staff's form offers the milestones of the published plans; a milestone chosen alone carries its commitment
+    const [milestone] = await queryRows<{ id: string; title: string }>(ctx.database.db, sql`select id, title from milestones where commitment_id = ${commitmentId} order by due_date limit 1`)
+    const staffPage = (await agent.get(page)).body
+    assert.match(staffPage, new RegExp(`<select[^>]*name="milestoneId"[\\s\\S]*?value="${milestone!.id}"`))
+    assert.equal((await agent.post(`/contributions/${contributionId}/reponse`, { decision: 'retained', answer: 'Retenue : zone 30 devant les deux écoles en 2027.', milestoneId: milestone!.id }, { csrfFrom: page })).statusCode, 303)
+    const [linked] = await queryRows<{ commitment_id: string; milestone_id: string }>(ctx.database.db, sql`select commitment_id, milestone_id from contributions where id = ${contributionId}`)
+    assert.deepEqual([linked!.commitment_id, linked!.milestone_id], [commitmentId, milestone!.id])
+    assert.match((await new Client(ctx.app).get(page)).body, new RegExp(`Jalon : ${milestone!.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
     const commitmentPage = (await new Client(ctx.app).get(`/engagements/${commitmentId}`)).body
     assert.match(commitmentPage, new RegExp(`/consultations/${consultationId}#contribution-${contributionId}`))
     const consultation = (await new Client(ctx.app).get(page)).body

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql } from 'drizzle-orm'
 import { Type } from 'typebox'
-import { publishedCommitments } from '../plans/index.ts'
+import { publishedCommitments, publishedMilestones } from '../plans/index.ts'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { queryRows } from '../../platform/db/index.ts'
@@ -91,11 +91,13 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     const page = query.page ?? 1
     const [territory] = await getTerritorySummaries(db(), [c.territoryId])
     const total = c.contributionCount
-    const [contributions, commitmentRows, supported, planList] = await Promise.all([
+    const manager = can(req.user, 'consultation.manage', c.territoryId)
+    const [contributions, commitmentRows, supported, planList, milestoneList] = await Promise.all([
       listContributions(db(), c.id, sort, page),
       c.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from public_commitments where id = ${c.commitmentId}`) : [],
       req.user ? supportedBy(db(), req.user.id, c.id) : new Set<string>(),
-      can(req.user, 'consultation.manage', c.territoryId) ? planCommitments(c.territoryId) : [],
+      manager ? planCommitments(c.territoryId) : [],
+      manager ? publishedMilestones(db(), c.territoryId) : [],
     ])
     const comments = await listComments(db(), contributions.map((k) => k.id))
     return reply.page(
@@ -116,6 +118,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         canManage={can(req.user, 'consultation.manage', c.territoryId)}
         canModerate={can(req.user, 'content.moderate', c.territoryId)}
         planCommitments={planList}
+        planMilestones={milestoneList}
         values={values}
         errors={errors}
         follow={c.status === 'draft' ? null : await followBox(db(), req.user, 'consultation', c.id, consultationPath(c))}
@@ -232,6 +235,10 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const k = await findContribution(db(), req.params.id)
     const values = formValues(req.body)
+    if (values.milestoneId && !values.commitmentId) {
+      const [milestone] = await queryRows<{ commitmentId: string }>(db(), sql`select commitment_id as "commitmentId" from milestones where id = ${/^[0-9a-f-]{36}$/i.test(values.milestoneId) ? values.milestoneId : '00000000-0000-0000-0000-000000000000'}`)
+      if (milestone) values.commitmentId = milestone.commitmentId
+    }
     await answerContribution(
       db(),
       actor,

@@ -265,16 +265,17 @@ export const CONTRIBUTIONS_PAGE_SIZE = 50
 export async function listContributions(db: Db, consultationId: string, sort: 'supports' | 'recent', page = 1, pageSize = CONTRIBUTIONS_PAGE_SIZE) {
   // the page's ids come from the index alone (deep pages walk the index, not the rows), then their rows are read
   const order = (t: string) => (sort === 'supports' ? sql.raw(`${t}support_count desc, ${t}created_at, ${t}id`) : sql.raw(`${t}created_at desc, ${t}id`))
-  return queryRows<ContributionRow & { authorName: string | null; commitmentTitle: string | null }>(
+  return queryRows<ContributionRow & { authorName: string | null; commitmentTitle: string | null; milestoneTitle: string | null }>(
     db,
     sql`select c.id, c.consultation_id as "consultationId", c.territory_id as "territoryId", c.author_id as "authorId", c.kind, c.title, c.body,
           c.decision, c.answer, c.answered_at as "answeredAt", c.commitment_id as "commitmentId", c.milestone_id as "milestoneId",
           c.support_count as "supportCount", c.created_at as "createdAt", c.updated_at as "updatedAt",
           c.hidden_at as "hiddenAt", c.hidden_reason as "hiddenReason", c.hidden_by as "hiddenBy",
           c.source_platform as "sourcePlatform", c.source_author as "sourceAuthor", c.source_votes as "sourceVotes", c.theme, c.source_key as "sourceKey",
-          case when u.deleted_at is null then u.display_name when c.author_id is null then c.source_author end as "authorName", k.title as "commitmentTitle"
+          case when u.deleted_at is null then u.display_name when c.author_id is null then c.source_author end as "authorName", k.title as "commitmentTitle", mi.title as "milestoneTitle"
         from (select id from contributions where consultation_id = ${consultationId} order by ${order('')} limit ${pageSize} offset ${(Math.max(1, page) - 1) * pageSize}) p
         join contributions c on c.id = p.id left join users u on u.id = c.author_id left join public_commitments k on k.id = c.commitment_id
+          left join milestones mi on mi.id = c.milestone_id and mi.commitment_id = k.id
         order by ${order('c.')}`,
   )
 }

@@ -79,7 +79,7 @@ export function ReportForm({ type, id }: { type: SubjectType; id: string }) {
   )
 }
 
-type ContributionView = ContributionRow & { authorName: string | null; commitmentTitle: string | null }
+type ContributionView = ContributionRow & { authorName: string | null; commitmentTitle: string | null; milestoneTitle?: string | null }
 type CommentView = { id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null; hiddenAt: string | null; hiddenReason: string | null }
 
 function Comments({ list, parentId, contributionId, canComment }: { list: CommentView[]; parentId: string | null; contributionId: string; canComment: boolean }) {
@@ -129,6 +129,7 @@ export function ConsultationPage(props: {
   canManage: boolean
   canModerate: boolean
   planCommitments: { id: string; title: string }[]
+  planMilestones: { id: string; title: string; commitmentId: string; commitmentTitle: string }[]
   values: FormValues
   errors: FieldErrors
   follow?: ComponentChildren
@@ -248,6 +249,7 @@ export function ConsultationPage(props: {
                   {k.commitmentId && k.commitmentTitle && (
                     <p>
                       <a href={commitmentPath({ id: k.commitmentId })}>{t('consult.ledTo', { title: k.commitmentTitle })}</a>
+                      {k.milestoneTitle ? ` · ${t('consult.ledToMilestone', { title: k.milestoneTitle })}` : ''}
                     </p>
                   )}
                 </div>
@@ -259,6 +261,15 @@ export function ConsultationPage(props: {
                     <Field name="decision" idPrefix={`answer-${k.id}`} label={t('consult.answer.decision')} value={k.decision ?? 'retained'} options={[{ value: 'retained', label: t('consult.answer.retained') }, { value: 'not_retained', label: t('consult.answer.not_retained') }]} />
                     <Field name="answer" idPrefix={`answer-${k.id}`} label={t('consult.answer.text')} multiline maxLength={10000} value={k.answer ?? ''} />
                     <Field name="commitmentId" idPrefix={`answer-${k.id}`} label={t('consult.answer.commitment')} value={k.commitmentId ?? ''} options={[{ value: '', label: '—' }, ...props.planCommitments.map((p) => ({ value: p.id, label: p.title }))]} />
+                    {props.planMilestones.length > 0 && (
+                      <Field
+                        name="milestoneId"
+                        idPrefix={`answer-${k.id}`}
+                        label={t('consult.answer.milestone')}
+                        value={k.milestoneId ?? ''}
+                        options={[{ value: '', label: '—' }, ...props.planMilestones.map((m) => ({ value: m.id, label: `${m.commitmentTitle} → ${m.title}` }))]}
+                      />
+                    )}
                     <button type="submit">{t('consult.answer.submit')}</button>
                   </PostForm>
                 </details>

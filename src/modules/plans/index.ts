@@ -19,7 +19,7 @@ export default async function plans(app: FastifyInstance) {
 }
 
 export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
-export { publishedCommitments } from './queries.ts'
+export { publishedCommitments, publishedMilestones } from './queries.ts'
 export { runPlanImport, type ImportOutcome } from './import-apply.ts'
 export { IMPORT_FORMATS, readPlansFile, type ImportFormat } from './import-formats.ts'
 export { addCommitment, addMilestone, createPlan, findPlan, findPlanByTitle, getVisiblePlan, loadPlanTree, postUpdate, transitionPlan, type CommitmentInput, type CommitmentView } from './service.ts'

@@ -180,6 +180,15 @@ export async function networkOverview(db: Db, today: string): Promise<NetworkRow
   )
 }
 
+/** The milestones of a territory's published (or closed) plans, with their commitment: choices for links from other modules. */
+export function publishedMilestones(db: Db, territoryId: string) {
+  return queryRows<{ id: string; title: string; commitmentId: string; commitmentTitle: string }>(
+    db,
+    sql`select m.id, m.title, c.id as "commitmentId", c.title as "commitmentTitle" from milestones m join commitments c on c.id = m.commitment_id join action_plans p on p.id = c.plan_id
+        where c.territory_id = ${territoryId} and p.status in ('published', 'closed') order by p.period_start desc, c.position, m.due_date, m.title`,
+  )
+}
+
 /** The commitments of a territory's published (or closed) plans, newest plan first: choices for links from other modules. */
 export function publishedCommitments(db: Db, territoryId: string) {
   return queryRows<{ id: string; title: string }>(
