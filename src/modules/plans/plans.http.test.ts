@@ -315,6 +315,8 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.deepEqual({ ok: broken.ok, brokenAt: broken.brokenAt, reason: broken.reason }, { ok: false, brokenAt: 2, reason: 'hash-mismatch' })
     const plan = await new Client(ctx.app).get(planPath)
     assert.match(plan.body, /Historique altéré : le maillon n°2/)
+    // the commitment's own page, where a journalist lands from a link, says it too
+    assert.match((await new Client(ctx.app).get(commitmentPath)).body, /<p class="chain-broken notice" role="alert">Historique altéré : le maillon n°2/)
     assert.equal((await ctx.app.inject({ url: '/api/v1/territories/commune/99999/history/verify' })).statusCode, 404)
   })
   test('moving a milestone’s due date in a published plan is shown as a revision; a stale form gets a conflict', async () => {

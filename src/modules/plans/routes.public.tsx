@@ -112,7 +112,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows, practices, fromCitizens, groups] = await Promise.all([
+    const [territory, tree, rows, practices, fromCitizens, groups, chain] = await Promise.all([
       territoryOf(db(), plan.territoryId),
       loadPlanTree(db(), plan),
       listHistoryWithNames(db(), commitment.id),
@@ -127,6 +127,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
         sql`select g.id, g.title, (select count(*)::int from action_group_members m where m.group_id = g.id and m.left_at is null) as members
             from action_groups g where g.commitment_id = ${commitment.id} order by g.created_at`,
       ),
+      recentHistoryCheck(db(), plan.territoryId),
     ])
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
@@ -143,7 +144,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     }))
     return reply.page(
       commitment.title,
-      <CommitmentPage territory={territory} plan={plan} commitment={view} history={history} practices={practices} fromCitizens={fromCitizens} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)}
+      <CommitmentPage territory={territory} plan={plan} commitment={view} chainBrokenAt={chain.ok ? null : (chain.brokenAt ?? 0)} history={history} practices={practices} fromCitizens={fromCitizens} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)}
         follow={plan.status === 'published' || plan.status === 'closed' ? await followBox(db(), req.user, 'commitment', commitment.id, `/engagements/${commitment.id}`) : null}
       />,
     )

@@ -687,6 +687,8 @@ export function CommitmentPage(props: {
   groups?: { id: string; title: string; members: number }[]
   /** the box to follow the commitment */
   follow?: ComponentChildren
+  /** the territory's history chain no longer matches what was published, from this link on (the dashboard says it too) */
+  chainBrokenAt?: number | null
 }) {
   const { t, locale } = usePage()
   const { commitment: c, plan } = props
@@ -705,6 +707,11 @@ export function CommitmentPage(props: {
         <a href={props.territory.path}>{props.territory.name}</a> · <a href={planPath(plan)}>{plan.title}</a>
       </p>
       <h1>{c.title}</h1>
+      {props.chainBrokenAt !== undefined && props.chainBrokenAt !== null && (
+        <p class="chain-broken notice" role="alert">
+          {t('plans.chain.broken', { seq: props.chainBrokenAt })} <a href={`${planPath(plan)}#chain-title`}>{t('plans.chain')}</a>
+        </p>
+      )}
       {props.follow}
       <p>
         <StatusBadge status={shownCommitmentStatus(c)} /> <ProgressBar value={c.progress} />
