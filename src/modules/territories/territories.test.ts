@@ -130,13 +130,17 @@ describeEachEngine('territories', (engine) => {
     assert.match(invalid.body, /commençant par https/)
     assert.equal(await profileOf(ctx, 'commune', '44109'), null)
     const saved = await client.post('/territoires/commune/44109/presentation', {
-      presentation: 'Nantes s’engage pour un gouvernement ouvert.',
+      presentation: '## Nantes, ville ouverte\n\nNantes s’engage pour un gouvernement ouvert :\n\n- budget participatif\n- données ouvertes\n\n<script>alert(1)</script>',
       website: 'https://metropole.nantes.fr',
       publicContactEmail: 'contact@example.org',
     })
     assert.equal(saved.statusCode, 303)
     const shown = await new Client(ctx.app).get('/territoires/commune/44109')
     assert.match(shown.body, /Nantes s’engage pour un gouvernement ouvert/)
+    // Markdown rendered like the other Markdown fields, and cleaned
+    assert.match(shown.body, /<h3>Nantes, ville ouverte<\/h3>/, "headings sit under the section's own")
+    assert.match(shown.body, /<li>budget participatif<\/li>/)
+    assert.doesNotMatch(shown.body, /## Nantes|<script>alert/)
     assert.match(shown.body, /https:\/\/metropole\.nantes\.fr/)
     assert.doesNotMatch(shown.body, /Modifier la présentation/, 'a visitor gets no edit link')
     const [audit] = await queryRows<{ actor_id: string; action: string }>(ctx.database.db, sql`select actor_id, action from audit_events where action = 'territory.profile_updated' order by id desc limit 1`)

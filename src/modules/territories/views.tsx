@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import { formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
+import { renderMarkdown } from '../../platform/markdown.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { TERRITORY_KINDS, type TerritoryKind } from './normalize.ts'
 import type { TerritorySummary } from './queries.ts'
@@ -199,7 +200,7 @@ export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEd
       <section aria-labelledby="presentation-title">
         <h2 id="presentation-title">{t('territory.presentation')}</h2>
         {profile && profile.presentation ? (
-          profile.presentation.split(/\n{2,}/).map((paragraph) => <p>{paragraph}</p>)
+          <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(profile.presentation) }} />
         ) : (
           <p>{t('territory.noPresentation')}</p>
         )}
@@ -264,7 +265,7 @@ export function ProfileEditPage({ name, path, values, errors }: { name: string; 
       <h1>{t('territory.editTitle', { name })}</h1>
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action={`${path}/presentation`}>
-        <Field name="presentation" label={labels.presentation} multiline value={values.presentation} error={errors.presentation} maxLength={5000} />
+        <Field name="presentation" label={labels.presentation} multiline value={values.presentation} error={errors.presentation} maxLength={5000} hint="Markdown" />
         <Field name="website" type="url" label={labels.website} value={values.website} error={errors.website} autocomplete="url" />
         <Field name="publicContactEmail" type="email" label={labels.publicContactEmail} value={values.publicContactEmail} error={errors.publicContactEmail} autocomplete="off" />
         <div class="actions">

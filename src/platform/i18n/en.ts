@@ -108,7 +108,7 @@ export const en: Record<MessageKey, string> = {
   'territory.retired': 'This territory no longer exists in the official geographic code.',
   'territory.source.manual': 'Territory created by the network’s team (outside the official geographic code).',
   'territory.populationNote': 'Municipal population, INSEE census (official geographic code 2026).',
-  'territory.field.presentation': 'Presentation (plain text, 5,000 characters at most)',
+  'territory.field.presentation': 'Presentation (Markdown: headings, lists, links; 5,000 characters at most)',
   'territory.field.website': 'Website (address starting with https://)',
   'territory.field.contact': 'Public contact address (optional)',
   'territory.team': 'On the platform',

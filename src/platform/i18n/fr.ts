@@ -109,7 +109,7 @@ export const fr = {
   'territory.retired': 'Ce territoire n’existe plus dans le code officiel géographique.',
   'territory.source.manual': 'Territoire créé par l’équipe du réseau (hors code officiel géographique).',
   'territory.populationNote': 'Population municipale, recensement de l’INSEE (code officiel géographique 2026).',
-  'territory.field.presentation': 'Présentation (texte brut, 5 000 caractères au plus)',
+  'territory.field.presentation': 'Présentation (Markdown : titres, listes, liens ; 5 000 caractères au plus)',
   'territory.field.website': 'Site internet (adresse commençant par https://)',
   'territory.field.contact': 'Adresse de contact publique (facultative)',
   'territory.team': 'Sur la plateforme',
