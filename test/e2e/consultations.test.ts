@@ -40,7 +40,7 @@ describe('consultation journey', { skip }, () => {
     await citizen.getByRole('button', { name: 'Publier ma contribution' }).click()
     await citizen.getByText('Contribution publiée.').waitFor()
     await citizen.getByRole('button', { name: /^Soutenir/ }).click()
-    await citizen.getByText('1 soutien(s)').waitFor()
+    await citizen.getByText(/· 1 soutien$/).waitFor()
     const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await expectAccessible(citizen, 'consultation page (citizen, JS off)', checker)
 

@@ -214,7 +214,7 @@ describeEachEngine('reports and moderation of contributions', (engine) => {
     assert.notEqual((await state()).hidden_at, null)
     const overview = await moderator.get(review)
     assert.equal(overview.statusCode, 200)
-    assert.match(overview.body, /2 signalement\(s\)/)
+    assert.match(overview.body, /2 signalements/)
     assert.equal((await moderator.post(`/contenus/contribution/${contributionId}/retablir`, {}, { csrfFrom: review })).statusCode, 303)
     assert.equal((await state()).hidden_at, null)
     assert.equal((await moderator.post(`/contenus/contribution/${contributionId}/masquer`, { reason: '' }, { csrfFrom: review })).statusCode, 422)

@@ -157,7 +157,7 @@ describeEachEngine('contributions import', (engine) => {
     assert.deepEqual(rows.map((r) => [r.source_votes, r.support_count, r.theme, r.decision]), [[57, 57, 'Mobilités', 'retained'], [3, 3, null, 'not_retained'], [0, 0, 'Quartier Nord', null]])
     const page = (await new Client(ctx.app).get(`/consultations/${consultationId}`)).body
     assert.match(page, /Des pistes cyclables sûres rue Émile-Zola/)
-    assert.match(page, /57 soutien\(s\) \(dont 57 sur Decidim\)/)
+    assert.match(page, /57 soutiens \(dont 57 sur Decidim\)/)
     assert.match(page, /Thème : Mobilités/)
     assert.match(page, /importée de Decidim/)
     assert.match(page, /Retenue : travaux en 2025\./)

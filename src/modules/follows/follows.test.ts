@@ -89,7 +89,7 @@ describeEachEngine('following and notifications', (engine) => {
     assert.equal(sent, 1)
     const [digest] = mailsTo(bobEmail)
     assert.ok(digest)
-    assert.match(digest.subject, /Votre résumé du jour : 2 nouveauté\(s\)/)
+    assert.match(digest.subject, /Votre résumé du jour : 2 nouveautés/)
     assert.match(digest.text, /« Quelles rues apaiser \? »\n- Nouvelle contribution : « Zone 30 devant l’école »/)
     assert.match(digest.text, /« Pays du Val-Démo \(démonstration\) »\n- Nouvelle consultation : « Quelles rues apaiser \? »/)
     assert.doesNotMatch(digest.text, /Texte injurieux/)

@@ -68,7 +68,7 @@ export const en: Record<MessageKey, string> = {
   'search.kind': 'Kind of territory',
   'search.kind.all': 'All',
   'search.title': 'Territories',
-  'search.resultsFor': '{count} result(s) for “{q}”',
+  'search.resultsFor': '{count} {count|result|results} for “{q}”',
   'search.noResult': 'No territory matches “{q}”. Check the spelling or try the INSEE code.',
   'search.prompt': 'Type at least two characters.',
   'search.tooShort': 'Type at least two characters.',
@@ -114,7 +114,7 @@ export const en: Record<MessageKey, string> = {
   'territory.team': 'On the platform',
   'territory.role.elected': 'Elected official',
 
-  'form.errorSummary': 'The form has {count} error(s):',
+  'form.errorSummary': 'The form has {count} {count|error|errors}:',
   'form.required': 'required',
   'form.save': 'Save',
   'form.cancel': 'Cancel',

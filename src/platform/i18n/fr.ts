@@ -69,7 +69,7 @@ export const fr = {
   'search.kind': 'Type de territoire',
   'search.kind.all': 'Tous',
   'search.title': 'Territoires',
-  'search.resultsFor': '{count} résultat(s) pour « {q} »',
+  'search.resultsFor': '{count} {count|résultat|résultats} pour « {q} »',
   'search.noResult': 'Aucun territoire ne correspond à « {q} ». Vérifiez l’orthographe ou essayez le code INSEE.',
   'search.prompt': 'Saisissez au moins deux caractères.',
   'search.tooShort': 'Saisissez au moins deux caractères.',
@@ -115,7 +115,7 @@ export const fr = {
   'territory.team': 'Sur la plateforme',
   'territory.role.elected': 'Élu·e',
 
-  'form.errorSummary': 'Le formulaire contient {count} erreur(s) :',
+  'form.errorSummary': 'Le formulaire contient {count} {count|erreur|erreurs} :',
   'form.required': 'obligatoire',
   'form.save': 'Enregistrer',
   'form.cancel': 'Annuler',

@@ -31,10 +31,17 @@ export function translator(locale: Locale): Translate {
 function makeTranslator(locale: Locale): Translate {
   const dictionary = dictionaries[locale]
   const numbers = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB')
+  const plurals = new Intl.PluralRules(locale === 'fr' ? 'fr-FR' : 'en-GB')
   return (key, params) => {
     const text = dictionary[key]
     if (!params) return text
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    // `{count|soutien|soutiens}`: the word for the number's plural category (French counts 0 and 1 as singular)
+    const worded = text.replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one: string, other: string) => {
+      const value = params[name]
+      if (typeof value !== 'number') return whole
+      return plurals.select(value) === 'one' ? one : other
+    })
+    return worded.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name]
       if (value === undefined) return whole
       return typeof value === 'number' ? numbers.format(value) : value

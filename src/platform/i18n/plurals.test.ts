@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { en } from './en.ts'
+import { fr } from './fr.ts'
+import { translator } from './index.ts'
+
+test('counts take real plurals in both languages (French counts 0 and 1 as singular), never "(s)"', () => {
+  const t = translator('fr')
+  assert.equal(t('consult.supports', { count: 0 }), '0 soutien')
+  assert.equal(t('consult.supports', { count: 1 }), '1 soutien')
+  assert.equal(t('consult.supports', { count: 2 }), '2 soutiens')
+  assert.match(t('consult.supports', { count: 1500 }), /^1\s500 soutiens$/)
+  assert.equal(t('follow.digest.daily.lead', { count: 1 }), 'Voici la 1 nouveauté d’hier et d’aujourd’hui dans ce que vous suivez :')
+  const e = translator('en')
+  assert.equal(e('consult.supports', { count: 0 }), '0 supports')
+  assert.equal(e('consult.supports', { count: 1 }), '1 support')
+  assert.equal(e('event.seatsUnlimited', { registered: 3 }), '3 registered')
+  // the messages citizens read carry no "(s)"
+  for (const key of ['consult.supports', 'question.supports', 'event.seats', 'event.seatsUnlimited', 'search.resultsFor', 'text.counts', 'moderation.reports'] as const) {
+    assert.doesNotMatch(fr[key], /\(s\)/, key)
+    assert.doesNotMatch(en[key], /\(s\)/, key)
+  }
+})
