@@ -144,7 +144,7 @@ function CommitmentReport({ moment, commitment, rating, errata }: { moment: Mome
               )}
               {rating.evidenceLinks.length > 0 && (
                 <>
-                  <dt>{t('assess.evidence')}</dt>
+                  <dt>{t('assess.evidence.label')}</dt>
                   <dd>
                     <ul>
                       {rating.evidenceLinks.map((link) => (

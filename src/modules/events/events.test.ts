@@ -60,6 +60,22 @@ describeEachEngine('events', (engine) => {
     assert.equal((await statuses())[people[0]!.id], 'waiting')
   })
 
+  test('a visio’s link is for the people registered and the organisers: not on the public page nor in the calendar', async () => {
+    const link = 'https://visio.example.org/salle-secrete-48c1'
+    const created = await agent.post('/territoires/autre/pays-demo/evenements/nouveau', { kind: 'public_meeting', title: 'Atelier en ligne', description: '', day: day(2), start: '18:00', end: '19:00', place: '', onlineUrl: link, audience: '', capacity: '' })
+    assert.equal(created.statusCode, 303)
+    const page = created.headers.location!
+    const anonymous = (await new Client(ctx.app).get(page)).body
+    assert.ok(!anonymous.includes(link), 'anonymous visitors do not get the link')
+    assert.match(anonymous, /le lien est donné aux personnes inscrites/)
+    assert.match(anonymous, /<dt>Date<\/dt>/, 'a display label, not the form’s hint')
+    assert.ok(!(await new Client(ctx.app).get(`${page}/agenda.ics`)).body.includes('salle-secrete'), 'nor the public calendar')
+    assert.ok(!(await people[1]!.client.get(page)).body.includes(link), 'nor a signed-in person not registered')
+    assert.equal((await people[1]!.client.post(`${page}/inscription`, {}, { csrfFrom: page })).statusCode, 303)
+    assert.ok((await people[1]!.client.get(page)).body.includes(link), 'the registered get it')
+    assert.ok((await agent.get(page)).body.includes(link), 'the organisers too')
+  })
+
   test('the .ics file and the feeds parse with the right times in Europe/Paris and link back to the page', async () => {
     const ics = await new Client(ctx.app).get(`/evenements/${eventId}/agenda.ics`)
     assert.match(ics.headers['content-type'] as string, /text\/calendar/)

@@ -100,7 +100,7 @@ function EventPage({ event, territory, registration, signedIn, canManage }: { ev
       {event.status === 'cancelled' && <p class="notice">{t('event.cancelled', { reason: event.cancellationReason ?? '' })}</p>}
       <dl class="facts">
         <div>
-          <dt>{t('event.field.day')}</dt>
+          <dt>{t('event.label.day')}</dt>
           <dd>{when(locale, event)}</dd>
         </div>
         {event.place && (
@@ -113,9 +113,14 @@ function EventPage({ event, territory, registration, signedIn, canManage }: { ev
           <div>
             <dt>{t('event.field.onlineUrl')}</dt>
             <dd>
-              <a href={event.onlineUrl} rel="nofollow noopener">
-                {event.onlineUrl}
-              </a>
+              {/* the link lets anyone into the meeting: for the people registered and the organisers only */}
+              {registration === 'registered' || canManage ? (
+                <a href={event.onlineUrl} rel="nofollow noopener">
+                  {event.onlineUrl}
+                </a>
+              ) : (
+                t('event.onlineForRegistered')
+              )}
             </dd>
           </div>
         )}
@@ -126,7 +131,7 @@ function EventPage({ event, territory, registration, signedIn, canManage }: { ev
           </div>
         )}
         <div>
-          <dt>{t('event.field.capacity')}</dt>
+          <dt>{t('event.label.capacity')}</dt>
           <dd>
             {event.capacity ? t('event.seats', { registered: event.registered, capacity: event.capacity }) : t('event.seatsUnlimited', { registered: event.registered })}
             {event.waiting > 0 ? ` · ${t('event.waitingCount', { count: formatNumber(locale, event.waiting) })}` : ''}

@@ -163,7 +163,7 @@ export function calendar(events: EventRow[], options: { name: string; baseUrl: s
     options.name,
     events.map((e) => {
       const url = `${options.baseUrl}/evenements/${e.id}`
-      return { uid: `${e.id}@territoires-hautement-citoyens`, start: e.startsAt, end: e.endsAt, summary: e.title, description: `${e.description}\n\n${url}`.trim(), location: e.place || e.onlineUrl || '', url, cancelled: e.status === 'cancelled' }
+      return { uid: `${e.id}@territoires-hautement-citoyens`, start: e.startsAt, end: e.endsAt, summary: e.title, description: `${e.description}\n\n${url}`.trim(), location: e.place || (e.onlineUrl ? 'En ligne / Online' : ''), url, cancelled: e.status === 'cancelled' }
     }),
   )
 }
