@@ -11,7 +11,7 @@ import { sendReminders } from './modules/events/index.ts'
 import { headDigest, IMPORT_FORMATS, readPlansFile, runPlanImport, verifyHistory, type ImportFormat, type PublishedHead } from './modules/plans/index.ts'
 import { importOgpRatings, RatingsRefused } from './modules/assessments/index.ts'
 import { importContributions, readContributionsFile } from './modules/consultations/index.ts'
-import { worded } from './platform/import/text.ts'
+import { worded, type ImportMessage } from './platform/import/text.ts'
 import { translator } from './platform/i18n/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
@@ -101,6 +101,15 @@ function importBytes(path: string): Buffer {
   const size = statSync(path).size
   if (size > MAX_IMPORT_FILE_BYTES) throw new UsageError(`${basename(path)} is ${(size / 1048576).toFixed(1)} MB: the importers take ${MAX_IMPORT_FILE_BYTES / 1048576} MB at most (split the file, or import only the plans you need)`)
   return readFileSync(path)
+}
+
+/** What an importer read, said in English: its warnings on stderr; its problems refuse the whole file (exit 1). */
+function reportRead(read: { warnings: ImportMessage[]; errors: ImportMessage[]; errorCount: number }): void {
+  const en = translator('en')
+  for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
+  if (read.errors.length === 0) return
+  const more = read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''
+  throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${more}`)
 }
 
 function markdownFiles(root: string): SourceFile[] {
@@ -285,8 +294,7 @@ const commands: Record<string, Command> = {
       if (!territory) throw new UsageError(`unknown territory: ${String(values.territory)}`)
       const read = readPlansFile(importBytes(file), format as ImportFormat, basename(file))
       const en = translator('en')
-      for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
-      if (read.errors.length > 0) throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''}`)
+      reportRead(read)
       const chosen = values['action-plan'] as string[] | undefined
       if (read.plans.length > 1 && !chosen?.length && typeof values.plan === 'string') {
         throw new UsageError(`the file holds ${read.plans.length} plans: choose the one for this plan with --action-plan (${read.plans.map((p) => p.sourceKey?.replace('ogp-plan:', '')).join(', ')})`)
@@ -341,8 +349,7 @@ const commands: Record<string, Command> = {
       if (!/^[0-9a-f-]{36}$/i.test(consultationId)) throw new UsageError('--consultation takes the consultation’s id (see its address /consultations/<id>)')
       const en = translator('en')
       const read = readContributionsFile(importBytes(file), basename(file), config.sessionSecret)
-      for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
-      if (read.errors.length > 0) throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''}`)
+      reportRead(read)
       const dryRun = values['dry-run'] === true
       try {
         const outcome = await importContributions(database.db, null, consultationId, read, { write: !dryRun, filename: basename(file) })
@@ -370,8 +377,7 @@ const commands: Record<string, Command> = {
       if (status !== 'adopted' && status !== 'drafted') throw new UsageError('--status must be adopted or drafted')
       const en = translator('en')
       const read = readProposalsFile(importBytes(file), basename(file))
-      for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
-      if (read.errors.length > 0) throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''}`)
+      reportRead(read)
       const dryRun = values['dry-run'] === true
       try {
         const outcome = await importProposals(database.db, null, assemblyId, read, { write: !dryRun, filename: basename(file), status })

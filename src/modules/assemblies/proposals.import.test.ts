@@ -53,6 +53,10 @@ test('Excel’s encodings, decomposed accents, English headers and commas read t
   assert.equal(bad.proposals.length, 0)
   assert.deepEqual(bad.errors.map((e) => [e.key, e.params?.line]), [['assembly.import.statusValue', 2], ['assembly.import.votesValue', 3], ['assembly.import.title', 4]])
   assert.equal(readProposalsFile(Buffer.from('nom;prenom\nA;B\n'), 'p.csv').errors[0]!.key, 'assembly.import.columns')
+  // a very long cell: refused with its line and the limit, never cut
+  const long = readProposalsFile(Buffer.from(`titre;texte;objectif\nUne proposition;"${'Texte. '.repeat(8000)}";x\nAutre proposition;court;${'o'.repeat(2001)}\n`), 'p.csv')
+  assert.equal(long.proposals.length, 0)
+  assert.deepEqual(long.errors.map((e) => [e.key, e.params?.line]), [['assembly.import.body', 2], ['assembly.import.long', 3]])
   assert.match(JSON.stringify(readProposalsFile(Buffer.from(CCC.slice(0, CCC.indexOf('Nous proposons'))), 'p.csv').errors), /import.csv.unclosedQuote/)
 })
 
