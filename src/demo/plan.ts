@@ -108,5 +108,10 @@ export async function seedDemoPlan(db: Db, territoryId: string): Promise<boolean
   const wrong = await postUpdate(db, { actor: agent, commitmentId: budget.id, input: { milestoneId: budget2.id, status: 'en_cours', progress: 60, narrative: 'Le budget primitif sera publié le mois prochain (texte de démonstration).', evidence: [], nextSteps: '', correctsId: null } })
   await postUpdate(db, { actor: elue, commitmentId: budget.id, input: { milestoneId: budget2.id, status: null, progress: 50, narrative: 'Correction : la publication est prévue dans six semaines, pas le mois prochain (texte de démonstration).', evidence: [], nextSteps: '', correctsId: wrong.id } })
   await postUpdate(db, { actor: agent, commitmentId: assembly.id, input: { milestoneId: assembly1.id, status: 'en_cours', progress: 30, narrative: 'Le panel de volontaires est constitué ; le tirage au sort a pris du retard (texte de démonstration).', evidence: [], nextSteps: 'Tirage public prévu à la rentrée.', correctsId: null } })
+  await postUpdate(db, {
+    actor: agent,
+    commitmentId: register.id,
+    input: { milestoneId: null, status: null, progress: null, held: 'en_pause', heldReason: 'Le logiciel du registre attend la fin du marché public, attendue au printemps (texte de démonstration).', narrative: 'Mise en pause le temps du marché public (texte de démonstration).', evidence: [], nextSteps: 'Reprise à l’attribution du marché.', correctsId: null },
+  })
   return true
 }

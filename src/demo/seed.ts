@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import { DEMO_REVIEWER, seedDemoReviewer } from './assessment.ts'
+import { DEMO_REVIEWER, seedDemoAssessmentReport, seedDemoReviewer } from './assessment.ts'
 import { seedDemoReferentiel } from './referentiel.ts'
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../platform/db/index.ts'
@@ -66,6 +66,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   { name: 'plan', run: async (db) => seedDemoPlan(db, await demoTerritoryId(db)), logged: (log) => log.info('demonstration action plan added') },
   { name: 'referentiel', run: (db) => seedDemoReferentiel(db, DEMO_TERRITORY.ref), logged: (log) => log.info('demonstration fiches of the référentiel added') },
   { name: 'reviewer', run: (db) => seedDemoReviewer(db, DEMO_TERRITORY.ref), logged: (log) => log.info({ account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } }, 'demonstration reviewer added') },
+  { name: 'assessment-report', run: (db) => seedDemoAssessmentReport(db, DEMO_TERRITORY.ref), logged: (log) => log.info('demonstration end-of-commitment report published') },
   { name: 'participation', run: (db) => seedDemoParticipation(db, DEMO_TERRITORY.ref), logged: (log) => log.info({ accounts: DEMO_CITIZENS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration participation added') },
   { name: 'assemblies', run: (db) => seedDemoAssemblies(db, DEMO_TERRITORY.ref), logged: (log) => log.info("demonstration citizens' assemblies added") },
 ]

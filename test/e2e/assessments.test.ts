@@ -22,6 +22,28 @@ describe('independent assessment journey', { skip }, () => {
 
   const signedIn = (who: string): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!)
 
+  test('a visitor without JavaScript reads each commitment’s status, who set it, and the independent rating beside it', async () => {
+    const context = await journey.browser.newContext({ javaScriptEnabled: false, bypassCSP: true, locale: 'fr-FR' })
+    const page = await context.newPage()
+    const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
+    await page.goto(`${journey.base}/plans/${planId}`)
+    const card = async (title: RegExp) => (await page.locator('.commitment-card').filter({ hasText: title }).textContent())?.replace(/\s+/g, ' ') ?? ''
+    const budget = await card(/Ouvrir les données budgétaires/)
+    assert.match(budget, /En cours selon les jalons/, 'one milestone of three done: in progress, not “not started”')
+    assert.match(budget, /50 %/)
+    assert.match(budget, /Évaluation indépendante \(Évaluation des engagements à leur terme, publiée le .+\) : Niveau de réalisation : Limité — écart : le suivi du territoire correspond à « En grande partie »/)
+    assert.match(await card(/assemblée citoyenne/), /En retard selon les jalons.*Niveau de réalisation : Limité(?! —)/)
+    const register = await card(/registre des décisions/)
+    assert.match(register, /En pause fixé à la main Motif : Le logiciel du registre attend la fin du marché public/)
+    assert.doesNotMatch(register, /écart/, 'paused at 0 %: not started, as the reviewer found')
+    assert.equal(await page.locator('.verdict-gap').count(), 1)
+    await expectAccessible(page, 'dashboard with statuses and ratings', checker)
+    await page.getByRole('link', { name: /Ouvrir les données budgétaires/ }).first().click()
+    assert.match((await page.locator('main').textContent()) ?? '', /écart : le suivi du territoire correspond à « En grande partie »/)
+    await expectAccessible(page, 'commitment with its rating', checker)
+    await context.close()
+  })
+
   test('the team appoints a reviewer, who assesses the plan; the territory replies; the report is published', async () => {
     const admin = await signedIn('admin')
     await admin.goto(`${journey.base}/plans/${planId}/evaluation/evaluateurs`)
@@ -32,7 +54,7 @@ describe('independent assessment journey', { skip }, () => {
 
     const reviewer = await signedIn('reviewer')
     await reviewer.goto(`${journey.base}/plans/${planId}`)
-    await reviewer.getByRole('link', { name: 'Évaluation indépendante' }).click()
+    await reviewer.getByRole('link', { name: 'Évaluation indépendante' }).first().click()
     await expectAccessible(reviewer, 'assessment page (reviewer, before declaring)')
     await reviewer.getByRole('button', { name: 'Enregistrer ma déclaration' }).click()
     await reviewer.getByRole('button', { name: 'Commencer : Évaluation du plan à son lancement' }).click()

@@ -38,7 +38,7 @@ for (const javaScript of [true, false]) {
       await page.waitForURL(/\/plans\/[0-9a-f-]{36}$/)
       planUrl = page.url()
       for (const [title, milestone, due] of [
-        ['Budget participatif ouvert', 'Vote des projets', '2026-10-15'],
+        ['Budget participatif ouvert', 'Vote des projets', '2099-10-15'],
         ['Données des marchés publics', 'Premier jeu de données', '2099-03-01'],
       ] as const) {
         await page.goto(planUrl)
@@ -83,10 +83,29 @@ for (const javaScript of [true, false]) {
       await page.getByRole('link', { name: 'Rendre compte de l’avancement' }).click()
       await check(page, 'update form')
       await page.getByLabel('Sur quoi porte cette mise à jour').selectOption({ label: 'Vote des projets' })
-      await page.getByLabel('Nouvel état (facultatif)').selectOption({ label: 'En cours' })
+      await page.getByLabel('Nouvel état du jalon (facultatif)').selectOption({ label: 'En cours' })
       await page.getByLabel('Avancement du jalon en % (facultatif)').fill('40')
       await page.getByLabel('Ce qui a été fait').fill('Les 85 projets déposés sont en cours d’étude.')
       await page.getByLabel('Preuves : adresses, une par ligne').fill('https://example.org/projets')
+      await page.getByRole('button', { name: 'Enregistrer' }).click()
+      await page.getByText('La mise à jour est publiée.').waitFor()
+
+      // the other commitment is put on hold by hand: a status without a milestone is refused, the text kept
+      await page.goto(planUrl)
+      await page.getByRole('link', { name: 'Données des marchés publics' }).first().click()
+      await page.getByRole('link', { name: 'Rendre compte de l’avancement' }).click()
+      await page.getByLabel('Nouvel état du jalon (facultatif)').selectOption({ label: 'Terminé' })
+      await page.getByLabel('Ce qui a été fait').fill('Le prestataire a fait faillite.')
+      await page.getByRole('button', { name: 'Enregistrer' }).click()
+      await page.locator('#field-status-error').waitFor()
+      assert.match((await page.locator('#field-status-error').textContent()) ?? '', /suit ses jalons/)
+      assert.equal(await page.getByLabel('Ce qui a été fait').inputValue(), 'Le prestataire a fait faillite.', 'the text is kept')
+      await check(page, 'update refused')
+      await page.getByLabel('Nouvel état du jalon (facultatif)').selectOption({ label: 'Inchangé' })
+      await page.getByLabel('Mettre l’engagement').selectOption({ label: 'En pause' })
+      await page.getByRole('button', { name: 'Enregistrer' }).click()
+      await page.locator('#field-heldReason-error').waitFor()
+      await page.getByLabel('Motif, publié').fill('Le marché est à relancer après la faillite du prestataire.')
       await page.getByRole('button', { name: 'Enregistrer' }).click()
       await page.getByText('La mise à jour est publiée.').waitFor()
       await page.context().close()
@@ -102,10 +121,14 @@ for (const javaScript of [true, false]) {
       assert.match((await page.locator('.figures').textContent()) ?? '', /2\s*Engagements/)
       assert.match((await page.locator('.facts').textContent()) ?? '', /20 %/, 'plan progress: (40 + 0) / 2')
       await check(page, 'dashboard')
+      const cards = page.locator('.commitment-card')
+      assert.match((await cards.filter({ hasText: 'Budget participatif ouvert' }).textContent()) ?? '', /En cours\s*selon les jalons/, 'its milestone started, so the commitment did')
+      assert.match((await cards.filter({ hasText: 'Données des marchés publics' }).textContent()) ?? '', /En pause\s*fixé à la main\s*Motif : Le marché est à relancer après la faillite du prestataire\./)
+      assert.match((await page.locator('.chart-table').first().textContent()) ?? '', /En cours\s*1.*En pause\s*1/s)
       await page.locator('#field-status').selectOption({ label: 'En cours' })
       await page.getByRole('button', { name: 'Filtrer' }).click()
       await page.waitForURL(/status=en_cours/)
-      assert.equal(await page.locator('.commitment-card').count(), 0, 'the commitment status itself did not change (the update was on a milestone)')
+      assert.deepEqual(await page.locator('.commitment-card h3').allTextContents(), ['Budget participatif ouvert'])
       await page.goto(planUrl)
       await page.getByRole('link', { name: 'Budget participatif ouvert' }).first().click()
       const main = (await page.locator('main').textContent()) ?? ''

@@ -7,6 +7,7 @@ import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
+import { todayInParis } from '../../platform/paris-time.ts'
 import { assertManager, findAssembly, type AssemblyRow, type Majority } from './service.ts'
 
 const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
@@ -166,17 +167,18 @@ export interface ProposalRow {
   planId: string | null
 }
 
-const PROPOSAL_COLUMNS = sql`p.id, p.assembly_id as "assemblyId", p.territory_id as "territoryId", p.group_id as "groupId", g.name as "groupName", p.number, p.title, p.body, p.theme, p.objective, p.status, p.version,
+// the commitment's status as its dashboard shows it today (the SQL function follows its milestones)
+const proposalColumns = () => sql`p.id, p.assembly_id as "assemblyId", p.territory_id as "territoryId", p.group_id as "groupId", g.name as "groupName", p.number, p.title, p.body, p.theme, p.objective, p.status, p.version,
   p.votes_for as "votesFor", p.votes_against as "votesAgainst", p.votes_abstain as "votesAbstain", p.answer, p.answer_text as "answerText",
-  p.answered_at as "answeredAt", p.commitment_id as "commitmentId", c.title as "commitmentTitle", c.status as "commitmentStatus", c.plan_id as "planId"`
+  p.answered_at as "answeredAt", p.commitment_id as "commitmentId", c.title as "commitmentTitle", case when c.id is null then null else commitment_status(c.id, ${todayInParis()}::date) end as "commitmentStatus", c.plan_id as "planId"`
 const PROPOSAL_FROM = sql`assembly_proposals p left join assembly_groups g on g.id = p.group_id left join public_commitments c on c.id = p.commitment_id`
 
 export async function listProposals(db: Db, assemblyId: string): Promise<ProposalRow[]> {
-  return queryRows<ProposalRow>(db, sql`select ${PROPOSAL_COLUMNS} from ${PROPOSAL_FROM} where p.assembly_id = ${assemblyId} order by p.number`)
+  return queryRows<ProposalRow>(db, sql`select ${proposalColumns()} from ${PROPOSAL_FROM} where p.assembly_id = ${assemblyId} order by p.number`)
 }
 
 export async function findProposal(db: Db, id: string): Promise<ProposalRow> {
-  const [row] = await queryRows<ProposalRow>(db, sql`select ${PROPOSAL_COLUMNS} from ${PROPOSAL_FROM} where p.id = ${id}`)
+  const [row] = await queryRows<ProposalRow>(db, sql`select ${proposalColumns()} from ${PROPOSAL_FROM} where p.id = ${id}`)
   if (!row) throw notFound()
   return row
 }

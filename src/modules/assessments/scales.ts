@@ -49,14 +49,4 @@ export const OGP_SHEET = {
   none: new Set(['', 'NR', 'ND', 'NA', 'N/A', 'n/a']),
 }
 
-/**
- * The completion a territory's own report implies, to set beside the reviewer's: a commitment marked
- * done is "complete", abandoned is "withdrawn", otherwise its progress decides (OGP's thresholds: limited
- * under half, substantial from half).
- */
-export function selfReportedCompletion(status: string, progress: number | null): Completion {
-  if (status === 'termine') return 'complete'
-  if (status === 'abandonne') return 'withdrawn'
-  if (status === 'non_commence' || progress === null || progress === 0) return 'not_started'
-  return progress >= 50 ? 'substantial' : 'limited'
-}
+export { selfReportedCompletion } from '../plans/index.ts'

@@ -2,7 +2,7 @@ import { formatDate, formatNumber, type MessageKey, type Translate } from '../..
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { ProblemList } from '../../platform/layout/problems.tsx'
-import { commitmentPath, planPath, ProgressBar, shownCommitmentStatus, StatusBadge, type CommitmentView } from '../plans/index.ts'
+import { commitmentPath, planPath, ProgressBar, CommitmentStatus, type CommitmentView } from '../plans/index.ts'
 import { COCREATION_LEVELS, COMPLETION, DIOG, DIOG_PER_VALUE, OGP_VALUES, POTENTIAL_IMPACT, selfReportedCompletion, type Moment } from './scales.ts'
 import type { RatingsOutcome } from './import.ts'
 import type { Aggregates } from './service.ts'
@@ -62,7 +62,7 @@ function CommitmentReport({ moment, commitment, rating, errata }: { moment: Mome
         <div>
           <p class="kicker">{t('assess.selfReported')}</p>
           <p>
-            <StatusBadge status={shownCommitmentStatus(commitment)} /> <ProgressBar value={commitment.progress} />
+            <CommitmentStatus commitment={commitment} /> <ProgressBar value={commitment.progress} />
           </p>
         </div>
         <div>

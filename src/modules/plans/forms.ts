@@ -1,6 +1,6 @@
 import type { FieldResult, FieldRule } from '../../platform/http/forms.ts'
 import { dateRule, isIsoDate, optionalDateRule, optionalWebsiteRule, textRule } from '../../platform/http/rules.ts'
-import { isStatus, type Status } from './progress.ts'
+import { isHeldStatus, isStatus, type HeldStatus, type Status } from './progress.ts'
 import type { CommitmentInput, MilestoneInput, PlanInput, UpdateInput } from './service.ts'
 import { OGP_VALUES } from './views.tsx'
 
@@ -67,6 +67,8 @@ const optionalId = (error: 'plans.error.milestone' | 'plans.error.corrects'): Fi
 export const updateRules: { [K in keyof UpdateInput]: FieldRule<UpdateInput[K]> } = {
   milestoneId: optionalId('plans.error.milestone'),
   status: (raw): FieldResult<Status | null> => (raw === '' ? { value: null } : isStatus(raw) ? { value: raw } : { error: 'plans.error.status' }),
+  held: (raw): FieldResult<HeldStatus | 'calcule' | null> => (raw === '' ? { value: null } : raw === 'calcule' || isHeldStatus(raw) ? { value: raw } : { error: 'plans.error.status' }),
+  heldReason: textRule(0, 2000, 'form.tooLong'),
   progress: (raw): FieldResult<number | null> => {
     const value = raw.trim()
     if (value === '') return { value: null }

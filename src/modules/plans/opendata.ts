@@ -2,7 +2,7 @@ import { LICENCE_OUVERTE, type CsvColumn } from '../../platform/http/csv.ts'
 import type { CommitmentExportRow, HistoryExportRow } from './queries.ts'
 
 interface Documented<Row> extends CsvColumn<Row> {
-  type: 'string' | 'integer' | 'number' | 'date' | 'datetime'
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime'
   description: string
 }
 
@@ -53,7 +53,9 @@ export const COMMITMENT_COLUMNS: Documented<CommitmentExportRow>[] = [
   col('fin', 'date', 'date de fin', (r) => r.end_date),
   col('budget_eur', 'number', 'budget en euros', (r) => r.budget_eur),
   col('deliberation', 'string', 'adresse de la délibération d’adoption', (r) => r.deliberation_url),
-  col('etat', 'string', 'état déclaré : non_commence, en_cours, en_retard, en_pause, bloque, abandonne, termine', (r) => r.status),
+  col('etat', 'string', 'état au jour de l’export : en_pause, bloque ou abandonne fixés à la main, sinon calculé depuis les jalons (non_commence, en_cours, en_retard, termine)', (r) => r.status),
+  col('etat_fixe_a_la_main', 'boolean', 'true quand l’état a été fixé à la main (pause, blocage, abandon)', (r) => r.status_set_by_hand),
+  col('motif_etat', 'string', 'motif public d’une pause, d’un blocage ou d’un abandon', (r) => r.held_reason),
   col('jalons', 'integer', 'nombre de jalons (hors abandonnés)', (r) => r.milestones),
   col('jalons_termines', 'integer', 'jalons terminés', (r) => r.milestones_done),
   col('jalons_en_retard', 'integer', 'jalons dont l’échéance est passée sans qu’ils soient terminés, au jour de l’export', (r) => r.milestones_late),

@@ -6,7 +6,8 @@ import { pgErrorMessage, queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { buildTestApp, createUser, describeEachEngine, grantTestRole, type TestApp } from '../../../test/helpers/app.ts'
 import { canonicalJson, verifyHistory } from './history.ts'
-import { commitmentProgress, planProgress, shownStatus } from './progress.ts'
+import { commitmentExportPage } from './queries.ts'
+import { commitmentProgress, derivedCommitmentStatus, HELD_STATUSES, planProgress, shownStatus, STATUSES, type HeldStatus, type Status } from './progress.ts'
 import {
   addCommitment,
   addMilestone,
@@ -52,6 +53,37 @@ test('a milestone past its due date and not finished shows late', () => {
   assert.equal(shownStatus({ status: 'non_commence', dueDate: '2026-06-01' }, '2026-06-01'), 'non_commence', 'due today is not late')
   assert.equal(shownStatus({ status: 'termine', dueDate: '2026-01-01' }, '2026-06-01'), 'termine')
   assert.equal(shownStatus({ status: 'abandonne', dueDate: '2026-01-01' }, '2026-06-01'), 'abandonne')
+})
+
+/** Every kind of milestone the dashboard meets: each status, due before or after the day, with or without progress. */
+const TODAY = '2026-06-01'
+const MILESTONE_KINDS = STATUSES.flatMap((status) => ['2026-01-01', '2026-06-01', '2027-01-01'].flatMap((dueDate) => [0, 40].map((progress) => ({ status, dueDate, progress }))))
+const HELD: (HeldStatus | null)[] = [null, ...HELD_STATUSES]
+
+test('a commitment’s status follows its milestones unless staff set it by hand', () => {
+  const m = (status: Status, dueDate = '2027-01-01', progress = 0) => ({ status, dueDate, progress })
+  const derive = (list: ReturnType<typeof m>[], held: HeldStatus | null = null) => derivedCommitmentStatus(held, list, TODAY)
+  assert.equal(derive([]), 'non_commence', 'no milestone yet')
+  assert.equal(derive([m('non_commence'), m('non_commence')]), 'non_commence')
+  assert.equal(derive([m('non_commence', '2027-01-01', 10), m('non_commence')]), 'en_cours', 'progress reported means started')
+  assert.equal(derive([m('termine', '2026-01-01', 100), m('non_commence'), m('non_commence'), m('non_commence'), m('non_commence')]), 'en_cours', 'the demo’s “2 of 5 done” is in progress, not “not started”')
+  assert.equal(derive([m('termine'), m('en_cours', '2026-05-31')]), 'en_retard', 'one milestone past due makes it late')
+  assert.equal(derive([m('non_commence', '2026-06-01')]), 'non_commence', 'due today is not late yet')
+  assert.equal(derive([m('en_retard')]), 'en_retard', 'a milestone declared late')
+  assert.equal(derive([m('termine', '2026-01-01'), m('termine')]), 'termine', 'all done')
+  assert.equal(derive([m('termine'), m('abandonne', '2026-01-01')]), 'termine', 'an abandoned milestone does not hold it back, nor make it late')
+  assert.equal(derive([m('abandonne'), m('abandonne')]), 'abandonne', 'every milestone abandoned')
+  assert.equal(derive([m('bloque'), m('non_commence')]), 'en_cours', 'a blocked milestone is work started; blocking the commitment is said by hand')
+  for (const held of HELD_STATUSES) {
+    assert.equal(derive([m('termine')], held), held, `${held} set by hand wins over the milestones`)
+    assert.equal(derive([m('en_cours', '2026-01-01')], held), held)
+  }
+  // whatever the milestones, the result is one of the statuses, and a hand-set one only when set by hand
+  for (const a of MILESTONE_KINDS) for (const b of MILESTONE_KINDS) {
+    const status = derive([a, b])
+    assert.ok(STATUSES.includes(status) && status !== 'en_pause' && status !== 'bloque', `${JSON.stringify([a, b])} → ${status}`)
+    if (status === 'termine') assert.ok([a, b].every((x) => x.status === 'termine' || x.status === 'abandonne'))
+  }
 })
 
 test('canonical JSON does not depend on key order', () => {
@@ -155,6 +187,63 @@ describeEachEngine('action plans', (engine) => {
     const check = await verifyHistory(db, rennesId)
     assert.equal(check.ok, true)
     assert.equal(check.entries >= 4, true)
+  })
+
+  test('the SQL status (used by exports and other modules) says what the dashboard says, for every combination of milestones', async () => {
+    const db = ctx.database.db
+    const plan = await createPlan(db, { actor: editor, territoryId: rennesId, input: { title: 'Plan des combinaisons', periodStart: '2026-01-01', periodEnd: '2027-12-31', cocreationSummary: '' } })
+    const cases: { held: HeldStatus | null; milestones: typeof MILESTONE_KINDS }[] = [{ held: null, milestones: [] }, ...HELD.map((held) => ({ held, milestones: [MILESTONE_KINDS[0]!] }))]
+    for (const a of MILESTONE_KINDS) cases.push({ held: null, milestones: [a] })
+    for (const [i, a] of MILESTONE_KINDS.entries()) for (const b of MILESTONE_KINDS.slice(i)) cases.push({ held: null, milestones: [a, b] })
+    const [first] = await queryRows<{ position: number }>(db, sql`select coalesce(max(position), 0)::int as position from commitments where plan_id = ${plan.id}`)
+    await db.execute(sql`insert into commitments (territory_id, plan_id, position, title, held_status, held_reason, held_at)
+      select ${rennesId}, ${plan.id}, ${first!.position} + n, 'Cas ' || n, h, case when h is null then null else 'Motif du cas' end, case when h is null then null else now() end
+      from unnest(${sql.raw(`array[${cases.map((_, n) => n + 1).join(',')}]`)}::int[], ${sql.raw(`array[${cases.map((c) => (c.held ? `'${c.held}'` : 'null')).join(',')}]`)}::text[]) as t(n, h)`)
+    const rows = cases.flatMap((c, n) => c.milestones.map((m, i) => `(${n + 1}, ${i}, '${m.status}', '${m.dueDate}', ${m.progress})`))
+    await db.execute(sql.raw(`insert into milestones (territory_id, commitment_id, position, title, due_date, status, progress)
+      select c.territory_id, c.id, v.i, 'Jalon', v.due::date, v.status, v.progress from (values ${rows.join(',')}) as v(n, i, status, due, progress)
+      join commitments c on c.plan_id = '${plan.id}' and c.title = 'Cas ' || v.n`))
+    await db.execute(sql`update action_plans set status = 'published' where id = ${plan.id}`)
+    const tree = await loadPlanTree(db, { ...plan, status: 'published' }, TODAY)
+    const sqlStatus = await queryRows<{ title: string; status: string }>(db, sql`select title, commitment_status(id, ${TODAY}::date) as status from commitments where plan_id = ${plan.id}`)
+    const exported = await commitmentExportPage(db, { territoryId: rennesId, today: TODAY, afterId: null, limit: 100000 })
+    assert.equal(tree.commitments.length, cases.length)
+    let compared = 0
+    for (const c of tree.commitments) {
+      const n = Number(c.title.slice(4)) - 1
+      const expected = derivedCommitmentStatus(cases[n]!.held, cases[n]!.milestones, TODAY)
+      assert.equal(c.status, expected, `dashboard, ${JSON.stringify(cases[n])}`)
+      assert.equal(sqlStatus.find((r) => r.title === c.title)!.status, expected, `commitment_status(), ${JSON.stringify(cases[n])}`)
+      const row = exported.find((r) => r.id === c.id)!
+      assert.equal(row.status, expected, `export, ${JSON.stringify(cases[n])}`)
+      assert.equal(row.status_set_by_hand, cases[n]!.held !== null)
+      compared += 1
+    }
+    assert.ok(compared > 800)
+  })
+
+  test('staff pause, block or abandon a commitment with a public reason, and resume; a status without a milestone is refused', async () => {
+    const db = ctx.database.db
+    const plan = await createPlan(db, { actor: editor, territoryId: rennesId, input: { title: 'Plan en pause', periodStart: '2026-01-01', periodEnd: '2027-12-31', cocreationSummary: '' } })
+    const commitment = await addCommitment(db, { actor: editor, planId: plan.id, input: commitmentInput('Maison des projets') })
+    const milestone = await addMilestone(db, { actor: editor, commitmentId: commitment.id, input: { title: 'Local trouvé', deliverable: '', startDate: null, dueDate: '2099-01-01', responsible: '', weight: null } })
+    for (const [transition, actor] of [['submit', editor], ['validate', elected], ['publish', editor]] as const) await transitionPlan(db, { actor, planId: plan.id, transition })
+    const base = { milestoneId: null, status: null, progress: null, narrative: 'Point d’étape.', evidence: [], nextSteps: '', correctsId: null }
+    const heldOf = async () => (await queryRows<{ held_status: string | null; held_reason: string | null }>(db, sql`select held_status, held_reason from commitments where id = ${commitment.id}`))[0]
+    await assert.rejects(postUpdate(db, { actor: editor, commitmentId: commitment.id, input: { ...base, status: 'termine' } }), expectError('STATUS_NEEDS_MILESTONE'))
+    await assert.rejects(postUpdate(db, { actor: editor, commitmentId: commitment.id, input: { ...base, held: 'bloque', heldReason: '  ' } }), expectError('HELD_NEEDS_REASON'))
+    await assert.rejects(postUpdate(db, { actor: editor, commitmentId: commitment.id, input: { ...base, held: 'calcule' } }), expectError('NOT_HELD'))
+    assert.deepEqual(await heldOf(), { held_status: null, held_reason: null }, 'refusals change nothing')
+    await postUpdate(db, { actor: editor, commitmentId: commitment.id, input: { ...base, milestoneId: milestone.id, status: 'en_cours', progress: 20, held: 'bloque', heldReason: 'Le bail du local n’est pas signé.' } })
+    let view = (await loadPlanTree(db, { ...plan, status: 'published' }, TODAY)).commitments[0]!
+    assert.deepEqual([view.status, view.heldReason, view.milestones[0]!.status], ['bloque', 'Le bail du local n’est pas signé.', 'en_cours'])
+    const [entry] = await queryRows<{ content: Record<string, unknown> }>(db, sql`select content from history_entries where commitment_id = ${commitment.id} order by seq desc limit 1`)
+    assert.equal(entry!.content.held, 'bloque')
+    assert.equal(entry!.content.heldReason, 'Le bail du local n’est pas signé.', 'the reason is in the public, hashed history')
+    await postUpdate(db, { actor: editor, commitmentId: commitment.id, input: { ...base, held: 'calcule' } })
+    view = (await loadPlanTree(db, { ...plan, status: 'published' }, TODAY)).commitments[0]!
+    assert.deepEqual([view.status, view.heldStatus, view.heldReason], ['en_cours', null, null], 'back to what its milestones say')
+    assert.equal((await verifyHistory(db, rennesId)).ok, true)
   })
 
   test('the updates of a deleted account stay public, attributed to "compte supprimé"', async () => {

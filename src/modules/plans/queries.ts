@@ -83,6 +83,8 @@ export interface CommitmentExportRow {
   budget_eur: string | null
   deliberation_url: string | null
   status: string
+  status_set_by_hand: boolean
+  held_reason: string | null
   milestones: number
   milestones_done: number
   milestones_late: number
@@ -102,6 +104,15 @@ const COMMITMENT_PROGRESS = sql`(case when count(m.id) filter (where ${COUNTED})
     then round(sum(${MILESTONE_VALUE} * m.weight) filter (where ${COUNTED}) / sum(m.weight) filter (where ${COUNTED}), 1)
   else round(avg(${MILESTONE_VALUE}) filter (where ${COUNTED}), 1) end)`
 
+/** The SQL function commitment_status() over the milestones `m` grouped by commitment `c` (one pass, no sub-query per row). */
+const derivedStatus = (today: string) => sql`(case when c.held_status is not null then c.held_status
+  when count(m.id) = 0 then 'non_commence'
+  when count(m.id) filter (where ${COUNTED}) = 0 then 'abandonne'
+  when bool_and(m.status = 'termine') filter (where ${COUNTED}) then 'termine'
+  when bool_or(m.status = 'en_retard' or (m.status not in ('termine', 'abandonne') and m.due_date < ${today}::date)) then 'en_retard'
+  when bool_or(m.status <> 'non_commence' or m.progress > 0) filter (where ${COUNTED}) then 'en_cours'
+  else 'non_commence' end)`
+
 export async function commitmentExportPage(db: Db, options: { territoryId: string | null; today: string; afterId: string | null; limit: number }): Promise<CommitmentExportRow[]> {
   const counted = COUNTED
   return queryRows<CommitmentExportRow>(
@@ -109,7 +120,8 @@ export async function commitmentExportPage(db: Db, options: { territoryId: strin
     sql`select c.id, t.kind as territory_kind, t.code as territory_code, t.name as territory_name, p.id as plan_id, p.title as plan_title,
         p.status as plan_status, c.position, c.title, c.problem, c.description, c.contribution, c.ogp_values, c.expected_impacts,
         c.lead_actor, c.supporting_actors, c.themes, c.start_date::text as start_date, c.end_date::text as end_date,
-        c.budget_eur::text as budget_eur, c.deliberation_url, c.status,
+        c.budget_eur::text as budget_eur, c.deliberation_url, ${derivedStatus(options.today)} as status,
+        c.held_status is not null as status_set_by_hand, c.held_reason,
         (count(m.id) filter (where ${counted}))::int as milestones,
         (count(m.id) filter (where m.status = 'termine'))::int as milestones_done,
         (count(m.id) filter (where m.status not in ('termine', 'abandonne') and m.due_date < ${options.today}::date))::int as milestones_late,
@@ -195,4 +207,28 @@ export function publishedCommitments(db: Db, territoryId: string) {
     db,
     sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${territoryId} and p.status in ('published', 'closed') order by p.period_start desc, c.position`,
   )
+}
+
+/** The latest published independent rating of a commitment (the assessments module's public view). */
+export interface CommitmentVerdict {
+  commitmentId: string
+  assessmentId: string
+  moment: 'inception' | 'end_of_term'
+  source: 'platform' | 'ogp'
+  publishedAt: Date
+  verifiable: boolean | null
+  potentialImpact: string | null
+  potentialResults: string | null
+  completion: string | null
+}
+
+export async function commitmentVerdicts(db: Db, commitmentIds: string[]): Promise<Map<string, CommitmentVerdict>> {
+  if (commitmentIds.length === 0) return new Map()
+  const rows = await queryRows<CommitmentVerdict>(
+    db,
+    sql`select commitment_id as "commitmentId", assessment_id as "assessmentId", moment, source, published_at as "publishedAt", verifiable,
+        potential_impact as "potentialImpact", potential_results as "potentialResults", completion
+      from public_commitment_verdicts where commitment_id in (${sql.join(commitmentIds.map((id) => sql`${id}::uuid`), sql`, `)})`,
+  )
+  return new Map(rows.map((r) => [r.commitmentId, { ...r, publishedAt: new Date(r.publishedAt) }]))
 }

@@ -10,7 +10,6 @@ import { listHistoryWithNames } from './queries.ts'
 import { IdParams, TerritoryRefParams, territoryFromParams } from './routes.public.tsx'
 import { findCommitment, getVisiblePlan, listPlans, loadPlanTree } from './service.ts'
 import type { PlanRow } from './tables.ts'
-import { shownCommitmentStatus } from './views.tsx'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -54,7 +53,9 @@ const CommitmentJson = Type.Object({
   endDate: Nullable(Type.String()),
   budgetEur: Nullable(Type.Number()),
   deliberationUrl: Nullable(Type.String()),
-  status: Type.String({ description: 'as shown today (late when a milestone is late)' }),
+  status: Type.String({ description: 'as shown today: set by hand (en_pause, bloque, abandonne) or derived from the milestones (non_commence, en_cours, en_retard, termine)' }),
+  statusSetByHand: Type.Boolean(),
+  heldReason: Nullable(Type.String({ description: 'why staff paused, blocked or abandoned it' })),
   progress: Nullable(Type.Number()),
   milestones: Type.Array(MilestoneJson),
   url: Type.String(),
@@ -163,7 +164,9 @@ export default async function planJsonRoutes(fastify: FastifyInstance) {
           endDate: c.endDate,
           budgetEur: c.budgetEur === null ? null : Number(c.budgetEur),
           deliberationUrl: c.deliberationUrl,
-          status: shownCommitmentStatus(c),
+          status: c.status,
+          statusSetByHand: c.heldStatus !== null,
+          heldReason: c.heldReason,
           progress: c.progress,
           url: `/engagements/${c.id}`,
           milestones: c.milestones.map((m) => ({

@@ -9,7 +9,7 @@ import { notFound } from '../../platform/errors.ts'
 import { publicName } from '../accounts/index.ts'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import { recentHistoryCheck } from './history.ts'
-import { listHistoryWithNames } from './queries.ts'
+import { commitmentVerdicts, listHistoryWithNames } from './queries.ts'
 import { findCommitment, findPublicEvidence, getVisiblePlan, listPlans, loadPlanTree, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
 import type { PlanRow } from './tables.ts'
 import { CommitmentPage, PlanListPage, PlanPage, planPath, type HistoryEntryView } from './views.tsx'
@@ -78,6 +78,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user })
     const [territory, tree, chain] = await Promise.all([territoryOf(db(), plan.territoryId), loadPlanTree(db(), plan), recentHistoryCheck(db(), plan.territoryId)])
     const filters = { theme: req.query.theme ?? '', status: req.query.status ?? '', lead: req.query.lead ?? '' }
+    const verdicts = await commitmentVerdicts(db(), tree.commitments.map((c) => c.id))
     return reply.page(
       plan.title,
       <PlanPage
@@ -89,6 +90,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
         filters={filters}
         chain={chain.ok ? { ok: true, entries: chain.entries, at: chain.at } : { ok: false, entries: chain.entries, brokenAt: chain.brokenAt, at: chain.at }}
         staff={{ canEdit: can(req.user, 'plan.edit', plan.territoryId), canValidate: can(req.user, 'plan.validate', plan.territoryId), transitions: allowedTransitions(plan, req.user) }}
+        verdicts={verdicts}
       />,
     )
   })
@@ -112,7 +114,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows, practices, fromCitizens, groups, chain] = await Promise.all([
+    const [territory, tree, rows, practices, fromCitizens, groups, chain, verdicts] = await Promise.all([
       territoryOf(db(), plan.territoryId),
       loadPlanTree(db(), plan),
       listHistoryWithNames(db(), commitment.id),
@@ -128,6 +130,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
             from action_groups g where g.commitment_id = ${commitment.id} order by g.created_at`,
       ),
       recentHistoryCheck(db(), plan.territoryId),
+      commitmentVerdicts(db(), [commitment.id]),
     ])
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
@@ -144,7 +147,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     }))
     return reply.page(
       commitment.title,
-      <CommitmentPage territory={territory} plan={plan} commitment={view} chainBrokenAt={chain.ok ? null : (chain.brokenAt ?? 0)} history={history} practices={practices} fromCitizens={fromCitizens} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)}
+      <CommitmentPage territory={territory} plan={plan} commitment={view} verdict={verdicts.get(commitment.id)} chainBrokenAt={chain.ok ? null : (chain.brokenAt ?? 0)} history={history} practices={practices} fromCitizens={fromCitizens} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)}
         follow={plan.status === 'published' || plan.status === 'closed' ? await followBox(db(), req.user, 'commitment', commitment.id, `/engagements/${commitment.id}`) : null}
       />,
     )

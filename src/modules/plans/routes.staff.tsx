@@ -229,7 +229,7 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     return reply.page(
       req.t('plans.update.new'),
-      <UpdateFormPage title={`${req.t('plans.update.new')} : ${commitment.title}`} action={`${commitmentPath(commitment)}/avancement`} milestones={view.milestones} entries={entries.filter((e) => e.kind !== 'revision')} values={values} errors={errors} />,
+      <UpdateFormPage title={`${req.t('plans.update.new')} : ${commitment.title}`} action={`${commitmentPath(commitment)}/avancement`} commitment={view} milestones={view.milestones} entries={entries.filter((e) => e.kind !== 'revision')} values={values} errors={errors} />,
       status,
     )
   }

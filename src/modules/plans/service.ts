@@ -8,7 +8,7 @@ import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import type { MessageKey, Translate } from '../../platform/i18n/index.ts'
 import { appendHistory } from './history.ts'
 import { networkChanged } from './network-cache.ts'
-import { commitmentProgress, milestoneProgress, planProgress, shownStatus, todayInParis, type Status } from './progress.ts'
+import { commitmentProgress, derivedCommitmentStatus, isHeldStatus, milestoneProgress, planProgress, shownStatus, todayInParis, type HeldStatus, type Status } from './progress.ts'
 import { actionPlans, commitments, evidenceFiles, historyEntries, milestones, type CommitmentRow, type MilestoneRow, type PlanRow } from './tables.ts'
 
 export type PlanStatus = 'draft' | 'submitted' | 'validated' | 'published' | 'closed'
@@ -54,7 +54,12 @@ export interface EvidenceFile {
 
 export interface UpdateInput {
   milestoneId: string | null
+  /** the chosen milestone's new status (a commitment's own status follows its milestones) */
   status: Status | null
+  /** a status set by hand on the commitment (paused, blocked, abandoned), or 'calcule' to let milestones say it again */
+  held?: HeldStatus | 'calcule' | null
+  /** why, shown publicly: required with a held status */
+  heldReason?: string
   progress: number | null
   narrative: string
   evidence: string[]
@@ -403,6 +408,16 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
   if (plan.status !== 'published') {
     throw new AppError('PLAN_NOT_PUBLISHED', { status: 409, userMessage: 'On ne rend compte que d’un plan publié.' })
   }
+  if (input.status && !input.milestoneId) {
+    throw new AppError('STATUS_NEEDS_MILESTONE', { status: 422, userMessage: 'L’état d’un engagement suit ses jalons : choisissez un jalon, ou fixez à la main une pause, un blocage ou un abandon.', fields: { status: 'plans.error.statusNeedsMilestone' } })
+  }
+  const heldReason = input.heldReason?.trim() ?? ''
+  if (input.held && input.held !== 'calcule' && heldReason === '') {
+    throw new AppError('HELD_NEEDS_REASON', { status: 422, userMessage: 'Dites publiquement pourquoi l’engagement est en pause, bloqué ou abandonné.', fields: { heldReason: 'plans.error.heldReason' } })
+  }
+  if (input.held === 'calcule' && !commitment.heldStatus) {
+    throw new AppError('NOT_HELD', { status: 422, userMessage: 'Cet engagement suit déjà ses jalons.', fields: { held: 'plans.error.notHeld' } })
+  }
   return db.transaction(async (tx) => {
     if (input.milestoneId) {
       const [milestone] = await tx.select().from(milestones).where(and(eq(milestones.id, input.milestoneId), eq(milestones.commitmentId, commitmentId)))
@@ -418,8 +433,10 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
           updatedAt: new Date(),
         })
         .where(and(eq(milestones.id, milestone.id), eq(milestones.territoryId, commitment.territoryId)))
-    } else if (input.status) {
-      await tx.update(commitments).set({ status: input.status, updatedAt: new Date() }).where(and(eq(commitments.id, commitmentId), eq(commitments.territoryId, commitment.territoryId)))
+    }
+    if (input.held) {
+      const hold = input.held === 'calcule' ? { heldStatus: null, heldReason: null, heldAt: null } : { heldStatus: input.held, heldReason, heldAt: new Date() }
+      await tx.update(commitments).set({ ...hold, updatedAt: new Date() }).where(and(eq(commitments.id, commitmentId), eq(commitments.territoryId, commitment.territoryId)))
     }
     if (input.correctsId) {
       const [corrected] = await tx.select({ id: historyEntries.id }).from(historyEntries).where(and(eq(historyEntries.id, input.correctsId), eq(historyEntries.commitmentId, commitmentId)))
@@ -440,7 +457,7 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
       correctsId: input.correctsId,
       authorId: actor.id,
       // the files' digests are in the hashed content: the chain vouches for the evidence itself
-      content: { status: input.status, progress: input.progress, narrative: input.narrative, evidence: input.evidence, nextSteps: input.nextSteps, ...(files.length > 0 ? { files } : {}) },
+      content: { status: input.status, ...(input.held ? { held: input.held, ...(input.held === 'calcule' ? {} : { heldReason }) } : {}), progress: input.progress, narrative: input.narrative, evidence: input.evidence, nextSteps: input.nextSteps, ...(files.length > 0 ? { files } : {}) },
     })
     await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: entry.kind === 'correction' ? 'history.corrected' : 'history.updated', subjectType: 'history_entry', subjectId: entry.id, after: { seq: entry.seq } })
     await recordActivity(tx, { territoryId: commitment.territoryId, territoryWide: true, subjects: { commitment: commitmentId }, kind: entry.kind === 'correction' ? 'commitment.corrected' : 'commitment.progress', title: commitment.title, path: `/engagements/${commitmentId}`, actorId: actor.id })
@@ -456,6 +473,8 @@ export interface MilestoneView extends MilestoneRow {
 export interface CommitmentView extends CommitmentRow {
   milestones: MilestoneView[]
   progress: number | null
+  /** as shown today: set by hand (heldStatus) or derived from the milestones */
+  status: Status
 }
 
 /** A plan with its commitments and milestones, statuses as shown today and progress rolled up. */
@@ -469,7 +488,8 @@ export async function loadPlanTree(db: Db, plan: PlanRow, today = todayInParis()
       .filter((m) => m.commitmentId === c.id)
       .map((m) => ({ ...m, shownStatus: shownStatus({ status: m.status as Status, dueDate: m.dueDate }, today), effectiveProgress: milestoneProgress({ status: m.status as Status, progress: m.progress }) }))
     const progress = commitmentProgress(own.map((m) => ({ status: m.status as Status, dueDate: m.dueDate, progress: m.progress, weight: m.weight === null ? null : Number(m.weight) })))
-    return { ...c, milestones: own, progress }
+    const status = derivedCommitmentStatus(isHeldStatus(c.heldStatus) ? c.heldStatus : null, own.map((m) => ({ status: m.status as Status, dueDate: m.dueDate, progress: m.progress })), today)
+    return { ...c, milestones: own, progress, status }
   })
   return { plan, commitments: list, progress: planProgress(list.map((c) => c.progress)), today }
 }

@@ -41,7 +41,10 @@ export const commitments = pgTable('commitments', {
   endDate: date('end_date', { mode: 'string' }),
   budgetEur: numeric('budget_eur'),
   deliberationUrl: text('deliberation_url'),
-  status: text('status').notNull().default('non_commence'),
+  /** set by hand only when milestones cannot say it: en_pause, bloque, abandonne; else the status is derived */
+  heldStatus: text('held_status'),
+  heldReason: text('held_reason'),
+  heldAt: at('held_at'),
   version: integer('version').notNull().default(1),
   /** where an imported commitment came from (`ogp:FR0001`, `decidim:result/12`, `thc:<id>`), and its page there */
   sourceKey: text('source_key'),

@@ -2,7 +2,8 @@ import type { ComponentChildren } from 'preact'
 import { formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
-import { STATUSES, type Status } from './progress.ts'
+import { HELD_STATUSES, selfReportedCompletion, STATUSES, type Status } from './progress.ts'
+import type { CommitmentVerdict } from './queries.ts'
 import type { CommitmentView, MilestoneView, PlanTransition } from './service.ts'
 import type { PlanRow } from './tables.ts'
 
@@ -21,6 +22,56 @@ function formatDay(locale: string, day: string | null): string {
 export function StatusBadge({ status }: { status: string }) {
   const { t } = usePage()
   return <span class={`status status-${status}`}>{statusLabel(t, status)}</span>
+}
+
+/**
+ * A commitment's status as shown today, saying when staff set it by hand (paused, blocked, abandoned) and why;
+ * otherwise it follows the milestones and says so to whoever wonders.
+ */
+export function CommitmentStatus({ commitment, full = false }: { commitment: Pick<CommitmentView, 'status' | 'heldStatus' | 'heldReason' | 'heldAt'>; full?: boolean }) {
+  const { t, locale } = usePage()
+  const held = commitment.heldStatus !== null
+  return (
+    <>
+      <StatusBadge status={commitment.status} /> <span class="hint status-origin">{held ? t('plans.status.byHand') : t('plans.status.derived')}</span>
+      {held && full && (
+        <span class="held-reason">
+          {' '}
+          {commitment.heldReason ? t('plans.status.heldReason', { reason: commitment.heldReason }) : t('plans.status.noReason')}
+          {commitment.heldAt ? ` (${formatDay(locale, commitment.heldAt.toISOString().slice(0, 10))})` : ''}
+        </span>
+      )}
+      {held && !full && commitment.heldReason && <span class="held-reason"> {t('plans.status.heldReason', { reason: commitment.heldReason })}</span>}
+    </>
+  )
+}
+
+/**
+ * The latest published independent rating beside the territory's own status: its completion (and the gap with
+ * the completion the territory's status implies), or at inception whether it is verifiable and its potential.
+ */
+export function VerdictLine({ verdict, commitment, planHref }: { verdict: CommitmentVerdict | undefined; commitment: Pick<CommitmentView, 'status' | 'progress'>; planHref: string }) {
+  const { t, locale } = usePage()
+  if (!verdict) return null
+  const label = (key: string) => t(key as MessageKey)
+  const implied = selfReportedCompletion(commitment.status, commitment.progress)
+  const divergent = verdict.completion !== null && verdict.completion !== 'unclear' && verdict.completion !== implied
+  const ratings = [
+    verdict.completion ? `${t('assess.completion')} : ${label(`assess.completion.${verdict.completion}`)}` : '',
+    !verdict.completion && verdict.verifiable !== null ? `${t('assess.verifiable')} : ${verdict.verifiable ? t('assess.yes') : t('assess.no')}` : '',
+    !verdict.completion && verdict.potentialImpact ? `${t('assess.potentialImpact')} : ${label(`assess.impact.${verdict.potentialImpact}`)}` : '',
+    !verdict.completion && verdict.potentialResults ? `${t('assess.potentialResults')} : ${label(`assess.results.${verdict.potentialResults}`)}` : '',
+  ].filter(Boolean)
+  return (
+    <p class={`verdict${divergent ? ' verdict-gap' : ''}`}>
+      <a href={`${planHref}/evaluation`}>{t('plans.verdict.title')}</a>{' '}
+      <span class="hint">
+        ({label(`assess.moment.${verdict.moment}`)}, {t('plans.verdict.published', { day: formatDay(locale, verdict.publishedAt.toISOString().slice(0, 10)) })})
+      </span>{' '}
+      : <strong>{ratings.join(' · ') || t('assess.notRated')}</strong>
+      {divergent && <span class="gap-note"> — {t('plans.verdict.gap', { self: label(`assess.completion.${implied}`) })}</span>}
+    </p>
+  )
 }
 
 export function ProgressBar({ value }: { value: number | null }) {
@@ -57,9 +108,7 @@ export function dashboardFigures(commitments: CommitmentView[], today: string): 
   let upcoming = 0
   let total = 0
   for (const c of commitments) {
-    const lateMilestone = c.milestones.some((m) => m.shownStatus === 'en_retard')
-    const shown: Status = c.status === 'termine' || c.status === 'abandonne' || !lateMilestone ? (c.status as Status) : 'en_retard'
-    byStatus[shown] += 1
+    byStatus[c.status] += 1
     for (const m of c.milestones) {
       total += 1
       if (m.shownStatus === 'termine') done += 1
@@ -256,11 +305,6 @@ function FiltersForm({ action, commitments, filters }: { action: string; commitm
   )
 }
 
-export function shownCommitmentStatus(c: CommitmentView): Status {
-  if (c.status === 'termine' || c.status === 'abandonne') return c.status
-  return c.milestones.some((m) => m.shownStatus === 'en_retard') ? 'en_retard' : (c.status as Status)
-}
-
 export interface PlanPageProps {
   territory: { name: string; path: string }
   plan: PlanRow
@@ -270,6 +314,8 @@ export interface PlanPageProps {
   filters: DashboardFilters
   chain: { ok: boolean; entries: number; brokenAt?: number; at: Date }
   staff: { canEdit: boolean; canValidate: boolean; transitions: PlanTransition[] }
+  /** the latest published independent rating of each commitment */
+  verdicts: Map<string, CommitmentVerdict>
 }
 
 export function PlanPage(props: PlanPageProps) {
@@ -279,7 +325,7 @@ export function PlanPage(props: PlanPageProps) {
   const shown = props.commitments.filter(
     (c) =>
       (!props.filters.theme || c.themes.includes(props.filters.theme)) &&
-      (!props.filters.status || shownCommitmentStatus(c) === props.filters.status) &&
+      (!props.filters.status || c.status === props.filters.status) &&
       (!props.filters.lead || c.leadActor === props.filters.lead),
   )
   return (
@@ -357,8 +403,9 @@ export function PlanPage(props: PlanPageProps) {
                   <a href={commitmentPath(c)}>{c.title}</a>
                 </h3>
                 <p>
-                  <StatusBadge status={shownCommitmentStatus(c)} /> <ProgressBar value={c.progress} />
+                  <CommitmentStatus commitment={c} /> <ProgressBar value={c.progress} />
                 </p>
+                <VerdictLine verdict={props.verdicts.get(c.id)} commitment={c} planHref={planPath(plan)} />
                 <p class="meta">
                   {c.leadActor}
                   {c.themes.length > 0 ? ` · ${c.themes.join(', ')}` : ''}
@@ -605,12 +652,14 @@ export function MilestoneFormPage({ title, action, values, errors, version, conf
   )
 }
 
-export function UpdateFormPage(props: { title: string; action: string; milestones: MilestoneView[]; entries: { id: string; seq: number }[]; values: FormValues; errors: FieldErrors }) {
+export function UpdateFormPage(props: { title: string; action: string; commitment: Pick<CommitmentView, 'status' | 'heldStatus' | 'heldReason' | 'heldAt'>; milestones: MilestoneView[]; entries: { id: string; seq: number }[]; values: FormValues; errors: FieldErrors }) {
   const { t } = usePage()
   const { values, errors } = props
   const labels = {
     milestoneId: t('plans.update.target'),
     status: t('plans.update.status'),
+    held: t('plans.update.held'),
+    heldReason: t('plans.update.heldReason'),
     progress: t('plans.update.progress'),
     narrative: t('plans.update.narrative'),
     evidence: t('plans.update.evidence'),
@@ -624,7 +673,25 @@ export function UpdateFormPage(props: { title: string; action: string; milestone
       <form method="post" action={props.action} enctype="multipart/form-data" noValidate>
         <CsrfField />
         <Field name="milestoneId" label={labels.milestoneId} value={values.milestoneId} error={errors.milestoneId} options={[{ value: '', label: t('plans.update.targetCommitment') }, ...props.milestones.map((m) => ({ value: m.id, label: m.title }))]} />
-        <Field name="status" label={labels.status} value={values.status} error={errors.status} options={[{ value: '', label: t('plans.update.keepStatus') }, ...STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) }))]} />
+        <Field name="status" label={labels.status} hint={t('plans.update.statusHint')} value={values.status} error={errors.status} options={[{ value: '', label: t('plans.update.keepStatus') }, ...STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) }))]} />
+        <fieldset>
+          <legend>{t('plans.update.heldLegend')}</legend>
+          <p>
+            {t('plans.update.heldNow')} <CommitmentStatus commitment={props.commitment} full />
+          </p>
+          <Field
+            name="held"
+            label={labels.held}
+            value={values.held}
+            error={errors.held}
+            options={[
+              { value: '', label: t('plans.update.keepStatus') },
+              ...HELD_STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) })),
+              ...(props.commitment.heldStatus ? [{ value: 'calcule', label: t('plans.update.release') }] : []),
+            ]}
+          />
+          <Field name="heldReason" label={labels.heldReason} hint={t('plans.update.heldReasonHint')} multiline value={values.heldReason} error={errors.heldReason} maxLength={2000} />
+        </fieldset>
         <Field name="progress" type="number" label={labels.progress} value={values.progress} error={errors.progress} />
         <Field name="narrative" label={labels.narrative} required multiline value={values.narrative} error={errors.narrative} maxLength={10000} />
         <Field name="evidence" label={labels.evidence} multiline value={values.evidence} error={errors.evidence} />
@@ -661,6 +728,8 @@ export interface HistoryEntryView {
   recordedAt: Date
   content: {
     status?: string | null
+    held?: string
+    heldReason?: string
     progress?: number | null
     narrative?: string
     evidence?: string[]
@@ -689,6 +758,8 @@ export function CommitmentPage(props: {
   follow?: ComponentChildren
   /** the territory's history chain no longer matches what was published, from this link on (the dashboard says it too) */
   chainBrokenAt?: number | null
+  /** the latest published independent rating of the commitment */
+  verdict?: CommitmentVerdict
 }) {
   const { t, locale } = usePage()
   const { commitment: c, plan } = props
@@ -714,8 +785,9 @@ export function CommitmentPage(props: {
       )}
       {props.follow}
       <p>
-        <StatusBadge status={shownCommitmentStatus(c)} /> <ProgressBar value={c.progress} />
+        <CommitmentStatus commitment={c} full /> <ProgressBar value={c.progress} />
       </p>
+      <VerdictLine verdict={props.verdict} commitment={c} planHref={planPath(plan)} />
       <div class="staff-actions">
         {props.canEdit && (plan.status === 'draft' || plan.status === 'published') && (
           <>
@@ -908,6 +980,17 @@ export function CommitmentPage(props: {
                   <p>
                     <StatusBadge status={entry.content.status} />
                     {typeof entry.content.progress === 'number' ? ` ${t('plans.progressValue', { value: entry.content.progress })}` : ''}
+                  </p>
+                )}
+                {entry.content.held && (
+                  <p>
+                    {entry.content.held === 'calcule' ? (
+                      t('plans.entry.released')
+                    ) : (
+                      <>
+                        {t('plans.entry.held')} <StatusBadge status={entry.content.held} /> {entry.content.heldReason ? t('plans.status.heldReason', { reason: entry.content.heldReason }) : ''}
+                      </>
+                    )}
                   </p>
                 )}
                 {entry.content.narrative && <p>{entry.content.narrative}</p>}
