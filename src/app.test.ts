@@ -19,7 +19,7 @@ describeEachEngine('public shell and operations', (engine) => {
     assert.match(String(response.headers['cache-control']), /public/)
     assert.match(response.body, /^<!doctype html><html lang="fr">/)
     assert.match(response.body, /href="#contenu">Aller au contenu/)
-    assert.match(response.body, /id="recherche-territoire"/)
+    assert.match(response.body, /id="recherche"/)
     assert.match(response.body, /Des territoires qui s’ouvrent à leurs citoyens/)
     assert.match(response.body, /territoires dans le registre/)
     assert.match(String(response.headers['content-security-policy']), /script-src 'self'/)

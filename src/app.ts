@@ -1,3 +1,4 @@
+import { SearchRegistry } from './platform/search.ts'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
@@ -66,7 +67,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   })
   app.decorate('routeList', routeList)
   const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })
-  app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), files: folderFileStore(join(config.dataDir, 'files')), log: app.log, ballots: new Sealer(config.sessionSecret, 'ballots') })
+  app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), files: folderFileStore(join(config.dataDir, 'files')), log: app.log, ballots: new Sealer(config.sessionSecret, 'ballots'), search: new SearchRegistry() })
   let worker: JobWorker | undefined
   app.addHook('onClose', async () => {
     await worker?.stop()

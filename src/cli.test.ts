@@ -160,7 +160,7 @@ for (const engine of engines) {
       assert.match(runCli(['demo:load'], env).stdout, /already there/)
       const ok = runCli(['history:verify', 'autre/pays-demo'], env)
       assert.equal(ok.code, 0, ok.stderr)
-      assert.match(ok.stdout, /History of autre\/pays-demo \(Pays du Val-Démo \(démonstration\)\) is intact: 4 entries, last hash [0-9a-f]{64}/)
+      assert.match(ok.stdout, /History of autre\/pays-demo \(Pays du Val-Démo \(démonstration\)\) is intact: 5 entries, last hash [0-9a-f]{64}/)
       const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
       try {
         const [demoFiches] = await queryRows<{ n: number; linked: number }>(database.db, sql`select count(*)::int as n, (select count(*)::int from referentiel_links) as linked from referentiel_fiches where source_key like 'demo:%' and published_version is not null`)

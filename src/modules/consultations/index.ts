@@ -6,9 +6,11 @@ import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
 import textRoutes from './texts.routes.tsx'
 import textApiRoutes from './texts.api.ts'
+import { consultationSearch, questionSearch, textSearch } from './search.ts'
 
 /** Citizens' participation: consultations (contributions, supports, comments, synthesis, answers), co-constructed texts, questions to elected officials and Groupes Action Projet. */
 export default async function consultationsModule(app: FastifyInstance) {
+  for (const source of [consultationSearch, questionSearch, textSearch]) app.platform.search.add(source)
   await app.register(consultationRoutes)
   await app.register(contributionImportRoutes)
   await app.register(questionRoutes)

@@ -20,7 +20,33 @@ function when(locale: 'fr' | 'en', e: EventRow): string {
   return `${day} – ${end}`
 }
 
-function EventList({ title, events, feed, newLink }: { title: string; events: EventRow[]; feed: string; newLink: string | null }) {
+const SCOPES = ['tous', 'reseau', 'territoires'] as const
+type Scope = (typeof SCOPES)[number]
+export interface EventFilters {
+  scope: Scope
+  kind: EventKind | ''
+}
+
+/** The filters of the network-wide list; an unknown value falls back to the default instead of an error. */
+function eventFilters(query: { qui?: string; type?: string }): EventFilters {
+  return {
+    scope: (SCOPES as readonly string[]).includes(query.qui ?? '') ? (query.qui as Scope) : 'tous',
+    kind: (EVENT_KINDS as readonly string[]).includes(query.type ?? '') ? (query.type as EventKind) : '',
+  }
+}
+
+function EventFiltersForm({ filters }: { filters: EventFilters }) {
+  const { t } = usePage()
+  return (
+    <form method="get" action="/evenements" class="filters" role="search" aria-label={t('event.filters')}>
+      <Field name="qui" label={t('event.filter.scope')} value={filters.scope} options={SCOPES.map((s) => ({ value: s, label: t(`event.scope.${s}` as MessageKey) }))} />
+      <Field name="type" label={t('event.filter.kind')} value={filters.kind} options={[{ value: '', label: t('event.scope.tous') }, ...EVENT_KINDS.map((k) => ({ value: k, label: t(`event.kind.${k}` as MessageKey) }))]} />
+      <button type="submit">{t('plans.filter.apply')}</button>
+    </form>
+  )
+}
+
+function EventList({ title, events, feed, newLink, territories, filters }: { title: string; events: EventRow[]; feed: string; newLink: string | null; territories?: Map<string, { name: string; path: string }>; filters?: EventFilters }) {
   const { t, locale } = usePage()
   const now = Date.now()
   const upcoming = events.filter((e) => e.endsAt.getTime() >= now)
@@ -28,6 +54,7 @@ function EventList({ title, events, feed, newLink }: { title: string; events: Ev
   const card = (e: EventRow) => (
     <li class="card">
       <p class="kicker">
+        {territories && (e.territoryId ? `${territories.get(e.territoryId)?.name ?? ''} · ` : `${t('event.networkTitle')} · `)}
         {t(`event.kind.${e.kind}` as MessageKey)}
         {e.status === 'cancelled' ? ` · ${t('event.cancelled', { reason: e.cancellationReason ?? '' })}` : ''}
       </p>
@@ -53,6 +80,7 @@ function EventList({ title, events, feed, newLink }: { title: string; events: Ev
           </>
         )}
       </p>
+      {filters && <EventFiltersForm filters={filters} />}
       {upcoming.length === 0 ? <p>{t('event.none')}</p> : <ul class="cards">{upcoming.map(card)}</ul>}
       {past.length > 0 && (
         <section aria-labelledby="past-title">
@@ -198,9 +226,14 @@ export default async function eventRoutes(fastify: FastifyInstance) {
   const sendCalendar = (reply: FastifyReply, events: EventRow[], name: string, filename: string) =>
     reply.type('text/calendar; charset=utf-8').header('content-disposition', `inline; filename="${filename}"`).send(calendar(events, { name, baseUrl: baseUrl() }))
 
-  app.get('/evenements', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(req.t('event.networkTitle'), <EventList title={req.t('event.networkTitle')} events={await listEvents(db(), { territoryId: null })} feed="/reseau/evenements.ics" newLink={req.user?.isPlatformAdmin ? '/evenements/nouveau' : null} />),
-  )
+  // every event: the network's and the territories' public meetings, filtered by who organises and by kind
+  app.get('/evenements', { schema: { querystring: Type.Object({ qui: Type.Optional(Type.String()), type: Type.Optional(Type.String()) }, { additionalProperties: true }), hide: true } }, async (req, reply) => {
+    const filters = eventFilters(req.query)
+    const events = await listEvents(db(), { ...(filters.scope === 'reseau' ? { territoryId: null } : filters.scope === 'territoires' ? { territoriesOnly: true } : {}), ...(filters.kind ? { kind: filters.kind } : {}) })
+    const ids = [...new Set(events.flatMap((e) => (e.territoryId ? [e.territoryId] : [])))]
+    const territories = new Map((await getTerritorySummaries(db(), ids)).map((s) => [s.id, { name: s.name, path: territoryPath(s) }]))
+    return reply.page(req.t('event.allTitle'), <EventList title={req.t('event.allTitle')} events={events} feed="/reseau/evenements.ics" newLink={req.user?.isPlatformAdmin ? '/evenements/nouveau' : null} territories={territories} filters={filters} />)
+  })
   app.get('/reseau/evenements.ics', { schema: { hide: true } }, async (_req, reply) => sendCalendar(reply, await listEvents(db(), { territoryId: null }), 'Réseau Territoires Hautement Citoyens', 'reseau.ics'))
 
   app.get('/territoires/:kind/:code/evenements', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {

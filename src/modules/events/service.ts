@@ -80,11 +80,13 @@ export async function findEvent(db: Db, id: string): Promise<EventRow> {
   return toEvent(row)
 }
 
-/** Events of a territory, or of the network (territoryId null), or all of them (undefined); upcoming first. */
-export async function listEvents(db: Db, options: { territoryId?: string | null; from?: Date }): Promise<EventRow[]> {
+/** Events of a territory, or of the network (territoryId null), or all of them (undefined) or all territories'; of one kind; by date. */
+export async function listEvents(db: Db, options: { territoryId?: string | null; territoriesOnly?: boolean; kind?: EventKind; from?: Date }): Promise<EventRow[]> {
   const where = [sql`true`]
   if (options.territoryId === null) where.push(sql`e.territory_id is null`)
   else if (options.territoryId) where.push(sql`e.territory_id = ${options.territoryId}`)
+  else if (options.territoriesOnly) where.push(sql`e.territory_id is not null`)
+  if (options.kind) where.push(sql`e.kind = ${options.kind}`)
   if (options.from) where.push(sql`e.ends_at >= ${options.from.toISOString()}`)
   const rows = await queryRows<EventRow>(db, sql`select ${COLUMNS} from events e where ${sql.join(where, sql` and `)} order by e.starts_at limit 500`)
   return rows.map(toEvent)

@@ -9,11 +9,11 @@ import { countTerritories, SearchForm } from '../territories/index.ts'
 function HomePage({ territoryCount }: { territoryCount: number }) {
   const { t } = usePage()
   const pillars = [
-    ['home.pillar.plan', 'home.pillar.plan.text'],
-    ['home.pillar.dashboard', 'home.pillar.dashboard.text'],
-    ['home.pillar.review', 'home.pillar.review.text'],
-    ['home.pillar.participation', 'home.pillar.participation.text'],
-    ['home.pillar.referentiel', 'home.pillar.referentiel.text'],
+    ['home.pillar.plan', 'home.pillar.plan.text', '/territoires'],
+    ['home.pillar.dashboard', 'home.pillar.dashboard.text', '/reseau'],
+    ['home.pillar.review', 'home.pillar.review.text', '/reseau/evaluations'],
+    ['home.pillar.participation', 'home.pillar.participation.text', '/participer'],
+    ['home.pillar.referentiel', 'home.pillar.referentiel.text', '/referentiel'],
   ] as const
   return (
     <>
@@ -31,11 +31,12 @@ function HomePage({ territoryCount }: { territoryCount: number }) {
       <section aria-labelledby="pillars-title">
         <h2 id="pillars-title">{t('home.pillarsTitle')}</h2>
         <ul class="cards">
-          {pillars.map(([title, text]) => (
+          {pillars.map(([title, text, href]) => (
             <li class="card">
-              <h3>{t(title)}</h3>
+              <h3 class="card-title">
+                <a href={href}>{t(title)}</a>
+              </h3>
               <p>{t(text)}</p>
-              <p class="badge">{t('home.pillar.soon')}</p>
             </li>
           ))}
         </ul>

@@ -6,9 +6,11 @@ import planApiRoutes from './routes.api.ts'
 import planJsonRoutes from './routes.json.ts'
 import planPublicRoutes from './routes.public.tsx'
 import planStaffRoutes from './routes.staff.tsx'
+import { commitmentSearch } from './search.ts'
 
 /** Action plans: commitments, milestones, progress updates, public dashboard and tamper-evident history. */
 export default async function plans(app: FastifyInstance) {
+  app.platform.search.add(commitmentSearch)
   await app.register(planPublicRoutes)
   await app.register(planStaffRoutes)
   await app.register(planApiRoutes, { prefix: '/api/v1' })

@@ -9,6 +9,15 @@ import { cachedNetwork } from './network-cache.ts'
 import { networkOverview, type NetworkRow } from './queries.ts'
 import { ProgressBar } from './views.tsx'
 
+/** The network's other pages, linked from its overview. */
+const ELSEWHERE: [string, MessageKey][] = [
+  ['/membres', 'nav.members'],
+  ['/reseau/evaluations', 'network.assessments'],
+  ['/evenements', 'event.allTitle'],
+  ['/assemblees', 'network.assemblies'],
+  ['/donnees', 'data.title'],
+]
+
 export const NETWORK_SORTS = ['nom', 'avancement', 'a_temps', 'retard', 'engagements'] as const
 type NetworkSort = (typeof NETWORK_SORTS)[number]
 
@@ -100,6 +109,15 @@ function NetworkPage({ entries, sort, order, page }: { entries: NetworkEntry[]; 
     <>
       <h1>{t('network.title')}</h1>
       <p class="lead">{t('network.lead')}</p>
+      <nav aria-label={t('network.more')}>
+        <ul class="inline-list">
+          {ELSEWHERE.map(([href, label]) => (
+            <li>
+              <a href={href}>{t(label)}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
       {entries.length === 0 ? (
         <p>{t('network.none')}</p>
       ) : (

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import referentielDataRoutes from './routes.data.ts'
 import referentielRoutes from './routes.tsx'
+import { ficheSearch } from './site-search.ts'
 
 /** The référentiel: fiches of methods, experiences and actors, moderation, search, inventory, open data. */
 export default async function referentiel(app: FastifyInstance) {
+  app.platform.search.add(ficheSearch)
   await app.register(referentielRoutes)
   await app.register(referentielDataRoutes)
 }

@@ -4,6 +4,7 @@ import type { TokenSigner } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/index.ts'
 import type { Mailer } from '../mail.ts'
+import type { SearchRegistry } from '../search.ts'
 import type { FileStore } from '../storage.ts'
 
 /** The services every module reaches through `app.platform`. */
@@ -16,4 +17,6 @@ export interface Platform {
   log: FastifyBaseLogger
   /** seals secret ballots until their vote closes */
   ballots: Sealer
+  /** what each module lets the site-wide search find */
+  search: SearchRegistry
 }

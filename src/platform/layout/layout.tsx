@@ -1,8 +1,19 @@
 import type { ComponentChildren } from 'preact'
 import { usePage } from './context.ts'
 
+/** The header's sections, and the paths that belong to each (for aria-current). */
+const SECTIONS = [
+  { href: '/territoires', label: 'nav.territories', paths: ['/territoires', '/plans', '/engagements'] },
+  { href: '/participer', label: 'nav.participate', paths: ['/participer', '/consultations', '/questions', '/textes', '/groupes', '/assemblees', '/evenements'] },
+  { href: '/reseau', label: 'nav.network', paths: ['/reseau', '/membres'] },
+  { href: '/referentiel', label: 'nav.referentiel', paths: ['/referentiel'] },
+  { href: '/donnees', label: 'nav.data', paths: ['/donnees'] },
+] as const
+
 function Header() {
   const { t, user, currentUrl } = usePage()
+  const path = currentUrl.split('?')[0] ?? '/'
+  const current = SECTIONS.find((s) => s.paths.some((p) => path === p || path.startsWith(`${p}/`)))
   const switchTo = t('nav.switchToLang')
   return (
     <header class="site-header" role="banner">
@@ -11,27 +22,22 @@ function Header() {
           <span class="brand-name">{t('site.name')}</span>
           <span class="brand-tagline">{t('site.tagline')}</span>
         </a>
-        <form role="search" action="/territoires" method="get" class="header-search" id="recherche-territoire">
+        <form role="search" action="/recherche" method="get" class="header-search" id="recherche" aria-label={t('siteSearch.label')}>
           <label for="header-q" class="visually-hidden">
-            {t('search.label')}
+            {t('siteSearch.label')}
           </label>
-          <input type="search" id="header-q" name="q" autocomplete="off" placeholder={t('search.label')} />
+          <input type="search" id="header-q" name="q" autocomplete="off" maxLength={200} placeholder={t('siteSearch.placeholder')} />
           <button type="submit">{t('search.submit')}</button>
         </form>
         <nav aria-label={t('nav.label')} class="main-nav">
           <ul>
-            <li>
-              <a href="/territoires">{t('nav.territories')}</a>
-            </li>
-            <li>
-              <a href="/reseau">{t('nav.network')}</a>
-            </li>
-            <li>
-              <a href="/membres">{t('nav.members')}</a>
-            </li>
-            <li>
-              <a href="/referentiel">{t('nav.referentiel')}</a>
-            </li>
+            {SECTIONS.map((section) => (
+              <li>
+                <a href={section.href} aria-current={current === section ? 'page' : undefined}>
+                  {t(section.label)}
+                </a>
+              </li>
+            ))}
             {user ? (
               <>
                 {user.isPlatformAdmin && (
@@ -143,7 +149,7 @@ export function Layout({ title, children }: { title: string; children: Component
       <body>
         <div class="skip-links">
           <a href="#contenu">{t('skip.content')}</a>
-          <a href="#recherche-territoire">{t('skip.search')}</a>
+          <a href="#recherche">{t('skip.search')}</a>
           <a href="#pied">{t('skip.footer')}</a>
         </div>
         {demo && (

@@ -1,0 +1,67 @@
+import { sql, type SQL } from 'drizzle-orm'
+import type { Db } from './db/index.ts'
+import type { MessageKey, Translate } from './i18n/index.ts'
+
+/** One public thing a site-wide search found: what it is called, where it lives, a line of context. */
+export interface SearchHit {
+  title: string
+  path: string
+  detail?: string
+  /** an ISO day the page shows formatted: the event's day, or the last day to take part */
+  on?: string
+  until?: string
+}
+
+/** What a module lets the site-wide search find: only what anyone may read, never a draft nor a private field. */
+export interface SearchSource {
+  /** the section's anchor on the results page, e.g. "engagements" */
+  key: string
+  /** the section's heading */
+  label: MessageKey
+  find(db: Db, words: string[], limit: number, t: Translate): Promise<SearchHit[]>
+  /** what a citizen can join now (an open consultation, an upcoming event…), for the "Participer" page */
+  open?(db: Db, limit: number, t: Translate): Promise<SearchHit[]>
+}
+
+/** The words of a query, as the sources match them: at most 6, of 2 to 60 characters. */
+export function searchWords(query: string): string[] {
+  return query
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[\s,;:!?()«»"“”]+/u)
+    .map((w) => w.replace(/^['’-]+|['’-]+$/gu, ''))
+    .filter((w) => w.length >= 2)
+    .map((w) => w.slice(0, 60))
+    .slice(0, 6)
+}
+
+/** Every word appears in one of the columns, whatever the accents and case (LIKE wildcards in the words are literal). */
+export function matchesWords(columns: SQL[], words: string[]): SQL {
+  if (words.length === 0) return sql`false`
+  const text = sql`unaccent(lower(${sql.join(columns, sql` || ' ' || `)}))`
+  return sql.join(
+    words.map((w) => sql`${text} like '%' || unaccent(${w.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'`),
+    sql` and `,
+  )
+}
+
+/** The sources the modules registered, searched side by side. */
+export class SearchRegistry {
+  readonly sources: SearchSource[] = []
+
+  add(source: SearchSource): void {
+    if (this.sources.some((s) => s.key === source.key)) throw new Error(`search source ${source.key} registered twice`)
+    this.sources.push(source)
+  }
+
+  /** The sources that list what is open now, with their open items (empty sections included). */
+  async openNow(db: Db, limit: number, t: Translate): Promise<{ source: SearchSource; hits: SearchHit[] }[]> {
+    return Promise.all(this.sources.filter((s) => s.open).map(async (source) => ({ source, hits: await source.open!(db, limit, t) })))
+  }
+
+  async searchAll(db: Db, query: string, limit: number, t: Translate): Promise<{ source: SearchSource; hits: SearchHit[] }[]> {
+    const words = searchWords(query)
+    if (words.length === 0) return []
+    return Promise.all(this.sources.map(async (source) => ({ source, hits: await source.find(db, words, limit, t) })))
+  }
+}
