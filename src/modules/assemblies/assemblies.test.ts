@@ -330,6 +330,42 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.match((await anonymous.get('/api/docs/json')).body, /\/api\/v1\/assemblies\/\{id\}/)
   })
 
+  test('an accepted proposal joins the running published plan as a visible revision, names its proposal, and warns when no plan can take it', async () => {
+    const db = ctx.database.db
+    const [{ territoryId, published }] = (await queryRows<{ territoryId: string; published: string }>(
+      db,
+      sql`select a.territory_id as "territoryId", (select p.id from action_plans p where p.territory_id = a.territory_id and p.status = 'published' order by p.created_at limit 1) as published from assemblies a where a.id = ${assemblyId}`,
+    )) as [{ territoryId: string; published: string }]
+    const adopted = async (number: number, title: string) =>
+      (await queryRows<{ id: string }>(db, sql`insert into assembly_proposals (assembly_id, territory_id, number, title, body, status, theme) values (${assemblyId}, ${territoryId}, ${number}, ${title}, 'Le texte adopté par le panel.', 'adopted', 'Se déplacer') returning id`))[0]!.id
+    const first = await adopted(90, 'Une navette entre les villages le samedi')
+    const url = `/propositions-assemblee/${first}`
+    const form = (await elected.get(url)).body
+    assert.match(form, /\(publié : ajout visible dans son historique\)/, 'the published plan is offered')
+    assert.equal((await elected.post(url + '/reponse', { answer: 'accepted', text: 'Acceptée : la navette roulera dès le printemps.', planId: published })).statusCode, 303)
+    const [commitment] = await queryRows<{ id: string; themes: string[] }>(db, sql`select c.id, c.themes from commitments c join assembly_proposals p on p.commitment_id = c.id where p.id = ${first}`)
+    assert.deepEqual(commitment!.themes, ['Se déplacer'])
+    const [revision] = await queryRows<{ kind: string; content: { changes: { field: string; after: { title: string; origin: string } }[] } }>(db, sql`select kind, content from history_entries where commitment_id = ${commitment!.id}`)
+    assert.equal(revision!.kind, 'revision')
+    assert.equal(revision!.content.changes[0]!.field, 'commitment')
+    assert.match(revision!.content.changes[0]!.after.origin, /Proposition n° 90 de l’assemblée citoyenne/)
+    const commitmentPage = (await anonymous.get(`/engagements/${commitment!.id}`)).body
+    assert.match(commitmentPage, /Propositions d’assemblées citoyennes que porte cet engagement/)
+    assert.ok(commitmentPage.includes(`href="${url}"`), 'the commitment links back to the proposal')
+    assert.match(commitmentPage, /Engagement ajouté au plan/, 'the revision shows in the public history')
+    assert.match((await anonymous.get(url)).body, /Suivie dans le plan d’action : Une navette entre les villages le samedi/)
+
+    // no plan left to take it: the form says so, and the answer says no commitment carries it yet
+    await db.execute(sql`update action_plans set status = 'closed' where territory_id = ${territoryId} and status in ('draft', 'published')`)
+    const second = await adopted(91, 'Des bancs le long des chemins')
+    const alone = (await elected.get(`/propositions-assemblee/${second}`)).body
+    assert.match(alone, /n’a pas de plan d’action en brouillon ni publié/)
+    const answered = await elected.post(`/propositions-assemblee/${second}/reponse`, { answer: 'accepted', text: 'Acceptée, à inscrire au prochain plan.' })
+    assert.equal(answered.statusCode, 303)
+    assert.match((await elected.get(`/propositions-assemblee/${second}`)).body, /Aucun engagement ne porte encore cette proposition/)
+    await db.execute(sql`update action_plans set status = 'published' where id = ${published}`)
+  })
+
   test('quotas the pool cannot meet: the feasibility page names the relaxation, and preparing the draw is refused without writing anything', async () => {
     const created = await agent.post(`${T}/assemblees/nouvelle`, { title: 'Panel de quartier', purpose: 'Que faire de la friche ?', panelSize: '2', majority: 'simple' })
     assert.equal(created.statusCode, 303)

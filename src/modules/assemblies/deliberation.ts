@@ -8,6 +8,7 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
+import { addCommitment, findPlan } from '../plans/index.ts'
 import { assertManager, findAssembly, type AssemblyRow, type Majority } from './service.ts'
 
 const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
@@ -429,7 +430,7 @@ export function canAnswer(user: CurrentUser | null, assembly: Pick<AssemblyRow, 
 export interface AnswerInput {
   answer: string
   text: string
-  /** a draft action plan of the territory, in which the accepted proposal becomes a commitment */
+  /** an action plan of the territory, draft or published (then as a public revision), in which the accepted proposal becomes a commitment */
   planId: string | null
   /** or an existing commitment of the territory that carries it */
   commitmentId: string | null
@@ -437,8 +438,8 @@ export interface AnswerInput {
 
 /**
  * The decision-maker's public answer to an adopted proposal. Accepted (as is or modified), it becomes a commitment
- * of a draft action plan of the territory (created from the proposal), or is linked to an existing commitment: the
- * dashboard then shows its progress.
+ * of an action plan of the territory — a draft, or the running published plan as a visible revision — or is linked
+ * to an existing commitment: the dashboard then shows its progress, and the commitment's page names the proposal.
  */
 export async function answerProposal(db: Db, actor: CurrentUser, proposalId: string, input: AnswerInput): Promise<string> {
   const proposal = await findProposal(db, proposalId)
@@ -462,17 +463,30 @@ export async function answerProposal(db: Db, actor: CurrentUser, proposalId: str
     if ((await queryRows(tx, sql`select 1 where ${answerRule}`)).length === 0) throw forbidden()
     let commitmentId: string | null = null
     if (input.planId) {
-      const [created] = await queryRows<{ id: string }>(
-        tx,
-        sql`insert into commitments (territory_id, plan_id, position, title, description, contribution)
-            select p.territory_id, p.id, (select coalesce(max(position), 0) + 1 from commitments where plan_id = p.id), ${proposal.title},
-              ${proposal.body}, ${`Proposition n° ${proposal.number} de l’assemblée citoyenne « ${assembly.title} ». Réponse : ${input.text.trim()}`}
-            from action_plans p where p.id = ${input.planId} and p.territory_id = ${assembly.territoryId} and p.status = 'draft' and ${authorizedIn(actor, 'plan.edit', sql`p.territory_id`)}
-            returning id`,
-      )
-      if (!created) throw invalid({ planId: 'assembly.error.plan' })
+      const plan = await findPlan(tx, input.planId).catch(() => null)
+      if (!plan || plan.territoryId !== assembly.territoryId || (plan.status !== 'draft' && plan.status !== 'published')) throw invalid({ planId: 'assembly.error.plan' })
+      const origin = `Proposition n° ${proposal.number} de l’assemblée citoyenne « ${assembly.title} » (/propositions-assemblee/${proposalId})`
+      const created = await addCommitment(tx, {
+        actor,
+        planId: plan.id,
+        origin,
+        input: {
+          title: proposal.title.slice(0, 300),
+          problem: proposal.objective ?? '',
+          description: proposal.body,
+          contribution: `${origin}. Réponse : ${input.text.trim()}`,
+          ogpValues: ['civic_participation'],
+          expectedImpacts: '',
+          leadActor: '',
+          supportingActors: '',
+          themes: proposal.theme ? [proposal.theme] : [],
+          startDate: null,
+          endDate: null,
+          budgetEur: null,
+          deliberationUrl: null,
+        },
+      })
       commitmentId = created.id
-      await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'commitment.created', subjectType: 'commitment', subjectId: created.id, after: { fromProposal: proposalId } })
     } else if (input.commitmentId) {
       const [existing] = await queryRows<{ id: string }>(tx, sql`select id from commitments where id = ${input.commitmentId} and territory_id = ${assembly.territoryId}`)
       if (!existing) throw invalid({ commitmentId: 'assembly.error.commitment' })

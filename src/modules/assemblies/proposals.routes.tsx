@@ -10,6 +10,7 @@ import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { commitmentPath } from '../plans/index.ts'
+import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import * as deliberation from './deliberation.ts'
 import { canAnswer, findProposal, hasVoted, listAmendments, memberOf, type AmendmentRow, type ProposalRow } from './deliberation.ts'
 import { canManageAssembly, findVisibleAssembly, type AssemblyRow } from './service.ts'
@@ -63,7 +64,9 @@ function ProposalPage(props: {
   inGroup: boolean
   manager: boolean
   answerer: boolean
-  plans: { id: string; title: string }[]
+  plans: { id: string; title: string; status: string }[]
+  /** the territory's plans page, to create one when it has none to take the proposal */
+  plansPath: string | null
   commitments: { id: string; title: string }[]
   form: string | null
   values: FormValues
@@ -192,7 +195,19 @@ function ProposalPage(props: {
                 <Field name="answer" idPrefix="answer" label={answerLabels.answer} value={valuesOf('answer', { answer: p.answer ?? 'accepted' }).answer} error={errorsOf('answer').answer} options={deliberation.ANSWERS.map((x) => ({ value: x, label: t(`assembly.answer.${x}`) }))} />
                 <Field name="text" idPrefix="answer" label={answerLabels.text} required multiline maxLength={20000} value={valuesOf('answer', { text: p.answerText ?? '' }).text} error={errorsOf('answer').text} hint="Markdown" />
                 {!p.commitmentId && props.plans.length > 0 && (
-                  <Field name="planId" idPrefix="answer" label={answerLabels.planId} value={valuesOf('answer').planId ?? ''} error={errorsOf('answer').planId} options={[{ value: '', label: t('assembly.answer.none') }, ...props.plans.map((x) => ({ value: x.id, label: x.title }))]} />
+                  <Field
+                    name="planId"
+                    idPrefix="answer"
+                    label={answerLabels.planId}
+                    value={valuesOf('answer').planId ?? ''}
+                    error={errorsOf('answer').planId}
+                    options={[{ value: '', label: t('assembly.answer.none') }, ...props.plans.map((x) => ({ value: x.id, label: t(x.status === 'draft' ? 'assembly.answer.planDraft' : 'assembly.answer.planPublished', { title: x.title }) }))]}
+                  />
+                )}
+                {!p.commitmentId && props.plans.length === 0 && (
+                  <p class="notice" role="note">
+                    {t('assembly.answer.noPlan')} {props.plansPath && <a href={props.plansPath}>{t('assembly.answer.noPlanLink')}</a>}
+                  </p>
                 )}
                 {!p.commitmentId && props.commitments.length > 0 && (
                   <Field name="commitmentId" idPrefix="answer" label={answerLabels.commitmentId} value={valuesOf('answer').commitmentId ?? ''} error={errorsOf('answer').commitmentId} options={[{ value: '', label: t('assembly.answer.none') }, ...props.commitments.map((x) => ({ value: x.id, label: x.title }))]} />
@@ -222,14 +237,16 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     const answerer = canAnswer(req.user, assembly)
     const [plans, commitments] = answerer && assembly.territoryId
       ? await Promise.all([
-          queryRows<{ id: string; title: string }>(db(), sql`select id, title from action_plans where territory_id = ${assembly.territoryId} and status = 'draft' order by created_at desc`),
+          queryRows<{ id: string; title: string; status: string }>(db(), sql`select id, title, status from action_plans where territory_id = ${assembly.territoryId} and status in ('draft', 'published') order by status = 'published', created_at desc`),
           queryRows<{ id: string; title: string }>(db(), sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${assembly.territoryId} order by p.period_start desc, c.position limit 300`),
         ])
       : [[], []]
     const voted = await hasVoted(db(), req.user?.id, [id, ...amendments.map((a) => a.id)])
+    const [territory] = answerer && assembly.territoryId ? await getTerritorySummaries(db(), [assembly.territoryId]) : []
+    const plansPath = territory ? `${territoryPath(territory)}/plans` : null
     return reply.page(
       proposal.title,
-      <ProposalPage assembly={assembly} proposal={proposal} amendments={amendments} voted={voted} member={member !== null} inGroup={inGroup} manager={canManageAssembly(req.user, assembly.territoryId)} answerer={answerer} plans={plans} commitments={commitments} form={form} values={values} errors={errors} />,
+      <ProposalPage assembly={assembly} proposal={proposal} amendments={amendments} voted={voted} member={member !== null} inGroup={inGroup} manager={canManageAssembly(req.user, assembly.territoryId)} answerer={answerer} plans={plans} plansPath={plansPath} commitments={commitments} form={form} values={values} errors={errors} />,
       status,
     )
   }
@@ -263,6 +280,8 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
   app.post('/propositions-assemblee/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
     act(req, reply, req.params.id, 'answer', async (actor, v) => {
       await deliberation.answerProposal(db(), actor, req.params.id, { answer: v.answer ?? '', text: v.text ?? '', planId: uuidOrNull(v.planId), commitmentId: uuidOrNull(v.commitmentId) })
+      const answered = await findProposal(db(), req.params.id)
+      if ((answered.answer === 'accepted' || answered.answer === 'modified') && !answered.commitmentId) req.flash('notice', req.t('assembly.answer.notCarried'))
     }),
   )
 

@@ -114,7 +114,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows, practices, fromCitizens, groups, chain, verdicts] = await Promise.all([
+    const [territory, tree, rows, practices, fromCitizens, groups, chain, verdicts, fromAssemblies] = await Promise.all([
       territoryOf(db(), plan.territoryId),
       loadPlanTree(db(), plan),
       listHistoryWithNames(db(), commitment.id),
@@ -131,6 +131,11 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
       ),
       recentHistoryCheck(db(), plan.territoryId),
       commitmentVerdicts(db(), [commitment.id]),
+      queryRows<{ id: string; number: number; title: string; assembly: string }>(
+        db(),
+        sql`select p.id, p.number, p.title, a.title as assembly from assembly_proposals p join assemblies a on a.id = p.assembly_id
+            where p.commitment_id = ${commitment.id} and a.phase <> 'draft' order by a.created_at, p.number limit 100`,
+      ),
     ])
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
@@ -147,7 +152,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     }))
     return reply.page(
       commitment.title,
-      <CommitmentPage territory={territory} plan={plan} commitment={view} verdict={verdicts.get(commitment.id)} chainBrokenAt={chain.ok ? null : (chain.brokenAt ?? 0)} history={history} practices={practices} fromCitizens={fromCitizens} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)}
+      <CommitmentPage territory={territory} plan={plan} commitment={view} verdict={verdicts.get(commitment.id)} chainBrokenAt={chain.ok ? null : (chain.brokenAt ?? 0)} history={history} practices={practices} fromCitizens={fromCitizens} fromAssemblies={fromAssemblies} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)}
         follow={plan.status === 'published' || plan.status === 'closed' ? await followBox(db(), req.user, 'commitment', commitment.id, `/engagements/${commitment.id}`) : null}
       />,
     )

@@ -193,16 +193,37 @@ async function nextPosition(tx: Db, table: typeof commitments | typeof milestone
   return (row?.n ?? 0) + 1
 }
 
-/** Adds a commitment to a draft plan. Throws 403, 404, 409. */
-export async function addCommitment(db: Db, options: { actor: CurrentUser; planId: string; input: CommitmentInput }): Promise<CommitmentRow> {
+/**
+ * Adds a commitment to a draft plan, or to a published one as a public revision of the plan (OGP lets a plan
+ * be revised while it runs): the history says what was added and, when given, where it came from (`origin`,
+ * e.g. the citizens' assembly proposal it carries). Throws 403, 404, 409.
+ */
+export async function addCommitment(db: Db, options: { actor: CurrentUser; planId: string; input: CommitmentInput; origin?: string }): Promise<CommitmentRow> {
   const { actor, planId, input } = options
   const plan = await findPlan(db, planId)
   assertCan(actor, 'plan.edit', plan.territoryId)
-  if (plan.status !== 'draft') throw locked(plan.status)
+  if (plan.status !== 'draft' && plan.status !== 'published') throw locked(plan.status)
   return db.transaction(async (tx) => {
+    // the plan's state and the person's right, again under lock: a plan sent for validation meanwhile takes nothing
+    const [now] = await queryRows<{ status: string; allowed: boolean }>(tx, sql`select status, ${authorizedIn(actor, 'plan.edit', sql`territory_id`)} as allowed from action_plans where id = ${planId} for update`)
+    if (!now?.allowed) throw forbidden()
+    if (now.status !== 'draft' && now.status !== 'published') throw locked(now.status)
     const position = await nextPosition(tx, commitments, eq(commitments.planId, planId))
     const [row] = await tx.insert(commitments).values({ ...input, planId, territoryId: plan.territoryId, position }).returning()
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'commitment.created', subjectType: 'commitment', subjectId: row!.id, after: input })
+    if (plan.status === 'published') {
+      await appendHistory(tx, {
+        territoryId: plan.territoryId,
+        kind: 'revision',
+        planId,
+        commitmentId: row!.id,
+        milestoneId: null,
+        correctsId: null,
+        authorId: actor.id,
+        content: { changes: [{ field: 'commitment', before: null, after: { title: input.title, ...(options.origin ? { origin: options.origin } : {}) } }] },
+      })
+      networkChanged()
+    }
+    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'commitment.created', subjectType: 'commitment', subjectId: row!.id, after: { ...input, ...(options.origin ? { origin: options.origin } : {}) } })
     return row!
   })
 }

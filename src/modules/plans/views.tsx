@@ -575,6 +575,7 @@ export function commitmentLabels(t: Translate): Record<string, string> {
     budgetEur: t('plans.commitment.budget'),
     deliberationUrl: t('plans.commitment.deliberation'),
     milestone: t('plans.entry.field.milestone'),
+    commitment: t('plans.entry.field.commitment'),
     'milestone.title': t('plans.milestone.title'),
     'milestone.deliverable': t('plans.milestone.deliverable'),
     'milestone.startDate': t('plans.milestone.start'),
@@ -750,6 +751,8 @@ export function CommitmentPage(props: {
   canReport: boolean
   /** experiences of the référentiel that tell of this commitment */
   practices?: { slug: string; title: string }[]
+  /** proposals of citizens' assemblies this commitment carries */
+  fromAssemblies?: { id: string; number: number; title: string; assembly: string }[]
   /** citizens' contributions that the territory took up in this commitment */
   fromCitizens?: { id: string; title: string; consultationId: string }[]
   /** Groupes Action Projet working on this commitment */
@@ -922,6 +925,18 @@ export function CommitmentPage(props: {
               <a href={`${commitmentPath(c)}/groupes/nouveau`}>{t('group.new')}</a>
             </p>
           )}
+        </section>
+      )}
+      {props.fromAssemblies && props.fromAssemblies.length > 0 && (
+        <section aria-labelledby="assemblies-title">
+          <h2 id="assemblies-title">{t('plans.commitment.fromAssemblies')}</h2>
+          <ul>
+            {props.fromAssemblies.map((p) => (
+              <li>
+                <a href={`/propositions-assemblee/${p.id}`}>{t('plans.commitment.assemblyProposal', { number: p.number, title: p.title, assembly: p.assembly })}</a>
+              </li>
+            ))}
+          </ul>
         </section>
       )}
       {props.fromCitizens && props.fromCitizens.length > 0 && (
