@@ -4,7 +4,9 @@ import type { Mailer } from './platform/mail.ts'
 import type { TokenSigner } from './platform/auth/tokens.ts'
 import { pruneSessions } from './platform/auth/sessions.ts'
 import { prunePendingImports } from './platform/import/pending.ts'
+import { noticeJobHandlers } from './platform/notices.ts'
 import { accountJobHandlers } from './modules/accounts/index.ts'
+import { assessmentJobHandlers } from './modules/assessments/index.ts'
 import { sendReminders } from './modules/events/index.ts'
 import { followJobHandlers, scheduleDigests } from './modules/follows/index.ts'
 import { publishHistoryHeads } from './modules/plans/index.ts'
@@ -40,6 +42,8 @@ export function backgroundWork(deps: BackgroundDeps): BackgroundWork {
   return {
     handlers: {
       ...followJobHandlers({ db: deps.db, mailer: deps.mailer, tokens: deps.tokens, baseUrl: origin }),
+      ...assessmentJobHandlers({ db: deps.db }),
+      ...noticeJobHandlers({ db: deps.db, mailer: deps.mailer, baseUrl: origin }),
       ...accountJobHandlers(() => ({ db: deps.db, mailer: deps.mailer, tokens: deps.tokens, baseUrl: deps.baseUrl })),
     },
     tasks,

@@ -111,6 +111,15 @@ describeEachEngine('site-wide search and hub pages', (engine) => {
     assert.match(main(bogus.body), /Réunion publique : plan de mobilité/)
   })
 
+  test('the privacy page says who, why, how long and which rights, and the forms that collect personal data link to it', async () => {
+    const page = main((await visitor().get('/confidentialite')).body)
+    for (const heading of ['Responsable du traitement', 'Pourquoi', 'Combien de temps', 'Ce qui est public', 'Vos droits']) assert.match(page, new RegExp(`<h2 id="[^"]+">${heading}</h2>`), heading)
+    assert.match(page, /14 jours sans activité/)
+    assert.ok(main((await visitor().get('/inscription')).body).includes('href="/confidentialite"'), 'sign-up')
+    const [recruiting] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assemblies where phase = 'recruiting' limit 1`)
+    assert.ok(main((await visitor().get(`/assemblees/${recruiting!.id}/volontariat`)).body).includes('href="/confidentialite"'), 'volunteer form')
+  })
+
   test('the header names the five sections and marks the current one; /reseau and the home page link onwards', async () => {
     const page = (await visitor().get('/participer')).body
     const nav = page.slice(page.indexOf('class="main-nav"'), page.indexOf('</nav>'))

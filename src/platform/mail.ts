@@ -9,6 +9,8 @@ export interface OutgoingMail {
   text: string
   /** extra headers, e.g. List-Unsubscribe */
   headers?: Record<string, string>
+  /** files joined to the message (an event's .ics) */
+  attachments?: { filename: string; content: string; contentType: string }[]
 }
 
 export interface Mailer {

@@ -20,6 +20,9 @@ export function SignUpPage({ values, errors }: FormPageProps) {
         <Field name="displayName" label={labels.displayName} hint={t('auth.field.displayName.hint')} required value={values.displayName} error={errors.displayName} autocomplete="nickname" maxLength={100} />
         <Field name="email" type="email" label={labels.email} hint={t('auth.field.email.hint')} required value={values.email} error={errors.email} autocomplete="email" />
         <Field name="password" type="password" label={labels.password} hint={t('auth.field.password.hint', { min: PASSWORD_MIN_LENGTH })} required error={errors.password} autocomplete="new-password" />
+        <p class="hint">
+          <a href="/confidentialite">{t('privacy.link')}</a>
+        </p>
         <button type="submit">{t('auth.signup.submit')}</button>
       </PostForm>
       <p>

@@ -100,6 +100,9 @@ export function VolunteerForm({ assembly, quotas, values, errors, thanks }: { as
               <input type="checkbox" id="field-consent" name="consent" value="true" required aria-describedby={errors.consent ? 'field-consent-error' : undefined} />{' '}
               <label for="field-consent">{t('assembly.form.consent')}</label>
             </div>
+            <p class="hint">
+              <a href="/confidentialite">{t('privacy.link')}</a>
+            </p>
             <button type="submit">{t('assembly.form.submit')}</button>
           </PostForm>
         </>

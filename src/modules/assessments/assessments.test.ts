@@ -131,6 +131,12 @@ describeEachEngine('independent assessment', (engine) => {
     const due = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
     due.setUTCDate(due.getUTCDate() + 15)
     assert.equal(sent.reply_due, due.toISOString().slice(0, 10))
+    // the territory's editors and elected officials are told, with the deadline
+    ctx.mails.length = 0
+    await ctx.app.jobs.tick()
+    const told = ctx.mails.filter((m) => m.subject.startsWith('Évaluation indépendante à relire'))
+    assert.deepEqual(told.map((m) => m.to).sort(), ['agent@demo.thc.example', 'elue@demo.thc.example'])
+    assert.match(told[0]!.text, /répondre publiquement jusqu’au \d{1,2} \S+ \d{4}/)
 
     // the territory sees it and replies; the public does not see it yet; no publication before the reply or the deadline
     assert.match((await agent.get(page())).body, /Envoyé au territoire pour sa réponse/)
@@ -170,6 +176,12 @@ describeEachEngine('independent assessment', (engine) => {
     assert.equal((await rate(reviewer, end!.id, commitments[1]!.id, { completion: 'not_started', completionJustification: 'Rien de livré.', ...diog('did_not_change') })).statusCode, 303)
     assert.equal((await rate(reviewer, end!.id, commitments[2]!.id, { completion: 'not_started', completionJustification: 'Rien de livré.', ...diog('did_not_change') })).statusCode, 303)
     assert.equal((await reviewer.post(`/evaluations/${end!.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 303)
+    // three days before the end, still no reply: the reminder goes (the inception's did not: it was answered)
+    ctx.mails.length = 0
+    await ctx.database.db.execute(sql`update jobs set run_at = now() where unique_key like 'assessment-reply-reminder:%' and done_at is null`)
+    await ctx.app.jobs.tick()
+    const reminders = ctx.mails.filter((m) => m.subject.startsWith('Plus que trois jours'))
+    assert.deepEqual(reminders.map((m) => m.to).sort(), ['agent@demo.thc.example', 'elue@demo.thc.example'])
     // the period ends without a reply
     await ctx.database.db.execute(sql`update assessments set reply_due = current_date - 1 where id = ${end!.id}`)
     const late = await agent.post(`/evaluations/${end!.id}/reponse`, { reply: 'Trop tard' }, { csrfFrom: page() })

@@ -7,3 +7,4 @@ export default async function assessments(app: FastifyInstance) {
 }
 
 export { importOgpRatings, RatingsRefused, type RatingsOutcome } from './import.ts'
+export { assessmentJobHandlers } from './service.ts'

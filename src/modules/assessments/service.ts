@@ -7,6 +7,8 @@ import { AppError, conflict, forbidden, notFound } from '../../platform/errors.t
 import { findPlan, type PlanRow } from '../plans/index.ts'
 import { COMPLETION, DIOG, DIOG_PER_VALUE, OGP_VALUES, POTENTIAL_IMPACT, type Moment } from './scales.ts'
 import { assessmentErrata, assessments, commitmentAssessments, planReviewers, type AssessmentRow, type Relevance } from './tables.ts'
+import { enqueueJob, type JobHandler } from '../../platform/jobs.ts'
+import { queueNotice, type Notice } from '../../platform/notices.ts'
 
 const unprocessable = (code: string, userMessage: string, fields?: Record<string, string>) => new AppError(code, { status: 422, userMessage, ...(fields ? { fields } : {}) })
 
@@ -55,6 +57,7 @@ export async function appointReviewer(db: Db, actor: CurrentUser, planId: string
     )
     if (rows.length === 0) throw conflict('ALREADY_APPOINTED', 'Cette personne évalue déjà ce plan.')
     await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'reviewer.appointed', subjectType: 'action_plan', subjectId: plan.id, after: { userId: person.id } })
+    await queueNotice(tx, { userId: person.id, subject: 'notice.reviewer.appointed.subject', body: 'notice.reviewer.appointed.body', params: { plan: plan.title }, path: `/plans/${plan.id}/evaluation` })
   })
 }
 
@@ -283,7 +286,37 @@ export async function sendForReply(db: Db, actor: CurrentUser, assessmentId: str
     due.setUTCDate(due.getUTCDate() + replyDays)
     await tx.update(assessments).set({ status: 'right_of_reply', sentAt: new Date(), replyDue: due.toISOString().slice(0, 10) }).where(eq(assessments.id, assessmentId))
     await recordAudit(tx, { actorId: actor.id, territoryId: assessment.territoryId, action: 'assessment.sent_for_reply', subjectType: 'assessment', subjectId: assessmentId, after: { replyDue: due.toISOString().slice(0, 10) } })
+    const replyDue = due.toISOString().slice(0, 10)
+    const plan = await findPlan(tx, assessment.planId)
+    await noticeTerritory(tx, assessment.territoryId, { subject: 'notice.assessment.sent.subject', body: 'notice.assessment.sent.body', params: { plan: plan.title }, days: { due: replyDue }, path: `/plans/${assessment.planId}/evaluation` })
+    // three days before the end of the period (at 9:00 in Paris, roughly), unless the territory has replied by then
+    const remindOn = new Date(`${replyDue}T08:00:00Z`)
+    remindOn.setUTCDate(remindOn.getUTCDate() - 3)
+    await enqueueJob(tx, { kind: REPLY_REMINDER_JOB, payload: { assessmentId }, runAt: remindOn, uniqueKey: `assessment-reply-reminder:${assessmentId}` })
   })
+}
+
+/** Mail to the territory's editors and elected officials (those who may reply). */
+async function noticeTerritory(tx: Db, territoryId: string, notice: Omit<Notice, 'userId'>): Promise<void> {
+  const people = await queryRows<{ user_id: string }>(tx, sql`select distinct user_id from territory_roles where territory_id = ${territoryId} and role in ('editor', 'elected')`)
+  for (const p of people) await queueNotice(tx, { ...notice, userId: p.user_id })
+}
+
+export const REPLY_REMINDER_JOB = 'assessment.reply-reminder'
+
+/** The reminder three days before the end of the right of reply: sent only if the report still waits for a reply. */
+export function assessmentJobHandlers(deps: { db: Db }): Record<string, JobHandler> {
+  return {
+    [REPLY_REMINDER_JOB]: async (payload) => {
+      const [waiting] = await queryRows<{ territoryId: string; planId: string; title: string; due: string }>(
+        deps.db,
+        sql`select a.territory_id as "territoryId", a.plan_id as "planId", p.title, a.reply_due::text as due from assessments a join action_plans p on p.id = a.plan_id
+            where a.id = ${String(payload.assessmentId)} and a.status = 'right_of_reply' and a.territory_reply is null`,
+      )
+      if (!waiting) return
+      await deps.db.transaction((tx) => noticeTerritory(tx, waiting.territoryId, { subject: 'notice.assessment.dueSoon.subject', body: 'notice.assessment.dueSoon.body', params: { plan: waiting.title }, days: { due: waiting.due }, path: `/plans/${waiting.planId}/evaluation` }))
+    },
+  }
 }
 
 /** The territory (its staff or elected officials) replies, once, within the period. */

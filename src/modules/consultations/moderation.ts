@@ -4,6 +4,7 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { queueNotice } from '../../platform/notices.ts'
 
 export const SUBJECT_TYPES = ['contribution', 'comment', 'amendment'] as const
 export type SubjectType = (typeof SUBJECT_TYPES)[number]
@@ -25,6 +26,19 @@ export async function pageOfSubject(db: Db, type: SubjectType, id: string): Prom
   )
   if (!row) throw notFound()
   return row.path
+}
+
+/** A few words that let the author recognise their content in a mail. */
+async function excerptOf(db: Db, type: SubjectType, id: string): Promise<string> {
+  const [row] = await queryRows<{ excerpt: string }>(
+    db,
+    type === 'contribution'
+      ? sql`select title as excerpt from contributions where id = ${id}`
+      : type === 'comment'
+        ? sql`select left(body, 80) as excerpt from contribution_comments where id = ${id}`
+        : sql`select left(proposed_body, 80) as excerpt from text_amendments where id = ${id}`,
+  )
+  return row?.excerpt ?? ''
 }
 
 async function subject(db: Db, type: SubjectType, id: string) {
@@ -78,6 +92,9 @@ export async function hideContent(db: Db, actor: CurrentUser, type: SubjectType,
     )
     if (done.length === 0) throw forbidden()
     await recordAudit(tx, { actorId: actor.id, territoryId: target.territoryId, action: 'content.hidden', subjectType: type, subjectId: id, after: { reason: reason.trim() } })
+    if (target.authorId && target.authorId !== actor.id) {
+      await queueNotice(tx, { userId: target.authorId, subject: 'notice.moderation.hidden.subject', body: 'notice.moderation.hidden.body', params: { title: await excerptOf(tx, type, id), reason: reason.trim() }, path: await pageOfSubject(tx, type, id) })
+    }
   })
 }
 

@@ -5,6 +5,7 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { queueNotice } from '../../platform/notices.ts'
 
 export interface QuestionRow {
   id: string
@@ -96,6 +97,11 @@ export async function moderateQuestion(db: Db, actor: CurrentUser, id: string, d
     if (done.length === 0) throw conflict('NOT_PENDING', 'Cette question a déjà été modérée.')
     await recordAudit(tx, { actorId: actor.id, territoryId: q.territoryId, action: `question.${decision === 'publish' ? 'published' : 'rejected'}`, subjectType: 'official_question', subjectId: id, after: { reason: reason.trim() || null } })
     if (decision === 'publish') await recordActivity(tx, { territoryId: q.territoryId, territoryWide: true, subjects: {}, kind: 'question.published', title: q.title, path: `/questions/${id}`, actorId: actor.id })
+    if (q.authorId) {
+      await queueNotice(tx, decision === 'publish'
+        ? { userId: q.authorId, subject: 'notice.question.published.subject', body: 'notice.question.published.body', params: { title: q.title }, path: `/questions/${id}` }
+        : { userId: q.authorId, subject: 'notice.question.rejected.subject', body: 'notice.question.rejected.body', params: { title: q.title, reason: reason.trim() }, path: `/questions/${id}` })
+    }
   })
 }
 
@@ -141,6 +147,7 @@ export async function answerQuestion(db: Db, actor: CurrentUser, id: string, ans
     if (done.length === 0) throw conflict('NOT_OPEN', 'Cette question vient de recevoir sa réponse.')
     await recordAudit(tx, { actorId: actor.id, territoryId: q.territoryId, action: 'question.answered', subjectType: 'official_question', subjectId: id, after: { answer: answer.trim() } })
     await recordActivity(tx, { territoryId: q.territoryId, territoryWide: true, subjects: {}, kind: 'question.answered', title: q.title, path: `/questions/${id}`, actorId: actor.id })
+    if (q.authorId) await queueNotice(tx, { userId: q.authorId, subject: 'notice.question.answered.subject', body: 'notice.question.answered.body', params: { title: q.title, answer: answer.trim() }, path: `/questions/${id}` })
   })
 }
 

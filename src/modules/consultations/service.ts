@@ -6,6 +6,7 @@ import { assertCan, authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { contributionComments, contributions, contributionSupports, consultations, type ConsultationRow, type ContributionRow } from './tables.ts'
+import { queueNotice } from '../../platform/notices.ts'
 
 export const CONTRIBUTION_KINDS = ['idea', 'opinion', 'critique'] as const
 export type ContributionKind = (typeof CONTRIBUTION_KINDS)[number]
@@ -253,6 +254,15 @@ export async function answerContribution(db: Db, actor: CurrentUser, contributio
     if (done.length === 0) throw forbidden()
     await recordAudit(tx, { actorId: actor.id, territoryId: contribution.territoryId, action: 'contribution.answered', subjectType: 'contribution', subjectId: contributionId, before: { decision: contribution.decision, answer: contribution.answer }, after: input })
     await recordActivity(tx, { territoryId: contribution.territoryId, territoryWide: false, subjects: { consultation: contribution.consultationId, commitment: input.commitmentId }, kind: input.decision === 'retained' ? 'contribution.retained' : 'contribution.not_retained', title: contribution.title, path: `/consultations/${contribution.consultationId}#contribution-${contributionId}`, actorId: actor.id, source: `contribution:${contributionId}` })
+    if (contribution.authorId && contribution.authorId !== actor.id) {
+      await queueNotice(tx, {
+        userId: contribution.authorId,
+        subject: 'notice.contribution.answered.subject',
+        body: input.decision === 'retained' ? 'notice.contribution.retained.body' : 'notice.contribution.not_retained.body',
+        params: { title: contribution.title, answer: input.answer.trim() },
+        path: `/consultations/${contribution.consultationId}#contribution-${contributionId}`,
+      })
+    }
   })
 }
 

@@ -299,12 +299,12 @@ export default async function eventRoutes(fastify: FastifyInstance) {
   })
 
   app.post('/evenements/:id/inscription', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const status = await register(db(), requireUser(req), req.params.id)
+    const status = await register(db(), requireUser(req), req.params.id, baseUrl())
     req.flash('notice', req.t(status === 'waiting' ? 'event.waiting' : 'event.registered'))
     return reply.redirect(eventPath(req.params), 303)
   })
   app.post('/evenements/:id/desinscription', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    await unregister(db(), requireUser(req), req.params.id)
+    await unregister(db(), requireUser(req), req.params.id, baseUrl())
     req.flash('notice', req.t('event.unregistered'))
     return reply.redirect(eventPath(req.params), 303)
   })

@@ -7,6 +7,7 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { icalendar } from '../../platform/ical.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import type { Mailer } from '../../platform/mail.ts'
+import { queueNotice, type Notice } from '../../platform/notices.ts'
 import { parisInstant, TIME_ZONE } from '../../platform/paris-time.ts'
 
 export { parisInstant, TIME_ZONE }
@@ -101,7 +102,21 @@ export async function registrationOf(db: Db, eventId: string, userId: string): P
  * Registers a person: a seat while there is one, else the waiting list. The event row is locked so that
  * two registrations never take the last seat together.
  */
-export async function register(db: Db, actor: CurrentUser, eventId: string): Promise<'registered' | 'waiting'> {
+/** The mail to a person about their seat: confirmed (with the .ics when the platform's address is known), waiting, or freed for them. */
+function seatNotice(event: EventRow, userId: string, kind: 'registered' | 'waiting' | 'promoted', baseUrl: string | undefined): Notice {
+  const place = event.place ? ` (${event.place})` : ''
+  return {
+    userId,
+    subject: `notice.event.${kind}.subject`,
+    body: `notice.event.${kind}.body`,
+    params: { title: event.title, place },
+    instants: { when: event.startsAt.toISOString() },
+    path: `/evenements/${event.id}`,
+    ...(kind !== 'waiting' && baseUrl ? { ics: { filename: `evenement-${event.id}.ics`, content: calendar([event], { name: event.title, baseUrl }) } } : {}),
+  }
+}
+
+export async function register(db: Db, actor: CurrentUser, eventId: string, baseUrl?: string): Promise<'registered' | 'waiting'> {
   const event = await findEvent(db, eventId)
   if (event.status === 'cancelled') throw conflict('CANCELLED', 'Cet événement est annulé.')
   if (event.startsAt.getTime() < Date.now()) throw conflict('PAST', 'Cet événement a déjà eu lieu.')
@@ -114,12 +129,13 @@ export async function register(db: Db, actor: CurrentUser, eventId: string): Pro
     await tx.execute(sql`insert into event_registrations (event_id, user_id, status) values (${eventId}, ${actor.id}, ${status})
       on conflict (event_id, user_id) do update set status = excluded.status, created_at = now(), updated_at = now(), reminded_at = null`)
     await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: `event.${status}`, subjectType: 'event', subjectId: eventId })
+    await queueNotice(tx, seatNotice(event, actor.id, status, baseUrl))
     return status
   })
 }
 
 /** Cancels a registration; the first person waiting takes the seat freed. */
-export async function unregister(db: Db, actor: CurrentUser, eventId: string): Promise<void> {
+export async function unregister(db: Db, actor: CurrentUser, eventId: string, baseUrl?: string): Promise<void> {
   const event = await findEvent(db, eventId)
   await db.transaction(async (tx) => {
     await tx.execute(sql`select id from events where id = ${eventId} for update`)
@@ -134,7 +150,10 @@ export async function unregister(db: Db, actor: CurrentUser, eventId: string): P
             where event_id = ${eventId} and user_id = (select user_id from event_registrations where event_id = ${eventId} and status = 'waiting' order by created_at limit 1)
             returning user_id`,
       )
-      if (promoted[0]) await recordAudit(tx, { actorId: null, territoryId: event.territoryId, action: 'event.promoted_from_waiting_list', subjectType: 'event', subjectId: eventId, after: { userId: promoted[0].user_id } })
+      if (promoted[0]) {
+        await recordAudit(tx, { actorId: null, territoryId: event.territoryId, action: 'event.promoted_from_waiting_list', subjectType: 'event', subjectId: eventId, after: { userId: promoted[0].user_id } })
+        await queueNotice(tx, seatNotice(event, promoted[0].user_id, 'promoted', baseUrl))
+      }
     }
   })
 }

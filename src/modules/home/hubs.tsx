@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Locale, MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
+import { renderMarkdown } from '../../platform/markdown.ts'
 import type { SearchHit, SearchSource } from '../../platform/search.ts'
 
 const RESULTS_PER_SECTION = 8
@@ -164,6 +165,30 @@ function DataPage() {
   )
 }
 
+/** What the platform keeps about people, why, for how long, and how to act on it (RGPD articles 13 and 14). */
+function PrivacyPage() {
+  const { t } = usePage()
+  const sections: [MessageKey, MessageKey][] = [
+    ['privacy.controller.title', 'privacy.controller.body'],
+    ['privacy.purposes.title', 'privacy.purposes.body'],
+    ['privacy.retention.title', 'privacy.retention.body'],
+    ['privacy.public.title', 'privacy.public.body'],
+    ['privacy.rights.title', 'privacy.rights.body'],
+  ]
+  return (
+    <div class="narrow">
+      <h1>{t('privacy.title')}</h1>
+      <p class="lead">{t('privacy.lead')}</p>
+      {sections.map(([title, body]) => (
+        <section aria-labelledby={title.replace(/\./g, '-')}>
+          <h2 id={title.replace(/\./g, '-')}>{t(title)}</h2>
+          <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(t(body)) }} />
+        </section>
+      ))}
+    </div>
+  )
+}
+
 /** The header's hubs: site-wide search, what one can take part in now, the open data. */
 export default async function hubRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -179,6 +204,8 @@ export default async function hubRoutes(fastify: FastifyInstance) {
   app.get('/participer', { schema: { hide: true } }, async (req, reply) =>
     reply.page(req.t('participate.title'), <ParticipatePage sections={await app.platform.search.openNow(db(), 6, req.t)} />),
   )
+
+  app.get('/confidentialite', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('privacy.title'), <PrivacyPage />))
 
   app.get('/donnees', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('data.title'), <DataPage />))
 }

@@ -85,6 +85,11 @@ function RequestPage({ territory, membership, values, errors }: { territory: Ter
       </p>
       <h1>{t('membership.title')}</h1>
       {membership && <p class="notice">{t('membership.current', { status: statusLabel(t, membership.status) })}</p>}
+      {membership && membership.status === 'declined' && membership.decisionNote && (
+        <p class="notice">
+          {t('membership.declinedReason')} {membership.decisionNote}
+        </p>
+      )}
       {open && (
         <>
           <p>{t('membership.requestLead')}</p>

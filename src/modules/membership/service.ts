@@ -6,6 +6,7 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { getTerritorySummaries } from '../territories/index.ts'
 import { contributionGrid, memberships, type GridRow, type MembershipRow } from './tables.ts'
+import { queueNotice } from '../../platform/notices.ts'
 
 export type SupportLevel = 'essentiel' | 'renforce'
 export const SUPPORT_LEVELS: readonly SupportLevel[] = ['essentiel', 'renforce']
@@ -114,6 +115,14 @@ export async function decideMembership(db: Db, options: { actor: CurrentUser; me
       })
       .where(eq(memberships.id, membershipId))
       .returning()
+    if (current.requestedBy) {
+      const [territory] = await getTerritorySummaries(tx, [current.territoryId])
+      const name = territory?.name ?? ''
+      const path = territory ? `/territoires/${territory.kind}/${encodeURIComponent(territory.code)}/adhesion` : '/membres'
+      await queueNotice(tx, input.decision === 'accept'
+        ? { userId: current.requestedBy, subject: 'notice.membership.accepted.subject', body: 'notice.membership.accepted.body', params: { territory: name }, path }
+        : { userId: current.requestedBy, subject: 'notice.membership.declined.subject', body: 'notice.membership.declined.body', params: { territory: name, reason: input.decisionNote.trim() }, path })
+    }
     await recordAudit(tx, { actorId: actor.id, territoryId: current.territoryId, action: `membership.${input.decision === 'accept' ? 'accepted' : 'declined'}`, subjectType: 'membership', subjectId: membershipId, before: { status: current.status }, after: { status: row!.status, contributionEur: contribution, supportLevel: row!.supportLevel } })
     return row!
   })

@@ -8,9 +8,11 @@ import { assembliesEn } from './assemblies.ts'
 import { followsEn } from './follows.ts'
 import { referentielEn } from './referentiel.ts'
 import { importsEn } from './imports.ts'
+import { noticesEn } from './notices.ts'
 
 export const en: Record<MessageKey, string> = {
   ...importsEn,
+  ...noticesEn,
   ...referentielEn,
   ...assessmentsEn,
   ...consultationsEn,
@@ -418,6 +420,20 @@ export const en: Record<MessageKey, string> = {
   'membership.error.note': 'Give the reason for declining.',
   'membership.error.grid': 'No row of the grid applies to this territory.',
   'membership.error.amount': 'Enter an amount of zero or more.',
+  'membership.declinedReason': 'Reason given by the network’s team:',
+  'privacy.title': 'Your personal data',
+  'privacy.lead': 'What the platform keeps about you, why, for how long, and how to exercise your rights.',
+  'privacy.link': 'Your data: who processes it, why, for how long',
+  'privacy.controller.title': 'Controller',
+  'privacy.controller.body': 'The organisation running this instance of the platform (for the Territoires Hautement Citoyens programme, the association Démocratie Ouverte) is responsible for accounts, event registrations and the network’s exchanges. Each territory is responsible for what it publishes and for the participation it collects (consultations, questions, citizens’ assemblies); the organisers of a citizens’ assembly are responsible for its pool of volunteers.',
+  'privacy.purposes.title': 'Why',
+  'privacy.purposes.body': '- **Account** (address, display name, hashed password, language): to identify you and write to you about what you do. Basis: the service you ask for.\n- **Contributions, comments, questions, supports**: the public participation you choose; your display name goes with it. Basis: your voluntary participation.\n- **Event registrations**: to keep you a seat and send you the invitation and the reminder.\n- **Volunteering for a citizens’ assembly** (name, contact, quota features): the draw and contacting those drawn. Basis: your consent, which you may withdraw at any time with the organisers.\n- **Audit log** (who did what, when): security and the accountability of public decisions.',
+  'privacy.retention.title': 'For how long',
+  'privacy.retention.body': '- **Account**: until you delete it yourself from “My account”; your address and name are then erased, your public contributions stay, signed “deleted account”.\n- **Sessions**: 14 days without activity (12 hours for accounts with a role), 30 days at most.\n- **Event registrations**: with the event.\n- **An assembly’s volunteers**: for the time of the assembly; a person who withdraws with the organisers leaves the draw. Automatic erasure of the pool after the assembly is not in place yet: ask the organisers.\n- **Audit log**: kept for accountability; it holds no password nor private message content.',
+  'privacy.public.title': 'What is public',
+  'privacy.public.body': 'Public: action plans and their history, contributions, comments, questions and answers, with their author’s display name; the fiches of the référentiel. Never published: e-mail addresses, volunteers’ names and contacts (the public draw shows numbers only), drafts, secret ballots.',
+  'privacy.rights.title': 'Your rights',
+  'privacy.rights.body': 'You may access your data, correct it (“My account”), erase it (deleting the account), object to or restrict a processing, and withdraw your consent as a volunteer. Write to the instance’s operator at the address given in the legal notice. You may also complain to the CNIL (www.cnil.fr).',
   'nav.members': 'Members',
   'plans.chain.ok': 'History intact: {count} chained entries.',
   'plans.chain.checkedAt': 'Checked on {time}.',

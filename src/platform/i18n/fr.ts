@@ -7,9 +7,11 @@ import { assembliesFr } from './assemblies.ts'
 import { followsFr } from './follows.ts'
 import { referentielFr } from './referentiel.ts'
 import { importsFr } from './imports.ts'
+import { noticesFr } from './notices.ts'
 
 export const fr = {
   ...importsFr,
+  ...noticesFr,
   ...referentielFr,
   ...assessmentsFr,
   ...consultationsFr,
@@ -421,6 +423,20 @@ export const fr = {
   'membership.error.note': 'Donnez le motif du refus.',
   'membership.error.grid': 'Aucune ligne de la grille ne correspond à ce territoire.',
   'membership.error.amount': 'Indiquez un montant positif ou nul.',
+  'membership.declinedReason': 'Motif donné par l’équipe du réseau :',
+  'privacy.title': 'Vos données personnelles',
+  'privacy.lead': 'Ce que la plateforme garde sur vous, pourquoi, combien de temps, et comment exercer vos droits.',
+  'privacy.link': 'Vos données : qui les traite, pourquoi, combien de temps',
+  'privacy.controller.title': 'Responsable du traitement',
+  'privacy.controller.body': 'La structure qui exploite cette instance de la plateforme (pour le programme Territoires Hautement Citoyens, l’association Démocratie Ouverte) est responsable des comptes, des inscriptions aux événements et des échanges du réseau. Chaque territoire est responsable de ce qu’il publie et des participations qu’il recueille (consultations, questions, assemblées citoyennes) ; les organisateurs d’une assemblée citoyenne sont responsables de son vivier de volontaires.',
+  'privacy.purposes.title': 'Pourquoi',
+  'privacy.purposes.body': '- **Compte** (adresse, nom affiché, mot de passe chiffré, langue) : vous identifier, vous écrire sur vos démarches. Base : l’exécution du service que vous demandez.\n- **Contributions, commentaires, questions, soutiens** : la participation publique que vous choisissez ; votre nom affiché l’accompagne. Base : votre participation volontaire.\n- **Inscriptions aux événements** : vous réserver une place, vous envoyer l’invitation et le rappel.\n- **Volontariat pour une assemblée citoyenne** (nom, contact, caractéristiques des quotas) : le tirage au sort et le contact des personnes tirées. Base : votre consentement, retirable à tout moment auprès des organisateurs.\n- **Journal d’audit** (qui a fait quoi, quand) : la sécurité et la redevabilité des décisions publiques.',
+  'privacy.retention.title': 'Combien de temps',
+  'privacy.retention.body': '- **Compte** : jusqu’à sa suppression, que vous faites vous-même depuis « Mon compte » ; votre adresse et votre nom sont alors effacés, vos contributions publiques restent, signées « compte supprimé ».\n- **Sessions** : 14 jours sans activité (12 heures pour les comptes ayant un rôle), 30 jours au plus.\n- **Inscriptions aux événements** : avec l’événement.\n- **Volontaires d’une assemblée** : le temps de l’assemblée ; une personne qui se retire auprès des organisateurs sort du tirage. L’effacement automatique du vivier après l’assemblée n’est pas encore en place : demandez-le aux organisateurs.\n- **Journal d’audit** : conservé pour la redevabilité ; il ne contient ni mot de passe ni contenu de message privé.',
+  'privacy.public.title': 'Ce qui est public',
+  'privacy.public.body': 'Sont publics : les plans d’action et leur historique, les contributions, commentaires, questions et réponses, avec le nom affiché de leur auteur ; les fiches du référentiel. Ne sont jamais publiés : les adresses électroniques, les noms et contacts des volontaires (le tirage public ne montre que des numéros), les brouillons, les votes secrets.',
+  'privacy.rights.title': 'Vos droits',
+  'privacy.rights.body': 'Vous pouvez accéder à vos données, les rectifier (« Mon compte »), les effacer (suppression du compte), vous opposer à un traitement ou en demander la limitation, et retirer votre consentement de volontaire. Écrivez au responsable de l’instance à l’adresse indiquée dans les mentions légales. Vous pouvez aussi saisir la CNIL (www.cnil.fr).',
   'nav.members': 'Membres',
   'plans.chain.ok': 'Historique intègre : {count} entrées chaînées.',
   'plans.chain.checkedAt': 'Vérification du {time}.',

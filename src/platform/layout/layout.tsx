@@ -119,6 +119,9 @@ function Footer() {
             <a href="/accessibilite">{t('footer.accessibility')}</a>
           </li>
           <li>
+            <a href="/confidentialite">{t('privacy.title')}</a>
+          </li>
+          <li>
             <a href="/api/docs">{t('footer.api')}</a>
           </li>
           <li>

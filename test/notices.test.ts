@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { seedDemo } from '../src/demo/seed.ts'
+import { loadCurrentUser, type CurrentUser } from '../src/platform/auth/current-user.ts'
+import { queryRows } from '../src/platform/db/index.ts'
+import { answerQuestion, askQuestion, moderateQuestion } from '../src/modules/consultations/index.ts'
+import { answerContribution } from '../src/modules/consultations/service.ts'
+import { hideContent } from '../src/modules/consultations/moderation.ts'
+import { createEvent, register } from '../src/modules/events/index.ts'
+import { unregister } from '../src/modules/events/service.ts'
+import { decideMembership, requestMembership } from '../src/modules/membership/service.ts'
+import { appointReviewer } from '../src/modules/assessments/service.ts'
+import { buildTestApp, createUser, describeEachEngine, signedInClient, type TestApp } from './helpers/app.ts'
+
+/** Mail to the people a decision concerns, in their language, once the decision is committed. */
+describeEachEngine('mail to the people concerned', (engine) => {
+  let ctx: TestApp
+  let territoryId = ''
+  let moderator: CurrentUser
+  const person = async (email: string): Promise<CurrentUser> => {
+    const [row] = await queryRows<{ id: string; sv: number }>(ctx.database.db, sql`select id, session_version as sv from users where email = ${email}`)
+    return (await loadCurrentUser(ctx.database.db, row!.id, row!.sv))!
+  }
+  /** the mails sent to an address since the last call, after the queue ran */
+  const sent = async (to: string) => {
+    await ctx.app.jobs.tick()
+    const mine = ctx.mails.filter((m) => m.to === to)
+    ctx.mails.splice(0, ctx.mails.length, ...ctx.mails.filter((m) => m.to !== to))
+    return mine
+  }
+
+  before(async () => {
+    ctx = await buildTestApp(engine)
+    await seedDemo(ctx.database.db)
+    await ctx.app.jobs.tick()
+    ctx.mails.length = 0
+    territoryId = (await queryRows<{ id: string }>(ctx.database.db, sql`select id from territories where code = 'pays-demo'`))[0]!.id
+    const m = await createUser(ctx.database, { displayName: 'Modération' })
+    await ctx.database.db.execute(sql`insert into territory_roles (territory_id, user_id, role) values (${territoryId}, ${m.id}, 'moderator')`)
+    moderator = (await loadCurrentUser(ctx.database.db, m.id, 1))!
+  })
+  after(() => ctx.close())
+
+  test('a question’s author learns it is refused (with the reason), published, answered — in their own language', async () => {
+    const db = ctx.database.db
+    const citizen = await person('voisin@demo.thc.example')
+    const elected = await person('elue@demo.thc.example')
+    const refused = await askQuestion(db, citizen, territoryId, { addresseeId: null, title: 'Une question hors charte', body: 'Des propos que la charte refuse.' })
+    await moderateQuestion(db, moderator, refused, 'reject', 'Elle vise une personne nommément.')
+    const [refusal] = await sent('voisin@demo.thc.example')
+    assert.equal(refusal!.subject, 'Votre question n’a pas été publiée : Une question hors charte')
+    assert.match(refusal!.text, /Motif donné par la modération : Elle vise une personne nommément\./)
+    assert.match(refusal!.text, new RegExp(`http://localhost:3000/questions/${refused}`))
+
+    await db.execute(sql`update users set locale = 'en' where id = ${citizen.id}`)
+    const kept = await askQuestion(db, citizen, territoryId, { addresseeId: null, title: 'Quand ouvrira la médiathèque ?', body: 'Les travaux semblent finis.' })
+    await moderateQuestion(db, moderator, kept, 'publish', '')
+    assert.deepEqual((await sent('voisin@demo.thc.example')).map((m) => m.subject), ['Your question is published: Quand ouvrira la médiathèque ?'])
+    await answerQuestion(db, elected, kept, 'Elle ouvrira le 3 mars.')
+    const [answered] = await sent('voisin@demo.thc.example')
+    assert.equal(answered!.subject, 'Answer to your question: Quand ouvrira la médiathèque ?')
+    assert.match(answered!.text, /Elle ouvrira le 3 mars\./)
+    assert.match(answered!.text, /something you did on the Territoires Hautement Citoyens platform/)
+    await db.execute(sql`update users set locale = 'fr' where id = ${citizen.id}`)
+  })
+
+  test('a refusal that fails writes no mail: the notice leaves with the decision or not at all', async () => {
+    const db = ctx.database.db
+    const [published] = await queryRows<{ id: string }>(db, sql`select id from official_questions where status in ('published', 'answered') limit 1`)
+    await assert.rejects(moderateQuestion(db, moderator, published!.id, 'reject', 'Trop tard.'))
+    await ctx.app.jobs.tick()
+    assert.equal(ctx.mails.length, 0)
+  })
+
+  test('a contributor learns the territory’s answer', async () => {
+    const db = ctx.database.db
+    const agent = await person('agent@demo.thc.example')
+    const [bike] = await queryRows<{ id: string }>(db, sql`select id from contributions where title = 'Une piste cyclable entre la gare et le collège'`)
+    await answerContribution(db, agent, bike!.id, { decision: 'retained', answer: 'Retenue : elle entre dans le plan vélo.', commitmentId: null, milestoneId: null }, '2099-01-01')
+    const [mail] = await sent('habitante@demo.thc.example')
+    assert.equal(mail!.subject, 'Réponse à votre contribution : Une piste cyclable entre la gare et le collège')
+    assert.match(mail!.text, /Le territoire retient votre contribution/)
+    assert.match(mail!.text, /Retenue : elle entre dans le plan vélo\./)
+  })
+
+  test('registering for an event sends its .ics; the person waiting learns a seat freed up, with the .ics too', async () => {
+    const db = ctx.database.db
+    const agent = await person('agent@demo.thc.example')
+    const first = await person('habitante@demo.thc.example')
+    const second = await person('voisin@demo.thc.example')
+    const startsAt = new Date(Date.now() + 7 * 86_400_000)
+    const eventId = await createEvent(db, agent, territoryId, { kind: 'workshop', title: 'Atelier budget', description: '', startsAt, endsAt: new Date(startsAt.getTime() + 7_200_000), place: 'Salle des fêtes', onlineUrl: null, audience: '', capacity: 1 })
+    assert.equal(await register(db, first, eventId, 'http://localhost:3000'), 'registered')
+    const [confirmed] = await sent('habitante@demo.thc.example')
+    assert.equal(confirmed!.subject, 'Inscription confirmée : Atelier budget')
+    assert.match(confirmed!.text, /\(Salle des fêtes\)/)
+    assert.equal(confirmed!.attachments?.[0]?.filename, `evenement-${eventId}.ics`)
+    assert.match(confirmed!.attachments![0]!.content, /BEGIN:VEVENT[\s\S]*SUMMARY:Atelier budget/)
+    assert.equal(await register(db, second, eventId, 'http://localhost:3000'), 'waiting')
+    const [waiting] = await sent('voisin@demo.thc.example')
+    assert.equal(waiting!.subject, 'Liste d’attente : Atelier budget')
+    assert.equal(waiting!.attachments, undefined)
+    await unregister(db, first, eventId, 'http://localhost:3000')
+    const [promoted] = await sent('voisin@demo.thc.example')
+    assert.equal(promoted!.subject, 'Une place s’est libérée : Atelier budget')
+    assert.ok(promoted!.attachments?.[0]?.content.includes('Atelier budget'))
+  })
+
+  test('a membership applicant learns the decision; a refusal’s reason reaches them and their territory’s page', async () => {
+    const db = ctx.database.db
+    const applicant = await createUser(ctx.database, { displayName: 'Agente Rennes' })
+    const [rennes] = await queryRows<{ id: string }>(db, sql`select id from territories where kind = 'commune' and code = '35238'`)
+    await db.execute(sql`insert into territory_roles (territory_id, user_id, role) values (${rennes!.id}, ${applicant.id}, 'editor')`)
+    const actor = (await loadCurrentUser(db, applicant.id, 1))!
+    const request = await requestMembership(db, { actor, territoryId: rennes!.id, input: { requestedScope: 'programme', contactName: 'Agente', contactEmail: applicant.email, contactRole: '', politicalCommitment: 'Nous nous engageons.', signatory: 'La maire' } })
+    const admin = await person('admin@demo.thc.example')
+    await decideMembership(db, { actor: admin, membershipId: request.id, input: { decision: 'decline', conventionStart: null, conventionEnd: null, conventionDocumentUrl: null, supportLevel: null, decisionNote: 'La délibération du conseil manque au dossier.' } })
+    const [mail] = await sent(applicant.email)
+    assert.equal(mail!.subject, 'Adhésion non retenue : Rennes')
+    assert.match(mail!.text, /Motif : La délibération du conseil manque au dossier\./)
+    const client = await signedInClient(ctx.app, applicant.email, applicant.password)
+    assert.match((await client.get('/territoires/commune/35238/adhesion')).body, /Motif donné par l’équipe du réseau : La délibération du conseil manque au dossier\./)
+  })
+
+  test('a reviewer learns of their appointment; the author of hidden content learns why', async () => {
+    const db = ctx.database.db
+    const admin = await person('admin@demo.thc.example')
+    const reviewer = await createUser(ctx.database, { displayName: 'Revue Indépendante' })
+    const [plan] = await queryRows<{ id: string }>(db, sql`select id from action_plans where territory_id = ${territoryId} and status = 'published' limit 1`)
+    await appointReviewer(db, admin, plan!.id, reviewer.email)
+    const [appointed] = await sent(reviewer.email)
+    assert.match(appointed!.subject, /^Vous êtes nommé·e évaluateur·rice : /)
+    assert.match(appointed!.text, new RegExp(`/plans/${plan!.id}/evaluation`))
+
+    const [bus] = await queryRows<{ id: string }>(db, sql`select id from contributions where title = 'Le bus du samedi passe trop tôt'`)
+    await hideContent(db, moderator, 'contribution', bus!.id, 'Propos injurieux envers un agent.')
+    const [hidden] = await sent('voisin@demo.thc.example')
+    assert.equal(hidden!.subject, 'Votre contenu a été masqué')
+    assert.match(hidden!.text, /« Le bus du samedi passe trop tôt »[\s\S]*Motif public : Propos injurieux envers un agent\./)
+  })
+})
