@@ -71,6 +71,8 @@ function StatsTable({ stats }: { stats: OfficialStats[] }) {
 
 function QuestionsPage(props: {
   territory: { name: string; path: string }
+  /** a moderation refused on one pending question: its reason field shows the message and keeps what was typed */
+  moderation?: { questionId: string; reason: string; error: string }
   lists: Awaited<ReturnType<typeof listQuestions>>
   stats: OfficialStats[]
   officials: { id: string; name: string }[]
@@ -98,7 +100,14 @@ function QuestionsPage(props: {
                 <h3 class="card-title">{q.title}</h3>
                 <p class="pre-line">{q.body}</p>
                 <PostForm action={`${questionPath(q)}/moderation`}>
-                  <Field name="reason" idPrefix={`reason-${q.id}`} label={t('question.reason')} maxLength={2000} />
+                  <Field
+                    name="reason"
+                    idPrefix={`reason-${q.id}`}
+                    label={t('question.reason')}
+                    maxLength={2000}
+                    value={props.moderation?.questionId === q.id ? props.moderation.reason : ''}
+                    error={props.moderation?.questionId === q.id ? props.moderation.error : undefined}
+                  />
                   <button type="submit" name="decision" value="publish">
                     {t('question.publish')}
                   </button>{' '}
@@ -190,7 +199,7 @@ export default async function questionRoutes(fastify: FastifyInstance) {
   const db = () => app.platform.database.db
 
   const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
-  async function renderList(req: FastifyRequest, reply: FastifyReply, params: { kind: string; code: string }, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+  async function renderList(req: FastifyRequest, reply: FastifyReply, params: { kind: string; code: string }, values: Record<string, string>, errors: Record<string, string>, status = 200, moderation?: { questionId: string; reason: string; error: string }) {
     const territory = await territoryOf(params)
     const [lists, stats, officials, supported] = await Promise.all([
       listQuestions(db(), territory.id, req.user),
@@ -200,7 +209,7 @@ export default async function questionRoutes(fastify: FastifyInstance) {
     ])
     return reply.page(
       `${req.t('question.title')} – ${territory.name}`,
-      <QuestionsPage territory={territory} lists={lists} stats={stats} officials={officials} supported={supported} signedIn={!!req.user} values={values} errors={errors} />,
+      <QuestionsPage territory={territory} moderation={moderation} lists={lists} stats={stats} officials={officials} supported={supported} signedIn={!!req.user} values={values} errors={errors} />,
       status,
     )
   }
@@ -235,8 +244,16 @@ export default async function questionRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const values = formValues(req.body)
     const q = await findQuestion(db(), req.params.id)
-    await moderateQuestion(db(), actor, q.id, values.decision === 'reject' ? 'reject' : 'publish', values.reason ?? '')
     const [territory] = await getTerritorySummaries(db(), [q.territoryId])
+    try {
+      await moderateQuestion(db(), actor, q.id, values.decision === 'reject' ? 'reject' : 'publish', values.reason ?? '')
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422 && error.fields?.reason) {
+        const message = translateFieldErrors(req.t, error.fields).reason ?? ''
+        return renderList(req, reply, { kind: territory!.kind, code: territory!.code }, {}, {}, 422, { questionId: q.id, reason: values.reason ?? '', error: message })
+      }
+      throw error
+    }
     return reply.redirect(`${territoryPath(territory!)}/questions`, 303)
   })
 

@@ -58,7 +58,11 @@ describeEachEngine('questions to elected officials', (engine) => {
     assert.equal((await question('Quand la ligne de bus du dimanche ?')).status, 'pending')
     assert.equal((await moderator.post(`/questions/${q.id}/moderation`, { decision: 'publish' }, { csrfFrom: list })).statusCode, 303)
     const spam = await question('Une question hors sujet')
-    assert.equal((await moderator.post(`/questions/${spam.id}/moderation`, { decision: 'reject', reason: '' }, { csrfFrom: list })).statusCode, 422)
+    const noReason = await moderator.post(`/questions/${spam.id}/moderation`, { decision: 'reject', reason: '   ' }, { csrfFrom: list })
+    assert.equal(noReason.statusCode, 422)
+    // the queue again, the message beside that question's reason field, nothing decided
+    assert.match(noReason.body, new RegExp(`id="reason-${spam.id}-reason-error"`))
+    assert.match(noReason.body, /id="moderation-title"/)
     assert.equal((await moderator.post(`/questions/${spam.id}/moderation`, { decision: 'reject', reason: 'Sans rapport avec l’action du territoire.' }, { csrfFrom: list })).statusCode, 303)
     assert.match((await citizen.get(list)).body, /Refusée : Sans rapport avec l’action du territoire\./)
     const visitor = (await new Client(ctx.app).get(list)).body

@@ -229,10 +229,12 @@ export default async function networkRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
 
-  app.get('/reseau', { schema: { querystring: SortQuery, hide: true } }, async (req, reply) => {
-    const sort = req.query.tri ?? 'nom'
-    const order = req.query.ordre ?? (sort === 'nom' ? 'asc' : 'desc')
-    return reply.page(req.t('network.title'), <NetworkPage entries={await loadNetwork(db(), sort, order)} sort={sort} order={order} page={req.query.page ?? 1} />)
+  // a person following an old or mistyped link gets the default order, not an error page (the API stays strict)
+  app.get('/reseau', { schema: { querystring: Type.Object({ tri: Type.Optional(Type.String()), ordre: Type.Optional(Type.String()), page: Type.Optional(Type.String()) }, { additionalProperties: true }), hide: true } }, async (req, reply) => {
+    const sort: NetworkSort = (NETWORK_SORTS as readonly string[]).includes(req.query.tri ?? '') ? (req.query.tri as NetworkSort) : 'nom'
+    const order = req.query.ordre === 'asc' || req.query.ordre === 'desc' ? req.query.ordre : sort === 'nom' ? 'asc' : 'desc'
+    const page = /^[1-9]\d{0,3}$/.test(req.query.page ?? '') ? Number(req.query.page) : 1
+    return reply.page(req.t('network.title'), <NetworkPage entries={await loadNetwork(db(), sort, order)} sort={sort} order={order} page={page} />)
   })
 
   app.get(
