@@ -120,6 +120,14 @@ describeEachEngine('site-wide search and hub pages', (engine) => {
     assert.ok(main((await visitor().get(`/assemblees/${recruiting!.id}/volontariat`)).body).includes('href="/confidentialite"'), 'volunteer form')
   })
 
+  test('a fiche names its territory and its commitment, never as a raw code or address', async () => {
+    const [fiche] = await queryRows<{ slug: string }>(ctx.database.db, sql`select slug from referentiel_fiches where published_version is not null and commitment_id is not null limit 1`)
+    const page = main((await visitor().get(`/referentiel/fiches/${fiche!.slug}`)).body)
+    assert.doesNotMatch(page, />\/engagements\/[0-9a-f-]{36}</, 'no raw address as a link text')
+    assert.doesNotMatch(page, />autre\/pays-demo</, 'no raw territory reference as a link text')
+    assert.match(page, /<a href="\/engagements\/[0-9a-f-]{36}">[^<]*\(démonstration\)<\/a>/)
+  })
+
   test('the header names the five sections and marks the current one; /reseau and the home page link onwards', async () => {
     const page = (await visitor().get('/participer')).body
     const nav = page.slice(page.indexOf('class="main-nav"'), page.indexOf('</nav>'))

@@ -26,6 +26,7 @@ import {
   findFicheBySlug,
   findVersion,
   ficheNames,
+  addPlaceNames,
   listVersions,
   moderatesAnything,
   moderationQueue,
@@ -131,6 +132,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       sameElsewhere(db(), { id: fiche.id, kind: fiche.kind, title: fiche.title!, sourceName: typeof content.sourceName === 'string' ? content.sourceName : null }),
     ])
     const names = await ficheNames(db(), linkedIds(fiche.kind as FicheKind, content))
+    await addPlaceNames(db(), names, [content])
     const openProposal = versions.some((v) => OPEN_STATUSES.includes(v.status as VersionStatus))
     return reply.page(
       fiche.title!,
@@ -383,6 +385,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     const base = version.baseNumber !== null ? all.find((v) => v.number === version.baseNumber) : undefined
     const changes = changedFields(kind, base?.content ?? null, version.content)
     const names = await ficheNames(db(), [...linkedIds(kind, version.content), ...(base ? linkedIds(kind, base.content) : [])])
+    await addPlaceNames(db(), names, [version.content, ...(base ? [base.content] : [])])
     const summary = all.find((v) => v.id === version.id)!
     return reply.page(
       String(version.content.title ?? version.fiche.slug),

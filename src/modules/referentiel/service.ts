@@ -182,6 +182,23 @@ export async function ficheNames(db: Db, ids: string[]): Promise<Map<string, { s
   return new Map(rows.map((r) => [r.id, { slug: r.slug, title: r.title ?? r.slug, kind: r.kind }]))
 }
 
+/**
+ * Adds to a fiche's names those of the territory (`territory:<kind/code>`) and public commitment
+ * (`commitment:<id>`) its contents point to, so that pages name them instead of showing the raw reference.
+ */
+export async function addPlaceNames(db: Db, names: Map<string, { slug: string; title: string; kind: string }>, contents: FicheContent[]): Promise<void> {
+  for (const content of contents) {
+    if (typeof content.territory === 'string' && !names.has(`territory:${content.territory}`)) {
+      const territory = await findTerritoryByRef(db, content.territory)
+      if (territory) names.set(`territory:${content.territory}`, { slug: content.territory, title: territory.name, kind: 'territory' })
+    }
+    if (typeof content.commitment === 'string' && /^[0-9a-f-]{36}$/i.test(content.commitment) && !names.has(`commitment:${content.commitment}`)) {
+      const [row] = await queryRows<{ title: string }>(db, sql`select title from public_commitments where id = ${content.commitment}`)
+      if (row) names.set(`commitment:${content.commitment}`, { slug: content.commitment, title: row.title, kind: 'commitment' })
+    }
+  }
+}
+
 /** Content with linked fiches named (titles) instead of ids, for forms. */
 export async function contentForForm(db: Db, kind: FicheKind, content: FicheContent): Promise<Record<string, string>> {
   const ids = fieldsOf(kind).flatMap((f) => (f.type === 'fiches' && Array.isArray(content[f.name]) ? (content[f.name] as string[]) : []))

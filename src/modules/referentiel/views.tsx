@@ -183,8 +183,8 @@ function valueView(field: FieldSpec, value: FieldValue | undefined, locale: Loca
   if (field.type === 'longtext') return <p class="pre-line">{String(value)}</p>
   if (field.type === 'date') return formatDate(locale, new Date(`${String(value)}T12:00:00Z`))
   if (field.type === 'integer') return formatNumber(locale, Number(value))
-  if (field.type === 'commitment') return <a href={`/engagements/${String(value)}`}>{`/engagements/${String(value)}`}</a>
-  if (field.type === 'territory') return <a href={`/territoires/${String(value)}`}>{String(value)}</a>
+  if (field.type === 'commitment') return <a href={`/engagements/${String(value)}`}>{names.get(`commitment:${String(value)}`)?.title ?? (locale === 'fr' ? 'Engagement du plan d’action' : 'Action plan commitment')}</a>
+  if (field.type === 'territory') return <a href={`/territoires/${String(value)}`}>{names.get(`territory:${String(value)}`)?.title ?? String(value)}</a>
   return displayValue(field, value ?? null, locale)
 }
 
