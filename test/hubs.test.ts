@@ -128,6 +128,13 @@ describeEachEngine('site-wide search and hub pages', (engine) => {
     assert.match(page, /<a href="\/engagements\/[0-9a-f-]{36}">[^<]*\(démonstration\)<\/a>/)
   })
 
+  test('a member territory’s page shows its membership: programme, since when, the convention', async () => {
+    const page = main((await visitor().get('/territoires/autre/pays-demo')).body)
+    assert.match(page, /<strong class="badge">Membre du programme Territoires Hautement Citoyens<\/strong> depuis le \d{1,2} \S+ \d{4} · convention d’objectifs du \d{1,2} \S+ \d{4} au \d{1,2} \S+ \d{4}/)
+    assert.doesNotMatch(page, /agent@demo|1500|1 500/, 'the contact and the contribution stay private')
+    assert.doesNotMatch(main((await visitor().get('/territoires/commune/35238')).body), /class="badge">Membre/, 'a territory that did not join shows nothing')
+  })
+
   test('the header names the five sections and marks the current one; /reseau and the home page link onwards', async () => {
     const page = (await visitor().get('/participer')).body
     const nav = page.slice(page.indexOf('class="main-nav"'), page.indexOf('</nav>'))

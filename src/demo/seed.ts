@@ -61,8 +61,25 @@ export interface DemoStep {
 
 const demoTerritoryId = async (db: Db) => (await findTerritoryByRef(db, DEMO_TERRITORY.ref))!.id
 
+/** The demo territory is in the programme, with a convention of objectives, as the network's team accepted it. */
+async function seedDemoMembership(db: Db): Promise<boolean> {
+  const territoryId = await demoTerritoryId(db)
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`insert into programme_memberships (territory_id, requested_scope, status, contact_name, contact_email, political_commitment, signatory, requested_by, requested_at, decided_by, decided_at, convention_start, convention_end, support_level, contribution_eur)
+        select ${territoryId}, 'programme', 'in_programme', 'Agent du Pays (démonstration)', 'agent@demo.thc.example',
+          'L’exécutif du Pays s’engage à co-construire un plan de gouvernement ouvert et à en rendre compte publiquement (texte de démonstration).',
+          'Le président du Pays (démonstration)', (select id from users where email = 'agent@demo.thc.example'), now() - interval '200 days',
+          (select id from users where email = 'admin@demo.thc.example'), now() - interval '180 days', current_date - 180, current_date + 550, 'essentiel', 1500
+        where not exists (select 1 from programme_memberships where territory_id = ${territoryId})
+        returning id`,
+  )
+  return rows.length > 0
+}
+
 export const DEMO_STEPS: readonly DemoStep[] = [
   { name: 'territory', run: seedDemoTerritory, logged: (log) => log.info({ accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration territory and accounts added') },
+  { name: 'membership', run: seedDemoMembership, logged: (log) => log.info('demonstration territory joined the programme') },
   { name: 'plan', run: async (db) => seedDemoPlan(db, await demoTerritoryId(db)), logged: (log) => log.info('demonstration action plan added') },
   { name: 'referentiel', run: (db) => seedDemoReferentiel(db, DEMO_TERRITORY.ref), logged: (log) => log.info('demonstration fiches of the référentiel added') },
   { name: 'reviewer', run: (db) => seedDemoReviewer(db, DEMO_TERRITORY.ref), logged: (log) => log.info({ account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } }, 'demonstration reviewer added') },

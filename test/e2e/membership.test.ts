@@ -39,6 +39,7 @@ describe('membership journey', { skip }, () => {
 
     const visitor = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await visitor.goto(journey.base + '/')
+    await visitor.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Le réseau' }).click()
     await visitor.getByRole('link', { name: 'Membres' }).click()
     assert.match((await visitor.locator('main').textContent()) ?? '', /Nous nous engageons à ouvrir l’action publique\./)
     await expectAccessible(visitor, 'members list')

@@ -38,13 +38,19 @@ export async function getTerritoryPage(db: Db, kind: TerritoryKind, rawCode: str
   if (!territory) throw notFound()
   const childKind: TerritoryKind | null =
     kind === 'region' ? 'departement' : kind === 'departement' ? 'epci' : kind === 'epci' || kind === 'ept' || kind === 'autre' ? 'commune' : null
-  const [parents, children, profile, electedOfficials] = await Promise.all([
+  const [parents, children, profile, electedOfficials, memberships] = await Promise.all([
     queries.listParents(db, territory.id),
     childKind ? queries.listChildren(db, territory.id, childKind, 300) : Promise.resolve({ total: 0, items: [] }),
     queries.findProfile(db, territory.id),
     queries.listElectedOfficials(db, territory.id),
+    // the membership module's public view: network or programme, since when, the convention
+    queryRows<{ status: 'member' | 'in_programme'; since: string | null; conventionStart: string | null; conventionEnd: string | null; conventionUrl: string | null }>(
+      db,
+      sql`select status, decided_at::date::text as since, convention_start::text as "conventionStart", convention_end::text as "conventionEnd", convention_document_url as "conventionUrl"
+          from public_memberships where territory_id = ${territory.id}`,
+    ),
   ])
-  return { territory, parents, childKind, children, profile, electedOfficials }
+  return { territory, parents, childKind, children, profile, electedOfficials, membership: memberships[0] ?? null }
 }
 
 export interface ProfileInput {

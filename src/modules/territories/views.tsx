@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact'
-import { formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
+import { formatDate, formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -149,12 +149,33 @@ type PageData = Awaited<ReturnType<typeof getTerritoryPage>>
 /** `follow`: the box to follow the territory (from the follows module) */
 export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEdit: boolean; follow?: ComponentChildren }) {
   const { t, locale } = usePage()
-  const { territory, parents, children, childKind, profile, electedOfficials } = data
+  const { territory, parents, children, childKind, profile, electedOfficials, membership } = data
+  const day = (iso: string) => formatDate(locale, new Date(`${iso}T12:00:00Z`))
+  const convention = membership?.conventionStart && membership.conventionEnd ? t('territory.member.convention', { start: day(membership.conventionStart), end: day(membership.conventionEnd) }) : null
   const codeLabel = territory.kind === 'epci' || territory.kind === 'ept' ? t('territory.codeSiren') : territory.kind === 'autre' ? t('territory.code') : t('territory.codeInsee')
   return (
     <article class="territory">
       <p class="kicker">{kindLabel(t, territory)}</p>
       <h1>{territory.name}</h1>
+      {membership && (
+        <p class="membership-badge">
+          <strong class="badge">{t(membership.status === 'in_programme' ? 'territory.member.programme' : 'territory.member.network')}</strong>{' '}
+          {membership.since && t('territory.member.since', { day: day(membership.since) })}
+          {convention && (
+            <>
+              {' · '}
+              {membership.conventionUrl ? (
+                <a href={membership.conventionUrl} rel="noopener">
+                  {convention}
+                </a>
+              ) : (
+                convention
+              )}
+            </>
+          )}{' '}
+          · <a href="/membres">{t('nav.members')}</a>
+        </p>
+      )}
       {follow}
       {territory.retiredAt && <p class="notice">{t('territory.retired')}</p>}
       {territory.source === 'manual' && <p class="notice">{t('territory.source.manual')}</p>}
