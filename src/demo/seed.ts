@@ -61,6 +61,18 @@ export interface DemoStep {
 
 const demoTerritoryId = async (db: Db) => (await findTerritoryByRef(db, DEMO_TERRITORY.ref))!.id
 
+export const DEMO_MODERATOR = { email: 'moderation@demo.thc.example', displayName: 'Dominique Modération (démonstration)', password: 'demo-moderation-thc' } as const
+
+/** A moderator of the demo territory: reviews reports, hides with a public reason, publishes or refuses questions. */
+async function seedDemoModerator(db: Db): Promise<boolean> {
+  if ((await queryRows(db, sql`select 1 from users where email = ${DEMO_MODERATOR.email}`)).length > 0) return false
+  const passwordHash = await hashPassword(DEMO_MODERATOR.password)
+  const [created] = await queryRows<{ id: string }>(db, sql`insert into users (email, display_name, password_hash, email_confirmed_at) values (${DEMO_MODERATOR.email}, ${DEMO_MODERATOR.displayName}, ${passwordHash}, now()) returning id`)
+  await recordAudit(db, { actorId: null, action: 'demo.account_created', subjectType: 'user', subjectId: created!.id })
+  await grantRole(db, null, { email: DEMO_MODERATOR.email, territoryRef: DEMO_TERRITORY.ref, role: 'moderator' })
+  return true
+}
+
 /** The demo territory is in the programme, with a convention of objectives, as the network's team accepted it. */
 async function seedDemoMembership(db: Db): Promise<boolean> {
   const territoryId = await demoTerritoryId(db)
@@ -79,6 +91,7 @@ async function seedDemoMembership(db: Db): Promise<boolean> {
 
 export const DEMO_STEPS: readonly DemoStep[] = [
   { name: 'territory', run: seedDemoTerritory, logged: (log) => log.info({ accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration territory and accounts added') },
+  { name: 'moderator', run: seedDemoModerator, logged: (log) => log.info({ account: { email: DEMO_MODERATOR.email, password: DEMO_MODERATOR.password } }, 'demonstration moderator added') },
   { name: 'membership', run: seedDemoMembership, logged: (log) => log.info('demonstration territory joined the programme') },
   { name: 'plan', run: async (db) => seedDemoPlan(db, await demoTerritoryId(db)), logged: (log) => log.info('demonstration action plan added') },
   { name: 'referentiel', run: (db) => seedDemoReferentiel(db, DEMO_TERRITORY.ref), logged: (log) => log.info('demonstration fiches of the référentiel added') },

@@ -132,9 +132,11 @@ export async function hideAccountContent(db: Db, actor: CurrentUser, territoryId
 /** What the territory's moderators review: reported or hidden content, and the log of decisions. */
 export async function moderationOverview(db: Db, territoryId: string) {
   const [items, log] = await Promise.all([
-    queryRows<{ type: SubjectType; id: string; text: string; authorId: string | null; authorName: string | null; reports: number; hiddenAt: string | null; hiddenReason: string | null; path: string }>(
+    queryRows<{ type: SubjectType; id: string; text: string; authorId: string | null; authorName: string | null; reports: number; hiddenAt: string | null; hiddenReason: string | null; path: string; reasons: string[] | null }>(
       db,
-      sql`select 'contribution' as type, c.id, c.title as text, c.author_id as "authorId", u.display_name as "authorName",
+      // the reasons people gave, newest first, beside each item
+      sql`select q.*, (select array_agg(r.reason order by r.created_at desc) from (select reason, created_at from content_reports r where r.subject_type = q.type and r.subject_id = q.id order by created_at desc limit 20) r) as reasons from (
+          select 'contribution' as type, c.id, c.title as text, c.author_id as "authorId", u.display_name as "authorName",
             (select count(*)::int from content_reports r where r.subject_type = 'contribution' and r.subject_id = c.id) as reports,
             c.hidden_at as "hiddenAt", c.hidden_reason as "hiddenReason", '/consultations/' || c.consultation_id || '#contribution-' || c.id as path
           from contributions c left join users u on u.id = c.author_id
@@ -151,7 +153,7 @@ export async function moderationOverview(db: Db, territoryId: string) {
             a.hidden_at, a.hidden_reason, '/textes/' || a.text_id || '#amendment-' || a.id
           from text_amendments a left join users u on u.id = a.author_id
           where a.territory_id = ${territoryId} and (a.hidden_at is not null or exists (select 1 from content_reports r where r.subject_type = 'amendment' and r.subject_id = a.id))
-          order by 6 desc limit 200`,
+          order by 6 desc limit 200) q`,
     ),
     queryRows<{ action: string; subjectType: string; subjectId: string; at: string; actorName: string | null; after: unknown }>(
       db,

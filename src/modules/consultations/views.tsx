@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact'
-import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
+import { formatDate, isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
 import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -339,6 +339,16 @@ export function ModerationPage(props: {
               <p>
                 <a href={item.path}>{item.text}</a> — {item.authorName ?? t('consult.deletedAccount')}
               </p>
+              {item.reasons && item.reasons.length > 0 && (
+                <details open={!item.hiddenAt}>
+                  <summary>{t('moderation.reasonsGiven')}</summary>
+                  <ul>
+                    {item.reasons.map((reason) => (
+                      <li>{reason}</li>
+                    ))}
+                  </ul>
+                </details>
+              )}
               {item.hiddenAt ? (
                 <>
                   <p class="notice">{t('moderation.hidden', { reason: item.hiddenReason ?? '' })}</p>
@@ -375,7 +385,8 @@ export function ModerationPage(props: {
         <ul>
           {props.log.map((e) => (
             <li>
-              {formatDate(locale, new Date(e.at))} — {e.action} — {e.actorName ?? '—'}
+              {formatDate(locale, new Date(e.at))} — {isMessageKey(`moderation.log.${e.action}`) ? t(`moderation.log.${e.action}` as MessageKey) : e.action} ({t(`moderation.type.${e.subjectType}` as MessageKey)}) — {e.actorName ?? t('moderation.log.automatic')}
+              {typeof (e.after as { reason?: unknown } | null)?.reason === 'string' && ` — ${t('moderation.log.reason', { reason: (e.after as { reason: string }).reason })}`}
             </li>
           ))}
         </ul>
