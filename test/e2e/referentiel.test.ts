@@ -44,7 +44,7 @@ describe('référentiel journey', { skip }, () => {
 
     const visitor = await (await journey.browser.newContext({ bypassCSP: true, javaScriptEnabled: false })).newPage()
     await visitor.goto(journey.base + '/')
-    await visitor.getByRole('link', { name: 'Référentiel' }).click()
+    await visitor.getByRole('link', { name: 'Référentiel', exact: true }).click()
     await visitor.getByRole('searchbox', { name: 'Rechercher dans le référentiel' }).fill('participation deliberatif')
     await visitor.getByRole('search', { name: 'Rechercher dans le référentiel' }).getByRole('button', { name: 'Rechercher' }).click()
     await visitor.getByRole('link', { name: 'Le jury citoyen participatif' }).click()
