@@ -87,7 +87,7 @@ test('sortition prints each volunteer’s LEXIMIN probability as JSON, names the
 test('the command line lists its commands with --help, and refuses an unknown one', () => {
   const help = runCli(['--help'], {})
   assert.equal(help.code, 0)
-  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'roles:grant-network', 'referentiel:import', 'migrate', 'demo:load', 'history:verify', 'jobs:run', 'events:remind']) {
+  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'roles:grant-network', 'referentiel:import', 'migrate', 'demo:load', 'history:verify', 'jobs:run', 'events:remind', 'assemblies:erase-contacts']) {
     assert.match(help.stdout, new RegExp(command))
   }
   const unknown = runCli(['launch:rockets'], {})
@@ -194,6 +194,30 @@ for (const engine of engines) {
       const [delivered] = await query<{ n: number }>(sql`select count(*)::int as n from notification_deliveries d join users u on u.id = d.user_id where u.email = 'elue@demo.thc.example'`)
       assert.equal(delivered!.n, 1)
       assert.match(runCli(['jobs:run'], env).stdout, /^0 job\(s\) run/m)
+    })
+
+    test('assemblies:erase-contacts erases the volunteers of an assembly past its retention, and only those', async () => {
+      assert.equal(runCli(['demo:load'], env).code, 0)
+      const first = runCli(['assemblies:erase-contacts'], env)
+      assert.equal(first.code, 0, first.stderr)
+      assert.match(first.stdout, /^0 volunteer\(s\) erased\./m)
+      const drawn = sql`(select id from assemblies where title like 'Assemblée citoyenne de l’alimentation%')`
+      const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
+      try {
+        await database.db.execute(sql`update assemblies set report_published_at = now() - interval '400 days', contact_retention_days = 365 where id = ${drawn}`)
+        await database.db.execute(sql`update assembly_sessions set starts_on = current_date - 420, ends_on = current_date - 419 where assembly_id = ${drawn}`)
+      } finally {
+        await database.close()
+      }
+      const erased = runCli(['assemblies:erase-contacts'], env)
+      assert.equal(erased.code, 0, erased.stderr)
+      const [counts] = await query<{ erased: number; kept: number; others: number }>(sql`select
+        (select count(*)::int from assembly_volunteers where assembly_id = ${drawn} and contact_erased_at is not null and email is null and full_name like 'Volontaire n° %') as erased,
+        (select count(*)::int from assembly_volunteers where assembly_id = ${drawn} and contact_erased_at is null) as kept,
+        (select count(*)::int from assembly_volunteers where assembly_id <> ${drawn} and contact_erased_at is not null) as others`)
+      assert.ok(counts!.erased > 0)
+      assert.match(erased.stdout, new RegExp(`^${counts!.erased} volunteer\\(s\\) erased\\.`, 'm'))
+      assert.deepEqual([counts!.kept, counts!.others], [0, 0])
     })
 
     test('referentiel:import reports a bad file and writes nothing; roles:grant-network names the account', async () => {

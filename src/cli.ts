@@ -6,7 +6,7 @@ import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
-import { importProposals, readProposalsFile, commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstanceFiles, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
+import { eraseExpiredVolunteerContacts, importProposals, readProposalsFile, commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstanceFiles, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
 import { sendReminders } from './modules/events/index.ts'
 import { headDigest, IMPORT_FORMATS, readPlansFile, runPlanImport, verifyHistory, type ImportFormat, type PublishedHead } from './modules/plans/index.ts'
 import { importOgpRatings, RatingsRefused } from './modules/assessments/index.ts'
@@ -401,8 +401,18 @@ const commands: Record<string, Command> = {
       out(`${sent} reminder(s) sent.`)
     },
   },
+  'assemblies:erase-contacts': {
+    summary: "Erase the names and contacts of citizens' assemblies' volunteers whose retention period is over (the background worker does it too)",
+    usage: 'assemblies:erase-contacts',
+    options: {},
+    async run({ database }) {
+      await migrate(database)
+      const erased = await eraseExpiredVolunteerContacts(database.db)
+      out(`${erased} volunteer(s) erased.`)
+    },
+  },
   'jobs:run': {
-    summary: 'Run background work once: queue the digests that are due, send event reminders, publish the history heads that are due, prune ended sessions, then run every due job (account mails, immediate mails, digests); for installations that set JOB_POLL_SECONDS=0 and use a scheduler',
+    summary: 'Run background work once: queue the digests that are due, send event reminders, publish the history heads that are due, prune ended sessions, erase the contacts of assemblies’ volunteers past their retention, then run every due job (account mails, immediate mails, digests); for installations that set JOB_POLL_SECONDS=0 and use a scheduler',
     usage: 'jobs:run',
     options: {},
     async run({ config, database }) {
@@ -415,6 +425,7 @@ const commands: Record<string, Command> = {
       const heads = await work.tasks.heads()
       await work.tasks.sessions()
       await work.tasks.pendingImports()
+      await work.tasks.volunteerContacts()
       const ran = await runDueJobs(database.db, work.handlers, log)
       out(`${ran} job(s) run, ${reminders} reminder(s) sent, ${heads} history head(s) published.`)
     },

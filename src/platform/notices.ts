@@ -32,8 +32,9 @@ export interface Notice {
   ics?: { filename: string; content: string }
 }
 
-export async function queueNotice(db: Db, notice: Notice): Promise<void> {
-  await enqueueJob(db, { kind: NOTICE_JOB, payload: notice as unknown as Record<string, unknown> })
+/** Queues a notice; with `uniqueKey`, a second notice with the same key is not queued (a retried fan-out). */
+export async function queueNotice(db: Db, notice: Notice, uniqueKey?: string): Promise<void> {
+  await enqueueJob(db, { kind: NOTICE_JOB, payload: notice as unknown as Record<string, unknown>, ...(uniqueKey ? { uniqueKey } : {}) })
 }
 
 async function sendNotice(deps: { db: Db; mailer: Mailer; baseUrl: string }, notice: Notice): Promise<void> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../src/platform/db/index.ts'
-import { createUser } from '../helpers/app.ts'
+import { createUser, linkIn } from '../helpers/app.ts'
 import { browserJourney, expectAccessible, signInInBrowser, skip } from '../helpers/browser.ts'
 
 describe('citizens’ assembly journey', { skip }, () => {
@@ -30,9 +30,17 @@ describe('citizens’ assembly journey', { skip }, () => {
     await phone.getByLabel('lieu de vie').selectOption('campagne')
     await phone.getByLabel('J’accepte que ces données servent au tirage au sort').check()
     await phone.getByRole('button', { name: 'M’inscrire comme volontaire' }).click()
-    await phone.getByText(/Vous êtes inscrit\(e\) comme volontaire n° 1\./).waitFor()
-    const [row] = await queryRows<{ email: string; features: Record<string, string> }>(journey.ctx.database.db, sql`select email, features from assembly_volunteers where full_name = 'Maëlle Volontaire'`)
-    assert.deepEqual(row, { email: 'maelle@example.org', features: { genre: 'femme', âge: '18-34', 'lieu de vie': 'campagne' } })
+    await phone.getByText(/Un message vient d’être envoyé à maelle@example\.org/).waitFor()
+    await expectAccessible(phone, 'volunteer registered, to confirm', checker)
+    const [row] = await queryRows<{ email: string; features: Record<string, string>; confirmed: boolean }>(journey.ctx.database.db, sql`select email, features, confirmed_at is not null as confirmed from assembly_volunteers where full_name = 'Maëlle Volontaire'`)
+    assert.deepEqual(row, { email: 'maelle@example.org', features: { genre: 'femme', âge: '18-34', 'lieu de vie': 'campagne' }, confirmed: false })
+    // the link of the mail, opened on the phone, confirms the registration
+    await journey.ctx.app.jobs.tick()
+    const mail = journey.ctx.mails.find((m) => m.to === 'maelle@example.org')
+    assert.ok(mail, 'the confirmation mail was sent')
+    await phone.goto(journey.base + linkIn(mail))
+    await phone.getByText(/Votre inscription est confirmée : vous êtes volontaire n° 1/).waitFor()
+    await expectAccessible(phone, 'volunteer confirmed', checker)
 
     await phone.goto(`${journey.base}/territoires/autre/pays-demo/assemblees`)
     await phone.getByRole('link', { name: 'Assemblée citoyenne de l’alimentation (démonstration)' }).click()

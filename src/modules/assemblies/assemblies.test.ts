@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, linkIn, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { replacementIndex } from './draw.ts'
+import { eraseExpiredVolunteerContacts } from './service.ts'
 import { drawIndex, lotteryDigest } from './sortition/lottery.ts'
 
 const T = '/territoires/autre/pays-demo'
@@ -29,6 +30,14 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
   const page = () => `/assemblees/${assemblyId}`
   const org = () => `/assemblees/${assemblyId}/organisation`
   const secret = 'secret tenu par l’huissier 8c1f'
+
+  /** the mails sent to an address since the last call, once the queue ran */
+  async function mailsTo(to: string) {
+    await ctx.app.jobs.tick()
+    const mine = ctx.mails.filter((m) => m.to === to)
+    ctx.mails.splice(0, ctx.mails.length, ...ctx.mails.filter((m) => m.to !== to))
+    return mine
+  }
 
   async function upload(client: Client, url: string, from: string, name: string, content: string) {
     const token = csrfTokenOf((await client.get(from)).body)!
@@ -89,8 +98,43 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_volunteers where assembly_id = ${assemblyId}`)).length, 0)
     const ok = await anonymous.post(form, { fullName: 'Nina Volontaire-Secrète', email: 'nina@example.org', phone: '06 12 34 56 78', address: '3 place du Marché', feature0: 'femme', feature1: '18-34', consent: 'true' })
     assert.equal(ok.statusCode, 200)
-    assert.match(ok.body, /volontaire n° 1/)
-    assert.equal((await anonymous.post(form, { fullName: 'Nina bis', email: 'NINA@example.org', address: '4 place du Marché', feature0: 'femme', feature1: '18-34', consent: 'true' })).statusCode, 409)
+    assert.match(ok.body, /Un message vient d’être envoyé à nina@example\.org/)
+    // the registration counts once the address is confirmed from the mail
+    const pending = await queryRows<{ number: number; confirmed: boolean }>(ctx.database.db, sql`select number, confirmed_at is not null as confirmed from assembly_volunteers where assembly_id = ${assemblyId}`)
+    assert.deepEqual(pending, [{ number: 1, confirmed: false }])
+    assert.match((await anonymous.get(page())).body, /0 volontaire confirmé/)
+    const [confirmMail] = await mailsTo('nina@example.org')
+    assert.equal(confirmMail!.subject, 'Confirmez votre inscription : Convention citoyenne pour le climat du Val-Démo')
+    assert.match(confirmMail!.text, /volontaire n° 1/)
+    const link = linkIn(confirmMail!)
+    assert.equal((await anonymous.get(link.replace(/jeton=[^&]+/, 'jeton=abc.def'))).statusCode, 400)
+    const confirmed = await anonymous.get(link)
+    assert.equal(confirmed.statusCode, 200)
+    assert.match(confirmed.body, /Votre inscription est confirmée : vous êtes volontaire n° 1/)
+    assert.match((await anonymous.get(link)).body, /déjà confirmée/)
+    assert.match((await anonymous.get(page())).body, /1 volontaire confirmé/)
+    // the same address again: the same page (it does not tell who volunteered), a mail to the address, no new row
+    const twice = await anonymous.post(form, { fullName: 'Nina bis', email: 'NINA@example.org', address: '4 place du Marché', feature0: 'femme', feature1: '18-34', consent: 'true' })
+    assert.equal(twice.statusCode, 200)
+    assert.match(twice.body, /Un message vient d’être envoyé à nina@example\.org/)
+    assert.deepEqual((await mailsTo('nina@example.org')).map((m) => m.subject), ['Vous êtes déjà inscrit·e : Convention citoyenne pour le climat du Val-Démo'])
+    // someone else's address: the registration stays unconfirmed, out of the draw, until its owner opens the link
+    await anonymous.post(form, { fullName: 'Usurpateur', email: 'victime@example.org', address: '9 rue Fausse', feature0: 'homme', feature1: '65+', consent: 'true' })
+    assert.equal((await mailsTo('victime@example.org')).length, 1)
+    // without e-mail: the organisers call back and confirm by hand
+    const byPhone = await anonymous.post(form, { fullName: 'Paul Sans-Mail', phone: '06 99 88 77 66', address: '1 rue du Puits', feature0: 'homme', feature1: '35-64', consent: 'true' })
+    assert.match(byPhone.body, /volontaire n° 3\. Sans adresse e-mail, les organisateurs vous appelleront/)
+    const orgPage = (await agent.get(org())).body
+    assert.match(orgPage, /2 inscriptions à confirmer/)
+    assert.equal((await outsider.post(`${page()}/volontaires/3/confirmation`, {}, { csrfFrom: page() })).statusCode, 403)
+    assert.equal((await agent.post(`${page()}/volontaires/3/confirmation`, {}, { csrfFrom: org() })).statusCode, 303)
+    assert.deepEqual(
+      await queryRows(ctx.database.db, sql`select number, confirmed_at is not null as confirmed from assembly_volunteers where assembly_id = ${assemblyId} order by number`),
+      [{ number: 1, confirmed: true }, { number: 2, confirmed: false }, { number: 3, confirmed: true }],
+    )
+    // the impostor's registration leaves the pool so the rest of the journey counts confirmed people only
+    assert.equal((await agent.post(`${page()}/volontaires/2/retrait`, {}, { csrfFrom: org() })).statusCode, 303)
+    assert.equal((await agent.post(`${page()}/volontaires/3/retrait`, {}, { csrfFrom: org() })).statusCode, 303)
 
     const imported = await upload(agent, `${page()}/volontaires/import`, org(), 'vivier.csv', poolCsv())
     assert.equal(imported.statusCode, 303)
@@ -101,7 +145,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal(noAddress.statusCode, 422)
     assert.match(noAddress.body, /Ligne 2 : la règle « une personne par foyer » demande l’adresse/)
     const [{ count }] = (await queryRows<{ count: number }>(ctx.database.db, sql`select count(*)::int as count from assembly_volunteers where assembly_id = ${assemblyId}`)) as [{ count: number }]
-    assert.equal(count, 61)
+    assert.equal(count, 63)
 
     // contact data: organisers only
     assert.match((await agent.get(org())).body, /Nina Volontaire-Secrète/)
@@ -161,6 +205,15 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     for (const c of composition) assert.ok(c.panel >= c.min && c.panel <= c.max, `${c.feature}: ${c.panel}`)
     // once drawn, no second reveal
     assert.equal((await agent.post(`${page()}/tirage/revelation`, { randomness: secret }, { csrfFrom: org() })).statusCode, 409)
+    // every confirmed volunteer with an address learns the result: drawn or kept in reserve
+    await ctx.app.jobs.tick()
+    const results = ctx.mails.filter((m) => m.subject.endsWith(': Convention citoyenne pour le climat du Val-Démo'))
+    assert.equal(results.filter((m) => m.subject.startsWith('Vous avez été tiré·e au sort')).length, 12)
+    assert.equal(results.filter((m) => m.subject.startsWith('Vous êtes sur la liste de réserve')).length, 61 - 12)
+    assert.ok(!results.some((m) => m.to === 'victime@example.org'), 'an unconfirmed registration gets no result')
+    const seatedEmail = (await queryRows<{ email: string }>(ctx.database.db, sql`select v.email from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assemblyId} order by v.number limit 1`))[0]!.email
+    assert.match(results.find((m) => m.to === seatedEmail)!.text, /membre du panel/)
+    ctx.mails.length = 0
   })
 
   test('a member who leaves is replaced by a volunteer who keeps the quotas, verifiably', async () => {
@@ -184,6 +237,8 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     for (const c of composition) assert.ok(c.panel >= c.min && c.panel <= c.max)
     assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_members where assembly_id = ${assemblyId} and status = 'active'`)).length, 12)
     assert.match((await anonymous.get(`${page()}/transparence`)).body, new RegExp(`Remplaçant n° 1 : volontaire n° ${replacement!.number}, à la place du n° ${member!.number}`))
+    const [chosen] = await queryRows<{ email: string }>(ctx.database.db, sql`select email from assembly_volunteers where assembly_id = ${assemblyId} and number = ${replacement!.number}`)
+    assert.deepEqual((await mailsTo(chosen!.email)).map((m) => m.subject), ['Vous rejoignez le panel : Convention citoyenne pour le climat du Val-Démo'])
   })
 
   test('deliberation: groups draft, members amend and vote secretly under the majority rule; the executive answers and accepted proposals become commitments', async () => {
@@ -328,6 +383,29 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal((await anonymous.get('/api/v1/assemblies/00000000-0000-4000-8000-000000000000')).statusCode, 404)
     assert.equal((await anonymous.get('/api/v1/assemblies/pas-un-id')).statusCode, 400)
     assert.match((await anonymous.get('/api/docs/json')).body, /\/api\/v1\/assemblies\/\{id\}/)
+  })
+
+  test('the volunteers’ names and contacts are erased once the assembly’s retention period is over; the draw stays verifiable', async () => {
+    const bad = await agent.post(`${page()}/reglages`, { title: 'Convention citoyenne pour le climat du Val-Démo', purpose: 'Comment réduire de 40 % les émissions du territoire ?', panelSize: '12', majority: 'simple', onePerHousehold: 'true', contactRetentionDays: '5' }, { csrfFrom: org() })
+    assert.equal(bad.statusCode, 422)
+    assert.match(bad.body, /Un nombre entier de jours, de 30 à 1 095/)
+    assert.equal((await agent.post(`${page()}/reglages`, { title: 'Convention citoyenne pour le climat du Val-Démo', purpose: 'Comment réduire de 40 % les émissions du territoire ?', panelSize: '12', majority: 'simple', onePerHousehold: 'true', contactRetentionDays: '30' }, { csrfFrom: org() })).statusCode, 303)
+    const drawBefore = (await anonymous.get(`${page()}/tirage.json`)).body
+    // the assembly ended with its report or the day after its last session, whichever is later: 29 days after,
+    // nothing is erased; 31 days after, everything is
+    const [{ report, lastDay }] = (await queryRows<{ report: Date; lastDay: string }>(ctx.database.db, sql`select report_published_at as report, (select max(ends_on)::text from assembly_sessions where assembly_id = ${assemblyId}) as "lastDay" from assemblies where id = ${assemblyId}`)) as [{ report: Date; lastDay: string }]
+    const ended = Math.max(new Date(report).getTime(), Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000)
+    assert.equal(await eraseExpiredVolunteerContacts(ctx.database.db, new Date(ended + 29 * 86_400_000)), 0)
+    assert.equal(await eraseExpiredVolunteerContacts(ctx.database.db, new Date(ended + 31 * 86_400_000)), 63)
+    assert.equal(await eraseExpiredVolunteerContacts(ctx.database.db, new Date(ended + 32 * 86_400_000)), 0)
+    const left = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from assembly_volunteers where assembly_id = ${assemblyId} and (email is not null or phone is not null or address is not null or full_name not like 'Volontaire n° %')`)
+    assert.equal(left[0]!.n, 0)
+    const orgPage = (await agent.get(org())).body
+    assert.doesNotMatch(orgPage, /Volontaire-Secrète|nina@example|rue des Lilas/)
+    assert.match(orgPage, /Volontaire n° 1/)
+    assert.equal((await anonymous.get(`${page()}/tirage.json`)).body, drawBefore)
+    const [audit] = await queryRows<{ after: { count: number } }>(ctx.database.db, sql`select after from audit_events where action = 'assembly.volunteer_contacts_erased' and subject_id = ${assemblyId}`)
+    assert.equal(audit!.after.count, 63)
   })
 
   test('an accepted proposal joins the running published plan as a visible revision, names its proposal, and warns when no plan can take it', async () => {

@@ -5,6 +5,9 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, notFound } from '../../platform/errors.ts'
 import { normalizeEmail } from '../../platform/http/rules.ts'
+import type { Locale } from '../../platform/i18n/index.ts'
+import { enqueueJob, type JobHandler } from '../../platform/jobs.ts'
+import { queueNotice } from '../../platform/notices.ts'
 import { assertManager, findAssembly, instanceOf, listQuotas, listVolunteers, type AssemblyRow, type QuotaRow, type VolunteerRow } from './service.ts'
 import { Infeasible, TimeLimitReached } from './sortition/leximin.ts'
 import { commitmentOf, drawIndex, lotteryDigest } from './sortition/lottery.ts'
@@ -169,8 +172,35 @@ export async function revealAndDraw(db: Db, actor: CurrentUser, assemblyId: stri
       select v.assembly_id, v.territory_id, v.id, ${accountOf(sql`v.email`, assemblyId)}
       from assembly_volunteers v where v.assembly_id = ${assemblyId} and v.number in (${sql.join(panel.map((n) => sql`${n}`), sql`, `)})`)
     await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.drawn', subjectType: 'assembly', subjectId: assemblyId, after: { index, panel, randomness } })
+    await enqueueJob(tx, { kind: DRAW_NOTICES_JOB, payload: { assemblyId }, uniqueKey: `${DRAW_NOTICES_JOB}:${assemblyId}` })
     return index
   })
+}
+
+/** After the draw, each confirmed volunteer with an e-mail learns whether they were drawn or stay in reserve. */
+export const DRAW_NOTICES_JOB = 'assembly.draw-notices'
+
+/** Queues the draw's mails, one per volunteer; safe to run again (each mail's key is the volunteer's number). */
+async function queueDrawNotices(db: Db, assemblyId: string): Promise<void> {
+  const assembly = await findAssembly(db, assemblyId)
+  const volunteers = await queryRows<{ number: number; email: string; locale: Locale; seated: boolean }>(
+    db,
+    sql`select v.number, v.email, v.locale, exists (select 1 from assembly_members m where m.volunteer_id = v.id and m.replacement_number is null) as seated
+        from assembly_volunteers v
+        where v.assembly_id = ${assemblyId} and v.withdrawn_at is null and v.confirmed_at is not null and v.email is not null order by v.number`,
+  )
+  for (const v of volunteers) {
+    const kind = v.seated ? 'drawn' : 'reserve'
+    await queueNotice(
+      db,
+      { email: v.email, locale: v.locale, subject: `notice.volunteer.${kind}.subject`, body: `notice.volunteer.${kind}.body`, params: { title: assembly.title, number: v.number }, path: `/assemblees/${assemblyId}/transparence` },
+      `assembly-draw:${assemblyId}:${v.number}`,
+    )
+  }
+}
+
+export function drawJobHandlers(deps: { db: Db }): Record<string, JobHandler> {
+  return { [DRAW_NOTICES_JOB]: (payload) => queueDrawNotices(deps.db, String(payload.assemblyId)) }
 }
 
 /** SQL: the account a seated volunteer votes with — the one with their e-mail, confirmed (an unconfirmed account
@@ -282,6 +312,9 @@ export async function drawReplacement(db: Db, actor: CurrentUser, droppedMemberI
     const chosen = pool.find((v) => v.number === number)!
     await tx.execute(sql`insert into assembly_members (assembly_id, territory_id, volunteer_id, replacement_number, replaces, replacement_candidates, user_id)
       values (${assembly.id}, ${assembly.territoryId}, ${chosen.id}, ${next}, ${droppedMemberId}, ${`{${candidates.join(',')}}`}::integer[], ${accountOf(sql`${chosen.email}`, assembly.id)})`)
+    if (chosen.email) {
+      await queueNotice(tx, { email: chosen.email, locale: chosen.locale, subject: 'notice.volunteer.replacement.subject', body: 'notice.volunteer.replacement.body', params: { title: assembly.title, number }, path: `/assemblees/${assembly.id}/transparence` })
+    }
     await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.replacement_drawn', subjectType: 'assembly', subjectId: assembly.id, after: { replacementNumber: next, number, replaces: leaver.number, candidates } })
     return number
   })

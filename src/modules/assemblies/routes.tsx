@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { AppError, forbidden } from '../../platform/errors.ts'
+import { secretQueryParam } from '../../platform/http/kernel.tsx'
 import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
@@ -17,7 +18,7 @@ import * as draw from './draw.ts'
 import * as deliberation from './deliberation.ts'
 import { commitmentOf } from './sortition/lottery.ts'
 import { InstanceError, parseQuotas } from './sortition/instance.ts'
-import { AssemblyForm, AssemblyListPage, assemblyPath, DateRange, Markdown, percent, ProbabilityChart, proposalPath, QuotaEditor, Section, Table, UploadForm, VolunteerForm } from './views.tsx'
+import { AssemblyForm, AssemblyListPage, assemblyPath, DateRange, Markdown, percent, ProbabilityChart, proposalPath, QuotaEditor, Section, Table, UploadForm, VolunteerConfirmed, VolunteerForm } from './views.tsx'
 import { worded } from '../../platform/import/text.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -240,11 +241,15 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
         </div>
       )}
       <Section id="settings" title={t('assembly.org.settings')}>
-        <AssemblyForm action={`${assemblyPath(a)}/reglages`} submit={t('assembly.save')} errors={errorsOf('settings')} values={valuesOf('settings', { title: a.title, purpose: a.purpose, panelSize: String(a.panelSize), majority: a.majority, onePerHousehold: String(a.onePerHousehold) })} />
+        <AssemblyForm action={`${assemblyPath(a)}/reglages`} submit={t('assembly.save')} errors={errorsOf('settings')} values={valuesOf('settings', { title: a.title, purpose: a.purpose, panelSize: String(a.panelSize), majority: a.majority, onePerHousehold: String(a.onePerHousehold), contactRetentionDays: String(a.contactRetentionDays) })} />
       </Section>
       {!d && <QuotaEditor assembly={a} rows={quotaRows} errors={s.form?.startsWith('quota') ? (s.problems ?? []) : []} margin={s.margin ?? '1'} />}
       <Section id="recruitment" title={t('assembly.org.recruitment')}>
-        <p>{t('assembly.volunteerCount', { count: a.volunteers })}</p>
+        <p>
+          {t('assembly.volunteerCount', { count: a.volunteers })}
+          {a.pendingVolunteers > 0 ? ` · ${t('assembly.org.pendingCount', { count: a.pendingVolunteers })}` : ''}
+        </p>
+        {a.pendingVolunteers > 0 && <p class="hint">{t('assembly.org.pendingHint')}</p>}
         {!d && (
           <PostForm action={`${assemblyPath(a)}/recrutement`} class="inline-form">
             {a.phase === 'recruiting' ? (
@@ -262,7 +267,7 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
         {!d && a.phase !== 'drawn' && <UploadForm action={`${assemblyPath(a)}/volontaires/import`} label={t('assembly.org.import')} button={t('assembly.org.importButton')} />}
       </Section>
       <Section id="pool" title={t('assembly.org.pool')}>
-        <Table headings={[t('assembly.org.number'), t('assembly.form.name'), t('assembly.org.contact'), ...categories, t('assembly.org.source'), ...(d ? [] : [t('assembly.org.withdraw')])]}>
+        <Table headings={[t('assembly.org.number'), t('assembly.form.name'), t('assembly.org.contact'), ...categories, t('assembly.org.source'), t('assembly.org.confirmation'), ...(d ? [] : [t('assembly.org.withdraw')])]}>
               {props.volunteers.map((v) => (
                 <tr>
                   <td>{v.number}</td>
@@ -271,7 +276,23 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
                   {categories.map((c) => (
                     <td>{v.features[c]}</td>
                   ))}
-                  <td>{v.source}</td>
+                  <td>{t(v.source === 'import' ? 'assembly.source.import' : 'assembly.source.form')}</td>
+                  <td>
+                    {v.confirmedAt ? (
+                      t('assembly.org.confirmed')
+                    ) : (
+                      <>
+                        {t('assembly.org.unconfirmed')}
+                        {!d && (
+                          <PostForm action={`${assemblyPath(a)}/volontaires/${v.number}/confirmation`} class="inline-form">
+                            <button type="submit" aria-label={`${t('assembly.org.confirm')} ${v.number}`}>
+                              {t('assembly.org.confirm')}
+                            </button>
+                          </PostForm>
+                        )}
+                      </>
+                    )}
+                  </td>
                   {!d && (
                     <td>
                       <PostForm action={`${assemblyPath(a)}/volontaires/${v.number}/retrait`} class="inline-form">
@@ -284,7 +305,7 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
                 </tr>
               ))}
         </Table>
-        <Pagination page={s.page ?? 1} pages={Math.ceil(a.volunteers / POOL_PAGE_SIZE)} href={(page) => `${assemblyPath(a)}/organisation?page=${page}#pool-title`} label={t('assembly.org.pool')} />
+        <Pagination page={s.page ?? 1} pages={Math.ceil((a.volunteers + a.pendingVolunteers) / POOL_PAGE_SIZE)} href={(page) => `${assemblyPath(a)}/organisation?page=${page}#pool-title`} label={t('assembly.org.pool')} />
       </Section>
       <Section id="draw" title={t('assembly.org.draw')}>
         {!d ? (
@@ -541,6 +562,7 @@ function assemblyInput(values: Record<string, string>): service.AssemblyInput {
     panelSize: /^\d{1,5}$/.test((values.panelSize ?? '').trim()) ? Number(values.panelSize) : NaN,
     onePerHousehold: values.onePerHousehold === 'true',
     majority: (values.majority ?? 'simple') as service.Majority,
+    ...(values.contactRetentionDays !== undefined ? { contactRetentionDays: /^\d{1,5}$/.test(values.contactRetentionDays.trim()) ? Number(values.contactRetentionDays) : NaN } : {}),
   }
 }
 
@@ -628,10 +650,10 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
   })
 
   // ——— volunteer form (no account needed) ———
-  async function volunteerPage(req: FastifyRequest, reply: FastifyReply, id: string, values: FormValues, errors: FieldErrors, thanks: number | null, status = 200) {
+  async function volunteerPage(req: FastifyRequest, reply: FastifyReply, id: string, values: FormValues, errors: FieldErrors, registration: service.Registration | null, status = 200) {
     const assembly = await findVisibleAssembly(db(), id, req.user)
     const quotas = await listQuotas(db(), id)
-    return reply.page(`${req.t('assembly.form.title')} — ${assembly.title}`, <VolunteerForm assembly={assembly} quotas={quotas} values={values} errors={errors} thanks={thanks} />, status)
+    return reply.page(`${req.t('assembly.form.title')} — ${assembly.title}`, <VolunteerForm assembly={assembly} quotas={quotas} values={values} errors={errors} registration={registration} />, status)
   }
   app.get('/assemblees/:id/volontariat', { schema: { params: IdParams, hide: true } }, async (req, reply) => volunteerPage(req, reply, req.params.id, {}, {}, null))
   app.post('/assemblees/:id/volontariat', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: REGISTRATION_LIMIT } }, async (req, reply) => {
@@ -640,23 +662,32 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
     const categories = [...new Set(quotas.map((q) => q.category))]
     const features = Object.fromEntries(categories.map((c, i) => [c, values[`feature${i}`] ?? '']))
     try {
-      const number = await service.registerVolunteer(
+      const registration = await service.registerVolunteer(
         db(),
+        app.platform.tokens,
         req.params.id,
-        { fullName: values.fullName ?? '', email: values.email?.trim() || null, phone: values.phone?.trim() || null, address: values.address?.trim() || null, features, consent: values.consent === 'true' },
+        { fullName: values.fullName ?? '', email: values.email?.trim() || null, phone: values.phone?.trim() || null, address: values.address?.trim() || null, features, consent: values.consent === 'true', locale: req.locale },
         req.user?.id ?? null,
       )
-      return volunteerPage(req, reply, req.params.id, {}, {}, number)
+      app.jobs.wake()
+      return volunteerPage(req, reply, req.params.id, {}, {}, registration)
     } catch (error) {
       if (error instanceof AppError && error.status === 422) return volunteerPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), null, 422)
       throw error
     }
   })
+  const ConfirmQuery = Type.Object({ jeton: Type.String({ maxLength: 2000 }) })
+  app.get('/assemblees/volontariat/confirmer', { schema: { querystring: ConfirmQuery, hide: true }, config: { secretQuery: ['jeton'], rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
+    const result = await service.confirmVolunteer(db(), app.platform.tokens, secretQueryParam(req, 'jeton'))
+    const assembly = result.assemblyId ? await findAssembly(db(), result.assemblyId) : null
+    const message = req.t(`assembly.confirm.${result.outcome}`, { number: 'number' in result ? result.number : '' })
+    return reply.page(req.t('assembly.confirm.title'), <VolunteerConfirmed assembly={assembly} message={message} ok={result.outcome === 'done' || result.outcome === 'already'} />, result.outcome === 'done' || result.outcome === 'already' ? 200 : 400)
+  })
 
   // ——— organisers ———
   async function renderOrg(req: FastifyRequest, reply: FastifyReply, id: string, state: OrgState = {}, status = 200) {
     const assembly = await managed(req, id)
-    const [quotas, volunteers, drawRow, members, sessions] = await Promise.all([listQuotas(db(), id), listVolunteers(db(), id, { limit: POOL_PAGE_SIZE, offset: ((state.page ?? 1) - 1) * POOL_PAGE_SIZE }), findDraw(db(), id), listMembers(db(), id), listSessions(db(), id)])
+    const [quotas, volunteers, drawRow, members, sessions] = await Promise.all([listQuotas(db(), id), listVolunteers(db(), id, { pending: true, limit: POOL_PAGE_SIZE, offset: ((state.page ?? 1) - 1) * POOL_PAGE_SIZE }), findDraw(db(), id), listMembers(db(), id), listSessions(db(), id)])
     return reply.page(`${req.t('assembly.org.title')} — ${assembly.title}`, <OrganisationPage assembly={assembly} quotas={quotas} volunteers={volunteers} draw={drawRow} members={members} sessions={sessions} state={state} />, status)
   }
   app.get('/assemblees/:id/organisation', { schema: { params: IdParams, querystring: PoolQuery, hide: true } }, async (req, reply) => renderOrg(req, reply, req.params.id, { page: req.query.page }))
@@ -753,6 +784,9 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
       req.flash('notice', req.t('assembly.org.imported', { count }))
     }, '#pool-title')
   })
+  app.post('/assemblees/:id/volontaires/:number/confirmation', { schema: { params: VolunteerParams, body: FormBody, hide: true } }, async (req, reply) =>
+    orgAction(req, reply, req.params.id, 'pool', (actor) => service.confirmVolunteerByOrganiser(db(), actor, req.params.id, req.params.number), '#pool-title'),
+  )
   app.post('/assemblees/:id/volontaires/:number/retrait', { schema: { params: VolunteerParams, body: FormBody, hide: true } }, async (req, reply) =>
     orgAction(req, reply, req.params.id, 'pool', (actor) => service.withdrawVolunteer(db(), actor, req.params.id, req.params.number), '#pool-title'),
   )

@@ -5,7 +5,7 @@ import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import type { ProbabilityProfile } from './draw.ts'
-import type { AssemblyRow, QuotaRow } from './service.ts'
+import type { AssemblyRow, QuotaRow, Registration } from './service.ts'
 
 export const assemblyPath = (a: { id: string }) => `/assemblees/${a.id}`
 export const proposalPath = (p: { id: string }) => `/propositions-assemblee/${p.id}`
@@ -34,7 +34,7 @@ export function AssemblyListPage({ assemblies, back, newHref }: { assemblies: As
 
 export function AssemblyForm({ action, values, errors, submit }: { action: string; values: FormValues; errors: FieldErrors; submit: string }) {
   const { t } = usePage()
-  const labels = { title: t('assembly.field.title'), purpose: t('assembly.field.purpose'), panelSize: t('assembly.field.panelSize'), majority: t('assembly.field.majority') }
+  const labels = { title: t('assembly.field.title'), purpose: t('assembly.field.purpose'), panelSize: t('assembly.field.panelSize'), majority: t('assembly.field.majority'), contactRetentionDays: t('assembly.field.retention') }
   return (
     <>
       <ErrorSummary errors={errors} labels={labels} />
@@ -47,6 +47,7 @@ export function AssemblyForm({ action, values, errors, submit }: { action: strin
           <input type="checkbox" id="field-onePerHousehold" name="onePerHousehold" value="true" checked={values.onePerHousehold === 'true'} />{' '}
           <label for="field-onePerHousehold">{t('assembly.field.onePerHousehold')}</label>
         </div>
+        <Field name="contactRetentionDays" label={labels.contactRetentionDays} type="number" value={values.contactRetentionDays ?? '180'} error={errors.contactRetentionDays} hint={t('assembly.field.retentionHint')} />
         <button type="submit">{submit}</button>
       </PostForm>
     </>
@@ -54,7 +55,7 @@ export function AssemblyForm({ action, values, errors, submit }: { action: strin
 }
 
 /** The public volunteer form: identity and contact (private), one question per quota category, consent. */
-export function VolunteerForm({ assembly, quotas, values, errors, thanks }: { assembly: AssemblyRow; quotas: QuotaRow[]; values: FormValues; errors: FieldErrors; thanks: number | null }) {
+export function VolunteerForm({ assembly, quotas, values, errors, registration }: { assembly: AssemblyRow; quotas: QuotaRow[]; values: FormValues; errors: FieldErrors; registration: Registration | null }) {
   const { t } = usePage()
   const categories = [...new Set(quotas.map((q) => q.category))]
   const labels: Record<string, string> = { fullName: t('assembly.form.name'), email: t('assembly.form.email'), phone: t('assembly.form.phone'), address: t('assembly.form.address'), consent: t('assembly.form.consent') }
@@ -65,9 +66,9 @@ export function VolunteerForm({ assembly, quotas, values, errors, thanks }: { as
         <a href={assemblyPath(assembly)}>{assembly.title}</a>
       </p>
       <h1>{t('assembly.form.title')}</h1>
-      {thanks !== null ? (
+      {registration !== null ? (
         <p class="notice" role="status">
-          {t('assembly.form.thanks', { number: thanks })}
+          {registration.kind === 'mail' ? t('assembly.form.checkMail', { email: registration.email }) : t('assembly.form.willCall', { number: registration.number })}
         </p>
       ) : assembly.phase !== 'recruiting' ? (
         <p>{t('assembly.form.closed')}</p>
@@ -106,6 +107,29 @@ export function VolunteerForm({ assembly, quotas, values, errors, thanks }: { as
             <button type="submit">{t('assembly.form.submit')}</button>
           </PostForm>
         </>
+      )}
+    </div>
+  )
+}
+
+/** The page a confirmation link opens. */
+export function VolunteerConfirmed({ assembly, message, ok }: { assembly: AssemblyRow | null; message: string; ok: boolean }) {
+  const { t } = usePage()
+  return (
+    <div class="narrow">
+      {assembly && (
+        <p class="kicker">
+          <a href={assemblyPath(assembly)}>{assembly.title}</a>
+        </p>
+      )}
+      <h1>{t('assembly.confirm.title')}</h1>
+      <p class={ok ? 'notice' : 'error-message'} role="status">
+        {message}
+      </p>
+      {assembly && (
+        <p>
+          <a href={assemblyPath(assembly)}>{t('assembly.confirm.back')}</a>
+        </p>
       )}
     </div>
   )

@@ -1,10 +1,11 @@
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 
 /** What a signed link is for; a token for one purpose is refused for another. */
-export type TokenPurpose = 'confirm-email' | 'reset-password' | 'unsubscribe'
+export type TokenPurpose = 'confirm-email' | 'reset-password' | 'unsubscribe' | 'confirm-volunteer'
 
 export interface TokenClaims {
   purpose: TokenPurpose
+  /** the account; for 'confirm-volunteer', the volunteer's registration */
   userId: string
   /** Binds the token to the account's current state: it stops working once that state changes. */
   stamp: string
