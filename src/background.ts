@@ -36,7 +36,7 @@ export function backgroundWork(deps: BackgroundDeps): BackgroundWork {
   const origin = deps.baseUrl.origin
   const tasks = {
     digests: () => scheduleDigests(deps.db),
-    reminders: () => sendReminders(deps.db, deps.mailer, origin),
+    reminders: () => sendReminders(deps.db),
     heads: () => publishHistoryHeads(deps.db),
     sessions: () => pruneSessions(deps.db),
     pendingImports: () => prunePendingImports(deps.db),

@@ -7,7 +7,6 @@ import { seedDemo } from './demo/seed.ts'
 import { ensureAdministrator, grantRole, isPlatformRole, isTerritoryRole, revokeRole, setPlatformRole } from './modules/accounts/index.ts'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './modules/referentiel/index.ts'
 import { eraseExpiredVolunteerContacts, importProposals, readProposalsFile, commitmentOf, drawIndex, Infeasible, InstanceError, leximin, legacyProbabilities, lotteryDigest, panelSizeFromName, parseInstanceFiles, relaxation, TimeLimitReached } from './modules/assemblies/index.ts'
-import { sendReminders } from './modules/events/index.ts'
 import { headDigest, IMPORT_FORMATS, readPlansFile, runPlanImport, verifyHistory, type ImportFormat, type PublishedHead } from './modules/plans/index.ts'
 import { importOgpRatings, RatingsRefused } from './modules/assessments/index.ts'
 import { importContributions, readContributionsFile } from './modules/consultations/index.ts'
@@ -397,7 +396,11 @@ const commands: Record<string, Command> = {
     async run({ config, database }) {
       await migrate(database)
       const log = createLogger({ logLevel: 'warn' })
-      const sent = await sendReminders(database.db, createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log }), config.baseUrl.toString().replace(/\/$/, ''))
+      const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log })
+      const work = backgroundWork({ db: database.db, mailer, tokens: new TokenSigner(config.sessionSecret), baseUrl: config.baseUrl })
+      const sent = await work.tasks.reminders()
+      // the reminders are queued with the rest of the mail: send what is due now
+      await runDueJobs(database.db, work.handlers, log)
       out(`${sent} reminder(s) sent.`)
     },
   },

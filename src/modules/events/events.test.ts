@@ -97,18 +97,30 @@ describeEachEngine('events', (engine) => {
   })
 
   test('reminders go once to those registered; a cancelled event says so in its calendar', async () => {
-    const mails: { to: string; subject: string; text: string }[] = []
-    const mailer = { target: 'memory', send: async (m: { to: string; subject: string; text: string }) => void mails.push(m) }
-    const sent = await sendReminders(ctx.database.db, mailer, 'http://localhost:3000', 48)
+    await ctx.app.jobs.tick()
+    ctx.mails.length = 0
+    // a reader who chose English gets it in English
+    await ctx.database.db.execute(sql`update users set locale = 'en' where id = ${people[2]!.id}`)
+    const sent = await sendReminders(ctx.database.db, 48)
     assert.ok(sent >= 2)
-    const ours = mails.filter((m) => m.subject === 'Rappel : Réunion publique sur le plan vélo').map((m) => m.to).sort()
-    assert.deepEqual(ours, [people[1]!.email, people[2]!.email].sort())
-    assert.match(mails[0]!.text, /\/evenements\//)
-    assert.equal(await sendReminders(ctx.database.db, mailer, 'http://localhost:3000', 48), 0)
+    await ctx.app.jobs.tick()
+    const ours = ctx.mails.filter((m) => /^(Rappel|Reminder) ?: Réunion publique sur le plan vélo$/.test(m.subject)).map((m) => [m.to, m.subject])
+    assert.deepEqual(ours.sort(), [[people[1]!.email, 'Rappel : Réunion publique sur le plan vélo'], [people[2]!.email, 'Reminder: Réunion publique sur le plan vélo']].sort())
+    const french = ctx.mails.find((m) => m.to === people[1]!.email)!
+    assert.match(french.text, /a lieu le \p{L}+ \d{1,2} \p{L}+ \d{4} à \d{2}:\d{2}/u)
+    assert.match(french.text, new RegExp(`/evenements/${eventId}`))
+    assert.equal(await sendReminders(ctx.database.db, 48), 0)
+    ctx.mails.length = 0
     const page = `/evenements/${eventId}`
     assert.equal((await people[1]!.client.post(`${page}/annulation`, { reason: 'x' }, { csrfFrom: page })).statusCode, 403)
     assert.equal((await agent.post(`${page}/annulation`, { reason: '' }, { csrfFrom: page })).statusCode, 422)
     assert.equal((await agent.post(`${page}/annulation`, { reason: 'Salle indisponible.' }, { csrfFrom: page })).statusCode, 303)
+    // the people registered learn it, with the reason; a second cancellation is refused
+    await ctx.app.jobs.tick()
+    const cancelled = ctx.mails.filter((m) => m.to === people[1]!.email)
+    assert.deepEqual(cancelled.map((m) => m.subject), ['Événement annulé : Réunion publique sur le plan vélo'])
+    assert.match(cancelled[0]!.text, /Raison donnée par les organisateurs : Salle indisponible\./)
+    assert.equal((await agent.post(`${page}/annulation`, { reason: 'Encore.' }, { csrfFrom: page })).statusCode, 409)
     const vevent = new ICAL.Component(ICAL.parse((await new Client(ctx.app).get(`${page}/agenda.ics`)).body)).getFirstSubcomponent('vevent')!
     assert.equal(vevent.getFirstPropertyValue('status'), 'CANCELLED')
     assert.equal((await people[0]!.client.post(`${page}/inscription`, {}, { csrfFrom: page })).statusCode, 409)

@@ -6,7 +6,6 @@ import { can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { icalendar } from '../../platform/ical.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
-import type { Mailer } from '../../platform/mail.ts'
 import { queueNotice, type Notice } from '../../platform/notices.ts'
 import { parisInstant, TIME_ZONE } from '../../platform/paris-time.ts'
 
@@ -104,7 +103,9 @@ export async function registrationOf(db: Db, eventId: string, userId: string): P
  */
 /** The mail to a person about their seat: confirmed (with the .ics when the platform's address is known), waiting, or freed for them. */
 function seatNotice(event: EventRow, userId: string, kind: 'registered' | 'waiting' | 'promoted', baseUrl: string | undefined): Notice {
-  const place = event.place ? ` (${event.place})` : ''
+  // the visio's link is for the people registered: a seat's mail carries it, a waiting list's does not
+  const where = event.place || (kind !== 'waiting' ? (event.onlineUrl ?? '') : '')
+  const place = where ? ` (${where})` : ''
   return {
     userId,
     subject: `notice.event.${kind}.subject`,
@@ -163,8 +164,14 @@ export async function cancelEvent(db: Db, actor: CurrentUser, eventId: string, r
   if (!canManageEvent(actor, event.territoryId)) throw forbidden()
   if (reason.trim() === '') throw new AppError('INVALID', { status: 422, userMessage: 'Donnez la raison de l’annulation.', fields: { reason: 'event.error.reason' } })
   await db.transaction(async (tx) => {
-    await tx.execute(sql`update events set status = 'cancelled', cancellation_reason = ${reason.trim()}, updated_at = now() where id = ${eventId}`)
+    const cancelled = await queryRows(tx, sql`update events set status = 'cancelled', cancellation_reason = ${reason.trim()}, updated_at = now() where id = ${eventId} and status = 'scheduled' returning id`)
+    if (cancelled.length === 0) throw conflict('CANCELLED', 'Cet événement est déjà annulé.')
     await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.cancelled', subjectType: 'event', subjectId: eventId, after: { reason: reason.trim() } })
+    // everyone registered or waiting learns it, with the reason
+    const people = await queryRows<{ userId: string }>(tx, sql`select user_id as "userId" from event_registrations where event_id = ${eventId} and status in ('registered', 'waiting')`)
+    for (const p of people) {
+      await queueNotice(tx, { userId: p.userId, subject: 'notice.event.cancelled.subject', body: 'notice.event.cancelled.body', params: { title: event.title, reason: reason.trim() }, instants: { when: event.startsAt.toISOString() }, path: `/evenements/${eventId}` })
+    }
   })
 }
 
@@ -190,21 +197,24 @@ export function calendar(events: EventRow[], options: { name: string; baseUrl: s
 }
 
 /**
- * Sends a reminder to everyone registered for an event starting in the next `hours`, once. Returns how
- * many mails went out (run it from a scheduler: `npm run cli -- events:remind`).
+ * Queues a reminder, in each reader's language, to everyone registered for an event starting in the next `hours`,
+ * once: the registration is marked reminded in the same transaction as the mail is queued. Returns how many were
+ * queued (the worker sends them; `npm run cli -- events:remind` queues and sends).
  */
-export async function sendReminders(db: Db, mailer: Mailer, baseUrl: string, hours = 24, now = new Date()): Promise<number> {
-  const due = await queryRows<{ eventId: string; userId: string; email: string; title: string; startsAt: string; place: string }>(
-    db,
-    sql`select r.event_id as "eventId", r.user_id as "userId", u.email, e.title, e.starts_at as "startsAt", coalesce(nullif(e.place, ''), e.online_url, '') as place
-        from event_registrations r join events e on e.id = r.event_id join users u on u.id = r.user_id
-        where r.status = 'registered' and r.reminded_at is null and e.status = 'scheduled' and u.email is not null and u.deleted_at is null
-          and e.starts_at > ${now.toISOString()} and e.starts_at <= ${new Date(now.getTime() + hours * 3_600_000).toISOString()}`,
-  )
-  for (const r of due) {
-    const when = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'full', timeStyle: 'short', timeZone: TIME_ZONE }).format(new Date(r.startsAt))
-    await mailer.send({ to: r.email, subject: `Rappel : ${r.title}`, text: `Rappel : « ${r.title} » a lieu le ${when}${r.place ? ` (${r.place})` : ''}.\n\n${baseUrl}/evenements/${r.eventId}\n` })
-    await db.execute(sql`update event_registrations set reminded_at = now() where event_id = ${r.eventId} and user_id = ${r.userId}`)
-  }
-  return due.length
+export async function sendReminders(db: Db, hours = 24, now = new Date()): Promise<number> {
+  return db.transaction(async (tx) => {
+    const due = await queryRows<{ eventId: string; userId: string; title: string; startsAt: string; place: string }>(
+      tx,
+      sql`update event_registrations r set reminded_at = now()
+          from events e, users u
+          where e.id = r.event_id and u.id = r.user_id and r.status = 'registered' and r.reminded_at is null and e.status = 'scheduled'
+            and u.email is not null and u.deleted_at is null
+            and e.starts_at > ${now.toISOString()} and e.starts_at <= ${new Date(now.getTime() + hours * 3_600_000).toISOString()}
+          returning r.event_id as "eventId", r.user_id as "userId", e.title, e.starts_at as "startsAt", coalesce(nullif(e.place, ''), e.online_url, '') as place`,
+    )
+    for (const r of due) {
+      await queueNotice(tx, { userId: r.userId, subject: 'notice.event.reminder.subject', body: 'notice.event.reminder.body', params: { title: r.title, place: r.place ? ` (${r.place})` : '' }, instants: { when: new Date(r.startsAt).toISOString() }, path: `/evenements/${r.eventId}` })
+    }
+    return due.length
+  })
 }
