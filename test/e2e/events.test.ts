@@ -20,7 +20,7 @@ describe('event journey', { skip }, () => {
     await agent.getByRole('link', { name: 'Programmer un événement' }).click()
     await expectAccessible(agent, 'event form')
     await agent.getByLabel('Titre').fill('Atelier budget participatif')
-    await agent.getByLabel('Date (AAAA-MM-JJ)').fill(day(3))
+    await agent.getByLabel('Date').fill(day(3))
     await agent.getByLabel('Début (HH:MM, heure de Paris)').fill('18:00')
     await agent.getByLabel('Fin (HH:MM, heure de Paris)').fill('20:00')
     await agent.getByLabel('Lieu').fill('Médiathèque')

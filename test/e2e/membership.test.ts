@@ -31,7 +31,7 @@ describe('membership journey', { skip }, () => {
     const admin = await signedIn('admin')
     await admin.goto(journey.base + '/admin/adhesions')
     await expectAccessible(admin, 'memberships back office')
-    await admin.getByLabel('Début de la convention (AAAA-MM-JJ)').fill('2026-01-01')
+    await admin.getByLabel('Début de la convention').fill('2026-01-01')
     await admin.getByRole('button', { name: 'Enregistrer' }).click()
     await admin.getByText('La décision est enregistrée.').waitFor()
     await admin.goto(journey.base + '/admin/adhesions/grille')

@@ -5,6 +5,7 @@ import { requireUser } from '../../platform/auth/current-user.ts'
 import { AppError, forbidden } from '../../platform/errors.ts'
 import { secretQueryParam } from '../../platform/http/kernel.tsx'
 import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
+import { normalizeDays } from '../../platform/http/rules.ts'
 import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -391,8 +392,8 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
         <ErrorSummary errors={session.errors} labels={session.labels} idPrefix="session" />
         <PostForm action={`${assemblyPath(a)}/seances`}>
           <Field name="title" idPrefix="session" label={session.labels.title!} required maxLength={200} value={session.values.title} error={session.errors.title} />
-          <Field name="startsOn" idPrefix="session" label={session.labels.startsOn!} required value={session.values.startsOn} error={session.errors.startsOn} />
-          <Field name="endsOn" idPrefix="session" label={session.labels.endsOn!} required value={session.values.endsOn} error={session.errors.endsOn} />
+          <Field name="startsOn" type="date" idPrefix="session" label={session.labels.startsOn!} required value={session.values.startsOn} error={session.errors.startsOn} />
+          <Field name="endsOn" type="date" idPrefix="session" label={session.labels.endsOn!} required value={session.values.endsOn} error={session.errors.endsOn} />
           <Field name="place" idPrefix="session" label={session.labels.place!} maxLength={300} value={session.values.place} error={session.errors.place} />
           <Field name="programme" idPrefix="session" label={session.labels.programme!} multiline maxLength={20000} value={session.values.programme} error={session.errors.programme} hint="Markdown" />
           <button type="submit">{t('assembly.org.addSession')}</button>
@@ -813,7 +814,10 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
     orgAction(req, reply, req.params.id, 'link', (actor, values) => draw.linkMemberAccount(db(), actor, req.params.member, values.email ?? ''), '#members-title'),
   )
   app.post('/assemblees/:id/seances', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    orgAction(req, reply, req.params.id, 'session', (actor, v) => deliberation.addSession(db(), actor, req.params.id, { title: v.title ?? '', startsOn: v.startsOn ?? '', endsOn: v.endsOn ?? '', place: v.place ?? '', programme: v.programme ?? '' }), '#deliberation-title'),
+    orgAction(req, reply, req.params.id, 'session', (actor, v) => {
+      normalizeDays(v, 'startsOn', 'endsOn')
+      return deliberation.addSession(db(), actor, req.params.id, { title: v.title ?? '', startsOn: v.startsOn ?? '', endsOn: v.endsOn ?? '', place: v.place ?? '', programme: v.programme ?? '' })
+    }, '#deliberation-title'),
   )
   app.post('/assemblees/:id/auditions', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
     orgAction(req, reply, req.params.id, 'hearing', (actor, v) =>

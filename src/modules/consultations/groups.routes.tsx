@@ -6,6 +6,7 @@ import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
+import { normalizeDays } from '../../platform/http/rules.ts'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -128,7 +129,7 @@ function GroupPage(props: {
             <ErrorSummary errors={props.errors} labels={labels} idPrefix="action" />
             <Field name="title" idPrefix="action" label={labels.title} maxLength={300} value={props.values.title} error={props.errors.title} />
             <Field name="ownerId" idPrefix="action" label={labels.ownerId} value={props.values.ownerId ?? ''} error={props.errors.ownerId} options={[{ value: '', label: '—' }, ...props.memberList.map((m) => ({ value: m.userId, label: m.name ?? '—' }))]} />
-            <Field name="dueDate" idPrefix="action" label={labels.dueDate} value={props.values.dueDate} error={props.errors.dueDate} />
+            <Field name="dueDate" type="date" idPrefix="action" label={labels.dueDate} value={props.values.dueDate} error={props.errors.dueDate} />
             <button type="submit">{t('group.action.add')}</button>
           </PostForm>
         )}
@@ -156,7 +157,7 @@ function GroupPage(props: {
         )}
         {props.member && (
           <PostForm action={`${groupPath(g)}/notes`}>
-            <Field name="meetingDate" idPrefix="note" label={labels.meetingDate} value={props.values.meetingDate} error={props.errors.meetingDate} />
+            <Field name="meetingDate" type="date" idPrefix="note" label={labels.meetingDate} value={props.values.meetingDate} error={props.errors.meetingDate} />
             <Field name="body" idPrefix="note" label={labels.body} multiline maxLength={50000} value={props.values.body} error={props.errors.body} hint="Markdown" />
             <button type="submit" name="intent" value="draft">
               {t('group.note.draft')}
@@ -215,7 +216,7 @@ export default async function groupRoutes(fastify: FastifyInstance) {
     return reply.redirect(groupPath(req.params), 303)
   })
   app.post('/groupes/:id/notes', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const values = formValues(req.body)
+    const values = normalizeDays(formValues(req.body), 'meetingDate')
     try {
       await writeNote(db(), requireUser(req), req.params.id, { meetingDate: values.meetingDate ?? '', body: values.body ?? '', publish: values.intent === 'publish' })
     } catch (error) {
@@ -229,7 +230,7 @@ export default async function groupRoutes(fastify: FastifyInstance) {
     return reply.redirect(groupPath({ id: groupId }), 303)
   })
   app.post('/groupes/:id/actions', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const values = formValues(req.body)
+    const values = normalizeDays(formValues(req.body), 'dueDate')
     try {
       await addAction(db(), requireUser(req), req.params.id, { title: values.title ?? '', ownerId: /^[0-9a-f-]{36}$/.test(values.ownerId ?? '') ? values.ownerId! : null, dueDate: values.dueDate || null })
     } catch (error) {

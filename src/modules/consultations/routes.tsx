@@ -8,7 +8,7 @@ import { can } from '../../platform/auth/policy.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
-import { isIsoDate } from '../../platform/http/rules.ts'
+import { isIsoDate, normalizeDays } from '../../platform/http/rules.ts'
 import { todayInParis } from '../plans/progress.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
@@ -64,7 +64,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
   app.post('/territoires/:kind/:code/consultations/nouvelle', { schema: { params: TerritoryRefParams, body: FormBody, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
     const territory = await territoryOf(req.params)
-    const values = formValues(req.body)
+    const values = normalizeDays(formValues(req.body), 'opensOn', 'closesOn')
     const errors: Record<string, string> = {}
     if ((values.title ?? '').trim().length < 3 || (values.title ?? '').length > 200) errors.title = req.t('consult.error.title')
     if ((values.question ?? '').trim().length < 3 || (values.question ?? '').length > 1000) errors.question = req.t('consult.error.question')

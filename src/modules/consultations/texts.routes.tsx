@@ -9,6 +9,7 @@ import { can } from '../../platform/auth/policy.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
+import { normalizeDays } from '../../platform/http/rules.ts'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
@@ -102,8 +103,8 @@ function TextFormPage(props: { title: string; action: string; values: FormValues
       <PostForm action={props.action}>
         <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
         <Field name="summary" label={labels.summary} multiline maxLength={20000} value={props.values.summary} error={props.errors.summary} hint="Markdown" />
-        <Field name="opensOn" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
-        <Field name="closesOn" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} />
+        <Field name="opensOn" type="date" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
+        <Field name="closesOn" type="date" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} />
         <Field name="commitmentId" label={labels.commitmentId} value={props.values.commitmentId} error={props.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]} />
         <Field name="articlesSource" label={labels.articlesSource} required multiline value={props.values.articlesSource} error={props.errors.articlesSource} hint={t('text.field.articles.hint')} />
         <div class="actions">
@@ -379,14 +380,18 @@ export default async function textRoutes(fastify: FastifyInstance) {
   const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
   const planCommitments = (territoryId: string) => publishedCommitments(db(), territoryId)
   const forbiddenStaff = () => new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
-  const inputOf = (values: Record<string, string>): TextInput => ({
-    title: (values.title ?? '').trim(),
-    summary: (values.summary ?? '').trim(),
-    opensOn: values.opensOn ?? '',
-    closesOn: values.closesOn ?? '',
-    commitmentId: /^[0-9a-f-]{36}$/.test(values.commitmentId ?? '') ? values.commitmentId! : null,
-    articlesSource: values.articlesSource ?? '',
-  })
+  // the days are normalised in place, so a form shown again holds the day that was read
+  const inputOf = (values: Record<string, string>): TextInput => {
+    normalizeDays(values, 'opensOn', 'closesOn')
+    return {
+      title: (values.title ?? '').trim(),
+      summary: (values.summary ?? '').trim(),
+      opensOn: values.opensOn ?? '',
+      closesOn: values.closesOn ?? '',
+      commitmentId: /^[0-9a-f-]{36}$/.test(values.commitmentId ?? '') ? values.commitmentId! : null,
+      articlesSource: values.articlesSource ?? '',
+    }
+  }
 
   app.get('/territoires/:kind/:code/textes', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
     const territory = await territoryOf(req.params)

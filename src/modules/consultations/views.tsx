@@ -49,8 +49,8 @@ export function ConsultationFormPage(props: { action: string; values: FormValues
         <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
         <Field name="question" label={labels.question} required multiline maxLength={1000} value={props.values.question} error={props.errors.question} />
         <Field name="context" label={labels.context} multiline maxLength={20000} value={props.values.context} error={props.errors.context} hint="Markdown" />
-        <Field name="opensOn" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
-        <Field name="closesOn" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} />
+        <Field name="opensOn" type="date" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
+        <Field name="closesOn" type="date" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} />
         <Field name="commitmentId" label={labels.commitmentId} value={props.values.commitmentId} error={props.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]} />
         <div class="actions">
           <button type="submit" name="intent" value="draft">

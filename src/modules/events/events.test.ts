@@ -62,9 +62,12 @@ describeEachEngine('events', (engine) => {
 
   test('a visio’s link is for the people registered and the organisers: not on the public page nor in the calendar', async () => {
     const link = 'https://visio.example.org/salle-secrete-48c1'
-    const created = await agent.post('/territoires/autre/pays-demo/evenements/nouveau', { kind: 'public_meeting', title: 'Atelier en ligne', description: '', day: day(2), start: '18:00', end: '19:00', place: '', onlineUrl: link, audience: '', capacity: '' })
+    // the day as a browser without a date picker sends it, typed the French way
+    const created = await agent.post('/territoires/autre/pays-demo/evenements/nouveau', { kind: 'public_meeting', title: 'Atelier en ligne', description: '', day: day(2).split('-').reverse().join('/'), start: '18:00', end: '19:00', place: '', onlineUrl: link, audience: '', capacity: '' })
     assert.equal(created.statusCode, 303)
     const page = created.headers.location!
+    const [stored] = await queryRows<{ day: string }>(ctx.database.db, sql`select to_char(starts_at at time zone 'Europe/Paris', 'YYYY-MM-DD HH24:MI') as day from events where id = ${page.split('/').pop()!}`)
+    assert.equal(stored!.day, `${day(2)} 18:00`)
     const anonymous = (await new Client(ctx.app).get(page)).body
     assert.ok(!anonymous.includes(link), 'anonymous visitors do not get the link')
     assert.match(anonymous, /le lien est donné aux personnes inscrites/)

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
+import { normalizeDays } from '../../platform/http/rules.ts'
 import { formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -103,7 +104,7 @@ function EventFormPage({ action, values, errors }: { action: string; values: For
         <Field name="kind" label={labels.kind!} value={values.kind} options={EVENT_KINDS.map((k) => ({ value: k, label: t(`event.kind.${k}` as MessageKey) }))} />
         <Field name="title" label={labels.title!} required maxLength={200} value={values.title} error={errors.title} />
         <Field name="description" label={labels.description!} multiline maxLength={20000} value={values.description} hint="Markdown" />
-        <Field name="day" label={labels.day!} required value={values.day} error={errors.day} />
+        <Field name="day" type="date" label={labels.day!} required value={values.day} error={errors.day} />
         <Field name="start" label={labels.start!} required value={values.start} error={errors.start} />
         <Field name="end" label={labels.end!} required value={values.end} error={errors.end} />
         <Field name="place" label={labels.place!} maxLength={500} value={values.place} />
@@ -251,7 +252,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     if (!canManageEvent(actor, territoryId)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne programmez pas d’événement ici.' })
     if (req.method === 'GET') return reply.page(req.t('event.new'), <EventFormPage action={action} values={{ kind: territoryId ? 'public_meeting' : 'field_visit' }} errors={{}} />)
-    const v = formValues(req.body)
+    const v = normalizeDays(formValues(req.body), 'day')
     const errors: Record<string, string> = {}
     const startsAt = parisInstant(v.day ?? '', v.start ?? '')
     const endsAt = parisInstant(v.day ?? '', v.end ?? '')

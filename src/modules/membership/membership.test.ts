@@ -66,6 +66,13 @@ describeEachEngine('joining the network and the programme', (engine) => {
     const declineWithoutReason = await admin.post(`/admin/adhesions/${id}/decision`, { decision: 'decline', decisionNote: '' }, { csrf: csrfTokenOf(list.body) })
     assert.equal(declineWithoutReason.statusCode, 422)
     assert.match(declineWithoutReason.body, /Donnez le motif du refus/)
+    // a convention that ends before it starts: the form comes back with the values and the message at the field
+    const backwards = await admin.post(`/admin/adhesions/${id}/decision`, { decision: 'accept', conventionStart: '01/01/2027', conventionEnd: '31/12/2026', conventionDocumentUrl: 'https://example.org/convention.pdf', supportLevel: 'renforce', decisionNote: '' }, { csrf: csrfTokenOf(list.body) })
+    assert.equal(backwards.statusCode, 422)
+    assert.match(backwards.body, /id="[^"]*conventionEnd-error">La fin de la convention vient le jour de son début ou après\./)
+    assert.match(backwards.body, /value="2027-01-01"/)
+    assert.match(backwards.body, /value="https:\/\/example\.org\/convention\.pdf"/)
+    assert.equal((await status('35238')).status, 'candidate')
     const accepted = await admin.post(
       `/admin/adhesions/${id}/decision`,
       { decision: 'accept', conventionStart: '2026-01-01', conventionEnd: '2028-12-31', conventionDocumentUrl: 'https://example.org/convention.pdf', supportLevel: 'renforce', decisionNote: '' },

@@ -223,8 +223,8 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
                   <input type="radio" name="decision" value="decline" checked={values.decision === 'decline'} /> {t('membership.decision.decline')}
                 </label>
               </fieldset>
-              <Field idPrefix={prefix} name="conventionStart" label={t('membership.conventionStart')} value={values.conventionStart} error={errors.conventionStart} />
-              <Field idPrefix={prefix} name="conventionEnd" label={t('membership.conventionEnd')} value={values.conventionEnd} error={errors.conventionEnd} />
+              <Field idPrefix={prefix} name="conventionStart" type="date" label={t('membership.conventionStart')} value={values.conventionStart} error={errors.conventionStart} />
+              <Field idPrefix={prefix} name="conventionEnd" type="date" label={t('membership.conventionEnd')} value={values.conventionEnd} error={errors.conventionEnd} />
               <Field idPrefix={prefix} name="conventionDocumentUrl" type="url" label={t('membership.conventionUrl')} value={values.conventionDocumentUrl} error={errors.conventionDocumentUrl} />
               <Field idPrefix={prefix} name="supportLevel" label={t('membership.supportLevel')} value={values.supportLevel ?? 'essentiel'} error={errors.supportLevel} options={SUPPORT_LEVELS.map((l) => ({ value: l, label: t(`membership.level.${l}` as MessageKey) }))} />
               <Field idPrefix={prefix} name="decisionNote" label={t('membership.note')} multiline value={values.decisionNote} error={errors.decisionNote} />

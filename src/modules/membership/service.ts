@@ -87,6 +87,9 @@ export async function requestMembership(db: Db, options: { actor: CurrentUser; t
 export async function decideMembership(db: Db, options: { actor: CurrentUser; membershipId: string; input: DecisionInput }) {
   const { actor, membershipId, input } = options
   if (!actor.isPlatformAdmin) throw forbidden()
+  if (input.decision === 'accept' && input.conventionStart && input.conventionEnd && input.conventionEnd < input.conventionStart) {
+    throw new AppError('CONVENTION_DATES', { status: 422, userMessage: 'La convention ne peut pas finir avant de commencer.', fields: { conventionEnd: 'membership.error.conventionEnd' } })
+  }
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(memberships).where(eq(memberships.id, membershipId)).for('update')
     if (!current) throw notFound()

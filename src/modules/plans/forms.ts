@@ -1,5 +1,5 @@
 import type { FieldResult, FieldRule } from '../../platform/http/forms.ts'
-import { dateRule, isIsoDate, optionalDateRule, optionalWebsiteRule, textRule } from '../../platform/http/rules.ts'
+import { dateRule, isIsoDate, normalizeDay, optionalDateRule, optionalWebsiteRule, textRule } from '../../platform/http/rules.ts'
 import { isHeldStatus, isStatus, type HeldStatus, type Status } from './progress.ts'
 import type { CommitmentInput, MilestoneInput, PlanInput, UpdateInput } from './service.ts'
 import { OGP_VALUES } from './views.tsx'
@@ -7,9 +7,9 @@ import { OGP_VALUES } from './views.tsx'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const endAfter = (startField: string): FieldRule<string> => (raw, form) => {
-  const value = raw.trim()
+  const value = normalizeDay(raw)
   if (!isIsoDate(value)) return { error: 'plans.error.date' }
-  const start = form[startField]?.trim()
+  const start = normalizeDay(form[startField] ?? '')
   return start && isIsoDate(start) && value < start ? { error: 'plans.error.period' } : { value }
 }
 

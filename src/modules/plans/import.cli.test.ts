@@ -61,7 +61,7 @@ test('plans:import refuses a bad file with every problem, exit 1, nothing writte
   writeFileSync(file, 'titre,debut\n,2026-13-01\n')
   const refused = cli(['plans:import', '--territory', 'commune/35238', '--format', 'modele', file])
   assert.match(refused.stderr, /Line 2, Commitment title: “” — /)
-  assert.match(refused.stderr, /Line 2, Start \(YYYY-MM-DD\): “2026-13-01”/)
+  assert.match(refused.stderr, /Line 2, Start: “2026-13-01” — Enter a real date, for example 31\/01\/2027\./)
   assert.equal((await query<{ n: number }>(sql`select count(*)::int as n from commitments`))[0]!.n, before)
   assert.equal(cli(['plans:import', '--territory', 'commune/00000', '--format', 'ogp', file]).code, 1)
 })

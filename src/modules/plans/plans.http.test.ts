@@ -51,7 +51,7 @@ describeEachEngine('action plans over HTTP', (engine) => {
     const invalid = await staff.post(`${TERRITORY}/plans/nouveau`, { title: '', periodStart: '2026-13-01', periodEnd: '2025-01-01', cocreationSummary: '' })
     assert.equal(invalid.statusCode, 422)
     assert.match(invalid.body, /Le formulaire contient 2 erreur/)
-    assert.match(invalid.body, /format AAAA-MM-JJ/)
+    assert.match(invalid.body, /date réelle, par exemple 31\/01\/2027/)
     const created = await staff.post(`${TERRITORY}/plans/nouveau`, { title: 'Plan de gouvernement ouvert', periodStart: '2026-01-01', periodEnd: '2027-12-31', cocreationSummary: 'Quatre ateliers.' })
     assert.equal(created.statusCode, 303)
     planPath = String(created.headers.location)

@@ -529,8 +529,8 @@ export function PlanFormPage({ title, action, values, errors, version, conflict 
       <PostForm action={action}>
         {version !== undefined && <input type="hidden" name="version" value={String(version)} />}
         <Field name="title" label={labels.title} required value={values.title} error={errors.title} maxLength={300} />
-        <Field name="periodStart" label={labels.periodStart} required value={values.periodStart} error={errors.periodStart} />
-        <Field name="periodEnd" label={labels.periodEnd} required value={values.periodEnd} error={errors.periodEnd} />
+        <Field name="periodStart" type="date" label={labels.periodStart} required value={values.periodStart} error={errors.periodStart} />
+        <Field name="periodEnd" type="date" label={labels.periodEnd} required value={values.periodEnd} error={errors.periodEnd} />
         <Field name="cocreationSummary" label={labels.cocreationSummary} multiline value={values.cocreationSummary} error={errors.cocreationSummary} maxLength={10000} />
         <button type="submit">{t('form.save')}</button>
       </PostForm>
@@ -614,8 +614,8 @@ export function CommitmentFormPage(props: { title: string; action: string; value
         <Field name="leadActor" label={labels.leadActor!} value={values.leadActor} error={errors.leadActor} maxLength={300} />
         <Field name="supportingActors" label={labels.supportingActors!} value={values.supportingActors} error={errors.supportingActors} maxLength={1000} />
         <Field name="themes" label={labels.themes!} value={values.themes} error={errors.themes} maxLength={500} />
-        <Field name="startDate" label={labels.startDate!} value={values.startDate} error={errors.startDate} />
-        <Field name="endDate" label={labels.endDate!} value={values.endDate} error={errors.endDate} />
+        <Field name="startDate" type="date" label={labels.startDate!} value={values.startDate} error={errors.startDate} />
+        <Field name="endDate" type="date" label={labels.endDate!} value={values.endDate} error={errors.endDate} />
         <Field name="budgetEur" label={labels.budgetEur!} value={values.budgetEur} error={errors.budgetEur} />
         <Field name="deliberationUrl" type="url" label={labels.deliberationUrl!} value={values.deliberationUrl} error={errors.deliberationUrl} />
         <button type="submit">{t('form.save')}</button>
@@ -643,8 +643,8 @@ export function MilestoneFormPage({ title, action, values, errors, version, conf
         {version !== undefined && <input type="hidden" name="version" value={String(version)} />}
         <Field name="title" label={labels.title} required value={values.title} error={errors.title} maxLength={300} />
         <Field name="deliverable" label={labels.deliverable} value={values.deliverable} error={errors.deliverable} maxLength={1000} />
-        <Field name="startDate" label={labels.startDate} value={values.startDate} error={errors.startDate} />
-        <Field name="dueDate" label={labels.dueDate} required value={values.dueDate} error={errors.dueDate} />
+        <Field name="startDate" type="date" label={labels.startDate} value={values.startDate} error={errors.startDate} />
+        <Field name="dueDate" type="date" label={labels.dueDate} required value={values.dueDate} error={errors.dueDate} />
         <Field name="responsible" label={labels.responsible} value={values.responsible} error={errors.responsible} maxLength={300} />
         <Field name="weight" label={labels.weight} value={values.weight} error={errors.weight} />
         <button type="submit">{t('form.save')}</button>

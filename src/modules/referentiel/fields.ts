@@ -1,5 +1,5 @@
 import type { Locale } from '../../platform/i18n/index.ts'
-import { isIsoDate } from '../../platform/http/rules.ts'
+import { isIsoDate, normalizeDay } from '../../platform/http/rules.ts'
 import { isVocabularyKey, vocabularyLabel, type VocabularyName } from './vocabularies.ts'
 
 export const FICHE_KINDS = ['method', 'experience', 'actor'] as const
@@ -211,10 +211,12 @@ export function checkContent(kind: FicheKind, input: Record<string, unknown>): {
         if (!isVocabularyKey(field.vocabulary!, text)) problem(['valeur inconnue : {value}', 'unknown value: {value}'], { value: text })
         content[field.name] = text
         break
-      case 'date':
-        if (!isIsoDate(text)) problem(['date attendue au format AAAA-MM-JJ', 'a date written YYYY-MM-DD'])
-        content[field.name] = text
+      case 'date': {
+        const day = normalizeDay(text)
+        if (!isIsoDate(day)) problem(['date réelle attendue, par exemple 31/01/2027', 'a real date, for example 31/01/2027'])
+        content[field.name] = day
         break
+      }
       case 'integer': {
         const n = Number(text.replace(/[\s\u202f\u00a0]/g, ''))
         if (!Number.isInteger(n) || n < 0 || n > 100_000_000) problem(['nombre entier positif attendu', 'a whole positive number'])

@@ -600,7 +600,7 @@ export function FicheFormPage(props: {
                   return <Field {...common} {...withHint} options={options} />
                 }
                 if (['longtext', 'markdown', 'lines', 'urls', 'fiches'].includes(field.type)) return <Field {...common} {...withHint} multiline {...(field.max && field.type !== 'lines' && field.type !== 'urls' && field.type !== 'fiches' ? { maxLength: field.max } : {})} />
-                if (field.type === 'date') return <Field {...common} hint={locale === 'fr' ? 'AAAA-MM-JJ' : 'YYYY-MM-DD'} />
+                if (field.type === 'date') return <Field {...common} {...withHint} type="date" />
                 if (field.type === 'url') return <Field {...common} {...withHint} type="url" />
                 if (field.type === 'integer') return <Field {...common} {...withHint} type="number" />
                 return <Field {...common} {...withHint} {...(field.max ? { maxLength: field.max } : {})} />

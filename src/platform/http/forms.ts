@@ -42,7 +42,11 @@ export function parseForm<T extends object>(
   for (const [name, rule] of Object.entries(rules) as [string, FieldRule<unknown>][]) {
     const result = rule(values[name] ?? '', values)
     if ('error' in result) errors[name] = t(result.error, result.params)
-    else data[name] = result.value
+    else {
+      data[name] = result.value
+      // a form shown again holds what was read (a day typed 31/01/2027 comes back as the date input's 2027-01-31)
+      if (typeof result.value === 'string') values[name] = result.value
+    }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors, values }
   return { ok: true, data: data as T, values }

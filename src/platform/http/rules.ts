@@ -49,9 +49,31 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
 }
 
-/** A required date (YYYY-MM-DD). */
+/**
+ * A day as people type it — 2027-01-31, or day first as French writes it: 31/01/2027, 31-01-2027, 31.01.2027,
+ * 1/2/2027 — as YYYY-MM-DD (a browser without a date picker sends what was typed); anything else trimmed, unchanged.
+ */
+export function normalizeDay(raw: string): string {
+  const value = raw.trim()
+  const dayFirst = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value)
+  return dayFirst ? `${dayFirst[3]}-${dayFirst[2]!.padStart(2, '0')}-${dayFirst[1]!.padStart(2, '0')}` : value
+}
+
+/** Normalises the named form values with `normalizeDay`, in place (so a re-rendered form shows the day it read). */
+export function normalizeDays<T extends Record<string, string | undefined>>(values: T, ...names: string[]): T {
+  for (const name of names) {
+    const value = values[name]
+    if (value !== undefined) (values as Record<string, string>)[name] = normalizeDay(value)
+  }
+  return values
+}
+
+/** A required date (YYYY-MM-DD, or day first: see `normalizeDay`). */
 export function dateRule(error: MessageKey): FieldRule<string> {
-  return (raw) => (isIsoDate(raw.trim()) ? { value: raw.trim() } : { error })
+  return (raw) => {
+    const value = normalizeDay(raw)
+    return isIsoDate(value) ? { value } : { error }
+  }
 }
 
 /** An optional date (YYYY-MM-DD): empty gives null. */

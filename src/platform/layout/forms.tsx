@@ -42,7 +42,7 @@ export function ErrorSummary({ errors, labels, idPrefix = 'field' }: { errors: F
 interface FieldProps {
   name: string
   label: string
-  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search' | 'tel'
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search' | 'tel' | 'date'
   value?: string | undefined
   hint?: string
   error?: string | undefined
@@ -60,7 +60,9 @@ interface FieldProps {
 export function Field(props: FieldProps) {
   const { t } = usePage()
   const id = `${props.idPrefix ?? 'field'}-${props.name}`
-  const describedBy = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  // a browser without a date picker shows a text box: say how to write the day (the server reads either form)
+  const hint = props.type === 'date' ? [props.hint, t('form.dateHint')].filter(Boolean).join(' ') : props.hint
+  const describedBy = [hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ')
   const common = {
     id,
     name: props.name,
@@ -76,9 +78,9 @@ export function Field(props: FieldProps) {
         {props.label}
         {props.required ? <span class="required"> ({t('form.required')})</span> : null}
       </label>
-      {props.hint && (
+      {hint && (
         <p class="hint" id={`${id}-hint`}>
-          {props.hint}
+          {hint}
         </p>
       )}
       {props.error && (
