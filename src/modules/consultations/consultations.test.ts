@@ -25,7 +25,7 @@ describeEachEngine('consultations', (engine) => {
   let contributionId = ''
   let commitmentId = ''
   const day = parisDay
-  const contribution = async () => (await queryRows<{ title: string; support_count: number; supports: number }>(ctx.database.db, sql`select title, support_count, (select count(*)::int from contribution_supports where contribution_id = c.id) as supports from contributions c where id = ${contributionId}`))[0]!
+  const contribution = async () => (await queryRows<{ title: string; answer: string | null; support_count: number; supports: number }>(ctx.database.db, sql`select title, answer, support_count, (select count(*)::int from contribution_supports where contribution_id = c.id) as supports from contributions c where id = ${contributionId}`))[0]!
 
   before(async () => {
     ctx = await buildTestApp(engine)
@@ -86,6 +86,9 @@ describeEachEngine('consultations', (engine) => {
     assert.equal((await bob.post(`/contributions/${contributionId}/soutien`, { supported: 'false' }, { csrfFrom: page })).statusCode, 303)
     assert.equal((await bob.post(`/contributions/${contributionId}/soutien`, { supported: 'false' }, { csrfFrom: page })).statusCode, 303)
     assert.deepEqual({ count: (await contribution()).support_count, rows: (await contribution()).supports }, { count: 1, rows: 1 })
+    // the staff answer as contributions come in, without waiting for the close
+    assert.equal((await agent.post(`/contributions/${contributionId}/reponse`, { decision: 'retained', answer: 'À l’étude par le service voirie.' }, { csrfFrom: `/consultations/${consultationId}` })).statusCode, 303)
+    assert.equal((await contribution()).answer, 'À l’étude par le service voirie.')
   })
 
   test('closed: no more contributions nor supports; the staff answer, link to a commitment, and publish the synthesis', async () => {
@@ -101,6 +104,14 @@ describeEachEngine('consultations', (engine) => {
     assert.equal((await bob.post(`/contributions/${contributionId}/reponse`, { decision: 'retained', answer: 'Oui', commitmentId }, { csrfFrom: page })).statusCode, 403)
     // the staff's form offers the milestones of the published plans; a milestone chosen alone carries its commitment
     const [milestone] = await queryRows<{ id: string; title: string }>(ctx.database.db, sql`select id, title from milestones where commitment_id = ${commitmentId} order by due_date limit 1`)
+    // an empty answer: the page comes back with that contribution's form open, what was chosen kept, the message at the field
+    const empty = await agent.post(`/contributions/${contributionId}/reponse`, { decision: 'not_retained', answer: '  ', commitmentId, tri: 'recentes', page: '1' }, { csrfFrom: page })
+    assert.equal(empty.statusCode, 422)
+    assert.match(empty.body, /<details open[^>]*><summary>Réponse du territoire<\/summary><div class="error-summary"/)
+    assert.match(empty.body, new RegExp(`id="answer-${contributionId}-answer-error">[^<]+`))
+    assert.match(empty.body, /<option value="not_retained" selected/)
+    assert.match(empty.body, new RegExp(`<option value="${commitmentId}" selected`))
+    assert.equal((await contribution()).answer, 'À l’étude par le service voirie.', 'nothing changed')
     const staffPage = (await agent.get(page)).body
     assert.match(staffPage, new RegExp(`<select[^>]*name="milestoneId"[\\s\\S]*?value="${milestone!.id}"`))
     assert.equal((await agent.post(`/contributions/${contributionId}/reponse`, { decision: 'retained', answer: 'Retenue : zone 30 devant les deux écoles en 2027.', milestoneId: milestone!.id }, { csrfFrom: page })).statusCode, 303)

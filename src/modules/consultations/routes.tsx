@@ -84,9 +84,17 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     }
   })
 
-  async function renderConsultation(req: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+  async function renderConsultation(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status = 200,
+    options: { answerForm?: { id: string; values: Record<string, string>; errors: Record<string, string> }; listing?: { tri?: string; page?: number } } = {},
+  ) {
     const c = await visibleConsultation(db(), req.user, id)
-    const query = req.query as { tri?: string; page?: number }
+    const query = options.listing ?? (req.query as { tri?: string; page?: number })
     const sort = query.tri === 'recentes' ? 'recent' : 'supports'
     const page = query.page ?? 1
     const [territory] = await getTerritorySummaries(db(), [c.territoryId])
@@ -121,6 +129,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         planMilestones={milestoneList}
         values={values}
         errors={errors}
+        {...(options.answerForm ? { answerForm: options.answerForm } : {})}
         follow={c.status === 'draft' ? null : await followBox(db(), req.user, 'consultation', c.id, consultationPath(c))}
       />,
       status,
@@ -239,13 +248,22 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       const [milestone] = await queryRows<{ commitmentId: string }>(db(), sql`select commitment_id as "commitmentId" from milestones where id = ${/^[0-9a-f-]{36}$/i.test(values.milestoneId) ? values.milestoneId : '00000000-0000-0000-0000-000000000000'}`)
       if (milestone) values.commitmentId = milestone.commitmentId
     }
-    await answerContribution(
-      db(),
-      actor,
-      k.id,
-      { decision: values.decision === 'not_retained' ? 'not_retained' : 'retained', answer: values.answer ?? '', commitmentId: values.commitmentId || null, milestoneId: values.milestoneId || null },
-      todayInParis(),
-    )
+    try {
+      await answerContribution(
+        db(),
+        actor,
+        k.id,
+        { decision: values.decision === 'not_retained' ? 'not_retained' : 'retained', answer: values.answer ?? '', commitmentId: values.commitmentId || null, milestoneId: values.milestoneId || null },
+        todayInParis(),
+      )
+    } catch (error) {
+      // the page comes back as it was listed, the answer form open with what was written and the message at its field
+      if (error instanceof AppError && error.status === 422) {
+        const listing = { tri: values.tri === 'recentes' ? 'recentes' : 'soutiens', page: /^\d{1,6}$/.test(values.page ?? '') ? Math.max(1, Number(values.page)) : 1 }
+        return renderConsultation(req, reply, k.consultationId, {}, {}, 422, { answerForm: { id: k.id, values, errors: translateFieldErrors(req.t, error.fields) }, listing })
+      }
+      throw error
+    }
     return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
   })
 }

@@ -238,7 +238,7 @@ export async function answerContribution(db: Db, actor: CurrentUser, contributio
   assertCan(actor, 'consultation.manage', contribution.territoryId)
   const c = await findConsultation(db, contribution.consultationId)
   const phase = phaseOf(c, today)
-  if (phase !== 'closed' && phase !== 'answered') throw conflict('NOT_CLOSED', 'La réponse se donne une fois la consultation close.')
+  if (phase !== 'open' && phase !== 'closed' && phase !== 'answered') throw conflict('NOT_OPEN', 'La réponse se donne une fois la consultation ouverte.')
   if (input.answer.trim() === '') throw invalid({ answer: 'consult.error.answer' })
   await checkCommitment(db, contribution.territoryId, input.commitmentId)
   if (input.milestoneId) {

@@ -132,12 +132,15 @@ export function ConsultationPage(props: {
   planMilestones: { id: string; title: string; commitmentId: string; commitmentTitle: string }[]
   values: FormValues
   errors: FieldErrors
+  /** an answer refused: the form of that contribution, open, with what was written and the messages */
+  answerForm?: { id: string; values: FormValues; errors: FieldErrors }
   follow?: ComponentChildren
 }) {
   const { t, locale } = usePage()
   const c = props.consultation
   const open = props.phase === 'open'
-  const canAnswer = props.canManage && (props.phase === 'closed' || props.phase === 'answered')
+  // answers are given as contributions come in, and after the close
+  const canAnswer = props.canManage && (props.phase === 'open' || props.phase === 'closed' || props.phase === 'answered')
   const labels = { kind: t('consult.contribute.kind'), title: t('consult.contribute.title'), body: t('consult.contribute.body') }
   return (
     <article class="consultation">
@@ -254,26 +257,7 @@ export function ConsultationPage(props: {
                   )}
                 </div>
               )}
-              {canAnswer && (
-                <details>
-                  <summary>{t('consult.answer')}</summary>
-                  <PostForm action={`/contributions/${k.id}/reponse`}>
-                    <Field name="decision" idPrefix={`answer-${k.id}`} label={t('consult.answer.decision')} value={k.decision ?? 'retained'} options={[{ value: 'retained', label: t('consult.answer.retained') }, { value: 'not_retained', label: t('consult.answer.not_retained') }]} />
-                    <Field name="answer" idPrefix={`answer-${k.id}`} label={t('consult.answer.text')} multiline maxLength={10000} value={k.answer ?? ''} />
-                    <Field name="commitmentId" idPrefix={`answer-${k.id}`} label={t('consult.answer.commitment')} value={k.commitmentId ?? ''} options={[{ value: '', label: '—' }, ...props.planCommitments.map((p) => ({ value: p.id, label: p.title }))]} />
-                    {props.planMilestones.length > 0 && (
-                      <Field
-                        name="milestoneId"
-                        idPrefix={`answer-${k.id}`}
-                        label={t('consult.answer.milestone')}
-                        value={k.milestoneId ?? ''}
-                        options={[{ value: '', label: '—' }, ...props.planMilestones.map((m) => ({ value: m.id, label: `${m.commitmentTitle} → ${m.title}` }))]}
-                      />
-                    )}
-                    <button type="submit">{t('consult.answer.submit')}</button>
-                  </PostForm>
-                </details>
-              )}
+              {canAnswer && <AnswerForm contribution={k} form={props.answerForm?.id === k.id ? props.answerForm : null} sort={props.sort} page={props.page} planCommitments={props.planCommitments} planMilestones={props.planMilestones} />}
               <Comments list={props.comments.filter((m) => m.contributionId === k.id)} parentId={null} contributionId={k.id} canComment={open && props.signedIn} />
               {open && props.signedIn && (
                 <details>
@@ -290,6 +274,46 @@ export function ConsultationPage(props: {
         <Pagination page={props.page} pages={Math.ceil(props.total / CONTRIBUTIONS_PAGE_SIZE)} href={(page) => `${consultationPath(c)}?tri=${props.sort === 'recent' ? 'recentes' : 'soutiens'}&page=${page}`} label={t('consult.pages')} />
       </section>
     </article>
+  )
+}
+
+/** The staff's answer to a contribution; refused, it comes back open with what was written and the messages. */
+function AnswerForm(props: {
+  contribution: ContributionView
+  form: { values: FormValues; errors: FieldErrors } | null
+  sort: 'supports' | 'recent'
+  page: number
+  planCommitments: { id: string; title: string }[]
+  planMilestones: { id: string; title: string; commitmentId: string; commitmentTitle: string }[]
+}) {
+  const { t } = usePage()
+  const { contribution: k, form } = props
+  const value = (name: 'decision' | 'answer' | 'commitmentId' | 'milestoneId', saved: string | null) => (form ? (form.values[name] ?? '') : (saved ?? ''))
+  const labels = { decision: t('consult.answer.decision'), answer: t('consult.answer.text'), commitmentId: t('consult.answer.commitment'), milestoneId: t('consult.answer.milestone') }
+  const prefix = `answer-${k.id}`
+  return (
+    <details open={!!form}>
+      <summary>{t('consult.answer')}</summary>
+      {form && <ErrorSummary errors={form.errors} labels={labels} idPrefix={prefix} />}
+      <PostForm action={`/contributions/${k.id}/reponse`}>
+        <input type="hidden" name="tri" value={props.sort === 'recent' ? 'recentes' : 'soutiens'} />
+        <input type="hidden" name="page" value={String(props.page)} />
+        <Field name="decision" idPrefix={prefix} label={labels.decision} value={value('decision', k.decision ?? 'retained')} options={[{ value: 'retained', label: t('consult.answer.retained') }, { value: 'not_retained', label: t('consult.answer.not_retained') }]} />
+        <Field name="answer" idPrefix={prefix} label={labels.answer} required multiline maxLength={10000} value={value('answer', k.answer)} error={form?.errors.answer} />
+        <Field name="commitmentId" idPrefix={prefix} label={labels.commitmentId} value={value('commitmentId', k.commitmentId)} error={form?.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.planCommitments.map((p) => ({ value: p.id, label: p.title }))]} />
+        {props.planMilestones.length > 0 && (
+          <Field
+            name="milestoneId"
+            idPrefix={prefix}
+            label={labels.milestoneId}
+            value={value('milestoneId', k.milestoneId)}
+            error={form?.errors.milestoneId}
+            options={[{ value: '', label: '—' }, ...props.planMilestones.map((m) => ({ value: m.id, label: `${m.commitmentTitle} → ${m.title}` }))]}
+          />
+        )}
+        <button type="submit">{t('consult.answer.submit')}</button>
+      </PostForm>
+    </details>
   )
 }
 

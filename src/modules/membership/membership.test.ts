@@ -72,7 +72,7 @@ describeEachEngine('joining the network and the programme', (engine) => {
     assert.match(backwards.body, /id="[^"]*conventionEnd-error">La fin de la convention vient le jour de son début ou après\./)
     assert.match(backwards.body, /value="2027-01-01"/)
     assert.match(backwards.body, /value="https:\/\/example\.org\/convention\.pdf"/)
-    assert.equal((await status('35238')).status, 'candidate')
+    assert.equal((await status('35238'))?.status, 'candidate')
     const accepted = await admin.post(
       `/admin/adhesions/${id}/decision`,
       { decision: 'accept', conventionStart: '2026-01-01', conventionEnd: '2028-12-31', conventionDocumentUrl: 'https://example.org/convention.pdf', supportLevel: 'renforce', decisionNote: '' },
