@@ -324,7 +324,7 @@ function VersionPage(props: { text: TextRow; version: VersionRow; articles: Arti
 
 function NewVersionPage(props: { text: TextRow; articles: ArticleWording[]; pending: AmendmentRow[]; values: FormValues; errors: FieldErrors }) {
   const { t, locale } = usePage()
-  const labels: Record<string, string> = { note: t('text.newVersion.note') }
+  const labels: Record<string, string> = { note: t('text.newVersion.note'), final: t('text.newVersion.final') }
   for (const a of props.articles) {
     labels[`heading.${a.articleId}`] = `${t('text.field.heading')} (${a.heading})`
     labels[`body.${a.articleId}`] = a.heading
@@ -362,9 +362,14 @@ function NewVersionPage(props: { text: TextRow; articles: ArticleWording[]; pend
           </fieldset>
         ))}
         <Field name="note" label={labels.note!} multiline maxLength={10000} value={props.values.note} error={props.errors.note} />
-        <div class="field">
+        <div class={`field${props.errors.final ? ' field-error' : ''}`}>
+          {props.errors.final && (
+            <p class="error-message" id="field-final-error">
+              {props.errors.final}
+            </p>
+          )}
           <label>
-            <input type="checkbox" name="final" value="true" checked={props.values.final === 'true'} /> {t('text.newVersion.final')}
+            <input type="checkbox" id="field-final" name="final" value="true" checked={props.values.final === 'true'} aria-describedby={props.errors.final ? 'field-final-error' : undefined} /> {t('text.newVersion.final')}
           </label>
         </div>
         <button type="submit">{t('text.newVersion.submit')}</button>

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, parisDay, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
-import { parseArticles } from './texts.ts'
+import { acceptedWordings, parseArticles, type AmendmentRow } from './texts.ts'
 
 test('a draft is split into articles on "## heading" lines; text before the first article or an empty article is refused', () => {
   assert.deepEqual(parseArticles('## Article 1 – Objet\nLa charte fixe…\n\n## Article 2\r\nLes habitants…\nsuite'), [
@@ -14,6 +14,29 @@ test('a draft is split into articles on "## heading" lines; text before the firs
   assert.equal(parseArticles('Préambule\n## Article 1\nTexte'), null)
   assert.equal(parseArticles('## Article 1\n\n## Article 2\nTexte'), null)
   assert.equal(parseArticles(''), null)
+})
+
+test('an accepted amendment is applied to an article left as it was; the staff write it when it cannot be', () => {
+  const articles = [1, 2, 3, 4].map((n) => ({ articleId: `a${n}`, position: n, heading: `Article ${n}`, body: `Texte ${n}.` }))
+  const amendment = (id: string, articleId: string, baseBody: string, proposedBody: string) => ({ id, articleId, baseBody, proposedBody }) as AmendmentRow
+  const pending = [amendment('x', 'a1', 'Texte 1.', 'Texte 1 amendé.'), amendment('y', 'a2', 'Texte 2.', 'Texte 2 amendé.'), amendment('z1', 'a3', 'Texte 3.', 'Une.'), amendment('z2', 'a3', 'Texte 3.', 'Deux.'), amendment('old', 'a4', 'Texte 4 ancien.', 'Texte 4 amendé.')]
+  const input = (bodies: Record<string, string>, decisions: Record<string, string>) => ({
+    articles: new Map(articles.map((a) => [a.articleId, { heading: a.heading, body: bodies[a.articleId] ?? a.body }])),
+    decisions: new Map(Object.entries(decisions).map(([id, decision]) => [id, { decision: decision as 'accepted', reason: '' }])),
+    note: '',
+    final: false,
+  })
+  const errors: Record<string, string> = {}
+  // a1: accepted and left as it was, applied (line endings aside); a2: accepted but rewritten by hand, the hand wins
+  const bodies = acceptedWordings(articles, pending, input({ a1: 'Texte 1.\r\n', a2: 'Ma rédaction.' }, { x: 'accepted', y: 'accepted' }), errors)
+  assert.deepEqual(Object.fromEntries(bodies), { a1: 'Texte 1 amendé.', a2: 'Ma rédaction.', a3: 'Texte 3.', a4: 'Texte 4.' })
+  assert.deepEqual(errors, {})
+  // two accepted on one article, or one written on an older wording: the staff are asked to write it
+  acceptedWordings(articles, pending, input({}, { z1: 'accepted', z2: 'accepted', old: 'accepted' }), errors)
+  assert.deepEqual(errors, { 'body.a3': 'text.error.twoAccepted', 'body.a4': 'text.error.acceptedStale' })
+  // merged or rejected amendments change nothing by themselves
+  const untouched = acceptedWordings(articles, pending, input({}, { x: 'merged', y: 'rejected' }), {})
+  assert.deepEqual(Object.fromEntries(untouched), { a1: 'Texte 1.', a2: 'Texte 2.', a3: 'Texte 3.', a4: 'Texte 4.' })
 })
 
 describeEachEngine('co-constructed texts', (engine) => {
@@ -122,12 +145,20 @@ describeEachEngine('co-constructed texts', (engine) => {
       return { ...fields, ...overrides }
     }
     assert.equal((await alice.post(form, wording({ final: 'true' }), { csrfFrom: page })).statusCode, 403)
-    assert.equal((await agent.post(form, wording({ final: 'true' }), { csrfFrom: form })).statusCode, 409)
-    // an intermediate version while amendments are open: Bob's amendment merged, Alice's left pending
-    const intermediate = await agent.post(form, wording({ [`decision.${amendmentB}`]: 'merged', note: 'Reprise de l’amendement sur l’objet.' }), { csrfFrom: form })
+    // the final version before the close: the form comes back with what was written and the message at the box
+    const early = await agent.post(form, wording({ final: 'true', note: 'Trop tôt.' }), { csrfFrom: form })
+    assert.equal(early.statusCode, 422)
+    assert.match(early.body, /id="field-final-error">La version finale se publie une fois la période d’amendement close/)
+    assert.match(early.body, /Trop tôt\./)
+    // an intermediate version while amendments are open: Bob's amendment accepted, article 1 left as it was, so
+    // the amendment's wording is applied to it; Alice's left pending
+    const v1Article1 = 'La présente charte organise la participation des habitants.'
+    const intermediate = await agent.post(form, wording({ [`body.${articleIds[0]!}`]: v1Article1, [`decision.${amendmentB}`]: 'accepted', note: 'Reprise de l’amendement sur l’objet.' }), { csrfFrom: form })
     assert.equal(intermediate.statusCode, 303)
     assert.equal(intermediate.headers.location, `${page}/versions/2`)
-    assert.deepEqual(await amendment(amendmentB).then((a) => [a.decision, a.decided_in]), ['merged', 2])
+    assert.deepEqual(await amendment(amendmentB).then((a) => [a.decision, a.decided_in]), ['accepted', 2])
+    const [applied] = await queryRows<{ body: string }>(db(), sql`select body from text_article_versions where text_id = ${textId} and number = 2 and article_id = ${articleIds[0]!}`)
+    assert.equal(applied!.body, 'La présente charte organise et garantit la participation des habitants.')
     await ctx.database.db.execute(sql`update cocreated_texts set closes_on = ${parisDay(-1)}, opens_on = ${parisDay(-20)} where id = ${textId}`)
     assert.equal((await alice.post(`/amendements/${amendmentA}/vote`, { vote: 'for' }, { csrfFrom: page })).statusCode, 409)
     const undecided = await agent.post(form, wording({ final: 'true' }), { csrfFrom: form })
@@ -146,13 +177,13 @@ describeEachEngine('co-constructed texts', (engine) => {
     const v2 = await visitor.get(`${page}/versions/2`)
     assert.match(v2.body, /Différences avec la version 1/)
     assert.match(v2.body, /<ins>et garantit <\/ins>/)
-    assert.match(v2.body, /Fusionné/)
+    assert.match(v2.body, /Accepté/)
     const v3 = await visitor.get(`${page}/versions/3`)
     assert.match(v3.body, /Version finale/)
     assert.match(v3.body, /Rejeté.*Le vote du budget relève du conseil\./s)
     const textPage = await visitor.get(page)
     assert.match(textPage.body, /Rejeté dans la version 3/)
-    assert.match(textPage.body, /Fusionné dans la version 2/)
+    assert.match(textPage.body, /Accepté dans la version 2/)
     assert.equal((await agent.post(form, wording({}), { csrfFrom: page })).statusCode, 409)
     const [audit] = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from audit_events where subject_id = ${textId} and action in ('text.version', 'text.final_version')`)
     assert.equal(audit!.n, 2)
@@ -161,7 +192,7 @@ describeEachEngine('co-constructed texts', (engine) => {
     assert.deepEqual(api.versions.map((v: { number: number; final: boolean }) => [v.number, v.final]), [[1, false], [2, false], [3, true]])
     assert.equal(api.versions[1].articles[0].body, 'La présente charte organise et garantit la participation des habitants.')
     const fates = Object.fromEntries(api.amendments.map((a: { id: string; decision: string; decidedInVersion: number; votesFor: number }) => [a.id, [a.decision, a.decidedInVersion, a.votesFor]]))
-    assert.deepEqual(fates, { [amendmentA]: ['rejected', 3, 6], [amendmentB]: ['merged', 2, 0] })
+    assert.deepEqual(fates, { [amendmentA]: ['rejected', 3, 6], [amendmentB]: ['accepted', 2, 0] })
     const list = JSON.parse((await visitor.get('/api/v1/territories/autre/pays-demo/texts')).body)
     assert.ok(list.some((t: { id: string; versions: number }) => t.id === textId && t.versions === 3))
   })

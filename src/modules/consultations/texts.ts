@@ -335,9 +335,31 @@ export interface VersionInput {
   final: boolean
 }
 
+const normalizedBody = (body: string) => body.replace(/\r\n?/g, '\n').trim()
+
+/**
+ * Each article's body in the new version: what the staff wrote, or — where they left the article as it was — the
+ * wording of the amendment they accept for it, applied for them. An accepted amendment written on an older wording,
+ * or two accepted for one article, cannot be applied blindly: the staff are asked to write the article themselves.
+ */
+export function acceptedWordings(articles: ArticleWording[], pending: AmendmentRow[], input: VersionInput, errors: Record<string, string>): Map<string, string> {
+  const bodies = new Map<string, string>()
+  for (const article of articles) {
+    const written = normalizedBody(input.articles.get(article.articleId)?.body ?? '')
+    bodies.set(article.articleId, written)
+    if (written !== normalizedBody(article.body)) continue
+    const accepted = pending.filter((a) => a.articleId === article.articleId && input.decisions.get(a.id)?.decision === 'accepted')
+    if (accepted.length > 1) errors[`body.${article.articleId}`] = 'text.error.twoAccepted'
+    else if (accepted.length === 1 && normalizedBody(accepted[0]!.baseBody) !== normalizedBody(article.body)) errors[`body.${article.articleId}`] = 'text.error.acceptedStale'
+    else if (accepted.length === 1) bodies.set(article.articleId, normalizedBody(accepted[0]!.proposedBody))
+  }
+  return bodies
+}
+
 /**
  * The staff publish a new version of a published text. The final version closes it: it can be published only
- * once amendments are closed, and every visible amendment must have its fate.
+ * once amendments are closed, and every visible amendment must have its fate. An accepted amendment is applied to
+ * its article unless the staff wrote the article themselves (`acceptedWordings`).
  */
 export async function publishVersion(db: Db, actor: CurrentUser, textId: string, input: VersionInput, today: string): Promise<number> {
   const text = await findText(db, textId)
@@ -345,7 +367,7 @@ export async function publishVersion(db: Db, actor: CurrentUser, textId: string,
   const phase = textPhase(text, today)
   if (phase === 'draft') throw conflict('NOT_PUBLISHED', 'Publiez d’abord le projet de texte.')
   if (phase === 'final') throw conflict('FINAL', 'La version finale de ce texte est déjà publiée.')
-  if (input.final && phase !== 'closed') throw conflict('STILL_OPEN', 'La version finale se publie une fois la période d’amendement close.')
+  if (input.final && phase !== 'closed') throw new AppError('STILL_OPEN', { status: 422, userMessage: 'La version finale se publie une fois la période d’amendement close.', fields: { final: 'text.error.finalBeforeClose' } })
   const current = await currentVersion(db, textId)
   const articles = await articlesOf(db, textId, current)
   const pending = (await amendmentsOf(db, textId)).filter((a) => a.decision === null)
@@ -363,6 +385,7 @@ export async function publishVersion(db: Db, actor: CurrentUser, textId: string,
   }
   if (input.final) for (const a of pending) if (!a.hiddenAt && !input.decisions.has(a.id)) errors[`decision.${a.id}`] = 'text.error.undecided'
   if (input.note.length > 10000) errors.note = 'text.error.summary'
+  const bodies = acceptedWordings(articles, pending, input, errors)
   if (Object.keys(errors).length > 0) throw invalid(errors)
   const number = current + 1
   await db.transaction(async (tx) => {
@@ -381,7 +404,7 @@ export async function publishVersion(db: Db, actor: CurrentUser, textId: string,
       const wording = input.articles.get(article.articleId)!
       await tx.execute(
         sql`insert into text_article_versions (text_id, number, article_id, territory_id, position, heading, body)
-            values (${textId}, ${number}, ${article.articleId}, ${text.territoryId}, ${article.position}, ${wording.heading.trim()}, ${wording.body.replace(/\r\n?/g, '\n').trim()})`,
+            values (${textId}, ${number}, ${article.articleId}, ${text.territoryId}, ${article.position}, ${wording.heading.trim()}, ${bodies.get(article.articleId)!})`,
       )
     }
     for (const [amendmentId, decision] of input.decisions) {
