@@ -116,13 +116,22 @@ describeEachEngine('independent assessment', (engine) => {
     assert.equal(await rows('commitment_assessments'), 0)
     assert.equal((await rate(reviewer, a.id, commitments[0]!.id, { verifiable: 'yes', verifiableJustification: 'Jalons datés.', ...relevance(true), potentialImpact: 'transformative', impactJustification: 'Change la façon de décider.' })).statusCode, 303)
     assert.equal((await rate(reviewer, a.id, commitments[1]!.id, { verifiable: 'yes', verifiableJustification: 'Livrables précis.', ...relevance(false), potentialImpact: 'minor', impactJustification: 'Portée limitée.' })).statusCode, 303)
+    // sent too early: back to the report, which names what is left to rate, and nothing changes
+    const early = await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })
+    assert.equal(early.statusCode, 303)
+    assert.match(early.headers.location!, /#moment-inception$/)
+    const reportPage = (await reviewer.get(early.headers.location!.replace(/#.*/, ''))).body
+    assert.match(reportPage, new RegExp(`Le rapport n’est pas envoyé : 1 engagement n’est pas encore évalué \\(${commitments[2]!.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`))
+    assert.match(reportPage, /la co-création du plan n’est pas encore appréciée/)
+    assert.equal((await inception())!.status, 'draft')
     // not verifiable: nothing more is kept, whatever was sent
     assert.equal((await rate(reviewer, a.id, commitments[2]!.id, { verifiable: 'no', verifiableJustification: 'Aucun résultat mesurable.', potentialImpact: 'moderate', impactJustification: 'x' })).statusCode, 303)
     const [third] = await queryRows<{ potential_impact: string | null }>(ctx.database.db, sql`select potential_impact from commitment_assessments where commitment_id = ${commitments[2]!.id}`)
     assert.equal(third!.potential_impact, null)
 
     // co-creation must be assessed before sending
-    assert.equal((await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 409)
+    assert.equal((await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 303)
+    assert.equal((await inception())!.status, 'draft')
     assert.equal((await reviewer.post(`/evaluations/${a.id}/ensemble`, { cocreationLevel: 'partly', cocreationJustification: '' })).statusCode, 422)
     assert.equal((await reviewer.post(`/evaluations/${a.id}/ensemble`, { cocreationLevel: 'partly', cocreationJustification: 'Deux ateliers ouverts, pas de retour.', summary: 'Un plan ambitieux sur la participation.' })).statusCode, 303)
     assert.equal((await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 303)

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { requireAdmin, requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
+import { formatDate } from '../../platform/i18n/index.ts'
 import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
 import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
@@ -32,6 +33,7 @@ import {
   revokeReviewer,
   saveOverview,
   sendForReply,
+  IncompleteAssessment,
   type CommitmentRatingInput,
 } from './service.ts'
 import type { AssessmentRow } from './tables.ts'
@@ -328,9 +330,17 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
   app.post('/evaluations/:id/envoi', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
     const a = await findAssessment(db(), req.params.id)
-    await sendForReply(db(), actor, a.id, app.platform.config.reviewReplyDays, todayInParis())
+    try {
+      await sendForReply(db(), actor, a.id, app.platform.config.reviewReplyDays, todayInParis())
+    } catch (error) {
+      // back to the report, saying what is left to rate
+      if (!(error instanceof IncompleteAssessment)) throw error
+      if (error.unrated.length > 0) req.flash('error', req.t('assess.error.unrated', { count: error.unrated.length, titles: error.unrated.join(' ; ') }))
+      if (error.cocreationMissing) req.flash('error', req.t('assess.error.cocreationMissing'))
+      return reply.redirect(`${assessmentPagePath(a.plan)}#moment-${a.moment}`, 303)
+    }
     const sent = await findAssessment(db(), a.id)
-    req.flash('notice', req.t('assess.sent', { date: sent.replyDue ?? '' }))
+    req.flash('notice', req.t('assess.sent', { date: sent.replyDue ? formatDate(req.locale, new Date(`${sent.replyDue}T12:00:00Z`)) : '' }))
     return reply.redirect(assessmentPagePath(a.plan), 303)
   })
 

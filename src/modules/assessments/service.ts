@@ -270,18 +270,29 @@ export async function rateCommitment(db: Db, actor: CurrentUser, assessmentId: s
   })
 }
 
+/** A report sent before it is complete: the commitments not rated yet, and whether the co-creation is. */
+export class IncompleteAssessment extends AppError {
+  constructor(
+    readonly unrated: string[],
+    readonly cocreationMissing: boolean,
+  ) {
+    super('INCOMPLETE', { status: 409, userMessage: [unrated.length > 0 ? `Engagements pas encore évalués : ${unrated.join(' ; ')}.` : '', cocreationMissing ? 'La co-création du plan n’est pas encore appréciée.' : ''].filter(Boolean).join(' ') })
+  }
+}
+
 /** The reviewer sends a complete draft to the territory, which has a fixed period to reply. */
 export async function sendForReply(db: Db, actor: CurrentUser, assessmentId: string, replyDays: number, today: string): Promise<void> {
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
-    const [missing] = await queryRows<{ n: number }>(
+    const missing = await queryRows<{ title: string }>(
       tx,
-      sql`select count(*)::int as n from commitments c
+      sql`select c.title from commitments c
           left join commitment_assessments ca on ca.commitment_id = c.id and ca.assessment_id = ${assessmentId}
           where c.plan_id = ${assessment.planId}
-            and (ca.commitment_id is null or ${assessment.moment === 'inception' ? sql`ca.verifiable is null` : sql`ca.completion is null`})`,
+            and (ca.commitment_id is null or ${assessment.moment === 'inception' ? sql`ca.verifiable is null` : sql`ca.completion is null`})
+          order by c.position, c.title`,
     )
-    if (missing!.n > 0) throw conflict('INCOMPLETE', `${missing!.n} engagement(s) ne sont pas encore évalués.`)
-    if (assessment.moment === 'inception' && !assessment.cocreationLevel) throw conflict('INCOMPLETE', 'La co-création du plan n’est pas encore appréciée.')
+    const cocreationMissing = assessment.moment === 'inception' && !assessment.cocreationLevel
+    if (missing.length > 0 || cocreationMissing) throw new IncompleteAssessment(missing.map((m) => m.title), cocreationMissing)
     const due = new Date(`${today}T12:00:00Z`)
     due.setUTCDate(due.getUTCDate() + replyDays)
     await tx.update(assessments).set({ status: 'right_of_reply', sentAt: new Date(), replyDue: due.toISOString().slice(0, 10) }).where(eq(assessments.id, assessmentId))
