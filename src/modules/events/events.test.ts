@@ -60,6 +60,44 @@ describeEachEngine('events', (engine) => {
     assert.equal((await statuses())[people[0]!.id], 'waiting')
   })
 
+  test('the organisers see who registered or waits, download the list, and write to them; nobody else does', async () => {
+    const page = `/evenements/${eventId}`
+    const list = `${page}/inscrits`
+    assert.match((await agent.get(page)).body, new RegExp(`href="${list}"`))
+    assert.doesNotMatch((await people[1]!.client.get(page)).body, /inscrits"/)
+    for (const url of [list, `${list}.csv`]) {
+      assert.equal((await people[1]!.client.get(url)).statusCode, 403, url)
+      assert.notEqual((await new Client(ctx.app).get(url)).statusCode, 200, url)
+    }
+    const html = (await agent.get(list)).body
+    assert.match(html, /2 inscrits, 1 en attente/)
+    for (const p of people) assert.ok(html.includes(p.email), p.email)
+    const csv = await agent.get(`${list}.csv`)
+    assert.equal(csv.statusCode, 200)
+    assert.match(String(csv.headers['cache-control']), /no-store/)
+    const lines = csv.body.trim().split(/\r\n/)
+    assert.equal(lines[0], 'nom,email,statut,inscrit_le')
+    assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(1, 3)), [[people[1]!.email, 'inscrit'], [people[2]!.email, 'inscrit'], [people[0]!.email, 'en_attente']])
+
+    await ctx.app.jobs.tick()
+    ctx.mails.length = 0
+    const empty = await agent.post(`${page}/message`, { audience: 'all', subject: 'Salle', body: '' }, { csrfFrom: list })
+    assert.equal(empty.statusCode, 422)
+    assert.match(empty.body, /Un message de 3 à 10 000 caractères/)
+    assert.match(empty.body, /value="Salle"/)
+    assert.match(empty.body, /<option value="all" selected/)
+    assert.equal((await people[1]!.client.post(`${page}/message`, { audience: 'all', subject: 'Pirate', body: 'Message pirate' }, { csrfFrom: page })).statusCode, 403)
+    const sent = await agent.post(`${page}/message`, { audience: 'registered', subject: 'Changement de salle', body: 'Rendez-vous salle B, au premier étage.' }, { csrfFrom: list })
+    assert.equal(sent.statusCode, 303)
+    await ctx.app.jobs.tick()
+    const mails = ctx.mails.filter((m) => m.subject === 'Réunion publique sur le plan vélo : Changement de salle')
+    assert.deepEqual(mails.map((m) => m.to).sort(), [people[1]!.email, people[2]!.email].sort(), 'the registered only, not the waiting')
+    assert.match(mails[0]!.text, /Rendez-vous salle B, au premier étage\./)
+    const [audit] = await queryRows<{ after: { count: number } }>(ctx.database.db, sql`select after from audit_events where action = 'event.message_sent' and subject_id = ${eventId}`)
+    assert.equal(audit!.after.count, 2)
+    ctx.mails.length = 0
+  })
+
   test('a visio’s link is for the people registered and the organisers: not on the public page nor in the calendar', async () => {
     const link = 'https://visio.example.org/salle-secrete-48c1'
     // the day as a browser without a date picker sends it, typed the French way

@@ -5,12 +5,13 @@ import { requireUser } from '../../platform/auth/current-user.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { normalizeDays } from '../../platform/http/rules.ts'
-import { formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
+import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
+import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
-import { calendar, cancelEvent, canManageEvent, createEvent, EVENT_KINDS, findEvent, listEvents, parisInstant, register, registrationOf, saveMinutes, TIME_ZONE, unregister, type EventKind, type EventRow } from './service.ts'
+import { calendar, cancelEvent, canManageEvent, createEvent, EVENT_KINDS, findEvent, listEvents, listRegistrants, messageRegistrants, parisInstant, register, registrationOf, saveMinutes, TIME_ZONE, unregister, type EventKind, type EventRow, type RegistrantRow } from './service.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const eventPath = (e: { id: string }) => `/evenements/${e.id}`
@@ -196,6 +197,11 @@ function EventPage({ event, territory, registration, signedIn, canManage }: { ev
           <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(event.minutes) }} />
         </section>
       )}
+      {canManage && (
+        <p>
+          <a href={`${eventPath(event)}/inscrits`}>{t('event.registrants')}</a>
+        </p>
+      )}
       {canManage && !past && event.status === 'scheduled' && (
         <details>
           <summary>{t('event.cancel')}</summary>
@@ -218,6 +224,68 @@ function EventPage({ event, territory, registration, signedIn, canManage }: { ev
 }
 
 /** Events: pages, registration, .ics files and iCal feeds (territory and network). */
+/** The organisers' page of an event: who is registered or waiting, the list as CSV, and a message to them. */
+function RegistrantsPage(props: { event: EventRow; registrants: RegistrantRow[]; values: FormValues; errors: FieldErrors }) {
+  const { t, locale } = usePage()
+  const { event } = props
+  const registered = props.registrants.filter((r) => r.status === 'registered').length
+  const labels = { subject: t('event.message.subject'), body: t('event.message.body') }
+  return (
+    <article>
+      <p class="kicker">
+        <a href={eventPath(event)}>{event.title}</a>
+      </p>
+      <h1>{t('event.registrants.title', { title: event.title })}</h1>
+      <p>{t('event.registrants.lead', { registered, waiting: props.registrants.length - registered })}</p>
+      {props.registrants.length === 0 ? (
+        <p>{t('event.registrants.none')}</p>
+      ) : (
+        <>
+          <p>
+            <a href={`${eventPath(event)}/inscrits.csv`} download>
+              {t('event.registrants.csv')}
+            </a>
+          </p>
+          <div class="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('event.registrants.name')}</th>
+                  <th scope="col">{t('event.registrants.email')}</th>
+                  <th scope="col">{t('event.registrants.status')}</th>
+                  <th scope="col">{t('event.registrants.since')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.registrants.map((r) => (
+                  <tr>
+                    <th scope="row">{r.name}</th>
+                    <td>
+                      <a href={`mailto:${r.email}`}>{r.email}</a>
+                    </td>
+                    <td>{t(r.status === 'waiting' ? 'event.registrants.waiting' : 'event.registrants.registered')}</td>
+                    <td>{formatDate(locale, new Date(r.registeredAt))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <section aria-labelledby="message-title">
+            <h2 id="message-title">{t('event.message')}</h2>
+            <ErrorSummary errors={props.errors} labels={labels} />
+            <PostForm action={`${eventPath(event)}/message`}>
+              <Field name="audience" label={t('event.message.audience')} value={props.values.audience ?? 'registered'} options={[{ value: 'registered', label: t('event.message.registered') }, { value: 'all', label: t('event.message.all') }]} />
+              <Field name="subject" label={labels.subject} required maxLength={200} value={props.values.subject} error={props.errors.subject} />
+              <Field name="body" label={labels.body} required multiline maxLength={10000} value={props.values.body} error={props.errors.body} />
+              <button type="submit">{t('event.message.submit')}</button>
+            </PostForm>
+          </section>
+        </>
+      )}
+    </article>
+  )
+}
+
 export default async function eventRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
@@ -308,6 +376,37 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     await unregister(db(), requireUser(req), req.params.id, baseUrl())
     req.flash('notice', req.t('event.unregistered'))
     return reply.redirect(eventPath(req.params), 303)
+  })
+  async function registrantsPage(req: FastifyRequest, reply: FastifyReply, id: string, values: FormValues, errors: FieldErrors, status = 200) {
+    const actor = requireUser(req)
+    const [event, registrants] = await Promise.all([findEvent(db(), id), listRegistrants(db(), actor, id)])
+    return reply.page(req.t('event.registrants.title', { title: event.title }), <RegistrantsPage event={event} registrants={registrants} values={values} errors={errors} />, status)
+  }
+  app.get('/evenements/:id/inscrits', { schema: { params: IdParams, hide: true } }, async (req, reply) => registrantsPage(req, reply, req.params.id, {}, {}))
+  app.get('/evenements/:id/inscrits.csv', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const registrants = await listRegistrants(db(), requireUser(req), req.params.id)
+    const columns: CsvColumn<RegistrantRow>[] = [
+      { name: 'nom', value: (r) => r.name },
+      { name: 'email', value: (r) => r.email },
+      { name: 'statut', value: (r) => (r.status === 'waiting' ? 'en_attente' : 'inscrit') },
+      { name: 'inscrit_le', value: (r) => new Date(r.registeredAt) },
+    ]
+    // private data: never cached, by the browser or anything between
+    reply.header('cache-control', 'private, no-store')
+    // one page: an event's registrants fit in memory
+    return sendCsv(reply, { filename: `inscrits-${req.params.id}.csv`, columns, nextPage: async (after) => (after === null ? registrants : []) })
+  })
+  app.post('/evenements/:id/message', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 hour' } } }, async (req, reply) => {
+    const values = formValues(req.body)
+    try {
+      const count = await messageRegistrants(db(), requireUser(req), req.params.id, { subject: values.subject ?? '', body: values.body ?? '', audience: values.audience === 'all' ? 'all' : 'registered' })
+      app.jobs.wake()
+      req.flash('notice', req.t('event.message.sent', { count }))
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return registrantsPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+      throw error
+    }
+    return reply.redirect(`${eventPath(req.params)}/inscrits`, 303)
   })
   app.post('/evenements/:id/annulation', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
     await cancelEvent(db(), requireUser(req), req.params.id, formValues(req.body).reason ?? '')

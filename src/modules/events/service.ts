@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
-import { can } from '../../platform/auth/policy.ts'
+import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { icalendar } from '../../platform/ical.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
@@ -216,5 +216,67 @@ export async function sendReminders(db: Db, hours = 24, now = new Date()): Promi
       await queueNotice(tx, { userId: r.userId, subject: 'notice.event.reminder.subject', body: 'notice.event.reminder.body', params: { title: r.title, place: r.place ? ` (${r.place})` : '' }, instants: { when: new Date(r.startsAt).toISOString() }, path: `/evenements/${r.eventId}` })
     }
     return due.length
+  })
+}
+
+export interface RegistrantRow {
+  userId: string
+  name: string
+  email: string
+  status: 'registered' | 'waiting'
+  registeredAt: Date
+}
+
+/** Throws 403 unless the person organises events where this one is (the network's for its events). */
+function assertOrganiser(actor: CurrentUser, event: EventRow): void {
+  if (!canManageEvent(actor, event.territoryId)) throw forbidden('Réservé aux organisateurs de cet événement.')
+}
+
+/**
+ * The people registered, then those waiting in their order, with the name and address of their account: for the
+ * organisers only, to reach them (the privacy page says so). Deleted accounts are left out.
+ */
+export async function listRegistrants(db: Db, actor: CurrentUser, eventId: string): Promise<RegistrantRow[]> {
+  const event = await findEvent(db, eventId)
+  assertOrganiser(actor, event)
+  return queryRows<RegistrantRow>(
+    db,
+    sql`select r.user_id as "userId", u.display_name as name, u.email, r.status, r.created_at as "registeredAt"
+        from event_registrations r join users u on u.id = r.user_id
+        where r.event_id = ${eventId} and r.status in ('registered', 'waiting') and u.deleted_at is null and u.email is not null
+        order by r.status = 'waiting', r.created_at, u.display_name`,
+  )
+}
+
+export interface RegistrantMessage {
+  subject: string
+  body: string
+  /** the people registered only, or those waiting too */
+  audience: 'registered' | 'all'
+}
+
+/**
+ * The organisers write to everyone registered (and, if they choose, those waiting): one mail each, in the reader's
+ * language around the organisers' words, queued with the decision. Returns how many were queued.
+ */
+export async function messageRegistrants(db: Db, actor: CurrentUser, eventId: string, input: RegistrantMessage): Promise<number> {
+  const event = await findEvent(db, eventId)
+  assertOrganiser(actor, event)
+  const errors: Record<string, string> = {}
+  if (input.subject.trim().length < 3 || input.subject.length > 200) errors.subject = 'event.error.messageSubject'
+  if (input.body.trim().length < 3 || input.body.length > 10000) errors.body = 'event.error.messageBody'
+  if (Object.keys(errors).length > 0) throw new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields: errors })
+  return db.transaction(async (tx) => {
+    const people = await queryRows<{ userId: string }>(
+      tx,
+      sql`select r.user_id as "userId" from event_registrations r join events e on e.id = r.event_id
+          where r.event_id = ${eventId} and r.status in (${input.audience === 'all' ? sql`'registered', 'waiting'` : sql`'registered'`})
+            and ${event.territoryId ? authorizedIn(actor, 'event.manage', sql`e.territory_id`) : actor.isPlatformAdmin ? sql`true` : sql`false`}`,
+    )
+    for (const p of people) {
+      await queueNotice(tx, { userId: p.userId, subject: 'notice.event.message.subject', body: 'notice.event.message.body', params: { title: event.title, subject: input.subject.trim(), message: input.body.trim() }, path: `/evenements/${eventId}` })
+    }
+    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.message_sent', subjectType: 'event', subjectId: eventId, after: { subject: input.subject.trim(), audience: input.audience, count: people.length } })
+    return people.length
   })
 }
