@@ -1,4 +1,5 @@
 import type { MessageKey } from '../i18n/index.ts'
+import { readDate } from '../import/dates.ts'
 import type { FieldRule } from './forms.ts'
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
@@ -51,12 +52,14 @@ export function isIsoDate(value: string): boolean {
 
 /**
  * A day as people type it — 2027-01-31, or day first as French writes it: 31/01/2027, 31-01-2027, 31.01.2027,
- * 1/2/2027 — as YYYY-MM-DD (a browser without a date picker sends what was typed); anything else trimmed, unchanged.
+ * 1/2/27 — as YYYY-MM-DD (a browser without a date picker sends what was typed); anything else trimmed, unchanged.
+ * The importers' date reader does the reading, so a form and a spreadsheet agree on what a day is.
  */
 export function normalizeDay(raw: string): string {
   const value = raw.trim()
-  const dayFirst = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value)
-  return dayFirst ? `${dayFirst[3]}-${dayFirst[2]!.padStart(2, '0')}-${dayFirst[1]!.padStart(2, '0')}` : value
+  if (!/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(value)) return value
+  const read = readDate(value, { end: false, order: 'dmy', orderKnown: true })
+  return read.kind === 'exact' ? read.iso : value
 }
 
 /** Normalises the named form values with `normalizeDay`, in place (so a re-rendered form shows the day it read). */
