@@ -3,6 +3,7 @@ import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/i
 import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { Table } from '../../platform/layout/table.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import type { ProbabilityProfile } from './draw.ts'
 import type { AssemblyRow, QuotaRow, Registration } from './service.ts'
@@ -249,20 +250,3 @@ export function Section({ id, title, children }: { id: string; title: string; ch
   )
 }
 
-/** A table that scrolls sideways on small screens, with its column headings. */
-export function Table({ headings, children }: { headings: string[]; children: ComponentChildren }) {
-  return (
-    <div class="table-scroll">
-      <table>
-        <thead>
-          <tr>
-            {headings.map((h) => (
-              <th scope="col">{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
-  )
-}

@@ -9,6 +9,7 @@ import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/i
 import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { Table } from '../../platform/layout/table.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import { calendar, cancelEvent, canManageEvent, createEvent, EVENT_KINDS, findEvent, listEvents, listRegistrants, messageRegistrants, parisInstant, register, registrationOf, saveMinutes, TIME_ZONE, unregister, type EventKind, type EventRow, type RegistrantRow } from './service.ts'
@@ -246,30 +247,18 @@ function RegistrantsPage(props: { event: EventRow; registrants: RegistrantRow[];
               {t('event.registrants.csv')}
             </a>
           </p>
-          <div class="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('event.registrants.name')}</th>
-                  <th scope="col">{t('event.registrants.email')}</th>
-                  <th scope="col">{t('event.registrants.status')}</th>
-                  <th scope="col">{t('event.registrants.since')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.registrants.map((r) => (
-                  <tr>
-                    <th scope="row">{r.name}</th>
-                    <td>
-                      <a href={`mailto:${r.email}`}>{r.email}</a>
-                    </td>
-                    <td>{t(r.status === 'waiting' ? 'event.registrants.waiting' : 'event.registrants.registered')}</td>
-                    <td>{formatDate(locale, new Date(r.registeredAt))}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table headings={[t('event.registrants.name'), t('event.registrants.email'), t('event.registrants.status'), t('event.registrants.since')]}>
+            {props.registrants.map((r) => (
+              <tr>
+                <th scope="row">{r.name}</th>
+                <td>
+                  <a href={`mailto:${r.email}`}>{r.email}</a>
+                </td>
+                <td>{t(r.status === 'waiting' ? 'event.registrants.waiting' : 'event.registrants.registered')}</td>
+                <td>{formatDate(locale, new Date(r.registeredAt))}</td>
+              </tr>
+            ))}
+          </Table>
           <section aria-labelledby="message-title">
             <h2 id="message-title">{t('event.message')}</h2>
             <ErrorSummary errors={props.errors} labels={labels} />

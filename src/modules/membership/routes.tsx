@@ -10,6 +10,7 @@ import { emailRule, optionalDateRule, optionalWebsiteRule, textRule } from '../.
 import { formatDate, formatNumber, isMessageKey, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { Table } from '../../platform/layout/table.tsx'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import {
   contributionFor,
@@ -234,51 +235,38 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
         )
       })}
       <h2>{t('membership.admin.active')}</h2>
-      <table>
-        <thead>
+      <Table headings={[t('network.territory'), t('membership.status'), t('membership.convention'), t('membership.contribution'), <span class="visually-hidden">{t('membership.markLeft')}</span>]}>
+        {props.active.map((m) => (
           <tr>
-            <th scope="col">{t('network.territory')}</th>
-            <th scope="col">{t('membership.status')}</th>
-            <th scope="col">{t('membership.convention')}</th>
-            <th scope="col">{t('membership.contribution')}</th>
-            <th scope="col">
-              <span class="visually-hidden">{t('membership.markLeft')}</span>
+            <th scope="row">
+              <a href={m.territory.path}>{m.territory.name}</a>
             </th>
+            <td>{statusLabel(t, m.status)}</td>
+            <td>
+              {m.conventionStart ?? '—'} → {m.conventionEnd ?? '—'}
+              {m.conventionDocumentUrl && (
+                <>
+                  {' '}
+                  <a href={m.conventionDocumentUrl} rel="noopener nofollow">
+                    PDF
+                  </a>
+                </>
+              )}
+            </td>
+            <td>
+              {euros(locale, m.contributionEur)} ({m.supportLevel ? t(`membership.level.${m.supportLevel}` as MessageKey) : '—'})
+            </td>
+            <td>
+              <PostForm action={`/admin/adhesions/${m.id}/depart`} class="inline-form">
+                <button type="submit" class="link-button">
+                  {t('membership.markLeft')}
+                  <span class="visually-hidden"> : {m.territory.name}</span>
+                </button>
+              </PostForm>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {props.active.map((m) => (
-            <tr>
-              <th scope="row">
-                <a href={m.territory.path}>{m.territory.name}</a>
-              </th>
-              <td>{statusLabel(t, m.status)}</td>
-              <td>
-                {m.conventionStart ?? '—'} → {m.conventionEnd ?? '—'}
-                {m.conventionDocumentUrl && (
-                  <>
-                    {' '}
-                    <a href={m.conventionDocumentUrl} rel="noopener nofollow">
-                      PDF
-                    </a>
-                  </>
-                )}
-              </td>
-              <td>
-                {euros(locale, m.contributionEur)} ({m.supportLevel ? t(`membership.level.${m.supportLevel}` as MessageKey) : '—'})
-              </td>
-              <td>
-                <PostForm action={`/admin/adhesions/${m.id}/depart`} class="inline-form">
-                  <button type="submit" class="link-button">
-                    {t('membership.markLeft')}
-                    <span class="visually-hidden"> : {m.territory.name}</span>
-                  </button>
-                </PostForm>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </>
   )
 }
@@ -295,41 +283,31 @@ function GridPage({ rows, error }: { rows: GridRow[]; error?: string }) {
           {error}
         </p>
       )}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t('membership.grid.kind')}</th>
-            <th scope="col">{t('membership.supportLevel')}</th>
-            <th scope="col">{t('membership.grid.band')}</th>
-            <th scope="col">{t('membership.grid.amount')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => {
-            const id = `amount-${row.territoryKind}-${row.supportLevel}-${row.populationMin}`
-            const band = `${formatNumber(locale, row.populationMin)} – ${row.populationMax === null ? '…' : formatNumber(locale, row.populationMax - 1)}`
-            return (
-              <tr>
-                <th scope="row">{kindLabel(row.territoryKind)}</th>
-                <td>{t(`membership.level.${row.supportLevel}` as MessageKey)}</td>
-                <td>{band}</td>
-                <td>
-                  <PostForm action="/admin/adhesions/grille" class="inline-form">
-                    <input type="hidden" name="territoryKind" value={row.territoryKind} />
-                    <input type="hidden" name="populationMin" value={String(row.populationMin)} />
-                    <input type="hidden" name="supportLevel" value={row.supportLevel} />
-                    <label for={id} class="visually-hidden">
-                      {t('membership.grid.amount')} — {kindLabel(row.territoryKind)}, {band}, {t(`membership.level.${row.supportLevel}` as MessageKey)}
-                    </label>
-                    <input id={id} name="amountEur" value={String(Number(row.amountEur))} inputMode="decimal" size={8} />{' '}
-                    <button type="submit">{t('form.save')}</button>
-                  </PostForm>
-                </td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+      <Table headings={[t('membership.grid.kind'), t('membership.supportLevel'), t('membership.grid.band'), t('membership.grid.amount')]}>
+        {rows.map((row) => {
+          const id = `amount-${row.territoryKind}-${row.supportLevel}-${row.populationMin}`
+          const band = `${formatNumber(locale, row.populationMin)} – ${row.populationMax === null ? '…' : formatNumber(locale, row.populationMax - 1)}`
+          return (
+            <tr>
+              <th scope="row">{kindLabel(row.territoryKind)}</th>
+              <td>{t(`membership.level.${row.supportLevel}` as MessageKey)}</td>
+              <td>{band}</td>
+              <td>
+                <PostForm action="/admin/adhesions/grille" class="inline-form">
+                  <input type="hidden" name="territoryKind" value={row.territoryKind} />
+                  <input type="hidden" name="populationMin" value={String(row.populationMin)} />
+                  <input type="hidden" name="supportLevel" value={row.supportLevel} />
+                  <label for={id} class="visually-hidden">
+                    {t('membership.grid.amount')} — {kindLabel(row.territoryKind)}, {band}, {t(`membership.level.${row.supportLevel}` as MessageKey)}
+                  </label>
+                  <input id={id} name="amountEur" value={String(Number(row.amountEur))} inputMode="decimal" size={8} />{' '}
+                  <button type="submit">{t('form.save')}</button>
+                </PostForm>
+              </td>
+            </tr>
+          )
+        })}
+      </Table>
     </>
   )
 }
