@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, linkIn, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
+import { utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
 import { replacementIndex } from './draw.ts'
 import { eraseExpiredVolunteerContacts } from './service.ts'
 import { drawIndex, lotteryDigest } from './sortition/lottery.ts'
@@ -39,7 +40,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     return mine
   }
 
-  async function upload(client: Client, url: string, from: string, name: string, content: string) {
+  async function upload(client: Client, url: string, from: string, name: string, content: string | Buffer) {
     const token = csrfTokenOf((await client.get(from)).body)!
     const { payload, headers } = multipart({ _csrf: token }, { name, content })
     return client.request({ method: 'POST', url, payload, headers })
@@ -462,5 +463,62 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal(refused.statusCode, 409)
     assert.match(refused.body, /Aucun panel ne respecte ces quotas : la page de faisabilité indique lesquels assouplir/)
     assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_draws where assembly_id = ${id}`)).length, 0)
+  })
+
+  test('a volunteers’ file as spreadsheets save it is read; importing it again adds only new people; a broken file changes nothing', async () => {
+    const created = await agent.post(`${T}/assemblees/nouvelle`, { title: 'Panel des écoles', purpose: 'Quels horaires pour les écoles ?', panelSize: '2', majority: 'simple' })
+    assert.equal(created.statusCode, 303)
+    const id = created.headers.location!.split('/')[2]!
+    const base = `/assemblees/${id}`
+    const org = `${base}/organisation`
+    const quotas = {
+      rows: '4', margin: '0', intent: 'save',
+      category0: 'genre', feature0: 'femme', share0: '50', min0: '0', max0: '2',
+      category1: 'genre', feature1: 'homme', share1: '50', min1: '0', max1: '2',
+      category2: 'quartier', feature2: 'Saint-Éloi', share2: '50', min2: '0', max2: '2',
+      category3: 'quartier', feature3: 'Bourg', share3: '50', min3: '0', max3: '2',
+    }
+    assert.equal((await agent.post(`${base}/quotas`, quotas, { csrfFrom: org })).statusCode, 303)
+    assert.equal((await agent.post(`${base}/recrutement`, { phase: 'recruiting' }, { csrfFrom: org })).statusCode, 303)
+    const pool = () => queryRows<{ fullName: string; email: string | null; phone: string | null; address: string | null; features: Record<string, string> }>(ctx.database.db, sql`select full_name as "fullName", email, phone, address, features from assembly_volunteers where assembly_id = ${id} order by number`)
+    const flash = async () => /<div class="flash flash-notice"[^>]*><strong>[^<]*<\/strong>([^<]*)</.exec((await agent.get(org)).body)?.[1]
+
+    // Excel in France: Windows-1252, semicolons, CRLF, headings capitalised
+    const excel = windows1252('Nom;Courriel;Téléphone;Adresse;Genre;Quartier\r\nÉloïse Müller;eloise@example.org;06 11 22 33 44;3 rue de l’Église;femme;Saint-Éloi\r\nGaël Côté;gael@example.org;;12 place du Marché;homme;Bourg\r\n')
+    assert.equal((await upload(agent, `${base}/volontaires/import`, org, 'vivier.csv', excel)).statusCode, 303)
+    assert.equal(await flash(), '2 volontaires importés.')
+    assert.deepEqual(await pool(), [
+      { fullName: 'Éloïse Müller', email: 'eloise@example.org', phone: '06 11 22 33 44', address: '3 rue de l’Église', features: { genre: 'femme', quartier: 'Saint-Éloi' } },
+      { fullName: 'Gaël Côté', email: 'gael@example.org', phone: null, address: '12 place du Marché', features: { genre: 'homme', quartier: 'Bourg' } },
+    ])
+
+    // the same file again, then an updated export (UTF-8 with BOM, commas) holding one known and one new person
+    assert.equal((await upload(agent, `${base}/volontaires/import`, org, 'vivier.csv', excel)).statusCode, 303)
+    assert.equal(await flash(), '0 volontaire importé ; 2 déjà dans le vivier, laissés tels quels.')
+    const updated = utf8WithBom('nom,email,genre,quartier\nÉloïse Müller,ELOISE@example.org,femme,Saint-Éloi\nZoé Lefèvre,zoe@example.org,femme,Bourg\n')
+    assert.equal((await upload(agent, `${base}/volontaires/import`, org, 'vivier.csv', updated)).statusCode, 303)
+    assert.equal(await flash(), '1 volontaire importé ; 1 déjà dans le vivier, laissé tel quel.')
+    assert.deepEqual((await pool()).map((v) => v.fullName), ['Éloïse Müller', 'Gaël Côté', 'Zoé Lefèvre'])
+
+    // refused whole, with the line, and nothing written
+    const refusals: [string, string | Buffer, RegExp][] = [
+      ['a quote never closed (a truncated file)', 'nom,email,genre,quartier\nAna,ana@example.org,femme,Bourg\n"Bruno,bruno@example.org,homme,Bourg\n', /ligne 3 : un champ ouvert par des guillemets n’est jamais refermé/],
+      ['a name too long', `nom,email,genre,quartier\n${'A'.repeat(201)},long@example.org,femme,Bourg\n`, /Ligne 2 : le nom dépasse 200 caractères/],
+      ['a phone too long', `nom,téléphone,genre,quartier\nAna,${'0'.repeat(41)},femme,Bourg\n`, /Ligne 2 : le téléphone dépasse 40 caractères/],
+      ['an address too long', `nom,adresse,genre,quartier\nAna,${'rue '.repeat(130)},femme,Bourg\n`, /Ligne 2 : l’adresse dépasse 500 caractères/],
+      ['the same e-mail twice', 'nom,email,genre,quartier\nAna,ana@example.org,femme,Bourg\nAna B.,Ana@Example.org,femme,Bourg\n', /Ligne 3 : cette adresse e-mail figure déjà ligne 2/],
+      ['the same row twice', 'nom,genre,quartier\nAna,femme,Bourg\nAna,femme,Bourg\n', /Ligne 3 : la même personne figure déjà ligne 2/],
+      ['an unknown value', 'nom,genre,quartier\nAna,femme,Centre\n', /Ligne 2 : « Centre » n’est pas une modalité de quartier/],
+      ['a missing category', 'nom,genre\nAna,femme\n', /Ligne 1 : la colonne « quartier » \(une catégorie des quotas\) manque/],
+      ['no volunteer', 'nom,genre,quartier\r\n', /Le fichier ne contient aucun volontaire/],
+    ]
+    for (const [what, file, message] of refusals) {
+      const refused = await upload(agent, `${base}/volontaires/import`, org, 'vivier.csv', file)
+      assert.equal(refused.statusCode, 422, what)
+      assert.match(refused.body, message, what)
+    }
+    assert.equal((await pool()).length, 3)
+    const audits = await queryRows<{ after: unknown }>(ctx.database.db, sql`select after from audit_events where action = 'assembly.volunteers_imported' and subject_id = ${id} order by id`)
+    assert.deepEqual(audits.map((a) => a.after), [{ imported: 2, alreadyInPool: 0 }, { imported: 0, alreadyInPool: 2 }, { imported: 1, alreadyInPool: 1 }])
   })
 })

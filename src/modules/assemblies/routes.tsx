@@ -782,8 +782,8 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
     const file = (req.uploads ?? []).find((u) => u.bytes.length > 0)
     return orgAction(req, reply, req.params.id, 'import', async (actor) => {
       if (!file) throw new AppError('NO_FILE', { status: 422, userMessage: req.t('assembly.org.noFile') })
-      const count = await service.importVolunteers(db(), actor, req.params.id, file.bytes, req.t)
-      req.flash('notice', req.t('assembly.org.imported', { count }))
+      const { imported, alreadyInPool } = await service.importVolunteers(db(), actor, req.params.id, file.bytes, req.t)
+      req.flash('notice', alreadyInPool > 0 ? req.t('assembly.org.importedKnown', { imported, known: alreadyInPool }) : req.t('assembly.org.imported', { imported }))
     }, '#pool-title')
   })
   app.post('/assemblees/:id/volontaires/:number/confirmation', { schema: { params: VolunteerParams, body: FormBody, hide: true } }, async (req, reply) =>
