@@ -77,8 +77,13 @@ describe('citizens’ assembly journey', { skip }, () => {
 
     await agent.goto(proposalUrl)
     await agent.getByRole('button', { name: 'Ouvrir aux amendements' }).click()
+    // the assembly's quorum (50 %) is offered; this vote asks 5 % of the panel
+    const quorum = agent.getByLabel('Quorum de ce vote (% du panel)')
+    assert.equal(await quorum.inputValue(), '50')
+    await quorum.fill('5')
     await agent.getByRole('button', { name: 'Ouvrir le vote' }).click()
     await agent.getByRole('button', { name: 'Clore le vote et publier le résultat' }).waitFor()
+    await agent.getByText(/^Quorum : 5 % du panel, soit 1 votant sur \d+ membres\.$/).waitFor()
 
     await citizen.goto(proposalUrl)
     await citizen.getByLabel('Pour').check()
@@ -90,6 +95,7 @@ describe('citizens’ assembly journey', { skip }, () => {
     await agent.goto(proposalUrl)
     await agent.getByRole('button', { name: 'Clore le vote et publier le résultat' }).click()
     await agent.getByText('Pour : 1 · Contre : 0 · Abstention : 0').waitFor()
+    await agent.getByText(/^1 votant sur \d+ membres du panel : quorum de 5 % atteint\.$/).waitFor()
     await agent.getByText('Adoptée par le panel').first().waitFor()
   })
 })

@@ -285,7 +285,14 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     const [amendment] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assembly_amendments where proposal_id = ${proposalId}`)
     // the proposal's vote waits for its amendments
     assert.equal((await agent.post(`/votes-assemblee/${proposalId}/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 409)
-    assert.equal((await agent.post(`/votes-assemblee/${amendment!.id}/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    // a quorum per vote: this one needs 10 % of the panel (the assembly's rule is 50 %); a share over 100 is refused
+    const badQuorum = await agent.post(`/votes-assemblee/${amendment!.id}/ouverture`, { quorumPercent: '150' }, { csrfFrom: proposalUrl })
+    assert.equal(badQuorum.statusCode, 422)
+    assert.match(badQuorum.body, /Un pourcentage entier, de 0 à 100/)
+    assert.match(badQuorum.body, /value="150"/)
+    assert.equal((await agent.post(`/votes-assemblee/${amendment!.id}/ouverture`, { quorumPercent: '10' }, { csrfFrom: proposalUrl })).statusCode, 303)
+    const [{ panel }] = (await queryRows<{ panel: number }>(ctx.database.db, sql`select count(*)::int as panel from assembly_members where assembly_id = ${assemblyId} and status = 'active'`)) as [{ panel: number }]
+    assert.match((await anonymous.get(proposalUrl)).body, new RegExp(`Quorum : 10 % du panel, soit ${Math.ceil(panel / 10)} votants? sur ${panel} membres`))
     assert.equal((await outsider.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 403)
     assert.equal((await elected.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 403)
     assert.equal((await drafter.post(`/votes-assemblee/${amendment!.id}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 303)
@@ -320,6 +327,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     const [afterAmendment] = await queryRows<{ body: string; version: number }>(ctx.database.db, sql`select body, version from assembly_proposals where id = ${proposalId}`)
     assert.deepEqual(afterAmendment, { body: 'Rendre le bus gratuit tous les jours pour les moins de 26 ans.', version: 2 })
     assert.match((await anonymous.get(proposalUrl)).body, /Pour : 2 · Contre : 1 · Abstention : 0/)
+    assert.match((await anonymous.get(proposalUrl)).body, new RegExp(`3 votants sur ${panel} membres du panel : quorum de 10 % atteint`))
     assert.equal((await queryRows(ctx.database.db, sql`select 1 from assembly_sealed_ballots where subject_id = ${amendment!.id}`)).length, 0, 'opened ballots are deleted at the close')
     const auditChoices = await queryRows(
       ctx.database.db,
@@ -328,7 +336,19 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     )
     assert.equal(auditChoices.length, 0, 'the audit trail holds no choice')
 
-    assert.equal((await agent.post(`/votes-assemblee/${proposalId}/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    // under the assembly's 50 % quorum, one voter adopts nothing, whatever the majority
+    assert.equal((await third.post(`${proposalUrl}/amendements`, { body: 'Rendre le bus gratuit pour tous.', reason: '' }, { csrfFrom: proposalUrl })).statusCode, 303)
+    const [lone] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assembly_amendments where proposal_id = ${proposalId} and status = 'proposed'`)
+    assert.equal((await agent.post(`/votes-assemblee/${lone!.id}/ouverture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.equal((await third.post(`/votes-assemblee/${lone!.id}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.equal((await agent.post(`/votes-assemblee/${lone!.id}/cloture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
+    assert.deepEqual(await queryRows(ctx.database.db, sql`select status, quorum_percent, panel_size_at_close, quorum_met from assembly_amendments where id = ${lone!.id}`), [{ status: 'rejected', quorum_percent: 50, panel_size_at_close: panel, quorum_met: false }])
+    assert.match((await anonymous.get(proposalUrl)).body, new RegExp(`1 votant sur ${panel} membres du panel : quorum de 50 % non atteint \\(${Math.ceil(panel / 2)} votants au moins\\) ; rien n’est adopté`))
+    assert.equal((await queryRows<{ version: number }>(ctx.database.db, sql`select version from assembly_proposals where id = ${proposalId}`))[0]!.version, 2)
+    const assemblyJson = (await anonymous.get(`/api/v1/assemblies/${assemblyId}`)).json() as { quorumPercent: number }
+    assert.equal(assemblyJson.quorumPercent, 50)
+
+    assert.equal((await agent.post(`/votes-assemblee/${proposalId}/ouverture`, { quorumPercent: '10' }, { csrfFrom: proposalUrl })).statusCode, 303)
     for (const client of [drafter, second]) assert.equal((await client.post(`/votes-assemblee/${proposalId}/bulletin`, { choice: 'for' }, { csrfFrom: proposalUrl })).statusCode, 303)
     assert.equal((await third.post(`/votes-assemblee/${proposalId}/bulletin`, { choice: 'maybe' }, { csrfFrom: proposalUrl })).statusCode, 422)
     assert.equal((await agent.post(`/votes-assemblee/${proposalId}/cloture`, {}, { csrfFrom: proposalUrl })).statusCode, 303)
@@ -374,7 +394,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal(json.draw.replacements.length, 1)
     assert.deepEqual(json.composition.map((c: { feature: string; min: number; max: number }) => [c.feature, c.min, c.max]), [['femme', 5, 7], ['homme', 5, 7], ['18-34', 2, 4], ['35-64', 5, 7], ['65+', 2, 4]])
     assert.equal(json.proposals[0].answer, 'modified')
-    assert.deepEqual(json.proposals[0].vote, { for: 2, against: 0, abstain: 0 })
+    assert.deepEqual(json.proposals[0].vote, { for: 2, against: 0, abstain: 0, quorum: { percent: 10, panelSize: 12, met: true } })
     assert.ok(json.proposals[0].commitmentId)
     assert.equal(json.fates.commitments, 1)
     assert.match(json.report, /Nos 1 proposition/)

@@ -9,7 +9,7 @@ import { AppError, conflict, forbidden, notFound } from '../../platform/errors.t
 import { isIsoDate } from '../../platform/http/rules.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { addCommitment, findPlan } from '../plans/index.ts'
-import { assertManager, findAssembly, type AssemblyRow, type Majority } from './service.ts'
+import { assertManager, findAssembly, isQuorum, type AssemblyRow, type Majority } from './service.ts'
 
 const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 const check = (errors: Record<string, string>) => {
@@ -22,6 +22,12 @@ export async function memberOf(db: Db, userId: string | undefined, assemblyId: s
   if (!userId) return null
   const [row] = await queryRows<{ id: string }>(db, sql`select id from assembly_members where assembly_id = ${assemblyId} and user_id = ${userId} and status = 'active'`)
   return row ?? null
+}
+
+/** How many people sit on the panel now (active members). */
+export async function activePanelSize(db: Db, assemblyId: string): Promise<number> {
+  const [row] = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from assembly_members where assembly_id = ${assemblyId} and status = 'active'`)
+  return row!.count
 }
 
 const activeMemberSql = (userId: string, assemblyId: unknown) => sql`(select m.id from assembly_members m where m.assembly_id = ${assemblyId} and m.user_id = ${userId} and m.status = 'active')`
@@ -159,6 +165,9 @@ export interface ProposalRow {
   votesFor: number | null
   votesAgainst: number | null
   votesAbstain: number | null
+  quorumPercent: number | null
+  panelSizeAtClose: number | null
+  quorumMet: boolean | null
   answer: Answer | null
   answerText: string | null
   answeredAt: Date | null
@@ -170,7 +179,8 @@ export interface ProposalRow {
 
 // the commitment's status as its dashboard shows it today (the SQL function follows its milestones)
 const proposalColumns = () => sql`p.id, p.assembly_id as "assemblyId", p.territory_id as "territoryId", p.group_id as "groupId", g.name as "groupName", p.number, p.title, p.body, p.theme, p.objective, p.status, p.version,
-  p.votes_for as "votesFor", p.votes_against as "votesAgainst", p.votes_abstain as "votesAbstain", p.answer, p.answer_text as "answerText",
+  p.votes_for as "votesFor", p.votes_against as "votesAgainst", p.votes_abstain as "votesAbstain",
+  p.quorum_percent as "quorumPercent", p.panel_size_at_close as "panelSizeAtClose", p.quorum_met as "quorumMet", p.answer, p.answer_text as "answerText",
   p.answered_at as "answeredAt", p.commitment_id as "commitmentId", c.title as "commitmentTitle", case when c.id is null then null else commitment_status(c.id, ${todayInParis()}::date) end as "commitmentStatus", c.plan_id as "planId"`
 const PROPOSAL_FROM = sql`assembly_proposals p left join assembly_groups g on g.id = p.group_id left join public_commitments c on c.id = p.commitment_id`
 
@@ -246,13 +256,17 @@ export interface AmendmentRow {
   votesFor: number | null
   votesAgainst: number | null
   votesAbstain: number | null
+  quorumPercent: number | null
+  panelSizeAtClose: number | null
+  quorumMet: boolean | null
 }
 
 export async function listAmendments(db: Db, proposalId: string): Promise<AmendmentRow[]> {
   return queryRows<AmendmentRow>(
     db,
     sql`select a.id, a.proposal_id as "proposalId", v.number as "authorNumber", a.body, a.reason, a.based_on as "basedOn", a.status,
-          a.votes_for as "votesFor", a.votes_against as "votesAgainst", a.votes_abstain as "votesAbstain"
+          a.votes_for as "votesFor", a.votes_against as "votesAgainst", a.votes_abstain as "votesAbstain",
+          a.quorum_percent as "quorumPercent", a.panel_size_at_close as "panelSizeAtClose", a.quorum_met as "quorumMet"
         from assembly_amendments a left join assembly_members m on m.id = a.author_member_id left join assembly_volunteers v on v.id = m.volunteer_id
         where a.proposal_id = ${proposalId} order by a.created_at`,
   )
@@ -292,24 +306,26 @@ async function subjectOf(db: Db, id: string): Promise<Subject> {
  * The organisers open the vote on an amendment (proposed → voting) or on a proposal (amending → voting, once every
  * amendment is decided).
  */
-export async function openVote(db: Db, actor: CurrentUser, subjectId: string): Promise<string> {
+export async function openVote(db: Db, actor: CurrentUser, subjectId: string, quorumPercent?: number): Promise<string> {
   const subject = await subjectOf(db, subjectId)
+  if (quorumPercent !== undefined && !isQuorum(quorumPercent)) throw invalid({ quorumPercent: 'assembly.error.quorum' })
+  const quorum = quorumPercent ?? (await findAssembly(db, subject.assemblyId)).quorumPercent
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, subject.assemblyId)
     if (subject.kind === 'proposal') {
       const pending = await queryRows(tx, sql`select 1 from assembly_amendments where proposal_id = ${subjectId} and status in ('proposed', 'voting')`)
       if (pending.length > 0) throw conflict('AMENDMENTS_PENDING', 'Des amendements attendent leur vote : votez-les avant la proposition.')
-      const done = await queryRows(tx, sql`update assembly_proposals set status = 'voting', updated_at = now() where id = ${subjectId} and status = 'amending' returning id`)
+      const done = await queryRows(tx, sql`update assembly_proposals set status = 'voting', quorum_percent = ${quorum}, updated_at = now() where id = ${subjectId} and status = 'amending' returning id`)
       if (done.length === 0) throw conflict('PHASE', 'Le vote s’ouvre sur une proposition passée par les amendements.')
     } else {
       const done = await queryRows(
         tx,
-        sql`update assembly_amendments a set status = 'voting' where a.id = ${subjectId} and a.status = 'proposed'
+        sql`update assembly_amendments a set status = 'voting', quorum_percent = ${quorum} where a.id = ${subjectId} and a.status = 'proposed'
             and exists (select 1 from assembly_proposals p where p.id = a.proposal_id and p.status = 'amending') returning a.id`,
       )
       if (done.length === 0) throw conflict('PHASE', 'Cet amendement n’attend pas de vote.')
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: subject.territoryId, action: 'assembly.vote_opened', subjectType: `assembly_${subject.kind}`, subjectId })
+    await recordAudit(tx, { actorId: actor.id, territoryId: subject.territoryId, action: 'assembly.vote_opened', subjectType: `assembly_${subject.kind}`, subjectId, after: { quorumPercent: quorum } })
   })
   return subject.proposalId
 }
@@ -384,9 +400,17 @@ export function adopted(majority: Majority, counts: { for: number; against: numb
   return counts.for > counts.against
 }
 
+/** Did enough of the active panel take part (for, against or abstain)? A quorum of 0 % is always met. */
+export function quorumMet(quorumPercent: number, counts: { for: number; against: number; abstain: number }, activeMembers: number): boolean {
+  return 100 * (counts.for + counts.against + counts.abstain) >= quorumPercent * activeMembers
+}
+
+/** The fewest voters that meet a quorum in a panel of this size. */
+export const votersNeeded = (quorumPercent: number, activeMembers: number) => Math.ceil((quorumPercent * activeMembers) / 100)
+
 /**
- * The organisers close a vote: the sealed ballots are opened, counted and deleted, the counts published and the
- * majority rule decides. An adopted amendment becomes the proposal's wording.
+ * The organisers close a vote: the sealed ballots are opened, counted and deleted, the counts published, then the
+ * quorum the vote opened with and the majority rule decide. An adopted amendment becomes the proposal's wording.
  */
 export async function closeVote(db: Db, ballots: Sealer, actor: CurrentUser, subjectId: string): Promise<string> {
   const subject = await subjectOf(db, subjectId)
@@ -394,16 +418,20 @@ export async function closeVote(db: Db, ballots: Sealer, actor: CurrentUser, sub
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, subject.assemblyId)
     const table = subject.kind === 'proposal' ? sql`assembly_proposals` : sql`assembly_amendments`
-    const [open] = await queryRows<{ status: string }>(tx, sql`select status from ${table} where id = ${subjectId} for update`)
+    const [open] = await queryRows<{ status: string; quorumPercent: number | null }>(tx, sql`select status, quorum_percent as "quorumPercent" from ${table} where id = ${subjectId} for update`)
     if (open!.status !== 'voting') throw conflict('NOT_VOTING', 'Le vote n’est pas ouvert.')
     const counts = await countBallots(tx, ballots, subjectId)
     const [{ active }] = (await queryRows<{ active: number }>(tx, sql`select count(*)::int as active from assembly_members where assembly_id = ${subject.assemblyId} and status = 'active'`)) as [{ active: number }]
-    const result = adopted(assembly.majority, counts, active) ? 'adopted' : 'rejected'
-    await tx.execute(sql`update ${table} set status = ${result}, votes_for = ${counts.for}, votes_against = ${counts.against}, votes_abstain = ${counts.abstain} where id = ${subjectId}`)
+    // a vote opened before quorums existed has none
+    const quorum = open!.quorumPercent ?? 0
+    const met = quorumMet(quorum, counts, active)
+    const result = met && adopted(assembly.majority, counts, active) ? 'adopted' : 'rejected'
+    await tx.execute(sql`update ${table} set status = ${result}, votes_for = ${counts.for}, votes_against = ${counts.against}, votes_abstain = ${counts.abstain},
+      quorum_percent = ${quorum}, panel_size_at_close = ${active}, quorum_met = ${met} where id = ${subjectId}`)
     if (subject.kind === 'amendment' && result === 'adopted') {
       await tx.execute(sql`update assembly_proposals p set body = a.body, version = p.version + 1, updated_at = now() from assembly_amendments a where a.id = ${subjectId} and p.id = a.proposal_id`)
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.vote_closed', subjectType: `assembly_${subject.kind}`, subjectId, after: { ...counts, result, majority: assembly.majority, activeMembers: active } })
+    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.vote_closed', subjectType: `assembly_${subject.kind}`, subjectId, after: { ...counts, result, majority: assembly.majority, activeMembers: active, quorumPercent: quorum, quorumMet: met } })
   })
   return subject.proposalId
 }

@@ -12,18 +12,33 @@ import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from
 import { commitmentPath } from '../plans/index.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import * as deliberation from './deliberation.ts'
-import { canAnswer, findProposal, hasVoted, listAmendments, memberOf, type AmendmentRow, type ProposalRow } from './deliberation.ts'
+import { activePanelSize, canAnswer, findProposal, hasVoted, listAmendments, memberOf, votersNeeded, type AmendmentRow, type ProposalRow } from './deliberation.ts'
 import { canManageAssembly, findVisibleAssembly, type AssemblyRow } from './service.ts'
 import { assemblyPath, Markdown, proposalPath, Section } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const VOTE_LIMIT = { max: 30, timeWindow: '1 minute' }
 
-function VoteBox({ subjectId, status, voted, member, manager, counts }: { subjectId: string; status: string; voted: boolean; member: boolean; manager: boolean; counts: { for: number | null; against: number | null; abstain: number | null } }) {
+type VoteState = Pick<AmendmentRow, 'id' | 'status' | 'votesFor' | 'votesAgainst' | 'votesAbstain' | 'quorumPercent' | 'panelSizeAtClose' | 'quorumMet'> | Pick<ProposalRow, 'id' | 'status' | 'votesFor' | 'votesAgainst' | 'votesAbstain' | 'quorumPercent' | 'panelSizeAtClose' | 'quorumMet'>
+
+/** The result with its quorum once closed; while open, the quorum it needs and the ballot or the close button. */
+function VoteBox({ vote, voted, member, manager, panelSize }: { vote: VoteState; voted: boolean; member: boolean; manager: boolean; panelSize: number }) {
   const { t } = usePage()
+  const subjectId = vote.id
+  const status = vote.status
+  const counts = { for: vote.votesFor, against: vote.votesAgainst, abstain: vote.votesAbstain }
+  const cast = (vote.votesFor ?? 0) + (vote.votesAgainst ?? 0) + (vote.votesAbstain ?? 0)
   return (
     <>
       {counts.for !== null && <p>{t('assembly.vote.result', { for: counts.for, against: counts.against ?? 0, abstain: counts.abstain ?? 0 })}</p>}
+      {vote.quorumMet !== null && vote.panelSizeAtClose !== null && vote.quorumPercent !== null && vote.quorumPercent > 0 && (
+        <p class={vote.quorumMet ? 'meta' : 'notice'}>
+          {t(vote.quorumMet ? 'assembly.vote.quorumMet' : 'assembly.vote.quorumMissed', { cast, panel: vote.panelSizeAtClose, quorum: vote.quorumPercent, needed: votersNeeded(vote.quorumPercent, vote.panelSizeAtClose) })}
+        </p>
+      )}
+      {status === 'voting' && vote.quorumPercent !== null && vote.quorumPercent > 0 && (
+        <p class="meta">{t('assembly.vote.quorumNeeded', { quorum: vote.quorumPercent, needed: votersNeeded(vote.quorumPercent, panelSize), panel: panelSize })}</p>
+      )}
       {status === 'voting' &&
         (member ? (
           voted ? (
@@ -55,6 +70,17 @@ function VoteBox({ subjectId, status, voted, member, manager, counts }: { subjec
   )
 }
 
+/** The organisers open a vote, with the assembly's quorum or another for this vote. */
+function OpenVoteForm({ subjectId, quorum, error }: { subjectId: string; quorum: string; error?: string | undefined }) {
+  const { t } = usePage()
+  return (
+    <PostForm action={`/votes-assemblee/${subjectId}/ouverture`} class="open-vote">
+      <Field name="quorumPercent" idPrefix={`vote-${subjectId}`} label={t('assembly.vote.quorumField')} type="number" value={quorum} error={error} hint={t('assembly.field.quorumHint')} />
+      <button type="submit">{t('assembly.vote.open')}</button>
+    </PostForm>
+  )
+}
+
 function ProposalPage(props: {
   assembly: AssemblyRow
   proposal: ProposalRow
@@ -63,6 +89,8 @@ function ProposalPage(props: {
   member: boolean
   inGroup: boolean
   manager: boolean
+  /** active panel members now, for the quorum of an open vote */
+  panelSize: number
   answerer: boolean
   plans: { id: string; title: string; status: string }[]
   /** the territory's plans page, to create one when it has none to take the proposal */
@@ -79,6 +107,9 @@ function ProposalPage(props: {
   const valuesOf = (form: string, fallback: FormValues = {}) => (props.form === form ? props.values : fallback)
   const amendLabels = { body: t('assembly.prop.amendBody'), reason: t('assembly.prop.amendReason') }
   const editLabels = { title: t('assembly.prop.title'), body: t('assembly.prop.body') }
+  // a refused quorum re-renders the form of the vote it was typed for
+  const quorumValue = (id: string) => (props.form === `vote-${id}` ? (props.values.quorumPercent ?? '') : String(a.quorumPercent))
+  const quorumError = (id: string) => (props.form === `vote-${id}` ? props.errors.quorumPercent : undefined)
   const answerLabels = { answer: t('assembly.answer.kind'), text: t('assembly.answer.text'), planId: t('assembly.answer.plan'), commitmentId: t('assembly.answer.commitment') }
   return (
     <article>
@@ -116,17 +147,13 @@ function ProposalPage(props: {
           </ul>
         </div>
       )}
-      <VoteBox subjectId={p.id} status={p.status} voted={props.voted.has(p.id)} member={props.member} manager={props.manager} counts={{ for: p.votesFor, against: p.votesAgainst, abstain: p.votesAbstain }} />
+      <VoteBox vote={p} voted={props.voted.has(p.id)} member={props.member} manager={props.manager} panelSize={props.panelSize} />
       {props.manager && p.status === 'drafted' && (
         <PostForm action={`${proposalPath(p)}/amendements/ouverture`} class="inline-form">
           <button type="submit">{t('assembly.prop.openAmendments')}</button>
         </PostForm>
       )}
-      {props.manager && p.status === 'amending' && (
-        <PostForm action={`/votes-assemblee/${p.id}/ouverture`} class="inline-form">
-          <button type="submit">{t('assembly.vote.open')}</button>
-        </PostForm>
-      )}
+      {props.manager && p.status === 'amending' && <OpenVoteForm subjectId={p.id} quorum={quorumValue(p.id)} error={quorumError(p.id)} />}
       {props.inGroup && p.status === 'drafted' && (
         <Section id="edit" title={t('assembly.prop.edit')}>
           <ErrorSummary errors={errorsOf('edit')} labels={editLabels} idPrefix="edit" />
@@ -149,12 +176,8 @@ function ProposalPage(props: {
                 </p>
                 <Markdown text={am.body} />
                 {am.reason && <p class="meta">{am.reason}</p>}
-                <VoteBox subjectId={am.id} status={am.status} voted={props.voted.has(am.id)} member={props.member} manager={props.manager} counts={{ for: am.votesFor, against: am.votesAgainst, abstain: am.votesAbstain }} />
-                {props.manager && am.status === 'proposed' && p.status === 'amending' && (
-                  <PostForm action={`/votes-assemblee/${am.id}/ouverture`} class="inline-form">
-                    <button type="submit">{t('assembly.vote.open')}</button>
-                  </PostForm>
-                )}
+                <VoteBox vote={am} voted={props.voted.has(am.id)} member={props.member} manager={props.manager} panelSize={props.panelSize} />
+                {props.manager && am.status === 'proposed' && p.status === 'amending' && <OpenVoteForm subjectId={am.id} quorum={quorumValue(am.id)} error={quorumError(am.id)} />}
               </div>
             ))
           )}
@@ -232,7 +255,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
   async function render(req: FastifyRequest, reply: FastifyReply, id: string, form: string | null = null, values: FormValues = {}, errors: FieldErrors = {}, status = 200) {
     const proposal = await findProposal(db(), id)
     const assembly = await findVisibleAssembly(db(), proposal.assemblyId, req.user)
-    const [amendments, member, myGroups] = await Promise.all([listAmendments(db(), id), memberOf(db(), req.user?.id, assembly.id), deliberation.groupsOfUser(db(), assembly.id, req.user?.id)])
+    const [amendments, member, myGroups, panelSize] = await Promise.all([listAmendments(db(), id), memberOf(db(), req.user?.id, assembly.id), deliberation.groupsOfUser(db(), assembly.id, req.user?.id), activePanelSize(db(), assembly.id)])
     const inGroup = proposal.groupId !== null && myGroups.includes(proposal.groupId)
     const answerer = canAnswer(req.user, assembly)
     const [plans, commitments] = answerer && assembly.territoryId
@@ -246,7 +269,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     const plansPath = territory ? `${territoryPath(territory)}/plans` : null
     return reply.page(
       proposal.title,
-      <ProposalPage assembly={assembly} proposal={proposal} amendments={amendments} voted={voted} member={member !== null} inGroup={inGroup} manager={canManageAssembly(req.user, assembly.territoryId)} answerer={answerer} plans={plans} plansPath={plansPath} commitments={commitments} form={form} values={values} errors={errors} />,
+      <ProposalPage assembly={assembly} proposal={proposal} amendments={amendments} voted={voted} member={member !== null} inGroup={inGroup} manager={canManageAssembly(req.user, assembly.territoryId)} panelSize={panelSize} answerer={answerer} plans={plans} plansPath={plansPath} commitments={commitments} form={form} values={values} errors={errors} />,
       status,
     )
   }
@@ -291,7 +314,10 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     return row.id
   }
   app.post('/votes-assemblee/:id/ouverture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor) => deliberation.openVote(db(), actor, req.params.id)),
+    act(req, reply, () => proposalOfSubject(req.params.id), `vote-${req.params.id}`, (actor, v) => {
+      const typed = (v.quorumPercent ?? '').trim()
+      return deliberation.openVote(db(), actor, req.params.id, typed === '' ? undefined : /^\d{1,3}$/.test(typed) ? Number(typed) : NaN)
+    }),
   )
   app.post('/votes-assemblee/:id/bulletin', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } }, async (req, reply) =>
     act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor, v) => deliberation.castVote(db(), app.platform.ballots, actor, req.params.id, v.choice ?? '')),

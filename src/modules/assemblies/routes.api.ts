@@ -22,13 +22,24 @@ const AssemblySummary = Type.Object({
 
 const Profile = Type.Object({ minimum: Type.Number(), geometricMean: Type.Number(), gini: Type.Number() })
 
-const Vote = Nullable(Type.Object({ for: Type.Integer(), against: Type.Integer(), abstain: Type.Integer() }))
+const Vote = Nullable(
+  Type.Object({
+    for: Type.Integer(),
+    against: Type.Integer(),
+    abstain: Type.Integer(),
+    // null for votes counted elsewhere (imported) or before quorums existed
+    quorum: Nullable(
+      Type.Object({ percent: Type.Integer({ description: 'share of the active panel that had to vote' }), panelSize: Type.Integer(), met: Type.Boolean() }),
+    ),
+  }),
+)
 
 const AssemblyJson = Type.Object({
   ...AssemblySummary.properties,
   purpose: Type.String(),
   onePerHousehold: Type.Boolean(),
   majority: Type.Union([Type.Literal('simple'), Type.Literal('two_thirds'), Type.Literal('absolute')]),
+  quorumPercent: Type.Integer({ description: 'default quorum of its votes, in % of the active panel' }),
   composition: Type.Array(
     Type.Object({ category: Type.String(), feature: Type.String(), populationShare: Nullable(Type.Number()), min: Type.Integer(), max: Type.Integer(), pool: Type.Integer(), panel: Nullable(Type.Integer()) }),
   ),
@@ -112,6 +123,7 @@ export default async function assemblyApiRoutes(fastify: FastifyInstance) {
         purpose: a.purpose,
         onePerHousehold: a.onePerHousehold,
         majority: a.majority,
+        quorumPercent: a.quorumPercent,
         composition: rows.map((r) => ({ ...r, populationShare: r.populationShare === null ? null : Number(r.populationShare), panel: a.phase === 'drawn' ? r.panel : null })),
         draw: draw && {
           leximin: profile(draw.leximin.profile),
@@ -136,7 +148,15 @@ export default async function assemblyApiRoutes(fastify: FastifyInstance) {
           body: p.body,
           status: p.status,
           version: p.version,
-          vote: p.votesFor === null ? null : { for: p.votesFor, against: p.votesAgainst ?? 0, abstain: p.votesAbstain ?? 0 },
+          vote:
+            p.votesFor === null
+              ? null
+              : {
+                  for: p.votesFor,
+                  against: p.votesAgainst ?? 0,
+                  abstain: p.votesAbstain ?? 0,
+                  quorum: p.quorumPercent !== null && p.panelSizeAtClose !== null && p.quorumMet !== null ? { percent: p.quorumPercent, panelSize: p.panelSizeAtClose, met: p.quorumMet } : null,
+                },
           answer: p.answer,
           answerText: p.answerText,
           answeredAt: p.answeredAt ? new Date(p.answeredAt).toISOString() : null,

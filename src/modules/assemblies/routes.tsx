@@ -243,7 +243,7 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
         </div>
       )}
       <Section id="settings" title={t('assembly.org.settings')}>
-        <AssemblyForm action={`${assemblyPath(a)}/reglages`} submit={t('assembly.save')} errors={errorsOf('settings')} values={valuesOf('settings', { title: a.title, purpose: a.purpose, panelSize: String(a.panelSize), majority: a.majority, onePerHousehold: String(a.onePerHousehold), contactRetentionDays: String(a.contactRetentionDays) })} />
+        <AssemblyForm action={`${assemblyPath(a)}/reglages`} submit={t('assembly.save')} errors={errorsOf('settings')} values={valuesOf('settings', { title: a.title, purpose: a.purpose, panelSize: String(a.panelSize), majority: a.majority, quorumPercent: String(a.quorumPercent), onePerHousehold: String(a.onePerHousehold), contactRetentionDays: String(a.contactRetentionDays) })} />
       </Section>
       {!d && <QuotaEditor assembly={a} rows={quotaRows} errors={s.form?.startsWith('quota') ? (s.problems ?? []) : []} margin={s.margin ?? '1'} />}
       <Section id="recruitment" title={t('assembly.org.recruitment')}>
@@ -564,6 +564,7 @@ function assemblyInput(values: Record<string, string>): service.AssemblyInput {
     panelSize: /^\d{1,5}$/.test((values.panelSize ?? '').trim()) ? Number(values.panelSize) : NaN,
     onePerHousehold: values.onePerHousehold === 'true',
     majority: (values.majority ?? 'simple') as service.Majority,
+    ...(values.quorumPercent !== undefined ? { quorumPercent: /^\d{1,3}$/.test(values.quorumPercent.trim()) ? Number(values.quorumPercent) : NaN } : {}),
     ...(values.contactRetentionDays !== undefined ? { contactRetentionDays: /^\d{1,5}$/.test(values.contactRetentionDays.trim()) ? Number(values.contactRetentionDays) : NaN } : {}),
   }
 }

@@ -36,6 +36,8 @@ export interface AssemblyRow {
   /** registrations whose address is not confirmed yet */
   pendingVolunteers: number
   contactRetentionDays: number
+  /** share of the active panel (%) that must vote for a vote to adopt anything; a vote may be opened with another */
+  quorumPercent: number
   createdAt: Date
 }
 
@@ -47,6 +49,8 @@ export interface AssemblyInput {
   majority: Majority
   /** days the volunteers' contact data is kept after the assembly ends (180 when absent) */
   contactRetentionDays?: number
+  /** the default quorum of the assembly's votes, in % of the active panel (50 when absent) */
+  quorumPercent?: number
 }
 
 export interface QuotaRow extends Quota {
@@ -74,7 +78,7 @@ export async function assertManager(tx: Db, actor: CurrentUser, assemblyId: stri
 
 const COLUMNS = sql`a.id, a.territory_id as "territoryId", t.name as "territoryName", t.kind as "territoryKind", t.code as "territoryCode",
   a.title, a.purpose, a.panel_size as "panelSize", a.one_per_household as "onePerHousehold", a.phase, a.majority, a.report,
-  a.report_published_at as "reportPublishedAt", a.created_at as "createdAt", a.contact_retention_days as "contactRetentionDays",
+  a.report_published_at as "reportPublishedAt", a.created_at as "createdAt", a.contact_retention_days as "contactRetentionDays", a.quorum_percent as "quorumPercent",
   (select count(*)::int from assembly_volunteers v where v.assembly_id = a.id and v.withdrawn_at is null and v.confirmed_at is not null) as volunteers,
   (select count(*)::int from assembly_volunteers v where v.assembly_id = a.id and v.withdrawn_at is null and v.confirmed_at is null) as "pendingVolunteers"`
 
@@ -106,6 +110,9 @@ export async function listAssemblies(db: Db, territoryId: string | null | undefi
   return queryRows<AssemblyRow>(db, sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where ${where} and ${visible} order by a.created_at desc limit 200`)
 }
 
+/** A quorum: a whole percentage of the panel, 0 (none) to 100. */
+export const isQuorum = (value: number) => Number.isInteger(value) && value >= 0 && value <= 100
+
 export function validateAssembly(input: AssemblyInput): void {
   const errors: Record<string, string> = {}
   if (input.title.trim().length < 3 || input.title.length > 200) errors.title = 'assembly.error.title'
@@ -114,6 +121,7 @@ export function validateAssembly(input: AssemblyInput): void {
   if (!MAJORITIES.includes(input.majority)) errors.majority = 'assembly.error.majority'
   const days = input.contactRetentionDays
   if (days !== undefined && !(Number.isInteger(days) && days >= 30 && days <= 1095)) errors.contactRetentionDays = 'assembly.error.retention'
+  if (input.quorumPercent !== undefined && !isQuorum(input.quorumPercent)) errors.quorumPercent = 'assembly.error.quorum'
   if (Object.keys(errors).length > 0) throw invalid(errors)
 }
 
@@ -123,8 +131,8 @@ export async function createAssembly(db: Db, actor: CurrentUser, territoryId: st
   return db.transaction(async (tx) => {
     const [row] = await queryRows<{ id: string }>(
       tx,
-      sql`insert into assemblies (territory_id, title, purpose, panel_size, one_per_household, majority, contact_retention_days, created_by)
-          select ${territoryId}::uuid, ${input.title.trim()}, ${input.purpose.trim()}, ${input.panelSize}, ${input.onePerHousehold}, ${input.majority}, ${input.contactRetentionDays ?? 180}, ${actor.id}
+      sql`insert into assemblies (territory_id, title, purpose, panel_size, one_per_household, majority, contact_retention_days, quorum_percent, created_by)
+          select ${territoryId}::uuid, ${input.title.trim()}, ${input.purpose.trim()}, ${input.panelSize}, ${input.onePerHousehold}, ${input.majority}, ${input.contactRetentionDays ?? 180}, ${input.quorumPercent ?? 50}, ${actor.id}
           where ${managesSql(actor, sql`${territoryId}::uuid`)} returning id`,
     )
     if (!row) throw forbidden()
@@ -133,7 +141,7 @@ export async function createAssembly(db: Db, actor: CurrentUser, territoryId: st
   })
 }
 
-/** Title, purpose and majority change any time; panel size and household rule only before the draw is prepared. */
+/** Title, purpose, majority and quorum change any time (an open vote keeps the quorum it opened with); panel size and household rule only before the draw is prepared. */
 export async function updateAssembly(db: Db, actor: CurrentUser, id: string, input: AssemblyInput): Promise<void> {
   const before = await findAssembly(db, id)
   validateAssembly(input)
@@ -145,8 +153,8 @@ export async function updateAssembly(db: Db, actor: CurrentUser, id: string, inp
     }
     await tx.execute(sql`update assemblies set title = ${input.title.trim()}, purpose = ${input.purpose.trim()}, panel_size = ${input.panelSize},
       one_per_household = ${input.onePerHousehold}, majority = ${input.majority}, contact_retention_days = ${input.contactRetentionDays ?? before.contactRetentionDays},
-      updated_at = now() where id = ${id}`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: before.territoryId, action: 'assembly.updated', subjectType: 'assembly', subjectId: id, before: { title: before.title, panelSize: before.panelSize, majority: before.majority }, after: input })
+      quorum_percent = ${input.quorumPercent ?? before.quorumPercent}, updated_at = now() where id = ${id}`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: before.territoryId, action: 'assembly.updated', subjectType: 'assembly', subjectId: id, before: { title: before.title, panelSize: before.panelSize, majority: before.majority, quorumPercent: before.quorumPercent }, after: input })
   })
 }
 

@@ -35,7 +35,7 @@ export function AssemblyListPage({ assemblies, back, newHref }: { assemblies: As
 
 export function AssemblyForm({ action, values, errors, submit }: { action: string; values: FormValues; errors: FieldErrors; submit: string }) {
   const { t } = usePage()
-  const labels = { title: t('assembly.field.title'), purpose: t('assembly.field.purpose'), panelSize: t('assembly.field.panelSize'), majority: t('assembly.field.majority'), contactRetentionDays: t('assembly.field.retention') }
+  const labels = { title: t('assembly.field.title'), purpose: t('assembly.field.purpose'), panelSize: t('assembly.field.panelSize'), majority: t('assembly.field.majority'), quorumPercent: t('assembly.field.quorum'), contactRetentionDays: t('assembly.field.retention') }
   return (
     <>
       <ErrorSummary errors={errors} labels={labels} />
@@ -44,6 +44,7 @@ export function AssemblyForm({ action, values, errors, submit }: { action: strin
         <Field name="purpose" label={labels.purpose} required multiline maxLength={20000} value={values.purpose} error={errors.purpose} hint="Markdown" />
         <Field name="panelSize" label={labels.panelSize} required type="number" value={values.panelSize} error={errors.panelSize} />
         <Field name="majority" label={labels.majority} value={values.majority ?? 'simple'} error={errors.majority} options={(['simple', 'two_thirds', 'absolute'] as const).map((m) => ({ value: m, label: t(`assembly.majority.${m}`) }))} />
+        <Field name="quorumPercent" label={labels.quorumPercent} type="number" value={values.quorumPercent ?? '50'} error={errors.quorumPercent} hint={t('assembly.field.quorumHint')} />
         <div class="field">
           <input type="checkbox" id="field-onePerHousehold" name="onePerHousehold" value="true" checked={values.onePerHousehold === 'true'} />{' '}
           <label for="field-onePerHousehold">{t('assembly.field.onePerHousehold')}</label>
