@@ -270,6 +270,22 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal((await agent.post(`${page()}/groupes`, { name: 'Se déplacer', mandate: 'Mobilités', memberNumbers: '99999' }, { csrfFrom: org() })).statusCode, 422)
     assert.equal((await agent.post(`${page()}/groupes`, { name: 'Se déplacer', mandate: 'Mobilités', memberNumbers: `${members[0]!.number}` }, { csrfFrom: org() })).statusCode, 303)
     const [group] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assembly_groups where assembly_id = ${assemblyId}`)
+    // the group is edited after its creation: renamed, a member added then the list corrected; an unknown number keeps the form
+    const groupUrl = `${page()}/groupes/${group!.id}`
+    const typo = await agent.post(groupUrl, { name: 'Se déplacer autrement', mandate: 'Mobilités', memberNumbers: `${members[0]!.number}, 99999` }, { csrfFrom: org() })
+    assert.equal(typo.statusCode, 422)
+    assert.match(typo.body, new RegExp(`<details id="group-${group!.id}" open`))
+    assert.match(typo.body, /value="Se déplacer autrement"/)
+    assert.equal((await outsider.post(groupUrl, { name: 'Pris', mandate: '', memberNumbers: '' }, { csrfFrom: page() })).statusCode, 403)
+    assert.equal((await agent.post(groupUrl, { name: 'Se déplacer autrement', mandate: 'Mobilités du quotidien', memberNumbers: `${members[0]!.number}; ${members[1]!.number}` }, { csrfFrom: org() })).statusCode, 303)
+    assert.equal((await agent.post(groupUrl, { name: 'Se déplacer', mandate: 'Mobilités', memberNumbers: `${members[0]!.number}` }, { csrfFrom: org() })).statusCode, 303)
+    const groupMembers = await queryRows<{ number: number }>(
+      ctx.database.db,
+      sql`select v.number from assembly_group_members gm join assembly_members m on m.id = gm.member_id join assembly_volunteers v on v.id = m.volunteer_id where gm.group_id = ${group!.id}`,
+    )
+    assert.deepEqual(groupMembers.map((m) => m.number), [members[0]!.number])
+    const edits = await queryRows<{ after: { name: string; memberNumbers: number[] } }>(ctx.database.db, sql`select after from audit_events where action = 'assembly.group_updated' order by id`)
+    assert.deepEqual(edits.map((e) => [e.after.name, e.after.memberNumbers]), [['Se déplacer autrement', [members[0]!.number, members[1]!.number]], ['Se déplacer', [members[0]!.number]]])
     const publicPage = (await anonymous.get(page())).body
     assert.match(publicPage, /Premier week-end/)
     assert.match(publicPage, /Dr Anne Climat/)

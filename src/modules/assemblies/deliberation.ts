@@ -96,38 +96,91 @@ export async function listHearings(db: Db, assemblyId: string) {
   )
 }
 
-/** A working group, with the panel members (by volunteer number) who sit in it. */
-export async function addGroup(db: Db, actor: CurrentUser, assemblyId: string, input: { name: string; mandate: string; memberNumbers: number[] }): Promise<void> {
-  const assembly = await findAssembly(db, assemblyId)
+export interface GroupInput {
+  name: string
+  mandate: string
+  memberNumbers: number[]
+}
+
+function validateGroup(input: GroupInput): void {
   const errors: Record<string, string> = {}
   if (!length(input.name, 2, 200)) errors.name = 'assembly.error.groupName'
   if (input.mandate.length > 5000) errors.mandate = 'assembly.error.mandate'
   check(errors)
+}
+
+/** The active members named by their volunteer numbers; an unknown number is a field error. */
+async function membersByNumber(tx: Db, assemblyId: string, numbers: number[]): Promise<{ id: string; number: number }[]> {
+  const members = await queryRows<{ id: string; number: number }>(
+    tx,
+    sql`select m.id, v.number from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assemblyId} and m.status = 'active'`,
+  )
+  if (numbers.some((n) => !members.some((m) => m.number === n))) throw invalid({ memberNumbers: 'assembly.error.memberNumbers' })
+  return members.filter((m) => numbers.includes(m.number))
+}
+
+/** A working group, with the panel members (by volunteer number) who sit in it. */
+export async function addGroup(db: Db, actor: CurrentUser, assemblyId: string, input: GroupInput): Promise<void> {
+  const assembly = await findAssembly(db, assemblyId)
+  validateGroup(input)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
-    const members = await queryRows<{ id: string; number: number }>(
-      tx,
-      sql`select m.id, v.number from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assemblyId} and m.status = 'active'`,
-    )
-    const unknown = input.memberNumbers.filter((n) => !members.some((m) => m.number === n))
-    if (unknown.length > 0) throw invalid({ memberNumbers: 'assembly.error.memberNumbers' })
+    const members = await membersByNumber(tx, assemblyId, input.memberNumbers)
     const [group] = await queryRows<{ id: string }>(
       tx,
       sql`insert into assembly_groups (assembly_id, territory_id, name, mandate) values (${assemblyId}, ${assembly.territoryId}, ${input.name.trim()}, ${input.mandate.trim()})
           on conflict (assembly_id, name) do nothing returning id`,
     )
     if (!group) throw invalid({ name: 'assembly.error.groupTaken' })
-    for (const m of members.filter((m) => input.memberNumbers.includes(m.number))) {
-      await tx.execute(sql`insert into assembly_group_members (group_id, member_id, territory_id) values (${group.id}, ${m.id}, ${assembly.territoryId})`)
-    }
+    for (const m of members) await tx.execute(sql`insert into assembly_group_members (group_id, member_id, territory_id) values (${group.id}, ${m.id}, ${assembly.territoryId})`)
     await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.group_added', subjectType: 'assembly', subjectId: assemblyId, after: input })
   })
 }
 
-export async function listGroups(db: Db, assemblyId: string) {
-  return queryRows<{ id: string; name: string; mandate: string; size: number }>(
+/**
+ * The organisers rename a working group, rewrite its mandate or change who sits in it. Proposals the group drafted
+ * stay its own; a member who leaves keeps the amendments and votes they made as a panel member.
+ */
+export async function updateGroup(db: Db, actor: CurrentUser, assemblyId: string, groupId: string, input: GroupInput): Promise<void> {
+  const assembly = await findAssembly(db, assemblyId)
+  validateGroup(input)
+  await db.transaction(async (tx) => {
+    await assertManager(tx, actor, assemblyId)
+    const [before] = await queryRows<{ name: string; mandate: string; memberNumbers: number[] }>(
+      tx,
+      sql`select g.name, g.mandate, coalesce((select array_agg(v.number order by v.number) from assembly_group_members gm join assembly_members m on m.id = gm.member_id
+            join assembly_volunteers v on v.id = m.volunteer_id where gm.group_id = g.id), '{}') as "memberNumbers"
+          from assembly_groups g where g.id = ${groupId} and g.assembly_id = ${assemblyId} for update`,
+    )
+    if (!before) throw notFound()
+    const members = await membersByNumber(tx, assemblyId, input.memberNumbers)
+    const taken = await queryRows(tx, sql`select 1 from assembly_groups where assembly_id = ${assemblyId} and name = ${input.name.trim()} and id <> ${groupId}`)
+    if (taken.length > 0) throw invalid({ name: 'assembly.error.groupTaken' })
+    await tx.execute(sql`update assembly_groups set name = ${input.name.trim()}, mandate = ${input.mandate.trim()} where id = ${groupId}`)
+    const keep = members.map((m) => sql`${m.id}::uuid`)
+    await tx.execute(sql`delete from assembly_group_members where group_id = ${groupId} ${keep.length > 0 ? sql`and member_id not in (${sql.join(keep, sql`, `)})` : sql``}`)
+    for (const m of members) await tx.execute(sql`insert into assembly_group_members (group_id, member_id, territory_id) values (${groupId}, ${m.id}, ${assembly.territoryId}) on conflict do nothing`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.group_updated', subjectType: 'assembly', subjectId: assemblyId, before: { groupId, ...before }, after: { groupId, ...input } })
+  })
+}
+
+export interface GroupRow {
+  id: string
+  name: string
+  mandate: string
+  /** active members */
+  size: number
+  /** volunteer numbers of its active members, in order */
+  memberNumbers: number[]
+}
+
+export async function listGroups(db: Db, assemblyId: string): Promise<GroupRow[]> {
+  return queryRows<GroupRow>(
     db,
-    sql`select g.id, g.name, g.mandate, (select count(*)::int from assembly_group_members gm join assembly_members m on m.id = gm.member_id where gm.group_id = g.id and m.status = 'active') as size
+    sql`select g.id, g.name, g.mandate,
+          (select count(*)::int from assembly_group_members gm join assembly_members m on m.id = gm.member_id where gm.group_id = g.id and m.status = 'active') as size,
+          coalesce((select array_agg(v.number order by v.number) from assembly_group_members gm join assembly_members m on m.id = gm.member_id
+            join assembly_volunteers v on v.id = m.volunteer_id where gm.group_id = g.id and m.status = 'active'), '{}') as "memberNumbers"
         from assembly_groups g where g.assembly_id = ${assemblyId} order by g.name`,
   )
 }

@@ -13,7 +13,7 @@ import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormV
 import { territoryOfPage, TerritoryRefParams } from '../territories/page.ts'
 import { commitmentPath } from '../plans/index.ts'
 import { composition, feasibility, findDraw, listMembers, listReplacements, type DrawRow, type MemberRow } from './draw.ts'
-import { fates, groupsOfUser, listGroups, listHearings, listProposals, listSessions, type ProposalRow } from './deliberation.ts'
+import { fates, groupsOfUser, listGroups, listHearings, listProposals, listSessions, type GroupRow, type ProposalRow } from './deliberation.ts'
 import { canManageAssembly, findAssembly, findVisibleAssembly, listAssemblies, listQuotas, listVolunteers, type AssemblyRow, type QuotaRow, type VolunteerRow } from './service.ts'
 import * as service from './service.ts'
 import * as draw from './draw.ts'
@@ -26,6 +26,7 @@ import { worded } from '../../platform/import/text.ts'
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }), member: Type.String({ format: 'uuid' }) })
 const VolunteerParams = Type.Object({ id: Type.String({ format: 'uuid' }), number: Type.Integer({ minimum: 1 }) })
+const GroupParams = Type.Object({ id: Type.String({ format: 'uuid' }), groupId: Type.String({ format: 'uuid' }) })
 const REGISTRATION_LIMIT = { max: 10, timeWindow: '1 minute' }
 /** volunteers per page of the pool on the organisers' page */
 const POOL_PAGE_SIZE = 500
@@ -207,7 +208,7 @@ interface OrgState {
   margin?: string
 }
 
-function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; volunteers: VolunteerRow[]; draw: DrawRow | null; members: MemberRow[]; sessions: Awaited<ReturnType<typeof listSessions>>; state: OrgState }) {
+function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; volunteers: VolunteerRow[]; draw: DrawRow | null; members: MemberRow[]; sessions: Awaited<ReturnType<typeof listSessions>>; groups: GroupRow[]; state: OrgState }) {
   const { t, locale } = usePage()
   const a = props.assembly
   const s = props.state
@@ -410,6 +411,26 @@ function OrganisationPage(props: { assembly: AssemblyRow; quotas: QuotaRow[]; vo
           <Field name="documents" idPrefix="hearing" label={hearing.labels.documents!} multiline maxLength={5000} value={hearing.values.documents} error={hearing.errors.documents} hint="Markdown" />
           <button type="submit">{t('assembly.org.addHearing')}</button>
         </PostForm>
+        {props.groups.map((g) => {
+          const form = fieldsOf(`group-${g.id}`, group.labels)
+          const prefix = `group-${g.id}`
+          const values = s.form === prefix ? form.values : { name: g.name, mandate: g.mandate, memberNumbers: g.memberNumbers.join(', ') }
+          return (
+            <details id={prefix} open={s.form === prefix}>
+              <summary>{t('assembly.org.editGroup', { name: g.name, count: g.size })}</summary>
+              <ErrorSummary errors={form.errors} labels={form.labels} idPrefix={prefix} />
+              <PostForm action={`${assemblyPath(a)}/groupes/${g.id}`}>
+                <Field name="name" idPrefix={prefix} label={form.labels.name!} required maxLength={200} value={values.name} error={form.errors.name} />
+                <Field name="mandate" idPrefix={prefix} label={form.labels.mandate!} multiline maxLength={5000} value={values.mandate} error={form.errors.mandate} />
+                <Field name="memberNumbers" idPrefix={prefix} label={form.labels.memberNumbers!} value={values.memberNumbers} error={form.errors.memberNumbers} />
+                <button type="submit">
+                  {t('assembly.org.saveGroup')}
+                  <span class="visually-hidden"> : {g.name}</span>
+                </button>
+              </PostForm>
+            </details>
+          )
+        })}
         {props.members.length > 0 && (
           <>
             <h3>{t('assembly.org.addGroup')}</h3>
@@ -690,8 +711,15 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
   // ——— organisers ———
   async function renderOrg(req: FastifyRequest, reply: FastifyReply, id: string, state: OrgState = {}, status = 200) {
     const assembly = await managed(req, id)
-    const [quotas, volunteers, drawRow, members, sessions] = await Promise.all([listQuotas(db(), id), listVolunteers(db(), id, { pending: true, limit: POOL_PAGE_SIZE, offset: ((state.page ?? 1) - 1) * POOL_PAGE_SIZE }), findDraw(db(), id), listMembers(db(), id), listSessions(db(), id)])
-    return reply.page(`${req.t('assembly.org.title')} — ${assembly.title}`, <OrganisationPage assembly={assembly} quotas={quotas} volunteers={volunteers} draw={drawRow} members={members} sessions={sessions} state={state} />, status)
+    const [quotas, volunteers, drawRow, members, sessions, groups] = await Promise.all([
+      listQuotas(db(), id),
+      listVolunteers(db(), id, { pending: true, limit: POOL_PAGE_SIZE, offset: ((state.page ?? 1) - 1) * POOL_PAGE_SIZE }),
+      findDraw(db(), id),
+      listMembers(db(), id),
+      listSessions(db(), id),
+      listGroups(db(), id),
+    ])
+    return reply.page(`${req.t('assembly.org.title')} — ${assembly.title}`, <OrganisationPage assembly={assembly} quotas={quotas} volunteers={volunteers} draw={drawRow} members={members} sessions={sessions} groups={groups} state={state} />, status)
   }
   app.get('/assemblees/:id/organisation', { schema: { params: IdParams, querystring: PoolQuery, hide: true } }, async (req, reply) => renderOrg(req, reply, req.params.id, { page: req.query.page }))
 
@@ -826,12 +854,17 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
       deliberation.addHearing(db(), actor, req.params.id, { sessionId: /^[0-9a-f-]{36}$/.test(v.sessionId ?? '') ? v.sessionId! : null, expert: v.expert ?? '', affiliation: v.affiliation ?? '', topic: v.topic ?? '', viewpoint: v.viewpoint ?? '', documents: v.documents ?? '' }),
     '#deliberation-title'),
   )
+  /** A group's form: name, mandate and the members' volunteer numbers, typed as "3, 7 12". */
+  const groupInput = (v: Record<string, string>): deliberation.GroupInput => {
+    const raw = (v.memberNumbers ?? '').split(/[\s,;]+/).filter(Boolean)
+    if (raw.some((n) => !/^\d{1,6}$/.test(n))) throw new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields: { memberNumbers: 'assembly.error.memberNumbers' } })
+    return { name: v.name ?? '', mandate: v.mandate ?? '', memberNumbers: [...new Set(raw.map(Number))] }
+  }
   app.post('/assemblees/:id/groupes', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    orgAction(req, reply, req.params.id, 'group', (actor, v) => {
-      const raw = (v.memberNumbers ?? '').split(/[\s,;]+/).filter(Boolean)
-      if (raw.some((n) => !/^\d{1,6}$/.test(n))) throw new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields: { memberNumbers: 'assembly.error.memberNumbers' } })
-      return deliberation.addGroup(db(), actor, req.params.id, { name: v.name ?? '', mandate: v.mandate ?? '', memberNumbers: raw.map(Number) })
-    }, '#deliberation-title'),
+    orgAction(req, reply, req.params.id, 'group', (actor, v) => deliberation.addGroup(db(), actor, req.params.id, groupInput(v)), '#deliberation-title'),
+  )
+  app.post('/assemblees/:id/groupes/:groupId', { schema: { params: GroupParams, body: FormBody, hide: true } }, async (req, reply) =>
+    orgAction(req, reply, req.params.id, `group-${req.params.groupId}`, (actor, v) => deliberation.updateGroup(db(), actor, req.params.id, req.params.groupId, groupInput(v)), `#group-${req.params.groupId}`),
   )
   app.post('/assemblees/:id/rapport', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
     orgAction(req, reply, req.params.id, 'report', (actor, v) => deliberation.publishReport(db(), actor, req.params.id, v.report ?? '')),
