@@ -166,6 +166,71 @@ describeEachEngine('consultations', (engine) => {
     assert.equal(json.contributions.length, 121)
     assert.equal(json.pageSize, 500)
   })
+
+  test('the staff edit a published consultation, extend it and close it early; each change is in its public history', async () => {
+    const created = await agent.post('/territoires/autre/pays-demo/consultations/nouvelle', { title: 'Quel marché le dimanche ?', question: 'Où installer le marché du dimanche ?', context: '', opensOn: day(-3), closesOn: day(10), commitmentId: '', intent: 'publish' })
+    assert.equal(created.statusCode, 303)
+    const page = created.headers.location!
+    const edit = `${page}/modifier`
+    const anonymous = new Client(ctx.app)
+    const fields = { title: 'Quel marché le dimanche ?', question: 'Où installer le marché du dimanche ?', context: '', opensOn: day(-3), closesOn: day(10), commitmentId: '', reason: '' }
+    assert.equal((await alice.get(edit)).statusCode, 403)
+    assert.equal((await alice.post(edit, { ...fields, title: 'Piraté' }, { csrfFrom: page })).statusCode, 403)
+    const form = (await agent.get(edit)).body
+    assert.match(form, /Ouverte depuis le [^:]+ : l’ouverture ne change plus/)
+    assert.doesNotMatch(form, /type="date"[^>]*name="opensOn"/)
+
+    // refusals keep what was typed
+    const past = await agent.post(edit, { ...fields, title: 'Marché du dimanche', closesOn: day(-2) })
+    assert.equal(past.statusCode, 422)
+    assert.match(past.body, /La clôture se reporte à aujourd’hui ou plus tard/)
+    assert.match(past.body, /value="Marché du dimanche"/)
+    const moved = await agent.post(edit, { ...fields, opensOn: day(-5) })
+    assert.equal(moved.statusCode, 422)
+    assert.match(moved.body, /son ouverture ne change plus/)
+
+    // an extension with a new title and a reason: public, before and after
+    assert.equal((await agent.post(edit, { ...fields, title: 'Marché du dimanche : où ?', closesOn: day(20), reason: 'Plus de temps pour les familles' })).statusCode, 303)
+    assert.equal((await agent.post(edit, { ...fields, title: 'Marché du dimanche : où ?', closesOn: day(20) })).statusCode, 303)
+    assert.match((await agent.get(page)).body, /Rien n’a changé\./)
+    const extended = (await anonymous.get(page)).body
+    assert.match(extended, /<h2 id="changes-title">Historique des modifications<\/h2>/)
+    assert.match(extended, /Titre : <del>Quel marché le dimanche \?<\/del> → <ins>Marché du dimanche : où \?<\/ins>/)
+    assert.match(extended, /Clôture : <del>[^<]+<\/del> → <ins>[^<]+<\/ins>/)
+    assert.match(extended, /Raison : Plus de temps pour les familles/)
+    assert.doesNotMatch(extended, /Clore la consultation aujourd’hui/, 'the staff’s tools stay with the staff')
+
+    // closed early: the reason is required; then nobody contributes
+    const noReason = await agent.post(`${page}/cloture`, { reason: ' ' })
+    assert.equal(noReason.statusCode, 422)
+    assert.match(noReason.body, /<details class="panel" open><summary>Clore la consultation aujourd’hui/)
+    assert.equal((await alice.post(`${page}/cloture`, { reason: 'Je ferme' }, { csrfFrom: page })).statusCode, 403)
+    assert.equal((await agent.post(`${page}/cloture`, { reason: 'Le conseil municipal a tranché le 2 décembre.' })).statusCode, 303)
+    const closed = (await anonymous.get(page)).body
+    assert.match(closed, /Close/)
+    assert.match(closed, /Clôture avancée au [^(]+\(prévue le [^)]+\)\./)
+    assert.match(closed, /Raison : Le conseil municipal a tranché le 2 décembre\./)
+    assert.equal((await alice.post(`${page}/contributions`, { kind: 'idea', title: 'Place de la mairie', body: 'Sur la place.' }, { csrfFrom: page })).statusCode, 409)
+    assert.equal((await agent.post(`${page}/cloture`, { reason: 'Encore une fois' })).statusCode, 409)
+    const id = page.split('/').pop()!
+    assert.equal(JSON.parse((await anonymous.get(`/api/v1/consultations/${id}`)).body).consultation.phase, 'closed')
+
+    // a later closing reopens it
+    assert.equal((await agent.post(edit, { ...fields, title: 'Marché du dimanche : où ?', closesOn: day(5), reason: 'Le conseil demande un second tour.' })).statusCode, 303)
+    assert.equal((await alice.post(`${page}/contributions`, { kind: 'idea', title: 'Place de la mairie', body: 'Sur la place.' }, { csrfFrom: page })).statusCode, 303)
+    assert.equal(JSON.parse((await anonymous.get(`/api/v1/consultations/${id}`)).body).consultation.phase, 'open')
+    const history = await queryRows<{ changes: { field: string }[]; reason: string }>(ctx.database.db, sql`select changes, reason from consultation_changes where consultation_id = ${id} order by id`)
+    assert.deepEqual(history.map((h) => [h.changes.map((c) => c.field), h.reason]), [
+      [['title', 'closesOn'], 'Plus de temps pour les familles'],
+      [['closedEarly'], 'Le conseil municipal a tranché le 2 décembre.'],
+      [['closesOn'], 'Le conseil demande un second tour.'],
+    ])
+    await assert.rejects(ctx.database.db.execute(sql`delete from consultation_changes where consultation_id = ${id}`), 'the history is append-only')
+    // once its synthesis is out, a consultation no longer changes
+    const answered = await agent.post(`/consultations/${consultationId}/modifier`, { ...fields, title: 'Trop tard' })
+    assert.equal(answered.statusCode, 409)
+    assert.match(answered.body, /La synthèse est publiée/)
+  })
 })
 
 describeEachEngine('reports and moderation of contributions', (engine) => {

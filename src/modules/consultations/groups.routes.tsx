@@ -16,6 +16,7 @@ import { actions, addAction, createGroup, findGroup, isGroupMember, members, not
 import { queryRows } from '../../platform/db/index.ts'
 import { sql } from 'drizzle-orm'
 import { followBox } from '../follows/index.ts'
+import { DraftOrPublish } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const groupPath = (g: { id: string }) => `/groupes/${g.id}`
@@ -159,12 +160,7 @@ function GroupPage(props: {
           <PostForm action={`${groupPath(g)}/notes`}>
             <Field name="meetingDate" type="date" idPrefix="note" label={labels.meetingDate} value={props.values.meetingDate} error={props.errors.meetingDate} />
             <Field name="body" idPrefix="note" label={labels.body} multiline maxLength={50000} value={props.values.body} error={props.errors.body} hint="Markdown" />
-            <button type="submit" name="intent" value="draft">
-              {t('group.note.draft')}
-            </button>{' '}
-            <button type="submit" name="intent" value="publish">
-              {t('group.note.publish')}
-            </button>
+            <DraftOrPublish draft={t('group.note.draft')} publish={t('group.note.publish')} />
           </PostForm>
         )}
       </section>

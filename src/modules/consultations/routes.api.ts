@@ -70,14 +70,14 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
     { schema: { tags: ['participation'], summary: 'A territory’s published consultations', params: TerritoryRefParams, response: { 200: Type.Array(ConsultationSummary), 404: ErrorResponse } } },
     async (req) => {
       const territory = await territoryOf(req.params)
-      const rows = await queryRows<{ id: string; title: string; question: string; opensOn: string; closesOn: string; status: string; commitmentId: string | null; contributions: number }>(
+      const rows = await queryRows<{ id: string; title: string; question: string; opensOn: string; closesOn: string; status: string; closedEarlyAt: Date | null; commitmentId: string | null; contributions: number }>(
         db(),
-        sql`select c.id, c.title, c.question, c.opens_on::text as "opensOn", c.closes_on::text as "closesOn", c.status, c.commitment_id as "commitmentId",
+        sql`select c.id, c.title, c.question, c.opens_on::text as "opensOn", c.closes_on::text as "closesOn", c.status, c.closed_early_at as "closedEarlyAt", c.commitment_id as "commitmentId",
               (select count(*)::int from contributions k where k.consultation_id = c.id) as contributions
             from consultations c where c.territory_id = ${territory.id} and c.status <> 'draft' order by c.opens_on desc`,
       )
       const today = todayInParis()
-      return rows.map((c) => ({ ...c, phase: phaseOf(c, today) as 'upcoming' | 'open' | 'closed' | 'answered', url: `${baseUrl()}/consultations/${c.id}` }))
+      return rows.map(({ closedEarlyAt, ...c }) => ({ ...c, phase: phaseOf({ ...c, closedEarlyAt }, today) as 'upcoming' | 'open' | 'closed' | 'answered', url: `${baseUrl()}/consultations/${c.id}` }))
     },
   )
 

@@ -13,12 +13,14 @@ import { todayInParis } from '../plans/progress.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
   answerContribution,
+  closeConsultationEarly,
   comment,
   contribute,
   createConsultation,
   editContribution,
   findContribution,
   listComments,
+  listConsultationChanges,
   listConsultations,
   listContributions,
   phaseOf,
@@ -26,6 +28,7 @@ import {
   publishSynthesis,
   setSupport,
   supportedBy,
+  updateConsultation,
   visibleConsultation,
   type ConsultationInput,
   type ContributionKind,
@@ -39,6 +42,26 @@ const SortQuery = Type.Object({ tri: Type.Optional(Type.Union([Type.Literal('sou
 /** posting and supporting: per person and address, on top of the database's one-support rule */
 const POSTING_LIMIT = { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
 
+
+/** The consultation form's field checks, in the reader's language. */
+function consultationFieldErrors(req: FastifyRequest, values: Record<string, string>): Record<string, string> {
+  const errors: Record<string, string> = {}
+  if ((values.title ?? '').trim().length < 3 || (values.title ?? '').length > 200) errors.title = req.t('consult.error.title')
+  if ((values.question ?? '').trim().length < 3 || (values.question ?? '').length > 1000) errors.question = req.t('consult.error.question')
+  if ((values.context ?? '').length > 20000) errors.context = req.t('consult.error.context')
+  if (!isIsoDate(values.opensOn ?? '')) errors.opensOn = req.t('consult.error.dates')
+  if (!isIsoDate(values.closesOn ?? '') || (values.closesOn ?? '') < (values.opensOn ?? '')) errors.closesOn = req.t('consult.error.dates')
+  return errors
+}
+
+const consultationInput = (values: Record<string, string>): ConsultationInput => ({
+  title: (values.title ?? '').trim(),
+  question: (values.question ?? '').trim(),
+  context: (values.context ?? '').trim().replace(/\r\n/g, '\n'),
+  opensOn: values.opensOn ?? '',
+  closesOn: values.closesOn ?? '',
+  commitmentId: /^[0-9a-f-]{36}$/.test(values.commitmentId ?? '') ? values.commitmentId! : null,
+})
 
 export default async function consultationRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -65,12 +88,8 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const territory = await territoryOf(req.params)
     const values = normalizeDays(formValues(req.body), 'opensOn', 'closesOn')
-    const errors: Record<string, string> = {}
-    if ((values.title ?? '').trim().length < 3 || (values.title ?? '').length > 200) errors.title = req.t('consult.error.title')
-    if ((values.question ?? '').trim().length < 3 || (values.question ?? '').length > 1000) errors.question = req.t('consult.error.question')
-    if (!isIsoDate(values.opensOn ?? '')) errors.opensOn = req.t('consult.error.dates')
-    if (!isIsoDate(values.closesOn ?? '') || (values.closesOn ?? '') < (values.opensOn ?? '')) errors.closesOn = req.t('consult.error.dates')
-    const input: ConsultationInput = { title: (values.title ?? '').trim(), question: (values.question ?? '').trim(), context: (values.context ?? '').trim(), opensOn: values.opensOn ?? '', closesOn: values.closesOn ?? '', commitmentId: values.commitmentId || null }
+    const errors = consultationFieldErrors(req, values)
+    const input = consultationInput(values)
     const page = async (fieldErrors: Record<string, string>) =>
       reply.page(req.t('consult.new'), <ConsultationFormPage action={`${territory.path}/consultations/nouvelle`} values={values} errors={fieldErrors} commitments={await planCommitments(territory.id)} />, 422)
     if (Object.keys(errors).length > 0) return page(errors)
@@ -107,7 +126,11 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       manager ? planCommitments(c.territoryId) : [],
       manager ? publishedMilestones(db(), c.territoryId) : [],
     ])
-    const comments = await listComments(db(), contributions.map((k) => k.id))
+    const [comments, changes] = await Promise.all([listComments(db(), contributions.map((k) => k.id)), listConsultationChanges(db(), c.id)])
+    const namedCommitments = [...new Set(changes.flatMap((entry) => entry.changes.filter((x) => x.field === 'commitmentId').flatMap((x) => [x.before, x.after]).filter((v): v is string => v !== null)))]
+    const changeCommitments = new Map(
+      namedCommitments.length === 0 ? [] : (await queryRows<{ id: string; title: string }>(db(), sql`select id, title from public_commitments where id in (${sql.join(namedCommitments.map((v) => sql`${v}::uuid`), sql`, `)})`)).map((r) => [r.id, r.title] as const),
+    )
     return reply.page(
       c.title,
       <ConsultationPage
@@ -131,12 +154,51 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         errors={errors}
         {...(options.answerForm ? { answerForm: options.answerForm } : {})}
         follow={c.status === 'draft' ? null : await followBox(db(), req.user, 'consultation', c.id, consultationPath(c))}
+        changes={changes}
+        changeCommitments={changeCommitments}
       />,
       status,
     )
   }
 
   app.get('/consultations/:id', { schema: { params: IdParams, querystring: SortQuery, hide: true } }, async (req, reply) => renderConsultation(req, reply, req.params.id, {}, {}))
+
+  /** The staff's edit form, with the consultation's values or what was typed. */
+  async function renderEdit(req: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string> | null, errors: Record<string, string>, status = 200) {
+    const actor = requireUser(req)
+    const c = await visibleConsultation(db(), actor, id)
+    if (!can(actor, 'consultation.manage', c.territoryId)) throw new AppError('FORBIDDEN', { status: 403, userMessage: req.t('consult.error.staffOnly') })
+    const shown = values ?? { title: c.title, question: c.question, context: c.context, opensOn: c.opensOn, closesOn: c.closesOn, commitmentId: c.commitmentId ?? '' }
+    const edit = { consultation: c, phase: phaseOf(c, todayInParis()) }
+    return reply.page(req.t('consult.editConsultation'), <ConsultationFormPage action={`${consultationPath(c)}/modifier`} values={shown} errors={errors} commitments={await planCommitments(c.territoryId)} edit={edit} />, status)
+  }
+  app.get('/consultations/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) => renderEdit(req, reply, req.params.id, null, {}))
+  app.post('/consultations/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const values = normalizeDays(formValues(req.body), 'opensOn', 'closesOn')
+    const errors = consultationFieldErrors(req, values)
+    if (Object.keys(errors).length > 0) return renderEdit(req, reply, req.params.id, values, errors, 422)
+    try {
+      const changed = await updateConsultation(db(), actor, req.params.id, consultationInput(values), values.reason ?? '', todayInParis())
+      req.flash('notice', req.t(changed ? 'consult.edit.saved' : 'consult.edit.unchanged'))
+      return reply.redirect(consultationPath({ id: req.params.id }), 303)
+    } catch (error) {
+      if (error instanceof AppError && (error.status === 422 || error.status === 409)) return renderEdit(req, reply, req.params.id, values, error.fields ? translateFieldErrors(req.t, error.fields) : { title: error.userMessage }, error.status)
+      throw error
+    }
+  })
+  app.post('/consultations/:id/cloture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
+    const actor = requireUser(req)
+    const values = formValues(req.body)
+    try {
+      await closeConsultationEarly(db(), actor, req.params.id, values.reason ?? '', todayInParis())
+      req.flash('notice', req.t('consult.closeEarly.done'))
+      return reply.redirect(consultationPath({ id: req.params.id }), 303)
+    } catch (error) {
+      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+      throw error
+    }
+  })
 
   app.post('/consultations/:id/publication', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
     await publishConsultation(db(), requireUser(req), req.params.id)

@@ -28,7 +28,7 @@ function datedSource(options: { key: string; label: MessageKey; table: string; t
       const rows = await queryRows<Row & { closes_on: string }>(
         db,
         sql`select x.id, x.title, t.name as territory, x.closes_on::text from ${from}
-            where x.status = 'published' and x.opens_on <= ${today}::date and x.closes_on >= ${today}::date order by x.closes_on limit ${limit}`,
+            where x.status = 'published' and x.closed_early_at is null and x.opens_on <= ${today}::date and x.closes_on >= ${today}::date order by x.closes_on limit ${limit}`,
       )
       return rows.map((r) => ({ title: r.title, path: `${options.path}/${r.id}`, detail: r.territory, until: r.closes_on }))
     },

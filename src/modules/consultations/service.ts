@@ -13,9 +13,10 @@ export type ContributionKind = (typeof CONTRIBUTION_KINDS)[number]
 export type Phase = 'draft' | 'upcoming' | 'open' | 'closed' | 'answered'
 
 /** Where a consultation stands today (Paris dates): its status, then its dates. */
-export function phaseOf(c: Pick<ConsultationRow, 'status' | 'opensOn' | 'closesOn'>, today: string): Phase {
+export function phaseOf(c: Pick<ConsultationRow, 'status' | 'opensOn' | 'closesOn'> & { closedEarlyAt?: Date | string | null }, today: string): Phase {
   if (c.status === 'draft') return 'draft'
   if (c.status === 'answered') return 'answered'
+  if (c.closedEarlyAt) return 'closed'
   if (today < c.opensOn) return 'upcoming'
   return today <= c.closesOn ? 'open' : 'closed'
 }
@@ -68,6 +69,82 @@ export async function publishConsultation(db: Db, actor: CurrentUser, id: string
   })
 }
 
+/** What the public sees changed in a published consultation; `closedEarly` has the planned and the actual last day. */
+export type ChangedField = 'title' | 'question' | 'context' | 'opensOn' | 'closesOn' | 'commitmentId' | 'closedEarly'
+export interface ConsultationChange {
+  field: ChangedField
+  before: string | null
+  after: string | null
+}
+export interface ConsultationChangeRow {
+  changedAt: Date
+  changes: ConsultationChange[]
+  reason: string
+}
+
+const EDITABLE: readonly (keyof ConsultationInput)[] = ['title', 'question', 'context', 'opensOn', 'closesOn', 'commitmentId']
+
+/** The changes of a published consultation, oldest first (public). */
+export async function listConsultationChanges(db: Db, consultationId: string): Promise<ConsultationChangeRow[]> {
+  const rows = await queryRows<ConsultationChangeRow>(db, sql`select changed_at as "changedAt", changes, reason from consultation_changes where consultation_id = ${consultationId} order by id`)
+  // raw queries return timestamps as text on one driver and as dates on the other
+  return rows.map((row) => ({ ...row, changedAt: new Date(row.changedAt) }))
+}
+
+/**
+ * The staff edit a consultation. A draft changes freely. Once published, until its synthesis: the wording and the
+ * linked commitment change, the opening day only while it has not opened, the closing day to today or later — an
+ * extension reopens a consultation that had closed, or was closed early — and each change is kept, with its reason,
+ * in the consultation's public history. Returns whether anything changed.
+ */
+export async function updateConsultation(db: Db, actor: CurrentUser, id: string, input: ConsultationInput, reason: string, today: string): Promise<boolean> {
+  const c = await findConsultation(db, id)
+  assertCan(actor, 'consultation.manage', c.territoryId)
+  if (c.status === 'answered') throw conflict('ANSWERED', 'La synthèse est publiée : la consultation ne change plus.')
+  const errors: Record<string, string> = {}
+  const published = c.status === 'published'
+  const phase = phaseOf(c, today)
+  if (published && input.opensOn !== c.opensOn && (phase !== 'upcoming' || input.opensOn < today)) errors.opensOn = phase === 'upcoming' ? 'consult.error.opensPast' : 'consult.error.opensFixed'
+  if (published && input.closesOn !== c.closesOn && input.closesOn < today) errors.closesOn = 'consult.error.closesPast'
+  if (input.closesOn < input.opensOn) errors.closesOn = 'consult.error.dates'
+  if (reason.length > 2000) errors.reason = 'consult.error.reason'
+  if (Object.keys(errors).length > 0) throw invalid(errors)
+  await checkCommitment(db, c.territoryId, input.commitmentId)
+  const changes: ConsultationChange[] = EDITABLE.filter((field) => (input[field] ?? null) !== (c[field] ?? null)).map((field) => ({ field, before: c[field] ?? null, after: input[field] ?? null }))
+  const reopens = c.closedEarlyAt !== null && input.closesOn >= today && input.closesOn !== c.closesOn
+  if (changes.length === 0) return false
+  return db.transaction(async (tx) => {
+    const done = await tx
+      .update(consultations)
+      .set({ ...input, ...(reopens ? { closedEarlyAt: null } : {}), updatedAt: new Date() })
+      .where(and(eq(consultations.id, id), eq(consultations.status, c.status), authorizedIn(actor, 'consultation.manage', consultations.territoryId)))
+      .returning({ id: consultations.id })
+    if (done.length === 0) throw conflict('CHANGED', 'La consultation vient de changer d’état : rechargez la page.')
+    if (published) await tx.execute(sql`insert into consultation_changes (consultation_id, territory_id, changes, reason) values (${id}, ${c.territoryId}, ${JSON.stringify(changes)}::jsonb, ${reason.trim()})`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'consultation.updated', subjectType: 'consultation', subjectId: id, before: Object.fromEntries(changes.map((x) => [x.field, x.before])), after: { ...Object.fromEntries(changes.map((x) => [x.field, x.after])), reason } })
+    return true
+  })
+}
+
+/** The staff close an open consultation before its planned last day (today becomes its last day), with a public reason. */
+export async function closeConsultationEarly(db: Db, actor: CurrentUser, id: string, reason: string, today: string): Promise<void> {
+  const c = await findConsultation(db, id)
+  assertCan(actor, 'consultation.manage', c.territoryId)
+  if (phaseOf(c, today) !== 'open') throw conflict('NOT_OPEN', 'Seule une consultation ouverte se clôt par anticipation.')
+  if (reason.trim().length < 3 || reason.length > 2000) throw invalid({ reason: 'consult.error.closeReason' })
+  await db.transaction(async (tx) => {
+    const done = await tx
+      .update(consultations)
+      .set({ closedEarlyAt: new Date(), closesOn: today, updatedAt: new Date() })
+      .where(and(eq(consultations.id, id), eq(consultations.status, 'published'), sql`${consultations.closedEarlyAt} is null`, authorizedIn(actor, 'consultation.manage', consultations.territoryId)))
+      .returning({ id: consultations.id })
+    if (done.length === 0) throw conflict('NOT_OPEN', 'Seule une consultation ouverte se clôt par anticipation.')
+    const changes: ConsultationChange[] = [{ field: 'closedEarly', before: c.closesOn, after: today }]
+    await tx.execute(sql`insert into consultation_changes (consultation_id, territory_id, changes, reason) values (${id}, ${c.territoryId}, ${JSON.stringify(changes)}::jsonb, ${reason.trim()})`)
+    await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'consultation.closed_early', subjectType: 'consultation', subjectId: id, before: { closesOn: c.closesOn }, after: { closesOn: today, reason } })
+  })
+}
+
 const announceConsultation = (tx: Db, c: Pick<ConsultationRow, 'id' | 'territoryId' | 'commitmentId' | 'title'>, actorId: string) =>
   recordActivity(tx, { territoryId: c.territoryId, territoryWide: true, subjects: { consultation: c.id, commitment: c.commitmentId }, kind: 'consultation.published', title: c.title, path: `/consultations/${c.id}`, actorId })
 
@@ -103,7 +180,7 @@ export async function publishSynthesis(db: Db, actor: CurrentUser, id: string, s
     const done = await tx
       .update(consultations)
       .set({ status: 'answered', synthesis: synthesis.trim(), answeredAt: new Date(), updatedAt: new Date() })
-      .where(and(eq(consultations.id, id), eq(consultations.status, 'published'), sql`${consultations.closesOn} < ${today}`, authorizedIn(actor, 'consultation.manage', consultations.territoryId)))
+      .where(and(eq(consultations.id, id), eq(consultations.status, 'published'), sql`(${consultations.closesOn} < ${today} or ${consultations.closedEarlyAt} is not null)`, authorizedIn(actor, 'consultation.manage', consultations.territoryId)))
       .returning({ id: consultations.id })
     if (done.length === 0) throw conflict('NOT_CLOSED', 'Cette consultation a déjà sa synthèse.')
     await recordAudit(tx, { actorId: actor.id, territoryId: c.territoryId, action: 'consultation.answered', subjectType: 'consultation', subjectId: id })
@@ -130,7 +207,7 @@ function checkContribution(input: ContributionInput): void {
 
 /** SQL: the contribution's consultation is open today. */
 const openToday = (consultationId: unknown, today: string) =>
-  sql`exists (select 1 from consultations c where c.id = ${consultationId} and c.status = 'published' and c.opens_on <= ${today} and c.closes_on >= ${today})`
+  sql`exists (select 1 from consultations c where c.id = ${consultationId} and c.status = 'published' and c.closed_early_at is null and c.opens_on <= ${today} and c.closes_on >= ${today})`
 
 export async function contribute(db: Db, actor: CurrentUser, consultationId: string, input: ContributionInput, today: string): Promise<ContributionRow> {
   const c = await findConsultation(db, consultationId)

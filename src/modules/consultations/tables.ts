@@ -15,6 +15,7 @@ export const consultations = pgTable('consultations', {
   synthesis: text('synthesis'),
   contributionCount: integer('contribution_count').notNull().default(0),
   answeredAt: at('answered_at'),
+  closedEarlyAt: at('closed_early_at'),
   createdBy: uuid('created_by'),
   createdAt: at('created_at').notNull().defaultNow(),
   updatedAt: at('updated_at').notNull().defaultNow(),

@@ -43,7 +43,7 @@ import {
   type TextRow,
   type VersionRow,
 } from './texts.ts'
-import { day, ReportForm } from './views.tsx'
+import { day, DraftOrPublish, ReportForm } from './views.tsx'
 import { followBox } from '../follows/index.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -108,12 +108,7 @@ function TextFormPage(props: { title: string; action: string; values: FormValues
         <Field name="commitmentId" label={labels.commitmentId} value={props.values.commitmentId} error={props.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]} />
         <Field name="articlesSource" label={labels.articlesSource} required multiline value={props.values.articlesSource} error={props.errors.articlesSource} hint={t('text.field.articles.hint')} />
         <div class="actions">
-          <button type="submit" name="intent" value="draft">
-            {t('consult.saveDraft')}
-          </button>{' '}
-          <button type="submit" name="intent" value="publish">
-            {t('consult.savePublish')}
-          </button>
+          <DraftOrPublish draft={t('consult.saveDraft')} publish={t('consult.savePublish')} />
         </div>
       </PostForm>
     </div>

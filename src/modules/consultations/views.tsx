@@ -6,7 +6,7 @@ import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormV
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { commitmentPath } from '../plans/index.ts'
 import type { ModerationOverview, SubjectType } from './moderation.ts'
-import { CONTRIBUTIONS_PAGE_SIZE, type Phase } from './service.ts'
+import { CONTRIBUTIONS_PAGE_SIZE, type ChangedField, type ConsultationChangeRow, type Phase } from './service.ts'
 import type { ConsultationRow, ContributionRow } from './tables.ts'
 
 export const consultationPath = (c: { id: string }) => `/consultations/${c.id}`
@@ -31,8 +31,12 @@ export function ConsultationListPage(props: { territory: { name: string; path: s
   )
 }
 
-export function ConsultationFormPage(props: { action: string; values: FormValues; errors: FieldErrors; commitments: { id: string; title: string }[] }) {
-  const { t } = usePage()
+/**
+ * A new consultation, or the edit of one (`edit`): a published one shows the opening day as fixed once it has
+ * opened, asks why it changes (the reason goes into its public history) and has a single save button.
+ */
+export function ConsultationFormPage(props: { action: string; values: FormValues; errors: FieldErrors; commitments: { id: string; title: string }[]; edit?: { consultation: ConsultationRow; phase: Phase } }) {
+  const { t, locale } = usePage()
   const labels = {
     title: t('consult.field.title'),
     question: t('consult.field.question'),
@@ -40,28 +44,99 @@ export function ConsultationFormPage(props: { action: string; values: FormValues
     opensOn: t('consult.field.opensOn'),
     closesOn: t('consult.field.closesOn'),
     commitmentId: t('consult.field.commitment'),
+    reason: t('consult.field.reason'),
   }
+  const edit = props.edit
+  const published = edit !== undefined && edit.consultation.status !== 'draft'
+  const openingFixed = published && edit.phase !== 'upcoming'
   return (
     <div class="narrow">
-      <h1>{t('consult.new')}</h1>
+      {edit && (
+        <p class="kicker">
+          <a href={consultationPath(edit.consultation)}>{edit.consultation.title}</a>
+        </p>
+      )}
+      <h1>{edit ? t('consult.editConsultation') : t('consult.new')}</h1>
+      {published && <p>{t('consult.edit.lead')}</p>}
       <ErrorSummary errors={props.errors} labels={labels} />
       <PostForm action={props.action}>
         <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
         <Field name="question" label={labels.question} required multiline maxLength={1000} value={props.values.question} error={props.errors.question} />
         <Field name="context" label={labels.context} multiline maxLength={20000} value={props.values.context} error={props.errors.context} hint="Markdown" />
-        <Field name="opensOn" type="date" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
-        <Field name="closesOn" type="date" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} />
+        {openingFixed ? (
+          <p>
+            <input type="hidden" name="opensOn" value={edit.consultation.opensOn} />
+            {t('consult.edit.openedOn', { date: day(locale, edit.consultation.opensOn) })}
+          </p>
+        ) : (
+          <Field name="opensOn" type="date" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
+        )}
+        <Field name="closesOn" type="date" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} {...(published ? { hint: t('consult.edit.closesHint') } : {})} />
         <Field name="commitmentId" label={labels.commitmentId} value={props.values.commitmentId} error={props.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]} />
+        {published && <Field name="reason" label={labels.reason} multiline maxLength={2000} value={props.values.reason} error={props.errors.reason} hint={t('consult.edit.reasonHint')} />}
         <div class="actions">
-          <button type="submit" name="intent" value="draft">
-            {t('consult.saveDraft')}
-          </button>{' '}
-          <button type="submit" name="intent" value="publish">
-            {t('consult.savePublish')}
-          </button>
+          {edit ? (
+            <button type="submit">{t('consult.edit.save')}</button>
+          ) : (
+            <DraftOrPublish draft={t('consult.saveDraft')} publish={t('consult.savePublish')} />
+          )}
         </div>
       </PostForm>
     </div>
+  )
+}
+
+/** The public list of what changed in a published consultation, and why. */
+function ChangeHistory({ changes, commitmentTitles }: { changes: ConsultationChangeRow[]; commitmentTitles: Map<string, string> }) {
+  const { t, locale } = usePage()
+  if (changes.length === 0) return null
+  const shown = (field: ChangedField, value: string | null) => {
+    if (value === null || value === '') return t('consult.history.none')
+    if (field === 'opensOn' || field === 'closesOn' || field === 'closedEarly') return day(locale, value)
+    if (field === 'commitmentId') return commitmentTitles.get(value) ?? t('consult.history.commitmentGone')
+    return value
+  }
+  return (
+    <section aria-labelledby="changes-title">
+      <h2 id="changes-title">{t('consult.history')}</h2>
+      <ol class="timeline">
+        {changes.map((entry) => (
+          <li>
+            <p class="meta">
+              <time datetime={entry.changedAt.toISOString()}>{formatDate(locale, entry.changedAt)}</time>
+            </p>
+            <ul>
+              {entry.changes.map((change) =>
+                change.field === 'closedEarly' ? (
+                  <li>{t('consult.history.closedEarly', { planned: shown('closesOn', change.before), day: shown('closesOn', change.after) })}</li>
+                ) : change.field === 'context' ? (
+                  <li>{t('consult.history.contextChanged')}</li>
+                ) : (
+                  <li>
+                    {t(`consult.history.field.${change.field}`)} : <del>{shown(change.field, change.before)}</del> → <ins>{shown(change.field, change.after)}</ins>
+                  </li>
+                ),
+              )}
+            </ul>
+            {entry.reason && <p>{t('consult.history.reason', { reason: entry.reason })}</p>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  )
+}
+
+/** The two submit buttons of a form that saves as a draft or publishes at once (`intent`). */
+export function DraftOrPublish({ draft, publish }: { draft: string; publish: string }) {
+  return (
+    <>
+      <button type="submit" name="intent" value="draft">
+        {draft}
+      </button>{' '}
+      <button type="submit" name="intent" value="publish">
+        {publish}
+      </button>
+    </>
   )
 }
 
@@ -135,6 +210,9 @@ export function ConsultationPage(props: {
   /** an answer refused: the form of that contribution, open, with what was written and the messages */
   answerForm?: { id: string; values: FormValues; errors: FieldErrors }
   follow?: ComponentChildren
+  /** what changed since publication (public) and the titles of the commitments those changes name */
+  changes: ConsultationChangeRow[]
+  changeCommitments: Map<string, string>
 }) {
   const { t, locale } = usePage()
   const c = props.consultation
@@ -166,6 +244,20 @@ export function ConsultationPage(props: {
         <p>
           <a href={`${consultationPath(c)}/importer`}>{t('consult.import')}</a>
         </p>
+      )}
+      {props.canManage && c.status !== 'answered' && (
+        <p>
+          <a href={`${consultationPath(c)}/modifier`}>{c.status === 'draft' ? t('consult.editConsultation') : t('consult.editPublished')}</a>
+        </p>
+      )}
+      {props.canManage && open && (
+        <details class="panel" open={props.errors.reason !== undefined}>
+          <summary>{t('consult.closeEarly')}</summary>
+          <PostForm action={`${consultationPath(c)}/cloture`}>
+            <Field name="reason" idPrefix="close" label={t('consult.field.closeReason')} required multiline maxLength={2000} value={props.values.reason} error={props.errors.reason} hint={t('consult.closeEarly.hint')} />
+            <button type="submit">{t('consult.closeEarly.submit')}</button>
+          </PostForm>
+        </details>
       )}
       {props.canManage && c.status === 'draft' && (
         <PostForm action={`${consultationPath(c)}/publication`}>
@@ -273,6 +365,7 @@ export function ConsultationPage(props: {
         </ol>
         <Pagination page={props.page} pages={Math.ceil(props.total / CONTRIBUTIONS_PAGE_SIZE)} href={(page) => `${consultationPath(c)}?tri=${props.sort === 'recent' ? 'recentes' : 'soutiens'}&page=${page}`} label={t('consult.pages')} />
       </section>
+      <ChangeHistory changes={props.changes} commitmentTitles={props.changeCommitments} />
     </article>
   )
 }
