@@ -9,3 +9,4 @@ export default async function accounts(app: FastifyInstance) {
 }
 
 export { accountJobHandlers, ensureAdministrator, grantRole, revokeRole, publicName, signUp, isTerritoryRole, isPlatformRole, setPlatformRole, listPlatformRoles, type AccountDeps } from './service.ts'
+export { pickPerson, type PickedPerson } from './pick.ts'

@@ -1,5 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { pickedValue, type PickerChoice } from '../../platform/layout/picker.tsx'
+import { pickPerson } from '../accounts/index.ts'
 import { Type } from 'typebox'
 import { requireAdmin, requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
@@ -185,9 +187,9 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
   app.get('/plans/:id/evaluation', { schema: { params: IdParams, hide: true } }, async (req, reply) => renderPlanPage(req, reply, req.params.id))
 
   // ——— appointment (the network's team) ———
-  async function appointPage(req: FastifyRequest, reply: FastifyReply, planId: string, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+  async function appointPage(req: FastifyRequest, reply: FastifyReply, planId: string, values: Record<string, string>, errors: Record<string, string>, status = 200, choices: PickerChoice[] = []) {
     const plan = await findPlan(db(), planId)
-    return reply.page(req.t('assess.reviewers'), <AppointPage plan={plan} reviewers={await listReviewers(db(), plan.id)} values={values} errors={errors} />, status)
+    return reply.page(req.t('assess.reviewers'), <AppointPage plan={plan} reviewers={await listReviewers(db(), plan.id)} values={values} errors={errors} choices={choices} />, status)
   }
   app.get('/plans/:id/evaluation/evaluateurs', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     requireAdmin(req)
@@ -196,8 +198,12 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
   app.post('/plans/:id/evaluation/evaluateurs', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
     const actor = requireAdmin(req)
     const values = formValues(req.body)
+    const typed = pickedValue(values, 'email')
+    const person = await pickPerson(db(), typed)
+    if ('none' in person) return appointPage(req, reply, req.params.id, values, { email: req.t('picker.none', { q: typed }) }, 422)
+    if ('choices' in person) return appointPage(req, reply, req.params.id, values, { email: req.t('picker.several') }, 422, person.choices)
     try {
-      await appointReviewer(db(), actor, req.params.id, values.email ?? '')
+      await appointReviewer(db(), actor, req.params.id, person.found.email)
     } catch (error) {
       if (error instanceof AppError && error.status === 422) return appointPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
       throw error

@@ -1,3 +1,4 @@
+import { Picker, type PickerChoice } from '../../platform/layout/picker.tsx'
 import { formatDate, formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
@@ -352,7 +353,7 @@ export function AssessmentPage(props: {
   )
 }
 
-export function AppointPage(props: { plan: { id: string; title: string }; reviewers: ReviewerView[]; values: FormValues; errors: FieldErrors }) {
+export function AppointPage(props: { plan: { id: string; title: string }; reviewers: ReviewerView[]; values: FormValues; errors: FieldErrors; choices?: PickerChoice[] }) {
   const { t } = usePage()
   return (
     <div class="narrow">
@@ -363,7 +364,7 @@ export function AppointPage(props: { plan: { id: string; title: string }; review
       <p>{t('assess.appointLead')}</p>
       <ErrorSummary errors={props.errors} labels={{ email: t('admin.field.userEmail') }} />
       <PostForm action={`${assessmentPagePath(props.plan)}/evaluateurs`}>
-        <Field name="email" type="email" label={t('admin.field.userEmail')} required value={props.values.email} error={props.errors.email} autocomplete="off" />
+        <Picker name="email" label={t('admin.field.userEmail')} hint={t('admin.field.userEmail.hint')} required value={props.values.email} error={props.errors.email} suggest="/admin/comptes/suggestions" choices={props.choices} />
         <button type="submit">{t('assess.appoint')}</button>
       </PostForm>
       <ul>

@@ -27,4 +27,5 @@ export { IMPORT_FORMATS, readPlansFile, type ImportFormat } from './import-forma
 export { addCommitment, addMilestone, createPlan, findPlan, findPlanByTitle, getVisiblePlan, loadPlanTree, postUpdate, transitionPlan, type CommitmentInput, type CommitmentView } from './service.ts'
 export { planPath, commitmentPath, StatusBadge, ProgressBar, CommitmentStatus } from './views.tsx'
 export type { PlanRow } from './tables.ts'
+export { pickPublicCommitment, suggestPublicCommitments, type PickedCommitment } from './pick.ts'
 export { selfReportedCompletion, type Completion } from './progress.ts'

@@ -14,6 +14,9 @@ import { findCommitment, findPublicEvidence, getVisiblePlan, listPlans, loadPlan
 import type { PlanRow } from './tables.ts'
 import { CommitmentPage, PlanListPage, PlanPage, planPath, type HistoryEntryView } from './views.tsx'
 import { followBox } from '../follows/index.ts'
+import { SuggestQuery } from '../../platform/http/forms.ts'
+import { PickerSuggestions } from '../../platform/layout/picker.tsx'
+import { suggestPublicCommitments } from './pick.ts'
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 export const TerritoryRefParams = Type.Object({
@@ -109,6 +112,12 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
       .header('cache-control', 'public, max-age=31536000, immutable')
       .header('digest', `sha-256=${Buffer.from(file.sha256, 'hex').toString('base64')}`)
       .send(stream)
+  })
+
+  // a commitment picker's suggestions as a person types (public commitments only)
+  app.get('/engagements/suggestions', { schema: { querystring: SuggestQuery, hide: true } }, async (req, reply) => {
+    const text = Object.values(req.query).find((value) => value.trim() !== '') ?? ''
+    return reply.fragment(<PickerSuggestions choices={await suggestPublicCommitments(db(), text)} />)
   })
 
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {

@@ -1,5 +1,6 @@
 import type { Locale } from '../../platform/i18n/index.ts'
 import { isIsoDate, normalizeDay } from '../../platform/http/rules.ts'
+import type { PickerChoice } from '../../platform/layout/picker.tsx'
 import { isVocabularyKey, vocabularyLabel, type VocabularyName } from './vocabularies.ts'
 
 export const FICHE_KINDS = ['method', 'experience', 'actor'] as const
@@ -21,7 +22,7 @@ type FieldType =
   | 'url'
   | 'urls' // one address a line
   | 'fiches' // links to other fiches of `target` kind (stored as ids)
-  | 'territory' // a territory reference "kind/code"
+  | 'territory' // a territory reference "kind/code" (typed as a name or a code, resolved by the service)
   | 'commitment' // the id of a commitment of an action plan
 
 export interface FieldSpec {
@@ -54,7 +55,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'summary', kinds: ALL, type: 'longtext', required: true, max: 1000, label: ['Résumé', 'Summary'], hint: ['En deux ou trois phrases : à quoi cela sert, ce qui s’est passé.', 'Two or three sentences: what it is for, what happened.'], group: 'identity' },
   { name: 'institution', kinds: E, type: 'text', max: 300, label: ['Institution qui porte la démarche', 'Institution running it'], hint: ['Ministère, établissement public ou collectivité.', 'Ministry, public body or local government.'], group: 'identity' },
   { name: 'institutionKind', kinds: E, type: 'choice', vocabulary: 'institutionKind', label: ['Nature de l’institution', 'Kind of institution'], group: 'identity' },
-  { name: 'territory', kinds: EA, type: 'territory', label: ['Territoire', 'Territory'], hint: ['Nature/code du territoire, par exemple commune/35238 ou departement/35 (voir la page du territoire).', 'Kind/code of the territory, e.g. commune/35238 or departement/35 (see the territory’s page).'], group: 'identity' },
+  { name: 'territory', kinds: EA, type: 'territory', label: ['Territoire', 'Territory'], hint: ['Son nom ou son code, par exemple Rennes ou 35238.', 'Its name or its code, for example Rennes or 35238.'], group: 'identity' },
   { name: 'themes', kinds: ALL, type: 'choices', vocabulary: 'themes', label: ['Thèmes', 'Themes'], group: 'identity' },
   { name: 'website', kinds: ALL, type: 'url', label: ['Site web', 'Website'], group: 'identity' },
   { name: 'body', kinds: ALL, type: 'markdown', max: 100000, label: ['Description détaillée', 'Full description'], hint: ['Markdown : **gras**, *italique*, listes avec « - », liens [texte](https://…).', 'Markdown: **bold**, *italics*, lists with “-”, links [text](https://…).'], group: 'identity' },
@@ -114,7 +115,7 @@ export const FIELDS: readonly FieldSpec[] = [
   { name: 'formalEvaluation', kinds: E, type: 'choice', vocabulary: 'yesNo', label: ['Évaluation formelle', 'Formal evaluation'], group: 'outcome' },
   { name: 'evaluationLinks', kinds: E, type: 'urls', max: 20, label: ['Évaluations', 'Evaluations'], hint: ['Une adresse par ligne.', 'One address a line.'], group: 'outcome' },
   { name: 'openDataUrl', kinds: E, type: 'url', label: ['Données ouvertes de la démarche', 'Open data of the process'], group: 'outcome' },
-  { name: 'commitment', kinds: E, type: 'commitment', label: ['Engagement d’un plan d’action', 'Commitment of an action plan'], hint: ['Adresse de la page de l’engagement, par exemple https://…/engagements/…', 'Address of the commitment’s page, e.g. https://…/engagements/…'], group: 'outcome' },
+  { name: 'commitment', kinds: E, type: 'commitment', label: ['Engagement d’un plan d’action', 'Commitment of an action plan'], hint: ['Des mots de son titre, ou l’adresse de sa page.', 'Words of its title, or the address of its page.'], group: 'outcome' },
 
   { name: 'licence', kinds: ALL, type: 'choice', vocabulary: 'licence', required: true, label: ['Licence', 'Licence'], group: 'source' },
   { name: 'sourceName', kinds: ALL, type: 'text', max: 300, label: ['Source', 'Source'], group: 'source' },
@@ -152,6 +153,8 @@ export interface FieldProblem {
   field: string
   message: readonly [string, string]
   params?: Record<string, string | number>
+  /** what a picker field's text matched, to choose from */
+  choices?: PickerChoice[]
 }
 
 function httpUrl(value: string): string | null {
@@ -229,16 +232,12 @@ export function checkContent(kind: FicheKind, input: Record<string, unknown>): {
         content[field.name] = url ?? text
         break
       }
+      // a name, a code or an address: the service resolves what it names, or offers the matches
       case 'territory':
-        if (!/^[a-z]{4,12}\/[A-Za-z0-9-]{1,64}$/.test(text)) problem(['référence attendue sous la forme nature/code', 'a reference written kind/code'])
+      case 'commitment':
+        if (text.length > 300 || /\n/.test(text)) problem(['une seule ligne de 300 caractères au plus', 'a single line of 300 characters at most'])
         content[field.name] = text
         break
-      case 'commitment': {
-        const id = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i.exec(text)?.[1]?.toLowerCase()
-        if (!id) problem(['adresse d’un engagement attendue', 'the address of a commitment'])
-        content[field.name] = id ?? text
-        break
-      }
     }
   }
   if (kind === 'experience' && typeof content.startDate === 'string' && typeof content.endDate === 'string' && content.endDate < content.startDate) {

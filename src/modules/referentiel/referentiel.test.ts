@@ -12,6 +12,8 @@ import { slugify } from './service.ts'
 import { LICENCE_URLS } from './vocabularies.ts'
 import { seedDemo } from '../../demo/seed.ts'
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 const DATA = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data')
 const PARTICIPEDIA = join(DATA, 'participedia', 'methods-export.csv')
 const CATALOGUE = join(DATA, 'consultation-gouv')
@@ -412,6 +414,29 @@ describeEachEngine('référentiel', (engine) => {
     const fichePage = await visitor.get(`/referentiel/fiches/${demo!.slug}`)
     assert.match(fichePage.body, new RegExp(`href="/engagements/${demo!.commitment}"`))
     assert.match(fichePage.body, /Atelier de quartier en marchant/)
+
+    // the territory and the commitment are chosen by search, not typed as a code or an address
+    const [target] = await queryRows<{ title: string; territory: string }>(ctx.database.db, sql`select c.title, t.name as territory from public_commitments c join territories t on t.id = c.territory_id where c.id = ${demo!.commitment}`)
+    const picked = `${target!.title} — ${target!.territory}`
+    const words = target!.title.split(' ').slice(1, 3).join(' ')
+    const suggested = await visitor.get(`/engagements/suggestions?commitment=${encodeURIComponent(words)}`)
+    assert.match(suggested.body, new RegExp(`<option value="${escapeRegExp(picked)}">`))
+    assert.doesNotMatch((await visitor.get('/engagements/suggestions?commitment=brouillon')).body, /<option/, 'nothing of a draft plan')
+    const form = { title: 'Une marche exploratoire à Saint-Denis', summary: 'Des habitantes relèvent les lieux à changer.', themes: 'planning', result: 'success', licence: 'etalab-2.0', territory: 'Saint-Denis', commitment: words, intent: 'save' }
+    const ambiguous = await contributor.post('/referentiel/nouvelle?nature=experience', form)
+    assert.equal(ambiguous.statusCode, 422)
+    assert.match(ambiguous.body, /plusieurs territoires correspondent : cochez le bon/)
+    assert.match(ambiguous.body, /name="territory.choix" value="commune\/93066"\/><label [^>]*>Saint-Denis — commune 93066 \(93\)</)
+    assert.match(ambiguous.body, /value="Saint-Denis"/, 'the typed text stays')
+    const saved = await contributor.post('/referentiel/nouvelle?nature=experience', { ...form, 'territory.choix': 'commune/93066', commitment: picked })
+    assert.equal(saved.statusCode, 303)
+    const [stored] = await queryRows<{ territory: string; commitment: string }>(ctx.database.db, sql`select v.content->>'territory' as territory, v.content->>'commitment' as commitment from referentiel_versions v where v.id = ${saved.headers.location!.split('/').pop()!}`)
+    assert.deepEqual(stored, { territory: 'commune/93066', commitment: demo!.commitment })
+    const editForm = await contributor.get(`${saved.headers.location!}/modifier`)
+    assert.match(editForm.body, /value="Saint-Denis \(commune\/93066\)"/, 'the form names what was chosen')
+    const unknown = await contributor.post('/referentiel/nouvelle?nature=experience', { ...form, territory: 'Zzyzx', commitment: 'rien de tel nulle part' })
+    assert.match(unknown.body, /territoire inconnu : Zzyzx/)
+    assert.match(unknown.body, /aucun engagement publié ne correspond à « rien de tel nulle part »/)
   })
 
   test('the admin import page: administrators only, all or nothing with the reason', async () => {

@@ -6,6 +6,7 @@ import { requireAdmin, requireUser } from '../../platform/auth/current-user.ts'
 import { queryRows, textArray } from '../../platform/db/index.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { FormBody, FormWithFileBody, formValues } from '../../platform/http/forms.ts'
+import { Picker, pickedValue, type PickerChoice } from '../../platform/layout/picker.tsx'
 import { findTerritoryByRef } from '../territories/index.ts'
 import { changedFields, displayValue, FIELD_BY_NAME, fieldsOf, isFicheKind, problemText, type FicheContent, type FicheKind, type FieldValue } from './fields.ts'
 import { zipSync } from 'fflate'
@@ -171,7 +172,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const kind = req.query.nature
     if (!isFicheKind(kind)) throw notFound()
-    const values = formValues(req.body)
+    const values = ficheValues(kind, req.body)
     try {
       const { version } = await createFiche(db(), actor, kind, values)
       if (values.intent === 'submit') await submitVersion(db(), actor, version.id)
@@ -179,7 +180,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       return reply.redirect(versionPath(version.id), 303)
     } catch (error) {
       if (!(error instanceof ContentProblems)) throw error
-      return reply.page(req.t('ref.newKind', { kind: kindLabel(req.t, kind) }), formPage(req, kind, `/referentiel/nouvelle?nature=${kind}`, values, problemsOf(req, error), [...CONTRIBUTOR_LICENCES]), 422)
+      return reply.page(req.t('ref.newKind', { kind: kindLabel(req.t, kind) }), formPage(req, kind, `/referentiel/nouvelle?nature=${kind}`, values, problemsOf(req, error), [...CONTRIBUTOR_LICENCES], null, choicesOf(error)), 422)
     }
   })
 
@@ -203,12 +204,12 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const version = await editableVersion(req.params.id, actor.id)
     const kind = version.fiche.kind as FicheKind
-    const values = formValues(req.body)
+    const values = ficheValues(kind, req.body)
     try {
       await saveDraft(db(), actor, version.id, values, values.intent === 'submit')
     } catch (error) {
       if (!(error instanceof ContentProblems)) throw error
-      return reply.page(req.t('ref.edit'), formPage(req, kind, `${versionPath(version.id)}/modifier`, values, problemsOf(req, error), licencesFor(version), version.reviewNote), 422)
+      return reply.page(req.t('ref.edit'), formPage(req, kind, `${versionPath(version.id)}/modifier`, values, problemsOf(req, error), licencesFor(version), version.reviewNote, choicesOf(error)), 422)
     }
     req.flash('notice', req.t(values.intent === 'submit' ? 'ref.flash.submitted' : 'ref.flash.saved'))
     return reply.redirect(versionPath(version.id), 303)
@@ -349,9 +350,20 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
   })
 
   // ——— helpers that need the request ———
-  function formPage(req: FastifyRequest, kind: FicheKind, action: string, values: Record<string, string>, errors: Record<string, string>, licences: string[], reviewNote?: string | null) {
+  function formPage(req: FastifyRequest, kind: FicheKind, action: string, values: Record<string, string>, errors: Record<string, string>, licences: string[], reviewNote?: string | null, choices: Record<string, PickerChoice[]> = {}) {
     const title = action.includes('/versions/') ? req.t('ref.edit') : req.t('ref.newKind', { kind: kindLabel(req.t, kind) })
-    return <FicheFormPage kind={kind} title={title} action={action} values={values} errors={errors} licences={licences} reviewNote={reviewNote ?? null} />
+    return <FicheFormPage kind={kind} title={title} action={action} values={values} errors={errors} licences={licences} reviewNote={reviewNote ?? null} choices={choices} />
+  }
+
+  /** The form as posted, with each picker field holding the choice ticked, if any. */
+  function ficheValues(kind: FicheKind, body: unknown): Record<string, string> {
+    const values = formValues(body)
+    for (const field of fieldsOf(kind)) if (field.type === 'territory' || field.type === 'commitment') values[field.name] = pickedValue(values, field.name)
+    return Object.fromEntries(Object.entries(values).filter(([name]) => !name.endsWith('.choix')))
+  }
+
+  function choicesOf(error: ContentProblems): Record<string, PickerChoice[]> {
+    return Object.fromEntries(error.problems.flatMap((p) => (p.choices ? [[p.field, p.choices] as const] : [])))
   }
 
   function problemsOf(req: FastifyRequest, error: ContentProblems): Record<string, string> {

@@ -4,7 +4,9 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { users } from '../../platform/auth/tables.ts'
 import { pgErrorCode, queryRows, textArray, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
-import { findTerritoryByRef } from '../territories/index.ts'
+import { translator, type Locale } from '../../platform/i18n/index.ts'
+import { pickPublicCommitment } from '../plans/index.ts'
+import { findTerritoryByRef, pickTerritory } from '../territories/index.ts'
 import { changedFields, checkContent, displayValue, fieldsOf, isEmpty, problemText, type FicheContent, type FicheKind, type FieldProblem, type FieldValue } from './fields.ts'
 import { fiches, links, versions, type FicheRow, type VersionRow } from './tables.ts'
 import { CONTRIBUTOR_LICENCES } from './vocabularies.ts'
@@ -75,7 +77,7 @@ export async function findFicheByName(db: Db, kind: FicheKind, name: string): Pr
  * (titles or slugs → ids), the commitment. `baseLicence` is the licence of the version edited: content
  * imported under its own licence keeps it.
  */
-export async function resolveContent(db: Db, kind: FicheKind, input: Record<string, unknown>, options: { baseLicence?: string | null; importing?: boolean } = {}): Promise<FicheContent> {
+export async function resolveContent(db: Db, kind: FicheKind, input: Record<string, unknown>, options: { baseLicence?: string | null; importing?: boolean; locale?: Locale } = {}): Promise<FicheContent> {
   const { content, problems } = checkContent(kind, input)
   const add = (field: string, message: readonly [string, string], params?: Record<string, string | number>) => problems.push({ field, message, ...(params ? { params } : {}) })
   for (const field of fieldsOf(kind)) {
@@ -91,14 +93,16 @@ export async function resolveContent(db: Db, kind: FicheKind, input: Record<stri
       content[field.name] = [...new Set(value.map((v) => (uuid.test(v) ? v : (found.get(v.toLowerCase())?.id ?? v))))]
     }
     if (field.type === 'territory' && typeof value === 'string' && !problems.some((p) => p.field === field.name)) {
-      if (!(await findTerritoryByRef(db, value))) add(field.name, ['territoire inconnu : {value}', 'unknown territory: {value}'], { value })
+      const picked = await pickTerritory(db, translator(options.locale ?? 'fr'), value)
+      if ('found' in picked) content[field.name] = `${picked.found.kind}/${picked.found.code}`
+      else if ('choices' in picked) problems.push({ field: field.name, message: ['plusieurs territoires correspondent : cochez le bon', 'several territories match: tick the right one'], choices: picked.choices })
+      else add(field.name, ['territoire inconnu : {value}', 'unknown territory: {value}'], { value })
     }
     if (field.type === 'commitment' && typeof value === 'string' && !problems.some((p) => p.field === field.name)) {
-      const [row] = await queryRows<{ ok: boolean }>(
-        db,
-        sql`select true as ok from commitments c join action_plans p on p.id = c.plan_id where c.id = ${value} and p.status in ('published', 'closed')`,
-      )
-      if (!row) add(field.name, ['aucun engagement publié à cette adresse', 'no published commitment at this address'])
+      const picked = await pickPublicCommitment(db, value)
+      if ('found' in picked) content[field.name] = picked.found.id
+      else if ('choices' in picked) problems.push({ field: field.name, message: ['plusieurs engagements correspondent : cochez le bon', 'several commitments match: tick the right one'], choices: picked.choices })
+      else add(field.name, ['aucun engagement publié ne correspond à « {value} »', 'no published commitment matches “{value}”'], { value })
     }
   }
   const licence = content.licence
@@ -208,6 +212,13 @@ export async function contentForForm(db: Db, kind: FicheKind, content: FicheCont
     const value = content[field.name]
     if (isEmpty(value)) continue
     if (field.type === 'fiches') values[field.name] = (value as string[]).map((id) => names.get(id)?.slug ?? id).join('\n')
+    else if (field.type === 'territory' && typeof value === 'string') {
+      const territory = await findTerritoryByRef(db, value)
+      values[field.name] = territory ? `${territory.name} (${value})` : value
+    } else if (field.type === 'commitment' && typeof value === 'string') {
+      const picked = await pickPublicCommitment(db, value)
+      values[field.name] = 'found' in picked ? `${picked.found.title} — ${picked.found.territoryName}` : value
+    }
     else if (field.type === 'choices') values[field.name] = (value as string[]).join(',')
     else values[field.name] = Array.isArray(value) ? value.join('\n') : String(value)
   }
@@ -246,7 +257,7 @@ function uniqueViolation(error: unknown): never {
 
 /** A signed-in contributor starts a new fiche: it exists as a draft, visible to its author and moderators. */
 export async function createFiche(db: Db, actor: CurrentUser, kind: FicheKind, input: Record<string, unknown>) {
-  const content = await resolveContent(db, kind, input)
+  const content = await resolveContent(db, kind, input, { locale: actor.locale })
   return db.transaction(async (tx) => {
     const slug = await freeSlug(tx, String(content.title))
     const [fiche] = await tx.insert(fiches).values({ kind, slug, createdBy: actor.id }).returning()
@@ -289,7 +300,7 @@ export async function saveDraft(db: Db, actor: CurrentUser, versionId: string, i
   if (!version) throw notFound()
   if (version.authorId !== actor.id) throw forbidden('Seul l’auteur de cette proposition peut la modifier.')
   if (version.status !== 'draft' && version.status !== 'changes_requested') throw conflict('VERSION_NOT_EDITABLE', 'Cette version n’est plus modifiable : elle a été soumise ou relue.')
-  const content = await resolveContent(db, version.fiche.kind as FicheKind, input, { baseLicence: await baseLicenceOf(db, version) })
+  const content = await resolveContent(db, version.fiche.kind as FicheKind, input, { baseLicence: await baseLicenceOf(db, version), locale: actor.locale })
   return db.transaction(async (tx) => {
     const now = new Date()
     const [updated] = await tx

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact'
 import { formatDate, formatNumber, type Locale, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import { Picker, type PickerChoice } from '../../platform/layout/picker.tsx'
 import { ProblemList } from '../../platform/layout/problems.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { displayValue, fieldLabel, fieldsOf, isEmpty, type FicheContent, type FicheKind, type FieldChange, type FieldSpec, type FieldValue } from './fields.ts'
@@ -573,6 +574,8 @@ export function FicheFormPage(props: {
   /** licences the contributor may choose (an imported fiche keeps its own) */
   licences: string[]
   reviewNote?: string | null
+  /** what a territory or commitment field's text matched, to choose from */
+  choices?: Record<string, PickerChoice[]>
 }) {
   const { t, locale } = usePage()
   const fields = fieldsOf(props.kind)
@@ -594,6 +597,10 @@ export function FicheFormPage(props: {
                 const common = { name: field.name, label: labels[field.name]!, value: props.values[field.name], error: props.errors[field.name], required: !!field.required }
                 const hint = field.hint?.[locale === 'fr' ? 0 : 1]
                 const withHint = hint ? { hint } : {}
+                if (field.type === 'territory' || field.type === 'commitment') {
+                  const suggest = field.type === 'territory' ? '/territoires/suggestions' : '/engagements/suggestions'
+                  return <Picker {...common} {...withHint} suggest={suggest} choices={props.choices?.[field.name]} />
+                }
                 if (field.type === 'choices') return <ChoicesField field={field} value={props.values[field.name]} error={props.errors[field.name]} />
                 if (field.type === 'choice') {
                   const options = field.name === 'licence' ? props.licences.map((l) => ({ value: l, label: vocabularyLabel('licence', l, locale) })) : [{ value: '', label: '—' }, ...vocabularyOptions(field.vocabulary!, locale)]

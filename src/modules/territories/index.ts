@@ -17,3 +17,4 @@ export { countTerritories, createOtherTerritory, findTerritoryByRef, getTerritor
 export { SearchForm, kindLabel, territoryPath } from './views.tsx'
 export { parseTerritoryRef, normalizeName } from './normalize.ts'
 export { TerritoryRefParams, territoryOfPage } from './page.ts'
+export { pickTerritory, suggestTerritories, type PickedTerritory } from './pick.ts'

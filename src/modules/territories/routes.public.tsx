@@ -8,6 +8,9 @@ import { SearchQuery, TerritoryParams } from './schema.ts'
 import { getTerritoryPage, searchTerritories, updateTerritoryProfile, type ProfileInput } from './service.ts'
 import { ProfileEditPage, SearchPage, SearchResults, TerritoryPage, territoryPath } from './views.tsx'
 import { followBox } from '../follows/index.ts'
+import { PickerSuggestions } from '../../platform/layout/picker.tsx'
+import { SuggestQuery } from '../../platform/http/forms.ts'
+import { suggestTerritories } from './pick.ts'
 
 const profileRules = {
   presentation: textRule(0, 5000, 'form.tooLong'),
@@ -26,6 +29,12 @@ export default async function territoryPublicRoutes(fastify: FastifyInstance) {
     const view = { ...result, kind }
     if (req.headers['hx-request'] === 'true') return reply.fragment(<SearchResults result={view} />)
     return reply.page(req.t('search.title'), <SearchPage result={view} />)
+  })
+
+  // a picker's suggestions as a person types (public data, like the search above)
+  app.get('/territoires/suggestions', { schema: { querystring: SuggestQuery, hide: true } }, async (req, reply) => {
+    const text = Object.values(req.query).find((value) => value.trim() !== '') ?? ''
+    return reply.fragment(<PickerSuggestions choices={await suggestTerritories(db(), req.t, text)} />)
   })
 
   app.get('/territoires/:kind/:code', { schema: { params: TerritoryParams, hide: true } }, async (req, reply) => {

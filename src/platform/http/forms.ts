@@ -79,3 +79,6 @@ export function safeNextPath(raw: unknown, fallback = '/'): string {
 export function translateFieldErrors(t: Translate, fields: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(fields ?? {}).map(([field, key]) => [field, isMessageKey(key) ? t(key as MessageKey) : key]))
 }
+
+/** The query of a picker's suggestion URL: the typed text, under the field's name. */
+export const SuggestQuery = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 300 }), { maxProperties: 3 })
