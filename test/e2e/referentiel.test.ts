@@ -27,6 +27,7 @@ describe('référentiel journey', { skip }, () => {
     await contributor.getByLabel('Titre').fill('Le jury citoyen participatif')
     await contributor.getByLabel('Outil ou méthode').selectOption('method')
     await contributor.getByLabel('Résumé').fill('Quinze habitants tirés au sort rendent un avis argumenté après avoir entendu des experts.')
+    await contributor.locator('summary', { hasText: 'Mise en œuvre' }).click()
     await contributor.getByLabel('Processus délibératif et de dialogue').check()
     await contributor.getByLabel('Gouvernance et institutions politiques').check()
     await contributor.getByLabel('Atouts').fill('Un avis éclairé\nUne diversité de profils')

@@ -428,6 +428,10 @@ describeEachEngine('référentiel', (engine) => {
     assert.match(ambiguous.body, /plusieurs territoires correspondent : cochez le bon/)
     assert.match(ambiguous.body, /name="territory.choix" value="commune\/93066"\/><label [^>]*>Saint-Denis — commune 93066 \(93\)</)
     assert.match(ambiguous.body, /value="Saint-Denis"/, 'the typed text stays')
+    // a long form in parts, each saying how much is filled; a part with an error comes back open
+    assert.match(ambiguous.body, /<a href="#section-identity">Présentation<\/a> — 4 champs remplis sur \d+<strong class="error-message"> · 1 erreur<\/strong>/)
+    assert.match(ambiguous.body, /<details class="form-group" id="section-identity" open(="")?>/)
+    assert.match(ambiguous.body, /<details class="form-group" id="section-practice">/)
     const saved = await contributor.post('/referentiel/nouvelle?nature=experience', { ...form, 'territory.choix': 'commune/93066', commitment: picked })
     assert.equal(saved.statusCode, 303)
     const [stored] = await queryRows<{ territory: string; commitment: string }>(ctx.database.db, sql`select v.content->>'territory' as territory, v.content->>'commitment' as commitment from referentiel_versions v where v.id = ${saved.headers.location!.split('/').pop()!}`)

@@ -580,6 +580,11 @@ export function FicheFormPage(props: {
   const { t, locale } = usePage()
   const fields = fieldsOf(props.kind)
   const labels = Object.fromEntries(fields.map((f) => [f.name, fieldLabel(f, locale)]))
+  // a long form (an experience has some forty fields) in sections, each saying how much of it is filled
+  const sections = (['identity', 'practice', 'outcome', 'source'] as const).map((group) => {
+    const inGroup = fields.filter((f) => f.group === group)
+    return { group, fields: inGroup, filled: inGroup.filter((f) => (props.values[f.name] ?? '').trim() !== '').length, errors: inGroup.filter((f) => props.errors[f.name]).length }
+  })
   return (
     <div class="narrow">
       <RefNav />
@@ -587,12 +592,26 @@ export function FicheFormPage(props: {
       <p>{t('ref.formHint')}</p>
       {props.reviewNote && <p class="notice">{t('ref.reviewNote', { note: props.reviewNote })}</p>}
       <ErrorSummary errors={props.errors} labels={labels} />
+      <nav class="form-sections" aria-labelledby="form-sections-title">
+        <h2 id="form-sections-title">{t('ref.sections')}</h2>
+        <ol>
+          {sections.map((section) => (
+            <li>
+              <a href={`#section-${section.group}`}>{t(`ref.group.${section.group}` as MessageKey)}</a> — {t('ref.sectionFilled', { filled: section.filled, count: section.fields.length })}
+              {section.errors > 0 && <strong class="error-message"> · {t('ref.sectionErrors', { count: section.errors })}</strong>}
+            </li>
+          ))}
+        </ol>
+      </nav>
       <PostForm action={props.action}>
-        {(['identity', 'practice', 'outcome', 'source'] as const).map((group) => (
-          <fieldset class="form-group">
-            <legend>{t(`ref.group.${group}` as MessageKey)}</legend>
-            {fields
-              .filter((f) => f.group === group)
+        {sections.map((section, index) => (
+          <details class="form-group" id={`section-${section.group}`} open={index === 0 || section.errors > 0}>
+            <summary>
+              {t(`ref.group.${section.group}` as MessageKey)} <span class="meta">({t('ref.sectionFilled', { filled: section.filled, count: section.fields.length })})</span>
+            </summary>
+            <fieldset>
+            <legend class="visually-hidden">{t(`ref.group.${section.group}` as MessageKey)}</legend>
+            {section.fields
               .map((field) => {
                 const common = { name: field.name, label: labels[field.name]!, value: props.values[field.name], error: props.errors[field.name], required: !!field.required }
                 const hint = field.hint?.[locale === 'fr' ? 0 : 1]
@@ -612,7 +631,8 @@ export function FicheFormPage(props: {
                 if (field.type === 'integer') return <Field {...common} {...withHint} type="number" />
                 return <Field {...common} {...withHint} {...(field.max ? { maxLength: field.max } : {})} />
               })}
-          </fieldset>
+            </fieldset>
+          </details>
         ))}
         <div class="actions">
           <button type="submit" name="intent" value="save">
