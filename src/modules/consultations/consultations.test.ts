@@ -294,7 +294,10 @@ describeEachEngine('reports and moderation of contributions', (engine) => {
     assert.match(overview.body, /Raisons données par les personnes qui ont signalé/, 'the queue shows the reasons given')
     assert.equal((await moderator.post(`/contenus/contribution/${contributionId}/retablir`, {}, { csrfFrom: review })).statusCode, 303)
     assert.equal((await state()).hidden_at, null)
-    assert.equal((await moderator.post(`/contenus/contribution/${contributionId}/masquer`, { reason: '' }, { csrfFrom: review })).statusCode, 422)
+    const noReason = await moderator.post(`/contenus/contribution/${contributionId}/masquer`, { reason: ' ' }, { csrfFrom: review })
+    assert.equal(noReason.statusCode, 303, 'back to the page, saying why')
+    assert.match((await moderator.get(noReason.headers.location!)).body, /Donnez la raison\./)
+    assert.equal((await state()).hidden_at, null, 'nothing hidden without a reason')
     assert.equal((await moderator.post(`/contenus/contribution/${contributionId}/masquer`, { reason: 'Propos injurieux (charte, article 3).' }, { csrfFrom: review })).statusCode, 303)
     assert.equal((await state()).hidden_reason, 'Propos injurieux (charte, article 3).')
     assert.equal((await moderator.post(`${review}/compte`, { userId: authorId, reason: 'Compte en infraction répétée.' }, { csrfFrom: review })).statusCode, 303)
@@ -305,5 +308,26 @@ describeEachEngine('reports and moderation of contributions', (engine) => {
     assert.match(log, /Rétabli \(Contribution\)/)
     assert.match(log, /Masqué automatiquement après plusieurs signalements \(Contribution\) — la plateforme/)
     assert.doesNotMatch(log, /content\.[a-z_]+/, 'no code left')
+  })
+
+  test('a moderator hides any content from its page, reported or not; nobody else sees the control', async () => {
+    const page = `/consultations/${consultationId}`
+    const [fresh] = await queryRows<{ id: string }>(ctx.database.db, sql`insert into contributions (consultation_id, territory_id, author_id, kind, title, body) select id, territory_id, ${authorId}, 'idea', 'Jamais signalé', 'Un texte que personne n’a signalé.' from consultations where id = ${consultationId} returning id`)
+    const control = new RegExp(`<form method="post" action="/contenus/contribution/${fresh!.id}/masquer"`)
+    assert.doesNotMatch((await reporters[0]!.get(page)).body, control)
+    assert.doesNotMatch((await otherModerator.get(page)).body, control)
+    const seen = (await moderator.get(page)).body
+    assert.match(seen, control)
+    assert.match(seen, /<summary>Masquer \(modération\)<\/summary>/)
+    assert.equal((await otherModerator.post(`/contenus/contribution/${fresh!.id}/masquer`, { reason: 'Hors sujet' }, { csrfFrom: page })).statusCode, 403)
+    const hidden = await moderator.post(`/contenus/contribution/${fresh!.id}/masquer`, { reason: 'Hors sujet : voir la charte.' }, { csrfFrom: page })
+    assert.equal(hidden.statusCode, 303)
+    assert.equal(hidden.headers.location, `${page}#contribution-${fresh!.id}`)
+    const after = (await new Client(ctx.app).get(page)).body
+    assert.doesNotMatch(after, /Un texte que personne n’a signalé/)
+    assert.match(after, /Masqué par la modération : Hors sujet : voir la charte\./)
+    assert.match((await moderator.get(page)).body, new RegExp(`action="/contenus/contribution/${fresh!.id}/retablir"`), 'and restores it from there')
+    const [audit] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events where action = 'content.hidden' and subject_id = ${fresh!.id}`)
+    assert.equal(audit!.n, 1)
   })
 })

@@ -265,7 +265,14 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
   })
   app.post('/contenus/:type/:id/masquer', { schema: { params: SubjectParams, body: FormBody, hide: true } }, async (req, reply) => {
     const page = await pageOfSubject(db(), req.params.type, req.params.id)
-    await hideContent(db(), requireUser(req), req.params.type, req.params.id, formValues(req.body).reason ?? '')
+    try {
+      await hideContent(db(), requireUser(req), req.params.type, req.params.id, formValues(req.body).reason ?? '')
+      req.flash('notice', req.t('moderation.hiddenDone'))
+    } catch (error) {
+      // no reason given: back where the moderator was, saying so (nothing changed)
+      if (!(error instanceof AppError) || error.status !== 422) throw error
+      req.flash('error', req.t('moderation.error.reason'))
+    }
     return reply.redirect(page, 303)
   })
   app.post('/contenus/:type/:id/retablir', { schema: { params: SubjectParams, body: FormBody, hide: true } }, async (req, reply) => {

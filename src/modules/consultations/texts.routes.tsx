@@ -43,7 +43,7 @@ import {
   type TextRow,
   type VersionRow,
 } from './texts.ts'
-import { day, DraftOrPublish, ReportForm } from './views.tsx'
+import { day, DraftOrPublish, ModerateControls, ReportForm } from './views.tsx'
 import { followBox } from '../follows/index.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -161,6 +161,7 @@ function TextPage(props: {
   votes: Map<string, boolean>
   signedIn: boolean
   canManage: boolean
+  canModerate: boolean
   values: FormValues
   errors: FieldErrors
   follow?: ComponentChildren
@@ -250,6 +251,7 @@ function TextPage(props: {
                         </div>
                       )}
                       {props.signedIn && !a.hiddenAt && <ReportForm type="amendment" id={a.id} />}
+                      {props.canModerate && <ModerateControls type="amendment" id={a.id} hidden={!!a.hiddenAt} />}
                     </li>
                   ))}
                 </ol>
@@ -472,6 +474,7 @@ export default async function textRoutes(fastify: FastifyInstance) {
           votes={votes}
           signedIn={!!req.user}
           canManage={can(req.user, 'consultation.manage', text.territoryId)}
+          canModerate={can(req.user, 'content.moderate', text.territoryId)}
           values={values}
           errors={errors}
           follow={text.status === 'draft' ? null : await followBox(db(), req.user, 'text', text.id, textPath(text))}

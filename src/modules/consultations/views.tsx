@@ -154,10 +154,35 @@ export function ReportForm({ type, id }: { type: SubjectType; id: string }) {
   )
 }
 
+/**
+ * A moderator of the territory hides any content from where it is shown, reported or not, with a public
+ * reason, or restores it.
+ */
+export function ModerateControls({ type, id, hidden }: { type: SubjectType; id: string; hidden: boolean }) {
+  const { t } = usePage()
+  if (hidden)
+    return (
+      <PostForm action={`/contenus/${type}/${id}/retablir`} class="inline-form">
+        <button type="submit">{t('moderation.restore')}</button>
+      </PostForm>
+    )
+  return (
+    <details class="report">
+      <summary>{t('moderation.hideHere')}</summary>
+      <PostForm action={`/contenus/${type}/${id}/masquer`}>
+        <Field name="reason" idPrefix={`hide-${id}`} label={t('moderation.reason')} required maxLength={1000} hint={t('moderation.reasonHint')} />
+        <button type="submit" class="danger">
+          {t('moderation.hide')}
+        </button>
+      </PostForm>
+    </details>
+  )
+}
+
 type ContributionView = ContributionRow & { authorName: string | null; commitmentTitle: string | null; milestoneTitle?: string | null }
 type CommentView = { id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null; hiddenAt: string | null; hiddenReason: string | null }
 
-function Comments({ list, parentId, contributionId, canComment }: { list: CommentView[]; parentId: string | null; contributionId: string; canComment: boolean }) {
+function Comments({ list, parentId, contributionId, canComment, canModerate }: { list: CommentView[]; parentId: string | null; contributionId: string; canComment: boolean; canModerate: boolean }) {
   const { t, locale } = usePage()
   const children = list.filter((c) => c.parentId === parentId)
   if (children.length === 0) return null
@@ -170,6 +195,7 @@ function Comments({ list, parentId, contributionId, canComment }: { list: Commen
           </p>
           {c.hiddenAt ? <p class="notice">{t('moderation.hidden', { reason: c.hiddenReason ?? '' })}</p> : <p class="pre-line">{c.body}</p>}
           {canComment && !c.hiddenAt && <ReportForm type="comment" id={c.id} />}
+          {canModerate && <ModerateControls type="comment" id={c.id} hidden={!!c.hiddenAt} />}
           {canComment && (
             <details>
               <summary>{t('consult.reply')}</summary>
@@ -180,7 +206,7 @@ function Comments({ list, parentId, contributionId, canComment }: { list: Commen
               </PostForm>
             </details>
           )}
-          <Comments list={list} parentId={c.id} contributionId={contributionId} canComment={canComment} />
+          <Comments list={list} parentId={c.id} contributionId={contributionId} canComment={canComment} canModerate={canModerate} />
         </li>
       ))}
     </ul>
@@ -322,6 +348,7 @@ export function ConsultationPage(props: {
                 </>
               )}
               {props.signedIn && !k.hiddenAt && <ReportForm type="contribution" id={k.id} />}
+              {props.canModerate && <ModerateControls type="contribution" id={k.id} hidden={!!k.hiddenAt} />}
               {open && props.signedIn && (
                 <PostForm action={`/contributions/${k.id}/soutien`} class="inline-form">
                   <input type="hidden" name="supported" value={props.supported.has(k.id) ? 'false' : 'true'} />
@@ -350,7 +377,7 @@ export function ConsultationPage(props: {
                 </div>
               )}
               {canAnswer && <AnswerForm contribution={k} form={props.answerForm?.id === k.id ? props.answerForm : null} sort={props.sort} page={props.page} planCommitments={props.planCommitments} planMilestones={props.planMilestones} />}
-              <Comments list={props.comments.filter((m) => m.contributionId === k.id)} parentId={null} contributionId={k.id} canComment={open && props.signedIn} />
+              <Comments list={props.comments.filter((m) => m.contributionId === k.id)} parentId={null} contributionId={k.id} canComment={open && props.signedIn} canModerate={props.canModerate} />
               {open && props.signedIn && (
                 <details>
                   <summary>{t('consult.comment')}</summary>
