@@ -122,4 +122,29 @@ describeEachEngine('joining the network and the programme', (engine) => {
     assert.equal((await staff.post('/territoires/commune/35238/adhesion', REQUEST)).statusCode, 303)
     assert.equal((await status('35238'))!.status, 'candidate')
   })
+
+  test('joining the network alone has its own rows in the grid and no support level', async () => {
+    const grid = (await admin.get('/admin/adhesions/grille')).body
+    assert.match(grid, /<h2 id="grid-network">Au réseau Démocratie Ouverte<\/h2>/)
+    assert.match(grid, /<h2 id="grid-programme">Au programme Territoires Hautement Citoyens<\/h2>/)
+    const networkTable = grid.slice(grid.indexOf('id="grid-network"'), grid.indexOf('id="grid-programme"'))
+    assert.match(networkTable, /name="supportLevel" value="reseau"/)
+    assert.doesNotMatch(networkTable, /value="essentiel"/, 'the network table has no support level')
+    const fields = { territoryKind: 'commune', populationMin: '200000', supportLevel: 'reseau' }
+    assert.equal((await admin.post('/admin/adhesions/grille', { ...fields, amountEur: '2 400' }, { csrf: csrfTokenOf(grid) })).statusCode, 303)
+
+    const nantesUser = await createUser(ctx.database)
+    await grantTestRole(ctx.database, nantesUser.id, { kind: 'commune', code: '44109' }, 'elected')
+    const nantes = await signedInClient(ctx.app, nantesUser.email, nantesUser.password)
+    assert.equal((await nantes.post('/territoires/commune/44109/adhesion', { ...REQUEST, requestedScope: 'network', signatory: 'Maire de Nantes' })).statusCode, 303)
+    const list = await admin.get('/admin/adhesions')
+    const card = list.body.slice(list.body.indexOf('Nantes</a> — Au réseau Démocratie Ouverte'))
+    assert.match(card, /Contribution selon la grille \(réseau seul\) : 2[\s\u202f]400[\s\u202f]€\./)
+    const form = card.slice(0, card.indexOf('</form>'))
+    assert.doesNotMatch(form, /name="supportLevel"/, 'no support level to choose for the network alone')
+    const id = /action="\/admin\/adhesions\/([0-9a-f-]{36})\/decision"/.exec(card)![1]!
+    assert.equal((await admin.post(`/admin/adhesions/${id}/decision`, { decision: 'accept', conventionStart: '', conventionEnd: '', conventionDocumentUrl: '', decisionNote: '' }, { csrf: csrfTokenOf(list.body) })).statusCode, 303)
+    const [row] = await queryRows<{ status: string; contribution: string; level: string | null }>(ctx.database.db, sql`select m.status, m.contribution_eur::text as contribution, m.support_level as level from programme_memberships m join territories t on t.id = m.territory_id where t.code = '44109'`)
+    assert.deepEqual(row, { status: 'member', contribution: '2400.00', level: null })
+  })
 })

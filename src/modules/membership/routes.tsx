@@ -46,7 +46,8 @@ const decisionRules = {
   conventionEnd: optionalDateRule('plans.error.date'),
   conventionDocumentUrl: optionalWebsiteRule,
   supportLevel: (raw: string, form: Record<string, string>): FieldResult<SupportLevel | null> =>
-    (SUPPORT_LEVELS as readonly string[]).includes(raw) ? { value: raw as SupportLevel } : form.decision === 'decline' ? { value: null } : { error: 'membership.error.level' },
+    // a request to join the network alone has no support level to choose
+    (SUPPORT_LEVELS as readonly string[]).includes(raw) ? { value: raw as SupportLevel } : form.decision === 'decline' || raw === '' ? { value: null } : { error: 'membership.error.level' },
   decisionNote: (raw: string, form: Record<string, string>): FieldResult<string> =>
     form.decision === 'decline' && raw.trim() === '' ? { error: 'membership.error.note' } : raw.length > 5000 ? { error: 'form.tooLong', params: { max: 5000 } } : { value: raw.trim() },
 }
@@ -186,7 +187,7 @@ function MembersPage({ members }: { members: PublicMember[] }) {
   )
 }
 
-function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryInfo; preview: { essentiel: number | null; renforce: number | null } })[]; active: (MembershipRow & { territory: TerritoryInfo })[]; errors: Record<string, FieldErrors>; values: Record<string, FormValues> }) {
+function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryInfo; preview: { reseau: number | null; essentiel: number | null; renforce: number | null } })[]; active: (MembershipRow & { territory: TerritoryInfo })[]; errors: Record<string, FieldErrors>; values: Record<string, FormValues> }) {
   const { t, locale } = usePage()
   return (
     <>
@@ -212,7 +213,11 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
               <p>{m.politicalCommitment}</p>
               <footer>— {m.signatory}</footer>
             </blockquote>
-            <p class="hint">{t('membership.contributionPreview', { essentiel: euros(locale, m.preview.essentiel), renforce: euros(locale, m.preview.renforce) })}</p>
+            <p class="hint">
+              {m.requestedScope === 'network'
+                ? t('membership.contributionPreview.network', { amount: euros(locale, m.preview.reseau) })
+                : t('membership.contributionPreview', { essentiel: euros(locale, m.preview.essentiel), renforce: euros(locale, m.preview.renforce) })}
+            </p>
             <ErrorSummary errors={errors} labels={{}} idPrefix={prefix} />
             <PostForm action={`/admin/adhesions/${m.id}/decision`}>
               <fieldset class="field">
@@ -227,7 +232,9 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
               <Field idPrefix={prefix} name="conventionStart" type="date" label={t('membership.conventionStart')} value={values.conventionStart} error={errors.conventionStart} />
               <Field idPrefix={prefix} name="conventionEnd" type="date" label={t('membership.conventionEnd')} value={values.conventionEnd} error={errors.conventionEnd} />
               <Field idPrefix={prefix} name="conventionDocumentUrl" type="url" label={t('membership.conventionUrl')} value={values.conventionDocumentUrl} error={errors.conventionDocumentUrl} />
-              <Field idPrefix={prefix} name="supportLevel" label={t('membership.supportLevel')} value={values.supportLevel ?? 'essentiel'} error={errors.supportLevel} options={SUPPORT_LEVELS.map((l) => ({ value: l, label: t(`membership.level.${l}` as MessageKey) }))} />
+              {m.requestedScope === 'programme' && (
+                <Field idPrefix={prefix} name="supportLevel" label={t('membership.supportLevel')} value={values.supportLevel ?? 'essentiel'} error={errors.supportLevel} options={SUPPORT_LEVELS.map((l) => ({ value: l, label: t(`membership.level.${l}` as MessageKey) }))} />
+              )}
               <Field idPrefix={prefix} name="decisionNote" label={t('membership.note')} multiline value={values.decisionNote} error={errors.decisionNote} />
               <button type="submit">{t('form.save')}</button>
             </PostForm>
@@ -274,6 +281,30 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
 function GridPage({ rows, error }: { rows: GridRow[]; error?: string }) {
   const { t, locale } = usePage()
   const kindLabel = (kind: string) => (kind === 'intercommunalite' ? t('membership.grid.kind.intercommunalite') : t(`kind.${kind}` as MessageKey))
+  const amountRow = (row: GridRow, withLevel: boolean) => {
+    const id = `amount-${row.territoryKind}-${row.supportLevel}-${row.populationMin}`
+    const band = `${formatNumber(locale, row.populationMin)} – ${row.populationMax === null ? '…' : formatNumber(locale, row.populationMax - 1)}`
+    const level = t(`membership.level.${row.supportLevel}` as MessageKey)
+    return (
+      <tr>
+        <th scope="row">{kindLabel(row.territoryKind)}</th>
+        {withLevel && <td>{level}</td>}
+        <td>{band}</td>
+        <td>
+          <PostForm action="/admin/adhesions/grille" class="inline-form">
+            <input type="hidden" name="territoryKind" value={row.territoryKind} />
+            <input type="hidden" name="populationMin" value={String(row.populationMin)} />
+            <input type="hidden" name="supportLevel" value={row.supportLevel} />
+            <label for={id} class="visually-hidden">
+              {t('membership.grid.amount')} — {kindLabel(row.territoryKind)}, {band}, {level}
+            </label>
+            <input id={id} name="amountEur" value={String(Number(row.amountEur))} inputMode="decimal" size={8} />{' '}
+            <button type="submit">{t('form.save')}</button>
+          </PostForm>
+        </td>
+      </tr>
+    )
+  }
   return (
     <>
       <h1>{t('membership.grid')}</h1>
@@ -283,31 +314,18 @@ function GridPage({ rows, error }: { rows: GridRow[]; error?: string }) {
           {error}
         </p>
       )}
-      <Table headings={[t('membership.grid.kind'), t('membership.supportLevel'), t('membership.grid.band'), t('membership.grid.amount')]}>
-        {rows.map((row) => {
-          const id = `amount-${row.territoryKind}-${row.supportLevel}-${row.populationMin}`
-          const band = `${formatNumber(locale, row.populationMin)} – ${row.populationMax === null ? '…' : formatNumber(locale, row.populationMax - 1)}`
-          return (
-            <tr>
-              <th scope="row">{kindLabel(row.territoryKind)}</th>
-              <td>{t(`membership.level.${row.supportLevel}` as MessageKey)}</td>
-              <td>{band}</td>
-              <td>
-                <PostForm action="/admin/adhesions/grille" class="inline-form">
-                  <input type="hidden" name="territoryKind" value={row.territoryKind} />
-                  <input type="hidden" name="populationMin" value={String(row.populationMin)} />
-                  <input type="hidden" name="supportLevel" value={row.supportLevel} />
-                  <label for={id} class="visually-hidden">
-                    {t('membership.grid.amount')} — {kindLabel(row.territoryKind)}, {band}, {t(`membership.level.${row.supportLevel}` as MessageKey)}
-                  </label>
-                  <input id={id} name="amountEur" value={String(Number(row.amountEur))} inputMode="decimal" size={8} />{' '}
-                  <button type="submit">{t('form.save')}</button>
-                </PostForm>
-              </td>
-            </tr>
-          )
-        })}
-      </Table>
+      <section aria-labelledby="grid-network">
+        <h2 id="grid-network">{t('membership.scope.network')}</h2>
+        <p>{t('membership.grid.networkLead')}</p>
+        <Table headings={[t('membership.grid.kind'), t('membership.grid.band'), t('membership.grid.amount')]}>{rows.filter((row) => row.supportLevel === 'reseau').map((row) => amountRow(row, false))}</Table>
+      </section>
+      <section aria-labelledby="grid-programme">
+        <h2 id="grid-programme">{t('membership.grid.programme')}</h2>
+        <p>{t('membership.grid.programmeLead')}</p>
+        <Table headings={[t('membership.grid.kind'), t('membership.supportLevel'), t('membership.grid.band'), t('membership.grid.amount')]}>
+          {rows.filter((row) => row.supportLevel !== 'reseau').map((row) => amountRow(row, true))}
+        </Table>
+      </section>
     </>
   )
 }
@@ -389,6 +407,7 @@ export default async function membershipRoutes(fastify: FastifyInstance) {
         .map(async (r) => ({
           ...r,
           preview: {
+            reseau: await contributionFor(db(), { territoryKind: r.territory.kind, population: r.territory.population, supportLevel: 'reseau' }),
             essentiel: await contributionFor(db(), { territoryKind: r.territory.kind, population: r.territory.population, supportLevel: 'essentiel' }),
             renforce: await contributionFor(db(), { territoryKind: r.territory.kind, population: r.territory.population, supportLevel: 'renforce' }),
           },

@@ -10,6 +10,10 @@ import { queueNotice } from '../../platform/notices.ts'
 
 export type SupportLevel = 'essentiel' | 'renforce'
 export const SUPPORT_LEVELS: readonly SupportLevel[] = ['essentiel', 'renforce']
+/** A row of the contribution grid: joining the network alone ('reseau'), or the programme at a support level. */
+export type GridLevel = 'reseau' | SupportLevel
+/** The grid level of a request: the network alone has no support level. */
+export const gridLevelOf = (scope: string, supportLevel: SupportLevel | null): GridLevel => (scope === 'network' ? 'reseau' : (supportLevel ?? 'essentiel'))
 
 export interface MembershipRequestInput {
   requestedScope: 'network' | 'programme'
@@ -34,8 +38,8 @@ export function gridKind(territoryKind: string): string {
   return territoryKind === 'epci' || territoryKind === 'ept' ? 'intercommunalite' : territoryKind
 }
 
-/** The contribution for a territory of this kind and population at this support level, from the grid; null when no row applies. */
-export async function contributionFor(db: Db, options: { territoryKind: string; population: number | null; supportLevel: SupportLevel }): Promise<number | null> {
+/** The contribution for a territory of this kind and population at this grid level, from the grid; null when no row applies. */
+export async function contributionFor(db: Db, options: { territoryKind: string; population: number | null; supportLevel: GridLevel }): Promise<number | null> {
   const population = options.population ?? 0
   const [row] = await db
     .select({ amount: contributionGrid.amountEur })
@@ -98,7 +102,7 @@ export async function decideMembership(db: Db, options: { actor: CurrentUser; me
     if (input.decision === 'accept') {
       const [territory] = await getTerritorySummaries(tx, [current.territoryId])
       if (!territory) throw notFound()
-      contribution = await contributionFor(tx, { territoryKind: territory.kind, population: territory.population, supportLevel: input.supportLevel ?? 'essentiel' })
+      contribution = await contributionFor(tx, { territoryKind: territory.kind, population: territory.population, supportLevel: gridLevelOf(current.requestedScope, input.supportLevel) })
       if (contribution === null) throw new AppError('NO_GRID_ROW', { status: 422, userMessage: 'Aucune ligne de la grille de contribution ne correspond à ce territoire.', fields: { supportLevel: 'membership.error.grid' } })
     }
     const [row] = await tx
@@ -111,7 +115,7 @@ export async function decideMembership(db: Db, options: { actor: CurrentUser; me
         conventionStart: input.decision === 'accept' ? input.conventionStart : null,
         conventionEnd: input.decision === 'accept' ? input.conventionEnd : null,
         conventionDocumentUrl: input.decision === 'accept' ? input.conventionDocumentUrl : null,
-        supportLevel: input.decision === 'accept' ? (input.supportLevel ?? 'essentiel') : null,
+        supportLevel: input.decision === 'accept' && current.requestedScope === 'programme' ? (input.supportLevel ?? 'essentiel') : null,
         contributionEur: contribution === null ? null : String(contribution),
         version: sql`${memberships.version} + 1`,
         updatedAt: new Date(),
