@@ -11,7 +11,7 @@ import { headDigest, IMPORT_FORMATS, readPlansFile, runPlanImport, verifyHistory
 import { importOgpRatings, RatingsRefused } from './modules/assessments/index.ts'
 import { importContributions, readContributionsFile } from './modules/consultations/index.ts'
 import { worded, type ImportMessage } from './platform/import/text.ts'
-import { translator } from './platform/i18n/index.ts'
+import { counted, translator } from './platform/i18n/index.ts'
 import { createOtherTerritory, findTerritoryByRef, loadRegistry } from './modules/territories/index.ts'
 import { PASSWORD_MIN_LENGTH } from './platform/auth/passwords.ts'
 import { TokenSigner } from './platform/auth/tokens.ts'
@@ -108,7 +108,7 @@ function reportRead(read: { warnings: ImportMessage[]; errors: ImportMessage[]; 
   for (const warning of read.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
   if (read.errors.length === 0) return
   const more = read.errorCount > read.errors.length ? `\n  ${en('import.andMore', { count: read.errorCount - read.errors.length })}` : ''
-  throw new UsageError(`nothing imported, ${read.errorCount} problem(s):\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${more}`)
+  throw new UsageError(`nothing imported, ${counted('en', read.errorCount, 'problem', 'problems')}:\n${read.errors.map((e) => `  ${worded(en, e)}`).join('\n')}${more}`)
 }
 
 function markdownFiles(root: string): SourceFile[] {
@@ -268,12 +268,12 @@ const commands: Record<string, Command> = {
         const result = await importRecords(database.db, { actorId: null, source: format === 'catalogue' ? 'consultation-gouv' : 'participedia', ...read, write: !dryRun })
         for (const warning of result.warnings) process.stderr.write(`Warning: ${warning}\n`)
         out(
-          `${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${result.created + result.updated + result.unchanged} fiches, ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (methods ${result.byKind.method}, experiences ${result.byKind.experience}, actors ${result.byKind.actor}); ${result.conflicts} conflict(s) between the source and an edit made here${result.conflicts > 0 ? ' (kept the edit; see /referentiel/conflits)' : ''}.`,
+          `${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${result.created + result.updated + result.unchanged} fiches, ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (methods ${result.byKind.method}, experiences ${result.byKind.experience}, actors ${result.byKind.actor}); ${counted('en', result.conflicts, 'conflict', 'conflicts')} between the source and an edit made here${result.conflicts > 0 ? ' (kept the edit; see /referentiel/conflits)' : ''}.`,
         )
       } catch (error) {
         if (!(error instanceof ImportFailed)) throw error
         for (const warning of read.warnings) process.stderr.write(`Warning: ${warning}\n`)
-        throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.slice(0, 100).map((p) => `  ${p.position}: ${p.reason}`).join('\n')}${error.problems.length > 100 ? `\n  and ${error.problems.length - 100} more` : ''}`)
+        throw new UsageError(`nothing imported, ${counted('en', error.problems.length, 'problem', 'problems')}:\n${error.problems.slice(0, 100).map((p) => `  ${p.position}: ${p.reason}`).join('\n')}${error.problems.length > 100 ? `\n  and ${error.problems.length - 100} more` : ''}`)
       }
     },
   },
@@ -326,10 +326,10 @@ const commands: Record<string, Command> = {
       try {
         const outcome = await importOgpRatings(database.db, null, importBytes(file), { name: basename(file), write: !dryRun, ...(typeof values.plan === 'string' ? { planId: values.plan } : {}) })
         for (const warning of outcome.warnings) process.stderr.write(`Warning: ${worded(en, warning)}\n`)
-        for (const plan of outcome.plans) out(`  ${plan.action}: ${plan.title} (${plan.territoryName}): ${plan.inception} inception, ${plan.endOfTerm} end-of-term rating(s)`)
-        out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${outcome.plans.length} plan(s); ${outcome.notOnPlatform.count} rated row(s) of commitments not on the platform; ${outcome.unrated} row(s) without a rating.`)
+        for (const plan of outcome.plans) out(`  ${plan.action}: ${plan.title} (${plan.territoryName}): ${plan.inception} inception, ${counted('en', plan.endOfTerm, 'end-of-term rating', 'end-of-term ratings')}`)
+        out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${counted('en', outcome.plans.length, 'plan', 'plans')}; ${counted('en', outcome.notOnPlatform.count, 'rated row', 'rated rows')} of commitments not on the platform; ${counted('en', outcome.unrated, 'row', 'rows')} without a rating.`)
       } catch (error) {
-        if (error instanceof RatingsRefused) throw new UsageError(`nothing imported, ${error.problems.length} problem(s):\n${error.problems.slice(0, 100).map((p) => `  ${worded(en, p)}`).join('\n')}`)
+        if (error instanceof RatingsRefused) throw new UsageError(`nothing imported, ${counted('en', error.problems.length, 'problem', 'problems')}:\n${error.problems.slice(0, 100).map((p) => `  ${worded(en, p)}`).join('\n')}`)
         throw error
       }
     },
@@ -401,7 +401,7 @@ const commands: Record<string, Command> = {
       const sent = await work.tasks.reminders()
       // the reminders are queued with the rest of the mail: send what is due now
       await runDueJobs(database.db, work.handlers, log)
-      out(`${sent} reminder(s) sent.`)
+      out(`${counted('en', sent, 'reminder', 'reminders')} sent.`)
     },
   },
   'assemblies:erase-contacts': {
@@ -411,7 +411,7 @@ const commands: Record<string, Command> = {
     async run({ database }) {
       await migrate(database)
       const erased = await eraseExpiredVolunteerContacts(database.db)
-      out(`${erased} volunteer(s) erased.`)
+      out(`${counted('en', erased, 'volunteer', 'volunteers')} erased.`)
     },
   },
   'jobs:run': {
@@ -430,7 +430,7 @@ const commands: Record<string, Command> = {
       await work.tasks.pendingImports()
       await work.tasks.volunteerContacts()
       const ran = await runDueJobs(database.db, work.handlers, log)
-      out(`${ran} job(s) run, ${reminders} reminder(s) sent, ${heads} history head(s) published.`)
+      out(`${counted('en', ran, 'job', 'jobs')} run, ${counted('en', reminders, 'reminder', 'reminders')} sent, ${counted('en', heads, 'history head', 'history heads')} published.`)
     },
   },
   sortition: {
@@ -560,7 +560,7 @@ const commands: Record<string, Command> = {
         await database?.close()
       }
       const files = Object.keys(manifest.sha256).filter((name) => name.startsWith('files/')).length
-      out(`Backup written to ${resolve(file)} (mode 600: it holds personal data and the session secret): the database, ${files} uploaded file(s)${manifest.sha256['session-secret'] ? ', the session secret' : ''}.`)
+      out(`Backup written to ${resolve(file)} (mode 600: it holds personal data and the session secret): the database, ${counted('en', files, 'uploaded file', 'uploaded files')}${manifest.sha256['session-secret'] ? ', the session secret' : ''}.`)
     },
   },
   restore: {

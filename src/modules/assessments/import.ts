@@ -1,3 +1,4 @@
+import { counted } from '../../platform/i18n/index.ts'
 import { sql } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
@@ -250,4 +251,4 @@ async function createIrmReport(tx: Db, actor: CurrentUser | null, holder: { plan
 }
 
 /** The ratings' problems as an error of the request (422). */
-export const refusedRatings = (problems: ImportMessage[]) => new AppError('RATINGS_REFUSED', { status: 422, userMessage: `${problems.length} problème(s)`, details: problems })
+export const refusedRatings = (problems: ImportMessage[]) => new AppError('RATINGS_REFUSED', { status: 422, userMessage: counted('fr', problems.length, 'problème', 'problèmes'), details: problems })

@@ -53,7 +53,7 @@ test('consultations:import --dry-run writes nothing; the import then; a bad file
   writeFileSync(file, 'id;title/fr;body/fr\n3;"Jamais fermé;x\n')
   const bad = cli(['consultations:import', '--consultation', consultationId, file])
   assert.equal(bad.code, 1)
-  assert.match(bad.stderr, /nothing imported, 1 problem\(s\):\n {2}proposals\.csv, line 2: a field opened with a quote is never closed/)
+  assert.match(bad.stderr, /nothing imported, 1 problem:\n {2}proposals\.csv, line 2: a field opened with a quote is never closed/)
   assert.equal(cli(['consultations:import', '--consultation', '00000000-0000-0000-0000-000000000000', join(dir, 'proposals.csv')]).code, 1)
 })
 

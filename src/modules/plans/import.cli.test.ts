@@ -57,7 +57,7 @@ test('plans:import refuses a bad file with every problem, exit 1, nothing writte
   const before = (await query<{ n: number }>(sql`select count(*)::int as n from commitments`))[0]!.n
   const bad = cli(['plans:import', '--territory', 'commune/35238', '--format', 'modele', file])
   assert.equal(bad.code, 1)
-  assert.match(bad.stderr, /nothing imported, 1 problem\(s\):\n {2}bad\.csv, line 3: a field opened with a quote is never closed/)
+  assert.match(bad.stderr, /nothing imported, 1 problem:\n {2}bad\.csv, line 3: a field opened with a quote is never closed/)
   writeFileSync(file, 'titre,debut\n,2026-13-01\n')
   const refused = cli(['plans:import', '--territory', 'commune/35238', '--format', 'modele', file])
   assert.match(refused.stderr, /Line 2, Commitment title: “” — /)
@@ -77,7 +77,7 @@ test('assessments:import --dry-run, then the import, on the published plan holdi
   const real = cli(['assessments:import', file])
   assert.equal(real.code, 0, real.stderr)
   assert.match(real.stdout, /create: Plan d’action OGP — Testland n° 1 \(Rennes\): 1 inception, 1 end-of-term rating/)
-  assert.match(real.stdout, /1 rated row\(s\) of commitments not on the platform|0 rated row/)
+  assert.match(real.stdout, /1 rated row of commitments not on the platform|0 rated rows/)
   const [rated] = await query<{ n: number }>(sql`select count(*)::int as n from commitment_assessments`)
   assert.equal(rated!.n, 2)
 })

@@ -333,7 +333,7 @@ export async function deleteFromDraft(db: Db, options: { actor: CurrentUser; com
           status: 409,
           userMessage: `Cet engagement ne peut pas être supprimé : ${links.map((l) => `${l.count} × ${l.table}`).join(', ')} y sont rattachés.`,
           details: links,
-          localized: (t) => t('plans.error.inUse', { what: links.map((l) => `${l.count} ${referenceLabel(t, l.table)}`).join(', ') }),
+          localized: (t) => t('plans.error.inUse', { what: links.map((l) => referenceLabel(t, l.table, l.count)).join(', ') }),
         })
       }
       await tx.delete(milestones).where(and(eq(milestones.commitmentId, commitment.id), draftAndAllowed))
@@ -354,10 +354,10 @@ const REFERENCE_LABELS: Record<string, MessageKey> = {
   assembly_proposals: 'plans.inUse.proposals',
 }
 
-/** What a table's rows are, as the reader says it ("consultation(s)"); another table is named as such. */
-function referenceLabel(t: Translate, table: string): string {
+/** So many rows of a table, as the reader says it ("2 consultations"); another table is named as such. */
+function referenceLabel(t: Translate, table: string, count: number): string {
   const key = REFERENCE_LABELS[table]
-  return key ? t(key) : table
+  return key ? t(key, { count }) : `${count} × ${table}`
 }
 
 const MILESTONE_FIELDS = ['title', 'deliverable', 'startDate', 'dueDate', 'responsible', 'weight'] as const

@@ -275,8 +275,8 @@ test('the catalogue as its repository holds it: identity by folder and name, kin
     ['consultation-gouv:usage/afb', 'experience'],
     ['consultation-gouv:usage_citoyens/afb', 'experience'],
   ])
-  assert.match(warnings.join('\n'), /1 brouillon\(s\) .*_drafts\/_usage\/brouillon\.md/)
-  assert.match(warnings.join('\n'), /2 fichier\(s\) hors des dossiers .*README\.md/)
+  assert.match(warnings.join('\n'), /1 brouillon du catalogue .*_drafts\/_usage\/brouillon\.md/)
+  assert.match(warnings.join('\n'), /2 fichiers hors des dossiers .*README\.md/)
   for (const record of records) assert.deepEqual(checkContent(record.kind, record.values).problems, [], record.position)
 
   const decidim = records.find((r) => r.sourceKey === 'consultation-gouv:outil/decidim')!
@@ -434,7 +434,7 @@ describeEachEngine('référentiel imports', (engine) => {
     assert.equal((await importRecords(db, { actorId: null, source: 'participedia', ...readParticipediaCsv(Buffer.from(METHODS), 'methods.csv') })).created, 2)
     const result = await importRecords(db, { actorId: null, source: 'participedia', ...readParticipediaCsv(Buffer.from(ORGANISATIONS), 'organizations.csv') })
     assert.equal(result.created, 4)
-    assert.match(result.warnings.join('\n'), /ligne 2 \(id 7001\) : fiche\(s\) liée\(s\) absente\(s\), gardée\(s\) comme texte : Cercle, "inconnu"/)
+    assert.match(result.warnings.join('\n'), /ligne 2 \(id 7001\) : fiche liée absente, gardée comme texte : Cercle, "inconnu"/)
     const institut = (await ficheOf('participedia:organization:7001'))!
     assert.deepEqual(institut.content.otherMethods, ['Cercle, "inconnu"'])
     const [offers] = await queryRows<{ titles: string[] }>(db, sql`select array(select m.title from referentiel_links l join referentiel_fiches m on m.id = l.to_id where l.from_id = ${institut.id}) as titles`)
@@ -465,7 +465,7 @@ describeEachEngine('référentiel imports', (engine) => {
     const folder = await send([...renamedRepository(), ...images])
     assert.equal(folder.statusCode, 200, /error-summary[\s\S]*?<\/ul>/.exec(folder.body)?.[0])
     assert.match(folder.body, /Aperçu de l’import de fiches/)
-    assert.match(folder.body, /1 brouillon\(s\)/)
+    assert.match(folder.body, /1 brouillon du catalogue/)
     assert.match(folder.body, /Rien à faire/) // all imported already
     assert.doesNotMatch(folder.body, /confirmer/)
     const edited = renamedRepository().map((f) => (f.name.endsWith('_outil/atelier du futur.md') ? { ...f, bytes: md(NO_CATEGORY.replace('Imaginer ensemble', 'Imaginer demain ensemble')) } : f))

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts'
 import { filesOfZip, isZip } from '../../platform/import/archive.ts'
 import { MalformedCsv, readCsv, type CsvTable } from '../../platform/import/csv.ts'
 import { decodeText, UnreadableFile, worded, type ImportMessage } from '../../platform/import/text.ts'
-import { translator } from '../../platform/i18n/index.ts'
+import { counted, translator } from '../../platform/i18n/index.ts'
 import { checkContent, fieldsOf, problemText, type FicheContent, type FicheKind } from './fields.ts'
 import { findFicheByName, publishDirectly, slugify } from './service.ts'
 import { fiches } from './tables.ts'
@@ -395,8 +395,8 @@ export function readCatalogue(files: SourceFile[]): ReadRecords {
   const inCollections = markdown.some((f) => placeOf(f.name).folder !== null)
   const drafts = markdown.filter((f) => placeOf(f.name).draft)
   const outside = inCollections ? markdown.filter((f) => placeOf(f.name).folder === null && !placeOf(f.name).draft) : []
-  if (drafts.length > 0) warnings.push(`${drafts.length} brouillon(s) du catalogue (dossier _drafts) non importé(s) : ${drafts.slice(0, 5).map((f) => f.name).join(', ')}${drafts.length > 5 ? '…' : ''}.`)
-  if (outside.length > 0) warnings.push(`${outside.length} fichier(s) hors des dossiers _outil, _usage et _usage_citoyens non lu(s) : ${outside.slice(0, 5).map((f) => f.name).join(', ')}${outside.length > 5 ? '…' : ''}.`)
+  if (drafts.length > 0) warnings.push(`${counted('fr', drafts.length, 'brouillon du catalogue (dossier _drafts) non importé', 'brouillons du catalogue (dossier _drafts) non importés')} : ${drafts.slice(0, 5).map((f) => f.name).join(', ')}${drafts.length > 5 ? '…' : ''}.`)
+  if (outside.length > 0) warnings.push(`${counted('fr', outside.length, 'fichier hors des dossiers _outil, _usage et _usage_citoyens non lu', 'fichiers hors des dossiers _outil, _usage et _usage_citoyens non lus')} : ${outside.slice(0, 5).map((f) => f.name).join(', ')}${outside.length > 5 ? '…' : ''}.`)
   for (const file of markdown) {
     const place = placeOf(file.name)
     if (place.draft || (inCollections && place.folder === null)) continue
@@ -575,7 +575,7 @@ export async function importRecords(db: Db, input: { actorId: string | null; sou
         // names without a fiche are kept, as text, and said
         if (unknown.length > 0) {
           content.otherMethods = [...new Set([...((content.otherMethods as string[]) ?? []), ...unknown])].slice(0, 50)
-          result.warnings.push(`${record.position} : fiche(s) liée(s) absente(s), gardée(s) comme texte : ${unknown.join(', ')}.`)
+          result.warnings.push(`${record.position} : ${unknown.length === 1 ? 'fiche liée absente, gardée' : 'fiches liées absentes, gardées'} comme texte : ${unknown.join(', ')}.`)
         }
       }
       let fiche = existing.get(record.sourceKey)

@@ -88,7 +88,7 @@ describeEachEngine('bad input at the edge', (engine) => {
       select territory_id, 'Consultation ancienne', 'Qu’en pensez-vous ?', '2026-01-01', '2026-02-01', id from commitments where id = ${commitmentId}`)
     const refused = await staff.post(`/engagements/${commitmentId}/supprimer`, {}, { csrfFrom: planPath })
     assert.equal(refused.statusCode, 409)
-    assert.match(refused.body, /1 Groupe\(s\) Action Projet, 1 consultation\(s\)/)
+    assert.match(refused.body, /1 Groupe Action Projet, 1 consultation/)
     assert.equal((await queryRows(ctx.database.db, sql`select 1 from commitments where id = ${commitmentId}`)).length, 1)
   })
 })

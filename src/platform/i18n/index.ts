@@ -49,6 +49,12 @@ function makeTranslator(locale: Locale): Translate {
   }
 }
 
+/** "1 fichier", "3 fichiers": a count with the word for its plural category, for text built outside the dictionaries. */
+export function counted(locale: Locale, count: number, one: string, other: string): string {
+  const rules = new Intl.PluralRules(locale === 'fr' ? 'fr-FR' : 'en-GB')
+  return `${count} ${rules.select(count) === 'one' ? one : other}`
+}
+
 export function formatNumber(locale: Locale, value: number): string {
   return new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB').format(value)
 }

@@ -15,9 +15,10 @@ test('counts take real plurals in both languages (French counts 0 and 1 as singu
   assert.equal(e('consult.supports', { count: 0 }), '0 supports')
   assert.equal(e('consult.supports', { count: 1 }), '1 support')
   assert.equal(e('event.seatsUnlimited', { registered: 3 }), '3 registered')
-  // the messages citizens read carry no "(s)"
-  for (const key of ['consult.supports', 'question.supports', 'event.seats', 'event.seatsUnlimited', 'search.resultsFor', 'text.counts', 'moderation.reports'] as const) {
-    assert.doesNotMatch(fr[key], /\(s\)/, key)
-    assert.doesNotMatch(en[key], /\(s\)/, key)
+  assert.equal(t('plans.import.done', { plans: 1, commitments: 2, milestones: 0 }), 'Import appliqué : 1 plan créé, 2 engagements et 0 jalon créés ou mis à jour.')
+  assert.equal(e('consult.import.withdrawn', { count: 1 }), '1 proposal withdrawn by its author is not imported.')
+  // no message of either language writes "(s)" or "(e)" for a plural or a gender
+  for (const [language, messages] of [['fr', fr], ['en', en]] as const) {
+    for (const [key, text] of Object.entries(messages)) assert.doesNotMatch(text, /\((s|e|es|x)\)/, `${language} ${key}`)
   }
 })

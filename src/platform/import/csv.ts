@@ -1,3 +1,4 @@
+import { counted } from '../i18n/index.ts'
 import { CsvError, parse } from 'csv-parse/sync'
 import { undefusedField } from '../http/csv.ts'
 import { decodeText, UnreadableFile, type DecodedText, type ImportMessage, type SourceEncoding } from './text.ts'
@@ -38,7 +39,7 @@ export interface ReadCsvOptions {
 /** A file that is not a well-formed table: every problem found, with its line, up to a hundred. */
 export class MalformedCsv extends Error {
   constructor(readonly problems: ImportMessage[]) {
-    super(`malformed CSV: ${problems.length} problem(s)`)
+    super(`malformed CSV: ${counted('en', problems.length, 'problem', 'problems')}`)
   }
 }
 
