@@ -365,4 +365,19 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.match(page.body, new RegExp(`href="/fichiers/${file.id}"`))
     assert.equal((await ctx.app.inject({ url: '/fichiers/00000000-0000-4000-8000-000000000000' })).statusCode, 404)
   })
+
+  test('staff add a commitment to the published plan from its page: a public revision', async () => {
+    const staffPage = (await staff.get(planPath)).body
+    assert.match(staffPage, new RegExp(`<a class="button" href="${planPath}/engagements/nouveau">Ajouter un engagement</a>`))
+    assert.match(staffPage, /l’engagement ajouté devient une révision publique du plan/)
+    assert.doesNotMatch((await new Client(ctx.app).get(planPath)).body, /engagements\/nouveau/)
+    assert.match((await staff.get(`${planPath}/engagements/nouveau`)).body, /<p class="notice">Le plan est publié/)
+    const added = await staff.post(`${planPath}/engagements/nouveau`, commitmentForm('Budget participatif des écoles'))
+    assert.equal(added.statusCode, 303)
+    const id = added.headers.location!.split('/').pop()!
+    const [entry] = await queryRows<{ kind: string; content: { changes: { field: string; after: { title: string } }[] } }>(ctx.database.db, sql`select kind, content from history_entries where commitment_id = ${id}`)
+    assert.equal(entry!.kind, 'revision')
+    assert.deepEqual(entry!.content.changes.map((c) => [c.field, c.after.title]), [['commitment', 'Budget participatif des écoles']])
+    assert.match((await new Client(ctx.app).get(planPath)).body, /Budget participatif des écoles/)
+  })
 })

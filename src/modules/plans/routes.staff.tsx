@@ -130,7 +130,7 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const plan = await findPlan(db(), req.params.id)
     assertCan(actor, 'plan.edit', plan.territoryId)
-    return reply.page(req.t('plans.commitment.new'), <CommitmentFormPage title={req.t('plans.commitment.new')} action={`${planPath(plan)}/engagements/nouveau`} values={{}} errors={{}} />)
+    return reply.page(req.t('plans.commitment.new'), <CommitmentFormPage title={req.t('plans.commitment.new')} action={`${planPath(plan)}/engagements/nouveau`} values={{}} errors={{}} publishedPlan={plan.status === 'published'} />)
   })
 
   app.post('/plans/:id/engagements/nouveau', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
@@ -138,7 +138,7 @@ export default async function planStaffRoutes(fastify: FastifyInstance) {
     const plan = await findPlan(db(), req.params.id)
     assertCan(actor, 'plan.edit', plan.territoryId)
     const parsed = parseForm<CommitmentInput>(commitmentRules, req.body, req.t)
-    if (!parsed.ok) return reply.page(req.t('plans.commitment.new'), <CommitmentFormPage title={req.t('plans.commitment.new')} action={`${planPath(plan)}/engagements/nouveau`} values={parsed.values} errors={parsed.errors} />, 422)
+    if (!parsed.ok) return reply.page(req.t('plans.commitment.new'), <CommitmentFormPage title={req.t('plans.commitment.new')} action={`${planPath(plan)}/engagements/nouveau`} values={parsed.values} errors={parsed.errors} publishedPlan={plan.status === 'published'} />, 422)
     const commitment = await addCommitment(db(), { actor, planId: plan.id, input: parsed.data })
     req.flash('notice', req.t('plans.saved'))
     return reply.redirect(commitmentPath(commitment), 303)

@@ -422,6 +422,14 @@ export function PlanPage(props: PlanPageProps) {
             <a href={`${planPath(plan)}/import`}>{t('plans.import')}</a>
           </p>
         )}
+        {props.staff.canEdit && plan.status === 'published' && (
+          <p>
+            <a class="button" href={`${planPath(plan)}/engagements/nouveau`}>
+              {t('plans.commitment.new')}
+            </a>{' '}
+            <span class="hint">{t('plans.commitment.newRevision')}</span>
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="timeline-title">
@@ -585,7 +593,7 @@ export function commitmentLabels(t: Translate): Record<string, string> {
   }
 }
 
-export function CommitmentFormPage(props: { title: string; action: string; values: FormValues; errors: FieldErrors; version?: number; conflict?: Record<string, string> }) {
+export function CommitmentFormPage(props: { title: string; action: string; values: FormValues; errors: FieldErrors; version?: number; conflict?: Record<string, string>; publishedPlan?: boolean }) {
   const { t } = usePage()
   const { values, errors } = props
   const { milestone: _milestone, ...labels } = commitmentLabels(t)
@@ -593,6 +601,7 @@ export function CommitmentFormPage(props: { title: string; action: string; value
   return (
     <div class="narrow">
       <h1>{props.title}</h1>
+      {props.publishedPlan && <p class="notice">{t('plans.commitment.newRevision')}</p>}
       {props.conflict && <ConflictPanel saved={props.conflict} labels={labels} />}
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action={props.action}>

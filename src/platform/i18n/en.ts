@@ -521,6 +521,7 @@ export const en: Record<MessageKey, string> = {
   'plans.filter.none': 'No commitment matches these filters.',
   'plans.commitments': 'Commitments',
   'plans.commitment.new': 'Add a commitment',
+  'plans.commitment.newRevision': 'The plan is published: the commitment added becomes a public revision of the plan, shown in its history.',
   'plans.commitment.edit': 'Edit the commitment',
   'plans.commitment.problem': 'Public problem',
   'plans.commitment.description': 'The commitment',

@@ -524,6 +524,7 @@ export const fr = {
   'plans.filter.none': 'Aucun engagement ne correspond à ces filtres.',
   'plans.commitments': 'Engagements',
   'plans.commitment.new': 'Ajouter un engagement',
+  'plans.commitment.newRevision': 'Le plan est publié : l’engagement ajouté devient une révision publique du plan, visible dans son historique.',
   'plans.commitment.edit': 'Modifier l’engagement',
   'plans.commitment.problem': 'Problème public',
   'plans.commitment.description': 'L’engagement',
