@@ -26,7 +26,7 @@ export function ogpSheet(plans: number, perPlan: number): string {
       lines.push([`BX${String(p * 1000 + c).padStart(5, '0')}`, 'Benchland', String(p), String(2010 + p * 2), String(2012 + p * 2), `Engagement ${c} du plan ${p} : ouvrir « les données »`, text, `${(c % 12) + 1}/1/${2010 + p * 2}`, c % 5 === 0 ? `Quarter 4 ${2012 + p * 2}` : `12/31/${2012 + p * 2}`, 'Ministère de la Transformation', 'Etalab; Associations', ...flags, `AP_BX${String(p).padStart(2, '0')}`].map(cell).join(','))
     }
   }
-  return lines.join('\r\n') + '\r\n'
+  return `${lines.join('\r\n')}\r\n`
 }
 
 /** A Participedia methods export of `rows` rows, in its column order. */
@@ -35,7 +35,7 @@ export function participediaMethods(rows: number): string {
   const lines = [header]
   const body = 'Une méthode où des habitants tirés au sort délibèrent, avec des "experts" entendus, puis votent des recommandations.\n'.repeat(15)
   for (let i = 1; i <= rows; i++) lines.push([String(100000 + i), 'method', `Méthode délibérative n° ${i}`, `https://participedia.net/method/${100000 + i}`, 'Des habitants délibèrent et recommandent.', '0', '2017-01-01', '2021-03-04', '', '', '', '', '', '', 'fr', 'yes', 'face_to_face', 'discussion', 'voting', 'deliberative', 'large', 'open', 'random', 'national', 'make', body].map(cell).join(','))
-  return lines.join('\r\n') + '\r\n'
+  return `${lines.join('\r\n')}\r\n`
 }
 
 /** One import in this process (the child side): prints its figures as JSON. */

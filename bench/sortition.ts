@@ -85,7 +85,10 @@ export function selfSelectedPool(intersectionsCsv: string, n: number, k: number,
   const random = seededRandom(seed)
   const pick = (list: string[], weights: number[]) => {
     let u = random() * weights.reduce((a, b) => a + b, 0)
-    for (let i = 0; i < list.length; i++) if ((u -= weights[i]!) <= 0) return list[i]!
+    for (let i = 0; i < list.length; i++) {
+      u -= weights[i]!
+      if (u <= 0) return list[i]!
+    }
     return list.at(-1)!
   }
   const propensity = new Map<string, number>()

@@ -45,7 +45,7 @@ interface Command {
   run(context: { config: Config; database: Database; values: Record<string, unknown>; positionals: string[] }): Promise<void>
 }
 
-const out = (line: string) => process.stdout.write(line + '\n')
+const out = (line: string) => process.stdout.write(`${line}\n`)
 
 function required(values: Record<string, unknown>, name: string): string {
   const value = values[name]

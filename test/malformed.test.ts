@@ -50,7 +50,7 @@ function formsIn(html: string): FoundForm[] {
     const attributes = match[1]!
     if (!/method="post"/i.test(attributes)) return []
     const action = /action="([^"]*)"/.exec(attributes)?.[1]?.replaceAll('&amp;', '&')
-    if (!action || !action.startsWith('/')) return []
+    if (!action?.startsWith('/')) return []
     const fields = new Map<string, string>()
     for (const field of match[2]!.matchAll(/<(input|textarea|select)\b([^>]*)>([\s\S]*?(?=<\/textarea>|<\/select>))?/g)) {
       const tag = field[2]!

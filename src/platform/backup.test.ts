@@ -68,7 +68,7 @@ describe('backup and restore of the embedded database', () => {
     const source = await installation()
     const target = join(tmp('backup-dst'), 'data')
     const file = join(tmp('backup-file'), 'thc.tar')
-    t.after(() => [source, target].forEach((d) => rmSync(d, { recursive: true, force: true })))
+    t.after(() => [source, target].forEach((d) => { rmSync(d, { recursive: true, force: true }) }))
     const backup = cli(['backup', file], { DATA_DIR: source })
     assert.equal(backup.code, 0, backup.stderr)
     assert.match(backup.stdout, /Backup written to .*thc\.tar .*1 uploaded file, the session secret/)
@@ -90,7 +90,7 @@ describe('backup and restore of the embedded database', () => {
     const source = await installation()
     const target = tmp('backup-live')
     const file = join(tmp('backup-file'), 'live.tar')
-    t.after(() => [source, target].forEach((d) => rmSync(d, { recursive: true, force: true })))
+    t.after(() => [source, target].forEach((d) => { rmSync(d, { recursive: true, force: true }) }))
     const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: source, PORT: '0', DEMO_DATA: 'false', JOB_POLL_SECONDS: '0' } })
     try {
       await new Promise<void>((resolve, reject) => {

@@ -91,7 +91,7 @@ function readSessionSecret(env: Env, dataDir: string, embedded: boolean): string
   // temporary file linked into place, so that two processes starting at once keep the same one
   mkdirSync(dataDir, { recursive: true })
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
-  writeFileSync(temporary, randomBytes(48).toString('base64url') + '\n', { mode: 0o600, flush: true })
+  writeFileSync(temporary, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flush: true })
   try {
     if (kept !== '' || existsSync(file)) renameSync(temporary, file)
     else linkSync(temporary, file)

@@ -91,5 +91,5 @@ export function icalendar(name: string, events: CalendarEvent[], now = new Date(
     )
   }
   lines.push('END:VCALENDAR')
-  return lines.map(fold).join('\r\n') + '\r\n'
+  return `${lines.map(fold).join('\r\n')}\r\n`
 }

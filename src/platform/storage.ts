@@ -62,7 +62,7 @@ function isUtf8Text(bytes: Buffer): boolean {
 export function evidenceContentType(filename: string, bytes: Buffer): string | null {
   const extension = filename.toLowerCase().split('.').pop() ?? ''
   const kind = SIGNATURES.find((s) => s.extensions.includes(extension))
-  return kind && kind.check(bytes) ? kind.type : null
+  return kind?.check(bytes) ? kind.type : null
 }
 
 /** A file name safe to show and to send back: no path, no control characters, 200 characters at most. */

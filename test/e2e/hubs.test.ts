@@ -10,7 +10,7 @@ for (const javaScript of [false, true]) {
       const context = await journey.browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR', viewport: { width: 390, height: 844 } })
       const checker = javaScript ? undefined : await (await journey.browser.newContext({ bypassCSP: true })).newPage()
       const page = await context.newPage()
-      await page.goto(journey.base + '/')
+      await page.goto(`${journey.base}/`)
       await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Participer' }).click()
       await page.waitForURL(/\/participer$/)
       assert.equal(await page.getByRole('link', { name: 'Participer' }).getAttribute('aria-current'), 'page')

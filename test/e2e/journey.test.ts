@@ -19,7 +19,7 @@ for (const javaScript of [true, false]) {
 
     test('a visitor searches a territory and opens its page', async () => {
       const page = await newPage()
-      await page.goto(journey.base + '/')
+      await page.goto(`${journey.base}/`)
       assert.equal(await page.title(), 'Accueil – Territoires Hautement Citoyens')
       await check(page, 'home')
       await page.locator('#home-q').fill('Renes')
@@ -49,7 +49,7 @@ for (const javaScript of [true, false]) {
     test('a person signs up, confirms the address and signs in', async () => {
       const page = await newPage()
       const email = uniqueEmail(javaScript ? 'e2e-js' : 'e2e-nojs')
-      await page.goto(journey.base + '/')
+      await page.goto(`${journey.base}/`)
       await page.getByRole('link', { name: 'Créer un compte' }).click()
       await check(page, 'sign-up form')
       await page.getByRole('button', { name: 'Créer mon compte' }).click()
@@ -76,14 +76,14 @@ for (const javaScript of [true, false]) {
       assert.equal(await page.getByLabel('Nom affiché publiquement').inputValue(), 'Inès Navigateur')
       await check(page, 'account page')
       await page.getByRole('button', { name: 'Se déconnecter' }).click()
-      await page.waitForURL(journey.base + '/')
+      await page.waitForURL(`${journey.base}/`)
       assert.equal(await page.getByRole('link', { name: 'Se connecter' }).count(), 1)
       await page.context().close()
     })
 
     test('the 404 page and the legal pages are accessible', async () => {
       const page = await newPage()
-      const response = await page.goto(journey.base + '/nulle-part')
+      const response = await page.goto(`${journey.base}/nulle-part`)
       assert.equal(response?.status(), 404)
       await check(page, '404')
       for (const path of ['/mentions-legales', '/accessibilite']) {

@@ -18,7 +18,7 @@ describe('membership journey', { skip }, () => {
 
   test('an elected official asks to join, the team accepts, the territory shows among the members', async () => {
     const elected = await signedIn('elected')
-    await elected.goto(journey.base + '/territoires/commune/35238')
+    await elected.goto(`${journey.base}/territoires/commune/35238`)
     await elected.getByRole('link', { name: 'Rejoindre le réseau' }).click()
     await expectAccessible(elected, 'membership request form')
     await elected.getByLabel('Personne à contacter').fill('Claire Dupont')
@@ -29,16 +29,16 @@ describe('membership journey', { skip }, () => {
     await elected.getByText('La demande d’adhésion est envoyée').waitFor()
 
     const admin = await signedIn('admin')
-    await admin.goto(journey.base + '/admin/adhesions')
+    await admin.goto(`${journey.base}/admin/adhesions`)
     await expectAccessible(admin, 'memberships back office')
     await admin.getByLabel('Début de la convention').fill('2026-01-01')
     await admin.getByRole('button', { name: 'Enregistrer' }).click()
     await admin.getByText('La décision est enregistrée.').waitFor()
-    await admin.goto(journey.base + '/admin/adhesions/grille')
+    await admin.goto(`${journey.base}/admin/adhesions/grille`)
     await expectAccessible(admin, 'contribution grid')
 
     const visitor = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
-    await visitor.goto(journey.base + '/')
+    await visitor.goto(`${journey.base}/`)
     await visitor.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Le réseau' }).click()
     await visitor.getByRole('link', { name: 'Membres' }).click()
     assert.match((await visitor.locator('main').textContent()) ?? '', /Nous nous engageons à ouvrir l’action publique\./)

@@ -25,7 +25,7 @@ for (const javaScript of [true, false]) {
 
     test('staff create a plan with two commitments and milestones', async () => {
       const page = await signedIn('editor')
-      await page.goto(journey.base + '/territoires/commune/35238')
+      await page.goto(`${journey.base}/territoires/commune/35238`)
       await page.getByRole('link', { name: 'Plans d’action' }).click()
       await check(page, 'plan list')
       await page.getByRole('link', { name: 'Nouveau plan d’action' }).click()
@@ -114,7 +114,7 @@ for (const javaScript of [true, false]) {
     test('a visitor sees the plan on the dashboard and the update in the history', async () => {
       const context = await journey.browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
       const page = await context.newPage()
-      await page.goto(journey.base + '/territoires/commune/35238')
+      await page.goto(`${journey.base}/territoires/commune/35238`)
       await page.getByRole('link', { name: 'Tableau de bord' }).click()
       await page.waitForURL(planUrl)
       assert.equal(await page.locator('h1').textContent(), 'Rennes, ville ouverte')

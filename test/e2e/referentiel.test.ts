@@ -19,7 +19,7 @@ describe('référentiel journey', { skip }, () => {
 
   test('a contributor drafts a method, a moderator publishes it, a visitor finds it by search', async () => {
     const contributor = await signedIn('contributor')
-    await contributor.goto(journey.base + '/referentiel')
+    await contributor.goto(`${journey.base}/referentiel`)
     await expectAccessible(contributor, 'référentiel search page')
     await contributor.getByRole('link', { name: 'Proposer une fiche' }).first().click()
     await contributor.getByRole('link', { name: 'Outil ou méthode' }).click()
@@ -36,7 +36,7 @@ describe('référentiel journey', { skip }, () => {
     await expectAccessible(contributor, 'submitted version page')
 
     const moderator = await signedIn('moderator')
-    await moderator.goto(journey.base + '/referentiel/moderation')
+    await moderator.goto(`${journey.base}/referentiel/moderation`)
     await expectAccessible(moderator, 'moderation queue')
     await moderator.getByRole('link', { name: /Le jury citoyen participatif/ }).click()
     await moderator.getByLabel('Publier').check()
@@ -44,7 +44,7 @@ describe('référentiel journey', { skip }, () => {
     await moderator.getByText('Version publiée.').waitFor()
 
     const visitor = await (await journey.browser.newContext({ bypassCSP: true, javaScriptEnabled: false })).newPage()
-    await visitor.goto(journey.base + '/')
+    await visitor.goto(`${journey.base}/`)
     await visitor.getByRole('link', { name: 'Référentiel', exact: true }).click()
     await visitor.getByRole('searchbox', { name: 'Rechercher dans le référentiel' }).fill('participation deliberatif')
     await visitor.getByRole('search', { name: 'Rechercher dans le référentiel' }).getByRole('button', { name: 'Rechercher' }).click()
@@ -55,18 +55,18 @@ describe('référentiel journey', { skip }, () => {
     assert.match(main, /Licence Ouverte 2\.0/)
     const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await expectAccessible(visitor, 'published fiche', checker)
-    await visitor.goto(journey.base + '/referentiel/inventaire')
+    await visitor.goto(`${journey.base}/referentiel/inventaire`)
     await expectAccessible(visitor, 'inventory report', checker)
   })
 
   test('the territory of an experience is chosen by search: suggestions with JavaScript, a choice to tick without', async () => {
     const withScript = await signedIn('contributor')
-    await withScript.goto(journey.base + '/referentiel/nouvelle?nature=experience')
+    await withScript.goto(`${journey.base}/referentiel/nouvelle?nature=experience`)
     await withScript.getByLabel('Territoire', { exact: true }).pressSequentially('saint-deni')
     await withScript.locator('datalist#field-territory-suggestions option[value="Saint-Denis (commune/93066)"]').waitFor({ state: 'attached' })
 
     const page = await signInInBrowser(journey.browser, journey.base, people.contributor!, { javaScript: false })
-    await page.goto(journey.base + '/referentiel/nouvelle?nature=experience')
+    await page.goto(`${journey.base}/referentiel/nouvelle?nature=experience`)
     await page.getByLabel('Titre').fill('Une marche exploratoire à Saint-Denis')
     await page.getByLabel('Résumé').fill('Des habitantes relèvent les lieux à changer dans leur quartier.')
     await page.getByLabel('Territoire', { exact: true }).fill('Saint-Denis')

@@ -50,7 +50,7 @@ export function launchBrowser(): Promise<Browser> {
 export async function signInInBrowser(browser: Browser, base: string, who: { email: string; password: string }, options: { javaScript?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true, bypassCSP: true, locale: 'fr-FR' })
   const page = await context.newPage()
-  await page.goto(base + '/connexion')
+  await page.goto(`${base}/connexion`)
   await page.getByLabel('Adresse électronique').fill(who.email)
   await page.getByLabel('Mot de passe').fill(who.password)
   await page.getByRole('button', { name: 'Se connecter' }).click()

@@ -457,7 +457,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     const url = `/propositions-assemblee/${first}`
     const form = (await elected.get(url)).body
     assert.match(form, /\(publié : ajout visible dans son historique\)/, 'the published plan is offered')
-    assert.equal((await elected.post(url + '/reponse', { answer: 'accepted', text: 'Acceptée : la navette roulera dès le printemps.', planId: published })).statusCode, 303)
+    assert.equal((await elected.post(`${url}/reponse`, { answer: 'accepted', text: 'Acceptée : la navette roulera dès le printemps.', planId: published })).statusCode, 303)
     const [commitment] = await queryRows<{ id: string; themes: string[] }>(db, sql`select c.id, c.themes from commitments c join assembly_proposals p on p.commitment_id = c.id where p.id = ${first}`)
     assert.deepEqual(commitment!.themes, ['Se déplacer'])
     const [revision] = await queryRows<{ kind: string; content: { changes: { field: string; after: { title: string; origin: string } }[] } }>(db, sql`select kind, content from history_entries where commitment_id = ${commitment!.id}`)

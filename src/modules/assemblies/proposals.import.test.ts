@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, type Client, createUser, csrfTokenOf, describeEachEngine, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { decomposed, utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { queryRows } from '../../platform/db/index.ts'

@@ -276,7 +276,8 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
 
   app.get('/propositions-assemblee/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => render(req, reply, req.params.id))
 
-  /** Runs an action on a proposal, then back to its page; a 409/422 is shown there. */
+  /** Runs an action on a proposal, then back to its page (or the one it returns); a 409/422 is shown there. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: the services that stay on the same proposal return nothing
   async function act(req: FastifyRequest, reply: FastifyReply, proposalId: string | (() => Promise<string>), form: string, action: (actor: ReturnType<typeof requireUser>, values: Record<string, string>) => Promise<string | void>) {
     const actor = requireUser(req)
     const values = formValues(req.body)

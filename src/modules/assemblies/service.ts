@@ -368,7 +368,7 @@ export async function confirmVolunteer(db: Db, tokens: TokenSigner, token: strin
       tx,
       sql`select id, assembly_id as "assemblyId", territory_id as "territoryId", number, email, confirmed_at as "confirmedAt", withdrawn_at as "withdrawnAt" from assembly_volunteers where id = ${check.userId}`,
     )
-    if (!volunteer || !volunteer.email || check.stamp !== volunteerStamp(volunteer.email)) return { outcome: 'invalid' as const }
+    if (!volunteer?.email || check.stamp !== volunteerStamp(volunteer.email)) return { outcome: 'invalid' as const }
     await tx.execute(sql`select 1 from assemblies where id = ${volunteer.assemblyId} for update`)
     const [confirmed] = await queryRows<{ number: number }>(
       tx,

@@ -61,7 +61,7 @@ export function VolunteerForm({ assembly, quotas, values, errors, registration }
   const { t } = usePage()
   const categories = [...new Set(quotas.map((q) => q.category))]
   const labels: Record<string, string> = { fullName: t('assembly.form.name'), email: t('assembly.form.email'), phone: t('assembly.form.phone'), address: t('assembly.form.address'), consent: t('assembly.form.consent') }
-  categories.forEach((c, i) => (labels[`feature${i}`] = c))
+  categories.forEach((c, i) => { labels[`feature${i}`] = c })
   return (
     <div class="narrow">
       <p class="kicker">

@@ -18,7 +18,7 @@ describeEachEngine('events', (engine) => {
   let ctx: TestApp
   let agent: Client
   let admin: Client
-  let people: { client: Client; id: string; email: string }[] = []
+  const people: { client: Client; id: string; email: string }[] = []
   let eventId = ''
   const day = parisDay
   const statuses = async () => Object.fromEntries((await queryRows<{ user_id: string; status: string }>(ctx.database.db, sql`select user_id, status from event_registrations where event_id = ${eventId}`)).map((r) => [r.user_id, r.status]))

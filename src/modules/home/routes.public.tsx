@@ -84,7 +84,7 @@ export default async function homeRoutes(fastify: FastifyInstance) {
   app.get('/accessibilite', { schema: { hide: true } }, async (req, reply) =>
     reply.page(req.t('a11y.title'), <TextPage title={req.t('a11y.title')} body={req.t('a11y.body')} />),
   )
-  app.get('/licence', { schema: { hide: true } }, async (req, reply) => reply.page('Licence', <LicencePage />))
+  app.get('/licence', { schema: { hide: true } }, async (_req, reply) => reply.page('Licence', <LicencePage />))
 
   // A plain link, so it works without JavaScript; the choice is kept in a cookie for a year.
   app.get(

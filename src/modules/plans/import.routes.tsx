@@ -42,7 +42,7 @@ export default async function planImportRoutes(fastify: FastifyInstance) {
 
   app.get('/plans/modele-engagements.csv', { schema: { hide: true } }, async (_req, reply) => {
     const example = ['ENG-1', 'Ouvrir les données budgétaires', 'Les habitants ne peuvent pas suivre la dépense publique.', 'Publier le budget en données ouvertes.', 'Rend la dépense vérifiable.', 'access_to_information | public_accountability', 'Débats budgétaires mieux informés.', 'Direction des finances', 'Association locale', 'finances | données ouvertes', '2026-01-01', '2027-12-31', '45000', '']
-    const body = [TEMPLATE_COLUMNS.join(','), example.map(csvField).join(',')].join('\r\n') + '\r\n'
+    const body = `${[TEMPLATE_COLUMNS.join(','), example.map(csvField).join(',')].join('\r\n')}\r\n`
     return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="modele-engagements.csv"').send(body)
   })
 
@@ -85,13 +85,13 @@ export default async function planImportRoutes(fastify: FastifyInstance) {
     return preview(req, reply, context, pendingId, read, undefined)
   }
 
-  async function reread(req: FastifyRequest, context: Context, pendingId: string): Promise<ReadPlans> {
+  async function reread(context: Context, pendingId: string): Promise<ReadPlans> {
     const pending = await loadPendingImport(db(), pendingId, context.actor.id, PENDING_KIND)
     return readPlansFile(pending.bytes, pending.options.format as ImportFormat, pending.filename)
   }
 
   async function confirm(req: FastifyRequest, reply: FastifyReply, context: Context, pendingId: string) {
-    const read = await reread(req, context, pendingId)
+    const read = await reread(context, pendingId)
     const chosen = chosenOf(req.body)
     const outcome = await runPlanImport(db(), { actor: context.actor, target: context.target, read, write: true, ...(chosen.length > 0 ? { chosen } : {}) })
     await deletePendingImport(db(), pendingId)
@@ -108,7 +108,7 @@ export default async function planImportRoutes(fastify: FastifyInstance) {
   app.post('/plans/:id/import', { schema: { params: IdParams, body: ImportBody, hide: true }, config: { uploadLimit: MAX_ROUTE_UPLOAD_BYTES } }, async (req, reply) => upload(req, reply, await contextOf(req, req.params)))
   app.post('/plans/:id/import/:pending/apercu', { schema: { params: PendingParams, body: FormBody, hide: true } }, async (req, reply) => {
     const context = await contextOf(req, req.params)
-    return preview(req, reply, context, req.params.pending, await reread(req, context, req.params.pending), chosenOf(req.body))
+    return preview(req, reply, context, req.params.pending, await reread(context, req.params.pending), chosenOf(req.body))
   })
   app.post('/plans/:id/import/:pending/confirmer', { schema: { params: PendingParams, body: FormBody, hide: true } }, async (req, reply) => confirm(req, reply, await contextOf(req, req.params), req.params.pending))
 
@@ -120,7 +120,7 @@ export default async function planImportRoutes(fastify: FastifyInstance) {
   app.post('/territoires/:kind/:code/plans/importer', { schema: { params: TerritoryRefParams, body: ImportBody, hide: true }, config: { uploadLimit: MAX_ROUTE_UPLOAD_BYTES } }, async (req, reply) => upload(req, reply, await contextOf(req, req.params)))
   app.post('/territoires/:kind/:code/plans/importer/:pending/apercu', { schema: { params: TerritoryPendingParams, body: FormBody, hide: true } }, async (req, reply) => {
     const context = await contextOf(req, req.params)
-    return preview(req, reply, context, req.params.pending, await reread(req, context, req.params.pending), chosenOf(req.body))
+    return preview(req, reply, context, req.params.pending, await reread(context, req.params.pending), chosenOf(req.body))
   })
   app.post('/territoires/:kind/:code/plans/importer/:pending/confirmer', { schema: { params: TerritoryPendingParams, body: FormBody, hide: true } }, async (req, reply) =>
     confirm(req, reply, await contextOf(req, req.params), req.params.pending),

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { csvField } from '../../platform/http/csv.ts'
 import { readDate } from '../../platform/import/dates.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import { buildTestApp, type Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
 import { ogpPolicyAreas, readPlansFile } from './import-formats.ts'
 
 const OGP_SAMPLE = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'ogp', 'commitments-sample.csv')
@@ -21,7 +21,7 @@ const templateRow = (cells: string[]) => cells.map(csvField).join(',')
 const OGP_AREAS = ['Anti-Corruption and Integrity', 'Right To Information', 'Open Data', 'Public Participation', 'Health & Nutrition', 'Gender', 'Youth', 'Subnational', 'Open Parliaments', 'Democratizing Decision-Making']
 const OGP_HEADER = ['Commitment Unique Identifier', 'Country/Locality', 'Action Plan Number', 'Year Of Submission', 'Action Plan End Year', 'Commitment Title', 'Short Title', 'Full Text', 'Start Date', 'End Date', 'Lead Institution', 'Supporting Institution(s)', ...OGP_AREAS, 'Report Publication Year (Progress Report)', 'Verifiable', 'OGP Value Access To Information', 'OGP Value Civic Participation', 'OGP Value Public Accountability', 'OGP Value Technology', 'URL', 'Action Plan ID']
 function ogpSheet(rows: Record<string, string>[]): string {
-  return [OGP_HEADER.map(csvField).join(','), ...rows.map((row) => OGP_HEADER.map((column) => csvField(row[column] ?? '')).join(','))].join('\r\n') + '\r\n'
+  return `${[OGP_HEADER.map(csvField).join(','), ...rows.map((row) => OGP_HEADER.map((column) => csvField(row[column] ?? '')).join(','))].join('\r\n')}\r\n`
 }
 const ogpRow = (id: string, plan: string, country: string, extra: Record<string, string> = {}) => ({
   'Commitment Unique Identifier': id,
@@ -40,7 +40,7 @@ const ogpRow = (id: string, plan: string, country: string, extra: Record<string,
 })
 
 const DECIDIM_HEADER = 'id;category/id;category/name/fr;category/name/en;scope/id;scope/name/fr;parent/id;title/fr;title/en;description/fr;description/en;start_date;end_date;status/id;status/key;status/name/fr;progress;created_at;url;component/id;proposal_urls'
-const decidim = (rows: string[]) => [DECIDIM_HEADER, ...rows].join('\n') + '\n'
+const decidim = (rows: string[]) => `${[DECIDIM_HEADER, ...rows].join('\n')}\n`
 
 test('dates as the field writes them: both orders, two-digit years, Excel serials, periods, free text', () => {
   const known = { end: false, order: 'dmy' as const, orderKnown: true }

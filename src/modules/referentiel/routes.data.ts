@@ -313,7 +313,11 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
       { name: 'count', value: (l) => l.count },
     ]
     let sent = false
-    return sendCsv(reply, { filename: 'inventaire-pratiques-participatives.csv', columns, nextPage: async () => (sent ? [] : ((sent = true), lines)) })
+    return sendCsv(reply, { filename: 'inventaire-pratiques-participatives.csv', columns, nextPage: async () => {
+        if (sent) return []
+        sent = true
+        return lines
+      } })
   })
 
   /** One dataset: a kind of fiche under one licence, declared in the Link header as RFC 8288 says. */

@@ -483,7 +483,7 @@ export async function publishDirectly(
   let fiche = input.existing
   let content = input.content
   let conflicts = 0
-  if (fiche && fiche.content) {
+  if (fiche?.content) {
     const base = fiche.sourceContent ?? fiche.content
     const local = fiche.content
     const merged: FicheContent = { ...local }

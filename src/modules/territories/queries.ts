@@ -76,15 +76,15 @@ export async function searchTerritories(db: Db, options: SearchTerritoriesOption
   const q = options.nameQuery
   // One index scan per way of matching, united: with OR between them the planner falls back to a
   // sequential scan that computes trigram similarity for all 36,000 names (~200 ms on PGlite).
-  const exactWays = [sql`select id from territories where name_search like ${'%' + q + '%'}`]
-  if (options.codeQuery) exactWays.push(sql`select id from territories where code like ${options.codeQuery.toUpperCase() + '%'}`)
+  const exactWays = [sql`select id from territories where name_search like ${`%${q}%`}`]
+  if (options.codeQuery) exactWays.push(sql`select id from territories where code like ${`${options.codeQuery.toUpperCase()}%`}`)
   const fuzzyWays = [sql`select id from territories where ${q} <% name_search`, sql`select id from territories where name_search % ${q}`]
 
   const rank = sql`case
       when ${territories.code} = ${(options.codeQuery ?? '').toUpperCase()} then 0
       when ${territories.nameSearch} = ${q} then 1
-      when ${territories.nameSearch} like ${q + '%'} then 2
-      when ${territories.nameSearch} like ${'% ' + q + '%'} then 3
+      when ${territories.nameSearch} like ${`${q}%`} then 2
+      when ${territories.nameSearch} like ${`% ${q}%`} then 3
       else 4 end`
   const run = async (ways: SQL[]) => {
     const where = and(sql`${territories.id} in (${sql.join(ways, sql` union `)})`, options.kind ? eq(territories.kind, options.kind) : undefined)
@@ -96,7 +96,7 @@ export async function searchTerritories(db: Db, options: SearchTerritoriesOption
       .orderBy(
         rank,
         // closeness only matters among the fuzzy matches, and costs: computed for those alone
-        desc(sql`case when ${territories.nameSearch} like ${'%' + q + '%'} then 0
+        desc(sql`case when ${territories.nameSearch} like ${`%${q}%`} then 0
           else similarity(${q}, ${territories.nameSearch}) + strict_word_similarity(${q}, ${territories.nameSearch}) end`),
         sql`${territories.retiredAt} is not null`,
         desc(sql`coalesce(${territories.population}, 0)`),

@@ -220,7 +220,7 @@ export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEd
 
       <section aria-labelledby="presentation-title">
         <h2 id="presentation-title">{t('territory.presentation')}</h2>
-        {profile && profile.presentation ? (
+        {profile?.presentation ? (
           <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(profile.presentation) }} />
         ) : (
           <p>{t('territory.noPresentation')}</p>

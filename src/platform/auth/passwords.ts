@@ -20,7 +20,7 @@ let decoy: Promise<string> | null = null
 export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
   if (!passwordHash) {
     decoy ??= hashPassword('decoy-password-that-never-matches')
-    await verify(await decoy, password + '\u0000').catch(() => false)
+    await verify(await decoy, `${password}\u0000`).catch(() => false)
     return false
   }
   try {

@@ -48,7 +48,7 @@ export function sendCsv<Row>(
       try {
         if (!started) {
           started = true
-          this.push(columns.map((c) => csvField(c.name)).join(',') + '\r\n')
+          this.push(`${columns.map((c) => csvField(c.name)).join(',')}\r\n`)
           return
         }
         if (done) return
@@ -59,7 +59,7 @@ export function sendCsv<Row>(
           return
         }
         last = rows[rows.length - 1]!
-        this.push(rows.map((row) => columns.map((c) => csvField(c.value(row))).join(',')).join('\r\n') + '\r\n')
+        this.push(`${rows.map((row) => columns.map((c) => csvField(c.value(row))).join(',')).join('\r\n')}\r\n`)
       } catch (error) {
         this.destroy(error as Error)
       }

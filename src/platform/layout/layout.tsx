@@ -16,7 +16,7 @@ function Header() {
   const current = SECTIONS.find((s) => s.paths.some((p) => path === p || path.startsWith(`${p}/`)))
   const switchTo = t('nav.switchToLang')
   return (
-    <header class="site-header" role="banner">
+    <header class="site-header">
       <div class="container header-row">
         <a class="brand" href="/">
           <span class="brand-name">{t('site.name')}</span>

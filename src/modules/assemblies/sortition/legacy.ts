@@ -37,7 +37,7 @@ function legacySampler(instance: Instance): (random: () => number) => number[] |
   for (const household of instance.households ?? []) for (const i of household) housemates[i] = household.filter((j) => j !== i)
   const positionTemplate = membersOf.map((members) => {
     const position = new Int32Array(n).fill(-1)
-    members.forEach((i, at) => (position[i] = at))
+    members.forEach((i, at) => { position[i] = at })
     return position
   })
   return (random) => {

@@ -231,7 +231,7 @@ function columnGeneration(
     for (const panel of seeds) add(panel)
     // first panels: cover the types, as many new ones a panel as possible; types that no panel can hold get 0
     const covered = new Array<boolean>(T).fill(false)
-    for (const panel of panels) panel.forEach((x, t) => (covered[t] ||= x > 0))
+    for (const panel of panels) panel.forEach((x, t) => { covered[t] ||= x > 0 })
     for (;;) {
       const { panel, value } = search.best(size.map((c, t) => (covered[t] ? 0 : 1 / c)))
       if (panels.length > 0 && value <= EPS) break

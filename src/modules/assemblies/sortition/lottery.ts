@@ -46,7 +46,7 @@ export async function roundToLottery(distribution: Distribution, types: Types, m
       program.constraint(`hi${t}`, [...terms, ['delta', -1]], '<=', target - base)
       program.constraint(`lo${t}`, [...terms, ['delta', 1]], '>=', target - base)
     })
-    weights.forEach((w, p) => program.bound(`b${p}`, 0, w * m - floors[p]! > 1e-9 ? 1 : 0).integer(`b${p}`))
+    weights.forEach((w, p) => { program.bound(`b${p}`, 0, w * m - floors[p]! > 1e-9 ? 1 : 0).integer(`b${p}`) })
     const solution = await program.solve({ timeLimitSeconds: ROUNDING_SECONDS })
     counts = solution && solution.objective < deviation - 1e-12 ? floors.map((f, p) => f + Math.round(solution.value(`b${p}`))) : floors.map((f, p) => f + (roundedUp[p] ? 1 : 0))
   }

@@ -78,9 +78,9 @@ export class SwapSearch {
     private readonly types: Types,
   ) {
     this.quotasOf = types.members.map(() => [])
-    types.quotaTypes.forEach((list, q) => list.forEach((t) => this.quotasOf[t]!.push(q)))
+    types.quotaTypes.forEach((list, q) => { list.forEach((t) => { this.quotasOf[t]!.push(q) }) })
     this.householdOf = types.members.map(() => -1)
-    types.householdTypes.forEach((list, h) => list.forEach((t) => (this.householdOf[t] = h)))
+    types.householdTypes.forEach((list, h) => { list.forEach((t) => { this.householdOf[t] = h }) })
   }
 
   improve(start: number[], weights: number[]): number[] {

@@ -28,8 +28,8 @@ export async function relaxation(instance: Instance): Promise<QuotaChange[]> {
     program.bound(`down${i}`, 0, q.min).integer(`down${i}`).bound(`up${i}`, 0, instance.panelSize).integer(`up${i}`)
     objective.push([`down${i}`, 1], [`up${i}`, 1])
   })
-  types.householdTypes.forEach((household, h) => program.constraint(`household${h}`, household.map((t) => [`x${t}`, 1]), '<=', 1))
-  types.members.forEach((m, t) => program.bound(`x${t}`, 0, m.length).integer(`x${t}`))
+  types.householdTypes.forEach((household, h) => { program.constraint(`household${h}`, household.map((t) => [`x${t}`, 1]), '<=', 1) })
+  types.members.forEach((m, t) => { program.bound(`x${t}`, 0, m.length).integer(`x${t}`) })
   const solution = await program.minimize(objective).solve()
   return instance.quotas.flatMap((q, i) => {
     const down = Math.round(solution.value(`down${i}`))

@@ -104,7 +104,7 @@ export function decompose(highs: Highs, rows: PanelRow[], size: number[], target
     /** the best panel of the face (bounds lower/upper, row limits rowMin/rowMax) under `weights`, or null if none */
     const bestOnFace = (lower: number[], upper: number[], rowMin: number[], rowMax: number[], weights: number[]): number[] | null => {
       faceProgram.changeColsBounds(range(T), lower, upper)
-      rows.forEach((_, i) => faceProgram.changeRowBounds(i, rowMin[i]!, rowMax[i]!))
+      rows.forEach((_, i) => { faceProgram.changeRowBounds(i, rowMin[i]!, rowMax[i]!) })
       faceProgram.changeColsCost(range(T), weights)
       counter.lps++
       counter.limit(faceProgram)
@@ -123,7 +123,7 @@ export function decompose(highs: Highs, rows: PanelRow[], size: number[], target
         const everything = free.length === movable.length
         const solved = smallProgram(free, panel, rowMin, rowMax, weights)
         if (solved) {
-          free.forEach((t, j) => (panel[t] = solved[j]!))
+          free.forEach((t, j) => { panel[t] = solved[j]! })
           const value = panel.reduce((sum, x, t) => sum + x * weights[t]!, 0)
           if (everything || bound - value <= margin - 1e-12) return panel
         } else if (everything) return null

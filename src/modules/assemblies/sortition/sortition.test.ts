@@ -118,12 +118,12 @@ describe('LEXIMIN against brute force', () => {
         continue
       }
       const [fast, brute] = await Promise.all([leximin(instance), bruteLeximin(instance)])
-      fast.probabilities.forEach((p, i) => assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`))
+      fast.probabilities.forEach((p, i) => { assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`) })
       // column generation, the route taken when the relaxation's leximin is no lottery of panels, checked alone too
       if (run % 3 === 0) {
         const columns = await leximin(instance, { onlyColumnGeneration: true })
         assert.equal(columns.method, 'column generation')
-        columns.probabilities.forEach((p, i) => assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run} (column generation), volunteer ${i}: ${p} vs ${brute[i]}`))
+        columns.probabilities.forEach((p, i) => { assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run} (column generation), volunteer ${i}: ${p} vs ${brute[i]}`) })
       }
       compared++
     }
@@ -170,7 +170,7 @@ describe('LEXIMIN against brute force', () => {
     const [fast, columns] = [await leximin(instance), await leximin(instance, { onlyColumnGeneration: true })]
     assert.equal(fast.method, 'relaxation')
     assert.equal(columns.method, 'column generation')
-    fast.probabilities.forEach((p, i) => assert.ok(Math.abs(p - columns.probabilities[i]!) < 1e-7, `volunteer ${i}: ${p} vs ${columns.probabilities[i]}`))
+    fast.probabilities.forEach((p, i) => { assert.ok(Math.abs(p - columns.probabilities[i]!) < 1e-7, `volunteer ${i}: ${p} vs ${columns.probabilities[i]}`) })
     assert.ok(new Set(fast.probabilities.map((p) => p.toFixed(6))).size > 3, 'several levels of probability')
   })
 })
@@ -196,7 +196,7 @@ describe('households (at most one person per address)', () => {
         continue
       }
       const [fast, brute] = await Promise.all([leximin(instance), bruteLeximin(instance)])
-      fast.probabilities.forEach((p, i) => assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`))
+      fast.probabilities.forEach((p, i) => { assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`) })
       for (const household of households) assert.ok(household.reduce((sum, i) => sum + fast.probabilities[i]!, 0) <= 1 + 1e-9)
       const lottery = await roundToLottery(fast, fast.types, 100)
       for (const panel of lottery.panels) assert.ok(meetsQuotas(instance, panel), `run ${run}: a listed panel breaks a quota or a household`)
