@@ -13,17 +13,66 @@ const ROOT = join(import.meta.dirname, '..')
 const fmt = new Intl.NumberFormat('en-GB')
 const cell = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
 
-const POLICY_AREAS = ['Access to Information', 'Civic Participation', 'Public Accountability', 'Open Data', 'Fiscal Openness', 'Anti-Corruption', 'E-Government', 'Public Participation', 'Open Contracting', 'Legislation & Regulation', 'Health', 'Education', 'Environment and Climate', 'Gender', 'Justice']
+const POLICY_AREAS = [
+  'Access to Information',
+  'Civic Participation',
+  'Public Accountability',
+  'Open Data',
+  'Fiscal Openness',
+  'Anti-Corruption',
+  'E-Government',
+  'Public Participation',
+  'Open Contracting',
+  'Legislation & Regulation',
+  'Health',
+  'Education',
+  'Environment and Climate',
+  'Gender',
+  'Justice',
+]
 
 /** An OGP sheet of `plans` × `perPlan` commitments, in the sheet's column names and date forms. */
 export function ogpSheet(plans: number, perPlan: number): string {
-  const header = ['Commitment Unique Identifier', 'Country/Locality', 'Action Plan Number', 'Year Of Submission', 'Action Plan End Year', 'Commitment Title', 'Full Text', 'Start Date', 'End Date', 'Lead Institution', 'Supporting Institution(s)', ...POLICY_AREAS, 'Action Plan ID']
-  const text = 'Publier les données, associer les habitants, rendre compte chaque trimestre des résultats obtenus. '.repeat(20)
+  const header = [
+    'Commitment Unique Identifier',
+    'Country/Locality',
+    'Action Plan Number',
+    'Year Of Submission',
+    'Action Plan End Year',
+    'Commitment Title',
+    'Full Text',
+    'Start Date',
+    'End Date',
+    'Lead Institution',
+    'Supporting Institution(s)',
+    ...POLICY_AREAS,
+    'Action Plan ID',
+  ]
+  const text =
+    'Publier les données, associer les habitants, rendre compte chaque trimestre des résultats obtenus. '.repeat(20)
   const lines = [header.join(',')]
   for (let p = 1; p <= plans; p++) {
     for (let c = 1; c <= perPlan; c++) {
       const flags = POLICY_AREAS.map((_, i) => ((c + i) % 3 === 0 ? '1' : '0'))
-      lines.push([`BX${String(p * 1000 + c).padStart(5, '0')}`, 'Benchland', String(p), String(2010 + p * 2), String(2012 + p * 2), `Engagement ${c} du plan ${p} : ouvrir « les données »`, text, `${(c % 12) + 1}/1/${2010 + p * 2}`, c % 5 === 0 ? `Quarter 4 ${2012 + p * 2}` : `12/31/${2012 + p * 2}`, 'Ministère de la Transformation', 'Etalab; Associations', ...flags, `AP_BX${String(p).padStart(2, '0')}`].map(cell).join(','))
+      lines.push(
+        [
+          `BX${String(p * 1000 + c).padStart(5, '0')}`,
+          'Benchland',
+          String(p),
+          String(2010 + p * 2),
+          String(2012 + p * 2),
+          `Engagement ${c} du plan ${p} : ouvrir « les données »`,
+          text,
+          `${(c % 12) + 1}/1/${2010 + p * 2}`,
+          c % 5 === 0 ? `Quarter 4 ${2012 + p * 2}` : `12/31/${2012 + p * 2}`,
+          'Ministère de la Transformation',
+          'Etalab; Associations',
+          ...flags,
+          `AP_BX${String(p).padStart(2, '0')}`,
+        ]
+          .map(cell)
+          .join(','),
+      )
     }
   }
   return `${lines.join('\r\n')}\r\n`
@@ -31,10 +80,46 @@ export function ogpSheet(plans: number, perPlan: number): string {
 
 /** A Participedia methods export of `rows` rows, in its column order. */
 export function participediaMethods(rows: number): string {
-  const header = 'id,type,title,url,description,featured,post_date,updated_date,creator_id,creator_name,creator_profile_url,last_updated_by_id,last_updated_by_name,last_updated_by_profile_url,original_language,facilitators,facetoface_online_or_both,participants_interactions_1,decision_methods_1,method_types_1,number_of_participants_1,open_limited,recruitment_method,scope_of_influence_1,purpose_method_1,body'
+  const header =
+    'id,type,title,url,description,featured,post_date,updated_date,creator_id,creator_name,creator_profile_url,last_updated_by_id,last_updated_by_name,last_updated_by_profile_url,original_language,facilitators,facetoface_online_or_both,participants_interactions_1,decision_methods_1,method_types_1,number_of_participants_1,open_limited,recruitment_method,scope_of_influence_1,purpose_method_1,body'
   const lines = [header]
-  const body = 'Une méthode où des habitants tirés au sort délibèrent, avec des "experts" entendus, puis votent des recommandations.\n'.repeat(15)
-  for (let i = 1; i <= rows; i++) lines.push([String(100000 + i), 'method', `Méthode délibérative n° ${i}`, `https://participedia.net/method/${100000 + i}`, 'Des habitants délibèrent et recommandent.', '0', '2017-01-01', '2021-03-04', '', '', '', '', '', '', 'fr', 'yes', 'face_to_face', 'discussion', 'voting', 'deliberative', 'large', 'open', 'random', 'national', 'make', body].map(cell).join(','))
+  const body =
+    'Une méthode où des habitants tirés au sort délibèrent, avec des "experts" entendus, puis votent des recommandations.\n'.repeat(
+      15,
+    )
+  for (let i = 1; i <= rows; i++)
+    lines.push(
+      [
+        String(100000 + i),
+        'method',
+        `Méthode délibérative n° ${i}`,
+        `https://participedia.net/method/${100000 + i}`,
+        'Des habitants délibèrent et recommandent.',
+        '0',
+        '2017-01-01',
+        '2021-03-04',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        'fr',
+        'yes',
+        'face_to_face',
+        'discussion',
+        'voting',
+        'deliberative',
+        'large',
+        'open',
+        'random',
+        'national',
+        'make',
+        body,
+      ]
+        .map(cell)
+        .join(','),
+    )
   return `${lines.join('\r\n')}\r\n`
 }
 
@@ -55,19 +140,31 @@ async function runOne(kind: 'ogp' | 'participedia', file: string, dataDir: strin
     const read = readPlansFile(bytes, 'ogp', 'sheet.csv')
     if (read.errors.length > 0) throw new Error(JSON.stringify(read.errors.slice(0, 3)))
     const territory = await findTerritoryByRef(database.db, 'commune/35238')
-    const outcome = await runPlanImport(database.db, { actor: null, target: { territoryId: territory!.id }, read, write: true })
+    const outcome = await runPlanImport(database.db, {
+      actor: null,
+      target: { territoryId: territory!.id },
+      read,
+      write: true,
+    })
     written = outcome.counts['commitment.create'] ?? 0
   } else {
     const { readParticipediaCsv, importRecords } = await import('../src/modules/referentiel/index.ts')
     const read = readParticipediaCsv(bytes, 'methods.csv')
     if (read.problems.length > 0) throw new Error(JSON.stringify(read.problems.slice(0, 3)))
-    const result = await importRecords(database.db, { actorId: null, source: 'participedia', records: read.records, problems: read.problems })
+    const result = await importRecords(database.db, {
+      actorId: null,
+      source: 'participedia',
+      records: read.records,
+      problems: read.problems,
+    })
     written = read.records.length
     void result
   }
   const seconds = (performance.now() - started) / 1000
   await database.close()
-  process.stdout.write(JSON.stringify({ seconds, written, beforeMiB: before / 2 ** 20, peakMiB: process.resourceUsage().maxRSS / 1024 }))
+  process.stdout.write(
+    JSON.stringify({ seconds, written, beforeMiB: before / 2 ** 20, peakMiB: process.resourceUsage().maxRSS / 1024 }),
+  )
 }
 
 export async function benchImports(): Promise<string> {
@@ -81,11 +178,22 @@ export async function benchImports(): Promise<string> {
       const file = join(dir, `${kind}.csv`)
       writeFileSync(file, content)
       const dataDir = mkdtempSync(join(dir, `${kind}-data-`))
-      const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'imports.ts'), '--one', kind, file, dataDir], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, LOG_LEVEL: 'error' } })
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'bench', 'imports.ts'), '--one', kind, file, dataDir],
+        { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, LOG_LEVEL: 'error' } },
+      )
       if (child.status !== 0) throw new Error(`import bench ${kind} failed: ${child.stderr.slice(-2000)}`)
-      const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { seconds: number; written: number; beforeMiB: number; peakMiB: number }
+      const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
+        seconds: number
+        written: number
+        beforeMiB: number
+        peakMiB: number
+      }
       const size = statSync(file).size / 2 ** 20
-      rows.push(`| ${label} | ${size.toFixed(1)} MiB | ${fmt.format(result.written)} | ${result.seconds.toFixed(1)} s | ${fmt.format(Math.round(result.written / result.seconds))} | ${Math.round(result.beforeMiB)} → ${Math.round(result.peakMiB)} MiB |`)
+      rows.push(
+        `| ${label} | ${size.toFixed(1)} MiB | ${fmt.format(result.written)} | ${result.seconds.toFixed(1)} s | ${fmt.format(Math.round(result.written / result.seconds))} | ${Math.round(result.beforeMiB)} → ${Math.round(result.peakMiB)} MiB |`,
+      )
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -20,7 +20,14 @@ export function start(script: string, env: Record<string, string>, ready: RegExp
   const began = performance.now()
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', SESSION_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      SESSION_SECRET: SECRET,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
   })
   return new Promise((resolve, reject) => {
     let output = ''
@@ -49,11 +56,15 @@ export function rssMiB(pid: number): number {
 }
 
 export async function load(port: number, path: string) {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: CONNECTIONS, duration: DURATION })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${path}`,
+    connections: CONNECTIONS,
+    duration: DURATION,
+  })
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)
   return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99 }
 }
-
 
 export function peakMiB(pid: number): number {
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)

@@ -29,13 +29,21 @@ export interface NationalCounts {
   seconds: number
 }
 
-export async function generateNationalDataset(database: Database, options: { territories: number; updatesPerCommitment?: number }): Promise<NationalCounts> {
+export async function generateNationalDataset(
+  database: Database,
+  options: { territories: number; updatesPerCommitment?: number },
+): Promise<NationalCounts> {
   const started = performance.now()
   const db = database.db
   const rand = random(42)
   const between = (min: number, max: number) => min + Math.floor(rand() * (max - min + 1))
   const updatesPerCommitment = options.updatesPerCommitment ?? 20
-  const chosen = await db.select({ id: territories.id }).from(territories).where(eq(territories.kind, 'commune')).orderBy(desc(territories.population)).limit(options.territories)
+  const chosen = await db
+    .select({ id: territories.id })
+    .from(territories)
+    .where(eq(territories.kind, 'commune'))
+    .orderBy(desc(territories.population))
+    .limit(options.territories)
   const start = new Date(Date.UTC(2025, 0, 1))
   const counts = { territories: chosen.length, commitments: 0, milestones: 0, updates: 0 }
 
@@ -44,7 +52,14 @@ export async function generateNationalDataset(database: Database, options: { ter
     await db.transaction(async (tx) => {
       const [plan] = await tx
         .insert(actionPlans)
-        .values({ territoryId: territory.id, title: 'Plan de gouvernement ouvert (jeu de données de mesure)', periodStart: day(start, 0), periodEnd: day(start, 900), status: 'published', publishedAt: new Date() })
+        .values({
+          territoryId: territory.id,
+          title: 'Plan de gouvernement ouvert (jeu de données de mesure)',
+          periodStart: day(start, 0),
+          periodEnd: day(start, 900),
+          status: 'published',
+          publishedAt: new Date(),
+        })
         .returning({ id: actionPlans.id })
       const commitmentRows = Array.from({ length: between(10, 30) }, (_, i) => ({
         territoryId: territory.id,
@@ -78,10 +93,16 @@ export async function generateNationalDataset(database: Database, options: { ter
       )
       const insertedMilestones: { id: string; commitmentId: string }[] = []
       for (let i = 0; i < milestoneRows.length; i += 500) {
-        insertedMilestones.push(...(await tx.insert(milestones).values(milestoneRows.slice(i, i + 500)).returning({ id: milestones.id, commitmentId: milestones.commitmentId })))
+        insertedMilestones.push(
+          ...(await tx
+            .insert(milestones)
+            .values(milestoneRows.slice(i, i + 500))
+            .returning({ id: milestones.id, commitmentId: milestones.commitmentId })),
+        )
       }
       const byCommitment = new Map<string, string[]>()
-      for (const m of insertedMilestones) byCommitment.set(m.commitmentId, [...(byCommitment.get(m.commitmentId) ?? []), m.id])
+      for (const m of insertedMilestones)
+        byCommitment.set(m.commitmentId, [...(byCommitment.get(m.commitmentId) ?? []), m.id])
 
       let previous = GENESIS_HASH
       let seq = 0
@@ -102,7 +123,13 @@ export async function generateNationalDataset(database: Database, options: { ter
             correctsId: null,
             authorId: null,
             recordedAt: new Date(clock),
-            content: { status: STATUSES[between(0, 6)], progress: between(0, 100), narrative: `Point d’avancement n°${u + 1} : réunion tenue, document publié, prochaine étape fixée.`, evidence: [], nextSteps: '' },
+            content: {
+              status: STATUSES[between(0, 6)],
+              progress: between(0, 100),
+              narrative: `Point d’avancement n°${u + 1} : réunion tenue, document publié, prochaine étape fixée.`,
+              evidence: [],
+              nextSteps: '',
+            },
           }
           const hash = hashEntry(previous, entry)
           entries.push({ ...entry, prevHash: previous, hash })

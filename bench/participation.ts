@@ -35,7 +35,10 @@ async function generate(database: Database): Promise<{ consultationId: string; s
   const began = performance.now()
   const db = database.db
   await seedDemo(db)
-  const [territory] = await queryRows<{ id: string }>(db, sql`select id from territories where kind = 'autre' and code = 'pays-demo'`)
+  const [territory] = await queryRows<{ id: string }>(
+    db,
+    sql`select id from territories where kind = 'autre' and code = 'pays-demo'`,
+  )
   const today = todayInParis()
   const [consultation] = await queryRows<{ id: string }>(
     db,
@@ -47,7 +50,9 @@ async function generate(database: Database): Promise<{ consultationId: string; s
     sql`insert into users (email, display_name, password_hash, email_confirmed_at)
         select 'bench-' || n || '@example.org', 'Personne ' || n, ${passwordHash}, now() from generate_series(1, ${PEOPLE}) n`,
   )
-  await db.execute(sql`create temporary table bench_people as select row_number() over (order by email) as n, id from users where email like 'bench-%'`)
+  await db.execute(
+    sql`create temporary table bench_people as select row_number() over (order by email) as n, id from users where email like 'bench-%'`,
+  )
   await db.execute(
     sql`insert into contributions (consultation_id, territory_id, author_id, kind, title, body, created_at)
         select ${consultation!.id}, ${territory!.id}, p.id, (array['idea', 'opinion', 'critique'])[1 + g.i % 3],
@@ -55,7 +60,9 @@ async function generate(database: Database): Promise<{ consultationId: string; s
           now() - make_interval(secs => g.i)
         from generate_series(1, ${COUNT}) as g(i) join bench_people p on p.n = 1 + g.i % ${PEOPLE}`,
   )
-  await db.execute(sql`create temporary table bench_contributions as select row_number() over (order by created_at desc) - 1 as i, id from contributions where consultation_id = ${consultation!.id}`)
+  await db.execute(
+    sql`create temporary table bench_contributions as select row_number() over (order by created_at desc) - 1 as i, id from contributions where consultation_id = ${consultation!.id}`,
+  )
   const popular = Math.min(1000, COUNT / 10)
   const spread = COUNT - popular
   await db.execute(
@@ -74,7 +81,11 @@ async function generate(database: Database): Promise<{ consultationId: string; s
   await db.execute(sql`vacuum analyze contributions`)
   await db.execute(sql`vacuum analyze contribution_supports`)
   const [supports] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from contribution_supports`)
-  return { consultationId: consultation!.id, seconds: Math.round((performance.now() - began) / 1000), supports: supports!.n }
+  return {
+    consultationId: consultation!.id,
+    seconds: Math.round((performance.now() - began) / 1000),
+    supports: supports!.n,
+  }
 }
 
 /** Connections to the server under test: enough for every click of the burst to be in flight at once. */
@@ -84,7 +95,10 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: BURST_PEOPLE * BURST
 class Browser {
   private cookies = new Map<string, string>()
   constructor(private readonly port: number) {}
-  request(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+  request(
+    path: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: string }> {
     const body = init.form ? new URLSearchParams(init.form).toString() : undefined
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -94,7 +108,12 @@ class Browser {
           path,
           method: init.method ?? 'GET',
           agent,
-          headers: { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}) },
+          headers: {
+            cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+            ...(body
+              ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
+              : {}),
+          },
         },
         (res) => {
           for (const line of res.headers['set-cookie'] ?? []) {
@@ -125,8 +144,14 @@ interface BurstPlan {
 
 /** Picks the burst's targets (the most supported contributions) and people who have not supported them yet. */
 async function planBurst(database: Database, consultationId: string): Promise<BurstPlan> {
-  const targets = await queryRows<{ id: string; n: number }>(database.db, sql`select id, support_count as n from contributions where consultation_id = ${consultationId} order by support_count desc, id limit ${BURST_TARGETS}`)
-  const ids = sql.join(targets.map((t) => sql`${t.id}`), sql`, `)
+  const targets = await queryRows<{ id: string; n: number }>(
+    database.db,
+    sql`select id, support_count as n from contributions where consultation_id = ${consultationId} order by support_count desc, id limit ${BURST_TARGETS}`,
+  )
+  const ids = sql.join(
+    targets.map((t) => sql`${t.id}`),
+    sql`, `,
+  )
   const people = await queryRows<{ email: string }>(
     database.db,
     sql`select email from users u where email like 'bench-%' and not exists (select 1 from contribution_supports s where s.user_id = u.id and s.contribution_id in (${ids})) order by email limit ${BURST_PEOPLE}`,
@@ -144,7 +169,10 @@ async function fireBurst(port: number, plan: BurstPlan) {
         plan.people.slice(i, i + 10).map(async (email) => {
           const browser = new Browser(port)
           const token = await browser.csrf('/connexion')
-          const signedIn = await browser.request('/connexion', { method: 'POST', form: { email, password: PASSWORD, next: '/compte', _csrf: token } })
+          const signedIn = await browser.request('/connexion', {
+            method: 'POST',
+            form: { email, password: PASSWORD, next: '/compte', _csrf: token },
+          })
           if (signedIn.status !== 303) throw new Error(`sign-in of ${email} failed: ${signedIn.status}`)
           return { browser, token: await browser.csrf('/compte') }
         }),
@@ -153,9 +181,21 @@ async function fireBurst(port: number, plan: BurstPlan) {
   }
   const began = performance.now()
   const statuses = await Promise.all(
-    browsers.flatMap(({ browser, token }) => plan.targets.flatMap((t) => [0, 1].map(() => browser.request(`/contributions/${t.id}/soutien`, { method: 'POST', form: { supported: 'true', _csrf: token } }).then((r) => r.status)))),
+    browsers.flatMap(({ browser, token }) =>
+      plan.targets.flatMap((t) =>
+        [0, 1].map(() =>
+          browser
+            .request(`/contributions/${t.id}/soutien`, { method: 'POST', form: { supported: 'true', _csrf: token } })
+            .then((r) => r.status),
+        ),
+      ),
+    ),
   )
-  return { requests: statuses.length, errors: statuses.filter((s) => s !== 303).length, seconds: (performance.now() - began) / 1000 }
+  return {
+    requests: statuses.length,
+    errors: statuses.filter((s) => s !== 303).length,
+    seconds: (performance.now() - began) / 1000,
+  }
 }
 
 /** Each count equals its rows of supports and grew by exactly one a person. */
@@ -163,9 +203,15 @@ async function countsExact(database: Database, plan: BurstPlan): Promise<boolean
   const after = await queryRows<{ id: string; n: number; rows: number }>(
     database.db,
     sql`select c.id, c.support_count as n, (select count(*)::int from contribution_supports s where s.contribution_id = c.id) as rows
-        from contributions c where c.id in (${sql.join(plan.targets.map((t) => sql`${t.id}`), sql`, `)})`,
+        from contributions c where c.id in (${sql.join(
+          plan.targets.map((t) => sql`${t.id}`),
+          sql`, `,
+        )})`,
   )
-  return after.length === plan.targets.length && after.every((a) => a.n === a.rows && a.n === plan.targets.find((t) => t.id === a.id)!.n + plan.people.length)
+  return (
+    after.length === plan.targets.length &&
+    after.every((a) => a.n === a.rows && a.n === plan.targets.find((t) => t.id === a.id)!.n + plan.people.length)
+  )
 }
 
 export async function benchParticipation(options: { serverUrl: string | undefined }): Promise<string> {
@@ -182,7 +228,11 @@ export async function benchParticipation(options: { serverUrl: string | undefine
     console.log(`${engine}: ${COUNT} contributions, ${supports} supports generated in ${seconds} s`)
     const plan = await planBurst(database, consultationId)
     await database.close()
-    const server = await start('src/server.ts', { ...env, DEMO_DATA: 'false', SIGNIN_RATE_LIMIT: '100000', JOB_POLL_SECONDS: '0' }, READY)
+    const server = await start(
+      'src/server.ts',
+      { ...env, DEMO_DATA: 'false', SIGNIN_RATE_LIMIT: '100000', JOB_POLL_SECONDS: '0' },
+      READY,
+    )
     const page = `/consultations/${consultationId}`
     await load(server.port, page) // warm-up
     for (const [label, path] of [
@@ -201,7 +251,9 @@ export async function benchParticipation(options: { serverUrl: string | undefine
     const exact = await countsExact(reader, plan)
     await reader.close()
     console.log(`${engine} burst:`, { ...fired, exact })
-    bursts.push(`| ${engine} | ${plan.people.length} × ${BURST_TARGETS} × 2 = ${fmt.format(fired.requests)} | ${fired.seconds.toFixed(1)} s | ${fmt.format(Math.round(fired.requests / fired.seconds))} | ${fired.errors} | ${exact ? 'yes' : '**no**'} |`)
+    bursts.push(
+      `| ${engine} | ${plan.people.length} × ${BURST_TARGETS} × 2 = ${fmt.format(fired.requests)} | ${fired.seconds.toFixed(1)} s | ${fmt.format(Math.round(fired.requests / fired.seconds))} | ${fired.errors} | ${exact ? 'yes' : '**no**'} |`,
+    )
   }
   const dir = mkdtempSync(join(tmpdir(), 'thc-bench-part-'))
   await run('PGlite', { DATA_DIR: dir }, () => openDatabase({ databaseUrl: null, dataDir: dir }))
@@ -215,7 +267,9 @@ export async function benchParticipation(options: { serverUrl: string | undefine
     const url = new URL(options.serverUrl)
     url.pathname = '/thc_bench_part'
     const pgDir = mkdtempSync(join(tmpdir(), 'thc-bench-pg-'))
-    await run('PostgreSQL', { DATABASE_URL: url.toString(), DATA_DIR: pgDir }, () => openDatabase({ databaseUrl: url.toString() }))
+    await run('PostgreSQL', { DATABASE_URL: url.toString(), DATA_DIR: pgDir }, () =>
+      openDatabase({ databaseUrl: url.toString() }),
+    )
     rmSync(pgDir, { recursive: true, force: true })
   }
   return `<!-- participation:start -->
@@ -247,12 +301,19 @@ second time, and one counter update in the same transaction, so a duplicate clic
 
 // `npm run bench:participation`: this section alone, written into the existing BENCHMARKS.md
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
-  const section = await benchParticipation({ serverUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL })
+  const section = await benchParticipation({
+    serverUrl: process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL,
+  })
   const path = join(ROOT, 'BENCHMARKS.md')
   const current = readFileSync(path, 'utf8')
   const marked = /<!-- participation:start -->[\s\S]*<!-- participation:end -->\n?/
   const date = `\n_Participation section last measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench:participation\`._\n`
-  writeFileSync(path, marked.test(current) ? current.replace(marked, section.replace('<!-- participation:end -->', `${date}<!-- participation:end -->`)) : `${current}\n${section}`)
+  writeFileSync(
+    path,
+    marked.test(current)
+      ? current.replace(marked, section.replace('<!-- participation:end -->', `${date}<!-- participation:end -->`))
+      : `${current}\n${section}`,
+  )
   console.log('BENCHMARKS.md: participation section written')
   process.exit(0)
 }

@@ -42,12 +42,39 @@ export async function generateFiches(database: Database, count: number): Promise
   const db = database.db
   const rand = random(7)
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!
-  const some = <T>(list: readonly T[], max: number) => [...new Set(Array.from({ length: 1 + Math.floor(rand() * max) }, () => pick(list)))]
+  const some = <T>(list: readonly T[], max: number) => [
+    ...new Set(Array.from({ length: 1 + Math.floor(rand() * max) }, () => pick(list))),
+  ]
   // French-looking filler words (a few thousand), with the field's words mixed in at a given rate: a real
   // référentiel has a wide vocabulary, and its subject words appear in some fiches, not in all
-  const syllables = ['ta', 'ri', 'mon', 'lé', 'pa', 'sou', 'vel', 'gra', 'che', 'nor', 'bi', 'fla', 'ques', 'dé', 'pré', 'con', 'tion', 'ment', 'ais', 'eur']
-  const filler = Array.from({ length: 4000 }, (_, i) => syllables[i % 20]! + syllables[Math.floor(i / 20) % 20]! + syllables[Math.floor(i / 400) % 20]!)
-  const text = (n: number, rate: number) => Array.from({ length: n }, () => (rand() < rate ? pick(WORDS) : pick(filler))).join(' ')
+  const syllables = [
+    'ta',
+    'ri',
+    'mon',
+    'lé',
+    'pa',
+    'sou',
+    'vel',
+    'gra',
+    'che',
+    'nor',
+    'bi',
+    'fla',
+    'ques',
+    'dé',
+    'pré',
+    'con',
+    'tion',
+    'ment',
+    'ais',
+    'eur',
+  ]
+  const filler = Array.from(
+    { length: 4000 },
+    (_, i) => syllables[i % 20]! + syllables[Math.floor(i / 20) % 20]! + syllables[Math.floor(i / 400) % 20]!,
+  )
+  const text = (n: number, rate: number) =>
+    Array.from({ length: n }, () => (rand() < rate ? pick(WORDS) : pick(filler))).join(' ')
   const places = await queryRows<{ id: string; d: string[] | null; r: string[] | null }>(
     db,
     sql`with recursive c as (select id from territories where kind = 'commune' order by population desc nulls last limit 2000),
@@ -70,7 +97,16 @@ export async function generateFiches(database: Database, count: number): Promise
       const title = `${text(4, 0.5)} ${i}`
       const summary = text(25, 0.15)
       const body = text(150, 0.04)
-      const content = { title, summary, body, themes: some(themes, 3), methodTypes: kind === 'actor' ? [] : some(methodTypes, 2), iap2: kind === 'actor' ? null : pick(iap2), result: kind === 'experience' ? pick(results) : null, licence: 'etalab-2.0' }
+      const content = {
+        title,
+        summary,
+        body,
+        themes: some(themes, 3),
+        methodTypes: kind === 'actor' ? [] : some(methodTypes, 2),
+        iap2: kind === 'actor' ? null : pick(iap2),
+        result: kind === 'experience' ? pick(results) : null,
+        licence: 'etalab-2.0',
+      }
       return {
         kind,
         slug: `fiche-${i}`,
@@ -96,7 +132,9 @@ export async function generateFiches(database: Database, count: number): Promise
     })
     await db.insert(fiches).values(batch)
   }
-  await db.execute(sql`insert into referentiel_versions (fiche_id, number, status, content, published_at) select id, 1, 'published', content, published_at from referentiel_fiches`)
+  await db.execute(
+    sql`insert into referentiel_versions (fiche_id, number, status, content, published_at) select id, 1, 'published', content, published_at from referentiel_fiches`,
+  )
   await db.execute(sql`analyze referentiel_fiches`)
   return Math.round((performance.now() - started) / 1000)
 }
@@ -141,7 +179,9 @@ export async function benchReferentiel(options: { serverUrl: string | undefined 
     const url = new URL(options.serverUrl)
     url.pathname = '/thc_bench_ref'
     const pgDir = mkdtempSync(join(tmpdir(), 'thc-bench-pg-'))
-    await run('PostgreSQL', { DATABASE_URL: url.toString(), DATA_DIR: pgDir }, () => openDatabase({ databaseUrl: url.toString() }))
+    await run('PostgreSQL', { DATABASE_URL: url.toString(), DATA_DIR: pgDir }, () =>
+      openDatabase({ databaseUrl: url.toString() }),
+    )
     rmSync(pgDir, { recursive: true, force: true })
   }
   return `<!-- referentiel:start -->
@@ -174,7 +214,12 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const current = readFileSync(path, 'utf8')
   const marked = /<!-- referentiel:start -->[\s\S]*<!-- referentiel:end -->\n?/
   const date = `\n_Référentiel section last measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench:referentiel\`._\n`
-  writeFileSync(path, marked.test(current) ? current.replace(marked, section.replace('<!-- referentiel:end -->', `${date}<!-- referentiel:end -->`)) : `${current}\n${section}`)
+  writeFileSync(
+    path,
+    marked.test(current)
+      ? current.replace(marked, section.replace('<!-- referentiel:end -->', `${date}<!-- referentiel:end -->`))
+      : `${current}\n${section}`,
+  )
   console.log('BENCHMARKS.md: référentiel section written')
   process.exit(0)
 }

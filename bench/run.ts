@@ -67,7 +67,11 @@ if (serverUrl) {
   const url = new URL(serverUrl)
   url.pathname = '/thc_bench'
   const pgDataDir = mkdtempSync(join(tmpdir(), 'thc-bench-pg-'))
-  const server = await start('src/server.ts', { DATABASE_URL: url.toString(), DATA_DIR: pgDataDir, DEMO_DATA: 'true' }, READY)
+  const server = await start(
+    'src/server.ts',
+    { DATABASE_URL: url.toString(), DATA_DIR: pgDataDir, DEMO_DATA: 'true' },
+    READY,
+  )
   await measure('PostgreSQL', server.port)
   await stop(server)
   rmSync(pgDataDir, { recursive: true, force: true })
@@ -82,14 +86,16 @@ const nationalRows: string[] = []
 const exportRows: string[] = []
 let nationalCounts = null as NationalCounts | null
 
-
 async function nationalRun(engine: string, env: Record<string, string>, prepare: () => Promise<Database>) {
   const database = await prepare()
   await migrate(database)
   await loadRegistry(database.db)
   nationalCounts = await generateNationalDataset(database, { territories: NATIONAL })
   console.log(`${engine}: national dataset`, nationalCounts)
-  const [plan] = await queryRows<{ id: string }>(database.db, sql`select p.id from action_plans p join territories t on t.id = p.territory_id order by t.population desc nulls last limit 1`)
+  const [plan] = await queryRows<{ id: string }>(
+    database.db,
+    sql`select p.id from action_plans p join territories t on t.id = p.territory_id order by t.population desc nulls last limit 1`,
+  )
   await database.close()
   const env2 = { ...env, DEMO_DATA: 'false' }
   let server = await start('src/server.ts', env2, READY)
@@ -101,7 +107,9 @@ async function nationalRun(engine: string, env: Record<string, string>, prepare:
   ] as const) {
     const r = await load(server.port, path)
     console.log(`${engine} ${label}: ${r.rps} req/s, p99 ${r.p99} ms`)
-    nationalRows.push(`| ${label} | ${engine} | ${fmt.format(r.rps)} | ${r.p99} | ${(r.rps / helloResult.rps).toFixed(4)} |`)
+    nationalRows.push(
+      `| ${label} | ${engine} | ${fmt.format(r.rps)} | ${r.p99} | ${(r.rps / helloResult.rps).toFixed(4)} |`,
+    )
   }
   await stop(server)
   // the export on a fresh process, so that its peak memory is the export's own
@@ -119,13 +127,19 @@ async function nationalRun(engine: string, env: Record<string, string>, prepare:
   const after = peakMiB(server.child.pid!)
   await stop(server)
   const rows = lines - 1
-  console.log(`${engine} history.csv: ${rows} rows, ${Math.round(bytes / 2 ** 20)} MiB in ${seconds.toFixed(1)} s, peak RSS ${before} → ${after} MiB`)
-  exportRows.push(`| ${engine} | ${fmt.format(rows)} | ${fmt.format(Math.round(bytes / 2 ** 20))} MiB | ${seconds.toFixed(1)} s | ${fmt.format(Math.round(rows / seconds))} | ${before} → ${after} MiB |`)
+  console.log(
+    `${engine} history.csv: ${rows} rows, ${Math.round(bytes / 2 ** 20)} MiB in ${seconds.toFixed(1)} s, peak RSS ${before} → ${after} MiB`,
+  )
+  exportRows.push(
+    `| ${engine} | ${fmt.format(rows)} | ${fmt.format(Math.round(bytes / 2 ** 20))} MiB | ${seconds.toFixed(1)} s | ${fmt.format(Math.round(rows / seconds))} | ${before} → ${after} MiB |`,
+  )
 }
 
 if (NATIONAL > 0) {
   const nationalDir = mkdtempSync(join(tmpdir(), 'thc-bench-national-'))
-  await nationalRun('PGlite', { DATA_DIR: nationalDir }, () => openDatabase({ databaseUrl: null, dataDir: nationalDir }))
+  await nationalRun('PGlite', { DATA_DIR: nationalDir }, () =>
+    openDatabase({ databaseUrl: null, dataDir: nationalDir }),
+  )
   rmSync(nationalDir, { recursive: true, force: true })
   if (serverUrl) {
     const admin = new pg.Client({ connectionString: serverUrl })
@@ -136,7 +150,9 @@ if (NATIONAL > 0) {
     const url = new URL(serverUrl)
     url.pathname = '/thc_bench_national'
     const pgDir = mkdtempSync(join(tmpdir(), 'thc-bench-pg-'))
-    await nationalRun('PostgreSQL', { DATABASE_URL: url.toString(), DATA_DIR: pgDir }, () => openDatabase({ databaseUrl: url.toString() }))
+    await nationalRun('PostgreSQL', { DATABASE_URL: url.toString(), DATA_DIR: pgDir }, () =>
+      openDatabase({ databaseUrl: url.toString() }),
+    )
     rmSync(pgDir, { recursive: true, force: true })
   }
 }
@@ -174,7 +190,9 @@ ${rows.join('\n')}
 ${postgresNote}
 ## National scale (action plans)
 
-${nationalCounts ? `Dataset (bench/national.ts, the same every run): the full registry; ${fmt.format(nationalCounts.territories)} territories in the programme (the most populated communes), ${fmt.format(nationalCounts.commitments)} commitments, ${fmt.format(nationalCounts.milestones)} milestones, ${fmt.format(nationalCounts.updates)} hash-chained progress updates (20 per commitment); generated in ${nationalCounts.seconds} s on the last engine.
+${
+  nationalCounts
+    ? `Dataset (bench/national.ts, the same every run): the full registry; ${fmt.format(nationalCounts.territories)} territories in the programme (the most populated communes), ${fmt.format(nationalCounts.commitments)} commitments, ${fmt.format(nationalCounts.milestones)} milestones, ${fmt.format(nationalCounts.updates)} hash-chained progress updates (20 per commitment); generated in ${nationalCounts.seconds} s on the last engine.
 
 | page | database | req/s | p99 latency (ms) | ratio to hello |
 |---|---|---|---|---|
@@ -185,7 +203,9 @@ CSV export of every update (\`/api/v1/history.csv\`, streamed by pages of 1,000 
 | database | rows | size | time | rows/s | server peak RSS (start → after export) |
 |---|---|---|---|---|---|
 ${exportRows.join('\n')}
-` : 'Not measured in this run (BENCH_TERRITORIES=0).'}
+`
+    : 'Not measured in this run (BENCH_TERRITORIES=0).'
+}
 
 Reading: PGlite runs PostgreSQL inside the Node.js process, so every query blocks the event loop and a
 single process serves one query at a time; PostgreSQL queries run in the server's own processes. The home

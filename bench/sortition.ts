@@ -50,7 +50,12 @@ export function generatedPool(n: number, k: number, categories: number, seed: nu
       const share = people.filter((p) => p[name] === feature).length / n
       const centre = share * k
       const slack = Math.max(1, Math.round(centre * 0.15))
-      return { category: name, feature, min: Math.max(0, Math.floor(centre) - slack), max: Math.min(k, Math.ceil(centre) + slack) }
+      return {
+        category: name,
+        feature,
+        min: Math.max(0, Math.floor(centre) - slack),
+        max: Math.min(k, Math.ceil(centre) + slack),
+      }
     }),
   )
   return { panelSize: k, categories: names, quotas, people }
@@ -63,22 +68,38 @@ export function generatedPool(n: number, k: number, categories: number, seed: nu
  * education do in real calls — until `n` volunteers; quotas are the population shares × k, ± 1.
  */
 export function selfSelectedPool(intersectionsCsv: string, n: number, k: number, seed: number, bias: number): Instance {
-  const pairs = parseCsv(intersectionsCsv).slice(1).filter((r) => r.length >= 5)
+  const pairs = parseCsv(intersectionsCsv)
+    .slice(1)
+    .filter((r) => r.length >= 5)
   const features = new Map<string, string[]>()
   const share = new Map<string, number>()
   for (const [c1, f1, c2, f2, value] of pairs) {
-    for (const [c, f] of [[c1!, f1!], [c2!, f2!]] as const) if (!features.get(c)?.includes(f)) features.set(c, [...(features.get(c) ?? []), f])
+    for (const [c, f] of [
+      [c1!, f1!],
+      [c2!, f2!],
+    ] as const)
+      if (!features.get(c)?.includes(f)) features.set(c, [...(features.get(c) ?? []), f])
     share.set(`${c1}|${f1}|${c2}|${f2}`, Number(value))
     share.set(`${c2}|${f2}|${c1}|${f1}`, Number(value))
   }
   const categories = [...features.keys()].sort()
   // the category paired with every other one anchors the draw
-  const anchor = categories.find((c) => categories.every((x) => x === c || pairs.some((r) => (r[0] === c && r[2] === x) || (r[0] === x && r[2] === c))))!
+  const anchor = categories.find((c) =>
+    categories.every((x) => x === c || pairs.some((r) => (r[0] === c && r[2] === x) || (r[0] === x && r[2] === c))),
+  )!
   const other = categories.find((c) => c !== anchor)!
   const joint = (c: string, f: string, af: string) => share.get(`${anchor}|${af}|${c}|${f}`) ?? 0
-  const anchorShare = features.get(anchor)!.map((af) => features.get(other)!.reduce((sum, of) => sum + joint(other, of, af), 0))
+  const anchorShare = features
+    .get(anchor)!
+    .map((af) => features.get(other)!.reduce((sum, of) => sum + joint(other, of, af), 0))
   const marginal = (c: string) => {
-    const raw = features.get(c)!.map((f) => (c === anchor ? anchorShare[features.get(anchor)!.indexOf(f)]! : features.get(anchor)!.reduce((sum, af) => sum + joint(c, f, af), 0)))
+    const raw = features
+      .get(c)!
+      .map((f) =>
+        c === anchor
+          ? anchorShare[features.get(anchor)!.indexOf(f)]!
+          : features.get(anchor)!.reduce((sum, af) => sum + joint(c, f, af), 0),
+      )
     const total = raw.reduce((a, b) => a + b, 0)
     return raw.map((r) => r / total)
   }
@@ -92,18 +113,33 @@ export function selfSelectedPool(intersectionsCsv: string, n: number, k: number,
     return list.at(-1)!
   }
   const propensity = new Map<string, number>()
-  for (const c of categories) for (const f of features.get(c)!) propensity.set(`${c}|${f}`, Math.exp((random() * 2 - 1) * Math.log(bias)))
-  const highest = categories.reduce((product, c) => product * Math.max(...features.get(c)!.map((f) => propensity.get(`${c}|${f}`)!)), 1)
+  for (const c of categories)
+    for (const f of features.get(c)!) propensity.set(`${c}|${f}`, Math.exp((random() * 2 - 1) * Math.log(bias)))
+  const highest = categories.reduce(
+    (product, c) => product * Math.max(...features.get(c)!.map((f) => propensity.get(`${c}|${f}`)!)),
+    1,
+  )
   const people: Record<string, string>[] = []
   while (people.length < n) {
     const af = pick(features.get(anchor)!, anchorShare)
     const person: Record<string, string> = { [anchor]: af }
-    for (const c of categories) if (c !== anchor) person[c] = pick(features.get(c)!, features.get(c)!.map((f) => joint(c, f, af)))
-    if (random() * highest < categories.reduce((product, c) => product * propensity.get(`${c}|${person[c]}`)!, 1)) people.push(person)
+    for (const c of categories)
+      if (c !== anchor)
+        person[c] = pick(
+          features.get(c)!,
+          features.get(c)!.map((f) => joint(c, f, af)),
+        )
+    if (random() * highest < categories.reduce((product, c) => product * propensity.get(`${c}|${person[c]}`)!, 1))
+      people.push(person)
   }
   const quotas = categories.flatMap((c) => {
     const shares = marginal(c)
-    return features.get(c)!.map((feature, i) => ({ category: c, feature, min: Math.max(0, Math.floor(shares[i]! * k) - 1), max: Math.min(k, Math.ceil(shares[i]! * k) + 1) }))
+    return features.get(c)!.map((feature, i) => ({
+      category: c,
+      feature,
+      min: Math.max(0, Math.floor(shares[i]! * k) - 1),
+      max: Math.min(k, Math.ceil(shares[i]! * k) + 1),
+    }))
   })
   return { panelSize: k, categories, quotas, people }
 }
@@ -115,7 +151,12 @@ export async function benchSortition(): Promise<string> {
     cases.push({
       label: 'example_large_200 (2,000 volunteers, panel 200, 2 categories)',
       paper: '1,162 s',
-      instance: () => parseInstance(readFileSync(join(INSTANCES, 'example_large_200', 'categories.csv'), 'utf8'), readFileSync(join(INSTANCES, 'example_large_200', 'respondents.csv'), 'utf8'), 200),
+      instance: () =>
+        parseInstance(
+          readFileSync(join(INSTANCES, 'example_large_200', 'categories.csv'), 'utf8'),
+          readFileSync(join(INSTANCES, 'example_large_200', 'respondents.csv'), 'utf8'),
+          200,
+        ),
     })
   }
   const intersections = join(INSTANCES, 'sf_e_110', 'intersections.csv')
@@ -127,8 +168,16 @@ export async function benchSortition(): Promise<string> {
     })
   }
   cases.push(
-    { label: 'generated, sf_e size, quotas on the pool’s own shares (1,727 volunteers, panel 110, 7 categories)', paper: '4,012 s (sf_e)', instance: () => generatedPool(1727, 110, 7, 11) },
-    { label: 'generated, cca size (825 volunteers, panel 75, 4 categories)', paper: '434 s (cca)', instance: () => generatedPool(825, 75, 4, 5) },
+    {
+      label: 'generated, sf_e size, quotas on the pool’s own shares (1,727 volunteers, panel 110, 7 categories)',
+      paper: '4,012 s (sf_e)',
+      instance: () => generatedPool(1727, 110, 7, 11),
+    },
+    {
+      label: 'generated, cca size (825 volunteers, panel 75, 4 categories)',
+      paper: '434 s (cca)',
+      instance: () => generatedPool(825, 75, 4, 5),
+    },
   )
   /** column generation alone (the paper's method) gets the target's time, for comparison */
   const alone = async (instance: Instance) => {
@@ -149,12 +198,18 @@ export async function benchSortition(): Promise<string> {
     } catch (error) {
       if (!(error instanceof TimeLimitReached)) throw error
       console.log(`${c.label}: ${error.message}`)
-      rows.push(`| ${c.label} | ${fmt.format(error.types)} | — | **not finished in ${LIMIT} s** (${error.fixedTypes} types fixed, ${fmt.format(error.panels)} panels) | ${fmt.format(error.ilps)} | — | — | ${k} | ${await alone(instance)} | ${c.paper} |`)
+      rows.push(
+        `| ${c.label} | ${fmt.format(error.types)} | — | **not finished in ${LIMIT} s** (${error.fixedTypes} types fixed, ${fmt.format(error.panels)} panels) | ${fmt.format(error.ilps)} | — | — | ${k} | ${await alone(instance)} | ${c.paper} |`,
+      )
       continue
     }
     const minimum = Math.min(...result.probabilities)
-    console.log(`${c.label}: ${result.method}, ${result.seconds.toFixed(1)} s, ${result.ilps} ILPs, ${result.lps} LPs, ${result.types.members.length} types, min ${(minimum * 100).toFixed(3)} %`)
-    rows.push(`| ${c.label} | ${fmt.format(result.types.members.length)} | ${result.method} | ${result.seconds.toFixed(1)} s | ${fmt.format(result.ilps)} | ${fmt.format(result.lps)} | ${(minimum * 100).toFixed(3)} % | ${k} | ${await alone(instance)} | ${c.paper} |`)
+    console.log(
+      `${c.label}: ${result.method}, ${result.seconds.toFixed(1)} s, ${result.ilps} ILPs, ${result.lps} LPs, ${result.types.members.length} types, min ${(minimum * 100).toFixed(3)} %`,
+    )
+    rows.push(
+      `| ${c.label} | ${fmt.format(result.types.members.length)} | ${result.method} | ${result.seconds.toFixed(1)} s | ${fmt.format(result.ilps)} | ${fmt.format(result.lps)} | ${(minimum * 100).toFixed(3)} % | ${k} | ${await alone(instance)} | ${c.paper} |`,
+    )
   }
   // what an organiser waits for when preparing a draw on the largest pool: LEXIMIN, LEGACY and the lottery
   let preparation = ''
@@ -162,7 +217,11 @@ export async function benchSortition(): Promise<string> {
   if (largest) {
     const instance = largest.instance()
     const began = performance.now()
-    const prepared = await computeLottery(instance, { panelCount: 1000, legacyRuns: legacyRuns(instance.people.length, instance.panelSize), timeLimitSeconds: LIMIT })
+    const prepared = await computeLottery(instance, {
+      panelCount: 1000,
+      legacyRuns: legacyRuns(instance.people.length, instance.panelSize),
+      timeLimitSeconds: LIMIT,
+    })
     const seconds = (performance.now() - began) / 1000
     preparation = `\nPreparing a draw on the self-selected sf_e-size pool, as the organisers' button does (LEXIMIN, LEGACY estimated from ${fmt.format(prepared.legacy.runs)} simulated draws, the lottery of 1,000 panels with its rounding): ${seconds.toFixed(1)} s (the platform runs it in a worker thread, the server answering others meanwhile); largest change of a probability by the rounding: ${(prepared.lottery.maxDeviation * 100).toFixed(3)} points.\n`
     console.log(`preparation: ${seconds.toFixed(1)} s, deviation ${prepared.lottery.maxDeviation}`)
@@ -203,7 +262,12 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//,
   const current = readFileSync(path, 'utf8')
   const marked = /<!-- sortition:start -->[\s\S]*<!-- sortition:end -->\n?/
   const date = `\n_Sortition section last measured on ${new Date().toISOString().slice(0, 10)} by \`npm run bench:sortition\` on the machine of the header._\n`
-  writeFileSync(path, marked.test(current) ? current.replace(marked, section.replace('<!-- sortition:end -->', `${date}<!-- sortition:end -->`)) : `${current}\n${section.replace('<!-- sortition:end -->', `${date}<!-- sortition:end -->`)}`)
+  writeFileSync(
+    path,
+    marked.test(current)
+      ? current.replace(marked, section.replace('<!-- sortition:end -->', `${date}<!-- sortition:end -->`))
+      : `${current}\n${section.replace('<!-- sortition:end -->', `${date}<!-- sortition:end -->`)}`,
+  )
   console.log('BENCHMARKS.md: sortition section written')
   process.exit(0)
 }

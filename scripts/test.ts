@@ -34,7 +34,11 @@ if (problems.length > 0) {
 }
 
 if (!args.includes('--no-typecheck')) {
-  const check = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root], { stdio: 'inherit' })
+  const check = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', root],
+    { stdio: 'inherit' },
+  )
   if (check.status !== 0) {
     console.error('Type check failed.')
     process.exit(1)
@@ -47,5 +51,8 @@ if (files.length === 0) {
   console.error('No test file found.')
   process.exit(1)
 }
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root })
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  cwd: root,
+})
 process.exit(run.status ?? 1)

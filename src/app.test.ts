@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { buildTestApp, Client, createUser, describeEachEngine, uniqueEmail, signedInClient, type TestApp } from '../test/helpers/app.ts'
+import {
+  buildTestApp,
+  Client,
+  createUser,
+  describeEachEngine,
+  uniqueEmail,
+  signedInClient,
+  type TestApp,
+} from '../test/helpers/app.ts'
 
 describeEachEngine('public shell and operations', (engine) => {
   let ctx: TestApp
@@ -98,7 +106,11 @@ describeEachEngine('public shell and operations', (engine) => {
       assert.ok(doc.paths[path], `${path} is documented`)
       assert.ok(doc.paths[path].get.responses['200'], `${path} has a response schema`)
     }
-    assert.equal(Object.keys(doc.paths).some((p) => p.startsWith('/compte') || p.startsWith('/admin')), false, 'HTML forms stay out of the API document')
+    assert.equal(
+      Object.keys(doc.paths).some((p) => p.startsWith('/compte') || p.startsWith('/admin')),
+      false,
+      'HTML forms stay out of the API document',
+    )
     const ui = await ctx.app.inject({ url: '/api/docs/' })
     assert.equal(ui.statusCode, 200)
     assert.match(ui.body, /swagger/i)
@@ -116,36 +128,78 @@ describeEachEngine('public shell and operations', (engine) => {
     const admin = await createUser(ctx.database, { admin: true })
     const person = await createUser(ctx.database, { email: uniqueEmail('elue'), displayName: 'Maire Test' })
     const client = await signedInClient(ctx.app, admin.email, admin.password)
-    const bad = await client.post('/admin/roles', { email: person.email, territoryRef: 'commune/00000', role: 'editor' }, { csrfFrom: '/admin' })
+    const bad = await client.post(
+      '/admin/roles',
+      { email: person.email, territoryRef: 'commune/00000', role: 'editor' },
+      { csrfFrom: '/admin' },
+    )
     assert.equal(bad.statusCode, 422)
     assert.match(bad.body, /Rien ne correspond à « commune\/00000 »/)
     assert.match(bad.body, /value="commune\/00000"/, 'the typed text stays')
-    const badRole = await client.post('/admin/roles', { email: person.email, territoryRef: 'commune/35238', role: 'king' }, { csrfFrom: '/admin' })
+    const badRole = await client.post(
+      '/admin/roles',
+      { email: person.email, territoryRef: 'commune/35238', role: 'king' },
+      { csrfFrom: '/admin' },
+    )
     assert.equal(badRole.statusCode, 422)
     for (const [ref, role] of [
       ['commune/35238', 'elected'],
       ['epci/243500139', 'editor'],
     ]) {
-      const granted = await client.post('/admin/roles', { email: person.email, territoryRef: ref!, role: role! }, { csrfFrom: '/admin' })
+      const granted = await client.post(
+        '/admin/roles',
+        { email: person.email, territoryRef: ref!, role: role! },
+        { csrfFrom: '/admin' },
+      )
       assert.equal(granted.statusCode, 303)
     }
     // chosen by search, without typing a code: a name that names several territories asks which one
     const suggestions = await client.get('/territoires/suggestions?territoryRef=saint-deni')
-    assert.match(suggestions.body, /<option value="Saint-Denis \(commune\/93066\)">Saint-Denis — commune 93066 \(93\)<\/option>/)
+    assert.match(
+      suggestions.body,
+      /<option value="Saint-Denis \(commune\/93066\)">Saint-Denis — commune 93066 \(93\)<\/option>/,
+    )
     const people = await client.get('/admin/comptes/suggestions?email=maire%20te')
     assert.match(people.body, new RegExp(`<option value="Maire Test &lt;${person.email.replace(/[.+]/g, '\\$&')}>">`))
-    assert.equal((await signedInClient(ctx.app, person.email, person.password).then((c) => c.get('/admin/comptes/suggestions?email=maire'))).statusCode, 403, 'addresses stay in the back office')
-    const several = await client.post('/admin/roles', { email: 'Maire Test', territoryRef: 'Saint-Denis', role: 'editor' }, { csrfFrom: '/admin' })
+    assert.equal(
+      (
+        await signedInClient(ctx.app, person.email, person.password).then((c) =>
+          c.get('/admin/comptes/suggestions?email=maire'),
+        )
+      ).statusCode,
+      403,
+      'addresses stay in the back office',
+    )
+    const several = await client.post(
+      '/admin/roles',
+      { email: 'Maire Test', territoryRef: 'Saint-Denis', role: 'editor' },
+      { csrfFrom: '/admin' },
+    )
     assert.equal(several.statusCode, 422)
     assert.match(several.body, /Plusieurs correspondances : cochez la bonne ci-dessous\./)
-    assert.match(several.body, /<input type="radio" id="field-territoryRef-choice-\d+" name="territoryRef.choix" value="commune\/93066"\/><label for="field-territoryRef-choice-\d+">Saint-Denis — commune 93066 \(93\)<\/label>/)
+    assert.match(
+      several.body,
+      /<input type="radio" id="field-territoryRef-choice-\d+" name="territoryRef.choix" value="commune\/93066"\/><label for="field-territoryRef-choice-\d+">Saint-Denis — commune 93066 \(93\)<\/label>/,
+    )
     assert.match(several.body, /<input type="radio" [^>]*value="commune\/97411"\/>/)
     assert.doesNotMatch(several.body, /name="email.choix"/, 'an exact name is taken at once')
-    const chosen = await client.post('/admin/roles', { email: 'Maire Test', territoryRef: 'Saint-Denis', 'territoryRef.choix': 'commune/93066', role: 'editor' }, { csrfFrom: '/admin' })
+    const chosen = await client.post(
+      '/admin/roles',
+      { email: 'Maire Test', territoryRef: 'Saint-Denis', 'territoryRef.choix': 'commune/93066', role: 'editor' },
+      { csrfFrom: '/admin' },
+    )
     assert.equal(chosen.statusCode, 303)
-    const byCode = await client.post('/admin/roles/retirer', { email: `Maire Test <${person.email}>`, territoryRef: 'Saint-Denis (commune/93066)', role: 'editor' }, { csrfFrom: '/admin' })
+    const byCode = await client.post(
+      '/admin/roles/retirer',
+      { email: `Maire Test <${person.email}>`, territoryRef: 'Saint-Denis (commune/93066)', role: 'editor' },
+      { csrfFrom: '/admin' },
+    )
     assert.equal(byCode.statusCode, 303, 'a picked suggestion resolves alone')
-    const nobody = await client.post('/admin/roles', { email: 'Personne Inconnue', territoryRef: 'Rennes', role: 'editor' }, { csrfFrom: '/admin' })
+    const nobody = await client.post(
+      '/admin/roles',
+      { email: 'Personne Inconnue', territoryRef: 'Rennes', role: 'editor' },
+      { csrfFrom: '/admin' },
+    )
     assert.equal(nobody.statusCode, 422)
     assert.match(nobody.body, /Rien ne correspond à « Personne Inconnue »/)
     const personClient = await signedInClient(ctx.app, person.email, person.password)
@@ -154,7 +208,11 @@ describeEachEngine('public shell and operations', (engine) => {
     assert.match(account.body, /Éditeur·rice \(services\) — <a href="\/territoires\/epci\/243500139">Rennes Métropole/)
     const rennes = await ctx.app.inject({ url: '/territoires/commune/35238' })
     assert.match(rennes.body, /Maire Test — Élu·e/)
-    const revoked = await client.post('/admin/roles/retirer', { email: person.email, territoryRef: 'commune/35238', role: 'elected' }, { csrfFrom: '/admin' })
+    const revoked = await client.post(
+      '/admin/roles/retirer',
+      { email: person.email, territoryRef: 'commune/35238', role: 'elected' },
+      { csrfFrom: '/admin' },
+    )
     assert.equal(revoked.statusCode, 303)
     const after = await personClient.get('/compte')
     assert.doesNotMatch(after.body, /Élu·e — /)

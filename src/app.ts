@@ -63,11 +63,28 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // every route, as registered: tests walk them all (malformed bodies, exports), the logger reads their config
   const routeList: RegisteredRoute[] = []
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push({ method, url: route.url, hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide) })
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD')
+        routeList.push({
+          method,
+          url: route.url,
+          hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide),
+        })
   })
   app.decorate('routeList', routeList)
-  const mailer = options.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })
-  app.decorate('platform', { config, database, mailer, tokens: new TokenSigner(config.sessionSecret), files: folderFileStore(join(config.dataDir, 'files')), log: app.log, ballots: new Sealer(config.sessionSecret, 'ballots'), search: new SearchRegistry() })
+  const mailer =
+    options.mailer ??
+    createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })
+  app.decorate('platform', {
+    config,
+    database,
+    mailer,
+    tokens: new TokenSigner(config.sessionSecret),
+    files: folderFileStore(join(config.dataDir, 'files')),
+    log: app.log,
+    ballots: new Sealer(config.sessionSecret, 'ballots'),
+    search: new SearchRegistry(),
+  })
   let worker: JobWorker | undefined
   app.addHook('onClose', async () => {
     await worker?.stop()
@@ -80,24 +97,44 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       info: {
         title: 'Territoires Hautement Citoyens — API ouverte',
         version: '1.0.0',
-        description: 'Open data of the platform: territory registry (and, as features land, action plans, dashboards, référentiel). Public data under Licence Ouverte 2.0.',
+        description:
+          'Open data of the platform: territory registry (and, as features land, action plans, dashboards, référentiel). Public data under Licence Ouverte 2.0.',
         license: { name: 'Licence Ouverte 2.0 (data)', url: LICENCE_OUVERTE },
       },
       servers: [{ url: config.baseUrl.origin }],
-      tags: [{ name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' }, { name: 'action plans', description: 'Action plans, dashboards and their tamper-evident history' }, { name: 'network', description: 'Member territories of the network and the programme' }, { name: 'assemblies', description: 'Citizens’ assemblies: the lottery and its verifiable draw' }, { name: 'operations' }],
+      tags: [
+        { name: 'territories', description: 'Communes, EPCI, EPT, départements, régions and other territories' },
+        { name: 'action plans', description: 'Action plans, dashboards and their tamper-evident history' },
+        { name: 'network', description: 'Member territories of the network and the programme' },
+        { name: 'assemblies', description: 'Citizens’ assemblies: the lottery and its verifiable draw' },
+        { name: 'operations' },
+      ],
     },
   })
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { docExpansion: 'list' } })
   await app.register(kernelPlugin)
 
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Liveness',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
   app.get(
     '/readyz',
     {
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database answers',
-        response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: Type.Object({ status: Type.Literal('unavailable'), database: Type.String() }) },
+        response: {
+          200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }),
+          503: Type.Object({ status: Type.Literal('unavailable'), database: Type.String() }),
+        },
       },
     },
     async (_req, reply) => {
@@ -124,7 +161,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   // background work in this process: account and immediate mails, digests, reminders, history heads
   const work = backgroundWork({ db: database.db, mailer, tokens: app.platform.tokens, baseUrl: config.baseUrl })
-  worker = startJobWorker({ db: database.db, log: app.log, intervalMs: config.jobPollSeconds * 1000, handlers: work.handlers, periodic: work.periodic })
+  worker = startJobWorker({
+    db: database.db,
+    log: app.log,
+    intervalMs: config.jobPollSeconds * 1000,
+    handlers: work.handlers,
+    periodic: work.periodic,
+  })
   app.decorate('jobs', worker)
   return app
 }

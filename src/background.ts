@@ -27,7 +27,14 @@ export interface BackgroundDeps {
  */
 export interface BackgroundWork {
   handlers: Record<string, JobHandler>
-  tasks: { digests: () => Promise<unknown>; reminders: () => Promise<number>; heads: () => Promise<number>; sessions: () => Promise<void>; pendingImports: () => Promise<number>; volunteerContacts: () => Promise<number> }
+  tasks: {
+    digests: () => Promise<unknown>
+    reminders: () => Promise<number>
+    heads: () => Promise<number>
+    sessions: () => Promise<void>
+    pendingImports: () => Promise<number>
+    volunteerContacts: () => Promise<number>
+  }
   /** the tasks as the worker runs them, every pass */
   periodic: (() => Promise<unknown>)[]
 }

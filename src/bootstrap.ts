@@ -10,7 +10,10 @@ import { seedDemo, type SeedHooks } from './demo/seed.ts'
 export function loggedUrl(url: string): string {
   const [path, query] = url.split('?', 2)
   if (query === undefined) return path!
-  const names = query.split('&').map((pair) => pair.split('=', 1)[0]!).filter(Boolean)
+  const names = query
+    .split('&')
+    .map((pair) => pair.split('=', 1)[0]!)
+    .filter(Boolean)
   return `${path}?${names.map((name) => `${name.slice(0, 40)}=[redacted]`).join('&')}`
 }
 
@@ -33,7 +36,9 @@ export function loggableError(error: unknown, depth = 0): Record<string, unknown
       .replace(/\$argon2[^\s"']*/g, '[password hash]')
   }
   const message = scrub(error.message)
-  const stack = error.stack ? [`${error.name}: ${message}`, ...error.stack.split('\n').filter((line) => /^\s+at /.test(line))].join('\n') : undefined
+  const stack = error.stack
+    ? [`${error.name}: ${message}`, ...error.stack.split('\n').filter((line) => /^\s+at /.test(line))].join('\n')
+    : undefined
   const logged: Record<string, unknown> = { type: error.name, message, ...(stack ? { stack } : {}) }
   const fields = error as unknown as Record<string, unknown>
   for (const field of DATABASE_ERROR_FIELDS) if (typeof fields[field] === 'string') logged[field] = fields[field]
@@ -48,7 +53,14 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
     {
       level: config.logLevel,
       redact: {
-        paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.passwordHash', '*.token'],
+        paths: [
+          'req.headers.cookie',
+          'req.headers.authorization',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.passwordHash',
+          '*.token',
+        ],
         censor: '[redacted]',
       },
       serializers: {
@@ -67,14 +79,20 @@ export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pin
  * committed step ('migrations', 'registry', then the demo's).
  */
 export async function openPreparedDatabase(config: Config, log: Logger, hooks: SeedHooks = {}): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir })
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+  })
   try {
     const applied = await migrate(database)
     if (applied.length > 0) log.info({ applied }, 'migrations applied')
     await hooks.afterStep?.('migrations')
     if ((await countTerritories(database.db)) === 0) {
       const result = await loadRegistry(database.db)
-      log.info({ territories: result.territories, links: result.links, ms: result.milliseconds }, 'territory registry loaded')
+      log.info(
+        { territories: result.territories, links: result.links, ms: result.milliseconds },
+        'territory registry loaded',
+      )
     }
     await hooks.afterStep?.('registry')
     if (config.demoData) await seedDemo(database.db, log, hooks)

@@ -16,7 +16,13 @@ const SECRET = 'cli-test-secret-cli-test-secret-0123456789'
 function runCli(args: string[], env: Record<string, string>, input?: string) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SESSION_SECRET: SECRET, LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      SESSION_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     input,
     encoding: 'utf8',
     timeout: 120_000,
@@ -34,26 +40,69 @@ async function seededDataDir(): Promise<string> {
 
 test('sortition:verify re-runs a published draw and refuses a tampered one', () => {
   const folder = mkdtempSync(join(tmpdir(), 'thc-verify-'))
-  const lottery = [[1, 4, 7], [2, 5, 8], [3, 6, 9], [1, 5, 9]]
+  const lottery = [
+    [1, 4, 7],
+    [2, 5, 8],
+    [3, 6, 9],
+    [1, 5, 9],
+  ]
   const randomness = 'numéros du tirage public du 5 décembre : 4 18 23 31 42'
   const digest = lotteryDigest(lottery)
-  const draw = { lottery, lotteryDigest: digest, panelCount: 4, randomnessKind: 'secret_hash', randomnessCommitment: commitmentOf(randomness), randomness, drawnIndex: drawIndex(digest, randomness, 4) }
+  const draw = {
+    lottery,
+    lotteryDigest: digest,
+    panelCount: 4,
+    randomnessKind: 'secret_hash',
+    randomnessCommitment: commitmentOf(randomness),
+    randomness,
+    drawnIndex: drawIndex(digest, randomness, 4),
+  }
   const write = (name: string, value: unknown) => {
     writeFileSync(join(folder, name), JSON.stringify(value))
     return join(folder, name)
   }
   const ok = runCli(['sortition:verify', write('ok.json', draw)], {})
   assert.equal(ok.code, 0, ok.stderr)
-  assert.match(ok.stdout, new RegExp(`the draw gives panel ${draw.drawnIndex}: volunteers ${lottery[draw.drawnIndex]!.join(', ')}`))
+  assert.match(
+    ok.stdout,
+    new RegExp(`the draw gives panel ${draw.drawnIndex}: volunteers ${lottery[draw.drawnIndex]!.join(', ')}`),
+  )
   const otherIndex = (draw.drawnIndex + 1) % 4
-  assert.match(runCli(['sortition:verify', write('index.json', { ...draw, drawnIndex: otherIndex })], {}).stderr, /the draw gives panel/)
-  assert.match(runCli(['sortition:verify', write('secret.json', { ...draw, randomness: 'autre valeur' })], {}).stderr, /does not match the published commitment/)
-  assert.match(runCli(['sortition:verify', write('list.json', { ...draw, lottery: [[1, 4, 7], [2, 5, 8], [3, 6, 9], [1, 5, 8]] })], {}).stderr, /digest is/)
+  assert.match(
+    runCli(['sortition:verify', write('index.json', { ...draw, drawnIndex: otherIndex })], {}).stderr,
+    /the draw gives panel/,
+  )
+  assert.match(
+    runCli(['sortition:verify', write('secret.json', { ...draw, randomness: 'autre valeur' })], {}).stderr,
+    /does not match the published commitment/,
+  )
+  assert.match(
+    runCli(
+      [
+        'sortition:verify',
+        write('list.json', {
+          ...draw,
+          lottery: [
+            [1, 4, 7],
+            [2, 5, 8],
+            [3, 6, 9],
+            [1, 5, 8],
+          ],
+        }),
+      ],
+      {},
+    ).stderr,
+    /digest is/,
+  )
   assert.equal(runCli(['sortition:verify', join(folder, 'none.json')], {}).code, 1)
   rmSync(folder, { recursive: true, force: true })
 })
 
-test('sortition prints each volunteer’s LEXIMIN probability as JSON, names the quotas to relax when none fits, and refuses bad files', { skip: existsSync(join(ROOT, '..', 'shared', 'sortition', 'instances')) ? false : 'the sortition instances are not beside the project' }, () => {
+test('sortition prints each volunteer’s LEXIMIN probability as JSON, names the quotas to relax when none fits, and refuses bad files', {
+  skip: existsSync(join(ROOT, '..', 'shared', 'sortition', 'instances'))
+    ? false
+    : 'the sortition instances are not beside the project',
+}, () => {
   const folder = join(ROOT, '..', 'shared', 'sortition', 'instances', 'example_small_20')
   const run = runCli(['sortition', folder], {})
   assert.equal(run.code, 0, run.stderr)
@@ -74,7 +123,10 @@ test('sortition prints each volunteer’s LEXIMIN probability as JSON, names the
   const infeasible = runCli(['sortition', tight, '--panel-size', '20'], {})
   assert.equal(infeasible.code, 1)
   assert.match(infeasible.stderr, /no panel meets the quotas; the smallest relaxation:/)
-  const lowered = [...infeasible.stderr.matchAll(/gender\/(?:female|male): 15–20 → (\d+)–20/g)].reduce((sum, m) => sum + 15 - Number(m[1]), 0)
+  const lowered = [...infeasible.stderr.matchAll(/gender\/(?:female|male): 15–20 → (\d+)–20/g)].reduce(
+    (sum, m) => sum + 15 - Number(m[1]),
+    0,
+  )
   assert.equal(lowered, 10, 'the minima go down by ten people in all: 15 + 15 cannot fit in 20')
   assert.equal(runCli(['sortition', tight], {}).code, 1, 'no panel size: neither given nor in the name')
   writeFileSync(join(tight, 'categories.csv'), 'category,feature,min,max\ngender,female,9,x\n')
@@ -87,7 +139,21 @@ test('sortition prints each volunteer’s LEXIMIN probability as JSON, names the
 test('the command line lists its commands with --help, and refuses an unknown one', () => {
   const help = runCli(['--help'], {})
   assert.equal(help.code, 0)
-  for (const command of ['admin:create', 'territories:load', 'territories:add-other', 'roles:grant', 'roles:revoke', 'roles:grant-network', 'referentiel:import', 'migrate', 'demo:load', 'history:verify', 'jobs:run', 'events:remind', 'assemblies:erase-contacts']) {
+  for (const command of [
+    'admin:create',
+    'territories:load',
+    'territories:add-other',
+    'roles:grant',
+    'roles:revoke',
+    'roles:grant-network',
+    'referentiel:import',
+    'migrate',
+    'demo:load',
+    'history:verify',
+    'jobs:run',
+    'events:remind',
+    'assemblies:erase-contacts',
+  ]) {
     assert.match(help.stdout, new RegExp(command))
   }
   const unknown = runCli(['launch:rockets'], {})
@@ -115,8 +181,11 @@ for (const engine of engines) {
     })
     after(async () => cleanup())
 
-    const query = async <T,>(text: ReturnType<typeof sql>) => {
-      const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
+    const query = async <T>(text: ReturnType<typeof sql>) => {
+      const database = await openDatabase({
+        databaseUrl: env.DATABASE_URL ?? null,
+        dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
+      })
       try {
         return await queryRows<T>(database.db, text)
       } finally {
@@ -132,25 +201,62 @@ for (const engine of engines) {
       assert.equal(created.code, 0, created.stderr)
       assert.match(created.stdout, /Created the administrator equipe@example.org/)
       assert.match(created.stdout, /http:\/\/localhost:3000\/compte\/reinitialiser\?token=/)
-      const again = runCli(['admin:create', '--email', 'equipe@example.org', '--password-stdin'], env, 'a strong admin passphrase\n')
+      const again = runCli(
+        ['admin:create', '--email', 'equipe@example.org', '--password-stdin'],
+        env,
+        'a strong admin passphrase\n',
+      )
       assert.equal(again.code, 0, again.stderr)
       assert.match(again.stdout, /is now a platform administrator/)
     })
 
     test('roles:grant and roles:revoke change roles, and refuse unknown people, territories and roles', async () => {
-      const granted = runCli(['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'editor'], env)
+      const granted = runCli(
+        ['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'editor'],
+        env,
+      )
       assert.equal(granted.code, 0, granted.stderr)
       assert.match(granted.stdout, /Granted editor in commune\/35238/)
-      const rows = await query<{ role: string }>(sql`select r.role from territory_roles r join users u on u.id = r.user_id where u.email = 'equipe@example.org'`)
-      assert.deepEqual(rows.map((r) => r.role), ['editor'])
-      assert.match(runCli(['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/00000', '--role', 'editor'], env).stderr, /unknown territory: commune\/00000/)
-      assert.match(runCli(['roles:grant', '--email', 'nobody@example.org', '--territory', 'commune/35238', '--role', 'editor'], env).stderr, /no active account/)
-      const badRole = runCli(['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'king'], env)
+      const rows = await query<{ role: string }>(
+        sql`select r.role from territory_roles r join users u on u.id = r.user_id where u.email = 'equipe@example.org'`,
+      )
+      assert.deepEqual(
+        rows.map((r) => r.role),
+        ['editor'],
+      )
+      assert.match(
+        runCli(
+          ['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/00000', '--role', 'editor'],
+          env,
+        ).stderr,
+        /unknown territory: commune\/00000/,
+      )
+      assert.match(
+        runCli(
+          ['roles:grant', '--email', 'nobody@example.org', '--territory', 'commune/35238', '--role', 'editor'],
+          env,
+        ).stderr,
+        /no active account/,
+      )
+      const badRole = runCli(
+        ['roles:grant', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'king'],
+        env,
+      )
       assert.equal(badRole.code, 1)
       assert.match(badRole.stderr, /--role must be one of/)
-      const revoked = runCli(['roles:revoke', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'editor'], env)
+      const revoked = runCli(
+        ['roles:revoke', '--email', 'equipe@example.org', '--territory', 'commune/35238', '--role', 'editor'],
+        env,
+      )
       assert.equal(revoked.code, 0)
-      assert.equal((await query(sql`select 1 from territory_roles r join users u on u.id = r.user_id where u.email = 'equipe@example.org'`)).length, 0)
+      assert.equal(
+        (
+          await query(
+            sql`select 1 from territory_roles r join users u on u.id = r.user_id where u.email = 'equipe@example.org'`,
+          )
+        ).length,
+        0,
+      )
     })
 
     test('demo:load adds the demonstration data; history:verify says intact, then names a tampered entry', async () => {
@@ -160,10 +266,19 @@ for (const engine of engines) {
       assert.match(runCli(['demo:load'], env).stdout, /already there/)
       const ok = runCli(['history:verify', 'autre/pays-demo'], env)
       assert.equal(ok.code, 0, ok.stderr)
-      assert.match(ok.stdout, /History of autre\/pays-demo \(Pays du Val-Démo \(démonstration\)\) is intact: 5 entries, last hash [0-9a-f]{64}/)
-      const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
+      assert.match(
+        ok.stdout,
+        /History of autre\/pays-demo \(Pays du Val-Démo \(démonstration\)\) is intact: 5 entries, last hash [0-9a-f]{64}/,
+      )
+      const database = await openDatabase({
+        databaseUrl: env.DATABASE_URL ?? null,
+        dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
+      })
       try {
-        const [demoFiches] = await queryRows<{ n: number; linked: number }>(database.db, sql`select count(*)::int as n, (select count(*)::int from referentiel_links) as linked from referentiel_fiches where source_key like 'demo:%' and published_version is not null`)
+        const [demoFiches] = await queryRows<{ n: number; linked: number }>(
+          database.db,
+          sql`select count(*)::int as n, (select count(*)::int from referentiel_links) as linked from referentiel_fiches where source_key like 'demo:%' and published_version is not null`,
+        )
         assert.deepEqual(demoFiches, { n: 3, linked: 3 })
         await database.runScript(`alter table history_entries disable trigger history_entries_no_update;
           update history_entries set content = jsonb_set(content, '{narrative}', '"Réécrit."') where seq = 3;
@@ -180,18 +295,33 @@ for (const engine of engines) {
 
     test('jobs:run sends what is queued (an activity to its immediate followers) and says how much it ran', async () => {
       assert.equal(runCli(['demo:load'], env).code, 0)
-      const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
+      const database = await openDatabase({
+        databaseUrl: env.DATABASE_URL ?? null,
+        dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
+      })
       try {
         await database.db.execute(sql`insert into follows (user_id, subject_type, subject_id, territory_id, frequency)
           select u.id, 'territory', t.id, t.id, 'immediate' from users u, territories t where u.email = 'elue@demo.thc.example' and t.code = 'pays-demo'`)
-        await recordActivity(database.db, { territoryId: (await queryRows<{ id: string }>(database.db, sql`select id from territories where code = 'pays-demo'`))[0]!.id, territoryWide: true, subjects: {}, kind: 'event.created', title: 'Réunion publique', path: '/evenements/x', actorId: null })
+        await recordActivity(database.db, {
+          territoryId: (
+            await queryRows<{ id: string }>(database.db, sql`select id from territories where code = 'pays-demo'`)
+          )[0]!.id,
+          territoryWide: true,
+          subjects: {},
+          kind: 'event.created',
+          title: 'Réunion publique',
+          path: '/evenements/x',
+          actorId: null,
+        })
       } finally {
         await database.close()
       }
       const ran = runCli(['jobs:run'], env)
       assert.equal(ran.code, 0, ran.stderr)
       assert.match(ran.stdout, /^[1-9]\d* jobs? run, 0 reminders sent, 1 history head published\./m)
-      const [delivered] = await query<{ n: number }>(sql`select count(*)::int as n from notification_deliveries d join users u on u.id = d.user_id where u.email = 'elue@demo.thc.example'`)
+      const [delivered] = await query<{ n: number }>(
+        sql`select count(*)::int as n from notification_deliveries d join users u on u.id = d.user_id where u.email = 'elue@demo.thc.example'`,
+      )
       assert.equal(delivered!.n, 1)
       assert.match(runCli(['jobs:run'], env).stdout, /^0 jobs run/m)
     })
@@ -202,10 +332,17 @@ for (const engine of engines) {
       assert.equal(first.code, 0, first.stderr)
       assert.match(first.stdout, /^0 volunteers erased\./m)
       const drawn = sql`(select id from assemblies where title like 'Assemblée citoyenne de l’alimentation%')`
-      const database = await openDatabase({ databaseUrl: env.DATABASE_URL ?? null, dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR })
+      const database = await openDatabase({
+        databaseUrl: env.DATABASE_URL ?? null,
+        dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
+      })
       try {
-        await database.db.execute(sql`update assemblies set report_published_at = now() - interval '400 days', contact_retention_days = 365 where id = ${drawn}`)
-        await database.db.execute(sql`update assembly_sessions set starts_on = current_date - 420, ends_on = current_date - 419 where assembly_id = ${drawn}`)
+        await database.db.execute(
+          sql`update assemblies set report_published_at = now() - interval '400 days', contact_retention_days = 365 where id = ${drawn}`,
+        )
+        await database.db.execute(
+          sql`update assembly_sessions set starts_on = current_date - 420, ends_on = current_date - 419 where assembly_id = ${drawn}`,
+        )
       } finally {
         await database.close()
       }
@@ -234,40 +371,82 @@ for (const engine of engines) {
       const good = runCli(['referentiel:import', '--format', 'catalogue', dir], env)
       assert.equal(good.code, 0, good.stderr)
       assert.match(good.stdout, /Imported: 1 fiches, 1 created/)
-      assert.match(runCli(['referentiel:import', '--format', 'catalogue', dir], env).stdout, /0 created, 0 updated, 1 unchanged/)
+      assert.match(
+        runCli(['referentiel:import', '--format', 'catalogue', dir], env).stdout,
+        /0 created, 0 updated, 1 unchanged/,
+      )
       // the repository's layout: collections read, drafts and pages left out and said
       mkdirSync(join(dir, '_usage'))
       mkdirSync(join(dir, '_drafts', '_usage'), { recursive: true })
-      writeFileSync(join(dir, '_usage', 'a.md'), '---\ntitle: Une concertation\ndescription: En ligne\nin_progress: true\n---\nCorps')
+      writeFileSync(
+        join(dir, '_usage', 'a.md'),
+        '---\ntitle: Une concertation\ndescription: En ligne\nin_progress: true\n---\nCorps',
+      )
       writeFileSync(join(dir, '_drafts', '_usage', 'b.md'), '---\ntitle: Brouillon\n---\n')
       const repository = runCli(['referentiel:import', '--format', 'catalogue', dir], env)
       assert.equal(repository.code, 0, repository.stderr)
       assert.match(repository.stderr, /Warning: 1 brouillon du catalogue/)
-      assert.match(repository.stderr, /Warning: 1 fichier hors des dossiers _outil, _usage et _usage_citoyens non lu : a\.md/)
+      assert.match(
+        repository.stderr,
+        /Warning: 1 fichier hors des dossiers _outil, _usage et _usage_citoyens non lu : a\.md/,
+      )
       assert.match(repository.stdout, /1 created/)
       // a Participedia export saved by Excel in France: converted, and said
       const csv = join(dir, 'methods.csv')
-      writeFileSync(csv, Buffer.from('id;type;title;url;description\r\n501;method;Jury citoyen tir\xe9 au sort;https://participedia.net/method/501;D\xe9lib\xe9ration\r\n', 'latin1'))
+      writeFileSync(
+        csv,
+        Buffer.from(
+          'id;type;title;url;description\r\n501;method;Jury citoyen tir\xe9 au sort;https://participedia.net/method/501;D\xe9lib\xe9ration\r\n',
+          'latin1',
+        ),
+      )
       const excel = runCli(['referentiel:import', '--format', 'participedia', csv], env)
       assert.equal(excel.code, 0, excel.stderr)
       assert.match(excel.stderr, /Warning: methods\.csv n’était pas en UTF-8 : il a été lu comme du Windows-1252/)
       assert.match(excel.stdout, /1 created/)
-      assert.match(runCli(['referentiel:import', '--format', 'word', dir], env).stderr, /--format must be participedia or catalogue/)
-      assert.match(runCli(['roles:grant-network', '--email', 'nobody@example.org', '--role', 'referentiel_moderator'], env).stderr, /no active account/)
-      assert.match(runCli(['roles:grant-network', '--email', 'nobody@example.org', '--role', 'king'], env).stderr, /--role must be: referentiel_moderator/)
+      assert.match(
+        runCli(['referentiel:import', '--format', 'word', dir], env).stderr,
+        /--format must be participedia or catalogue/,
+      )
+      assert.match(
+        runCli(['roles:grant-network', '--email', 'nobody@example.org', '--role', 'referentiel_moderator'], env).stderr,
+        /no active account/,
+      )
+      assert.match(
+        runCli(['roles:grant-network', '--email', 'nobody@example.org', '--role', 'king'], env).stderr,
+        /--role must be: referentiel_moderator/,
+      )
       rmSync(dir, { recursive: true, force: true })
     })
 
     test('territories:add-other creates a Pays; territories:load refreshes the registry idempotently', async () => {
-      const added = runCli(['territories:add-other', '--name', 'Pays de Test', '--code', 'pays-test-cli', '--population', '1200', '--parent', 'departement/35'], env)
+      const added = runCli(
+        [
+          'territories:add-other',
+          '--name',
+          'Pays de Test',
+          '--code',
+          'pays-test-cli',
+          '--population',
+          '1200',
+          '--parent',
+          'departement/35',
+        ],
+        env,
+      )
       assert.equal(added.code, 0, added.stderr)
       const taken = runCli(['territories:add-other', '--name', 'Pays de Test', '--code', 'pays-test-cli'], env)
       assert.equal(taken.code, 1)
       assert.match(taken.stderr, /already taken/)
       const loaded = runCli(['territories:load'], env)
       assert.equal(loaded.code, 0, loaded.stderr)
-      assert.match(loaded.stdout, /Loaded \d+ territories \(\d+ commune, \d+ departement, \d+ region, \d+ epci, 11 ept\), \d+ parent links, 0 retired/)
-      const [row] = await query<{ n: number }>(sql`select count(*)::int as n from territories where kind = 'autre' and code = 'pays-test-cli'`)
+      assert.match(
+        loaded.stdout,
+        /Loaded \d+ territories \(\d+ commune, \d+ departement, \d+ region, \d+ epci, 11 ept\), \d+ parent links, 0 retired/,
+      )
+      const [row] = await query<{ n: number }>(
+        sql`select count(*)::int as n from territories where kind = 'autre' and code = 'pays-test-cli'`,
+      )
       assert.equal(row!.n, 1, 'territories created by hand survive a reload')
     })
   })
@@ -277,8 +456,18 @@ if (!engines.includes('postgres')) describe('command line [postgres]', { skip: P
 describe('embedded database folder lock', () => {
   test('a second process on the same data folder is refused with a clear message, and the first keeps serving', async () => {
     const dir = await seededDataDir()
-    const serverEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dir, PORT: '0', DEMO_DATA: 'false', SESSION_SECRET: SECRET }
-    const first = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], { cwd: ROOT, env: serverEnv })
+    const serverEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: dir,
+      PORT: '0',
+      DEMO_DATA: 'false',
+      SESSION_SECRET: SECRET,
+    }
+    const first = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], {
+      cwd: ROOT,
+      env: serverEnv,
+    })
     try {
       const port = await new Promise<number>((resolve, reject) => {
         let output = ''
@@ -293,7 +482,12 @@ describe('embedded database folder lock', () => {
         })
         first.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
       })
-      const second = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], { cwd: ROOT, env: serverEnv, encoding: 'utf8', timeout: 60_000 })
+      const second = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], {
+        cwd: ROOT,
+        env: serverEnv,
+        encoding: 'utf8',
+        timeout: 60_000,
+      })
       assert.equal(second.status, 1)
       assert.match(second.stderr, /already in use by another process \(pid \d+\)/)
       const cli = runCli(['migrate'], { DATA_DIR: dir })

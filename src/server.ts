@@ -32,7 +32,12 @@ async function main() {
   }
   const app = await buildApp({ config, database, logger: log })
   // the command line's `backup` asks the server for a snapshot while it holds the embedded database
-  const control = database.engine === 'pglite' ? await startControlSocket(database, config.dataDir, (error) => log.error({ err: error }, 'backup failed')).catch(() => null) : null
+  const control =
+    database.engine === 'pglite'
+      ? await startControlSocket(database, config.dataDir, (error) => log.error({ err: error }, 'backup failed')).catch(
+          () => null,
+        )
+      : null
   app.addHook('onClose', async () => {
     control?.close()
   })
@@ -66,7 +71,12 @@ async function main() {
     process.exit(1)
   }
   log.info(
-    { url: config.baseUrl.toString(), database: database.engine, dataDir: database.engine === 'pglite' ? config.dataDir : undefined, mail: app.platform.mailer.target },
+    {
+      url: config.baseUrl.toString(),
+      database: database.engine,
+      dataDir: database.engine === 'pglite' ? config.dataDir : undefined,
+      mail: app.platform.mailer.target,
+    },
     `platform ready on ${config.baseUrl.toString()}`,
   )
 }

@@ -16,7 +16,10 @@ const SECRET = 'startup-test-secret-startup-test-secret-0123'
 
 /** Rows in every table of the schema: what a complete demo holds, compared whole. */
 async function census(db: Db): Promise<Record<string, number>> {
-  const tables = await queryRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+  )
   const result: Record<string, number> = {}
   for (const { name } of tables) {
     const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${sql.identifier(name)}`)
@@ -50,7 +53,14 @@ describe('a first start stopped at any point is finished by the next one', () =>
     const config = loadConfig({ DATA_DIR: dir, SESSION_SECRET: SECRET, LOG_LEVEL: 'silent' })
     const log = createLogger(config)
     // every stop point, in order: after each committed step, and inside each demo step before its commit
-    const stops: { step: string; inside: boolean }[] = steps.flatMap((step) => (DEMO_STEPS.some((s) => s.name === step) ? [{ step, inside: true }, { step, inside: false }] : [{ step, inside: false }]))
+    const stops: { step: string; inside: boolean }[] = steps.flatMap((step) =>
+      DEMO_STEPS.some((s) => s.name === step)
+        ? [
+            { step, inside: true },
+            { step, inside: false },
+          ]
+        : [{ step, inside: false }],
+    )
     try {
       for (const stop of stops) {
         await assert.rejects(
@@ -69,7 +79,10 @@ describe('a first start stopped at any point is finished by the next one', () =>
       const database = await openPreparedDatabase(config, log)
       try {
         assert.deepEqual(await census(database.db), await referenceCensus(), 'the same rows as a demo loaded in one go')
-        const [drawn] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from assemblies where phase = 'drawn'`)
+        const [drawn] = await queryRows<{ n: number }>(
+          database.db,
+          sql`select count(*)::int as n from assemblies where phase = 'drawn'`,
+        )
         assert.equal(drawn!.n, 1)
       } finally {
         await database.close()
@@ -81,9 +94,21 @@ describe('a first start stopped at any point is finished by the next one', () =>
 
   test('a real kill -9 of the server during its first start, at several points, leaves a folder the next start completes', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'thc-kill-'))
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dir, PORT: '0', SESSION_SECRET: SECRET, JOB_POLL_SECONDS: '0' }
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: dir,
+      PORT: '0',
+      SESSION_SECRET: SECRET,
+      JOB_POLL_SECONDS: '0',
+    }
     t.after(() => rmSync(dir, { recursive: true, force: true }))
-    const start = () => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const start = () =>
+      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     /** Starts the server and kills it (SIGKILL) once its output matches, or after `delayMs` without a pattern. */
     const killWhen = (pattern: RegExp | null, delayMs = 0) =>
       new Promise<string>((resolve, reject) => {
@@ -111,7 +136,10 @@ describe('a first start stopped at any point is finished by the next one', () =>
         })
       })
     await killWhen(null, 1500) // inside the embedded database's first creation
-    assert.ok(!existsSync(join(dir, 'pglite')) || readdirSync(join(dir, 'pglite')).includes('PG_VERSION'), 'no half-made database folder')
+    assert.ok(
+      !existsSync(join(dir, 'pglite')) || readdirSync(join(dir, 'pglite')).includes('PG_VERSION'),
+      'no half-made database folder',
+    )
     await killWhen(/migrations applied/)
     await killWhen(/territory registry loaded/)
     await killWhen(/demonstration action plan added/)

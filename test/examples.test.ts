@@ -12,13 +12,21 @@ const EXAMPLES = join(import.meta.dirname, '..', 'docs', 'examples')
 const file = (name: string) => readFileSync(join(EXAMPLES, name))
 
 test('every example file of docs/examples imports without a problem', () => {
-  for (const [name, format, plans, commitments] of [['plan-modele.csv', 'modele', 1, 2], ['plan-ogp.csv', 'ogp', 1, 2], ['plan-decidim-suivi.csv', 'decidim', 1, 1]] as const) {
+  for (const [name, format, plans, commitments] of [
+    ['plan-modele.csv', 'modele', 1, 2],
+    ['plan-ogp.csv', 'ogp', 1, 2],
+    ['plan-decidim-suivi.csv', 'decidim', 1, 1],
+  ] as const) {
     const read = readPlansFile(file(name), format, name)
     assert.deepEqual(read.errors, [], name)
     assert.equal(read.plans.length, plans, name)
     assert.equal(read.plans[0]!.commitments.length, commitments, name)
   }
-  const contributions = readContributionsFile(file('consultation-decidim-propositions.csv'), 'p.csv', 'example-key-example-key-example-key')
+  const contributions = readContributionsFile(
+    file('consultation-decidim-propositions.csv'),
+    'p.csv',
+    'example-key-example-key-example-key',
+  )
   assert.deepEqual(contributions.errors, [])
   assert.equal(contributions.contributions.length, 2)
   const proposals = readProposalsFile(file('assemblee-propositions.csv'), 'a.csv')
@@ -30,7 +38,10 @@ test('every example file of docs/examples imports without a problem', () => {
   const catalogue = readCatalogue(
     readdirSync(join(EXAMPLES, 'catalogue'), { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
-      .map((entry) => ({ name: join(entry.parentPath, entry.name).slice(join(EXAMPLES, 'catalogue').length + 1), bytes: readFileSync(join(entry.parentPath, entry.name)) })),
+      .map((entry) => ({
+        name: join(entry.parentPath, entry.name).slice(join(EXAMPLES, 'catalogue').length + 1),
+        bytes: readFileSync(join(entry.parentPath, entry.name)),
+      })),
   )
   assert.deepEqual(catalogue.problems, [])
   assert.equal(catalogue.records.length, 2)

@@ -4,7 +4,15 @@ import { sql } from 'drizzle-orm'
 import type { InjectOptions } from 'fastify'
 import { seedDemo } from '../src/demo/seed.ts'
 import { queryRows, type Db } from '../src/platform/db/index.ts'
-import { buildTestApp, Client, csrfTokenOf, describeEachEngine, grantTestRole, signedInClient, type TestApp } from './helpers/app.ts'
+import {
+  buildTestApp,
+  Client,
+  csrfTokenOf,
+  describeEachEngine,
+  grantTestRole,
+  signedInClient,
+  type TestApp,
+} from './helpers/app.ts'
 import { expandRoute, parameterValues } from './helpers/exports.ts'
 
 /**
@@ -15,10 +23,16 @@ import { expandRoute, parameterValues } from './helpers/exports.ts'
 
 /** A digest of every row of every table: any write shows. */
 async function fingerprint(db: Db): Promise<Record<string, string>> {
-  const tables = await queryRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+  )
   const result: Record<string, string> = {}
   for (const { name } of tables) {
-    const [row] = await queryRows<{ digest: string }>(db, sql`select count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') as digest from ${sql.identifier(name)} t`)
+    const [row] = await queryRows<{ digest: string }>(
+      db,
+      sql`select count(*) || ':' || coalesce(md5(string_agg(md5(t::text), '' order by md5(t::text))), '') as digest from ${sql.identifier(name)} t`,
+    )
     result[name] = row!.digest
   }
   return result
@@ -52,15 +66,24 @@ function formsIn(html: string): FoundForm[] {
     const action = /action="([^"]*)"/.exec(attributes)?.[1]?.replaceAll('&amp;', '&')
     if (!action?.startsWith('/')) return []
     const fields = new Map<string, string>()
-    for (const field of match[2]!.matchAll(/<(input|textarea|select)\b([^>]*)>([\s\S]*?(?=<\/textarea>|<\/select>))?/g)) {
+    for (const field of match[2]!.matchAll(
+      /<(input|textarea|select)\b([^>]*)>([\s\S]*?(?=<\/textarea>|<\/select>))?/g,
+    )) {
       const tag = field[2]!
       const name = /\bname="([^"]+)"/.exec(tag)?.[1]
       if (!name || name === '_csrf' || fields.has(name)) continue
-      const own = field[1] === 'textarea' ? (field[3] ?? '') : field[1] === 'select' ? (/value="([^"]*)"/.exec(field[3] ?? '')?.[1] ?? '') : (/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '')
+      const own =
+        field[1] === 'textarea'
+          ? (field[3] ?? '')
+          : field[1] === 'select'
+            ? (/value="([^"]*)"/.exec(field[3] ?? '')?.[1] ?? '')
+            : (/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '')
       if (/type="file"/.test(tag)) continue
       fields.set(name, own.replaceAll('&amp;', '&').replaceAll('&quot;', '"') || plausible(tag, name))
     }
-    return [{ action, fields: [...fields], csrf: csrfTokenOf(match[2]!), multipart: /multipart\/form-data/.test(attributes) }]
+    return [
+      { action, fields: [...fields], csrf: csrfTokenOf(match[2]!), multipart: /multipart\/form-data/.test(attributes) },
+    ]
   })
 }
 
@@ -84,31 +107,84 @@ const urlencoded = (fields: [string, string | Buffer][], csrf: string | null): B
   )
 const multipartBody = (fields: [string, string | Buffer][], csrf: string | null, end = `--${BOUNDARY}--\r\n`): Buffer =>
   Buffer.concat([
-    ...[...fields, ...(csrf ? ([['_csrf', csrf]] as [string, string][]) : [])].flatMap(([name, value]) => [Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.isBuffer(value) ? value : Buffer.from(value), Buffer.from('\r\n')]),
+    ...[...fields, ...(csrf ? ([['_csrf', csrf]] as [string, string][]) : [])].flatMap(([name, value]) => [
+      Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
+      Buffer.isBuffer(value) ? value : Buffer.from(value),
+      Buffer.from('\r\n'),
+    ]),
     Buffer.from(end),
   ])
 
 /** Malformed versions of a form: one field at a time (NUL, invalid UTF-8, U+FFFD), then the whole body. */
 function malformedBodies(form: Pick<FoundForm, 'fields' | 'csrf' | 'multipart'>): MalformedBody[] {
-  const fields: [string, string][] = form.fields.length > 0 ? form.fields : [['title', 'Un titre'], ['body', 'Un texte'], ['email', 'a@example.org'], ['password', 'Cheval-Agrafe-Batterie-93']]
+  const fields: [string, string][] =
+    form.fields.length > 0
+      ? form.fields
+      : [
+          ['title', 'Un titre'],
+          ['body', 'Un texte'],
+          ['email', 'a@example.org'],
+          ['password', 'Cheval-Agrafe-Batterie-93'],
+        ]
   const { csrf } = form
-  const encode = form.multipart ? (f: [string, string | Buffer][]) => ({ payload: multipartBody(f, csrf), contentType: `multipart/form-data; boundary=${BOUNDARY}` }) : (f: [string, string | Buffer][]) => ({ payload: urlencoded(f, csrf), contentType: 'application/x-www-form-urlencoded' })
-  const oneAtATime = (label: string, value: string | Buffer) => fields.map(([name], i) => ({ name: `${label} in ${name}`, ...encode(fields.map(([n, v], j): [string, string | Buffer] => [n, j === i ? value : v])) }))
+  const encode = form.multipart
+    ? (f: [string, string | Buffer][]) => ({
+        payload: multipartBody(f, csrf),
+        contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+      })
+    : (f: [string, string | Buffer][]) => ({
+        payload: urlencoded(f, csrf),
+        contentType: 'application/x-www-form-urlencoded',
+      })
+  const oneAtATime = (label: string, value: string | Buffer) =>
+    fields.map(([name], i) => ({
+      name: `${label} in ${name}`,
+      ...encode(fields.map(([n, v], j): [string, string | Buffer] => [n, j === i ? value : v])),
+    }))
   return [
     ...oneAtATime('NUL', NUL),
     ...oneAtATime('invalid UTF-8', INVALID_UTF8),
     ...oneAtATime('U+FFFD', 'texte abîmé \ufffd'),
     { name: 'a 1 MB field', ...encode([...fields, ['extra', LONG]]) },
-    { name: 'JSON with objects and numbers where text goes', payload: JSON.stringify({ ...Object.fromEntries(fields.map(([f], i) => [f, i % 2 ? { nested: [1, 2] } : [[1], { a: null }]])), ...(csrf ? { _csrf: csrf } : {}) }), contentType: 'application/json' },
+    {
+      name: 'JSON with objects and numbers where text goes',
+      payload: JSON.stringify({
+        ...Object.fromEntries(fields.map(([f], i) => [f, i % 2 ? { nested: [1, 2] } : [[1], { a: null }]])),
+        ...(csrf ? { _csrf: csrf } : {}),
+      }),
+      contentType: 'application/json',
+    },
     { name: 'JSON that does not parse', payload: '{"title": "unterminated', contentType: 'application/json' },
     { name: 'multipart without a boundary', payload: multipartBody(fields, csrf), contentType: 'multipart/form-data' },
-    { name: 'multipart cut short', payload: multipartBody(fields, csrf, `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc`), contentType: `multipart/form-data; boundary=${BOUNDARY}` },
-    { name: 'multipart with a NUL file name', payload: multipartBody(fields, csrf, `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a\u0000.csv"\r\nContent-Type: text/csv\r\n\r\ntitre,${NUL}\r\n--${BOUNDARY}--\r\n`), contentType: `multipart/form-data; boundary=${BOUNDARY}` },
+    {
+      name: 'multipart cut short',
+      payload: multipartBody(
+        fields,
+        csrf,
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nabc`,
+      ),
+      contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+    },
+    {
+      name: 'multipart with a NUL file name',
+      payload: multipartBody(
+        fields,
+        csrf,
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a\u0000.csv"\r\nContent-Type: text/csv\r\n\r\ntitre,${NUL}\r\n--${BOUNDARY}--\r\n`,
+      ),
+      contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+    },
     { name: 'an unknown content type', payload: 'title=x', contentType: 'text/x-thc' },
   ]
 }
 
-const MALFORMED_QUERIES = ['?q=%00&page=%00&next=%00', '?q=%C3%28%FF&page=%FF', `?q=${'y'.repeat(20_000)}`, '?page=-1&kind[]=a&kind[x]=b', '?next=/%09/evil.example&token=%00']
+const MALFORMED_QUERIES = [
+  '?q=%00&page=%00&next=%00',
+  '?q=%C3%28%FF&page=%FF',
+  `?q=${'y'.repeat(20_000)}`,
+  '?page=-1&kind[]=a&kind[x]=b',
+  '?next=/%09/evil.example&token=%00',
+]
 
 describeEachEngine('malformed requests on every route', (engine) => {
   let t: TestApp
@@ -120,13 +196,20 @@ describeEachEngine('malformed requests on every route', (engine) => {
   before(async () => {
     t = await buildTestApp(engine, { SIGNIN_RATE_LIMIT: '100000' })
     await seedDemo(t.database.db)
-    const [admin] = await queryRows<{ id: string }>(t.database.db, sql`select id from users where email = 'admin@demo.thc.example'`)
-    for (const role of ['editor', 'elected', 'moderator']) await grantTestRole(t.database, admin!.id, { kind: 'autre', code: 'pays-demo' }, role)
+    const [admin] = await queryRows<{ id: string }>(
+      t.database.db,
+      sql`select id from users where email = 'admin@demo.thc.example'`,
+    )
+    for (const role of ['editor', 'elected', 'moderator'])
+      await grantTestRole(t.database, admin!.id, { kind: 'autre', code: 'pays-demo' }, role)
     clients = [
       { role: 'anonymous', client: new Client(t.app) },
       { role: 'citizen', client: await signedInClient(t.app, 'habitante@demo.thc.example', 'demo-habitante-thc') },
       { role: 'reviewer', client: await signedInClient(t.app, 'evaluateur@demo.thc.example', 'demo-evaluateur-thc') },
-      { role: 'staff and network team', client: await signedInClient(t.app, 'admin@demo.thc.example', 'demo-admin-thc') },
+      {
+        role: 'staff and network team',
+        client: await signedInClient(t.app, 'admin@demo.thc.example', 'demo-admin-thc'),
+      },
     ]
     const values = await parameterValues(t.database.db)
     // one value of each parameter is enough to reach the handler; the assemblies' member and number too
@@ -139,7 +222,15 @@ describeEachEngine('malformed requests on every route', (engine) => {
       method: r.method,
       urls: [
         ...expandRoute(r.url, single),
-        ...(r.url.includes(':') ? [r.url.replace(/:member/, member?.id ?? 'x').replace(/:number/, '1').replace(/:id/, proposal?.id ?? contribution?.id ?? 'x').replace(/:[a-zA-Z]+/g, 'x')] : []),
+        ...(r.url.includes(':')
+          ? [
+              r.url
+                .replace(/:member/, member?.id ?? 'x')
+                .replace(/:number/, '1')
+                .replace(/:id/, proposal?.id ?? contribution?.id ?? 'x')
+                .replace(/:[a-zA-Z]+/g, 'x'),
+            ]
+          : []),
       ],
     }))
   })
@@ -150,7 +241,10 @@ describeEachEngine('malformed requests on every route', (engine) => {
     // each request from its own address: the routes' rate limits would otherwise answer 429 before the handler
     const remoteAddress = `10.${(requestNumber >> 16) & 255}.${(requestNumber >> 8) & 255}.${requestNumber & 255}`
     const response = await client.request({ ...options, remoteAddress })
-    if (response.statusCode >= 500) failures.push(`${options.method} ${options.url.slice(0, 120)} ${label} → ${response.statusCode} ${response.body.slice(0, 160)}`)
+    if (response.statusCode >= 500)
+      failures.push(
+        `${options.method} ${options.url.slice(0, 120)} ${label} → ${response.statusCode} ${response.body.slice(0, 160)}`,
+      )
     return response
   }
 
@@ -162,7 +256,9 @@ describeEachEngine('malformed requests on every route', (engine) => {
       for (const route of routes.filter((r) => r.method === 'GET')) {
         for (const url of route.urls) {
           const page = await send(client, { method: 'GET', url })
-          if (String(page.headers['content-type']).startsWith('text/html')) for (const form of formsIn(page.body)) forms.set(`${clients.findIndex((c) => c.client === client)} ${form.action}`, { ...form, client })
+          if (String(page.headers['content-type']).startsWith('text/html'))
+            for (const form of formsIn(page.body))
+              forms.set(`${clients.findIndex((c) => c.client === client)} ${form.action}`, { ...form, client })
           for (const query of MALFORMED_QUERIES) await send(client, { method: 'GET', url: `${url}${query}` })
         }
       }
@@ -173,14 +269,28 @@ describeEachEngine('malformed requests on every route', (engine) => {
     const endsSession = (url: string) => url === '/deconnexion'
     for (const form of [...forms.values()].filter((f) => !endsSession(f.action))) {
       for (const body of malformedBodies(form)) {
-        await send(form.client, { method: 'POST', url: form.action, payload: body.payload, headers: { 'content-type': body.contentType } }, body.name)
+        await send(
+          form.client,
+          { method: 'POST', url: form.action, payload: body.payload, headers: { 'content-type': body.contentType } },
+          body.name,
+        )
       }
     }
     for (const { client } of clients) {
       const token = csrfTokenOf((await client.get('/compte/mot-de-passe-oublie')).body)
       for (const route of routes.filter((r) => r.method !== 'GET' && !r.urls.some(endsSession))) {
         for (const url of route.urls) {
-          for (const body of malformedBodies({ fields: [], csrf: token, multipart: false })) await send(client, { method: route.method as 'POST', url, payload: body.payload, headers: { 'content-type': body.contentType } }, body.name)
+          for (const body of malformedBodies({ fields: [], csrf: token, multipart: false }))
+            await send(
+              client,
+              {
+                method: route.method as 'POST',
+                url,
+                payload: body.payload,
+                headers: { 'content-type': body.contentType },
+              },
+              body.name,
+            )
         }
       }
     }

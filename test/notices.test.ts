@@ -19,7 +19,10 @@ describeEachEngine('mail to the people concerned', (engine) => {
   let territoryId = ''
   let moderator: CurrentUser
   const person = async (email: string): Promise<CurrentUser> => {
-    const [row] = await queryRows<{ id: string; sv: number }>(ctx.database.db, sql`select id, session_version as sv from users where email = ${email}`)
+    const [row] = await queryRows<{ id: string; sv: number }>(
+      ctx.database.db,
+      sql`select id, session_version as sv from users where email = ${email}`,
+    )
     return (await loadCurrentUser(ctx.database.db, row!.id, row!.sv))!
   }
   /** the mails sent to an address since the last call, after the queue ran */
@@ -35,9 +38,13 @@ describeEachEngine('mail to the people concerned', (engine) => {
     await seedDemo(ctx.database.db)
     await ctx.app.jobs.tick()
     ctx.mails.length = 0
-    territoryId = (await queryRows<{ id: string }>(ctx.database.db, sql`select id from territories where code = 'pays-demo'`))[0]!.id
+    territoryId = (
+      await queryRows<{ id: string }>(ctx.database.db, sql`select id from territories where code = 'pays-demo'`)
+    )[0]!.id
     const m = await createUser(ctx.database, { displayName: 'Modération' })
-    await ctx.database.db.execute(sql`insert into territory_roles (territory_id, user_id, role) values (${territoryId}, ${m.id}, 'moderator')`)
+    await ctx.database.db.execute(
+      sql`insert into territory_roles (territory_id, user_id, role) values (${territoryId}, ${m.id}, 'moderator')`,
+    )
     moderator = (await loadCurrentUser(ctx.database.db, m.id, 1))!
   })
   after(() => ctx.close())
@@ -46,7 +53,11 @@ describeEachEngine('mail to the people concerned', (engine) => {
     const db = ctx.database.db
     const citizen = await person('voisin@demo.thc.example')
     const elected = await person('elue@demo.thc.example')
-    const refused = await askQuestion(db, citizen, territoryId, { addresseeId: null, title: 'Une question hors charte', body: 'Des propos que la charte refuse.' })
+    const refused = await askQuestion(db, citizen, territoryId, {
+      addresseeId: null,
+      title: 'Une question hors charte',
+      body: 'Des propos que la charte refuse.',
+    })
     await moderateQuestion(db, moderator, refused, 'reject', 'Elle vise une personne nommément.')
     const [refusal] = await sent('voisin@demo.thc.example')
     assert.equal(refusal!.subject, 'Votre question n’a pas été publiée : Une question hors charte')
@@ -54,9 +65,16 @@ describeEachEngine('mail to the people concerned', (engine) => {
     assert.match(refusal!.text, new RegExp(`http://localhost:3000/questions/${refused}`))
 
     await db.execute(sql`update users set locale = 'en' where id = ${citizen.id}`)
-    const kept = await askQuestion(db, citizen, territoryId, { addresseeId: null, title: 'Quand ouvrira la médiathèque ?', body: 'Les travaux semblent finis.' })
+    const kept = await askQuestion(db, citizen, territoryId, {
+      addresseeId: null,
+      title: 'Quand ouvrira la médiathèque ?',
+      body: 'Les travaux semblent finis.',
+    })
     await moderateQuestion(db, moderator, kept, 'publish', '')
-    assert.deepEqual((await sent('voisin@demo.thc.example')).map((m) => m.subject), ['Your question is published: Quand ouvrira la médiathèque ?'])
+    assert.deepEqual(
+      (await sent('voisin@demo.thc.example')).map((m) => m.subject),
+      ['Your question is published: Quand ouvrira la médiathèque ?'],
+    )
     await answerQuestion(db, elected, kept, 'Elle ouvrira le 3 mars.')
     const [answered] = await sent('voisin@demo.thc.example')
     assert.equal(answered!.subject, 'Answer to your question: Quand ouvrira la médiathèque ?')
@@ -67,7 +85,10 @@ describeEachEngine('mail to the people concerned', (engine) => {
 
   test('a refusal that fails writes no mail: the notice leaves with the decision or not at all', async () => {
     const db = ctx.database.db
-    const [published] = await queryRows<{ id: string }>(db, sql`select id from official_questions where status in ('published', 'answered') limit 1`)
+    const [published] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from official_questions where status in ('published', 'answered') limit 1`,
+    )
     await assert.rejects(moderateQuestion(db, moderator, published!.id, 'reject', 'Trop tard.'))
     await ctx.app.jobs.tick()
     assert.equal(ctx.mails.length, 0)
@@ -76,8 +97,22 @@ describeEachEngine('mail to the people concerned', (engine) => {
   test('a contributor learns the territory’s answer', async () => {
     const db = ctx.database.db
     const agent = await person('agent@demo.thc.example')
-    const [bike] = await queryRows<{ id: string }>(db, sql`select id from contributions where title = 'Une piste cyclable entre la gare et le collège'`)
-    await answerContribution(db, agent, bike!.id, { decision: 'retained', answer: 'Retenue : elle entre dans le plan vélo.', commitmentId: null, milestoneId: null }, '2099-01-01')
+    const [bike] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from contributions where title = 'Une piste cyclable entre la gare et le collège'`,
+    )
+    await answerContribution(
+      db,
+      agent,
+      bike!.id,
+      {
+        decision: 'retained',
+        answer: 'Retenue : elle entre dans le plan vélo.',
+        commitmentId: null,
+        milestoneId: null,
+      },
+      '2099-01-01',
+    )
     const [mail] = await sent('habitante@demo.thc.example')
     assert.equal(mail!.subject, 'Réponse à votre contribution : Une piste cyclable entre la gare et le collège')
     assert.match(mail!.text, /Le territoire retient votre contribution/)
@@ -90,7 +125,17 @@ describeEachEngine('mail to the people concerned', (engine) => {
     const first = await person('habitante@demo.thc.example')
     const second = await person('voisin@demo.thc.example')
     const startsAt = new Date(Date.now() + 7 * 86_400_000)
-    const eventId = await createEvent(db, agent, territoryId, { kind: 'workshop', title: 'Atelier budget', description: '', startsAt, endsAt: new Date(startsAt.getTime() + 7_200_000), place: 'Salle des fêtes', onlineUrl: null, audience: '', capacity: 1 })
+    const eventId = await createEvent(db, agent, territoryId, {
+      kind: 'workshop',
+      title: 'Atelier budget',
+      description: '',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 7_200_000),
+      place: 'Salle des fêtes',
+      onlineUrl: null,
+      audience: '',
+      capacity: 1,
+    })
     assert.equal(await register(db, first, eventId, 'http://localhost:3000'), 'registered')
     const [confirmed] = await sent('habitante@demo.thc.example')
     assert.equal(confirmed!.subject, 'Inscription confirmée : Atelier budget')
@@ -110,33 +155,72 @@ describeEachEngine('mail to the people concerned', (engine) => {
   test('a membership applicant learns the decision; a refusal’s reason reaches them and their territory’s page', async () => {
     const db = ctx.database.db
     const applicant = await createUser(ctx.database, { displayName: 'Agente Rennes' })
-    const [rennes] = await queryRows<{ id: string }>(db, sql`select id from territories where kind = 'commune' and code = '35238'`)
-    await db.execute(sql`insert into territory_roles (territory_id, user_id, role) values (${rennes!.id}, ${applicant.id}, 'editor')`)
+    const [rennes] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from territories where kind = 'commune' and code = '35238'`,
+    )
+    await db.execute(
+      sql`insert into territory_roles (territory_id, user_id, role) values (${rennes!.id}, ${applicant.id}, 'editor')`,
+    )
     const actor = (await loadCurrentUser(db, applicant.id, 1))!
-    const request = await requestMembership(db, { actor, territoryId: rennes!.id, input: { requestedScope: 'programme', contactName: 'Agente', contactEmail: applicant.email, contactRole: '', politicalCommitment: 'Nous nous engageons.', signatory: 'La maire' } })
+    const request = await requestMembership(db, {
+      actor,
+      territoryId: rennes!.id,
+      input: {
+        requestedScope: 'programme',
+        contactName: 'Agente',
+        contactEmail: applicant.email,
+        contactRole: '',
+        politicalCommitment: 'Nous nous engageons.',
+        signatory: 'La maire',
+      },
+    })
     const admin = await person('admin@demo.thc.example')
-    await decideMembership(db, { actor: admin, membershipId: request.id, input: { decision: 'decline', conventionStart: null, conventionEnd: null, conventionDocumentUrl: null, supportLevel: null, decisionNote: 'La délibération du conseil manque au dossier.' } })
+    await decideMembership(db, {
+      actor: admin,
+      membershipId: request.id,
+      input: {
+        decision: 'decline',
+        conventionStart: null,
+        conventionEnd: null,
+        conventionDocumentUrl: null,
+        supportLevel: null,
+        decisionNote: 'La délibération du conseil manque au dossier.',
+      },
+    })
     const [mail] = await sent(applicant.email)
     assert.equal(mail!.subject, 'Adhésion non retenue : Rennes')
     assert.match(mail!.text, /Motif : La délibération du conseil manque au dossier\./)
     const client = await signedInClient(ctx.app, applicant.email, applicant.password)
-    assert.match((await client.get('/territoires/commune/35238/adhesion')).body, /Motif donné par l’équipe du réseau : La délibération du conseil manque au dossier\./)
+    assert.match(
+      (await client.get('/territoires/commune/35238/adhesion')).body,
+      /Motif donné par l’équipe du réseau : La délibération du conseil manque au dossier\./,
+    )
   })
 
   test('a reviewer learns of their appointment; the author of hidden content learns why', async () => {
     const db = ctx.database.db
     const admin = await person('admin@demo.thc.example')
     const reviewer = await createUser(ctx.database, { displayName: 'Revue Indépendante' })
-    const [plan] = await queryRows<{ id: string }>(db, sql`select id from action_plans where territory_id = ${territoryId} and status = 'published' limit 1`)
+    const [plan] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from action_plans where territory_id = ${territoryId} and status = 'published' limit 1`,
+    )
     await appointReviewer(db, admin, plan!.id, reviewer.email)
     const [appointed] = await sent(reviewer.email)
     assert.match(appointed!.subject, /^Vous êtes nommé·e évaluateur·rice : /)
     assert.match(appointed!.text, new RegExp(`/plans/${plan!.id}/evaluation`))
 
-    const [bus] = await queryRows<{ id: string }>(db, sql`select id from contributions where title = 'Le bus du samedi passe trop tôt'`)
+    const [bus] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from contributions where title = 'Le bus du samedi passe trop tôt'`,
+    )
     await hideContent(db, moderator, 'contribution', bus!.id, 'Propos injurieux envers un agent.')
     const [hidden] = await sent('voisin@demo.thc.example')
     assert.equal(hidden!.subject, 'Votre contenu a été masqué')
-    assert.match(hidden!.text, /« Le bus du samedi passe trop tôt »[\s\S]*Motif public : Propos injurieux envers un agent\./)
+    assert.match(
+      hidden!.text,
+      /« Le bus du samedi passe trop tôt »[\s\S]*Motif public : Propos injurieux envers un agent\./,
+    )
   })
 })

@@ -2,7 +2,16 @@ import { sql } from 'drizzle-orm'
 import { loadCurrentUser } from '../platform/auth/current-user.ts'
 import { queryRows, type Db } from '../platform/db/index.ts'
 import { translator } from '../platform/i18n/index.ts'
-import { commitmentOf, commitRandomness, createAssembly, importVolunteers, prepareDraw, revealAndDraw, saveQuotas, setRecruitment } from '../modules/assemblies/index.ts'
+import {
+  commitmentOf,
+  commitRandomness,
+  createAssembly,
+  importVolunteers,
+  prepareDraw,
+  revealAndDraw,
+  saveQuotas,
+  setRecruitment,
+} from '../modules/assemblies/index.ts'
 
 const DRAWN_TITLE = 'Assemblée citoyenne de l’alimentation (démonstration)'
 const RECRUITING_TITLE = 'Assemblée citoyenne des mobilités (démonstration)'
@@ -23,7 +32,10 @@ const QUOTAS = [
 /** 80 fictitious volunteers whose mix differs from the population's, as real pools do (more retired people, fewer young ones). */
 function demoPool(): string {
   const lines = ['name,email,genre,âge,lieu de vie']
-  for (let i = 1; i <= 80; i++) lines.push(`Volontaire fictif ${i},volontaire${i}@demo.thc.example,${GENDERS[i % 2]},${AGES[i % 7 === 0 ? 0 : i % 3 === 0 ? 1 : 2]},${AREAS[i % 5 < 3 ? 0 : 1]}`)
+  for (let i = 1; i <= 80; i++)
+    lines.push(
+      `Volontaire fictif ${i},volontaire${i}@demo.thc.example,${GENDERS[i % 2]},${AGES[i % 7 === 0 ? 0 : i % 3 === 0 ? 1 : 2]},${AREAS[i % 5 < 3 ? 0 : 1]}`,
+    )
   return lines.join('\n')
 }
 
@@ -32,14 +44,31 @@ function demoPool(): string {
  * page shows LEXIMIN beside LEGACY, one recruiting volunteers through its public form.
  */
 export async function seedDemoAssemblies(db: Db, territoryRef: string): Promise<boolean> {
-  const [territory] = await queryRows<{ id: string }>(db, sql`select id from territories where kind || '/' || code = ${territoryRef}`)
+  const [territory] = await queryRows<{ id: string }>(
+    db,
+    sql`select id from territories where kind || '/' || code = ${territoryRef}`,
+  )
   if (!territory) return false
-  if ((await queryRows(db, sql`select 1 from assemblies where territory_id = ${territory.id} and title = ${DRAWN_TITLE}`)).length > 0) return false
-  const [row] = await queryRows<{ id: string; sessionVersion: number }>(db, sql`select id, session_version as "sessionVersion" from users where email = 'agent@demo.thc.example'`)
+  if (
+    (await queryRows(db, sql`select 1 from assemblies where territory_id = ${territory.id} and title = ${DRAWN_TITLE}`))
+      .length > 0
+  )
+    return false
+  const [row] = await queryRows<{ id: string; sessionVersion: number }>(
+    db,
+    sql`select id, session_version as "sessionVersion" from users where email = 'agent@demo.thc.example'`,
+  )
   const agent = row ? await loadCurrentUser(db, row.id, row.sessionVersion) : null
   if (!agent) return false
-  const purpose = (topic: string) => `Comment le Pays du Val-Démo peut-il ${topic} ? Douze habitantes et habitants tirés au sort délibèrent sur trois week-ends et remettent leurs propositions à l’exécutif, qui répond à chacune publiquement.`
-  const drawn = await createAssembly(db, agent, territory.id, { title: DRAWN_TITLE, purpose: purpose('mieux nourrir ses habitants avec les produits de ses fermes'), panelSize: 12, onePerHousehold: false, majority: 'two_thirds' })
+  const purpose = (topic: string) =>
+    `Comment le Pays du Val-Démo peut-il ${topic} ? Douze habitantes et habitants tirés au sort délibèrent sur trois week-ends et remettent leurs propositions à l’exécutif, qui répond à chacune publiquement.`
+  const drawn = await createAssembly(db, agent, territory.id, {
+    title: DRAWN_TITLE,
+    purpose: purpose('mieux nourrir ses habitants avec les produits de ses fermes'),
+    panelSize: 12,
+    onePerHousehold: false,
+    majority: 'two_thirds',
+  })
   await saveQuotas(db, agent, drawn, QUOTAS)
   await setRecruitment(db, agent, drawn, 'recruiting')
   await importVolunteers(db, agent, drawn, Buffer.from(demoPool()), translator('fr'))
@@ -49,7 +78,13 @@ export async function seedDemoAssemblies(db: Db, territoryRef: string): Promise<
   await commitRandomness(db, agent, drawn, { kind: 'secret_hash', commitment: commitmentOf(secret) })
   await revealAndDraw(db, agent, drawn, secret)
 
-  const recruiting = await createAssembly(db, agent, territory.id, { title: RECRUITING_TITLE, purpose: purpose('réduire la place de la voiture sans isoler ses villages'), panelSize: 12, onePerHousehold: true, majority: 'simple' })
+  const recruiting = await createAssembly(db, agent, territory.id, {
+    title: RECRUITING_TITLE,
+    purpose: purpose('réduire la place de la voiture sans isoler ses villages'),
+    panelSize: 12,
+    onePerHousehold: true,
+    majority: 'simple',
+  })
   await saveQuotas(db, agent, recruiting, QUOTAS)
   await setRecruitment(db, agent, recruiting, 'recruiting')
   return true

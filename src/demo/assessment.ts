@@ -4,7 +4,11 @@ import { hashPassword } from '../platform/auth/passwords.ts'
 import { queryRows, type Db } from '../platform/db/index.ts'
 import { findTerritoryByRef } from '../modules/territories/index.ts'
 
-export const DEMO_REVIEWER = { email: 'evaluateur@demo.thc.example', displayName: 'Dominique Évaluateur (démonstration)', password: 'demo-evaluateur-thc' } as const
+export const DEMO_REVIEWER = {
+  email: 'evaluateur@demo.thc.example',
+  displayName: 'Dominique Évaluateur (démonstration)',
+  password: 'demo-evaluateur-thc',
+} as const
 
 /** The demo territory's first public plan, if the plan step has run. */
 async function demoPublicPlan(db: Db, territoryRef: string) {
@@ -32,13 +36,25 @@ export async function seedDemoReviewer(db: Db, territoryRef: string): Promise<bo
       tx,
       sql`insert into users (email, display_name, password_hash, email_confirmed_at) values (${DEMO_REVIEWER.email}, ${DEMO_REVIEWER.displayName}, ${passwordHash}, now()) returning id`,
     )
-    await tx.execute(sql`insert into plan_reviewers (plan_id, territory_id, user_id) values (${plan.id}, ${plan.territory_id}, ${user!.id})`)
-    await recordAudit(tx, { actorId: null, territoryId: plan.territory_id, action: 'demo.reviewer_appointed', subjectType: 'action_plan', subjectId: plan.id, after: { userId: user!.id } })
+    await tx.execute(
+      sql`insert into plan_reviewers (plan_id, territory_id, user_id) values (${plan.id}, ${plan.territory_id}, ${user!.id})`,
+    )
+    await recordAudit(tx, {
+      actorId: null,
+      territoryId: plan.territory_id,
+      action: 'demo.reviewer_appointed',
+      subjectType: 'action_plan',
+      subjectId: plan.id,
+      after: { userId: user!.id },
+    })
   })
   return true
 }
 
-const DEMO_END_REVIEWER = { email: 'evaluatrice@demo.thc.example', displayName: 'Camille Évaluatrice (démonstration)' } as const
+const DEMO_END_REVIEWER = {
+  email: 'evaluatrice@demo.thc.example',
+  displayName: 'Camille Évaluatrice (démonstration)',
+} as const
 
 /**
  * A published end-of-commitment report on the demo plan, by a second reviewer (an account without a password):
@@ -48,23 +64,39 @@ const DEMO_END_REVIEWER = { email: 'evaluatrice@demo.thc.example', displayName: 
 export async function seedDemoAssessmentReport(db: Db, territoryRef: string): Promise<boolean> {
   const plan = await demoPublicPlan(db, territoryRef)
   if (!plan) return false
-  if ((await queryRows(db, sql`select 1 from assessments where plan_id = ${plan.id} and moment = 'end_of_term'`)).length > 0) return false
+  if (
+    (await queryRows(db, sql`select 1 from assessments where plan_id = ${plan.id} and moment = 'end_of_term'`)).length >
+    0
+  )
+    return false
   const [reviewer] = [
     ...(await queryRows<{ id: string }>(db, sql`select id from users where email = ${DEMO_END_REVIEWER.email}`)),
-    ...(await queryRows<{ id: string }>(db, sql`insert into users (email, display_name, email_confirmed_at) select ${DEMO_END_REVIEWER.email}, ${DEMO_END_REVIEWER.displayName}, now()
-        where not exists (select 1 from users where email = ${DEMO_END_REVIEWER.email}) returning id`)),
+    ...(await queryRows<{ id: string }>(
+      db,
+      sql`insert into users (email, display_name, email_confirmed_at) select ${DEMO_END_REVIEWER.email}, ${DEMO_END_REVIEWER.displayName}, now()
+        where not exists (select 1 from users where email = ${DEMO_END_REVIEWER.email}) returning id`,
+    )),
   ]
-  await db.execute(sql`insert into plan_reviewers (plan_id, territory_id, user_id, conflicts_declared_at, has_conflict) values (${plan.id}, ${plan.territory_id}, ${reviewer!.id}, now(), false) on conflict do nothing`)
+  await db.execute(
+    sql`insert into plan_reviewers (plan_id, territory_id, user_id, conflicts_declared_at, has_conflict) values (${plan.id}, ${plan.territory_id}, ${reviewer!.id}, now(), false) on conflict do nothing`,
+  )
   const [report] = await queryRows<{ id: string }>(
     db,
     sql`insert into assessments (territory_id, plan_id, moment, summary, sent_at, reply_due, territory_reply, replied_at, created_by)
         values (${plan.territory_id}, ${plan.id}, 'end_of_term', 'Un plan suivi avec sérieux ; la publication budgétaire avance moins vite que le tableau de bord ne le dit (texte de démonstration).',
           now(), current_date + 15, 'Nous publierons le budget primitif avant l’été (texte de démonstration).', now(), ${reviewer!.id}) returning id`,
   )
-  const commitments = await queryRows<{ id: string; title: string }>(db, sql`select id, title from commitments where plan_id = ${plan.id} order by position`)
+  const commitments = await queryRows<{ id: string; title: string }>(
+    db,
+    sql`select id, title from commitments where plan_id = ${plan.id} order by position`,
+  )
   // budget: the territory's figures imply "substantial", the reviewer found "limited"; the others agree with the dashboard
   const ratings: Record<number, [string, string, string]> = {
-    0: ['limited', 'Seul l’inventaire est publié ; le budget primitif ne l’est pas encore (texte de démonstration).', 'marginal'],
+    0: [
+      'limited',
+      'Seul l’inventaire est publié ; le budget primitif ne l’est pas encore (texte de démonstration).',
+      'marginal',
+    ],
     1: ['limited', 'Le panel est constitué, le tirage au sort a du retard (texte de démonstration).', 'marginal'],
     2: ['not_started', 'Le registre attend son logiciel (texte de démonstration).', 'did_not_change'],
   }
@@ -74,7 +106,15 @@ export async function seedDemoAssessmentReport(db: Db, territoryRef: string): Pr
       values (${report!.id}, ${c.id}, ${plan.territory_id}, ${completion}, ${justification}, ${diog},
         ${JSON.stringify({ access_to_information: diog, civic_participation: 'not_applicable', public_accountability: diog, technology_innovation: 'not_applicable' })}::jsonb, 'Texte de démonstration.')`)
   }
-  await db.execute(sql`update assessments set status = 'published', published_at = now(), published_by = ${reviewer!.id} where id = ${report!.id}`)
-  await recordAudit(db, { actorId: null, territoryId: plan.territory_id, action: 'demo.assessment_published', subjectType: 'assessment', subjectId: report!.id })
+  await db.execute(
+    sql`update assessments set status = 'published', published_at = now(), published_by = ${reviewer!.id} where id = ${report!.id}`,
+  )
+  await recordAudit(db, {
+    actorId: null,
+    territoryId: plan.territory_id,
+    action: 'demo.assessment_published',
+    subjectType: 'assessment',
+    subjectId: report!.id,
+  })
   return true
 }

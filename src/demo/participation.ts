@@ -4,12 +4,28 @@ import { hashPassword } from '../platform/auth/passwords.ts'
 import { recordAudit } from '../platform/audit.ts'
 import { queryRows, type Db } from '../platform/db/index.ts'
 import { todayInParis } from '../platform/paris-time.ts'
-import { answerQuestion, askQuestion, comment, contribute, createConsultation, createGroup, createText, moderateQuestion, proposeAmendment, setSupport, voteOnAmendment } from '../modules/consultations/index.ts'
+import {
+  answerQuestion,
+  askQuestion,
+  comment,
+  contribute,
+  createConsultation,
+  createGroup,
+  createText,
+  moderateQuestion,
+  proposeAmendment,
+  setSupport,
+  voteOnAmendment,
+} from '../modules/consultations/index.ts'
 import { createEvent, parisInstant, register } from '../modules/events/index.ts'
 
 /** Demonstration citizens: fictitious, labelled so wherever they show. */
 export const DEMO_CITIZENS = [
-  { email: 'habitante@demo.thc.example', displayName: 'Dominique Habitante (démonstration)', password: 'demo-habitante-thc' },
+  {
+    email: 'habitante@demo.thc.example',
+    displayName: 'Dominique Habitante (démonstration)',
+    password: 'demo-habitante-thc',
+  },
   { email: 'voisin@demo.thc.example', displayName: 'Lou Voisin (démonstration)', password: 'demo-voisin-thc' },
 ] as const
 
@@ -22,7 +38,10 @@ function addDays(day: string, days: number): string {
 }
 
 async function person(db: Db, email: string): Promise<CurrentUser> {
-  const [row] = await queryRows<{ id: string; sessionVersion: number }>(db, sql`select id, session_version as "sessionVersion" from users where email = ${email}`)
+  const [row] = await queryRows<{ id: string; sessionVersion: number }>(
+    db,
+    sql`select id, session_version as "sessionVersion" from users where email = ${email}`,
+  )
   const user = row ? await loadCurrentUser(db, row.id, row.sessionVersion) : null
   if (!user) throw new Error(`demo account ${email} is missing`)
   return user
@@ -35,9 +54,20 @@ async function person(db: Db, email: string): Promise<CurrentUser> {
  * same services as the site, so that each leaves its audit trace.
  */
 export async function seedDemoParticipation(db: Db, territoryRef: string): Promise<boolean> {
-  const [territory] = await queryRows<{ id: string }>(db, sql`select id from territories where kind || '/' || code = ${territoryRef}`)
+  const [territory] = await queryRows<{ id: string }>(
+    db,
+    sql`select id from territories where kind || '/' || code = ${territoryRef}`,
+  )
   if (!territory) return false
-  if ((await queryRows(db, sql`select 1 from consultations where territory_id = ${territory.id} and title = ${CONSULTATION_TITLE}`)).length > 0) return false
+  if (
+    (
+      await queryRows(
+        db,
+        sql`select 1 from consultations where territory_id = ${territory.id} and title = ${CONSULTATION_TITLE}`,
+      )
+    ).length > 0
+  )
+    return false
   for (const citizen of DEMO_CITIZENS) {
     const passwordHash = await hashPassword(citizen.password)
     const rows = await queryRows<{ id: string }>(
@@ -45,12 +75,27 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
       sql`insert into users (email, display_name, password_hash, email_confirmed_at) values (${citizen.email}, ${citizen.displayName}, ${passwordHash}, now())
           on conflict (email) where email is not null do nothing returning id`,
     )
-    if (rows[0]) await recordAudit(db, { actorId: null, action: 'demo.account_created', subjectType: 'user', subjectId: rows[0].id })
+    if (rows[0])
+      await recordAudit(db, {
+        actorId: null,
+        action: 'demo.account_created',
+        subjectType: 'user',
+        subjectId: rows[0].id,
+      })
   }
   const [agent, elected, admin, dominique, lou] = await Promise.all(
-    ['agent@demo.thc.example', 'elue@demo.thc.example', 'admin@demo.thc.example', DEMO_CITIZENS[0].email, DEMO_CITIZENS[1].email].map((email) => person(db, email)),
+    [
+      'agent@demo.thc.example',
+      'elue@demo.thc.example',
+      'admin@demo.thc.example',
+      DEMO_CITIZENS[0].email,
+      DEMO_CITIZENS[1].email,
+    ].map((email) => person(db, email)),
   )
-  const [commitment] = await queryRows<{ id: string }>(db, sql`select id from commitments where territory_id = ${territory.id} order by position limit 1`)
+  const [commitment] = await queryRows<{ id: string }>(
+    db,
+    sql`select id from commitments where territory_id = ${territory.id} order by position limit 1`,
+  )
   const today = todayInParis()
 
   const consultation = await createConsultation(
@@ -60,19 +105,56 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
     {
       title: CONSULTATION_TITLE,
       question: 'Pour aller à l’école, au travail ou au marché, qu’est-ce qui changerait vos trajets ?',
-      context: 'Le Pays prépare son plan de mobilité. Vos idées, avis et critiques seront lus un par un ; chacun recevra une réponse.\n\n*Consultation de démonstration.*',
+      context:
+        'Le Pays prépare son plan de mobilité. Vos idées, avis et critiques seront lus un par un ; chacun recevra une réponse.\n\n*Consultation de démonstration.*',
       opensOn: addDays(today, -7),
       closesOn: addDays(today, 21),
       commitmentId: commitment?.id ?? null,
     },
     true,
   )
-  const bike = await contribute(db, dominique!, consultation.id, { kind: 'idea', title: 'Une piste cyclable entre la gare et le collège', body: 'Les collégiens pourraient venir à vélo en sécurité : aujourd’hui la départementale est trop dangereuse.' }, today)
-  const bus = await contribute(db, lou!, consultation.id, { kind: 'critique', title: 'Le bus du samedi passe trop tôt', body: 'Le dernier bus part à 17 h : impossible de rentrer du marché de l’après-midi.' }, today)
-  await contribute(db, lou!, consultation.id, { kind: 'opinion', title: 'Le covoiturage a fait ses preuves', body: 'L’aire de covoiturage de la zone d’activité est pleine chaque matin : il en faudrait une deuxième.' }, today)
+  const bike = await contribute(
+    db,
+    dominique!,
+    consultation.id,
+    {
+      kind: 'idea',
+      title: 'Une piste cyclable entre la gare et le collège',
+      body: 'Les collégiens pourraient venir à vélo en sécurité : aujourd’hui la départementale est trop dangereuse.',
+    },
+    today,
+  )
+  const bus = await contribute(
+    db,
+    lou!,
+    consultation.id,
+    {
+      kind: 'critique',
+      title: 'Le bus du samedi passe trop tôt',
+      body: 'Le dernier bus part à 17 h : impossible de rentrer du marché de l’après-midi.',
+    },
+    today,
+  )
+  await contribute(
+    db,
+    lou!,
+    consultation.id,
+    {
+      kind: 'opinion',
+      title: 'Le covoiturage a fait ses preuves',
+      body: 'L’aire de covoiturage de la zone d’activité est pleine chaque matin : il en faudrait une deuxième.',
+    },
+    today,
+  )
   await setSupport(db, lou!, bike.id, true, today)
   await setSupport(db, dominique!, bus.id, true, today)
-  await comment(db, lou!, bike.id, { body: 'Et des arceaux pour garer les vélos devant le collège.', parentId: null }, today)
+  await comment(
+    db,
+    lou!,
+    bike.id,
+    { body: 'Et des arceaux pour garer les vélos devant le collège.', parentId: null },
+    today,
+  )
 
   const textId = await createText(
     db,
@@ -80,7 +162,8 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
     territory.id,
     {
       title: 'Charte de la participation citoyenne (démonstration)',
-      summary: 'Cette charte fixe les engagements du Pays envers les habitants qui participent. Chaque article est ouvert aux amendements.',
+      summary:
+        'Cette charte fixe les engagements du Pays envers les habitants qui participent. Chaque article est ouvert aux amendements.',
       opensOn: addDays(today, -3),
       closesOn: addDays(today, 27),
       commitmentId: null,
@@ -91,21 +174,50 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
     },
     true,
   )
-  const [article2] = await queryRows<{ id: string }>(db, sql`select article_id as id from text_article_versions where text_id = ${textId} and position = 2`)
-  const amendment = await proposeAmendment(db, dominique!, textId, { articleId: article2!.id, proposedBody: 'Le Pays publie les documents d’une décision au moins un mois avant qu’elle soit prise, en ligne et en mairie.', justification: 'Quinze jours ne suffisent pas pour lire et se réunir ; tout le monde n’a pas internet.' }, today)
+  const [article2] = await queryRows<{ id: string }>(
+    db,
+    sql`select article_id as id from text_article_versions where text_id = ${textId} and position = 2`,
+  )
+  const amendment = await proposeAmendment(
+    db,
+    dominique!,
+    textId,
+    {
+      articleId: article2!.id,
+      proposedBody:
+        'Le Pays publie les documents d’une décision au moins un mois avant qu’elle soit prise, en ligne et en mairie.',
+      justification: 'Quinze jours ne suffisent pas pour lire et se réunir ; tout le monde n’a pas internet.',
+    },
+    today,
+  )
   await voteOnAmendment(db, lou!, amendment, 'for', today)
 
-  const questionId = await askQuestion(db, lou!, territory.id, { addresseeId: elected!.id, title: 'Quand la navette du marché reprendra-t-elle ? (démonstration)', body: 'La navette du samedi matin s’est arrêtée l’été dernier. Est-il prévu de la remettre en service ?' })
+  const questionId = await askQuestion(db, lou!, territory.id, {
+    addresseeId: elected!.id,
+    title: 'Quand la navette du marché reprendra-t-elle ? (démonstration)',
+    body: 'La navette du samedi matin s’est arrêtée l’été dernier. Est-il prévu de la remettre en service ?',
+  })
   await moderateQuestion(db, admin!, questionId, 'publish', '')
-  await answerQuestion(db, elected!, questionId, 'Oui : la navette reprendra au printemps, le samedi de 8 h 30 à 12 h 30, avec un arrêt supplémentaire à la gare.')
+  await answerQuestion(
+    db,
+    elected!,
+    questionId,
+    'Oui : la navette reprendra au printemps, le samedi de 8 h 30 à 12 h 30, avec un arrêt supplémentaire à la gare.',
+  )
 
-  if (commitment) await createGroup(db, agent!, commitment.id, { title: 'Groupe mobilités douces (démonstration)', purpose: 'Habitants, associations et agents préparent ensemble les itinéraires cyclables prioritaires de l’engagement.' })
+  if (commitment)
+    await createGroup(db, agent!, commitment.id, {
+      title: 'Groupe mobilités douces (démonstration)',
+      purpose:
+        'Habitants, associations et agents préparent ensemble les itinéraires cyclables prioritaires de l’engagement.',
+    })
 
   const day = addDays(today, 10)
   const eventId = await createEvent(db, agent!, territory.id, {
     kind: 'public_meeting',
     title: 'Réunion publique : plan de mobilité (démonstration)',
-    description: 'Présentation des premières contributions de la consultation et échanges avec l’élue chargée des mobilités.',
+    description:
+      'Présentation des premières contributions de la consultation et échanges avec l’élue chargée des mobilités.',
     startsAt: parisInstant(day, '18:30')!,
     endsAt: parisInstant(day, '20:30')!,
     place: 'Salle des fêtes du Val-Démo',

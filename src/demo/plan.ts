@@ -2,7 +2,15 @@ import { eq } from 'drizzle-orm'
 import { loadCurrentUser, type CurrentUser } from '../platform/auth/current-user.ts'
 import { users } from '../platform/auth/tables.ts'
 import type { Db } from '../platform/db/index.ts'
-import { addCommitment, addMilestone, createPlan, findPlanByTitle, postUpdate, transitionPlan, type CommitmentInput } from '../modules/plans/index.ts'
+import {
+  addCommitment,
+  addMilestone,
+  createPlan,
+  findPlanByTitle,
+  postUpdate,
+  transitionPlan,
+  type CommitmentInput,
+} from '../modules/plans/index.ts'
 
 const PLAN_TITLE = 'Plan d’action de gouvernement ouvert (démonstration)'
 
@@ -61,7 +69,8 @@ export async function seedDemoPlan(db: Db, territoryId: string): Promise<boolean
     input: commitment({
       title: 'Ouvrir les données budgétaires du Pays (démonstration)',
       problem: 'Les habitants ne peuvent pas suivre où va l’argent public.',
-      description: 'Publier chaque année le budget et le compte administratif en données ouvertes, avec une version expliquée.',
+      description:
+        'Publier chaque année le budget et le compte administratif en données ouvertes, avec une version expliquée.',
       contribution: 'Chacun peut vérifier les dépenses et en débattre sur des chiffres communs.',
       ogpValues: ['access_to_information', 'public_accountability'],
       expectedImpacts: 'Des débats budgétaires mieux informés.',
@@ -77,7 +86,8 @@ export async function seedDemoPlan(db: Db, territoryId: string): Promise<boolean
     input: commitment({
       title: 'Réunir une assemblée citoyenne tirée au sort sur les mobilités (démonstration)',
       problem: 'Les choix de mobilité sont faits sans les habitants des communes rurales.',
-      description: 'Tirer au sort 40 habitants représentatifs, les former, et répondre publiquement à chacune de leurs propositions.',
+      description:
+        'Tirer au sort 40 habitants représentatifs, les former, et répondre publiquement à chacune de leurs propositions.',
       ogpValues: ['civic_participation'],
       leadActor: 'Mission démocratie participative',
       themes: ['mobilités', 'participation'],
@@ -94,7 +104,18 @@ export async function seedDemoPlan(db: Db, territoryId: string): Promise<boolean
     }),
   })
   const m = async (commitmentId: string, title: string, dueDate: string, responsible: string) =>
-    addMilestone(db, { actor: agent, commitmentId, input: { title, deliverable: `${title} : livrable publié en ligne`, startDate: null, dueDate, responsible, weight: null } })
+    addMilestone(db, {
+      actor: agent,
+      commitmentId,
+      input: {
+        title,
+        deliverable: `${title} : livrable publié en ligne`,
+        startDate: null,
+        dueDate,
+        responsible,
+        weight: null,
+      },
+    })
   const budget1 = await m(budget.id, 'Inventaire des jeux de données', day(-200), 'Direction des finances')
   const budget2 = await m(budget.id, 'Publication du budget primitif', day(45), 'Direction des finances')
   await m(budget.id, 'Budget expliqué en ligne', day(250), 'Service communication')
@@ -104,14 +125,74 @@ export async function seedDemoPlan(db: Db, territoryId: string): Promise<boolean
   await transitionPlan(db, { actor: agent, planId: plan.id, transition: 'submit' })
   await transitionPlan(db, { actor: elue, planId: plan.id, transition: 'validate' })
   await transitionPlan(db, { actor: agent, planId: plan.id, transition: 'publish' })
-  await postUpdate(db, { actor: agent, commitmentId: budget.id, input: { milestoneId: budget1.id, status: 'termine', progress: null, narrative: 'Inventaire terminé : 14 jeux de données identifiés (texte de démonstration).', evidence: ['https://example.org/demo/inventaire'], nextSteps: 'Préparer la publication du budget primitif.', correctsId: null } })
-  const wrong = await postUpdate(db, { actor: agent, commitmentId: budget.id, input: { milestoneId: budget2.id, status: 'en_cours', progress: 60, narrative: 'Le budget primitif sera publié le mois prochain (texte de démonstration).', evidence: [], nextSteps: '', correctsId: null } })
-  await postUpdate(db, { actor: elue, commitmentId: budget.id, input: { milestoneId: budget2.id, status: null, progress: 50, narrative: 'Correction : la publication est prévue dans six semaines, pas le mois prochain (texte de démonstration).', evidence: [], nextSteps: '', correctsId: wrong.id } })
-  await postUpdate(db, { actor: agent, commitmentId: assembly.id, input: { milestoneId: assembly1.id, status: 'en_cours', progress: 30, narrative: 'Le panel de volontaires est constitué ; le tirage au sort a pris du retard (texte de démonstration).', evidence: [], nextSteps: 'Tirage public prévu à la rentrée.', correctsId: null } })
+  await postUpdate(db, {
+    actor: agent,
+    commitmentId: budget.id,
+    input: {
+      milestoneId: budget1.id,
+      status: 'termine',
+      progress: null,
+      narrative: 'Inventaire terminé : 14 jeux de données identifiés (texte de démonstration).',
+      evidence: ['https://example.org/demo/inventaire'],
+      nextSteps: 'Préparer la publication du budget primitif.',
+      correctsId: null,
+    },
+  })
+  const wrong = await postUpdate(db, {
+    actor: agent,
+    commitmentId: budget.id,
+    input: {
+      milestoneId: budget2.id,
+      status: 'en_cours',
+      progress: 60,
+      narrative: 'Le budget primitif sera publié le mois prochain (texte de démonstration).',
+      evidence: [],
+      nextSteps: '',
+      correctsId: null,
+    },
+  })
+  await postUpdate(db, {
+    actor: elue,
+    commitmentId: budget.id,
+    input: {
+      milestoneId: budget2.id,
+      status: null,
+      progress: 50,
+      narrative:
+        'Correction : la publication est prévue dans six semaines, pas le mois prochain (texte de démonstration).',
+      evidence: [],
+      nextSteps: '',
+      correctsId: wrong.id,
+    },
+  })
+  await postUpdate(db, {
+    actor: agent,
+    commitmentId: assembly.id,
+    input: {
+      milestoneId: assembly1.id,
+      status: 'en_cours',
+      progress: 30,
+      narrative: 'Le panel de volontaires est constitué ; le tirage au sort a pris du retard (texte de démonstration).',
+      evidence: [],
+      nextSteps: 'Tirage public prévu à la rentrée.',
+      correctsId: null,
+    },
+  })
   await postUpdate(db, {
     actor: agent,
     commitmentId: register.id,
-    input: { milestoneId: null, status: null, progress: null, held: 'en_pause', heldReason: 'Le logiciel du registre attend la fin du marché public, attendue au printemps (texte de démonstration).', narrative: 'Mise en pause le temps du marché public (texte de démonstration).', evidence: [], nextSteps: 'Reprise à l’attribution du marché.', correctsId: null },
+    input: {
+      milestoneId: null,
+      status: null,
+      progress: null,
+      held: 'en_pause',
+      heldReason:
+        'Le logiciel du registre attend la fin du marché public, attendue au printemps (texte de démonstration).',
+      narrative: 'Mise en pause le temps du marché public (texte de démonstration).',
+      evidence: [],
+      nextSteps: 'Reprise à l’attribution du marché.',
+      correctsId: null,
+    },
   })
   return true
 }

@@ -11,7 +11,10 @@ const DEMO_SOURCE = 'Démonstration de la plateforme'
  */
 export async function seedDemoReferentiel(db: Db, territoryRef: string): Promise<boolean> {
   // already there: nothing to do (this runs at every start of a demo platform)
-  const [present] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from referentiel_fiches where source_key like 'demo:%'`)
+  const [present] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from referentiel_fiches where source_key like 'demo:%'`,
+  )
   if (present!.n >= 3) return false
   const territory = await findTerritoryByRef(db, territoryRef)
   if (!territory) return false
@@ -30,7 +33,8 @@ export async function seedDemoReferentiel(db: Db, territoryRef: string): Promise
         ...common,
         title: 'Atelier de quartier en marchant (démonstration)',
         subtype: 'method',
-        summary: 'Une marche exploratoire suivie d’un atelier : les habitants repèrent sur place ce qui doit changer, puis hiérarchisent leurs propositions.',
+        summary:
+          'Une marche exploratoire suivie d’un atelier : les habitants repèrent sur place ce qui doit changer, puis hiérarchisent leurs propositions.',
         body: 'Fiche de **démonstration**.\n\n1. Une marche d’une heure dans le quartier, par groupes de dix.\n2. Un atelier de deux heures pour classer les constats.\n3. Un compte rendu public sous quinze jours.',
         purposes: ['make'],
         iap2: 'involve',
@@ -49,7 +53,14 @@ export async function seedDemoReferentiel(db: Db, territoryRef: string): Promise
       position: 'demo:actor',
       kind: 'actor',
       sourceKey: 'demo:acteur/collectif-val-demo',
-      values: { ...common, title: 'Collectif citoyen du Val-Démo (démonstration)', summary: 'Association d’habitants qui anime des marches exploratoires.', actorKind: 'community', sector: 'non_profit_non_gov', territory: territoryRef },
+      values: {
+        ...common,
+        title: 'Collectif citoyen du Val-Démo (démonstration)',
+        summary: 'Association d’habitants qui anime des marches exploratoires.',
+        actorKind: 'community',
+        sector: 'non_profit_non_gov',
+        territory: territoryRef,
+      },
       linkNames: { offers: ['Atelier de quartier en marchant (démonstration)'] },
     },
     {
@@ -79,7 +90,10 @@ export async function seedDemoReferentiel(db: Db, territoryRef: string): Promise
         lessons: 'Proposer des marches le samedi matin et annoncer la suite donnée dès le départ.',
         ...(commitment ? { commitment: commitment.id } : {}),
       },
-      linkNames: { uses: ['Atelier de quartier en marchant (démonstration)'], involves: ['Collectif citoyen du Val-Démo (démonstration)'] },
+      linkNames: {
+        uses: ['Atelier de quartier en marchant (démonstration)'],
+        involves: ['Collectif citoyen du Val-Démo (démonstration)'],
+      },
     },
   ]
   const result = await importRecords(db, { actorId: null, source: 'demo', records, problems: [] })

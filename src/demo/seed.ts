@@ -13,9 +13,24 @@ import { seedDemoAssemblies } from './assembly.ts'
 
 /** Demonstration accounts: written for the project, fictitious, and labelled so wherever they show. */
 export const DEMO_ACCOUNTS = [
-  { email: 'admin@demo.thc.example', displayName: 'Alex Admin (démonstration)', password: 'demo-admin-thc', admin: true },
-  { email: 'agent@demo.thc.example', displayName: 'Sam Agent (démonstration)', password: 'demo-agent-thc', admin: false },
-  { email: 'elue@demo.thc.example', displayName: 'Camille Élue (démonstration)', password: 'demo-elue-thc', admin: false },
+  {
+    email: 'admin@demo.thc.example',
+    displayName: 'Alex Admin (démonstration)',
+    password: 'demo-admin-thc',
+    admin: true,
+  },
+  {
+    email: 'agent@demo.thc.example',
+    displayName: 'Sam Agent (démonstration)',
+    password: 'demo-agent-thc',
+    admin: false,
+  },
+  {
+    email: 'elue@demo.thc.example',
+    displayName: 'Camille Élue (démonstration)',
+    password: 'demo-elue-thc',
+    admin: false,
+  },
 ] as const
 
 export const DEMO_TERRITORY = { kind: 'autre', code: 'pays-demo', ref: 'autre/pays-demo' } as const
@@ -31,7 +46,12 @@ async function seedDemoTerritory(db: Db): Promise<boolean> {
   if (!territory) {
     territory = await createOtherTerritory(db, {
       actor: null,
-      input: { name: 'Pays du Val-Démo (démonstration)', code: DEMO_TERRITORY.code, population: 48_200, parentRefs: ['departement/35', 'region/53'] },
+      input: {
+        name: 'Pays du Val-Démo (démonstration)',
+        code: DEMO_TERRITORY.code,
+        population: 48_200,
+        parentRefs: ['departement/35', 'region/53'],
+      },
     })
     added = true
   }
@@ -39,16 +59,37 @@ async function seedDemoTerritory(db: Db): Promise<boolean> {
     const [present] = await queryRows<{ id: string }>(db, sql`select id from users where email = ${account.email}`)
     if (present) continue
     const passwordHash = await hashPassword(account.password)
-    const [created] = await queryRows<{ id: string }>(db, sql`
+    const [created] = await queryRows<{ id: string }>(
+      db,
+      sql`
       insert into users (email, display_name, password_hash, email_confirmed_at, is_platform_admin)
-      values (${account.email}, ${account.displayName}, ${passwordHash}, now(), ${account.admin}) returning id`)
-    await recordAudit(db, { actorId: null, action: 'demo.account_created', subjectType: 'user', subjectId: created!.id })
+      values (${account.email}, ${account.displayName}, ${passwordHash}, now(), ${account.admin}) returning id`,
+    )
+    await recordAudit(db, {
+      actorId: null,
+      action: 'demo.account_created',
+      subjectType: 'user',
+      subjectId: created!.id,
+    })
     added = true
   }
-  added = (await grantRole(db, null, { email: 'agent@demo.thc.example', territoryRef: DEMO_TERRITORY.ref, role: 'editor' })) || added
-  added = (await grantRole(db, null, { email: 'elue@demo.thc.example', territoryRef: DEMO_TERRITORY.ref, role: 'elected' })) || added
-  const profile = await queryRows(db, sql`insert into territory_profiles (territory_id, presentation, website) values (${territory.id}, ${DEMO_PRESENTATION}, null)
-    on conflict (territory_id) do nothing returning territory_id`)
+  added =
+    (await grantRole(db, null, {
+      email: 'agent@demo.thc.example',
+      territoryRef: DEMO_TERRITORY.ref,
+      role: 'editor',
+    })) || added
+  added =
+    (await grantRole(db, null, {
+      email: 'elue@demo.thc.example',
+      territoryRef: DEMO_TERRITORY.ref,
+      role: 'elected',
+    })) || added
+  const profile = await queryRows(
+    db,
+    sql`insert into territory_profiles (territory_id, presentation, website) values (${territory.id}, ${DEMO_PRESENTATION}, null)
+    on conflict (territory_id) do nothing returning territory_id`,
+  )
   return added || profile.length > 0
 }
 
@@ -61,13 +102,20 @@ export interface DemoStep {
 
 const demoTerritoryId = async (db: Db) => (await findTerritoryByRef(db, DEMO_TERRITORY.ref))!.id
 
-export const DEMO_MODERATOR = { email: 'moderation@demo.thc.example', displayName: 'Dominique Modération (démonstration)', password: 'demo-moderation-thc' } as const
+export const DEMO_MODERATOR = {
+  email: 'moderation@demo.thc.example',
+  displayName: 'Dominique Modération (démonstration)',
+  password: 'demo-moderation-thc',
+} as const
 
 /** A moderator of the demo territory: reviews reports, hides with a public reason, publishes or refuses questions. */
 async function seedDemoModerator(db: Db): Promise<boolean> {
   if ((await queryRows(db, sql`select 1 from users where email = ${DEMO_MODERATOR.email}`)).length > 0) return false
   const passwordHash = await hashPassword(DEMO_MODERATOR.password)
-  const [created] = await queryRows<{ id: string }>(db, sql`insert into users (email, display_name, password_hash, email_confirmed_at) values (${DEMO_MODERATOR.email}, ${DEMO_MODERATOR.displayName}, ${passwordHash}, now()) returning id`)
+  const [created] = await queryRows<{ id: string }>(
+    db,
+    sql`insert into users (email, display_name, password_hash, email_confirmed_at) values (${DEMO_MODERATOR.email}, ${DEMO_MODERATOR.displayName}, ${passwordHash}, now()) returning id`,
+  )
   await recordAudit(db, { actorId: null, action: 'demo.account_created', subjectType: 'user', subjectId: created!.id })
   await grantRole(db, null, { email: DEMO_MODERATOR.email, territoryRef: DEMO_TERRITORY.ref, role: 'moderator' })
   return true
@@ -90,15 +138,67 @@ async function seedDemoMembership(db: Db): Promise<boolean> {
 }
 
 export const DEMO_STEPS: readonly DemoStep[] = [
-  { name: 'territory', run: seedDemoTerritory, logged: (log) => log.info({ accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration territory and accounts added') },
-  { name: 'moderator', run: seedDemoModerator, logged: (log) => log.info({ account: { email: DEMO_MODERATOR.email, password: DEMO_MODERATOR.password } }, 'demonstration moderator added') },
-  { name: 'membership', run: seedDemoMembership, logged: (log) => log.info('demonstration territory joined the programme') },
-  { name: 'plan', run: async (db) => seedDemoPlan(db, await demoTerritoryId(db)), logged: (log) => log.info('demonstration action plan added') },
-  { name: 'referentiel', run: (db) => seedDemoReferentiel(db, DEMO_TERRITORY.ref), logged: (log) => log.info('demonstration fiches of the référentiel added') },
-  { name: 'reviewer', run: (db) => seedDemoReviewer(db, DEMO_TERRITORY.ref), logged: (log) => log.info({ account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } }, 'demonstration reviewer added') },
-  { name: 'assessment-report', run: (db) => seedDemoAssessmentReport(db, DEMO_TERRITORY.ref), logged: (log) => log.info('demonstration end-of-commitment report published') },
-  { name: 'participation', run: (db) => seedDemoParticipation(db, DEMO_TERRITORY.ref), logged: (log) => log.info({ accounts: DEMO_CITIZENS.map((a) => ({ email: a.email, password: a.password })) }, 'demonstration participation added') },
-  { name: 'assemblies', run: (db) => seedDemoAssemblies(db, DEMO_TERRITORY.ref), logged: (log) => log.info("demonstration citizens' assemblies added") },
+  {
+    name: 'territory',
+    run: seedDemoTerritory,
+    logged: (log) =>
+      log.info(
+        { accounts: DEMO_ACCOUNTS.map((a) => ({ email: a.email, password: a.password })) },
+        'demonstration territory and accounts added',
+      ),
+  },
+  {
+    name: 'moderator',
+    run: seedDemoModerator,
+    logged: (log) =>
+      log.info(
+        { account: { email: DEMO_MODERATOR.email, password: DEMO_MODERATOR.password } },
+        'demonstration moderator added',
+      ),
+  },
+  {
+    name: 'membership',
+    run: seedDemoMembership,
+    logged: (log) => log.info('demonstration territory joined the programme'),
+  },
+  {
+    name: 'plan',
+    run: async (db) => seedDemoPlan(db, await demoTerritoryId(db)),
+    logged: (log) => log.info('demonstration action plan added'),
+  },
+  {
+    name: 'referentiel',
+    run: (db) => seedDemoReferentiel(db, DEMO_TERRITORY.ref),
+    logged: (log) => log.info('demonstration fiches of the référentiel added'),
+  },
+  {
+    name: 'reviewer',
+    run: (db) => seedDemoReviewer(db, DEMO_TERRITORY.ref),
+    logged: (log) =>
+      log.info(
+        { account: { email: DEMO_REVIEWER.email, password: DEMO_REVIEWER.password } },
+        'demonstration reviewer added',
+      ),
+  },
+  {
+    name: 'assessment-report',
+    run: (db) => seedDemoAssessmentReport(db, DEMO_TERRITORY.ref),
+    logged: (log) => log.info('demonstration end-of-commitment report published'),
+  },
+  {
+    name: 'participation',
+    run: (db) => seedDemoParticipation(db, DEMO_TERRITORY.ref),
+    logged: (log) =>
+      log.info(
+        { accounts: DEMO_CITIZENS.map((a) => ({ email: a.email, password: a.password })) },
+        'demonstration participation added',
+      ),
+  },
+  {
+    name: 'assemblies',
+    run: (db) => seedDemoAssemblies(db, DEMO_TERRITORY.ref),
+    logged: (log) => log.info("demonstration citizens' assemblies added"),
+  },
 ]
 
 /** Test hooks: throwing from one stops the start there, as a crash would (inside a step: its transaction rolls back). */

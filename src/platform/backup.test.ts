@@ -19,7 +19,12 @@ import { publicExportUrls } from '../../test/helpers/exports.ts'
 const ROOT = join(import.meta.dirname, '..', '..')
 const tmp = (name: string) => mkdtempSync(join(tmpdir(), `thc-${name}-`))
 const cli = (args: string[], env: Record<string, string>) => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 120_000 })
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    timeout: 120_000,
+  })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -31,12 +36,26 @@ async function installation(): Promise<string> {
   try {
     await seedDemo(database.db)
     const sha256 = await folderFileStore(join(dir, 'files')).put(Buffer.from('%PDF-1.4 compte rendu de démonstration'))
-    const [agent] = await queryRows<{ id: string; sv: number }>(database.db, sql`select id, session_version as sv from users where email = 'agent@demo.thc.example'`)
-    const [commitment] = await queryRows<{ id: string }>(database.db, sql`select c.id from commitments c join action_plans p on p.id = c.plan_id where p.status = 'published' order by c.position limit 1`)
+    const [agent] = await queryRows<{ id: string; sv: number }>(
+      database.db,
+      sql`select id, session_version as sv from users where email = 'agent@demo.thc.example'`,
+    )
+    const [commitment] = await queryRows<{ id: string }>(
+      database.db,
+      sql`select c.id from commitments c join action_plans p on p.id = c.plan_id where p.status = 'published' order by c.position limit 1`,
+    )
     await postUpdate(database.db, {
       actor: (await loadCurrentUser(database.db, agent!.id, agent!.sv))!,
       commitmentId: commitment!.id,
-      input: { milestoneId: null, status: null, progress: null, narrative: 'Compte rendu joint.', evidence: [], nextSteps: '', correctsId: null },
+      input: {
+        milestoneId: null,
+        status: null,
+        progress: null,
+        narrative: 'Compte rendu joint.',
+        evidence: [],
+        nextSteps: '',
+        correctsId: null,
+      },
       files: [{ sha256, filename: 'compte-rendu.pdf', contentType: 'application/pdf', sizeBytes: 38 }],
     })
   } finally {
@@ -47,7 +66,13 @@ async function installation(): Promise<string> {
 
 /** Every public export of the installation in `dir`, fetched anonymously: URL → status and body. */
 async function exportsOf(dir: string): Promise<Map<string, string>> {
-  const config = loadConfig({ DATA_DIR: dir, DEMO_DATA: 'false', JOB_POLL_SECONDS: '0', LOG_LEVEL: 'silent', BASE_URL: 'http://localhost:3000' })
+  const config = loadConfig({
+    DATA_DIR: dir,
+    DEMO_DATA: 'false',
+    JOB_POLL_SECONDS: '0',
+    LOG_LEVEL: 'silent',
+    BASE_URL: 'http://localhost:3000',
+  })
   const database = await openDatabase({ databaseUrl: null, dataDir: dir })
   const app = await buildApp({ config, database, logger: createLogger(config) })
   try {
@@ -68,7 +93,11 @@ describe('backup and restore of the embedded database', () => {
     const source = await installation()
     const target = join(tmp('backup-dst'), 'data')
     const file = join(tmp('backup-file'), 'thc.tar')
-    t.after(() => [source, target].forEach((d) => { rmSync(d, { recursive: true, force: true }) }))
+    t.after(() =>
+      [source, target].forEach((d) => {
+        rmSync(d, { recursive: true, force: true })
+      }),
+    )
     const backup = cli(['backup', file], { DATA_DIR: source })
     assert.equal(backup.code, 0, backup.stderr)
     assert.match(backup.stdout, /Backup written to .*thc\.tar .*1 uploaded file, the session secret/)
@@ -79,10 +108,16 @@ describe('backup and restore of the embedded database', () => {
 
     const restore = cli(['restore', file], { DATA_DIR: target })
     assert.equal(restore.code, 0, restore.stderr)
-    assert.equal(readFileSync(join(target, 'session-secret'), 'utf8'), readFileSync(join(source, 'session-secret'), 'utf8'))
+    assert.equal(
+      readFileSync(join(target, 'session-secret'), 'utf8'),
+      readFileSync(join(source, 'session-secret'), 'utf8'),
+    )
     const [before, after] = [await exportsOf(source), await exportsOf(target)]
     assert.ok(before.size > 40, `many exports compared (${before.size})`)
-    assert.ok([...before.keys()].some((url) => url.startsWith('/fichiers/') && before.get(url)!.startsWith('200 %PDF')), 'the evidence file is among them')
+    assert.ok(
+      [...before.keys()].some((url) => url.startsWith('/fichiers/') && before.get(url)!.startsWith('200 %PDF')),
+      'the evidence file is among them',
+    )
     for (const [url, body] of before) assert.equal(after.get(url), body, url)
   })
 
@@ -90,8 +125,22 @@ describe('backup and restore of the embedded database', () => {
     const source = await installation()
     const target = tmp('backup-live')
     const file = join(tmp('backup-file'), 'live.tar')
-    t.after(() => [source, target].forEach((d) => { rmSync(d, { recursive: true, force: true }) }))
-    const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: source, PORT: '0', DEMO_DATA: 'false', JOB_POLL_SECONDS: '0' } })
+    t.after(() =>
+      [source, target].forEach((d) => {
+        rmSync(d, { recursive: true, force: true })
+      }),
+    )
+    const server = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATA_DIR: source,
+        PORT: '0',
+        DEMO_DATA: 'false',
+        JOB_POLL_SECONDS: '0',
+      },
+    })
     try {
       await new Promise<void>((resolve, reject) => {
         let output = ''
@@ -132,19 +181,31 @@ describe('backup and restore of the embedded database', () => {
     writeFileSync(`${file}.damaged`, damaged)
     writeFileSync(`${file}.truncated`, bytes.subarray(0, Math.floor(bytes.length / 2)))
     writeFileSync(`${file}.other`, 'name,email\nnot,a backup\n')
-    for (const [suffix, message] of [['.damaged', /damaged: pglite\.tar\.gz does not match its checksum/], ['.truncated', /not a readable backup|incomplete/], ['.other', /not a readable backup|not a platform backup/]] as const) {
+    for (const [suffix, message] of [
+      ['.damaged', /damaged: pglite\.tar\.gz does not match its checksum/],
+      ['.truncated', /not a readable backup|incomplete/],
+      ['.other', /not a readable backup|not a platform backup/],
+    ] as const) {
       const target = tmp('backup-bad')
       const result = cli(['restore', `${file}${suffix}`], { DATA_DIR: target })
       assert.equal(result.code, 1, `${suffix}: ${result.stderr}`)
       assert.match(result.stderr, message)
-      assert.deepEqual(readdirSync(target).filter((name) => name !== 'session-secret'), [], `${suffix}: nothing written`)
+      assert.deepEqual(
+        readdirSync(target).filter((name) => name !== 'session-secret'),
+        [],
+        `${suffix}: nothing written`,
+      )
       rmSync(target, { recursive: true, force: true })
     }
     assert.equal(existsSync(`${file}.partial`), false)
   })
 
   test('with DATABASE_URL, backup and restore say how to use pg_dump and pg_restore', () => {
-    const env = { DATA_DIR: tmp('backup-pg'), DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', SESSION_SECRET: 'x'.repeat(40) }
+    const env = {
+      DATA_DIR: tmp('backup-pg'),
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      SESSION_SECRET: 'x'.repeat(40),
+    }
     for (const command of ['backup', 'restore']) {
       const result = cli([command, 'x.tar'], env)
       assert.equal(result.code, 1)

@@ -1,5 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer, connect, type Server } from 'node:net'
 import { dirname, join, relative, resolve } from 'node:path'
 import * as tar from 'tar'
@@ -43,7 +54,10 @@ function walkFiles(root: string): string[] {
 
 /** The embedded database's dump, taken while no transaction runs (PGlite serialises them). */
 async function dumpDatabase(database: Database): Promise<Buffer> {
-  if (!database.dumpEmbedded) throw new BackupError('With DATABASE_URL, back up the database with pg_dump (see the README): this command backs up the embedded database.')
+  if (!database.dumpEmbedded)
+    throw new BackupError(
+      'With DATABASE_URL, back up the database with pg_dump (see the README): this command backs up the embedded database.',
+    )
   return Buffer.from(await (await database.dumpEmbedded()).arrayBuffer())
 }
 
@@ -68,10 +82,21 @@ export async function writeBackup(database: Database, dataDir: string, file: str
     }
     const filesDir = join(dataDir, FILES_PART)
     if (existsSync(filesDir)) cpSync(filesDir, join(staging, FILES_PART), { recursive: true })
-    for (const path of walkFiles(join(staging, FILES_PART))) hashes[relative(staging, path)] = sha256(readFileSync(path))
-    const manifest: Manifest = { format: BACKUP_FORMAT, version: 1, createdAt: new Date().toISOString(), migrations: listMigrations().map((m) => m.name), sha256: hashes }
+    for (const path of walkFiles(join(staging, FILES_PART)))
+      hashes[relative(staging, path)] = sha256(readFileSync(path))
+    const manifest: Manifest = {
+      format: BACKUP_FORMAT,
+      version: 1,
+      createdAt: new Date().toISOString(),
+      migrations: listMigrations().map((m) => m.name),
+      sha256: hashes,
+    }
     writeFileSync(join(staging, MANIFEST), JSON.stringify(manifest, null, 2))
-    await tar.create({ file: partial, cwd: staging, portable: true, mode: 0o600 }, [MANIFEST, ...Object.keys(hashes).filter((name) => !name.startsWith(`${FILES_PART}/`)), ...(existsSync(join(staging, FILES_PART)) ? [FILES_PART] : [])])
+    await tar.create({ file: partial, cwd: staging, portable: true, mode: 0o600 }, [
+      MANIFEST,
+      ...Object.keys(hashes).filter((name) => !name.startsWith(`${FILES_PART}/`)),
+      ...(existsSync(join(staging, FILES_PART)) ? [FILES_PART] : []),
+    ])
     chmodSync(partial, 0o600)
     renameSync(partial, target)
     return manifest
@@ -95,16 +120,19 @@ async function unpack(file: string, into: string): Promise<Manifest> {
   } catch {
     throw new BackupError(`${file} is not a platform backup: ${MANIFEST} is missing or unreadable.`)
   }
-  if (manifest.format !== BACKUP_FORMAT || manifest.version !== 1 || typeof manifest.sha256 !== 'object') throw new BackupError(`${file} is not a platform backup (format ${String(manifest.format)}).`)
+  if (manifest.format !== BACKUP_FORMAT || manifest.version !== 1 || typeof manifest.sha256 !== 'object')
+    throw new BackupError(`${file} is not a platform backup (format ${String(manifest.format)}).`)
   if (!manifest.sha256[DATABASE_PART]) throw new BackupError(`${file} holds no database.`)
   const present = new Set(walkFiles(into).map((path) => relative(into, path)))
   for (const [name, expected] of Object.entries(manifest.sha256)) {
     if (!present.has(name)) throw new BackupError(`${file} is incomplete: ${name} is missing.`)
-    if (sha256(readFileSync(join(into, name))) !== expected) throw new BackupError(`${file} is damaged: ${name} does not match its checksum.`)
+    if (sha256(readFileSync(join(into, name))) !== expected)
+      throw new BackupError(`${file} is damaged: ${name} does not match its checksum.`)
     present.delete(name)
   }
   present.delete(MANIFEST)
-  if (present.size > 0) throw new BackupError(`${file} holds parts its manifest does not list: ${[...present].slice(0, 3).join(', ')}.`)
+  if (present.size > 0)
+    throw new BackupError(`${file} holds parts its manifest does not list: ${[...present].slice(0, 3).join(', ')}.`)
   return manifest
 }
 
@@ -115,8 +143,11 @@ async function unpack(file: string, into: string): Promise<Manifest> {
 export async function restoreBackup(file: string, dataDir: string): Promise<Manifest> {
   const target = resolve(dataDir)
   // a folder the command line just made holds its generated session secret only: that is still a new folder
-  const leftovers = existsSync(target) ? readdirSync(target).filter((name) => name !== RESTORE_MARKER && name !== SECRET_PART) : []
-  if (leftovers.length > 0 && !existsSync(join(target, RESTORE_MARKER))) throw new BackupError(`${target} is not empty (${leftovers.slice(0, 3).join(', ')}): restore into a new folder.`)
+  const leftovers = existsSync(target)
+    ? readdirSync(target).filter((name) => name !== RESTORE_MARKER && name !== SECRET_PART)
+    : []
+  if (leftovers.length > 0 && !existsSync(join(target, RESTORE_MARKER)))
+    throw new BackupError(`${target} is not empty (${leftovers.slice(0, 3).join(', ')}): restore into a new folder.`)
   mkdirSync(target, { recursive: true })
   const lock = lockFolder(target)
   const scratch = join(target, `.restoring-${randomBytes(6).toString('hex')}`)
@@ -124,7 +155,9 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Mani
     mkdirSync(scratch, { mode: 0o700 })
     const manifest = await unpack(resolve(file), scratch)
     writeFileSync(join(target, RESTORE_MARKER), `restore of ${resolve(file)} started ${new Date().toISOString()}\n`)
-    for (const name of readdirSync(target)) if (name !== RESTORE_MARKER && name !== 'platform.lock' && join(target, name) !== scratch) rmSync(join(target, name), { recursive: true, force: true })
+    for (const name of readdirSync(target))
+      if (name !== RESTORE_MARKER && name !== 'platform.lock' && join(target, name) !== scratch)
+        rmSync(join(target, name), { recursive: true, force: true })
     if (existsSync(join(scratch, FILES_PART))) renameSync(join(scratch, FILES_PART), join(target, FILES_PART))
     if (existsSync(join(scratch, SECRET_PART))) {
       renameSync(join(scratch, SECRET_PART), join(target, SECRET_PART))
@@ -148,7 +181,11 @@ export const controlSocketPath = (dataDir: string) => join(resolve(dataDir), 'co
  * Serves backup requests from the command line while the server holds the database (PGlite allows one process
  * only). The socket file is the owner's alone (mode 600); a stale one left by a kill is replaced.
  */
-export async function startControlSocket(database: Database, dataDir: string, onError: (error: Error) => void): Promise<Server | null> {
+export async function startControlSocket(
+  database: Database,
+  dataDir: string,
+  onError: (error: Error) => void,
+): Promise<Server | null> {
   const path = controlSocketPath(dataDir)
   if (Buffer.byteLength(path) > 100) return null // beyond the length a Unix socket path may have
   rmSync(path, { force: true })
@@ -192,7 +229,13 @@ export function requestServerBackup(dataDir: string, file: string): Promise<Mani
     socket.setEncoding('utf8')
     socket.on('connect', () => socket.write(`${JSON.stringify({ command: 'backup', file: resolve(file) })}\n`))
     socket.on('data', (chunk: string) => (answer += chunk))
-    socket.on('error', (error) => reject(new BackupError(`the server holding ${dataDir} does not answer on its control socket (${error.message}); stop it and run backup again.`)))
+    socket.on('error', (error) =>
+      reject(
+        new BackupError(
+          `the server holding ${dataDir} does not answer on its control socket (${error.message}); stop it and run backup again.`,
+        ),
+      ),
+    )
     socket.on('end', () => {
       try {
         const reply = JSON.parse(answer) as { ok: boolean; manifest?: Manifest; message?: string }

@@ -26,8 +26,15 @@ test('generates a session secret once in embedded mode and keeps it private in D
 })
 
 test('a server database turns demo data off by default and requires SESSION_SECRET', () => {
-  assert.throws(() => loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://u@localhost/db' }), /SESSION_SECRET must be set/)
-  const config = loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://u@localhost/db', SESSION_SECRET: 'x'.repeat(32) })
+  assert.throws(
+    () => loadConfig({ DATA_DIR: tmp(), DATABASE_URL: 'postgres://u@localhost/db' }),
+    /SESSION_SECRET must be set/,
+  )
+  const config = loadConfig({
+    DATA_DIR: tmp(),
+    DATABASE_URL: 'postgres://u@localhost/db',
+    SESSION_SECRET: 'x'.repeat(32),
+  })
   assert.equal(config.demoData, false)
 })
 
@@ -45,7 +52,11 @@ test('a bad value stops the start with a message naming the variable', () => {
     [{ TRUST_PROXY: '2' }, /TRUST_PROXY/],
   ]
   for (const [env, message] of cases) {
-    assert.throws(() => loadConfig({ DATA_DIR: tmp(), ...env }), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(env))
+    assert.throws(
+      () => loadConfig({ DATA_DIR: tmp(), ...env }),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      JSON.stringify(env),
+    )
   }
 })
 

@@ -29,7 +29,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`Invalid configuration: ${variable} ${message}`)
   }
 }
@@ -65,7 +68,10 @@ function readUrl(env: Env, name: string, protocols: string[]): URL | null {
     throw new ConfigError(name, `must be a URL (${protocols.join(' or ')})`)
   }
   if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got ${url.protocol}//…)`)
+    throw new ConfigError(
+      name,
+      `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got ${url.protocol}//…)`,
+    )
   }
   return url
 }

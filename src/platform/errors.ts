@@ -11,7 +11,13 @@ export class AppError extends Error {
   readonly localized?: (t: Translate) => string
   constructor(
     readonly code: string,
-    options: { status: number; userMessage: string; fields?: Record<string, string>; details?: unknown; localized?: (t: Translate) => string },
+    options: {
+      status: number
+      userMessage: string
+      fields?: Record<string, string>
+      details?: unknown
+      localized?: (t: Translate) => string
+    },
   ) {
     super(`${code}: ${options.userMessage}`)
     this.status = options.status

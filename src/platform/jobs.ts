@@ -32,7 +32,12 @@ export async function enqueueJob(db: Db, job: JobInput): Promise<void> {
  * (another worker skips it), then marked done; a failure is retried later, with a growing delay, up to
  * MAX_ATTEMPTS times. Returns how many jobs ran, failed ones included.
  */
-export async function runDueJobs(db: Db, handlers: Record<string, JobHandler>, log?: FastifyBaseLogger, limit = 1000): Promise<number> {
+export async function runDueJobs(
+  db: Db,
+  handlers: Record<string, JobHandler>,
+  log?: FastifyBaseLogger,
+  limit = 1000,
+): Promise<number> {
   let ran = 0
   while (ran < limit) {
     const [job] = await queryRows<{ id: number; kind: string; payload: Record<string, unknown>; attempts: number }>(
@@ -48,7 +53,9 @@ export async function runDueJobs(db: Db, handlers: Record<string, JobHandler>, l
     try {
       if (!handler) throw new Error(`no handler for jobs of kind ${job.kind}`)
       await handler(job.payload)
-      await db.execute(sql`update jobs set done_at = now(), locked_until = null, last_error = null where id = ${job.id}`)
+      await db.execute(
+        sql`update jobs set done_at = now(), locked_until = null, last_error = null where id = ${job.id}`,
+      )
     } catch (error) {
       // the stored message is for the operator; like the log, it never holds a failed query's parameters
       const message = error instanceof Error ? error.message.split('\nparams:')[0]! : 'not an Error'
@@ -79,7 +86,13 @@ export interface JobWorker {
  * Runs `tick` every `intervalMs` in this process (the embedded default and small installations); a pass never
  * overlaps the previous one. `npm run cli -- jobs:run` does one pass from a scheduler instead.
  */
-export function startJobWorker(options: { db: Db; log: FastifyBaseLogger; intervalMs: number; handlers: Record<string, JobHandler>; periodic: (() => Promise<unknown>)[] }): JobWorker {
+export function startJobWorker(options: {
+  db: Db
+  log: FastifyBaseLogger
+  intervalMs: number
+  handlers: Record<string, JobHandler>
+  periodic: (() => Promise<unknown>)[]
+}): JobWorker {
   let running: Promise<void> | null = null
   const tick = async () => {
     if (running) return running

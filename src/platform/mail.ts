@@ -23,7 +23,12 @@ export interface Mailer {
  * SMTP when SMTP_URL is set; otherwise an outbox folder (one .eml file a message) whose files, and the
  * links they carry, are named in the log so a person running the platform locally can follow them.
  */
-export function createMailer(options: { smtpUrl: string | null; from: string; outboxDir: string; log: FastifyBaseLogger }): Mailer {
+export function createMailer(options: {
+  smtpUrl: string | null
+  from: string
+  outboxDir: string
+  log: FastifyBaseLogger
+}): Mailer {
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl)
     return {
@@ -40,7 +45,10 @@ export function createMailer(options: { smtpUrl: string | null; from: string; ou
     async send(mail) {
       const info = await transport.sendMail({ from: options.from, ...mail })
       mkdirSync(options.outboxDir, { recursive: true })
-      const file = join(options.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}.eml`)
+      const file = join(
+        options.outboxDir,
+        `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}.eml`,
+      )
       writeFileSync(file, info.message as Buffer, { mode: 0o600 })
       const links = mail.text.match(/https?:\/\/\S+/g) ?? []
       options.log.info({ file, subject: mail.subject, links }, 'mail written to the outbox (no SMTP_URL set)')

@@ -34,7 +34,11 @@ export interface Notice {
 
 /** Queues a notice; with `uniqueKey`, a second notice with the same key is not queued (a retried fan-out). */
 export async function queueNotice(db: Db, notice: Notice, uniqueKey?: string): Promise<void> {
-  await enqueueJob(db, { kind: NOTICE_JOB, payload: notice as unknown as Record<string, unknown>, ...(uniqueKey ? { uniqueKey } : {}) })
+  await enqueueJob(db, {
+    kind: NOTICE_JOB,
+    payload: notice as unknown as Record<string, unknown>,
+    ...(uniqueKey ? { uniqueKey } : {}),
+  })
 }
 
 async function sendNotice(deps: { db: Db; mailer: Mailer; baseUrl: string }, notice: Notice): Promise<void> {
@@ -56,13 +60,24 @@ async function sendNotice(deps: { db: Db; mailer: Mailer; baseUrl: string }, not
   const day = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' })
   const params: Record<string, string | number> = { ...notice.params, site: deps.baseUrl }
   for (const [name, value] of Object.entries(notice.instants ?? {})) params[name] = instant.format(new Date(value))
-  for (const [name, value] of Object.entries(notice.days ?? {})) params[name] = day.format(new Date(`${value}T00:00:00Z`))
+  for (const [name, value] of Object.entries(notice.days ?? {}))
+    params[name] = day.format(new Date(`${value}T00:00:00Z`))
   const link = new URL(notice.path, deps.baseUrl).toString()
   await deps.mailer.send({
     to,
     subject: t(notice.subject, params),
     text: `${t(notice.body, params)}\n\n${link}\n\n-- \n${t('notice.footer', { account: new URL('/compte/abonnements', deps.baseUrl).toString(), privacy: new URL('/confidentialite', deps.baseUrl).toString() })}\n`,
-    ...(notice.ics ? { attachments: [{ filename: notice.ics.filename, content: notice.ics.content, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] } : {}),
+    ...(notice.ics
+      ? {
+          attachments: [
+            {
+              filename: notice.ics.filename,
+              content: notice.ics.content,
+              contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+            },
+          ],
+        }
+      : {}),
   })
 }
 

@@ -17,10 +17,30 @@ export function parisInstant(day: string, time: string): Date | null {
   const guess = new Date(`${day}T${time}:00Z`)
   if (Number.isNaN(guess.getTime())) return null
   const asParis = (d: Date) => {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(d).map((p) => [p.type, p.value]))
-    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute))
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: TIME_ZONE,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
+        .formatToParts(d)
+        .map((p) => [p.type, p.value]),
+    )
+    return Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+    )
   }
   const offset = asParis(guess) - guess.getTime()
   const instant = new Date(guess.getTime() - offset)
-  return asParis(instant) === guess.getTime() ? instant : new Date(guess.getTime() - (asParis(instant) - instant.getTime()))
+  return asParis(instant) === guess.getTime()
+    ? instant
+    : new Date(guess.getTime() - (asParis(instant) - instant.getTime()))
 }

@@ -56,10 +56,17 @@ export class SearchRegistry {
 
   /** The sources that list what is open now, with their open items (empty sections included). */
   async openNow(db: Db, limit: number, t: Translate): Promise<{ source: SearchSource; hits: SearchHit[] }[]> {
-    return Promise.all(this.sources.filter((s) => s.open).map(async (source) => ({ source, hits: await source.open!(db, limit, t) })))
+    return Promise.all(
+      this.sources.filter((s) => s.open).map(async (source) => ({ source, hits: await source.open!(db, limit, t) })),
+    )
   }
 
-  async searchAll(db: Db, query: string, limit: number, t: Translate): Promise<{ source: SearchSource; hits: SearchHit[] }[]> {
+  async searchAll(
+    db: Db,
+    query: string,
+    limit: number,
+    t: Translate,
+  ): Promise<{ source: SearchSource; hits: SearchHit[] }[]> {
     const words = searchWords(query)
     if (words.length === 0) return []
     return Promise.all(this.sources.map(async (source) => ({ source, hits: await source.find(db, words, limit, t) })))

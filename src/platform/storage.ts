@@ -35,13 +35,33 @@ export function folderFileStore(dir: string): FileStore {
 
 const SIGNATURES: { type: string; extensions: string[]; check: (b: Buffer) => boolean }[] = [
   { type: 'application/pdf', extensions: ['pdf'], check: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-' },
-  { type: 'image/png', extensions: ['png'], check: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  {
+    type: 'image/png',
+    extensions: ['png'],
+    check: (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
   { type: 'image/jpeg', extensions: ['jpg', 'jpeg'], check: (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   // OpenDocument and Office Open XML files are zip archives
-  { type: 'application/vnd.oasis.opendocument.text', extensions: ['odt'], check: (b) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) },
-  { type: 'application/vnd.oasis.opendocument.spreadsheet', extensions: ['ods'], check: (b) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) },
-  { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extensions: ['docx'], check: (b) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) },
-  { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', extensions: ['xlsx'], check: (b) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) },
+  {
+    type: 'application/vnd.oasis.opendocument.text',
+    extensions: ['odt'],
+    check: (b) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
+  },
+  {
+    type: 'application/vnd.oasis.opendocument.spreadsheet',
+    extensions: ['ods'],
+    check: (b) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
+  },
+  {
+    type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    extensions: ['docx'],
+    check: (b) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
+  },
+  {
+    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    extensions: ['xlsx'],
+    check: (b) => b.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])),
+  },
   { type: 'text/csv', extensions: ['csv'], check: (b) => isUtf8Text(b) },
   { type: 'text/plain', extensions: ['txt'], check: (b) => isUtf8Text(b) },
 ]

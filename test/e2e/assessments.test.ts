@@ -15,7 +15,10 @@ describe('independent assessment journey', { skip }, () => {
   }
 
   before(async () => {
-    const [plan] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select p.id from action_plans p join territories t on t.id = p.territory_id where t.code = 'pays-demo' and p.status = 'published'`)
+    const [plan] = await queryRows<{ id: string }>(
+      journey.ctx.database.db,
+      sql`select p.id from action_plans p join territories t on t.id = p.territory_id where t.code = 'pays-demo' and p.status = 'published'`,
+    )
     planId = plan!.id
     people.reviewer = await createUser(journey.ctx.database, { displayName: 'Rémi Relecteur' })
   })
@@ -27,19 +30,29 @@ describe('independent assessment journey', { skip }, () => {
     const page = await context.newPage()
     const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await page.goto(`${journey.base}/plans/${planId}`)
-    const card = async (title: RegExp) => (await page.locator('.commitment-card').filter({ hasText: title }).textContent())?.replace(/\s+/g, ' ') ?? ''
+    const card = async (title: RegExp) =>
+      (await page.locator('.commitment-card').filter({ hasText: title }).textContent())?.replace(/\s+/g, ' ') ?? ''
     const budget = await card(/Ouvrir les données budgétaires/)
     assert.match(budget, /En cours selon les jalons/, 'one milestone of three done: in progress, not “not started”')
     assert.match(budget, /50 %/)
-    assert.match(budget, /Évaluation indépendante \(Évaluation des engagements à leur terme, publiée le .+\) : Niveau de réalisation : Limité — écart : le suivi du territoire correspond à « En grande partie »/)
+    assert.match(
+      budget,
+      /Évaluation indépendante \(Évaluation des engagements à leur terme, publiée le .+\) : Niveau de réalisation : Limité — écart : le suivi du territoire correspond à « En grande partie »/,
+    )
     assert.match(await card(/assemblée citoyenne/), /En retard selon les jalons.*Niveau de réalisation : Limité(?! —)/)
     const register = await card(/registre des décisions/)
     assert.match(register, /En pause fixé à la main Motif : Le logiciel du registre attend la fin du marché public/)
     assert.doesNotMatch(register, /écart/, 'paused at 0 %: not started, as the reviewer found')
     assert.equal(await page.locator('.verdict-gap').count(), 1)
     await expectAccessible(page, 'dashboard with statuses and ratings', checker)
-    await page.getByRole('link', { name: /Ouvrir les données budgétaires/ }).first().click()
-    assert.match((await page.locator('main').textContent()) ?? '', /écart : le suivi du territoire correspond à « En grande partie »/)
+    await page
+      .getByRole('link', { name: /Ouvrir les données budgétaires/ })
+      .first()
+      .click()
+    assert.match(
+      (await page.locator('main').textContent()) ?? '',
+      /écart : le suivi du territoire correspond à « En grande partie »/,
+    )
     await expectAccessible(page, 'commitment with its rating', checker)
     await context.close()
   })
@@ -61,14 +74,21 @@ describe('independent assessment journey', { skip }, () => {
     await reviewer.getByRole('link', { name: 'Appréciation d’ensemble' }).click()
     await expectAccessible(reviewer, 'overview form')
     await reviewer.getByLabel('En partie').check()
-    await reviewer.getByLabel('Comment, et sur quoi fondez-vous cette appréciation ?').fill('Deux ateliers ouverts au public.')
+    await reviewer
+      .getByLabel('Comment, et sur quoi fondez-vous cette appréciation ?')
+      .fill('Deux ateliers ouverts au public.')
     await reviewer.getByRole('button', { name: 'Enregistrer' }).click()
-    const links = await reviewer.getByRole('link', { name: /^Évaluer :/ }).evaluateAll((nodes) => nodes.map((n) => (n as HTMLAnchorElement).href))
+    const links = await reviewer
+      .getByRole('link', { name: /^Évaluer :/ })
+      .evaluateAll((nodes) => nodes.map((n) => (n as HTMLAnchorElement).href))
     assert.equal(links.length, 3)
     for (const [i, link] of links.entries()) {
       await reviewer.goto(link)
       if (i === 0) await expectAccessible(reviewer, 'rating form')
-      await reviewer.getByRole('group', { name: /^Vérifiable/ }).getByLabel('Non').check()
+      await reviewer
+        .getByRole('group', { name: /^Vérifiable/ })
+        .getByLabel('Non')
+        .check()
       await reviewer.getByLabel('Vérifiable – Justification').fill('Aucun jalon mesurable à ce stade.')
       await reviewer.getByRole('button', { name: 'Enregistrer' }).click()
       await reviewer.getByText('Enregistré.').waitFor()
@@ -79,7 +99,9 @@ describe('independent assessment journey', { skip }, () => {
     const agent = await signedIn('agent')
     await agent.goto(`${journey.base}/plans/${planId}/evaluation`)
     await expectAccessible(agent, 'assessment page (territory, right of reply)')
-    await agent.getByRole('textbox', { name: 'Réponse du territoire' }).fill('Nous préciserons les jalons au prochain conseil.')
+    await agent
+      .getByRole('textbox', { name: 'Réponse du territoire' })
+      .fill('Nous préciserons les jalons au prochain conseil.')
     await agent.getByRole('button', { name: 'Publier la réponse du territoire' }).click()
     await agent.getByText('Réponse enregistrée.').waitFor()
 

@@ -17,7 +17,8 @@ describe('consultation journey', { skip }, () => {
     people.citizen = await createUser(journey.ctx.database, { displayName: 'Inès Habitante' })
   })
 
-  const signedIn = (who: string, javaScript = true): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!, { javaScript })
+  const signedIn = (who: string, javaScript = true): Promise<Page> =>
+    signInInBrowser(journey.browser, journey.base, people[who]!, { javaScript })
 
   test('staff open a consultation, a citizen contributes and supports, the staff answer and link it to a commitment', async () => {
     const agent = await signedIn('agent')
@@ -45,8 +46,13 @@ describe('consultation journey', { skip }, () => {
     await expectAccessible(citizen, 'consultation page (citizen, JS off)', checker)
 
     // the consultation closes; the staff answer
-    const [row] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select id from consultations where title = 'Quels horaires pour la médiathèque ?'`)
-    await journey.ctx.database.db.execute(sql`update consultations set opens_on = ${day(-20)}, closes_on = ${day(-1)} where id = ${row!.id}`)
+    const [row] = await queryRows<{ id: string }>(
+      journey.ctx.database.db,
+      sql`select id from consultations where title = 'Quels horaires pour la médiathèque ?'`,
+    )
+    await journey.ctx.database.db.execute(
+      sql`update consultations set opens_on = ${day(-20)}, closes_on = ${day(-1)} where id = ${row!.id}`,
+    )
     await agent.goto(consultationUrl)
     await agent.getByText('Réponse du territoire').first().click()
     await agent.getByLabel('Réponse motivée').fill('Retenue : ouverture le dimanche de 10 h à 13 h dès janvier.')
@@ -109,14 +115,19 @@ describe('question journey', { skip }, () => {
 
 describe('Groupe Action Projet journey', { skip }, () => {
   const journey = browserJourney()
-  const people: Record<string, { email: string; password: string }> = { agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' } }
+  const people: Record<string, { email: string; password: string }> = {
+    agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' },
+  }
 
   before(async () => {
     people.citizen = await createUser(journey.ctx.database, { displayName: 'Gaëlle Porteuse' })
   })
 
   test('staff start a group on a commitment; a citizen joins and adds an action', async () => {
-    const [commitment] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`)
+    const [commitment] = await queryRows<{ id: string }>(
+      journey.ctx.database.db,
+      sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`,
+    )
     const agent = await signInInBrowser(journey.browser, journey.base, people.agent!)
     await agent.goto(`${journey.base}/engagements/${commitment!.id}`)
     await agent.getByRole('link', { name: 'Créer un Groupe Action Projet' }).click()

@@ -7,7 +7,9 @@ import { browserJourney, expectAccessible, signInInBrowser, skip } from '../help
 
 describe('event journey', { skip }, () => {
   const journey = browserJourney()
-  const people: Record<string, { email: string; password: string }> = { agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' } }
+  const people: Record<string, { email: string; password: string }> = {
+    agent: { email: 'agent@demo.thc.example', password: 'demo-agent-thc' },
+  }
   const day = parisDay
 
   before(async () => {
@@ -34,7 +36,10 @@ describe('event journey', { skip }, () => {
     await citizen.getByText('Vous êtes inscrit.').first().waitFor()
     const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     await expectAccessible(citizen, 'event page (registered, JS off)', checker)
-    const [download] = await Promise.all([citizen.waitForEvent('download'), citizen.getByRole('link', { name: 'Ajouter à mon agenda (.ics)' }).click()])
+    const [download] = await Promise.all([
+      citizen.waitForEvent('download'),
+      citizen.getByRole('link', { name: 'Ajouter à mon agenda (.ics)' }).click(),
+    ])
     const text = readFileSync(await download.path(), 'utf8')
     const event = new ICAL.Event(new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent')!)
     assert.equal(event.summary, 'Atelier budget participatif')
@@ -45,13 +50,23 @@ describe('event journey', { skip }, () => {
     await agent.getByRole('link', { name: 'Inscrits et message' }).click()
     await agent.getByRole('cell', { name: people.citizen!.email }).waitFor()
     await expectAccessible(agent, 'registrants page')
-    const [list] = await Promise.all([agent.waitForEvent('download'), agent.getByRole('link', { name: 'Télécharger la liste (CSV)' }).click()])
-    assert.match(readFileSync(await list.path(), 'utf8'), new RegExp(`Lina Habitante,${people.citizen!.email.replace('.', '\\.')},inscrit,`))
+    const [list] = await Promise.all([
+      agent.waitForEvent('download'),
+      agent.getByRole('link', { name: 'Télécharger la liste (CSV)' }).click(),
+    ])
+    assert.match(
+      readFileSync(await list.path(), 'utf8'),
+      new RegExp(`Lina Habitante,${people.citizen!.email.replace('.', '\\.')},inscrit,`),
+    )
     await agent.getByLabel('Objet').fill('Apportez vos idées')
     await agent.getByLabel('Message').fill('Venez avec une idée de projet pour le quartier.')
     await agent.getByRole('button', { name: 'Envoyer le message' }).click()
     await agent.getByText('Message envoyé à 1 personne.').waitFor()
     await journey.ctx.app.jobs.tick()
-    assert.ok(journey.ctx.mails.some((m) => m.to === people.citizen!.email && m.subject === 'Atelier budget participatif : Apportez vos idées'))
+    assert.ok(
+      journey.ctx.mails.some(
+        (m) => m.to === people.citizen!.email && m.subject === 'Atelier budget participatif : Apportez vos idées',
+      ),
+    )
   })
 })

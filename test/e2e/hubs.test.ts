@@ -7,7 +7,12 @@ for (const javaScript of [false, true]) {
     const journey = browserJourney()
 
     test('a citizen on a phone goes from the header to what is open, searches the site, and reaches the data', async () => {
-      const context = await journey.browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR', viewport: { width: 390, height: 844 } })
+      const context = await journey.browser.newContext({
+        javaScriptEnabled: javaScript,
+        bypassCSP: true,
+        locale: 'fr-FR',
+        viewport: { width: 390, height: 844 },
+      })
       const checker = javaScript ? undefined : await (await journey.browser.newContext({ bypassCSP: true })).newPage()
       const page = await context.newPage()
       await page.goto(`${journey.base}/`)
@@ -19,7 +24,10 @@ for (const javaScript of [false, true]) {
       await page.waitForURL(/\/consultations\/[0-9a-f-]{36}$/)
 
       await page.getByRole('searchbox', { name: 'Rechercher sur le site' }).fill('données budgétaires')
-      await page.getByRole('search', { name: 'Rechercher sur le site' }).getByRole('button', { name: 'Rechercher' }).click()
+      await page
+        .getByRole('search', { name: 'Rechercher sur le site' })
+        .getByRole('button', { name: 'Rechercher' })
+        .click()
       await page.waitForURL(/\/recherche\?q=/)
       assert.match((await page.getByRole('status').textContent()) ?? '', /résultats? pour « données budgétaires »/)
       await expectAccessible(page, 'search results', checker)
@@ -33,7 +41,10 @@ for (const javaScript of [false, true]) {
       await page.getByLabel('Organisés par').selectOption({ label: 'Les territoires' })
       await page.getByRole('button', { name: 'Filtrer' }).click()
       await page.waitForURL(/qui=territoires/)
-      assert.match((await page.locator('main').textContent()) ?? '', /Pays du Val-Démo \(démonstration\) · Réunion publique/)
+      assert.match(
+        (await page.locator('main').textContent()) ?? '',
+        /Pays du Val-Démo \(démonstration\) · Réunion publique/,
+      )
       await expectAccessible(page, 'events', checker)
 
       await page.getByRole('link', { name: 'Données' }).first().click()

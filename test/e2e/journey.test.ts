@@ -11,7 +11,11 @@ for (const javaScript of [true, false]) {
     let checker: Page | undefined
     async function newPage() {
       // bypassCSP lets the test inject axe-core; the pages themselves keep their strict policy
-      const context = await journey.browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
+      const context = await journey.browser.newContext({
+        javaScriptEnabled: javaScript,
+        bypassCSP: true,
+        locale: 'fr-FR',
+      })
       if (!javaScript) checker ??= await (await journey.browser.newContext({ bypassCSP: true })).newPage()
       return context.newPage()
     }

@@ -23,7 +23,9 @@ describe('membership journey', { skip }, () => {
     await expectAccessible(elected, 'membership request form')
     await elected.getByLabel('Personne à contacter').fill('Claire Dupont')
     await elected.getByLabel('Son adresse électronique (non publiée)').fill('claire@example.org')
-    await elected.getByLabel('Engagement politique de l’exécutif (publié)').fill('Nous nous engageons à ouvrir l’action publique.')
+    await elected
+      .getByLabel('Engagement politique de l’exécutif (publié)')
+      .fill('Nous nous engageons à ouvrir l’action publique.')
     await elected.getByLabel('Signataire (nom et qualité, publié)').fill('Maire de Rennes')
     await elected.getByRole('button', { name: 'Envoyer la demande' }).click()
     await elected.getByText('La demande d’adhésion est envoyée').waitFor()
@@ -41,7 +43,10 @@ describe('membership journey', { skip }, () => {
     await visitor.goto(`${journey.base}/`)
     await visitor.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Le réseau' }).click()
     await visitor.getByRole('link', { name: 'Membres' }).click()
-    assert.match((await visitor.locator('main').textContent()) ?? '', /Nous nous engageons à ouvrir l’action publique\./)
+    assert.match(
+      (await visitor.locator('main').textContent()) ?? '',
+      /Nous nous engageons à ouvrir l’action publique\./,
+    )
     await expectAccessible(visitor, 'members list')
   })
 })

@@ -12,14 +12,17 @@ for (const javaScript of [true, false]) {
 
     before(async () => {
       for (const role of ['editor', 'elected'] as const) {
-        const user = await createUser(journey.ctx.database, { displayName: role === 'editor' ? 'Agent Test' : 'Élue Test' })
+        const user = await createUser(journey.ctx.database, {
+          displayName: role === 'editor' ? 'Agent Test' : 'Élue Test',
+        })
         await grantTestRole(journey.ctx.database, user.id, { kind: 'commune', code: '35238' }, role)
         people[role] = user
       }
       if (!javaScript) checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
     })
 
-    const signedIn = (role: 'editor' | 'elected') => signInInBrowser(journey.browser, journey.base, people[role], { javaScript })
+    const signedIn = (role: 'editor' | 'elected') =>
+      signInInBrowser(journey.browser, journey.base, people[role], { javaScript })
     const check = (page: Page, label: string) => expectAccessible(page, label, checker)
     let planUrl = ''
 
@@ -99,7 +102,11 @@ for (const javaScript of [true, false]) {
       await page.getByRole('button', { name: 'Enregistrer' }).click()
       await page.locator('#field-status-error').waitFor()
       assert.match((await page.locator('#field-status-error').textContent()) ?? '', /suit ses jalons/)
-      assert.equal(await page.getByLabel('Ce qui a été fait').inputValue(), 'Le prestataire a fait faillite.', 'the text is kept')
+      assert.equal(
+        await page.getByLabel('Ce qui a été fait').inputValue(),
+        'Le prestataire a fait faillite.',
+        'the text is kept',
+      )
       await check(page, 'update refused')
       await page.getByLabel('Nouvel état du jalon (facultatif)').selectOption({ label: 'Inchangé' })
       await page.getByLabel('Mettre l’engagement').selectOption({ label: 'En pause' })
@@ -112,7 +119,11 @@ for (const javaScript of [true, false]) {
     })
 
     test('a visitor sees the plan on the dashboard and the update in the history', async () => {
-      const context = await journey.browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, locale: 'fr-FR' })
+      const context = await journey.browser.newContext({
+        javaScriptEnabled: javaScript,
+        bypassCSP: true,
+        locale: 'fr-FR',
+      })
       const page = await context.newPage()
       await page.goto(`${journey.base}/territoires/commune/35238`)
       await page.getByRole('link', { name: 'Tableau de bord' }).click()
@@ -122,8 +133,15 @@ for (const javaScript of [true, false]) {
       assert.match((await page.locator('.facts').textContent()) ?? '', /20 %/, 'plan progress: (40 + 0) / 2')
       await check(page, 'dashboard')
       const cards = page.locator('.commitment-card')
-      assert.match((await cards.filter({ hasText: 'Budget participatif ouvert' }).textContent()) ?? '', /En cours\s*selon les jalons/, 'its milestone started, so the commitment did')
-      assert.match((await cards.filter({ hasText: 'Données des marchés publics' }).textContent()) ?? '', /En pause\s*fixé à la main\s*Motif : Le marché est à relancer après la faillite du prestataire\./)
+      assert.match(
+        (await cards.filter({ hasText: 'Budget participatif ouvert' }).textContent()) ?? '',
+        /En cours\s*selon les jalons/,
+        'its milestone started, so the commitment did',
+      )
+      assert.match(
+        (await cards.filter({ hasText: 'Données des marchés publics' }).textContent()) ?? '',
+        /En pause\s*fixé à la main\s*Motif : Le marché est à relancer après la faillite du prestataire\./,
+      )
       assert.match((await page.locator('.chart-table').first().textContent()) ?? '', /En cours\s*1.*En pause\s*1/s)
       await page.locator('#field-status').selectOption({ label: 'En cours' })
       await page.getByRole('button', { name: 'Filtrer' }).click()

@@ -12,7 +12,9 @@ describe('référentiel journey', { skip }, () => {
   before(async () => {
     people.contributor = await createUser(journey.ctx.database, { displayName: 'Camille Veille' })
     people.moderator = await createUser(journey.ctx.database, { displayName: 'Morgan Relecture' })
-    await journey.ctx.database.db.execute(sql`insert into platform_roles (user_id, role) values (${people.moderator.id}, 'referentiel_moderator')`)
+    await journey.ctx.database.db.execute(
+      sql`insert into platform_roles (user_id, role) values (${people.moderator.id}, 'referentiel_moderator')`,
+    )
   })
 
   const signedIn = (who: string): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!)
@@ -26,7 +28,9 @@ describe('référentiel journey', { skip }, () => {
     await expectAccessible(contributor, 'new fiche form')
     await contributor.getByLabel('Titre').fill('Le jury citoyen participatif')
     await contributor.getByLabel('Outil ou méthode').selectOption('method')
-    await contributor.getByLabel('Résumé').fill('Quinze habitants tirés au sort rendent un avis argumenté après avoir entendu des experts.')
+    await contributor
+      .getByLabel('Résumé')
+      .fill('Quinze habitants tirés au sort rendent un avis argumenté après avoir entendu des experts.')
     await contributor.locator('summary', { hasText: 'Mise en œuvre' }).click()
     await contributor.getByLabel('Processus délibératif et de dialogue').check()
     await contributor.getByLabel('Gouvernance et institutions politiques').check()
@@ -47,7 +51,10 @@ describe('référentiel journey', { skip }, () => {
     await visitor.goto(`${journey.base}/`)
     await visitor.getByRole('link', { name: 'Référentiel', exact: true }).click()
     await visitor.getByRole('searchbox', { name: 'Rechercher dans le référentiel' }).fill('participation deliberatif')
-    await visitor.getByRole('search', { name: 'Rechercher dans le référentiel' }).getByRole('button', { name: 'Rechercher' }).click()
+    await visitor
+      .getByRole('search', { name: 'Rechercher dans le référentiel' })
+      .getByRole('button', { name: 'Rechercher' })
+      .click()
     await visitor.getByRole('link', { name: 'Le jury citoyen participatif' }).click()
     const main = (await visitor.locator('main').textContent()) ?? ''
     assert.match(main, /Une diversité de profils/)
@@ -63,7 +70,9 @@ describe('référentiel journey', { skip }, () => {
     const withScript = await signedIn('contributor')
     await withScript.goto(`${journey.base}/referentiel/nouvelle?nature=experience`)
     await withScript.getByLabel('Territoire', { exact: true }).pressSequentially('saint-deni')
-    await withScript.locator('datalist#field-territory-suggestions option[value="Saint-Denis (commune/93066)"]').waitFor({ state: 'attached' })
+    await withScript
+      .locator('datalist#field-territory-suggestions option[value="Saint-Denis (commune/93066)"]')
+      .waitFor({ state: 'attached' })
 
     const page = await signInInBrowser(journey.browser, journey.base, people.contributor!, { javaScript: false })
     await page.goto(`${journey.base}/referentiel/nouvelle?nature=experience`)

@@ -16,7 +16,8 @@ describe('co-construction journey, with following', { skip }, () => {
     people.citizen = await createUser(journey.ctx.database, { displayName: 'Inès Habitante' })
   })
 
-  const signedIn = (who: string, javaScript = true): Promise<Page> => signInInBrowser(journey.browser, journey.base, people[who]!, { javaScript })
+  const signedIn = (who: string, javaScript = true): Promise<Page> =>
+    signInInBrowser(journey.browser, journey.base, people[who]!, { javaScript })
 
   test('staff publish a draft charter; a citizen follows it, amends an article and votes; the final version shows the fate; the mail’s link unsubscribes', async () => {
     const agent = await signedIn('agent')
@@ -27,7 +28,11 @@ describe('co-construction journey, with following', { skip }, () => {
     await agent.getByLabel('Titre du texte').fill('Charte de la participation')
     await agent.getByLabel('Ouverture des amendements').fill(parisDay(0))
     await agent.getByLabel('Clôture des amendements').fill(parisDay(14))
-    await agent.getByLabel('Articles').fill('## Article 1 – Objet\nLa charte organise la participation des habitants.\n\n## Article 2 – Budget\nLe budget participatif est voté par le conseil.')
+    await agent
+      .getByLabel('Articles')
+      .fill(
+        '## Article 1 – Objet\nLa charte organise la participation des habitants.\n\n## Article 2 – Budget\nLe budget participatif est voté par le conseil.',
+      )
     await agent.getByRole('button', { name: 'Publier' }).click()
     await agent.getByRole('heading', { name: 'Charte de la participation' }).waitFor()
     const textUrl = agent.url()
@@ -39,7 +44,9 @@ describe('co-construction journey, with following', { skip }, () => {
     await citizen.getByText('Vous suivez : un courriel à chaque nouveauté.').waitFor()
     await citizen.getByText('Proposer un amendement à cet article : Article 2 – Budget').click()
     const article2 = citizen.locator('section', { has: citizen.getByRole('heading', { name: 'Article 2 – Budget' }) })
-    await article2.getByLabel('Rédaction proposée pour l’article').fill('Le budget participatif est voté par les habitants.')
+    await article2
+      .getByLabel('Rédaction proposée pour l’article')
+      .fill('Le budget participatif est voté par les habitants.')
     await article2.getByLabel('Exposé des motifs').fill('Les habitants décident de leur budget.')
     await article2.getByRole('button', { name: 'Déposer l’amendement' }).click()
     await citizen.getByText('Votre amendement est déposé.').waitFor()
@@ -53,8 +60,13 @@ describe('co-construction journey, with following', { skip }, () => {
     await expectAccessible(citizen, 'subscriptions page (JS off)', checker)
 
     // amendments close; the staff publish the final version, rejecting the amendment with a reason
-    const [row] = await queryRows<{ id: string }>(journey.ctx.database.db, sql`select id from cocreated_texts where title = 'Charte de la participation'`)
-    await journey.ctx.database.db.execute(sql`update cocreated_texts set opens_on = ${parisDay(-20)}, closes_on = ${parisDay(-1)} where id = ${row!.id}`)
+    const [row] = await queryRows<{ id: string }>(
+      journey.ctx.database.db,
+      sql`select id from cocreated_texts where title = 'Charte de la participation'`,
+    )
+    await journey.ctx.database.db.execute(
+      sql`update cocreated_texts set opens_on = ${parisDay(-20)}, closes_on = ${parisDay(-1)} where id = ${row!.id}`,
+    )
     await agent.goto(textUrl)
     await agent.getByRole('link', { name: 'Publier une nouvelle version' }).click()
     await expectAccessible(agent, 'new version form')
@@ -65,20 +77,28 @@ describe('co-construction journey, with following', { skip }, () => {
     await agent.getByRole('heading', { name: /Version 2 — Version finale/ }).waitFor()
 
     await citizen.goto(textUrl)
-    assert.match((await citizen.locator('main').textContent()) ?? '', /Rejeté dans la version 2 : Le vote du budget relève du conseil municipal\./)
+    assert.match(
+      (await citizen.locator('main').textContent()) ?? '',
+      /Rejeté dans la version 2 : Le vote du budget relève du conseil municipal\./,
+    )
     await citizen.getByRole('link', { name: /Version 2/ }).click()
     await expectAccessible(citizen, 'final version page (JS off)', checker)
 
     // the final version reached the citizen by mail; its link unsubscribes in one click on the page
     await journey.ctx.app.jobs.tick()
-    const mail = journey.ctx.mails.find((m) => m.to === people.citizen!.email && /Version finale du texte/.test(m.subject))
+    const mail = journey.ctx.mails.find(
+      (m) => m.to === people.citizen!.email && /Version finale du texte/.test(m.subject),
+    )
     assert.ok(mail, 'the follower is mailed')
     const link = /http:\/\/localhost:3000(\/abonnements\/desinscription\?jeton=\S+)/.exec(mail.text)![1]!
     await citizen.goto(`${journey.base}${link}`)
     await expectAccessible(citizen, 'unsubscribe page (JS off)', checker)
     await citizen.getByRole('button', { name: 'Me désabonner' }).click()
     await citizen.getByText('C’est fait : vous ne recevrez plus ces courriels.').waitFor()
-    const [follows] = await queryRows<{ n: number }>(journey.ctx.database.db, sql`select count(*)::int as n from follows where subject_id = ${row!.id}`)
+    const [follows] = await queryRows<{ n: number }>(
+      journey.ctx.database.db,
+      sql`select count(*)::int as n from follows where subject_id = ${row!.id}`,
+    )
     assert.equal(follows!.n, 0)
   })
 })

@@ -22,7 +22,11 @@ export interface TestApp {
 }
 
 /** Builds the application on a fresh seeded database of the given engine, with mail kept in memory. */
-export async function buildTestApp(engine: Engine, env: Record<string, string> = {}, logLines?: string[]): Promise<TestApp> {
+export async function buildTestApp(
+  engine: Engine,
+  env: Record<string, string> = {},
+  logLines?: string[],
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'thc-test-'))
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -42,7 +46,12 @@ export async function buildTestApp(engine: Engine, env: Record<string, string> =
       mails.push(mail)
     },
   }
-  const app = await buildApp({ config, database, logger: createLogger(config, logLines ? { write: (line: string) => void logLines.push(line) } : undefined), mailer })
+  const app = await buildApp({
+    config,
+    database,
+    logger: createLogger(config, logLines ? { write: (line: string) => void logLines.push(line) } : undefined),
+    mailer,
+  })
   await app.ready()
   return {
     app,
@@ -72,7 +81,10 @@ export class Client {
 
   async request(options: InjectOptions & { url: string }): Promise<LightMyRequestResponse> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ')
-    const response = await this.app.inject({ ...options, headers: { ...(cookie ? { cookie } : {}), ...(options.headers ?? {}) } })
+    const response = await this.app.inject({
+      ...options,
+      headers: { ...(cookie ? { cookie } : {}), ...(options.headers ?? {}) },
+    })
     for (const c of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
       const expired = c.maxAge === 0 || (c.expires && c.expires.getTime() < Date.now()) || c.value === ''
       if (expired) this.cookies.delete(c.name)
@@ -93,7 +105,12 @@ export class Client {
       token = csrfTokenOf(page.body)
     }
     const body = new URLSearchParams({ ...fields, ...(token ? { _csrf: token } : {}) }).toString()
-    return this.request({ method: 'POST', url, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    return this.request({
+      method: 'POST',
+      url,
+      payload: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
   }
 
   hasCookie(name: string): boolean {
@@ -109,7 +126,11 @@ export function multipart(fields: Record<string, string>, file: { name: string; 
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`))
   }
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`))
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n`,
+      ),
+    )
     parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content))
     parts.push(Buffer.from('\r\n'))
   }
@@ -144,7 +165,10 @@ export function uniqueEmail(prefix = 'person'): string {
 }
 
 /** Creates a confirmed account directly (factory), returning its id. */
-export async function createUser(database: Database, options: { email?: string; password?: string; displayName?: string; admin?: boolean } = {}) {
+export async function createUser(
+  database: Database,
+  options: { email?: string; password?: string; displayName?: string; admin?: boolean } = {},
+) {
   const email = options.email ?? uniqueEmail()
   const password = options.password ?? 'correct horse battery staple'
   const passwordHash = await hashPassword(password)
@@ -157,7 +181,12 @@ export async function createUser(database: Database, options: { email?: string; 
 }
 
 /** Grants a role directly (factory). */
-export async function grantTestRole(database: Database, userId: string, territory: { kind: string; code: string }, role: string) {
+export async function grantTestRole(
+  database: Database,
+  userId: string,
+  territory: { kind: string; code: string },
+  role: string,
+) {
   await database.db.execute(sql`insert into territory_roles (territory_id, user_id, role)
     select id, ${userId}, ${role} from territories where kind = ${territory.kind} and code = ${territory.code}`)
 }

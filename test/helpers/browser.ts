@@ -7,8 +7,12 @@ import { seedDemo } from '../../src/demo/seed.ts'
 import { buildTestApp, type TestApp } from './app.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-export const skip = existsSync(CHROMIUM) ? false : `Browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`
-const AXE_SOURCE = existsSync(CHROMIUM) ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : ''
+export const skip = existsSync(CHROMIUM)
+  ? false
+  : `Browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`
+const AXE_SOURCE = existsSync(CHROMIUM)
+  ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+  : ''
 
 interface AxeViolation {
   id: string
@@ -30,25 +34,45 @@ export async function expectAccessible(page: Page, label: string, checker?: Page
   }
   await target.addScriptTag({ content: AXE_SOURCE })
   const violations = await target.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }
+    ).axe
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    })
     return result.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }))
   })
   assert.deepEqual(violations, [], `${label}: ${JSON.stringify(violations, null, 2)}`)
 }
 
-
 /** Debian's Chromium, headless, with the flags this machine's closed network needs. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
 /** A new browser context signed in through the real sign-in form; returns its page on /compte. */
-export async function signInInBrowser(browser: Browser, base: string, who: { email: string; password: string }, options: { javaScript?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? true, bypassCSP: true, locale: 'fr-FR' })
+export async function signInInBrowser(
+  browser: Browser,
+  base: string,
+  who: { email: string; password: string },
+  options: { javaScript?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    javaScriptEnabled: options.javaScript ?? true,
+    bypassCSP: true,
+    locale: 'fr-FR',
+  })
   const page = await context.newPage()
   await page.goto(`${base}/connexion`)
   await page.getByLabel('Adresse électronique').fill(who.email)
@@ -59,7 +83,9 @@ export async function signInInBrowser(browser: Browser, base: string, who: { ema
 }
 
 /** Serves a test app on a free loopback port; returns its base URL. */
-export async function serveForBrowser(app: { listen(o: { port: number; host: string }): Promise<string> }): Promise<string> {
+export async function serveForBrowser(app: {
+  listen(o: { port: number; host: string }): Promise<string>
+}): Promise<string> {
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   return address.replace('localhost', '127.0.0.1')
 }

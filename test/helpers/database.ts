@@ -12,7 +12,8 @@ const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'thc-test')
 
 /** The engines the suite runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const engines: Engine[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
-export const POSTGRES_SKIPPED = 'PostgreSQL tests skipped: TEST_DATABASE_URL is not set (scripts/pg-cluster.sh start prints one)'
+export const POSTGRES_SKIPPED =
+  'PostgreSQL tests skipped: TEST_DATABASE_URL is not set (scripts/pg-cluster.sh start prints one)'
 
 /** Changes when the schema or the registry loader changes: the seeded base is rebuilt then. */
 function baseVersion(): string {
@@ -82,7 +83,10 @@ async function postgresTemplate(adminUrl: string): Promise<string> {
  * A fresh database with the schema and the full territory registry, dropped (PostgreSQL) when closed.
  * With `dataDir`, the embedded database lives in that folder (as the platform's own does).
  */
-export async function createTestDatabase(engine: Engine, options: { dataDir?: string } = {}): Promise<Database & { url?: string }> {
+export async function createTestDatabase(
+  engine: Engine,
+  options: { dataDir?: string } = {},
+): Promise<Database & { url?: string }> {
   if (engine === 'pglite') return openDatabase({ databaseUrl: null, loadDump: await pgliteBaseDump(), ...options })
   const adminUrl = process.env.TEST_DATABASE_URL
   if (!adminUrl) throw new Error(POSTGRES_SKIPPED)

@@ -12,7 +12,10 @@ export interface PickedPerson {
 }
 
 /** How an account is offered to the network's team: its name and its address, which is what the form receives. */
-const personChoice = (person: PickedPerson): PickerChoice => ({ value: person.email, label: `${person.displayName} — ${person.email}` })
+const personChoice = (person: PickedPerson): PickerChoice => ({
+  value: person.email,
+  label: `${person.displayName} — ${person.email}`,
+})
 /** A suggestion keeps the address in the text ("Camille Martin <camille@…>") so that it resolves alone. */
 const suggestionValue = (person: PickedPerson) => `${person.displayName} <${person.email}>`
 
@@ -23,7 +26,13 @@ async function searchPeople(db: Db, text: string): Promise<PickedPerson[]> {
   const rows = await db
     .select({ id: users.id, email: users.email, displayName: users.displayName })
     .from(users)
-    .where(and(isNull(users.deletedAt), sql`${users.email} is not null`, or(ilike(users.displayName, pattern), ilike(users.email, pattern))))
+    .where(
+      and(
+        isNull(users.deletedAt),
+        sql`${users.email} is not null`,
+        or(ilike(users.displayName, pattern), ilike(users.email, pattern)),
+      ),
+    )
     .orderBy(asc(users.displayName), asc(users.email))
     .limit(MAX_CHOICES + 1)
   return rows.map((r) => ({ id: r.id, email: r.email!, displayName: r.displayName ?? r.email! }))
@@ -36,13 +45,17 @@ async function searchPeople(db: Db, text: string): Promise<PickedPerson[]> {
  */
 export async function pickPerson(db: Db, text: string): Promise<Picked<PickedPerson>> {
   const trimmed = text.trim()
-  const address = (/<([^<>\s]+@[^<>\s]+)>\s*$/.exec(trimmed)?.[1] ?? (/^[^\s@]+@[^\s@]+$/.test(trimmed) ? trimmed : null))?.toLowerCase()
+  const address = (
+    /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(trimmed)?.[1] ?? (/^[^\s@]+@[^\s@]+$/.test(trimmed) ? trimmed : null)
+  )?.toLowerCase()
   if (address) {
     const [row] = await db
       .select({ id: users.id, email: users.email, displayName: users.displayName })
       .from(users)
       .where(and(isNull(users.deletedAt), sql`lower(${users.email}) = ${address}`))
-    return row ? { found: { id: row.id, email: row.email!, displayName: row.displayName ?? row.email! } } : { none: true }
+    return row
+      ? { found: { id: row.id, email: row.email!, displayName: row.displayName ?? row.email! } }
+      : { none: true }
   }
   if (trimmed.length < 2) return { none: true }
   const people = await searchPeople(db, trimmed)
@@ -55,5 +68,7 @@ export async function pickPerson(db: Db, text: string): Promise<Picked<PickedPer
 /** Suggestions for the back office's people picker. */
 export async function suggestPeople(db: Db, text: string): Promise<PickerChoice[]> {
   if (text.trim().length < 2) return []
-  return (await searchPeople(db, text)).slice(0, MAX_CHOICES).map((p) => ({ value: suggestionValue(p), label: personChoice(p).label }))
+  return (await searchPeople(db, text))
+    .slice(0, MAX_CHOICES)
+    .map((p) => ({ value: suggestionValue(p), label: personChoice(p).label }))
 }

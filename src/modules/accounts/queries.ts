@@ -3,7 +3,10 @@ import { territoryRoles, users, type UserRow } from '../../platform/auth/tables.
 import type { Db } from '../../platform/db/index.ts'
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(and(eq(users.email, email), isNull(users.deletedAt)))
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.email, email), isNull(users.deletedAt)))
   return row
 }
 
@@ -20,7 +23,10 @@ export async function insertUser(db: Db, values: typeof users.$inferInsert): Pro
 }
 
 export async function updateUser(db: Db, id: string, values: Partial<typeof users.$inferInsert>): Promise<void> {
-  await db.update(users).set({ ...values, updatedAt: sql`now()` }).where(eq(users.id, id))
+  await db
+    .update(users)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(users.id, id))
 }
 
 export interface RoleListing {
@@ -50,27 +56,50 @@ export async function listAllRoles(db: Db): Promise<RoleListing[]> {
 }
 
 export async function insertRole(db: Db, values: typeof territoryRoles.$inferInsert): Promise<boolean> {
-  const rows = await db.insert(territoryRoles).values(values).onConflictDoNothing().returning({ userId: territoryRoles.userId })
+  const rows = await db
+    .insert(territoryRoles)
+    .values(values)
+    .onConflictDoNothing()
+    .returning({ userId: territoryRoles.userId })
   return rows.length > 0
 }
 
-export async function deleteRole(db: Db, where: { territoryId: string; userId: string; role: string }): Promise<boolean> {
+export async function deleteRole(
+  db: Db,
+  where: { territoryId: string; userId: string; role: string },
+): Promise<boolean> {
   const rows = await db
     .delete(territoryRoles)
-    .where(and(eq(territoryRoles.territoryId, where.territoryId), eq(territoryRoles.userId, where.userId), eq(territoryRoles.role, where.role)))
+    .where(
+      and(
+        eq(territoryRoles.territoryId, where.territoryId),
+        eq(territoryRoles.userId, where.userId),
+        eq(territoryRoles.role, where.role),
+      ),
+    )
     .returning({ userId: territoryRoles.userId })
   return rows.length > 0
 }
 
 export async function deleteRolesOfUser(db: Db, userId: string): Promise<number> {
-  const rows = await db.delete(territoryRoles).where(eq(territoryRoles.userId, userId)).returning({ role: territoryRoles.role })
+  const rows = await db
+    .delete(territoryRoles)
+    .where(eq(territoryRoles.userId, userId))
+    .returning({ role: territoryRoles.role })
   return rows.length
 }
 
 export async function listUsers(db: Db, limit: number) {
   const [total] = await db.select({ total: count() }).from(users).where(isNull(users.deletedAt))
   const rows = await db
-    .select({ id: users.id, email: users.email, displayName: users.displayName, isPlatformAdmin: users.isPlatformAdmin, emailConfirmedAt: users.emailConfirmedAt, createdAt: users.createdAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      isPlatformAdmin: users.isPlatformAdmin,
+      emailConfirmedAt: users.emailConfirmedAt,
+      createdAt: users.createdAt,
+    })
     .from(users)
     .where(isNull(users.deletedAt))
     .orderBy(desc(users.createdAt))

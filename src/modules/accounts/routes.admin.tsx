@@ -1,6 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { requireAdmin, TERRITORY_ROLES, type PlatformRole, type TerritoryRole } from '../../platform/auth/current-user.ts'
+import {
+  requireAdmin,
+  TERRITORY_ROLES,
+  type PlatformRole,
+  type TerritoryRole,
+} from '../../platform/auth/current-user.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, parseForm, SuggestQuery } from '../../platform/http/forms.ts'
 import { Picker, PickerSuggestions, pickedValue, type PickerChoice } from '../../platform/layout/picker.tsx'
@@ -10,12 +15,23 @@ import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { getTerritorySummaries, pickTerritory, territoryPath } from '../territories/index.ts'
 import { pickPerson, suggestPeople } from './pick.ts'
-import { grantRole, isPlatformRole, isTerritoryRole, listAllRoles, listPlatformRoles, listUsers, revokeRole, setPlatformRole, type RoleChange } from './service.ts'
+import {
+  grantRole,
+  isPlatformRole,
+  isTerritoryRole,
+  listAllRoles,
+  listPlatformRoles,
+  listUsers,
+  revokeRole,
+  setPlatformRole,
+  type RoleChange,
+} from './service.ts'
 
 const roleRules = {
   email: emailRule,
   territoryRef: textRule(3, 100, 'admin.error.territoryNotFound'),
-  role: (raw: string) => (isTerritoryRole(raw) ? { value: raw as TerritoryRole } : { error: 'admin.error.role' as const }),
+  role: (raw: string) =>
+    isTerritoryRole(raw) ? { value: raw as TerritoryRole } : { error: 'admin.error.role' as const },
 }
 
 interface RoleRowView {
@@ -33,22 +49,54 @@ type NetworkRoleRow = Awaited<ReturnType<typeof listPlatformRoles>>[number]
 /** Candidates offered by the pickers of the page, by field ("networkEmail" for the network form's). */
 type PickerChoices = Partial<Record<'email' | 'territoryRef' | 'networkEmail', PickerChoice[]>>
 
-function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles: RoleRowView[]; networkRoles: NetworkRoleRow[]; values: FormValues; errors: FieldErrors; choices: PickerChoices }) {
+function AdminPage(props: {
+  users: Awaited<ReturnType<typeof listUsers>>
+  roles: RoleRowView[]
+  networkRoles: NetworkRoleRow[]
+  values: FormValues
+  errors: FieldErrors
+  choices: PickerChoices
+}) {
   const { t, locale } = usePage()
-  const labels = { email: t('admin.field.userEmail'), territoryRef: t('admin.field.territory'), role: t('admin.field.role') }
+  const labels = {
+    email: t('admin.field.userEmail'),
+    territoryRef: t('admin.field.territory'),
+    role: t('admin.field.role'),
+  }
   return (
     <>
       <h1>{t('admin.title')}</h1>
       <p>{t('admin.lead')}</p>
       <p>
-        <a href="/admin/territoires">{t('admin.otherTerritories')}</a> · <a href="/admin/adhesions">{t('membership.admin')}</a> · <a href="/admin/referentiel/import">{t('ref.import')}</a> · <a href="/referentiel/moderation">{t('ref.moderation')}</a>
+        <a href="/admin/territoires">{t('admin.otherTerritories')}</a> ·{' '}
+        <a href="/admin/adhesions">{t('membership.admin')}</a> ·{' '}
+        <a href="/admin/referentiel/import">{t('ref.import')}</a> ·{' '}
+        <a href="/referentiel/moderation">{t('ref.moderation')}</a>
       </p>
       <section aria-labelledby="grant-title">
         <h2 id="grant-title">{t('admin.grant')}</h2>
         <ErrorSummary errors={props.errors} labels={labels} />
         <PostForm action="/admin/roles">
-          <Picker name="email" label={labels.email} hint={t('admin.field.userEmail.hint')} required value={props.values.email} error={props.errors.email} suggest="/admin/comptes/suggestions" choices={props.choices.email} />
-          <Picker name="territoryRef" label={labels.territoryRef} hint={t('admin.field.territory.hint')} required value={props.values.territoryRef} error={props.errors.territoryRef} suggest="/territoires/suggestions" choices={props.choices.territoryRef} />
+          <Picker
+            name="email"
+            label={labels.email}
+            hint={t('admin.field.userEmail.hint')}
+            required
+            value={props.values.email}
+            error={props.errors.email}
+            suggest="/admin/comptes/suggestions"
+            choices={props.choices.email}
+          />
+          <Picker
+            name="territoryRef"
+            label={labels.territoryRef}
+            hint={t('admin.field.territory.hint')}
+            required
+            value={props.values.territoryRef}
+            error={props.errors.territoryRef}
+            suggest="/territoires/suggestions"
+            choices={props.choices.territoryRef}
+          />
           <Field
             name="role"
             label={labels.role}
@@ -106,7 +154,17 @@ function AdminPage(props: { users: Awaited<ReturnType<typeof listUsers>>; roles:
         <h2 id="network-roles-title">{t('admin.networkRoles')}</h2>
         <p>{t('admin.networkRoles.lead')}</p>
         <PostForm action="/admin/roles-reseau">
-          <Picker name="email" idPrefix="network" label={t('admin.field.userEmail')} hint={t('admin.field.userEmail.hint')} required value={props.values.networkEmail} error={props.errors.networkEmail} suggest="/admin/comptes/suggestions" choices={props.choices.networkEmail} />
+          <Picker
+            name="email"
+            idPrefix="network"
+            label={t('admin.field.userEmail')}
+            hint={t('admin.field.userEmail.hint')}
+            required
+            value={props.values.networkEmail}
+            error={props.errors.networkEmail}
+            suggest="/admin/comptes/suggestions"
+            choices={props.choices.networkEmail}
+          />
           <input type="hidden" name="role" value="referentiel_moderator" />
           <button type="submit" name="granted" value="true">
             {t('admin.grant')} : {t('role.referentiel_moderator')}
@@ -153,34 +211,79 @@ export default async function accountAdminRoutes(fastify: FastifyInstance) {
     requireAdmin(req)
   })
 
-  async function render(req: FastifyRequest, reply: FastifyReply, values: FormValues, errors: FieldErrors, status = 200, choices: PickerChoices = {}) {
-    const [users, roles, networkRoles] = await Promise.all([listUsers(db(), 200), listAllRoles(db()), listPlatformRoles(db())])
-    const territories = new Map((await getTerritorySummaries(db(), [...new Set(roles.map((r) => r.territoryId))])).map((t) => [t.id, t]))
+  async function render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+    choices: PickerChoices = {},
+  ) {
+    const [users, roles, networkRoles] = await Promise.all([
+      listUsers(db(), 200),
+      listAllRoles(db()),
+      listPlatformRoles(db()),
+    ])
+    const territories = new Map(
+      (await getTerritorySummaries(db(), [...new Set(roles.map((r) => r.territoryId))])).map((t) => [t.id, t]),
+    )
     const rows = roles.flatMap((r) => {
       const territory = territories.get(r.territoryId)
       if (!territory) return []
-      return [{ ...r, territoryName: territory.name, territoryRef: `${territory.kind}/${territory.code}`, territoryUrl: territoryPath(territory) }]
+      return [
+        {
+          ...r,
+          territoryName: territory.name,
+          territoryRef: `${territory.kind}/${territory.code}`,
+          territoryUrl: territoryPath(territory),
+        },
+      ]
     })
-    return reply.page(req.t('admin.title'), <AdminPage users={users} roles={rows} networkRoles={networkRoles} values={values} errors={errors} choices={choices} />, status)
+    return reply.page(
+      req.t('admin.title'),
+      <AdminPage
+        users={users}
+        roles={rows}
+        networkRoles={networkRoles}
+        values={values}
+        errors={errors}
+        choices={choices}
+      />,
+      status,
+    )
   }
 
   /** The account and the territory the pickers named, or what to ask the person. */
   async function pickRoleHolder(req: FastifyRequest, typed: Record<string, string>) {
-    const [person, territory] = await Promise.all([pickPerson(db(), pickedValue(typed, 'email')), pickTerritory(db(), req.t, pickedValue(typed, 'territoryRef'))])
+    const [person, territory] = await Promise.all([
+      pickPerson(db(), pickedValue(typed, 'email')),
+      pickTerritory(db(), req.t, pickedValue(typed, 'territoryRef')),
+    ])
     const errors: FieldErrors = {}
     const choices: PickerChoices = {}
-    for (const [field, picked] of [['email', person], ['territoryRef', territory]] as const) {
+    for (const [field, picked] of [
+      ['email', person],
+      ['territoryRef', territory],
+    ] as const) {
       if ('none' in picked) errors[field] = req.t('picker.none', { q: pickedValue(typed, field) })
       if ('choices' in picked) {
         errors[field] = req.t('picker.several')
         choices[field] = picked.choices
       }
     }
-    if ('found' in person && 'found' in territory) return { body: { ...typed, email: person.found.email, territoryRef: `${territory.found.kind}/${territory.found.code}` } }
+    if ('found' in person && 'found' in territory)
+      return {
+        body: { ...typed, email: person.found.email, territoryRef: `${territory.found.kind}/${territory.found.code}` },
+      }
     return { errors, choices }
   }
 
-  async function change(req: FastifyRequest, reply: FastifyReply, work: (input: RoleChange) => Promise<boolean>, done: MessageKey) {
+  async function change(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    work: (input: RoleChange) => Promise<boolean>,
+    done: MessageKey,
+  ) {
     const typed = formValues(req.body)
     const picked = await pickRoleHolder(req, typed)
     if (!('body' in picked)) return render(req, reply, typed, picked.errors, 422, picked.choices)
@@ -211,15 +314,21 @@ export default async function accountAdminRoutes(fastify: FastifyInstance) {
   app.post('/roles-reseau', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
     const values = formValues(req.body)
     const typed = pickedValue(values, 'email')
-    const back = (error: string, choices: PickerChoices = {}) => render(req, reply, { networkEmail: values.email }, { networkEmail: error }, 422, choices)
+    const back = (error: string, choices: PickerChoices = {}) =>
+      render(req, reply, { networkEmail: values.email }, { networkEmail: error }, 422, choices)
     if (!isPlatformRole(values.role ?? '')) return back(req.t('admin.error.role'))
     const person = await pickPerson(db(), typed)
     if ('none' in person) return back(req.t('picker.none', { q: typed }))
     if ('choices' in person) return back(req.t('picker.several'), { networkEmail: person.choices })
     try {
-      await setPlatformRole(db(), requireAdmin(req), { email: person.found.email, role: values.role as PlatformRole, granted: values.granted === 'true' })
+      await setPlatformRole(db(), requireAdmin(req), {
+        email: person.found.email,
+        role: values.role as PlatformRole,
+        granted: values.granted === 'true',
+      })
     } catch (error) {
-      if (error instanceof AppError && error.code === 'USER_NOT_FOUND') return back(req.t('admin.error.userNotFound', { ref: typed }))
+      if (error instanceof AppError && error.code === 'USER_NOT_FOUND')
+        return back(req.t('admin.error.userNotFound', { ref: typed }))
       throw error
     }
     req.flash('notice', req.t(values.granted === 'true' ? 'admin.grant.done' : 'admin.revoke.done'))

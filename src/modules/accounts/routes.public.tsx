@@ -26,7 +26,15 @@ import {
   type AccountDeps,
   type LinkOutcome,
 } from './service.ts'
-import { AccountPage, ForgotPasswordPage, MessagePage, ResetPasswordPage, SignInPage, SignUpPage, type AccountView } from './views.tsx'
+import {
+  AccountPage,
+  ForgotPasswordPage,
+  MessagePage,
+  ResetPasswordPage,
+  SignInPage,
+  SignUpPage,
+  type AccountView,
+} from './views.tsx'
 
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 1000 })) })
 const NextQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) })
@@ -60,23 +68,39 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
     return reply.page(req.t('auth.signup.title'), <SignUpPage values={{}} errors={{}} />)
   })
 
-  app.post('/inscription', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
-    const parsed = parseForm(
-      { displayName: textRule(1, 100, 'auth.error.displayName'), email: emailRule, password: passwordRule },
-      req.body,
-      req.t,
-    )
-    if (!parsed.ok) return reply.page(req.t('auth.signup.title'), <SignUpPage values={parsed.values} errors={parsed.errors} />, 422)
-    await signUp(deps(), { ...parsed.data, locale: req.locale })
-    sendQueuedMail()
-    return reply.page(req.t('auth.signup.title'), <MessagePage title={req.t('auth.signup.title')} message={req.t('auth.signup.done')} />)
-  })
+  app.post(
+    '/inscription',
+    { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } },
+    async (req, reply) => {
+      const parsed = parseForm(
+        { displayName: textRule(1, 100, 'auth.error.displayName'), email: emailRule, password: passwordRule },
+        req.body,
+        req.t,
+      )
+      if (!parsed.ok)
+        return reply.page(req.t('auth.signup.title'), <SignUpPage values={parsed.values} errors={parsed.errors} />, 422)
+      await signUp(deps(), { ...parsed.data, locale: req.locale })
+      sendQueuedMail()
+      return reply.page(
+        req.t('auth.signup.title'),
+        <MessagePage title={req.t('auth.signup.title')} message={req.t('auth.signup.done')} />,
+      )
+    },
+  )
 
-  app.get('/compte/confirmer', { schema: { querystring: TokenQuery, hide: true }, config: { secretQuery: ['token'] } }, async (req, reply) => {
-    const outcome = await confirmEmail(deps(), secretQueryParam(req, 'token'))
-    const status = outcome === 'done' || outcome === 'already' ? 200 : 400
-    return reply.page(req.t('auth.signin.title'), <MessagePage title={req.t('auth.signin.title')} message={req.t(LINK_MESSAGES[outcome])} />, status)
-  })
+  app.get(
+    '/compte/confirmer',
+    { schema: { querystring: TokenQuery, hide: true }, config: { secretQuery: ['token'] } },
+    async (req, reply) => {
+      const outcome = await confirmEmail(deps(), secretQueryParam(req, 'token'))
+      const status = outcome === 'done' || outcome === 'already' ? 200 : 400
+      return reply.page(
+        req.t('auth.signin.title'),
+        <MessagePage title={req.t('auth.signin.title')} message={req.t(LINK_MESSAGES[outcome])} />,
+        status,
+      )
+    },
+  )
 
   app.get('/connexion', { schema: { querystring: NextQuery, hide: true } }, async (req, reply) => {
     const next = safeNextPath(req.query.next, '/compte')
@@ -84,30 +108,59 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
     return reply.page(req.t('auth.signin.title'), <SignInPage values={{}} errors={{}} next={next} />)
   })
 
-  app.post('/connexion', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
-    const values = formValues(req.body)
-    const next = safeNextPath(values.next, '/compte')
-    const parsed = parseForm({ email: emailRule, password: textRule(1, 1000, 'auth.signin.failed') }, req.body, req.t)
-    if (!parsed.ok) return reply.page(req.t('auth.signin.title'), <SignInPage values={parsed.values} errors={parsed.errors} next={next} />, 422)
-    const device = devices.check(req.cookies.thc_device, parsed.data.email)
-    const result = await signIn(deps(), { email: parsed.data.email, password: values.password ?? '', throttle: throttleKeys(parsed.data.email, req.ip, device) })
-    if (!result.ok) {
-      if (result.reason === 'unconfirmed') sendQueuedMail()
-      const seconds = result.reason === 'throttled' ? Math.ceil(result.retryAfterMs / 1000) : 0
-      if (seconds > 0) reply.header('retry-after', String(seconds))
-      const message = result.reason === 'throttled' ? req.t('auth.signin.throttled', { seconds }) : req.t(result.reason === 'unconfirmed' ? 'auth.signin.unconfirmed' : 'auth.signin.failed')
-      const status = result.reason === 'failed' ? 401 : result.reason === 'throttled' ? 429 : 403
-      return reply.page(req.t('auth.signin.title'), <SignInPage values={{ email: parsed.data.email }} errors={{}} next={next} message={message} />, status)
-    }
-    await openSession(db(), req, result.user.id)
-    if (!device) {
-      // this device is now trusted for this address: a stranger's failures on it will not slow it down
-      const kept = (req.cookies.thc_device ?? '').split(',').filter((entry) => entry.includes('.')).slice(-4)
-      reply.setCookie('thc_device', [...kept, devices.issue(parsed.data.email)].join(','), { path: '/connexion', httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: 365 * 86400 })
-    }
-    req.flash('notice', req.t('auth.signin.welcome'))
-    return reply.redirect(next, 303)
-  })
+  app.post(
+    '/connexion',
+    { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } },
+    async (req, reply) => {
+      const values = formValues(req.body)
+      const next = safeNextPath(values.next, '/compte')
+      const parsed = parseForm({ email: emailRule, password: textRule(1, 1000, 'auth.signin.failed') }, req.body, req.t)
+      if (!parsed.ok)
+        return reply.page(
+          req.t('auth.signin.title'),
+          <SignInPage values={parsed.values} errors={parsed.errors} next={next} />,
+          422,
+        )
+      const device = devices.check(req.cookies.thc_device, parsed.data.email)
+      const result = await signIn(deps(), {
+        email: parsed.data.email,
+        password: values.password ?? '',
+        throttle: throttleKeys(parsed.data.email, req.ip, device),
+      })
+      if (!result.ok) {
+        if (result.reason === 'unconfirmed') sendQueuedMail()
+        const seconds = result.reason === 'throttled' ? Math.ceil(result.retryAfterMs / 1000) : 0
+        if (seconds > 0) reply.header('retry-after', String(seconds))
+        const message =
+          result.reason === 'throttled'
+            ? req.t('auth.signin.throttled', { seconds })
+            : req.t(result.reason === 'unconfirmed' ? 'auth.signin.unconfirmed' : 'auth.signin.failed')
+        const status = result.reason === 'failed' ? 401 : result.reason === 'throttled' ? 429 : 403
+        return reply.page(
+          req.t('auth.signin.title'),
+          <SignInPage values={{ email: parsed.data.email }} errors={{}} next={next} message={message} />,
+          status,
+        )
+      }
+      await openSession(db(), req, result.user.id)
+      if (!device) {
+        // this device is now trusted for this address: a stranger's failures on it will not slow it down
+        const kept = (req.cookies.thc_device ?? '')
+          .split(',')
+          .filter((entry) => entry.includes('.'))
+          .slice(-4)
+        reply.setCookie('thc_device', [...kept, devices.issue(parsed.data.email)].join(','), {
+          path: '/connexion',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: secureCookies,
+          maxAge: 365 * 86400,
+        })
+      }
+      req.flash('notice', req.t('auth.signin.welcome'))
+      return reply.redirect(next, 303)
+    },
+  )
 
   app.post('/deconnexion', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
     await closeSession(db(), req)
@@ -119,41 +172,76 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
     reply.page(req.t('auth.forgot.title'), <ForgotPasswordPage values={{}} errors={{}} />),
   )
 
-  app.post('/compte/mot-de-passe-oublie', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
-    const parsed = parseForm({ email: emailRule }, req.body, req.t)
-    if (!parsed.ok) return reply.page(req.t('auth.forgot.title'), <ForgotPasswordPage values={parsed.values} errors={parsed.errors} />, 422)
-    await requestPasswordReset(deps(), parsed.data.email, req.locale)
-    sendQueuedMail()
-    return reply.page(req.t('auth.forgot.title'), <MessagePage title={req.t('auth.forgot.title')} message={req.t('auth.forgot.done')} />)
-  })
+  app.post(
+    '/compte/mot-de-passe-oublie',
+    { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } },
+    async (req, reply) => {
+      const parsed = parseForm({ email: emailRule }, req.body, req.t)
+      if (!parsed.ok)
+        return reply.page(
+          req.t('auth.forgot.title'),
+          <ForgotPasswordPage values={parsed.values} errors={parsed.errors} />,
+          422,
+        )
+      await requestPasswordReset(deps(), parsed.data.email, req.locale)
+      sendQueuedMail()
+      return reply.page(
+        req.t('auth.forgot.title'),
+        <MessagePage title={req.t('auth.forgot.title')} message={req.t('auth.forgot.done')} />,
+      )
+    },
+  )
 
   const linkProblem = (req: FastifyRequest, reply: FastifyReply, outcome: LinkOutcome) =>
-    reply.page(req.t('auth.reset.title'), <MessagePage title={req.t('auth.reset.title')} message={req.t(LINK_MESSAGES[outcome])} />, 400)
+    reply.page(
+      req.t('auth.reset.title'),
+      <MessagePage title={req.t('auth.reset.title')} message={req.t(LINK_MESSAGES[outcome])} />,
+      400,
+    )
 
-  app.get('/compte/reinitialiser', { schema: { querystring: TokenQuery, hide: true }, config: { secretQuery: ['token'] } }, async (req, reply) => {
-    const token = secretQueryParam(req, 'token')
-    const { outcome } = await checkResetToken(deps(), token)
-    if (outcome !== 'done') return linkProblem(req, reply, outcome)
-    return reply.page(req.t('auth.reset.title'), <ResetPasswordPage token={token} errors={{}} />)
-  })
-
-  app.post('/compte/reinitialiser', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
-    const token = formValues(req.body).token ?? ''
-    const parsed = parseForm({ password: passwordRule }, req.body, req.t)
-    if (!parsed.ok) {
+  app.get(
+    '/compte/reinitialiser',
+    { schema: { querystring: TokenQuery, hide: true }, config: { secretQuery: ['token'] } },
+    async (req, reply) => {
+      const token = secretQueryParam(req, 'token')
       const { outcome } = await checkResetToken(deps(), token)
       if (outcome !== 'done') return linkProblem(req, reply, outcome)
-      return reply.page(req.t('auth.reset.title'), <ResetPasswordPage token={token} errors={parsed.errors} />, 422)
-    }
-    const outcome = await resetPassword(deps(), token, parsed.data.password)
-    if (outcome !== 'done') return linkProblem(req, reply, outcome)
-    req.session.delete()
-    return reply.page(req.t('auth.reset.title'), <MessagePage title={req.t('auth.reset.title')} message={req.t('auth.reset.done')} />)
-  })
+      return reply.page(req.t('auth.reset.title'), <ResetPasswordPage token={token} errors={{}} />)
+    },
+  )
 
-  async function renderAccount(req: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+  app.post(
+    '/compte/reinitialiser',
+    { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } },
+    async (req, reply) => {
+      const token = formValues(req.body).token ?? ''
+      const parsed = parseForm({ password: passwordRule }, req.body, req.t)
+      if (!parsed.ok) {
+        const { outcome } = await checkResetToken(deps(), token)
+        if (outcome !== 'done') return linkProblem(req, reply, outcome)
+        return reply.page(req.t('auth.reset.title'), <ResetPasswordPage token={token} errors={parsed.errors} />, 422)
+      }
+      const outcome = await resetPassword(deps(), token, parsed.data.password)
+      if (outcome !== 'done') return linkProblem(req, reply, outcome)
+      req.session.delete()
+      return reply.page(
+        req.t('auth.reset.title'),
+        <MessagePage title={req.t('auth.reset.title')} message={req.t('auth.reset.done')} />,
+      )
+    },
+  )
+
+  async function renderAccount(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
     const user = requireUser(req)
-    const territories = await getTerritorySummaries(app.platform.database.db, [...new Set(user.roles.map((r) => r.territoryId))])
+    const territories = await getTerritorySummaries(app.platform.database.db, [
+      ...new Set(user.roles.map((r) => r.territoryId)),
+    ])
     const byId = new Map(territories.map((t) => [t.id, t]))
     const sessions = await listSessions(db(), user.id)
     const account: AccountView = {
@@ -165,7 +253,9 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
       isPlatformAdmin: user.isPlatformAdmin,
       roles: user.roles.flatMap((r) => {
         const territory = byId.get(r.territoryId)
-        return territory ? [{ role: r.role, territoryName: territory.name, territoryUrl: territoryPath(territory) }] : []
+        return territory
+          ? [{ role: r.role, territoryName: territory.name, territoryUrl: territoryPath(territory) }]
+          : []
       }),
     }
     return reply.page(req.t('account.title'), <AccountPage account={account} values={values} errors={errors} />, status)
@@ -175,7 +265,11 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
 
   app.post('/compte/profil', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
-    const parsed = parseForm({ displayName: textRule(1, 100, 'auth.error.displayName'), locale: localeRule }, req.body, req.t)
+    const parsed = parseForm(
+      { displayName: textRule(1, 100, 'auth.error.displayName'), locale: localeRule },
+      req.body,
+      req.t,
+    )
     if (!parsed.ok) return renderAccount(req, reply, parsed.values, parsed.errors, 422)
     await updateProfile(deps(), actor, parsed.data)
     rememberLocale(reply, parsed.data.locale)
@@ -183,42 +277,62 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
     return reply.redirect('/compte', 303)
   })
 
-  app.post('/compte/mot-de-passe', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const parsed = parseForm({ currentPassword: textRule(1, 1000, 'auth.error.currentPassword'), newPassword: passwordRule }, req.body, req.t)
-    if (!parsed.ok) return renderAccount(req, reply, {}, parsed.errors, 422)
-    try {
-      await changePassword(deps(), actor, parsed.data)
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'WRONG_PASSWORD') {
-        return renderAccount(req, reply, {}, { currentPassword: req.t('auth.error.currentPassword') }, 422)
+  app.post(
+    '/compte/mot-de-passe',
+    { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const parsed = parseForm(
+        { currentPassword: textRule(1, 1000, 'auth.error.currentPassword'), newPassword: passwordRule },
+        req.body,
+        req.t,
+      )
+      if (!parsed.ok) return renderAccount(req, reply, {}, parsed.errors, 422)
+      try {
+        await changePassword(deps(), actor, parsed.data)
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'WRONG_PASSWORD') {
+          return renderAccount(req, reply, {}, { currentPassword: req.t('auth.error.currentPassword') }, 422)
+        }
+        throw error
       }
-      throw error
-    }
-    req.flash('notice', req.t('account.passwordSaved'))
-    return reply.redirect('/compte', 303)
-  })
+      req.flash('notice', req.t('account.passwordSaved'))
+      return reply.redirect('/compte', 303)
+    },
+  )
 
-  app.post('/compte/sessions/:id/fermer', { schema: { params: Type.Object({ id: Type.String({ maxLength: 40 }) }), body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    if (req.params.id === actor.sessionId) return reply.redirect('/compte', 303) // this one ends with « Se déconnecter »
-    const ended = await endSession(db(), actor.id, req.params.id)
-    req.flash('notice', req.t(ended ? 'account.sessions.ended' : 'account.sessions.gone'))
-    return reply.redirect('/compte#sessions-title', 303)
-  })
+  app.post(
+    '/compte/sessions/:id/fermer',
+    { schema: { params: Type.Object({ id: Type.String({ maxLength: 40 }) }), body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      if (req.params.id === actor.sessionId) return reply.redirect('/compte', 303) // this one ends with « Se déconnecter »
+      const ended = await endSession(db(), actor.id, req.params.id)
+      req.flash('notice', req.t(ended ? 'account.sessions.ended' : 'account.sessions.gone'))
+      return reply.redirect('/compte#sessions-title', 303)
+    },
+  )
 
-  app.post('/compte/sessions/fermer-toutes', { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } }, async (req, reply) => {
-    const actor = requireUser(req)
-    try {
-      await signOutEverywhere(deps(), actor, formValues(req.body).everywherePassword ?? '')
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'WRONG_PASSWORD') return renderAccount(req, reply, {}, { everywherePassword: req.t('auth.error.currentPassword') }, 422)
-      throw error
-    }
-    req.session.delete()
-    rememberLocale(reply, req.locale)
-    return reply.page(req.t('account.sessions.title'), <MessagePage title={req.t('account.sessions.title')} message={req.t('account.sessions.allEnded')} />)
-  })
+  app.post(
+    '/compte/sessions/fermer-toutes',
+    { schema: { body: FormBody, hide: true }, config: { rateLimit: signinLimit } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      try {
+        await signOutEverywhere(deps(), actor, formValues(req.body).everywherePassword ?? '')
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'WRONG_PASSWORD')
+          return renderAccount(req, reply, {}, { everywherePassword: req.t('auth.error.currentPassword') }, 422)
+        throw error
+      }
+      req.session.delete()
+      rememberLocale(reply, req.locale)
+      return reply.page(
+        req.t('account.sessions.title'),
+        <MessagePage title={req.t('account.sessions.title')} message={req.t('account.sessions.allEnded')} />,
+      )
+    },
+  )
 
   app.post('/compte/supprimer', { schema: { body: FormBody, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
@@ -228,6 +342,9 @@ export default async function accountPublicRoutes(fastify: FastifyInstance) {
     await deleteAccount(deps(), actor)
     req.session.delete()
     rememberLocale(reply, req.locale)
-    return reply.page(req.t('account.delete'), <MessagePage title={req.t('account.delete')} message={req.t('account.deleted')} />)
+    return reply.page(
+      req.t('account.delete'),
+      <MessagePage title={req.t('account.delete')} message={req.t('account.deleted')} />,
+    )
   })
 }

@@ -1,10 +1,26 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { recordAudit } from '../../platform/audit.ts'
-import { PLATFORM_ROLES, TERRITORY_ROLES, type CurrentUser, type PlatformRole, type TerritoryRole } from '../../platform/auth/current-user.ts'
-import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from '../../platform/auth/passwords.ts'
+import {
+  PLATFORM_ROLES,
+  TERRITORY_ROLES,
+  type CurrentUser,
+  type PlatformRole,
+  type TerritoryRole,
+} from '../../platform/auth/current-user.ts'
+import {
+  hashPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  verifyPassword,
+} from '../../platform/auth/passwords.ts'
 import { passwordWeakness } from '../../platform/auth/password-strength.ts'
 import { endSessions } from '../../platform/auth/sessions.ts'
-import { clearFailures, recordFailure, waitBeforeAttempt, type ThrottleKeys } from '../../platform/auth/signin-throttle.ts'
+import {
+  clearFailures,
+  recordFailure,
+  waitBeforeAttempt,
+  type ThrottleKeys,
+} from '../../platform/auth/signin-throttle.ts'
 import { enqueueJob, type JobHandler } from '../../platform/jobs.ts'
 import { platformRoles, users, type UserRow } from '../../platform/auth/tables.ts'
 import { stampOf, type TokenPurpose, type TokenSigner } from '../../platform/auth/tokens.ts'
@@ -36,9 +52,12 @@ export function publicName(user: Pick<UserRow, 'displayName' | 'deletedAt'>, loc
  * common password, keyboard row, repeat, sequence, date or name, nor one built on the person's address or name).
  */
 export const passwordRule: FieldRule<string> = (raw, form): FieldResult<string> => {
-  if (raw.length < PASSWORD_MIN_LENGTH) return { error: 'auth.error.passwordShort', params: { min: PASSWORD_MIN_LENGTH } }
-  if (raw.length > PASSWORD_MAX_LENGTH) return { error: 'auth.error.passwordLong', params: { max: PASSWORD_MAX_LENGTH } }
-  if (form.email && raw.trim().toLowerCase() === form.email.trim().toLowerCase()) return { error: 'auth.error.passwordIsEmail' }
+  if (raw.length < PASSWORD_MIN_LENGTH)
+    return { error: 'auth.error.passwordShort', params: { min: PASSWORD_MIN_LENGTH } }
+  if (raw.length > PASSWORD_MAX_LENGTH)
+    return { error: 'auth.error.passwordLong', params: { max: PASSWORD_MAX_LENGTH } }
+  if (form.email && raw.trim().toLowerCase() === form.email.trim().toLowerCase())
+    return { error: 'auth.error.passwordIsEmail' }
   const weakness = passwordWeakness(raw, [form.email ?? '', form.displayName ?? ''])
   if (weakness) return { error: `auth.error.passwordWeak.${weakness}` }
   return { value: raw }
@@ -62,26 +81,46 @@ function link(deps: AccountDeps, path: string, purpose: TokenPurpose, user: User
 /** The mails of accounts go through the job queue, so that a request does the same work whatever the address. */
 export const ACCOUNT_MAIL_JOB = 'account.mail'
 
-type AccountMail = { kind: 'confirm'; userId: string } | { kind: 'exists'; userId: string } | { kind: 'reset'; email: string; locale: Locale }
+type AccountMail =
+  | { kind: 'confirm'; userId: string }
+  | { kind: 'exists'; userId: string }
+  | { kind: 'reset'; email: string; locale: Locale }
 
 const queueMail = (db: Db, mail: AccountMail) => enqueueJob(db, { kind: ACCOUNT_MAIL_JOB, payload: mail })
 
 /** Sends one queued account mail: a confirmation link, a note to the owner of an address already signed up, a reset link. */
 async function sendAccountMail(deps: AccountDeps, mail: AccountMail): Promise<void> {
-  const user = mail.kind === 'reset' ? await queries.findUserByEmail(deps.db, mail.email) : await queries.findUserById(deps.db, mail.userId)
+  const user =
+    mail.kind === 'reset'
+      ? await queries.findUserByEmail(deps.db, mail.email)
+      : await queries.findUserById(deps.db, mail.userId)
   if (!user || user.deletedAt || !user.email) return // an unknown address asked for a reset: nothing is sent
   const t = translator(user.locale === 'en' ? 'en' : 'fr')
   if (mail.kind === 'confirm') {
     if (user.emailConfirmedAt) return
-    await deps.mailer.send({ to: user.email, subject: t('auth.mail.confirm.subject'), text: t('auth.mail.confirm.body', { name: user.displayName ?? '', link: link(deps, '/compte/confirmer', 'confirm-email', user, CONFIRM_LIFETIME_MS) }) })
+    await deps.mailer.send({
+      to: user.email,
+      subject: t('auth.mail.confirm.subject'),
+      text: t('auth.mail.confirm.body', {
+        name: user.displayName ?? '',
+        link: link(deps, '/compte/confirmer', 'confirm-email', user, CONFIRM_LIFETIME_MS),
+      }),
+    })
   } else if (mail.kind === 'exists') {
     await deps.mailer.send({
       to: user.email,
       subject: t('auth.mail.exists.subject'),
-      text: t('auth.mail.exists.body', { signin: new URL('/connexion', deps.baseUrl).toString(), forgot: new URL('/compte/mot-de-passe-oublie', deps.baseUrl).toString() }),
+      text: t('auth.mail.exists.body', {
+        signin: new URL('/connexion', deps.baseUrl).toString(),
+        forgot: new URL('/compte/mot-de-passe-oublie', deps.baseUrl).toString(),
+      }),
     })
   } else {
-    await deps.mailer.send({ to: user.email, subject: t('auth.mail.reset.subject'), text: t('auth.mail.reset.body', { name: user.displayName ?? '', link: passwordResetLink(deps, user) }) })
+    await deps.mailer.send({
+      to: user.email,
+      subject: t('auth.mail.reset.subject'),
+      text: t('auth.mail.reset.body', { name: user.displayName ?? '', link: passwordResetLink(deps, user) }),
+    })
   }
 }
 
@@ -111,12 +150,23 @@ export async function signUp(deps: AccountDeps, input: SignUpInput): Promise<voi
           on conflict (email) where email is not null do nothing returning id`,
     )
     if (created) {
-      await recordAudit(tx, { actorId: created.id, action: 'account.created', subjectType: 'user', subjectId: created.id, after: { displayName: input.displayName, locale: input.locale } })
+      await recordAudit(tx, {
+        actorId: created.id,
+        action: 'account.created',
+        subjectType: 'user',
+        subjectId: created.id,
+        after: { displayName: input.displayName, locale: input.locale },
+      })
       await queueMail(tx, { kind: 'confirm', userId: created.id })
       return
     }
     const [existing] = await queryRows<{ id: string }>(tx, sql`select id from users where email = ${input.email}`)
-    await recordAudit(tx, { actorId: null, action: 'account.signup_for_existing', subjectType: 'user', subjectId: existing?.id ?? null })
+    await recordAudit(tx, {
+      actorId: null,
+      action: 'account.signup_for_existing',
+      subjectType: 'user',
+      subjectId: existing?.id ?? null,
+    })
     if (existing) await queueMail(tx, { kind: 'exists', userId: existing.id })
   })
 }
@@ -133,19 +183,30 @@ export async function confirmEmail(deps: AccountDeps, token: string): Promise<Li
   if (user.emailConfirmedAt) return 'already'
   await deps.db.transaction(async (tx) => {
     await queries.updateUser(tx, user.id, { emailConfirmedAt: new Date() })
-    await recordAudit(tx, { actorId: user.id, action: 'account.email_confirmed', subjectType: 'user', subjectId: user.id })
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: 'account.email_confirmed',
+      subjectType: 'user',
+      subjectId: user.id,
+    })
   })
   return 'done'
 }
 
-export type SignInResult = { ok: true; user: UserRow } | { ok: false; reason: 'failed' | 'unconfirmed' } | { ok: false; reason: 'throttled'; retryAfterMs: number }
+export type SignInResult =
+  | { ok: true; user: UserRow }
+  | { ok: false; reason: 'failed' | 'unconfirmed' }
+  | { ok: false; reason: 'throttled'; retryAfterMs: number }
 
 /**
  * Checks an address and password. Failures slow down the client that makes them, counted alike for known and
  * unknown addresses (signin-throttle.ts); the answer is the same for both. An unconfirmed account whose password
  * is right gets a fresh confirmation link.
  */
-export async function signIn(deps: AccountDeps, input: { email: string; password: string; throttle: ThrottleKeys }): Promise<SignInResult> {
+export async function signIn(
+  deps: AccountDeps,
+  input: { email: string; password: string; throttle: ThrottleKeys },
+): Promise<SignInResult> {
   const wait = await waitBeforeAttempt(deps.db, input.throttle)
   if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait }
   const user = await queries.findUserByEmail(deps.db, input.email)
@@ -177,7 +238,10 @@ export function passwordResetLink(deps: AccountDeps, user: UserRow): string {
 }
 
 /** Checks a reset link without using it (to show the form or say why not). */
-export async function checkResetToken(deps: AccountDeps, token: string): Promise<{ outcome: LinkOutcome; user?: UserRow }> {
+export async function checkResetToken(
+  deps: AccountDeps,
+  token: string,
+): Promise<{ outcome: LinkOutcome; user?: UserRow }> {
   const check = deps.tokens.verify(token, 'reset-password')
   if (!check.ok) return { outcome: check.reason === 'expired' ? 'expired' : 'invalid' }
   const user = await queries.findUserById(deps.db, check.userId)
@@ -192,15 +256,29 @@ export async function resetPassword(deps: AccountDeps, token: string, password: 
   if (outcome !== 'done' || !user) return outcome
   const passwordHash = await hashPassword(password)
   await deps.db.transaction(async (tx) => {
-    await queries.updateUser(tx, user.id, { passwordHash, sessionVersion: user.sessionVersion + 1, emailConfirmedAt: user.emailConfirmedAt ?? new Date() })
+    await queries.updateUser(tx, user.id, {
+      passwordHash,
+      sessionVersion: user.sessionVersion + 1,
+      emailConfirmedAt: user.emailConfirmedAt ?? new Date(),
+    })
     const ended = await endSessions(tx, user.id)
-    await recordAudit(tx, { actorId: user.id, action: 'account.password_reset', subjectType: 'user', subjectId: user.id, after: { sessionsEnded: ended } })
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: 'account.password_reset',
+      subjectType: 'user',
+      subjectId: user.id,
+      after: { sessionsEnded: ended },
+    })
   })
   return 'done'
 }
 
 /** Changes the signed-in person's name and language. */
-export async function updateProfile(deps: AccountDeps, actor: CurrentUser, input: { displayName: string; locale: Locale }): Promise<void> {
+export async function updateProfile(
+  deps: AccountDeps,
+  actor: CurrentUser,
+  input: { displayName: string; locale: Locale },
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
     await queries.updateUser(tx, actor.id, input)
     await recordAudit(tx, {
@@ -218,28 +296,52 @@ export async function updateProfile(deps: AccountDeps, actor: CurrentUser, input
 export async function assertCurrentPassword(deps: AccountDeps, actor: CurrentUser, password: string): Promise<UserRow> {
   const user = await queries.findUserById(deps.db, actor.id)
   if (!user || !(await verifyPassword(user.passwordHash, password))) {
-    throw new AppError('WRONG_PASSWORD', { status: 422, userMessage: 'auth.error.currentPassword', fields: { currentPassword: 'auth.error.currentPassword' } })
+    throw new AppError('WRONG_PASSWORD', {
+      status: 422,
+      userMessage: 'auth.error.currentPassword',
+      fields: { currentPassword: 'auth.error.currentPassword' },
+    })
   }
   return user
 }
 
 /** Changes the password after checking the current one; every other session of the account ends. */
-export async function changePassword(deps: AccountDeps, actor: CurrentUser, input: { currentPassword: string; newPassword: string }): Promise<void> {
+export async function changePassword(
+  deps: AccountDeps,
+  actor: CurrentUser,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
   const user = await assertCurrentPassword(deps, actor, input.currentPassword)
   const passwordHash = await hashPassword(input.newPassword)
   await deps.db.transaction(async (tx) => {
     await queries.updateUser(tx, user.id, { passwordHash, sessionVersion: user.sessionVersion + 1 })
     const ended = await endSessions(tx, user.id, { except: actor.sessionId })
-    await recordAudit(tx, { actorId: user.id, action: 'account.password_changed', subjectType: 'user', subjectId: user.id, after: { sessionsEnded: ended } })
+    await recordAudit(tx, {
+      actorId: user.id,
+      action: 'account.password_changed',
+      subjectType: 'user',
+      subjectId: user.id,
+      after: { sessionsEnded: ended },
+    })
   })
 }
 
 /** Ends every session of the signed-in person (every device, this one included), after checking their password. */
-export async function signOutEverywhere(deps: AccountDeps, actor: CurrentUser, currentPassword: string): Promise<number> {
+export async function signOutEverywhere(
+  deps: AccountDeps,
+  actor: CurrentUser,
+  currentPassword: string,
+): Promise<number> {
   await assertCurrentPassword(deps, actor, currentPassword)
   return deps.db.transaction(async (tx) => {
     const ended = await endSessions(tx, actor.id)
-    await recordAudit(tx, { actorId: actor.id, action: 'account.signed_out_everywhere', subjectType: 'user', subjectId: actor.id, after: { sessionsEnded: ended } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'account.signed_out_everywhere',
+      subjectType: 'user',
+      subjectId: actor.id,
+      after: { sessionsEnded: ended },
+    })
     return ended
   })
 }
@@ -260,7 +362,13 @@ export async function deleteAccount(deps: AccountDeps, actor: CurrentUser): Prom
       sessionVersion: actor.sessionVersion + 1,
     })
     await endSessions(tx, actor.id)
-    await recordAudit(tx, { actorId: actor.id, action: 'account.deleted', subjectType: 'user', subjectId: actor.id, after: { rolesRemoved: roles } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'account.deleted',
+      subjectType: 'user',
+      subjectId: actor.id,
+      after: { rolesRemoved: roles },
+    })
   })
 }
 
@@ -276,10 +384,19 @@ export interface RoleChange {
 
 async function resolveRoleChange(db: Db, input: RoleChange) {
   const user = await queries.findUserByEmail(db, input.email)
-  if (!user) throw new AppError('USER_NOT_FOUND', { status: 422, userMessage: input.email, fields: { email: 'admin.error.userNotFound' } })
+  if (!user)
+    throw new AppError('USER_NOT_FOUND', {
+      status: 422,
+      userMessage: input.email,
+      fields: { email: 'admin.error.userNotFound' },
+    })
   const territory = await findTerritoryByRef(db, input.territoryRef)
   if (!territory) {
-    throw new AppError('TERRITORY_NOT_FOUND', { status: 422, userMessage: input.territoryRef, fields: { territoryRef: 'admin.error.territoryNotFound' } })
+    throw new AppError('TERRITORY_NOT_FOUND', {
+      status: 422,
+      userMessage: input.territoryRef,
+      fields: { territoryRef: 'admin.error.territoryNotFound' },
+    })
   }
   return { user, territory }
 }
@@ -291,14 +408,32 @@ export async function grantRole(db: Db, actor: CurrentUser | null, input: RoleCh
   return db.transaction(async (tx) => {
     if (input.role === 'editor' || input.role === 'elected') {
       // an independent reviewer of one of the territory's plans cannot also act for the territory
-      const reviewing = await tx.execute(sql`select 1 from plan_reviewers where territory_id = ${territory.id} and user_id = ${user.id} and revoked_at is null limit 1`)
+      const reviewing = await tx.execute(
+        sql`select 1 from plan_reviewers where territory_id = ${territory.id} and user_id = ${user.id} and revoked_at is null limit 1`,
+      )
       if ((reviewing as unknown as { rows: unknown[] }).rows.length > 0) {
-        throw new AppError('REVIEWER_NOT_INDEPENDENT', { status: 422, userMessage: input.email, fields: { email: 'assess.error.isReviewer' } })
+        throw new AppError('REVIEWER_NOT_INDEPENDENT', {
+          status: 422,
+          userMessage: input.email,
+          fields: { email: 'assess.error.isReviewer' },
+        })
       }
     }
-    const added = await queries.insertRole(tx, { territoryId: territory.id, userId: user.id, role: input.role, grantedBy: actor?.id ?? null })
+    const added = await queries.insertRole(tx, {
+      territoryId: territory.id,
+      userId: user.id,
+      role: input.role,
+      grantedBy: actor?.id ?? null,
+    })
     if (added) {
-      await recordAudit(tx, { actorId: actor?.id ?? null, territoryId: territory.id, action: 'role.granted', subjectType: 'user', subjectId: user.id, after: { role: input.role } })
+      await recordAudit(tx, {
+        actorId: actor?.id ?? null,
+        territoryId: territory.id,
+        action: 'role.granted',
+        subjectType: 'user',
+        subjectId: user.id,
+        after: { role: input.role },
+      })
     }
     return added
   })
@@ -311,7 +446,14 @@ export async function revokeRole(db: Db, actor: CurrentUser | null, input: RoleC
   return db.transaction(async (tx) => {
     const removed = await queries.deleteRole(tx, { territoryId: territory.id, userId: user.id, role: input.role })
     if (removed) {
-      await recordAudit(tx, { actorId: actor?.id ?? null, territoryId: territory.id, action: 'role.revoked', subjectType: 'user', subjectId: user.id, before: { role: input.role } })
+      await recordAudit(tx, {
+        actorId: actor?.id ?? null,
+        territoryId: territory.id,
+        action: 'role.revoked',
+        subjectType: 'user',
+        subjectId: user.id,
+        before: { role: input.role },
+      })
     }
     return removed
   })
@@ -322,16 +464,38 @@ export function isPlatformRole(value: string): value is PlatformRole {
 }
 
 /** Grants or revokes a network-wide role (platform administrators, or the command line). Returns false when nothing changed. */
-export async function setPlatformRole(db: Db, actor: CurrentUser | null, input: { email: string; role: PlatformRole; granted: boolean }): Promise<boolean> {
+export async function setPlatformRole(
+  db: Db,
+  actor: CurrentUser | null,
+  input: { email: string; role: PlatformRole; granted: boolean },
+): Promise<boolean> {
   if (actor && !actor.isPlatformAdmin) throw forbidden()
   const user = await queries.findUserByEmail(db, input.email)
-  if (!user) throw new AppError('USER_NOT_FOUND', { status: 422, userMessage: input.email, fields: { email: 'admin.error.userNotFound' } })
+  if (!user)
+    throw new AppError('USER_NOT_FOUND', {
+      status: 422,
+      userMessage: input.email,
+      fields: { email: 'admin.error.userNotFound' },
+    })
   return db.transaction(async (tx) => {
     const changed = input.granted
-      ? await tx.insert(platformRoles).values({ userId: user.id, role: input.role, grantedBy: actor?.id ?? null }).onConflictDoNothing().returning({ userId: platformRoles.userId })
-      : await tx.delete(platformRoles).where(and(eq(platformRoles.userId, user.id), eq(platformRoles.role, input.role))).returning({ userId: platformRoles.userId })
+      ? await tx
+          .insert(platformRoles)
+          .values({ userId: user.id, role: input.role, grantedBy: actor?.id ?? null })
+          .onConflictDoNothing()
+          .returning({ userId: platformRoles.userId })
+      : await tx
+          .delete(platformRoles)
+          .where(and(eq(platformRoles.userId, user.id), eq(platformRoles.role, input.role)))
+          .returning({ userId: platformRoles.userId })
     if (changed.length > 0) {
-      await recordAudit(tx, { actorId: actor?.id ?? null, action: input.granted ? 'platform_role.granted' : 'platform_role.revoked', subjectType: 'user', subjectId: user.id, after: { role: input.role } })
+      await recordAudit(tx, {
+        actorId: actor?.id ?? null,
+        action: input.granted ? 'platform_role.granted' : 'platform_role.revoked',
+        subjectType: 'user',
+        subjectId: user.id,
+        after: { role: input.role },
+      })
     }
     return changed.length > 0
   })
@@ -340,7 +504,12 @@ export async function setPlatformRole(db: Db, actor: CurrentUser | null, input: 
 /** Holders of network-wide roles, for the administration page. */
 export async function listPlatformRoles(db: Db) {
   return db
-    .select({ role: platformRoles.role, email: users.email, displayName: users.displayName, grantedAt: platformRoles.grantedAt })
+    .select({
+      role: platformRoles.role,
+      email: users.email,
+      displayName: users.displayName,
+      grantedAt: platformRoles.grantedAt,
+    })
     .from(platformRoles)
     .innerJoin(users, eq(users.id, platformRoles.userId))
     .orderBy(platformRoles.role, users.email)
@@ -364,7 +533,12 @@ export async function ensureAdministrator(
         ...(passwordHash ? { passwordHash, sessionVersion: existing.sessionVersion + 1 } : {}),
       })
       if (passwordHash) await endSessions(tx, existing.id)
-      await recordAudit(tx, { actorId: null, action: 'account.made_admin', subjectType: 'user', subjectId: existing.id })
+      await recordAudit(tx, {
+        actorId: null,
+        action: 'account.made_admin',
+        subjectType: 'user',
+        subjectId: existing.id,
+      })
       return (await queries.findUserById(tx, existing.id))!
     }
     const created = await queries.insertUser(tx, {
@@ -374,7 +548,13 @@ export async function ensureAdministrator(
       isPlatformAdmin: true,
       emailConfirmedAt: new Date(),
     })
-    await recordAudit(tx, { actorId: null, action: 'account.created_admin', subjectType: 'user', subjectId: created.id, after: { displayName: created.displayName } })
+    await recordAudit(tx, {
+      actorId: null,
+      action: 'account.created_admin',
+      subjectType: 'user',
+      subjectId: created.id,
+      after: { displayName: created.displayName },
+    })
     return created
   })
   return { user, created: !existing, passwordLink: input.password ? null : passwordResetLink(deps, user) }

@@ -10,16 +10,46 @@ interface FormPageProps {
 
 export function SignUpPage({ values, errors }: FormPageProps) {
   const { t } = usePage()
-  const labels = { displayName: t('auth.field.displayName'), email: t('auth.field.email'), password: t('auth.field.password') }
+  const labels = {
+    displayName: t('auth.field.displayName'),
+    email: t('auth.field.email'),
+    password: t('auth.field.password'),
+  }
   return (
     <div class="narrow">
       <h1>{t('auth.signup.title')}</h1>
       <p>{t('auth.signup.lead')}</p>
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action="/inscription">
-        <Field name="displayName" label={labels.displayName} hint={t('auth.field.displayName.hint')} required value={values.displayName} error={errors.displayName} autocomplete="nickname" maxLength={100} />
-        <Field name="email" type="email" label={labels.email} hint={t('auth.field.email.hint')} required value={values.email} error={errors.email} autocomplete="email" />
-        <Field name="password" type="password" label={labels.password} hint={t('auth.field.password.hint', { min: PASSWORD_MIN_LENGTH })} required error={errors.password} autocomplete="new-password" />
+        <Field
+          name="displayName"
+          label={labels.displayName}
+          hint={t('auth.field.displayName.hint')}
+          required
+          value={values.displayName}
+          error={errors.displayName}
+          autocomplete="nickname"
+          maxLength={100}
+        />
+        <Field
+          name="email"
+          type="email"
+          label={labels.email}
+          hint={t('auth.field.email.hint')}
+          required
+          value={values.email}
+          error={errors.email}
+          autocomplete="email"
+        />
+        <Field
+          name="password"
+          type="password"
+          label={labels.password}
+          hint={t('auth.field.password.hint', { min: PASSWORD_MIN_LENGTH })}
+          required
+          error={errors.password}
+          autocomplete="new-password"
+        />
         <p class="hint">
           <a href="/confidentialite">{t('privacy.link')}</a>
         </p>
@@ -32,7 +62,12 @@ export function SignUpPage({ values, errors }: FormPageProps) {
   )
 }
 
-export function SignInPage({ values, errors, next, message }: FormPageProps & { next: string; message?: string | undefined }) {
+export function SignInPage({
+  values,
+  errors,
+  next,
+  message,
+}: FormPageProps & { next: string; message?: string | undefined }) {
   const { t } = usePage()
   const labels = { email: t('auth.field.email'), password: t('auth.field.password') }
   return (
@@ -46,8 +81,23 @@ export function SignInPage({ values, errors, next, message }: FormPageProps & { 
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action="/connexion">
         <input type="hidden" name="next" value={next} />
-        <Field name="email" type="email" label={labels.email} required value={values.email} error={errors.email} autocomplete="username" />
-        <Field name="password" type="password" label={labels.password} required error={errors.password} autocomplete="current-password" />
+        <Field
+          name="email"
+          type="email"
+          label={labels.email}
+          required
+          value={values.email}
+          error={errors.email}
+          autocomplete="username"
+        />
+        <Field
+          name="password"
+          type="password"
+          label={labels.password}
+          required
+          error={errors.password}
+          autocomplete="current-password"
+        />
         <button type="submit">{t('auth.signin.submit')}</button>
       </PostForm>
       <p>
@@ -82,7 +132,15 @@ export function ForgotPasswordPage({ values, errors }: FormPageProps) {
       <p>{t('auth.forgot.lead')}</p>
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action="/compte/mot-de-passe-oublie">
-        <Field name="email" type="email" label={labels.email} required value={values.email} error={errors.email} autocomplete="email" />
+        <Field
+          name="email"
+          type="email"
+          label={labels.email}
+          required
+          value={values.email}
+          error={errors.email}
+          autocomplete="email"
+        />
         <button type="submit">{t('auth.forgot.submit')}</button>
       </PostForm>
     </div>
@@ -98,7 +156,15 @@ export function ResetPasswordPage({ token, errors }: { token: string; errors: Fi
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action="/compte/reinitialiser">
         <input type="hidden" name="token" value={token} />
-        <Field name="password" type="password" label={labels.password} hint={t('auth.field.password.hint', { min: PASSWORD_MIN_LENGTH })} required error={errors.password} autocomplete="new-password" />
+        <Field
+          name="password"
+          type="password"
+          label={labels.password}
+          hint={t('auth.field.password.hint', { min: PASSWORD_MIN_LENGTH })}
+          required
+          error={errors.password}
+          autocomplete="new-password"
+        />
         <button type="submit">{t('auth.reset.submit')}</button>
       </PostForm>
     </div>
@@ -136,10 +202,20 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
       <section aria-labelledby="profile-title">
         <h2 id="profile-title">{t('account.profile')}</h2>
         <p>
-          {account.email} ({t('account.emailConfirmed')}) · {t('account.since', { date: formatDate(locale, account.createdAt) })}
+          {account.email} ({t('account.emailConfirmed')}) ·{' '}
+          {t('account.since', { date: formatDate(locale, account.createdAt) })}
         </p>
         <PostForm action="/compte/profil">
-          <Field name="displayName" label={labels.displayName} hint={t('auth.field.displayName.hint')} required value={values.displayName ?? account.displayName} error={errors.displayName} autocomplete="nickname" maxLength={100} />
+          <Field
+            name="displayName"
+            label={labels.displayName}
+            hint={t('auth.field.displayName.hint')}
+            required
+            value={values.displayName ?? account.displayName}
+            error={errors.displayName}
+            autocomplete="nickname"
+            maxLength={100}
+          />
           <Field
             name="locale"
             label={labels.locale}
@@ -172,8 +248,23 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
         <h2 id="password-title">{t('account.password')}</h2>
         <PostForm action="/compte/mot-de-passe">
           <input type="text" name="email" value={account.email} autocomplete="username" hidden />
-          <Field name="currentPassword" type="password" label={labels.currentPassword} required error={errors.currentPassword} autocomplete="current-password" />
-          <Field name="newPassword" type="password" label={labels.newPassword} hint={t('auth.field.password.hint', { min: PASSWORD_MIN_LENGTH })} required error={errors.newPassword} autocomplete="new-password" />
+          <Field
+            name="currentPassword"
+            type="password"
+            label={labels.currentPassword}
+            required
+            error={errors.currentPassword}
+            autocomplete="current-password"
+          />
+          <Field
+            name="newPassword"
+            type="password"
+            label={labels.newPassword}
+            hint={t('auth.field.password.hint', { min: PASSWORD_MIN_LENGTH })}
+            required
+            error={errors.newPassword}
+            autocomplete="new-password"
+          />
           <button type="submit">{t('form.save')}</button>
         </PostForm>
       </section>
@@ -201,7 +292,13 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
                     <strong>{t('account.sessions.current')}</strong>
                   ) : (
                     <PostForm action={`/compte/sessions/${session.id}/fermer`}>
-                      <button type="submit" aria-label={t('account.sessions.endOne', { device: session.device || t('account.sessions.unknownDevice'), date: formatDateTime(locale, session.lastSeenAt) })}>
+                      <button
+                        type="submit"
+                        aria-label={t('account.sessions.endOne', {
+                          device: session.device || t('account.sessions.unknownDevice'),
+                          date: formatDateTime(locale, session.lastSeenAt),
+                        })}
+                      >
                         {t('account.sessions.end')}
                       </button>
                     </PostForm>
@@ -213,7 +310,14 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
         </table>
         <PostForm action="/compte/sessions/fermer-toutes">
           <input type="text" name="email" value={account.email} autocomplete="username" hidden />
-          <Field name="everywherePassword" type="password" label={labels.everywherePassword} required error={errors.everywherePassword} autocomplete="current-password" />
+          <Field
+            name="everywherePassword"
+            type="password"
+            label={labels.everywherePassword}
+            required
+            error={errors.everywherePassword}
+            autocomplete="current-password"
+          />
           <button type="submit">{t('account.sessions.endAll')}</button>
         </PostForm>
       </section>
@@ -221,7 +325,13 @@ export function AccountPage({ account, values, errors }: { account: AccountView 
         <h2 id="delete-title">{t('account.delete')}</h2>
         <p>{t('account.delete.lead')}</p>
         <PostForm action="/compte/supprimer">
-          <Field name="confirmation" label={labels.confirmation} required error={errors.confirmation} autocomplete="off" />
+          <Field
+            name="confirmation"
+            label={labels.confirmation}
+            required
+            error={errors.confirmation}
+            autocomplete="off"
+          />
           <button type="submit" class="danger">
             {t('account.delete.submit')}
           </button>

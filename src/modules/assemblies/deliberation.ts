@@ -11,7 +11,8 @@ import { todayInParis } from '../../platform/paris-time.ts'
 import { addCommitment, findPlan } from '../plans/index.ts'
 import { assertManager, findAssembly, isQuorum, type AssemblyRow, type Majority } from './service.ts'
 
-const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
+const invalid = (fields: Record<string, string>) =>
+  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 const check = (errors: Record<string, string>) => {
   if (Object.keys(errors).length > 0) throw invalid(errors)
 }
@@ -20,21 +21,33 @@ const length = (value: string, min: number, max: number) => value.trim().length 
 /** The active panel member this account sits as, or null. */
 export async function memberOf(db: Db, userId: string | undefined, assemblyId: string): Promise<{ id: string } | null> {
   if (!userId) return null
-  const [row] = await queryRows<{ id: string }>(db, sql`select id from assembly_members where assembly_id = ${assemblyId} and user_id = ${userId} and status = 'active'`)
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`select id from assembly_members where assembly_id = ${assemblyId} and user_id = ${userId} and status = 'active'`,
+  )
   return row ?? null
 }
 
 /** How many people sit on the panel now (active members). */
 export async function activePanelSize(db: Db, assemblyId: string): Promise<number> {
-  const [row] = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from assembly_members where assembly_id = ${assemblyId} and status = 'active'`)
+  const [row] = await queryRows<{ count: number }>(
+    db,
+    sql`select count(*)::int as count from assembly_members where assembly_id = ${assemblyId} and status = 'active'`,
+  )
   return row!.count
 }
 
-const activeMemberSql = (userId: string, assemblyId: unknown) => sql`(select m.id from assembly_members m where m.assembly_id = ${assemblyId} and m.user_id = ${userId} and m.status = 'active')`
+const activeMemberSql = (userId: string, assemblyId: unknown) =>
+  sql`(select m.id from assembly_members m where m.assembly_id = ${assemblyId} and m.user_id = ${userId} and m.status = 'active')`
 
 // ——— sessions, hearings, working groups (organisers) ———
 
-export async function addSession(db: Db, actor: CurrentUser, assemblyId: string, input: { title: string; startsOn: string; endsOn: string; place: string; programme: string }): Promise<void> {
+export async function addSession(
+  db: Db,
+  actor: CurrentUser,
+  assemblyId: string,
+  input: { title: string; startsOn: string; endsOn: string; place: string; programme: string },
+): Promise<void> {
   const assembly = await findAssembly(db, assemblyId)
   const errors: Record<string, string> = {}
   if (!length(input.title, 3, 200)) errors.title = 'assembly.error.title'
@@ -50,7 +63,14 @@ export async function addSession(db: Db, actor: CurrentUser, assemblyId: string,
       sql`insert into assembly_sessions (assembly_id, territory_id, title, starts_on, ends_on, place, programme)
           values (${assemblyId}, ${assembly.territoryId}, ${input.title.trim()}, ${input.startsOn}, ${input.endsOn}, ${input.place.trim()}, ${input.programme.trim()}) returning id`,
     )
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.session_added', subjectType: 'assembly', subjectId: assemblyId, after: { sessionId: row!.id, ...input } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.session_added',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: { sessionId: row!.id, ...input },
+    })
   })
 }
 
@@ -78,18 +98,43 @@ export async function addHearing(db: Db, actor: CurrentUser, assemblyId: string,
   if (input.affiliation.length > 300) errors.affiliation = 'assembly.error.affiliation'
   if (input.viewpoint.length > 2000) errors.viewpoint = 'assembly.error.viewpoint'
   if (input.documents.length > 5000) errors.documents = 'assembly.error.documents'
-  if (input.sessionId && (await queryRows(db, sql`select 1 from assembly_sessions where id = ${input.sessionId} and assembly_id = ${assemblyId}`)).length === 0) errors.sessionId = 'assembly.error.session'
+  if (
+    input.sessionId &&
+    (
+      await queryRows(
+        db,
+        sql`select 1 from assembly_sessions where id = ${input.sessionId} and assembly_id = ${assemblyId}`,
+      )
+    ).length === 0
+  )
+    errors.sessionId = 'assembly.error.session'
   check(errors)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
     await tx.execute(sql`insert into assembly_hearings (assembly_id, territory_id, session_id, expert, affiliation, topic, viewpoint, documents)
       values (${assemblyId}, ${assembly.territoryId}, ${input.sessionId}, ${input.expert.trim()}, ${input.affiliation.trim()}, ${input.topic.trim()}, ${input.viewpoint.trim()}, ${input.documents.trim()})`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.hearing_added', subjectType: 'assembly', subjectId: assemblyId, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.hearing_added',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: input,
+    })
   })
 }
 
 export async function listHearings(db: Db, assemblyId: string) {
-  return queryRows<{ id: string; sessionId: string | null; sessionTitle: string | null; expert: string; affiliation: string; topic: string; viewpoint: string; documents: string }>(
+  return queryRows<{
+    id: string
+    sessionId: string | null
+    sessionTitle: string | null
+    expert: string
+    affiliation: string
+    topic: string
+    viewpoint: string
+    documents: string
+  }>(
     db,
     sql`select h.id, h.session_id as "sessionId", s.title as "sessionTitle", h.expert, h.affiliation, h.topic, h.viewpoint, h.documents
         from assembly_hearings h left join assembly_sessions s on s.id = h.session_id where h.assembly_id = ${assemblyId} order by s.starts_on nulls last, h.created_at`,
@@ -110,12 +155,17 @@ function validateGroup(input: GroupInput): void {
 }
 
 /** The active members named by their volunteer numbers; an unknown number is a field error. */
-async function membersByNumber(tx: Db, assemblyId: string, numbers: number[]): Promise<{ id: string; number: number }[]> {
+async function membersByNumber(
+  tx: Db,
+  assemblyId: string,
+  numbers: number[],
+): Promise<{ id: string; number: number }[]> {
   const members = await queryRows<{ id: string; number: number }>(
     tx,
     sql`select m.id, v.number from assembly_members m join assembly_volunteers v on v.id = m.volunteer_id where m.assembly_id = ${assemblyId} and m.status = 'active'`,
   )
-  if (numbers.some((n) => !members.some((m) => m.number === n))) throw invalid({ memberNumbers: 'assembly.error.memberNumbers' })
+  if (numbers.some((n) => !members.some((m) => m.number === n)))
+    throw invalid({ memberNumbers: 'assembly.error.memberNumbers' })
   return members.filter((m) => numbers.includes(m.number))
 }
 
@@ -132,8 +182,18 @@ export async function addGroup(db: Db, actor: CurrentUser, assemblyId: string, i
           on conflict (assembly_id, name) do nothing returning id`,
     )
     if (!group) throw invalid({ name: 'assembly.error.groupTaken' })
-    for (const m of members) await tx.execute(sql`insert into assembly_group_members (group_id, member_id, territory_id) values (${group.id}, ${m.id}, ${assembly.territoryId})`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.group_added', subjectType: 'assembly', subjectId: assemblyId, after: input })
+    for (const m of members)
+      await tx.execute(
+        sql`insert into assembly_group_members (group_id, member_id, territory_id) values (${group.id}, ${m.id}, ${assembly.territoryId})`,
+      )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.group_added',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: input,
+    })
   })
 }
 
@@ -141,7 +201,13 @@ export async function addGroup(db: Db, actor: CurrentUser, assemblyId: string, i
  * The organisers rename a working group, rewrite its mandate or change who sits in it. Proposals the group drafted
  * stay its own; a member who leaves keeps the amendments and votes they made as a panel member.
  */
-export async function updateGroup(db: Db, actor: CurrentUser, assemblyId: string, groupId: string, input: GroupInput): Promise<void> {
+export async function updateGroup(
+  db: Db,
+  actor: CurrentUser,
+  assemblyId: string,
+  groupId: string,
+  input: GroupInput,
+): Promise<void> {
   const assembly = await findAssembly(db, assemblyId)
   validateGroup(input)
   await db.transaction(async (tx) => {
@@ -154,13 +220,31 @@ export async function updateGroup(db: Db, actor: CurrentUser, assemblyId: string
     )
     if (!before) throw notFound()
     const members = await membersByNumber(tx, assemblyId, input.memberNumbers)
-    const taken = await queryRows(tx, sql`select 1 from assembly_groups where assembly_id = ${assemblyId} and name = ${input.name.trim()} and id <> ${groupId}`)
+    const taken = await queryRows(
+      tx,
+      sql`select 1 from assembly_groups where assembly_id = ${assemblyId} and name = ${input.name.trim()} and id <> ${groupId}`,
+    )
     if (taken.length > 0) throw invalid({ name: 'assembly.error.groupTaken' })
-    await tx.execute(sql`update assembly_groups set name = ${input.name.trim()}, mandate = ${input.mandate.trim()} where id = ${groupId}`)
+    await tx.execute(
+      sql`update assembly_groups set name = ${input.name.trim()}, mandate = ${input.mandate.trim()} where id = ${groupId}`,
+    )
     const keep = members.map((m) => sql`${m.id}::uuid`)
-    await tx.execute(sql`delete from assembly_group_members where group_id = ${groupId} ${keep.length > 0 ? sql`and member_id not in (${sql.join(keep, sql`, `)})` : sql``}`)
-    for (const m of members) await tx.execute(sql`insert into assembly_group_members (group_id, member_id, territory_id) values (${groupId}, ${m.id}, ${assembly.territoryId}) on conflict do nothing`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.group_updated', subjectType: 'assembly', subjectId: assemblyId, before: { groupId, ...before }, after: { groupId, ...input } })
+    await tx.execute(
+      sql`delete from assembly_group_members where group_id = ${groupId} ${keep.length > 0 ? sql`and member_id not in (${sql.join(keep, sql`, `)})` : sql``}`,
+    )
+    for (const m of members)
+      await tx.execute(
+        sql`insert into assembly_group_members (group_id, member_id, territory_id) values (${groupId}, ${m.id}, ${assembly.territoryId}) on conflict do nothing`,
+      )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.group_updated',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      before: { groupId, ...before },
+      after: { groupId, ...input },
+    })
   })
 }
 
@@ -231,28 +315,46 @@ export interface ProposalRow {
 }
 
 // the commitment's status as its dashboard shows it today (the SQL function follows its milestones)
-const proposalColumns = () => sql`p.id, p.assembly_id as "assemblyId", p.territory_id as "territoryId", p.group_id as "groupId", g.name as "groupName", p.number, p.title, p.body, p.theme, p.objective, p.status, p.version,
+const proposalColumns =
+  () => sql`p.id, p.assembly_id as "assemblyId", p.territory_id as "territoryId", p.group_id as "groupId", g.name as "groupName", p.number, p.title, p.body, p.theme, p.objective, p.status, p.version,
   p.votes_for as "votesFor", p.votes_against as "votesAgainst", p.votes_abstain as "votesAbstain",
   p.quorum_percent as "quorumPercent", p.panel_size_at_close as "panelSizeAtClose", p.quorum_met as "quorumMet", p.answer, p.answer_text as "answerText",
   p.answered_at as "answeredAt", p.commitment_id as "commitmentId", c.title as "commitmentTitle", case when c.id is null then null else commitment_status(c.id, ${todayInParis()}::date) end as "commitmentStatus", c.plan_id as "planId"`
 const PROPOSAL_FROM = sql`assembly_proposals p left join assembly_groups g on g.id = p.group_id left join public_commitments c on c.id = p.commitment_id`
 
 export async function listProposals(db: Db, assemblyId: string): Promise<ProposalRow[]> {
-  return queryRows<ProposalRow>(db, sql`select ${proposalColumns()} from ${PROPOSAL_FROM} where p.assembly_id = ${assemblyId} order by p.number`)
+  return queryRows<ProposalRow>(
+    db,
+    sql`select ${proposalColumns()} from ${PROPOSAL_FROM} where p.assembly_id = ${assemblyId} order by p.number`,
+  )
 }
 
 export async function findProposal(db: Db, id: string): Promise<ProposalRow> {
-  const [row] = await queryRows<ProposalRow>(db, sql`select ${proposalColumns()} from ${PROPOSAL_FROM} where p.id = ${id}`)
+  const [row] = await queryRows<ProposalRow>(
+    db,
+    sql`select ${proposalColumns()} from ${PROPOSAL_FROM} where p.id = ${id}`,
+  )
   if (!row) throw notFound()
   return row
 }
 
 const validateProposal = (input: { title: string; body: string }) =>
-  check({ ...(length(input.title, 3, 300) ? {} : { title: 'assembly.error.title' }), ...(length(input.body, 1, 50000) ? {} : { body: 'assembly.error.body' }) })
+  check({
+    ...(length(input.title, 3, 300) ? {} : { title: 'assembly.error.title' }),
+    ...(length(input.body, 1, 50000) ? {} : { body: 'assembly.error.body' }),
+  })
 
 /** A member of a working group drafts a proposal for the group. */
-export async function draftProposal(db: Db, actor: CurrentUser, groupId: string, input: { title: string; body: string }): Promise<string> {
-  const [group] = await queryRows<{ assemblyId: string; territoryId: string | null }>(db, sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_groups where id = ${groupId}`)
+export async function draftProposal(
+  db: Db,
+  actor: CurrentUser,
+  groupId: string,
+  input: { title: string; body: string },
+): Promise<string> {
+  const [group] = await queryRows<{ assemblyId: string; territoryId: string | null }>(
+    db,
+    sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_groups where id = ${groupId}`,
+  )
   if (!group) throw notFound()
   validateProposal(input)
   return db.transaction(async (tx) => {
@@ -265,13 +367,25 @@ export async function draftProposal(db: Db, actor: CurrentUser, groupId: string,
           returning id`,
     )
     if (!row) throw forbidden('Réservé aux membres de ce groupe de travail.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: group.territoryId, action: 'assembly.proposal_drafted', subjectType: 'assembly_proposal', subjectId: row.id, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: group.territoryId,
+      action: 'assembly.proposal_drafted',
+      subjectType: 'assembly_proposal',
+      subjectId: row.id,
+      after: input,
+    })
     return row.id
   })
 }
 
 /** The group's members edit their proposal while it is a draft. */
-export async function editProposal(db: Db, actor: CurrentUser, proposalId: string, input: { title: string; body: string }): Promise<void> {
+export async function editProposal(
+  db: Db,
+  actor: CurrentUser,
+  proposalId: string,
+  input: { title: string; body: string },
+): Promise<void> {
   const proposal = await findProposal(db, proposalId)
   validateProposal(input)
   await db.transaction(async (tx) => {
@@ -283,7 +397,15 @@ export async function editProposal(db: Db, actor: CurrentUser, proposalId: strin
           returning p.id`,
     )
     if (done.length === 0) throw forbidden('Réservé aux membres du groupe, tant que la proposition est un brouillon.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: proposal.territoryId, action: 'assembly.proposal_edited', subjectType: 'assembly_proposal', subjectId: proposalId, before: { title: proposal.title, body: proposal.body }, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: proposal.territoryId,
+      action: 'assembly.proposal_edited',
+      subjectType: 'assembly_proposal',
+      subjectId: proposalId,
+      before: { title: proposal.title, body: proposal.body },
+      after: input,
+    })
   })
 }
 
@@ -292,9 +414,18 @@ export async function openAmendments(db: Db, actor: CurrentUser, proposalId: str
   const proposal = await findProposal(db, proposalId)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, proposal.assemblyId)
-    const done = await queryRows(tx, sql`update assembly_proposals set status = 'amending', updated_at = now() where id = ${proposalId} and status = 'drafted' returning id`)
+    const done = await queryRows(
+      tx,
+      sql`update assembly_proposals set status = 'amending', updated_at = now() where id = ${proposalId} and status = 'drafted' returning id`,
+    )
     if (done.length === 0) throw conflict('PHASE', 'Seul un brouillon s’ouvre aux amendements.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: proposal.territoryId, action: 'assembly.proposal_amending', subjectType: 'assembly_proposal', subjectId: proposalId })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: proposal.territoryId,
+      action: 'assembly.proposal_amending',
+      subjectType: 'assembly_proposal',
+      subjectId: proposalId,
+    })
   })
 }
 
@@ -326,9 +457,17 @@ export async function listAmendments(db: Db, proposalId: string): Promise<Amendm
 }
 
 /** Any active panel member proposes a new wording of a proposal open to amendments. */
-export async function proposeAmendment(db: Db, actor: CurrentUser, proposalId: string, input: { body: string; reason: string }): Promise<void> {
+export async function proposeAmendment(
+  db: Db,
+  actor: CurrentUser,
+  proposalId: string,
+  input: { body: string; reason: string },
+): Promise<void> {
   const proposal = await findProposal(db, proposalId)
-  check({ ...(length(input.body, 1, 50000) ? {} : { body: 'assembly.error.body' }), ...(input.reason.length <= 5000 ? {} : { reason: 'assembly.error.reason' }) })
+  check({
+    ...(length(input.body, 1, 50000) ? {} : { body: 'assembly.error.body' }),
+    ...(input.reason.length <= 5000 ? {} : { reason: 'assembly.error.reason' }),
+  })
   await db.transaction(async (tx) => {
     const rows = await queryRows<{ id: string }>(
       tx,
@@ -338,19 +477,45 @@ export async function proposeAmendment(db: Db, actor: CurrentUser, proposalId: s
           returning id`,
     )
     if (rows.length === 0) {
-      if (proposal.status !== 'amending') throw conflict('PHASE', 'Cette proposition n’est pas ouverte aux amendements.')
+      if (proposal.status !== 'amending')
+        throw conflict('PHASE', 'Cette proposition n’est pas ouverte aux amendements.')
       throw forbidden('Réservé aux membres du panel.')
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: proposal.territoryId, action: 'assembly.amendment_proposed', subjectType: 'assembly_proposal', subjectId: proposalId, after: { amendmentId: rows[0]!.id } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: proposal.territoryId,
+      action: 'assembly.amendment_proposed',
+      subjectType: 'assembly_proposal',
+      subjectId: proposalId,
+      after: { amendmentId: rows[0]!.id },
+    })
   })
 }
 
-type Subject = { kind: 'proposal' | 'amendment'; id: string; assemblyId: string; territoryId: string | null; proposalId: string; status: string }
+type Subject = {
+  kind: 'proposal' | 'amendment'
+  id: string
+  assemblyId: string
+  territoryId: string | null
+  proposalId: string
+  status: string
+}
 
 async function subjectOf(db: Db, id: string): Promise<Subject> {
-  const [proposal] = await queryRows<{ assemblyId: string; territoryId: string | null; status: string }>(db, sql`select assembly_id as "assemblyId", territory_id as "territoryId", status from assembly_proposals where id = ${id}`)
+  const [proposal] = await queryRows<{ assemblyId: string; territoryId: string | null; status: string }>(
+    db,
+    sql`select assembly_id as "assemblyId", territory_id as "territoryId", status from assembly_proposals where id = ${id}`,
+  )
   if (proposal) return { kind: 'proposal', id, proposalId: id, ...proposal }
-  const [amendment] = await queryRows<{ assemblyId: string; territoryId: string | null; status: string; proposalId: string }>(db, sql`select assembly_id as "assemblyId", territory_id as "territoryId", status, proposal_id as "proposalId" from assembly_amendments where id = ${id}`)
+  const [amendment] = await queryRows<{
+    assemblyId: string
+    territoryId: string | null
+    status: string
+    proposalId: string
+  }>(
+    db,
+    sql`select assembly_id as "assemblyId", territory_id as "territoryId", status, proposal_id as "proposalId" from assembly_amendments where id = ${id}`,
+  )
   if (amendment) return { kind: 'amendment', id, ...amendment }
   throw notFound()
 }
@@ -366,9 +531,16 @@ export async function openVote(db: Db, actor: CurrentUser, subjectId: string, qu
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, subject.assemblyId)
     if (subject.kind === 'proposal') {
-      const pending = await queryRows(tx, sql`select 1 from assembly_amendments where proposal_id = ${subjectId} and status in ('proposed', 'voting')`)
-      if (pending.length > 0) throw conflict('AMENDMENTS_PENDING', 'Des amendements attendent leur vote : votez-les avant la proposition.')
-      const done = await queryRows(tx, sql`update assembly_proposals set status = 'voting', quorum_percent = ${quorum}, updated_at = now() where id = ${subjectId} and status = 'amending' returning id`)
+      const pending = await queryRows(
+        tx,
+        sql`select 1 from assembly_amendments where proposal_id = ${subjectId} and status in ('proposed', 'voting')`,
+      )
+      if (pending.length > 0)
+        throw conflict('AMENDMENTS_PENDING', 'Des amendements attendent leur vote : votez-les avant la proposition.')
+      const done = await queryRows(
+        tx,
+        sql`update assembly_proposals set status = 'voting', quorum_percent = ${quorum}, updated_at = now() where id = ${subjectId} and status = 'amending' returning id`,
+      )
       if (done.length === 0) throw conflict('PHASE', 'Le vote s’ouvre sur une proposition passée par les amendements.')
     } else {
       const done = await queryRows(
@@ -378,7 +550,14 @@ export async function openVote(db: Db, actor: CurrentUser, subjectId: string, qu
       )
       if (done.length === 0) throw conflict('PHASE', 'Cet amendement n’attend pas de vote.')
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: subject.territoryId, action: 'assembly.vote_opened', subjectType: `assembly_${subject.kind}`, subjectId, after: { quorumPercent: quorum } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: subject.territoryId,
+      action: 'assembly.vote_opened',
+      subjectType: `assembly_${subject.kind}`,
+      subjectId,
+      after: { quorumPercent: quorum },
+    })
   })
   return subject.proposalId
 }
@@ -399,22 +578,50 @@ function ballotOf(choice: Choice): Buffer {
  * key is not in it and the counts are made only when the vote closes. The audit trace says who voted on what,
  * never the choice. A vote is final.
  */
-export async function castVote(db: Db, ballots: Sealer, actor: CurrentUser, subjectId: string, choice: string): Promise<string> {
-  if (!(CHOICES as readonly string[]).includes(choice)) throw new AppError('INVALID', { status: 422, userMessage: 'Choisissez pour, contre ou abstention.', fields: { choice: 'assembly.error.choice' } })
+export async function castVote(
+  db: Db,
+  ballots: Sealer,
+  actor: CurrentUser,
+  subjectId: string,
+  choice: string,
+): Promise<string> {
+  if (!(CHOICES as readonly string[]).includes(choice))
+    throw new AppError('INVALID', {
+      status: 422,
+      userMessage: 'Choisissez pour, contre ou abstention.',
+      fields: { choice: 'assembly.error.choice' },
+    })
   const subject = await subjectOf(db, subjectId)
   if (subject.status !== 'voting') throw conflict('NOT_VOTING', 'Le vote n’est pas ouvert.')
   await db.transaction(async (tx) => {
     const table = subject.kind === 'proposal' ? sql`assembly_proposals` : sql`assembly_amendments`
     // the subject row is locked: the vote cannot land after its close
-    const [open] = await queryRows<{ status: string; territoryId: string | null }>(tx, sql`select status, territory_id as "territoryId" from ${table} where id = ${subjectId} for update`)
+    const [open] = await queryRows<{ status: string; territoryId: string | null }>(
+      tx,
+      sql`select status, territory_id as "territoryId" from ${table} where id = ${subjectId} for update`,
+    )
     if (open!.status !== 'voting') throw conflict('NOT_VOTING', 'Le vote n’est pas ouvert.')
-    const [member] = await queryRows<{ id: string | null }>(tx, sql`select ${activeMemberSql(actor.id, subject.assemblyId)} as id`)
+    const [member] = await queryRows<{ id: string | null }>(
+      tx,
+      sql`select ${activeMemberSql(actor.id, subject.assemblyId)} as id`,
+    )
     if (!member?.id) throw forbidden('Seuls les membres du panel votent.')
-    const voted = await queryRows(tx, sql`insert into assembly_ballot_voters (subject_id, member_id, territory_id) values (${subjectId}, ${member.id}, ${open!.territoryId}) on conflict do nothing returning member_id`)
+    const voted = await queryRows(
+      tx,
+      sql`insert into assembly_ballot_voters (subject_id, member_id, territory_id) values (${subjectId}, ${member.id}, ${open!.territoryId}) on conflict do nothing returning member_id`,
+    )
     if (voted.length === 0) throw conflict('ALREADY_VOTED', 'Vous avez déjà voté.')
     const sealed = ballots.seal(ballotOf(choice as Choice), subjectId)
-    await tx.execute(sql`insert into assembly_sealed_ballots (subject_id, territory_id, sealed) values (${subjectId}, ${open!.territoryId}, decode(${sealed.toString('hex')}, 'hex'))`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: open!.territoryId, action: 'assembly.vote_cast', subjectType: `assembly_${subject.kind}`, subjectId })
+    await tx.execute(
+      sql`insert into assembly_sealed_ballots (subject_id, territory_id, sealed) values (${subjectId}, ${open!.territoryId}, decode(${sealed.toString('hex')}, 'hex'))`,
+    )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: open!.territoryId,
+      action: 'assembly.vote_cast',
+      subjectType: `assembly_${subject.kind}`,
+      subjectId,
+    })
   })
   return subject.proposalId
 }
@@ -422,13 +629,23 @@ export async function castVote(db: Db, ballots: Sealer, actor: CurrentUser, subj
 /** Opens and counts a subject's sealed ballots (inside the close's transaction), with the counts left by an earlier version. */
 async function countBallots(tx: Db, ballots: Sealer, subjectId: string): Promise<Record<Choice, number>> {
   const counts: Record<Choice, number> = { for: 0, against: 0, abstain: 0 }
-  const legacy = await queryRows<{ choice: Choice; count: number }>(tx, sql`select choice, count from assembly_ballot_counts where subject_id = ${subjectId}`)
+  const legacy = await queryRows<{ choice: Choice; count: number }>(
+    tx,
+    sql`select choice, count from assembly_ballot_counts where subject_id = ${subjectId}`,
+  )
   for (const row of legacy) counts[row.choice] += row.count
-  const rows = await queryRows<{ sealed: string }>(tx, sql`select encode(sealed, 'hex') as sealed from assembly_sealed_ballots where subject_id = ${subjectId}`)
+  const rows = await queryRows<{ sealed: string }>(
+    tx,
+    sql`select encode(sealed, 'hex') as sealed from assembly_sealed_ballots where subject_id = ${subjectId}`,
+  )
   for (const row of rows) {
     const ballot = ballots.open(Buffer.from(row.sealed, 'hex'), subjectId)
     const choice = ballot ? CHOICES[ballot[0]!] : undefined
-    if (!choice) throw conflict('BALLOT_UNREADABLE', 'Un bulletin ne peut pas être ouvert (le secret du serveur a changé pendant le vote ?) : le vote reste ouvert.')
+    if (!choice)
+      throw conflict(
+        'BALLOT_UNREADABLE',
+        'Un bulletin ne peut pas être ouvert (le secret du serveur a changé pendant le vote ?) : le vote reste ouvert.',
+      )
     counts[choice] += 1
   }
   await tx.execute(sql`delete from assembly_sealed_ballots where subject_id = ${subjectId}`)
@@ -441,25 +658,37 @@ export async function hasVoted(db: Db, userId: string | undefined, subjectIds: s
   const rows = await queryRows<{ subjectId: string }>(
     db,
     sql`select b.subject_id as "subjectId" from assembly_ballot_voters b join assembly_members m on m.id = b.member_id
-        where m.user_id = ${userId} and b.subject_id in (${sql.join(subjectIds.map((id) => sql`${id}`), sql`, `)})`,
+        where m.user_id = ${userId} and b.subject_id in (${sql.join(
+          subjectIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
   )
   return new Set(rows.map((r) => r.subjectId))
 }
 
 /** Adopted under the assembly's majority rule? Abstentions count as votes cast only for the absolute majority's quorum. */
-export function adopted(majority: Majority, counts: { for: number; against: number; abstain: number }, activeMembers: number): boolean {
+export function adopted(
+  majority: Majority,
+  counts: { for: number; against: number; abstain: number },
+  activeMembers: number,
+): boolean {
   if (majority === 'two_thirds') return counts.for > 0 && 3 * counts.for >= 2 * (counts.for + counts.against)
   if (majority === 'absolute') return 2 * counts.for > activeMembers
   return counts.for > counts.against
 }
 
 /** Did enough of the active panel take part (for, against or abstain)? A quorum of 0 % is always met. */
-export function quorumMet(quorumPercent: number, counts: { for: number; against: number; abstain: number }, activeMembers: number): boolean {
+export function quorumMet(
+  quorumPercent: number,
+  counts: { for: number; against: number; abstain: number },
+  activeMembers: number,
+): boolean {
   return 100 * (counts.for + counts.against + counts.abstain) >= quorumPercent * activeMembers
 }
 
 /** The fewest voters that meet a quorum in a panel of this size. */
-export const votersNeeded = (quorumPercent: number, activeMembers: number) => Math.ceil((quorumPercent * activeMembers) / 100)
+export const votersNeeded = (quorumPercent: number, activeMembers: number) =>
+  Math.ceil((quorumPercent * activeMembers) / 100)
 
 /**
  * The organisers close a vote: the sealed ballots are opened, counted and deleted, the counts published, then the
@@ -471,10 +700,16 @@ export async function closeVote(db: Db, ballots: Sealer, actor: CurrentUser, sub
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, subject.assemblyId)
     const table = subject.kind === 'proposal' ? sql`assembly_proposals` : sql`assembly_amendments`
-    const [open] = await queryRows<{ status: string; quorumPercent: number | null }>(tx, sql`select status, quorum_percent as "quorumPercent" from ${table} where id = ${subjectId} for update`)
+    const [open] = await queryRows<{ status: string; quorumPercent: number | null }>(
+      tx,
+      sql`select status, quorum_percent as "quorumPercent" from ${table} where id = ${subjectId} for update`,
+    )
     if (open!.status !== 'voting') throw conflict('NOT_VOTING', 'Le vote n’est pas ouvert.')
     const counts = await countBallots(tx, ballots, subjectId)
-    const [{ active }] = (await queryRows<{ active: number }>(tx, sql`select count(*)::int as active from assembly_members where assembly_id = ${subject.assemblyId} and status = 'active'`)) as [{ active: number }]
+    const [{ active }] = (await queryRows<{ active: number }>(
+      tx,
+      sql`select count(*)::int as active from assembly_members where assembly_id = ${subject.assemblyId} and status = 'active'`,
+    )) as [{ active: number }]
     // a vote opened before quorums existed has none
     const quorum = open!.quorumPercent ?? 0
     const met = quorumMet(quorum, counts, active)
@@ -482,9 +717,25 @@ export async function closeVote(db: Db, ballots: Sealer, actor: CurrentUser, sub
     await tx.execute(sql`update ${table} set status = ${result}, votes_for = ${counts.for}, votes_against = ${counts.against}, votes_abstain = ${counts.abstain},
       quorum_percent = ${quorum}, panel_size_at_close = ${active}, quorum_met = ${met} where id = ${subjectId}`)
     if (subject.kind === 'amendment' && result === 'adopted') {
-      await tx.execute(sql`update assembly_proposals p set body = a.body, version = p.version + 1, updated_at = now() from assembly_amendments a where a.id = ${subjectId} and p.id = a.proposal_id`)
+      await tx.execute(
+        sql`update assembly_proposals p set body = a.body, version = p.version + 1, updated_at = now() from assembly_amendments a where a.id = ${subjectId} and p.id = a.proposal_id`,
+      )
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.vote_closed', subjectType: `assembly_${subject.kind}`, subjectId, after: { ...counts, result, majority: assembly.majority, activeMembers: active, quorumPercent: quorum, quorumMet: met } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.vote_closed',
+      subjectType: `assembly_${subject.kind}`,
+      subjectId,
+      after: {
+        ...counts,
+        result,
+        majority: assembly.majority,
+        activeMembers: active,
+        quorumPercent: quorum,
+        quorumMet: met,
+      },
+    })
   })
   return subject.proposalId
 }
@@ -495,8 +746,18 @@ export async function publishReport(db: Db, actor: CurrentUser, assemblyId: stri
   check(length(report, 1, 200000) ? {} : { report: 'assembly.error.report' })
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
-    await tx.execute(sql`update assemblies set report = ${report.trim()}, report_published_at = coalesce(report_published_at, now()), updated_at = now() where id = ${assemblyId}`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.report_published', subjectType: 'assembly', subjectId: assemblyId, before: { report: assembly.report }, after: { report } })
+    await tx.execute(
+      sql`update assemblies set report = ${report.trim()}, report_published_at = coalesce(report_published_at, now()), updated_at = now() where id = ${assemblyId}`,
+    )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.report_published',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      before: { report: assembly.report },
+      after: { report },
+    })
   })
 }
 
@@ -522,11 +783,17 @@ export interface AnswerInput {
  * of an action plan of the territory — a draft, or the running published plan as a visible revision — or is linked
  * to an existing commitment: the dashboard then shows its progress, and the commitment's page names the proposal.
  */
-export async function answerProposal(db: Db, actor: CurrentUser, proposalId: string, input: AnswerInput): Promise<string> {
+export async function answerProposal(
+  db: Db,
+  actor: CurrentUser,
+  proposalId: string,
+  input: AnswerInput,
+): Promise<string> {
   const proposal = await findProposal(db, proposalId)
   const assembly = await findAssembly(db, proposal.assemblyId)
   if (!canAnswer(actor, assembly)) throw forbidden('Réservé aux élus du territoire.')
-  if (proposal.status !== 'adopted') throw conflict('NOT_ADOPTED', 'Seules les propositions adoptées par le panel reçoivent une réponse.')
+  if (proposal.status !== 'adopted')
+    throw conflict('NOT_ADOPTED', 'Seules les propositions adoptées par le panel reçoivent une réponse.')
   const errors: Record<string, string> = {}
   if (!(ANSWERS as readonly string[]).includes(input.answer)) errors.answer = 'assembly.error.answer'
   if (!length(input.text, 10, 20000)) errors.text = 'assembly.error.answerText'
@@ -545,7 +812,12 @@ export async function answerProposal(db: Db, actor: CurrentUser, proposalId: str
     let commitmentId: string | null = null
     if (input.planId) {
       const plan = await findPlan(tx, input.planId).catch(() => null)
-      if (!plan || plan.territoryId !== assembly.territoryId || (plan.status !== 'draft' && plan.status !== 'published')) throw invalid({ planId: 'assembly.error.plan' })
+      if (
+        !plan ||
+        plan.territoryId !== assembly.territoryId ||
+        (plan.status !== 'draft' && plan.status !== 'published')
+      )
+        throw invalid({ planId: 'assembly.error.plan' })
       const origin = `Proposition n° ${proposal.number} de l’assemblée citoyenne « ${assembly.title} » (/propositions-assemblee/${proposalId})`
       const created = await addCommitment(tx, {
         actor,
@@ -569,7 +841,10 @@ export async function answerProposal(db: Db, actor: CurrentUser, proposalId: str
       })
       commitmentId = created.id
     } else if (input.commitmentId) {
-      const [existing] = await queryRows<{ id: string }>(tx, sql`select id from commitments where id = ${input.commitmentId} and territory_id = ${assembly.territoryId}`)
+      const [existing] = await queryRows<{ id: string }>(
+        tx,
+        sql`select id from commitments where id = ${input.commitmentId} and territory_id = ${assembly.territoryId}`,
+      )
       if (!existing) throw invalid({ commitmentId: 'assembly.error.commitment' })
       commitmentId = existing.id
     }
@@ -578,8 +853,17 @@ export async function answerProposal(db: Db, actor: CurrentUser, proposalId: str
       sql`update assembly_proposals set answer = ${input.answer}, answer_text = ${input.text.trim()}, answered_at = now(), commitment_id = coalesce(${commitmentId}::uuid, commitment_id), updated_at = now()
           where id = ${proposalId} and status = 'adopted' returning id`,
     )
-    if (done.length === 0) throw conflict('NOT_ADOPTED', 'Seules les propositions adoptées par le panel reçoivent une réponse.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.proposal_answered', subjectType: 'assembly_proposal', subjectId: proposalId, before: { answer: proposal.answer, text: proposal.answerText }, after: { ...input, commitmentId } })
+    if (done.length === 0)
+      throw conflict('NOT_ADOPTED', 'Seules les propositions adoptées par le panel reçoivent une réponse.')
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.proposal_answered',
+      subjectType: 'assembly_proposal',
+      subjectId: proposalId,
+      before: { answer: proposal.answer, text: proposal.answerText },
+      after: { ...input, commitmentId },
+    })
   })
   return proposal.assemblyId
 }

@@ -8,7 +8,16 @@ import { normalizeEmail } from '../../platform/http/rules.ts'
 import type { Locale } from '../../platform/i18n/index.ts'
 import { enqueueJob, type JobHandler } from '../../platform/jobs.ts'
 import { queueNotice } from '../../platform/notices.ts'
-import { assertManager, findAssembly, instanceOf, listQuotas, listVolunteers, type AssemblyRow, type QuotaRow, type VolunteerRow } from './service.ts'
+import {
+  assertManager,
+  findAssembly,
+  instanceOf,
+  listQuotas,
+  listVolunteers,
+  type AssemblyRow,
+  type QuotaRow,
+  type VolunteerRow,
+} from './service.ts'
 import { Infeasible, TimeLimitReached } from './sortition/leximin.ts'
 import { commitmentOf, drawIndex, lotteryDigest } from './sortition/lottery.ts'
 import { computeLotteryInWorker } from './sortition/prepare.ts'
@@ -30,14 +39,23 @@ export function profileOf(probabilities: number[]): ProbabilityProfile {
   const total = sorted.reduce((a, b) => a + b, 0)
   const geometricMean = sorted[0]! <= 0 ? 0 : Math.exp(sorted.reduce((sum, p) => sum + Math.log(p), 0) / n)
   // Gini from the sorted values: (2 Σ i·p_(i)) / (n Σ p) − (n + 1) / n, i from 1
-  const gini = total === 0 ? 0 : Math.max(0, (2 * sorted.reduce((sum, p, i) => sum + (i + 1) * p, 0)) / (n * total) - (n + 1) / n)
+  const gini =
+    total === 0 ? 0 : Math.max(0, (2 * sorted.reduce((sum, p, i) => sum + (i + 1) * p, 0)) / (n * total) - (n + 1) / n)
   return { sorted, min: sorted[0] ?? 0, max: sorted.at(-1) ?? 0, geometricMean, gini }
 }
 
 export interface DrawRow {
   assemblyId: string
   poolSize: number
-  leximin: { numbers: number[]; probabilities: number[]; profile: ProbabilityProfile; seconds: number; ilps: number; panelsInSupport: number; method?: string }
+  leximin: {
+    numbers: number[]
+    probabilities: number[]
+    profile: ProbabilityProfile
+    seconds: number
+    ilps: number
+    panelsInSupport: number
+    method?: string
+  }
   legacy: { probabilities: number[]; profile: ProbabilityProfile; runs: number; failures: number }
   lottery: number[][]
   lotteryDigest: string
@@ -64,11 +82,18 @@ export async function findDraw(db: Db, assemblyId: string): Promise<DrawRow | nu
 }
 
 /** The quota changes that would make a panel possible (empty when the quotas are feasible). */
-export async function feasibility(db: Db, assemblyId: string): Promise<{ changes: QuotaChange[]; poolSize: number; quotas: QuotaRow[] }> {
+export async function feasibility(
+  db: Db,
+  assemblyId: string,
+): Promise<{ changes: QuotaChange[]; poolSize: number; quotas: QuotaRow[] }> {
   const assembly = await findAssembly(db, assemblyId)
   const [quotas, volunteers] = await Promise.all([listQuotas(db, assemblyId), listVolunteers(db, assemblyId)])
   if (quotas.length === 0) return { changes: [], poolSize: volunteers.length, quotas }
-  if (volunteers.length < assembly.panelSize) throw conflict('POOL_TOO_SMALL', `Le vivier compte ${volunteers.length} volontaires pour un panel de ${assembly.panelSize}.`)
+  if (volunteers.length < assembly.panelSize)
+    throw conflict(
+      'POOL_TOO_SMALL',
+      `Le vivier compte ${volunteers.length} volontaires pour un panel de ${assembly.panelSize}.`,
+    )
   return { changes: await relaxation(instanceOf(assembly, quotas, volunteers)), poolSize: volunteers.length, quotas }
 }
 
@@ -81,22 +106,45 @@ export function legacyRuns(poolSize: number, panelSize: number): number {
  * Prepares the draw on the closed pool: LEXIMIN probabilities, the LEGACY estimate for comparison, and the lottery
  * of `panelCount` panels (volunteer numbers) with its digest, all published before any randomness is committed.
  */
-export async function prepareDraw(db: Db, actor: CurrentUser, assemblyId: string, options: { panelCount?: number; timeLimitSeconds?: number } = {}): Promise<void> {
+export async function prepareDraw(
+  db: Db,
+  actor: CurrentUser,
+  assemblyId: string,
+  options: { panelCount?: number; timeLimitSeconds?: number } = {},
+): Promise<void> {
   const panelCount = options.panelCount ?? 1000
-  if (!Number.isInteger(panelCount) || panelCount < 10 || panelCount > 100000) throw new AppError('INVALID', { status: 422, userMessage: 'Le nombre de panels de la loterie est un entier entre 10 et 100 000.' })
+  if (!Number.isInteger(panelCount) || panelCount < 10 || panelCount > 100000)
+    throw new AppError('INVALID', {
+      status: 422,
+      userMessage: 'Le nombre de panels de la loterie est un entier entre 10 et 100 000.',
+    })
   const assembly = await findAssembly(db, assemblyId)
   await assertManager(db, actor, assemblyId)
-  if (assembly.phase !== 'closed') throw conflict('PHASE', 'Fermez d’abord les inscriptions : le tirage se prépare sur un vivier figé.')
+  if (assembly.phase !== 'closed')
+    throw conflict('PHASE', 'Fermez d’abord les inscriptions : le tirage se prépare sur un vivier figé.')
   if (await findDraw(db, assemblyId)) throw conflict('DRAW_PREPARED', 'Le tirage est déjà préparé.')
   const [quotas, volunteers] = await Promise.all([listQuotas(db, assemblyId), listVolunteers(db, assemblyId)])
-  if (volunteers.length < assembly.panelSize) throw conflict('POOL_TOO_SMALL', `Le vivier compte ${volunteers.length} volontaires pour un panel de ${assembly.panelSize}.`)
+  if (volunteers.length < assembly.panelSize)
+    throw conflict(
+      'POOL_TOO_SMALL',
+      `Le vivier compte ${volunteers.length} volontaires pour un panel de ${assembly.panelSize}.`,
+    )
   const instance = instanceOf(assembly, quotas, volunteers)
   let prepared
   try {
-    prepared = await computeLotteryInWorker(instance, { panelCount, legacyRuns: legacyRuns(volunteers.length, assembly.panelSize), timeLimitSeconds: options.timeLimitSeconds ?? 300 })
+    prepared = await computeLotteryInWorker(instance, {
+      panelCount,
+      legacyRuns: legacyRuns(volunteers.length, assembly.panelSize),
+      timeLimitSeconds: options.timeLimitSeconds ?? 300,
+    })
   } catch (error) {
-    if (error instanceof Infeasible) throw conflict('INFEASIBLE', 'Aucun panel ne respecte ces quotas : la page de faisabilité indique lesquels assouplir, et de combien.')
-    if (error instanceof TimeLimitReached) throw conflict('TIME_LIMIT', `Le calcul a dépassé le temps imparti (${error.message}).`)
+    if (error instanceof Infeasible)
+      throw conflict(
+        'INFEASIBLE',
+        'Aucun panel ne respecte ces quotas : la page de faisabilité indique lesquels assouplir, et de combien.',
+      )
+    if (error instanceof TimeLimitReached)
+      throw conflict('TIME_LIMIT', `Le calcul a dépassé le temps imparti (${error.message}).`)
     throw error
   }
   const { leximin: result, legacy, lottery: rounded } = prepared
@@ -116,7 +164,20 @@ export async function prepareDraw(db: Db, actor: CurrentUser, assemblyId: string
           on conflict (assembly_id) do nothing returning assembly_id`,
     )
     if (inserted.length === 0) throw conflict('DRAW_PREPARED', 'Le tirage est déjà préparé, ou le vivier a changé.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.draw_prepared', subjectType: 'assembly', subjectId: assemblyId, after: { poolSize: volunteers.length, panelCount, digest, minimum: Math.min(...result.probabilities), maxDeviation: rounded.maxDeviation } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.draw_prepared',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: {
+        poolSize: volunteers.length,
+        panelCount,
+        digest,
+        minimum: Math.min(...result.probabilities),
+        maxDeviation: rounded.maxDeviation,
+      },
+    })
   })
 }
 
@@ -125,12 +186,32 @@ export async function prepareDraw(db: Db, actor: CurrentUser, assemblyId: string
  * secret they will reveal (best held by a third party, such as a bailiff), or a public source announced in advance
  * (e.g. the numbers of a named public lottery draw on a given date). Once only.
  */
-export async function commitRandomness(db: Db, actor: CurrentUser, assemblyId: string, input: { kind: string; commitment: string }): Promise<void> {
+export async function commitRandomness(
+  db: Db,
+  actor: CurrentUser,
+  assemblyId: string,
+  input: { kind: string; commitment: string },
+): Promise<void> {
   const assembly = await findAssembly(db, assemblyId)
   const commitment = input.commitment.trim()
-  if (input.kind !== 'secret_hash' && input.kind !== 'public_source') throw new AppError('INVALID', { status: 422, userMessage: 'Choisissez la forme de l’engagement.', fields: { kind: 'assembly.error.kind' } })
-  if (input.kind === 'secret_hash' && !/^[0-9a-f]{64}$/i.test(commitment)) throw new AppError('INVALID', { status: 422, userMessage: 'Une empreinte SHA-256 : 64 caractères hexadécimaux.', fields: { commitment: 'assembly.error.hash' } })
-  if (input.kind === 'public_source' && (commitment.length < 20 || commitment.length > 2000)) throw new AppError('INVALID', { status: 422, userMessage: 'Décrivez la source publique (quel tirage, quelle date, quels nombres).', fields: { commitment: 'assembly.error.source' } })
+  if (input.kind !== 'secret_hash' && input.kind !== 'public_source')
+    throw new AppError('INVALID', {
+      status: 422,
+      userMessage: 'Choisissez la forme de l’engagement.',
+      fields: { kind: 'assembly.error.kind' },
+    })
+  if (input.kind === 'secret_hash' && !/^[0-9a-f]{64}$/i.test(commitment))
+    throw new AppError('INVALID', {
+      status: 422,
+      userMessage: 'Une empreinte SHA-256 : 64 caractères hexadécimaux.',
+      fields: { commitment: 'assembly.error.hash' },
+    })
+  if (input.kind === 'public_source' && (commitment.length < 20 || commitment.length > 2000))
+    throw new AppError('INVALID', {
+      status: 422,
+      userMessage: 'Décrivez la source publique (quel tirage, quelle date, quels nombres).',
+      fields: { commitment: 'assembly.error.source' },
+    })
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
     const done = await queryRows(
@@ -139,7 +220,14 @@ export async function commitRandomness(db: Db, actor: CurrentUser, assemblyId: s
           where assembly_id = ${assemblyId} and committed_at is null returning assembly_id`,
     )
     if (done.length === 0) throw conflict('COMMITTED', 'Le tirage n’est pas préparé, ou l’engagement est déjà publié.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.randomness_committed', subjectType: 'assembly', subjectId: assemblyId, after: { kind: input.kind, commitment } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.randomness_committed',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: { kind: input.kind, commitment },
+    })
   })
 }
 
@@ -148,31 +236,69 @@ export async function commitRandomness(db: Db, actor: CurrentUser, assemblyId: s
  * the lottery's panel number SHA-256(digest, randomness) mod m, and seats its volunteers, each linked to the account
  * they vote with when there is one (`accountOf`).
  */
-export async function revealAndDraw(db: Db, actor: CurrentUser, assemblyId: string, rawRandomness: string): Promise<number> {
+export async function revealAndDraw(
+  db: Db,
+  actor: CurrentUser,
+  assemblyId: string,
+  rawRandomness: string,
+): Promise<number> {
   const assembly = await findAssembly(db, assemblyId)
   const randomness = rawRandomness.trim()
-  if (randomness === '' || randomness.length > 2000) throw new AppError('INVALID', { status: 422, userMessage: 'Saisissez la valeur aléatoire.', fields: { randomness: 'assembly.error.randomness' } })
+  if (randomness === '' || randomness.length > 2000)
+    throw new AppError('INVALID', {
+      status: 422,
+      userMessage: 'Saisissez la valeur aléatoire.',
+      fields: { randomness: 'assembly.error.randomness' },
+    })
   return db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
-    const [draw] = await queryRows<{ kind: string | null; commitment: string | null; digest: string; count: number; lottery: number[][]; revealed: Date | null }>(
+    const [draw] = await queryRows<{
+      kind: string | null
+      commitment: string | null
+      digest: string
+      count: number
+      lottery: number[][]
+      revealed: Date | null
+    }>(
       tx,
       sql`select randomness_kind as kind, randomness_commitment as commitment, lottery_digest as digest, panel_count as count, lottery, revealed_at as revealed
           from assembly_draws where assembly_id = ${assemblyId} for update`,
     )
-    if (!draw || draw.kind === null) throw conflict('NOT_COMMITTED', 'Publiez d’abord l’engagement sur la valeur aléatoire.')
+    if (!draw || draw.kind === null)
+      throw conflict('NOT_COMMITTED', 'Publiez d’abord l’engagement sur la valeur aléatoire.')
     if (draw.revealed) throw conflict('DRAWN', 'Le tirage a déjà eu lieu.')
     if (draw.kind === 'secret_hash' && commitmentOf(randomness) !== draw.commitment) {
-      throw new AppError('INVALID', { status: 422, userMessage: 'Cette valeur ne correspond pas à l’empreinte publiée.', fields: { randomness: 'assembly.error.mismatch' } })
+      throw new AppError('INVALID', {
+        status: 422,
+        userMessage: 'Cette valeur ne correspond pas à l’empreinte publiée.',
+        fields: { randomness: 'assembly.error.mismatch' },
+      })
     }
     const index = drawIndex(draw.digest, randomness, draw.count)
     const panel = draw.lottery[index]!
-    await tx.execute(sql`update assembly_draws set randomness = ${randomness}, revealed_at = now(), drawn_index = ${index} where assembly_id = ${assemblyId}`)
+    await tx.execute(
+      sql`update assembly_draws set randomness = ${randomness}, revealed_at = now(), drawn_index = ${index} where assembly_id = ${assemblyId}`,
+    )
     await tx.execute(sql`update assemblies set phase = 'drawn', updated_at = now() where id = ${assemblyId}`)
     await tx.execute(sql`insert into assembly_members (assembly_id, territory_id, volunteer_id, user_id)
       select v.assembly_id, v.territory_id, v.id, ${accountOf(sql`v.email`, assemblyId)}
-      from assembly_volunteers v where v.assembly_id = ${assemblyId} and v.number in (${sql.join(panel.map((n) => sql`${n}`), sql`, `)})`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.drawn', subjectType: 'assembly', subjectId: assemblyId, after: { index, panel, randomness } })
-    await enqueueJob(tx, { kind: DRAW_NOTICES_JOB, payload: { assemblyId }, uniqueKey: `${DRAW_NOTICES_JOB}:${assemblyId}` })
+      from assembly_volunteers v where v.assembly_id = ${assemblyId} and v.number in (${sql.join(
+        panel.map((n) => sql`${n}`),
+        sql`, `,
+      )})`)
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.drawn',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: { index, panel, randomness },
+    })
+    await enqueueJob(tx, {
+      kind: DRAW_NOTICES_JOB,
+      payload: { assemblyId },
+      uniqueKey: `${DRAW_NOTICES_JOB}:${assemblyId}`,
+    })
     return index
   })
 }
@@ -193,7 +319,14 @@ async function queueDrawNotices(db: Db, assemblyId: string): Promise<void> {
     const kind = v.seated ? 'drawn' : 'reserve'
     await queueNotice(
       db,
-      { email: v.email, locale: v.locale, subject: `notice.volunteer.${kind}.subject`, body: `notice.volunteer.${kind}.body`, params: { title: assembly.title, number: v.number }, path: `/assemblees/${assemblyId}/transparence` },
+      {
+        email: v.email,
+        locale: v.locale,
+        subject: `notice.volunteer.${kind}.subject`,
+        body: `notice.volunteer.${kind}.body`,
+        params: { title: assembly.title, number: v.number },
+        path: `/assemblees/${assemblyId}/transparence`,
+      },
       `assembly-draw:${assemblyId}:${v.number}`,
     )
   }
@@ -249,20 +382,35 @@ export async function listReplacements(db: Db, assemblyId: string) {
 
 /** The organisers record that a member left the panel (with a reason kept private). */
 export async function dropMember(db: Db, actor: CurrentUser, memberId: string, reason: string): Promise<string> {
-  const [member] = await queryRows<{ assemblyId: string; territoryId: string | null }>(db, sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_members where id = ${memberId}`)
+  const [member] = await queryRows<{ assemblyId: string; territoryId: string | null }>(
+    db,
+    sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_members where id = ${memberId}`,
+  )
   if (!member) throw notFound()
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, member.assemblyId)
-    const done = await queryRows(tx, sql`update assembly_members set status = 'dropped', dropped_at = now(), drop_reason = ${reason.trim().slice(0, 500) || null} where id = ${memberId} and status = 'active' returning id`)
+    const done = await queryRows(
+      tx,
+      sql`update assembly_members set status = 'dropped', dropped_at = now(), drop_reason = ${reason.trim().slice(0, 500) || null} where id = ${memberId} and status = 'active' returning id`,
+    )
     if (done.length === 0) throw conflict('DROPPED', 'Ce membre a déjà quitté le panel.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: member.territoryId, action: 'assembly.member_dropped', subjectType: 'assembly', subjectId: member.assemblyId, after: { memberId } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: member.territoryId,
+      action: 'assembly.member_dropped',
+      subjectType: 'assembly',
+      subjectId: member.assemblyId,
+      after: { memberId },
+    })
   })
   return member.assemblyId
 }
 
 /** The replacement's index among its candidates: SHA-256 of the draw's randomness, the replacement's number and the candidates' numbers. */
 export function replacementIndex(randomness: string, replacementNumber: number, candidates: number[]): number {
-  const hash = createHash('sha256').update(`${randomness}\nreplacement ${replacementNumber}\n${candidates.join(',')}`).digest('hex')
+  const hash = createHash('sha256')
+    .update(`${randomness}\nreplacement ${replacementNumber}\n${candidates.join(',')}`)
+    .digest('hex')
   return Number(BigInt(`0x${hash}`) % BigInt(candidates.length))
 }
 
@@ -271,74 +419,162 @@ export function replacementIndex(randomness: string, replacementNumber: number, 
  * the household rule). Those with the leaver's very features come first: with them the panel's composition is
  * exactly the drawn one; only when none is left are the others considered.
  */
-export function replacementCandidates(assembly: AssemblyRow, quotas: QuotaRow[], volunteers: VolunteerRow[], active: VolunteerRow[], leaver: VolunteerRow, used: Set<string>): number[] {
+export function replacementCandidates(
+  assembly: AssemblyRow,
+  quotas: QuotaRow[],
+  volunteers: VolunteerRow[],
+  active: VolunteerRow[],
+  leaver: VolunteerRow,
+  used: Set<string>,
+): number[] {
   const seatedHouseholds = new Set(active.map((v) => v.householdKey).filter((k) => k))
-  const counts = new Map(quotas.map((q) => [`${q.category}\u0000${q.feature}`, active.filter((v) => v.features[q.category] === q.feature).length]))
-  const keeps = (v: VolunteerRow) => quotas.every((q) => {
-    const n = counts.get(`${q.category}\u0000${q.feature}`)! + (v.features[q.category] === q.feature ? 1 : 0)
-    return n >= q.min && n <= q.max
-  })
-  const pool = volunteers.filter((v) => !used.has(v.id) && !(assembly.onePerHousehold && v.householdKey && seatedHouseholds.has(v.householdKey)) && keeps(v))
-  const same = pool.filter((v) => JSON.stringify(Object.entries(v.features).sort()) === JSON.stringify(Object.entries(leaver.features).sort()))
+  const counts = new Map(
+    quotas.map((q) => [
+      `${q.category}\u0000${q.feature}`,
+      active.filter((v) => v.features[q.category] === q.feature).length,
+    ]),
+  )
+  const keeps = (v: VolunteerRow) =>
+    quotas.every((q) => {
+      const n = counts.get(`${q.category}\u0000${q.feature}`)! + (v.features[q.category] === q.feature ? 1 : 0)
+      return n >= q.min && n <= q.max
+    })
+  const pool = volunteers.filter(
+    (v) =>
+      !used.has(v.id) &&
+      !(assembly.onePerHousehold && v.householdKey && seatedHouseholds.has(v.householdKey)) &&
+      keeps(v),
+  )
+  const same = pool.filter(
+    (v) => JSON.stringify(Object.entries(v.features).sort()) === JSON.stringify(Object.entries(leaver.features).sort()),
+  )
   return (same.length > 0 ? same : pool).map((v) => v.number)
 }
 
 /** Draws a replacement for a member who left, verifiably (see `replacementIndex`), and seats them. */
 export async function drawReplacement(db: Db, actor: CurrentUser, droppedMemberId: string): Promise<number> {
-  const [member] = await queryRows<{ assemblyId: string }>(db, sql`select assembly_id as "assemblyId" from assembly_members where id = ${droppedMemberId}`)
+  const [member] = await queryRows<{ assemblyId: string }>(
+    db,
+    sql`select assembly_id as "assemblyId" from assembly_members where id = ${droppedMemberId}`,
+  )
   if (!member) throw notFound()
   const assembly = await findAssembly(db, member.assemblyId)
   return db.transaction(async (tx) => {
     await assertManager(tx, actor, assembly.id)
     // the draw row is locked: replacements are numbered one after the other
-    const [draw] = await queryRows<{ randomness: string | null }>(tx, sql`select randomness from assembly_draws where assembly_id = ${assembly.id} for update`)
+    const [draw] = await queryRows<{ randomness: string | null }>(
+      tx,
+      sql`select randomness from assembly_draws where assembly_id = ${assembly.id} for update`,
+    )
     if (!draw?.randomness) throw conflict('NOT_DRAWN', 'Le panel n’est pas encore tiré.')
-    const members = await queryRows<{ id: string; volunteerId: string; status: string; replaces: string | null; replacementNumber: number | null }>(
+    const members = await queryRows<{
+      id: string
+      volunteerId: string
+      status: string
+      replaces: string | null
+      replacementNumber: number | null
+    }>(
       tx,
       sql`select id, volunteer_id as "volunteerId", status, replaces, replacement_number as "replacementNumber" from assembly_members where assembly_id = ${assembly.id}`,
     )
     const dropped = members.find((m) => m.id === droppedMemberId)!
-    if (dropped.status !== 'dropped') throw conflict('ACTIVE', 'Ce membre siège toujours : enregistrez d’abord son départ.')
+    if (dropped.status !== 'dropped')
+      throw conflict('ACTIVE', 'Ce membre siège toujours : enregistrez d’abord son départ.')
     if (members.some((m) => m.replaces === droppedMemberId)) throw conflict('REPLACED', 'Ce membre est déjà remplacé.')
-    const [quotas, everyone] = await Promise.all([listQuotas(tx, assembly.id), listVolunteers(tx, assembly.id, { withdrawn: true })])
+    const [quotas, everyone] = await Promise.all([
+      listQuotas(tx, assembly.id),
+      listVolunteers(tx, assembly.id, { withdrawn: true }),
+    ])
     const used = new Set(members.map((m) => m.volunteerId))
     const active = new Set(members.filter((m) => m.status === 'active').map((m) => m.volunteerId))
     const leaver = everyone.find((v) => v.id === dropped.volunteerId)!
     const pool = everyone.filter((v) => v.withdrawnAt === null)
-    const candidates = replacementCandidates(assembly, quotas, pool, pool.filter((v) => active.has(v.id)), leaver, used)
-    if (candidates.length === 0) throw conflict('NO_CANDIDATE', 'Aucun volontaire restant ne garde le panel dans ses quotas.')
+    const candidates = replacementCandidates(
+      assembly,
+      quotas,
+      pool,
+      pool.filter((v) => active.has(v.id)),
+      leaver,
+      used,
+    )
+    if (candidates.length === 0)
+      throw conflict('NO_CANDIDATE', 'Aucun volontaire restant ne garde le panel dans ses quotas.')
     const next = Math.max(0, ...members.map((m) => m.replacementNumber ?? 0)) + 1
     const number = candidates[replacementIndex(draw.randomness, next, candidates)]!
     const chosen = pool.find((v) => v.number === number)!
     await tx.execute(sql`insert into assembly_members (assembly_id, territory_id, volunteer_id, replacement_number, replaces, replacement_candidates, user_id)
       values (${assembly.id}, ${assembly.territoryId}, ${chosen.id}, ${next}, ${droppedMemberId}, ${`{${candidates.join(',')}}`}::integer[], ${accountOf(sql`${chosen.email}`, assembly.id)})`)
     if (chosen.email) {
-      await queueNotice(tx, { email: chosen.email, locale: chosen.locale, subject: 'notice.volunteer.replacement.subject', body: 'notice.volunteer.replacement.body', params: { title: assembly.title, number }, path: `/assemblees/${assembly.id}/transparence` })
+      await queueNotice(tx, {
+        email: chosen.email,
+        locale: chosen.locale,
+        subject: 'notice.volunteer.replacement.subject',
+        body: 'notice.volunteer.replacement.body',
+        params: { title: assembly.title, number },
+        path: `/assemblees/${assembly.id}/transparence`,
+      })
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.replacement_drawn', subjectType: 'assembly', subjectId: assembly.id, after: { replacementNumber: next, number, replaces: leaver.number, candidates } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.replacement_drawn',
+      subjectType: 'assembly',
+      subjectId: assembly.id,
+      after: { replacementNumber: next, number, replaces: leaver.number, candidates },
+    })
     return number
   })
 }
 
 /** Links a panel member to the account they vote with (an account with that e-mail must exist). */
 export async function linkMemberAccount(db: Db, actor: CurrentUser, memberId: string, email: string): Promise<string> {
-  const [member] = await queryRows<{ assemblyId: string; territoryId: string | null }>(db, sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_members where id = ${memberId}`)
+  const [member] = await queryRows<{ assemblyId: string; territoryId: string | null }>(
+    db,
+    sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_members where id = ${memberId}`,
+  )
   if (!member) throw notFound()
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, member.assemblyId)
-    const [user] = await queryRows<{ id: string }>(tx, sql`select id from users where email = ${normalizeEmail(email)} and deleted_at is null and email_confirmed_at is not null`)
-    if (!user) throw new AppError('INVALID', { status: 422, userMessage: 'Aucun compte confirmé n’a cette adresse e-mail : la personne crée d’abord son compte et confirme son adresse.', fields: { email: 'assembly.error.noAccount' } })
-    const taken = await queryRows(tx, sql`select 1 from assembly_members where assembly_id = ${member.assemblyId} and user_id = ${user.id} and id <> ${memberId}`)
+    const [user] = await queryRows<{ id: string }>(
+      tx,
+      sql`select id from users where email = ${normalizeEmail(email)} and deleted_at is null and email_confirmed_at is not null`,
+    )
+    if (!user)
+      throw new AppError('INVALID', {
+        status: 422,
+        userMessage:
+          'Aucun compte confirmé n’a cette adresse e-mail : la personne crée d’abord son compte et confirme son adresse.',
+        fields: { email: 'assembly.error.noAccount' },
+      })
+    const taken = await queryRows(
+      tx,
+      sql`select 1 from assembly_members where assembly_id = ${member.assemblyId} and user_id = ${user.id} and id <> ${memberId}`,
+    )
     if (taken.length > 0) throw conflict('TAKEN', 'Ce compte est déjà celui d’un autre membre du panel.')
     await tx.execute(sql`update assembly_members set user_id = ${user.id} where id = ${memberId}`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: member.territoryId, action: 'assembly.member_linked', subjectType: 'assembly', subjectId: member.assemblyId, after: { memberId } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: member.territoryId,
+      action: 'assembly.member_linked',
+      subjectType: 'assembly',
+      subjectId: member.assemblyId,
+      after: { memberId },
+    })
   })
   return member.assemblyId
 }
 
 /** Per category and feature: the quota, the pool's count, and the seated panel's count (public). */
 export async function composition(db: Db, assemblyId: string) {
-  return queryRows<{ category: string; feature: string; min: number; max: number; populationShare: string | null; pool: number; panel: number }>(
+  return queryRows<{
+    category: string
+    feature: string
+    min: number
+    max: number
+    populationShare: string | null
+    pool: number
+    panel: number
+  }>(
     db,
     sql`select q.category, q.feature, q.min, q.max, q.population_share as "populationShare",
           (select count(*)::int from assembly_volunteers v where v.assembly_id = q.assembly_id and v.withdrawn_at is null and v.features ->> q.category = q.feature) as pool,

@@ -15,9 +15,25 @@ export default async function assemblies(app: FastifyInstance) {
 }
 
 export { importProposals, readProposalsFile } from './proposals.import.ts'
-export { createAssembly, eraseExpiredVolunteerContacts, importVolunteers, registerVolunteer, saveQuotas, setRecruitment } from './service.ts'
+export {
+  createAssembly,
+  eraseExpiredVolunteerContacts,
+  importVolunteers,
+  registerVolunteer,
+  saveQuotas,
+  setRecruitment,
+} from './service.ts'
 export { commitRandomness, drawJobHandlers, prepareDraw, revealAndDraw } from './draw.ts'
-export { InstanceError, panelSizeFromName, parseInstance, parseInstanceFiles, parseQuotas, typesOf, type Instance, type Quota } from './sortition/instance.ts'
+export {
+  InstanceError,
+  panelSizeFromName,
+  parseInstance,
+  parseInstanceFiles,
+  parseQuotas,
+  typesOf,
+  type Instance,
+  type Quota,
+} from './sortition/instance.ts'
 export { Infeasible, leximin, TimeLimitReached, type LeximinResult } from './sortition/leximin.ts'
 export { legacyProbabilities } from './sortition/legacy.ts'
 export { relaxation } from './sortition/relaxation.ts'

@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import { buildTestApp, type Client, createUser, csrfTokenOf, describeEachEngine, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import {
+  buildTestApp,
+  type Client,
+  createUser,
+  csrfTokenOf,
+  describeEachEngine,
+  multipart,
+  signedInClient,
+  type TestApp,
+} from '../../../test/helpers/app.ts'
 import { decomposed, utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { queryRows } from '../../platform/db/index.ts'
@@ -45,19 +54,46 @@ test('Excel’s encodings, decomposed accents, English headers and commas read t
   assert.deepEqual(readProposalsFile(windows1252(CCC), 'p.csv').proposals, reference)
   assert.deepEqual(readProposalsFile(utf8WithBom(CCC), 'p.csv').proposals, reference)
   assert.deepEqual(readProposalsFile(decomposed(CCC), 'p.csv').proposals, reference)
-  const english = readProposalsFile(Buffer.from('title,text,theme\nMore trees in schoolyards,"Shade, and cooler playgrounds.",Nature\n'), 'p.csv')
+  const english = readProposalsFile(
+    Buffer.from('title,text,theme\nMore trees in schoolyards,"Shade, and cooler playgrounds.",Nature\n'),
+    'p.csv',
+  )
   assert.deepEqual(english.errors, [])
   assert.equal(english.proposals[0]!.theme, 'Nature')
   assert.equal(english.proposals[0]!.status, null)
-  const bad = readProposalsFile(Buffer.from('titre;texte;statut;pour\nProposition A;texte;peut-être;1\nAutre;texte;adoptée;beaucoup\nx;texte;;\n'), 'p.csv')
+  const bad = readProposalsFile(
+    Buffer.from('titre;texte;statut;pour\nProposition A;texte;peut-être;1\nAutre;texte;adoptée;beaucoup\nx;texte;;\n'),
+    'p.csv',
+  )
   assert.equal(bad.proposals.length, 0)
-  assert.deepEqual(bad.errors.map((e) => [e.key, e.params?.line]), [['assembly.import.statusValue', 2], ['assembly.import.votesValue', 3], ['assembly.import.title', 4]])
+  assert.deepEqual(
+    bad.errors.map((e) => [e.key, e.params?.line]),
+    [
+      ['assembly.import.statusValue', 2],
+      ['assembly.import.votesValue', 3],
+      ['assembly.import.title', 4],
+    ],
+  )
   assert.equal(readProposalsFile(Buffer.from('nom;prenom\nA;B\n'), 'p.csv').errors[0]!.key, 'assembly.import.columns')
   // a very long cell: refused with its line and the limit, never cut
-  const long = readProposalsFile(Buffer.from(`titre;texte;objectif\nUne proposition;"${'Texte. '.repeat(8000)}";x\nAutre proposition;court;${'o'.repeat(2001)}\n`), 'p.csv')
+  const long = readProposalsFile(
+    Buffer.from(
+      `titre;texte;objectif\nUne proposition;"${'Texte. '.repeat(8000)}";x\nAutre proposition;court;${'o'.repeat(2001)}\n`,
+    ),
+    'p.csv',
+  )
   assert.equal(long.proposals.length, 0)
-  assert.deepEqual(long.errors.map((e) => [e.key, e.params?.line]), [['assembly.import.body', 2], ['assembly.import.long', 3]])
-  assert.match(JSON.stringify(readProposalsFile(Buffer.from(CCC.slice(0, CCC.indexOf('Nous proposons'))), 'p.csv').errors), /import.csv.unclosedQuote/)
+  assert.deepEqual(
+    long.errors.map((e) => [e.key, e.params?.line]),
+    [
+      ['assembly.import.body', 2],
+      ['assembly.import.long', 3],
+    ],
+  )
+  assert.match(
+    JSON.stringify(readProposalsFile(Buffer.from(CCC.slice(0, CCC.indexOf('Nous proposons'))), 'p.csv').errors),
+    /import.csv.unclosedQuote/,
+  )
 })
 
 describeEachEngine('assembly proposals import', (engine) => {
@@ -67,21 +103,45 @@ describeEachEngine('assembly proposals import', (engine) => {
   let assemblyId = ''
   const url = () => `/assemblees/${assemblyId}/propositions/importer`
   const upload = async (client: Client, content: string | Buffer, status = 'adopted') => {
-    const { payload, headers } = multipart({ _csrf: csrfTokenOf((await client.get(url())).body)!, status }, { name: 'propositions.csv', content })
+    const { payload, headers } = multipart(
+      { _csrf: csrfTokenOf((await client.get(url())).body)!, status },
+      { name: 'propositions.csv', content },
+    )
     return client.request({ method: 'POST', url: url(), payload, headers })
   }
   const confirm = async (client: Client, preview: { body: string }) => {
     const action = /action="([^"]+\/confirmer)"/.exec(preview.body)![1]!
-    return client.request({ method: 'POST', url: action, payload: new URLSearchParams({ _csrf: csrfTokenOf(preview.body)! }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    return client.request({
+      method: 'POST',
+      url: action,
+      payload: new URLSearchParams({ _csrf: csrfTokenOf(preview.body)! }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
   }
-  const stored = () => queryRows<{ id: string; number: number; title: string; status: string; theme: string | null; votes_for: number | null }>(ctx.database.db, sql`select id, number, title, status, theme, votes_for from assembly_proposals where assembly_id = ${assemblyId} order by number`)
+  const stored = () =>
+    queryRows<{
+      id: string
+      number: number
+      title: string
+      status: string
+      theme: string | null
+      votes_for: number | null
+    }>(
+      ctx.database.db,
+      sql`select id, number, title, status, theme, votes_for from assembly_proposals where assembly_id = ${assemblyId} order by number`,
+    )
 
   before(async () => {
     ctx = await buildTestApp(engine)
     await seedDemo(ctx.database.db)
     agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
     elected = await signedInClient(ctx.app, 'elue@demo.thc.example', 'demo-elue-thc')
-    const created = await agent.post('/territoires/autre/pays-demo/assemblees/nouvelle', { title: 'Convention du Val-Démo', purpose: 'Réduire les émissions.', panelSize: '12', majority: 'simple' })
+    const created = await agent.post('/territoires/autre/pays-demo/assemblees/nouvelle', {
+      title: 'Convention du Val-Démo',
+      purpose: 'Réduire les émissions.',
+      panelSize: '12',
+      majority: 'simple',
+    })
     assert.equal(created.statusCode, 303)
     assemblyId = created.headers.location!.split('/')[2]!
   })
@@ -97,19 +157,42 @@ describeEachEngine('assembly proposals import', (engine) => {
     assert.equal((await stored()).length, 0)
     assert.equal((await confirm(agent, preview)).statusCode, 303)
     const rows = await stored()
-    assert.deepEqual(rows.map((r) => [r.number, r.status, r.theme, r.votes_for]), [[1, 'adopted', 'Se déplacer', 130], [2, 'adopted', 'Se nourrir', 140], [3, 'rejected', 'Se loger', 40]])
+    assert.deepEqual(
+      rows.map((r) => [r.number, r.status, r.theme, r.votes_for]),
+      [
+        [1, 'adopted', 'Se déplacer', 130],
+        [2, 'adopted', 'Se nourrir', 140],
+        [3, 'rejected', 'Se loger', 40],
+      ],
+    )
     const page = (await agent.get(`/propositions-assemblee/${rows[0]!.id}`)).body
     assert.match(page, /Utiliser des modes de déplacement plus doux/)
     assert.ok(page.includes('avant 2025.'), 'the whole title is shown')
-    const answered = await elected.post(`/propositions-assemblee/${rows[1]!.id}/reponse`, { answer: 'accepted', text: 'Nous l’appliquons dès la rentrée 2027.' }, { csrfFrom: `/propositions-assemblee/${rows[1]!.id}` })
+    const answered = await elected.post(
+      `/propositions-assemblee/${rows[1]!.id}/reponse`,
+      { answer: 'accepted', text: 'Nous l’appliquons dès la rentrée 2027.' },
+      { csrfFrom: `/propositions-assemblee/${rows[1]!.id}` },
+    )
     assert.equal(answered.statusCode, 303)
     // the same list later, one vote count corrected: one update; the answered proposal is never touched
-    const again = await upload(agent, CCC.replace(';130;', ';131;').replace('restauration collective;Les', 'restauration collective;Autre texte. Les'))
+    const again = await upload(
+      agent,
+      CCC.replace(';130;', ';131;').replace('restauration collective;Les', 'restauration collective;Autre texte. Les'),
+    )
     assert.match(again.body, /0 proposition à créer, 1 à mettre à jour, 1 inchangée/)
-    assert.match(again.body, /1 proposition déjà en cours d’amendement, de vote ou répondue n’est pas modifiée par l’import/)
+    assert.match(
+      again.body,
+      /1 proposition déjà en cours d’amendement, de vote ou répondue n’est pas modifiée par l’import/,
+    )
     assert.equal((await confirm(agent, again)).statusCode, 303)
-    assert.deepEqual((await stored()).map((r) => r.votes_for), [131, 140, 40])
-    const [audit] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events where action = 'assembly.proposals_imported' and subject_id = ${assemblyId}`)
+    assert.deepEqual(
+      (await stored()).map((r) => r.votes_for),
+      [131, 140, 40],
+    )
+    const [audit] = await queryRows<{ n: number }>(
+      ctx.database.db,
+      sql`select count(*)::int as n from audit_events where action = 'assembly.proposals_imported' and subject_id = ${assemblyId}`,
+    )
     assert.equal(audit!.n, 2)
   })
 

@@ -67,9 +67,21 @@ const COLUMNS = {
 type Column = keyof typeof COLUMNS
 
 const STATUSES: Record<string, ImportedStatus> = {
-  adoptee: 'adopted', adopte: 'adopted', adoptees: 'adopted', adopted: 'adopted', oui: 'adopted', yes: 'adopted',
-  rejetee: 'rejected', rejete: 'rejected', rejected: 'rejected', non: 'rejected', no: 'rejected',
-  brouillon: 'drafted', draft: 'drafted', drafted: 'drafted', 'a voter': 'drafted',
+  adoptee: 'adopted',
+  adopte: 'adopted',
+  adoptees: 'adopted',
+  adopted: 'adopted',
+  oui: 'adopted',
+  yes: 'adopted',
+  rejetee: 'rejected',
+  rejete: 'rejected',
+  rejected: 'rejected',
+  non: 'rejected',
+  no: 'rejected',
+  brouillon: 'drafted',
+  draft: 'drafted',
+  drafted: 'drafted',
+  'a voter': 'drafted',
 }
 
 /** A short title from a long one: its first sentence when short enough, else its first words. */
@@ -96,7 +108,8 @@ export function readProposalsFile(bytes: Uint8Array, name: string): ReadProposal
   try {
     table = readCsv(bytes, { name, maxBytes: MAX_PROPOSALS_BYTES })
   } catch (error) {
-    const problems = error instanceof MalformedCsv ? error.problems : error instanceof UnreadableFile ? [error.problem] : null
+    const problems =
+      error instanceof MalformedCsv ? error.problems : error instanceof UnreadableFile ? [error.problem] : null
     if (!problems) throw error
     return { encoding: 'utf-8', proposals: [], warnings: [], errors: problems, errorCount: problems.length }
   }
@@ -131,9 +144,17 @@ export function readProposalsFile(bytes: Uint8Array, name: string): ReadProposal
     }
     const theme = value('theme')
     const objective = value('objective')
-    const tooLong = ([['theme', theme, 300], ['objective', objective, 2000]] as const).find(([, text, max]) => text.length > max)
+    const tooLong = (
+      [
+        ['theme', theme, 300],
+        ['objective', objective, 2000],
+      ] as const
+    ).find(([, text, max]) => text.length > max)
     if (tooLong) {
-      out.error({ key: 'assembly.import.long', params: { line: row.line, field: columns[tooLong[0]]!, length: tooLong[1].length, max: tooLong[2] } })
+      out.error({
+        key: 'assembly.import.long',
+        params: { line: row.line, field: columns[tooLong[0]]!, length: tooLong[1].length, max: tooLong[2] },
+      })
       continue
     }
     const rawStatus = value('status')
@@ -148,19 +169,41 @@ export function readProposalsFile(bytes: Uint8Array, name: string): ReadProposal
       out.error({ key: 'assembly.import.votesValue', params: { line: row.line, value: badCount.slice(0, 30) } })
       continue
     }
-    const votes = counts.some((c) => c !== '') ? { for: Number(counts[0] || 0), against: Number(counts[1] || 0), abstain: Number(counts[2] || 0) } : null
+    const votes = counts.some((c) => c !== '')
+      ? { for: Number(counts[0] || 0), against: Number(counts[1] || 0), abstain: Number(counts[2] || 0) }
+      : null
     const id = value('id')
-    const sourceKey = id ? `id:${id.slice(0, 190)}` : `titre:${createHash('sha256').update(normalised(fullTitle)).digest('hex').slice(0, 32)}`
+    const sourceKey = id
+      ? `id:${id.slice(0, 190)}`
+      : `titre:${createHash('sha256').update(normalised(fullTitle)).digest('hex').slice(0, 32)}`
     const earlier = seen.get(sourceKey)
     if (earlier !== undefined) {
-      out.error({ key: 'assembly.import.duplicate', params: { line: row.line, first: earlier, id: id || fullTitle.slice(0, 60) } })
+      out.error({
+        key: 'assembly.import.duplicate',
+        params: { line: row.line, first: earlier, id: id || fullTitle.slice(0, 60) },
+      })
       continue
     }
     seen.set(sourceKey, row.line)
-    proposals.push({ line: row.line, sourceKey, title, body, theme: theme || null, objective: objective || null, status, votes })
+    proposals.push({
+      line: row.line,
+      sourceKey,
+      title,
+      body,
+      theme: theme || null,
+      objective: objective || null,
+      status,
+      votes,
+    })
   }
   out.finish()
-  return { encoding: table.encoding, proposals: out.errorCount > 0 ? [] : proposals, warnings: out.warnings, errors: out.errors, errorCount: out.errorCount }
+  return {
+    encoding: table.encoding,
+    proposals: out.errorCount > 0 ? [] : proposals,
+    warnings: out.warnings,
+    errors: out.errors,
+    errorCount: out.errorCount,
+  }
 }
 
 export interface ProposalImportOutcome {
@@ -188,7 +231,13 @@ interface ExistingProposal {
  * `--dry-run`). A proposal already being amended, voted on or answered is never changed. One transaction and one
  * audit event; `actor` null is the command line's operator.
  */
-export async function importProposals(db: Db, actor: CurrentUser | null, assemblyId: string, read: ReadProposals, options: { write: boolean; filename: string; status: 'adopted' | 'drafted' }): Promise<ProposalImportOutcome> {
+export async function importProposals(
+  db: Db,
+  actor: CurrentUser | null,
+  assemblyId: string,
+  read: ReadProposals,
+  options: { write: boolean; filename: string; status: 'adopted' | 'drafted' },
+): Promise<ProposalImportOutcome> {
   const assembly = await findAssembly(db, assemblyId)
   const run = async (tx: Db): Promise<ProposalImportOutcome> => {
     if (actor) await assertManager(tx, actor, assemblyId)
@@ -206,7 +255,13 @@ export async function importProposals(db: Db, actor: CurrentUser | null, assembl
       const status = item.status ?? options.status
       const row = existing.get(item.sourceKey)
       if (row) {
-        const same = row.title === item.title && row.body === item.body && row.theme === item.theme && row.objective === item.objective && row.status === status && (item.votes === null || row.votesFor === item.votes.for)
+        const same =
+          row.title === item.title &&
+          row.body === item.body &&
+          row.theme === item.theme &&
+          row.objective === item.objective &&
+          row.status === status &&
+          (item.votes === null || row.votesFor === item.votes.for)
         if (same) {
           outcome.unchanged++
           continue
@@ -242,7 +297,13 @@ export async function importProposals(db: Db, actor: CurrentUser | null, assembl
         action: 'assembly.proposals_imported',
         subjectType: 'assembly',
         subjectId: assemblyId,
-        after: { file: options.filename, created: outcome.created, updated: outcome.updated, unchanged: outcome.unchanged, locked: outcome.locked },
+        after: {
+          file: options.filename,
+          created: outcome.created,
+          updated: outcome.updated,
+          unchanged: outcome.unchanged,
+          locked: outcome.locked,
+        },
       })
     }
     return outcome

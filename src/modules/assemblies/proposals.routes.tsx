@@ -12,17 +12,61 @@ import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from
 import { commitmentPath } from '../plans/index.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import * as deliberation from './deliberation.ts'
-import { activePanelSize, canAnswer, findProposal, hasVoted, listAmendments, memberOf, votersNeeded, type AmendmentRow, type ProposalRow } from './deliberation.ts'
+import {
+  activePanelSize,
+  canAnswer,
+  findProposal,
+  hasVoted,
+  listAmendments,
+  memberOf,
+  votersNeeded,
+  type AmendmentRow,
+  type ProposalRow,
+} from './deliberation.ts'
 import { canManageAssembly, findVisibleAssembly, type AssemblyRow } from './service.ts'
 import { assemblyPath, Markdown, proposalPath, Section } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const VOTE_LIMIT = { max: 30, timeWindow: '1 minute' }
 
-type VoteState = Pick<AmendmentRow, 'id' | 'status' | 'votesFor' | 'votesAgainst' | 'votesAbstain' | 'quorumPercent' | 'panelSizeAtClose' | 'quorumMet'> | Pick<ProposalRow, 'id' | 'status' | 'votesFor' | 'votesAgainst' | 'votesAbstain' | 'quorumPercent' | 'panelSizeAtClose' | 'quorumMet'>
+type VoteState =
+  | Pick<
+      AmendmentRow,
+      | 'id'
+      | 'status'
+      | 'votesFor'
+      | 'votesAgainst'
+      | 'votesAbstain'
+      | 'quorumPercent'
+      | 'panelSizeAtClose'
+      | 'quorumMet'
+    >
+  | Pick<
+      ProposalRow,
+      | 'id'
+      | 'status'
+      | 'votesFor'
+      | 'votesAgainst'
+      | 'votesAbstain'
+      | 'quorumPercent'
+      | 'panelSizeAtClose'
+      | 'quorumMet'
+    >
 
 /** The result with its quorum once closed; while open, the quorum it needs and the ballot or the close button. */
-function VoteBox({ vote, voted, member, manager, panelSize }: { vote: VoteState; voted: boolean; member: boolean; manager: boolean; panelSize: number }) {
+function VoteBox({
+  vote,
+  voted,
+  member,
+  manager,
+  panelSize,
+}: {
+  vote: VoteState
+  voted: boolean
+  member: boolean
+  manager: boolean
+  panelSize: number
+}) {
   const { t } = usePage()
   const subjectId = vote.id
   const status = vote.status
@@ -30,14 +74,32 @@ function VoteBox({ vote, voted, member, manager, panelSize }: { vote: VoteState;
   const cast = (vote.votesFor ?? 0) + (vote.votesAgainst ?? 0) + (vote.votesAbstain ?? 0)
   return (
     <>
-      {counts.for !== null && <p>{t('assembly.vote.result', { for: counts.for, against: counts.against ?? 0, abstain: counts.abstain ?? 0 })}</p>}
-      {vote.quorumMet !== null && vote.panelSizeAtClose !== null && vote.quorumPercent !== null && vote.quorumPercent > 0 && (
-        <p class={vote.quorumMet ? 'meta' : 'notice'}>
-          {t(vote.quorumMet ? 'assembly.vote.quorumMet' : 'assembly.vote.quorumMissed', { cast, panel: vote.panelSizeAtClose, quorum: vote.quorumPercent, needed: votersNeeded(vote.quorumPercent, vote.panelSizeAtClose) })}
+      {counts.for !== null && (
+        <p>
+          {t('assembly.vote.result', { for: counts.for, against: counts.against ?? 0, abstain: counts.abstain ?? 0 })}
         </p>
       )}
+      {vote.quorumMet !== null &&
+        vote.panelSizeAtClose !== null &&
+        vote.quorumPercent !== null &&
+        vote.quorumPercent > 0 && (
+          <p class={vote.quorumMet ? 'meta' : 'notice'}>
+            {t(vote.quorumMet ? 'assembly.vote.quorumMet' : 'assembly.vote.quorumMissed', {
+              cast,
+              panel: vote.panelSizeAtClose,
+              quorum: vote.quorumPercent,
+              needed: votersNeeded(vote.quorumPercent, vote.panelSizeAtClose),
+            })}
+          </p>
+        )}
       {status === 'voting' && vote.quorumPercent !== null && vote.quorumPercent > 0 && (
-        <p class="meta">{t('assembly.vote.quorumNeeded', { quorum: vote.quorumPercent, needed: votersNeeded(vote.quorumPercent, panelSize), panel: panelSize })}</p>
+        <p class="meta">
+          {t('assembly.vote.quorumNeeded', {
+            quorum: vote.quorumPercent,
+            needed: votersNeeded(vote.quorumPercent, panelSize),
+            panel: panelSize,
+          })}
+        </p>
       )}
       {status === 'voting' &&
         (member ? (
@@ -75,7 +137,15 @@ function OpenVoteForm({ subjectId, quorum, error }: { subjectId: string; quorum:
   const { t } = usePage()
   return (
     <PostForm action={`/votes-assemblee/${subjectId}/ouverture`} class="open-vote">
-      <Field name="quorumPercent" idPrefix={`vote-${subjectId}`} label={t('assembly.vote.quorumField')} type="number" value={quorum} error={error} hint={t('assembly.field.quorumHint')} />
+      <Field
+        name="quorumPercent"
+        idPrefix={`vote-${subjectId}`}
+        label={t('assembly.vote.quorumField')}
+        type="number"
+        value={quorum}
+        error={error}
+        hint={t('assembly.field.quorumHint')}
+      />
       <button type="submit">{t('assembly.vote.open')}</button>
     </PostForm>
   )
@@ -108,9 +178,15 @@ function ProposalPage(props: {
   const amendLabels = { body: t('assembly.prop.amendBody'), reason: t('assembly.prop.amendReason') }
   const editLabels = { title: t('assembly.prop.title'), body: t('assembly.prop.body') }
   // a refused quorum re-renders the form of the vote it was typed for
-  const quorumValue = (id: string) => (props.form === `vote-${id}` ? (props.values.quorumPercent ?? '') : String(a.quorumPercent))
+  const quorumValue = (id: string) =>
+    props.form === `vote-${id}` ? (props.values.quorumPercent ?? '') : String(a.quorumPercent)
   const quorumError = (id: string) => (props.form === `vote-${id}` ? props.errors.quorumPercent : undefined)
-  const answerLabels = { answer: t('assembly.answer.kind'), text: t('assembly.answer.text'), planId: t('assembly.answer.plan'), commitmentId: t('assembly.answer.commitment') }
+  const answerLabels = {
+    answer: t('assembly.answer.kind'),
+    text: t('assembly.answer.text'),
+    planId: t('assembly.answer.plan'),
+    commitmentId: t('assembly.answer.commitment'),
+  }
   return (
     <article>
       <p class="kicker">
@@ -147,19 +223,45 @@ function ProposalPage(props: {
           </ul>
         </div>
       )}
-      <VoteBox vote={p} voted={props.voted.has(p.id)} member={props.member} manager={props.manager} panelSize={props.panelSize} />
+      <VoteBox
+        vote={p}
+        voted={props.voted.has(p.id)}
+        member={props.member}
+        manager={props.manager}
+        panelSize={props.panelSize}
+      />
       {props.manager && p.status === 'drafted' && (
         <PostForm action={`${proposalPath(p)}/amendements/ouverture`} class="inline-form">
           <button type="submit">{t('assembly.prop.openAmendments')}</button>
         </PostForm>
       )}
-      {props.manager && p.status === 'amending' && <OpenVoteForm subjectId={p.id} quorum={quorumValue(p.id)} error={quorumError(p.id)} />}
+      {props.manager && p.status === 'amending' && (
+        <OpenVoteForm subjectId={p.id} quorum={quorumValue(p.id)} error={quorumError(p.id)} />
+      )}
       {props.inGroup && p.status === 'drafted' && (
         <Section id="edit" title={t('assembly.prop.edit')}>
           <ErrorSummary errors={errorsOf('edit')} labels={editLabels} idPrefix="edit" />
           <PostForm action={`${proposalPath(p)}/modifier`}>
-            <Field name="title" idPrefix="edit" label={editLabels.title} required maxLength={300} value={valuesOf('edit', { title: p.title }).title} error={errorsOf('edit').title} />
-            <Field name="body" idPrefix="edit" label={editLabels.body} required multiline maxLength={50000} value={valuesOf('edit', { body: p.body }).body} error={errorsOf('edit').body} hint="Markdown" />
+            <Field
+              name="title"
+              idPrefix="edit"
+              label={editLabels.title}
+              required
+              maxLength={300}
+              value={valuesOf('edit', { title: p.title }).title}
+              error={errorsOf('edit').title}
+            />
+            <Field
+              name="body"
+              idPrefix="edit"
+              label={editLabels.body}
+              required
+              multiline
+              maxLength={50000}
+              value={valuesOf('edit', { body: p.body }).body}
+              error={errorsOf('edit').body}
+              hint="Markdown"
+            />
             <button type="submit">{t('assembly.prop.draft')}</button>
           </PostForm>
         </Section>
@@ -172,12 +274,21 @@ function ProposalPage(props: {
             props.amendments.map((am) => (
               <div class="card">
                 <p class="kicker">
-                  {t('assembly.prop.amendBy', { number: am.authorNumber ?? '—', version: am.basedOn })} · {t(`assembly.amend.status.${am.status}` as MessageKey)}
+                  {t('assembly.prop.amendBy', { number: am.authorNumber ?? '—', version: am.basedOn })} ·{' '}
+                  {t(`assembly.amend.status.${am.status}` as MessageKey)}
                 </p>
                 <Markdown text={am.body} />
                 {am.reason && <p class="meta">{am.reason}</p>}
-                <VoteBox vote={am} voted={props.voted.has(am.id)} member={props.member} manager={props.manager} panelSize={props.panelSize} />
-                {props.manager && am.status === 'proposed' && p.status === 'amending' && <OpenVoteForm subjectId={am.id} quorum={quorumValue(am.id)} error={quorumError(am.id)} />}
+                <VoteBox
+                  vote={am}
+                  voted={props.voted.has(am.id)}
+                  member={props.member}
+                  manager={props.manager}
+                  panelSize={props.panelSize}
+                />
+                {props.manager && am.status === 'proposed' && p.status === 'amending' && (
+                  <OpenVoteForm subjectId={am.id} quorum={quorumValue(am.id)} error={quorumError(am.id)} />
+                )}
               </div>
             ))
           )}
@@ -186,8 +297,26 @@ function ProposalPage(props: {
               <h3>{t('assembly.prop.amend')}</h3>
               <ErrorSummary errors={errorsOf('amend')} labels={amendLabels} idPrefix="amend" />
               <PostForm action={`${proposalPath(p)}/amendements`}>
-                <Field name="body" idPrefix="amend" label={amendLabels.body} required multiline maxLength={50000} value={valuesOf('amend', { body: p.body }).body} error={errorsOf('amend').body} hint="Markdown" />
-                <Field name="reason" idPrefix="amend" label={amendLabels.reason} multiline maxLength={5000} value={valuesOf('amend').reason} error={errorsOf('amend').reason} />
+                <Field
+                  name="body"
+                  idPrefix="amend"
+                  label={amendLabels.body}
+                  required
+                  multiline
+                  maxLength={50000}
+                  value={valuesOf('amend', { body: p.body }).body}
+                  error={errorsOf('amend').body}
+                  hint="Markdown"
+                />
+                <Field
+                  name="reason"
+                  idPrefix="amend"
+                  label={amendLabels.reason}
+                  multiline
+                  maxLength={5000}
+                  value={valuesOf('amend').reason}
+                  error={errorsOf('amend').reason}
+                />
                 <button type="submit">{t('assembly.prop.amendSubmit')}</button>
               </PostForm>
             </>
@@ -199,12 +328,19 @@ function ProposalPage(props: {
           {p.answer ? (
             <>
               <p>
-                <span class="badge">{t(`assembly.answer.${p.answer}` as MessageKey)}</span> {p.answeredAt ? t('assembly.answer.on', { date: formatDate(locale, new Date(p.answeredAt)) }) : ''}
+                <span class="badge">{t(`assembly.answer.${p.answer}` as MessageKey)}</span>{' '}
+                {p.answeredAt ? t('assembly.answer.on', { date: formatDate(locale, new Date(p.answeredAt)) }) : ''}
               </p>
               <Markdown text={p.answerText ?? ''} />
               {p.commitmentId && (
                 <p>
-                  {p.commitmentTitle ? <a href={commitmentPath({ id: p.commitmentId })}>{t('assembly.answer.commitmentLink', { title: p.commitmentTitle })}</a> : t('assembly.answer.commitmentDraft')}
+                  {p.commitmentTitle ? (
+                    <a href={commitmentPath({ id: p.commitmentId })}>
+                      {t('assembly.answer.commitmentLink', { title: p.commitmentTitle })}
+                    </a>
+                  ) : (
+                    t('assembly.answer.commitmentDraft')
+                  )}
                 </p>
               )}
             </>
@@ -215,8 +351,25 @@ function ProposalPage(props: {
             <>
               <ErrorSummary errors={errorsOf('answer')} labels={answerLabels} idPrefix="answer" />
               <PostForm action={`${proposalPath(p)}/reponse`}>
-                <Field name="answer" idPrefix="answer" label={answerLabels.answer} value={valuesOf('answer', { answer: p.answer ?? 'accepted' }).answer} error={errorsOf('answer').answer} options={deliberation.ANSWERS.map((x) => ({ value: x, label: t(`assembly.answer.${x}`) }))} />
-                <Field name="text" idPrefix="answer" label={answerLabels.text} required multiline maxLength={20000} value={valuesOf('answer', { text: p.answerText ?? '' }).text} error={errorsOf('answer').text} hint="Markdown" />
+                <Field
+                  name="answer"
+                  idPrefix="answer"
+                  label={answerLabels.answer}
+                  value={valuesOf('answer', { answer: p.answer ?? 'accepted' }).answer}
+                  error={errorsOf('answer').answer}
+                  options={deliberation.ANSWERS.map((x) => ({ value: x, label: t(`assembly.answer.${x}`) }))}
+                />
+                <Field
+                  name="text"
+                  idPrefix="answer"
+                  label={answerLabels.text}
+                  required
+                  multiline
+                  maxLength={20000}
+                  value={valuesOf('answer', { text: p.answerText ?? '' }).text}
+                  error={errorsOf('answer').text}
+                  hint="Markdown"
+                />
                 {!p.commitmentId && props.plans.length > 0 && (
                   <Field
                     name="planId"
@@ -224,16 +377,35 @@ function ProposalPage(props: {
                     label={answerLabels.planId}
                     value={valuesOf('answer').planId ?? ''}
                     error={errorsOf('answer').planId}
-                    options={[{ value: '', label: t('assembly.answer.none') }, ...props.plans.map((x) => ({ value: x.id, label: t(x.status === 'draft' ? 'assembly.answer.planDraft' : 'assembly.answer.planPublished', { title: x.title }) }))]}
+                    options={[
+                      { value: '', label: t('assembly.answer.none') },
+                      ...props.plans.map((x) => ({
+                        value: x.id,
+                        label: t(x.status === 'draft' ? 'assembly.answer.planDraft' : 'assembly.answer.planPublished', {
+                          title: x.title,
+                        }),
+                      })),
+                    ]}
                   />
                 )}
                 {!p.commitmentId && props.plans.length === 0 && (
                   <p class="notice" role="note">
-                    {t('assembly.answer.noPlan')} {props.plansPath && <a href={props.plansPath}>{t('assembly.answer.noPlanLink')}</a>}
+                    {t('assembly.answer.noPlan')}{' '}
+                    {props.plansPath && <a href={props.plansPath}>{t('assembly.answer.noPlanLink')}</a>}
                   </p>
                 )}
                 {!p.commitmentId && props.commitments.length > 0 && (
-                  <Field name="commitmentId" idPrefix="answer" label={answerLabels.commitmentId} value={valuesOf('answer').commitmentId ?? ''} error={errorsOf('answer').commitmentId} options={[{ value: '', label: t('assembly.answer.none') }, ...props.commitments.map((x) => ({ value: x.id, label: x.title }))]} />
+                  <Field
+                    name="commitmentId"
+                    idPrefix="answer"
+                    label={answerLabels.commitmentId}
+                    value={valuesOf('answer').commitmentId ?? ''}
+                    error={errorsOf('answer').commitmentId}
+                    options={[
+                      { value: '', label: t('assembly.answer.none') },
+                      ...props.commitments.map((x) => ({ value: x.id, label: x.title })),
+                    ]}
+                  />
                 )}
                 <button type="submit">{t('assembly.answer.submit')}</button>
               </PostForm>
@@ -252,33 +424,78 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
 
-  async function render(req: FastifyRequest, reply: FastifyReply, id: string, form: string | null = null, values: FormValues = {}, errors: FieldErrors = {}, status = 200) {
+  async function render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    form: string | null = null,
+    values: FormValues = {},
+    errors: FieldErrors = {},
+    status = 200,
+  ) {
     const proposal = await findProposal(db(), id)
     const assembly = await findVisibleAssembly(db(), proposal.assemblyId, req.user)
-    const [amendments, member, myGroups, panelSize] = await Promise.all([listAmendments(db(), id), memberOf(db(), req.user?.id, assembly.id), deliberation.groupsOfUser(db(), assembly.id, req.user?.id), activePanelSize(db(), assembly.id)])
+    const [amendments, member, myGroups, panelSize] = await Promise.all([
+      listAmendments(db(), id),
+      memberOf(db(), req.user?.id, assembly.id),
+      deliberation.groupsOfUser(db(), assembly.id, req.user?.id),
+      activePanelSize(db(), assembly.id),
+    ])
     const inGroup = proposal.groupId !== null && myGroups.includes(proposal.groupId)
     const answerer = canAnswer(req.user, assembly)
-    const [plans, commitments] = answerer && assembly.territoryId
-      ? await Promise.all([
-          queryRows<{ id: string; title: string; status: string }>(db(), sql`select id, title, status from action_plans where territory_id = ${assembly.territoryId} and status in ('draft', 'published') order by status = 'published', created_at desc`),
-          queryRows<{ id: string; title: string }>(db(), sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${assembly.territoryId} order by p.period_start desc, c.position limit 300`),
-        ])
-      : [[], []]
+    const [plans, commitments] =
+      answerer && assembly.territoryId
+        ? await Promise.all([
+            queryRows<{ id: string; title: string; status: string }>(
+              db(),
+              sql`select id, title, status from action_plans where territory_id = ${assembly.territoryId} and status in ('draft', 'published') order by status = 'published', created_at desc`,
+            ),
+            queryRows<{ id: string; title: string }>(
+              db(),
+              sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${assembly.territoryId} order by p.period_start desc, c.position limit 300`,
+            ),
+          ])
+        : [[], []]
     const voted = await hasVoted(db(), req.user?.id, [id, ...amendments.map((a) => a.id)])
-    const [territory] = answerer && assembly.territoryId ? await getTerritorySummaries(db(), [assembly.territoryId]) : []
+    const [territory] =
+      answerer && assembly.territoryId ? await getTerritorySummaries(db(), [assembly.territoryId]) : []
     const plansPath = territory ? `${territoryPath(territory)}/plans` : null
     return reply.page(
       proposal.title,
-      <ProposalPage assembly={assembly} proposal={proposal} amendments={amendments} voted={voted} member={member !== null} inGroup={inGroup} manager={canManageAssembly(req.user, assembly.territoryId)} panelSize={panelSize} answerer={answerer} plans={plans} plansPath={plansPath} commitments={commitments} form={form} values={values} errors={errors} />,
+      <ProposalPage
+        assembly={assembly}
+        proposal={proposal}
+        amendments={amendments}
+        voted={voted}
+        member={member !== null}
+        inGroup={inGroup}
+        manager={canManageAssembly(req.user, assembly.territoryId)}
+        panelSize={panelSize}
+        answerer={answerer}
+        plans={plans}
+        plansPath={plansPath}
+        commitments={commitments}
+        form={form}
+        values={values}
+        errors={errors}
+      />,
       status,
     )
   }
 
-  app.get('/propositions-assemblee/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => render(req, reply, req.params.id))
+  app.get('/propositions-assemblee/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) =>
+    render(req, reply, req.params.id),
+  )
 
   /** Runs an action on a proposal, then back to its page (or the one it returns); a 409/422 is shown there. */
-  // biome-ignore lint/suspicious/noConfusingVoidType: the services that stay on the same proposal return nothing
-  async function act(req: FastifyRequest, reply: FastifyReply, proposalId: string | (() => Promise<string>), form: string, action: (actor: ReturnType<typeof requireUser>, values: Record<string, string>) => Promise<string | void>) {
+  async function act(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    proposalId: string | (() => Promise<string>),
+    form: string,
+    // biome-ignore lint/suspicious/noConfusingVoidType: the services that stay on the same proposal return nothing
+    action: (actor: ReturnType<typeof requireUser>, values: Record<string, string>) => Promise<string | void>,
+  ) {
     const actor = requireUser(req)
     const values = formValues(req.body)
     try {
@@ -292,38 +509,95 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     }
   }
 
-  app.post('/propositions-assemblee/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    act(req, reply, req.params.id, 'edit', (actor, v) => deliberation.editProposal(db(), actor, req.params.id, { title: v.title ?? '', body: v.body ?? '' })),
+  app.post(
+    '/propositions-assemblee/:id/modifier',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) =>
+      act(req, reply, req.params.id, 'edit', (actor, v) =>
+        deliberation.editProposal(db(), actor, req.params.id, { title: v.title ?? '', body: v.body ?? '' }),
+      ),
   )
-  app.post('/propositions-assemblee/:id/amendements/ouverture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    act(req, reply, req.params.id, 'general', (actor) => deliberation.openAmendments(db(), actor, req.params.id)),
+  app.post(
+    '/propositions-assemblee/:id/amendements/ouverture',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) =>
+      act(req, reply, req.params.id, 'general', (actor) => deliberation.openAmendments(db(), actor, req.params.id)),
   )
-  app.post('/propositions-assemblee/:id/amendements', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } }, async (req, reply) =>
-    act(req, reply, req.params.id, 'amend', (actor, v) => deliberation.proposeAmendment(db(), actor, req.params.id, { body: v.body ?? '', reason: v.reason ?? '' })),
+  app.post(
+    '/propositions-assemblee/:id/amendements',
+    { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } },
+    async (req, reply) =>
+      act(req, reply, req.params.id, 'amend', (actor, v) =>
+        deliberation.proposeAmendment(db(), actor, req.params.id, { body: v.body ?? '', reason: v.reason ?? '' }),
+      ),
   )
-  app.post('/propositions-assemblee/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    act(req, reply, req.params.id, 'answer', async (actor, v) => {
-      await deliberation.answerProposal(db(), actor, req.params.id, { answer: v.answer ?? '', text: v.text ?? '', planId: uuidOrNull(v.planId), commitmentId: uuidOrNull(v.commitmentId) })
-      const answered = await findProposal(db(), req.params.id)
-      if ((answered.answer === 'accepted' || answered.answer === 'modified') && !answered.commitmentId) req.flash('notice', req.t('assembly.answer.notCarried'))
-    }),
+  app.post(
+    '/propositions-assemblee/:id/reponse',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) =>
+      act(req, reply, req.params.id, 'answer', async (actor, v) => {
+        await deliberation.answerProposal(db(), actor, req.params.id, {
+          answer: v.answer ?? '',
+          text: v.text ?? '',
+          planId: uuidOrNull(v.planId),
+          commitmentId: uuidOrNull(v.commitmentId),
+        })
+        const answered = await findProposal(db(), req.params.id)
+        if ((answered.answer === 'accepted' || answered.answer === 'modified') && !answered.commitmentId)
+          req.flash('notice', req.t('assembly.answer.notCarried'))
+      }),
   )
 
   const proposalOfSubject = async (subjectId: string) => {
-    const [row] = await queryRows<{ id: string }>(db(), sql`select id from assembly_proposals where id = ${subjectId} union all select proposal_id from assembly_amendments where id = ${subjectId}`)
+    const [row] = await queryRows<{ id: string }>(
+      db(),
+      sql`select id from assembly_proposals where id = ${subjectId} union all select proposal_id from assembly_amendments where id = ${subjectId}`,
+    )
     if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
     return row.id
   }
-  app.post('/votes-assemblee/:id/ouverture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    act(req, reply, () => proposalOfSubject(req.params.id), `vote-${req.params.id}`, (actor, v) => {
-      const typed = (v.quorumPercent ?? '').trim()
-      return deliberation.openVote(db(), actor, req.params.id, typed === '' ? undefined : /^\d{1,3}$/.test(typed) ? Number(typed) : NaN)
-    }),
+  app.post(
+    '/votes-assemblee/:id/ouverture',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) =>
+      act(
+        req,
+        reply,
+        () => proposalOfSubject(req.params.id),
+        `vote-${req.params.id}`,
+        (actor, v) => {
+          const typed = (v.quorumPercent ?? '').trim()
+          return deliberation.openVote(
+            db(),
+            actor,
+            req.params.id,
+            typed === '' ? undefined : /^\d{1,3}$/.test(typed) ? Number(typed) : NaN,
+          )
+        },
+      ),
   )
-  app.post('/votes-assemblee/:id/bulletin', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } }, async (req, reply) =>
-    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor, v) => deliberation.castVote(db(), app.platform.ballots, actor, req.params.id, v.choice ?? '')),
+  app.post(
+    '/votes-assemblee/:id/bulletin',
+    { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } },
+    async (req, reply) =>
+      act(
+        req,
+        reply,
+        () => proposalOfSubject(req.params.id),
+        'general',
+        (actor, v) => deliberation.castVote(db(), app.platform.ballots, actor, req.params.id, v.choice ?? ''),
+      ),
   )
-  app.post('/votes-assemblee/:id/cloture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) =>
-    act(req, reply, () => proposalOfSubject(req.params.id), 'general', (actor) => deliberation.closeVote(db(), app.platform.ballots, actor, req.params.id)),
+  app.post(
+    '/votes-assemblee/:id/cloture',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) =>
+      act(
+        req,
+        reply,
+        () => proposalOfSubject(req.params.id),
+        'general',
+        (actor) => deliberation.closeVote(db(), app.platform.ballots, actor, req.params.id),
+      ),
   )
 }

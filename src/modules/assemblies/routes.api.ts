@@ -29,7 +29,11 @@ const Vote = Nullable(
     abstain: Type.Integer(),
     // null for votes counted elsewhere (imported) or before quorums existed
     quorum: Nullable(
-      Type.Object({ percent: Type.Integer({ description: 'share of the active panel that had to vote' }), panelSize: Type.Integer(), met: Type.Boolean() }),
+      Type.Object({
+        percent: Type.Integer({ description: 'share of the active panel that had to vote' }),
+        panelSize: Type.Integer(),
+        met: Type.Boolean(),
+      }),
     ),
   }),
 )
@@ -41,7 +45,15 @@ const AssemblyJson = Type.Object({
   majority: Type.Union([Type.Literal('simple'), Type.Literal('two_thirds'), Type.Literal('absolute')]),
   quorumPercent: Type.Integer({ description: 'default quorum of its votes, in % of the active panel' }),
   composition: Type.Array(
-    Type.Object({ category: Type.String(), feature: Type.String(), populationShare: Nullable(Type.Number()), min: Type.Integer(), max: Type.Integer(), pool: Type.Integer(), panel: Nullable(Type.Integer()) }),
+    Type.Object({
+      category: Type.String(),
+      feature: Type.String(),
+      populationShare: Nullable(Type.Number()),
+      min: Type.Integer(),
+      max: Type.Integer(),
+      pool: Type.Integer(),
+      panel: Nullable(Type.Integer()),
+    }),
   ),
   draw: Nullable(
     Type.Object({
@@ -54,12 +66,36 @@ const AssemblyJson = Type.Object({
       randomnessCommitment: Nullable(Type.String()),
       randomness: Nullable(Type.String()),
       drawnIndex: Nullable(Type.Integer()),
-      replacements: Type.Array(Type.Object({ replacementNumber: Type.Integer(), number: Type.Integer(), replaces: Type.Integer(), candidates: Type.Array(Type.Integer()) })),
+      replacements: Type.Array(
+        Type.Object({
+          replacementNumber: Type.Integer(),
+          number: Type.Integer(),
+          replaces: Type.Integer(),
+          candidates: Type.Array(Type.Integer()),
+        }),
+      ),
       lotteryUrl: Type.String({ description: 'the lottery and everything needed to redo the draw' }),
     }),
   ),
-  sessions: Type.Array(Type.Object({ title: Type.String(), startsOn: Type.String({ format: 'date' }), endsOn: Type.String({ format: 'date' }), place: Type.String(), programme: Type.String() })),
-  hearings: Type.Array(Type.Object({ expert: Type.String(), affiliation: Type.String(), topic: Type.String(), viewpoint: Type.String(), documents: Type.String(), session: Nullable(Type.String()) })),
+  sessions: Type.Array(
+    Type.Object({
+      title: Type.String(),
+      startsOn: Type.String({ format: 'date' }),
+      endsOn: Type.String({ format: 'date' }),
+      place: Type.String(),
+      programme: Type.String(),
+    }),
+  ),
+  hearings: Type.Array(
+    Type.Object({
+      expert: Type.String(),
+      affiliation: Type.String(),
+      topic: Type.String(),
+      viewpoint: Type.String(),
+      documents: Type.String(),
+      session: Nullable(Type.String()),
+    }),
+  ),
   proposals: Type.Array(
     Type.Object({
       id: Type.String(),
@@ -67,10 +103,23 @@ const AssemblyJson = Type.Object({
       group: Nullable(Type.String()),
       title: Type.String(),
       body: Type.String(),
-      status: Type.Union([Type.Literal('drafted'), Type.Literal('amending'), Type.Literal('voting'), Type.Literal('adopted'), Type.Literal('rejected')]),
+      status: Type.Union([
+        Type.Literal('drafted'),
+        Type.Literal('amending'),
+        Type.Literal('voting'),
+        Type.Literal('adopted'),
+        Type.Literal('rejected'),
+      ]),
       version: Type.Integer(),
       vote: Vote,
-      answer: Nullable(Type.Union([Type.Literal('accepted'), Type.Literal('modified'), Type.Literal('rejected'), Type.Literal('referred')])),
+      answer: Nullable(
+        Type.Union([
+          Type.Literal('accepted'),
+          Type.Literal('modified'),
+          Type.Literal('rejected'),
+          Type.Literal('referred'),
+        ]),
+      ),
       answerText: Nullable(Type.String()),
       answeredAt: Nullable(Type.String({ format: 'date-time' })),
       commitmentId: Nullable(Type.String()),
@@ -101,30 +150,62 @@ export default async function assemblyApiRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/api/v1/territories/:kind/:code/assemblies',
-    { schema: { tags: ['assemblies'], summary: 'A territory’s citizens’ assemblies', params: TerritoryRefParams, response: { 200: Type.Array(AssemblySummary), 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['assemblies'],
+        summary: 'A territory’s citizens’ assemblies',
+        params: TerritoryRefParams,
+        response: { 200: Type.Array(AssemblySummary), 404: ErrorResponse },
+      },
+    },
     // the open data shows what the public sees: no draft
     async (req) => (await listAssemblies(db(), (await territoryOfPage(db(), req.params)).id, null)).map(summary),
   )
 
   app.get(
     '/api/v1/assemblies',
-    { schema: { tags: ['assemblies'], summary: 'Every citizens’ assembly, the State’s included (most recent first, at most 200)', response: { 200: Type.Array(AssemblySummary) } } },
+    {
+      schema: {
+        tags: ['assemblies'],
+        summary: 'Every citizens’ assembly, the State’s included (most recent first, at most 200)',
+        response: { 200: Type.Array(AssemblySummary) },
+      },
+    },
     async () => (await listAssemblies(db(), undefined, null)).map(summary),
   )
 
   app.get(
     '/api/v1/assemblies/:id',
-    { schema: { tags: ['assemblies'], summary: 'A citizens’ assembly: composition, the draw and its verification, deliberation, proposals with their votes and the decision-maker’s answers', params: IdParams, response: { 200: AssemblyJson, 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['assemblies'],
+        summary:
+          'A citizens’ assembly: composition, the draw and its verification, deliberation, proposals with their votes and the decision-maker’s answers',
+        params: IdParams,
+        response: { 200: AssemblyJson, 404: ErrorResponse },
+      },
+    },
     async (req) => {
       const a = await findVisibleAssembly(db(), req.params.id, null)
-      const [rows, draw, replacements, sessions, hearings, proposals] = await Promise.all([composition(db(), a.id), findDraw(db(), a.id), listReplacements(db(), a.id), listSessions(db(), a.id), listHearings(db(), a.id), listProposals(db(), a.id)])
+      const [rows, draw, replacements, sessions, hearings, proposals] = await Promise.all([
+        composition(db(), a.id),
+        findDraw(db(), a.id),
+        listReplacements(db(), a.id),
+        listSessions(db(), a.id),
+        listHearings(db(), a.id),
+        listProposals(db(), a.id),
+      ])
       return {
         ...summary(a),
         purpose: a.purpose,
         onePerHousehold: a.onePerHousehold,
         majority: a.majority,
         quorumPercent: a.quorumPercent,
-        composition: rows.map((r) => ({ ...r, populationShare: r.populationShare === null ? null : Number(r.populationShare), panel: a.phase === 'drawn' ? r.panel : null })),
+        composition: rows.map((r) => ({
+          ...r,
+          populationShare: r.populationShare === null ? null : Number(r.populationShare),
+          panel: a.phase === 'drawn' ? r.panel : null,
+        })),
         draw: draw && {
           leximin: profile(draw.leximin.profile),
           legacy: { ...profile(draw.legacy.profile), runs: draw.legacy.runs },
@@ -135,11 +216,29 @@ export default async function assemblyApiRoutes(fastify: FastifyInstance) {
           randomnessCommitment: draw.randomnessCommitment,
           randomness: draw.randomness,
           drawnIndex: draw.drawnIndex,
-          replacements: replacements.map((r) => ({ replacementNumber: r.replacementNumber, number: r.number, replaces: r.replacesNumber, candidates: r.candidates ?? [] })),
+          replacements: replacements.map((r) => ({
+            replacementNumber: r.replacementNumber,
+            number: r.number,
+            replaces: r.replacesNumber,
+            candidates: r.candidates ?? [],
+          })),
           lotteryUrl: `${baseUrl()}/assemblees/${a.id}/tirage.json`,
         },
-        sessions: sessions.map(({ title, startsOn, endsOn, place, programme }) => ({ title, startsOn, endsOn, place, programme })),
-        hearings: hearings.map((h) => ({ expert: h.expert, affiliation: h.affiliation, topic: h.topic, viewpoint: h.viewpoint, documents: h.documents, session: h.sessionTitle })),
+        sessions: sessions.map(({ title, startsOn, endsOn, place, programme }) => ({
+          title,
+          startsOn,
+          endsOn,
+          place,
+          programme,
+        })),
+        hearings: hearings.map((h) => ({
+          expert: h.expert,
+          affiliation: h.affiliation,
+          topic: h.topic,
+          viewpoint: h.viewpoint,
+          documents: h.documents,
+          session: h.sessionTitle,
+        })),
         proposals: proposals.map((p) => ({
           id: p.id,
           number: p.number,
@@ -155,7 +254,10 @@ export default async function assemblyApiRoutes(fastify: FastifyInstance) {
                   for: p.votesFor,
                   against: p.votesAgainst ?? 0,
                   abstain: p.votesAbstain ?? 0,
-                  quorum: p.quorumPercent !== null && p.panelSizeAtClose !== null && p.quorumMet !== null ? { percent: p.quorumPercent, panelSize: p.panelSizeAtClose, met: p.quorumMet } : null,
+                  quorum:
+                    p.quorumPercent !== null && p.panelSizeAtClose !== null && p.quorumMet !== null
+                      ? { percent: p.quorumPercent, panelSize: p.panelSizeAtClose, met: p.quorumMet }
+                      : null,
                 },
           answer: p.answer,
           answerText: p.answerText,

@@ -19,6 +19,10 @@ export const assemblySearch: SearchSource = {
       db,
       sql`select a.id, a.title, t.name as territory from assemblies a left join territories t on t.id = a.territory_id where a.phase = 'recruiting' order by a.created_at desc limit ${limit}`,
     )
-    return rows.map((r) => ({ title: r.title, path: `/assemblees/${r.id}/volontariat`, detail: [r.territory, t('assembly.volunteer')].filter(Boolean).join(' · ') }))
+    return rows.map((r) => ({
+      title: r.title,
+      path: `/assemblees/${r.id}/volontariat`,
+      detail: [r.territory, t('assembly.volunteer')].filter(Boolean).join(' · '),
+    }))
   },
 }

@@ -57,7 +57,8 @@ export interface QuotaRow extends Quota {
   populationShare: number | null
 }
 
-const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
+const invalid = (fields: Record<string, string>) =>
+  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 /** Territory assemblies: its editors and elected officials; the State's: the network's team. */
 export function canManageAssembly(user: CurrentUser | null, territoryId: string | null): boolean {
@@ -72,7 +73,10 @@ export function managesSql(user: CurrentUser, territoryColumn: SQL): SQL {
 
 /** Throws 403 unless the person manages this assembly at this moment (checked in the database). */
 export async function assertManager(tx: Db, actor: CurrentUser, assemblyId: string): Promise<void> {
-  const rows = await queryRows(tx, sql`select 1 from assemblies a where a.id = ${assemblyId} and ${managesSql(actor, sql`a.territory_id`)}`)
+  const rows = await queryRows(
+    tx,
+    sql`select 1 from assemblies a where a.id = ${assemblyId} and ${managesSql(actor, sql`a.territory_id`)}`,
+  )
   if (rows.length === 0) throw forbidden('Réservé aux organisateurs de cette assemblée.')
 }
 
@@ -83,7 +87,10 @@ const COLUMNS = sql`a.id, a.territory_id as "territoryId", t.name as "territoryN
   (select count(*)::int from assembly_volunteers v where v.assembly_id = a.id and v.withdrawn_at is null and v.confirmed_at is null) as "pendingVolunteers"`
 
 export async function findAssembly(db: Db, id: string): Promise<AssemblyRow> {
-  const [row] = await queryRows<AssemblyRow>(db, sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where a.id = ${id}`)
+  const [row] = await queryRows<AssemblyRow>(
+    db,
+    sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where a.id = ${id}`,
+  )
   if (!row) throw notFound()
   return row
 }
@@ -104,10 +111,24 @@ export async function findVisibleAssembly(db: Db, id: string, viewer: CurrentUse
  * Assemblies of a territory, of the State (null), or all (undefined), most recent first, as `viewer` may see them:
  * drafts only to their organisers (checked in the query).
  */
-export async function listAssemblies(db: Db, territoryId: string | null | undefined, viewer: CurrentUser | null): Promise<AssemblyRow[]> {
-  const where = territoryId === undefined ? sql`true` : territoryId === null ? sql`a.territory_id is null` : sql`a.territory_id = ${territoryId}`
-  const visible = viewer ? sql`(a.phase <> 'draft' or ${managesSql(viewer, sql`a.territory_id`)})` : sql`a.phase <> 'draft'`
-  return queryRows<AssemblyRow>(db, sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where ${where} and ${visible} order by a.created_at desc limit 200`)
+export async function listAssemblies(
+  db: Db,
+  territoryId: string | null | undefined,
+  viewer: CurrentUser | null,
+): Promise<AssemblyRow[]> {
+  const where =
+    territoryId === undefined
+      ? sql`true`
+      : territoryId === null
+        ? sql`a.territory_id is null`
+        : sql`a.territory_id = ${territoryId}`
+  const visible = viewer
+    ? sql`(a.phase <> 'draft' or ${managesSql(viewer, sql`a.territory_id`)})`
+    : sql`a.phase <> 'draft'`
+  return queryRows<AssemblyRow>(
+    db,
+    sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where ${where} and ${visible} order by a.created_at desc limit 200`,
+  )
 }
 
 /** A quorum: a whole percentage of the panel, 0 (none) to 100. */
@@ -117,15 +138,23 @@ export function validateAssembly(input: AssemblyInput): void {
   const errors: Record<string, string> = {}
   if (input.title.trim().length < 3 || input.title.length > 200) errors.title = 'assembly.error.title'
   if (input.purpose.trim() === '' || input.purpose.length > 20000) errors.purpose = 'assembly.error.purpose'
-  if (!Number.isInteger(input.panelSize) || input.panelSize < 2 || input.panelSize > 1000) errors.panelSize = 'assembly.error.panelSize'
+  if (!Number.isInteger(input.panelSize) || input.panelSize < 2 || input.panelSize > 1000)
+    errors.panelSize = 'assembly.error.panelSize'
   if (!MAJORITIES.includes(input.majority)) errors.majority = 'assembly.error.majority'
   const days = input.contactRetentionDays
-  if (days !== undefined && !(Number.isInteger(days) && days >= 30 && days <= 1095)) errors.contactRetentionDays = 'assembly.error.retention'
-  if (input.quorumPercent !== undefined && !isQuorum(input.quorumPercent)) errors.quorumPercent = 'assembly.error.quorum'
+  if (days !== undefined && !(Number.isInteger(days) && days >= 30 && days <= 1095))
+    errors.contactRetentionDays = 'assembly.error.retention'
+  if (input.quorumPercent !== undefined && !isQuorum(input.quorumPercent))
+    errors.quorumPercent = 'assembly.error.quorum'
   if (Object.keys(errors).length > 0) throw invalid(errors)
 }
 
-export async function createAssembly(db: Db, actor: CurrentUser, territoryId: string | null, input: AssemblyInput): Promise<string> {
+export async function createAssembly(
+  db: Db,
+  actor: CurrentUser,
+  territoryId: string | null,
+  input: AssemblyInput,
+): Promise<string> {
   if (!canManageAssembly(actor, territoryId)) throw forbidden('Réservé aux agents et élus du territoire.')
   validateAssembly(input)
   return db.transaction(async (tx) => {
@@ -136,7 +165,14 @@ export async function createAssembly(db: Db, actor: CurrentUser, territoryId: st
           where ${managesSql(actor, sql`${territoryId}::uuid`)} returning id`,
     )
     if (!row) throw forbidden()
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'assembly.created', subjectType: 'assembly', subjectId: row.id, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId,
+      action: 'assembly.created',
+      subjectType: 'assembly',
+      subjectId: row.id,
+      after: input,
+    })
     return row.id
   })
 }
@@ -149,39 +185,82 @@ export async function updateAssembly(db: Db, actor: CurrentUser, id: string, inp
     await assertManager(tx, actor, id)
     const prepared = (await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${id}`)).length > 0
     if (prepared && (input.panelSize !== before.panelSize || input.onePerHousehold !== before.onePerHousehold)) {
-      throw conflict('DRAW_PREPARED', 'Le tirage est préparé : la taille du panel et la règle du foyer ne changent plus.')
+      throw conflict(
+        'DRAW_PREPARED',
+        'Le tirage est préparé : la taille du panel et la règle du foyer ne changent plus.',
+      )
     }
     await tx.execute(sql`update assemblies set title = ${input.title.trim()}, purpose = ${input.purpose.trim()}, panel_size = ${input.panelSize},
       one_per_household = ${input.onePerHousehold}, majority = ${input.majority}, contact_retention_days = ${input.contactRetentionDays ?? before.contactRetentionDays},
       quorum_percent = ${input.quorumPercent ?? before.quorumPercent}, updated_at = now() where id = ${id}`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: before.territoryId, action: 'assembly.updated', subjectType: 'assembly', subjectId: id, before: { title: before.title, panelSize: before.panelSize, majority: before.majority, quorumPercent: before.quorumPercent }, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: before.territoryId,
+      action: 'assembly.updated',
+      subjectType: 'assembly',
+      subjectId: id,
+      before: {
+        title: before.title,
+        panelSize: before.panelSize,
+        majority: before.majority,
+        quorumPercent: before.quorumPercent,
+      },
+      after: input,
+    })
   })
 }
 
 const PHASE_MOVES: Record<string, AssemblyPhase[]> = { recruiting: ['draft', 'closed'], closed: ['recruiting'] }
 
 /** Opens the volunteer form (recruiting), or closes it (the pool is then frozen for the draw). */
-export async function setRecruitment(db: Db, actor: CurrentUser, id: string, phase: 'recruiting' | 'closed'): Promise<void> {
+export async function setRecruitment(
+  db: Db,
+  actor: CurrentUser,
+  id: string,
+  phase: 'recruiting' | 'closed',
+): Promise<void> {
   const assembly = await findAssembly(db, id)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, id)
-    if (phase === 'recruiting' && (await queryRows(tx, sql`select 1 from assembly_quotas where assembly_id = ${id}`)).length === 0) {
-      throw conflict('NO_QUOTAS', 'Définissez d’abord les catégories et les quotas : le formulaire demande aux volontaires leurs caractéristiques.')
+    if (
+      phase === 'recruiting' &&
+      (await queryRows(tx, sql`select 1 from assembly_quotas where assembly_id = ${id}`)).length === 0
+    ) {
+      throw conflict(
+        'NO_QUOTAS',
+        'Définissez d’abord les catégories et les quotas : le formulaire demande aux volontaires leurs caractéristiques.',
+      )
     }
     const moved = await queryRows(
       tx,
-      sql`update assemblies set phase = ${phase}, updated_at = now() where id = ${id} and phase in (${sql.join(PHASE_MOVES[phase]!.map((p) => sql`${p}`), sql`, `)})
+      sql`update assemblies set phase = ${phase}, updated_at = now() where id = ${id} and phase in (${sql.join(
+        PHASE_MOVES[phase]!.map((p) => sql`${p}`),
+        sql`, `,
+      )})
           and not exists (select 1 from assembly_draws d where d.assembly_id = ${id}) returning id`,
     )
     if (moved.length === 0) throw conflict('PHASE', 'Cette étape n’est pas possible maintenant.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: `assembly.${phase}`, subjectType: 'assembly', subjectId: id, before: { phase: assembly.phase } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: `assembly.${phase}`,
+      subjectType: 'assembly',
+      subjectId: id,
+      before: { phase: assembly.phase },
+    })
   })
 }
 
 // ——— quotas ———
 
 export async function listQuotas(db: Db, assemblyId: string): Promise<QuotaRow[]> {
-  const rows = await queryRows<{ category: string; feature: string; populationShare: string | null; min: number; max: number }>(
+  const rows = await queryRows<{
+    category: string
+    feature: string
+    populationShare: string | null
+    min: number
+    max: number
+  }>(
     db,
     sql`select category, feature, population_share as "populationShare", min, max from assembly_quotas where assembly_id = ${assemblyId} order by position`,
   )
@@ -192,10 +271,18 @@ export async function listQuotas(db: Db, assemblyId: string): Promise<QuotaRow[]
  * Quotas from population shares: each feature's expected number of panel members (share × panel size), rounded
  * down and up, widened by `margin` people on each side.
  */
-export function quotasFromShares(rows: { category: string; feature: string; populationShare: number }[], panelSize: number, margin: number): QuotaRow[] {
+export function quotasFromShares(
+  rows: { category: string; feature: string; populationShare: number }[],
+  panelSize: number,
+  margin: number,
+): QuotaRow[] {
   return rows.map((r) => {
     const expected = (r.populationShare / 100) * panelSize
-    return { ...r, min: Math.max(0, Math.floor(expected + 1e-9) - margin), max: Math.min(panelSize, Math.ceil(expected - 1e-9) + margin) }
+    return {
+      ...r,
+      min: Math.max(0, Math.floor(expected + 1e-9) - margin),
+      max: Math.min(panelSize, Math.ceil(expected - 1e-9) + margin),
+    }
   })
 }
 
@@ -207,15 +294,21 @@ export function quotaProblems(quotas: QuotaRow[], panelSize: number): string[] {
     const key = `${q.category}\u0000${q.feature}`
     if (seen.has(key)) problems.push(`${q.category} / ${q.feature} : présent deux fois.`)
     seen.add(key)
-    if (!(Number.isInteger(q.min) && Number.isInteger(q.max) && q.min >= 0 && q.max >= q.min)) problems.push(`${q.category} / ${q.feature} : le minimum et le maximum doivent être des entiers, minimum ≤ maximum.`)
-    if (q.populationShare !== null && !(q.populationShare >= 0 && q.populationShare <= 100)) problems.push(`${q.category} / ${q.feature} : la part de population est un pourcentage entre 0 et 100.`)
+    if (!(Number.isInteger(q.min) && Number.isInteger(q.max) && q.min >= 0 && q.max >= q.min))
+      problems.push(
+        `${q.category} / ${q.feature} : le minimum et le maximum doivent être des entiers, minimum ≤ maximum.`,
+      )
+    if (q.populationShare !== null && !(q.populationShare >= 0 && q.populationShare <= 100))
+      problems.push(`${q.category} / ${q.feature} : la part de population est un pourcentage entre 0 et 100.`)
   }
   for (const category of new Set(quotas.map((q) => q.category))) {
     const list = quotas.filter((q) => q.category === category)
     const mins = list.reduce((sum, q) => sum + q.min, 0)
     const maxs = list.reduce((sum, q) => sum + q.max, 0)
-    if (mins > panelSize) problems.push(`${category} : la somme des minimums (${mins}) dépasse la taille du panel (${panelSize}).`)
-    if (maxs < panelSize) problems.push(`${category} : la somme des maximums (${maxs}) n’atteint pas la taille du panel (${panelSize}).`)
+    if (mins > panelSize)
+      problems.push(`${category} : la somme des minimums (${mins}) dépasse la taille du panel (${panelSize}).`)
+    if (maxs < panelSize)
+      problems.push(`${category} : la somme des maximums (${maxs}) n’atteint pas la taille du panel (${panelSize}).`)
   }
   return problems
 }
@@ -229,28 +322,47 @@ export class QuotaProblems extends AppError {
 /** Replaces the quotas, before the draw is prepared and while no volunteer has registered with other categories. */
 export async function saveQuotas(db: Db, actor: CurrentUser, assemblyId: string, quotas: QuotaRow[]): Promise<void> {
   const assembly = await findAssembly(db, assemblyId)
-  const problems = quotas.length === 0 ? ['Au moins une catégorie avec ses modalités.'] : quotaProblems(quotas, assembly.panelSize)
+  const problems =
+    quotas.length === 0 ? ['Au moins une catégorie avec ses modalités.'] : quotaProblems(quotas, assembly.panelSize)
   if (problems.length > 0) throw new QuotaProblems(problems)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
-    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0) throw conflict('DRAW_PREPARED', 'Le tirage est préparé : les quotas ne changent plus.')
+    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0)
+      throw conflict('DRAW_PREPARED', 'Le tirage est préparé : les quotas ne changent plus.')
     const before = await listQuotas(tx, assemblyId)
     // volunteers already registered must keep a feature in every category
     const categories = [...new Set(quotas.map((q) => q.category))]
     const orphans = await queryRows<{ number: number }>(
       tx,
       sql`select v.number from assembly_volunteers v where v.assembly_id = ${assemblyId} and v.withdrawn_at is null and not (${sql.join(
-        categories.map((c) => sql`(v.features ->> ${c}) in (${sql.join(quotas.filter((q) => q.category === c).map((q) => sql`${q.feature}`), sql`, `)})`),
+        categories.map(
+          (c) =>
+            sql`(v.features ->> ${c}) in (${sql.join(
+              quotas.filter((q) => q.category === c).map((q) => sql`${q.feature}`),
+              sql`, `,
+            )})`,
+        ),
         sql` and `,
       )}) limit 5`,
     )
-    if (orphans.length > 0) throw new QuotaProblems([`Des volontaires inscrits (n° ${orphans.map((o) => o.number).join(', ')}) n’ont pas de modalité dans ces catégories : gardez leurs modalités.`])
+    if (orphans.length > 0)
+      throw new QuotaProblems([
+        `Des volontaires inscrits (n° ${orphans.map((o) => o.number).join(', ')}) n’ont pas de modalité dans ces catégories : gardez leurs modalités.`,
+      ])
     await tx.execute(sql`delete from assembly_quotas where assembly_id = ${assemblyId}`)
     for (const [position, q] of quotas.entries()) {
       await tx.execute(sql`insert into assembly_quotas (assembly_id, territory_id, position, category, feature, population_share, min, max)
         values (${assemblyId}, ${assembly.territoryId}, ${position}, ${q.category}, ${q.feature}, ${q.populationShare}, ${q.min}, ${q.max})`)
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.quotas_saved', subjectType: 'assembly', subjectId: assemblyId, before, after: quotas })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.quotas_saved',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      before,
+      after: quotas,
+    })
   })
 }
 
@@ -285,12 +397,19 @@ function volunteerProblems(input: VolunteerInput, quotas: QuotaRow[], needsAddre
   if (needsAddress && householdKey(input.address) === null) errors.address = 'assembly.error.address'
   if ((input.address ?? '').length > 500) errors.address = 'assembly.error.address'
   for (const [i, category] of [...new Set(quotas.map((q) => q.category))].entries()) {
-    if (!quotas.some((q) => q.category === category && q.feature === input.features[category])) errors[`feature${i}`] = 'assembly.error.feature'
+    if (!quotas.some((q) => q.category === category && q.feature === input.features[category]))
+      errors[`feature${i}`] = 'assembly.error.feature'
   }
   return errors
 }
 
-async function insertVolunteer(tx: Db, assembly: AssemblyRow, input: VolunteerInput, source: 'form' | 'import', locale: Locale = 'fr'): Promise<{ id: string; number: number }> {
+async function insertVolunteer(
+  tx: Db,
+  assembly: AssemblyRow,
+  input: VolunteerInput,
+  source: 'form' | 'import',
+  locale: Locale = 'fr',
+): Promise<{ id: string; number: number }> {
   const email = input.email ? normalizeEmail(input.email) : null
   const [row] = await queryRows<{ id: string; number: number }>(
     tx,
@@ -310,7 +429,12 @@ export const VOLUNTEER_LINK_DAYS = 7
 const volunteerStamp = (email: string) => stampOf(`volunteer:${email}`)
 
 function confirmationPath(tokens: TokenSigner, volunteerId: string, email: string): string {
-  const token = tokens.sign({ purpose: 'confirm-volunteer', userId: volunteerId, stamp: volunteerStamp(email), expiresAt: new Date(Date.now() + VOLUNTEER_LINK_DAYS * 86_400_000) })
+  const token = tokens.sign({
+    purpose: 'confirm-volunteer',
+    userId: volunteerId,
+    stamp: volunteerStamp(email),
+    expiresAt: new Date(Date.now() + VOLUNTEER_LINK_DAYS * 86_400_000),
+  })
   return `/assemblees/volontariat/confirmer?jeton=${token}`
 }
 
@@ -325,9 +449,16 @@ export type Registration = { kind: 'mail'; email: string } | { kind: 'call'; num
  * this assembly gets a mail saying so and nothing changes; the page says the same in both cases, so the form
  * does not tell who volunteered.
  */
-export async function registerVolunteer(db: Db, tokens: TokenSigner, assemblyId: string, input: VolunteerInput & { consent: boolean; locale?: Locale }, actorId: string | null): Promise<Registration> {
+export async function registerVolunteer(
+  db: Db,
+  tokens: TokenSigner,
+  assemblyId: string,
+  input: VolunteerInput & { consent: boolean; locale?: Locale },
+  actorId: string | null,
+): Promise<Registration> {
   const assembly = await findAssembly(db, assemblyId)
-  if (assembly.phase !== 'recruiting') throw conflict('NOT_RECRUITING', 'Les inscriptions à cette assemblée ne sont pas ouvertes.')
+  if (assembly.phase !== 'recruiting')
+    throw conflict('NOT_RECRUITING', 'Les inscriptions à cette assemblée ne sont pas ouvertes.')
   const quotas = await listQuotas(db, assemblyId)
   const errors = volunteerProblems(input, quotas, assembly.onePerHousehold)
   if (!input.consent) errors.consent = 'assembly.error.consent'
@@ -335,25 +466,55 @@ export async function registerVolunteer(db: Db, tokens: TokenSigner, assemblyId:
   const locale = input.locale ?? 'fr'
   return db.transaction(async (tx) => {
     // the assembly row is locked so numbers stay unique
-    const [locked] = await queryRows<{ phase: string }>(tx, sql`select phase from assemblies where id = ${assemblyId} for update`)
-    if (locked!.phase !== 'recruiting') throw conflict('NOT_RECRUITING', 'Les inscriptions à cette assemblée ne sont pas ouvertes.')
+    const [locked] = await queryRows<{ phase: string }>(
+      tx,
+      sql`select phase from assemblies where id = ${assemblyId} for update`,
+    )
+    if (locked!.phase !== 'recruiting')
+      throw conflict('NOT_RECRUITING', 'Les inscriptions à cette assemblée ne sont pas ouvertes.')
     const email = input.email ? normalizeEmail(input.email) : null
     if (email) {
-      const [already] = await queryRows<{ number: number }>(tx, sql`select number from assembly_volunteers where assembly_id = ${assemblyId} and email = ${email} and withdrawn_at is null and confirmed_at is not null`)
+      const [already] = await queryRows<{ number: number }>(
+        tx,
+        sql`select number from assembly_volunteers where assembly_id = ${assemblyId} and email = ${email} and withdrawn_at is null and confirmed_at is not null`,
+      )
       if (already) {
-        await queueNotice(tx, { email, locale, subject: 'notice.volunteer.already.subject', body: 'notice.volunteer.already.body', params: { title: assembly.title, number: already.number }, path: `/assemblees/${assemblyId}` })
+        await queueNotice(tx, {
+          email,
+          locale,
+          subject: 'notice.volunteer.already.subject',
+          body: 'notice.volunteer.already.body',
+          params: { title: assembly.title, number: already.number },
+          path: `/assemblees/${assemblyId}`,
+        })
         return { kind: 'mail', email }
       }
     }
     const volunteer = await insertVolunteer(tx, assembly, input, 'form', locale)
-    await recordAudit(tx, { actorId, territoryId: assembly.territoryId, action: 'assembly.volunteer_registered', subjectType: 'assembly', subjectId: assemblyId, after: { number: volunteer.number, source: 'form' } })
+    await recordAudit(tx, {
+      actorId,
+      territoryId: assembly.territoryId,
+      action: 'assembly.volunteer_registered',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: { number: volunteer.number, source: 'form' },
+    })
     if (!email) return { kind: 'call', number: volunteer.number }
-    await queueNotice(tx, { email, locale, subject: 'notice.volunteer.confirm.subject', body: 'notice.volunteer.confirm.body', params: { title: assembly.title, number: volunteer.number, days: VOLUNTEER_LINK_DAYS }, path: confirmationPath(tokens, volunteer.id, email) })
+    await queueNotice(tx, {
+      email,
+      locale,
+      subject: 'notice.volunteer.confirm.subject',
+      body: 'notice.volunteer.confirm.body',
+      params: { title: assembly.title, number: volunteer.number, days: VOLUNTEER_LINK_DAYS },
+      path: confirmationPath(tokens, volunteer.id, email),
+    })
     return { kind: 'mail', email }
   })
 }
 
-export type VolunteerConfirmation = { outcome: 'done' | 'already'; assemblyId: string; number: number } | { outcome: 'invalid' | 'expired' | 'closed'; assemblyId?: string }
+export type VolunteerConfirmation =
+  | { outcome: 'done' | 'already'; assemblyId: string; number: number }
+  | { outcome: 'invalid' | 'expired' | 'closed'; assemblyId?: string }
 
 /**
  * The link of the confirmation mail: the registration now counts, until the draw is prepared (the pool is then
@@ -364,7 +525,15 @@ export async function confirmVolunteer(db: Db, tokens: TokenSigner, token: strin
   const check = tokens.verify(token, 'confirm-volunteer')
   if (!check.ok) return { outcome: check.reason === 'expired' ? 'expired' : 'invalid' }
   return db.transaction(async (tx) => {
-    const [volunteer] = await queryRows<{ id: string; assemblyId: string; territoryId: string | null; number: number; email: string | null; confirmedAt: Date | null; withdrawnAt: Date | null }>(
+    const [volunteer] = await queryRows<{
+      id: string
+      assemblyId: string
+      territoryId: string | null
+      number: number
+      email: string | null
+      confirmedAt: Date | null
+      withdrawnAt: Date | null
+    }>(
       tx,
       sql`select id, assembly_id as "assemblyId", territory_id as "territoryId", number, email, confirmed_at as "confirmedAt", withdrawn_at as "withdrawnAt" from assembly_volunteers where id = ${check.userId}`,
     )
@@ -376,23 +545,49 @@ export async function confirmVolunteer(db: Db, tokens: TokenSigner, token: strin
     )
     if (confirmed) return { outcome: 'already' as const, assemblyId: volunteer.assemblyId, number: confirmed.number }
     if (volunteer.withdrawnAt) return { outcome: 'invalid' as const, assemblyId: volunteer.assemblyId }
-    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${volunteer.assemblyId}`)).length > 0) return { outcome: 'closed' as const, assemblyId: volunteer.assemblyId }
+    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${volunteer.assemblyId}`)).length > 0)
+      return { outcome: 'closed' as const, assemblyId: volunteer.assemblyId }
     await tx.execute(sql`update assembly_volunteers set confirmed_at = now() where id = ${volunteer.id}`)
-    await tx.execute(sql`update assembly_volunteers set withdrawn_at = now() where assembly_id = ${volunteer.assemblyId} and email = ${volunteer.email} and confirmed_at is null and withdrawn_at is null`)
-    await recordAudit(tx, { actorId: null, territoryId: volunteer.territoryId, action: 'assembly.volunteer_confirmed', subjectType: 'assembly', subjectId: volunteer.assemblyId, after: { number: volunteer.number, by: 'mail' } })
+    await tx.execute(
+      sql`update assembly_volunteers set withdrawn_at = now() where assembly_id = ${volunteer.assemblyId} and email = ${volunteer.email} and confirmed_at is null and withdrawn_at is null`,
+    )
+    await recordAudit(tx, {
+      actorId: null,
+      territoryId: volunteer.territoryId,
+      action: 'assembly.volunteer_confirmed',
+      subjectType: 'assembly',
+      subjectId: volunteer.assemblyId,
+      after: { number: volunteer.number, by: 'mail' },
+    })
     return { outcome: 'done' as const, assemblyId: volunteer.assemblyId, number: volunteer.number }
   })
 }
 
 /** An organiser confirms a registration they checked themselves (a volunteer without e-mail, called back). */
-export async function confirmVolunteerByOrganiser(db: Db, actor: CurrentUser, assemblyId: string, number: number): Promise<void> {
+export async function confirmVolunteerByOrganiser(
+  db: Db,
+  actor: CurrentUser,
+  assemblyId: string,
+  number: number,
+): Promise<void> {
   const assembly = await findAssembly(db, assemblyId)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
-    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0) throw conflict('DRAW_PREPARED', 'Le tirage est préparé : le vivier ne change plus.')
-    const done = await queryRows(tx, sql`update assembly_volunteers set confirmed_at = now() where assembly_id = ${assemblyId} and number = ${number} and withdrawn_at is null and confirmed_at is null returning id`)
+    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0)
+      throw conflict('DRAW_PREPARED', 'Le tirage est préparé : le vivier ne change plus.')
+    const done = await queryRows(
+      tx,
+      sql`update assembly_volunteers set confirmed_at = now() where assembly_id = ${assemblyId} and number = ${number} and withdrawn_at is null and confirmed_at is null returning id`,
+    )
     if (done.length === 0) throw notFound('Volontaire introuvable, ou déjà confirmé.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.volunteer_confirmed', subjectType: 'assembly', subjectId: assemblyId, after: { number, by: 'organiser' } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.volunteer_confirmed',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: { number, by: 'organiser' },
+    })
   })
 }
 
@@ -403,7 +598,12 @@ export class ImportProblems extends AppError {
   }
 }
 
-const CONTACT_COLUMNS = { fullName: ['name', 'nom', 'full_name'], email: ['email', 'e-mail', 'courriel'], phone: ['phone', 'telephone', 'téléphone'], address: ['address', 'adresse'] }
+const CONTACT_COLUMNS = {
+  fullName: ['name', 'nom', 'full_name'],
+  email: ['email', 'e-mail', 'courriel'],
+  phone: ['phone', 'telephone', 'téléphone'],
+  address: ['address', 'adresse'],
+}
 
 /** The longest contact value a volunteer's row may hold (the table checks the same lengths). */
 const CONTACT_MAX = { fullName: 200, email: 320, phone: 40, address: 500 } as const
@@ -428,7 +628,13 @@ function personKey(input: VolunteerInput): string {
  * email, phone and address columns. All rows or none; every problem names its line. Importing the same file again
  * (or an updated export of the same register) adds only the people not yet in the pool.
  */
-export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: string, file: Uint8Array, t: Translate): Promise<VolunteersImported> {
+export async function importVolunteers(
+  db: Db,
+  actor: CurrentUser,
+  assemblyId: string,
+  file: Uint8Array,
+  t: Translate,
+): Promise<VolunteersImported> {
   const assembly = await findAssembly(db, assemblyId)
   const quotas = await listQuotas(db, assemblyId)
   if (quotas.length === 0) throw conflict('NO_QUOTAS', t('assembly.import.noQuotas'))
@@ -445,27 +651,43 @@ export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: s
   const categories = [...new Set(quotas.map((q) => q.category))]
   const categoryColumn = new Map(categories.map((c) => [c, header.indexOf(c.toLowerCase())]))
   const problems: string[] = []
-  for (const c of categories) if (categoryColumn.get(c)! < 0) problems.push(t('assembly.import.missingColumn', { column: c }))
+  for (const c of categories)
+    if (categoryColumn.get(c)! < 0) problems.push(t('assembly.import.missingColumn', { column: c }))
   if (problems.length > 0) throw new ImportProblems(problems)
   const columnOf = (names: string[]) => header.findIndex((h) => names.includes(h))
-  const contact = Object.fromEntries(Object.entries(CONTACT_COLUMNS).map(([key, names]) => [key, columnOf(names)])) as Record<keyof typeof CONTACT_COLUMNS, number>
+  const contact = Object.fromEntries(
+    Object.entries(CONTACT_COLUMNS).map(([key, names]) => [key, columnOf(names)]),
+  ) as Record<keyof typeof CONTACT_COLUMNS, number>
   const inputs: { input: VolunteerInput; key: string }[] = []
   const firstLineOf = new Map<string, number>()
   for (const row of table.rows) {
     const line = row.line
     const cell = (at: number) => (at >= 0 ? (row.cells[at] ?? '').trim() : '')
     const features = Object.fromEntries(categories.map((c) => [c, cell(categoryColumn.get(c)!)]))
-    for (const c of categories) if (!quotas.some((q) => q.category === c && q.feature === features[c])) problems.push(t('assembly.import.unknownFeature', { line, value: features[c]!, category: c }))
-    const input: VolunteerInput = { fullName: cell(contact.fullName) || t('assembly.import.unnamed', { line }), email: cell(contact.email) || null, phone: cell(contact.phone) || null, address: cell(contact.address) || null, features }
+    for (const c of categories)
+      if (!quotas.some((q) => q.category === c && q.feature === features[c]))
+        problems.push(t('assembly.import.unknownFeature', { line, value: features[c]!, category: c }))
+    const input: VolunteerInput = {
+      fullName: cell(contact.fullName) || t('assembly.import.unnamed', { line }),
+      email: cell(contact.email) || null,
+      phone: cell(contact.phone) || null,
+      address: cell(contact.address) || null,
+      features,
+    }
     for (const field of ['fullName', 'email', 'phone', 'address'] as const) {
       const value = input[field]
-      if (value && value.length > CONTACT_MAX[field]) problems.push(t('assembly.import.tooLong', { line, field: t(`assembly.import.field.${field}`), max: CONTACT_MAX[field] }))
+      if (value && value.length > CONTACT_MAX[field])
+        problems.push(
+          t('assembly.import.tooLong', { line, field: t(`assembly.import.field.${field}`), max: CONTACT_MAX[field] }),
+        )
     }
     if (input.email && !isEmail(normalizeEmail(input.email))) problems.push(t('assembly.import.badEmail', { line }))
-    if (assembly.onePerHousehold && householdKey(input.address) === null) problems.push(t('assembly.import.needsAddress', { line }))
+    if (assembly.onePerHousehold && householdKey(input.address) === null)
+      problems.push(t('assembly.import.needsAddress', { line }))
     const key = personKey(input)
     const first = firstLineOf.get(key)
-    if (first !== undefined) problems.push(t(input.email ? 'assembly.import.sameEmail' : 'assembly.import.sameRow', { line, first }))
+    if (first !== undefined)
+      problems.push(t(input.email ? 'assembly.import.sameEmail' : 'assembly.import.sameRow', { line, first }))
     else {
       firstLineOf.set(key, line)
       inputs.push({ input, key })
@@ -476,8 +698,15 @@ export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: s
   if (problems.length > 0) throw new ImportProblems([...new Set(problems)])
   return db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
-    const [locked] = await queryRows<{ phase: string }>(tx, sql`select phase from assemblies where id = ${assemblyId} for update`)
-    if (locked!.phase === 'drawn' || (await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0) throw conflict('DRAW_PREPARED', t('assembly.import.drawPrepared'))
+    const [locked] = await queryRows<{ phase: string }>(
+      tx,
+      sql`select phase from assemblies where id = ${assemblyId} for update`,
+    )
+    if (
+      locked!.phase === 'drawn' ||
+      (await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0
+    )
+      throw conflict('DRAW_PREPARED', t('assembly.import.drawPrepared'))
     const pool = await queryRows<VolunteerInput>(
       tx,
       sql`select full_name as "fullName", email, phone, address, features from assembly_volunteers
@@ -487,7 +716,14 @@ export async function importVolunteers(db: Db, actor: CurrentUser, assemblyId: s
     const fresh = inputs.filter(({ key }) => !known.has(key))
     for (const { input } of fresh) await insertVolunteer(tx, assembly, input, 'import')
     const outcome = { imported: fresh.length, alreadyInPool: inputs.length - fresh.length }
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.volunteers_imported', subjectType: 'assembly', subjectId: assemblyId, after: outcome })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.volunteers_imported',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: outcome,
+    })
     return outcome
   })
 }
@@ -512,7 +748,11 @@ export interface VolunteerRow {
  * The pool with contact data, in number order: for the organisers only (the caller checks). Confirmed volunteers
  * only (those the draw counts), unless `pending` adds the registrations still to confirm.
  */
-export async function listVolunteers(db: Db, assemblyId: string, options: { withdrawn?: boolean; pending?: boolean; limit?: number; offset?: number } = {}): Promise<VolunteerRow[]> {
+export async function listVolunteers(
+  db: Db,
+  assemblyId: string,
+  options: { withdrawn?: boolean; pending?: boolean; limit?: number; offset?: number } = {},
+): Promise<VolunteerRow[]> {
   return queryRows<VolunteerRow>(
     db,
     sql`select id, number, features, full_name as "fullName", email, phone, address, household_key as "householdKey", source, locale,
@@ -528,17 +768,33 @@ export async function withdrawVolunteer(db: Db, actor: CurrentUser, assemblyId: 
   const assembly = await findAssembly(db, assemblyId)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
-    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0) throw conflict('DRAW_PREPARED', 'Le tirage est préparé : le vivier ne change plus.')
-    const done = await queryRows(tx, sql`update assembly_volunteers set withdrawn_at = now() where assembly_id = ${assemblyId} and number = ${number} and withdrawn_at is null returning id`)
+    if ((await queryRows(tx, sql`select 1 from assembly_draws where assembly_id = ${assemblyId}`)).length > 0)
+      throw conflict('DRAW_PREPARED', 'Le tirage est préparé : le vivier ne change plus.')
+    const done = await queryRows(
+      tx,
+      sql`update assembly_volunteers set withdrawn_at = now() where assembly_id = ${assemblyId} and number = ${number} and withdrawn_at is null returning id`,
+    )
     if (done.length === 0) throw notFound('Volontaire introuvable.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: assembly.territoryId, action: 'assembly.volunteer_withdrawn', subjectType: 'assembly', subjectId: assemblyId, after: { number } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assembly.territoryId,
+      action: 'assembly.volunteer_withdrawn',
+      subjectType: 'assembly',
+      subjectId: assemblyId,
+      after: { number },
+    })
   })
 }
 
 /** The pool as a sortition instance (people in volunteer-number order), with households when the rule applies. */
 export function instanceOf(assembly: AssemblyRow, quotas: QuotaRow[], volunteers: VolunteerRow[]): Instance {
   const categories = [...new Set(quotas.map((q) => q.category))]
-  const instance: Instance = { panelSize: assembly.panelSize, categories, quotas: quotas.map(({ category, feature, min, max }) => ({ category, feature, min, max })), people: volunteers.map((v) => v.features) }
+  const instance: Instance = {
+    panelSize: assembly.panelSize,
+    categories,
+    quotas: quotas.map(({ category, feature, min, max }) => ({ category, feature, min, max })),
+    people: volunteers.map((v) => v.features),
+  }
   if (assembly.onePerHousehold) {
     const byAddress = new Map<string, number[]>()
     volunteers.forEach((v, i) => {
@@ -572,7 +828,14 @@ export async function eraseExpiredVolunteerContacts(db: Db, now: Date = new Date
           select assembly_id as "assemblyId", territory_id as "territoryId", count(*)::int as count from erased group by assembly_id, territory_id`,
     )
     for (const row of erased) {
-      await recordAudit(tx, { actorId: null, territoryId: row.territoryId, action: 'assembly.volunteer_contacts_erased', subjectType: 'assembly', subjectId: row.assemblyId, after: { count: row.count } })
+      await recordAudit(tx, {
+        actorId: null,
+        territoryId: row.territoryId,
+        action: 'assembly.volunteer_contacts_erased',
+        subjectType: 'assembly',
+        subjectId: row.assemblyId,
+        after: { count: row.count },
+      })
     }
     return erased.reduce((sum, row) => sum + row.count, 0)
   })

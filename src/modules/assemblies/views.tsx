@@ -2,7 +2,14 @@ import type { ComponentChildren } from 'preact'
 import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/index.ts'
 import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
-import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  PostForm,
+  type FieldErrors,
+  type FormValues,
+} from '../../platform/layout/forms.tsx'
 import { Table } from '../../platform/layout/table.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import type { ProbabilityProfile } from './draw.ts'
@@ -11,10 +18,19 @@ import type { AssemblyRow, QuotaRow, Registration } from './service.ts'
 export const assemblyPath = (a: { id: string }) => `/assemblees/${a.id}`
 export const proposalPath = (p: { id: string }) => `/propositions-assemblee/${p.id}`
 
-export const percent = (locale: 'fr' | 'en', value: number, digits = 1) => `${formatNumber(locale, Math.round(value * 10 ** (digits + 2)) / 10 ** digits)} %`
+export const percent = (locale: 'fr' | 'en', value: number, digits = 1) =>
+  `${formatNumber(locale, Math.round(value * 10 ** (digits + 2)) / 10 ** digits)} %`
 
 /** Assemblies as cards, under a link back to their territory when the list is a territory's. */
-export function AssemblyListPage({ assemblies, back, newHref }: { assemblies: AssemblyRow[]; back?: { name: string; path: string }; newHref: string | null }) {
+export function AssemblyListPage({
+  assemblies,
+  back,
+  newHref,
+}: {
+  assemblies: AssemblyRow[]
+  back?: { name: string; path: string }
+  newHref: string | null
+}) {
   const { t } = usePage()
   return (
     <CardListPage
@@ -27,29 +43,96 @@ export function AssemblyListPage({ assemblies, back, newHref }: { assemblies: As
         href: assemblyPath(a),
         title: a.title,
         kicker: `${a.territoryName ?? t('assembly.state')} · ${t(`assembly.phase.${a.phase}` as MessageKey)}`,
-        lines: [{ text: `${t('assembly.panelOf', { count: a.panelSize })} · ${t('assembly.volunteerCount', { count: a.volunteers })}`, meta: true }],
+        lines: [
+          {
+            text: `${t('assembly.panelOf', { count: a.panelSize })} · ${t('assembly.volunteerCount', { count: a.volunteers })}`,
+            meta: true,
+          },
+        ],
       }))}
     />
   )
 }
 
-export function AssemblyForm({ action, values, errors, submit }: { action: string; values: FormValues; errors: FieldErrors; submit: string }) {
+export function AssemblyForm({
+  action,
+  values,
+  errors,
+  submit,
+}: {
+  action: string
+  values: FormValues
+  errors: FieldErrors
+  submit: string
+}) {
   const { t } = usePage()
-  const labels = { title: t('assembly.field.title'), purpose: t('assembly.field.purpose'), panelSize: t('assembly.field.panelSize'), majority: t('assembly.field.majority'), quorumPercent: t('assembly.field.quorum'), contactRetentionDays: t('assembly.field.retention') }
+  const labels = {
+    title: t('assembly.field.title'),
+    purpose: t('assembly.field.purpose'),
+    panelSize: t('assembly.field.panelSize'),
+    majority: t('assembly.field.majority'),
+    quorumPercent: t('assembly.field.quorum'),
+    contactRetentionDays: t('assembly.field.retention'),
+  }
   return (
     <>
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action={action}>
         <Field name="title" label={labels.title} required maxLength={200} value={values.title} error={errors.title} />
-        <Field name="purpose" label={labels.purpose} required multiline maxLength={20000} value={values.purpose} error={errors.purpose} hint="Markdown" />
-        <Field name="panelSize" label={labels.panelSize} required type="number" value={values.panelSize} error={errors.panelSize} />
-        <Field name="majority" label={labels.majority} value={values.majority ?? 'simple'} error={errors.majority} options={(['simple', 'two_thirds', 'absolute'] as const).map((m) => ({ value: m, label: t(`assembly.majority.${m}`) }))} />
-        <Field name="quorumPercent" label={labels.quorumPercent} type="number" value={values.quorumPercent ?? '50'} error={errors.quorumPercent} hint={t('assembly.field.quorumHint')} />
+        <Field
+          name="purpose"
+          label={labels.purpose}
+          required
+          multiline
+          maxLength={20000}
+          value={values.purpose}
+          error={errors.purpose}
+          hint="Markdown"
+        />
+        <Field
+          name="panelSize"
+          label={labels.panelSize}
+          required
+          type="number"
+          value={values.panelSize}
+          error={errors.panelSize}
+        />
+        <Field
+          name="majority"
+          label={labels.majority}
+          value={values.majority ?? 'simple'}
+          error={errors.majority}
+          options={(['simple', 'two_thirds', 'absolute'] as const).map((m) => ({
+            value: m,
+            label: t(`assembly.majority.${m}`),
+          }))}
+        />
+        <Field
+          name="quorumPercent"
+          label={labels.quorumPercent}
+          type="number"
+          value={values.quorumPercent ?? '50'}
+          error={errors.quorumPercent}
+          hint={t('assembly.field.quorumHint')}
+        />
         <div class="field">
-          <input type="checkbox" id="field-onePerHousehold" name="onePerHousehold" value="true" checked={values.onePerHousehold === 'true'} />{' '}
+          <input
+            type="checkbox"
+            id="field-onePerHousehold"
+            name="onePerHousehold"
+            value="true"
+            checked={values.onePerHousehold === 'true'}
+          />{' '}
           <label for="field-onePerHousehold">{t('assembly.field.onePerHousehold')}</label>
         </div>
-        <Field name="contactRetentionDays" label={labels.contactRetentionDays} type="number" value={values.contactRetentionDays ?? '180'} error={errors.contactRetentionDays} hint={t('assembly.field.retentionHint')} />
+        <Field
+          name="contactRetentionDays"
+          label={labels.contactRetentionDays}
+          type="number"
+          value={values.contactRetentionDays ?? '180'}
+          error={errors.contactRetentionDays}
+          hint={t('assembly.field.retentionHint')}
+        />
         <button type="submit">{submit}</button>
       </PostForm>
     </>
@@ -57,11 +140,31 @@ export function AssemblyForm({ action, values, errors, submit }: { action: strin
 }
 
 /** The public volunteer form: identity and contact (private), one question per quota category, consent. */
-export function VolunteerForm({ assembly, quotas, values, errors, registration }: { assembly: AssemblyRow; quotas: QuotaRow[]; values: FormValues; errors: FieldErrors; registration: Registration | null }) {
+export function VolunteerForm({
+  assembly,
+  quotas,
+  values,
+  errors,
+  registration,
+}: {
+  assembly: AssemblyRow
+  quotas: QuotaRow[]
+  values: FormValues
+  errors: FieldErrors
+  registration: Registration | null
+}) {
   const { t } = usePage()
   const categories = [...new Set(quotas.map((q) => q.category))]
-  const labels: Record<string, string> = { fullName: t('assembly.form.name'), email: t('assembly.form.email'), phone: t('assembly.form.phone'), address: t('assembly.form.address'), consent: t('assembly.form.consent') }
-  categories.forEach((c, i) => { labels[`feature${i}`] = c })
+  const labels: Record<string, string> = {
+    fullName: t('assembly.form.name'),
+    email: t('assembly.form.email'),
+    phone: t('assembly.form.phone'),
+    address: t('assembly.form.address'),
+    consent: t('assembly.form.consent'),
+  }
+  categories.forEach((c, i) => {
+    labels[`feature${i}`] = c
+  })
   return (
     <div class="narrow">
       <p class="kicker">
@@ -70,7 +173,9 @@ export function VolunteerForm({ assembly, quotas, values, errors, registration }
       <h1>{t('assembly.form.title')}</h1>
       {registration !== null ? (
         <p class="notice" role="status">
-          {registration.kind === 'mail' ? t('assembly.form.checkMail', { email: registration.email }) : t('assembly.form.willCall', { number: registration.number })}
+          {registration.kind === 'mail'
+            ? t('assembly.form.checkMail', { email: registration.email })
+            : t('assembly.form.willCall', { number: registration.number })}
         </p>
       ) : assembly.phase !== 'recruiting' ? (
         <p>{t('assembly.form.closed')}</p>
@@ -80,10 +185,44 @@ export function VolunteerForm({ assembly, quotas, values, errors, registration }
           <p>{t('assembly.form.private')}</p>
           <ErrorSummary errors={errors} labels={labels} />
           <PostForm action={`${assemblyPath(assembly)}/volontariat`}>
-            <Field name="fullName" label={labels.fullName!} required maxLength={200} autocomplete="name" value={values.fullName} error={errors.fullName} />
-            <Field name="email" label={labels.email!} type="email" autocomplete="email" maxLength={320} value={values.email} error={errors.email} hint={t('assembly.form.contactHint')} />
-            <Field name="phone" label={labels.phone!} type="tel" autocomplete="tel" maxLength={40} value={values.phone} error={errors.phone} />
-            <Field name="address" label={labels.address!} required={assembly.onePerHousehold} autocomplete="street-address" maxLength={500} value={values.address} error={errors.address} hint={assembly.onePerHousehold ? t('assembly.form.addressHint') : undefined} />
+            <Field
+              name="fullName"
+              label={labels.fullName!}
+              required
+              maxLength={200}
+              autocomplete="name"
+              value={values.fullName}
+              error={errors.fullName}
+            />
+            <Field
+              name="email"
+              label={labels.email!}
+              type="email"
+              autocomplete="email"
+              maxLength={320}
+              value={values.email}
+              error={errors.email}
+              hint={t('assembly.form.contactHint')}
+            />
+            <Field
+              name="phone"
+              label={labels.phone!}
+              type="tel"
+              autocomplete="tel"
+              maxLength={40}
+              value={values.phone}
+              error={errors.phone}
+            />
+            <Field
+              name="address"
+              label={labels.address!}
+              required={assembly.onePerHousehold}
+              autocomplete="street-address"
+              maxLength={500}
+              value={values.address}
+              error={errors.address}
+              hint={assembly.onePerHousehold ? t('assembly.form.addressHint') : undefined}
+            />
             {categories.map((c, i) => (
               <Field
                 name={`feature${i}`}
@@ -91,7 +230,10 @@ export function VolunteerForm({ assembly, quotas, values, errors, registration }
                 required
                 value={values[`feature${i}`] ?? ''}
                 error={errors[`feature${i}`]}
-                options={[{ value: '', label: t('assembly.form.choose') }, ...quotas.filter((q) => q.category === c).map((q) => ({ value: q.feature, label: q.feature }))]}
+                options={[
+                  { value: '', label: t('assembly.form.choose') },
+                  ...quotas.filter((q) => q.category === c).map((q) => ({ value: q.feature, label: q.feature })),
+                ]}
               />
             ))}
             <div class={`field${errors.consent ? ' field-error' : ''}`}>
@@ -100,7 +242,14 @@ export function VolunteerForm({ assembly, quotas, values, errors, registration }
                   {errors.consent}
                 </p>
               )}
-              <input type="checkbox" id="field-consent" name="consent" value="true" required aria-describedby={errors.consent ? 'field-consent-error' : undefined} />{' '}
+              <input
+                type="checkbox"
+                id="field-consent"
+                name="consent"
+                value="true"
+                required
+                aria-describedby={errors.consent ? 'field-consent-error' : undefined}
+              />{' '}
               <label for="field-consent">{t('assembly.form.consent')}</label>
             </div>
             <p class="hint">
@@ -115,7 +264,15 @@ export function VolunteerForm({ assembly, quotas, values, errors, registration }
 }
 
 /** The page a confirmation link opens. */
-export function VolunteerConfirmed({ assembly, message, ok }: { assembly: AssemblyRow | null; message: string; ok: boolean }) {
+export function VolunteerConfirmed({
+  assembly,
+  message,
+  ok,
+}: {
+  assembly: AssemblyRow | null
+  message: string
+  ok: boolean
+}) {
   const { t } = usePage()
   return (
     <div class="narrow">
@@ -138,9 +295,22 @@ export function VolunteerConfirmed({ assembly, message, ok }: { assembly: Assemb
 }
 
 /** Quotas as an editable table: existing rows and a few blank ones. */
-export function QuotaEditor({ assembly, rows, errors, margin }: { assembly: AssemblyRow; rows: { category: string; feature: string; share: string; min: string; max: string }[]; errors: string[]; margin: string }) {
+export function QuotaEditor({
+  assembly,
+  rows,
+  errors,
+  margin,
+}: {
+  assembly: AssemblyRow
+  rows: { category: string; feature: string; share: string; min: string; max: string }[]
+  errors: string[]
+  margin: string
+}) {
   const { t } = usePage()
-  const all = [...rows, ...Array.from({ length: 4 }, () => ({ category: '', feature: '', share: '', min: '', max: '' }))]
+  const all = [
+    ...rows,
+    ...Array.from({ length: 4 }, () => ({ category: '', feature: '', share: '', min: '', max: '' })),
+  ]
   return (
     <section aria-labelledby="quotas-title">
       <h2 id="quotas-title">{t('assembly.org.quotas')}</h2>
@@ -155,22 +325,30 @@ export function QuotaEditor({ assembly, rows, errors, margin }: { assembly: Asse
         </div>
       )}
       <PostForm action={`${assemblyPath(assembly)}/quotas`}>
-        <Table headings={[t('assembly.org.category'), t('assembly.org.feature'), t('assembly.org.share'), t('assembly.org.min'), t('assembly.org.max')]}>
-              {all.map((r, i) => (
-                <tr>
-                  {(['category', 'feature', 'share', 'min', 'max'] as const).map((key) => (
-                    <td>
-                      <input
-                        name={`${key}${i}`}
-                        value={r[key]}
-                        size={key === 'category' || key === 'feature' ? 14 : 5}
-                        inputMode={key === 'share' || key === 'min' || key === 'max' ? 'decimal' : undefined}
-                        aria-label={`${t(key === 'share' ? 'assembly.org.share' : (`assembly.org.${key}` as MessageKey))} — ${i + 1}`}
-                      />
-                    </td>
-                  ))}
-                </tr>
+        <Table
+          headings={[
+            t('assembly.org.category'),
+            t('assembly.org.feature'),
+            t('assembly.org.share'),
+            t('assembly.org.min'),
+            t('assembly.org.max'),
+          ]}
+        >
+          {all.map((r, i) => (
+            <tr>
+              {(['category', 'feature', 'share', 'min', 'max'] as const).map((key) => (
+                <td>
+                  <input
+                    name={`${key}${i}`}
+                    value={r[key]}
+                    size={key === 'category' || key === 'feature' ? 14 : 5}
+                    inputMode={key === 'share' || key === 'min' || key === 'max' ? 'decimal' : undefined}
+                    aria-label={`${t(key === 'share' ? 'assembly.org.share' : (`assembly.org.${key}` as MessageKey))} — ${i + 1}`}
+                  />
+                </td>
               ))}
+            </tr>
+          ))}
         </Table>
         <input type="hidden" name="rows" value={String(all.length)} />
         <Field name="margin" label={t('assembly.org.margin')} type="number" value={margin} />
@@ -216,13 +394,20 @@ export function ProbabilityChart({ leximin, legacy }: { leximin: ProbabilityProf
     const n = sorted.length
     const step = Math.max(1, Math.floor(n / 300))
     const list: string[] = []
-    for (let i = 0; i < n; i += step) list.push(`${((i / Math.max(1, n - 1)) * width).toFixed(1)},${(height - (sorted[i]! / top) * height).toFixed(1)}`)
+    for (let i = 0; i < n; i += step)
+      list.push(`${((i / Math.max(1, n - 1)) * width).toFixed(1)},${(height - (sorted[i]! / top) * height).toFixed(1)}`)
     list.push(`${width},${(height - (sorted[n - 1]! / top) * height).toFixed(1)}`)
     return list.join(' ')
   }
   return (
     <figure class="chart">
-      <svg viewBox={`-2 -2 ${width + 4} ${height + 4}`} role="img" aria-label={t('assembly.tr.chart')} preserveAspectRatio="none" style="width:100%;max-width:40rem;height:auto">
+      <svg
+        viewBox={`-2 -2 ${width + 4} ${height + 4}`}
+        role="img"
+        aria-label={t('assembly.tr.chart')}
+        preserveAspectRatio="none"
+        style="width:100%;max-width:40rem;height:auto"
+      >
         <rect x="0" y="0" width={width} height={height} fill="none" stroke="currentColor" stroke-width="0.5" />
         <polyline points={points(leximin.sorted)} fill="none" stroke="#000091" stroke-width="2.5" />
         <polyline points={points(legacy.sorted)} fill="none" stroke="#b34000" stroke-width="2" stroke-dasharray="6 4" />
@@ -250,4 +435,3 @@ export function Section({ id, title, children }: { id: string; title: string; ch
     </section>
   )
 }
-

@@ -5,13 +5,24 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { parseCsv } from '../../platform/http/csv-parse.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import {
+  buildTestApp,
+  Client,
+  createUser,
+  csrfTokenOf,
+  describeEachEngine,
+  multipart,
+  signedInClient,
+  type TestApp,
+} from '../../../test/helpers/app.ts'
 import { DEMO_STEPS } from '../../demo/seed.ts'
 import { checkRatings } from './service.ts'
 import { selfReportedCompletion } from './scales.ts'
 
 const OGP_SAMPLE = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'ogp', 'commitments-sample.csv')
-const ogpSkip = existsSync(OGP_SAMPLE) ? false : `OGP sample skipped: ${OGP_SAMPLE} not found (../shared/data is absent)`
+const ogpSkip = existsSync(OGP_SAMPLE)
+  ? false
+  : `OGP sample skipped: ${OGP_SAMPLE} not found (../shared/data is absent)`
 
 test('the completion a territory’s own report implies', () => {
   assert.equal(selfReportedCompletion('termine', 40), 'complete')
@@ -22,17 +33,47 @@ test('the completion a territory’s own report implies', () => {
 })
 
 test('ratings need a justification each; a commitment that is not verifiable needs nothing more', () => {
-  const empty = { verifiable: null, verifiableJustification: '', relevance: {}, potentialImpact: null, impactJustification: '', completion: null, completionJustification: '', diogOverall: null, diogValues: {}, diogJustification: '', earlyResults: '', lessons: '', recommendations: '', evidenceLinks: [] }
+  const empty = {
+    verifiable: null,
+    verifiableJustification: '',
+    relevance: {},
+    potentialImpact: null,
+    impactJustification: '',
+    completion: null,
+    completionJustification: '',
+    diogOverall: null,
+    diogValues: {},
+    diogJustification: '',
+    earlyResults: '',
+    lessons: '',
+    recommendations: '',
+    evidenceLinks: [],
+  }
   assert.deepEqual(Object.keys(checkRatings('inception', empty)), ['verifiable'])
-  assert.deepEqual(checkRatings('inception', { ...empty, verifiable: false, verifiableJustification: 'Aucun jalon mesurable.' }), {})
-  const verifiable = checkRatings('inception', { ...empty, verifiable: true, verifiableJustification: 'Jalons datés.', potentialImpact: 'major' })
+  assert.deepEqual(
+    checkRatings('inception', { ...empty, verifiable: false, verifiableJustification: 'Aucun jalon mesurable.' }),
+    {},
+  )
+  const verifiable = checkRatings('inception', {
+    ...empty,
+    verifiable: true,
+    verifiableJustification: 'Jalons datés.',
+    potentialImpact: 'major',
+  })
   assert.ok(verifiable.relevance_access_to_information && verifiable.potentialImpact)
-  assert.deepEqual(Object.keys(checkRatings('end_of_term', { ...empty, completion: 'limited', completionJustification: 'x', diogOverall: 'marginal', diogJustification: '', diogValues: { access_to_information: 'major' } })).sort(), [
-    'diogJustification',
-    'diog_civic_participation',
-    'diog_public_accountability',
-    'diog_technology_innovation',
-  ])
+  assert.deepEqual(
+    Object.keys(
+      checkRatings('end_of_term', {
+        ...empty,
+        completion: 'limited',
+        completionJustification: 'x',
+        diogOverall: 'marginal',
+        diogJustification: '',
+        diogValues: { access_to_information: 'major' },
+      }),
+    ).sort(),
+    ['diogJustification', 'diog_civic_participation', 'diog_public_accountability', 'diog_technology_innovation'],
+  )
 })
 
 describeEachEngine('independent assessment', (engine) => {
@@ -46,15 +87,24 @@ describeEachEngine('independent assessment', (engine) => {
   let planId = ''
   let commitments: { id: string; title: string }[] = []
   const page = () => `/plans/${planId}/evaluation`
-  const rows = async (table: string) => (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n
+  const rows = async (table: string) =>
+    (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!
+      .n
 
   before(async () => {
     ctx = await buildTestApp(engine)
     // the demo without its published end-of-commitment report: this suite writes both reports itself
-    for (const step of DEMO_STEPS.filter((s) => s.name !== 'assessment-report')) await ctx.database.db.transaction((tx) => step.run(tx))
-    const [plan] = await queryRows<{ id: string }>(ctx.database.db, sql`select p.id from action_plans p join territories t on t.id = p.territory_id where t.code = 'pays-demo' and p.status = 'published'`)
+    for (const step of DEMO_STEPS.filter((s) => s.name !== 'assessment-report'))
+      await ctx.database.db.transaction((tx) => step.run(tx))
+    const [plan] = await queryRows<{ id: string }>(
+      ctx.database.db,
+      sql`select p.id from action_plans p join territories t on t.id = p.territory_id where t.code = 'pays-demo' and p.status = 'published'`,
+    )
     planId = plan!.id
-    commitments = await queryRows(ctx.database.db, sql`select id, title from commitments where plan_id = ${planId} order by position`)
+    commitments = await queryRows(
+      ctx.database.db,
+      sql`select id, title from commitments where plan_id = ${planId} order by position`,
+    )
     const login = async (email: string, password: string) => {
       const client = await signedInClient(ctx.app, email, password)
       return client
@@ -76,19 +126,40 @@ describeEachEngine('independent assessment', (engine) => {
 
   const rate = (client: Client, assessmentId: string, commitmentId: string, fields: Record<string, string>) =>
     client.post(`/evaluations/${assessmentId}/engagements/${commitmentId}`, fields, { csrfFrom: page() })
-  const inception = async () => (await queryRows<{ id: string; status: string; reply_due: string | null }>(ctx.database.db, sql`select id, status, reply_due::text from assessments where plan_id = ${planId} and moment = 'inception'`))[0]
-  const relevance = (yes: boolean) => Object.fromEntries(['access_to_information', 'civic_participation', 'public_accountability', 'technology_innovation'].flatMap((v) => [[`relevance_${v}`, yes ? 'yes' : 'no'], [`relevance_${v}_justification`, `Justification ${v}.`]]))
+  const inception = async () =>
+    (
+      await queryRows<{ id: string; status: string; reply_due: string | null }>(
+        ctx.database.db,
+        sql`select id, status, reply_due::text from assessments where plan_id = ${planId} and moment = 'inception'`,
+      )
+    )[0]
+  const relevance = (yes: boolean) =>
+    Object.fromEntries(
+      ['access_to_information', 'civic_participation', 'public_accountability', 'technology_innovation'].flatMap(
+        (v) => [
+          [`relevance_${v}`, yes ? 'yes' : 'no'],
+          [`relevance_${v}_justification`, `Justification ${v}.`],
+        ],
+      ),
+    )
 
   test('the network’s team appoints a reviewer, never one of the territory’s own people', async () => {
     const refused = await admin.post(`${page()}/evaluateurs`, { email: 'elue@demo.thc.example' })
     assert.equal(refused.statusCode, 422)
     assert.match(refused.body, /élue ou chargée du plan dans ce territoire/)
     assert.equal(await rows('plan_reviewers'), 2) // the demo's reviewer and the other plan's
-    assert.equal((await agent.post(`${page()}/evaluateurs`, { email: reviewerEmail }, { csrfFrom: page() })).statusCode, 403)
+    assert.equal(
+      (await agent.post(`${page()}/evaluateurs`, { email: reviewerEmail }, { csrfFrom: page() })).statusCode,
+      403,
+    )
     assert.equal((await admin.post(`${page()}/evaluateurs`, { email: reviewerEmail })).statusCode, 303)
     assert.equal(await rows('plan_reviewers'), 3)
     // and once a reviewer, never made editor of that territory
-    const grant = await admin.post('/admin/roles', { email: reviewerEmail, territoryRef: 'autre/pays-demo', role: 'editor' }, { csrfFrom: '/admin' })
+    const grant = await admin.post(
+      '/admin/roles',
+      { email: reviewerEmail, territoryRef: 'autre/pays-demo', role: 'editor' },
+      { csrfFrom: '/admin' },
+    )
     assert.equal(grant.statusCode, 422)
     assert.match(grant.body, /évalue un plan de ce territoire/)
   })
@@ -101,8 +172,15 @@ describeEachEngine('independent assessment', (engine) => {
     const a = (await inception())!
     assert.equal(a.status, 'draft')
     // a reviewer of another plan, and the territory's staff: refused, nothing written
-    assert.equal((await rate(otherReviewer, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'x' })).statusCode, 403)
-    assert.equal((await rate(agent, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'x' })).statusCode, 403)
+    assert.equal(
+      (await rate(otherReviewer, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'x' }))
+        .statusCode,
+      403,
+    )
+    assert.equal(
+      (await rate(agent, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'x' })).statusCode,
+      403,
+    )
     assert.equal(await rows('commitment_assessments'), 0)
     // the draft is not public
     assert.doesNotMatch((await new Client(ctx.app).get(page())).body, /Brouillon de l’évaluateur/)
@@ -110,34 +188,92 @@ describeEachEngine('independent assessment', (engine) => {
 
   test('inception: ratings with justifications, right of reply, publication, then only errata', async () => {
     const a = (await inception())!
-    const missing = await rate(reviewer, a.id, commitments[0]!.id, { verifiable: 'yes', verifiableJustification: 'Jalons datés.' })
+    const missing = await rate(reviewer, a.id, commitments[0]!.id, {
+      verifiable: 'yes',
+      verifiableJustification: 'Jalons datés.',
+    })
     assert.equal(missing.statusCode, 422)
     assert.match(missing.body, /Choisissez une appréciation/)
     assert.equal(await rows('commitment_assessments'), 0)
-    assert.equal((await rate(reviewer, a.id, commitments[0]!.id, { verifiable: 'yes', verifiableJustification: 'Jalons datés.', ...relevance(true), potentialImpact: 'transformative', impactJustification: 'Change la façon de décider.' })).statusCode, 303)
-    assert.equal((await rate(reviewer, a.id, commitments[1]!.id, { verifiable: 'yes', verifiableJustification: 'Livrables précis.', ...relevance(false), potentialImpact: 'minor', impactJustification: 'Portée limitée.' })).statusCode, 303)
+    assert.equal(
+      (
+        await rate(reviewer, a.id, commitments[0]!.id, {
+          verifiable: 'yes',
+          verifiableJustification: 'Jalons datés.',
+          ...relevance(true),
+          potentialImpact: 'transformative',
+          impactJustification: 'Change la façon de décider.',
+        })
+      ).statusCode,
+      303,
+    )
+    assert.equal(
+      (
+        await rate(reviewer, a.id, commitments[1]!.id, {
+          verifiable: 'yes',
+          verifiableJustification: 'Livrables précis.',
+          ...relevance(false),
+          potentialImpact: 'minor',
+          impactJustification: 'Portée limitée.',
+        })
+      ).statusCode,
+      303,
+    )
     // sent too early: back to the report, which names what is left to rate, and nothing changes
     const early = await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })
     assert.equal(early.statusCode, 303)
     assert.match(early.headers.location!, /#moment-inception$/)
     const reportPage = (await reviewer.get(early.headers.location!.replace(/#.*/, ''))).body
-    assert.match(reportPage, new RegExp(`Le rapport n’est pas envoyé : 1 engagement n’est pas encore évalué \\(${commitments[2]!.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`))
+    assert.match(
+      reportPage,
+      new RegExp(
+        `Le rapport n’est pas envoyé : 1 engagement n’est pas encore évalué \\(${commitments[2]!.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`,
+      ),
+    )
     assert.match(reportPage, /la co-création du plan n’est pas encore appréciée/)
     assert.equal((await inception())!.status, 'draft')
     // not verifiable: nothing more is kept, whatever was sent
-    assert.equal((await rate(reviewer, a.id, commitments[2]!.id, { verifiable: 'no', verifiableJustification: 'Aucun résultat mesurable.', potentialImpact: 'moderate', impactJustification: 'x' })).statusCode, 303)
-    const [third] = await queryRows<{ potential_impact: string | null }>(ctx.database.db, sql`select potential_impact from commitment_assessments where commitment_id = ${commitments[2]!.id}`)
+    assert.equal(
+      (
+        await rate(reviewer, a.id, commitments[2]!.id, {
+          verifiable: 'no',
+          verifiableJustification: 'Aucun résultat mesurable.',
+          potentialImpact: 'moderate',
+          impactJustification: 'x',
+        })
+      ).statusCode,
+      303,
+    )
+    const [third] = await queryRows<{ potential_impact: string | null }>(
+      ctx.database.db,
+      sql`select potential_impact from commitment_assessments where commitment_id = ${commitments[2]!.id}`,
+    )
     assert.equal(third!.potential_impact, null)
 
     // co-creation must be assessed before sending
     assert.equal((await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 303)
     assert.equal((await inception())!.status, 'draft')
-    assert.equal((await reviewer.post(`/evaluations/${a.id}/ensemble`, { cocreationLevel: 'partly', cocreationJustification: '' })).statusCode, 422)
-    assert.equal((await reviewer.post(`/evaluations/${a.id}/ensemble`, { cocreationLevel: 'partly', cocreationJustification: 'Deux ateliers ouverts, pas de retour.', summary: 'Un plan ambitieux sur la participation.' })).statusCode, 303)
+    assert.equal(
+      (await reviewer.post(`/evaluations/${a.id}/ensemble`, { cocreationLevel: 'partly', cocreationJustification: '' }))
+        .statusCode,
+      422,
+    )
+    assert.equal(
+      (
+        await reviewer.post(`/evaluations/${a.id}/ensemble`, {
+          cocreationLevel: 'partly',
+          cocreationJustification: 'Deux ateliers ouverts, pas de retour.',
+          summary: 'Un plan ambitieux sur la participation.',
+        })
+      ).statusCode,
+      303,
+    )
     assert.equal((await reviewer.post(`/evaluations/${a.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 303)
     const sent = (await inception())!
     assert.equal(sent.status, 'right_of_reply')
-    const due = new Date(`${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`)
+    const due = new Date(
+      `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date())}T12:00:00Z`,
+    )
     due.setUTCDate(due.getUTCDate() + 15)
     assert.equal(sent.reply_due, due.toISOString().slice(0, 10))
     // the territory's editors and elected officials are told, with the deadline
@@ -153,9 +289,25 @@ describeEachEngine('independent assessment', (engine) => {
     const tooEarly = await reviewer.post(`/evaluations/${a.id}/publication`, {}, { csrfFrom: page() })
     assert.equal(tooEarly.statusCode, 409)
     assert.match(tooEarly.body, /peut répondre jusqu’au/)
-    assert.equal((await otherReviewer.post(`/evaluations/${a.id}/reponse`, { reply: 'Intrus' }, { csrfFrom: page() })).statusCode, 403)
-    assert.equal((await agent.post(`/evaluations/${a.id}/reponse`, { reply: 'Le territoire prend acte et complétera la co-création.' }, { csrfFrom: page() })).statusCode, 303)
-    assert.equal((await elected.post(`/evaluations/${a.id}/reponse`, { reply: 'Seconde réponse' }, { csrfFrom: page() })).statusCode, 409)
+    assert.equal(
+      (await otherReviewer.post(`/evaluations/${a.id}/reponse`, { reply: 'Intrus' }, { csrfFrom: page() })).statusCode,
+      403,
+    )
+    assert.equal(
+      (
+        await agent.post(
+          `/evaluations/${a.id}/reponse`,
+          { reply: 'Le territoire prend acte et complétera la co-création.' },
+          { csrfFrom: page() },
+        )
+      ).statusCode,
+      303,
+    )
+    assert.equal(
+      (await elected.post(`/evaluations/${a.id}/reponse`, { reply: 'Seconde réponse' }, { csrfFrom: page() }))
+        .statusCode,
+      409,
+    )
     assert.equal((await reviewer.post(`/evaluations/${a.id}/publication`, {}, { csrfFrom: page() })).statusCode, 303)
 
     const visitor = await new Client(ctx.app).get(page())
@@ -166,28 +318,95 @@ describeEachEngine('independent assessment', (engine) => {
     assert.match(visitor.body, /Aucun lien d’intérêts déclaré/)
 
     // published: immutable, except by a dated erratum
-    assert.equal((await rate(reviewer, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'Revu' })).statusCode, 409)
-    await assert.rejects(() => ctx.database.db.execute(sql`update assessments set summary = 'Réécrit' where id = ${a.id}`))
-    await assert.rejects(() => ctx.database.db.execute(sql`update commitment_assessments set potential_impact = 'none' where assessment_id = ${a.id}`))
-    assert.equal((await agent.post(`/evaluations/${a.id}/errata`, { text: 'Par le territoire' }, { csrfFrom: page() })).statusCode, 403)
-    assert.equal((await reviewer.post(`/evaluations/${a.id}/errata`, { text: 'L’impact du premier engagement porte sur 2027, non 2026.', commitmentId: commitments[0]!.id }, { csrfFrom: page() })).statusCode, 303)
+    assert.equal(
+      (await rate(reviewer, a.id, commitments[0]!.id, { verifiable: 'no', verifiableJustification: 'Revu' }))
+        .statusCode,
+      409,
+    )
+    await assert.rejects(() =>
+      ctx.database.db.execute(sql`update assessments set summary = 'Réécrit' where id = ${a.id}`),
+    )
+    await assert.rejects(() =>
+      ctx.database.db.execute(
+        sql`update commitment_assessments set potential_impact = 'none' where assessment_id = ${a.id}`,
+      ),
+    )
+    assert.equal(
+      (await agent.post(`/evaluations/${a.id}/errata`, { text: 'Par le territoire' }, { csrfFrom: page() })).statusCode,
+      403,
+    )
+    assert.equal(
+      (
+        await reviewer.post(
+          `/evaluations/${a.id}/errata`,
+          { text: 'L’impact du premier engagement porte sur 2027, non 2026.', commitmentId: commitments[0]!.id },
+          { csrfFrom: page() },
+        )
+      ).statusCode,
+      303,
+    )
     assert.match((await new Client(ctx.app).get(page())).body, /porte sur 2027, non 2026/)
     await assert.rejects(() => ctx.database.db.execute(sql`delete from assessment_errata`))
   })
 
   test('end of commitment: ratings beside the self-reported progress, gaps shown; published without reply after the period', async () => {
     assert.equal((await reviewer.post(`${page()}/terme`, {}, { csrfFrom: page() })).statusCode, 303)
-    const [end] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from assessments where plan_id = ${planId} and moment = 'end_of_term'`)
-    const diog = (overall: string) => ({ diogOverall: overall, diogJustification: 'Constat sur pièces.', diog_access_to_information: 'major', diog_civic_participation: 'not_applicable', diog_public_accountability: 'marginal', diog_technology_innovation: 'not_applicable' })
-    const bad = await rate(reviewer, end!.id, commitments[0]!.id, { completion: 'complete', completionJustification: 'Tout est publié.', ...diog('major'), evidenceLinks: 'pas une adresse' })
+    const [end] = await queryRows<{ id: string }>(
+      ctx.database.db,
+      sql`select id from assessments where plan_id = ${planId} and moment = 'end_of_term'`,
+    )
+    const diog = (overall: string) => ({
+      diogOverall: overall,
+      diogJustification: 'Constat sur pièces.',
+      diog_access_to_information: 'major',
+      diog_civic_participation: 'not_applicable',
+      diog_public_accountability: 'marginal',
+      diog_technology_innovation: 'not_applicable',
+    })
+    const bad = await rate(reviewer, end!.id, commitments[0]!.id, {
+      completion: 'complete',
+      completionJustification: 'Tout est publié.',
+      ...diog('major'),
+      evidenceLinks: 'pas une adresse',
+    })
     assert.equal(bad.statusCode, 422)
-    assert.equal((await rate(reviewer, end!.id, commitments[0]!.id, { completion: 'complete', completionJustification: 'Tout est publié.', ...diog('major'), evidenceLinks: 'https://example.org/preuve' })).statusCode, 303)
-    assert.equal((await rate(reviewer, end!.id, commitments[1]!.id, { completion: 'not_started', completionJustification: 'Rien de livré.', ...diog('did_not_change') })).statusCode, 303)
-    assert.equal((await rate(reviewer, end!.id, commitments[2]!.id, { completion: 'not_started', completionJustification: 'Rien de livré.', ...diog('did_not_change') })).statusCode, 303)
+    assert.equal(
+      (
+        await rate(reviewer, end!.id, commitments[0]!.id, {
+          completion: 'complete',
+          completionJustification: 'Tout est publié.',
+          ...diog('major'),
+          evidenceLinks: 'https://example.org/preuve',
+        })
+      ).statusCode,
+      303,
+    )
+    assert.equal(
+      (
+        await rate(reviewer, end!.id, commitments[1]!.id, {
+          completion: 'not_started',
+          completionJustification: 'Rien de livré.',
+          ...diog('did_not_change'),
+        })
+      ).statusCode,
+      303,
+    )
+    assert.equal(
+      (
+        await rate(reviewer, end!.id, commitments[2]!.id, {
+          completion: 'not_started',
+          completionJustification: 'Rien de livré.',
+          ...diog('did_not_change'),
+        })
+      ).statusCode,
+      303,
+    )
     assert.equal((await reviewer.post(`/evaluations/${end!.id}/envoi`, {}, { csrfFrom: page() })).statusCode, 303)
     // three days before the end, still no reply: the reminder goes (the inception's did not: it was answered)
     ctx.mails.length = 0
-    await ctx.database.db.execute(sql`update jobs set run_at = now() where unique_key like 'assessment-reply-reminder:%' and done_at is null`)
+    await ctx.database.db.execute(
+      sql`update jobs set run_at = now() where unique_key like 'assessment-reply-reminder:%' and done_at is null`,
+    )
     await ctx.app.jobs.tick()
     const reminders = ctx.mails.filter((m) => m.subject.startsWith('Plus que trois jours'))
     assert.deepEqual(reminders.map((m) => m.to).sort(), ['agent@demo.thc.example', 'elue@demo.thc.example'])
@@ -210,8 +429,25 @@ describeEachEngine('independent assessment', (engine) => {
   test('network figures are computed right on the known set, and exported', async () => {
     const figures = JSON.parse((await new Client(ctx.app).get('/api/v1/assessments/aggregates')).body)
     assert.equal(figures.plansAssessed, 1)
-    assert.deepEqual(figures.inception, { commitments: 3, verifiable: 2, transformative: 1, moderateOrMore: 1, relevant: { access_to_information: 1, civic_participation: 1, public_accountability: 1, technology_innovation: 1 } })
-    assert.deepEqual(figures.endOfTerm, { commitments: 3, complete: 1, substantialOrComplete: 1, openedGovernment: 1, outstanding: 0 })
+    assert.deepEqual(figures.inception, {
+      commitments: 3,
+      verifiable: 2,
+      transformative: 1,
+      moderateOrMore: 1,
+      relevant: {
+        access_to_information: 1,
+        civic_participation: 1,
+        public_accountability: 1,
+        technology_innovation: 1,
+      },
+    })
+    assert.deepEqual(figures.endOfTerm, {
+      commitments: 3,
+      complete: 1,
+      substantialOrComplete: 1,
+      openedGovernment: 1,
+      outstanding: 0,
+    })
     assert.deepEqual(figures.shares.verifiable, { count: 2, total: 3 })
     const pageBody = (await new Client(ctx.app).get('/reseau/evaluations')).body
     assert.match(pageBody, /2 sur 3 \(67\s?%\)/)
@@ -223,21 +459,34 @@ describeEachEngine('independent assessment', (engine) => {
     assert.ok(openapi.paths['/api/v1/plans/{id}/assessments'])
   })
 
-  test('the IRM’s ratings of OGP’s whole sheet go to the plans holding their commitments; a second import adds errata, never a lock', { skip: ogpSkip }, async () => {
+  test('the IRM’s ratings of OGP’s whole sheet go to the plans holding their commitments; a second import adds errata, never a lock', {
+    skip: ogpSkip,
+  }, async () => {
     const sheet = readFileSync(OGP_SAMPLE)
     const form = async (client: Client, url: string, fields: Record<string, string>, content: Buffer) => {
       const page = await client.get(url)
-      const { payload, headers } = multipart({ _csrf: csrfTokenOf(page.body) ?? '', ...fields }, { name: 'commitments.csv', content })
+      const { payload, headers } = multipart(
+        { _csrf: csrfTokenOf(page.body) ?? '', ...fields },
+        { name: 'commitments.csv', content },
+      )
       return client.request({ method: 'POST', url, payload, headers })
     }
     const post = (client: Client, page: { body: string }, action: RegExp, fields: [string, string][] = []) =>
-      client.request({ method: 'POST', url: action.exec(page.body)![1]!, payload: new URLSearchParams([['_csrf', csrfTokenOf(page.body)!], ...fields]).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      client.request({
+        method: 'POST',
+        url: action.exec(page.body)![1]!,
+        payload: new URLSearchParams([['_csrf', csrfTokenOf(page.body)!], ...fields]).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
     // the sheet's plans, imported into the territory, then published
     const chosen = await form(admin, '/territoires/commune/35238/plans/importer', { format: 'ogp' }, sheet)
     const keys = [...chosen.body.matchAll(/name="plan" value="([^"]+)"/g)].map((m): [string, string] => ['plan', m[1]!])
     const planPreview = await post(admin, chosen, /action="([^"]+\/apercu)"/, keys)
     assert.equal((await post(admin, planPreview, /action="([^"]+\/confirmer)"/, keys)).statusCode, 303)
-    const plans = await queryRows<{ id: string }>(ctx.database.db, sql`select id from action_plans where source_key like 'ogp-plan:%'`)
+    const plans = await queryRows<{ id: string }>(
+      ctx.database.db,
+      sql`select id from action_plans where source_key like 'ogp-plan:%'`,
+    )
     assert.equal(plans.length, keys.length)
 
     // not public yet: the preview says so and offers nothing to confirm
@@ -245,16 +494,26 @@ describeEachEngine('independent assessment', (engine) => {
     assert.equal(early.statusCode, 200)
     assert.match(early.body, /le plan n’est pas publié/)
     assert.doesNotMatch(early.body, /Confirmer l’import/)
-    await ctx.database.db.execute(sql`update action_plans set status = 'published', published_at = now() where source_key like 'ogp-plan:%'`)
+    await ctx.database.db.execute(
+      sql`update action_plans set status = 'published', published_at = now() where source_key like 'ogp-plan:%'`,
+    )
     assert.equal((await form(agent, '/evaluations/import-ogp', {}, sheet)).statusCode, 403)
 
     // a cut file, or a word not on the IRM's scale, is refused whole
     const cut = await form(admin, '/evaluations/import-ogp', {}, sheet.subarray(0, Math.floor(sheet.length * 0.6)))
     assert.equal(cut.statusCode, 422)
     const text = sheet.toString('utf8')
-    const strange = await form(admin, '/evaluations/import-ogp', {}, Buffer.from(text.replace(',Transformative,', ',Revolutionary,')))
+    const strange = await form(
+      admin,
+      '/evaluations/import-ogp',
+      {},
+      Buffer.from(text.replace(',Transformative,', ',Revolutionary,')),
+    )
     assert.equal(strange.statusCode, 422)
-    assert.match(strange.body, /colonne « Potential Impact » : « Revolutionary » n’est pas un mot de l’échelle de l’IRM/)
+    assert.match(
+      strange.body,
+      /colonne « Potential Impact » : « Revolutionary » n’est pas un mot de l’échelle de l’IRM/,
+    )
     assert.equal((await queryRows(ctx.database.db, sql`select 1 from assessments where source = 'ogp'`)).length, 0)
 
     const preview = await form(admin, '/evaluations/import-ogp', {}, sheet)
@@ -264,11 +523,38 @@ describeEachEngine('independent assessment', (engine) => {
     const { readCsv } = await import('../../platform/import/csv.ts')
     const rows = readCsv(sheet).rows.map((r) => r.record)
     const said = (v: string | undefined) => !['', 'NR', 'ND', 'NA'].includes((v ?? '').trim())
-    const inception = rows.filter((r) => ['Verifiable', 'OGP Value Access To Information', 'OGP Value Civic Participation', 'OGP Value Public Accountability', 'OGP Value Technology', 'Potential Impact', 'Potential for Results', 'Completion (Progress Report)'].some((c) => said(r[c]))).length
-    const endOfTerm = rows.filter((r) => said(r['Completion (End Of Term)']) || said(r['Early Results']) || (said(r['Did It Open Government (Overall)']) && r['Did It Open Government (Overall)'] !== 'Not Applicable')).length
-    const counts = await queryRows<{ moment: string; n: number }>(ctx.database.db, sql`select a.moment, count(*)::int as n from assessments a join commitment_assessments ca on ca.assessment_id = a.id where a.source = 'ogp' and a.status = 'published' group by 1 order by 1`)
-    assert.deepEqual(counts, [{ moment: 'end_of_term', n: endOfTerm }, { moment: 'inception', n: inception }])
-    const [spot] = await queryRows<{ verifiable: boolean; potential_impact: string; completion: string; diog_overall: string }>(
+    const inception = rows.filter((r) =>
+      [
+        'Verifiable',
+        'OGP Value Access To Information',
+        'OGP Value Civic Participation',
+        'OGP Value Public Accountability',
+        'OGP Value Technology',
+        'Potential Impact',
+        'Potential for Results',
+        'Completion (Progress Report)',
+      ].some((c) => said(r[c])),
+    ).length
+    const endOfTerm = rows.filter(
+      (r) =>
+        said(r['Completion (End Of Term)']) ||
+        said(r['Early Results']) ||
+        (said(r['Did It Open Government (Overall)']) && r['Did It Open Government (Overall)'] !== 'Not Applicable'),
+    ).length
+    const counts = await queryRows<{ moment: string; n: number }>(
+      ctx.database.db,
+      sql`select a.moment, count(*)::int as n from assessments a join commitment_assessments ca on ca.assessment_id = a.id where a.source = 'ogp' and a.status = 'published' group by 1 order by 1`,
+    )
+    assert.deepEqual(counts, [
+      { moment: 'end_of_term', n: endOfTerm },
+      { moment: 'inception', n: inception },
+    ])
+    const [spot] = await queryRows<{
+      verifiable: boolean
+      potential_impact: string
+      completion: string
+      diog_overall: string
+    }>(
       ctx.database.db,
       sql`select i.verifiable, i.potential_impact, e.completion, e.diog_overall from commitments c
           join commitment_assessments i on i.commitment_id = c.id join assessments ai on ai.id = i.assessment_id and ai.moment = 'inception'
@@ -276,8 +562,15 @@ describeEachEngine('independent assessment', (engine) => {
           where c.title = 'Open data and participation in the Legislature.'`,
     )
     assert.ok(spot, 'the sheet’s legislature commitment carries both ratings')
-    const [unclear] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from commitment_assessments where potential_results = 'unclear'`)
-    assert.equal(unclear!.n, rows.filter((r) => r['Potential for Results'] === 'Unclear').length, '“Unclear” kept, not skipped')
+    const [unclear] = await queryRows<{ n: number }>(
+      ctx.database.db,
+      sql`select count(*)::int as n from commitment_assessments where potential_results = 'unclear'`,
+    )
+    assert.equal(
+      unclear!.n,
+      rows.filter((r) => r['Potential for Results'] === 'Unclear').length,
+      '“Unclear” kept, not skipped',
+    )
 
     // the same sheet again changes nothing; a rating changed since becomes a dated erratum
     const same = await form(admin, '/evaluations/import-ogp', {}, sheet)
@@ -288,11 +581,19 @@ describeEachEngine('independent assessment', (engine) => {
     assert.equal(target.record['Completion (End Of Term)'], 'Substantial')
     const column = table.header.indexOf('Completion (End Of Term)')
     const { csvField } = await import('../../platform/http/csv.ts')
-    const changed = [table.header, ...table.rows.map((r) => (r === target ? r.cells.map((c, i) => (i === column ? 'Complete' : c)) : r.cells))].map((cells) => cells.map(csvField).join(',')).join('\r\n')
+    const changed = [
+      table.header,
+      ...table.rows.map((r) => (r === target ? r.cells.map((c, i) => (i === column ? 'Complete' : c)) : r.cells)),
+    ]
+      .map((cells) => cells.map(csvField).join(','))
+      .join('\r\n')
     const again = await form(admin, '/evaluations/import-ogp', {}, Buffer.from(changed))
     assert.match(again.body, /Erratum daté sur les rapports de l’IRM/)
     await post(admin, again, /action="([^"]+\/confirmer)"/)
-    const [erratum] = await queryRows<{ text: string }>(ctx.database.db, sql`select text from assessment_errata order by created_at desc limit 1`)
+    const [erratum] = await queryRows<{ text: string }>(
+      ctx.database.db,
+      sql`select text from assessment_errata order by created_at desc limit 1`,
+    )
     assert.match(erratum!.text, /BUE0009\) dit désormais : completion : "substantial" → "complete"/)
     const figures = JSON.parse((await new Client(ctx.app).get('/api/v1/assessments/aggregates')).body)
     assert.ok(figures.plansAssessed >= 2)

@@ -20,8 +20,18 @@ import type { Relevance } from './tables.ts'
  * appointed reviewer keeps that assessment (the IRM's is then not imported for it, and said so).
  */
 
-const RELEVANCE_COLUMNS = ['OGP Value Access To Information', 'OGP Value Civic Participation', 'OGP Value Public Accountability', 'OGP Value Technology']
-const DIOG_COLUMNS = ['Did It Open Government (Access To Information)', 'Did It Open Government (Civic Participation)', 'Did It Open Government: Public Accountability', null]
+const RELEVANCE_COLUMNS = [
+  'OGP Value Access To Information',
+  'OGP Value Civic Participation',
+  'OGP Value Public Accountability',
+  'OGP Value Technology',
+]
+const DIOG_COLUMNS = [
+  'Did It Open Government (Access To Information)',
+  'Did It Open Government (Civic Participation)',
+  'Did It Open Government: Public Accountability',
+  null,
+]
 export const MAX_RATINGS_BYTES = 50 * 1024 * 1024
 
 interface InceptionRating {
@@ -49,7 +59,14 @@ interface SheetRating {
 
 export interface RatingsOutcome {
   /** rows with a rating whose commitment is on the platform, by plan */
-  plans: { planId: string; title: string; territoryName: string; inception: number; endOfTerm: number; action: 'create' | 'erratum' | 'unchanged' | 'kept-own' | 'not-public' }[]
+  plans: {
+    planId: string
+    title: string
+    territoryName: string
+    inception: number
+    endOfTerm: number
+    action: 'create' | 'erratum' | 'unchanged' | 'kept-own' | 'not-public'
+  }[]
   /** rows with a rating whose commitment is not on the platform (identifiers, the first twenty) */
   notOnPlatform: { count: number; ids: string[] }
   /** rows without any IRM rating */
@@ -63,7 +80,13 @@ export class RatingsRefused extends Error {
   }
 }
 
-function mapped<T>(scale: Record<string, T>, raw: string | undefined, column: string, line: number, problems: ImportMessage[]): T | null {
+function mapped<T>(
+  scale: Record<string, T>,
+  raw: string | undefined,
+  column: string,
+  line: number,
+  problems: ImportMessage[],
+): T | null {
   const value = (raw ?? '').trim()
   if (OGP_SHEET.none.has(value)) return null
   if (Object.hasOwn(scale, value)) return scale[value]!
@@ -72,7 +95,10 @@ function mapped<T>(scale: Record<string, T>, raw: string | undefined, column: st
 }
 
 /** Reads the IRM's ratings of every row; throws RatingsRefused with each problem (a file unreadable, a word unknown). */
-export function readRatings(bytes: Uint8Array, name: string): { ratings: SheetRating[]; unrated: number; warnings: ImportMessage[] } {
+export function readRatings(
+  bytes: Uint8Array,
+  name: string,
+): { ratings: SheetRating[]; unrated: number; warnings: ImportMessage[] } {
   let table: CsvTable
   try {
     table = readCsv(bytes, { name, maxBytes: MAX_RATINGS_BYTES })
@@ -82,7 +108,8 @@ export function readRatings(bytes: Uint8Array, name: string): { ratings: SheetRa
     throw error
   }
   const missing = ['Commitment Unique Identifier', 'Verifiable'].filter((c) => !table.header.includes(c))
-  if (missing.length > 0) throw new RatingsRefused([{ key: 'assess.import.notSheet', params: { name, columns: missing.join(', ') } }])
+  if (missing.length > 0)
+    throw new RatingsRefused([{ key: 'assess.import.notSheet', params: { name, columns: missing.join(', ') } }])
   const problems: ImportMessage[] = []
   const ratings: SheetRating[] = []
   let unrated = 0
@@ -98,16 +125,39 @@ export function readRatings(bytes: Uint8Array, name: string): { ratings: SheetRa
     })
     const impact = mapped(OGP_SHEET.impact, r['Potential Impact'], 'Potential Impact', row.line, problems)
     const results = mapped(OGP_SHEET.results, r['Potential for Results'], 'Potential for Results', row.line, problems)
-    const midterm = mapped(OGP_SHEET.completion, r['Completion (Progress Report)'], 'Completion (Progress Report)', row.line, problems)
-    const completion = mapped(OGP_SHEET.completion, r['Completion (End Of Term)'], 'Completion (End Of Term)', row.line, problems)
-    const diog = mapped(OGP_SHEET.diog, r['Did It Open Government (Overall)'], 'Did It Open Government (Overall)', row.line, problems)
+    const midterm = mapped(
+      OGP_SHEET.completion,
+      r['Completion (Progress Report)'],
+      'Completion (Progress Report)',
+      row.line,
+      problems,
+    )
+    const completion = mapped(
+      OGP_SHEET.completion,
+      r['Completion (End Of Term)'],
+      'Completion (End Of Term)',
+      row.line,
+      problems,
+    )
+    const diog = mapped(
+      OGP_SHEET.diog,
+      r['Did It Open Government (Overall)'],
+      'Did It Open Government (Overall)',
+      row.line,
+      problems,
+    )
     const values: Record<string, string> = {}
     OGP_VALUES.forEach((value, i) => {
       const column = DIOG_COLUMNS[i]
       values[value] = (column && mapped(OGP_SHEET.diog, r[column], column, row.line, problems)) || 'not_applicable'
     })
     const early = mapped(OGP_SHEET.earlyResults, r['Early Results'], 'Early Results', row.line, problems)
-    const hasInception = verifiable !== null || Object.keys(relevance).length > 0 || impact !== null || results !== null || midterm !== null
+    const hasInception =
+      verifiable !== null ||
+      Object.keys(relevance).length > 0 ||
+      impact !== null ||
+      results !== null ||
+      midterm !== null
     const hasEnd = completion !== null || (diog !== null && diog !== 'not_applicable') || early !== null
     if (!hasInception && !hasEnd) {
       unrated++
@@ -122,8 +172,25 @@ export function readRatings(bytes: Uint8Array, name: string): { ratings: SheetRa
     ratings.push({
       line: row.line,
       id,
-      inception: hasInception ? { verifiable, relevance, impact, results, completion: midterm, note: `Appréciation publiée par l’IRM${progressYear ? ` (rapport ${progressYear})` : ''}.` } : null,
-      endOfTerm: hasEnd ? { completion, diog: diog === 'not_applicable' ? null : diog, values, earlyResults: early ? `Résultats précoces selon l’IRM : ${early}.` : '', note: `Appréciation publiée par l’IRM${endYear ? ` (rapport de fin de mandat ${endYear})` : ''}.` } : null,
+      inception: hasInception
+        ? {
+            verifiable,
+            relevance,
+            impact,
+            results,
+            completion: midterm,
+            note: `Appréciation publiée par l’IRM${progressYear ? ` (rapport ${progressYear})` : ''}.`,
+          }
+        : null,
+      endOfTerm: hasEnd
+        ? {
+            completion,
+            diog: diog === 'not_applicable' ? null : diog,
+            values,
+            earlyResults: early ? `Résultats précoces selon l’IRM : ${early}.` : '',
+            note: `Appréciation publiée par l’IRM${endYear ? ` (rapport de fin de mandat ${endYear})` : ''}.`,
+          }
+        : null,
     })
   }
   if (problems.length > 0) throw new RatingsRefused(problems)
@@ -142,8 +209,19 @@ interface StoredRow {
   earlyResults: string
 }
 
-const inceptionFields = (r: InceptionRating) => ({ verifiable: r.verifiable, relevance: r.relevance, potentialImpact: r.impact, potentialResults: r.results, completion: r.completion })
-const endFields = (r: EndRating) => ({ completion: r.completion, diogOverall: r.diog, diogValues: r.values, earlyResults: r.earlyResults })
+const inceptionFields = (r: InceptionRating) => ({
+  verifiable: r.verifiable,
+  relevance: r.relevance,
+  potentialImpact: r.impact,
+  potentialResults: r.results,
+  completion: r.completion,
+})
+const endFields = (r: EndRating) => ({
+  completion: r.completion,
+  diogOverall: r.diog,
+  diogValues: r.values,
+  earlyResults: r.earlyResults,
+})
 
 /** How a stored row differs from the sheet's (as "field: before → after"), empty when equal; objects compared whatever their keys' order. */
 function differences(stored: StoredRow, wanted: Record<string, unknown>): string[] {
@@ -158,22 +236,49 @@ function differences(stored: StoredRow, wanted: Record<string, unknown>): string
  * Computes (and with `write`, applies in one transaction) the import of the IRM's ratings, to every plan holding
  * a rated commitment, or to `planId` only. The network's team only. Throws RatingsRefused, 403.
  */
-export async function importOgpRatings(db: Db, actor: CurrentUser | null, bytes: Uint8Array, options: { name: string; planId?: string; write: boolean }): Promise<RatingsOutcome> {
+export async function importOgpRatings(
+  db: Db,
+  actor: CurrentUser | null,
+  bytes: Uint8Array,
+  options: { name: string; planId?: string; write: boolean },
+): Promise<RatingsOutcome> {
   if (actor && !actor.isPlatformAdmin) throw forbidden()
   const { ratings, unrated, warnings } = readRatings(bytes, options.name)
   const run = async (tx: Db): Promise<RatingsOutcome> => {
     const ids = [...new Set(ratings.map((r) => `ogp:${r.id}`))]
-    const holders = ids.length === 0 ? [] : await queryRows<{ commitmentId: string; sourceKey: string; planId: string; planTitle: string; planStatus: string; territoryId: string; territoryName: string }>(
-      tx,
-      sql`select c.id as "commitmentId", c.source_key as "sourceKey", p.id as "planId", p.title as "planTitle", p.status as "planStatus", p.territory_id as "territoryId", t.name as "territoryName"
+    const holders =
+      ids.length === 0
+        ? []
+        : await queryRows<{
+            commitmentId: string
+            sourceKey: string
+            planId: string
+            planTitle: string
+            planStatus: string
+            territoryId: string
+            territoryName: string
+          }>(
+            tx,
+            sql`select c.id as "commitmentId", c.source_key as "sourceKey", p.id as "planId", p.title as "planTitle", p.status as "planStatus", p.territory_id as "territoryId", t.name as "territoryName"
           from commitments c join action_plans p on p.id = c.plan_id join territories t on t.id = p.territory_id
-          where c.source_key in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) ${options.planId ? sql`and p.id = ${options.planId}` : sql``}`,
-    )
+          where c.source_key in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )}) ${options.planId ? sql`and p.id = ${options.planId}` : sql``}`,
+          )
     const byKey = new Map<string, typeof holders>()
     for (const h of holders) byKey.set(h.sourceKey, [...(byKey.get(h.sourceKey) ?? []), h])
     const missing = ratings.filter((r) => !byKey.has(`ogp:${r.id}`))
-    const outcome: RatingsOutcome = { plans: [], notOnPlatform: { count: missing.length, ids: missing.slice(0, 20).map((r) => r.id) }, unrated, warnings }
-    const byPlan = new Map<string, { holder: (typeof holders)[number]; rows: { commitmentId: string; rating: SheetRating }[] }>()
+    const outcome: RatingsOutcome = {
+      plans: [],
+      notOnPlatform: { count: missing.length, ids: missing.slice(0, 20).map((r) => r.id) },
+      unrated,
+      warnings,
+    }
+    const byPlan = new Map<
+      string,
+      { holder: (typeof holders)[number]; rows: { commitmentId: string; rating: SheetRating }[] }
+    >()
     for (const rating of ratings) {
       for (const holder of byKey.get(`ogp:${rating.id}`) ?? []) {
         const entry = byPlan.get(holder.planId) ?? { holder, rows: [] }
@@ -182,7 +287,13 @@ export async function importOgpRatings(db: Db, actor: CurrentUser | null, bytes:
       }
     }
     for (const { holder, rows } of byPlan.values()) {
-      const summary = { planId: holder.planId, title: holder.planTitle, territoryName: holder.territoryName, inception: rows.filter((r) => r.rating.inception).length, endOfTerm: rows.filter((r) => r.rating.endOfTerm).length }
+      const summary = {
+        planId: holder.planId,
+        title: holder.planTitle,
+        territoryName: holder.territoryName,
+        inception: rows.filter((r) => r.rating.inception).length,
+        endOfTerm: rows.filter((r) => r.rating.endOfTerm).length,
+      }
       if (holder.planStatus !== 'published' && holder.planStatus !== 'closed') {
         outcome.plans.push({ ...summary, action: 'not-public' })
         continue
@@ -190,12 +301,22 @@ export async function importOgpRatings(db: Db, actor: CurrentUser | null, bytes:
       let action: RatingsOutcome['plans'][number]['action'] = 'unchanged'
       for (const moment of ['inception', 'end_of_term'] as Moment[]) {
         const momentRows = rows.flatMap((r) => {
-          const wanted = moment === 'inception' ? (r.rating.inception ? inceptionFields(r.rating.inception) : null) : r.rating.endOfTerm ? endFields(r.rating.endOfTerm) : null
+          const wanted =
+            moment === 'inception'
+              ? r.rating.inception
+                ? inceptionFields(r.rating.inception)
+                : null
+              : r.rating.endOfTerm
+                ? endFields(r.rating.endOfTerm)
+                : null
           const note = moment === 'inception' ? r.rating.inception?.note : r.rating.endOfTerm?.note
           return wanted ? [{ commitmentId: r.commitmentId, wanted, note: note ?? '', id: r.rating.id }] : []
         })
         if (momentRows.length === 0) continue
-        const [existing] = await queryRows<{ id: string; source: string }>(tx, sql`select id, source from assessments where plan_id = ${holder.planId} and moment = ${moment}`)
+        const [existing] = await queryRows<{ id: string; source: string }>(
+          tx,
+          sql`select id, source from assessments where plan_id = ${holder.planId} and moment = ${moment}`,
+        )
         if (existing && existing.source !== 'ogp') {
           action = 'kept-own'
           continue
@@ -212,19 +333,40 @@ export async function importOgpRatings(db: Db, actor: CurrentUser | null, bytes:
         )
         const errata = momentRows.flatMap((row) => {
           const before = stored.find((s) => s.commitmentId === row.commitmentId)
-          const changes = before ? differences(before, row.wanted) : Object.entries(row.wanted).map(([field, value]) => `${field} : ${JSON.stringify(value)}`)
-          return changes.length === 0 ? [] : [{ commitmentId: row.commitmentId, text: `${before ? 'La fiche de l’OGP' : 'La fiche de l’OGP apprécie aussi cet engagement'} (${row.id}) dit désormais : ${changes.join(' ; ')}.`.slice(0, 5000) }]
+          const changes = before
+            ? differences(before, row.wanted)
+            : Object.entries(row.wanted).map(([field, value]) => `${field} : ${JSON.stringify(value)}`)
+          return changes.length === 0
+            ? []
+            : [
+                {
+                  commitmentId: row.commitmentId,
+                  text: `${before ? 'La fiche de l’OGP' : 'La fiche de l’OGP apprécie aussi cet engagement'} (${row.id}) dit désormais : ${changes.join(' ; ')}.`.slice(
+                    0,
+                    5000,
+                  ),
+                },
+              ]
         })
         if (errata.length > 0 && action !== 'create') action = 'erratum'
         if (options.write) {
           for (const erratum of errata) {
-            await tx.execute(sql`insert into assessment_errata (assessment_id, territory_id, commitment_id, text, author_id) values (${existing.id}, ${holder.territoryId}, ${erratum.commitmentId}, ${erratum.text}, ${actor?.id ?? null})`)
+            await tx.execute(
+              sql`insert into assessment_errata (assessment_id, territory_id, commitment_id, text, author_id) values (${existing.id}, ${holder.territoryId}, ${erratum.commitmentId}, ${erratum.text}, ${actor?.id ?? null})`,
+            )
           }
         }
       }
       outcome.plans.push({ ...summary, action })
       if (options.write && action !== 'unchanged' && action !== 'kept-own') {
-        await recordAudit(tx, { actorId: actor?.id ?? null, territoryId: holder.territoryId, action: 'assessment.ogp_imported', subjectType: 'action_plan', subjectId: holder.planId, after: { inception: summary.inception, endOfTerm: summary.endOfTerm, action } })
+        await recordAudit(tx, {
+          actorId: actor?.id ?? null,
+          territoryId: holder.territoryId,
+          action: 'assessment.ogp_imported',
+          subjectType: 'action_plan',
+          subjectId: holder.planId,
+          after: { inception: summary.inception, endOfTerm: summary.endOfTerm, action },
+        })
       }
     }
     return outcome
@@ -232,7 +374,13 @@ export async function importOgpRatings(db: Db, actor: CurrentUser | null, bytes:
   return options.write ? db.transaction(run) : run(db)
 }
 
-async function createIrmReport(tx: Db, actor: CurrentUser | null, holder: { planId: string; territoryId: string }, moment: Moment, rows: { commitmentId: string; wanted: Record<string, unknown>; note: string }[]): Promise<void> {
+async function createIrmReport(
+  tx: Db,
+  actor: CurrentUser | null,
+  holder: { planId: string; territoryId: string },
+  moment: Moment,
+  rows: { commitmentId: string; wanted: Record<string, unknown>; note: string }[],
+): Promise<void> {
   const [report] = await queryRows<{ id: string }>(
     tx,
     sql`insert into assessments (territory_id, plan_id, moment, source, summary, created_by)
@@ -247,8 +395,15 @@ async function createIrmReport(tx: Db, actor: CurrentUser | null, holder: { plan
         ${w.potentialImpact ?? null}, ${w.potentialResults ?? null}, ${w.potentialImpact || w.potentialResults ? row.note : ''},
         ${w.completion ?? null}, ${w.completion ? row.note : ''}, ${w.diogOverall ?? null}, ${JSON.stringify(w.diogValues ?? {})}::jsonb, ${w.diogOverall ? row.note : ''}, ${w.earlyResults ?? ''})`)
   }
-  await tx.execute(sql`update assessments set status = 'published', published_at = now(), published_by = ${actor?.id ?? null} where id = ${report!.id}`)
+  await tx.execute(
+    sql`update assessments set status = 'published', published_at = now(), published_by = ${actor?.id ?? null} where id = ${report!.id}`,
+  )
 }
 
 /** The ratings' problems as an error of the request (422). */
-export const refusedRatings = (problems: ImportMessage[]) => new AppError('RATINGS_REFUSED', { status: 422, userMessage: counted('fr', problems.length, 'problème', 'problèmes'), details: problems })
+export const refusedRatings = (problems: ImportMessage[]) =>
+  new AppError('RATINGS_REFUSED', {
+    status: 422,
+    userMessage: counted('fr', problems.length, 'problème', 'problèmes'),
+    details: problems,
+  })

@@ -43,12 +43,21 @@ import { importOgpRatings, RatingsRefused } from './import.ts'
 import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'
 import { worded } from '../../platform/import/text.ts'
 import { MAX_ROUTE_UPLOAD_BYTES } from '../../platform/http/kernel.tsx'
-import { AppointPage, AssessmentPage, assessmentPagePath, ImportOgpPage, NetworkAssessmentsPage, RatingsPreviewPage, OverviewFormPage, RatingFormPage, type ReportView } from './views.tsx'
+import {
+  AppointPage,
+  AssessmentPage,
+  assessmentPagePath,
+  ImportOgpPage,
+  NetworkAssessmentsPage,
+  RatingsPreviewPage,
+  OverviewFormPage,
+  RatingFormPage,
+  type ReportView,
+} from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const RatingParams = Type.Object({ id: Type.String({ format: 'uuid' }), commitmentId: Type.String({ format: 'uuid' }) })
 const RevokeParams = Type.Object({ id: Type.String({ format: 'uuid' }), userId: Type.String({ format: 'uuid' }) })
-
 
 /** The rating form's values, read into the service's shape. */
 function ratingInput(values: Record<string, string>): CommitmentRatingInput {
@@ -59,7 +68,9 @@ function ratingInput(values: Record<string, string>): CommitmentRatingInput {
     relevance: Object.fromEntries(
       OGP_VALUES.flatMap((v) => {
         const relevant = yes(values[`relevance_${v}`])
-        return relevant === null ? [] : [[v, { relevant, justification: (values[`relevance_${v}_justification`] ?? '').trim() }]]
+        return relevant === null
+          ? []
+          : [[v, { relevant, justification: (values[`relevance_${v}_justification`] ?? '').trim() }]]
       }),
     ),
     potentialImpact: values.potentialImpact || null,
@@ -80,13 +91,20 @@ function ratingInput(values: Record<string, string>): CommitmentRatingInput {
 }
 
 /** Saved ratings back into form values. */
-function ratingValues(rating: Awaited<ReturnType<typeof commitmentRatings>>[number] | undefined): Record<string, string> {
+function ratingValues(
+  rating: Awaited<ReturnType<typeof commitmentRatings>>[number] | undefined,
+): Record<string, string> {
   if (!rating) return {}
   const yn = (v: boolean | null) => (v === true ? 'yes' : v === false ? 'no' : '')
   return {
     verifiable: yn(rating.verifiable),
     verifiableJustification: rating.verifiableJustification,
-    ...Object.fromEntries(OGP_VALUES.flatMap((v) => [[`relevance_${v}`, yn(rating.relevance[v]?.relevant ?? null)], [`relevance_${v}_justification`, rating.relevance[v]?.justification ?? '']])),
+    ...Object.fromEntries(
+      OGP_VALUES.flatMap((v) => [
+        [`relevance_${v}`, yn(rating.relevance[v]?.relevant ?? null)],
+        [`relevance_${v}_justification`, rating.relevance[v]?.justification ?? ''],
+      ]),
+    ),
     potentialImpact: rating.potentialImpact ?? '',
     impactJustification: rating.impactJustification,
     completion: rating.completion ?? '',
@@ -130,15 +148,39 @@ const ReportJson = Type.Object({
   cocreationJustification: Type.String(),
   summary: Type.String(),
   territoryReply: Nullable(Type.String()),
-  reviewers: Type.Array(Type.Object({ name: Nullable(Type.String()), hasConflict: Nullable(Type.Boolean()), conflictsStatement: Type.String() })),
+  reviewers: Type.Array(
+    Type.Object({
+      name: Nullable(Type.String()),
+      hasConflict: Nullable(Type.Boolean()),
+      conflictsStatement: Type.String(),
+    }),
+  ),
   commitments: Type.Array(RatingJson),
-  errata: Type.Array(Type.Object({ date: Type.String({ format: 'date-time' }), commitmentId: Nullable(Type.String()), text: Type.String() })),
+  errata: Type.Array(
+    Type.Object({
+      date: Type.String({ format: 'date-time' }),
+      commitmentId: Nullable(Type.String()),
+      text: Type.String(),
+    }),
+  ),
 })
 const Share = Type.Object({ count: Type.Integer(), total: Type.Integer() })
 const AggregatesJson = Type.Object({
   plansAssessed: Type.Integer(),
-  inception: Type.Object({ commitments: Type.Integer(), verifiable: Type.Integer(), transformative: Type.Integer(), moderateOrMore: Type.Integer(), relevant: Type.Record(Type.String(), Type.Integer()) }),
-  endOfTerm: Type.Object({ commitments: Type.Integer(), complete: Type.Integer(), substantialOrComplete: Type.Integer(), openedGovernment: Type.Integer(), outstanding: Type.Integer() }),
+  inception: Type.Object({
+    commitments: Type.Integer(),
+    verifiable: Type.Integer(),
+    transformative: Type.Integer(),
+    moderateOrMore: Type.Integer(),
+    relevant: Type.Record(Type.String(), Type.Integer()),
+  }),
+  endOfTerm: Type.Object({
+    commitments: Type.Integer(),
+    complete: Type.Integer(),
+    substantialOrComplete: Type.Integer(),
+    openedGovernment: Type.Integer(),
+    outstanding: Type.Integer(),
+  }),
   shares: Type.Object({ verifiable: Share, transformative: Share, complete: Share, openedGovernment: Share }),
 })
 
@@ -152,8 +194,15 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     const reports: Record<Moment, ReportView | null> = { inception: null, end_of_term: null }
     for (const a of list) {
       const readable = a.status === 'published' || (await canReadUnpublished(db(), req.user, a))
-      const [ratings, errata] = readable ? await Promise.all([commitmentRatings(db(), a.id), errataOf(db(), a.id)]) : [[], []]
-      reports[a.moment as Moment] = { assessment: a, ratings: new Map(ratings.map((r) => [r.commitmentId, r])), errata, readable }
+      const [ratings, errata] = readable
+        ? await Promise.all([commitmentRatings(db(), a.id), errataOf(db(), a.id)])
+        : [[], []]
+      reports[a.moment as Moment] = {
+        assessment: a,
+        ratings: new Map(ratings.map((r) => [r.commitmentId, r])),
+        errata,
+        readable,
+      }
     }
     return reports
   }
@@ -176,7 +225,9 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
         reviewers={reviewers}
         reports={reports}
         isAdmin={!!req.user?.isPlatformAdmin}
-        appointment={appointment ? { conflictsDeclaredAt: appointment.conflictsDeclaredAt?.toISOString() ?? null } : null}
+        appointment={
+          appointment ? { conflictsDeclaredAt: appointment.conflictsDeclaredAt?.toISOString() ?? null } : null
+        }
         canReply={can(req.user, 'plan.edit', plan.territoryId)}
         today={todayInParis()}
       />,
@@ -184,201 +235,418 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     )
   }
 
-  app.get('/plans/:id/evaluation', { schema: { params: IdParams, hide: true } }, async (req, reply) => renderPlanPage(req, reply, req.params.id))
+  app.get('/plans/:id/evaluation', { schema: { params: IdParams, hide: true } }, async (req, reply) =>
+    renderPlanPage(req, reply, req.params.id),
+  )
 
   // ——— appointment (the network's team) ———
-  async function appointPage(req: FastifyRequest, reply: FastifyReply, planId: string, values: Record<string, string>, errors: Record<string, string>, status = 200, choices: PickerChoice[] = []) {
+  async function appointPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    planId: string,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status = 200,
+    choices: PickerChoice[] = [],
+  ) {
     const plan = await findPlan(db(), planId)
-    return reply.page(req.t('assess.reviewers'), <AppointPage plan={plan} reviewers={await listReviewers(db(), plan.id)} values={values} errors={errors} choices={choices} />, status)
+    return reply.page(
+      req.t('assess.reviewers'),
+      <AppointPage
+        plan={plan}
+        reviewers={await listReviewers(db(), plan.id)}
+        values={values}
+        errors={errors}
+        choices={choices}
+      />,
+      status,
+    )
   }
   app.get('/plans/:id/evaluation/evaluateurs', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     requireAdmin(req)
     return appointPage(req, reply, req.params.id, {}, {})
   })
-  app.post('/plans/:id/evaluation/evaluateurs', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireAdmin(req)
-    const values = formValues(req.body)
-    const typed = pickedValue(values, 'email')
-    const person = await pickPerson(db(), typed)
-    if ('none' in person) return appointPage(req, reply, req.params.id, values, { email: req.t('picker.none', { q: typed }) }, 422)
-    if ('choices' in person) return appointPage(req, reply, req.params.id, values, { email: req.t('picker.several') }, 422, person.choices)
-    try {
-      await appointReviewer(db(), actor, req.params.id, person.found.email)
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return appointPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
-      throw error
-    }
-    req.flash('notice', req.t('assess.appointed'))
-    return reply.redirect(`/plans/${req.params.id}/evaluation/evaluateurs`, 303)
-  })
-  app.post('/plans/:id/evaluation/evaluateurs/:userId/retrait', { schema: { params: RevokeParams, body: FormBody, hide: true } }, async (req, reply) => {
-    await revokeReviewer(db(), requireAdmin(req), req.params.id, req.params.userId)
-    return reply.redirect(`/plans/${req.params.id}/evaluation/evaluateurs`, 303)
-  })
+  app.post(
+    '/plans/:id/evaluation/evaluateurs',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireAdmin(req)
+      const values = formValues(req.body)
+      const typed = pickedValue(values, 'email')
+      const person = await pickPerson(db(), typed)
+      if ('none' in person)
+        return appointPage(req, reply, req.params.id, values, { email: req.t('picker.none', { q: typed }) }, 422)
+      if ('choices' in person)
+        return appointPage(req, reply, req.params.id, values, { email: req.t('picker.several') }, 422, person.choices)
+      try {
+        await appointReviewer(db(), actor, req.params.id, person.found.email)
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return appointPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+        throw error
+      }
+      req.flash('notice', req.t('assess.appointed'))
+      return reply.redirect(`/plans/${req.params.id}/evaluation/evaluateurs`, 303)
+    },
+  )
+  app.post(
+    '/plans/:id/evaluation/evaluateurs/:userId/retrait',
+    { schema: { params: RevokeParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      await revokeReviewer(db(), requireAdmin(req), req.params.id, req.params.userId)
+      return reply.redirect(`/plans/${req.params.id}/evaluation/evaluateurs`, 303)
+    },
+  )
 
   // ——— ratings published by OGP's IRM (the network's team) ———
   // ——— the IRM's ratings, from OGP's sheet: upload, preview, confirmation (the file is kept in between) ———
   const RATINGS = 'ratings'
-  const PendingParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }), pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
+  const PendingParams = Type.Object({
+    id: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
+    pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
+  })
   const NetworkPendingParams = Type.Object({ pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
   const uploadConfig = { uploadLimit: MAX_ROUTE_UPLOAD_BYTES }
 
-  async function ratingsUpload(req: FastifyRequest, reply: FastifyReply, plan: { id: string; title: string; territoryId: string } | null) {
+  async function ratingsUpload(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    plan: { id: string; title: string; territoryId: string } | null,
+  ) {
     const actor = requireAdmin(req)
     const action = plan ? `${assessmentPagePath(plan)}/import-ogp` : '/evaluations/import-ogp'
     const file = req.uploads?.find((u) => u.bytes.length > 0)
-    const refused = (problems: string[], total?: number) => reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} action={action} problems={problems} {...(total !== undefined ? { total } : {})} />, 422)
+    const refused = (problems: string[], total?: number) =>
+      reply.page(
+        req.t('assess.importOgp'),
+        <ImportOgpPage plan={plan} action={action} problems={problems} {...(total !== undefined ? { total } : {})} />,
+        422,
+      )
     if (!file) return refused([req.t('ref.import.noFile')])
     try {
-      const outcome = await importOgpRatings(db(), actor, file.bytes, { name: file.filename, write: false, ...(plan ? { planId: plan.id } : {}) })
-      const pending = await savePendingImport(db(), { territoryId: plan?.territoryId ?? null, userId: actor.id, kind: RATINGS, filename: file.filename, bytes: file.bytes, options: plan ? { planId: plan.id } : {} })
-      return reply.page(req.t('assess.importOgp.preview'), <RatingsPreviewPage outcome={outcome} confirm={`${action}/${pending}/confirmer`} cancel={plan ? assessmentPagePath(plan) : '/reseau/evaluations'} warnings={outcome.warnings.map((w) => worded(req.t, w))} />)
+      const outcome = await importOgpRatings(db(), actor, file.bytes, {
+        name: file.filename,
+        write: false,
+        ...(plan ? { planId: plan.id } : {}),
+      })
+      const pending = await savePendingImport(db(), {
+        territoryId: plan?.territoryId ?? null,
+        userId: actor.id,
+        kind: RATINGS,
+        filename: file.filename,
+        bytes: file.bytes,
+        options: plan ? { planId: plan.id } : {},
+      })
+      return reply.page(
+        req.t('assess.importOgp.preview'),
+        <RatingsPreviewPage
+          outcome={outcome}
+          confirm={`${action}/${pending}/confirmer`}
+          cancel={plan ? assessmentPagePath(plan) : '/reseau/evaluations'}
+          warnings={outcome.warnings.map((w) => worded(req.t, w))}
+        />,
+      )
     } catch (error) {
-      if (error instanceof RatingsRefused) return refused(error.problems.slice(0, 100).map((p) => worded(req.t, p)), error.problems.length)
+      if (error instanceof RatingsRefused)
+        return refused(
+          error.problems.slice(0, 100).map((p) => worded(req.t, p)),
+          error.problems.length,
+        )
       throw error
     }
   }
 
-  async function ratingsConfirm(req: FastifyRequest, reply: FastifyReply, pendingId: string, plan: { id: string } | null) {
+  async function ratingsConfirm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    pendingId: string,
+    plan: { id: string } | null,
+  ) {
     const actor = requireAdmin(req)
     const pending = await loadPendingImport(db(), pendingId, actor.id, RATINGS)
     if ((pending.options.planId ?? null) !== (plan?.id ?? null)) throw notFound()
-    const outcome = await importOgpRatings(db(), actor, pending.bytes, { name: pending.filename, write: true, ...(plan ? { planId: plan.id } : {}) })
+    const outcome = await importOgpRatings(db(), actor, pending.bytes, {
+      name: pending.filename,
+      write: true,
+      ...(plan ? { planId: plan.id } : {}),
+    })
     await deletePendingImport(db(), pendingId)
-    req.flash('notice', req.t('assess.importOgp.done', { plans: outcome.plans.filter((p) => p.action === 'create' || p.action === 'erratum').length }))
+    req.flash(
+      'notice',
+      req.t('assess.importOgp.done', {
+        plans: outcome.plans.filter((p) => p.action === 'create' || p.action === 'erratum').length,
+      }),
+    )
     return reply.redirect(plan ? assessmentPagePath(plan) : '/reseau/evaluations', 303)
   }
 
   app.get('/plans/:id/evaluation/import-ogp', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     requireAdmin(req)
     const plan = await findPlan(db(), req.params.id)
-    return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={plan} action={`${assessmentPagePath(plan)}/import-ogp`} problems={[]} />)
+    return reply.page(
+      req.t('assess.importOgp'),
+      <ImportOgpPage plan={plan} action={`${assessmentPagePath(plan)}/import-ogp`} problems={[]} />,
+    )
   })
-  app.post('/plans/:id/evaluation/import-ogp', { schema: { params: IdParams, body: FormWithFileBody, hide: true }, config: uploadConfig }, async (req, reply) => {
-    requireAdmin(req)
-    return ratingsUpload(req, reply, await findPlan(db(), req.params.id))
-  })
-  app.post('/plans/:id/evaluation/import-ogp/:pending/confirmer', { schema: { params: PendingParams, body: FormBody, hide: true } }, async (req, reply) => ratingsConfirm(req, reply, req.params.pending, { id: req.params.id }))
+  app.post(
+    '/plans/:id/evaluation/import-ogp',
+    { schema: { params: IdParams, body: FormWithFileBody, hide: true }, config: uploadConfig },
+    async (req, reply) => {
+      requireAdmin(req)
+      return ratingsUpload(req, reply, await findPlan(db(), req.params.id))
+    },
+  )
+  app.post(
+    '/plans/:id/evaluation/import-ogp/:pending/confirmer',
+    { schema: { params: PendingParams, body: FormBody, hide: true } },
+    async (req, reply) => ratingsConfirm(req, reply, req.params.pending, { id: req.params.id }),
+  )
   app.get('/evaluations/import-ogp', { schema: { hide: true } }, async (req, reply) => {
     requireAdmin(req)
-    return reply.page(req.t('assess.importOgp'), <ImportOgpPage plan={null} action="/evaluations/import-ogp" problems={[]} />)
+    return reply.page(
+      req.t('assess.importOgp'),
+      <ImportOgpPage plan={null} action="/evaluations/import-ogp" problems={[]} />,
+    )
   })
-  app.post('/evaluations/import-ogp', { schema: { body: FormWithFileBody, hide: true }, config: uploadConfig }, async (req, reply) => ratingsUpload(req, reply, null))
-  app.post('/evaluations/import-ogp/:pending/confirmer', { schema: { params: NetworkPendingParams, body: FormBody, hide: true } }, async (req, reply) => ratingsConfirm(req, reply, req.params.pending, null))
+  app.post(
+    '/evaluations/import-ogp',
+    { schema: { body: FormWithFileBody, hide: true }, config: uploadConfig },
+    async (req, reply) => ratingsUpload(req, reply, null),
+  )
+  app.post(
+    '/evaluations/import-ogp/:pending/confirmer',
+    { schema: { params: NetworkPendingParams, body: FormBody, hide: true } },
+    async (req, reply) => ratingsConfirm(req, reply, req.params.pending, null),
+  )
 
   // ——— the reviewer ———
-  app.post('/plans/:id/evaluation/conflits', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const values = formValues(req.body)
-    await declareConflicts(db(), requireUser(req), req.params.id, { hasConflict: values.hasConflict === 'yes', statement: values.statement ?? '' })
-    req.flash('notice', req.t('assess.saved'))
-    return reply.redirect(assessmentPagePath({ id: req.params.id }), 303)
-  })
+  app.post(
+    '/plans/:id/evaluation/conflits',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const values = formValues(req.body)
+      await declareConflicts(db(), requireUser(req), req.params.id, {
+        hasConflict: values.hasConflict === 'yes',
+        statement: values.statement ?? '',
+      })
+      req.flash('notice', req.t('assess.saved'))
+      return reply.redirect(assessmentPagePath({ id: req.params.id }), 303)
+    },
+  )
 
-  for (const [segment, moment] of [['lancement', 'inception'], ['terme', 'end_of_term']] as const) {
-    app.post(`/plans/:id/evaluation/${segment}`, { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-      const assessment = await openAssessment(db(), requireUser(req), req.params.id, moment)
-      return reply.redirect(`${assessmentPagePath({ id: assessment.planId })}#moment-${moment}`, 303)
-    })
+  for (const [segment, moment] of [
+    ['lancement', 'inception'],
+    ['terme', 'end_of_term'],
+  ] as const) {
+    app.post(
+      `/plans/:id/evaluation/${segment}`,
+      { schema: { params: IdParams, body: FormBody, hide: true } },
+      async (req, reply) => {
+        const assessment = await openAssessment(db(), requireUser(req), req.params.id, moment)
+        return reply.redirect(`${assessmentPagePath({ id: assessment.planId })}#moment-${moment}`, 303)
+      },
+    )
   }
 
-  async function reviewerDraft(req: FastifyRequest, id: string): Promise<AssessmentRow & { plan: { id: string; title: string } }> {
+  async function reviewerDraft(
+    req: FastifyRequest,
+    id: string,
+  ): Promise<AssessmentRow & { plan: { id: string; title: string } }> {
     const actor = requireUser(req)
     const assessment = await findAssessment(db(), id)
     const appointment = await findAppointment(db(), assessment.planId, actor.id)
     if (!appointment) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous n’évaluez pas ce plan.' })
-    if (assessment.status !== 'draft') throw new AppError('NOT_DRAFT', { status: 409, userMessage: 'Ce rapport n’est plus un brouillon.' })
+    if (assessment.status !== 'draft')
+      throw new AppError('NOT_DRAFT', { status: 409, userMessage: 'Ce rapport n’est plus un brouillon.' })
     return assessment
   }
 
   app.get('/evaluations/:id/ensemble', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const a = await reviewerDraft(req, req.params.id)
-    const values = { cocreationLevel: a.cocreationLevel ?? '', cocreationJustification: a.cocreationJustification, summary: a.summary }
-    return reply.page(req.t('assess.overview'), <OverviewFormPage assessment={a} plan={a.plan} values={values} errors={{}} />)
-  })
-  app.post('/evaluations/:id/ensemble', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const a = await reviewerDraft(req, req.params.id)
-    const values = formValues(req.body)
-    try {
-      await saveOverview(db(), requireUser(req), a.id, { cocreationLevel: ['yes', 'partly', 'no'].includes(values.cocreationLevel ?? '') ? values.cocreationLevel! : null, cocreationJustification: values.cocreationJustification ?? '', summary: values.summary ?? '' })
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(req.t('assess.overview'), <OverviewFormPage assessment={a} plan={a.plan} values={values} errors={translateFieldErrors(req.t, error.fields)} />, 422)
-      throw error
+    const values = {
+      cocreationLevel: a.cocreationLevel ?? '',
+      cocreationJustification: a.cocreationJustification,
+      summary: a.summary,
     }
-    req.flash('notice', req.t('assess.saved'))
-    return reply.redirect(assessmentPagePath(a.plan), 303)
+    return reply.page(
+      req.t('assess.overview'),
+      <OverviewFormPage assessment={a} plan={a.plan} values={values} errors={{}} />,
+    )
   })
+  app.post(
+    '/evaluations/:id/ensemble',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const a = await reviewerDraft(req, req.params.id)
+      const values = formValues(req.body)
+      try {
+        await saveOverview(db(), requireUser(req), a.id, {
+          cocreationLevel: ['yes', 'partly', 'no'].includes(values.cocreationLevel ?? '')
+            ? values.cocreationLevel!
+            : null,
+          cocreationJustification: values.cocreationJustification ?? '',
+          summary: values.summary ?? '',
+        })
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return reply.page(
+            req.t('assess.overview'),
+            <OverviewFormPage
+              assessment={a}
+              plan={a.plan}
+              values={values}
+              errors={translateFieldErrors(req.t, error.fields)}
+            />,
+            422,
+          )
+        throw error
+      }
+      req.flash('notice', req.t('assess.saved'))
+      return reply.redirect(assessmentPagePath(a.plan), 303)
+    },
+  )
 
   async function commitmentOf(a: AssessmentRow, commitmentId: string) {
-    const [row] = await queryRows<{ id: string; title: string }>(db(), sql`select id, title from commitments where id = ${commitmentId} and plan_id = ${a.planId}`)
+    const [row] = await queryRows<{ id: string; title: string }>(
+      db(),
+      sql`select id, title from commitments where id = ${commitmentId} and plan_id = ${a.planId}`,
+    )
     if (!row) throw notFound()
     return row
   }
-  app.get('/evaluations/:id/engagements/:commitmentId', { schema: { params: RatingParams, hide: true } }, async (req, reply) => {
-    const a = await reviewerDraft(req, req.params.id)
-    const commitment = await commitmentOf(a, req.params.commitmentId)
-    const rating = (await commitmentRatings(db(), a.id)).find((r) => r.commitmentId === commitment.id)
-    return reply.page(commitment.title, <RatingFormPage assessment={a} plan={a.plan} commitment={commitment} values={ratingValues(rating)} errors={{}} />)
-  })
-  app.post('/evaluations/:id/engagements/:commitmentId', { schema: { params: RatingParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const a = await reviewerDraft(req, req.params.id)
-    const commitment = await commitmentOf(a, req.params.commitmentId)
-    const values = formValues(req.body)
-    try {
-      await rateCommitment(db(), requireUser(req), a.id, commitment.id, ratingInput(values))
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(commitment.title, <RatingFormPage assessment={a} plan={a.plan} commitment={commitment} values={values} errors={translateFieldErrors(req.t, error.fields)} />, 422)
-      throw error
-    }
-    req.flash('notice', req.t('assess.saved'))
-    return reply.redirect(`${assessmentPagePath(a.plan)}#moment-${a.moment}`, 303)
-  })
-
-  app.post('/evaluations/:id/envoi', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const a = await findAssessment(db(), req.params.id)
-    try {
-      await sendForReply(db(), actor, a.id, app.platform.config.reviewReplyDays, todayInParis())
-    } catch (error) {
-      // back to the report, saying what is left to rate
-      if (!(error instanceof IncompleteAssessment)) throw error
-      if (error.unrated.length > 0) req.flash('error', req.t('assess.error.unrated', { count: error.unrated.length, titles: error.unrated.join(' ; ') }))
-      if (error.cocreationMissing) req.flash('error', req.t('assess.error.cocreationMissing'))
+  app.get(
+    '/evaluations/:id/engagements/:commitmentId',
+    { schema: { params: RatingParams, hide: true } },
+    async (req, reply) => {
+      const a = await reviewerDraft(req, req.params.id)
+      const commitment = await commitmentOf(a, req.params.commitmentId)
+      const rating = (await commitmentRatings(db(), a.id)).find((r) => r.commitmentId === commitment.id)
+      return reply.page(
+        commitment.title,
+        <RatingFormPage
+          assessment={a}
+          plan={a.plan}
+          commitment={commitment}
+          values={ratingValues(rating)}
+          errors={{}}
+        />,
+      )
+    },
+  )
+  app.post(
+    '/evaluations/:id/engagements/:commitmentId',
+    { schema: { params: RatingParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const a = await reviewerDraft(req, req.params.id)
+      const commitment = await commitmentOf(a, req.params.commitmentId)
+      const values = formValues(req.body)
+      try {
+        await rateCommitment(db(), requireUser(req), a.id, commitment.id, ratingInput(values))
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return reply.page(
+            commitment.title,
+            <RatingFormPage
+              assessment={a}
+              plan={a.plan}
+              commitment={commitment}
+              values={values}
+              errors={translateFieldErrors(req.t, error.fields)}
+            />,
+            422,
+          )
+        throw error
+      }
+      req.flash('notice', req.t('assess.saved'))
       return reply.redirect(`${assessmentPagePath(a.plan)}#moment-${a.moment}`, 303)
-    }
-    const sent = await findAssessment(db(), a.id)
-    req.flash('notice', req.t('assess.sent', { date: sent.replyDue ? formatDate(req.locale, new Date(`${sent.replyDue}T12:00:00Z`)) : '' }))
-    return reply.redirect(assessmentPagePath(a.plan), 303)
-  })
+    },
+  )
 
-  app.post('/evaluations/:id/publication', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const a = await findAssessment(db(), req.params.id)
-    await publishAssessment(db(), requireUser(req), a.id, todayInParis())
-    req.flash('notice', req.t('assess.published'))
-    return reply.redirect(assessmentPagePath(a.plan), 303)
-  })
+  app.post(
+    '/evaluations/:id/envoi',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const a = await findAssessment(db(), req.params.id)
+      try {
+        await sendForReply(db(), actor, a.id, app.platform.config.reviewReplyDays, todayInParis())
+      } catch (error) {
+        // back to the report, saying what is left to rate
+        if (!(error instanceof IncompleteAssessment)) throw error
+        if (error.unrated.length > 0)
+          req.flash(
+            'error',
+            req.t('assess.error.unrated', { count: error.unrated.length, titles: error.unrated.join(' ; ') }),
+          )
+        if (error.cocreationMissing) req.flash('error', req.t('assess.error.cocreationMissing'))
+        return reply.redirect(`${assessmentPagePath(a.plan)}#moment-${a.moment}`, 303)
+      }
+      const sent = await findAssessment(db(), a.id)
+      req.flash(
+        'notice',
+        req.t('assess.sent', {
+          date: sent.replyDue ? formatDate(req.locale, new Date(`${sent.replyDue}T12:00:00Z`)) : '',
+        }),
+      )
+      return reply.redirect(assessmentPagePath(a.plan), 303)
+    },
+  )
 
-  app.post('/evaluations/:id/errata', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const a = await findAssessment(db(), req.params.id)
-    const values = formValues(req.body)
-    await addErratum(db(), requireUser(req), a.id, { text: values.text ?? '', commitmentId: values.commitmentId || null })
-    req.flash('notice', req.t('assess.erratumAdded'))
-    return reply.redirect(assessmentPagePath(a.plan), 303)
-  })
+  app.post(
+    '/evaluations/:id/publication',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const a = await findAssessment(db(), req.params.id)
+      await publishAssessment(db(), requireUser(req), a.id, todayInParis())
+      req.flash('notice', req.t('assess.published'))
+      return reply.redirect(assessmentPagePath(a.plan), 303)
+    },
+  )
+
+  app.post(
+    '/evaluations/:id/errata',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const a = await findAssessment(db(), req.params.id)
+      const values = formValues(req.body)
+      await addErratum(db(), requireUser(req), a.id, {
+        text: values.text ?? '',
+        commitmentId: values.commitmentId || null,
+      })
+      req.flash('notice', req.t('assess.erratumAdded'))
+      return reply.redirect(assessmentPagePath(a.plan), 303)
+    },
+  )
 
   // ——— the territory's right of reply ———
-  app.post('/evaluations/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const a = await findAssessment(db(), req.params.id)
-    await replyToAssessment(db(), requireUser(req), a.id, formValues(req.body).reply ?? '', todayInParis())
-    req.flash('notice', req.t('assess.replied'))
-    return reply.redirect(assessmentPagePath(a.plan), 303)
-  })
+  app.post(
+    '/evaluations/:id/reponse',
+    {
+      schema: { params: IdParams, body: FormBody, hide: true },
+      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const a = await findAssessment(db(), req.params.id)
+      await replyToAssessment(db(), requireUser(req), a.id, formValues(req.body).reply ?? '', todayInParis())
+      req.flash('notice', req.t('assess.replied'))
+      return reply.redirect(assessmentPagePath(a.plan), 303)
+    },
+  )
 
   // ——— the network ———
-  app.get('/reseau/evaluations', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('assess.network'), <NetworkAssessmentsPage figures={await aggregates(db())} />))
+  app.get('/reseau/evaluations', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('assess.network'), <NetworkAssessmentsPage figures={await aggregates(db())} />),
+  )
 
   app.get(
     '/api/v1/assessments/aggregates',
-    { schema: { tags: ['independent assessment'], summary: 'Network-wide shares from every published report (IRM scales)', response: { 200: AggregatesJson } } },
+    {
+      schema: {
+        tags: ['independent assessment'],
+        summary: 'Network-wide shares from every published report (IRM scales)',
+        response: { 200: AggregatesJson },
+      },
+    },
     async () => {
       const figures = await aggregates(db())
       return {
@@ -395,10 +663,22 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/api/v1/plans/:id/assessments',
-    { schema: { tags: ['independent assessment'], summary: 'The published assessment reports of a plan, each commitment’s ratings beside its self-reported progress', params: IdParams, response: { 200: Type.Array(ReportJson), 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['independent assessment'],
+        summary:
+          'The published assessment reports of a plan, each commitment’s ratings beside its self-reported progress',
+        params: IdParams,
+        response: { 200: Type.Array(ReportJson), 404: ErrorResponse },
+      },
+    },
     async (req) => {
       const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: null })
-      const [tree, reviewers, list] = await Promise.all([loadPlanTree(db(), plan), listReviewers(db(), plan.id), assessmentsOfPlan(db(), plan.id)])
+      const [tree, reviewers, list] = await Promise.all([
+        loadPlanTree(db(), plan),
+        listReviewers(db(), plan.id),
+        assessmentsOfPlan(db(), plan.id),
+      ])
       const published = list.filter((a) => a.status === 'published')
       return Promise.all(
         published.map(async (a) => {
@@ -411,7 +691,11 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
             cocreationJustification: a.cocreationJustification,
             summary: a.summary,
             territoryReply: a.territoryReply,
-            reviewers: reviewers.map((r) => ({ name: r.displayName, hasConflict: r.hasConflict, conflictsStatement: r.conflictsStatement })),
+            reviewers: reviewers.map((r) => ({
+              name: r.displayName,
+              hasConflict: r.hasConflict,
+              conflictsStatement: r.conflictsStatement,
+            })),
             commitments: tree.commitments.flatMap((c) => {
               const r = ratings.find((x) => x.commitmentId === c.id)
               if (!r) return []
@@ -438,51 +722,73 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
                 },
               ]
             }),
-            errata: errata.map((e) => ({ date: e.createdAt.toISOString(), commitmentId: e.commitmentId, text: e.text })),
+            errata: errata.map((e) => ({
+              date: e.createdAt.toISOString(),
+              commitmentId: e.commitmentId,
+              text: e.text,
+            })),
           }
         }),
       )
     },
   )
 
-  app.get('/api/v1/assessments.csv', { schema: { tags: ['independent assessment'], summary: 'Every published rating, one row per commitment and moment (CSV)' } }, async (_req, reply) => {
-    type Row = Record<string, unknown> & { assessment_id: string; commitment_id: string }
-    const columns: CsvColumn<Row>[] = [
-      'territoire',
-      'plan_id',
-      'plan',
-      'moment',
-      'source',
-      'publie_le',
-      'engagement_id',
-      'engagement',
-      'verifiable',
-      ...OGP_VALUES.map((v) => `pertinence_${v}`),
-      'impact_potentiel',
-      'realisation',
-      'ouverture_globale',
-      ...OGP_VALUES.map((v) => `ouverture_${v}`),
-    ].map((name) => ({ name, value: (row: Row) => row[name] }))
-    return sendCsv<Row>(reply, {
-      filename: 'evaluations-independantes.csv',
-      columns,
-      nextPage: async (after) => {
-        const rows = await queryRows<Record<string, unknown> & { assessment_id: string; commitment_id: string; relevance: Record<string, { relevant: boolean }>; diog_values: Record<string, string> }>(
-          db(),
-          sql`select ca.assessment_id, ca.commitment_id, t.kind || '/' || t.code as territoire, p.id as plan_id, p.title as plan, a.moment, a.source,
+  app.get(
+    '/api/v1/assessments.csv',
+    {
+      schema: {
+        tags: ['independent assessment'],
+        summary: 'Every published rating, one row per commitment and moment (CSV)',
+      },
+    },
+    async (_req, reply) => {
+      type Row = Record<string, unknown> & { assessment_id: string; commitment_id: string }
+      const columns: CsvColumn<Row>[] = [
+        'territoire',
+        'plan_id',
+        'plan',
+        'moment',
+        'source',
+        'publie_le',
+        'engagement_id',
+        'engagement',
+        'verifiable',
+        ...OGP_VALUES.map((v) => `pertinence_${v}`),
+        'impact_potentiel',
+        'realisation',
+        'ouverture_globale',
+        ...OGP_VALUES.map((v) => `ouverture_${v}`),
+      ].map((name) => ({ name, value: (row: Row) => row[name] }))
+      return sendCsv<Row>(reply, {
+        filename: 'evaluations-independantes.csv',
+        columns,
+        nextPage: async (after) => {
+          const rows = await queryRows<
+            Record<string, unknown> & {
+              assessment_id: string
+              commitment_id: string
+              relevance: Record<string, { relevant: boolean }>
+              diog_values: Record<string, string>
+            }
+          >(
+            db(),
+            sql`select ca.assessment_id, ca.commitment_id, t.kind || '/' || t.code as territoire, p.id as plan_id, p.title as plan, a.moment, a.source,
                 a.published_at as publie_le, c.id as engagement_id, c.title as engagement, ca.verifiable, ca.relevance, ca.potential_impact as impact_potentiel,
                 ca.completion as realisation, ca.diog_overall as ouverture_globale, ca.diog_values
               from commitment_assessments ca join assessments a on a.id = ca.assessment_id join action_plans p on p.id = a.plan_id
               join commitments c on c.id = ca.commitment_id join territories t on t.id = a.territory_id
               where a.status = 'published' and p.status in ('published', 'closed') ${after ? sql`and (ca.assessment_id, ca.commitment_id) > (${after.assessment_id}::uuid, ${after.commitment_id}::uuid)` : sql``}
               order by ca.assessment_id, ca.commitment_id limit 1000`,
-        )
-        return rows.map((r) => ({
-          ...r,
-          ...Object.fromEntries(OGP_VALUES.map((v) => [`pertinence_${v}`, r.relevance[v] === undefined ? '' : r.relevance[v]!.relevant])),
-          ...Object.fromEntries(OGP_VALUES.map((v) => [`ouverture_${v}`, r.diog_values[v] ?? ''])),
-        }))
-      },
-    })
-  })
+          )
+          return rows.map((r) => ({
+            ...r,
+            ...Object.fromEntries(
+              OGP_VALUES.map((v) => [`pertinence_${v}`, r.relevance[v] === undefined ? '' : r.relevance[v]!.relevant]),
+            ),
+            ...Object.fromEntries(OGP_VALUES.map((v) => [`ouverture_${v}`, r.diog_values[v] ?? ''])),
+          }))
+        },
+      })
+    },
+  )
 }

@@ -1,5 +1,10 @@
 /** The scales of OGP's Independent Reporting Mechanism, in the order of the scale. */
-export const OGP_VALUES = ['access_to_information', 'civic_participation', 'public_accountability', 'technology_innovation'] as const
+export const OGP_VALUES = [
+  'access_to_information',
+  'civic_participation',
+  'public_accountability',
+  'technology_innovation',
+] as const
 export type OgpValue = (typeof OGP_VALUES)[number]
 
 export const MOMENTS = ['inception', 'end_of_term'] as const
@@ -31,9 +36,23 @@ export function isMoment(value: unknown): value is Moment {
 export const OGP_SHEET = {
   verifiable: { Yes: true, No: false, '1': true, '0': false } as Record<string, boolean>,
   relevant: { '1': true, '0': false, Yes: true, No: false } as Record<string, boolean>,
-  impact: { None: 'none', Minor: 'minor', Moderate: 'moderate', Transformative: 'transformative' } as Record<string, PotentialImpact>,
-  results: { Unclear: 'unclear', Modest: 'modest', Substantial: 'substantial' } as Record<string, (typeof POTENTIAL_RESULTS)[number]>,
-  completion: { 'Not Started': 'not_started', Limited: 'limited', Substantial: 'substantial', Complete: 'complete', Completed: 'complete', Withdrawn: 'withdrawn', Unclear: 'unclear' } as Record<string, (typeof COMPLETION_IMPORTED)[number]>,
+  impact: { None: 'none', Minor: 'minor', Moderate: 'moderate', Transformative: 'transformative' } as Record<
+    string,
+    PotentialImpact
+  >,
+  results: { Unclear: 'unclear', Modest: 'modest', Substantial: 'substantial' } as Record<
+    string,
+    (typeof POTENTIAL_RESULTS)[number]
+  >,
+  completion: {
+    'Not Started': 'not_started',
+    Limited: 'limited',
+    Substantial: 'substantial',
+    Complete: 'complete',
+    Completed: 'complete',
+    Withdrawn: 'withdrawn',
+    Unclear: 'unclear',
+  } as Record<string, (typeof COMPLETION_IMPORTED)[number]>,
   diog: {
     Worsened: 'worsened',
     Worsens: 'worsened',
@@ -45,7 +64,13 @@ export const OGP_SHEET = {
     'Not Applicable': 'not_applicable',
   } as Record<string, (typeof DIOG_IMPORTED)[number] | 'not_applicable'>,
   /** the newer results reports' "early results": kept as the report's words, in its text */
-  earlyResults: { 'No notable results': 'No notable results', Moderate: 'Moderate', Significant: 'Significant', Outstanding: 'Outstanding', 'No early results to report yet': 'No early results to report yet' } as Record<string, string>,
+  earlyResults: {
+    'No notable results': 'No notable results',
+    Moderate: 'Moderate',
+    Significant: 'Significant',
+    Outstanding: 'Outstanding',
+    'No early results to report yet': 'No early results to report yet',
+  } as Record<string, string>,
   none: new Set(['', 'NR', 'ND', 'NA', 'N/A', 'n/a']),
 }
 

@@ -6,23 +6,42 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { findPlan, type PlanRow } from '../plans/index.ts'
 import { COMPLETION, DIOG, DIOG_PER_VALUE, OGP_VALUES, POTENTIAL_IMPACT, type Moment } from './scales.ts'
-import { assessmentErrata, assessments, commitmentAssessments, planReviewers, type AssessmentRow, type Relevance } from './tables.ts'
+import {
+  assessmentErrata,
+  assessments,
+  commitmentAssessments,
+  planReviewers,
+  type AssessmentRow,
+  type Relevance,
+} from './tables.ts'
 import { enqueueJob, type JobHandler } from '../../platform/jobs.ts'
 import { queueNotice, type Notice } from '../../platform/notices.ts'
 
-const unprocessable = (code: string, userMessage: string, fields?: Record<string, string>) => new AppError(code, { status: 422, userMessage, ...(fields ? { fields } : {}) })
+const unprocessable = (code: string, userMessage: string, fields?: Record<string, string>) =>
+  new AppError(code, { status: 422, userMessage, ...(fields ? { fields } : {}) })
 
 // ---------------------------------------------------------------------------------------------------
 // Reviewers
 
 /** The person's active appointment on this plan, if any. */
 export async function findAppointment(db: Db, planId: string, userId: string) {
-  const [row] = await db.select().from(planReviewers).where(and(eq(planReviewers.planId, planId), eq(planReviewers.userId, userId), isNull(planReviewers.revokedAt)))
+  const [row] = await db
+    .select()
+    .from(planReviewers)
+    .where(and(eq(planReviewers.planId, planId), eq(planReviewers.userId, userId), isNull(planReviewers.revokedAt)))
   return row
 }
 
 export async function listReviewers(db: Db, planId: string) {
-  return queryRows<{ userId: string; displayName: string | null; email: string | null; appointedAt: string; conflictsDeclaredAt: string | null; hasConflict: boolean | null; conflictsStatement: string }>(
+  return queryRows<{
+    userId: string
+    displayName: string | null
+    email: string | null
+    appointedAt: string
+    conflictsDeclaredAt: string | null
+    hasConflict: boolean | null
+    conflictsStatement: string
+  }>(
     db,
     sql`select r.user_id as "userId", case when u.deleted_at is null then u.display_name end as "displayName", u.email, r.appointed_at as "appointedAt",
           r.conflicts_declared_at as "conflictsDeclaredAt", r.has_conflict as "hasConflict", r.conflicts_statement as "conflictsStatement"
@@ -37,15 +56,23 @@ export async function listReviewers(db: Db, planId: string) {
 export async function appointReviewer(db: Db, actor: CurrentUser, planId: string, email: string): Promise<void> {
   if (!actor.isPlatformAdmin) throw forbidden()
   const plan = await findPlan(db, planId)
-  const [person] = await queryRows<{ id: string }>(db, sql`select id from users where email = ${email.trim().toLowerCase()} and deleted_at is null`)
-  if (!person) throw unprocessable('USER_NOT_FOUND', 'Aucun compte actif à cette adresse.', { email: 'admin.error.userNotFound' })
+  const [person] = await queryRows<{ id: string }>(
+    db,
+    sql`select id from users where email = ${email.trim().toLowerCase()} and deleted_at is null`,
+  )
+  if (!person)
+    throw unprocessable('USER_NOT_FOUND', 'Aucun compte actif à cette adresse.', { email: 'admin.error.userNotFound' })
   await db.transaction(async (tx) => {
     const [role] = await queryRows<{ role: string }>(
       tx,
       sql`select role from territory_roles where territory_id = ${plan.territoryId} and user_id = ${person.id} and role in ('editor', 'elected') for update`,
     )
     if (role) {
-      throw unprocessable('REVIEWER_NOT_INDEPENDENT', `Cette personne est ${role.role === 'elected' ? 'élue' : 'chargée du plan'} dans le territoire évalué : elle ne peut pas en être l’évaluatrice indépendante.`, { email: 'assess.error.notIndependent' })
+      throw unprocessable(
+        'REVIEWER_NOT_INDEPENDENT',
+        `Cette personne est ${role.role === 'elected' ? 'élue' : 'chargée du plan'} dans le territoire évalué : elle ne peut pas en être l’évaluatrice indépendante.`,
+        { email: 'assess.error.notIndependent' },
+      )
     }
     const rows = await queryRows<{ user_id: string }>(
       tx,
@@ -56,8 +83,21 @@ export async function appointReviewer(db: Db, actor: CurrentUser, planId: string
           returning user_id`,
     )
     if (rows.length === 0) throw conflict('ALREADY_APPOINTED', 'Cette personne évalue déjà ce plan.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'reviewer.appointed', subjectType: 'action_plan', subjectId: plan.id, after: { userId: person.id } })
-    await queueNotice(tx, { userId: person.id, subject: 'notice.reviewer.appointed.subject', body: 'notice.reviewer.appointed.body', params: { plan: plan.title }, path: `/plans/${plan.id}/evaluation` })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: plan.territoryId,
+      action: 'reviewer.appointed',
+      subjectType: 'action_plan',
+      subjectId: plan.id,
+      after: { userId: person.id },
+    })
+    await queueNotice(tx, {
+      userId: person.id,
+      subject: 'notice.reviewer.appointed.subject',
+      body: 'notice.reviewer.appointed.body',
+      params: { plan: plan.title },
+      path: `/plans/${plan.id}/evaluation`,
+    })
   })
 }
 
@@ -71,22 +111,46 @@ export async function revokeReviewer(db: Db, actor: CurrentUser, planId: string,
       .where(and(eq(planReviewers.planId, planId), eq(planReviewers.userId, userId), isNull(planReviewers.revokedAt)))
       .returning({ userId: planReviewers.userId })
     if (done.length === 0) throw notFound()
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'reviewer.revoked', subjectType: 'action_plan', subjectId: plan.id, before: { userId } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: plan.territoryId,
+      action: 'reviewer.revoked',
+      subjectType: 'action_plan',
+      subjectId: plan.id,
+      before: { userId },
+    })
   })
 }
 
 /** A reviewer declares their conflicts of interest (published with the report). */
-export async function declareConflicts(db: Db, actor: CurrentUser, planId: string, input: { hasConflict: boolean; statement: string }): Promise<void> {
-  if (input.hasConflict && input.statement.trim() === '') throw unprocessable('STATEMENT_REQUIRED', 'Décrivez le lien d’intérêts.', { statement: 'assess.error.statement' })
+export async function declareConflicts(
+  db: Db,
+  actor: CurrentUser,
+  planId: string,
+  input: { hasConflict: boolean; statement: string },
+): Promise<void> {
+  if (input.hasConflict && input.statement.trim() === '')
+    throw unprocessable('STATEMENT_REQUIRED', 'Décrivez le lien d’intérêts.', { statement: 'assess.error.statement' })
   const plan = await findPlan(db, planId)
   await db.transaction(async (tx) => {
     const done = await tx
       .update(planReviewers)
-      .set({ hasConflict: input.hasConflict, conflictsStatement: input.statement.trim(), conflictsDeclaredAt: new Date() })
+      .set({
+        hasConflict: input.hasConflict,
+        conflictsStatement: input.statement.trim(),
+        conflictsDeclaredAt: new Date(),
+      })
       .where(and(eq(planReviewers.planId, planId), eq(planReviewers.userId, actor.id), isNull(planReviewers.revokedAt)))
       .returning({ userId: planReviewers.userId })
     if (done.length === 0) throw forbidden('Vous n’évaluez pas ce plan.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'reviewer.conflicts_declared', subjectType: 'action_plan', subjectId: plan.id, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: plan.territoryId,
+      action: 'reviewer.conflicts_declared',
+      subjectType: 'action_plan',
+      subjectId: plan.id,
+      after: input,
+    })
   })
 }
 
@@ -98,7 +162,8 @@ function reviewerOf(user: CurrentUser, planIdSql: SQL): SQL {
 async function assertReviewer(db: Db, actor: CurrentUser, planId: string) {
   const appointment = await findAppointment(db, planId, actor.id)
   if (!appointment) throw forbidden('Vous n’évaluez pas ce plan.')
-  if (!appointment.conflictsDeclaredAt) throw new AppError('CONFLICTS_NOT_DECLARED', { status: 409, userMessage: 'Déclarez d’abord vos liens d’intérêts.' })
+  if (!appointment.conflictsDeclaredAt)
+    throw new AppError('CONFLICTS_NOT_DECLARED', { status: 409, userMessage: 'Déclarez d’abord vos liens d’intérêts.' })
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -119,47 +184,94 @@ export async function commitmentRatings(db: Db, assessmentId: string) {
 }
 
 export async function errataOf(db: Db, assessmentId: string) {
-  return db.select().from(assessmentErrata).where(eq(assessmentErrata.assessmentId, assessmentId)).orderBy(asc(assessmentErrata.createdAt))
+  return db
+    .select()
+    .from(assessmentErrata)
+    .where(eq(assessmentErrata.assessmentId, assessmentId))
+    .orderBy(asc(assessmentErrata.createdAt))
 }
 
 /** Who may read a report that is not published yet: its reviewers, the network's team, and (once sent) the territory. */
-export async function canReadUnpublished(db: Db, user: CurrentUser | null, assessment: AssessmentRow): Promise<boolean> {
+export async function canReadUnpublished(
+  db: Db,
+  user: CurrentUser | null,
+  assessment: AssessmentRow,
+): Promise<boolean> {
   if (!user) return false
   if (user.isPlatformAdmin) return true
   if (await findAppointment(db, assessment.planId, user.id)) return true
-  return assessment.status === 'right_of_reply' && (can(user, 'plan.edit', assessment.territoryId) || can(user, 'plan.validate', assessment.territoryId))
+  return (
+    assessment.status === 'right_of_reply' &&
+    (can(user, 'plan.edit', assessment.territoryId) || can(user, 'plan.validate', assessment.territoryId))
+  )
 }
 
 /** An appointed reviewer opens the report of one moment (once the plan is public). */
-export async function openAssessment(db: Db, actor: CurrentUser, planId: string, moment: Moment): Promise<AssessmentRow> {
+export async function openAssessment(
+  db: Db,
+  actor: CurrentUser,
+  planId: string,
+  moment: Moment,
+): Promise<AssessmentRow> {
   await assertReviewer(db, actor, planId)
   const plan = await findPlan(db, planId)
-  if (plan.status !== 'published' && plan.status !== 'closed') throw conflict('PLAN_NOT_PUBLIC', 'Le plan doit être publié pour être évalué.')
-  const [existing] = await db.select().from(assessments).where(and(eq(assessments.planId, planId), eq(assessments.moment, moment)))
+  if (plan.status !== 'published' && plan.status !== 'closed')
+    throw conflict('PLAN_NOT_PUBLIC', 'Le plan doit être publié pour être évalué.')
+  const [existing] = await db
+    .select()
+    .from(assessments)
+    .where(and(eq(assessments.planId, planId), eq(assessments.moment, moment)))
   if (existing) return existing
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(assessments).values({ planId, territoryId: plan.territoryId, moment, createdBy: actor.id }).onConflictDoNothing().returning()
+    const [row] = await tx
+      .insert(assessments)
+      .values({ planId, territoryId: plan.territoryId, moment, createdBy: actor.id })
+      .onConflictDoNothing()
+      .returning()
     if (!row) {
-      const [raced] = await tx.select().from(assessments).where(and(eq(assessments.planId, planId), eq(assessments.moment, moment)))
+      const [raced] = await tx
+        .select()
+        .from(assessments)
+        .where(and(eq(assessments.planId, planId), eq(assessments.moment, moment)))
       return raced!
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'assessment.opened', subjectType: 'assessment', subjectId: row.id, after: { moment } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: plan.territoryId,
+      action: 'assessment.opened',
+      subjectType: 'assessment',
+      subjectId: row.id,
+      after: { moment },
+    })
     return row
   })
 }
 
 /** Runs a reviewer's change on a draft report; the rule is checked again in the write. */
-async function onDraft<T>(db: Db, actor: CurrentUser, assessmentId: string, work: (tx: Db, assessment: AssessmentRow) => Promise<T>): Promise<T> {
+async function onDraft<T>(
+  db: Db,
+  actor: CurrentUser,
+  assessmentId: string,
+  work: (tx: Db, assessment: AssessmentRow) => Promise<T>,
+): Promise<T> {
   const assessment = await findAssessment(db, assessmentId)
   await assertReviewer(db, actor, assessment.planId)
-  if (assessment.status !== 'draft') throw conflict('NOT_DRAFT', 'Ce rapport n’est plus un brouillon : il a été envoyé au territoire ou publié.')
+  if (assessment.status !== 'draft')
+    throw conflict('NOT_DRAFT', 'Ce rapport n’est plus un brouillon : il a été envoyé au territoire ou publié.')
   return db.transaction(async (tx) => {
     const touched = await tx
       .update(assessments)
       .set({ updatedAt: new Date() })
-      .where(and(eq(assessments.id, assessmentId), eq(assessments.status, 'draft'), reviewerOf(actor, sql`${assessments.planId}`)))
+      .where(
+        and(
+          eq(assessments.id, assessmentId),
+          eq(assessments.status, 'draft'),
+          reviewerOf(actor, sql`${assessments.planId}`),
+        ),
+      )
       .returning({ id: assessments.id })
-    if (touched.length === 0) throw conflict('NOT_DRAFT', 'Ce rapport n’est plus un brouillon, ou vous ne l’évaluez plus.')
+    if (touched.length === 0)
+      throw conflict('NOT_DRAFT', 'Ce rapport n’est plus un brouillon, ou vous ne l’évaluez plus.')
     return work(tx, assessment)
   })
 }
@@ -171,17 +283,41 @@ export interface OverviewInput {
 }
 
 /** Co-creation (inception) and the report's general findings. */
-export async function saveOverview(db: Db, actor: CurrentUser, assessmentId: string, input: OverviewInput): Promise<void> {
+export async function saveOverview(
+  db: Db,
+  actor: CurrentUser,
+  assessmentId: string,
+  input: OverviewInput,
+): Promise<void> {
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
     if (assessment.moment === 'inception') {
-      if (!input.cocreationLevel) throw unprocessable('COCREATION_REQUIRED', 'Dites si la société civile a été associée à l’élaboration du plan.', { cocreationLevel: 'assess.error.required' })
-      if (input.cocreationJustification.trim() === '') throw unprocessable('JUSTIFICATION_REQUIRED', 'Justifiez cette appréciation.', { cocreationJustification: 'assess.error.justification' })
+      if (!input.cocreationLevel)
+        throw unprocessable(
+          'COCREATION_REQUIRED',
+          'Dites si la société civile a été associée à l’élaboration du plan.',
+          { cocreationLevel: 'assess.error.required' },
+        )
+      if (input.cocreationJustification.trim() === '')
+        throw unprocessable('JUSTIFICATION_REQUIRED', 'Justifiez cette appréciation.', {
+          cocreationJustification: 'assess.error.justification',
+        })
     }
     await tx
       .update(assessments)
-      .set({ cocreationLevel: assessment.moment === 'inception' ? input.cocreationLevel : null, cocreationJustification: input.cocreationJustification.trim(), summary: input.summary.trim() })
+      .set({
+        cocreationLevel: assessment.moment === 'inception' ? input.cocreationLevel : null,
+        cocreationJustification: input.cocreationJustification.trim(),
+        summary: input.summary.trim(),
+      })
       .where(eq(assessments.id, assessmentId))
-    await recordAudit(tx, { actorId: actor.id, territoryId: assessment.territoryId, action: 'assessment.overview_saved', subjectType: 'assessment', subjectId: assessmentId, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assessment.territoryId,
+      action: 'assessment.overview_saved',
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+      after: input,
+    })
   })
 }
 
@@ -217,16 +353,20 @@ export function checkRatings(moment: Moment, input: CommitmentRatingInput): Reco
         if (!rating) errors[`relevance_${value}`] = 'assess.error.required'
         else needs(rating.justification, `relevance_${value}_justification`)
       }
-      if (!input.potentialImpact || !(POTENTIAL_IMPACT as readonly string[]).includes(input.potentialImpact)) errors.potentialImpact = 'assess.error.required'
+      if (!input.potentialImpact || !(POTENTIAL_IMPACT as readonly string[]).includes(input.potentialImpact))
+        errors.potentialImpact = 'assess.error.required'
       else needs(input.impactJustification, 'impactJustification')
     }
   } else {
-    if (!input.completion || !(COMPLETION as readonly string[]).includes(input.completion)) errors.completion = 'assess.error.required'
+    if (!input.completion || !(COMPLETION as readonly string[]).includes(input.completion))
+      errors.completion = 'assess.error.required'
     else needs(input.completionJustification, 'completionJustification')
-    if (!input.diogOverall || !(DIOG as readonly string[]).includes(input.diogOverall)) errors.diogOverall = 'assess.error.required'
+    if (!input.diogOverall || !(DIOG as readonly string[]).includes(input.diogOverall))
+      errors.diogOverall = 'assess.error.required'
     else needs(input.diogJustification, 'diogJustification')
     for (const value of OGP_VALUES) {
-      if (!(DIOG_PER_VALUE as readonly string[]).includes(input.diogValues[value] ?? '')) errors[`diog_${value}`] = 'assess.error.required'
+      if (!(DIOG_PER_VALUE as readonly string[]).includes(input.diogValues[value] ?? ''))
+        errors[`diog_${value}`] = 'assess.error.required'
     }
     if (input.evidenceLinks.some((link) => !/^https?:\/\/\S+$/.test(link))) errors.evidenceLinks = 'form.invalidUrl'
   }
@@ -234,12 +374,26 @@ export function checkRatings(moment: Moment, input: CommitmentRatingInput): Reco
 }
 
 /** A reviewer rates one commitment. A commitment that is not verifiable is not assessed further. */
-export async function rateCommitment(db: Db, actor: CurrentUser, assessmentId: string, commitmentId: string, input: CommitmentRatingInput): Promise<void> {
+export async function rateCommitment(
+  db: Db,
+  actor: CurrentUser,
+  assessmentId: string,
+  commitmentId: string,
+  input: CommitmentRatingInput,
+): Promise<void> {
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
-    const [commitment] = await queryRows<{ id: string }>(tx, sql`select id from commitments where id = ${commitmentId} and plan_id = ${assessment.planId}`)
+    const [commitment] = await queryRows<{ id: string }>(
+      tx,
+      sql`select id from commitments where id = ${commitmentId} and plan_id = ${assessment.planId}`,
+    )
     if (!commitment) throw notFound()
     const errors = checkRatings(assessment.moment as Moment, input)
-    if (Object.keys(errors).length > 0) throw new AppError('INVALID_RATINGS', { status: 422, userMessage: 'Des appréciations manquent ou ne sont pas justifiées.', fields: errors })
+    if (Object.keys(errors).length > 0)
+      throw new AppError('INVALID_RATINGS', {
+        status: 422,
+        userMessage: 'Des appréciations manquent ou ne sont pas justifiées.',
+        fields: errors,
+      })
     const inception = assessment.moment === 'inception'
     const assessed = inception && input.verifiable === true
     const values = {
@@ -265,8 +419,18 @@ export async function rateCommitment(db: Db, actor: CurrentUser, assessmentId: s
     await tx
       .insert(commitmentAssessments)
       .values(values)
-      .onConflictDoUpdate({ target: [commitmentAssessments.assessmentId, commitmentAssessments.commitmentId], set: { ...values } })
-    await recordAudit(tx, { actorId: actor.id, territoryId: assessment.territoryId, action: 'assessment.commitment_rated', subjectType: 'assessment', subjectId: assessmentId, after: values })
+      .onConflictDoUpdate({
+        target: [commitmentAssessments.assessmentId, commitmentAssessments.commitmentId],
+        set: { ...values },
+      })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assessment.territoryId,
+      action: 'assessment.commitment_rated',
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+      after: values,
+    })
   })
 }
 
@@ -276,12 +440,26 @@ export class IncompleteAssessment extends AppError {
     readonly unrated: string[],
     readonly cocreationMissing: boolean,
   ) {
-    super('INCOMPLETE', { status: 409, userMessage: [unrated.length > 0 ? `Engagements pas encore évalués : ${unrated.join(' ; ')}.` : '', cocreationMissing ? 'La co-création du plan n’est pas encore appréciée.' : ''].filter(Boolean).join(' ') })
+    super('INCOMPLETE', {
+      status: 409,
+      userMessage: [
+        unrated.length > 0 ? `Engagements pas encore évalués : ${unrated.join(' ; ')}.` : '',
+        cocreationMissing ? 'La co-création du plan n’est pas encore appréciée.' : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    })
   }
 }
 
 /** The reviewer sends a complete draft to the territory, which has a fixed period to reply. */
-export async function sendForReply(db: Db, actor: CurrentUser, assessmentId: string, replyDays: number, today: string): Promise<void> {
+export async function sendForReply(
+  db: Db,
+  actor: CurrentUser,
+  assessmentId: string,
+  replyDays: number,
+  today: string,
+): Promise<void> {
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
     const missing = await queryRows<{ title: string }>(
       tx,
@@ -292,24 +470,52 @@ export async function sendForReply(db: Db, actor: CurrentUser, assessmentId: str
           order by c.position, c.title`,
     )
     const cocreationMissing = assessment.moment === 'inception' && !assessment.cocreationLevel
-    if (missing.length > 0 || cocreationMissing) throw new IncompleteAssessment(missing.map((m) => m.title), cocreationMissing)
+    if (missing.length > 0 || cocreationMissing)
+      throw new IncompleteAssessment(
+        missing.map((m) => m.title),
+        cocreationMissing,
+      )
     const due = new Date(`${today}T12:00:00Z`)
     due.setUTCDate(due.getUTCDate() + replyDays)
-    await tx.update(assessments).set({ status: 'right_of_reply', sentAt: new Date(), replyDue: due.toISOString().slice(0, 10) }).where(eq(assessments.id, assessmentId))
-    await recordAudit(tx, { actorId: actor.id, territoryId: assessment.territoryId, action: 'assessment.sent_for_reply', subjectType: 'assessment', subjectId: assessmentId, after: { replyDue: due.toISOString().slice(0, 10) } })
+    await tx
+      .update(assessments)
+      .set({ status: 'right_of_reply', sentAt: new Date(), replyDue: due.toISOString().slice(0, 10) })
+      .where(eq(assessments.id, assessmentId))
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assessment.territoryId,
+      action: 'assessment.sent_for_reply',
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+      after: { replyDue: due.toISOString().slice(0, 10) },
+    })
     const replyDue = due.toISOString().slice(0, 10)
     const plan = await findPlan(tx, assessment.planId)
-    await noticeTerritory(tx, assessment.territoryId, { subject: 'notice.assessment.sent.subject', body: 'notice.assessment.sent.body', params: { plan: plan.title }, days: { due: replyDue }, path: `/plans/${assessment.planId}/evaluation` })
+    await noticeTerritory(tx, assessment.territoryId, {
+      subject: 'notice.assessment.sent.subject',
+      body: 'notice.assessment.sent.body',
+      params: { plan: plan.title },
+      days: { due: replyDue },
+      path: `/plans/${assessment.planId}/evaluation`,
+    })
     // three days before the end of the period (at 9:00 in Paris, roughly), unless the territory has replied by then
     const remindOn = new Date(`${replyDue}T08:00:00Z`)
     remindOn.setUTCDate(remindOn.getUTCDate() - 3)
-    await enqueueJob(tx, { kind: REPLY_REMINDER_JOB, payload: { assessmentId }, runAt: remindOn, uniqueKey: `assessment-reply-reminder:${assessmentId}` })
+    await enqueueJob(tx, {
+      kind: REPLY_REMINDER_JOB,
+      payload: { assessmentId },
+      runAt: remindOn,
+      uniqueKey: `assessment-reply-reminder:${assessmentId}`,
+    })
   })
 }
 
 /** Mail to the territory's editors and elected officials (those who may reply). */
 async function noticeTerritory(tx: Db, territoryId: string, notice: Omit<Notice, 'userId'>): Promise<void> {
-  const people = await queryRows<{ user_id: string }>(tx, sql`select distinct user_id from territory_roles where territory_id = ${territoryId} and role in ('editor', 'elected')`)
+  const people = await queryRows<{ user_id: string }>(
+    tx,
+    sql`select distinct user_id from territory_roles where territory_id = ${territoryId} and role in ('editor', 'elected')`,
+  )
   for (const p of people) await queueNotice(tx, { ...notice, userId: p.user_id })
 }
 
@@ -325,18 +531,35 @@ export function assessmentJobHandlers(deps: { db: Db }): Record<string, JobHandl
             where a.id = ${String(payload.assessmentId)} and a.status = 'right_of_reply' and a.territory_reply is null`,
       )
       if (!waiting) return
-      await deps.db.transaction((tx) => noticeTerritory(tx, waiting.territoryId, { subject: 'notice.assessment.dueSoon.subject', body: 'notice.assessment.dueSoon.body', params: { plan: waiting.title }, days: { due: waiting.due }, path: `/plans/${waiting.planId}/evaluation` }))
+      await deps.db.transaction((tx) =>
+        noticeTerritory(tx, waiting.territoryId, {
+          subject: 'notice.assessment.dueSoon.subject',
+          body: 'notice.assessment.dueSoon.body',
+          params: { plan: waiting.title },
+          days: { due: waiting.due },
+          path: `/plans/${waiting.planId}/evaluation`,
+        }),
+      )
     },
   }
 }
 
 /** The territory (its staff or elected officials) replies, once, within the period. */
-export async function replyToAssessment(db: Db, actor: CurrentUser, assessmentId: string, text: string, today: string): Promise<void> {
+export async function replyToAssessment(
+  db: Db,
+  actor: CurrentUser,
+  assessmentId: string,
+  text: string,
+  today: string,
+): Promise<void> {
   const assessment = await findAssessment(db, assessmentId)
-  if (!can(actor, 'plan.edit', assessment.territoryId)) throw forbidden('Seuls les agents et élus du territoire répondent à son évaluation.')
-  if (assessment.status !== 'right_of_reply') throw conflict('NOT_IN_REPLY', 'Ce rapport n’attend pas de réponse du territoire.')
+  if (!can(actor, 'plan.edit', assessment.territoryId))
+    throw forbidden('Seuls les agents et élus du territoire répondent à son évaluation.')
+  if (assessment.status !== 'right_of_reply')
+    throw conflict('NOT_IN_REPLY', 'Ce rapport n’attend pas de réponse du territoire.')
   if (assessment.territoryReply !== null) throw conflict('ALREADY_REPLIED', 'Le territoire a déjà répondu.')
-  if (assessment.replyDue && today > assessment.replyDue) throw conflict('REPLY_LATE', `Le délai de réponse a pris fin le ${assessment.replyDue}.`)
+  if (assessment.replyDue && today > assessment.replyDue)
+    throw conflict('REPLY_LATE', `Le délai de réponse a pris fin le ${assessment.replyDue}.`)
   if (text.trim() === '') throw unprocessable('REPLY_REQUIRED', 'La réponse est vide.', { reply: 'assess.error.reply' })
   await db.transaction(async (tx) => {
     const done = await tx
@@ -353,42 +576,97 @@ export async function replyToAssessment(db: Db, actor: CurrentUser, assessmentId
       )
       .returning({ id: assessments.id })
     if (done.length === 0) throw conflict('ALREADY_REPLIED', 'Le territoire a déjà répondu.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: assessment.territoryId, action: 'assessment.replied', subjectType: 'assessment', subjectId: assessmentId })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assessment.territoryId,
+      action: 'assessment.replied',
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+    })
   })
 }
 
 /** The reviewer publishes: once the territory replied, or once its period is over. Final from then on. */
-export async function publishAssessment(db: Db, actor: CurrentUser, assessmentId: string, today: string): Promise<void> {
+export async function publishAssessment(
+  db: Db,
+  actor: CurrentUser,
+  assessmentId: string,
+  today: string,
+): Promise<void> {
   const assessment = await findAssessment(db, assessmentId)
   await assertReviewer(db, actor, assessment.planId)
-  if (assessment.status !== 'right_of_reply') throw conflict('NOT_IN_REPLY', 'Un rapport se publie après la période de réponse du territoire.')
+  if (assessment.status !== 'right_of_reply')
+    throw conflict('NOT_IN_REPLY', 'Un rapport se publie après la période de réponse du territoire.')
   if (assessment.territoryReply === null && assessment.replyDue && today <= assessment.replyDue) {
-    throw conflict('REPLY_PERIOD_RUNNING', `Le territoire peut répondre jusqu’au ${assessment.replyDue} : publiez après cette date, ou après sa réponse.`)
+    throw conflict(
+      'REPLY_PERIOD_RUNNING',
+      `Le territoire peut répondre jusqu’au ${assessment.replyDue} : publiez après cette date, ou après sa réponse.`,
+    )
   }
   await db.transaction(async (tx) => {
     const done = await tx
       .update(assessments)
       .set({ status: 'published', publishedAt: new Date(), publishedBy: actor.id, updatedAt: new Date() })
-      .where(and(eq(assessments.id, assessmentId), eq(assessments.status, 'right_of_reply'), reviewerOf(actor, sql`${assessments.planId}`)))
+      .where(
+        and(
+          eq(assessments.id, assessmentId),
+          eq(assessments.status, 'right_of_reply'),
+          reviewerOf(actor, sql`${assessments.planId}`),
+        ),
+      )
       .returning({ id: assessments.id })
     if (done.length === 0) throw conflict('NOT_IN_REPLY', 'Ce rapport vient de changer.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: assessment.territoryId, action: 'assessment.published', subjectType: 'assessment', subjectId: assessmentId })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assessment.territoryId,
+      action: 'assessment.published',
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+    })
   })
 }
 
 /** A dated, visible erratum on a published report (its reviewers or the network's team). */
-export async function addErratum(db: Db, actor: CurrentUser, assessmentId: string, input: { text: string; commitmentId: string | null }): Promise<void> {
+export async function addErratum(
+  db: Db,
+  actor: CurrentUser,
+  assessmentId: string,
+  input: { text: string; commitmentId: string | null },
+): Promise<void> {
   const assessment = await findAssessment(db, assessmentId)
   if (!actor.isPlatformAdmin) await assertReviewer(db, actor, assessment.planId)
-  if (assessment.status !== 'published') throw conflict('NOT_PUBLISHED', 'Un brouillon se corrige directement ; l’erratum est pour un rapport publié.')
-  if (input.text.trim() === '' || input.text.length > 5000) throw unprocessable('ERRATUM_REQUIRED', 'Écrivez l’erratum (5 000 caractères au plus).', { text: 'assess.error.erratum' })
+  if (assessment.status !== 'published')
+    throw conflict('NOT_PUBLISHED', 'Un brouillon se corrige directement ; l’erratum est pour un rapport publié.')
+  if (input.text.trim() === '' || input.text.length > 5000)
+    throw unprocessable('ERRATUM_REQUIRED', 'Écrivez l’erratum (5 000 caractères au plus).', {
+      text: 'assess.error.erratum',
+    })
   if (input.commitmentId) {
-    const [ok] = await queryRows<{ id: string }>(db, sql`select id from commitments where id = ${input.commitmentId} and plan_id = ${assessment.planId}`)
+    const [ok] = await queryRows<{ id: string }>(
+      db,
+      sql`select id from commitments where id = ${input.commitmentId} and plan_id = ${assessment.planId}`,
+    )
     if (!ok) throw notFound()
   }
   await db.transaction(async (tx) => {
-    const [row] = await tx.insert(assessmentErrata).values({ assessmentId, territoryId: assessment.territoryId, commitmentId: input.commitmentId, text: input.text.trim(), authorId: actor.id }).returning()
-    await recordAudit(tx, { actorId: actor.id, territoryId: assessment.territoryId, action: 'assessment.erratum', subjectType: 'assessment', subjectId: assessmentId, after: { erratumId: row!.id, text: row!.text } })
+    const [row] = await tx
+      .insert(assessmentErrata)
+      .values({
+        assessmentId,
+        territoryId: assessment.territoryId,
+        commitmentId: input.commitmentId,
+        text: input.text.trim(),
+        authorId: actor.id,
+      })
+      .returning()
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: assessment.territoryId,
+      action: 'assessment.erratum',
+      subjectType: 'assessment',
+      subjectId: assessmentId,
+      after: { erratumId: row!.id, text: row!.text },
+    })
   })
 }
 
@@ -397,8 +675,20 @@ export async function addErratum(db: Db, actor: CurrentUser, assessmentId: strin
 
 export interface Aggregates {
   plansAssessed: number
-  inception: { commitments: number; verifiable: number; transformative: number; moderateOrMore: number; relevant: Record<string, number> }
-  endOfTerm: { commitments: number; complete: number; substantialOrComplete: number; openedGovernment: number; outstanding: number }
+  inception: {
+    commitments: number
+    verifiable: number
+    transformative: number
+    moderateOrMore: number
+    relevant: Record<string, number>
+  }
+  endOfTerm: {
+    commitments: number
+    complete: number
+    substantialOrComplete: number
+    openedGovernment: number
+    outstanding: number
+  }
 }
 
 /** Shares across every published report (OGP's headline figures). */
@@ -428,7 +718,10 @@ export async function aggregates(db: Db): Promise<Aggregates> {
           join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed')
         where a.status = 'published' and a.moment = 'end_of_term'`,
   )
-  const [plans] = await queryRows<{ n: number }>(db, sql`select count(distinct a.plan_id)::int as n from assessments a join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed') where a.status = 'published'`)
+  const [plans] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(distinct a.plan_id)::int as n from assessments a join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed') where a.status = 'published'`,
+  )
   const i = inception!
   return {
     plansAssessed: plans!.n,
@@ -439,6 +732,12 @@ export async function aggregates(db: Db): Promise<Aggregates> {
       moderateOrMore: i.moderateOrMore!,
       relevant: Object.fromEntries(OGP_VALUES.map((v) => [v, i[v]!])),
     },
-    endOfTerm: { commitments: end!.commitments!, complete: end!.complete!, substantialOrComplete: end!.substantialOrComplete!, openedGovernment: end!.openedGovernment!, outstanding: end!.outstanding! },
+    endOfTerm: {
+      commitments: end!.commitments!,
+      complete: end!.complete!,
+      substantialOrComplete: end!.substantialOrComplete!,
+      openedGovernment: end!.openedGovernment!,
+      outstanding: end!.outstanding!,
+    },
   }
 }

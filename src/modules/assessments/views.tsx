@@ -1,10 +1,26 @@
 import { Picker, type PickerChoice } from '../../platform/layout/picker.tsx'
 import { formatDate, formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  PostForm,
+  type FieldErrors,
+  type FormValues,
+} from '../../platform/layout/forms.tsx'
 import { ProblemList } from '../../platform/layout/problems.tsx'
 import { commitmentPath, planPath, ProgressBar, CommitmentStatus, type CommitmentView } from '../plans/index.ts'
-import { COCREATION_LEVELS, COMPLETION, DIOG, DIOG_PER_VALUE, OGP_VALUES, POTENTIAL_IMPACT, selfReportedCompletion, type Moment } from './scales.ts'
+import {
+  COCREATION_LEVELS,
+  COMPLETION,
+  DIOG,
+  DIOG_PER_VALUE,
+  OGP_VALUES,
+  POTENTIAL_IMPACT,
+  selfReportedCompletion,
+  type Moment,
+} from './scales.ts'
 import type { RatingsOutcome } from './import.ts'
 import type { Aggregates } from './service.ts'
 import type { AssessmentRow, CommitmentAssessmentRow } from './tables.ts'
@@ -29,10 +45,26 @@ export interface ReportView {
   readable: boolean
 }
 
-function Choice({ name, legend, options, value, error }: { name: string; legend: string; options: { value: string; label: string }[]; value: string | undefined; error?: string | undefined }) {
+function Choice({
+  name,
+  legend,
+  options,
+  value,
+  error,
+}: {
+  name: string
+  legend: string
+  options: { value: string; label: string }[]
+  value: string | undefined
+  error?: string | undefined
+}) {
   const id = `field-${name}`
   return (
-    <fieldset class={`field${error ? ' field-error' : ''}`} id={id} aria-describedby={error ? `${id}-error` : undefined}>
+    <fieldset
+      class={`field${error ? ' field-error' : ''}`}
+      id={id}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
       <legend>{legend}</legend>
       {error && (
         <p class="error-message" id={`${id}-error`}>
@@ -50,7 +82,17 @@ function Choice({ name, legend, options, value, error }: { name: string; legend:
 }
 
 /** One commitment's ratings, beside what the territory reports of it. */
-function CommitmentReport({ moment, commitment, rating, errata }: { moment: Moment; commitment: CommitmentView; rating: CommitmentAssessmentRow | undefined; errata: ReportView['errata'] }) {
+function CommitmentReport({
+  moment,
+  commitment,
+  rating,
+  errata,
+}: {
+  moment: Moment
+  commitment: CommitmentView
+  rating: CommitmentAssessmentRow | undefined
+  errata: ReportView['errata']
+}) {
   const { t, locale } = usePage()
   const implied = selfReportedCompletion(commitment.status, commitment.progress)
   const gap = moment === 'end_of_term' && rating?.completion && rating.completion !== implied
@@ -83,7 +125,9 @@ function CommitmentReport({ moment, commitment, rating, errata }: { moment: Mome
                     <dt>{label(t, `assess.value.${value}`)}</dt>
                     <dd>
                       {rating.relevance[value]?.relevant ? t('assess.relevant') : t('assess.notRelevant')}
-                      {rating.relevance[value]?.justification && <span class="hint"> — {rating.relevance[value]!.justification}</span>}
+                      {rating.relevance[value]?.justification && (
+                        <span class="hint"> — {rating.relevance[value]!.justification}</span>
+                      )}
                     </dd>
                   </>
                 ))}
@@ -170,7 +214,8 @@ function CommitmentReport({ moment, commitment, rating, errata }: { moment: Mome
       </div>
       {gap && (
         <p class="notice gap">
-          {t('assess.gap')} : {label(t, `assess.completion.${implied}`)} → {label(t, `assess.completion.${rating!.completion}`)}
+          {t('assess.gap')} : {label(t, `assess.completion.${implied}`)} →{' '}
+          {label(t, `assess.completion.${rating!.completion}`)}
         </p>
       )}
       {errata.map((e) => (
@@ -199,7 +244,8 @@ export function AssessmentPage(props: {
   return (
     <article class="assessment">
       <p class="kicker">
-        <a href={props.territory.path}>{props.territory.name}</a> · <a href={planPath(props.plan)}>{props.plan.title}</a>
+        <a href={props.territory.path}>{props.territory.name}</a> ·{' '}
+        <a href={planPath(props.plan)}>{props.plan.title}</a>
       </p>
       <h1>{t('assess.title')}</h1>
       <p class="lead">{t('assess.lead')}</p>
@@ -212,14 +258,19 @@ export function AssessmentPage(props: {
             {props.reviewers.map((r) => (
               <li>
                 {r.displayName ?? '—'} —{' '}
-                {!r.conflictsDeclaredAt ? t('assess.conflicts.pending') : r.hasConflict ? t('assess.conflicts.declared', { statement: r.conflictsStatement }) : t('assess.conflicts.none')}
+                {!r.conflictsDeclaredAt
+                  ? t('assess.conflicts.pending')
+                  : r.hasConflict
+                    ? t('assess.conflicts.declared', { statement: r.conflictsStatement })
+                    : t('assess.conflicts.none')}
               </li>
             ))}
           </ul>
         )}
         {props.isAdmin && (
           <p>
-            <a href={`${assessmentPagePath(props.plan)}/evaluateurs`}>{t('assess.appoint')}</a> · <a href={`${assessmentPagePath(props.plan)}/import-ogp`}>{t('assess.importOgp')}</a>
+            <a href={`${assessmentPagePath(props.plan)}/evaluateurs`}>{t('assess.appoint')}</a> ·{' '}
+            <a href={`${assessmentPagePath(props.plan)}/import-ogp`}>{t('assess.importOgp')}</a>
           </p>
         )}
         {reviewer && (
@@ -244,7 +295,9 @@ export function AssessmentPage(props: {
             <h2 id={`moment-${moment}`}>{t(`assess.moment.${moment}`)}</h2>
             {!a ? (
               reviewer && declared && (props.plan.status === 'published' || props.plan.status === 'closed') ? (
-                <PostForm action={`${assessmentPagePath(props.plan)}/${moment === 'inception' ? 'lancement' : 'terme'}`}>
+                <PostForm
+                  action={`${assessmentPagePath(props.plan)}/${moment === 'inception' ? 'lancement' : 'terme'}`}
+                >
                   <button type="submit">{t('assess.open', { moment: t(`assess.moment.${moment}`) })}</button>
                 </PostForm>
               ) : (
@@ -257,12 +310,15 @@ export function AssessmentPage(props: {
                 <p>
                   <span class="status">{label(t, `assess.status.${a.status}`)}</span>
                   {a.publishedAt ? ` · ${t('assess.publishedOn', { date: formatDate(locale, a.publishedAt) })}` : ''}
-                  {a.status === 'right_of_reply' && a.replyDue ? ` · ${t('assess.replyDue', { date: formatDate(locale, new Date(`${a.replyDue}T12:00:00Z`)) })}` : ''}
+                  {a.status === 'right_of_reply' && a.replyDue
+                    ? ` · ${t('assess.replyDue', { date: formatDate(locale, new Date(`${a.replyDue}T12:00:00Z`)) })}`
+                    : ''}
                 </p>
                 {a.source === 'ogp' && <p class="hint">{t('assess.source.ogp')}</p>}
                 {moment === 'inception' && a.cocreationLevel && (
                   <p>
-                    <strong>{t('assess.cocreation')}</strong> {label(t, `assess.cocreation.${a.cocreationLevel}`)} — {a.cocreationJustification}
+                    <strong>{t('assess.cocreation')}</strong> {label(t, `assess.cocreation.${a.cocreationLevel}`)} —{' '}
+                    {a.cocreationJustification}
                   </p>
                 )}
                 {a.summary && (
@@ -281,7 +337,12 @@ export function AssessmentPage(props: {
                 <ol class="assessment-list">
                   {props.commitments.map((c) => (
                     <>
-                      <CommitmentReport moment={moment} commitment={c} rating={report!.ratings.get(c.id)} errata={report!.errata.filter((e) => e.commitmentId === c.id)} />
+                      <CommitmentReport
+                        moment={moment}
+                        commitment={c}
+                        rating={report!.ratings.get(c.id)}
+                        errata={report!.errata.filter((e) => e.commitmentId === c.id)}
+                      />
                       {reviewer && a.status === 'draft' && (
                         <li class="staff-actions">
                           <a href={`${assessmentPath(a)}/engagements/${c.id}`}>
@@ -295,11 +356,21 @@ export function AssessmentPage(props: {
                 {a.status !== 'draft' && (
                   <section aria-labelledby={`reply-${moment}`}>
                     <h3 id={`reply-${moment}`}>{t('assess.reply')}</h3>
-                    {a.territoryReply ? <p class="pre-line">{a.territoryReply}</p> : a.status === 'published' ? <p>{t('assess.noReply')}</p> : null}
+                    {a.territoryReply ? (
+                      <p class="pre-line">{a.territoryReply}</p>
+                    ) : a.status === 'published' ? (
+                      <p>{t('assess.noReply')}</p>
+                    ) : null}
                     {props.canReply && a.status === 'right_of_reply' && !a.territoryReply && (
                       <PostForm action={`${assessmentPath(a)}/reponse`}>
                         <p class="hint">{t('assess.replyLead')}</p>
-                        <Field name="reply" idPrefix={`reply-${moment}`} label={t('assess.reply')} multiline maxLength={20000} />
+                        <Field
+                          name="reply"
+                          idPrefix={`reply-${moment}`}
+                          label={t('assess.reply')}
+                          multiline
+                          maxLength={20000}
+                        />
                         <button type="submit">{t('assess.replySubmit')}</button>
                       </PostForm>
                     )}
@@ -331,12 +402,21 @@ export function AssessmentPage(props: {
                 )}
                 {(reviewer || props.isAdmin) && a.status === 'published' && (
                   <PostForm action={`${assessmentPath(a)}/errata`}>
-                    <Field name="text" idPrefix={`erratum-${moment}`} label={t('assess.erratum')} multiline maxLength={5000} />
+                    <Field
+                      name="text"
+                      idPrefix={`erratum-${moment}`}
+                      label={t('assess.erratum')}
+                      multiline
+                      maxLength={5000}
+                    />
                     <Field
                       name="commitmentId"
                       idPrefix={`erratum-${moment}`}
                       label={t('assess.commitment')}
-                      options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]}
+                      options={[
+                        { value: '', label: '—' },
+                        ...props.commitments.map((c) => ({ value: c.id, label: c.title })),
+                      ]}
                     />
                     <button type="submit">{t('assess.save')}</button>
                   </PostForm>
@@ -347,13 +427,20 @@ export function AssessmentPage(props: {
         )
       })}
       <p>
-        <a href={`/api/v1/plans/${props.plan.id}/assessments`}>JSON</a> · <a href="/reseau/evaluations">{t('assess.network')}</a>
+        <a href={`/api/v1/plans/${props.plan.id}/assessments`}>JSON</a> ·{' '}
+        <a href="/reseau/evaluations">{t('assess.network')}</a>
       </p>
     </article>
   )
 }
 
-export function AppointPage(props: { plan: { id: string; title: string }; reviewers: ReviewerView[]; values: FormValues; errors: FieldErrors; choices?: PickerChoice[] }) {
+export function AppointPage(props: {
+  plan: { id: string; title: string }
+  reviewers: ReviewerView[]
+  values: FormValues
+  errors: FieldErrors
+  choices?: PickerChoice[]
+}) {
   const { t } = usePage()
   return (
     <div class="narrow">
@@ -364,7 +451,16 @@ export function AppointPage(props: { plan: { id: string; title: string }; review
       <p>{t('assess.appointLead')}</p>
       <ErrorSummary errors={props.errors} labels={{ email: t('admin.field.userEmail') }} />
       <PostForm action={`${assessmentPagePath(props.plan)}/evaluateurs`}>
-        <Picker name="email" label={t('admin.field.userEmail')} hint={t('admin.field.userEmail.hint')} required value={props.values.email} error={props.errors.email} suggest="/admin/comptes/suggestions" choices={props.choices} />
+        <Picker
+          name="email"
+          label={t('admin.field.userEmail')}
+          hint={t('admin.field.userEmail.hint')}
+          required
+          value={props.values.email}
+          error={props.errors.email}
+          suggest="/admin/comptes/suggestions"
+          choices={props.choices}
+        />
         <button type="submit">{t('assess.appoint')}</button>
       </PostForm>
       <ul>
@@ -385,7 +481,17 @@ export function AppointPage(props: { plan: { id: string; title: string }; review
 }
 
 /** The upload form of the IRM's ratings: of one plan, or (`plan` null) of the whole network. */
-export function ImportOgpPage({ plan, action, problems, total }: { plan: { id: string; title: string } | null; action: string; problems: string[]; total?: number }) {
+export function ImportOgpPage({
+  plan,
+  action,
+  problems,
+  total,
+}: {
+  plan: { id: string; title: string } | null
+  action: string
+  problems: string[]
+  total?: number
+}) {
   const { t } = usePage()
   return (
     <div class="narrow">
@@ -410,7 +516,17 @@ export function ImportOgpPage({ plan, action, problems, total }: { plan: { id: s
 }
 
 /** What importing the IRM's ratings would do, plan by plan, before it does it. */
-export function RatingsPreviewPage({ outcome, confirm, cancel, warnings }: { outcome: RatingsOutcome; confirm: string; cancel: string; warnings: string[] }) {
+export function RatingsPreviewPage({
+  outcome,
+  confirm,
+  cancel,
+  warnings,
+}: {
+  outcome: RatingsOutcome
+  confirm: string
+  cancel: string
+  warnings: string[]
+}) {
   const { t } = usePage()
   const changes = outcome.plans.some((p) => p.action === 'create' || p.action === 'erratum')
   return (
@@ -443,7 +559,12 @@ export function RatingsPreviewPage({ outcome, confirm, cancel, warnings }: { out
         </table>
       )}
       <ul>
-        <li>{t('assess.importOgp.notOnPlatform', { count: outcome.notOnPlatform.count, ids: outcome.notOnPlatform.ids.join(', ') || '—' })}</li>
+        <li>
+          {t('assess.importOgp.notOnPlatform', {
+            count: outcome.notOnPlatform.count,
+            ids: outcome.notOnPlatform.ids.join(', ') || '—',
+          })}
+        </li>
         <li>{t('assess.importOgp.unrated', { count: outcome.unrated })}</li>
         {warnings.map((w) => (
           <li>{w}</li>
@@ -459,7 +580,12 @@ export function RatingsPreviewPage({ outcome, confirm, cancel, warnings }: { out
   )
 }
 
-export function OverviewFormPage(props: { assessment: AssessmentRow; plan: { id: string; title: string }; values: FormValues; errors: FieldErrors }) {
+export function OverviewFormPage(props: {
+  assessment: AssessmentRow
+  plan: { id: string; title: string }
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t } = usePage()
   const inception = props.assessment.moment === 'inception'
   return (
@@ -468,22 +594,55 @@ export function OverviewFormPage(props: { assessment: AssessmentRow; plan: { id:
         <a href={assessmentPagePath(props.plan)}>{props.plan.title}</a>
       </p>
       <h1>{t('assess.overview')}</h1>
-      <ErrorSummary errors={props.errors} labels={{ cocreationLevel: t('assess.cocreation'), cocreationJustification: t('assess.cocreationJustification'), summary: t('assess.summary') }} />
+      <ErrorSummary
+        errors={props.errors}
+        labels={{
+          cocreationLevel: t('assess.cocreation'),
+          cocreationJustification: t('assess.cocreationJustification'),
+          summary: t('assess.summary'),
+        }}
+      />
       <PostForm action={`${assessmentPath(props.assessment)}/ensemble`}>
         {inception && (
           <>
-            <Choice name="cocreationLevel" legend={t('assess.cocreation')} options={COCREATION_LEVELS.map((v) => ({ value: v, label: label(t, `assess.cocreation.${v}`) }))} value={props.values.cocreationLevel} error={props.errors.cocreationLevel} />
-            <Field name="cocreationJustification" label={t('assess.cocreationJustification')} multiline maxLength={20000} value={props.values.cocreationJustification} error={props.errors.cocreationJustification} />
+            <Choice
+              name="cocreationLevel"
+              legend={t('assess.cocreation')}
+              options={COCREATION_LEVELS.map((v) => ({ value: v, label: label(t, `assess.cocreation.${v}`) }))}
+              value={props.values.cocreationLevel}
+              error={props.errors.cocreationLevel}
+            />
+            <Field
+              name="cocreationJustification"
+              label={t('assess.cocreationJustification')}
+              multiline
+              maxLength={20000}
+              value={props.values.cocreationJustification}
+              error={props.errors.cocreationJustification}
+            />
           </>
         )}
-        <Field name="summary" label={t('assess.summary')} multiline maxLength={20000} value={props.values.summary} error={props.errors.summary} />
+        <Field
+          name="summary"
+          label={t('assess.summary')}
+          multiline
+          maxLength={20000}
+          value={props.values.summary}
+          error={props.errors.summary}
+        />
         <button type="submit">{t('assess.save')}</button>
       </PostForm>
     </div>
   )
 }
 
-export function RatingFormPage(props: { assessment: AssessmentRow; plan: { id: string; title: string }; commitment: { id: string; title: string }; values: FormValues; errors: FieldErrors }) {
+export function RatingFormPage(props: {
+  assessment: AssessmentRow
+  plan: { id: string; title: string }
+  commitment: { id: string; title: string }
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t } = usePage()
   const { values, errors } = props
   const inception = props.assessment.moment === 'inception'
@@ -501,38 +660,107 @@ export function RatingFormPage(props: { assessment: AssessmentRow; plan: { id: s
     diogOverall: t('assess.diog'),
     diogJustification: t('assess.justification'),
     evidenceLinks: t('assess.evidence'),
-    ...Object.fromEntries(OGP_VALUES.flatMap((v) => [[`relevance_${v}`, label(t, `assess.value.${v}`)], [`relevance_${v}_justification`, `${label(t, `assess.value.${v}`)} – ${t('assess.justification')}`], [`diog_${v}`, t('assess.diogValue', { value: label(t, `assess.value.${v}`) })]])),
+    ...Object.fromEntries(
+      OGP_VALUES.flatMap((v) => [
+        [`relevance_${v}`, label(t, `assess.value.${v}`)],
+        [`relevance_${v}_justification`, `${label(t, `assess.value.${v}`)} – ${t('assess.justification')}`],
+        [`diog_${v}`, t('assess.diogValue', { value: label(t, `assess.value.${v}`) })],
+      ]),
+    ),
   }
   return (
     <div class="narrow">
       <p class="kicker">
-        <a href={assessmentPagePath(props.plan)}>{props.plan.title}</a> · {t(`assess.moment.${props.assessment.moment as Moment}`)}
+        <a href={assessmentPagePath(props.plan)}>{props.plan.title}</a> ·{' '}
+        {t(`assess.moment.${props.assessment.moment as Moment}`)}
       </p>
       <h1>{props.commitment.title}</h1>
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action={`${assessmentPath(props.assessment)}/engagements/${props.commitment.id}`}>
         {inception ? (
           <>
-            <Choice name="verifiable" legend={`${t('assess.verifiable')} (${t('assess.verifiable.hint')})`} options={yesNo} value={values.verifiable} error={errors.verifiable} />
-            <Field name="verifiableJustification" label={`${t('assess.verifiable')} – ${t('assess.justification')}`} multiline value={values.verifiableJustification} error={errors.verifiableJustification} />
+            <Choice
+              name="verifiable"
+              legend={`${t('assess.verifiable')} (${t('assess.verifiable.hint')})`}
+              options={yesNo}
+              value={values.verifiable}
+              error={errors.verifiable}
+            />
+            <Field
+              name="verifiableJustification"
+              label={`${t('assess.verifiable')} – ${t('assess.justification')}`}
+              multiline
+              value={values.verifiableJustification}
+              error={errors.verifiableJustification}
+            />
             <fieldset class="form-group">
               <legend>{t('assess.relevance')}</legend>
               {OGP_VALUES.map((v) => (
                 <>
-                  <Choice name={`relevance_${v}`} legend={label(t, `assess.value.${v}`)} options={[{ value: 'yes', label: t('assess.relevant') }, { value: 'no', label: t('assess.notRelevant') }]} value={values[`relevance_${v}`]} error={errors[`relevance_${v}`]} />
-                  <Field name={`relevance_${v}_justification`} label={labels[`relevance_${v}_justification`]!} value={values[`relevance_${v}_justification`]} error={errors[`relevance_${v}_justification`]} />
+                  <Choice
+                    name={`relevance_${v}`}
+                    legend={label(t, `assess.value.${v}`)}
+                    options={[
+                      { value: 'yes', label: t('assess.relevant') },
+                      { value: 'no', label: t('assess.notRelevant') },
+                    ]}
+                    value={values[`relevance_${v}`]}
+                    error={errors[`relevance_${v}`]}
+                  />
+                  <Field
+                    name={`relevance_${v}_justification`}
+                    label={labels[`relevance_${v}_justification`]!}
+                    value={values[`relevance_${v}_justification`]}
+                    error={errors[`relevance_${v}_justification`]}
+                  />
                 </>
               ))}
             </fieldset>
-            <Choice name="potentialImpact" legend={t('assess.potentialImpact')} options={POTENTIAL_IMPACT.map((v) => ({ value: v, label: label(t, `assess.impact.${v}`) }))} value={values.potentialImpact} error={errors.potentialImpact} />
-            <Field name="impactJustification" label={`${t('assess.potentialImpact')} – ${t('assess.justification')}`} multiline value={values.impactJustification} error={errors.impactJustification} />
+            <Choice
+              name="potentialImpact"
+              legend={t('assess.potentialImpact')}
+              options={POTENTIAL_IMPACT.map((v) => ({ value: v, label: label(t, `assess.impact.${v}`) }))}
+              value={values.potentialImpact}
+              error={errors.potentialImpact}
+            />
+            <Field
+              name="impactJustification"
+              label={`${t('assess.potentialImpact')} – ${t('assess.justification')}`}
+              multiline
+              value={values.impactJustification}
+              error={errors.impactJustification}
+            />
           </>
         ) : (
           <>
-            <Choice name="completion" legend={t('assess.completion')} options={COMPLETION.map((v) => ({ value: v, label: label(t, `assess.completion.${v}`) }))} value={values.completion} error={errors.completion} />
-            <Field name="completionJustification" label={`${t('assess.completion')} – ${t('assess.justification')}`} multiline value={values.completionJustification} error={errors.completionJustification} />
-            <Choice name="diogOverall" legend={t('assess.diog')} options={DIOG.map((v) => ({ value: v, label: label(t, `assess.diog.${v}`) }))} value={values.diogOverall} error={errors.diogOverall} />
-            <Field name="diogJustification" label={`${t('assess.diog')} – ${t('assess.justification')}`} multiline value={values.diogJustification} error={errors.diogJustification} />
+            <Choice
+              name="completion"
+              legend={t('assess.completion')}
+              options={COMPLETION.map((v) => ({ value: v, label: label(t, `assess.completion.${v}`) }))}
+              value={values.completion}
+              error={errors.completion}
+            />
+            <Field
+              name="completionJustification"
+              label={`${t('assess.completion')} – ${t('assess.justification')}`}
+              multiline
+              value={values.completionJustification}
+              error={errors.completionJustification}
+            />
+            <Choice
+              name="diogOverall"
+              legend={t('assess.diog')}
+              options={DIOG.map((v) => ({ value: v, label: label(t, `assess.diog.${v}`) }))}
+              value={values.diogOverall}
+              error={errors.diogOverall}
+            />
+            <Field
+              name="diogJustification"
+              label={`${t('assess.diog')} – ${t('assess.justification')}`}
+              multiline
+              value={values.diogJustification}
+              error={errors.diogJustification}
+            />
             {OGP_VALUES.map((v) => (
               <Field
                 name={`diog_${v}`}
@@ -544,7 +772,13 @@ export function RatingFormPage(props: { assessment: AssessmentRow; plan: { id: s
             ))}
             <Field name="earlyResults" label={t('assess.earlyResults')} multiline value={values.earlyResults} />
             <Field name="lessons" label={t('assess.lessons')} multiline value={values.lessons} />
-            <Field name="evidenceLinks" label={t('assess.evidence')} multiline value={values.evidenceLinks} error={errors.evidenceLinks} />
+            <Field
+              name="evidenceLinks"
+              label={t('assess.evidence')}
+              multiline
+              value={values.evidenceLinks}
+              error={errors.evidenceLinks}
+            />
           </>
         )}
         <Field name="recommendations" label={t('assess.recommendations')} multiline value={values.recommendations} />
@@ -555,7 +789,13 @@ export function RatingFormPage(props: { assessment: AssessmentRow; plan: { id: s
 }
 
 function share(t: Translate, locale: string, count: number, total: number) {
-  const percent = total === 0 ? '—' : new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(count / total)
+  const percent =
+    total === 0
+      ? '—'
+      : new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+          style: 'percent',
+          maximumFractionDigits: 0,
+        }).format(count / total)
   return t('assess.network.share', { count, total, percent })
 }
 

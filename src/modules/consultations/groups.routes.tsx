@@ -12,7 +12,20 @@ import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { commitmentPath } from '../plans/index.ts'
-import { actions, addAction, createGroup, findGroup, isGroupMember, members, notes, publishNote, setActionStatus, setMembership, writeNote, type GroupRow } from './groups.ts'
+import {
+  actions,
+  addAction,
+  createGroup,
+  findGroup,
+  isGroupMember,
+  members,
+  notes,
+  publishNote,
+  setActionStatus,
+  setMembership,
+  writeNote,
+  type GroupRow,
+} from './groups.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { sql } from 'drizzle-orm'
 import { followBox } from '../follows/index.ts'
@@ -21,7 +34,15 @@ import { DraftOrPublish } from './views.tsx'
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const groupPath = (g: { id: string }) => `/groupes/${g.id}`
 
-function NewGroupPage({ commitment, values, errors }: { commitment: { id: string; title: string }; values: FormValues; errors: FieldErrors }) {
+function NewGroupPage({
+  commitment,
+  values,
+  errors,
+}: {
+  commitment: { id: string; title: string }
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t } = usePage()
   const labels = { title: t('group.field.title'), purpose: t('group.field.purpose') }
   return (
@@ -34,7 +55,16 @@ function NewGroupPage({ commitment, values, errors }: { commitment: { id: string
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action={`/engagements/${commitment.id}/groupes`}>
         <Field name="title" label={labels.title} required maxLength={200} value={values.title} error={errors.title} />
-        <Field name="purpose" label={labels.purpose} required multiline maxLength={10000} value={values.purpose} error={errors.purpose} hint="Markdown" />
+        <Field
+          name="purpose"
+          label={labels.purpose}
+          required
+          multiline
+          maxLength={10000}
+          value={values.purpose}
+          error={errors.purpose}
+          hint="Markdown"
+        />
         <button type="submit">{t('group.create')}</button>
       </PostForm>
     </div>
@@ -54,7 +84,13 @@ function GroupPage(props: {
 }) {
   const { t, locale } = usePage()
   const g = props.group
-  const labels = { meetingDate: t('group.note.date'), body: t('group.note.body'), title: t('group.action.title'), ownerId: t('group.action.owner'), dueDate: t('group.action.due') }
+  const labels = {
+    meetingDate: t('group.note.date'),
+    body: t('group.note.body'),
+    title: t('group.action.title'),
+    ownerId: t('group.action.owner'),
+    dueDate: t('group.action.due'),
+  }
   return (
     <article>
       <p class="kicker">
@@ -112,7 +148,16 @@ function GroupPage(props: {
                     <td>
                       {props.member ? (
                         <PostForm action={`/actions-groupe/${a.id}/etat`} class="inline-form">
-                          <Field name="status" idPrefix={`status-${a.id}`} label={t('group.action.set')} value={a.status} options={(['todo', 'doing', 'done'] as const).map((s) => ({ value: s, label: t(`group.action.${s}`) }))} />
+                          <Field
+                            name="status"
+                            idPrefix={`status-${a.id}`}
+                            label={t('group.action.set')}
+                            value={a.status}
+                            options={(['todo', 'doing', 'done'] as const).map((s) => ({
+                              value: s,
+                              label: t(`group.action.${s}`),
+                            }))}
+                          />
                           <button type="submit">{t('group.action.set')}</button>
                         </PostForm>
                       ) : (
@@ -128,9 +173,33 @@ function GroupPage(props: {
         {props.member && (
           <PostForm action={`${groupPath(g)}/actions`}>
             <ErrorSummary errors={props.errors} labels={labels} idPrefix="action" />
-            <Field name="title" idPrefix="action" label={labels.title} maxLength={300} value={props.values.title} error={props.errors.title} />
-            <Field name="ownerId" idPrefix="action" label={labels.ownerId} value={props.values.ownerId ?? ''} error={props.errors.ownerId} options={[{ value: '', label: '—' }, ...props.memberList.map((m) => ({ value: m.userId, label: m.name ?? '—' }))]} />
-            <Field name="dueDate" type="date" idPrefix="action" label={labels.dueDate} value={props.values.dueDate} error={props.errors.dueDate} />
+            <Field
+              name="title"
+              idPrefix="action"
+              label={labels.title}
+              maxLength={300}
+              value={props.values.title}
+              error={props.errors.title}
+            />
+            <Field
+              name="ownerId"
+              idPrefix="action"
+              label={labels.ownerId}
+              value={props.values.ownerId ?? ''}
+              error={props.errors.ownerId}
+              options={[
+                { value: '', label: '—' },
+                ...props.memberList.map((m) => ({ value: m.userId, label: m.name ?? '—' })),
+              ]}
+            />
+            <Field
+              name="dueDate"
+              type="date"
+              idPrefix="action"
+              label={labels.dueDate}
+              value={props.values.dueDate}
+              error={props.errors.dueDate}
+            />
             <button type="submit">{t('group.action.add')}</button>
           </PostForm>
         )}
@@ -158,8 +227,24 @@ function GroupPage(props: {
         )}
         {props.member && (
           <PostForm action={`${groupPath(g)}/notes`}>
-            <Field name="meetingDate" type="date" idPrefix="note" label={labels.meetingDate} value={props.values.meetingDate} error={props.errors.meetingDate} />
-            <Field name="body" idPrefix="note" label={labels.body} multiline maxLength={50000} value={props.values.body} error={props.errors.body} hint="Markdown" />
+            <Field
+              name="meetingDate"
+              type="date"
+              idPrefix="note"
+              label={labels.meetingDate}
+              value={props.values.meetingDate}
+              error={props.errors.meetingDate}
+            />
+            <Field
+              name="body"
+              idPrefix="note"
+              label={labels.body}
+              multiline
+              maxLength={50000}
+              value={props.values.body}
+              error={props.errors.body}
+              hint="Markdown"
+            />
             <DraftOrPublish draft={t('group.note.draft')} publish={t('group.note.publish')} />
           </PostForm>
         )}
@@ -174,7 +259,10 @@ export default async function groupRoutes(fastify: FastifyInstance) {
   const db = () => app.platform.database.db
 
   async function commitmentOf(id: string) {
-    const [row] = await queryRows<{ id: string; title: string; territoryId: string }>(db(), sql`select id, title, territory_id as "territoryId" from public_commitments where id = ${id}`)
+    const [row] = await queryRows<{ id: string; title: string; territoryId: string }>(
+      db(),
+      sql`select id, title, territory_id as "territoryId" from public_commitments where id = ${id}`,
+    )
     if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
     return row
   }
@@ -182,63 +270,126 @@ export default async function groupRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id/groupes/nouveau', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
     const commitment = await commitmentOf(req.params.id)
-    if (!can(actor, 'plan.edit', commitment.territoryId)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
+    if (!can(actor, 'plan.edit', commitment.territoryId))
+      throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
     return reply.page(req.t('group.new'), <NewGroupPage commitment={commitment} values={{}} errors={{}} />)
   })
-  app.post('/engagements/:id/groupes', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const commitment = await commitmentOf(req.params.id)
-    const values = formValues(req.body)
-    try {
-      const id = await createGroup(db(), actor, commitment.id, { title: values.title ?? '', purpose: values.purpose ?? '' })
-      return reply.redirect(groupPath({ id }), 303)
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(req.t('group.new'), <NewGroupPage commitment={commitment} values={values} errors={translateFieldErrors(req.t, error.fields)} />, 422)
-      throw error
-    }
-  })
+  app.post(
+    '/engagements/:id/groupes',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const commitment = await commitmentOf(req.params.id)
+      const values = formValues(req.body)
+      try {
+        const id = await createGroup(db(), actor, commitment.id, {
+          title: values.title ?? '',
+          purpose: values.purpose ?? '',
+        })
+        return reply.redirect(groupPath({ id }), 303)
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return reply.page(
+            req.t('group.new'),
+            <NewGroupPage commitment={commitment} values={values} errors={translateFieldErrors(req.t, error.fields)} />,
+            422,
+          )
+        throw error
+      }
+    },
+  )
 
-  async function render(req: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+  async function render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
     const group = await findGroup(db(), id)
     const member = req.user ? await isGroupMember(db(), req.user.id, id) : false
-    const [memberList, noteList, actionList] = await Promise.all([members(db(), id), notes(db(), id, member), actions(db(), id)])
-    return reply.page(group.title, <GroupPage group={group} memberList={memberList} noteList={noteList} actionList={actionList} member={member} signedIn={!!req.user} values={values} errors={errors} follow={await followBox(db(), req.user, 'group', group.id, groupPath(group))} />, status)
+    const [memberList, noteList, actionList] = await Promise.all([
+      members(db(), id),
+      notes(db(), id, member),
+      actions(db(), id),
+    ])
+    return reply.page(
+      group.title,
+      <GroupPage
+        group={group}
+        memberList={memberList}
+        noteList={noteList}
+        actionList={actionList}
+        member={member}
+        signedIn={!!req.user}
+        values={values}
+        errors={errors}
+        follow={await followBox(db(), req.user, 'group', group.id, groupPath(group))}
+      />,
+      status,
+    )
   }
 
-  app.get('/groupes/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => render(req, reply, req.params.id, {}, {}))
+  app.get('/groupes/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) =>
+    render(req, reply, req.params.id, {}, {}),
+  )
 
-  app.post('/groupes/:id/adhesion', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    await setMembership(db(), requireUser(req), req.params.id, formValues(req.body).joined !== 'false')
-    return reply.redirect(groupPath(req.params), 303)
-  })
+  app.post(
+    '/groupes/:id/adhesion',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      await setMembership(db(), requireUser(req), req.params.id, formValues(req.body).joined !== 'false')
+      return reply.redirect(groupPath(req.params), 303)
+    },
+  )
   app.post('/groupes/:id/notes', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
     const values = normalizeDays(formValues(req.body), 'meetingDate')
     try {
-      await writeNote(db(), requireUser(req), req.params.id, { meetingDate: values.meetingDate ?? '', body: values.body ?? '', publish: values.intent === 'publish' })
+      await writeNote(db(), requireUser(req), req.params.id, {
+        meetingDate: values.meetingDate ?? '',
+        body: values.body ?? '',
+        publish: values.intent === 'publish',
+      })
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return render(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+      if (error instanceof AppError && error.status === 422)
+        return render(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
       throw error
     }
     return reply.redirect(groupPath(req.params), 303)
   })
-  app.post('/notes-groupe/:id/publication', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const groupId = await publishNote(db(), requireUser(req), req.params.id)
-    return reply.redirect(groupPath({ id: groupId }), 303)
-  })
+  app.post(
+    '/notes-groupe/:id/publication',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const groupId = await publishNote(db(), requireUser(req), req.params.id)
+      return reply.redirect(groupPath({ id: groupId }), 303)
+    },
+  )
   app.post('/groupes/:id/actions', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
     const values = normalizeDays(formValues(req.body), 'dueDate')
     try {
-      await addAction(db(), requireUser(req), req.params.id, { title: values.title ?? '', ownerId: /^[0-9a-f-]{36}$/.test(values.ownerId ?? '') ? values.ownerId! : null, dueDate: values.dueDate || null })
+      await addAction(db(), requireUser(req), req.params.id, {
+        title: values.title ?? '',
+        ownerId: /^[0-9a-f-]{36}$/.test(values.ownerId ?? '') ? values.ownerId! : null,
+        dueDate: values.dueDate || null,
+      })
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return render(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+      if (error instanceof AppError && error.status === 422)
+        return render(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
       throw error
     }
     return reply.redirect(groupPath(req.params), 303)
   })
-  app.post('/actions-groupe/:id/etat', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const status = formValues(req.body).status
-    if (status !== 'todo' && status !== 'doing' && status !== 'done') throw new AppError('BAD_REQUEST', { status: 400, userMessage: 'État inconnu.' })
-    const groupId = await setActionStatus(db(), requireUser(req), req.params.id, status)
-    return reply.redirect(groupPath({ id: groupId }), 303)
-  })
+  app.post(
+    '/actions-groupe/:id/etat',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const status = formValues(req.body).status
+      if (status !== 'todo' && status !== 'doing' && status !== 'done')
+        throw new AppError('BAD_REQUEST', { status: 400, userMessage: 'État inconnu.' })
+      const groupId = await setActionStatus(db(), requireUser(req), req.params.id, status)
+      return reply.redirect(groupPath({ id: groupId }), 303)
+    },
+  )
 }

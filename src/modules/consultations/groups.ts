@@ -19,15 +19,25 @@ export interface GroupRow {
   coordinatorName: string | null
 }
 
-const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
+const invalid = (fields: Record<string, string>) =>
+  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 /** SQL: this person is a current member of the group. */
-const isMember = (userId: string, groupId: unknown) => sql`exists (select 1 from action_group_members m where m.group_id = ${groupId} and m.user_id = ${userId} and m.left_at is null)`
+const isMember = (userId: string, groupId: unknown) =>
+  sql`exists (select 1 from action_group_members m where m.group_id = ${groupId} and m.user_id = ${userId} and m.left_at is null)`
 
 /** The territory's staff start a group on one of its commitments; they coordinate it and are its first member. */
-export async function createGroup(db: Db, actor: CurrentUser, commitmentId: string, input: { title: string; purpose: string }): Promise<string> {
+export async function createGroup(
+  db: Db,
+  actor: CurrentUser,
+  commitmentId: string,
+  input: { title: string; purpose: string },
+): Promise<string> {
   // only on a commitment the public can see: the group's page names it
-  const [commitment] = await queryRows<{ territoryId: string }>(db, sql`select territory_id as "territoryId" from public_commitments where id = ${commitmentId}`)
+  const [commitment] = await queryRows<{ territoryId: string }>(
+    db,
+    sql`select territory_id as "territoryId" from public_commitments where id = ${commitmentId}`,
+  )
   if (!commitment) throw notFound()
   if (!can(actor, 'plan.edit', commitment.territoryId)) throw forbidden('Réservé aux agents et élus du territoire.')
   const errors: Record<string, string> = {}
@@ -40,9 +50,26 @@ export async function createGroup(db: Db, actor: CurrentUser, commitmentId: stri
       sql`insert into action_groups (territory_id, commitment_id, title, purpose, coordinator_id, created_by)
           values (${commitment.territoryId}, ${commitmentId}, ${input.title.trim()}, ${input.purpose.trim()}, ${actor.id}, ${actor.id}) returning id`,
     )
-    await tx.execute(sql`insert into action_group_members (group_id, user_id, territory_id) values (${row!.id}, ${actor.id}, ${commitment.territoryId})`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'group.created', subjectType: 'action_group', subjectId: row!.id, after: input })
-    await recordActivity(tx, { territoryId: commitment.territoryId, territoryWide: true, subjects: { commitment: commitmentId, group: row!.id }, kind: 'group.created', title: input.title.trim(), path: `/groupes/${row!.id}`, actorId: actor.id })
+    await tx.execute(
+      sql`insert into action_group_members (group_id, user_id, territory_id) values (${row!.id}, ${actor.id}, ${commitment.territoryId})`,
+    )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: commitment.territoryId,
+      action: 'group.created',
+      subjectType: 'action_group',
+      subjectId: row!.id,
+      after: input,
+    })
+    await recordActivity(tx, {
+      territoryId: commitment.territoryId,
+      territoryWide: true,
+      subjects: { commitment: commitmentId, group: row!.id },
+      kind: 'group.created',
+      title: input.title.trim(),
+      path: `/groupes/${row!.id}`,
+      actorId: actor.id,
+    })
     return row!.id
   })
 }
@@ -81,13 +108,28 @@ export async function setMembership(db: Db, actor: CurrentUser, groupId: string,
               on conflict (group_id, user_id) do update set left_at = null, joined_at = now() where action_group_members.left_at is not null
               returning user_id`,
         )
-      : await queryRows(tx, sql`update action_group_members set left_at = now() where group_id = ${groupId} and user_id = ${actor.id} and left_at is null returning user_id`)
-    if (changed.length > 0) await recordAudit(tx, { actorId: actor.id, territoryId: group.territoryId, action: joined ? 'group.joined' : 'group.left', subjectType: 'action_group', subjectId: groupId })
+      : await queryRows(
+          tx,
+          sql`update action_group_members set left_at = now() where group_id = ${groupId} and user_id = ${actor.id} and left_at is null returning user_id`,
+        )
+    if (changed.length > 0)
+      await recordAudit(tx, {
+        actorId: actor.id,
+        territoryId: group.territoryId,
+        action: joined ? 'group.joined' : 'group.left',
+        subjectType: 'action_group',
+        subjectId: groupId,
+      })
   })
 }
 
 /** A member drafts meeting notes (seen by members only) or publishes them. */
-export async function writeNote(db: Db, actor: CurrentUser, groupId: string, input: { meetingDate: string; body: string; publish: boolean }): Promise<void> {
+export async function writeNote(
+  db: Db,
+  actor: CurrentUser,
+  groupId: string,
+  input: { meetingDate: string; body: string; publish: boolean },
+): Promise<void> {
   const group = await findGroup(db, groupId)
   if (!(await isGroupMember(db, actor.id, groupId))) throw forbidden('Réservé aux membres du groupe.')
   const errors: Record<string, string> = {}
@@ -102,22 +144,50 @@ export async function writeNote(db: Db, actor: CurrentUser, groupId: string, inp
           where ${isMember(actor.id, groupId)} returning id`,
     )
     if (rows.length === 0) throw forbidden('Réservé aux membres du groupe.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: group.territoryId, action: 'group.note_written', subjectType: 'action_group', subjectId: groupId, after: { noteId: rows[0]!.id, status: input.publish ? 'published' : 'draft' } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: group.territoryId,
+      action: 'group.note_written',
+      subjectType: 'action_group',
+      subjectId: groupId,
+      after: { noteId: rows[0]!.id, status: input.publish ? 'published' : 'draft' },
+    })
     if (input.publish) await announceNote(tx, group, actor.id)
   })
 }
 
 const announceNote = (tx: Db, group: GroupRow, actorId: string) =>
-  recordActivity(tx, { territoryId: group.territoryId, territoryWide: false, subjects: { group: group.id, commitment: group.commitmentId }, kind: 'group.note', title: group.title, path: `/groupes/${group.id}`, actorId })
+  recordActivity(tx, {
+    territoryId: group.territoryId,
+    territoryWide: false,
+    subjects: { group: group.id, commitment: group.commitmentId },
+    kind: 'group.note',
+    title: group.title,
+    path: `/groupes/${group.id}`,
+    actorId,
+  })
 
 export async function publishNote(db: Db, actor: CurrentUser, noteId: string): Promise<string> {
-  const [note] = await queryRows<{ groupId: string; territoryId: string }>(db, sql`select group_id as "groupId", territory_id as "territoryId" from action_group_notes where id = ${noteId}`)
+  const [note] = await queryRows<{ groupId: string; territoryId: string }>(
+    db,
+    sql`select group_id as "groupId", territory_id as "territoryId" from action_group_notes where id = ${noteId}`,
+  )
   if (!note) throw notFound()
   const group = await findGroup(db, note.groupId)
   await db.transaction(async (tx) => {
-    const done = await queryRows(tx, sql`update action_group_notes set status = 'published', updated_at = now() where id = ${noteId} and status = 'draft' and ${isMember(actor.id, note.groupId)} returning id`)
+    const done = await queryRows(
+      tx,
+      sql`update action_group_notes set status = 'published', updated_at = now() where id = ${noteId} and status = 'draft' and ${isMember(actor.id, note.groupId)} returning id`,
+    )
     if (done.length === 0) throw forbidden('Réservé aux membres du groupe.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: note.territoryId, action: 'group.note_published', subjectType: 'action_group', subjectId: note.groupId, after: { noteId } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: note.territoryId,
+      action: 'group.note_published',
+      subjectType: 'action_group',
+      subjectId: note.groupId,
+      after: { noteId },
+    })
     await announceNote(tx, group, actor.id)
   })
   return note.groupId
@@ -133,7 +203,12 @@ export async function notes(db: Db, groupId: string, member: boolean) {
   )
 }
 
-export async function addAction(db: Db, actor: CurrentUser, groupId: string, input: { title: string; ownerId: string | null; dueDate: string | null }): Promise<void> {
+export async function addAction(
+  db: Db,
+  actor: CurrentUser,
+  groupId: string,
+  input: { title: string; ownerId: string | null; dueDate: string | null },
+): Promise<void> {
   const group = await findGroup(db, groupId)
   if (!(await isGroupMember(db, actor.id, groupId))) throw forbidden('Réservé aux membres du groupe.')
   const errors: Record<string, string> = {}
@@ -148,25 +223,63 @@ export async function addAction(db: Db, actor: CurrentUser, groupId: string, inp
           select ${groupId}, ${group.territoryId}, ${input.title.trim()}, ${input.ownerId}, ${input.dueDate}, ${actor.id} where ${isMember(actor.id, groupId)} returning id`,
     )
     if (rows.length === 0) throw forbidden('Réservé aux membres du groupe.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: group.territoryId, action: 'group.action_added', subjectType: 'action_group', subjectId: groupId, after: { actionId: rows[0]!.id, ...input } })
-    await recordActivity(tx, { territoryId: group.territoryId, territoryWide: false, subjects: { group: groupId }, kind: 'group.action', title: input.title.trim(), path: `/groupes/${groupId}`, actorId: actor.id })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: group.territoryId,
+      action: 'group.action_added',
+      subjectType: 'action_group',
+      subjectId: groupId,
+      after: { actionId: rows[0]!.id, ...input },
+    })
+    await recordActivity(tx, {
+      territoryId: group.territoryId,
+      territoryWide: false,
+      subjects: { group: groupId },
+      kind: 'group.action',
+      title: input.title.trim(),
+      path: `/groupes/${groupId}`,
+      actorId: actor.id,
+    })
   })
 }
 
-export async function setActionStatus(db: Db, actor: CurrentUser, actionId: string, status: 'todo' | 'doing' | 'done'): Promise<string> {
-  const [action] = await queryRows<{ groupId: string; territoryId: string }>(db, sql`select group_id as "groupId", territory_id as "territoryId" from action_group_actions where id = ${actionId}`)
+export async function setActionStatus(
+  db: Db,
+  actor: CurrentUser,
+  actionId: string,
+  status: 'todo' | 'doing' | 'done',
+): Promise<string> {
+  const [action] = await queryRows<{ groupId: string; territoryId: string }>(
+    db,
+    sql`select group_id as "groupId", territory_id as "territoryId" from action_group_actions where id = ${actionId}`,
+  )
   if (!action) throw notFound()
-  const done = await queryRows(db, sql`update action_group_actions set status = ${status}, updated_at = now() where id = ${actionId} and ${isMember(actor.id, action.groupId)} returning id`)
+  const done = await queryRows(
+    db,
+    sql`update action_group_actions set status = ${status}, updated_at = now() where id = ${actionId} and ${isMember(actor.id, action.groupId)} returning id`,
+  )
   if (done.length === 0) throw forbidden('Réservé aux membres du groupe.')
-  await recordAudit(db, { actorId: actor.id, territoryId: action.territoryId, action: 'group.action_status', subjectType: 'action_group', subjectId: action.groupId, after: { actionId, status } })
+  await recordAudit(db, {
+    actorId: actor.id,
+    territoryId: action.territoryId,
+    action: 'group.action_status',
+    subjectType: 'action_group',
+    subjectId: action.groupId,
+    after: { actionId, status },
+  })
   return action.groupId
 }
 
 export async function actions(db: Db, groupId: string) {
-  return queryRows<{ id: string; title: string; ownerName: string | null; dueDate: string | null; status: 'todo' | 'doing' | 'done' }>(
+  return queryRows<{
+    id: string
+    title: string
+    ownerName: string | null
+    dueDate: string | null
+    status: 'todo' | 'doing' | 'done'
+  }>(
     db,
     sql`select a.id, a.title, case when u.deleted_at is null then u.display_name end as "ownerName", a.due_date::text as "dueDate", a.status
         from action_group_actions a left join users u on u.id = a.owner_id where a.group_id = ${groupId} order by a.due_date nulls last, a.created_at`,
   )
 }
-

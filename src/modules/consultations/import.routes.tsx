@@ -16,8 +16,14 @@ import { consultationPath } from './views.tsx'
 
 const PENDING_KIND = 'contributions'
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const PendingParams = Type.Object({ id: Type.String({ format: 'uuid' }), pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
-const UploadBody = Type.Object({ _csrf: Type.Optional(Type.String()), file: Type.Optional(Type.Unsafe<Buffer | string>({ description: 'the Decidim export' })) })
+const PendingParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }),
+})
+const UploadBody = Type.Object({
+  _csrf: Type.Optional(Type.String()),
+  file: Type.Optional(Type.Unsafe<Buffer | string>({ description: 'the Decidim export' })),
+})
 
 /** Importing a Decidim proposals or debates export into a consultation: upload, preview, confirmation. */
 export default async function contributionImportRoutes(fastify: FastifyInstance) {
@@ -51,36 +57,89 @@ export default async function contributionImportRoutes(fastify: FastifyInstance)
     return reply.page(req.t('consult.import'), uploadPage(req, base, back, []))
   })
 
-  app.post('/consultations/:id/importer', { schema: { params: IdParams, body: UploadBody, hide: true }, config: { uploadLimit: MAX_ROUTE_UPLOAD_BYTES } }, async (req, reply) => {
-    const context = await contextOf(req, req.params.id)
-    const upload = (req.uploads ?? []).find((u) => u.field === 'file' && u.bytes.length > 0)
-    if (!upload) return reply.page(req.t('consult.import'), uploadPage(req, context.base, context.back, [req.t('plans.import.noFile')]), 422)
-    const read = readContributionsFile(upload.bytes, upload.filename || 'export.csv', pseudonymKey())
-    if (read.errors.length > 0) return reply.page(req.t('consult.import'), uploadPage(req, context.base, context.back, read.errors.map((e) => worded(req.t, e)), read.errorCount), 422)
-    const pendingId = await savePendingImport(db(), { territoryId: context.consultation.territoryId, userId: context.actor.id, kind: PENDING_KIND, filename: upload.filename, bytes: upload.bytes, options: { consultationId: context.consultation.id } })
-    const outcome = await importContributions(db(), context.actor, context.consultation.id, read, { write: false, filename: upload.filename })
-    return reply.page(
-      req.t('consult.import.previewTitle'),
-      <ImportPreviewPage
-        title={req.t('consult.import.previewTitle')}
-        summary={req.t('consult.import.summary', { created: outcome.created, updated: outcome.updated, unchanged: outcome.unchanged, source: req.t(`consult.import.source.${read.source}` as MessageKey) })}
-        warnings={read.warnings.map((w) => worded(req.t, w))}
-        changes={outcome.changes}
-        confirm={`${context.base}/${pendingId}/confirmer`}
-        cancel={context.back}
-      />,
-    )
-  })
+  app.post(
+    '/consultations/:id/importer',
+    { schema: { params: IdParams, body: UploadBody, hide: true }, config: { uploadLimit: MAX_ROUTE_UPLOAD_BYTES } },
+    async (req, reply) => {
+      const context = await contextOf(req, req.params.id)
+      const upload = (req.uploads ?? []).find((u) => u.field === 'file' && u.bytes.length > 0)
+      if (!upload)
+        return reply.page(
+          req.t('consult.import'),
+          uploadPage(req, context.base, context.back, [req.t('plans.import.noFile')]),
+          422,
+        )
+      const read = readContributionsFile(upload.bytes, upload.filename || 'export.csv', pseudonymKey())
+      if (read.errors.length > 0)
+        return reply.page(
+          req.t('consult.import'),
+          uploadPage(
+            req,
+            context.base,
+            context.back,
+            read.errors.map((e) => worded(req.t, e)),
+            read.errorCount,
+          ),
+          422,
+        )
+      const pendingId = await savePendingImport(db(), {
+        territoryId: context.consultation.territoryId,
+        userId: context.actor.id,
+        kind: PENDING_KIND,
+        filename: upload.filename,
+        bytes: upload.bytes,
+        options: { consultationId: context.consultation.id },
+      })
+      const outcome = await importContributions(db(), context.actor, context.consultation.id, read, {
+        write: false,
+        filename: upload.filename,
+      })
+      return reply.page(
+        req.t('consult.import.previewTitle'),
+        <ImportPreviewPage
+          title={req.t('consult.import.previewTitle')}
+          summary={req.t('consult.import.summary', {
+            created: outcome.created,
+            updated: outcome.updated,
+            unchanged: outcome.unchanged,
+            source: req.t(`consult.import.source.${read.source}` as MessageKey),
+          })}
+          warnings={read.warnings.map((w) => worded(req.t, w))}
+          changes={outcome.changes}
+          confirm={`${context.base}/${pendingId}/confirmer`}
+          cancel={context.back}
+        />,
+      )
+    },
+  )
 
-  app.post('/consultations/:id/importer/:pending/confirmer', { schema: { params: PendingParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const context = await contextOf(req, req.params.id)
-    const pending = await loadPendingImport(db(), req.params.pending, context.actor.id, PENDING_KIND)
-    if (pending.options.consultationId !== context.consultation.id) throw notFound()
-    const read = readContributionsFile(pending.bytes, pending.filename, pseudonymKey())
-    if (read.errors.length > 0) return reply.page(req.t('consult.import'), uploadPage(req, context.base, context.back, read.errors.map((e) => worded(req.t, e)), read.errorCount), 422)
-    const outcome = await importContributions(db(), context.actor, context.consultation.id, read, { write: true, filename: pending.filename })
-    await deletePendingImport(db(), pending.id)
-    req.flash('notice', req.t('consult.import.done', { created: outcome.created, updated: outcome.updated }))
-    return reply.redirect(context.back, 303)
-  })
+  app.post(
+    '/consultations/:id/importer/:pending/confirmer',
+    { schema: { params: PendingParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const context = await contextOf(req, req.params.id)
+      const pending = await loadPendingImport(db(), req.params.pending, context.actor.id, PENDING_KIND)
+      if (pending.options.consultationId !== context.consultation.id) throw notFound()
+      const read = readContributionsFile(pending.bytes, pending.filename, pseudonymKey())
+      if (read.errors.length > 0)
+        return reply.page(
+          req.t('consult.import'),
+          uploadPage(
+            req,
+            context.base,
+            context.back,
+            read.errors.map((e) => worded(req.t, e)),
+            read.errorCount,
+          ),
+          422,
+        )
+      const outcome = await importContributions(db(), context.actor, context.consultation.id, read, {
+        write: true,
+        filename: pending.filename,
+      })
+      await deletePendingImport(db(), pending.id)
+      req.flash('notice', req.t('consult.import.done', { created: outcome.created, updated: outcome.updated }))
+      return reply.redirect(context.back, 303)
+    },
+  )
 }

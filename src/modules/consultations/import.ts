@@ -52,7 +52,9 @@ const BODY_MAX = 10000
 
 /** The pseudonym of an author: stable for one person and platform, not reversible without the platform's key. */
 export function pseudonymOf(key: string, identity: string): string {
-  const digest = createHmac('sha256', `thc-pseudonym:${key}`).update(identity.normalize('NFC').trim().toLowerCase()).digest('hex')
+  const digest = createHmac('sha256', `thc-pseudonym:${key}`)
+    .update(identity.normalize('NFC').trim().toLowerCase())
+    .digest('hex')
   return `Participant·e ${digest.slice(0, 6)}`
 }
 
@@ -68,7 +70,10 @@ function readInstant(raw: string): Date | null | 'unread' {
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T12:00:00Z`)
   const day = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$/.exec(value)
-  if (day && Number(day[2]) <= 12) return new Date(Date.UTC(Number(day[3]), Number(day[2]) - 1, Number(day[1]), Number(day[4] ?? 12), Number(day[5] ?? 0)))
+  if (day && Number(day[2]) <= 12)
+    return new Date(
+      Date.UTC(Number(day[3]), Number(day[2]) - 1, Number(day[1]), Number(day[4] ?? 12), Number(day[5] ?? 0)),
+    )
   return 'unread'
 }
 
@@ -83,7 +88,12 @@ function sourceOf(header: string[]): ContributionSource | null {
   return null
 }
 
-function readRow(row: CsvRow, source: ContributionSource, pseudonymKey: string, out: ImportCollector): ImportedContribution | null {
+function readRow(
+  row: CsvRow,
+  source: ContributionSource,
+  pseudonymKey: string,
+  out: ImportCollector,
+): ImportedContribution | null {
   const r = row.record
   const id = (r.id ?? '').trim()
   if (!id) {
@@ -91,13 +101,20 @@ function readRow(row: CsvRow, source: ContributionSource, pseudonymKey: string, 
     return null
   }
   const state = (r.state ?? '').trim().toLowerCase()
-  if (state === 'withdrawn' || (r.withdrawn ?? '').trim().toLowerCase() === 'true' || (r.withdrawn_at ?? '').trim() !== '') {
+  if (
+    state === 'withdrawn' ||
+    (r.withdrawn ?? '').trim().toLowerCase() === 'true' ||
+    (r.withdrawn_at ?? '').trim() !== ''
+  ) {
     out.count('consult.import.withdrawn')
     return null
   }
   const title = decidimText(r, 'title').replace(/\s+/g, ' ')
   if (title.length < TITLE.min || title.length > TITLE.max) {
-    out.error({ key: 'consult.import.title', params: { line: row.line, length: title.length, min: TITLE.min, max: TITLE.max, value: title.slice(0, 80) } })
+    out.error({
+      key: 'consult.import.title',
+      params: { line: row.line, length: title.length, min: TITLE.min, max: TITLE.max, value: title.slice(0, 80) },
+    })
     return null
   }
   let body = htmlToMarkdown(decidimText(r, source === 'decidim-proposals' ? 'body' : 'description'))
@@ -105,7 +122,8 @@ function readRow(row: CsvRow, source: ContributionSource, pseudonymKey: string, 
     const conclusions = htmlToMarkdown(decidimText(r, 'conclusions'))
     if (conclusions) body = `${body}\n\n**Conclusions** : ${conclusions}`.trim()
   }
-  if ((r.is_amend ?? '').trim().toLowerCase() === 'true' && decidimText(r, 'original_proposal/title')) body = `Amendement à « ${decidimText(r, 'original_proposal/title')} ».\n\n${body}`.trim()
+  if ((r.is_amend ?? '').trim().toLowerCase() === 'true' && decidimText(r, 'original_proposal/title'))
+    body = `Amendement à « ${decidimText(r, 'original_proposal/title')} ».\n\n${body}`.trim()
   if (body === '') {
     out.count('consult.import.bodyFromTitle')
     body = title
@@ -120,10 +138,16 @@ function readRow(row: CsvRow, source: ContributionSource, pseudonymKey: string, 
     out.error({ key: 'consult.import.votes', params: { line: row.line, value: votesRaw } })
     return null
   }
-  const identity = ['author/id', 'author/nickname', 'author/name', 'author'].map((c) => (r[c] ?? '').trim()).find(Boolean)
+  const identity = ['author/id', 'author/nickname', 'author/name', 'author']
+    .map((c) => (r[c] ?? '').trim())
+    .find(Boolean)
   if (!identity) out.count('consult.import.noAuthor')
   const instant = readInstant(r.published_at || r.created_at || r.start_time || '')
-  if (instant === 'unread') out.warn({ key: 'consult.import.date', params: { line: row.line, value: (r.published_at || r.created_at || r.start_time || '').slice(0, 40) } })
+  if (instant === 'unread')
+    out.warn({
+      key: 'consult.import.date',
+      params: { line: row.line, value: (r.published_at || r.created_at || r.start_time || '').slice(0, 40) },
+    })
   const theme = (decidimText(r, 'category/name') || decidimText(r, 'scope/name')).slice(0, 200) || null
   const decision = source === 'decidim-proposals' ? (ANSWERED[state] ?? null) : null
   const answer = decision ? htmlToMarkdown(decidimText(r, 'answer')).slice(0, 10000) || null : null
@@ -146,7 +170,14 @@ function readRow(row: CsvRow, source: ContributionSource, pseudonymKey: string, 
 /** Reads a Decidim proposals or debates export; the problems found stop the import, each with its line. */
 export function readContributionsFile(bytes: Uint8Array, name: string, pseudonymKey: string): ReadContributions {
   const out = new ImportCollector()
-  const refused = (errors: ImportMessage[], encoding: SourceEncoding = 'utf-8'): ReadContributions => ({ source: null, encoding, contributions: [], warnings: [], errors, errorCount: errors.length })
+  const refused = (errors: ImportMessage[], encoding: SourceEncoding = 'utf-8'): ReadContributions => ({
+    source: null,
+    encoding,
+    contributions: [],
+    warnings: [],
+    errors,
+    errorCount: errors.length,
+  })
   let rows: CsvRow[]
   let header: string[]
   let encoding: SourceEncoding
@@ -176,7 +207,8 @@ export function readContributionsFile(bytes: Uint8Array, name: string, pseudonym
     throw error
   }
   const source = sourceOf(header)
-  if (!source) return refused([{ key: 'consult.import.notDecidim', params: { columns: header.slice(0, 8).join(', ') } }], encoding)
+  if (!source)
+    return refused([{ key: 'consult.import.notDecidim', params: { columns: header.slice(0, 8).join(', ') } }], encoding)
   if (rows.length === 0) return refused([{ key: 'plans.import.empty' }], encoding)
   const contributions: ImportedContribution[] = []
   const seen = new Map<string, number>()
@@ -185,14 +217,24 @@ export function readContributionsFile(bytes: Uint8Array, name: string, pseudonym
     if (!item) continue
     const earlier = seen.get(item.sourceKey)
     if (earlier !== undefined) {
-      out.error({ key: 'consult.import.duplicate', params: { line: row.line, first: earlier, id: item.sourceKey.slice(source.length + 1) } })
+      out.error({
+        key: 'consult.import.duplicate',
+        params: { line: row.line, first: earlier, id: item.sourceKey.slice(source.length + 1) },
+      })
       continue
     }
     seen.set(item.sourceKey, row.line)
     contributions.push(item)
   }
   out.finish()
-  return { source, encoding, contributions: out.errorCount > 0 ? [] : contributions, warnings: out.warnings, errors: out.errors, errorCount: out.errorCount }
+  return {
+    source,
+    encoding,
+    contributions: out.errorCount > 0 ? [] : contributions,
+    warnings: out.warnings,
+    errors: out.errors,
+    errorCount: out.errorCount,
+  }
 }
 
 export interface ContributionImportOutcome {
@@ -216,18 +258,38 @@ interface ExistingContribution {
 }
 
 const differs = (row: ExistingContribution, item: ImportedContribution) =>
-  row.title !== item.title || row.body !== item.body || row.theme !== item.theme || row.sourceAuthor !== item.author || row.sourceVotes !== item.votes || (item.decision !== null && (row.decision !== item.decision || row.answer !== item.answer))
+  row.title !== item.title ||
+  row.body !== item.body ||
+  row.theme !== item.theme ||
+  row.sourceAuthor !== item.author ||
+  row.sourceVotes !== item.votes ||
+  (item.decision !== null && (row.decision !== item.decision || row.answer !== item.answer))
 
 /**
  * Imports the contributions read into a consultation (any phase: the import brings a participation that took place
  * elsewhere). `write: false` computes the same outcome without writing (the preview, `--dry-run`). One transaction
  * and one audit event; `actor` null is the command line's operator.
  */
-export async function importContributions(db: Db, actor: CurrentUser | null, consultationId: string, read: ReadContributions, options: { write: boolean; filename: string }): Promise<ContributionImportOutcome> {
+export async function importContributions(
+  db: Db,
+  actor: CurrentUser | null,
+  consultationId: string,
+  read: ReadContributions,
+  options: { write: boolean; filename: string },
+): Promise<ContributionImportOutcome> {
   const consultation = await findConsultation(db, consultationId)
   if (actor) assertCan(actor, 'consultation.manage', consultation.territoryId)
   const run = async (tx: Db): Promise<ContributionImportOutcome> => {
-    if (actor && (await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'consultation.manage', sql`${consultation.territoryId}::uuid`)}`)).length === 0) throw forbidden()
+    if (
+      actor &&
+      (
+        await queryRows(
+          tx,
+          sql`select 1 where ${authorizedIn(actor, 'consultation.manage', sql`${consultation.territoryId}::uuid`)}`,
+        )
+      ).length === 0
+    )
+      throw forbidden()
     const existing = new Map(
       (
         await queryRows<ExistingContribution>(
@@ -263,14 +325,22 @@ export async function importContributions(db: Db, actor: CurrentUser | null, con
       }
     }
     if (options.write && outcome.created + outcome.updated > 0) {
-      await tx.execute(sql`update consultations set contribution_count = (select count(*) from contributions where consultation_id = ${consultation.id}), updated_at = now() where id = ${consultation.id}`)
+      await tx.execute(
+        sql`update consultations set contribution_count = (select count(*) from contributions where consultation_id = ${consultation.id}), updated_at = now() where id = ${consultation.id}`,
+      )
       await recordAudit(tx, {
         actorId: actor?.id ?? null,
         territoryId: consultation.territoryId,
         action: 'contributions.imported',
         subjectType: 'consultation',
         subjectId: consultation.id,
-        after: { file: options.filename, source: read.source, created: outcome.created, updated: outcome.updated, unchanged: outcome.unchanged },
+        after: {
+          file: options.filename,
+          source: read.source,
+          created: outcome.created,
+          updated: outcome.updated,
+          unchanged: outcome.unchanged,
+        },
       })
     }
     return outcome

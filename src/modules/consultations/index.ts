@@ -20,8 +20,6 @@ export default async function consultationsModule(app: FastifyInstance) {
   await app.register(participationApiRoutes)
 }
 
-
-
 export { importContributions, readContributionsFile } from './import.ts'
 export { comment, contribute, createConsultation, setSupport } from './service.ts'
 export { createText, proposeAmendment, voteOnAmendment } from './texts.ts'

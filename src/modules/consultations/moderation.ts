@@ -8,7 +8,11 @@ import { queueNotice } from '../../platform/notices.ts'
 
 export const SUBJECT_TYPES = ['contribution', 'comment', 'amendment'] as const
 export type SubjectType = (typeof SUBJECT_TYPES)[number]
-const TABLE = { contribution: sql`contributions`, comment: sql`contribution_comments`, amendment: sql`text_amendments` } as const
+const TABLE = {
+  contribution: sql`contributions`,
+  comment: sql`contribution_comments`,
+  amendment: sql`text_amendments`,
+} as const
 
 export function isSubjectType(value: unknown): value is SubjectType {
   return (SUBJECT_TYPES as readonly unknown[]).includes(value)
@@ -50,13 +54,25 @@ async function subject(db: Db, type: SubjectType, id: string) {
   return row
 }
 
-const reasonRequired = () => new AppError('INVALID', { status: 422, userMessage: 'Donnez la raison.', fields: { reason: 'moderation.error.reason' } })
+const reasonRequired = () =>
+  new AppError('INVALID', {
+    status: 422,
+    userMessage: 'Donnez la raison.',
+    fields: { reason: 'moderation.error.reason' },
+  })
 
 /**
  * Anyone signed in reports a content, once. When `threshold` distinct people have reported it, it is hidden
  * until a moderator reviews it. Returns whether it is hidden now.
  */
-export async function reportContent(db: Db, actor: CurrentUser, type: SubjectType, id: string, reason: string, threshold: number): Promise<boolean> {
+export async function reportContent(
+  db: Db,
+  actor: CurrentUser,
+  type: SubjectType,
+  id: string,
+  reason: string,
+  threshold: number,
+): Promise<boolean> {
   if (reason.trim() === '' || reason.length > 1000) throw reasonRequired()
   const target = await subject(db, type, id)
   return db.transaction(async (tx) => {
@@ -66,7 +82,14 @@ export async function reportContent(db: Db, actor: CurrentUser, type: SubjectTyp
           on conflict do nothing returning reporter_id`,
     )
     if (added.length === 0) return target.hiddenAt !== null
-    await recordAudit(tx, { actorId: actor.id, territoryId: target.territoryId, action: 'content.reported', subjectType: type, subjectId: id, after: { reason: reason.trim() } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: target.territoryId,
+      action: 'content.reported',
+      subjectType: type,
+      subjectId: id,
+      after: { reason: reason.trim() },
+    })
     const hidden = await queryRows(
       tx,
       sql`update ${TABLE[type]} set hidden_at = now(), hidden_reason = ${`Masqué après ${threshold} signalements, en attente d’examen par la modération.`}, hidden_by = null
@@ -74,13 +97,27 @@ export async function reportContent(db: Db, actor: CurrentUser, type: SubjectTyp
             and (select count(*) from content_reports r where r.subject_type = ${type} and r.subject_id = ${id}) >= ${threshold}
           returning id`,
     )
-    if (hidden.length > 0) await recordAudit(tx, { actorId: null, territoryId: target.territoryId, action: 'content.hidden_by_reports', subjectType: type, subjectId: id, after: { threshold } })
+    if (hidden.length > 0)
+      await recordAudit(tx, {
+        actorId: null,
+        territoryId: target.territoryId,
+        action: 'content.hidden_by_reports',
+        subjectType: type,
+        subjectId: id,
+        after: { threshold },
+      })
     return hidden.length > 0 || target.hiddenAt !== null
   })
 }
 
 /** A moderator of the territory hides a content with a public reason. */
-export async function hideContent(db: Db, actor: CurrentUser, type: SubjectType, id: string, reason: string): Promise<void> {
+export async function hideContent(
+  db: Db,
+  actor: CurrentUser,
+  type: SubjectType,
+  id: string,
+  reason: string,
+): Promise<void> {
   const target = await subject(db, type, id)
   if (!can(actor, 'content.moderate', target.territoryId)) throw forbidden('Vous ne modérez pas ce territoire.')
   if (reason.trim() === '' || reason.length > 1000) throw reasonRequired()
@@ -91,9 +128,22 @@ export async function hideContent(db: Db, actor: CurrentUser, type: SubjectType,
           where id = ${id} and ${authorizedIn(actor, 'content.moderate', sql`territory_id`)} returning id`,
     )
     if (done.length === 0) throw forbidden()
-    await recordAudit(tx, { actorId: actor.id, territoryId: target.territoryId, action: 'content.hidden', subjectType: type, subjectId: id, after: { reason: reason.trim() } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: target.territoryId,
+      action: 'content.hidden',
+      subjectType: type,
+      subjectId: id,
+      after: { reason: reason.trim() },
+    })
     if (target.authorId && target.authorId !== actor.id) {
-      await queueNotice(tx, { userId: target.authorId, subject: 'notice.moderation.hidden.subject', body: 'notice.moderation.hidden.body', params: { title: await excerptOf(tx, type, id), reason: reason.trim() }, path: await pageOfSubject(tx, type, id) })
+      await queueNotice(tx, {
+        userId: target.authorId,
+        subject: 'notice.moderation.hidden.subject',
+        body: 'notice.moderation.hidden.body',
+        params: { title: await excerptOf(tx, type, id), reason: reason.trim() },
+        path: await pageOfSubject(tx, type, id),
+      })
     }
   })
 }
@@ -111,20 +161,48 @@ export async function restoreContent(db: Db, actor: CurrentUser, type: SubjectTy
     )
     if (done.length === 0) throw forbidden()
     await tx.execute(sql`delete from content_reports where subject_type = ${type} and subject_id = ${id}`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: target.territoryId, action: 'content.restored', subjectType: type, subjectId: id })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: target.territoryId,
+      action: 'content.restored',
+      subjectType: type,
+      subjectId: id,
+    })
   })
 }
 
 /** Hides, in one action, every contribution, comment and amendment an account wrote in the territory. */
-export async function hideAccountContent(db: Db, actor: CurrentUser, territoryId: string, userId: string, reason: string): Promise<number> {
+export async function hideAccountContent(
+  db: Db,
+  actor: CurrentUser,
+  territoryId: string,
+  userId: string,
+  reason: string,
+): Promise<number> {
   if (!can(actor, 'content.moderate', territoryId)) throw forbidden('Vous ne modérez pas ce territoire.')
   if (reason.trim() === '' || reason.length > 1000) throw reasonRequired()
   return db.transaction(async (tx) => {
     const guard = authorizedIn(actor, 'content.moderate', sql`${territoryId}::uuid`)
-    const a = await queryRows(tx, sql`update contributions set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`)
-    const b = await queryRows(tx, sql`update contribution_comments set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`)
-    const c = await queryRows(tx, sql`update text_amendments set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`)
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'content.account_hidden', subjectType: 'user', subjectId: userId, after: { reason: reason.trim(), contributions: a.length, comments: b.length, amendments: c.length } })
+    const a = await queryRows(
+      tx,
+      sql`update contributions set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`,
+    )
+    const b = await queryRows(
+      tx,
+      sql`update contribution_comments set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`,
+    )
+    const c = await queryRows(
+      tx,
+      sql`update text_amendments set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`,
+    )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId,
+      action: 'content.account_hidden',
+      subjectType: 'user',
+      subjectId: userId,
+      after: { reason: reason.trim(), contributions: a.length, comments: b.length, amendments: c.length },
+    })
     return a.length + b.length + c.length
   })
 }
@@ -132,7 +210,18 @@ export async function hideAccountContent(db: Db, actor: CurrentUser, territoryId
 /** What the territory's moderators review: reported or hidden content, and the log of decisions. */
 export async function moderationOverview(db: Db, territoryId: string) {
   const [items, log] = await Promise.all([
-    queryRows<{ type: SubjectType; id: string; text: string; authorId: string | null; authorName: string | null; reports: number; hiddenAt: string | null; hiddenReason: string | null; path: string; reasons: string[] | null }>(
+    queryRows<{
+      type: SubjectType
+      id: string
+      text: string
+      authorId: string | null
+      authorName: string | null
+      reports: number
+      hiddenAt: string | null
+      hiddenReason: string | null
+      path: string
+      reasons: string[] | null
+    }>(
       db,
       // the reasons people gave, newest first, beside each item
       sql`select q.*, (select array_agg(r.reason order by r.created_at desc) from (select reason, created_at from content_reports r where r.subject_type = q.type and r.subject_id = q.id order by created_at desc limit 20) r) as reasons from (
@@ -155,7 +244,14 @@ export async function moderationOverview(db: Db, territoryId: string) {
           where a.territory_id = ${territoryId} and (a.hidden_at is not null or exists (select 1 from content_reports r where r.subject_type = 'amendment' and r.subject_id = a.id))
           order by 6 desc limit 200) q`,
     ),
-    queryRows<{ action: string; subjectType: string; subjectId: string; at: string; actorName: string | null; after: unknown }>(
+    queryRows<{
+      action: string
+      subjectType: string
+      subjectId: string
+      at: string
+      actorName: string | null
+      after: unknown
+    }>(
       db,
       sql`select e.action, e.subject_type as "subjectType", e.subject_id as "subjectId", e.at, u.display_name as "actorName", e.after
           from audit_events e left join users u on u.id = e.actor_id

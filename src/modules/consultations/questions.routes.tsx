@@ -8,10 +8,28 @@ import { formatDate, formatNumber, type MessageKey } from '../../platform/i18n/i
 import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
-import { answerQuestion, askQuestion, canAnswerQuestion, canSeeQuestion, electedOfficials, findQuestion, listQuestions, moderateQuestion, questionStats, supportQuestion, supportsOf, type OfficialStats, type QuestionRow } from './questions.ts'
+import {
+  answerQuestion,
+  askQuestion,
+  canAnswerQuestion,
+  canSeeQuestion,
+  electedOfficials,
+  findQuestion,
+  listQuestions,
+  moderateQuestion,
+  questionStats,
+  supportQuestion,
+  supportsOf,
+  type OfficialStats,
+  type QuestionRow,
+} from './questions.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const POSTING_LIMIT = { max: 20, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
+const POSTING_LIMIT = {
+  max: 20,
+  timeWindow: '1 minute',
+  keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}`,
+}
 const questionPath = (q: { id: string }) => `/questions/${q.id}`
 
 function QuestionCard({ q, supported, canSupport }: { q: QuestionRow; supported: boolean; canSupport: boolean }) {
@@ -19,13 +37,22 @@ function QuestionCard({ q, supported, canSupport }: { q: QuestionRow; supported:
   return (
     <li class="card">
       <p class="kicker">
-        {t(`question.status.${q.status}` as MessageKey)} · {t('question.to', { name: q.addresseeName ?? t('question.executive') })} · {t('question.supports', { count: q.supportCount })}
+        {t(`question.status.${q.status}` as MessageKey)} ·{' '}
+        {t('question.to', { name: q.addresseeName ?? t('question.executive') })} ·{' '}
+        {t('question.supports', { count: q.supportCount })}
       </p>
       <h3 class="card-title">
         <a href={questionPath(q)}>{q.title}</a>
       </h3>
-      <p class="meta">{t('question.asked', { name: q.authorName ?? t('consult.deletedAccount'), date: formatDate(locale, new Date(q.publishedAt ?? q.createdAt)) })}</p>
-      {q.status === 'rejected' && q.rejectionReason && <p class="notice">{t('question.rejectedBecause', { reason: q.rejectionReason })}</p>}
+      <p class="meta">
+        {t('question.asked', {
+          name: q.authorName ?? t('consult.deletedAccount'),
+          date: formatDate(locale, new Date(q.publishedAt ?? q.createdAt)),
+        })}
+      </p>
+      {q.status === 'rejected' && q.rejectionReason && (
+        <p class="notice">{t('question.rejectedBecause', { reason: q.rejectionReason })}</p>
+      )}
       {canSupport && q.status === 'published' && (
         <PostForm action={`${questionPath(q)}/soutien`} class="inline-form">
           <input type="hidden" name="supported" value={supported ? 'false' : 'true'} />
@@ -60,7 +87,9 @@ function StatsTable({ stats }: { stats: OfficialStats[] }) {
               <th scope="row">{s.name ?? t('question.executive')}</th>
               <td>{formatNumber(locale, s.answered)}</td>
               <td>{formatNumber(locale, s.waiting)}</td>
-              <td>{s.medianDays === null ? '—' : t('question.stats.days', { days: Math.round(s.medianDays * 10) / 10 })}</td>
+              <td>
+                {s.medianDays === null ? '—' : t('question.stats.days', { days: Math.round(s.medianDays * 10) / 10 })}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -82,7 +111,11 @@ function QuestionsPage(props: {
   errors: FieldErrors
 }) {
   const { t } = usePage()
-  const labels = { addresseeId: t('question.addressee'), title: t('question.field.title'), body: t('question.field.body') }
+  const labels = {
+    addresseeId: t('question.addressee'),
+    title: t('question.field.title'),
+    body: t('question.field.body'),
+  }
   return (
     <>
       <p class="kicker">
@@ -125,15 +158,41 @@ function QuestionsPage(props: {
           <h2 id="ask-title">{t('question.ask')}</h2>
           <ErrorSummary errors={props.errors} labels={labels} />
           <PostForm action={`${props.territory.path}/questions`}>
-            <Field name="addresseeId" label={labels.addresseeId} value={props.values.addresseeId ?? ''} error={props.errors.addresseeId} options={[{ value: '', label: t('question.executive') }, ...props.officials.map((o) => ({ value: o.id, label: o.name }))]} />
-            <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
-            <Field name="body" label={labels.body} required multiline maxLength={5000} value={props.values.body} error={props.errors.body} />
+            <Field
+              name="addresseeId"
+              label={labels.addresseeId}
+              value={props.values.addresseeId ?? ''}
+              error={props.errors.addresseeId}
+              options={[
+                { value: '', label: t('question.executive') },
+                ...props.officials.map((o) => ({ value: o.id, label: o.name })),
+              ]}
+            />
+            <Field
+              name="title"
+              label={labels.title}
+              required
+              maxLength={200}
+              value={props.values.title}
+              error={props.errors.title}
+            />
+            <Field
+              name="body"
+              label={labels.body}
+              required
+              multiline
+              maxLength={5000}
+              value={props.values.body}
+              error={props.errors.body}
+            />
             <button type="submit">{t('question.submit')}</button>
           </PostForm>
         </section>
       ) : (
         <p>
-          <a href={`/connexion?next=${encodeURIComponent(`${props.territory.path}/questions`)}`}>{t('question.signin')}</a>
+          <a href={`/connexion?next=${encodeURIComponent(`${props.territory.path}/questions`)}`}>
+            {t('question.signin')}
+          </a>
         </p>
       )}
       {props.lists.mine.length > 0 && (
@@ -162,7 +221,19 @@ function QuestionsPage(props: {
   )
 }
 
-function QuestionPage({ q, territory, canAnswer, values, errors }: { q: QuestionRow; territory: { name: string; path: string }; canAnswer: boolean; values: FormValues; errors: FieldErrors }) {
+function QuestionPage({
+  q,
+  territory,
+  canAnswer,
+  values,
+  errors,
+}: {
+  q: QuestionRow
+  territory: { name: string; path: string }
+  canAnswer: boolean
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t, locale } = usePage()
   return (
     <article>
@@ -171,21 +242,39 @@ function QuestionPage({ q, territory, canAnswer, values, errors }: { q: Question
       </p>
       <h1>{q.title}</h1>
       <p class="meta">
-        {t('question.to', { name: q.addresseeName ?? t('question.executive') })} · {t('question.asked', { name: q.authorName ?? t('consult.deletedAccount'), date: formatDate(locale, new Date(q.publishedAt ?? q.createdAt)) })} ·{' '}
-        {t('question.supports', { count: q.supportCount })}
+        {t('question.to', { name: q.addresseeName ?? t('question.executive') })} ·{' '}
+        {t('question.asked', {
+          name: q.authorName ?? t('consult.deletedAccount'),
+          date: formatDate(locale, new Date(q.publishedAt ?? q.createdAt)),
+        })}{' '}
+        · {t('question.supports', { count: q.supportCount })}
       </p>
       <p class="pre-line">{q.body}</p>
-      {q.status === 'rejected' && q.rejectionReason && <p class="notice">{t('question.rejectedBecause', { reason: q.rejectionReason })}</p>}
+      {q.status === 'rejected' && q.rejectionReason && (
+        <p class="notice">{t('question.rejectedBecause', { reason: q.rejectionReason })}</p>
+      )}
       {q.answer && (
         <section aria-labelledby="answer-title" class="panel">
-          <h2 id="answer-title">{t('question.answeredBy', { name: q.answeredByName ?? '—', date: formatDate(locale, new Date(q.answeredAt!)) })}</h2>
+          <h2 id="answer-title">
+            {t('question.answeredBy', {
+              name: q.answeredByName ?? '—',
+              date: formatDate(locale, new Date(q.answeredAt!)),
+            })}
+          </h2>
           <p class="pre-line">{q.answer}</p>
         </section>
       )}
       {canAnswer && q.status === 'published' && (
         <PostForm action={`${questionPath(q)}/reponse`}>
           <ErrorSummary errors={errors} labels={{ answer: t('question.answer') }} />
-          <Field name="answer" label={t('question.answer')} multiline maxLength={10000} value={values.answer} error={errors.answer} />
+          <Field
+            name="answer"
+            label={t('question.answer')}
+            multiline
+            maxLength={10000}
+            value={values.answer}
+            error={errors.answer}
+          />
           <button type="submit">{t('question.answer.submit')}</button>
         </PostForm>
       )}
@@ -199,7 +288,15 @@ export default async function questionRoutes(fastify: FastifyInstance) {
   const db = () => app.platform.database.db
 
   const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
-  async function renderList(req: FastifyRequest, reply: FastifyReply, params: { kind: string; code: string }, values: Record<string, string>, errors: Record<string, string>, status = 200, moderation?: { questionId: string; reason: string; error: string }) {
+  async function renderList(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    params: { kind: string; code: string },
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status = 200,
+    moderation?: { questionId: string; reason: string; error: string },
+  ) {
     const territory = await territoryOf(params)
     const [lists, stats, officials, supported] = await Promise.all([
       listQuestions(db(), territory.id, req.user),
@@ -209,67 +306,132 @@ export default async function questionRoutes(fastify: FastifyInstance) {
     ])
     return reply.page(
       `${req.t('question.title')} – ${territory.name}`,
-      <QuestionsPage territory={territory} moderation={moderation} lists={lists} stats={stats} officials={officials} supported={supported} signedIn={!!req.user} values={values} errors={errors} />,
+      <QuestionsPage
+        territory={territory}
+        moderation={moderation}
+        lists={lists}
+        stats={stats}
+        officials={officials}
+        supported={supported}
+        signedIn={!!req.user}
+        values={values}
+        errors={errors}
+      />,
       status,
     )
   }
 
-  app.get('/territoires/:kind/:code/questions', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => renderList(req, reply, req.params, {}, {}))
+  app.get(
+    '/territoires/:kind/:code/questions',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => renderList(req, reply, req.params, {}, {}),
+  )
 
-  app.post('/territoires/:kind/:code/questions', { schema: { params: TerritoryRefParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const territory = await territoryOf(req.params)
-    const values = formValues(req.body)
-    try {
-      await askQuestion(db(), actor, territory.id, { addresseeId: /^[0-9a-f-]{36}$/.test(values.addresseeId ?? '') ? values.addresseeId! : null, title: values.title ?? '', body: values.body ?? '' })
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return renderList(req, reply, req.params, values, translateFieldErrors(req.t, error.fields), 422)
-      throw error
-    }
-    req.flash('notice', req.t('question.sent'))
-    return reply.redirect(`${territory.path}/questions`, 303)
-  })
+  app.post(
+    '/territoires/:kind/:code/questions',
+    { schema: { params: TerritoryRefParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const territory = await territoryOf(req.params)
+      const values = formValues(req.body)
+      try {
+        await askQuestion(db(), actor, territory.id, {
+          addresseeId: /^[0-9a-f-]{36}$/.test(values.addresseeId ?? '') ? values.addresseeId! : null,
+          title: values.title ?? '',
+          body: values.body ?? '',
+        })
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return renderList(req, reply, req.params, values, translateFieldErrors(req.t, error.fields), 422)
+        throw error
+      }
+      req.flash('notice', req.t('question.sent'))
+      return reply.redirect(`${territory.path}/questions`, 303)
+    },
+  )
 
-  async function renderQuestion(req: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string>, errors: Record<string, string>, status = 200) {
+  async function renderQuestion(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
     const q = await findQuestion(db(), id)
     if (!canSeeQuestion(req.user, q)) throw notFound()
     const [territory] = await getTerritorySummaries(db(), [q.territoryId])
     const canAnswer = canAnswerQuestion(req.user, q)
-    return reply.page(q.title, <QuestionPage q={q} territory={{ name: territory!.name, path: territoryPath(territory!) }} canAnswer={canAnswer} values={values} errors={errors} />, status)
+    return reply.page(
+      q.title,
+      <QuestionPage
+        q={q}
+        territory={{ name: territory!.name, path: territoryPath(territory!) }}
+        canAnswer={canAnswer}
+        values={values}
+        errors={errors}
+      />,
+      status,
+    )
   }
 
-  app.get('/questions/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => renderQuestion(req, reply, req.params.id, {}, {}))
+  app.get('/questions/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) =>
+    renderQuestion(req, reply, req.params.id, {}, {}),
+  )
 
-  app.post('/questions/:id/moderation', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const values = formValues(req.body)
-    const q = await findQuestion(db(), req.params.id)
-    const [territory] = await getTerritorySummaries(db(), [q.territoryId])
-    try {
-      await moderateQuestion(db(), actor, q.id, values.decision === 'reject' ? 'reject' : 'publish', values.reason ?? '')
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422 && error.fields?.reason) {
-        const message = translateFieldErrors(req.t, error.fields).reason ?? ''
-        return renderList(req, reply, { kind: territory!.kind, code: territory!.code }, {}, {}, 422, { questionId: q.id, reason: values.reason ?? '', error: message })
+  app.post(
+    '/questions/:id/moderation',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const values = formValues(req.body)
+      const q = await findQuestion(db(), req.params.id)
+      const [territory] = await getTerritorySummaries(db(), [q.territoryId])
+      try {
+        await moderateQuestion(
+          db(),
+          actor,
+          q.id,
+          values.decision === 'reject' ? 'reject' : 'publish',
+          values.reason ?? '',
+        )
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422 && error.fields?.reason) {
+          const message = translateFieldErrors(req.t, error.fields).reason ?? ''
+          return renderList(req, reply, { kind: territory!.kind, code: territory!.code }, {}, {}, 422, {
+            questionId: q.id,
+            reason: values.reason ?? '',
+            error: message,
+          })
+        }
+        throw error
       }
-      throw error
-    }
-    return reply.redirect(`${territoryPath(territory!)}/questions`, 303)
-  })
+      return reply.redirect(`${territoryPath(territory!)}/questions`, 303)
+    },
+  )
 
-  app.post('/questions/:id/soutien', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    await supportQuestion(db(), requireUser(req), req.params.id, formValues(req.body).supported !== 'false')
-    return reply.redirect(questionPath(req.params), 303)
-  })
+  app.post(
+    '/questions/:id/soutien',
+    { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
+    async (req, reply) => {
+      await supportQuestion(db(), requireUser(req), req.params.id, formValues(req.body).supported !== 'false')
+      return reply.redirect(questionPath(req.params), 303)
+    },
+  )
 
-  app.post('/questions/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const values = formValues(req.body)
-    try {
-      await answerQuestion(db(), requireUser(req), req.params.id, values.answer ?? '')
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return renderQuestion(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
-      throw error
-    }
-    return reply.redirect(questionPath(req.params), 303)
-  })
+  app.post(
+    '/questions/:id/reponse',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const values = formValues(req.body)
+      try {
+        await answerQuestion(db(), requireUser(req), req.params.id, values.answer ?? '')
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return renderQuestion(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+        throw error
+      }
+      return reply.redirect(questionPath(req.params), 303)
+    },
+  )
 }

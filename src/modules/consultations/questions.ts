@@ -32,7 +32,8 @@ const COLUMNS = sql`q.id, q.territory_id as "territoryId", q.author_id as "autho
   r.display_name as "answeredByName"`
 const FROM = sql`official_questions q left join users a on a.id = q.author_id left join users d on d.id = q.addressee_id left join users r on r.id = q.answered_by`
 
-const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
+const invalid = (fields: Record<string, string>) =>
+  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 /** The territory's elected officials, whom citizens may question by name. */
 export async function electedOfficials(db: Db, territoryId: string) {
@@ -43,18 +44,31 @@ export async function electedOfficials(db: Db, territoryId: string) {
   )
 }
 
-export async function askQuestion(db: Db, actor: CurrentUser, territoryId: string, input: { addresseeId: string | null; title: string; body: string }): Promise<string> {
+export async function askQuestion(
+  db: Db,
+  actor: CurrentUser,
+  territoryId: string,
+  input: { addresseeId: string | null; title: string; body: string },
+): Promise<string> {
   const errors: Record<string, string> = {}
   if (input.title.trim().length < 3 || input.title.length > 200) errors.title = 'consult.error.title'
   if (input.body.trim().length < 1 || input.body.length > 5000) errors.body = 'question.error.body'
-  if (input.addresseeId && !(await electedOfficials(db, territoryId)).some((o) => o.id === input.addresseeId)) errors.addresseeId = 'question.error.addressee'
+  if (input.addresseeId && !(await electedOfficials(db, territoryId)).some((o) => o.id === input.addresseeId))
+    errors.addresseeId = 'question.error.addressee'
   if (Object.keys(errors).length > 0) throw invalid(errors)
   return db.transaction(async (tx) => {
     const [row] = await queryRows<{ id: string }>(
       tx,
       sql`insert into official_questions (territory_id, author_id, addressee_id, title, body) values (${territoryId}, ${actor.id}, ${input.addresseeId}, ${input.title.trim()}, ${input.body.trim()}) returning id`,
     )
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'question.asked', subjectType: 'official_question', subjectId: row!.id, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId,
+      action: 'question.asked',
+      subjectType: 'official_question',
+      subjectId: row!.id,
+      after: input,
+    })
     return row!.id
   })
 }
@@ -71,8 +85,15 @@ export function canSeeQuestion(user: CurrentUser | null, q: QuestionRow): boolea
   return !!user && (user.id === q.authorId || can(user, 'question.moderate', q.territoryId))
 }
 
-export async function listQuestions(db: Db, territoryId: string, user: CurrentUser | null): Promise<{ public: QuestionRow[]; pending: QuestionRow[]; mine: QuestionRow[] }> {
-  const all = await queryRows<QuestionRow>(db, sql`select ${COLUMNS} from ${FROM} where q.territory_id = ${territoryId} order by coalesce(q.published_at, q.created_at) desc limit 500`)
+export async function listQuestions(
+  db: Db,
+  territoryId: string,
+  user: CurrentUser | null,
+): Promise<{ public: QuestionRow[]; pending: QuestionRow[]; mine: QuestionRow[] }> {
+  const all = await queryRows<QuestionRow>(
+    db,
+    sql`select ${COLUMNS} from ${FROM} where q.territory_id = ${territoryId} order by coalesce(q.published_at, q.created_at) desc limit 500`,
+  )
   const moderator = can(user, 'question.moderate', territoryId)
   return {
     public: all.filter((q) => q.status === 'published' || q.status === 'answered'),
@@ -82,7 +103,13 @@ export async function listQuestions(db: Db, territoryId: string, user: CurrentUs
 }
 
 /** A moderator of the territory publishes a question, or rejects it with a reason shown to its author. */
-export async function moderateQuestion(db: Db, actor: CurrentUser, id: string, decision: 'publish' | 'reject', reason: string): Promise<void> {
+export async function moderateQuestion(
+  db: Db,
+  actor: CurrentUser,
+  id: string,
+  decision: 'publish' | 'reject',
+  reason: string,
+): Promise<void> {
   const q = await findQuestion(db, id)
   if (!can(actor, 'question.moderate', q.territoryId)) throw forbidden('Vous ne modérez pas ce territoire.')
   if (decision === 'reject' && reason.trim() === '') throw invalid({ reason: 'question.error.reason' })
@@ -95,12 +122,43 @@ export async function moderateQuestion(db: Db, actor: CurrentUser, id: string, d
           returning id`,
     )
     if (done.length === 0) throw conflict('NOT_PENDING', 'Cette question a déjà été modérée.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: q.territoryId, action: `question.${decision === 'publish' ? 'published' : 'rejected'}`, subjectType: 'official_question', subjectId: id, after: { reason: reason.trim() || null } })
-    if (decision === 'publish') await recordActivity(tx, { territoryId: q.territoryId, territoryWide: true, subjects: {}, kind: 'question.published', title: q.title, path: `/questions/${id}`, actorId: actor.id })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: q.territoryId,
+      action: `question.${decision === 'publish' ? 'published' : 'rejected'}`,
+      subjectType: 'official_question',
+      subjectId: id,
+      after: { reason: reason.trim() || null },
+    })
+    if (decision === 'publish')
+      await recordActivity(tx, {
+        territoryId: q.territoryId,
+        territoryWide: true,
+        subjects: {},
+        kind: 'question.published',
+        title: q.title,
+        path: `/questions/${id}`,
+        actorId: actor.id,
+      })
     if (q.authorId) {
-      await queueNotice(tx, decision === 'publish'
-        ? { userId: q.authorId, subject: 'notice.question.published.subject', body: 'notice.question.published.body', params: { title: q.title }, path: `/questions/${id}` }
-        : { userId: q.authorId, subject: 'notice.question.rejected.subject', body: 'notice.question.rejected.body', params: { title: q.title, reason: reason.trim() }, path: `/questions/${id}` })
+      await queueNotice(
+        tx,
+        decision === 'publish'
+          ? {
+              userId: q.authorId,
+              subject: 'notice.question.published.subject',
+              body: 'notice.question.published.body',
+              params: { title: q.title },
+              path: `/questions/${id}`,
+            }
+          : {
+              userId: q.authorId,
+              subject: 'notice.question.rejected.subject',
+              body: 'notice.question.rejected.body',
+              params: { title: q.title, reason: reason.trim() },
+              path: `/questions/${id}`,
+            },
+      )
     }
   })
 }
@@ -111,11 +169,25 @@ export async function supportQuestion(db: Db, actor: CurrentUser, id: string, su
   if (q.status !== 'published') throw conflict('NOT_OPEN', 'On soutient une question publiée qui attend sa réponse.')
   await db.transaction(async (tx) => {
     const changed = supported
-      ? await queryRows(tx, sql`insert into question_supports (question_id, user_id, territory_id) values (${id}, ${actor.id}, ${q.territoryId}) on conflict do nothing returning user_id`)
-      : await queryRows(tx, sql`delete from question_supports where question_id = ${id} and user_id = ${actor.id} returning user_id`)
+      ? await queryRows(
+          tx,
+          sql`insert into question_supports (question_id, user_id, territory_id) values (${id}, ${actor.id}, ${q.territoryId}) on conflict do nothing returning user_id`,
+        )
+      : await queryRows(
+          tx,
+          sql`delete from question_supports where question_id = ${id} and user_id = ${actor.id} returning user_id`,
+        )
     if (changed.length > 0) {
-      await tx.execute(sql`update official_questions set support_count = support_count + ${supported ? 1 : -1} where id = ${id}`)
-      await recordAudit(tx, { actorId: actor.id, territoryId: q.territoryId, action: supported ? 'question.supported' : 'question.unsupported', subjectType: 'official_question', subjectId: id })
+      await tx.execute(
+        sql`update official_questions set support_count = support_count + ${supported ? 1 : -1} where id = ${id}`,
+      )
+      await recordAudit(tx, {
+        actorId: actor.id,
+        territoryId: q.territoryId,
+        action: supported ? 'question.supported' : 'question.unsupported',
+        subjectType: 'official_question',
+        subjectId: id,
+      })
     }
   })
 }
@@ -124,7 +196,10 @@ export async function supportQuestion(db: Db, actor: CurrentUser, id: string, su
  * Who answers: the named addressee, or for a question to the executive any elected official of the
  * territory — an elected role itself, which the network's team does not stand in for.
  */
-export function canAnswerQuestion(user: CurrentUser | null, q: Pick<QuestionRow, 'addresseeId' | 'territoryId'>): boolean {
+export function canAnswerQuestion(
+  user: CurrentUser | null,
+  q: Pick<QuestionRow, 'addresseeId' | 'territoryId'>,
+): boolean {
   if (!user) return false
   const elected = user.roles.some((r) => r.territoryId === q.territoryId && r.role === 'elected')
   return elected && (!q.addresseeId || q.addresseeId === user.id)
@@ -133,7 +208,12 @@ export function canAnswerQuestion(user: CurrentUser | null, q: Pick<QuestionRow,
 /** The official answers in public (checked again in the update). */
 export async function answerQuestion(db: Db, actor: CurrentUser, id: string, answer: string): Promise<void> {
   const q = await findQuestion(db, id)
-  if (!canAnswerQuestion(actor, q)) throw forbidden(q.addresseeId ? 'Seul l’élu interrogé répond à cette question.' : 'Seuls les élus du territoire répondent au nom de l’exécutif.')
+  if (!canAnswerQuestion(actor, q))
+    throw forbidden(
+      q.addresseeId
+        ? 'Seul l’élu interrogé répond à cette question.'
+        : 'Seuls les élus du territoire répondent au nom de l’exécutif.',
+    )
   if (q.status !== 'published') throw conflict('NOT_OPEN', 'Cette question n’attend pas de réponse.')
   if (answer.trim() === '' || answer.length > 10000) throw invalid({ answer: 'question.error.answer' })
   await db.transaction(async (tx) => {
@@ -145,14 +225,39 @@ export async function answerQuestion(db: Db, actor: CurrentUser, id: string, ans
           returning id`,
     )
     if (done.length === 0) throw conflict('NOT_OPEN', 'Cette question vient de recevoir sa réponse.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: q.territoryId, action: 'question.answered', subjectType: 'official_question', subjectId: id, after: { answer: answer.trim() } })
-    await recordActivity(tx, { territoryId: q.territoryId, territoryWide: true, subjects: {}, kind: 'question.answered', title: q.title, path: `/questions/${id}`, actorId: actor.id })
-    if (q.authorId) await queueNotice(tx, { userId: q.authorId, subject: 'notice.question.answered.subject', body: 'notice.question.answered.body', params: { title: q.title, answer: answer.trim() }, path: `/questions/${id}` })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: q.territoryId,
+      action: 'question.answered',
+      subjectType: 'official_question',
+      subjectId: id,
+      after: { answer: answer.trim() },
+    })
+    await recordActivity(tx, {
+      territoryId: q.territoryId,
+      territoryWide: true,
+      subjects: {},
+      kind: 'question.answered',
+      title: q.title,
+      path: `/questions/${id}`,
+      actorId: actor.id,
+    })
+    if (q.authorId)
+      await queueNotice(tx, {
+        userId: q.authorId,
+        subject: 'notice.question.answered.subject',
+        body: 'notice.question.answered.body',
+        params: { title: q.title, answer: answer.trim() },
+        path: `/questions/${id}`,
+      })
   })
 }
 
 export async function supportsOf(db: Db, userId: string, territoryId: string): Promise<Set<string>> {
-  const rows = await queryRows<{ id: string }>(db, sql`select question_id as id from question_supports where user_id = ${userId} and territory_id = ${territoryId}`)
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`select question_id as id from question_supports where user_id = ${userId} and territory_id = ${territoryId}`,
+  )
   return new Set(rows.map((r) => r.id))
 }
 

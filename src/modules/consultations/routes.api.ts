@@ -14,7 +14,12 @@ const API_PAGE_SIZE = 500
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-const Phase = Type.Union([Type.Literal('upcoming'), Type.Literal('open'), Type.Literal('closed'), Type.Literal('answered')])
+const Phase = Type.Union([
+  Type.Literal('upcoming'),
+  Type.Literal('open'),
+  Type.Literal('closed'),
+  Type.Literal('answered'),
+])
 
 const ConsultationSummary = Type.Object({
   id: Type.String(),
@@ -67,17 +72,38 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/api/v1/territories/:kind/:code/consultations',
-    { schema: { tags: ['participation'], summary: 'A territory’s published consultations', params: TerritoryRefParams, response: { 200: Type.Array(ConsultationSummary), 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['participation'],
+        summary: 'A territory’s published consultations',
+        params: TerritoryRefParams,
+        response: { 200: Type.Array(ConsultationSummary), 404: ErrorResponse },
+      },
+    },
     async (req) => {
       const territory = await territoryOf(req.params)
-      const rows = await queryRows<{ id: string; title: string; question: string; opensOn: string; closesOn: string; status: string; closedEarlyAt: Date | null; commitmentId: string | null; contributions: number }>(
+      const rows = await queryRows<{
+        id: string
+        title: string
+        question: string
+        opensOn: string
+        closesOn: string
+        status: string
+        closedEarlyAt: Date | null
+        commitmentId: string | null
+        contributions: number
+      }>(
         db(),
         sql`select c.id, c.title, c.question, c.opens_on::text as "opensOn", c.closes_on::text as "closesOn", c.status, c.closed_early_at as "closedEarlyAt", c.commitment_id as "commitmentId",
               (select count(*)::int from contributions k where k.consultation_id = c.id) as contributions
             from consultations c where c.territory_id = ${territory.id} and c.status <> 'draft' order by c.opens_on desc`,
       )
       const today = todayInParis()
-      return rows.map(({ closedEarlyAt, ...c }) => ({ ...c, phase: phaseOf({ ...c, closedEarlyAt }, today) as 'upcoming' | 'open' | 'closed' | 'answered', url: `${baseUrl()}/consultations/${c.id}` }))
+      return rows.map(({ closedEarlyAt, ...c }) => ({
+        ...c,
+        phase: phaseOf({ ...c, closedEarlyAt }, today) as 'upcoming' | 'open' | 'closed' | 'answered',
+        url: `${baseUrl()}/consultations/${c.id}`,
+      }))
     },
   )
 
@@ -86,11 +112,18 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
     {
       schema: {
         tags: ['participation'],
-        summary: 'A consultation with its contributions, by pages of 500, most supported first: supports and the territory’s answer (hidden ones show only the reason)',
+        summary:
+          'A consultation with its contributions, by pages of 500, most supported first: supports and the territory’s answer (hidden ones show only the reason)',
         params: IdParams,
         querystring: Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000, default: 1 })) }),
         response: {
-          200: Type.Object({ consultation: ConsultationSummary, synthesis: Nullable(Type.String()), page: Type.Integer(), pageSize: Type.Integer(), contributions: Type.Array(ContributionJson) }),
+          200: Type.Object({
+            consultation: ConsultationSummary,
+            synthesis: Nullable(Type.String()),
+            page: Type.Integer(),
+            pageSize: Type.Integer(),
+            contributions: Type.Array(ContributionJson),
+          }),
           404: ErrorResponse,
         },
       },
@@ -102,7 +135,17 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
       const list = await listContributions(db(), c.id, 'supports', page, API_PAGE_SIZE)
       const total = c.contributionCount
       return {
-        consultation: { id: c.id, title: c.title, question: c.question, opensOn: c.opensOn, closesOn: c.closesOn, phase: phaseOf(c, todayInParis()) as 'upcoming' | 'open' | 'closed' | 'answered', commitmentId: c.commitmentId, contributions: total, url: `${baseUrl()}/consultations/${c.id}` },
+        consultation: {
+          id: c.id,
+          title: c.title,
+          question: c.question,
+          opensOn: c.opensOn,
+          closesOn: c.closesOn,
+          phase: phaseOf(c, todayInParis()) as 'upcoming' | 'open' | 'closed' | 'answered',
+          commitmentId: c.commitmentId,
+          contributions: total,
+          url: `${baseUrl()}/consultations/${c.id}`,
+        },
         synthesis: c.synthesis,
         page,
         pageSize: API_PAGE_SIZE,
@@ -130,12 +173,20 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
     {
       schema: {
         tags: ['participation'],
-        summary: 'Published questions to a territory’s elected officials, their answers and the time to answer, with figures per official',
+        summary:
+          'Published questions to a territory’s elected officials, their answers and the time to answer, with figures per official',
         params: TerritoryRefParams,
         response: {
           200: Type.Object({
             questions: Type.Array(QuestionJson),
-            officials: Type.Array(Type.Object({ official: Nullable(Type.String()), answered: Type.Integer(), waiting: Type.Integer(), medianDaysToAnswer: Nullable(Type.Number()) })),
+            officials: Type.Array(
+              Type.Object({
+                official: Nullable(Type.String()),
+                answered: Type.Integer(),
+                waiting: Type.Integer(),
+                medianDaysToAnswer: Nullable(Type.Number()),
+              }),
+            ),
           }),
           404: ErrorResponse,
         },
@@ -143,7 +194,17 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const territory = await territoryOf(req.params)
-      const rows = await queryRows<{ id: string; title: string; body: string; addressee: string | null; status: 'published' | 'answered'; supports: number; publishedAt: string; answer: string | null; answeredAt: string | null }>(
+      const rows = await queryRows<{
+        id: string
+        title: string
+        body: string
+        addressee: string | null
+        status: 'published' | 'answered'
+        supports: number
+        publishedAt: string
+        answer: string | null
+        answeredAt: string | null
+      }>(
         db(),
         sql`select q.id, q.title, q.body, d.display_name as addressee, q.status, q.support_count as supports, q.published_at as "publishedAt", q.answer, q.answered_at as "answeredAt"
             from official_questions q left join users d on d.id = q.addressee_id
@@ -155,9 +216,17 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
           ...q,
           publishedAt: new Date(q.publishedAt).toISOString(),
           answeredAt: q.answeredAt ? new Date(q.answeredAt).toISOString() : null,
-          daysToAnswer: q.answeredAt ? Math.round(((new Date(q.answeredAt).getTime() - new Date(q.publishedAt).getTime()) / 86_400_000) * 10) / 10 : null,
+          daysToAnswer: q.answeredAt
+            ? Math.round(((new Date(q.answeredAt).getTime() - new Date(q.publishedAt).getTime()) / 86_400_000) * 10) /
+              10
+            : null,
         })),
-        officials: stats.map((s) => ({ official: s.name, answered: s.answered, waiting: s.waiting, medianDaysToAnswer: s.medianDays })),
+        officials: stats.map((s) => ({
+          official: s.name,
+          answered: s.answered,
+          waiting: s.waiting,
+          medianDaysToAnswer: s.medianDays,
+        })),
       }
     },
   )

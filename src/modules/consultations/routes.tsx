@@ -33,24 +33,48 @@ import {
   type ConsultationInput,
   type ContributionKind,
 } from './service.ts'
-import { hideAccountContent, hideContent, moderationOverview, pageOfSubject, reportContent, restoreContent, SUBJECT_TYPES } from './moderation.ts'
-import { ConsultationFormPage, ConsultationListPage, ConsultationPage, consultationPath, ContributionEditPage, ModerationPage } from './views.tsx'
+import {
+  hideAccountContent,
+  hideContent,
+  moderationOverview,
+  pageOfSubject,
+  reportContent,
+  restoreContent,
+  SUBJECT_TYPES,
+} from './moderation.ts'
+import {
+  ConsultationFormPage,
+  ConsultationListPage,
+  ConsultationPage,
+  consultationPath,
+  ContributionEditPage,
+  ModerationPage,
+} from './views.tsx'
 import { followBox } from '../follows/index.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const SortQuery = Type.Object({ tri: Type.Optional(Type.Union([Type.Literal('soutiens'), Type.Literal('recentes')])), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
+const SortQuery = Type.Object({
+  tri: Type.Optional(Type.Union([Type.Literal('soutiens'), Type.Literal('recentes')])),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+})
 /** posting and supporting: per person and address, on top of the database's one-support rule */
-const POSTING_LIMIT = { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
-
+const POSTING_LIMIT = {
+  max: 30,
+  timeWindow: '1 minute',
+  keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}`,
+}
 
 /** The consultation form's field checks, in the reader's language. */
 function consultationFieldErrors(req: FastifyRequest, values: Record<string, string>): Record<string, string> {
   const errors: Record<string, string> = {}
-  if ((values.title ?? '').trim().length < 3 || (values.title ?? '').length > 200) errors.title = req.t('consult.error.title')
-  if ((values.question ?? '').trim().length < 3 || (values.question ?? '').length > 1000) errors.question = req.t('consult.error.question')
+  if ((values.title ?? '').trim().length < 3 || (values.title ?? '').length > 200)
+    errors.title = req.t('consult.error.title')
+  if ((values.question ?? '').trim().length < 3 || (values.question ?? '').length > 1000)
+    errors.question = req.t('consult.error.question')
   if ((values.context ?? '').length > 20000) errors.context = req.t('consult.error.context')
   if (!isIsoDate(values.opensOn ?? '')) errors.opensOn = req.t('consult.error.dates')
-  if (!isIsoDate(values.closesOn ?? '') || (values.closesOn ?? '') < (values.opensOn ?? '')) errors.closesOn = req.t('consult.error.dates')
+  if (!isIsoDate(values.closesOn ?? '') || (values.closesOn ?? '') < (values.opensOn ?? ''))
+    errors.closesOn = req.t('consult.error.dates')
   return errors
 }
 
@@ -70,38 +94,78 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
   const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
   const planCommitments = (territoryId: string) => publishedCommitments(db(), territoryId)
 
-  app.get('/territoires/:kind/:code/consultations', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const territory = await territoryOf(req.params)
-    const today = todayInParis()
-    const items = (await listConsultations(db(), territory.id, req.user)).map((c) => ({ ...c, phase: phaseOf(c, today) }))
-    return reply.page(`${req.t('consult.title')} – ${territory.name}`, <ConsultationListPage territory={territory} items={items} canManage={can(req.user, 'consultation.manage', territory.id)} />)
-  })
+  app.get(
+    '/territoires/:kind/:code/consultations',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const territory = await territoryOf(req.params)
+      const today = todayInParis()
+      const items = (await listConsultations(db(), territory.id, req.user)).map((c) => ({
+        ...c,
+        phase: phaseOf(c, today),
+      }))
+      return reply.page(
+        `${req.t('consult.title')} – ${territory.name}`,
+        <ConsultationListPage
+          territory={territory}
+          items={items}
+          canManage={can(req.user, 'consultation.manage', territory.id)}
+        />,
+      )
+    },
+  )
 
-  app.get('/territoires/:kind/:code/consultations/nouvelle', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    requireUser(req)
-    const territory = await territoryOf(req.params)
-    if (!can(req.user, 'consultation.manage', territory.id)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
-    return reply.page(req.t('consult.new'), <ConsultationFormPage action={`${territory.path}/consultations/nouvelle`} values={{}} errors={{}} commitments={await planCommitments(territory.id)} />)
-  })
+  app.get(
+    '/territoires/:kind/:code/consultations/nouvelle',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      requireUser(req)
+      const territory = await territoryOf(req.params)
+      if (!can(req.user, 'consultation.manage', territory.id))
+        throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
+      return reply.page(
+        req.t('consult.new'),
+        <ConsultationFormPage
+          action={`${territory.path}/consultations/nouvelle`}
+          values={{}}
+          errors={{}}
+          commitments={await planCommitments(territory.id)}
+        />,
+      )
+    },
+  )
 
-  app.post('/territoires/:kind/:code/consultations/nouvelle', { schema: { params: TerritoryRefParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const territory = await territoryOf(req.params)
-    const values = normalizeDays(formValues(req.body), 'opensOn', 'closesOn')
-    const errors = consultationFieldErrors(req, values)
-    const input = consultationInput(values)
-    const page = async (fieldErrors: Record<string, string>) =>
-      reply.page(req.t('consult.new'), <ConsultationFormPage action={`${territory.path}/consultations/nouvelle`} values={values} errors={fieldErrors} commitments={await planCommitments(territory.id)} />, 422)
-    if (Object.keys(errors).length > 0) return page(errors)
-    try {
-      const created = await createConsultation(db(), actor, territory.id, input, values.intent === 'publish')
-      req.flash('notice', req.t('consult.saved'))
-      return reply.redirect(consultationPath(created), 303)
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return page(translateFieldErrors(req.t, error.fields))
-      throw error
-    }
-  })
+  app.post(
+    '/territoires/:kind/:code/consultations/nouvelle',
+    { schema: { params: TerritoryRefParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const territory = await territoryOf(req.params)
+      const values = normalizeDays(formValues(req.body), 'opensOn', 'closesOn')
+      const errors = consultationFieldErrors(req, values)
+      const input = consultationInput(values)
+      const page = async (fieldErrors: Record<string, string>) =>
+        reply.page(
+          req.t('consult.new'),
+          <ConsultationFormPage
+            action={`${territory.path}/consultations/nouvelle`}
+            values={values}
+            errors={fieldErrors}
+            commitments={await planCommitments(territory.id)}
+          />,
+          422,
+        )
+      if (Object.keys(errors).length > 0) return page(errors)
+      try {
+        const created = await createConsultation(db(), actor, territory.id, input, values.intent === 'publish')
+        req.flash('notice', req.t('consult.saved'))
+        return reply.redirect(consultationPath(created), 303)
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422) return page(translateFieldErrors(req.t, error.fields))
+        throw error
+      }
+    },
+  )
 
   async function renderConsultation(
     req: FastifyRequest,
@@ -110,7 +174,10 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     values: Record<string, string>,
     errors: Record<string, string>,
     status = 200,
-    options: { answerForm?: { id: string; values: Record<string, string>; errors: Record<string, string> }; listing?: { tri?: string; page?: number } } = {},
+    options: {
+      answerForm?: { id: string; values: Record<string, string>; errors: Record<string, string> }
+      listing?: { tri?: string; page?: number }
+    } = {},
   ) {
     const c = await visibleConsultation(db(), req.user, id)
     const query = options.listing ?? (req.query as { tri?: string; page?: number })
@@ -121,15 +188,45 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     const manager = can(req.user, 'consultation.manage', c.territoryId)
     const [contributions, commitmentRows, supported, planList, milestoneList] = await Promise.all([
       listContributions(db(), c.id, sort, page),
-      c.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from public_commitments where id = ${c.commitmentId}`) : [],
+      c.commitmentId
+        ? queryRows<{ id: string; title: string }>(
+            db(),
+            sql`select id, title from public_commitments where id = ${c.commitmentId}`,
+          )
+        : [],
       req.user ? supportedBy(db(), req.user.id, c.id) : new Set<string>(),
       manager ? planCommitments(c.territoryId) : [],
       manager ? publishedMilestones(db(), c.territoryId) : [],
     ])
-    const [comments, changes] = await Promise.all([listComments(db(), contributions.map((k) => k.id)), listConsultationChanges(db(), c.id)])
-    const namedCommitments = [...new Set(changes.flatMap((entry) => entry.changes.filter((x) => x.field === 'commitmentId').flatMap((x) => [x.before, x.after]).filter((v): v is string => v !== null)))]
+    const [comments, changes] = await Promise.all([
+      listComments(
+        db(),
+        contributions.map((k) => k.id),
+      ),
+      listConsultationChanges(db(), c.id),
+    ])
+    const namedCommitments = [
+      ...new Set(
+        changes.flatMap((entry) =>
+          entry.changes
+            .filter((x) => x.field === 'commitmentId')
+            .flatMap((x) => [x.before, x.after])
+            .filter((v): v is string => v !== null),
+        ),
+      ),
+    ]
     const changeCommitments = new Map(
-      namedCommitments.length === 0 ? [] : (await queryRows<{ id: string; title: string }>(db(), sql`select id, title from public_commitments where id in (${sql.join(namedCommitments.map((v) => sql`${v}::uuid`), sql`, `)})`)).map((r) => [r.id, r.title] as const),
+      namedCommitments.length === 0
+        ? []
+        : (
+            await queryRows<{ id: string; title: string }>(
+              db(),
+              sql`select id, title from public_commitments where id in (${sql.join(
+                namedCommitments.map((v) => sql`${v}::uuid`),
+                sql`, `,
+              )})`,
+            )
+          ).map((r) => [r.id, r.title] as const),
     )
     return reply.page(
       c.title,
@@ -153,7 +250,9 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         values={values}
         errors={errors}
         {...(options.answerForm ? { answerForm: options.answerForm } : {})}
-        follow={c.status === 'draft' ? null : await followBox(db(), req.user, 'consultation', c.id, consultationPath(c))}
+        follow={
+          c.status === 'draft' ? null : await followBox(db(), req.user, 'consultation', c.id, consultationPath(c))
+        }
         changes={changes}
         changeCommitments={changeCommitments}
       />,
@@ -161,178 +260,351 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     )
   }
 
-  app.get('/consultations/:id', { schema: { params: IdParams, querystring: SortQuery, hide: true } }, async (req, reply) => renderConsultation(req, reply, req.params.id, {}, {}))
+  app.get(
+    '/consultations/:id',
+    { schema: { params: IdParams, querystring: SortQuery, hide: true } },
+    async (req, reply) => renderConsultation(req, reply, req.params.id, {}, {}),
+  )
 
   /** The staff's edit form, with the consultation's values or what was typed. */
-  async function renderEdit(req: FastifyRequest, reply: FastifyReply, id: string, values: Record<string, string> | null, errors: Record<string, string>, status = 200) {
+  async function renderEdit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    values: Record<string, string> | null,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
     const actor = requireUser(req)
     const c = await visibleConsultation(db(), actor, id)
-    if (!can(actor, 'consultation.manage', c.territoryId)) throw new AppError('FORBIDDEN', { status: 403, userMessage: req.t('consult.error.staffOnly') })
-    const shown = values ?? { title: c.title, question: c.question, context: c.context, opensOn: c.opensOn, closesOn: c.closesOn, commitmentId: c.commitmentId ?? '' }
+    if (!can(actor, 'consultation.manage', c.territoryId))
+      throw new AppError('FORBIDDEN', { status: 403, userMessage: req.t('consult.error.staffOnly') })
+    const shown = values ?? {
+      title: c.title,
+      question: c.question,
+      context: c.context,
+      opensOn: c.opensOn,
+      closesOn: c.closesOn,
+      commitmentId: c.commitmentId ?? '',
+    }
     const edit = { consultation: c, phase: phaseOf(c, todayInParis()) }
-    return reply.page(req.t('consult.editConsultation'), <ConsultationFormPage action={`${consultationPath(c)}/modifier`} values={shown} errors={errors} commitments={await planCommitments(c.territoryId)} edit={edit} />, status)
+    return reply.page(
+      req.t('consult.editConsultation'),
+      <ConsultationFormPage
+        action={`${consultationPath(c)}/modifier`}
+        values={shown}
+        errors={errors}
+        commitments={await planCommitments(c.territoryId)}
+        edit={edit}
+      />,
+      status,
+    )
   }
-  app.get('/consultations/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) => renderEdit(req, reply, req.params.id, null, {}))
-  app.post('/consultations/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const values = normalizeDays(formValues(req.body), 'opensOn', 'closesOn')
-    const errors = consultationFieldErrors(req, values)
-    if (Object.keys(errors).length > 0) return renderEdit(req, reply, req.params.id, values, errors, 422)
-    try {
-      const changed = await updateConsultation(db(), actor, req.params.id, consultationInput(values), values.reason ?? '', todayInParis())
-      req.flash('notice', req.t(changed ? 'consult.edit.saved' : 'consult.edit.unchanged'))
-      return reply.redirect(consultationPath({ id: req.params.id }), 303)
-    } catch (error) {
-      if (error instanceof AppError && (error.status === 422 || error.status === 409)) return renderEdit(req, reply, req.params.id, values, error.fields ? translateFieldErrors(req.t, error.fields) : { title: error.userMessage }, error.status)
-      throw error
-    }
-  })
-  app.post('/consultations/:id/cloture', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const values = formValues(req.body)
-    try {
-      await closeConsultationEarly(db(), actor, req.params.id, values.reason ?? '', todayInParis())
-      req.flash('notice', req.t('consult.closeEarly.done'))
-      return reply.redirect(consultationPath({ id: req.params.id }), 303)
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
-      throw error
-    }
-  })
+  app.get('/consultations/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) =>
+    renderEdit(req, reply, req.params.id, null, {}),
+  )
+  app.post(
+    '/consultations/:id/modifier',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const values = normalizeDays(formValues(req.body), 'opensOn', 'closesOn')
+      const errors = consultationFieldErrors(req, values)
+      if (Object.keys(errors).length > 0) return renderEdit(req, reply, req.params.id, values, errors, 422)
+      try {
+        const changed = await updateConsultation(
+          db(),
+          actor,
+          req.params.id,
+          consultationInput(values),
+          values.reason ?? '',
+          todayInParis(),
+        )
+        req.flash('notice', req.t(changed ? 'consult.edit.saved' : 'consult.edit.unchanged'))
+        return reply.redirect(consultationPath({ id: req.params.id }), 303)
+      } catch (error) {
+        if (error instanceof AppError && (error.status === 422 || error.status === 409))
+          return renderEdit(
+            req,
+            reply,
+            req.params.id,
+            values,
+            error.fields ? translateFieldErrors(req.t, error.fields) : { title: error.userMessage },
+            error.status,
+          )
+        throw error
+      }
+    },
+  )
+  app.post(
+    '/consultations/:id/cloture',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const values = formValues(req.body)
+      try {
+        await closeConsultationEarly(db(), actor, req.params.id, values.reason ?? '', todayInParis())
+        req.flash('notice', req.t('consult.closeEarly.done'))
+        return reply.redirect(consultationPath({ id: req.params.id }), 303)
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+        throw error
+      }
+    },
+  )
 
-  app.post('/consultations/:id/publication', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    await publishConsultation(db(), requireUser(req), req.params.id)
-    return reply.redirect(consultationPath(req.params), 303)
-  })
+  app.post(
+    '/consultations/:id/publication',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      await publishConsultation(db(), requireUser(req), req.params.id)
+      return reply.redirect(consultationPath(req.params), 303)
+    },
+  )
 
-  app.post('/consultations/:id/contributions', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const values = formValues(req.body)
-    try {
-      const created = await contribute(db(), actor, req.params.id, { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' }, todayInParis())
-      req.flash('notice', req.t('consult.contributed'))
-      return reply.redirect(`${consultationPath(req.params)}?tri=recentes#contribution-${created.id}`, 303)
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
-      throw error
-    }
-  })
+  app.post(
+    '/consultations/:id/contributions',
+    { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const values = formValues(req.body)
+      try {
+        const created = await contribute(
+          db(),
+          actor,
+          req.params.id,
+          { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' },
+          todayInParis(),
+        )
+        req.flash('notice', req.t('consult.contributed'))
+        return reply.redirect(`${consultationPath(req.params)}?tri=recentes#contribution-${created.id}`, 303)
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+        throw error
+      }
+    },
+  )
 
   app.get('/contributions/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
     const k = await findContribution(db(), req.params.id)
-    if (k.authorId !== actor.id) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Seul l’auteur d’une contribution peut la modifier.' })
-    return reply.page(req.t('consult.edit'), <ContributionEditPage contribution={k} values={{ kind: k.kind, title: k.title, body: k.body }} errors={{}} />)
+    if (k.authorId !== actor.id)
+      throw new AppError('FORBIDDEN', {
+        status: 403,
+        userMessage: 'Seul l’auteur d’une contribution peut la modifier.',
+      })
+    return reply.page(
+      req.t('consult.edit'),
+      <ContributionEditPage contribution={k} values={{ kind: k.kind, title: k.title, body: k.body }} errors={{}} />,
+    )
   })
 
-  app.post('/contributions/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const k = await findContribution(db(), req.params.id)
-    const values = formValues(req.body)
-    try {
-      await editContribution(db(), actor, k.id, { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' }, todayInParis())
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(req.t('consult.edit'), <ContributionEditPage contribution={k} values={values} errors={translateFieldErrors(req.t, error.fields)} />, 422)
-      throw error
-    }
-    req.flash('notice', req.t('consult.saved'))
-    return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
-  })
+  app.post(
+    '/contributions/:id/modifier',
+    { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const k = await findContribution(db(), req.params.id)
+      const values = formValues(req.body)
+      try {
+        await editContribution(
+          db(),
+          actor,
+          k.id,
+          { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' },
+          todayInParis(),
+        )
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return reply.page(
+            req.t('consult.edit'),
+            <ContributionEditPage
+              contribution={k}
+              values={values}
+              errors={translateFieldErrors(req.t, error.fields)}
+            />,
+            422,
+          )
+        throw error
+      }
+      req.flash('notice', req.t('consult.saved'))
+      return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+    },
+  )
 
-  app.post('/contributions/:id/soutien', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const k = await findContribution(db(), req.params.id)
-    await setSupport(db(), actor, k.id, formValues(req.body).supported !== 'false', todayInParis())
-    return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
-  })
+  app.post(
+    '/contributions/:id/soutien',
+    { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const k = await findContribution(db(), req.params.id)
+      await setSupport(db(), actor, k.id, formValues(req.body).supported !== 'false', todayInParis())
+      return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+    },
+  )
 
-  app.post('/contributions/:id/commentaires', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const k = await findContribution(db(), req.params.id)
-    const values = formValues(req.body)
-    await comment(db(), actor, k.id, { body: values.body ?? '', parentId: /^[0-9a-f-]{36}$/.test(values.parentId ?? '') ? values.parentId! : null }, todayInParis())
-    return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
-  })
-
-  // ——— reports and moderation ———
-  const SubjectParams = Type.Object({ type: Type.Union(SUBJECT_TYPES.map((type) => Type.Literal(type))), id: Type.String({ format: 'uuid' }) })
-  app.post('/contenus/:type/:id/signalement', { schema: { params: SubjectParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const page = await pageOfSubject(db(), req.params.type, req.params.id)
-    await reportContent(db(), actor, req.params.type, req.params.id, formValues(req.body).reason ?? '', app.platform.config.reportHideThreshold)
-    req.flash('notice', req.t('moderation.reported'))
-    return reply.redirect(page, 303)
-  })
-  app.post('/contenus/:type/:id/masquer', { schema: { params: SubjectParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const page = await pageOfSubject(db(), req.params.type, req.params.id)
-    try {
-      await hideContent(db(), requireUser(req), req.params.type, req.params.id, formValues(req.body).reason ?? '')
-      req.flash('notice', req.t('moderation.hiddenDone'))
-    } catch (error) {
-      // no reason given: back where the moderator was, saying so (nothing changed)
-      if (!(error instanceof AppError) || error.status !== 422) throw error
-      req.flash('error', req.t('moderation.error.reason'))
-    }
-    return reply.redirect(page, 303)
-  })
-  app.post('/contenus/:type/:id/retablir', { schema: { params: SubjectParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const page = await pageOfSubject(db(), req.params.type, req.params.id)
-    await restoreContent(db(), requireUser(req), req.params.type, req.params.id)
-    return reply.redirect(page, 303)
-  })
-  app.get('/territoires/:kind/:code/moderation', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const territory = await territoryOf(req.params)
-    if (!can(actor, 'content.moderate', territory.id)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas ce territoire.' })
-    const { items, log } = await moderationOverview(db(), territory.id)
-    return reply.page(req.t('moderation.title'), <ModerationPage territory={territory} threshold={app.platform.config.reportHideThreshold} items={items} log={log} />)
-  })
-  app.post('/territoires/:kind/:code/moderation/compte', { schema: { params: TerritoryRefParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const territory = await territoryOf(req.params)
-    const values = formValues(req.body)
-    if (!/^[0-9a-f-]{36}$/.test(values.userId ?? '')) throw new AppError('BAD_REQUEST', { status: 400, userMessage: 'Compte inconnu.' })
-    const count = await hideAccountContent(db(), actor, territory.id, values.userId!, values.reason ?? '')
-    req.flash('notice', req.t('moderation.accountHidden', { count }))
-    return reply.redirect(`${territory.path}/moderation`, 303)
-  })
-
-  app.post('/consultations/:id/synthese', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const values = formValues(req.body)
-    try {
-      await publishSynthesis(db(), actor, req.params.id, values.synthesis ?? '', todayInParis())
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
-      throw error
-    }
-    return reply.redirect(consultationPath(req.params), 303)
-  })
-
-  app.post('/contributions/:id/reponse', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const k = await findContribution(db(), req.params.id)
-    const values = formValues(req.body)
-    if (values.milestoneId && !values.commitmentId) {
-      const [milestone] = await queryRows<{ commitmentId: string }>(db(), sql`select commitment_id as "commitmentId" from milestones where id = ${/^[0-9a-f-]{36}$/i.test(values.milestoneId) ? values.milestoneId : '00000000-0000-0000-0000-000000000000'}`)
-      if (milestone) values.commitmentId = milestone.commitmentId
-    }
-    try {
-      await answerContribution(
+  app.post(
+    '/contributions/:id/commentaires',
+    { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const k = await findContribution(db(), req.params.id)
+      const values = formValues(req.body)
+      await comment(
         db(),
         actor,
         k.id,
-        { decision: values.decision === 'not_retained' ? 'not_retained' : 'retained', answer: values.answer ?? '', commitmentId: values.commitmentId || null, milestoneId: values.milestoneId || null },
+        { body: values.body ?? '', parentId: /^[0-9a-f-]{36}$/.test(values.parentId ?? '') ? values.parentId! : null },
         todayInParis(),
       )
-    } catch (error) {
-      // the page comes back as it was listed, the answer form open with what was written and the message at its field
-      if (error instanceof AppError && error.status === 422) {
-        const listing = { tri: values.tri === 'recentes' ? 'recentes' : 'soutiens', page: /^\d{1,6}$/.test(values.page ?? '') ? Math.max(1, Number(values.page)) : 1 }
-        return renderConsultation(req, reply, k.consultationId, {}, {}, 422, { answerForm: { id: k.id, values, errors: translateFieldErrors(req.t, error.fields) }, listing })
-      }
-      throw error
-    }
-    return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+      return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+    },
+  )
+
+  // ——— reports and moderation ———
+  const SubjectParams = Type.Object({
+    type: Type.Union(SUBJECT_TYPES.map((type) => Type.Literal(type))),
+    id: Type.String({ format: 'uuid' }),
   })
+  app.post(
+    '/contenus/:type/:id/signalement',
+    { schema: { params: SubjectParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const page = await pageOfSubject(db(), req.params.type, req.params.id)
+      await reportContent(
+        db(),
+        actor,
+        req.params.type,
+        req.params.id,
+        formValues(req.body).reason ?? '',
+        app.platform.config.reportHideThreshold,
+      )
+      req.flash('notice', req.t('moderation.reported'))
+      return reply.redirect(page, 303)
+    },
+  )
+  app.post(
+    '/contenus/:type/:id/masquer',
+    { schema: { params: SubjectParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const page = await pageOfSubject(db(), req.params.type, req.params.id)
+      try {
+        await hideContent(db(), requireUser(req), req.params.type, req.params.id, formValues(req.body).reason ?? '')
+        req.flash('notice', req.t('moderation.hiddenDone'))
+      } catch (error) {
+        // no reason given: back where the moderator was, saying so (nothing changed)
+        if (!(error instanceof AppError) || error.status !== 422) throw error
+        req.flash('error', req.t('moderation.error.reason'))
+      }
+      return reply.redirect(page, 303)
+    },
+  )
+  app.post(
+    '/contenus/:type/:id/retablir',
+    { schema: { params: SubjectParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const page = await pageOfSubject(db(), req.params.type, req.params.id)
+      await restoreContent(db(), requireUser(req), req.params.type, req.params.id)
+      return reply.redirect(page, 303)
+    },
+  )
+  app.get(
+    '/territoires/:kind/:code/moderation',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const territory = await territoryOf(req.params)
+      if (!can(actor, 'content.moderate', territory.id))
+        throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas ce territoire.' })
+      const { items, log } = await moderationOverview(db(), territory.id)
+      return reply.page(
+        req.t('moderation.title'),
+        <ModerationPage
+          territory={territory}
+          threshold={app.platform.config.reportHideThreshold}
+          items={items}
+          log={log}
+        />,
+      )
+    },
+  )
+  app.post(
+    '/territoires/:kind/:code/moderation/compte',
+    { schema: { params: TerritoryRefParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const territory = await territoryOf(req.params)
+      const values = formValues(req.body)
+      if (!/^[0-9a-f-]{36}$/.test(values.userId ?? ''))
+        throw new AppError('BAD_REQUEST', { status: 400, userMessage: 'Compte inconnu.' })
+      const count = await hideAccountContent(db(), actor, territory.id, values.userId!, values.reason ?? '')
+      req.flash('notice', req.t('moderation.accountHidden', { count }))
+      return reply.redirect(`${territory.path}/moderation`, 303)
+    },
+  )
+
+  app.post(
+    '/consultations/:id/synthese',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const values = formValues(req.body)
+      try {
+        await publishSynthesis(db(), actor, req.params.id, values.synthesis ?? '', todayInParis())
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+        throw error
+      }
+      return reply.redirect(consultationPath(req.params), 303)
+    },
+  )
+
+  app.post(
+    '/contributions/:id/reponse',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const k = await findContribution(db(), req.params.id)
+      const values = formValues(req.body)
+      if (values.milestoneId && !values.commitmentId) {
+        const [milestone] = await queryRows<{ commitmentId: string }>(
+          db(),
+          sql`select commitment_id as "commitmentId" from milestones where id = ${/^[0-9a-f-]{36}$/i.test(values.milestoneId) ? values.milestoneId : '00000000-0000-0000-0000-000000000000'}`,
+        )
+        if (milestone) values.commitmentId = milestone.commitmentId
+      }
+      try {
+        await answerContribution(
+          db(),
+          actor,
+          k.id,
+          {
+            decision: values.decision === 'not_retained' ? 'not_retained' : 'retained',
+            answer: values.answer ?? '',
+            commitmentId: values.commitmentId || null,
+            milestoneId: values.milestoneId || null,
+          },
+          todayInParis(),
+        )
+      } catch (error) {
+        // the page comes back as it was listed, the answer form open with what was written and the message at its field
+        if (error instanceof AppError && error.status === 422) {
+          const listing = {
+            tri: values.tri === 'recentes' ? 'recentes' : 'soutiens',
+            page: /^\d{1,6}$/.test(values.page ?? '') ? Math.max(1, Number(values.page)) : 1,
+          }
+          return renderConsultation(req, reply, k.consultationId, {}, {}, 422, {
+            answerForm: { id: k.id, values, errors: translateFieldErrors(req.t, error.fields) },
+            listing,
+          })
+        }
+        throw error
+      }
+      return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
+    },
+  )
 }

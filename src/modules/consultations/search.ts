@@ -10,7 +10,13 @@ type Row = { id: string; title: string; territory: string }
  * A dated participation (consultation, co-constructed text) once published: found by its title and text, open
  * from its first to its last day. The table and column names are this module's own, never user input.
  */
-function datedSource(options: { key: string; label: MessageKey; table: string; text: string; path: string }): SearchSource {
+function datedSource(options: {
+  key: string
+  label: MessageKey
+  table: string
+  text: string
+  path: string
+}): SearchSource {
   const from = sql.raw(`${options.table} x join territories t on t.id = x.territory_id`)
   return {
     key: options.key,
@@ -30,13 +36,30 @@ function datedSource(options: { key: string; label: MessageKey; table: string; t
         sql`select x.id, x.title, t.name as territory, x.closes_on::text from ${from}
             where x.status = 'published' and x.closed_early_at is null and x.opens_on <= ${today}::date and x.closes_on >= ${today}::date order by x.closes_on limit ${limit}`,
       )
-      return rows.map((r) => ({ title: r.title, path: `${options.path}/${r.id}`, detail: r.territory, until: r.closes_on }))
+      return rows.map((r) => ({
+        title: r.title,
+        path: `${options.path}/${r.id}`,
+        detail: r.territory,
+        until: r.closes_on,
+      }))
     },
   }
 }
 
-export const consultationSearch = datedSource({ key: 'consultations', label: 'search.section.consultations', table: 'consultations', text: 'question', path: '/consultations' })
-export const textSearch = datedSource({ key: 'textes', label: 'search.section.texts', table: 'cocreated_texts', text: 'summary', path: '/textes' })
+export const consultationSearch = datedSource({
+  key: 'consultations',
+  label: 'search.section.consultations',
+  table: 'consultations',
+  text: 'question',
+  path: '/consultations',
+})
+export const textSearch = datedSource({
+  key: 'textes',
+  label: 'search.section.texts',
+  table: 'cocreated_texts',
+  text: 'summary',
+  path: '/textes',
+})
 
 /** Questions to elected officials once moderated and published (never those pending or refused). */
 export const questionSearch: SearchSource = {

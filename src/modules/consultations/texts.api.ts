@@ -9,7 +9,12 @@ import { amendmentsOf, articlesByVersion, findText, listTexts, textPhase, versio
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
-const TextPhase = Type.Union([Type.Literal('upcoming'), Type.Literal('open'), Type.Literal('closed'), Type.Literal('final')])
+const TextPhase = Type.Union([
+  Type.Literal('upcoming'),
+  Type.Literal('open'),
+  Type.Literal('closed'),
+  Type.Literal('final'),
+])
 
 const TextSummary = Type.Object({
   id: Type.String(),
@@ -28,7 +33,9 @@ const VersionJson = Type.Object({
   final: Type.Boolean(),
   note: Type.String(),
   publishedAt: Type.String({ format: 'date-time' }),
-  articles: Type.Array(Type.Object({ articleId: Type.String(), position: Type.Integer(), heading: Type.String(), body: Type.String() })),
+  articles: Type.Array(
+    Type.Object({ articleId: Type.String(), position: Type.Integer(), heading: Type.String(), body: Type.String() }),
+  ),
 })
 
 const AmendmentJson = Type.Object({
@@ -54,7 +61,14 @@ export default async function textApiRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/api/v1/territories/:kind/:code/texts',
-    { schema: { tags: ['participation'], summary: 'A territory’s texts under co-construction (published ones)', params: TerritoryRefParams, response: { 200: Type.Array(TextSummary), 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['participation'],
+        summary: 'A territory’s texts under co-construction (published ones)',
+        params: TerritoryRefParams,
+        response: { 200: Type.Array(TextSummary), 404: ErrorResponse },
+      },
+    },
     async (req) => {
       const territory = await territoryOfPage(db(), req.params)
       const today = todayInParis()
@@ -77,15 +91,28 @@ export default async function textApiRoutes(fastify: FastifyInstance) {
     {
       schema: {
         tags: ['participation'],
-        summary: 'A co-constructed text: its published versions with their articles, and every amendment with its votes and fate (hidden ones show only the reason)',
+        summary:
+          'A co-constructed text: its published versions with their articles, and every amendment with its votes and fate (hidden ones show only the reason)',
         params: IdParams,
-        response: { 200: Type.Object({ text: TextSummary, summary: Type.String(), versions: Type.Array(VersionJson), amendments: Type.Array(AmendmentJson) }), 404: ErrorResponse },
+        response: {
+          200: Type.Object({
+            text: TextSummary,
+            summary: Type.String(),
+            versions: Type.Array(VersionJson),
+            amendments: Type.Array(AmendmentJson),
+          }),
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => {
       const text = await findText(db(), req.params.id)
       if (text.status === 'draft') throw notFound()
-      const [versions, amendments, articles] = await Promise.all([versionsOf(db(), text.id), amendmentsOf(db(), text.id), articlesByVersion(db(), text.id)])
+      const [versions, amendments, articles] = await Promise.all([
+        versionsOf(db(), text.id),
+        amendmentsOf(db(), text.id),
+        articlesByVersion(db(), text.id),
+      ])
       const published = versions.filter((v) => v.publishedAt)
       return {
         text: {
@@ -100,7 +127,13 @@ export default async function textApiRoutes(fastify: FastifyInstance) {
           url: `${baseUrl()}/textes/${text.id}`,
         },
         summary: text.summary,
-        versions: published.map((v) => ({ number: v.number, final: v.isFinal, note: v.note, publishedAt: new Date(v.publishedAt!).toISOString(), articles: articles.get(v.number) ?? [] })),
+        versions: published.map((v) => ({
+          number: v.number,
+          final: v.isFinal,
+          note: v.note,
+          publishedAt: new Date(v.publishedAt!).toISOString(),
+          articles: articles.get(v.number) ?? [],
+        })),
         amendments: amendments.map((a) => {
           const hidden = a.hiddenAt !== null
           return {

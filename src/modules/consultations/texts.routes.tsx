@@ -47,24 +47,38 @@ import { day, DraftOrPublish, ModerateControls, ReportForm } from './views.tsx'
 import { followBox } from '../follows/index.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const VersionParams = Type.Object({ id: Type.String({ format: 'uuid' }), number: Type.Integer({ minimum: 1, maximum: 100000 }) })
-const POSTING_LIMIT = { max: 30, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` }
+const VersionParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  number: Type.Integer({ minimum: 1, maximum: 100000 }),
+})
+const POSTING_LIMIT = {
+  max: 30,
+  timeWindow: '1 minute',
+  keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}`,
+}
 /** a whole regulation fits in one form: more than the 64 KB of ordinary forms */
 const TEXT_FORM_LIMIT = 1024 * 1024
 
 export const textPath = (t: { id: string }) => `/textes/${t.id}`
-const phaseLabel = (phase: TextPhase) => (phase === 'final' ? 'text.phase.final' : (`consult.phase.${phase}` as MessageKey))
+const phaseLabel = (phase: TextPhase) =>
+  phase === 'final' ? 'text.phase.final' : (`consult.phase.${phase}` as MessageKey)
 
 /** Words removed and added between two wordings, for screen readers too (<del>, <ins>). */
 function WordDiff({ before, after }: { before: string; after: string }) {
   return (
     <p class="pre-line diff">
-      {diffWords(before, after).map((part) => (part.added ? <ins>{part.value}</ins> : part.removed ? <del>{part.value}</del> : <span>{part.value}</span>))}
+      {diffWords(before, after).map((part) =>
+        part.added ? <ins>{part.value}</ins> : part.removed ? <del>{part.value}</del> : <span>{part.value}</span>,
+      )}
     </p>
   )
 }
 
-function TextListPage(props: { territory: { name: string; path: string }; items: (Awaited<ReturnType<typeof listTexts>>[number] & { phase: TextPhase })[]; canManage: boolean }) {
+function TextListPage(props: {
+  territory: { name: string; path: string }
+  items: (Awaited<ReturnType<typeof listTexts>>[number] & { phase: TextPhase })[]
+  canManage: boolean
+}) {
   const { t, locale } = usePage()
   return (
     <CardListPage
@@ -78,7 +92,10 @@ function TextListPage(props: { territory: { name: string; path: string }; items:
         title: item.title,
         kicker: t(phaseLabel(item.phase)),
         lines: [
-          { text: t('consult.dates', { start: day(locale, item.opensOn), end: day(locale, item.closesOn) }), meta: true },
+          {
+            text: t('consult.dates', { start: day(locale, item.opensOn), end: day(locale, item.closesOn) }),
+            meta: true,
+          },
           { text: t('text.counts', { amendments: item.amendments, versions: item.versions }), meta: true },
         ],
       }))}
@@ -86,7 +103,13 @@ function TextListPage(props: { territory: { name: string; path: string }; items:
   )
 }
 
-function TextFormPage(props: { title: string; action: string; values: FormValues; errors: FieldErrors; commitments: { id: string; title: string }[] }) {
+function TextFormPage(props: {
+  title: string
+  action: string
+  values: FormValues
+  errors: FieldErrors
+  commitments: { id: string; title: string }[]
+}) {
   const { t } = usePage()
   const labels = {
     title: t('text.field.title'),
@@ -101,12 +124,55 @@ function TextFormPage(props: { title: string; action: string; values: FormValues
       <h1>{props.title}</h1>
       <ErrorSummary errors={props.errors} labels={labels} />
       <PostForm action={props.action}>
-        <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
-        <Field name="summary" label={labels.summary} multiline maxLength={20000} value={props.values.summary} error={props.errors.summary} hint="Markdown" />
-        <Field name="opensOn" type="date" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
-        <Field name="closesOn" type="date" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} />
-        <Field name="commitmentId" label={labels.commitmentId} value={props.values.commitmentId} error={props.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]} />
-        <Field name="articlesSource" label={labels.articlesSource} required multiline value={props.values.articlesSource} error={props.errors.articlesSource} hint={t('text.field.articles.hint')} />
+        <Field
+          name="title"
+          label={labels.title}
+          required
+          maxLength={200}
+          value={props.values.title}
+          error={props.errors.title}
+        />
+        <Field
+          name="summary"
+          label={labels.summary}
+          multiline
+          maxLength={20000}
+          value={props.values.summary}
+          error={props.errors.summary}
+          hint="Markdown"
+        />
+        <Field
+          name="opensOn"
+          type="date"
+          label={labels.opensOn}
+          required
+          value={props.values.opensOn}
+          error={props.errors.opensOn}
+        />
+        <Field
+          name="closesOn"
+          type="date"
+          label={labels.closesOn}
+          required
+          value={props.values.closesOn}
+          error={props.errors.closesOn}
+        />
+        <Field
+          name="commitmentId"
+          label={labels.commitmentId}
+          value={props.values.commitmentId}
+          error={props.errors.commitmentId}
+          options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]}
+        />
+        <Field
+          name="articlesSource"
+          label={labels.articlesSource}
+          required
+          multiline
+          value={props.values.articlesSource}
+          error={props.errors.articlesSource}
+          hint={t('text.field.articles.hint')}
+        />
         <div class="actions">
           <DraftOrPublish draft={t('consult.saveDraft')} publish={t('consult.savePublish')} />
         </div>
@@ -121,7 +187,12 @@ function Decision({ amendment }: { amendment: AmendmentRow }) {
   return (
     <div class="notice">
       <p>
-        <strong>{t('text.decision.in', { decision: t(`text.decision.${amendment.decision}`), number: amendment.decidedIn ?? '' })}</strong>
+        <strong>
+          {t('text.decision.in', {
+            decision: t(`text.decision.${amendment.decision}`),
+            number: amendment.decidedIn ?? '',
+          })}
+        </strong>
         {amendment.decisionReason ? ` : ${amendment.decisionReason}` : ''}
       </p>
     </div>
@@ -139,9 +210,15 @@ function VersionList({ text, versions }: { text: TextRow; versions: VersionRow[]
         {published.map((v) => (
           <li>
             <a href={`${textPath(text)}/versions/${v.number}`}>
-              {t('text.version', { number: v.number })} — {v.number === 1 ? t('text.version.draft') : v.isFinal ? t('text.version.final') : ''}
+              {t('text.version', { number: v.number })} —{' '}
+              {v.number === 1 ? t('text.version.draft') : v.isFinal ? t('text.version.final') : ''}
             </a>{' '}
-            <span class="meta">{t('text.version.published', { date: formatDate(locale, new Date(v.publishedAt!)), name: v.publishedByName ?? '—' })}</span>
+            <span class="meta">
+              {t('text.version.published', {
+                date: formatDate(locale, new Date(v.publishedAt!)),
+                name: v.publishedByName ?? '—',
+              })}
+            </span>
           </li>
         ))}
       </ol>
@@ -169,16 +246,22 @@ function TextPage(props: {
   const { t, locale } = usePage()
   const text = props.text
   const open = props.phase === 'open'
-  const labels = { proposedBody: t('text.amend.proposed'), justification: t('text.amend.justification'), articleId: t('text.article') }
+  const labels = {
+    proposedBody: t('text.amend.proposed'),
+    justification: t('text.amend.justification'),
+    articleId: t('text.article'),
+  }
   return (
     <article>
       <p class="kicker">
-        <a href={`${props.territory.path}/textes`}>{t('text.title')}</a> · <a href={props.territory.path}>{props.territory.name}</a>
+        <a href={`${props.territory.path}/textes`}>{t('text.title')}</a> ·{' '}
+        <a href={props.territory.path}>{props.territory.name}</a>
       </p>
       <h1>{text.title}</h1>
       {props.follow}
       <p>
-        <span class="badge">{t(phaseLabel(props.phase))}</span> {t('consult.dates', { start: day(locale, text.opensOn), end: day(locale, text.closesOn) })}
+        <span class="badge">{t(phaseLabel(props.phase))}</span>{' '}
+        {t('consult.dates', { start: day(locale, text.opensOn), end: day(locale, text.closesOn) })}
       </p>
       {props.commitment && (
         <p>
@@ -225,7 +308,13 @@ function TextPage(props: {
                         <p class="notice">{t('moderation.hidden', { reason: a.hiddenReason ?? '' })}</p>
                       ) : (
                         <>
-                          <p class="meta">{t('text.amend.by', { name: a.authorName ?? t('consult.deletedAccount'), date: formatDate(locale, new Date(a.createdAt)), number: a.baseVersion })}</p>
+                          <p class="meta">
+                            {t('text.amend.by', {
+                              name: a.authorName ?? t('consult.deletedAccount'),
+                              date: formatDate(locale, new Date(a.createdAt)),
+                              number: a.baseVersion,
+                            })}
+                          </p>
                           <WordDiff before={a.baseBody} after={a.proposedBody} />
                           <p class="pre-line">
                             <strong>{t('text.amend.justification')}</strong> : {a.justification}
@@ -236,15 +325,27 @@ function TextPage(props: {
                       <Decision amendment={a} />
                       {open && props.signedIn && !a.hiddenAt && (
                         <div class="actions">
-                          {props.votes.has(a.id) && <p>{props.votes.get(a.id) ? t('text.vote.yours.for') : t('text.vote.yours.against')}</p>}
+                          {props.votes.has(a.id) && (
+                            <p>{props.votes.get(a.id) ? t('text.vote.yours.for') : t('text.vote.yours.against')}</p>
+                          )}
                           {(['for', 'against', 'none'] as const)
-                            .filter((vote) => (vote === 'none' ? props.votes.has(a.id) : props.votes.get(a.id) !== (vote === 'for')))
+                            .filter((vote) =>
+                              vote === 'none' ? props.votes.has(a.id) : props.votes.get(a.id) !== (vote === 'for'),
+                            )
                             .map((vote) => (
                               <PostForm action={`/amendements/${a.id}/vote`} class="inline-form">
                                 <input type="hidden" name="vote" value={vote} />
                                 <button type="submit">
                                   {t(vote === 'none' ? 'text.vote.withdraw' : `text.vote.${vote}`)}
-                                  <span class="visually-hidden"> : {t('text.amend.by', { name: a.authorName ?? '—', date: formatDate(locale, new Date(a.createdAt)), number: a.baseVersion })}</span>
+                                  <span class="visually-hidden">
+                                    {' '}
+                                    :{' '}
+                                    {t('text.amend.by', {
+                                      name: a.authorName ?? '—',
+                                      date: formatDate(locale, new Date(a.createdAt)),
+                                      number: a.baseVersion,
+                                    })}
+                                  </span>
                                 </button>
                               </PostForm>
                             ))}
@@ -265,8 +366,27 @@ function TextPage(props: {
                 </summary>
                 <PostForm action={`${textPath(text)}/amendements`}>
                   <input type="hidden" name="articleId" value={article.articleId} />
-                  <Field name="proposedBody" idPrefix={`amend-${article.articleId}`} label={labels.proposedBody} hint={t('text.amend.proposed.hint')} required multiline maxLength={50000} value={failed ? props.values.proposedBody : article.body} error={failed ? props.errors.proposedBody : undefined} />
-                  <Field name="justification" idPrefix={`amend-${article.articleId}`} label={labels.justification} required multiline maxLength={5000} value={failed ? props.values.justification : ''} error={failed ? props.errors.justification : undefined} />
+                  <Field
+                    name="proposedBody"
+                    idPrefix={`amend-${article.articleId}`}
+                    label={labels.proposedBody}
+                    hint={t('text.amend.proposed.hint')}
+                    required
+                    multiline
+                    maxLength={50000}
+                    value={failed ? props.values.proposedBody : article.body}
+                    error={failed ? props.errors.proposedBody : undefined}
+                  />
+                  <Field
+                    name="justification"
+                    idPrefix={`amend-${article.articleId}`}
+                    label={labels.justification}
+                    required
+                    multiline
+                    maxLength={5000}
+                    value={failed ? props.values.justification : ''}
+                    error={failed ? props.errors.justification : undefined}
+                  />
                   <button type="submit">{t('text.amend.submit')}</button>
                 </PostForm>
               </details>
@@ -278,7 +398,14 @@ function TextPage(props: {
   )
 }
 
-function VersionPage(props: { text: TextRow; version: VersionRow; articles: ArticleWording[]; previous: ArticleWording[] | null; decided: AmendmentRow[]; headings: Map<string, string> }) {
+function VersionPage(props: {
+  text: TextRow
+  version: VersionRow
+  articles: ArticleWording[]
+  previous: ArticleWording[] | null
+  decided: AmendmentRow[]
+  headings: Map<string, string>
+}) {
   const { t, locale } = usePage()
   const v = props.version
   return (
@@ -287,17 +414,38 @@ function VersionPage(props: { text: TextRow; version: VersionRow; articles: Arti
         <a href={textPath(props.text)}>{props.text.title}</a>
       </p>
       <h1>
-        {t('text.version', { number: v.number })} {v.number === 1 ? `— ${t('text.version.draft')}` : v.isFinal ? `— ${t('text.version.final')}` : ''}
+        {t('text.version', { number: v.number })}{' '}
+        {v.number === 1 ? `— ${t('text.version.draft')}` : v.isFinal ? `— ${t('text.version.final')}` : ''}
       </h1>
-      <p class="meta">{t('text.version.published', { date: formatDate(locale, new Date(v.publishedAt!)), name: v.publishedByName ?? '—' })}</p>
+      <p class="meta">
+        {t('text.version.published', {
+          date: formatDate(locale, new Date(v.publishedAt!)),
+          name: v.publishedByName ?? '—',
+        })}
+      </p>
       {v.note && <p class="pre-line">{v.note}</p>}
       {props.previous && <h2>{t('text.version.diff', { number: v.number - 1 })}</h2>}
       {props.articles.map((article) => {
         const before = props.previous?.find((p) => p.articleId === article.articleId)
         return (
           <section class="card" aria-labelledby={`heading-${article.articleId}`}>
-            <h3 id={`heading-${article.articleId}`}>{before && before.heading !== article.heading ? <WordDiff before={before.heading} after={article.heading} /> : article.heading}</h3>
-            {!props.previous ? <p class="pre-line">{article.body}</p> : before && before.body === article.body ? <><p class="meta">{t('text.version.unchanged')}</p><p class="pre-line">{article.body}</p></> : <WordDiff before={before?.body ?? ''} after={article.body} />}
+            <h3 id={`heading-${article.articleId}`}>
+              {before && before.heading !== article.heading ? (
+                <WordDiff before={before.heading} after={article.heading} />
+              ) : (
+                article.heading
+              )}
+            </h3>
+            {!props.previous ? (
+              <p class="pre-line">{article.body}</p>
+            ) : before && before.body === article.body ? (
+              <>
+                <p class="meta">{t('text.version.unchanged')}</p>
+                <p class="pre-line">{article.body}</p>
+              </>
+            ) : (
+              <WordDiff before={before?.body ?? ''} after={article.body} />
+            )}
           </section>
         )
       })}
@@ -307,8 +455,16 @@ function VersionPage(props: { text: TextRow; version: VersionRow; articles: Arti
           <ul>
             {props.decided.map((a) => (
               <li>
-                <a href={`${textPath(props.text)}#amendment-${a.id}`}>{props.headings.get(a.articleId) ?? t('text.article')}</a> — {t('text.amend.by', { name: a.authorName ?? t('consult.deletedAccount'), date: formatDate(locale, new Date(a.createdAt)), number: a.baseVersion })} :{' '}
-                <strong>{t(`text.decision.${a.decision!}`)}</strong>
+                <a href={`${textPath(props.text)}#amendment-${a.id}`}>
+                  {props.headings.get(a.articleId) ?? t('text.article')}
+                </a>{' '}
+                —{' '}
+                {t('text.amend.by', {
+                  name: a.authorName ?? t('consult.deletedAccount'),
+                  date: formatDate(locale, new Date(a.createdAt)),
+                  number: a.baseVersion,
+                })}{' '}
+                : <strong>{t(`text.decision.${a.decision!}`)}</strong>
                 {a.decisionReason ? ` (${a.decisionReason})` : ''}
               </li>
             ))}
@@ -319,7 +475,13 @@ function VersionPage(props: { text: TextRow; version: VersionRow; articles: Arti
   )
 }
 
-function NewVersionPage(props: { text: TextRow; articles: ArticleWording[]; pending: AmendmentRow[]; values: FormValues; errors: FieldErrors }) {
+function NewVersionPage(props: {
+  text: TextRow
+  articles: ArticleWording[]
+  pending: AmendmentRow[]
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t, locale } = usePage()
   const labels: Record<string, string> = { note: t('text.newVersion.note'), final: t('text.newVersion.final') }
   for (const a of props.articles) {
@@ -330,7 +492,10 @@ function NewVersionPage(props: { text: TextRow; articles: ArticleWording[]; pend
     labels[`decision.${a.id}`] = `${t('text.newVersion.decision')} (${a.authorName ?? '—'})`
     labels[`reason.${a.id}`] = `${t('text.newVersion.reason')} (${a.authorName ?? '—'})`
   }
-  const decisionOptions = [{ value: '', label: t('text.newVersion.undecided') }, ...DECISIONS.map((d) => ({ value: d, label: t(`text.decision.${d}`) }))]
+  const decisionOptions = [
+    { value: '', label: t('text.newVersion.undecided') },
+    ...DECISIONS.map((d) => ({ value: d, label: t(`text.decision.${d}`) })),
+  ]
   return (
     <div class="narrow">
       <p class="kicker">
@@ -343,22 +508,68 @@ function NewVersionPage(props: { text: TextRow; articles: ArticleWording[]; pend
         {props.articles.map((article) => (
           <fieldset>
             <legend>{article.heading}</legend>
-            <Field name={`heading.${article.articleId}`} label={t('text.field.heading')} required maxLength={300} value={props.values[`heading.${article.articleId}`] ?? article.heading} error={props.errors[`heading.${article.articleId}`]} />
-            <Field name={`body.${article.articleId}`} label={t('text.article')} required multiline maxLength={50000} value={props.values[`body.${article.articleId}`] ?? article.body} error={props.errors[`body.${article.articleId}`]} />
+            <Field
+              name={`heading.${article.articleId}`}
+              label={t('text.field.heading')}
+              required
+              maxLength={300}
+              value={props.values[`heading.${article.articleId}`] ?? article.heading}
+              error={props.errors[`heading.${article.articleId}`]}
+            />
+            <Field
+              name={`body.${article.articleId}`}
+              label={t('text.article')}
+              required
+              multiline
+              maxLength={50000}
+              value={props.values[`body.${article.articleId}`] ?? article.body}
+              error={props.errors[`body.${article.articleId}`]}
+            />
             {props.pending
               .filter((a) => a.articleId === article.articleId)
               .map((a) => (
                 <div class="card">
-                  <p class="meta">{t('text.amend.by', { name: a.authorName ?? t('consult.deletedAccount'), date: formatDate(locale, new Date(a.createdAt)), number: a.baseVersion })} · {t('text.votes', { for: a.votesFor, against: a.votesAgainst })}</p>
-                  {a.hiddenAt ? <p class="notice">{t('moderation.hidden', { reason: a.hiddenReason ?? '' })}</p> : <WordDiff before={a.baseBody} after={a.proposedBody} />}
+                  <p class="meta">
+                    {t('text.amend.by', {
+                      name: a.authorName ?? t('consult.deletedAccount'),
+                      date: formatDate(locale, new Date(a.createdAt)),
+                      number: a.baseVersion,
+                    })}{' '}
+                    · {t('text.votes', { for: a.votesFor, against: a.votesAgainst })}
+                  </p>
+                  {a.hiddenAt ? (
+                    <p class="notice">{t('moderation.hidden', { reason: a.hiddenReason ?? '' })}</p>
+                  ) : (
+                    <WordDiff before={a.baseBody} after={a.proposedBody} />
+                  )}
                   <p class="pre-line">{a.justification}</p>
-                  <Field name={`decision.${a.id}`} label={t('text.newVersion.decision')} value={props.values[`decision.${a.id}`] ?? ''} error={props.errors[`decision.${a.id}`]} options={decisionOptions} />
-                  <Field name={`reason.${a.id}`} label={t('text.newVersion.reason')} multiline maxLength={5000} value={props.values[`reason.${a.id}`]} error={props.errors[`reason.${a.id}`]} />
+                  <Field
+                    name={`decision.${a.id}`}
+                    label={t('text.newVersion.decision')}
+                    value={props.values[`decision.${a.id}`] ?? ''}
+                    error={props.errors[`decision.${a.id}`]}
+                    options={decisionOptions}
+                  />
+                  <Field
+                    name={`reason.${a.id}`}
+                    label={t('text.newVersion.reason')}
+                    multiline
+                    maxLength={5000}
+                    value={props.values[`reason.${a.id}`]}
+                    error={props.errors[`reason.${a.id}`]}
+                  />
                 </div>
               ))}
           </fieldset>
         ))}
-        <Field name="note" label={labels.note!} multiline maxLength={10000} value={props.values.note} error={props.errors.note} />
+        <Field
+          name="note"
+          label={labels.note!}
+          multiline
+          maxLength={10000}
+          value={props.values.note}
+          error={props.errors.note}
+        />
         <div class={`field${props.errors.final ? ' field-error' : ''}`}>
           {props.errors.final && (
             <p class="error-message" id="field-final-error">
@@ -366,7 +577,15 @@ function NewVersionPage(props: { text: TextRow; articles: ArticleWording[]; pend
             </p>
           )}
           <label>
-            <input type="checkbox" id="field-final" name="final" value="true" checked={props.values.final === 'true'} aria-describedby={props.errors.final ? 'field-final-error' : undefined} /> {t('text.newVersion.final')}
+            <input
+              type="checkbox"
+              id="field-final"
+              name="final"
+              value="true"
+              checked={props.values.final === 'true'}
+              aria-describedby={props.errors.final ? 'field-final-error' : undefined}
+            />{' '}
+            {t('text.newVersion.final')}
           </label>
         </div>
         <button type="submit">{t('text.newVersion.submit')}</button>
@@ -381,7 +600,8 @@ export default async function textRoutes(fastify: FastifyInstance) {
 
   const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
   const planCommitments = (territoryId: string) => publishedCommitments(db(), territoryId)
-  const forbiddenStaff = () => new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
+  const forbiddenStaff = () =>
+    new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
   // the days are normalised in place, so a form shown again holds the day that was read
   const inputOf = (values: Record<string, string>): TextInput => {
     normalizeDays(values, 'opensOn', 'closesOn')
@@ -395,58 +615,129 @@ export default async function textRoutes(fastify: FastifyInstance) {
     }
   }
 
-  app.get('/territoires/:kind/:code/textes', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const territory = await territoryOf(req.params)
-    const today = todayInParis()
-    const items = (await listTexts(db(), territory.id, req.user)).map((item) => ({ ...item, phase: textPhase(item, today) }))
-    return reply.page(`${req.t('text.title')} – ${territory.name}`, <TextListPage territory={territory} items={items} canManage={can(req.user, 'consultation.manage', territory.id)} />)
-  })
+  app.get(
+    '/territoires/:kind/:code/textes',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const territory = await territoryOf(req.params)
+      const today = todayInParis()
+      const items = (await listTexts(db(), territory.id, req.user)).map((item) => ({
+        ...item,
+        phase: textPhase(item, today),
+      }))
+      return reply.page(
+        `${req.t('text.title')} – ${territory.name}`,
+        <TextListPage
+          territory={territory}
+          items={items}
+          canManage={can(req.user, 'consultation.manage', territory.id)}
+        />,
+      )
+    },
+  )
 
-  app.get('/territoires/:kind/:code/textes/nouveau', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    requireUser(req)
-    const territory = await territoryOf(req.params)
-    if (!can(req.user, 'consultation.manage', territory.id)) throw forbiddenStaff()
-    return reply.page(req.t('text.new'), <TextFormPage title={req.t('text.new')} action={`${territory.path}/textes/nouveau`} values={{}} errors={{}} commitments={await planCommitments(territory.id)} />)
-  })
+  app.get(
+    '/territoires/:kind/:code/textes/nouveau',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      requireUser(req)
+      const territory = await territoryOf(req.params)
+      if (!can(req.user, 'consultation.manage', territory.id)) throw forbiddenStaff()
+      return reply.page(
+        req.t('text.new'),
+        <TextFormPage
+          title={req.t('text.new')}
+          action={`${territory.path}/textes/nouveau`}
+          values={{}}
+          errors={{}}
+          commitments={await planCommitments(territory.id)}
+        />,
+      )
+    },
+  )
 
-  app.post('/territoires/:kind/:code/textes/nouveau', { schema: { params: TerritoryRefParams, body: FormBody, hide: true }, bodyLimit: TEXT_FORM_LIMIT }, async (req, reply) => {
-    const actor = requireUser(req)
-    const territory = await territoryOf(req.params)
-    const values = formValues(req.body)
-    try {
-      const id = await createText(db(), actor, territory.id, inputOf(values), values.intent === 'publish')
-      req.flash('notice', req.t('text.saved'))
-      return reply.redirect(textPath({ id }), 303)
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422)
-        return reply.page(req.t('text.new'), <TextFormPage title={req.t('text.new')} action={`${territory.path}/textes/nouveau`} values={values} errors={translateFieldErrors(req.t, error.fields)} commitments={await planCommitments(territory.id)} />, 422)
-      throw error
-    }
-  })
+  app.post(
+    '/territoires/:kind/:code/textes/nouveau',
+    { schema: { params: TerritoryRefParams, body: FormBody, hide: true }, bodyLimit: TEXT_FORM_LIMIT },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const territory = await territoryOf(req.params)
+      const values = formValues(req.body)
+      try {
+        const id = await createText(db(), actor, territory.id, inputOf(values), values.intent === 'publish')
+        req.flash('notice', req.t('text.saved'))
+        return reply.redirect(textPath({ id }), 303)
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return reply.page(
+            req.t('text.new'),
+            <TextFormPage
+              title={req.t('text.new')}
+              action={`${territory.path}/textes/nouveau`}
+              values={values}
+              errors={translateFieldErrors(req.t, error.fields)}
+              commitments={await planCommitments(territory.id)}
+            />,
+            422,
+          )
+        throw error
+      }
+    },
+  )
 
   app.get('/textes/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     requireUser(req)
     const text = await findText(db(), req.params.id)
     if (!can(req.user, 'consultation.manage', text.territoryId)) throw forbiddenStaff()
     if (text.status !== 'draft') return reply.redirect(`${textPath(text)}/nouvelle-version`, 303)
-    const values = { title: text.title, summary: text.summary, opensOn: text.opensOn, closesOn: text.closesOn, commitmentId: text.commitmentId ?? '', articlesSource: articlesSource(await articlesOf(db(), text.id, 1)) }
-    return reply.page(req.t('text.edit'), <TextFormPage title={req.t('text.edit')} action={`${textPath(text)}/modifier`} values={values} errors={{}} commitments={await planCommitments(text.territoryId)} />)
+    const values = {
+      title: text.title,
+      summary: text.summary,
+      opensOn: text.opensOn,
+      closesOn: text.closesOn,
+      commitmentId: text.commitmentId ?? '',
+      articlesSource: articlesSource(await articlesOf(db(), text.id, 1)),
+    }
+    return reply.page(
+      req.t('text.edit'),
+      <TextFormPage
+        title={req.t('text.edit')}
+        action={`${textPath(text)}/modifier`}
+        values={values}
+        errors={{}}
+        commitments={await planCommitments(text.territoryId)}
+      />,
+    )
   })
 
-  app.post('/textes/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true }, bodyLimit: TEXT_FORM_LIMIT }, async (req, reply) => {
-    const actor = requireUser(req)
-    const text = await findText(db(), req.params.id)
-    const values = formValues(req.body)
-    try {
-      await updateDraftText(db(), actor, text.id, inputOf(values), values.intent === 'publish')
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422)
-        return reply.page(req.t('text.edit'), <TextFormPage title={req.t('text.edit')} action={`${textPath(text)}/modifier`} values={values} errors={translateFieldErrors(req.t, error.fields)} commitments={await planCommitments(text.territoryId)} />, 422)
-      throw error
-    }
-    req.flash('notice', req.t('text.saved'))
-    return reply.redirect(textPath(text), 303)
-  })
+  app.post(
+    '/textes/:id/modifier',
+    { schema: { params: IdParams, body: FormBody, hide: true }, bodyLimit: TEXT_FORM_LIMIT },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const text = await findText(db(), req.params.id)
+      const values = formValues(req.body)
+      try {
+        await updateDraftText(db(), actor, text.id, inputOf(values), values.intent === 'publish')
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return reply.page(
+            req.t('text.edit'),
+            <TextFormPage
+              title={req.t('text.edit')}
+              action={`${textPath(text)}/modifier`}
+              values={values}
+              errors={translateFieldErrors(req.t, error.fields)}
+              commitments={await planCommitments(text.territoryId)}
+            />,
+            422,
+          )
+        throw error
+      }
+      req.flash('notice', req.t('text.saved'))
+      return reply.redirect(textPath(text), 303)
+    },
+  )
 
   async function renderText(req: FastifyRequest, id: string, values: FormValues, errors: FieldErrors) {
     const text = await visibleText(db(), req.user, id)
@@ -457,7 +748,12 @@ export default async function textRoutes(fastify: FastifyInstance) {
       amendmentsOf(db(), text.id),
       versionsOf(db(), text.id),
       req.user ? votesBy(db(), req.user.id, text.id) : new Map<string, boolean>(),
-      text.commitmentId ? queryRows<{ id: string; title: string }>(db(), sql`select id, title from public_commitments where id = ${text.commitmentId}`) : [],
+      text.commitmentId
+        ? queryRows<{ id: string; title: string }>(
+            db(),
+            sql`select id, title from public_commitments where id = ${text.commitmentId}`,
+          )
+        : [],
     ])
     return {
       title: text.title,
@@ -488,36 +784,70 @@ export default async function textRoutes(fastify: FastifyInstance) {
     return reply.page(page.title, page.body)
   })
 
-  app.post('/textes/:id/amendements', { schema: { params: IdParams, body: FormBody, hide: true }, bodyLimit: TEXT_FORM_LIMIT, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const values = formValues(req.body)
-    try {
-      const id = await proposeAmendment(db(), actor, req.params.id, { articleId: values.articleId ?? '', proposedBody: values.proposedBody ?? '', justification: values.justification ?? '' }, todayInParis())
-      req.flash('notice', req.t('text.amended'))
-      return reply.redirect(`${textPath(req.params)}#amendment-${id}`, 303)
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) {
-        const page = await renderText(req, req.params.id, values, translateFieldErrors(req.t, error.fields))
-        return reply.page(page.title, page.body, 422)
+  app.post(
+    '/textes/:id/amendements',
+    {
+      schema: { params: IdParams, body: FormBody, hide: true },
+      bodyLimit: TEXT_FORM_LIMIT,
+      config: { rateLimit: POSTING_LIMIT },
+    },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const values = formValues(req.body)
+      try {
+        const id = await proposeAmendment(
+          db(),
+          actor,
+          req.params.id,
+          {
+            articleId: values.articleId ?? '',
+            proposedBody: values.proposedBody ?? '',
+            justification: values.justification ?? '',
+          },
+          todayInParis(),
+        )
+        req.flash('notice', req.t('text.amended'))
+        return reply.redirect(`${textPath(req.params)}#amendment-${id}`, 303)
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422) {
+          const page = await renderText(req, req.params.id, values, translateFieldErrors(req.t, error.fields))
+          return reply.page(page.title, page.body, 422)
+        }
+        throw error
       }
-      throw error
-    }
-  })
+    },
+  )
 
-  app.post('/amendements/:id/vote', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const vote = formValues(req.body).vote
-    if (vote !== 'for' && vote !== 'against' && vote !== 'none') throw new AppError('INVALID', { status: 400, userMessage: 'Vote inconnu : pour, contre ou retrait.' })
-    const [row] = await queryRows<{ textId: string }>(db(), sql`select text_id as "textId" from text_amendments where id = ${req.params.id}`)
-    if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
-    await voteOnAmendment(db(), actor, req.params.id, vote, todayInParis())
-    return reply.redirect(`${textPath({ id: row.textId })}#amendment-${req.params.id}`, 303)
-  })
+  app.post(
+    '/amendements/:id/vote',
+    { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const vote = formValues(req.body).vote
+      if (vote !== 'for' && vote !== 'against' && vote !== 'none')
+        throw new AppError('INVALID', { status: 400, userMessage: 'Vote inconnu : pour, contre ou retrait.' })
+      const [row] = await queryRows<{ textId: string }>(
+        db(),
+        sql`select text_id as "textId" from text_amendments where id = ${req.params.id}`,
+      )
+      if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
+      await voteOnAmendment(db(), actor, req.params.id, vote, todayInParis())
+      return reply.redirect(`${textPath({ id: row.textId })}#amendment-${req.params.id}`, 303)
+    },
+  )
 
   async function newVersionPage(text: TextRow, values: FormValues, errors: FieldErrors) {
     const version = await currentVersion(db(), text.id)
     const [articles, amendments] = await Promise.all([articlesOf(db(), text.id, version), amendmentsOf(db(), text.id)])
-    return <NewVersionPage text={text} articles={articles} pending={amendments.filter((a) => !a.decision)} values={values} errors={errors} />
+    return (
+      <NewVersionPage
+        text={text}
+        articles={articles}
+        pending={amendments.filter((a) => !a.decision)}
+        values={values}
+        errors={errors}
+      />
+    )
   }
 
   app.get('/textes/:id/nouvelle-version', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
@@ -527,27 +857,44 @@ export default async function textRoutes(fastify: FastifyInstance) {
     return reply.page(req.t('text.newVersion'), await newVersionPage(text, {}, {}))
   })
 
-  app.post('/textes/:id/nouvelle-version', { schema: { params: IdParams, body: FormBody, hide: true }, bodyLimit: TEXT_FORM_LIMIT }, async (req, reply) => {
-    const actor = requireUser(req)
-    const text = await findText(db(), req.params.id)
-    const values = formValues(req.body)
-    const articles = new Map<string, { heading: string; body: string }>()
-    const decisions = new Map<string, { decision: AmendmentDecision; reason: string }>()
-    for (const [name, value] of Object.entries(values)) {
-      const [field, id] = name.split('.')
-      if (!id || !/^[0-9a-f-]{36}$/.test(id)) continue
-      if (field === 'heading' || field === 'body') articles.set(id, { heading: values[`heading.${id}`] ?? '', body: values[`body.${id}`] ?? '' })
-      if (field === 'decision' && value !== '') decisions.set(id, { decision: value as AmendmentDecision, reason: values[`reason.${id}`] ?? '' })
-    }
-    try {
-      const number = await publishVersion(db(), actor, text.id, { articles, decisions, note: values.note ?? '', final: values.final === 'true' }, todayInParis())
-      req.flash('notice', req.t('text.published', { number }))
-      return reply.redirect(`${textPath(text)}/versions/${number}`, 303)
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(req.t('text.newVersion'), await newVersionPage(text, values, translateFieldErrors(req.t, error.fields)), 422)
-      throw error
-    }
-  })
+  app.post(
+    '/textes/:id/nouvelle-version',
+    { schema: { params: IdParams, body: FormBody, hide: true }, bodyLimit: TEXT_FORM_LIMIT },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const text = await findText(db(), req.params.id)
+      const values = formValues(req.body)
+      const articles = new Map<string, { heading: string; body: string }>()
+      const decisions = new Map<string, { decision: AmendmentDecision; reason: string }>()
+      for (const [name, value] of Object.entries(values)) {
+        const [field, id] = name.split('.')
+        if (!id || !/^[0-9a-f-]{36}$/.test(id)) continue
+        if (field === 'heading' || field === 'body')
+          articles.set(id, { heading: values[`heading.${id}`] ?? '', body: values[`body.${id}`] ?? '' })
+        if (field === 'decision' && value !== '')
+          decisions.set(id, { decision: value as AmendmentDecision, reason: values[`reason.${id}`] ?? '' })
+      }
+      try {
+        const number = await publishVersion(
+          db(),
+          actor,
+          text.id,
+          { articles, decisions, note: values.note ?? '', final: values.final === 'true' },
+          todayInParis(),
+        )
+        req.flash('notice', req.t('text.published', { number }))
+        return reply.redirect(`${textPath(text)}/versions/${number}`, 303)
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return reply.page(
+            req.t('text.newVersion'),
+            await newVersionPage(text, values, translateFieldErrors(req.t, error.fields)),
+            422,
+          )
+        throw error
+      }
+    },
+  )
 
   app.get('/textes/:id/versions/:number', { schema: { params: VersionParams, hide: true } }, async (req, reply) => {
     const text = await visibleText(db(), req.user, req.params.id)
@@ -562,7 +909,14 @@ export default async function textRoutes(fastify: FastifyInstance) {
     const headings = new Map(articles.map((a) => [a.articleId, a.heading]))
     return reply.page(
       `${text.title} – ${req.t('text.version', { number: version.number })}`,
-      <VersionPage text={text} version={version} articles={articles} previous={previous} decided={amendments.filter((a) => a.decidedIn === version.number)} headings={headings} />,
+      <VersionPage
+        text={text}
+        version={version}
+        articles={articles}
+        previous={previous}
+        decided={amendments.filter((a) => a.decidedIn === version.number)}
+        headings={headings}
+      />,
     )
   })
 }

@@ -47,11 +47,15 @@ export interface TextInput {
   articlesSource: string
 }
 
-const invalid = (fields: Record<string, string>) => new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
+const invalid = (fields: Record<string, string>) =>
+  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 export function textPhase(text: Pick<TextRow, 'status' | 'opensOn' | 'closesOn'>, today: string): TextPhase {
   if (text.status === 'final') return 'final'
-  return phaseOf({ status: text.status === 'draft' ? 'draft' : 'published', opensOn: text.opensOn, closesOn: text.closesOn }, today) as TextPhase
+  return phaseOf(
+    { status: text.status === 'draft' ? 'draft' : 'published', opensOn: text.opensOn, closesOn: text.closesOn },
+    today,
+  ) as TextPhase
 }
 
 /** Splits a draft written as "## heading" lines each followed by the article's wording. */
@@ -81,23 +85,40 @@ async function checkInput(db: Db, territoryId: string, input: TextInput) {
   const articles = parseArticles(input.articlesSource)
   if (!articles) errors.articlesSource = 'text.error.articles'
   if (input.commitmentId) {
-    const [row] = await queryRows(db, sql`select id from public_commitments where id = ${input.commitmentId} and territory_id = ${territoryId}`)
+    const [row] = await queryRows(
+      db,
+      sql`select id from public_commitments where id = ${input.commitmentId} and territory_id = ${territoryId}`,
+    )
     if (!row) errors.commitmentId = 'consult.error.commitment'
   }
   if (Object.keys(errors).length > 0) throw invalid(errors)
   return articles!
 }
 
-async function insertDraftArticles(tx: Db, textId: string, territoryId: string, articles: { heading: string; body: string }[]) {
+async function insertDraftArticles(
+  tx: Db,
+  textId: string,
+  territoryId: string,
+  articles: { heading: string; body: string }[],
+) {
   for (const [index, article] of articles.entries()) {
-    const [row] = await queryRows<{ id: string }>(tx, sql`insert into text_articles (text_id, territory_id) values (${textId}, ${territoryId}) returning id`)
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      sql`insert into text_articles (text_id, territory_id) values (${textId}, ${territoryId}) returning id`,
+    )
     await tx.execute(
       sql`insert into text_article_versions (text_id, number, article_id, territory_id, position, heading, body) values (${textId}, 1, ${row!.id}, ${territoryId}, ${index + 1}, ${article.heading}, ${article.body})`,
     )
   }
 }
 
-export async function createText(db: Db, actor: CurrentUser, territoryId: string, input: TextInput, publish: boolean): Promise<string> {
+export async function createText(
+  db: Db,
+  actor: CurrentUser,
+  territoryId: string,
+  input: TextInput,
+  publish: boolean,
+): Promise<string> {
   assertCan(actor, 'consultation.manage', territoryId)
   const articles = await checkInput(db, territoryId, input)
   return db.transaction(async (tx) => {
@@ -112,14 +133,33 @@ export async function createText(db: Db, actor: CurrentUser, territoryId: string
       sql`insert into text_versions (text_id, number, territory_id, published_by, published_at) values (${row.id}, 1, ${territoryId}, ${publish ? actor.id : null}, ${publish ? sql`now()` : null})`,
     )
     await insertDraftArticles(tx, row.id, territoryId, articles)
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'text.created', subjectType: 'cocreated_text', subjectId: row.id, after: { ...input, status: publish ? 'published' : 'draft' } })
-    if (publish) await announceText(tx, { id: row.id, territoryId, commitmentId: input.commitmentId, title: input.title.trim() }, 'text.published', actor.id)
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId,
+      action: 'text.created',
+      subjectType: 'cocreated_text',
+      subjectId: row.id,
+      after: { ...input, status: publish ? 'published' : 'draft' },
+    })
+    if (publish)
+      await announceText(
+        tx,
+        { id: row.id, territoryId, commitmentId: input.commitmentId, title: input.title.trim() },
+        'text.published',
+        actor.id,
+      )
     return row.id
   })
 }
 
 /** While a text is a draft, its staff rewrite it (articles included) and may publish it. */
-export async function updateDraftText(db: Db, actor: CurrentUser, id: string, input: TextInput, publish: boolean): Promise<void> {
+export async function updateDraftText(
+  db: Db,
+  actor: CurrentUser,
+  id: string,
+  input: TextInput,
+  publish: boolean,
+): Promise<void> {
   const text = await findText(db, id)
   assertCan(actor, 'consultation.manage', text.territoryId)
   if (text.status !== 'draft') throw conflict('NOT_DRAFT', 'Ce texte est publié : il évolue désormais par versions.')
@@ -136,8 +176,15 @@ export async function updateDraftText(db: Db, actor: CurrentUser, id: string, in
     await tx.execute(sql`delete from text_articles where text_id = ${id}`)
     await insertDraftArticles(tx, id, text.territoryId, articles)
     if (publish) {
-      await tx.execute(sql`update text_versions set published_by = ${actor.id}, published_at = now() where text_id = ${id} and number = 1`)
-      await announceText(tx, { id, territoryId: text.territoryId, commitmentId: input.commitmentId, title: input.title.trim() }, 'text.published', actor.id)
+      await tx.execute(
+        sql`update text_versions set published_by = ${actor.id}, published_at = now() where text_id = ${id} and number = 1`,
+      )
+      await announceText(
+        tx,
+        { id, territoryId: text.territoryId, commitmentId: input.commitmentId, title: input.title.trim() },
+        'text.published',
+        actor.id,
+      )
     }
     await recordAudit(tx, {
       actorId: actor.id,
@@ -151,8 +198,22 @@ export async function updateDraftText(db: Db, actor: CurrentUser, id: string, in
   })
 }
 
-const announceText = (tx: Db, text: Pick<TextRow, 'id' | 'territoryId' | 'commitmentId' | 'title'>, kind: string, actorId: string, path = `/textes/${text.id}`) =>
-  recordActivity(tx, { territoryId: text.territoryId, territoryWide: true, subjects: { text: text.id, commitment: text.commitmentId }, kind, title: text.title, path, actorId })
+const announceText = (
+  tx: Db,
+  text: Pick<TextRow, 'id' | 'territoryId' | 'commitmentId' | 'title'>,
+  kind: string,
+  actorId: string,
+  path = `/textes/${text.id}`,
+) =>
+  recordActivity(tx, {
+    territoryId: text.territoryId,
+    territoryWide: true,
+    subjects: { text: text.id, commitment: text.commitmentId },
+    kind,
+    title: text.title,
+    path,
+    actorId,
+  })
 
 const TEXT_COLUMNS = sql`id, territory_id as "territoryId", title, summary, opens_on::text as "opensOn", closes_on::text as "closesOn", commitment_id as "commitmentId", status, created_at as "createdAt"`
 
@@ -270,7 +331,13 @@ export async function votesBy(db: Db, userId: string, textId: string): Promise<M
 const openToday = (textId: unknown, today: string) =>
   sql`exists (select 1 from cocreated_texts t where t.id = ${textId} and t.status = 'published' and t.opens_on <= ${today} and t.closes_on >= ${today})`
 
-export async function proposeAmendment(db: Db, actor: CurrentUser, textId: string, input: { articleId: string; proposedBody: string; justification: string }, today: string): Promise<string> {
+export async function proposeAmendment(
+  db: Db,
+  actor: CurrentUser,
+  textId: string,
+  input: { articleId: string; proposedBody: string; justification: string },
+  today: string,
+): Promise<string> {
   const text = await findText(db, textId)
   if (textPhase(text, today) !== 'open') throw conflict('NOT_OPEN', 'Ce texte n’est pas ouvert aux amendements.')
   const base = await currentVersion(db, textId)
@@ -280,7 +347,8 @@ export async function proposeAmendment(db: Db, actor: CurrentUser, textId: strin
   const proposed = input.proposedBody.replace(/\r\n?/g, '\n').trim()
   if (proposed === '' || proposed.length > 50000) errors.proposedBody = 'text.error.proposed'
   else if (article && proposed === article.body.trim()) errors.proposedBody = 'text.error.unchanged'
-  if (input.justification.trim() === '' || input.justification.length > 5000) errors.justification = 'text.error.justification'
+  if (input.justification.trim() === '' || input.justification.length > 5000)
+    errors.justification = 'text.error.justification'
   if (Object.keys(errors).length > 0) throw invalid(errors)
   return db.transaction(async (tx) => {
     const [row] = await queryRows<{ id: string }>(
@@ -290,8 +358,24 @@ export async function proposeAmendment(db: Db, actor: CurrentUser, textId: strin
           where ${openToday(textId, today)} returning id`,
     )
     if (!row) throw conflict('NOT_OPEN', 'Ce texte vient de fermer aux amendements.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: text.territoryId, action: 'amendment.created', subjectType: 'amendment', subjectId: row.id, after: { articleId: input.articleId, proposedBody: proposed, justification: input.justification.trim() } })
-    await recordActivity(tx, { territoryId: text.territoryId, territoryWide: false, subjects: { text: textId }, kind: 'amendment.created', title: article!.heading, path: `/textes/${textId}#amendment-${row.id}`, actorId: actor.id, source: `amendment:${row.id}` })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: text.territoryId,
+      action: 'amendment.created',
+      subjectType: 'amendment',
+      subjectId: row.id,
+      after: { articleId: input.articleId, proposedBody: proposed, justification: input.justification.trim() },
+    })
+    await recordActivity(tx, {
+      territoryId: text.territoryId,
+      territoryWide: false,
+      subjects: { text: textId },
+      kind: 'amendment.created',
+      title: article!.heading,
+      path: `/textes/${textId}#amendment-${row.id}`,
+      actorId: actor.id,
+      source: `amendment:${row.id}`,
+    })
     return row.id
   })
 }
@@ -300,17 +384,34 @@ export async function proposeAmendment(db: Db, actor: CurrentUser, textId: strin
  * One vote per person and amendment (for, against, or withdrawn). The amendment's row is locked while the vote
  * changes so that its counts stay exact when many people vote at once.
  */
-export async function voteOnAmendment(db: Db, actor: CurrentUser, amendmentId: string, vote: 'for' | 'against' | 'none', today: string): Promise<void> {
-  const [amendment] = await queryRows<{ textId: string; territoryId: string; authorId: string | null; hiddenAt: string | null }>(
+export async function voteOnAmendment(
+  db: Db,
+  actor: CurrentUser,
+  amendmentId: string,
+  vote: 'for' | 'against' | 'none',
+  today: string,
+): Promise<void> {
+  const [amendment] = await queryRows<{
+    textId: string
+    territoryId: string
+    authorId: string | null
+    hiddenAt: string | null
+  }>(
     db,
     sql`select text_id as "textId", territory_id as "territoryId", author_id as "authorId", hidden_at as "hiddenAt" from text_amendments where id = ${amendmentId}`,
   )
   if (!amendment) throw notFound()
   if (amendment.hiddenAt) throw conflict('HIDDEN', 'Cet amendement est masqué par la modération.')
   await db.transaction(async (tx) => {
-    const open = await queryRows(tx, sql`select id from text_amendments where id = ${amendmentId} and ${openToday(amendment.textId, today)} for update`)
+    const open = await queryRows(
+      tx,
+      sql`select id from text_amendments where id = ${amendmentId} and ${openToday(amendment.textId, today)} for update`,
+    )
     if (open.length === 0) throw conflict('NOT_OPEN', 'Ce texte n’est pas ouvert aux votes.')
-    if (vote === 'none') await tx.execute(sql`delete from text_amendment_votes where amendment_id = ${amendmentId} and user_id = ${actor.id}`)
+    if (vote === 'none')
+      await tx.execute(
+        sql`delete from text_amendment_votes where amendment_id = ${amendmentId} and user_id = ${actor.id}`,
+      )
     else
       await tx.execute(
         sql`insert into text_amendment_votes (amendment_id, user_id, territory_id, in_favour) values (${amendmentId}, ${actor.id}, ${amendment.territoryId}, ${vote === 'for'})
@@ -322,7 +423,14 @@ export async function voteOnAmendment(db: Db, actor: CurrentUser, amendmentId: s
             votes_against = (select count(*) from text_amendment_votes v where v.amendment_id = ${amendmentId} and not v.in_favour)
           where id = ${amendmentId}`,
     )
-    await recordAudit(tx, { actorId: actor.id, territoryId: amendment.territoryId, action: 'amendment.voted', subjectType: 'amendment', subjectId: amendmentId, after: { vote } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: amendment.territoryId,
+      action: 'amendment.voted',
+      subjectType: 'amendment',
+      subjectId: amendmentId,
+      after: { vote },
+    })
   })
 }
 
@@ -342,15 +450,23 @@ const normalizedBody = (body: string) => body.replace(/\r\n?/g, '\n').trim()
  * wording of the amendment they accept for it, applied for them. An accepted amendment written on an older wording,
  * or two accepted for one article, cannot be applied blindly: the staff are asked to write the article themselves.
  */
-export function acceptedWordings(articles: ArticleWording[], pending: AmendmentRow[], input: VersionInput, errors: Record<string, string>): Map<string, string> {
+export function acceptedWordings(
+  articles: ArticleWording[],
+  pending: AmendmentRow[],
+  input: VersionInput,
+  errors: Record<string, string>,
+): Map<string, string> {
   const bodies = new Map<string, string>()
   for (const article of articles) {
     const written = normalizedBody(input.articles.get(article.articleId)?.body ?? '')
     bodies.set(article.articleId, written)
     if (written !== normalizedBody(article.body)) continue
-    const accepted = pending.filter((a) => a.articleId === article.articleId && input.decisions.get(a.id)?.decision === 'accepted')
+    const accepted = pending.filter(
+      (a) => a.articleId === article.articleId && input.decisions.get(a.id)?.decision === 'accepted',
+    )
     if (accepted.length > 1) errors[`body.${article.articleId}`] = 'text.error.twoAccepted'
-    else if (accepted.length === 1 && normalizedBody(accepted[0]!.baseBody) !== normalizedBody(article.body)) errors[`body.${article.articleId}`] = 'text.error.acceptedStale'
+    else if (accepted.length === 1 && normalizedBody(accepted[0]!.baseBody) !== normalizedBody(article.body))
+      errors[`body.${article.articleId}`] = 'text.error.acceptedStale'
     else if (accepted.length === 1) bodies.set(article.articleId, normalizedBody(accepted[0]!.proposedBody))
   }
   return bodies
@@ -361,29 +477,46 @@ export function acceptedWordings(articles: ArticleWording[], pending: AmendmentR
  * once amendments are closed, and every visible amendment must have its fate. An accepted amendment is applied to
  * its article unless the staff wrote the article themselves (`acceptedWordings`).
  */
-export async function publishVersion(db: Db, actor: CurrentUser, textId: string, input: VersionInput, today: string): Promise<number> {
+export async function publishVersion(
+  db: Db,
+  actor: CurrentUser,
+  textId: string,
+  input: VersionInput,
+  today: string,
+): Promise<number> {
   const text = await findText(db, textId)
   assertCan(actor, 'consultation.manage', text.territoryId)
   const phase = textPhase(text, today)
   if (phase === 'draft') throw conflict('NOT_PUBLISHED', 'Publiez d’abord le projet de texte.')
   if (phase === 'final') throw conflict('FINAL', 'La version finale de ce texte est déjà publiée.')
-  if (input.final && phase !== 'closed') throw new AppError('STILL_OPEN', { status: 422, userMessage: 'La version finale se publie une fois la période d’amendement close.', fields: { final: 'text.error.finalBeforeClose' } })
+  if (input.final && phase !== 'closed')
+    throw new AppError('STILL_OPEN', {
+      status: 422,
+      userMessage: 'La version finale se publie une fois la période d’amendement close.',
+      fields: { final: 'text.error.finalBeforeClose' },
+    })
   const current = await currentVersion(db, textId)
   const articles = await articlesOf(db, textId, current)
   const pending = (await amendmentsOf(db, textId)).filter((a) => a.decision === null)
   const errors: Record<string, string> = {}
   for (const article of articles) {
     const wording = input.articles.get(article.articleId)
-    if (!wording || wording.heading.trim() === '' || wording.heading.length > 300) errors[`heading.${article.articleId}`] = 'text.error.heading'
-    if (!wording || wording.body.trim() === '' || wording.body.length > 50000) errors[`body.${article.articleId}`] = 'text.error.proposed'
+    if (!wording || wording.heading.trim() === '' || wording.heading.length > 300)
+      errors[`heading.${article.articleId}`] = 'text.error.heading'
+    if (!wording || wording.body.trim() === '' || wording.body.length > 50000)
+      errors[`body.${article.articleId}`] = 'text.error.proposed'
   }
   for (const [amendmentId, decision] of input.decisions) {
     if (!pending.some((a) => a.id === amendmentId)) errors[`decision.${amendmentId}`] = 'text.error.decided'
-    else if (!(DECISIONS as readonly string[]).includes(decision.decision)) errors[`decision.${amendmentId}`] = 'text.error.decision'
-    else if (decision.decision === 'rejected' && decision.reason.trim() === '') errors[`reason.${amendmentId}`] = 'text.error.reason'
+    else if (!(DECISIONS as readonly string[]).includes(decision.decision))
+      errors[`decision.${amendmentId}`] = 'text.error.decision'
+    else if (decision.decision === 'rejected' && decision.reason.trim() === '')
+      errors[`reason.${amendmentId}`] = 'text.error.reason'
     else if (decision.reason.length > 5000) errors[`reason.${amendmentId}`] = 'text.error.reason'
   }
-  if (input.final) for (const a of pending) if (!a.hiddenAt && !input.decisions.has(a.id)) errors[`decision.${a.id}`] = 'text.error.undecided'
+  if (input.final)
+    for (const a of pending)
+      if (!a.hiddenAt && !input.decisions.has(a.id)) errors[`decision.${a.id}`] = 'text.error.undecided'
   if (input.note.length > 10000) errors.note = 'text.error.summary'
   const bodies = acceptedWordings(articles, pending, input, errors)
   if (Object.keys(errors).length > 0) throw invalid(errors)
@@ -395,8 +528,12 @@ export async function publishVersion(db: Db, actor: CurrentUser, textId: string,
       sql`select id from cocreated_texts where id = ${textId} and status = 'published' and ${authorizedIn(actor, 'consultation.manage', sql`territory_id`)} for update`,
     )
     if (locked.length === 0) throw forbidden()
-    const [latest] = await queryRows<{ number: number }>(tx, sql`select max(number) as number from text_versions where text_id = ${textId}`)
-    if (latest!.number !== current) throw conflict('STALE', 'Une autre version vient d’être publiée : rechargez la page.')
+    const [latest] = await queryRows<{ number: number }>(
+      tx,
+      sql`select max(number) as number from text_versions where text_id = ${textId}`,
+    )
+    if (latest!.number !== current)
+      throw conflict('STALE', 'Une autre version vient d’être publiée : rechargez la page.')
     await tx.execute(
       sql`insert into text_versions (text_id, number, territory_id, is_final, note, published_by, published_at) values (${textId}, ${number}, ${text.territoryId}, ${input.final}, ${input.note.trim()}, ${actor.id}, now())`,
     )
@@ -418,7 +555,7 @@ export async function publishVersion(db: Db, actor: CurrentUser, textId: string,
     if (input.final) {
       // amendments hidden by moderation and left undecided are closed as rejected, with moderation as the reason
       await tx.execute(
-        sql`update text_amendments set decision = 'rejected', decision_reason = ${'Masqué par la modération : ' } || coalesce(hidden_reason, ''), decided_in = ${number}, decided_by = ${actor.id}
+        sql`update text_amendments set decision = 'rejected', decision_reason = ${'Masqué par la modération : '} || coalesce(hidden_reason, ''), decided_in = ${number}, decided_by = ${actor.id}
             where text_id = ${textId} and decision is null and hidden_at is not null`,
       )
       await tx.execute(sql`update cocreated_texts set status = 'final', updated_at = now() where id = ${textId}`)
@@ -431,7 +568,13 @@ export async function publishVersion(db: Db, actor: CurrentUser, textId: string,
       subjectId: textId,
       after: { number, note: input.note.trim(), decisions: Object.fromEntries(input.decisions) },
     })
-    await announceText(tx, text, input.final ? 'text.final_version' : 'text.version', actor.id, `/textes/${textId}/versions/${number}`)
+    await announceText(
+      tx,
+      text,
+      input.final ? 'text.final_version' : 'text.version',
+      actor.id,
+      `/textes/${textId}/versions/${number}`,
+    )
   })
   return number
 }

@@ -2,7 +2,14 @@ import type { ComponentChildren } from 'preact'
 import { formatDate, isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
 import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
-import { ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import {
+  ErrorSummary,
+  Field,
+  Pagination,
+  PostForm,
+  type FieldErrors,
+  type FormValues,
+} from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { commitmentPath } from '../plans/index.ts'
 import type { ModerationOverview, SubjectType } from './moderation.ts'
@@ -12,20 +19,29 @@ import type { ConsultationRow, ContributionRow } from './tables.ts'
 export const consultationPath = (c: { id: string }) => `/consultations/${c.id}`
 export const day = (locale: 'fr' | 'en', iso: string) => formatDate(locale, new Date(`${iso}T12:00:00Z`))
 
-export function ConsultationListPage(props: { territory: { name: string; path: string }; items: (ConsultationRow & { phase: Phase })[]; canManage: boolean }) {
+export function ConsultationListPage(props: {
+  territory: { name: string; path: string }
+  items: (ConsultationRow & { phase: Phase })[]
+  canManage: boolean
+}) {
   const { t, locale } = usePage()
   return (
     <CardListPage
       back={props.territory}
       title={t('consult.title')}
       lead={t('consult.lead')}
-      create={props.canManage ? { href: `${props.territory.path}/consultations/nouvelle`, label: t('consult.new') } : null}
+      create={
+        props.canManage ? { href: `${props.territory.path}/consultations/nouvelle`, label: t('consult.new') } : null
+      }
       empty={t('consult.none')}
       cards={props.items.map((c) => ({
         href: consultationPath(c),
         title: c.title,
         kicker: t(`consult.phase.${c.phase}` as MessageKey),
-        lines: [{ text: c.question }, { text: t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) }), meta: true }],
+        lines: [
+          { text: c.question },
+          { text: t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) }), meta: true },
+        ],
       }))}
     />
   )
@@ -35,7 +51,13 @@ export function ConsultationListPage(props: { territory: { name: string; path: s
  * A new consultation, or the edit of one (`edit`): a published one shows the opening day as fixed once it has
  * opened, asks why it changes (the reason goes into its public history) and has a single save button.
  */
-export function ConsultationFormPage(props: { action: string; values: FormValues; errors: FieldErrors; commitments: { id: string; title: string }[]; edit?: { consultation: ConsultationRow; phase: Phase } }) {
+export function ConsultationFormPage(props: {
+  action: string
+  values: FormValues
+  errors: FieldErrors
+  commitments: { id: string; title: string }[]
+  edit?: { consultation: ConsultationRow; phase: Phase }
+}) {
   const { t, locale } = usePage()
   const labels = {
     title: t('consult.field.title'),
@@ -60,20 +82,74 @@ export function ConsultationFormPage(props: { action: string; values: FormValues
       {published && <p>{t('consult.edit.lead')}</p>}
       <ErrorSummary errors={props.errors} labels={labels} />
       <PostForm action={props.action}>
-        <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
-        <Field name="question" label={labels.question} required multiline maxLength={1000} value={props.values.question} error={props.errors.question} />
-        <Field name="context" label={labels.context} multiline maxLength={20000} value={props.values.context} error={props.errors.context} hint="Markdown" />
+        <Field
+          name="title"
+          label={labels.title}
+          required
+          maxLength={200}
+          value={props.values.title}
+          error={props.errors.title}
+        />
+        <Field
+          name="question"
+          label={labels.question}
+          required
+          multiline
+          maxLength={1000}
+          value={props.values.question}
+          error={props.errors.question}
+        />
+        <Field
+          name="context"
+          label={labels.context}
+          multiline
+          maxLength={20000}
+          value={props.values.context}
+          error={props.errors.context}
+          hint="Markdown"
+        />
         {openingFixed ? (
           <p>
             <input type="hidden" name="opensOn" value={edit.consultation.opensOn} />
             {t('consult.edit.openedOn', { date: day(locale, edit.consultation.opensOn) })}
           </p>
         ) : (
-          <Field name="opensOn" type="date" label={labels.opensOn} required value={props.values.opensOn} error={props.errors.opensOn} />
+          <Field
+            name="opensOn"
+            type="date"
+            label={labels.opensOn}
+            required
+            value={props.values.opensOn}
+            error={props.errors.opensOn}
+          />
         )}
-        <Field name="closesOn" type="date" label={labels.closesOn} required value={props.values.closesOn} error={props.errors.closesOn} {...(published ? { hint: t('consult.edit.closesHint') } : {})} />
-        <Field name="commitmentId" label={labels.commitmentId} value={props.values.commitmentId} error={props.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]} />
-        {published && <Field name="reason" label={labels.reason} multiline maxLength={2000} value={props.values.reason} error={props.errors.reason} hint={t('consult.edit.reasonHint')} />}
+        <Field
+          name="closesOn"
+          type="date"
+          label={labels.closesOn}
+          required
+          value={props.values.closesOn}
+          error={props.errors.closesOn}
+          {...(published ? { hint: t('consult.edit.closesHint') } : {})}
+        />
+        <Field
+          name="commitmentId"
+          label={labels.commitmentId}
+          value={props.values.commitmentId}
+          error={props.errors.commitmentId}
+          options={[{ value: '', label: '—' }, ...props.commitments.map((c) => ({ value: c.id, label: c.title }))]}
+        />
+        {published && (
+          <Field
+            name="reason"
+            label={labels.reason}
+            multiline
+            maxLength={2000}
+            value={props.values.reason}
+            error={props.errors.reason}
+            hint={t('consult.edit.reasonHint')}
+          />
+        )}
         <div class="actions">
           {edit ? (
             <button type="submit">{t('consult.edit.save')}</button>
@@ -87,7 +163,13 @@ export function ConsultationFormPage(props: { action: string; values: FormValues
 }
 
 /** The public list of what changed in a published consultation, and why. */
-function ChangeHistory({ changes, commitmentTitles }: { changes: ConsultationChangeRow[]; commitmentTitles: Map<string, string> }) {
+function ChangeHistory({
+  changes,
+  commitmentTitles,
+}: {
+  changes: ConsultationChangeRow[]
+  commitmentTitles: Map<string, string>
+}) {
   const { t, locale } = usePage()
   if (changes.length === 0) return null
   const shown = (field: ChangedField, value: string | null) => {
@@ -108,12 +190,18 @@ function ChangeHistory({ changes, commitmentTitles }: { changes: ConsultationCha
             <ul>
               {entry.changes.map((change) =>
                 change.field === 'closedEarly' ? (
-                  <li>{t('consult.history.closedEarly', { planned: shown('closesOn', change.before), day: shown('closesOn', change.after) })}</li>
+                  <li>
+                    {t('consult.history.closedEarly', {
+                      planned: shown('closesOn', change.before),
+                      day: shown('closesOn', change.after),
+                    })}
+                  </li>
                 ) : change.field === 'context' ? (
                   <li>{t('consult.history.contextChanged')}</li>
                 ) : (
                   <li>
-                    {t(`consult.history.field.${change.field}`)} : <del>{shown(change.field, change.before)}</del> → <ins>{shown(change.field, change.after)}</ins>
+                    {t(`consult.history.field.${change.field}`)} : <del>{shown(change.field, change.before)}</del> →{' '}
+                    <ins>{shown(change.field, change.after)}</ins>
                   </li>
                 ),
               )}
@@ -170,7 +258,14 @@ export function ModerateControls({ type, id, hidden }: { type: SubjectType; id: 
     <details class="report">
       <summary>{t('moderation.hideHere')}</summary>
       <PostForm action={`/contenus/${type}/${id}/masquer`}>
-        <Field name="reason" idPrefix={`hide-${id}`} label={t('moderation.reason')} required maxLength={1000} hint={t('moderation.reasonHint')} />
+        <Field
+          name="reason"
+          idPrefix={`hide-${id}`}
+          label={t('moderation.reason')}
+          required
+          maxLength={1000}
+          hint={t('moderation.reasonHint')}
+        />
         <button type="submit" class="danger">
           {t('moderation.hide')}
         </button>
@@ -179,10 +274,35 @@ export function ModerateControls({ type, id, hidden }: { type: SubjectType; id: 
   )
 }
 
-type ContributionView = ContributionRow & { authorName: string | null; commitmentTitle: string | null; milestoneTitle?: string | null }
-type CommentView = { id: string; contributionId: string; parentId: string | null; body: string; createdAt: string; authorName: string | null; hiddenAt: string | null; hiddenReason: string | null }
+type ContributionView = ContributionRow & {
+  authorName: string | null
+  commitmentTitle: string | null
+  milestoneTitle?: string | null
+}
+type CommentView = {
+  id: string
+  contributionId: string
+  parentId: string | null
+  body: string
+  createdAt: string
+  authorName: string | null
+  hiddenAt: string | null
+  hiddenReason: string | null
+}
 
-function Comments({ list, parentId, contributionId, canComment, canModerate }: { list: CommentView[]; parentId: string | null; contributionId: string; canComment: boolean; canModerate: boolean }) {
+function Comments({
+  list,
+  parentId,
+  contributionId,
+  canComment,
+  canModerate,
+}: {
+  list: CommentView[]
+  parentId: string | null
+  contributionId: string
+  canComment: boolean
+  canModerate: boolean
+}) {
   const { t, locale } = usePage()
   const children = list.filter((c) => c.parentId === parentId)
   if (children.length === 0) return null
@@ -193,7 +313,11 @@ function Comments({ list, parentId, contributionId, canComment, canModerate }: {
           <p class="meta">
             {c.authorName ?? t('consult.deletedAccount')} · {formatDate(locale, new Date(c.createdAt))}
           </p>
-          {c.hiddenAt ? <p class="notice">{t('moderation.hidden', { reason: c.hiddenReason ?? '' })}</p> : <p class="pre-line">{c.body}</p>}
+          {c.hiddenAt ? (
+            <p class="notice">{t('moderation.hidden', { reason: c.hiddenReason ?? '' })}</p>
+          ) : (
+            <p class="pre-line">{c.body}</p>
+          )}
           {canComment && !c.hiddenAt && <ReportForm type="comment" id={c.id} />}
           {canModerate && <ModerateControls type="comment" id={c.id} hidden={!!c.hiddenAt} />}
           {canComment && (
@@ -201,12 +325,24 @@ function Comments({ list, parentId, contributionId, canComment, canModerate }: {
               <summary>{t('consult.reply')}</summary>
               <PostForm action={`/contributions/${contributionId}/commentaires`}>
                 <input type="hidden" name="parentId" value={c.id} />
-                <Field name="body" idPrefix={`reply-${c.id}`} label={t('consult.comment.body')} multiline maxLength={5000} />
+                <Field
+                  name="body"
+                  idPrefix={`reply-${c.id}`}
+                  label={t('consult.comment.body')}
+                  multiline
+                  maxLength={5000}
+                />
                 <button type="submit">{t('consult.reply')}</button>
               </PostForm>
             </details>
           )}
-          <Comments list={list} parentId={c.id} contributionId={contributionId} canComment={canComment} canModerate={canModerate} />
+          <Comments
+            list={list}
+            parentId={c.id}
+            contributionId={contributionId}
+            canComment={canComment}
+            canModerate={canModerate}
+          />
         </li>
       ))}
     </ul>
@@ -244,12 +380,18 @@ export function ConsultationPage(props: {
   const c = props.consultation
   const open = props.phase === 'open'
   // answers are given as contributions come in, and after the close
-  const canAnswer = props.canManage && (props.phase === 'open' || props.phase === 'closed' || props.phase === 'answered')
-  const labels = { kind: t('consult.contribute.kind'), title: t('consult.contribute.title'), body: t('consult.contribute.body') }
+  const canAnswer =
+    props.canManage && (props.phase === 'open' || props.phase === 'closed' || props.phase === 'answered')
+  const labels = {
+    kind: t('consult.contribute.kind'),
+    title: t('consult.contribute.title'),
+    body: t('consult.contribute.body'),
+  }
   return (
     <article class="consultation">
       <p class="kicker">
-        <a href={`${props.territory.path}/consultations`}>{props.territory.name}</a> · {t(`consult.phase.${props.phase}` as MessageKey)}
+        <a href={`${props.territory.path}/consultations`}>{props.territory.name}</a> ·{' '}
+        {t(`consult.phase.${props.phase}` as MessageKey)}
       </p>
       <h1>{c.title}</h1>
       {props.follow}
@@ -273,14 +415,26 @@ export function ConsultationPage(props: {
       )}
       {props.canManage && c.status !== 'answered' && (
         <p>
-          <a href={`${consultationPath(c)}/modifier`}>{c.status === 'draft' ? t('consult.editConsultation') : t('consult.editPublished')}</a>
+          <a href={`${consultationPath(c)}/modifier`}>
+            {c.status === 'draft' ? t('consult.editConsultation') : t('consult.editPublished')}
+          </a>
         </p>
       )}
       {props.canManage && open && (
         <details class="panel" open={props.errors.reason !== undefined}>
           <summary>{t('consult.closeEarly')}</summary>
           <PostForm action={`${consultationPath(c)}/cloture`}>
-            <Field name="reason" idPrefix="close" label={t('consult.field.closeReason')} required multiline maxLength={2000} value={props.values.reason} error={props.errors.reason} hint={t('consult.closeEarly.hint')} />
+            <Field
+              name="reason"
+              idPrefix="close"
+              label={t('consult.field.closeReason')}
+              required
+              multiline
+              maxLength={2000}
+              value={props.values.reason}
+              error={props.errors.reason}
+              hint={t('consult.closeEarly.hint')}
+            />
             <button type="submit">{t('consult.closeEarly.submit')}</button>
           </PostForm>
         </details>
@@ -298,7 +452,15 @@ export function ConsultationPage(props: {
       )}
       {props.canManage && props.phase === 'closed' && (
         <PostForm action={`${consultationPath(c)}/synthese`}>
-          <Field name="synthesis" label={t('consult.synthesis')} multiline maxLength={50000} value={props.values.synthesis} error={props.errors.synthesis} hint="Markdown" />
+          <Field
+            name="synthesis"
+            label={t('consult.synthesis')}
+            multiline
+            maxLength={50000}
+            value={props.values.synthesis}
+            error={props.errors.synthesis}
+            hint="Markdown"
+          />
           <button type="submit">{t('consult.synthesis.publish')}</button>
         </PostForm>
       )}
@@ -308,9 +470,33 @@ export function ConsultationPage(props: {
             <h2 id="contribute-title">{t('consult.contribute')}</h2>
             <ErrorSummary errors={props.errors} labels={labels} />
             <PostForm action={`${consultationPath(c)}/contributions`}>
-              <Field name="kind" label={labels.kind} value={props.values.kind ?? 'idea'} error={props.errors.kind} options={(['idea', 'opinion', 'critique'] as const).map((k) => ({ value: k, label: t(`consult.kind.${k}`) }))} />
-              <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
-              <Field name="body" label={labels.body} required multiline maxLength={10000} value={props.values.body} error={props.errors.body} />
+              <Field
+                name="kind"
+                label={labels.kind}
+                value={props.values.kind ?? 'idea'}
+                error={props.errors.kind}
+                options={(['idea', 'opinion', 'critique'] as const).map((k) => ({
+                  value: k,
+                  label: t(`consult.kind.${k}`),
+                }))}
+              />
+              <Field
+                name="title"
+                label={labels.title}
+                required
+                maxLength={200}
+                value={props.values.title}
+                error={props.errors.title}
+              />
+              <Field
+                name="body"
+                label={labels.body}
+                required
+                multiline
+                maxLength={10000}
+                value={props.values.body}
+                error={props.errors.body}
+              />
               <button type="submit">{t('consult.contribute.submit')}</button>
             </PostForm>
           </section>
@@ -322,15 +508,26 @@ export function ConsultationPage(props: {
       <section aria-labelledby="contributions-title">
         <h2 id="contributions-title">{t('consult.contributions', { count: props.total })}</h2>
         <p>
-          {props.sort === 'supports' ? <strong>{t('consult.sort.supports')}</strong> : <a href={`${consultationPath(c)}?tri=soutiens`}>{t('consult.sort.supports')}</a>} ·{' '}
-          {props.sort === 'recent' ? <strong>{t('consult.sort.recent')}</strong> : <a href={`${consultationPath(c)}?tri=recentes`}>{t('consult.sort.recent')}</a>}
+          {props.sort === 'supports' ? (
+            <strong>{t('consult.sort.supports')}</strong>
+          ) : (
+            <a href={`${consultationPath(c)}?tri=soutiens`}>{t('consult.sort.supports')}</a>
+          )}{' '}
+          ·{' '}
+          {props.sort === 'recent' ? (
+            <strong>{t('consult.sort.recent')}</strong>
+          ) : (
+            <a href={`${consultationPath(c)}?tri=recentes`}>{t('consult.sort.recent')}</a>
+          )}
         </p>
         <ol class="contribution-list">
           {props.contributions.map((k) => (
             <li class="card" id={`contribution-${k.id}`}>
               <p class="kicker">
                 {t(`consult.kind.${k.kind}` as MessageKey)} · {t('consult.supports', { count: k.supportCount })}
-                {k.sourcePlatform && k.sourceVotes > 0 ? ` (${t('consult.votesAt', { count: k.sourceVotes, platform: k.sourcePlatform })})` : ''}
+                {k.sourcePlatform && k.sourceVotes > 0
+                  ? ` (${t('consult.votesAt', { count: k.sourceVotes, platform: k.sourcePlatform })})`
+                  : ''}
                 {k.theme ? ` · ${t('consult.theme', { theme: k.theme })}` : ''}
                 {k.decision ? ` · ${t(`consult.answer.${k.decision}` as MessageKey)}` : ''}
               </p>
@@ -370,19 +567,42 @@ export function ConsultationPage(props: {
                   </p>
                   {k.commitmentId && k.commitmentTitle && (
                     <p>
-                      <a href={commitmentPath({ id: k.commitmentId })}>{t('consult.ledTo', { title: k.commitmentTitle })}</a>
+                      <a href={commitmentPath({ id: k.commitmentId })}>
+                        {t('consult.ledTo', { title: k.commitmentTitle })}
+                      </a>
                       {k.milestoneTitle ? ` · ${t('consult.ledToMilestone', { title: k.milestoneTitle })}` : ''}
                     </p>
                   )}
                 </div>
               )}
-              {canAnswer && <AnswerForm contribution={k} form={props.answerForm?.id === k.id ? props.answerForm : null} sort={props.sort} page={props.page} planCommitments={props.planCommitments} planMilestones={props.planMilestones} />}
-              <Comments list={props.comments.filter((m) => m.contributionId === k.id)} parentId={null} contributionId={k.id} canComment={open && props.signedIn} canModerate={props.canModerate} />
+              {canAnswer && (
+                <AnswerForm
+                  contribution={k}
+                  form={props.answerForm?.id === k.id ? props.answerForm : null}
+                  sort={props.sort}
+                  page={props.page}
+                  planCommitments={props.planCommitments}
+                  planMilestones={props.planMilestones}
+                />
+              )}
+              <Comments
+                list={props.comments.filter((m) => m.contributionId === k.id)}
+                parentId={null}
+                contributionId={k.id}
+                canComment={open && props.signedIn}
+                canModerate={props.canModerate}
+              />
               {open && props.signedIn && (
                 <details>
                   <summary>{t('consult.comment')}</summary>
                   <PostForm action={`/contributions/${k.id}/commentaires`}>
-                    <Field name="body" idPrefix={`comment-${k.id}`} label={t('consult.comment.body')} multiline maxLength={5000} />
+                    <Field
+                      name="body"
+                      idPrefix={`comment-${k.id}`}
+                      label={t('consult.comment.body')}
+                      multiline
+                      maxLength={5000}
+                    />
                     <button type="submit">{t('consult.comment')}</button>
                   </PostForm>
                 </details>
@@ -390,7 +610,14 @@ export function ConsultationPage(props: {
             </li>
           ))}
         </ol>
-        <Pagination page={props.page} pages={Math.ceil(props.total / CONTRIBUTIONS_PAGE_SIZE)} href={(page) => `${consultationPath(c)}?tri=${props.sort === 'recent' ? 'recentes' : 'soutiens'}&page=${page}`} label={t('consult.pages')} />
+        <Pagination
+          page={props.page}
+          pages={Math.ceil(props.total / CONTRIBUTIONS_PAGE_SIZE)}
+          href={(page) =>
+            `${consultationPath(c)}?tri=${props.sort === 'recent' ? 'recentes' : 'soutiens'}&page=${page}`
+          }
+          label={t('consult.pages')}
+        />
       </section>
       <ChangeHistory changes={props.changes} commitmentTitles={props.changeCommitments} />
     </article>
@@ -408,8 +635,14 @@ function AnswerForm(props: {
 }) {
   const { t } = usePage()
   const { contribution: k, form } = props
-  const value = (name: 'decision' | 'answer' | 'commitmentId' | 'milestoneId', saved: string | null) => (form ? (form.values[name] ?? '') : (saved ?? ''))
-  const labels = { decision: t('consult.answer.decision'), answer: t('consult.answer.text'), commitmentId: t('consult.answer.commitment'), milestoneId: t('consult.answer.milestone') }
+  const value = (name: 'decision' | 'answer' | 'commitmentId' | 'milestoneId', saved: string | null) =>
+    form ? (form.values[name] ?? '') : (saved ?? '')
+  const labels = {
+    decision: t('consult.answer.decision'),
+    answer: t('consult.answer.text'),
+    commitmentId: t('consult.answer.commitment'),
+    milestoneId: t('consult.answer.milestone'),
+  }
   const prefix = `answer-${k.id}`
   return (
     <details open={!!form}>
@@ -418,9 +651,34 @@ function AnswerForm(props: {
       <PostForm action={`/contributions/${k.id}/reponse`}>
         <input type="hidden" name="tri" value={props.sort === 'recent' ? 'recentes' : 'soutiens'} />
         <input type="hidden" name="page" value={String(props.page)} />
-        <Field name="decision" idPrefix={prefix} label={labels.decision} value={value('decision', k.decision ?? 'retained')} options={[{ value: 'retained', label: t('consult.answer.retained') }, { value: 'not_retained', label: t('consult.answer.not_retained') }]} />
-        <Field name="answer" idPrefix={prefix} label={labels.answer} required multiline maxLength={10000} value={value('answer', k.answer)} error={form?.errors.answer} />
-        <Field name="commitmentId" idPrefix={prefix} label={labels.commitmentId} value={value('commitmentId', k.commitmentId)} error={form?.errors.commitmentId} options={[{ value: '', label: '—' }, ...props.planCommitments.map((p) => ({ value: p.id, label: p.title }))]} />
+        <Field
+          name="decision"
+          idPrefix={prefix}
+          label={labels.decision}
+          value={value('decision', k.decision ?? 'retained')}
+          options={[
+            { value: 'retained', label: t('consult.answer.retained') },
+            { value: 'not_retained', label: t('consult.answer.not_retained') },
+          ]}
+        />
+        <Field
+          name="answer"
+          idPrefix={prefix}
+          label={labels.answer}
+          required
+          multiline
+          maxLength={10000}
+          value={value('answer', k.answer)}
+          error={form?.errors.answer}
+        />
+        <Field
+          name="commitmentId"
+          idPrefix={prefix}
+          label={labels.commitmentId}
+          value={value('commitmentId', k.commitmentId)}
+          error={form?.errors.commitmentId}
+          options={[{ value: '', label: '—' }, ...props.planCommitments.map((p) => ({ value: p.id, label: p.title }))]}
+        />
         {props.planMilestones.length > 0 && (
           <Field
             name="milestoneId"
@@ -428,7 +686,10 @@ function AnswerForm(props: {
             label={labels.milestoneId}
             value={value('milestoneId', k.milestoneId)}
             error={form?.errors.milestoneId}
-            options={[{ value: '', label: '—' }, ...props.planMilestones.map((m) => ({ value: m.id, label: `${m.commitmentTitle} → ${m.title}` }))]}
+            options={[
+              { value: '', label: '—' },
+              ...props.planMilestones.map((m) => ({ value: m.id, label: `${m.commitmentTitle} → ${m.title}` })),
+            ]}
           />
         )}
         <button type="submit">{t('consult.answer.submit')}</button>
@@ -437,9 +698,17 @@ function AnswerForm(props: {
   )
 }
 
-export function ContributionEditPage(props: { contribution: ContributionRow; values: FormValues; errors: FieldErrors }) {
+export function ContributionEditPage(props: {
+  contribution: ContributionRow
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t } = usePage()
-  const labels = { kind: t('consult.contribute.kind'), title: t('consult.contribute.title'), body: t('consult.contribute.body') }
+  const labels = {
+    kind: t('consult.contribute.kind'),
+    title: t('consult.contribute.title'),
+    body: t('consult.contribute.body'),
+  }
   return (
     <div class="narrow">
       <p class="kicker">
@@ -448,9 +717,30 @@ export function ContributionEditPage(props: { contribution: ContributionRow; val
       <h1>{t('consult.edit')}</h1>
       <ErrorSummary errors={props.errors} labels={labels} />
       <PostForm action={`/contributions/${props.contribution.id}/modifier`}>
-        <Field name="kind" label={labels.kind} value={props.values.kind} error={props.errors.kind} options={(['idea', 'opinion', 'critique'] as const).map((k) => ({ value: k, label: t(`consult.kind.${k}`) }))} />
-        <Field name="title" label={labels.title} required maxLength={200} value={props.values.title} error={props.errors.title} />
-        <Field name="body" label={labels.body} required multiline maxLength={10000} value={props.values.body} error={props.errors.body} />
+        <Field
+          name="kind"
+          label={labels.kind}
+          value={props.values.kind}
+          error={props.errors.kind}
+          options={(['idea', 'opinion', 'critique'] as const).map((k) => ({ value: k, label: t(`consult.kind.${k}`) }))}
+        />
+        <Field
+          name="title"
+          label={labels.title}
+          required
+          maxLength={200}
+          value={props.values.title}
+          error={props.errors.title}
+        />
+        <Field
+          name="body"
+          label={labels.body}
+          required
+          multiline
+          maxLength={10000}
+          value={props.values.body}
+          error={props.errors.body}
+        />
         <button type="submit">{t('consult.save')}</button>
       </PostForm>
     </div>
@@ -513,7 +803,12 @@ export function ModerationPage(props: {
                   <summary>{t('moderation.hideAccount')}</summary>
                   <PostForm action={`${props.territory.path}/moderation/compte`}>
                     <input type="hidden" name="userId" value={item.authorId} />
-                    <Field name="reason" idPrefix={`account-${item.id}`} label={t('moderation.reason')} maxLength={1000} />
+                    <Field
+                      name="reason"
+                      idPrefix={`account-${item.id}`}
+                      label={t('moderation.reason')}
+                      maxLength={1000}
+                    />
                     <button type="submit" class="danger">
                       {t('moderation.hideAccount')}
                     </button>
@@ -529,8 +824,11 @@ export function ModerationPage(props: {
         <ul>
           {props.log.map((e) => (
             <li>
-              {formatDate(locale, new Date(e.at))} — {isMessageKey(`moderation.log.${e.action}`) ? t(`moderation.log.${e.action}` as MessageKey) : e.action} ({t(`moderation.type.${e.subjectType}` as MessageKey)}) — {e.actorName ?? t('moderation.log.automatic')}
-              {typeof (e.after as { reason?: unknown } | null)?.reason === 'string' && ` — ${t('moderation.log.reason', { reason: (e.after as { reason: string }).reason })}`}
+              {formatDate(locale, new Date(e.at))} —{' '}
+              {isMessageKey(`moderation.log.${e.action}`) ? t(`moderation.log.${e.action}` as MessageKey) : e.action} (
+              {t(`moderation.type.${e.subjectType}` as MessageKey)}) — {e.actorName ?? t('moderation.log.automatic')}
+              {typeof (e.after as { reason?: unknown } | null)?.reason === 'string' &&
+                ` — ${t('moderation.log.reason', { reason: (e.after as { reason: string }).reason })}`}
             </li>
           ))}
         </ul>

@@ -12,14 +12,40 @@ import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from
 import { Table } from '../../platform/layout/table.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
-import { calendar, cancelEvent, canManageEvent, createEvent, EVENT_KINDS, findEvent, listEvents, listRegistrants, messageRegistrants, parisInstant, register, registrationOf, saveMinutes, TIME_ZONE, unregister, type EventKind, type EventRow, type RegistrantRow } from './service.ts'
+import {
+  calendar,
+  cancelEvent,
+  canManageEvent,
+  createEvent,
+  EVENT_KINDS,
+  findEvent,
+  listEvents,
+  listRegistrants,
+  messageRegistrants,
+  parisInstant,
+  register,
+  registrationOf,
+  saveMinutes,
+  TIME_ZONE,
+  unregister,
+  type EventKind,
+  type EventRow,
+  type RegistrantRow,
+} from './service.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const eventPath = (e: { id: string }) => `/evenements/${e.id}`
 
 function when(locale: 'fr' | 'en', e: EventRow): string {
-  const day = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: TIME_ZONE }).format(e.startsAt)
-  const end = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { timeStyle: 'short', timeZone: TIME_ZONE }).format(e.endsAt)
+  const day = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone: TIME_ZONE,
+  }).format(e.startsAt)
+  const end = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeStyle: 'short',
+    timeZone: TIME_ZONE,
+  }).format(e.endsAt)
   return `${day} – ${end}`
 }
 
@@ -42,14 +68,41 @@ function EventFiltersForm({ filters }: { filters: EventFilters }) {
   const { t } = usePage()
   return (
     <form method="get" action="/evenements" class="filters" role="search" aria-label={t('event.filters')}>
-      <Field name="qui" label={t('event.filter.scope')} value={filters.scope} options={SCOPES.map((s) => ({ value: s, label: t(`event.scope.${s}` as MessageKey) }))} />
-      <Field name="type" label={t('event.filter.kind')} value={filters.kind} options={[{ value: '', label: t('event.scope.tous') }, ...EVENT_KINDS.map((k) => ({ value: k, label: t(`event.kind.${k}` as MessageKey) }))]} />
+      <Field
+        name="qui"
+        label={t('event.filter.scope')}
+        value={filters.scope}
+        options={SCOPES.map((s) => ({ value: s, label: t(`event.scope.${s}` as MessageKey) }))}
+      />
+      <Field
+        name="type"
+        label={t('event.filter.kind')}
+        value={filters.kind}
+        options={[
+          { value: '', label: t('event.scope.tous') },
+          ...EVENT_KINDS.map((k) => ({ value: k, label: t(`event.kind.${k}` as MessageKey) })),
+        ]}
+      />
       <button type="submit">{t('plans.filter.apply')}</button>
     </form>
   )
 }
 
-function EventList({ title, events, feed, newLink, territories, filters }: { title: string; events: EventRow[]; feed: string; newLink: string | null; territories?: Map<string, { name: string; path: string }>; filters?: EventFilters }) {
+function EventList({
+  title,
+  events,
+  feed,
+  newLink,
+  territories,
+  filters,
+}: {
+  title: string
+  events: EventRow[]
+  feed: string
+  newLink: string | null
+  territories?: Map<string, { name: string; path: string }>
+  filters?: EventFilters
+}) {
   const { t, locale } = usePage()
   const now = Date.now()
   const upcoming = events.filter((e) => e.endsAt.getTime() >= now)
@@ -57,7 +110,8 @@ function EventList({ title, events, feed, newLink, territories, filters }: { tit
   const card = (e: EventRow) => (
     <li class="card">
       <p class="kicker">
-        {territories && (e.territoryId ? `${territories.get(e.territoryId)?.name ?? ''} · ` : `${t('event.networkTitle')} · `)}
+        {territories &&
+          (e.territoryId ? `${territories.get(e.territoryId)?.name ?? ''} · ` : `${t('event.networkTitle')} · `)}
         {t(`event.kind.${e.kind}` as MessageKey)}
         {e.status === 'cancelled' ? ` · ${t('event.cancelled', { reason: e.cancellationReason ?? '' })}` : ''}
       </p>
@@ -97,20 +151,43 @@ function EventList({ title, events, feed, newLink, territories, filters }: { tit
 
 function EventFormPage({ action, values, errors }: { action: string; values: FormValues; errors: FieldErrors }) {
   const { t } = usePage()
-  const labels: Record<string, string> = Object.fromEntries(['kind', 'title', 'description', 'day', 'start', 'end', 'place', 'onlineUrl', 'audience', 'capacity'].map((f) => [f, t(`event.field.${f}` as MessageKey)]))
+  const labels: Record<string, string> = Object.fromEntries(
+    ['kind', 'title', 'description', 'day', 'start', 'end', 'place', 'onlineUrl', 'audience', 'capacity'].map((f) => [
+      f,
+      t(`event.field.${f}` as MessageKey),
+    ]),
+  )
   return (
     <div class="narrow">
       <h1>{t('event.new')}</h1>
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action={action}>
-        <Field name="kind" label={labels.kind!} value={values.kind} options={EVENT_KINDS.map((k) => ({ value: k, label: t(`event.kind.${k}` as MessageKey) }))} />
+        <Field
+          name="kind"
+          label={labels.kind!}
+          value={values.kind}
+          options={EVENT_KINDS.map((k) => ({ value: k, label: t(`event.kind.${k}` as MessageKey) }))}
+        />
         <Field name="title" label={labels.title!} required maxLength={200} value={values.title} error={errors.title} />
-        <Field name="description" label={labels.description!} multiline maxLength={20000} value={values.description} hint="Markdown" />
+        <Field
+          name="description"
+          label={labels.description!}
+          multiline
+          maxLength={20000}
+          value={values.description}
+          hint="Markdown"
+        />
         <Field name="day" type="date" label={labels.day!} required value={values.day} error={errors.day} />
         <Field name="start" label={labels.start!} required value={values.start} error={errors.start} />
         <Field name="end" label={labels.end!} required value={values.end} error={errors.end} />
         <Field name="place" label={labels.place!} maxLength={500} value={values.place} />
-        <Field name="onlineUrl" label={labels.onlineUrl!} type="url" value={values.onlineUrl} error={errors.onlineUrl} />
+        <Field
+          name="onlineUrl"
+          label={labels.onlineUrl!}
+          type="url"
+          value={values.onlineUrl}
+          error={errors.onlineUrl}
+        />
         <Field name="audience" label={labels.audience!} maxLength={500} value={values.audience} />
         <Field name="capacity" label={labels.capacity!} type="number" value={values.capacity} error={errors.capacity} />
         <button type="submit">{t('event.save')}</button>
@@ -119,16 +196,35 @@ function EventFormPage({ action, values, errors }: { action: string; values: For
   )
 }
 
-function EventPage({ event, territory, registration, signedIn, canManage }: { event: EventRow; territory: { name: string; path: string } | null; registration: string | null; signedIn: boolean; canManage: boolean }) {
+function EventPage({
+  event,
+  territory,
+  registration,
+  signedIn,
+  canManage,
+}: {
+  event: EventRow
+  territory: { name: string; path: string } | null
+  registration: string | null
+  signedIn: boolean
+  canManage: boolean
+}) {
   const { t, locale } = usePage()
   const past = event.endsAt.getTime() < Date.now()
   return (
     <article>
       <p class="kicker">
-        {territory ? <a href={`${territory.path}/evenements`}>{territory.name}</a> : <a href="/evenements">{t('event.networkTitle')}</a>} · {t(`event.kind.${event.kind}` as MessageKey)}
+        {territory ? (
+          <a href={`${territory.path}/evenements`}>{territory.name}</a>
+        ) : (
+          <a href="/evenements">{t('event.networkTitle')}</a>
+        )}{' '}
+        · {t(`event.kind.${event.kind}` as MessageKey)}
       </p>
       <h1>{event.title}</h1>
-      {event.status === 'cancelled' && <p class="notice">{t('event.cancelled', { reason: event.cancellationReason ?? '' })}</p>}
+      {event.status === 'cancelled' && (
+        <p class="notice">{t('event.cancelled', { reason: event.cancellationReason ?? '' })}</p>
+      )}
       <dl class="facts">
         <div>
           <dt>{t('event.label.day')}</dt>
@@ -164,16 +260,21 @@ function EventPage({ event, territory, registration, signedIn, canManage }: { ev
         <div>
           <dt>{t('event.label.capacity')}</dt>
           <dd>
-            {event.capacity ? t('event.seats', { registered: event.registered, capacity: event.capacity }) : t('event.seatsUnlimited', { registered: event.registered })}
+            {event.capacity
+              ? t('event.seats', { registered: event.registered, capacity: event.capacity })
+              : t('event.seatsUnlimited', { registered: event.registered })}
             {event.waiting > 0 ? ` · ${t('event.waitingCount', { count: formatNumber(locale, event.waiting) })}` : ''}
           </dd>
         </div>
       </dl>
-      {event.description && <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(event.description) }} />}
+      {event.description && (
+        <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(event.description) }} />
+      )}
       <p>
         <a href={`${eventPath(event)}/agenda.ics`}>{t('event.ics')}</a>
       </p>
-      {!past && event.status === 'scheduled' &&
+      {!past &&
+        event.status === 'scheduled' &&
         (signedIn ? (
           registration ? (
             <>
@@ -216,7 +317,14 @@ function EventPage({ event, territory, registration, signedIn, canManage }: { ev
       )}
       {canManage && past && (
         <PostForm action={`${eventPath(event)}/compte-rendu`}>
-          <Field name="minutes" label={t('event.minutes')} multiline maxLength={50000} value={event.minutes ?? ''} hint="Markdown" />
+          <Field
+            name="minutes"
+            label={t('event.minutes')}
+            multiline
+            maxLength={50000}
+            value={event.minutes ?? ''}
+            hint="Markdown"
+          />
           <button type="submit">{t('event.minutes.save')}</button>
         </PostForm>
       )}
@@ -226,7 +334,12 @@ function EventPage({ event, territory, registration, signedIn, canManage }: { ev
 
 /** Events: pages, registration, .ics files and iCal feeds (territory and network). */
 /** The organisers' page of an event: who is registered or waiting, the list as CSV, and a message to them. */
-function RegistrantsPage(props: { event: EventRow; registrants: RegistrantRow[]; values: FormValues; errors: FieldErrors }) {
+function RegistrantsPage(props: {
+  event: EventRow
+  registrants: RegistrantRow[]
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t, locale } = usePage()
   const { event } = props
   const registered = props.registrants.filter((r) => r.status === 'registered').length
@@ -247,7 +360,14 @@ function RegistrantsPage(props: { event: EventRow; registrants: RegistrantRow[];
               {t('event.registrants.csv')}
             </a>
           </p>
-          <Table headings={[t('event.registrants.name'), t('event.registrants.email'), t('event.registrants.status'), t('event.registrants.since')]}>
+          <Table
+            headings={[
+              t('event.registrants.name'),
+              t('event.registrants.email'),
+              t('event.registrants.status'),
+              t('event.registrants.since'),
+            ]}
+          >
             {props.registrants.map((r) => (
               <tr>
                 <th scope="row">{r.name}</th>
@@ -263,9 +383,32 @@ function RegistrantsPage(props: { event: EventRow; registrants: RegistrantRow[];
             <h2 id="message-title">{t('event.message')}</h2>
             <ErrorSummary errors={props.errors} labels={labels} />
             <PostForm action={`${eventPath(event)}/message`}>
-              <Field name="audience" label={t('event.message.audience')} value={props.values.audience ?? 'registered'} options={[{ value: 'registered', label: t('event.message.registered') }, { value: 'all', label: t('event.message.all') }]} />
-              <Field name="subject" label={labels.subject} required maxLength={200} value={props.values.subject} error={props.errors.subject} />
-              <Field name="body" label={labels.body} required multiline maxLength={10000} value={props.values.body} error={props.errors.body} />
+              <Field
+                name="audience"
+                label={t('event.message.audience')}
+                value={props.values.audience ?? 'registered'}
+                options={[
+                  { value: 'registered', label: t('event.message.registered') },
+                  { value: 'all', label: t('event.message.all') },
+                ]}
+              />
+              <Field
+                name="subject"
+                label={labels.subject}
+                required
+                maxLength={200}
+                value={props.values.subject}
+                error={props.errors.subject}
+              />
+              <Field
+                name="body"
+                label={labels.body}
+                required
+                multiline
+                maxLength={10000}
+                value={props.values.body}
+                error={props.errors.body}
+              />
               <button type="submit">{t('event.message.submit')}</button>
             </PostForm>
           </section>
@@ -282,33 +425,100 @@ export default async function eventRoutes(fastify: FastifyInstance) {
 
   const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
   const sendCalendar = (reply: FastifyReply, events: EventRow[], name: string, filename: string) =>
-    reply.type('text/calendar; charset=utf-8').header('content-disposition', `inline; filename="${filename}"`).send(calendar(events, { name, baseUrl: baseUrl() }))
+    reply
+      .type('text/calendar; charset=utf-8')
+      .header('content-disposition', `inline; filename="${filename}"`)
+      .send(calendar(events, { name, baseUrl: baseUrl() }))
 
   // every event: the network's and the territories' public meetings, filtered by who organises and by kind
-  app.get('/evenements', { schema: { querystring: Type.Object({ qui: Type.Optional(Type.String()), type: Type.Optional(Type.String()) }, { additionalProperties: true }), hide: true } }, async (req, reply) => {
-    const filters = eventFilters(req.query)
-    const events = await listEvents(db(), { ...(filters.scope === 'reseau' ? { territoryId: null } : filters.scope === 'territoires' ? { territoriesOnly: true } : {}), ...(filters.kind ? { kind: filters.kind } : {}) })
-    const ids = [...new Set(events.flatMap((e) => (e.territoryId ? [e.territoryId] : [])))]
-    const territories = new Map((await getTerritorySummaries(db(), ids)).map((s) => [s.id, { name: s.name, path: territoryPath(s) }]))
-    return reply.page(req.t('event.allTitle'), <EventList title={req.t('event.allTitle')} events={events} feed="/reseau/evenements.ics" newLink={req.user?.isPlatformAdmin ? '/evenements/nouveau' : null} territories={territories} filters={filters} />)
-  })
-  app.get('/reseau/evenements.ics', { schema: { hide: true } }, async (_req, reply) => sendCalendar(reply, await listEvents(db(), { territoryId: null }), 'Réseau Territoires Hautement Citoyens', 'reseau.ics'))
+  app.get(
+    '/evenements',
+    {
+      schema: {
+        querystring: Type.Object(
+          { qui: Type.Optional(Type.String()), type: Type.Optional(Type.String()) },
+          { additionalProperties: true },
+        ),
+        hide: true,
+      },
+    },
+    async (req, reply) => {
+      const filters = eventFilters(req.query)
+      const events = await listEvents(db(), {
+        ...(filters.scope === 'reseau'
+          ? { territoryId: null }
+          : filters.scope === 'territoires'
+            ? { territoriesOnly: true }
+            : {}),
+        ...(filters.kind ? { kind: filters.kind } : {}),
+      })
+      const ids = [...new Set(events.flatMap((e) => (e.territoryId ? [e.territoryId] : [])))]
+      const territories = new Map(
+        (await getTerritorySummaries(db(), ids)).map((s) => [s.id, { name: s.name, path: territoryPath(s) }]),
+      )
+      return reply.page(
+        req.t('event.allTitle'),
+        <EventList
+          title={req.t('event.allTitle')}
+          events={events}
+          feed="/reseau/evenements.ics"
+          newLink={req.user?.isPlatformAdmin ? '/evenements/nouveau' : null}
+          territories={territories}
+          filters={filters}
+        />,
+      )
+    },
+  )
+  app.get('/reseau/evenements.ics', { schema: { hide: true } }, async (_req, reply) =>
+    sendCalendar(
+      reply,
+      await listEvents(db(), { territoryId: null }),
+      'Réseau Territoires Hautement Citoyens',
+      'reseau.ics',
+    ),
+  )
 
-  app.get('/territoires/:kind/:code/evenements', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const territory = await territoryOf(req.params)
-    const events = await listEvents(db(), { territoryId: territory.id })
-    return reply.page(`${req.t('event.title')} – ${territory.name}`, <EventList title={`${req.t('event.title')} – ${territory.name}`} events={events} feed={`${territory.path}/evenements.ics`} newLink={canManageEvent(req.user, territory.id) ? `${territory.path}/evenements/nouveau` : null} />)
-  })
-  app.get('/territoires/:kind/:code/evenements.ics', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const territory = await territoryOf(req.params)
-    return sendCalendar(reply, await listEvents(db(), { territoryId: territory.id }), territory.name, `${req.params.code}.ics`)
-  })
+  app.get(
+    '/territoires/:kind/:code/evenements',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const territory = await territoryOf(req.params)
+      const events = await listEvents(db(), { territoryId: territory.id })
+      return reply.page(
+        `${req.t('event.title')} – ${territory.name}`,
+        <EventList
+          title={`${req.t('event.title')} – ${territory.name}`}
+          events={events}
+          feed={`${territory.path}/evenements.ics`}
+          newLink={canManageEvent(req.user, territory.id) ? `${territory.path}/evenements/nouveau` : null}
+        />,
+      )
+    },
+  )
+  app.get(
+    '/territoires/:kind/:code/evenements.ics',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const territory = await territoryOf(req.params)
+      return sendCalendar(
+        reply,
+        await listEvents(db(), { territoryId: territory.id }),
+        territory.name,
+        `${req.params.code}.ics`,
+      )
+    },
+  )
 
   // ——— scheduling: the territory's staff, or the network's team ———
   async function scheduling(req: FastifyRequest, reply: FastifyReply, territoryId: string | null, action: string) {
     const actor = requireUser(req)
-    if (!canManageEvent(actor, territoryId)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne programmez pas d’événement ici.' })
-    if (req.method === 'GET') return reply.page(req.t('event.new'), <EventFormPage action={action} values={{ kind: territoryId ? 'public_meeting' : 'field_visit' }} errors={{}} />)
+    if (!canManageEvent(actor, territoryId))
+      throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne programmez pas d’événement ici.' })
+    if (req.method === 'GET')
+      return reply.page(
+        req.t('event.new'),
+        <EventFormPage action={action} values={{ kind: territoryId ? 'public_meeting' : 'field_visit' }} errors={{}} />,
+      )
     const v = normalizeDays(formValues(req.body), 'day')
     const errors: Record<string, string> = {}
     const startsAt = parisInstant(v.day ?? '', v.start ?? '')
@@ -319,17 +529,38 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     if (v.capacity && !/^[1-9]\d{0,5}$/.test(v.capacity)) errors.capacity = req.t('event.error.capacity')
     if (v.onlineUrl && !/^https?:\/\/\S+$/.test(v.onlineUrl)) errors.onlineUrl = req.t('event.error.url')
     const kind = (EVENT_KINDS as readonly string[]).includes(v.kind ?? '') ? (v.kind as EventKind) : 'public_meeting'
-    if (Object.keys(errors).length > 0) return reply.page(req.t('event.new'), <EventFormPage action={action} values={v} errors={errors} />, 422)
+    if (Object.keys(errors).length > 0)
+      return reply.page(req.t('event.new'), <EventFormPage action={action} values={v} errors={errors} />, 422)
     try {
-      const id = await createEvent(db(), actor, territoryId, { kind, title: v.title!.trim(), description: (v.description ?? '').trim(), startsAt: startsAt!, endsAt: endsAt!, place: (v.place ?? '').trim(), onlineUrl: v.onlineUrl || null, audience: (v.audience ?? '').trim(), capacity: v.capacity ? Number(v.capacity) : null })
+      const id = await createEvent(db(), actor, territoryId, {
+        kind,
+        title: v.title!.trim(),
+        description: (v.description ?? '').trim(),
+        startsAt: startsAt!,
+        endsAt: endsAt!,
+        place: (v.place ?? '').trim(),
+        onlineUrl: v.onlineUrl || null,
+        audience: (v.audience ?? '').trim(),
+        capacity: v.capacity ? Number(v.capacity) : null,
+      })
       return reply.redirect(eventPath({ id }), 303)
     } catch (error) {
-      if (error instanceof AppError && error.status === 422) return reply.page(req.t('event.new'), <EventFormPage action={action} values={v} errors={translateFieldErrors(req.t, error.fields)} />, 422)
+      if (error instanceof AppError && error.status === 422)
+        return reply.page(
+          req.t('event.new'),
+          <EventFormPage action={action} values={v} errors={translateFieldErrors(req.t, error.fields)} />,
+          422,
+        )
       throw error
     }
   }
   for (const method of ['GET', 'POST'] as const) {
-    app.route({ method, url: '/evenements/nouveau', schema: { hide: true, ...(method === 'POST' ? { body: FormBody } : {}) }, handler: async (req, reply) => scheduling(req, reply, null, '/evenements/nouveau') })
+    app.route({
+      method,
+      url: '/evenements/nouveau',
+      schema: { hide: true, ...(method === 'POST' ? { body: FormBody } : {}) },
+      handler: async (req, reply) => scheduling(req, reply, null, '/evenements/nouveau'),
+    })
     app.route({
       method,
       url: '/territoires/:kind/:code/evenements/nouveau',
@@ -352,26 +583,56 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     const registration = req.user ? await registrationOf(db(), event.id, req.user.id) : null
     return reply.page(
       event.title,
-      <EventPage event={event} territory={territory ? { name: territory.name, path: territoryPath(territory) } : null} registration={registration} signedIn={!!req.user} canManage={canManageEvent(req.user, event.territoryId)} />,
+      <EventPage
+        event={event}
+        territory={territory ? { name: territory.name, path: territoryPath(territory) } : null}
+        registration={registration}
+        signedIn={!!req.user}
+        canManage={canManageEvent(req.user, event.territoryId)}
+      />,
     )
   })
 
-  app.post('/evenements/:id/inscription', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const status = await register(db(), requireUser(req), req.params.id, baseUrl())
-    req.flash('notice', req.t(status === 'waiting' ? 'event.waiting' : 'event.registered'))
-    return reply.redirect(eventPath(req.params), 303)
-  })
-  app.post('/evenements/:id/desinscription', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    await unregister(db(), requireUser(req), req.params.id, baseUrl())
-    req.flash('notice', req.t('event.unregistered'))
-    return reply.redirect(eventPath(req.params), 303)
-  })
-  async function registrantsPage(req: FastifyRequest, reply: FastifyReply, id: string, values: FormValues, errors: FieldErrors, status = 200) {
+  app.post(
+    '/evenements/:id/inscription',
+    {
+      schema: { params: IdParams, body: FormBody, hide: true },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const status = await register(db(), requireUser(req), req.params.id, baseUrl())
+      req.flash('notice', req.t(status === 'waiting' ? 'event.waiting' : 'event.registered'))
+      return reply.redirect(eventPath(req.params), 303)
+    },
+  )
+  app.post(
+    '/evenements/:id/desinscription',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      await unregister(db(), requireUser(req), req.params.id, baseUrl())
+      req.flash('notice', req.t('event.unregistered'))
+      return reply.redirect(eventPath(req.params), 303)
+    },
+  )
+  async function registrantsPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    values: FormValues,
+    errors: FieldErrors,
+    status = 200,
+  ) {
     const actor = requireUser(req)
     const [event, registrants] = await Promise.all([findEvent(db(), id), listRegistrants(db(), actor, id)])
-    return reply.page(req.t('event.registrants.title', { title: event.title }), <RegistrantsPage event={event} registrants={registrants} values={values} errors={errors} />, status)
+    return reply.page(
+      req.t('event.registrants.title', { title: event.title }),
+      <RegistrantsPage event={event} registrants={registrants} values={values} errors={errors} />,
+      status,
+    )
   }
-  app.get('/evenements/:id/inscrits', { schema: { params: IdParams, hide: true } }, async (req, reply) => registrantsPage(req, reply, req.params.id, {}, {}))
+  app.get('/evenements/:id/inscrits', { schema: { params: IdParams, hide: true } }, async (req, reply) =>
+    registrantsPage(req, reply, req.params.id, {}, {}),
+  )
   app.get('/evenements/:id/inscrits.csv', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const registrants = await listRegistrants(db(), requireUser(req), req.params.id)
     const columns: CsvColumn<RegistrantRow>[] = [
@@ -383,26 +644,50 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     // private data: never cached, by the browser or anything between
     reply.header('cache-control', 'private, no-store')
     // one page: an event's registrants fit in memory
-    return sendCsv(reply, { filename: `inscrits-${req.params.id}.csv`, columns, nextPage: async (after) => (after === null ? registrants : []) })
+    return sendCsv(reply, {
+      filename: `inscrits-${req.params.id}.csv`,
+      columns,
+      nextPage: async (after) => (after === null ? registrants : []),
+    })
   })
-  app.post('/evenements/:id/message', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 hour' } } }, async (req, reply) => {
-    const values = formValues(req.body)
-    try {
-      const count = await messageRegistrants(db(), requireUser(req), req.params.id, { subject: values.subject ?? '', body: values.body ?? '', audience: values.audience === 'all' ? 'all' : 'registered' })
-      app.jobs.wake()
-      req.flash('notice', req.t('event.message.sent', { count }))
-    } catch (error) {
-      if (error instanceof AppError && error.status === 422) return registrantsPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
-      throw error
-    }
-    return reply.redirect(`${eventPath(req.params)}/inscrits`, 303)
-  })
-  app.post('/evenements/:id/annulation', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    await cancelEvent(db(), requireUser(req), req.params.id, formValues(req.body).reason ?? '')
-    return reply.redirect(eventPath(req.params), 303)
-  })
-  app.post('/evenements/:id/compte-rendu', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    await saveMinutes(db(), requireUser(req), req.params.id, formValues(req.body).minutes ?? '')
-    return reply.redirect(eventPath(req.params), 303)
-  })
+  app.post(
+    '/evenements/:id/message',
+    {
+      schema: { params: IdParams, body: FormBody, hide: true },
+      config: { rateLimit: { max: 10, timeWindow: '1 hour' } },
+    },
+    async (req, reply) => {
+      const values = formValues(req.body)
+      try {
+        const count = await messageRegistrants(db(), requireUser(req), req.params.id, {
+          subject: values.subject ?? '',
+          body: values.body ?? '',
+          audience: values.audience === 'all' ? 'all' : 'registered',
+        })
+        app.jobs.wake()
+        req.flash('notice', req.t('event.message.sent', { count }))
+      } catch (error) {
+        if (error instanceof AppError && error.status === 422)
+          return registrantsPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
+        throw error
+      }
+      return reply.redirect(`${eventPath(req.params)}/inscrits`, 303)
+    },
+  )
+  app.post(
+    '/evenements/:id/annulation',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      await cancelEvent(db(), requireUser(req), req.params.id, formValues(req.body).reason ?? '')
+      return reply.redirect(eventPath(req.params), 303)
+    },
+  )
+  app.post(
+    '/evenements/:id/compte-rendu',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      await saveMinutes(db(), requireUser(req), req.params.id, formValues(req.body).minutes ?? '')
+      return reply.redirect(eventPath(req.params), 303)
+    },
+  )
 }

@@ -4,9 +4,19 @@ import type { MessageKey, Translate } from '../../platform/i18n/index.ts'
 import { matchesWords, type SearchSource } from '../../platform/search.ts'
 
 // the day in Paris, as YYYY-MM-DD
-const parisDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' })
+const parisDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
 type Row = { id: string; title: string; kind: string; territory: string | null; starts_at: string | Date }
-const hit = (t: Translate) => (r: Row) => ({ title: r.title, path: `/evenements/${r.id}`, detail: `${t(`event.kind.${r.kind}` as MessageKey)} · ${r.territory ?? t('event.networkTitle')}`, on: parisDay.format(new Date(r.starts_at)) })
+const hit = (t: Translate) => (r: Row) => ({
+  title: r.title,
+  path: `/evenements/${r.id}`,
+  detail: `${t(`event.kind.${r.kind}` as MessageKey)} · ${r.territory ?? t('event.networkTitle')}`,
+  on: parisDay.format(new Date(r.starts_at)),
+})
 
 /** Events of the network and of territories, upcoming first, then the most recent. */
 export const eventSearch: SearchSource = {

@@ -11,7 +11,15 @@ import { parisInstant, TIME_ZONE } from '../../platform/paris-time.ts'
 
 export { parisInstant, TIME_ZONE }
 
-export const EVENT_KINDS = ['public_meeting', 'debate', 'workshop', 'field_visit', 'peer_seminar', 'video_conference', 'discovery_session'] as const
+export const EVENT_KINDS = [
+  'public_meeting',
+  'debate',
+  'workshop',
+  'field_visit',
+  'peer_seminar',
+  'video_conference',
+  'discovery_session',
+] as const
 export type EventKind = (typeof EVENT_KINDS)[number]
 
 export interface EventRow {
@@ -58,8 +66,12 @@ export interface EventInput {
   capacity: number | null
 }
 
-
-export async function createEvent(db: Db, actor: CurrentUser, territoryId: string | null, input: EventInput): Promise<string> {
+export async function createEvent(
+  db: Db,
+  actor: CurrentUser,
+  territoryId: string | null,
+  input: EventInput,
+): Promise<string> {
   if (!canManageEvent(actor, territoryId)) throw forbidden()
   return db.transaction(async (tx) => {
     const [row] = await queryRows<{ id: string }>(
@@ -68,8 +80,24 @@ export async function createEvent(db: Db, actor: CurrentUser, territoryId: strin
           values (${territoryId}, ${input.kind}, ${input.title}, ${input.description}, ${input.startsAt.toISOString()}, ${input.endsAt.toISOString()}, ${input.place}, ${input.onlineUrl}, ${input.audience}, ${input.capacity}, ${actor.id})
           returning id`,
     )
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'event.created', subjectType: 'event', subjectId: row!.id, after: input })
-    if (territoryId) await recordActivity(tx, { territoryId, territoryWide: true, subjects: {}, kind: 'event.created', title: input.title, path: `/evenements/${row!.id}`, actorId: actor.id })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId,
+      action: 'event.created',
+      subjectType: 'event',
+      subjectId: row!.id,
+      after: input,
+    })
+    if (territoryId)
+      await recordActivity(tx, {
+        territoryId,
+        territoryWide: true,
+        subjects: {},
+        kind: 'event.created',
+        title: input.title,
+        path: `/evenements/${row!.id}`,
+        actorId: actor.id,
+      })
     return row!.id
   })
 }
@@ -81,19 +109,28 @@ export async function findEvent(db: Db, id: string): Promise<EventRow> {
 }
 
 /** Events of a territory, or of the network (territoryId null), or all of them (undefined) or all territories'; of one kind; by date. */
-export async function listEvents(db: Db, options: { territoryId?: string | null; territoriesOnly?: boolean; kind?: EventKind; from?: Date }): Promise<EventRow[]> {
+export async function listEvents(
+  db: Db,
+  options: { territoryId?: string | null; territoriesOnly?: boolean; kind?: EventKind; from?: Date },
+): Promise<EventRow[]> {
   const where = [sql`true`]
   if (options.territoryId === null) where.push(sql`e.territory_id is null`)
   else if (options.territoryId) where.push(sql`e.territory_id = ${options.territoryId}`)
   else if (options.territoriesOnly) where.push(sql`e.territory_id is not null`)
   if (options.kind) where.push(sql`e.kind = ${options.kind}`)
   if (options.from) where.push(sql`e.ends_at >= ${options.from.toISOString()}`)
-  const rows = await queryRows<EventRow>(db, sql`select ${COLUMNS} from events e where ${sql.join(where, sql` and `)} order by e.starts_at limit 500`)
+  const rows = await queryRows<EventRow>(
+    db,
+    sql`select ${COLUMNS} from events e where ${sql.join(where, sql` and `)} order by e.starts_at limit 500`,
+  )
   return rows.map(toEvent)
 }
 
 export async function registrationOf(db: Db, eventId: string, userId: string): Promise<string | null> {
-  const [row] = await queryRows<{ status: string }>(db, sql`select status from event_registrations where event_id = ${eventId} and user_id = ${userId}`)
+  const [row] = await queryRows<{ status: string }>(
+    db,
+    sql`select status from event_registrations where event_id = ${eventId} and user_id = ${userId}`,
+  )
   return row && row.status !== 'cancelled' ? row.status : null
 }
 
@@ -102,7 +139,12 @@ export async function registrationOf(db: Db, eventId: string, userId: string): P
  * two registrations never take the last seat together.
  */
 /** The mail to a person about their seat: confirmed (with the .ics when the platform's address is known), waiting, or freed for them. */
-function seatNotice(event: EventRow, userId: string, kind: 'registered' | 'waiting' | 'promoted', baseUrl: string | undefined): Notice {
+function seatNotice(
+  event: EventRow,
+  userId: string,
+  kind: 'registered' | 'waiting' | 'promoted',
+  baseUrl: string | undefined,
+): Notice {
   // the visio's link is for the people registered: a seat's mail carries it, a waiting list's does not
   const where = event.place || (kind !== 'waiting' ? (event.onlineUrl ?? '') : '')
   const place = where ? ` (${where})` : ''
@@ -113,23 +155,42 @@ function seatNotice(event: EventRow, userId: string, kind: 'registered' | 'waiti
     params: { title: event.title, place },
     instants: { when: event.startsAt.toISOString() },
     path: `/evenements/${event.id}`,
-    ...(kind !== 'waiting' && baseUrl ? { ics: { filename: `evenement-${event.id}.ics`, content: calendar([event], { name: event.title, baseUrl }) } } : {}),
+    ...(kind !== 'waiting' && baseUrl
+      ? { ics: { filename: `evenement-${event.id}.ics`, content: calendar([event], { name: event.title, baseUrl }) } }
+      : {}),
   }
 }
 
-export async function register(db: Db, actor: CurrentUser, eventId: string, baseUrl?: string): Promise<'registered' | 'waiting'> {
+export async function register(
+  db: Db,
+  actor: CurrentUser,
+  eventId: string,
+  baseUrl?: string,
+): Promise<'registered' | 'waiting'> {
   const event = await findEvent(db, eventId)
   if (event.status === 'cancelled') throw conflict('CANCELLED', 'Cet événement est annulé.')
   if (event.startsAt.getTime() < Date.now()) throw conflict('PAST', 'Cet événement a déjà eu lieu.')
   return db.transaction(async (tx) => {
-    const [locked] = await queryRows<{ capacity: number | null }>(tx, sql`select capacity from events where id = ${eventId} for update`)
-    const [{ taken }] = (await queryRows<{ taken: number }>(tx, sql`select count(*)::int as taken from event_registrations where event_id = ${eventId} and status = 'registered' and user_id <> ${actor.id}`)) as [{ taken: number }]
+    const [locked] = await queryRows<{ capacity: number | null }>(
+      tx,
+      sql`select capacity from events where id = ${eventId} for update`,
+    )
+    const [{ taken }] = (await queryRows<{ taken: number }>(
+      tx,
+      sql`select count(*)::int as taken from event_registrations where event_id = ${eventId} and status = 'registered' and user_id <> ${actor.id}`,
+    )) as [{ taken: number }]
     const current = await registrationOf(tx, eventId, actor.id)
     if (current) return current as 'registered' | 'waiting'
     const status = locked!.capacity === null || taken < locked!.capacity ? 'registered' : 'waiting'
     await tx.execute(sql`insert into event_registrations (event_id, user_id, status) values (${eventId}, ${actor.id}, ${status})
       on conflict (event_id, user_id) do update set status = excluded.status, created_at = now(), updated_at = now(), reminded_at = null`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: `event.${status}`, subjectType: 'event', subjectId: eventId })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: event.territoryId,
+      action: `event.${status}`,
+      subjectType: 'event',
+      subjectId: eventId,
+    })
     await queueNotice(tx, seatNotice(event, actor.id, status, baseUrl))
     return status
   })
@@ -140,10 +201,21 @@ export async function unregister(db: Db, actor: CurrentUser, eventId: string, ba
   const event = await findEvent(db, eventId)
   await db.transaction(async (tx) => {
     await tx.execute(sql`select id from events where id = ${eventId} for update`)
-    const [was] = await queryRows<{ status: string }>(tx, sql`select status from event_registrations where event_id = ${eventId} and user_id = ${actor.id} and status <> 'cancelled'`)
+    const [was] = await queryRows<{ status: string }>(
+      tx,
+      sql`select status from event_registrations where event_id = ${eventId} and user_id = ${actor.id} and status <> 'cancelled'`,
+    )
     if (!was) return
-    await tx.execute(sql`update event_registrations set status = 'cancelled', updated_at = now() where event_id = ${eventId} and user_id = ${actor.id}`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.unregistered', subjectType: 'event', subjectId: eventId })
+    await tx.execute(
+      sql`update event_registrations set status = 'cancelled', updated_at = now() where event_id = ${eventId} and user_id = ${actor.id}`,
+    )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: event.territoryId,
+      action: 'event.unregistered',
+      subjectType: 'event',
+      subjectId: eventId,
+    })
     if (was.status === 'registered') {
       const promoted = await queryRows<{ user_id: string }>(
         tx,
@@ -152,7 +224,14 @@ export async function unregister(db: Db, actor: CurrentUser, eventId: string, ba
             returning user_id`,
       )
       if (promoted[0]) {
-        await recordAudit(tx, { actorId: null, territoryId: event.territoryId, action: 'event.promoted_from_waiting_list', subjectType: 'event', subjectId: eventId, after: { userId: promoted[0].user_id } })
+        await recordAudit(tx, {
+          actorId: null,
+          territoryId: event.territoryId,
+          action: 'event.promoted_from_waiting_list',
+          subjectType: 'event',
+          subjectId: eventId,
+          after: { userId: promoted[0].user_id },
+        })
         await queueNotice(tx, seatNotice(event, promoted[0].user_id, 'promoted', baseUrl))
       }
     }
@@ -162,15 +241,40 @@ export async function unregister(db: Db, actor: CurrentUser, eventId: string, ba
 export async function cancelEvent(db: Db, actor: CurrentUser, eventId: string, reason: string): Promise<void> {
   const event = await findEvent(db, eventId)
   if (!canManageEvent(actor, event.territoryId)) throw forbidden()
-  if (reason.trim() === '') throw new AppError('INVALID', { status: 422, userMessage: 'Donnez la raison de l’annulation.', fields: { reason: 'event.error.reason' } })
+  if (reason.trim() === '')
+    throw new AppError('INVALID', {
+      status: 422,
+      userMessage: 'Donnez la raison de l’annulation.',
+      fields: { reason: 'event.error.reason' },
+    })
   await db.transaction(async (tx) => {
-    const cancelled = await queryRows(tx, sql`update events set status = 'cancelled', cancellation_reason = ${reason.trim()}, updated_at = now() where id = ${eventId} and status = 'scheduled' returning id`)
+    const cancelled = await queryRows(
+      tx,
+      sql`update events set status = 'cancelled', cancellation_reason = ${reason.trim()}, updated_at = now() where id = ${eventId} and status = 'scheduled' returning id`,
+    )
     if (cancelled.length === 0) throw conflict('CANCELLED', 'Cet événement est déjà annulé.')
-    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.cancelled', subjectType: 'event', subjectId: eventId, after: { reason: reason.trim() } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: event.territoryId,
+      action: 'event.cancelled',
+      subjectType: 'event',
+      subjectId: eventId,
+      after: { reason: reason.trim() },
+    })
     // everyone registered or waiting learns it, with the reason
-    const people = await queryRows<{ userId: string }>(tx, sql`select user_id as "userId" from event_registrations where event_id = ${eventId} and status in ('registered', 'waiting')`)
+    const people = await queryRows<{ userId: string }>(
+      tx,
+      sql`select user_id as "userId" from event_registrations where event_id = ${eventId} and status in ('registered', 'waiting')`,
+    )
     for (const p of people) {
-      await queueNotice(tx, { userId: p.userId, subject: 'notice.event.cancelled.subject', body: 'notice.event.cancelled.body', params: { title: event.title, reason: reason.trim() }, instants: { when: event.startsAt.toISOString() }, path: `/evenements/${eventId}` })
+      await queueNotice(tx, {
+        userId: p.userId,
+        subject: 'notice.event.cancelled.subject',
+        body: 'notice.event.cancelled.body',
+        params: { title: event.title, reason: reason.trim() },
+        instants: { when: event.startsAt.toISOString() },
+        path: `/evenements/${eventId}`,
+      })
     }
   })
 }
@@ -180,8 +284,16 @@ export async function saveMinutes(db: Db, actor: CurrentUser, eventId: string, m
   if (!canManageEvent(actor, event.territoryId)) throw forbidden()
   if (event.endsAt.getTime() > Date.now()) throw conflict('NOT_PAST', 'Le compte rendu se publie après l’événement.')
   await db.transaction(async (tx) => {
-    await tx.execute(sql`update events set minutes = ${minutes.trim() || null}, updated_at = now() where id = ${eventId}`)
-    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.minutes', subjectType: 'event', subjectId: eventId })
+    await tx.execute(
+      sql`update events set minutes = ${minutes.trim() || null}, updated_at = now() where id = ${eventId}`,
+    )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: event.territoryId,
+      action: 'event.minutes',
+      subjectType: 'event',
+      subjectId: eventId,
+    })
   })
 }
 
@@ -191,7 +303,16 @@ export function calendar(events: EventRow[], options: { name: string; baseUrl: s
     options.name,
     events.map((e) => {
       const url = `${options.baseUrl}/evenements/${e.id}`
-      return { uid: `${e.id}@territoires-hautement-citoyens`, start: e.startsAt, end: e.endsAt, summary: e.title, description: `${e.description}\n\n${url}`.trim(), location: e.place || (e.onlineUrl ? 'En ligne / Online' : ''), url, cancelled: e.status === 'cancelled' }
+      return {
+        uid: `${e.id}@territoires-hautement-citoyens`,
+        start: e.startsAt,
+        end: e.endsAt,
+        summary: e.title,
+        description: `${e.description}\n\n${url}`.trim(),
+        location: e.place || (e.onlineUrl ? 'En ligne / Online' : ''),
+        url,
+        cancelled: e.status === 'cancelled',
+      }
     }),
   )
 }
@@ -213,7 +334,14 @@ export async function sendReminders(db: Db, hours = 24, now = new Date()): Promi
           returning r.event_id as "eventId", r.user_id as "userId", e.title, e.starts_at as "startsAt", coalesce(nullif(e.place, ''), e.online_url, '') as place`,
     )
     for (const r of due) {
-      await queueNotice(tx, { userId: r.userId, subject: 'notice.event.reminder.subject', body: 'notice.event.reminder.body', params: { title: r.title, place: r.place ? ` (${r.place})` : '' }, instants: { when: new Date(r.startsAt).toISOString() }, path: `/evenements/${r.eventId}` })
+      await queueNotice(tx, {
+        userId: r.userId,
+        subject: 'notice.event.reminder.subject',
+        body: 'notice.event.reminder.body',
+        params: { title: r.title, place: r.place ? ` (${r.place})` : '' },
+        instants: { when: new Date(r.startsAt).toISOString() },
+        path: `/evenements/${r.eventId}`,
+      })
     }
     return due.length
   })
@@ -259,13 +387,19 @@ export interface RegistrantMessage {
  * The organisers write to everyone registered (and, if they choose, those waiting): one mail each, in the reader's
  * language around the organisers' words, queued with the decision. Returns how many were queued.
  */
-export async function messageRegistrants(db: Db, actor: CurrentUser, eventId: string, input: RegistrantMessage): Promise<number> {
+export async function messageRegistrants(
+  db: Db,
+  actor: CurrentUser,
+  eventId: string,
+  input: RegistrantMessage,
+): Promise<number> {
   const event = await findEvent(db, eventId)
   assertOrganiser(actor, event)
   const errors: Record<string, string> = {}
   if (input.subject.trim().length < 3 || input.subject.length > 200) errors.subject = 'event.error.messageSubject'
   if (input.body.trim().length < 3 || input.body.length > 10000) errors.body = 'event.error.messageBody'
-  if (Object.keys(errors).length > 0) throw new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields: errors })
+  if (Object.keys(errors).length > 0)
+    throw new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields: errors })
   return db.transaction(async (tx) => {
     const people = await queryRows<{ userId: string }>(
       tx,
@@ -274,9 +408,22 @@ export async function messageRegistrants(db: Db, actor: CurrentUser, eventId: st
             and ${event.territoryId ? authorizedIn(actor, 'event.manage', sql`e.territory_id`) : actor.isPlatformAdmin ? sql`true` : sql`false`}`,
     )
     for (const p of people) {
-      await queueNotice(tx, { userId: p.userId, subject: 'notice.event.message.subject', body: 'notice.event.message.body', params: { title: event.title, subject: input.subject.trim(), message: input.body.trim() }, path: `/evenements/${eventId}` })
+      await queueNotice(tx, {
+        userId: p.userId,
+        subject: 'notice.event.message.subject',
+        body: 'notice.event.message.body',
+        params: { title: event.title, subject: input.subject.trim(), message: input.body.trim() },
+        path: `/evenements/${eventId}`,
+      })
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: event.territoryId, action: 'event.message_sent', subjectType: 'event', subjectId: eventId, after: { subject: input.subject.trim(), audience: input.audience, count: people.length } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: event.territoryId,
+      action: 'event.message_sent',
+      subjectType: 'event',
+      subjectId: eventId,
+      after: { subject: input.subject.trim(), audience: input.audience, count: people.length },
+    })
     return people.length
   })
 }

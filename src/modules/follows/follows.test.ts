@@ -3,11 +3,20 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { enqueueJob, runDueJobs } from '../../platform/jobs.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, parisDay, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import {
+  buildTestApp,
+  Client,
+  createUser,
+  describeEachEngine,
+  parisDay,
+  signedInClient,
+  type TestApp,
+} from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { notifyContext, scheduleDigests, sendDigests } from './index.ts'
 
-const unsubscribeLinks = (text: string) => [...text.matchAll(/http:\/\/localhost:3000(\/abonnements\/desinscription\?jeton=[A-Za-z0-9_.-]+)/g)].map((m) => m[1]!)
+const unsubscribeLinks = (text: string) =>
+  [...text.matchAll(/http:\/\/localhost:3000(\/abonnements\/desinscription\?jeton=[A-Za-z0-9_.-]+)/g)].map((m) => m[1]!)
 
 describeEachEngine('following and notifications', (engine) => {
   let ctx: TestApp
@@ -22,7 +31,13 @@ describeEachEngine('following and notifications', (engine) => {
   let consultationId = ''
   const db = () => ctx.database.db
   const mailsTo = (email: string) => ctx.mails.filter((m) => m.to === email)
-  const follows = async (userId: string) => (await queryRows<{ subject_type: string; frequency: string }>(db(), sql`select subject_type, frequency from follows where user_id = ${userId} order by subject_type`)).map((r) => `${r.subject_type}:${r.frequency}`)
+  const follows = async (userId: string) =>
+    (
+      await queryRows<{ subject_type: string; frequency: string }>(
+        db(),
+        sql`select subject_type, frequency from follows where user_id = ${userId} order by subject_type`,
+      )
+    ).map((r) => `${r.subject_type}:${r.frequency}`)
 
   before(async () => {
     ctx = await buildTestApp(engine)
@@ -36,7 +51,10 @@ describeEachEngine('following and notifications', (engine) => {
     bobEmail = b.email
     alice = await signedInClient(ctx.app, a.email, a.password)
     bob = await signedInClient(ctx.app, b.email, b.password)
-    const [t] = await queryRows<{ id: string }>(db(), sql`select id from territories where kind = 'autre' and code = 'pays-demo'`)
+    const [t] = await queryRows<{ id: string }>(
+      db(),
+      sql`select id from territories where kind = 'autre' and code = 'pays-demo'`,
+    )
     territoryId = t!.id
   })
   after(async () => ctx?.close())
@@ -44,15 +62,50 @@ describeEachEngine('following and notifications', (engine) => {
   test('people follow a territory from its page, choose how often, and see it on their subscriptions page', async () => {
     const page = '/territoires/autre/pays-demo'
     assert.match((await new Client(ctx.app).get(page)).body, /Connectez-vous pour suivre/)
-    assert.equal((await new Client(ctx.app).post('/abonnements', { subjectType: 'territory', subjectId: territoryId, frequency: 'daily' }, { csrf: null })).statusCode, 403)
-    assert.equal((await alice.post('/abonnements', { subjectType: 'territory', subjectId: territoryId, frequency: 'hourly', next: page }, { csrfFrom: page })).statusCode, 400)
-    assert.equal((await alice.post('/abonnements', { subjectType: 'plan', subjectId: territoryId, frequency: 'daily', next: page }, { csrfFrom: page })).statusCode, 400)
+    assert.equal(
+      (
+        await new Client(ctx.app).post(
+          '/abonnements',
+          { subjectType: 'territory', subjectId: territoryId, frequency: 'daily' },
+          { csrf: null },
+        )
+      ).statusCode,
+      403,
+    )
+    assert.equal(
+      (
+        await alice.post(
+          '/abonnements',
+          { subjectType: 'territory', subjectId: territoryId, frequency: 'hourly', next: page },
+          { csrfFrom: page },
+        )
+      ).statusCode,
+      400,
+    )
+    assert.equal(
+      (
+        await alice.post(
+          '/abonnements',
+          { subjectType: 'plan', subjectId: territoryId, frequency: 'daily', next: page },
+          { csrfFrom: page },
+        )
+      ).statusCode,
+      400,
+    )
     assert.deepEqual(await follows(aliceId), [])
-    const followed = await alice.post('/abonnements', { subjectType: 'territory', subjectId: territoryId, frequency: 'immediate', next: page }, { csrfFrom: page })
+    const followed = await alice.post(
+      '/abonnements',
+      { subjectType: 'territory', subjectId: territoryId, frequency: 'immediate', next: page },
+      { csrfFrom: page },
+    )
     assert.equal(followed.statusCode, 303)
     assert.equal(followed.headers.location, page)
     assert.match((await alice.get(page)).body, /Vous suivez : un courriel à chaque nouveauté/)
-    await bob.post('/abonnements', { subjectType: 'territory', subjectId: territoryId, frequency: 'daily', next: page }, { csrfFrom: page })
+    await bob.post(
+      '/abonnements',
+      { subjectType: 'territory', subjectId: territoryId, frequency: 'daily', next: page },
+      { csrfFrom: page },
+    )
     const mine = await alice.get('/compte/abonnements')
     assert.match(mine.body, /Pays du Val-Démo/)
     assert.deepEqual(await follows(aliceId), ['territory:immediate'])
@@ -61,7 +114,15 @@ describeEachEngine('following and notifications', (engine) => {
   test('a published consultation reaches immediate followers once, by a job, with a signed unsubscribe link; the actor is not told of their own doing', async () => {
     const created = await agent.post(
       '/territoires/autre/pays-demo/consultations/nouvelle',
-      { title: 'Quelles rues apaiser ?', question: 'Quelles rues du bourg faut-il apaiser ?', context: '', opensOn: parisDay(-1), closesOn: parisDay(10), commitmentId: '', intent: 'publish' },
+      {
+        title: 'Quelles rues apaiser ?',
+        question: 'Quelles rues du bourg faut-il apaiser ?',
+        context: '',
+        opensOn: parisDay(-1),
+        closesOn: parisDay(10),
+        commitmentId: '',
+        intent: 'publish',
+      },
       { csrfFrom: '/territoires/autre/pays-demo/consultations/nouvelle' },
     )
     consultationId = created.headers.location!.split('/').pop()!
@@ -71,7 +132,10 @@ describeEachEngine('following and notifications', (engine) => {
     assert.ok(mail)
     assert.match(mail.subject, /Nouvelle consultation : « Quelles rues apaiser \? »/)
     assert.match(mail.text, new RegExp(`http://localhost:3000/consultations/${consultationId}`))
-    assert.match(mail.headers?.['List-Unsubscribe'] ?? '', /^<http:\/\/localhost:3000\/abonnements\/desinscription\?jeton=/)
+    assert.match(
+      mail.headers?.['List-Unsubscribe'] ?? '',
+      /^<http:\/\/localhost:3000\/abonnements\/desinscription\?jeton=/,
+    )
     assert.equal(mail.headers?.['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click')
     assert.equal(mailsTo(bobEmail).length, 0, 'Bob chose the daily digest')
     assert.equal(mailsTo('agent@demo.thc.example').length, 0)
@@ -81,17 +145,34 @@ describeEachEngine('following and notifications', (engine) => {
 
   test('the daily digest gathers what happened, per subject, without what was already mailed or hidden since', async () => {
     const page = `/consultations/${consultationId}`
-    await bob.post('/abonnements', { subjectType: 'consultation', subjectId: consultationId, frequency: 'daily', next: page }, { csrfFrom: page })
-    await alice.post(`${page}/contributions`, { kind: 'idea', title: 'Zone 30 devant l’école', body: 'Limiter la vitesse.' }, { csrfFrom: page })
-    await alice.post(`${page}/contributions`, { kind: 'critique', title: 'Texte injurieux', body: 'Contenu à masquer.' }, { csrfFrom: page })
-    await ctx.database.db.execute(sql`update contributions set hidden_at = now(), hidden_reason = 'test' where title = 'Texte injurieux'`)
+    await bob.post(
+      '/abonnements',
+      { subjectType: 'consultation', subjectId: consultationId, frequency: 'daily', next: page },
+      { csrfFrom: page },
+    )
+    await alice.post(
+      `${page}/contributions`,
+      { kind: 'idea', title: 'Zone 30 devant l’école', body: 'Limiter la vitesse.' },
+      { csrfFrom: page },
+    )
+    await alice.post(
+      `${page}/contributions`,
+      { kind: 'critique', title: 'Texte injurieux', body: 'Contenu à masquer.' },
+      { csrfFrom: page },
+    )
+    await ctx.database.db.execute(
+      sql`update contributions set hidden_at = now(), hidden_reason = 'test' where title = 'Texte injurieux'`,
+    )
     const sent = await sendDigests(notifyContext(ctx.app.platform), 'daily', new Date())
     assert.equal(sent, 1)
     const [digest] = mailsTo(bobEmail)
     assert.ok(digest)
     assert.match(digest.subject, /Votre résumé du jour : 2 nouveautés/)
     assert.match(digest.text, /« Quelles rues apaiser \? »\n- Nouvelle contribution : « Zone 30 devant l’école »/)
-    assert.match(digest.text, /« Pays du Val-Démo \(démonstration\) »\n- Nouvelle consultation : « Quelles rues apaiser \? »/)
+    assert.match(
+      digest.text,
+      /« Pays du Val-Démo \(démonstration\) »\n- Nouvelle consultation : « Quelles rues apaiser \? »/,
+    )
     assert.doesNotMatch(digest.text, /Texte injurieux/)
     assert.equal(unsubscribeLinks(digest.text).length, 2, 'one link a subject')
     assert.match(digest.headers?.['List-Unsubscribe'] ?? '', /desinscription/)
@@ -109,7 +190,10 @@ describeEachEngine('following and notifications', (engine) => {
     await scheduleDigests(db(), at)
     await scheduleDigests(db(), at)
     const jobs = await queryRows<{ unique_key: string; run_at: string }>(db(), tomorrows)
-    assert.deepEqual(jobs.map((j) => j.unique_key), ['digest:daily:2026-11-23', 'digest:weekly:2026-11-23'])
+    assert.deepEqual(
+      jobs.map((j) => j.unique_key),
+      ['digest:daily:2026-11-23', 'digest:weekly:2026-11-23'],
+    )
     assert.equal(new Date(jobs[0]!.run_at).toISOString(), '2026-11-23T06:00:00.000Z', '07:00 in Paris (winter time)')
     await ctx.database.db.execute(sql`delete from jobs where unique_key like '%:2026-11-23'`)
   })
@@ -124,7 +208,12 @@ describeEachEngine('following and notifications', (engine) => {
     const forged = `/abonnements/desinscription?jeton=${Buffer.from(JSON.stringify({ ...claims, u: bobId })).toString('base64url')}.${signature}`
     const altered = link.slice(0, -3) + (link.endsWith('AAA') ? 'BBB' : 'AAA')
     for (const bad of [forged, altered, '/abonnements/desinscription?jeton=abc']) {
-      const response = await visitor.request({ method: 'POST', url: bad, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+      const response = await visitor.request({
+        method: 'POST',
+        url: bad,
+        payload: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
       assert.equal(response.statusCode, 400, bad)
       assert.match(response.body, /n’est pas valide/)
     }
@@ -132,14 +221,31 @@ describeEachEngine('following and notifications', (engine) => {
     const ask = await visitor.get(link)
     assert.equal(ask.statusCode, 200)
     assert.match(ask.body, /Ne plus recevoir les nouveautés de « Pays du Val-Démo/)
-    assert.deepEqual(await follows(aliceId), ['territory:immediate'], 'opening the link (as a mail scanner does) changes nothing')
-    const oneClick = await visitor.request({ method: 'POST', url: link, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    assert.deepEqual(
+      await follows(aliceId),
+      ['territory:immediate'],
+      'opening the link (as a mail scanner does) changes nothing',
+    )
+    const oneClick = await visitor.request({
+      method: 'POST',
+      url: link,
+      payload: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     assert.equal(oneClick.statusCode, 200)
     assert.match(oneClick.body, /vous ne recevrez plus ces courriels/)
     assert.deepEqual(await follows(aliceId), [])
-    const again = await visitor.request({ method: 'POST', url: link, payload: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const again = await visitor.request({
+      method: 'POST',
+      url: link,
+      payload: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     assert.match(again.body, /rien n’a changé/)
-    const [audit] = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from audit_events where actor_id = ${aliceId} and action = 'follow.unsubscribed'`)
+    const [audit] = await queryRows<{ n: number }>(
+      db(),
+      sql`select count(*)::int as n from audit_events where actor_id = ${aliceId} and action = 'follow.unsubscribed'`,
+    )
     assert.equal(audit!.n, 1)
   })
 
@@ -158,13 +264,19 @@ describeEachEngine('following and notifications', (engine) => {
     }
     assert.equal(await runDueJobs(db(), handlers), 2)
     assert.equal(fine, 1)
-    const [flaky] = await queryRows<{ attempts: number; last_error: string; due_later: boolean }>(db(), sql`select attempts, last_error, run_at > now() as due_later from jobs where kind = 'test.flaky'`)
+    const [flaky] = await queryRows<{ attempts: number; last_error: string; due_later: boolean }>(
+      db(),
+      sql`select attempts, last_error, run_at > now() as due_later from jobs where kind = 'test.flaky'`,
+    )
     assert.deepEqual(flaky, { attempts: 1, last_error: 'SMTP down', due_later: true })
     for (let i = 0; i < 4; i++) {
       await ctx.database.db.execute(sql`update jobs set run_at = now() where kind = 'test.flaky'`)
       await runDueJobs(db(), handlers)
     }
-    const [given] = await queryRows<{ attempts: number; failed: boolean }>(db(), sql`select attempts, failed_at is not null as failed from jobs where kind = 'test.flaky'`)
+    const [given] = await queryRows<{ attempts: number; failed: boolean }>(
+      db(),
+      sql`select attempts, failed_at is not null as failed from jobs where kind = 'test.flaky'`,
+    )
     assert.deepEqual(given, { attempts: 5, failed: true })
   })
 })

@@ -11,7 +11,12 @@ export default async function follows(app: FastifyInstance) {
 }
 
 export function notifyContext(platform: Pick<Platform, 'database' | 'mailer' | 'tokens' | 'config'>): NotifyContext {
-  return { db: platform.database.db, mailer: platform.mailer, tokens: platform.tokens, baseUrl: platform.config.baseUrl.origin }
+  return {
+    db: platform.database.db,
+    mailer: platform.mailer,
+    tokens: platform.tokens,
+    baseUrl: platform.config.baseUrl.origin,
+  }
 }
 
 /** The jobs this module runs: an activity's immediate mails, and the digests. */

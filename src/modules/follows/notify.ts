@@ -60,7 +60,14 @@ interface Recipient {
   name: string
 }
 
-function mailWith(ctx: NotifyContext, to: Recipient, subject: string, lines: string[], scopes: { scope: string; title: string }[], listScope: string): OutgoingMail {
+function mailWith(
+  ctx: NotifyContext,
+  to: Recipient,
+  subject: string,
+  lines: string[],
+  scopes: { scope: string; title: string }[],
+  listScope: string,
+): OutgoingMail {
   const t = translator(to.locale)
   const footer = [
     '—',
@@ -81,7 +88,17 @@ function mailWith(ctx: NotifyContext, to: Recipient, subject: string, lines: str
  * delivery row and the mail go together: a failed send is retried with the job, never sent twice).
  */
 export async function deliverActivity(ctx: NotifyContext, activityId: number): Promise<number> {
-  const recipients = await queryRows<Recipient & { kind: string; title: string; path: string; subjectType: string; subjectId: string; subjectTitle: string; subjectPath: string }>(
+  const recipients = await queryRows<
+    Recipient & {
+      kind: string
+      title: string
+      path: string
+      subjectType: string
+      subjectId: string
+      subjectTitle: string
+      subjectPath: string
+    }
+  >(
     ctx.db,
     sql`select distinct on (f.user_id) f.user_id as "userId", u.email, u.locale, u.display_name as name, a.kind, a.title, a.path,
           ${followedSubjectColumns}
@@ -96,11 +113,16 @@ export async function deliverActivity(ctx: NotifyContext, activityId: number): P
   let sent = 0
   for (const r of recipients) {
     await ctx.db.transaction(async (tx) => {
-      const fresh = await queryRows(tx, sql`insert into notification_deliveries (user_id, activity_id, channel) values (${r.userId}, ${activityId}, 'immediate') on conflict do nothing returning user_id`)
+      const fresh = await queryRows(
+        tx,
+        sql`insert into notification_deliveries (user_id, activity_id, channel) values (${r.userId}, ${activityId}, 'immediate') on conflict do nothing returning user_id`,
+      )
       if (fresh.length === 0) return
       const scope = `${r.subjectType}:${r.subjectId}`
       const line = activityLine(translator(r.locale), r.kind, r.title)
-      await ctx.mailer.send(mailWith(ctx, r, `[THC] ${line}`, [line, `${ctx.baseUrl}${r.path}`], [{ scope, title: r.subjectTitle }], scope))
+      await ctx.mailer.send(
+        mailWith(ctx, r, `[THC] ${line}`, [line, `${ctx.baseUrl}${r.path}`], [{ scope, title: r.subjectTitle }], scope),
+      )
       sent++
     })
   }
@@ -111,10 +133,26 @@ export async function deliverActivity(ctx: NotifyContext, activityId: number): P
  * Sends the daily or weekly digest: to each person following something at that frequency, one mail listing
  * what happened up to `cutoff` that no mail brought them yet. Returns the number of mails.
  */
-export async function sendDigests(ctx: NotifyContext, frequency: Exclude<Frequency, 'immediate'>, cutoff: Date): Promise<number> {
+export async function sendDigests(
+  ctx: NotifyContext,
+  frequency: Exclude<Frequency, 'immediate'>,
+  cutoff: Date,
+): Promise<number> {
   // a digest looks back a little further than its period, in case the platform was stopped when it was due
   const since = new Date(cutoff.getTime() - (frequency === 'daily' ? 3 : 10) * 86_400_000)
-  const rows = await queryRows<Recipient & { activityId: number; kind: string; title: string; path: string; subjectType: string; subjectId: string; subjectTitle: string; subjectPath: string; at: string }>(
+  const rows = await queryRows<
+    Recipient & {
+      activityId: number
+      kind: string
+      title: string
+      path: string
+      subjectType: string
+      subjectId: string
+      subjectTitle: string
+      subjectPath: string
+      at: string
+    }
+  >(
     ctx.db,
     sql`select distinct on (f.user_id, a.id) f.user_id as "userId", u.email, u.locale, u.display_name as name, a.id as "activityId", a.kind, a.title, a.path, a.created_at as at,
           ${followedSubjectColumns}
@@ -136,14 +174,19 @@ export async function sendDigests(ctx: NotifyContext, frequency: Exclude<Frequen
     for (const item of items) {
       const scope = `${item.subjectType}:${item.subjectId}`
       const entry = subjects.get(scope) ?? { title: item.subjectTitle, path: item.subjectPath, lines: [], more: 0 }
-      if (entry.lines.length < 2 * DIGEST_ITEMS_PER_SUBJECT) entry.lines.push(`- ${activityLine(t, item.kind, item.title)}`, `  ${ctx.baseUrl}${item.path}`)
+      if (entry.lines.length < 2 * DIGEST_ITEMS_PER_SUBJECT)
+        entry.lines.push(`- ${activityLine(t, item.kind, item.title)}`, `  ${ctx.baseUrl}${item.path}`)
       else entry.more++
       subjects.set(scope, entry)
     }
-    const lines = [t(frequency === 'daily' ? 'follow.digest.daily.lead' : 'follow.digest.weekly.lead', { count: items.length }), '']
+    const lines = [
+      t(frequency === 'daily' ? 'follow.digest.daily.lead' : 'follow.digest.weekly.lead', { count: items.length }),
+      '',
+    ]
     for (const entry of subjects.values()) {
       lines.push(`« ${entry.title} »`, ...entry.lines)
-      if (entry.more > 0) lines.push(`- ${t('follow.digest.more', { count: entry.more })}`, `  ${ctx.baseUrl}${entry.path}`)
+      if (entry.more > 0)
+        lines.push(`- ${t('follow.digest.more', { count: entry.more })}`, `  ${ctx.baseUrl}${entry.path}`)
       lines.push('')
     }
     await ctx.db.transaction(async (tx) => {
@@ -157,8 +200,19 @@ export async function sendDigests(ctx: NotifyContext, frequency: Exclude<Frequen
             on conflict do nothing returning activity_id as "activityId"`,
       )
       if (fresh.length === 0) return // another worker sent it
-      const subject = t(frequency === 'daily' ? 'follow.digest.daily.subject' : 'follow.digest.weekly.subject', { count: items.length })
-      await ctx.mailer.send(mailWith(ctx, to, `[THC] ${subject}`, lines, [...subjects].map(([scope, s]) => ({ scope, title: s.title })), `frequency:${frequency}`))
+      const subject = t(frequency === 'daily' ? 'follow.digest.daily.subject' : 'follow.digest.weekly.subject', {
+        count: items.length,
+      })
+      await ctx.mailer.send(
+        mailWith(
+          ctx,
+          to,
+          `[THC] ${subject}`,
+          lines,
+          [...subjects].map(([scope, s]) => ({ scope, title: s.title })),
+          `frequency:${frequency}`,
+        ),
+      )
       sent++
     })
   }
@@ -173,7 +227,17 @@ export async function scheduleDigests(db: Db, now = new Date()): Promise<void> {
   const today = todayInParis(now)
   const due = parisInstant(today, DIGEST_TIME)!
   if (now < due) return
-  await enqueueJob(db, { kind: DIGEST_JOB, payload: { frequency: 'daily', cutoff: due.toISOString() }, runAt: due, uniqueKey: `digest:daily:${today}` })
+  await enqueueJob(db, {
+    kind: DIGEST_JOB,
+    payload: { frequency: 'daily', cutoff: due.toISOString() },
+    runAt: due,
+    uniqueKey: `digest:daily:${today}`,
+  })
   if (new Date(`${today}T12:00:00Z`).getUTCDay() === 1)
-    await enqueueJob(db, { kind: DIGEST_JOB, payload: { frequency: 'weekly', cutoff: due.toISOString() }, runAt: due, uniqueKey: `digest:weekly:${today}` })
+    await enqueueJob(db, {
+      kind: DIGEST_JOB,
+      payload: { frequency: 'weekly', cutoff: due.toISOString() },
+      runAt: due,
+      uniqueKey: `digest:weekly:${today}`,
+    })
 }

@@ -11,13 +11,34 @@ import { secretQueryParam } from '../../platform/http/kernel.tsx'
 import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { CsrfField, Field } from '../../platform/layout/forms.tsx'
-import { findSubject, FREQUENCIES, followOf, followsOf, isFollowable, setFollow, unsubscribe, type Frequency } from './service.ts'
+import {
+  findSubject,
+  FREQUENCIES,
+  followOf,
+  followsOf,
+  isFollowable,
+  setFollow,
+  unsubscribe,
+  type Frequency,
+} from './service.ts'
 
 /**
  * The "follow" box of a page: a signed-in person picks immediate mails, a daily or a weekly digest, or stops;
  * a visitor is asked to sign in.
  */
-export function FollowForm({ type, id, following, signedIn, next }: { type: Followable; id: string; following: Frequency | null; signedIn: boolean; next: string }) {
+export function FollowForm({
+  type,
+  id,
+  following,
+  signedIn,
+  next,
+}: {
+  type: Followable
+  id: string
+  following: Frequency | null
+  signedIn: boolean
+  next: string
+}) {
   const { t } = usePage()
   if (!signedIn)
     return (
@@ -25,7 +46,10 @@ export function FollowForm({ type, id, following, signedIn, next }: { type: Foll
         <a href={`/connexion?next=${encodeURIComponent(next)}`}>{t('follow.signin')}</a>
       </p>
     )
-  const options = [...FREQUENCIES.map((f) => ({ value: f, label: t(`follow.frequency.${f}`) })), ...(following ? [{ value: 'none', label: t('follow.frequency.none') }] : [])]
+  const options = [
+    ...FREQUENCIES.map((f) => ({ value: f, label: t(`follow.frequency.${f}`) })),
+    ...(following ? [{ value: 'none', label: t('follow.frequency.none') }] : []),
+  ]
   return (
     <form method="post" action="/abonnements" class="follow inline-form">
       <CsrfField />
@@ -33,8 +57,16 @@ export function FollowForm({ type, id, following, signedIn, next }: { type: Foll
       <input type="hidden" name="subjectId" value={id} />
       <input type="hidden" name="next" value={next} />
       <fieldset>
-        <legend>{following ? t('follow.following', { frequency: t(`follow.frequency.${following}`) }) : t('follow.legend')}</legend>
-        <Field name="frequency" idPrefix={`follow-${type}-${id}`} label={t('follow.frequency')} value={following ?? 'weekly'} options={options} />
+        <legend>
+          {following ? t('follow.following', { frequency: t(`follow.frequency.${following}`) }) : t('follow.legend')}
+        </legend>
+        <Field
+          name="frequency"
+          idPrefix={`follow-${type}-${id}`}
+          label={t('follow.frequency')}
+          value={following ?? 'weekly'}
+          options={options}
+        />
         <button type="submit">{following ? t('follow.update') : t('follow.follow')}</button>
       </fieldset>
     </form>
@@ -66,7 +98,13 @@ function FollowsPage({ items }: { items: Awaited<ReturnType<typeof followsOf>> }
                 <a href={item.path}>{item.title}</a>
               </h2>
               <p class="meta">{formatDate(locale, new Date(item.since))}</p>
-              <FollowForm type={item.type} id={item.id} following={item.frequency} signedIn next="/compte/abonnements" />
+              <FollowForm
+                type={item.type}
+                id={item.id}
+                following={item.frequency}
+                signedIn
+                next="/compte/abonnements"
+              />
             </li>
           ))}
         </ul>
@@ -75,7 +113,15 @@ function FollowsPage({ items }: { items: Awaited<ReturnType<typeof followsOf>> }
   )
 }
 
-function UnsubscribePage({ question, token, outcome }: { question: string; token: string; outcome: 'ask' | 'done' | 'nothing' }) {
+function UnsubscribePage({
+  question,
+  token,
+  outcome,
+}: {
+  question: string
+  token: string
+  outcome: 'ask' | 'done' | 'nothing'
+}) {
   const { t } = usePage()
   return (
     <div class="narrow">
@@ -99,15 +145,29 @@ export default async function followRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
 
-  app.post('/abonnements', { schema: { body: FormBody, hide: true }, config: { rateLimit: { max: 60, timeWindow: '1 minute', keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}` } } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const values = formValues(req.body)
-    if (!isFollowable(values.subjectType) || !/^[0-9a-f-]{36}$/.test(values.subjectId ?? '')) throw new AppError('INVALID', { status: 400, userMessage: 'Il n’y a rien à suivre ici.' })
-    const frequency = values.frequency === 'none' ? null : (values.frequency ?? '')
-    const subject = await setFollow(db(), actor, values.subjectType, values.subjectId!, frequency)
-    req.flash('notice', frequency ? req.t('follow.saved') : req.t('follow.removed', { title: subject.title }))
-    return reply.redirect(safeNextPath(values.next, subject.path), 303)
-  })
+  app.post(
+    '/abonnements',
+    {
+      schema: { body: FormBody, hide: true },
+      config: {
+        rateLimit: {
+          max: 60,
+          timeWindow: '1 minute',
+          keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}`,
+        },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const values = formValues(req.body)
+      if (!isFollowable(values.subjectType) || !/^[0-9a-f-]{36}$/.test(values.subjectId ?? ''))
+        throw new AppError('INVALID', { status: 400, userMessage: 'Il n’y a rien à suivre ici.' })
+      const frequency = values.frequency === 'none' ? null : (values.frequency ?? '')
+      const subject = await setFollow(db(), actor, values.subjectType, values.subjectId!, frequency)
+      req.flash('notice', frequency ? req.t('follow.saved') : req.t('follow.removed', { title: subject.title }))
+      return reply.redirect(safeNextPath(values.next, subject.path), 303)
+    },
+  )
 
   app.get('/compte/abonnements', { schema: { hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
@@ -122,28 +182,48 @@ export default async function followRoutes(fastify: FastifyInstance) {
     const scope = check.stamp
     const [type, id] = scope.split(':')
     let question = req.t('follow.unsubscribe.all')
-    if (type === 'frequency' && (id === 'daily' || id === 'weekly')) question = req.t('follow.unsubscribe.digest', { frequency: req.t(`follow.digest.${id}`) })
-    else if (isFollowable(type) && id) question = req.t('follow.unsubscribe.one', { title: await findSubject(db(), type, id).then((s) => s.title, () => '—') })
+    if (type === 'frequency' && (id === 'daily' || id === 'weekly'))
+      question = req.t('follow.unsubscribe.digest', { frequency: req.t(`follow.digest.${id}`) })
+    else if (isFollowable(type) && id)
+      question = req.t('follow.unsubscribe.one', {
+        title: await findSubject(db(), type, id).then(
+          (s) => s.title,
+          () => '—',
+        ),
+      })
     return { userId: check.userId, scope, question }
   }
 
   // The link of a mail asks before it acts (mail scanners follow links); the mail client's one-click POST and the
   // page's button both unsubscribe.
-  app.get('/abonnements/desinscription', { schema: { querystring: UnsubscribeQuery, hide: true }, config: { secretQuery: ['jeton'] } }, async (req, reply) => {
-    const token = secretQueryParam(req, 'jeton')
-    const link = await checkLink(req, token)
-    reply.header('referrer-policy', 'no-referrer')
-    return reply.page(req.t('follow.unsubscribe.title'), <UnsubscribePage question={link.question} token={token} outcome="ask" />)
-  })
+  app.get(
+    '/abonnements/desinscription',
+    { schema: { querystring: UnsubscribeQuery, hide: true }, config: { secretQuery: ['jeton'] } },
+    async (req, reply) => {
+      const token = secretQueryParam(req, 'jeton')
+      const link = await checkLink(req, token)
+      reply.header('referrer-policy', 'no-referrer')
+      return reply.page(
+        req.t('follow.unsubscribe.title'),
+        <UnsubscribePage question={link.question} token={token} outcome="ask" />,
+      )
+    },
+  )
 
   app.post(
     '/abonnements/desinscription',
-    { schema: { querystring: UnsubscribeQuery, hide: true }, config: { signedLink: true, secretQuery: ['jeton'], rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    {
+      schema: { querystring: UnsubscribeQuery, hide: true },
+      config: { signedLink: true, secretQuery: ['jeton'], rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
     async (req, reply) => {
       const link = await checkLink(req, secretQueryParam(req, 'jeton'))
       const removed = await unsubscribe(db(), link.userId, link.scope)
       reply.header('referrer-policy', 'no-referrer')
-      return reply.page(req.t('follow.unsubscribe.title'), <UnsubscribePage question={link.question} token="" outcome={removed.length > 0 ? 'done' : 'nothing'} />)
+      return reply.page(
+        req.t('follow.unsubscribe.title'),
+        <UnsubscribePage question={link.question} token="" outcome={removed.length > 0 ? 'done' : 'nothing'} />,
+      )
     },
   )
 }

@@ -36,19 +36,35 @@ const publicSubjects = sql`(
 ) s`
 
 export async function findSubject(db: Db, type: Followable, id: string): Promise<Subject> {
-  const [row] = await queryRows<Subject>(db, sql`select s.type, s.id, s.territory_id as "territoryId", s.title, s.path from ${publicSubjects} where s.type = ${type} and s.id = ${id}`)
+  const [row] = await queryRows<Subject>(
+    db,
+    sql`select s.type, s.id, s.territory_id as "territoryId", s.title, s.path from ${publicSubjects} where s.type = ${type} and s.id = ${id}`,
+  )
   if (!row) throw notFound('Il n’y a rien à suivre ici.')
   return row
 }
 
 /** Follows a subject at a frequency, or changes the frequency; `null` stops following. Returns the subject. */
-export async function setFollow(db: Db, actor: CurrentUser, type: Followable, id: string, frequency: string | null): Promise<Subject> {
-  if (frequency !== null && !isFrequency(frequency)) throw new AppError('INVALID', { status: 400, userMessage: 'Fréquence inconnue : immédiate, quotidienne ou hebdomadaire.' })
+export async function setFollow(
+  db: Db,
+  actor: CurrentUser,
+  type: Followable,
+  id: string,
+  frequency: string | null,
+): Promise<Subject> {
+  if (frequency !== null && !isFrequency(frequency))
+    throw new AppError('INVALID', {
+      status: 400,
+      userMessage: 'Fréquence inconnue : immédiate, quotidienne ou hebdomadaire.',
+    })
   const subject = await findSubject(db, type, id)
   await db.transaction(async (tx) => {
     const changed =
       frequency === null
-        ? await queryRows(tx, sql`delete from follows where user_id = ${actor.id} and subject_type = ${type} and subject_id = ${id} returning frequency`)
+        ? await queryRows(
+            tx,
+            sql`delete from follows where user_id = ${actor.id} and subject_type = ${type} and subject_id = ${id} returning frequency`,
+          )
         : await queryRows(
             tx,
             sql`insert into follows (user_id, subject_type, subject_id, territory_id, frequency) values (${actor.id}, ${type}, ${id}, ${subject.territoryId}, ${frequency})
@@ -56,14 +72,29 @@ export async function setFollow(db: Db, actor: CurrentUser, type: Followable, id
                 returning frequency`,
           )
     if (changed.length > 0)
-      await recordAudit(tx, { actorId: actor.id, territoryId: subject.territoryId, action: frequency ? 'follow.set' : 'follow.removed', subjectType: type, subjectId: id, after: { frequency } })
+      await recordAudit(tx, {
+        actorId: actor.id,
+        territoryId: subject.territoryId,
+        action: frequency ? 'follow.set' : 'follow.removed',
+        subjectType: type,
+        subjectId: id,
+        after: { frequency },
+      })
   })
   return subject
 }
 
-export async function followOf(db: Db, user: CurrentUser | null, type: Followable, id: string): Promise<Frequency | null> {
+export async function followOf(
+  db: Db,
+  user: CurrentUser | null,
+  type: Followable,
+  id: string,
+): Promise<Frequency | null> {
   if (!user) return null
-  const [row] = await queryRows<{ frequency: Frequency }>(db, sql`select frequency from follows where user_id = ${user.id} and subject_type = ${type} and subject_id = ${id}`)
+  const [row] = await queryRows<{ frequency: Frequency }>(
+    db,
+    sql`select frequency from follows where user_id = ${user.id} and subject_type = ${type} and subject_id = ${id}`,
+  )
   return row?.frequency ?? null
 }
 
@@ -86,7 +117,8 @@ export async function unsubscribe(db: Db, userId: string, scope: string): Promis
   let which
   if (scope === 'all') which = sql``
   else if (type === 'frequency' && isFrequency(id)) which = sql`and frequency = ${id}`
-  else if (isFollowable(type) && /^[0-9a-f-]{36}$/.test(id ?? '')) which = sql`and subject_type = ${type} and subject_id = ${id}`
+  else if (isFollowable(type) && /^[0-9a-f-]{36}$/.test(id ?? ''))
+    which = sql`and subject_type = ${type} and subject_id = ${id}`
   else throw new AppError('INVALID', { status: 400, userMessage: 'Lien de désinscription invalide.' })
   return db.transaction(async (tx) => {
     const removed = await queryRows<{ type: string; id: string; territoryId: string }>(
@@ -94,7 +126,15 @@ export async function unsubscribe(db: Db, userId: string, scope: string): Promis
       sql`delete from follows where user_id = ${userId} ${which}
           returning subject_type as type, subject_id as id, territory_id as "territoryId"`,
     )
-    for (const r of removed) await recordAudit(tx, { actorId: userId, territoryId: r.territoryId, action: 'follow.unsubscribed', subjectType: r.type, subjectId: r.id, after: { via: 'signed link' } })
+    for (const r of removed)
+      await recordAudit(tx, {
+        actorId: userId,
+        territoryId: r.territoryId,
+        action: 'follow.unsubscribed',
+        subjectType: r.type,
+        subjectId: r.id,
+        after: { via: 'signed link' },
+      })
     if (removed.length === 0) return []
     const titles = await queryRows<{ title: string }>(
       tx,

@@ -10,7 +10,9 @@ const RESULTS_PER_SECTION = 8
 
 /** A day written as the reader's language writes it (the day of the ISO date, not shifted by a time zone). */
 const formatIsoDay = (locale: Locale, day: string) =>
-  new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
+  new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  )
 
 /** Where a section's complete list lives, when it has one of its own. */
 const SECTION_PAGES: Record<string, (q: string) => string> = {
@@ -30,7 +32,13 @@ function HitList({ hits }: { hits: SearchHit[] }) {
           {(hit.detail || hit.on || hit.until) && (
             <span class="meta">
               {' — '}
-              {[hit.detail, hit.on ? formatIsoDay(locale, hit.on) : '', hit.until ? t('participate.until', { day: formatIsoDay(locale, hit.until) }) : ''].filter(Boolean).join(' · ')}
+              {[
+                hit.detail,
+                hit.on ? formatIsoDay(locale, hit.on) : '',
+                hit.until ? t('participate.until', { day: formatIsoDay(locale, hit.until) }) : '',
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </span>
           )}
         </li>
@@ -39,7 +47,15 @@ function HitList({ hits }: { hits: SearchHit[] }) {
   )
 }
 
-function SearchPage({ q, sections, tooShort }: { q: string; sections: { source: SearchSource; hits: SearchHit[] }[]; tooShort: boolean }) {
+function SearchPage({
+  q,
+  sections,
+  tooShort,
+}: {
+  q: string
+  sections: { source: SearchSource; hits: SearchHit[] }[]
+  tooShort: boolean
+}) {
   const { t } = usePage()
   const found = sections.filter((s) => s.hits.length > 0)
   const total = found.reduce((sum, s) => sum + s.hits.length, 0)
@@ -110,7 +126,11 @@ function ParticipatePage({ sections }: { sections: { source: SearchSource; hits:
       {sections.map((s) => (
         <section aria-labelledby={`participer-${s.source.key}`}>
           <h2 id={`participer-${s.source.key}`}>{t(heading[s.source.key] ?? s.source.label)}</h2>
-          {s.hits.length === 0 ? <p>{t(empty[s.source.key] ?? 'participate.none.events')}</p> : <HitList hits={s.hits} />}
+          {s.hits.length === 0 ? (
+            <p>{t(empty[s.source.key] ?? 'participate.none.events')}</p>
+          ) : (
+            <HitList hits={s.hits} />
+          )}
           {SECTION_PAGES[s.source.key] && (
             <p>
               <a href={SECTION_PAGES[s.source.key]!('')}>{t('participate.all', { section: t(s.source.label) })}</a>
@@ -124,15 +144,74 @@ function ParticipatePage({ sections }: { sections: { source: SearchSource; hits:
 
 /** The open data the platform publishes, each with its format, licence and schema. */
 const DATASETS: { title: MessageKey; description: MessageKey; links: { href: string; label: string }[] }[] = [
-  { title: 'data.commitments', description: 'data.commitments.text', links: [{ href: '/api/v1/commitments.csv', label: 'CSV' }, { href: '/api/v1/schemas/commitments.json', label: 'Table Schema' }] },
-  { title: 'data.history', description: 'data.history.text', links: [{ href: '/api/v1/history.csv', label: 'CSV' }, { href: '/api/v1/schemas/history.json', label: 'Table Schema' }] },
-  { title: 'data.network', description: 'data.network.text', links: [{ href: '/api/v1/network', label: 'JSON' }, { href: '/api/v1/network.csv', label: 'CSV' }, { href: '/reseau', label: 'page' }] },
-  { title: 'data.members', description: 'data.members.text', links: [{ href: '/api/v1/members.csv', label: 'CSV' }, { href: '/membres', label: 'page' }] },
-  { title: 'data.assessments', description: 'data.assessments.text', links: [{ href: '/api/v1/assessments.csv', label: 'CSV' }, { href: '/api/v1/assessments/aggregates', label: 'JSON' }, { href: '/reseau/evaluations', label: 'page' }] },
-  { title: 'data.referentiel', description: 'data.referentiel.text', links: [{ href: '/referentiel/donnees', label: 'page' }, { href: '/referentiel/donnees/datapackage.json', label: 'Data Package' }] },
-  { title: 'data.inventory', description: 'data.inventory.text', links: [{ href: '/referentiel/inventaire.csv', label: 'CSV' }, { href: '/referentiel/inventaire.json', label: 'JSON' }] },
-  { title: 'data.territories', description: 'data.territories.text', links: [{ href: '/api/v1/territories?q=rennes', label: 'JSON' }] },
-  { title: 'data.events', description: 'data.events.text', links: [{ href: '/reseau/evenements.ics', label: 'iCalendar' }] },
+  {
+    title: 'data.commitments',
+    description: 'data.commitments.text',
+    links: [
+      { href: '/api/v1/commitments.csv', label: 'CSV' },
+      { href: '/api/v1/schemas/commitments.json', label: 'Table Schema' },
+    ],
+  },
+  {
+    title: 'data.history',
+    description: 'data.history.text',
+    links: [
+      { href: '/api/v1/history.csv', label: 'CSV' },
+      { href: '/api/v1/schemas/history.json', label: 'Table Schema' },
+    ],
+  },
+  {
+    title: 'data.network',
+    description: 'data.network.text',
+    links: [
+      { href: '/api/v1/network', label: 'JSON' },
+      { href: '/api/v1/network.csv', label: 'CSV' },
+      { href: '/reseau', label: 'page' },
+    ],
+  },
+  {
+    title: 'data.members',
+    description: 'data.members.text',
+    links: [
+      { href: '/api/v1/members.csv', label: 'CSV' },
+      { href: '/membres', label: 'page' },
+    ],
+  },
+  {
+    title: 'data.assessments',
+    description: 'data.assessments.text',
+    links: [
+      { href: '/api/v1/assessments.csv', label: 'CSV' },
+      { href: '/api/v1/assessments/aggregates', label: 'JSON' },
+      { href: '/reseau/evaluations', label: 'page' },
+    ],
+  },
+  {
+    title: 'data.referentiel',
+    description: 'data.referentiel.text',
+    links: [
+      { href: '/referentiel/donnees', label: 'page' },
+      { href: '/referentiel/donnees/datapackage.json', label: 'Data Package' },
+    ],
+  },
+  {
+    title: 'data.inventory',
+    description: 'data.inventory.text',
+    links: [
+      { href: '/referentiel/inventaire.csv', label: 'CSV' },
+      { href: '/referentiel/inventaire.json', label: 'JSON' },
+    ],
+  },
+  {
+    title: 'data.territories',
+    description: 'data.territories.text',
+    links: [{ href: '/api/v1/territories?q=rennes', label: 'JSON' }],
+  },
+  {
+    title: 'data.events',
+    description: 'data.events.text',
+    links: [{ href: '/reseau/evenements.ics', label: 'iCalendar' }],
+  },
 ]
 
 function DataPage() {
@@ -194,18 +273,36 @@ export default async function hubRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
 
-  app.get('/recherche', { schema: { querystring: Type.Object({ q: Type.Optional(Type.String()) }, { additionalProperties: true }), hide: true }, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
-    // a query longer than the field allows is cut, never refused: the header's form has no room for an error
-    const q = (req.query.q ?? '').trim().slice(0, 200)
-    const sections = await app.platform.search.searchAll(db(), q, RESULTS_PER_SECTION, req.t)
-    return reply.page(q ? `${req.t('siteSearch.title')} : ${q}` : req.t('siteSearch.title'), <SearchPage q={q} sections={sections} tooShort={sections.length === 0} />)
-  })
-
-  app.get('/participer', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(req.t('participate.title'), <ParticipatePage sections={await app.platform.search.openNow(db(), 6, req.t)} />),
+  app.get(
+    '/recherche',
+    {
+      schema: {
+        querystring: Type.Object({ q: Type.Optional(Type.String()) }, { additionalProperties: true }),
+        hide: true,
+      },
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      // a query longer than the field allows is cut, never refused: the header's form has no room for an error
+      const q = (req.query.q ?? '').trim().slice(0, 200)
+      const sections = await app.platform.search.searchAll(db(), q, RESULTS_PER_SECTION, req.t)
+      return reply.page(
+        q ? `${req.t('siteSearch.title')} : ${q}` : req.t('siteSearch.title'),
+        <SearchPage q={q} sections={sections} tooShort={sections.length === 0} />,
+      )
+    },
   )
 
-  app.get('/confidentialite', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('privacy.title'), <PrivacyPage />))
+  app.get('/participer', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(
+      req.t('participate.title'),
+      <ParticipatePage sections={await app.platform.search.openNow(db(), 6, req.t)} />,
+    ),
+  )
+
+  app.get('/confidentialite', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('privacy.title'), <PrivacyPage />),
+  )
 
   app.get('/donnees', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('data.title'), <DataPage />))
 }

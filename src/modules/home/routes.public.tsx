@@ -59,12 +59,13 @@ function LicencePage() {
     <div class="narrow" lang="en">
       <h1>Licence</h1>
       <p>
-        This platform is free software under the GNU Affero General Public License, version 3 or later (AGPL-3.0-or-later): you may
-        run, study, share and modify it; if you run a modified version for others, you must offer them its source code.
+        This platform is free software under the GNU Affero General Public License, version 3 or later
+        (AGPL-3.0-or-later): you may run, study, share and modify it; if you run a modified version for others, you must
+        offer them its source code.
       </p>
       <p lang="fr">
-        Les données publiques publiées par la plateforme le sont sous Licence Ouverte 2.0 (etalab-2.0), sauf mention contraire sur la
-        donnée elle-même.
+        Les données publiques publiées par la plateforme le sont sous Licence Ouverte 2.0 (etalab-2.0), sauf mention
+        contraire sur la donnée elle-même.
       </p>
     </div>
   )

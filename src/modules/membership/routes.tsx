@@ -28,11 +28,15 @@ import {
 } from './service.ts'
 import type { GridRow, MembershipRow } from './tables.ts'
 
-const TerritoryRefParams = Type.Object({ kind: Type.String({ pattern: '^[a-z]{4,12}$' }), code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
+const TerritoryRefParams = Type.Object({
+  kind: Type.String({ pattern: '^[a-z]{4,12}$' }),
+  code: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
+})
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 const requestRules = {
-  requestedScope: (raw: string): FieldResult<'network' | 'programme'> => (raw === 'network' || raw === 'programme' ? { value: raw } : { error: 'membership.error.scope' }),
+  requestedScope: (raw: string): FieldResult<'network' | 'programme'> =>
+    raw === 'network' || raw === 'programme' ? { value: raw } : { error: 'membership.error.scope' },
   contactName: textRule(1, 200, 'membership.error.name'),
   contactEmail: emailRule,
   contactRole: textRule(0, 200, 'form.tooLong'),
@@ -41,15 +45,24 @@ const requestRules = {
 }
 
 const decisionRules = {
-  decision: (raw: string): FieldResult<'accept' | 'decline'> => (raw === 'accept' || raw === 'decline' ? { value: raw } : { error: 'membership.error.decision' }),
+  decision: (raw: string): FieldResult<'accept' | 'decline'> =>
+    raw === 'accept' || raw === 'decline' ? { value: raw } : { error: 'membership.error.decision' },
   conventionStart: optionalDateRule('plans.error.date'),
   conventionEnd: optionalDateRule('plans.error.date'),
   conventionDocumentUrl: optionalWebsiteRule,
   supportLevel: (raw: string, form: Record<string, string>): FieldResult<SupportLevel | null> =>
     // a request to join the network alone has no support level to choose
-    (SUPPORT_LEVELS as readonly string[]).includes(raw) ? { value: raw as SupportLevel } : form.decision === 'decline' || raw === '' ? { value: null } : { error: 'membership.error.level' },
+    (SUPPORT_LEVELS as readonly string[]).includes(raw)
+      ? { value: raw as SupportLevel }
+      : form.decision === 'decline' || raw === ''
+        ? { value: null }
+        : { error: 'membership.error.level' },
   decisionNote: (raw: string, form: Record<string, string>): FieldResult<string> =>
-    form.decision === 'decline' && raw.trim() === '' ? { error: 'membership.error.note' } : raw.length > 5000 ? { error: 'form.tooLong', params: { max: 5000 } } : { value: raw.trim() },
+    form.decision === 'decline' && raw.trim() === ''
+      ? { error: 'membership.error.note' }
+      : raw.length > 5000
+        ? { error: 'form.tooLong', params: { max: 5000 } }
+        : { value: raw.trim() },
 }
 
 interface TerritoryInfo {
@@ -62,14 +75,32 @@ interface TerritoryInfo {
 
 async function territoriesById(app: FastifyInstance, ids: string[]): Promise<Map<string, TerritoryInfo>> {
   const list = await getTerritorySummaries(app.platform.database.db, ids)
-  return new Map(list.map((t) => [t.id, { id: t.id, kind: t.kind, name: t.name, population: t.population, path: territoryPath(t) }]))
+  return new Map(
+    list.map((t) => [t.id, { id: t.id, kind: t.kind, name: t.name, population: t.population, path: territoryPath(t) }]),
+  )
 }
 
 const statusLabel = (t: Translate, status: string) => t(`membership.status.${status}` as MessageKey)
 const euros = (locale: string, value: number | string | null) =>
-  value === null ? '—' : new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(Number(value))
+  value === null
+    ? '—'
+    : new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+        style: 'currency',
+        currency: 'EUR',
+        maximumFractionDigits: 0,
+      }).format(Number(value))
 
-function RequestPage({ territory, membership, values, errors }: { territory: TerritoryInfo; membership: MembershipRow | undefined; values: FormValues; errors: FieldErrors }) {
+function RequestPage({
+  territory,
+  membership,
+  values,
+  errors,
+}: {
+  territory: TerritoryInfo
+  membership: MembershipRow | undefined
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t } = usePage()
   const open = !membership || membership.status === 'left' || membership.status === 'declined'
   const labels = {
@@ -97,12 +128,56 @@ function RequestPage({ territory, membership, values, errors }: { territory: Ter
           <p>{t('membership.requestLead')}</p>
           <ErrorSummary errors={errors} labels={labels} />
           <PostForm action={`${territory.path}/adhesion`}>
-            <Field name="requestedScope" label={labels.requestedScope} value={values.requestedScope ?? 'programme'} error={errors.requestedScope} options={[{ value: 'programme', label: t('membership.scope.programme') }, { value: 'network', label: t('membership.scope.network') }]} />
-            <Field name="contactName" label={labels.contactName} required value={values.contactName} error={errors.contactName} autocomplete="name" />
-            <Field name="contactEmail" type="email" label={labels.contactEmail} required value={values.contactEmail} error={errors.contactEmail} autocomplete="email" />
-            <Field name="contactRole" label={labels.contactRole} value={values.contactRole} error={errors.contactRole} autocomplete="organization-title" />
-            <Field name="politicalCommitment" label={labels.politicalCommitment} required multiline value={values.politicalCommitment} error={errors.politicalCommitment} maxLength={10000} />
-            <Field name="signatory" label={labels.signatory} required value={values.signatory} error={errors.signatory} />
+            <Field
+              name="requestedScope"
+              label={labels.requestedScope}
+              value={values.requestedScope ?? 'programme'}
+              error={errors.requestedScope}
+              options={[
+                { value: 'programme', label: t('membership.scope.programme') },
+                { value: 'network', label: t('membership.scope.network') },
+              ]}
+            />
+            <Field
+              name="contactName"
+              label={labels.contactName}
+              required
+              value={values.contactName}
+              error={errors.contactName}
+              autocomplete="name"
+            />
+            <Field
+              name="contactEmail"
+              type="email"
+              label={labels.contactEmail}
+              required
+              value={values.contactEmail}
+              error={errors.contactEmail}
+              autocomplete="email"
+            />
+            <Field
+              name="contactRole"
+              label={labels.contactRole}
+              value={values.contactRole}
+              error={errors.contactRole}
+              autocomplete="organization-title"
+            />
+            <Field
+              name="politicalCommitment"
+              label={labels.politicalCommitment}
+              required
+              multiline
+              value={values.politicalCommitment}
+              error={errors.politicalCommitment}
+              maxLength={10000}
+            />
+            <Field
+              name="signatory"
+              label={labels.signatory}
+              required
+              value={values.signatory}
+              error={errors.signatory}
+            />
             <button type="submit">{t('membership.submit')}</button>
           </PostForm>
         </>
@@ -127,7 +202,10 @@ export interface PublicMember {
 /** Public members, with public fields only (never the contact). */
 async function publicMembers(app: FastifyInstance): Promise<PublicMember[]> {
   const rows = await listMemberships(app.platform.database.db, ['member', 'in_programme'])
-  const list = await getTerritorySummaries(app.platform.database.db, rows.map((r) => r.territoryId))
+  const list = await getTerritorySummaries(
+    app.platform.database.db,
+    rows.map((r) => r.territoryId),
+  )
   const byId = new Map(list.map((t) => [t.id, t]))
   return rows
     .flatMap((r) => {
@@ -167,7 +245,8 @@ function MembersPage({ members }: { members: PublicMember[] }) {
                 <a href={m.url}>{m.name}</a>
               </h2>
               <p>
-                <span class="status">{statusLabel(t, m.status)}</span> {m.since && `· ${t('membership.since')} ${formatDate(locale, new Date(`${m.since}T12:00:00Z`))}`}
+                <span class="status">{statusLabel(t, m.status)}</span>{' '}
+                {m.since && `· ${t('membership.since')} ${formatDate(locale, new Date(`${m.since}T12:00:00Z`))}`}
               </p>
               <blockquote>
                 <p>{m.politicalCommitment}</p>
@@ -181,13 +260,22 @@ function MembersPage({ members }: { members: PublicMember[] }) {
         </ul>
       )}
       <p>
-        {t('plans.opendata')} : <a href="/api/v1/members.csv">CSV</a> · <a href="/api/v1/members">JSON</a> — {t('plans.opendata.licence')}
+        {t('plans.opendata')} : <a href="/api/v1/members.csv">CSV</a> · <a href="/api/v1/members">JSON</a> —{' '}
+        {t('plans.opendata.licence')}
       </p>
     </>
   )
 }
 
-function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryInfo; preview: { reseau: number | null; essentiel: number | null; renforce: number | null } })[]; active: (MembershipRow & { territory: TerritoryInfo })[]; errors: Record<string, FieldErrors>; values: Record<string, FormValues> }) {
+function AdminPage(props: {
+  candidates: (MembershipRow & {
+    territory: TerritoryInfo
+    preview: { reseau: number | null; essentiel: number | null; renforce: number | null }
+  })[]
+  active: (MembershipRow & { territory: TerritoryInfo })[]
+  errors: Record<string, FieldErrors>
+  values: Record<string, FormValues>
+}) {
   const { t, locale } = usePage()
   return (
     <>
@@ -204,7 +292,8 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
         return (
           <section class="commitment-card" aria-labelledby={`${prefix}-title`}>
             <h3 id={`${prefix}-title`}>
-              <a href={m.territory.path}>{m.territory.name}</a> — {t(`membership.scope.${m.requestedScope}` as MessageKey)}
+              <a href={m.territory.path}>{m.territory.name}</a> —{' '}
+              {t(`membership.scope.${m.requestedScope}` as MessageKey)}
             </h3>
             <p>
               {m.contactName} ({m.contactRole}) — <a href={`mailto:${m.contactEmail}`}>{m.contactEmail}</a>
@@ -216,33 +305,87 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
             <p class="hint">
               {m.requestedScope === 'network'
                 ? t('membership.contributionPreview.network', { amount: euros(locale, m.preview.reseau) })
-                : t('membership.contributionPreview', { essentiel: euros(locale, m.preview.essentiel), renforce: euros(locale, m.preview.renforce) })}
+                : t('membership.contributionPreview', {
+                    essentiel: euros(locale, m.preview.essentiel),
+                    renforce: euros(locale, m.preview.renforce),
+                  })}
             </p>
             <ErrorSummary errors={errors} labels={{}} idPrefix={prefix} />
             <PostForm action={`/admin/adhesions/${m.id}/decision`}>
               <fieldset class="field">
                 <legend>{t('membership.decision')}</legend>
                 <label class="checkbox">
-                  <input type="radio" id={`${prefix}-decision`} name="decision" value="accept" checked={values.decision !== 'decline'} /> {t('membership.decision.accept')}
+                  <input
+                    type="radio"
+                    id={`${prefix}-decision`}
+                    name="decision"
+                    value="accept"
+                    checked={values.decision !== 'decline'}
+                  />{' '}
+                  {t('membership.decision.accept')}
                 </label>
                 <label class="checkbox">
-                  <input type="radio" name="decision" value="decline" checked={values.decision === 'decline'} /> {t('membership.decision.decline')}
+                  <input type="radio" name="decision" value="decline" checked={values.decision === 'decline'} />{' '}
+                  {t('membership.decision.decline')}
                 </label>
               </fieldset>
-              <Field idPrefix={prefix} name="conventionStart" type="date" label={t('membership.conventionStart')} value={values.conventionStart} error={errors.conventionStart} />
-              <Field idPrefix={prefix} name="conventionEnd" type="date" label={t('membership.conventionEnd')} value={values.conventionEnd} error={errors.conventionEnd} />
-              <Field idPrefix={prefix} name="conventionDocumentUrl" type="url" label={t('membership.conventionUrl')} value={values.conventionDocumentUrl} error={errors.conventionDocumentUrl} />
+              <Field
+                idPrefix={prefix}
+                name="conventionStart"
+                type="date"
+                label={t('membership.conventionStart')}
+                value={values.conventionStart}
+                error={errors.conventionStart}
+              />
+              <Field
+                idPrefix={prefix}
+                name="conventionEnd"
+                type="date"
+                label={t('membership.conventionEnd')}
+                value={values.conventionEnd}
+                error={errors.conventionEnd}
+              />
+              <Field
+                idPrefix={prefix}
+                name="conventionDocumentUrl"
+                type="url"
+                label={t('membership.conventionUrl')}
+                value={values.conventionDocumentUrl}
+                error={errors.conventionDocumentUrl}
+              />
               {m.requestedScope === 'programme' && (
-                <Field idPrefix={prefix} name="supportLevel" label={t('membership.supportLevel')} value={values.supportLevel ?? 'essentiel'} error={errors.supportLevel} options={SUPPORT_LEVELS.map((l) => ({ value: l, label: t(`membership.level.${l}` as MessageKey) }))} />
+                <Field
+                  idPrefix={prefix}
+                  name="supportLevel"
+                  label={t('membership.supportLevel')}
+                  value={values.supportLevel ?? 'essentiel'}
+                  error={errors.supportLevel}
+                  options={SUPPORT_LEVELS.map((l) => ({ value: l, label: t(`membership.level.${l}` as MessageKey) }))}
+                />
               )}
-              <Field idPrefix={prefix} name="decisionNote" label={t('membership.note')} multiline value={values.decisionNote} error={errors.decisionNote} />
+              <Field
+                idPrefix={prefix}
+                name="decisionNote"
+                label={t('membership.note')}
+                multiline
+                value={values.decisionNote}
+                error={errors.decisionNote}
+              />
               <button type="submit">{t('form.save')}</button>
             </PostForm>
           </section>
         )
       })}
       <h2>{t('membership.admin.active')}</h2>
-      <Table headings={[t('network.territory'), t('membership.status'), t('membership.convention'), t('membership.contribution'), <span class="visually-hidden">{t('membership.markLeft')}</span>]}>
+      <Table
+        headings={[
+          t('network.territory'),
+          t('membership.status'),
+          t('membership.convention'),
+          t('membership.contribution'),
+          <span class="visually-hidden">{t('membership.markLeft')}</span>,
+        ]}
+      >
         {props.active.map((m) => (
           <tr>
             <th scope="row">
@@ -261,7 +404,8 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
               )}
             </td>
             <td>
-              {euros(locale, m.contributionEur)} ({m.supportLevel ? t(`membership.level.${m.supportLevel}` as MessageKey) : '—'})
+              {euros(locale, m.contributionEur)} (
+              {m.supportLevel ? t(`membership.level.${m.supportLevel}` as MessageKey) : '—'})
             </td>
             <td>
               <PostForm action={`/admin/adhesions/${m.id}/depart`} class="inline-form">
@@ -280,7 +424,8 @@ function AdminPage(props: { candidates: (MembershipRow & { territory: TerritoryI
 
 function GridPage({ rows, error }: { rows: GridRow[]; error?: string }) {
   const { t, locale } = usePage()
-  const kindLabel = (kind: string) => (kind === 'intercommunalite' ? t('membership.grid.kind.intercommunalite') : t(`kind.${kind}` as MessageKey))
+  const kindLabel = (kind: string) =>
+    kind === 'intercommunalite' ? t('membership.grid.kind.intercommunalite') : t(`kind.${kind}` as MessageKey)
   const amountRow = (row: GridRow, withLevel: boolean) => {
     const id = `amount-${row.territoryKind}-${row.supportLevel}-${row.populationMin}`
     const band = `${formatNumber(locale, row.populationMin)} – ${row.populationMax === null ? '…' : formatNumber(locale, row.populationMax - 1)}`
@@ -317,12 +462,21 @@ function GridPage({ rows, error }: { rows: GridRow[]; error?: string }) {
       <section aria-labelledby="grid-network">
         <h2 id="grid-network">{t('membership.scope.network')}</h2>
         <p>{t('membership.grid.networkLead')}</p>
-        <Table headings={[t('membership.grid.kind'), t('membership.grid.band'), t('membership.grid.amount')]}>{rows.filter((row) => row.supportLevel === 'reseau').map((row) => amountRow(row, false))}</Table>
+        <Table headings={[t('membership.grid.kind'), t('membership.grid.band'), t('membership.grid.amount')]}>
+          {rows.filter((row) => row.supportLevel === 'reseau').map((row) => amountRow(row, false))}
+        </Table>
       </section>
       <section aria-labelledby="grid-programme">
         <h2 id="grid-programme">{t('membership.grid.programme')}</h2>
         <p>{t('membership.grid.programmeLead')}</p>
-        <Table headings={[t('membership.grid.kind'), t('membership.supportLevel'), t('membership.grid.band'), t('membership.grid.amount')]}>
+        <Table
+          headings={[
+            t('membership.grid.kind'),
+            t('membership.supportLevel'),
+            t('membership.grid.band'),
+            t('membership.grid.amount'),
+          ]}
+        >
           {rows.filter((row) => row.supportLevel !== 'reseau').map((row) => amountRow(row, true))}
         </Table>
       </section>
@@ -366,54 +520,139 @@ export default async function membershipRoutes(fastify: FastifyInstance) {
     return { id: row.id, kind: row.kind, name: row.name, population: row.population, path: territoryPath(row) }
   }
 
-  app.get('/territoires/:kind/:code/adhesion', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const territory = await territoryFromParams(req.params)
-    assertCan(actor, 'membership.request', territory.id)
-    return reply.page(req.t('membership.title'), <RequestPage territory={territory} membership={await findMembership(db(), territory.id)} values={{}} errors={{}} />)
-  })
+  app.get(
+    '/territoires/:kind/:code/adhesion',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const territory = await territoryFromParams(req.params)
+      assertCan(actor, 'membership.request', territory.id)
+      return reply.page(
+        req.t('membership.title'),
+        <RequestPage
+          territory={territory}
+          membership={await findMembership(db(), territory.id)}
+          values={{}}
+          errors={{}}
+        />,
+      )
+    },
+  )
 
-  app.post('/territoires/:kind/:code/adhesion', { schema: { params: TerritoryRefParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const territory = await territoryFromParams(req.params)
-    assertCan(actor, 'membership.request', territory.id)
-    const parsed = parseForm<MembershipRequestInput>(requestRules, req.body, req.t)
-    if (!parsed.ok) return reply.page(req.t('membership.title'), <RequestPage territory={territory} membership={await findMembership(db(), territory.id)} values={parsed.values} errors={parsed.errors} />, 422)
-    await requestMembership(db(), { actor, territoryId: territory.id, input: parsed.data })
-    req.flash('notice', req.t('membership.sent'))
-    return reply.redirect(`${territory.path}/adhesion`, 303)
-  })
+  app.post(
+    '/territoires/:kind/:code/adhesion',
+    { schema: { params: TerritoryRefParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const territory = await territoryFromParams(req.params)
+      assertCan(actor, 'membership.request', territory.id)
+      const parsed = parseForm<MembershipRequestInput>(requestRules, req.body, req.t)
+      if (!parsed.ok)
+        return reply.page(
+          req.t('membership.title'),
+          <RequestPage
+            territory={territory}
+            membership={await findMembership(db(), territory.id)}
+            values={parsed.values}
+            errors={parsed.errors}
+          />,
+          422,
+        )
+      await requestMembership(db(), { actor, territoryId: territory.id, input: parsed.data })
+      req.flash('notice', req.t('membership.sent'))
+      return reply.redirect(`${territory.path}/adhesion`, 303)
+    },
+  )
 
-  app.get('/membres', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('membership.members'), <MembersPage members={await publicMembers(app)} />))
+  app.get('/membres', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('membership.members'), <MembersPage members={await publicMembers(app)} />),
+  )
 
-  app.get('/api/v1/members', { schema: { tags: ['network'], summary: 'Member territories of the network and the THC programme (public fields only)', response: { 200: Type.Object({ licence: Type.String(), items: Type.Array(MemberSchema) }) } } }, async () => ({
-    licence: 'etalab-2.0',
-    items: await publicMembers(app),
-  }))
+  app.get(
+    '/api/v1/members',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Member territories of the network and the THC programme (public fields only)',
+        response: { 200: Type.Object({ licence: Type.String(), items: Type.Array(MemberSchema) }) },
+      },
+    },
+    async () => ({
+      licence: 'etalab-2.0',
+      items: await publicMembers(app),
+    }),
+  )
 
-  app.get('/api/v1/members.csv', { schema: { tags: ['network'], summary: 'Member territories as CSV', produces: ['text/csv'], response: { 200: Type.String() } } }, async (_req, reply) => {
-    const members = await publicMembers(app)
-    return sendCsv(reply, { filename: 'territoires-membres.csv', columns: MEMBER_COLUMNS, nextPage: async (after) => (after ? [] : members) })
-  })
+  app.get(
+    '/api/v1/members.csv',
+    {
+      schema: {
+        tags: ['network'],
+        summary: 'Member territories as CSV',
+        produces: ['text/csv'],
+        response: { 200: Type.String() },
+      },
+    },
+    async (_req, reply) => {
+      const members = await publicMembers(app)
+      return sendCsv(reply, {
+        filename: 'territoires-membres.csv',
+        columns: MEMBER_COLUMNS,
+        nextPage: async (after) => (after ? [] : members),
+      })
+    },
+  )
 
   // ——— the network team's back office ———
-  async function renderAdmin(req: FastifyRequest, reply: FastifyReply, errors: Record<string, FieldErrors> = {}, values: Record<string, FormValues> = {}, status = 200) {
+  async function renderAdmin(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: Record<string, FieldErrors> = {},
+    values: Record<string, FormValues> = {},
+    status = 200,
+  ) {
     const rows = await listMemberships(db(), ['candidate', 'member', 'in_programme'])
-    const territories = await territoriesById(app, rows.map((r) => r.territoryId))
-    const withTerritory = rows.flatMap((r) => (territories.get(r.territoryId) ? [{ ...r, territory: territories.get(r.territoryId)! }] : []))
+    const territories = await territoriesById(
+      app,
+      rows.map((r) => r.territoryId),
+    )
+    const withTerritory = rows.flatMap((r) =>
+      territories.get(r.territoryId) ? [{ ...r, territory: territories.get(r.territoryId)! }] : [],
+    )
     const candidates = await Promise.all(
       withTerritory
         .filter((r) => r.status === 'candidate')
         .map(async (r) => ({
           ...r,
           preview: {
-            reseau: await contributionFor(db(), { territoryKind: r.territory.kind, population: r.territory.population, supportLevel: 'reseau' }),
-            essentiel: await contributionFor(db(), { territoryKind: r.territory.kind, population: r.territory.population, supportLevel: 'essentiel' }),
-            renforce: await contributionFor(db(), { territoryKind: r.territory.kind, population: r.territory.population, supportLevel: 'renforce' }),
+            reseau: await contributionFor(db(), {
+              territoryKind: r.territory.kind,
+              population: r.territory.population,
+              supportLevel: 'reseau',
+            }),
+            essentiel: await contributionFor(db(), {
+              territoryKind: r.territory.kind,
+              population: r.territory.population,
+              supportLevel: 'essentiel',
+            }),
+            renforce: await contributionFor(db(), {
+              territoryKind: r.territory.kind,
+              population: r.territory.population,
+              supportLevel: 'renforce',
+            }),
           },
         })),
     )
-    return reply.page(req.t('membership.admin'), <AdminPage candidates={candidates} active={withTerritory.filter((r) => r.status !== 'candidate')} errors={errors} values={values} />, status)
+    return reply.page(
+      req.t('membership.admin'),
+      <AdminPage
+        candidates={candidates}
+        active={withTerritory.filter((r) => r.status !== 'candidate')}
+        errors={errors}
+        values={values}
+      />,
+      status,
+    )
   }
 
   app.get('/admin/adhesions', { schema: { hide: true } }, async (req, reply) => {
@@ -421,29 +660,40 @@ export default async function membershipRoutes(fastify: FastifyInstance) {
     return renderAdmin(req, reply)
   })
 
-  app.post('/admin/adhesions/:id/decision', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireAdmin(req)
-    const parsed = parseForm<DecisionInput>(decisionRules, req.body, req.t)
-    if (!parsed.ok) return renderAdmin(req, reply, { [req.params.id]: parsed.errors }, { [req.params.id]: parsed.values }, 422)
-    try {
-      await decideMembership(db(), { actor, membershipId: req.params.id, input: parsed.data })
-    } catch (error) {
-      if (error instanceof AppError && error.fields) {
-        const fieldErrors = Object.fromEntries(Object.entries(error.fields).map(([f, key]) => [f, isMessageKey(key) ? req.t(key) : key]))
-        return renderAdmin(req, reply, { [req.params.id]: fieldErrors }, { [req.params.id]: parsed.values }, 422)
+  app.post(
+    '/admin/adhesions/:id/decision',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireAdmin(req)
+      const parsed = parseForm<DecisionInput>(decisionRules, req.body, req.t)
+      if (!parsed.ok)
+        return renderAdmin(req, reply, { [req.params.id]: parsed.errors }, { [req.params.id]: parsed.values }, 422)
+      try {
+        await decideMembership(db(), { actor, membershipId: req.params.id, input: parsed.data })
+      } catch (error) {
+        if (error instanceof AppError && error.fields) {
+          const fieldErrors = Object.fromEntries(
+            Object.entries(error.fields).map(([f, key]) => [f, isMessageKey(key) ? req.t(key) : key]),
+          )
+          return renderAdmin(req, reply, { [req.params.id]: fieldErrors }, { [req.params.id]: parsed.values }, 422)
+        }
+        throw error
       }
-      throw error
-    }
-    req.flash('notice', req.t('membership.decision.done'))
-    return reply.redirect('/admin/adhesions', 303)
-  })
+      req.flash('notice', req.t('membership.decision.done'))
+      return reply.redirect('/admin/adhesions', 303)
+    },
+  )
 
-  app.post('/admin/adhesions/:id/depart', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireAdmin(req)
-    await markLeft(db(), { actor, membershipId: req.params.id })
-    req.flash('notice', req.t('membership.left'))
-    return reply.redirect('/admin/adhesions', 303)
-  })
+  app.post(
+    '/admin/adhesions/:id/depart',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireAdmin(req)
+      await markLeft(db(), { actor, membershipId: req.params.id })
+      req.flash('notice', req.t('membership.left'))
+      return reply.redirect('/admin/adhesions', 303)
+    },
+  )
 
   app.get('/admin/adhesions/grille', { schema: { hide: true } }, async (req, reply) => {
     requireAdmin(req)
@@ -455,20 +705,28 @@ export default async function membershipRoutes(fastify: FastifyInstance) {
     const parsed = parseForm(
       {
         territoryKind: textRule(1, 30, 'membership.error.amount'),
-        populationMin: (raw: string): FieldResult<number> => (/^\d{1,9}$/.test(raw) ? { value: Number(raw) } : { error: 'membership.error.amount' }),
+        populationMin: (raw: string): FieldResult<number> =>
+          /^\d{1,9}$/.test(raw) ? { value: Number(raw) } : { error: 'membership.error.amount' },
         supportLevel: textRule(1, 30, 'membership.error.level'),
         amountEur: (raw: string): FieldResult<string> => {
-          const value = raw.trim().replace(/[\s\u202f\u00a0]/g, '').replace(',', '.')
+          const value = raw
+            .trim()
+            .replace(/[\s\u202f\u00a0]/g, '')
+            .replace(',', '.')
           return /^\d{1,9}(\.\d{1,2})?$/.test(value) ? { value } : { error: 'membership.error.amount' }
         },
       },
       req.body,
       req.t,
     )
-    if (!parsed.ok) return reply.page(req.t('membership.grid'), <GridPage rows={await listGrid(db())} error={Object.values(parsed.errors).join(' ')} />, 422)
+    if (!parsed.ok)
+      return reply.page(
+        req.t('membership.grid'),
+        <GridPage rows={await listGrid(db())} error={Object.values(parsed.errors).join(' ')} />,
+        422,
+      )
     await setGridAmount(db(), { actor, ...parsed.data })
     req.flash('notice', req.t('membership.grid.saved'))
     return reply.redirect('/admin/adhesions/grille', 303)
   })
-
 }

@@ -1,25 +1,42 @@
 import type { FieldResult, FieldRule } from '../../platform/http/forms.ts'
-import { dateRule, isIsoDate, normalizeDay, optionalDateRule, optionalWebsiteRule, textRule } from '../../platform/http/rules.ts'
+import {
+  dateRule,
+  isIsoDate,
+  normalizeDay,
+  optionalDateRule,
+  optionalWebsiteRule,
+  textRule,
+} from '../../platform/http/rules.ts'
 import { isHeldStatus, isStatus, type HeldStatus, type Status } from './progress.ts'
 import type { CommitmentInput, MilestoneInput, PlanInput, UpdateInput } from './service.ts'
 import { OGP_VALUES } from './views.tsx'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-const endAfter = (startField: string): FieldRule<string> => (raw, form) => {
-  const value = normalizeDay(raw)
-  if (!isIsoDate(value)) return { error: 'plans.error.date' }
-  const start = normalizeDay(form[startField] ?? '')
-  return start && isIsoDate(start) && value < start ? { error: 'plans.error.period' } : { value }
-}
+const endAfter =
+  (startField: string): FieldRule<string> =>
+  (raw, form) => {
+    const value = normalizeDay(raw)
+    if (!isIsoDate(value)) return { error: 'plans.error.date' }
+    const start = normalizeDay(form[startField] ?? '')
+    return start && isIsoDate(start) && value < start ? { error: 'plans.error.period' } : { value }
+  }
 
-const optionalEndAfter = (startField: string): FieldRule<string | null> => (raw, form) => (raw.trim() === '' ? { value: null } : endAfter(startField)(raw, form))
+const optionalEndAfter =
+  (startField: string): FieldRule<string | null> =>
+  (raw, form) =>
+    raw.trim() === '' ? { value: null } : endAfter(startField)(raw, form)
 
-const optionalPositive = (error: 'plans.error.budget' | 'plans.error.weight'): FieldRule<string | null> => (raw) => {
-  const value = raw.trim().replace(/[\s\u202f\u00a0]/g, '').replace(',', '.')
-  if (value === '') return { value: null }
-  return /^\d{1,12}(\.\d{1,2})?$/.test(value) && Number(value) > 0 ? { value } : { error }
-}
+const optionalPositive =
+  (error: 'plans.error.budget' | 'plans.error.weight'): FieldRule<string | null> =>
+  (raw) => {
+    const value = raw
+      .trim()
+      .replace(/[\s\u202f\u00a0]/g, '')
+      .replace(',', '.')
+    if (value === '') return { value: null }
+    return /^\d{1,12}(\.\d{1,2})?$/.test(value) && Number(value) > 0 ? { value } : { error }
+  }
 
 export const planRules: { [K in keyof PlanInput]: FieldRule<PlanInput[K]> } = {
   title: textRule(1, 300, 'plans.error.title'),
@@ -35,16 +52,34 @@ export const commitmentRules: { [K in keyof CommitmentInput]: FieldRule<Commitme
   description: textRule(0, 100000, 'form.tooLong'),
   contribution: textRule(0, 20000, 'form.tooLong'),
   ogpValues: (raw): FieldResult<string[]> => {
-    const values = [...new Set(raw.split(',').map((v) => v.trim()).filter(Boolean))]
-    return values.every((v) => (OGP_VALUES as readonly string[]).includes(v)) ? { value: values } : { error: 'plans.error.values' }
+    const values = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      ),
+    ]
+    return values.every((v) => (OGP_VALUES as readonly string[]).includes(v))
+      ? { value: values }
+      : { error: 'plans.error.values' }
   },
   expectedImpacts: textRule(0, 20000, 'form.tooLong'),
   leadActor: textRule(0, 1000, 'form.tooLong'),
   supportingActors: textRule(0, 5000, 'form.tooLong'),
   // OGP's sheet has 86 policy areas, any number of which a commitment may address
   themes: (raw): FieldResult<string[]> => {
-    const themes = [...new Set(raw.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean))]
-    return themes.length <= 100 && themes.every((v) => v.length <= 80) ? { value: themes } : { error: 'form.tooLong', params: { max: 80 } }
+    const themes = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((v) => v.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ]
+    return themes.length <= 100 && themes.every((v) => v.length <= 80)
+      ? { value: themes }
+      : { error: 'form.tooLong', params: { max: 80 } }
   },
   startDate: optionalDateRule('plans.error.date'),
   endDate: optionalEndAfter('startDate'),
@@ -61,22 +96,35 @@ export const milestoneRules: { [K in keyof MilestoneInput]: FieldRule<MilestoneI
   weight: optionalPositive('plans.error.weight'),
 }
 
-const optionalId = (error: 'plans.error.milestone' | 'plans.error.corrects'): FieldRule<string | null> => (raw) =>
-  raw.trim() === '' ? { value: null } : UUID.test(raw.trim()) ? { value: raw.trim() } : { error }
+const optionalId =
+  (error: 'plans.error.milestone' | 'plans.error.corrects'): FieldRule<string | null> =>
+  (raw) =>
+    raw.trim() === '' ? { value: null } : UUID.test(raw.trim()) ? { value: raw.trim() } : { error }
 
 export const updateRules: { [K in keyof UpdateInput]: FieldRule<UpdateInput[K]> } = {
   milestoneId: optionalId('plans.error.milestone'),
-  status: (raw): FieldResult<Status | null> => (raw === '' ? { value: null } : isStatus(raw) ? { value: raw } : { error: 'plans.error.status' }),
-  held: (raw): FieldResult<HeldStatus | 'calcule' | null> => (raw === '' ? { value: null } : raw === 'calcule' || isHeldStatus(raw) ? { value: raw } : { error: 'plans.error.status' }),
+  status: (raw): FieldResult<Status | null> =>
+    raw === '' ? { value: null } : isStatus(raw) ? { value: raw } : { error: 'plans.error.status' },
+  held: (raw): FieldResult<HeldStatus | 'calcule' | null> =>
+    raw === ''
+      ? { value: null }
+      : raw === 'calcule' || isHeldStatus(raw)
+        ? { value: raw }
+        : { error: 'plans.error.status' },
   heldReason: textRule(0, 2000, 'form.tooLong'),
   progress: (raw): FieldResult<number | null> => {
     const value = raw.trim()
     if (value === '') return { value: null }
-    return /^\d{1,3}$/.test(value) && Number(value) <= 100 ? { value: Number(value) } : { error: 'plans.error.progress' }
+    return /^\d{1,3}$/.test(value) && Number(value) <= 100
+      ? { value: Number(value) }
+      : { error: 'plans.error.progress' }
   },
   narrative: textRule(1, 10000, 'plans.error.narrative'),
   evidence: (raw): FieldResult<string[]> => {
-    const lines = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean)
+    const lines = raw
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
     const urls: string[] = []
     for (const line of lines) {
       const checked = optionalWebsiteRule(line, {})

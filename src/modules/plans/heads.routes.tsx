@@ -7,7 +7,15 @@ import { TerritoryRefParams, territoryFromParams } from './routes.public.tsx'
 
 type HeadRow = PublishedHead & { digest: string }
 
-function HeadsPage({ territory, heads, feedUrl }: { territory: { name: string; path: string }; heads: HeadRow[]; feedUrl: string }) {
+function HeadsPage({
+  territory,
+  heads,
+  feedUrl,
+}: {
+  territory: { name: string; path: string }
+  heads: HeadRow[]
+  feedUrl: string
+}) {
   const { t, locale } = usePage()
   return (
     <article>
@@ -22,7 +30,9 @@ function HeadsPage({ territory, heads, feedUrl }: { territory: { name: string; p
       <h2>{t('plans.heads.howTo')}</h2>
       <p>{t('plans.heads.howToText')}</p>
       <pre>
-        <code>npm run cli -- history:verify {territory.path.replace(/^\/territoires\//, '')} --against empreinte.json</code>
+        <code>
+          npm run cli -- history:verify {territory.path.replace(/^\/territoires\//, '')} --against empreinte.json
+        </code>
       </pre>
       {heads.length === 0 ? (
         <p>{t('plans.heads.none')}</p>
@@ -60,10 +70,21 @@ function HeadsPage({ territory, heads, feedUrl }: { territory: { name: string; p
 /** The page of a territory's published chain heads (the JSON feed is in the open API). */
 export default async function headRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  app.get('/territoires/:kind/:code/historique/empreintes', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const db = app.platform.database.db
-    const territory = await territoryFromParams(db, req.params)
-    const heads = await listPublishedHeads(db, { territoryId: territory.id, limit: 100 })
-    return reply.page(`${req.t('plans.heads.title')} – ${territory.name}`, <HeadsPage territory={territory} heads={heads} feedUrl={`/api/v1/history/heads?territoire=${req.params.kind}/${req.params.code}`} />)
-  })
+  app.get(
+    '/territoires/:kind/:code/historique/empreintes',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const db = app.platform.database.db
+      const territory = await territoryFromParams(db, req.params)
+      const heads = await listPublishedHeads(db, { territoryId: territory.id, limit: 100 })
+      return reply.page(
+        `${req.t('plans.heads.title')} – ${territory.name}`,
+        <HeadsPage
+          territory={territory}
+          heads={heads}
+          feedUrl={`/api/v1/history/heads?territoire=${req.params.kind}/${req.params.code}`}
+        />,
+      )
+    },
+  )
 }

@@ -23,7 +23,22 @@ export type ImportFormat = 'modele' | 'ogp' | 'decidim'
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['modele', 'ogp', 'decidim']
 
 /** The columns of the platform's own template: the same names as the commitments export. */
-export const TEMPLATE_COLUMNS = ['identifiant', 'titre', 'probleme', 'engagement', 'contribution', 'valeurs_ogp', 'impacts_attendus', 'porteur', 'partenaires', 'themes', 'debut', 'fin', 'budget_eur', 'deliberation'] as const
+export const TEMPLATE_COLUMNS = [
+  'identifiant',
+  'titre',
+  'probleme',
+  'engagement',
+  'contribution',
+  'valeurs_ogp',
+  'impacts_attendus',
+  'porteur',
+  'partenaires',
+  'themes',
+  'debut',
+  'fin',
+  'budget_eur',
+  'deliberation',
+] as const
 
 export interface ImportedMilestone {
   line: number
@@ -66,7 +81,8 @@ export interface ReadPlans {
 /** the OGP sheet is large: 75 countries, thousands of commitments (the upload routes take as much) */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
 const MISSING = new Set(['', 'na', 'nd', 'n/a', 'null', 'none'])
-const clean = (raw: string | undefined) => (raw === undefined || MISSING.has(raw.trim().toLowerCase()) ? '' : raw.trim())
+const clean = (raw: string | undefined) =>
+  raw === undefined || MISSING.has(raw.trim().toLowerCase()) ? '' : raw.trim()
 const isFlag = (raw: string | undefined) => ['1', 'yes', 'true', 'x', 'oui'].includes((raw ?? '').trim().toLowerCase())
 
 /** The field names of the plans' forms, as messages (so problems say "Date de début", not "startDate"). */
@@ -91,7 +107,12 @@ const FIELD_LABELS: Record<string, MessageKey> = {
 }
 
 /** Checks a row's values with the form's rules; the problems name the line, the field and the value refused. */
-function validate<T extends object>(rules: { [K in keyof T]: FieldRule<T[K]> }, form: Record<string, string>, line: number, out: Collector): T | null {
+function validate<T extends object>(
+  rules: { [K in keyof T]: FieldRule<T[K]> },
+  form: Record<string, string>,
+  line: number,
+  out: Collector,
+): T | null {
   const data: Record<string, unknown> = {}
   let ok = true
   for (const [field, rule] of Object.entries(rules) as [string, FieldRule<unknown>][]) {
@@ -100,7 +121,15 @@ function validate<T extends object>(rules: { [K in keyof T]: FieldRule<T[K]> }, 
     if ('error' in result) {
       ok = false
       const value = raw.length > 80 ? `${raw.slice(0, 80)}… (${raw.length})` : raw
-      out.error({ key: 'plans.import.rowField', params: { line, field: { key: FIELD_LABELS[field] ?? 'plans.commitment.title' }, value, message: { key: result.error, params: result.params ?? {} } } })
+      out.error({
+        key: 'plans.import.rowField',
+        params: {
+          line,
+          field: { key: FIELD_LABELS[field] ?? 'plans.commitment.title' },
+          value,
+          message: { key: result.error, params: result.params ?? {} },
+        },
+      })
     } else data[field] = result.value
   }
   return ok ? (data as T) : null
@@ -137,7 +166,8 @@ class DateReader {
       return ''
     }
     if (date.kind === 'period') this.out.count('plans.import.datePeriod')
-    if (date.kind === 'ambiguous') this.out.count(this.fallback === 'mdy' ? 'plans.import.dateAmbiguousMdy' : 'plans.import.dateAmbiguousDmy')
+    if (date.kind === 'ambiguous')
+      this.out.count(this.fallback === 'mdy' ? 'plans.import.dateAmbiguousMdy' : 'plans.import.dateAmbiguousDmy')
     return date.iso
   }
 }
@@ -159,7 +189,12 @@ function readTemplate(table: CsvTable, out: Collector): ImportedPlan[] {
   }
   const dates = new DateReader('dmy', out, true) // a template edited in a French spreadsheet writes 31/12/2026
   dates.learn(new Map([['', table.rows.flatMap((r) => [r.record.debut ?? '', r.record.fin ?? ''])]]))
-  const list = (raw: string | undefined) => (raw ?? '').split(/[|,;]/).map((v) => v.trim()).filter(Boolean).join(',')
+  const list = (raw: string | undefined) =>
+    (raw ?? '')
+      .split(/[|,;]/)
+      .map((v) => v.trim())
+      .filter(Boolean)
+      .join(',')
   const commitments: ImportedCommitment[] = []
   for (const row of table.rows) {
     const r = row.record
@@ -185,7 +220,14 @@ function readTemplate(table: CsvTable, out: Collector): ImportedPlan[] {
     const input = validate<CommitmentInput>(commitmentRules, form, row.line, out)
     // a row's identifier: the template's own column, or the commitment id of the platform's export
     const key = clean(r.identifiant) || clean(r.engagement_id)
-    if (input) commitments.push({ line: row.line, sourceKey: key ? (clean(r.identifiant) ? `modele:${key}` : `thc:${key}`) : null, sourceUrl: null, input, milestones: [] })
+    if (input)
+      commitments.push({
+        line: row.line,
+        sourceKey: key ? (clean(r.identifiant) ? `modele:${key}` : `thc:${key}`) : null,
+        sourceUrl: null,
+        input,
+        milestones: [],
+      })
   }
   return [{ sourceKey: null, title: '', periodStart: null, periodEnd: null, label: '', commitments }]
 }
@@ -216,7 +258,12 @@ function readOgp(table: CsvTable, out: Collector): ImportedPlan[] {
   const country = (row: CsvRow) => clean(row.record['Country/Locality']) || '—'
   const dates = new DateReader('mdy', out) // OGP writes month/day/year; a country's own values may tell otherwise
   const byCountry = new Map<string, string[]>()
-  for (const row of table.rows) byCountry.set(country(row), [...(byCountry.get(country(row)) ?? []), row.record['Start Date'] ?? '', row.record['End Date'] ?? ''])
+  for (const row of table.rows)
+    byCountry.set(country(row), [
+      ...(byCountry.get(country(row)) ?? []),
+      row.record['Start Date'] ?? '',
+      row.record['End Date'] ?? '',
+    ])
   dates.learn(byCountry)
   const plans = new Map<string, ImportedPlan & { years: number[] }>()
   const seen = new Set<string>()
@@ -238,7 +285,10 @@ function readOgp(table: CsvTable, out: Collector): ImportedPlan[] {
         problem: '',
         description: clean(r['Full Text']),
         contribution: '',
-        ogpValues: Object.entries(OGP_VALUE_COLUMNS).filter(([column]) => isFlag(r[column])).map(([, value]) => value).join(','),
+        ogpValues: Object.entries(OGP_VALUE_COLUMNS)
+          .filter(([column]) => isFlag(r[column]))
+          .map(([, value]) => value)
+          .join(','),
         expectedImpacts: '',
         leadActor: clean(r['Lead Institution']),
         supportingActors: clean(r['Supporting Institution(s)']).replace(/\s+/g, ' '),
@@ -267,15 +317,33 @@ function readOgp(table: CsvTable, out: Collector): ImportedPlan[] {
       }
       plans.set(planId, plan)
     }
-    if (input) plan.commitments.push({ line: row.line, sourceKey: id ? `ogp:${id}` : null, sourceUrl: /^https?:\/\//.test(url) ? url : null, input, milestones: [] })
+    if (input)
+      plan.commitments.push({
+        line: row.line,
+        sourceKey: id ? `ogp:${id}` : null,
+        sourceUrl: /^https?:\/\//.test(url) ? url : null,
+        input,
+        milestones: [],
+      })
   }
   return [...plans.values()].map(({ years, ...plan }) => {
-    const startDates = plan.commitments.map((c) => c.input.startDate).filter((d): d is string => Boolean(d)).sort()
-    const endDates = plan.commitments.map((c) => c.input.endDate).filter((d): d is string => Boolean(d)).sort()
+    const startDates = plan.commitments
+      .map((c) => c.input.startDate)
+      .filter((d): d is string => Boolean(d))
+      .sort()
+    const endDates = plan.commitments
+      .map((c) => c.input.endDate)
+      .filter((d): d is string => Boolean(d))
+      .sort()
     const periodStart = plan.periodStart ?? startDates[0] ?? null
     const periodEnd = plan.periodEnd ?? endDates.at(-1) ?? null
     const period = years.length === 2 ? `${years[0]}–${years[1]}` : [periodStart, periodEnd].filter(Boolean).join(' – ')
-    return { ...plan, periodStart, periodEnd: periodEnd && periodStart && periodEnd < periodStart ? periodStart : periodEnd, label: `${plan.sourceKey!.slice('ogp-plan:'.length)} · ${plan.title.replace('Plan d’action OGP — ', '')}${period ? ` (${period})` : ''}` }
+    return {
+      ...plan,
+      periodStart,
+      periodEnd: periodEnd && periodStart && periodEnd < periodStart ? periodStart : periodEnd,
+      label: `${plan.sourceKey!.slice('ogp-plan:'.length)} · ${plan.title.replace('Plan d’action OGP — ', '')}${period ? ` (${period})` : ''}`,
+    }
   })
 }
 
@@ -311,9 +379,12 @@ function readDecidim(table: CsvTable, out: Collector): ImportedPlan[] {
     return current
   }
   const commitments = new Map<CsvRow, ImportedCommitment>()
-  for (const row of table.rows.filter((r) => !clean(r.record['parent/id']) || !byId.has(clean(r.record['parent/id'])))) {
+  for (const row of table.rows.filter(
+    (r) => !clean(r.record['parent/id']) || !byId.has(clean(r.record['parent/id'])),
+  )) {
     const r = row.record
-    if (clean(r['parent/id'])) out.warn({ key: 'plans.import.parentMissing', params: { line: row.line, parent: clean(r['parent/id']) } })
+    if (clean(r['parent/id']))
+      out.warn({ key: 'plans.import.parentMissing', params: { line: row.line, parent: clean(r['parent/id']) } })
     const unread: string[] = []
     const themes = [decidimText(r, 'category/name'), decidimText(r, 'scope/name')].filter(Boolean).join(',')
     const form = withUnreadDates(
@@ -336,7 +407,14 @@ function readDecidim(table: CsvTable, out: Collector): ImportedPlan[] {
     )
     const input = validate<CommitmentInput>(commitmentRules, form, row.line, out)
     const url = clean(r.url)
-    if (input) commitments.set(row, { line: row.line, sourceKey: key(row, clean(r.id)), sourceUrl: /^https?:\/\//.test(url) ? url : null, input, milestones: [] })
+    if (input)
+      commitments.set(row, {
+        line: row.line,
+        sourceKey: key(row, clean(r.id)),
+        sourceUrl: /^https?:\/\//.test(url) ? url : null,
+        input,
+        milestones: [],
+      })
   }
   for (const row of table.rows.filter((r) => !commitments.has(r) && byId.has(clean(r.record['parent/id'])))) {
     const r = row.record
@@ -345,23 +423,62 @@ function readDecidim(table: CsvTable, out: Collector): ImportedPlan[] {
     if (!parent) continue // its commitment was refused: its problem is already listed
     if (byId.get(clean(r['parent/id'])) !== top) out.count('plans.import.flattened')
     const unread: string[] = []
-    const due = dates.read(r.end_date ?? '', true, '', unread) || parent.input.endDate || dates.read(r.start_date ?? '', true, '', unread) || ''
+    const due =
+      dates.read(r.end_date ?? '', true, '', unread) ||
+      parent.input.endDate ||
+      dates.read(r.start_date ?? '', true, '', unread) ||
+      ''
     if (!clean(r.end_date)) out.count('plans.import.dueFromParent')
     const progress = Math.max(0, Math.min(100, Math.round(Number(clean(r.progress).replace(',', '.')) || 0)))
-    const form = { title: decidimText(r, 'title'), deliverable: htmlToMarkdown(decidimText(r, 'description')).slice(0, 1000), startDate: dates.read(r.start_date ?? '', false, '', unread), dueDate: due, responsible: '', weight: '' }
+    const form = {
+      title: decidimText(r, 'title'),
+      deliverable: htmlToMarkdown(decidimText(r, 'description')).slice(0, 1000),
+      startDate: dates.read(r.start_date ?? '', false, '', unread),
+      dueDate: due,
+      responsible: '',
+      weight: '',
+    }
     const input = validate<MilestoneInput>(milestoneRules, form, row.line, out)
-    if (input) parent.milestones.push({ line: row.line, sourceKey: key(row, clean(r.id)), input, status: decidimStatus(r, progress), progress })
+    if (input)
+      parent.milestones.push({
+        line: row.line,
+        sourceKey: key(row, clean(r.id)),
+        input,
+        status: decidimStatus(r, progress),
+        progress,
+      })
   }
   const components = [...new Set(table.rows.map(component).filter(Boolean))]
-  return [{ sourceKey: components.length === 1 ? `decidim-component:${components[0]}` : null, title: '', periodStart: null, periodEnd: null, label: '', commitments: [...commitments.values()] }]
+  return [
+    {
+      sourceKey: components.length === 1 ? `decidim-component:${components[0]}` : null,
+      title: '',
+      periodStart: null,
+      periodEnd: null,
+      label: '',
+      commitments: [...commitments.values()],
+    },
+  ]
 }
 
 /** A plan without title or period of its own takes the file's name and its commitments' dates. */
 function withPeriod(plan: ImportedPlan, name: string): ImportedPlan {
-  const starts = plan.commitments.map((c) => c.input.startDate).filter((d): d is string => Boolean(d)).sort()
-  const ends = plan.commitments.map((c) => c.input.endDate).filter((d): d is string => Boolean(d)).sort()
+  const starts = plan.commitments
+    .map((c) => c.input.startDate)
+    .filter((d): d is string => Boolean(d))
+    .sort()
+  const ends = plan.commitments
+    .map((c) => c.input.endDate)
+    .filter((d): d is string => Boolean(d))
+    .sort()
   const title = plan.title || `Plan d’action importé (${name.replace(/\.[a-z]+$/i, '')})`.slice(0, 300)
-  return { ...plan, title, label: plan.label || title, periodStart: plan.periodStart ?? starts[0] ?? null, periodEnd: plan.periodEnd ?? ends.at(-1) ?? null }
+  return {
+    ...plan,
+    title,
+    label: plan.label || title,
+    periodStart: plan.periodStart ?? starts[0] ?? null,
+    periodEnd: plan.periodEnd ?? ends.at(-1) ?? null,
+  }
 }
 
 /**
@@ -374,13 +491,31 @@ export function readPlansFile(bytes: Uint8Array, format: ImportFormat, name: str
   try {
     table = readCsv(bytes, { name, maxBytes: MAX_IMPORT_BYTES })
   } catch (error) {
-    if (error instanceof MalformedCsv) return { format, encoding: 'utf-8', plans: [], warnings: [], errors: error.problems, errorCount: error.problems.length }
-    if (error instanceof UnreadableFile) return { format, encoding: 'utf-8', plans: [], warnings: [], errors: [error.problem], errorCount: 1 }
+    if (error instanceof MalformedCsv)
+      return {
+        format,
+        encoding: 'utf-8',
+        plans: [],
+        warnings: [],
+        errors: error.problems,
+        errorCount: error.problems.length,
+      }
+    if (error instanceof UnreadableFile)
+      return { format, encoding: 'utf-8', plans: [], warnings: [], errors: [error.problem], errorCount: 1 }
     throw error
   }
   for (const warning of table.warnings) out.warn(warning)
   if (table.rows.length === 0) out.error({ key: 'plans.import.empty' })
-  const plans = (format === 'modele' ? readTemplate(table, out) : format === 'ogp' ? readOgp(table, out) : readDecidim(table, out)).map((plan) => withPeriod(plan, name))
+  const plans = (
+    format === 'modele' ? readTemplate(table, out) : format === 'ogp' ? readOgp(table, out) : readDecidim(table, out)
+  ).map((plan) => withPeriod(plan, name))
   out.finish()
-  return { format, encoding: table.encoding, plans: out.errorCount > 0 ? [] : plans, warnings: out.warnings, errors: out.errors, errorCount: out.errorCount }
+  return {
+    format,
+    encoding: table.encoding,
+    plans: out.errorCount > 0 ? [] : plans,
+    warnings: out.warnings,
+    errors: out.errors,
+    errorCount: out.errorCount,
+  }
 }

@@ -11,10 +11,20 @@ import { createTestDatabase } from '../../../test/helpers/database.ts'
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 let dir = ''
 const cli = (args: string[]) => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dir, SESSION_SECRET: 'cli-import-secret-cli-import-secret-0123' } })
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: dir,
+      SESSION_SECRET: 'cli-import-secret-cli-import-secret-0123',
+    },
+  })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
-const query = async <T,>(text: ReturnType<typeof sql>) => {
+const query = async <T>(text: ReturnType<typeof sql>) => {
   const database = await openDatabase({ databaseUrl: null, dataDir: dir })
   try {
     return await queryRows<T>(database.db, text)
@@ -40,14 +50,43 @@ const SHEET = [
 test('plans:import --dry-run says what would change and writes nothing; the import then, and again without change', () => {
   const file = join(dir, 'ogp.csv')
   writeFileSync(file, SHEET)
-  const dry = cli(['plans:import', '--territory', 'commune/35238', '--format', 'ogp', '--action-plan', 'AP_TT01', '--dry-run', file])
+  const dry = cli([
+    'plans:import',
+    '--territory',
+    'commune/35238',
+    '--format',
+    'ogp',
+    '--action-plan',
+    'AP_TT01',
+    '--dry-run',
+    file,
+  ])
   assert.equal(dry.code, 0, dry.stderr)
   assert.match(dry.stdout, /create plan: Plan d’action OGP — Testland n° 1/)
   assert.match(dry.stdout, /Dry run, nothing written: plan create 1, commitment create 2\./)
-  const real = cli(['plans:import', '--territory', 'commune/35238', '--format', 'ogp', '--action-plan', 'AP_TT01', file])
+  const real = cli([
+    'plans:import',
+    '--territory',
+    'commune/35238',
+    '--format',
+    'ogp',
+    '--action-plan',
+    'AP_TT01',
+    file,
+  ])
   assert.equal(real.code, 0, real.stderr)
   assert.match(real.stdout, /Imported: plan create 1, commitment create 2\./)
-  const again = cli(['plans:import', '--territory', 'commune/35238', '--format', 'ogp', '--action-plan', 'AP_TT01', '--dry-run', file])
+  const again = cli([
+    'plans:import',
+    '--territory',
+    'commune/35238',
+    '--format',
+    'ogp',
+    '--action-plan',
+    'AP_TT01',
+    '--dry-run',
+    file,
+  ])
   assert.match(again.stdout, /plan unchanged 1, commitment unchanged 2/)
 })
 
@@ -57,7 +96,10 @@ test('plans:import refuses a bad file with every problem, exit 1, nothing writte
   const before = (await query<{ n: number }>(sql`select count(*)::int as n from commitments`))[0]!.n
   const bad = cli(['plans:import', '--territory', 'commune/35238', '--format', 'modele', file])
   assert.equal(bad.code, 1)
-  assert.match(bad.stderr, /nothing imported, 1 problem:\n {2}bad\.csv, line 3: a field opened with a quote is never closed/)
+  assert.match(
+    bad.stderr,
+    /nothing imported, 1 problem:\n {2}bad\.csv, line 3: a field opened with a quote is never closed/,
+  )
   writeFileSync(file, 'titre,debut\n,2026-13-01\n')
   const refused = cli(['plans:import', '--territory', 'commune/35238', '--format', 'modele', file])
   assert.match(refused.stderr, /Line 2, Commitment title: “” — /)
@@ -72,7 +114,9 @@ test('assessments:import --dry-run, then the import, on the published plan holdi
   assert.equal(dry.code, 0, dry.stderr)
   assert.match(dry.stdout, /not-public: Plan d’action OGP — Testland n° 1/)
   const database = await openDatabase({ databaseUrl: null, dataDir: dir })
-  await database.db.execute(sql`update action_plans set status = 'published', published_at = now() where source_key = 'ogp-plan:AP_TT01'`)
+  await database.db.execute(
+    sql`update action_plans set status = 'published', published_at = now() where source_key = 'ogp-plan:AP_TT01'`,
+  )
   await database.close()
   const real = cli(['assessments:import', file])
   assert.equal(real.code, 0, real.stderr)

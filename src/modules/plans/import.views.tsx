@@ -27,7 +27,19 @@ function Warnings({ warnings }: { warnings: string[] }) {
 }
 
 /** The upload form of a plan import, with the problems of a file refused. */
-export function ImportPage({ action, errors, errorTotal, format, intoPlan }: { action: string; errors: string[]; errorTotal?: number; format: string; intoPlan: boolean }) {
+export function ImportPage({
+  action,
+  errors,
+  errorTotal,
+  format,
+  intoPlan,
+}: {
+  action: string
+  errors: string[]
+  errorTotal?: number
+  format: string
+  intoPlan: boolean
+}) {
   const { t } = usePage()
   const formats: { value: ImportFormat; label: string }[] = [
     { value: 'modele', label: t('plans.import.format.modele') },
@@ -39,9 +51,14 @@ export function ImportPage({ action, errors, errorTotal, format, intoPlan }: { a
       <h1>{t(intoPlan ? 'plans.import' : 'plans.import.territory')}</h1>
       <p>{t('plans.import.lead')}</p>
       <p>
-        <a href="/plans/modele-engagements.csv">{t('plans.import.template')}</a> · <a href="/api/v1/schemas/commitments.json">{t('plans.opendata.schema')}</a>
+        <a href="/plans/modele-engagements.csv">{t('plans.import.template')}</a> ·{' '}
+        <a href="/api/v1/schemas/commitments.json">{t('plans.opendata.schema')}</a>
       </p>
-      <ProblemList title={t('plans.import.failed')} problems={errors} {...(errorTotal !== undefined ? { total: errorTotal } : {})} />
+      <ProblemList
+        title={t('plans.import.failed')}
+        problems={errors}
+        {...(errorTotal !== undefined ? { total: errorTotal } : {})}
+      />
       {/* multipart bodies are read before the CSRF check, so the token travels as a field like elsewhere */}
       <form method="post" action={action} enctype="multipart/form-data">
         <CsrfField />
@@ -57,7 +74,17 @@ export function ImportPage({ action, errors, errorTotal, format, intoPlan }: { a
 }
 
 /** A file with several plans (OGP's sheet): which ones to import. */
-export function ImportChoosePage({ action, plans, warnings, intoPlan }: { action: string; plans: { key: string; label: string; commitments: number }[]; warnings: string[]; intoPlan: boolean }) {
+export function ImportChoosePage({
+  action,
+  plans,
+  warnings,
+  intoPlan,
+}: {
+  action: string
+  plans: { key: string; label: string; commitments: number }[]
+  warnings: string[]
+  intoPlan: boolean
+}) {
   const { t } = usePage()
   return (
     <div class="narrow">
@@ -70,7 +97,13 @@ export function ImportChoosePage({ action, plans, warnings, intoPlan }: { action
           <legend>{t('plans.import.plansInFile')}</legend>
           {plans.map((plan, i) => (
             <div class="choice">
-              <input type={intoPlan ? 'radio' : 'checkbox'} id={`plan-${i}`} name="plan" value={plan.key} required={intoPlan} />
+              <input
+                type={intoPlan ? 'radio' : 'checkbox'}
+                id={`plan-${i}`}
+                name="plan"
+                value={plan.key}
+                required={intoPlan}
+              />
               <label for={`plan-${i}`}>
                 {plan.label} — {t('plans.import.commitmentsCount', { count: plan.commitments })}
               </label>
@@ -84,10 +117,32 @@ export function ImportChoosePage({ action, plans, warnings, intoPlan }: { action
 }
 
 /** What an import would do, before it does it; confirming applies exactly this. */
-export function ImportPreviewPage({ confirm, outcome, warnings, chosen, cancel }: { confirm: string; outcome: ImportOutcome; warnings: string[]; chosen: string[]; cancel: string }) {
+export function ImportPreviewPage({
+  confirm,
+  outcome,
+  warnings,
+  chosen,
+  cancel,
+}: {
+  confirm: string
+  outcome: ImportOutcome
+  warnings: string[]
+  chosen: string[]
+  cancel: string
+}) {
   const { t } = usePage()
   const label = (change: PlannedChange) => t(`plans.import.action.${change.action}` as MessageKey)
-  const fieldLabels: Record<string, string> = { ...commitmentLabels(t), sourceKey: t('plans.import.sourceKey'), sourceUrl: t('plans.import.sourceUrl'), status: t('plans.milestone.status'), progress: t('plans.milestone.progress'), dueDate: t('plans.milestone.due'), deliverable: t('plans.milestone.deliverable'), responsible: t('plans.milestone.responsible'), weight: t('plans.milestone.weight') }
+  const fieldLabels: Record<string, string> = {
+    ...commitmentLabels(t),
+    sourceKey: t('plans.import.sourceKey'),
+    sourceUrl: t('plans.import.sourceUrl'),
+    status: t('plans.milestone.status'),
+    progress: t('plans.milestone.progress'),
+    dueDate: t('plans.milestone.due'),
+    deliverable: t('plans.milestone.deliverable'),
+    responsible: t('plans.milestone.responsible'),
+    weight: t('plans.milestone.weight'),
+  }
   const nothing = outcome.changes.every((c) => c.action === 'unchanged' || c.action === 'locked')
   return (
     <div>
@@ -128,8 +183,10 @@ export function ImportPreviewPage({ confirm, outcome, warnings, chosen, cancel }
       <ul class="import-changes">
         {outcome.changes.slice(0, LISTED).map((change) => (
           <li class={`import-${change.action}`}>
-            <strong>{label(change)}</strong> · {t(`plans.import.level.${change.level}` as MessageKey)} {change.line ? `(${t('plans.import.line', { line: change.line })}) ` : ''}: {change.title}
-            {change.fields && ` — ${t('plans.import.fields', { fields: change.fields.map((f) => fieldLabels[f] ?? f).join(', ') })}`}
+            <strong>{label(change)}</strong> · {t(`plans.import.level.${change.level}` as MessageKey)}{' '}
+            {change.line ? `(${t('plans.import.line', { line: change.line })}) ` : ''}: {change.title}
+            {change.fields &&
+              ` — ${t('plans.import.fields', { fields: change.fields.map((f) => fieldLabels[f] ?? f).join(', ') })}`}
           </li>
         ))}
       </ul>

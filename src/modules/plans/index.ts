@@ -24,7 +24,19 @@ export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type Pub
 export { publishedCommitments, publishedMilestones } from './queries.ts'
 export { runPlanImport, type ImportOutcome } from './import-apply.ts'
 export { IMPORT_FORMATS, readPlansFile, type ImportFormat } from './import-formats.ts'
-export { addCommitment, addMilestone, createPlan, findPlan, findPlanByTitle, getVisiblePlan, loadPlanTree, postUpdate, transitionPlan, type CommitmentInput, type CommitmentView } from './service.ts'
+export {
+  addCommitment,
+  addMilestone,
+  createPlan,
+  findPlan,
+  findPlanByTitle,
+  getVisiblePlan,
+  loadPlanTree,
+  postUpdate,
+  transitionPlan,
+  type CommitmentInput,
+  type CommitmentView,
+} from './service.ts'
 export { planPath, commitmentPath, StatusBadge, ProgressBar, CommitmentStatus } from './views.tsx'
 export type { PlanRow } from './tables.ts'
 export { pickPublicCommitment, suggestPublicCommitments, type PickedCommitment } from './pick.ts'

@@ -58,7 +58,8 @@ function toEntry(row: NetworkRow): NetworkEntry {
     milestonesDone: row.milestones_done,
     milestonesDue: row.milestones_due,
     milestonesLate: row.milestones_late,
-    onTimeShare: row.milestones_due === 0 ? null : Math.round((row.milestones_on_time / row.milestones_due) * 1000) / 10,
+    onTimeShare:
+      row.milestones_due === 0 ? null : Math.round((row.milestones_on_time / row.milestones_due) * 1000) / 10,
     progress: row.progress === null ? null : Number(row.progress),
     url: `/plans/${row.plan_id}`,
   }
@@ -73,7 +74,11 @@ const SORT_VALUE: Record<NetworkSort, (e: NetworkEntry) => number | string> = {
 }
 
 /** The territories with a public plan, sorted by one indicator. */
-export async function loadNetwork(db: Parameters<typeof networkOverview>[0], sort: NetworkSort = 'nom', order: 'asc' | 'desc' = 'asc'): Promise<NetworkEntry[]> {
+export async function loadNetwork(
+  db: Parameters<typeof networkOverview>[0],
+  sort: NetworkSort = 'nom',
+  order: 'asc' | 'desc' = 'asc',
+): Promise<NetworkEntry[]> {
   const entries = [...(await cachedNetwork(db, async () => (await networkOverview(db, todayInParis())).map(toEntry)))]
   const value = SORT_VALUE[sort]
   const collator = new Intl.Collator('fr')
@@ -88,7 +93,17 @@ export async function loadNetwork(db: Parameters<typeof networkOverview>[0], sor
 
 const NETWORK_PAGE_SIZE = 100
 
-function NetworkPage({ entries, sort, order, page }: { entries: NetworkEntry[]; sort: NetworkSort; order: 'asc' | 'desc'; page: number }) {
+function NetworkPage({
+  entries,
+  sort,
+  order,
+  page,
+}: {
+  entries: NetworkEntry[]
+  sort: NetworkSort
+  order: 'asc' | 'desc'
+  page: number
+}) {
   const { t, locale } = usePage()
   const pages = Math.max(1, Math.ceil(entries.length / NETWORK_PAGE_SIZE))
   const shown = entries.slice((page - 1) * NETWORK_PAGE_SIZE, page * NETWORK_PAGE_SIZE)
@@ -147,7 +162,11 @@ function NetworkPage({ entries, sort, order, page }: { entries: NetworkEntry[]; 
                   <td data-label={t('plans.progress')}>
                     <ProgressBar value={e.progress} />
                   </td>
-                  <td data-label={t('network.onTime')}>{e.onTimeShare === null ? '—' : t('plans.progressValue', { value: formatNumber(locale, e.onTimeShare) })}</td>
+                  <td data-label={t('network.onTime')}>
+                    {e.onTimeShare === null
+                      ? '—'
+                      : t('plans.progressValue', { value: formatNumber(locale, e.onTimeShare) })}
+                  </td>
                   <td data-label={t('plans.milestonesLate')}>{formatNumber(locale, e.milestonesLate)}</td>
                 </tr>
               ))}
@@ -173,7 +192,8 @@ function NetworkPage({ entries, sort, order, page }: { entries: NetworkEntry[]; 
         </nav>
       )}
       <p>
-        {t('plans.opendata')} : <a href="/api/v1/network.csv">CSV</a> · <a href="/api/v1/network">JSON</a> — {t('plans.opendata.licence')}
+        {t('plans.opendata')} : <a href="/api/v1/network.csv">CSV</a> · <a href="/api/v1/network">JSON</a> —{' '}
+        {t('plans.opendata.licence')}
       </p>
     </>
   )
@@ -200,8 +220,12 @@ const NetworkEntrySchema = Type.Object({
   milestonesDone: Type.Integer(),
   milestonesDue: Type.Integer({ description: 'milestones whose due date has passed' }),
   milestonesLate: Type.Integer({ description: 'due and not finished' }),
-  onTimeShare: Type.Union([Type.Number(), Type.Null()], { description: '% of due milestones finished by their due date' }),
-  progress: Type.Union([Type.Number(), Type.Null()], { description: 'plan progress, % (average of commitments, each rolled up from milestones)' }),
+  onTimeShare: Type.Union([Type.Number(), Type.Null()], {
+    description: '% of due milestones finished by their due date',
+  }),
+  progress: Type.Union([Type.Number(), Type.Null()], {
+    description: 'plan progress, % (average of commitments, each rolled up from milestones)',
+  }),
   url: Type.String(),
 })
 
@@ -230,25 +254,68 @@ export default async function networkRoutes(fastify: FastifyInstance) {
   const db = () => app.platform.database.db
 
   // a person following an old or mistyped link gets the default order, not an error page (the API stays strict)
-  app.get('/reseau', { schema: { querystring: Type.Object({ tri: Type.Optional(Type.String()), ordre: Type.Optional(Type.String()), page: Type.Optional(Type.String()) }, { additionalProperties: true }), hide: true } }, async (req, reply) => {
-    const sort: NetworkSort = (NETWORK_SORTS as readonly string[]).includes(req.query.tri ?? '') ? (req.query.tri as NetworkSort) : 'nom'
-    const order = req.query.ordre === 'asc' || req.query.ordre === 'desc' ? req.query.ordre : sort === 'nom' ? 'asc' : 'desc'
-    const page = /^[1-9]\d{0,3}$/.test(req.query.page ?? '') ? Number(req.query.page) : 1
-    return reply.page(req.t('network.title'), <NetworkPage entries={await loadNetwork(db(), sort, order)} sort={sort} order={order} page={page} />)
-  })
+  app.get(
+    '/reseau',
+    {
+      schema: {
+        querystring: Type.Object(
+          {
+            tri: Type.Optional(Type.String()),
+            ordre: Type.Optional(Type.String()),
+            page: Type.Optional(Type.String()),
+          },
+          { additionalProperties: true },
+        ),
+        hide: true,
+      },
+    },
+    async (req, reply) => {
+      const sort: NetworkSort = (NETWORK_SORTS as readonly string[]).includes(req.query.tri ?? '')
+        ? (req.query.tri as NetworkSort)
+        : 'nom'
+      const order =
+        req.query.ordre === 'asc' || req.query.ordre === 'desc' ? req.query.ordre : sort === 'nom' ? 'asc' : 'desc'
+      const page = /^[1-9]\d{0,3}$/.test(req.query.page ?? '') ? Number(req.query.page) : 1
+      return reply.page(
+        req.t('network.title'),
+        <NetworkPage entries={await loadNetwork(db(), sort, order)} sort={sort} order={order} page={page} />,
+      )
+    },
+  )
 
   app.get(
     '/api/v1/network',
-    { schema: { tags: ['action plans'], summary: 'Every territory with a public action plan, with comparable indicators', querystring: SortQuery, response: { 200: Type.Object({ licence: Type.String(), items: Type.Array(NetworkEntrySchema) }) } } },
-    async (req) => ({ licence: 'etalab-2.0', items: await loadNetwork(db(), req.query.tri ?? 'nom', req.query.ordre ?? 'asc') }),
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'Every territory with a public action plan, with comparable indicators',
+        querystring: SortQuery,
+        response: { 200: Type.Object({ licence: Type.String(), items: Type.Array(NetworkEntrySchema) }) },
+      },
+    },
+    async (req) => ({
+      licence: 'etalab-2.0',
+      items: await loadNetwork(db(), req.query.tri ?? 'nom', req.query.ordre ?? 'asc'),
+    }),
   )
 
   app.get(
     '/api/v1/network.csv',
-    { schema: { tags: ['action plans'], summary: 'The network overview as CSV', produces: ['text/csv'], response: { 200: Type.String() } } },
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'The network overview as CSV',
+        produces: ['text/csv'],
+        response: { 200: Type.String() },
+      },
+    },
     async (_req, reply) => {
       const entries = await loadNetwork(db())
-      return sendCsv(reply, { filename: 'reseau-plans-action.csv', columns: NETWORK_COLUMNS, nextPage: async (after) => (after ? [] : entries) })
+      return sendCsv(reply, {
+        filename: 'reseau-plans-action.csv',
+        columns: NETWORK_COLUMNS,
+        nextPage: async (after) => (after ? [] : entries),
+      })
     },
   )
 }

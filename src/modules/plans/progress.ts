@@ -63,7 +63,11 @@ export function planProgress(list: (number | null)[]): number | null {
  * in progress once one has started (or progressed), not started otherwise; abandoned when every milestone was.
  * The SQL function commitment_status() (migration 0028) is the same rule; a test holds them together.
  */
-export function derivedCommitmentStatus(held: HeldStatus | null, list: Pick<MilestoneFacts, 'status' | 'dueDate' | 'progress'>[], today: string): Status {
+export function derivedCommitmentStatus(
+  held: HeldStatus | null,
+  list: Pick<MilestoneFacts, 'status' | 'dueDate' | 'progress'>[],
+  today: string,
+): Status {
   if (held) return held
   if (list.length === 0) return 'non_commence'
   const counted = list.filter((m) => m.status !== 'abandonne')

@@ -34,13 +34,23 @@ export interface HistoryExportRow {
   commitment_title: string
   milestone_title: string | null
   corrects_seq: number | null
-  content: { status?: string | null; progress?: number | null; narrative?: string; evidence?: string[]; nextSteps?: string; changes?: unknown }
+  content: {
+    status?: string | null
+    progress?: number | null
+    narrative?: string
+    evidence?: string[]
+    nextSteps?: string
+    changes?: unknown
+  }
   prev_hash: string
   hash: string
 }
 
 /** A page of the public history of every territory (or one), in (territory, number) order, after a given entry. */
-export async function historyExportPage(db: Db, options: { territoryId: string | null; after: { territoryId: string; seq: number } | null; limit: number }): Promise<HistoryExportRow[]> {
+export async function historyExportPage(
+  db: Db,
+  options: { territoryId: string | null; after: { territoryId: string; seq: number } | null; limit: number },
+): Promise<HistoryExportRow[]> {
   const after = options.after
   return queryRows<HistoryExportRow>(
     db,
@@ -113,7 +123,10 @@ const derivedStatus = (today: string) => sql`(case when c.held_status is not nul
   when bool_or(m.status <> 'non_commence' or m.progress > 0) filter (where ${COUNTED}) then 'en_cours'
   else 'non_commence' end)`
 
-export async function commitmentExportPage(db: Db, options: { territoryId: string | null; today: string; afterId: string | null; limit: number }): Promise<CommitmentExportRow[]> {
+export async function commitmentExportPage(
+  db: Db,
+  options: { territoryId: string | null; today: string; afterId: string | null; limit: number },
+): Promise<CommitmentExportRow[]> {
   const counted = COUNTED
   return queryRows<CommitmentExportRow>(
     db,
@@ -228,7 +241,10 @@ export async function commitmentVerdicts(db: Db, commitmentIds: string[]): Promi
     db,
     sql`select commitment_id as "commitmentId", assessment_id as "assessmentId", moment, source, published_at as "publishedAt", verifiable,
         potential_impact as "potentialImpact", potential_results as "potentialResults", completion
-      from public_commitment_verdicts where commitment_id in (${sql.join(commitmentIds.map((id) => sql`${id}::uuid`), sql`, `)})`,
+      from public_commitment_verdicts where commitment_id in (${sql.join(
+        commitmentIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`,
   )
   return new Map(rows.map((r) => [r.commitmentId, { ...r, publishedAt: new Date(r.publishedAt) }]))
 }

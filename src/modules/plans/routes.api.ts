@@ -10,17 +10,35 @@ import { commitmentExportPage, historyExportPage } from './queries.ts'
 import { TerritoryRefParams, territoryFromParams } from './routes.public.tsx'
 
 const ExportQuery = Type.Object({
-  territoire: Type.Optional(Type.String({ pattern: '^[a-z]{4,12}/[A-Za-z0-9-]{1,64}$', description: 'only this territory, as kind/code (commune/35238)' })),
+  territoire: Type.Optional(
+    Type.String({
+      pattern: '^[a-z]{4,12}/[A-Za-z0-9-]{1,64}$',
+      description: 'only this territory, as kind/code (commune/35238)',
+    }),
+  ),
 })
-const CsvResponse = Type.String({ description: 'UTF-8 CSV, comma-separated, header row; columns documented by the Table Schema named in the description. Licence Ouverte 2.0.' })
-const TableSchemaResponse = Type.Object({ title: Type.String(), description: Type.String(), licenses: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), path: Type.String() })), fields: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), description: Type.String() })) }, { additionalProperties: true })
+const CsvResponse = Type.String({
+  description:
+    'UTF-8 CSV, comma-separated, header row; columns documented by the Table Schema named in the description. Licence Ouverte 2.0.',
+})
+const TableSchemaResponse = Type.Object(
+  {
+    title: Type.String(),
+    description: Type.String(),
+    licenses: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), path: Type.String() })),
+    fields: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), description: Type.String() })),
+  },
+  { additionalProperties: true },
+)
 const PAGE = 1000
 
 const ChainResponse = Type.Object({
   territory: Type.String({ description: 'kind/code' }),
   ok: Type.Boolean({ description: 'true when every entry’s hash matches its content and its predecessor' }),
   entries: Type.Integer(),
-  lastHash: Type.Optional(Type.String({ description: 'SHA-256 of the last entry: publish it elsewhere to anchor the chain' })),
+  lastHash: Type.Optional(
+    Type.String({ description: 'SHA-256 of the last entry: publish it elsewhere to anchor the chain' }),
+  ),
   brokenAt: Type.Optional(Type.Integer({ description: 'number of the first entry that does not hold' })),
   reason: Type.Optional(Type.String()),
 })
@@ -34,15 +52,23 @@ const PublishedHeadJson = Type.Object({
   digest: Type.String({ description: 'SHA-256 of this object’s canonical JSON (RFC 8785) without its digest' }),
 })
 const HeadsQuery = Type.Object({
-  territoire: Type.Optional(Type.String({ pattern: '^[a-z]{4,12}/[A-Za-z0-9-]{1,64}$', description: 'only this territory, as kind/code' })),
-  apres: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$', description: 'the publications after the one with this digest (the next page)' })),
+  territoire: Type.Optional(
+    Type.String({ pattern: '^[a-z]{4,12}/[A-Za-z0-9-]{1,64}$', description: 'only this territory, as kind/code' }),
+  ),
+  apres: Type.Optional(
+    Type.String({
+      pattern: '^[0-9a-f]{64}$',
+      description: 'the publications after the one with this digest (the next page)',
+    }),
+  ),
 })
 
 /** Open API of action plans: CSV exports with their Table Schemas, and verification of the history chain. */
 export default async function planApiRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
-  const territoryFilter = async (ref: string | undefined) => (ref ? (await territoryFromParams(db(), { kind: ref.split('/')[0]!, code: ref.split('/')[1]! })).id : null)
+  const territoryFilter = async (ref: string | undefined) =>
+    ref ? (await territoryFromParams(db(), { kind: ref.split('/')[0]!, code: ref.split('/')[1]! })).id : null
 
   app.get(
     '/history.csv',
@@ -61,7 +87,12 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
       return sendCsv(reply, {
         filename: 'historique-plans-action.csv',
         columns: HISTORY_COLUMNS,
-        nextPage: (after) => historyExportPage(db(), { territoryId, after: after ? { territoryId: after.territory_id, seq: after.seq } : null, limit: PAGE }),
+        nextPage: (after) =>
+          historyExportPage(db(), {
+            territoryId,
+            after: after ? { territoryId: after.territory_id, seq: after.seq } : null,
+            limit: PAGE,
+          }),
       })
     },
   )
@@ -84,7 +115,8 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
       return sendCsv(reply, {
         filename: 'engagements-plans-action.csv',
         columns: COMMITMENT_COLUMNS,
-        nextPage: (after) => commitmentExportPage(db(), { territoryId, today, afterId: after?.id ?? null, limit: PAGE }),
+        nextPage: (after) =>
+          commitmentExportPage(db(), { territoryId, today, afterId: after?.id ?? null, limit: PAGE }),
       })
     },
   )
@@ -100,37 +132,93 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
     licence: Type.String(),
     schema: Type.String({ description: 'Table Schema of the items' }),
     items: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-    next: Type.Union([Type.String(), Type.Null()], { description: 'pass as `after` for the next page; null on the last page' }),
+    next: Type.Union([Type.String(), Type.Null()], {
+      description: 'pass as `after` for the next page; null on the last page',
+    }),
   })
 
   app.get(
     '/commitments',
-    { schema: { tags: ['action plans'], summary: 'Commitments of public plans (JSON, 1,000 a page)', querystring: JsonPageQuery, response: { 200: PageResponse, 400: ErrorResponse, 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'Commitments of public plans (JSON, 1,000 a page)',
+        querystring: JsonPageQuery,
+        response: { 200: PageResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
     async (req) => {
       const territoryId = await territoryFilter(req.query.territoire)
       const after = req.query.after && /^[0-9a-f-]{36}$/i.test(req.query.after) ? req.query.after : null
       const rows = await commitmentExportPage(db(), { territoryId, today: todayInParis(), afterId: after, limit: PAGE })
-      return { licence: 'etalab-2.0', schema: '/api/v1/schemas/commitments.json', items: rows.map((r) => jsonRow(COMMITMENT_COLUMNS, r)), next: rows.length === PAGE ? rows.at(-1)!.id : null }
+      return {
+        licence: 'etalab-2.0',
+        schema: '/api/v1/schemas/commitments.json',
+        items: rows.map((r) => jsonRow(COMMITMENT_COLUMNS, r)),
+        next: rows.length === PAGE ? rows.at(-1)!.id : null,
+      }
     },
   )
 
   app.get(
     '/history',
-    { schema: { tags: ['action plans'], summary: 'Published history entries of every territory (JSON, 1,000 a page)', querystring: JsonPageQuery, response: { 200: PageResponse, 400: ErrorResponse, 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'Published history entries of every territory (JSON, 1,000 a page)',
+        querystring: JsonPageQuery,
+        response: { 200: PageResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
     async (req) => {
       const territoryId = await territoryFilter(req.query.territoire)
       const match = /^([0-9a-f-]{36}):(\d{1,9})$/i.exec(req.query.after ?? '')
-      const rows = await historyExportPage(db(), { territoryId, after: match ? { territoryId: match[1]!, seq: Number(match[2]) } : null, limit: PAGE })
+      const rows = await historyExportPage(db(), {
+        territoryId,
+        after: match ? { territoryId: match[1]!, seq: Number(match[2]) } : null,
+        limit: PAGE,
+      })
       const last = rows.at(-1)
-      return { licence: 'etalab-2.0', schema: '/api/v1/schemas/history.json', items: rows.map((r) => jsonRow(HISTORY_COLUMNS, r)), next: rows.length === PAGE && last ? `${last.territory_id}:${last.seq}` : null }
+      return {
+        licence: 'etalab-2.0',
+        schema: '/api/v1/schemas/history.json',
+        items: rows.map((r) => jsonRow(HISTORY_COLUMNS, r)),
+        next: rows.length === PAGE && last ? `${last.territory_id}:${last.seq}` : null,
+      }
     },
   )
 
-  app.get('/schemas/history.json', { schema: { tags: ['action plans'], summary: 'Table Schema of history.csv', response: { 200: TableSchemaResponse } } }, async () =>
-    tableSchema('Historique des plans d’action', 'Mises à jour, corrections et révisions publiées, chaînées par empreintes SHA-256.', HISTORY_COLUMNS),
+  app.get(
+    '/schemas/history.json',
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'Table Schema of history.csv',
+        response: { 200: TableSchemaResponse },
+      },
+    },
+    async () =>
+      tableSchema(
+        'Historique des plans d’action',
+        'Mises à jour, corrections et révisions publiées, chaînées par empreintes SHA-256.',
+        HISTORY_COLUMNS,
+      ),
   )
-  app.get('/schemas/commitments.json', { schema: { tags: ['action plans'], summary: 'Table Schema of commitments.csv', response: { 200: TableSchemaResponse } } }, async () =>
-    tableSchema('Engagements des plans d’action', 'Engagements des plans publiés ou clos, au format du modèle d’engagement du Partenariat pour un gouvernement ouvert.', COMMITMENT_COLUMNS),
+  app.get(
+    '/schemas/commitments.json',
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'Table Schema of commitments.csv',
+        response: { 200: TableSchemaResponse },
+      },
+    },
+    async () =>
+      tableSchema(
+        'Engagements des plans d’action',
+        'Engagements des plans publiés ou clos, au format du modèle d’engagement du Partenariat pour un gouvernement ouvert.',
+        COMMITMENT_COLUMNS,
+      ),
   )
   app.get(
     '/history/heads',
@@ -141,14 +229,29 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
         description:
           'At most hourly, the head of each territory’s history chain that grew (its length and last hash), as RFC 8785 canonical JSON with its SHA-256. Keep an entry: `npm run cli -- history:verify <kind/code> --against head.json` later proves the chain still holds it, so a deleted or rewritten entry cannot go unnoticed. Newest first, 100 a page.',
         querystring: HeadsQuery,
-        response: { 200: Type.Object({ heads: Type.Array(PublishedHeadJson), next: Type.Union([Type.String(), Type.Null()]) }), 404: ErrorResponse },
+        response: {
+          200: Type.Object({ heads: Type.Array(PublishedHeadJson), next: Type.Union([Type.String(), Type.Null()]) }),
+          404: ErrorResponse,
+        },
       },
     },
     async (req) => {
-      const territory = req.query.territoire ? await territoryFromParams(db(), { kind: req.query.territoire.split('/')[0]!, code: req.query.territoire.split('/')[1]! }) : null
-      const heads = await listPublishedHeads(db(), { ...(territory ? { territoryId: territory.id } : {}), ...(req.query.apres ? { after: req.query.apres } : {}), limit: 100 })
+      const territory = req.query.territoire
+        ? await territoryFromParams(db(), {
+            kind: req.query.territoire.split('/')[0]!,
+            code: req.query.territoire.split('/')[1]!,
+          })
+        : null
+      const heads = await listPublishedHeads(db(), {
+        ...(territory ? { territoryId: territory.id } : {}),
+        ...(req.query.apres ? { after: req.query.apres } : {}),
+        limit: 100,
+      })
       const last = heads.at(-1)
-      const next = heads.length === 100 && last ? `/api/v1/history/heads?${new URLSearchParams({ ...(req.query.territoire ? { territoire: req.query.territoire } : {}), apres: last.digest })}` : null
+      const next =
+        heads.length === 100 && last
+          ? `/api/v1/history/heads?${new URLSearchParams({ ...(req.query.territoire ? { territoire: req.query.territoire } : {}), apres: last.digest })}`
+          : null
       return { heads, next }
     },
   )
@@ -159,7 +262,8 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['action plans'],
         summary: 'Verify the tamper-evident history of a territory',
-        description: 'Recomputes the hash chain of every published progress update, correction and revision of the territory, and names the first broken link.',
+        description:
+          'Recomputes the hash chain of every published progress update, correction and revision of the territory, and names the first broken link.',
         params: TerritoryRefParams,
         response: { 200: ChainResponse, 400: ErrorResponse, 404: ErrorResponse },
       },
@@ -168,7 +272,9 @@ export default async function planApiRoutes(fastify: FastifyInstance) {
       const territory = await territoryFromParams(app.platform.database.db, req.params)
       const check = await freshHistoryCheck(app.platform.database.db, territory.id)
       const ref = `${req.params.kind}/${req.params.code}`
-      return check.ok ? { territory: ref, ok: true, entries: check.entries, lastHash: check.lastHash } : { territory: ref, ok: false, entries: check.entries, brokenAt: check.brokenAt, reason: check.reason }
+      return check.ok
+        ? { territory: ref, ok: true, entries: check.entries, lastHash: check.lastHash }
+        : { territory: ref, ok: false, entries: check.entries, brokenAt: check.brokenAt, reason: check.reason }
     },
   )
 }

@@ -53,7 +53,10 @@ const CommitmentJson = Type.Object({
   endDate: Nullable(Type.String()),
   budgetEur: Nullable(Type.Number()),
   deliberationUrl: Nullable(Type.String()),
-  status: Type.String({ description: 'as shown today: set by hand (en_pause, bloque, abandonne) or derived from the milestones (non_commence, en_cours, en_retard, termine)' }),
+  status: Type.String({
+    description:
+      'as shown today: set by hand (en_pause, bloque, abandonne) or derived from the milestones (non_commence, en_cours, en_retard, termine)',
+  }),
   statusSetByHand: Type.Boolean(),
   heldReason: Nullable(Type.String({ description: 'why staff paused, blocked or abandoned it' })),
   progress: Nullable(Type.Number()),
@@ -105,16 +108,34 @@ export default async function planJsonRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/territories/:kind/:code/plans',
-    { schema: { tags: ['action plans'], summary: 'The public action plans of a territory', params: TerritoryRefParams, response: { 200: Type.Object({ licence: Type.String(), items: Type.Array(PlanSummary) }), 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'The public action plans of a territory',
+        params: TerritoryRefParams,
+        response: { 200: Type.Object({ licence: Type.String(), items: Type.Array(PlanSummary) }), 404: ErrorResponse },
+      },
+    },
     async (req) => {
       const territory = await territoryFromParams(db(), req.params)
-      return { licence: 'etalab-2.0', items: (await listPlans(db(), { territoryId: territory.id, actor: null })).map(planSummary) }
+      return {
+        licence: 'etalab-2.0',
+        items: (await listPlans(db(), { territoryId: territory.id, actor: null })).map(planSummary),
+      }
     },
   )
 
   app.get(
     '/territories/:kind/:code/plans.csv',
-    { schema: { tags: ['action plans'], summary: 'The public action plans of a territory (CSV)', params: TerritoryRefParams, produces: ['text/csv'], response: { 200: Type.String(), 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'The public action plans of a territory (CSV)',
+        params: TerritoryRefParams,
+        produces: ['text/csv'],
+        response: { 200: Type.String(), 404: ErrorResponse },
+      },
+    },
     async (req, reply) => {
       const territory = await territoryFromParams(db(), req.params)
       const plans = (await listPlans(db(), { territoryId: territory.id, actor: null })).map(planSummary)
@@ -136,11 +157,21 @@ export default async function planJsonRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/plans/:id',
-    { schema: { tags: ['action plans'], summary: 'A public action plan with its commitments, milestones and progress', params: IdParams, response: { 200: PlanJson, 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'A public action plan with its commitments, milestones and progress',
+        params: IdParams,
+        response: { 200: PlanJson, 404: ErrorResponse },
+      },
+    },
     async (req) => {
       // the API shows public plans only, whoever asks
       const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: null })
-      const [tree, [territory]] = await Promise.all([loadPlanTree(db(), plan), getTerritorySummaries(db(), [plan.territoryId])])
+      const [tree, [territory]] = await Promise.all([
+        loadPlanTree(db(), plan),
+        getTerritorySummaries(db(), [plan.territoryId]),
+      ])
       if (!territory) throw notFound()
       return {
         licence: 'etalab-2.0',
@@ -189,7 +220,14 @@ export default async function planJsonRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/commitments/:id/history',
-    { schema: { tags: ['action plans'], summary: 'The public history of a commitment: updates, corrections, revisions, with their hashes', params: IdParams, response: { 200: HistoryJson, 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['action plans'],
+        summary: 'The public history of a commitment: updates, corrections, revisions, with their hashes',
+        params: IdParams,
+        response: { 200: HistoryJson, 404: ErrorResponse },
+      },
+    },
     async (req) => {
       const commitment = await findCommitment(db(), req.params.id)
       await getVisiblePlan(db(), { planId: commitment.planId, actor: null })

@@ -10,7 +10,15 @@ import { publicName } from '../accounts/index.ts'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import { recentHistoryCheck } from './history.ts'
 import { commitmentVerdicts, listHistoryWithNames } from './queries.ts'
-import { findCommitment, findPublicEvidence, getVisiblePlan, listPlans, loadPlanTree, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
+import {
+  findCommitment,
+  findPublicEvidence,
+  getVisiblePlan,
+  listPlans,
+  loadPlanTree,
+  PLAN_TRANSITIONS,
+  type PlanTransition,
+} from './service.ts'
 import type { PlanRow } from './tables.ts'
 import { CommitmentPage, PlanListPage, PlanPage, planPath, type HistoryEntryView } from './views.tsx'
 import { followBox } from '../follows/index.ts'
@@ -62,41 +70,71 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
 
-  app.get('/territoires/:kind/:code/plans', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const territory = await territoryFromParams(db(), req.params)
-    const plans = await listPlans(db(), { territoryId: territory.id, actor: req.user })
-    return reply.page(`${req.t('plans.title')} – ${territory.name}`, <PlanListPage territory={territory} plans={plans} canEdit={can(req.user, 'plan.edit', territory.id)} />)
-  })
+  app.get(
+    '/territoires/:kind/:code/plans',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const territory = await territoryFromParams(db(), req.params)
+      const plans = await listPlans(db(), { territoryId: territory.id, actor: req.user })
+      return reply.page(
+        `${req.t('plans.title')} – ${territory.name}`,
+        <PlanListPage territory={territory} plans={plans} canEdit={can(req.user, 'plan.edit', territory.id)} />,
+      )
+    },
+  )
 
   // The dashboard of a territory is its current plan: the latest published (or closed) one.
-  app.get('/territoires/:kind/:code/tableau-de-bord', { schema: { params: TerritoryRefParams, hide: true } }, async (req, reply) => {
-    const territory = await territoryFromParams(db(), req.params)
-    const plans = await listPlans(db(), { territoryId: territory.id, actor: null })
-    const current = plans[0]
-    if (!current) return reply.redirect(`${territory.path}/plans`, 303)
-    return reply.redirect(planPath(current), 303)
-  })
+  app.get(
+    '/territoires/:kind/:code/tableau-de-bord',
+    { schema: { params: TerritoryRefParams, hide: true } },
+    async (req, reply) => {
+      const territory = await territoryFromParams(db(), req.params)
+      const plans = await listPlans(db(), { territoryId: territory.id, actor: null })
+      const current = plans[0]
+      if (!current) return reply.redirect(`${territory.path}/plans`, 303)
+      return reply.redirect(planPath(current), 303)
+    },
+  )
 
-  app.get('/plans/:id', { schema: { params: IdParams, querystring: DashboardQuery, hide: true } }, async (req, reply) => {
-    const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user })
-    const [territory, tree, chain] = await Promise.all([territoryOf(db(), plan.territoryId), loadPlanTree(db(), plan), recentHistoryCheck(db(), plan.territoryId)])
-    const filters = { theme: req.query.theme ?? '', status: req.query.status ?? '', lead: req.query.lead ?? '' }
-    const verdicts = await commitmentVerdicts(db(), tree.commitments.map((c) => c.id))
-    return reply.page(
-      plan.title,
-      <PlanPage
-        territory={territory}
-        plan={plan}
-        commitments={tree.commitments}
-        progress={tree.progress}
-        today={tree.today}
-        filters={filters}
-        chain={chain.ok ? { ok: true, entries: chain.entries, at: chain.at } : { ok: false, entries: chain.entries, brokenAt: chain.brokenAt, at: chain.at }}
-        staff={{ canEdit: can(req.user, 'plan.edit', plan.territoryId), canValidate: can(req.user, 'plan.validate', plan.territoryId), transitions: allowedTransitions(plan, req.user) }}
-        verdicts={verdicts}
-      />,
-    )
-  })
+  app.get(
+    '/plans/:id',
+    { schema: { params: IdParams, querystring: DashboardQuery, hide: true } },
+    async (req, reply) => {
+      const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user })
+      const [territory, tree, chain] = await Promise.all([
+        territoryOf(db(), plan.territoryId),
+        loadPlanTree(db(), plan),
+        recentHistoryCheck(db(), plan.territoryId),
+      ])
+      const filters = { theme: req.query.theme ?? '', status: req.query.status ?? '', lead: req.query.lead ?? '' }
+      const verdicts = await commitmentVerdicts(
+        db(),
+        tree.commitments.map((c) => c.id),
+      )
+      return reply.page(
+        plan.title,
+        <PlanPage
+          territory={territory}
+          plan={plan}
+          commitments={tree.commitments}
+          progress={tree.progress}
+          today={tree.today}
+          filters={filters}
+          chain={
+            chain.ok
+              ? { ok: true, entries: chain.entries, at: chain.at }
+              : { ok: false, entries: chain.entries, brokenAt: chain.brokenAt, at: chain.at }
+          }
+          staff={{
+            canEdit: can(req.user, 'plan.edit', plan.territoryId),
+            canValidate: can(req.user, 'plan.validate', plan.territoryId),
+            transitions: allowedTransitions(plan, req.user),
+          }}
+          verdicts={verdicts}
+        />,
+      )
+    },
+  )
 
   // Evidence files: only those a public entry cites; sent as downloads, never rendered by the browser as
   // a page of this site (a sandboxing CSP besides), so that an uploaded file cannot act as the platform.
@@ -123,29 +161,34 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows, practices, fromCitizens, groups, chain, verdicts, fromAssemblies] = await Promise.all([
-      territoryOf(db(), plan.territoryId),
-      loadPlanTree(db(), plan),
-      listHistoryWithNames(db(), commitment.id),
-      queryRows<{ slug: string; title: string }>(db(), sql`select slug, title from referentiel_fiches where commitment_id = ${commitment.id} and published_version is not null order by published_at desc limit 50`),
-      queryRows<{ id: string; title: string; consultationId: string }>(
-        db(),
-        sql`select k.id, k.title, k.consultation_id as "consultationId" from contributions k join consultations c on c.id = k.consultation_id
+    const [territory, tree, rows, practices, fromCitizens, groups, chain, verdicts, fromAssemblies] = await Promise.all(
+      [
+        territoryOf(db(), plan.territoryId),
+        loadPlanTree(db(), plan),
+        listHistoryWithNames(db(), commitment.id),
+        queryRows<{ slug: string; title: string }>(
+          db(),
+          sql`select slug, title from referentiel_fiches where commitment_id = ${commitment.id} and published_version is not null order by published_at desc limit 50`,
+        ),
+        queryRows<{ id: string; title: string; consultationId: string }>(
+          db(),
+          sql`select k.id, k.title, k.consultation_id as "consultationId" from contributions k join consultations c on c.id = k.consultation_id
             where k.commitment_id = ${commitment.id} and k.decision = 'retained' and c.status <> 'draft' order by k.created_at limit 100`,
-      ),
-      queryRows<{ id: string; title: string; members: number }>(
-        db(),
-        sql`select g.id, g.title, (select count(*)::int from action_group_members m where m.group_id = g.id and m.left_at is null) as members
+        ),
+        queryRows<{ id: string; title: string; members: number }>(
+          db(),
+          sql`select g.id, g.title, (select count(*)::int from action_group_members m where m.group_id = g.id and m.left_at is null) as members
             from action_groups g where g.commitment_id = ${commitment.id} order by g.created_at`,
-      ),
-      recentHistoryCheck(db(), plan.territoryId),
-      commitmentVerdicts(db(), [commitment.id]),
-      queryRows<{ id: string; number: number; title: string; assembly: string }>(
-        db(),
-        sql`select p.id, p.number, p.title, a.title as assembly from assembly_proposals p join assemblies a on a.id = p.assembly_id
+        ),
+        recentHistoryCheck(db(), plan.territoryId),
+        commitmentVerdicts(db(), [commitment.id]),
+        queryRows<{ id: string; number: number; title: string; assembly: string }>(
+          db(),
+          sql`select p.id, p.number, p.title, a.title as assembly from assembly_proposals p join assemblies a on a.id = p.assembly_id
             where p.commitment_id = ${commitment.id} and a.phase <> 'draft' order by a.created_at, p.number limit 100`,
-      ),
-    ])
+        ),
+      ],
+    )
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
     const history: HistoryEntryView[] = rows.map((r) => ({
@@ -161,8 +204,24 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     }))
     return reply.page(
       commitment.title,
-      <CommitmentPage territory={territory} plan={plan} commitment={view} verdict={verdicts.get(commitment.id)} chainBrokenAt={chain.ok ? null : (chain.brokenAt ?? 0)} history={history} practices={practices} fromCitizens={fromCitizens} fromAssemblies={fromAssemblies} groups={groups} canEdit={can(req.user, 'plan.edit', plan.territoryId)} canReport={can(req.user, 'plan.report', plan.territoryId)}
-        follow={plan.status === 'published' || plan.status === 'closed' ? await followBox(db(), req.user, 'commitment', commitment.id, `/engagements/${commitment.id}`) : null}
+      <CommitmentPage
+        territory={territory}
+        plan={plan}
+        commitment={view}
+        verdict={verdicts.get(commitment.id)}
+        chainBrokenAt={chain.ok ? null : (chain.brokenAt ?? 0)}
+        history={history}
+        practices={practices}
+        fromCitizens={fromCitizens}
+        fromAssemblies={fromAssemblies}
+        groups={groups}
+        canEdit={can(req.user, 'plan.edit', plan.territoryId)}
+        canReport={can(req.user, 'plan.report', plan.territoryId)}
+        follow={
+          plan.status === 'published' || plan.status === 'closed'
+            ? await followBox(db(), req.user, 'commitment', commitment.id, `/engagements/${commitment.id}`)
+            : null
+        }
       />,
     )
   })

@@ -8,8 +8,27 @@ import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import type { MessageKey, Translate } from '../../platform/i18n/index.ts'
 import { appendHistory } from './history.ts'
 import { networkChanged } from './network-cache.ts'
-import { commitmentProgress, derivedCommitmentStatus, isHeldStatus, milestoneProgress, planProgress, shownStatus, todayInParis, type HeldStatus, type Status } from './progress.ts'
-import { actionPlans, commitments, evidenceFiles, historyEntries, milestones, type CommitmentRow, type MilestoneRow, type PlanRow } from './tables.ts'
+import {
+  commitmentProgress,
+  derivedCommitmentStatus,
+  isHeldStatus,
+  milestoneProgress,
+  planProgress,
+  shownStatus,
+  todayInParis,
+  type HeldStatus,
+  type Status,
+} from './progress.ts'
+import {
+  actionPlans,
+  commitments,
+  evidenceFiles,
+  historyEntries,
+  milestones,
+  type CommitmentRow,
+  type MilestoneRow,
+  type PlanRow,
+} from './tables.ts'
 
 export type PlanStatus = 'draft' | 'submitted' | 'validated' | 'published' | 'closed'
 
@@ -70,7 +89,8 @@ export interface UpdateInput {
 const conflict = (current: unknown) =>
   new AppError('EDIT_CONFLICT', {
     status: 409,
-    userMessage: 'Quelqu’un a enregistré une autre version entre-temps : comparez-la à la vôtre avant de réenregistrer.',
+    userMessage:
+      'Quelqu’un a enregistré une autre version entre-temps : comparez-la à la vôtre avant de réenregistrer.',
     details: current,
   })
 const locked = (status: string) =>
@@ -100,26 +120,53 @@ async function findCommitment(db: Db, commitmentId: string): Promise<CommitmentR
  * After a guarded write matched no row, says why: the row is gone (404), the person may not (403), the
  * plan's state forbids it (409), or someone saved first (409 with the saved version).
  */
-function explainMiss(actor: CurrentUser, action: TerritoryAction, territoryId: string, planStatus: string, allowed: readonly string[], current: unknown): never {
+function explainMiss(
+  actor: CurrentUser,
+  action: TerritoryAction,
+  territoryId: string,
+  planStatus: string,
+  allowed: readonly string[],
+  current: unknown,
+): never {
   if (!can(actor, action, territoryId)) throw forbidden()
   if (!allowed.includes(planStatus)) throw locked(planStatus)
   throw conflict(current)
 }
 
 /** Starts a draft action plan for a territory. */
-export async function createPlan(db: Db, options: { actor: CurrentUser; territoryId: string; input: PlanInput }): Promise<PlanRow> {
+export async function createPlan(
+  db: Db,
+  options: { actor: CurrentUser; territoryId: string; input: PlanInput },
+): Promise<PlanRow> {
   const { actor, territoryId, input } = options
   assertCan(actor, 'plan.edit', territoryId)
   return db.transaction(async (tx) => {
-    if ((await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'plan.edit', sql`${territoryId}::uuid`)}`)).length === 0) throw forbidden()
-    const [plan] = await tx.insert(actionPlans).values({ ...input, territoryId, createdBy: actor.id }).returning()
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: 'plan.created', subjectType: 'action_plan', subjectId: plan!.id, after: input })
+    if (
+      (await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'plan.edit', sql`${territoryId}::uuid`)}`))
+        .length === 0
+    )
+      throw forbidden()
+    const [plan] = await tx
+      .insert(actionPlans)
+      .values({ ...input, territoryId, createdBy: actor.id })
+      .returning()
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId,
+      action: 'plan.created',
+      subjectType: 'action_plan',
+      subjectId: plan!.id,
+      after: input,
+    })
     return plan!
   })
 }
 
 /** Edits a draft plan; `version` is the one the form was opened on. Throws 403, 404, 409. */
-export async function updatePlan(db: Db, options: { actor: CurrentUser; planId: string; version: number; input: PlanInput }): Promise<PlanRow> {
+export async function updatePlan(
+  db: Db,
+  options: { actor: CurrentUser; planId: string; version: number; input: PlanInput },
+): Promise<PlanRow> {
   const { actor, planId, version, input } = options
   const before = await findPlan(db, planId)
   assertCan(actor, 'plan.edit', before.territoryId)
@@ -127,18 +174,46 @@ export async function updatePlan(db: Db, options: { actor: CurrentUser; planId: 
     const [plan] = await tx
       .update(actionPlans)
       .set({ ...input, version: sql`${actionPlans.version} + 1`, updatedAt: new Date() })
-      .where(and(eq(actionPlans.id, planId), eq(actionPlans.version, version), eq(actionPlans.status, 'draft'), authorizedIn(actor, 'plan.edit', actionPlans.territoryId)))
+      .where(
+        and(
+          eq(actionPlans.id, planId),
+          eq(actionPlans.version, version),
+          eq(actionPlans.status, 'draft'),
+          authorizedIn(actor, 'plan.edit', actionPlans.territoryId),
+        ),
+      )
       .returning()
     if (!plan) {
       const current = await findPlan(tx, planId)
       explainMiss(actor, 'plan.edit', current.territoryId, current.status, ['draft'], current)
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'plan.updated', subjectType: 'action_plan', subjectId: planId, before: { title: before.title, periodStart: before.periodStart, periodEnd: before.periodEnd, cocreationSummary: before.cocreationSummary }, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: plan.territoryId,
+      action: 'plan.updated',
+      subjectType: 'action_plan',
+      subjectId: planId,
+      before: {
+        title: before.title,
+        periodStart: before.periodStart,
+        periodEnd: before.periodEnd,
+        cocreationSummary: before.cocreationSummary,
+      },
+      after: input,
+    })
     return plan
   })
 }
 
-const TRANSITIONS: Record<string, { from: PlanStatus[]; to: PlanStatus; action: TerritoryAction; stamp?: 'submittedAt' | 'validatedAt' | 'publishedAt' | 'closedAt' }> = {
+const TRANSITIONS: Record<
+  string,
+  {
+    from: PlanStatus[]
+    to: PlanStatus
+    action: TerritoryAction
+    stamp?: 'submittedAt' | 'validatedAt' | 'publishedAt' | 'closedAt'
+  }
+> = {
   submit: { from: ['draft'], to: 'submitted', action: 'plan.edit', stamp: 'submittedAt' },
   return: { from: ['submitted', 'validated'], to: 'draft', action: 'plan.validate' },
   validate: { from: ['submitted'], to: 'validated', action: 'plan.validate', stamp: 'validatedAt' },
@@ -152,16 +227,25 @@ export const PLAN_TRANSITIONS = Object.keys(TRANSITIONS) as PlanTransition[]
  * Moves a plan along its life: draft → submitted → validated (by an elected official) → published →
  * closed; an elected official may send a submitted or validated plan back to draft. Throws 403, 404, 409.
  */
-export async function transitionPlan(db: Db, options: { actor: CurrentUser; planId: string; transition: PlanTransition }): Promise<PlanRow> {
+export async function transitionPlan(
+  db: Db,
+  options: { actor: CurrentUser; planId: string; transition: PlanTransition },
+): Promise<PlanRow> {
   const { actor, planId, transition } = options
   const rule = TRANSITIONS[transition]
   if (!rule) throw notFound()
   const before = await findPlan(db, planId)
   assertCan(actor, rule.action, before.territoryId)
   if (transition === 'publish' || transition === 'submit') {
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(commitments).where(eq(commitments.planId, planId))
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(commitments)
+      .where(eq(commitments.planId, planId))
     if (!row || row.n === 0) {
-      throw new AppError('PLAN_EMPTY', { status: 409, userMessage: 'Un plan sans engagement ne peut pas être soumis ni publié.' })
+      throw new AppError('PLAN_EMPTY', {
+        status: 409,
+        userMessage: 'Un plan sans engagement ne peut pas être soumis ni publié.',
+      })
     }
   }
   return db.transaction(async (tx) => {
@@ -174,22 +258,55 @@ export async function transitionPlan(db: Db, options: { actor: CurrentUser; plan
         ...(rule.stamp ? { [rule.stamp]: new Date() } : {}),
         ...(transition === 'validate' ? { validatedBy: actor.id } : {}),
       })
-      .where(and(eq(actionPlans.id, planId), inArray(actionPlans.status, rule.from), authorizedIn(actor, rule.action, actionPlans.territoryId)))
+      .where(
+        and(
+          eq(actionPlans.id, planId),
+          inArray(actionPlans.status, rule.from),
+          authorizedIn(actor, rule.action, actionPlans.territoryId),
+        ),
+      )
       .returning()
     if (!plan) {
       const current = await findPlan(tx, planId)
       if (!can(actor, rule.action, current.territoryId)) throw forbidden()
-      throw new AppError('PLAN_WRONG_STATE', { status: 409, userMessage: `Ce plan est à l’état « ${current.status} » : cette étape n’est pas possible.` })
+      throw new AppError('PLAN_WRONG_STATE', {
+        status: 409,
+        userMessage: `Ce plan est à l’état « ${current.status} » : cette étape n’est pas possible.`,
+      })
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: `plan.${transition}`, subjectType: 'action_plan', subjectId: planId, before: { status: before.status }, after: { status: plan.status } })
-    if (transition === 'publish') await recordActivity(tx, { territoryId: plan.territoryId, territoryWide: true, subjects: {}, kind: 'plan.published', title: plan.title, path: `/plans/${plan.id}`, actorId: actor.id })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: plan.territoryId,
+      action: `plan.${transition}`,
+      subjectType: 'action_plan',
+      subjectId: planId,
+      before: { status: before.status },
+      after: { status: plan.status },
+    })
+    if (transition === 'publish')
+      await recordActivity(tx, {
+        territoryId: plan.territoryId,
+        territoryWide: true,
+        subjects: {},
+        kind: 'plan.published',
+        title: plan.title,
+        path: `/plans/${plan.id}`,
+        actorId: actor.id,
+      })
     networkChanged()
     return plan
   })
 }
 
-async function nextPosition(tx: Db, table: typeof commitments | typeof milestones, where: ReturnType<typeof eq>): Promise<number> {
-  const [row] = await tx.select({ n: sql<number>`coalesce(max(${table.position}), 0)::int` }).from(table).where(where)
+async function nextPosition(
+  tx: Db,
+  table: typeof commitments | typeof milestones,
+  where: ReturnType<typeof eq>,
+): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`coalesce(max(${table.position}), 0)::int` })
+    .from(table)
+    .where(where)
   return (row?.n ?? 0) + 1
 }
 
@@ -198,18 +315,27 @@ async function nextPosition(tx: Db, table: typeof commitments | typeof milestone
  * be revised while it runs): the history says what was added and, when given, where it came from (`origin`,
  * e.g. the citizens' assembly proposal it carries). Throws 403, 404, 409.
  */
-export async function addCommitment(db: Db, options: { actor: CurrentUser; planId: string; input: CommitmentInput; origin?: string }): Promise<CommitmentRow> {
+export async function addCommitment(
+  db: Db,
+  options: { actor: CurrentUser; planId: string; input: CommitmentInput; origin?: string },
+): Promise<CommitmentRow> {
   const { actor, planId, input } = options
   const plan = await findPlan(db, planId)
   assertCan(actor, 'plan.edit', plan.territoryId)
   if (plan.status !== 'draft' && plan.status !== 'published') throw locked(plan.status)
   return db.transaction(async (tx) => {
     // the plan's state and the person's right, again under lock: a plan sent for validation meanwhile takes nothing
-    const [now] = await queryRows<{ status: string; allowed: boolean }>(tx, sql`select status, ${authorizedIn(actor, 'plan.edit', sql`territory_id`)} as allowed from action_plans where id = ${planId} for update`)
+    const [now] = await queryRows<{ status: string; allowed: boolean }>(
+      tx,
+      sql`select status, ${authorizedIn(actor, 'plan.edit', sql`territory_id`)} as allowed from action_plans where id = ${planId} for update`,
+    )
     if (!now?.allowed) throw forbidden()
     if (now.status !== 'draft' && now.status !== 'published') throw locked(now.status)
     const position = await nextPosition(tx, commitments, eq(commitments.planId, planId))
-    const [row] = await tx.insert(commitments).values({ ...input, planId, territoryId: plan.territoryId, position }).returning()
+    const [row] = await tx
+      .insert(commitments)
+      .values({ ...input, planId, territoryId: plan.territoryId, position })
+      .returning()
     if (plan.status === 'published') {
       await appendHistory(tx, {
         territoryId: plan.territoryId,
@@ -219,23 +345,55 @@ export async function addCommitment(db: Db, options: { actor: CurrentUser; planI
         milestoneId: null,
         correctsId: null,
         authorId: actor.id,
-        content: { changes: [{ field: 'commitment', before: null, after: { title: input.title, ...(options.origin ? { origin: options.origin } : {}) } }] },
+        content: {
+          changes: [
+            {
+              field: 'commitment',
+              before: null,
+              after: { title: input.title, ...(options.origin ? { origin: options.origin } : {}) },
+            },
+          ],
+        },
       })
       networkChanged()
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: plan.territoryId, action: 'commitment.created', subjectType: 'commitment', subjectId: row!.id, after: { ...input, ...(options.origin ? { origin: options.origin } : {}) } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: plan.territoryId,
+      action: 'commitment.created',
+      subjectType: 'commitment',
+      subjectId: row!.id,
+      after: { ...input, ...(options.origin ? { origin: options.origin } : {}) },
+    })
     return row!
   })
 }
 
-const REVISED_FIELDS = ['title', 'problem', 'description', 'contribution', 'ogpValues', 'expectedImpacts', 'leadActor', 'supportingActors', 'themes', 'startDate', 'endDate', 'budgetEur', 'deliberationUrl'] as const
+const REVISED_FIELDS = [
+  'title',
+  'problem',
+  'description',
+  'contribution',
+  'ogpValues',
+  'expectedImpacts',
+  'leadActor',
+  'supportingActors',
+  'themes',
+  'startDate',
+  'endDate',
+  'budgetEur',
+  'deliberationUrl',
+] as const
 
 /**
  * Edits a commitment. In a draft plan the text simply changes; in a published plan every change becomes
  * a public revision in the history (before and after), so no published text is silently rewritten.
  * `version` is the one the form was opened on. Throws 403, 404, 409 (with the saved version on conflict).
  */
-export async function updateCommitment(db: Db, options: { actor: CurrentUser; commitmentId: string; version: number; input: CommitmentInput }): Promise<CommitmentRow> {
+export async function updateCommitment(
+  db: Db,
+  options: { actor: CurrentUser; commitmentId: string; version: number; input: CommitmentInput },
+): Promise<CommitmentRow> {
   const { actor, commitmentId, version, input } = options
   const before = await findCommitment(db, commitmentId)
   assertCan(actor, 'plan.edit', before.territoryId)
@@ -270,14 +428,25 @@ export async function updateCommitment(db: Db, options: { actor: CurrentUser; co
         content: { changes: changed.map((field) => ({ field, before: before[field], after: row[field] })) },
       })
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: row.territoryId, action: 'commitment.updated', subjectType: 'commitment', subjectId: commitmentId, before: Object.fromEntries(changed.map((f) => [f, before[f]])), after: Object.fromEntries(changed.map((f) => [f, row[f]])) })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: row.territoryId,
+      action: 'commitment.updated',
+      subjectType: 'commitment',
+      subjectId: commitmentId,
+      before: Object.fromEntries(changed.map((f) => [f, before[f]])),
+      after: Object.fromEntries(changed.map((f) => [f, row[f]])),
+    })
     networkChanged()
     return row
   })
 }
 
 /** Adds a milestone to a commitment of a draft or published plan (published: recorded as a revision). */
-export async function addMilestone(db: Db, options: { actor: CurrentUser; commitmentId: string; input: MilestoneInput }): Promise<MilestoneRow> {
+export async function addMilestone(
+  db: Db,
+  options: { actor: CurrentUser; commitmentId: string; input: MilestoneInput },
+): Promise<MilestoneRow> {
   const { actor, commitmentId, input } = options
   const commitment = await findCommitment(db, commitmentId)
   assertCan(actor, 'plan.edit', commitment.territoryId)
@@ -285,7 +454,10 @@ export async function addMilestone(db: Db, options: { actor: CurrentUser; commit
   if (plan.status !== 'draft' && plan.status !== 'published') throw locked(plan.status)
   return db.transaction(async (tx) => {
     const position = await nextPosition(tx, milestones, eq(milestones.commitmentId, commitmentId))
-    const [row] = await tx.insert(milestones).values({ ...input, commitmentId, territoryId: commitment.territoryId, position }).returning()
+    const [row] = await tx
+      .insert(milestones)
+      .values({ ...input, commitmentId, territoryId: commitment.territoryId, position })
+      .returning()
     if (plan.status === 'published') {
       await appendHistory(tx, {
         territoryId: commitment.territoryId,
@@ -295,10 +467,25 @@ export async function addMilestone(db: Db, options: { actor: CurrentUser; commit
         milestoneId: row!.id,
         correctsId: null,
         authorId: actor.id,
-        content: { changes: [{ field: 'milestone', before: null, after: { title: input.title, dueDate: input.dueDate, deliverable: input.deliverable } }] },
+        content: {
+          changes: [
+            {
+              field: 'milestone',
+              before: null,
+              after: { title: input.title, dueDate: input.dueDate, deliverable: input.deliverable },
+            },
+          ],
+        },
       })
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'milestone.created', subjectType: 'milestone', subjectId: row!.id, after: input })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: commitment.territoryId,
+      action: 'milestone.created',
+      subjectType: 'milestone',
+      subjectId: row!.id,
+      after: input,
+    })
     networkChanged()
     return row!
   })
@@ -309,7 +496,10 @@ export async function addMilestone(db: Db, options: { actor: CurrentUser; commit
  * draft, nothing is removed: a commitment or milestone is abandoned instead, in the public history.
  * Throws 403, 404, 409.
  */
-export async function deleteFromDraft(db: Db, options: { actor: CurrentUser; commitmentId?: string; milestoneId?: string }): Promise<{ planId: string; commitmentId: string }> {
+export async function deleteFromDraft(
+  db: Db,
+  options: { actor: CurrentUser; commitmentId?: string; milestoneId?: string },
+): Promise<{ planId: string; commitmentId: string }> {
   const { actor } = options
   const milestone = options.milestoneId ? await findMilestone(db, options.milestoneId) : null
   const commitment = await findCommitment(db, milestone?.commitmentId ?? options.commitmentId ?? '')
@@ -322,9 +512,19 @@ export async function deleteFromDraft(db: Db, options: { actor: CurrentUser; com
       authorizedIn(actor, 'plan.edit', sql`${commitment.territoryId}::uuid`),
     )
     if (milestone) {
-      const removed = await tx.delete(milestones).where(and(eq(milestones.id, milestone.id), draftAndAllowed)).returning({ id: milestones.id })
+      const removed = await tx
+        .delete(milestones)
+        .where(and(eq(milestones.id, milestone.id), draftAndAllowed))
+        .returning({ id: milestones.id })
       if (removed.length === 0) throw forbidden()
-      await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'milestone.deleted', subjectType: 'milestone', subjectId: milestone.id, before: { title: milestone.title, dueDate: milestone.dueDate } })
+      await recordAudit(tx, {
+        actorId: actor.id,
+        territoryId: commitment.territoryId,
+        action: 'milestone.deleted',
+        subjectType: 'milestone',
+        subjectId: milestone.id,
+        before: { title: milestone.title, dueDate: milestone.dueDate },
+      })
     } else {
       // what other parts of the platform hang on this commitment (a group, a consultation…) stops the deletion
       const links = await referencesTo(tx, 'commitments', commitment.id, ['milestones'])
@@ -333,13 +533,24 @@ export async function deleteFromDraft(db: Db, options: { actor: CurrentUser; com
           status: 409,
           userMessage: `Cet engagement ne peut pas être supprimé : ${links.map((l) => `${l.count} × ${l.table}`).join(', ')} y sont rattachés.`,
           details: links,
-          localized: (t) => t('plans.error.inUse', { what: links.map((l) => referenceLabel(t, l.table, l.count)).join(', ') }),
+          localized: (t) =>
+            t('plans.error.inUse', { what: links.map((l) => referenceLabel(t, l.table, l.count)).join(', ') }),
         })
       }
       await tx.delete(milestones).where(and(eq(milestones.commitmentId, commitment.id), draftAndAllowed))
-      const removed = await tx.delete(commitments).where(and(eq(commitments.id, commitment.id), draftAndAllowed)).returning({ id: commitments.id })
+      const removed = await tx
+        .delete(commitments)
+        .where(and(eq(commitments.id, commitment.id), draftAndAllowed))
+        .returning({ id: commitments.id })
       if (removed.length === 0) throw forbidden()
-      await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: 'commitment.deleted', subjectType: 'commitment', subjectId: commitment.id, before: { title: commitment.title } })
+      await recordAudit(tx, {
+        actorId: actor.id,
+        territoryId: commitment.territoryId,
+        action: 'commitment.deleted',
+        subjectType: 'commitment',
+        subjectId: commitment.id,
+        before: { title: commitment.title },
+      })
     }
     return { planId: plan.id, commitmentId: commitment.id }
   })
@@ -374,7 +585,10 @@ export async function findMilestone(db: Db, milestoneId: string): Promise<Milest
  * Edits a milestone's definition (not its progress: that is what updates are for). In a published plan
  * each change becomes a public revision, so a moved due date is visible. Throws 403, 404, 409.
  */
-export async function updateMilestone(db: Db, options: { actor: CurrentUser; milestoneId: string; version: number; input: MilestoneInput }): Promise<MilestoneRow> {
+export async function updateMilestone(
+  db: Db,
+  options: { actor: CurrentUser; milestoneId: string; version: number; input: MilestoneInput },
+): Promise<MilestoneRow> {
   const { actor, milestoneId, version, input } = options
   const before = await findMilestone(db, milestoneId)
   assertCan(actor, 'plan.edit', before.territoryId)
@@ -407,10 +621,20 @@ export async function updateMilestone(db: Db, options: { actor: CurrentUser; mil
         milestoneId,
         correctsId: null,
         authorId: actor.id,
-        content: { changes: changed.map((field) => ({ field: `milestone.${field}`, before: before[field], after: row[field] })) },
+        content: {
+          changes: changed.map((field) => ({ field: `milestone.${field}`, before: before[field], after: row[field] })),
+        },
       })
     }
-    await recordAudit(tx, { actorId: actor.id, territoryId: row.territoryId, action: 'milestone.updated', subjectType: 'milestone', subjectId: milestoneId, before: Object.fromEntries(changed.map((f) => [f, before[f]])), after: Object.fromEntries(changed.map((f) => [f, row[f]])) })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: row.territoryId,
+      action: 'milestone.updated',
+      subjectType: 'milestone',
+      subjectId: milestoneId,
+      before: Object.fromEntries(changed.map((f) => [f, before[f]])),
+      after: Object.fromEntries(changed.map((f) => [f, row[f]])),
+    })
     networkChanged()
     return row
   })
@@ -421,7 +645,10 @@ export async function updateMilestone(db: Db, options: { actor: CurrentUser; mil
  * in a published plan: the milestone's or commitment's status and progress change, and the entry joins
  * the territory's hash-chained history. Throws 403, 404, 409, 422.
  */
-export async function postUpdate(db: Db, options: { actor: CurrentUser; commitmentId: string; input: UpdateInput; files?: EvidenceFile[] }) {
+export async function postUpdate(
+  db: Db,
+  options: { actor: CurrentUser; commitmentId: string; input: UpdateInput; files?: EvidenceFile[] },
+) {
   const { actor, commitmentId, input } = options
   const commitment = await findCommitment(db, commitmentId)
   assertCan(actor, 'plan.report', commitment.territoryId)
@@ -430,19 +657,40 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
     throw new AppError('PLAN_NOT_PUBLISHED', { status: 409, userMessage: 'On ne rend compte que d’un plan publié.' })
   }
   if (input.status && !input.milestoneId) {
-    throw new AppError('STATUS_NEEDS_MILESTONE', { status: 422, userMessage: 'L’état d’un engagement suit ses jalons : choisissez un jalon, ou fixez à la main une pause, un blocage ou un abandon.', fields: { status: 'plans.error.statusNeedsMilestone' } })
+    throw new AppError('STATUS_NEEDS_MILESTONE', {
+      status: 422,
+      userMessage:
+        'L’état d’un engagement suit ses jalons : choisissez un jalon, ou fixez à la main une pause, un blocage ou un abandon.',
+      fields: { status: 'plans.error.statusNeedsMilestone' },
+    })
   }
   const heldReason = input.heldReason?.trim() ?? ''
   if (input.held && input.held !== 'calcule' && heldReason === '') {
-    throw new AppError('HELD_NEEDS_REASON', { status: 422, userMessage: 'Dites publiquement pourquoi l’engagement est en pause, bloqué ou abandonné.', fields: { heldReason: 'plans.error.heldReason' } })
+    throw new AppError('HELD_NEEDS_REASON', {
+      status: 422,
+      userMessage: 'Dites publiquement pourquoi l’engagement est en pause, bloqué ou abandonné.',
+      fields: { heldReason: 'plans.error.heldReason' },
+    })
   }
   if (input.held === 'calcule' && !commitment.heldStatus) {
-    throw new AppError('NOT_HELD', { status: 422, userMessage: 'Cet engagement suit déjà ses jalons.', fields: { held: 'plans.error.notHeld' } })
+    throw new AppError('NOT_HELD', {
+      status: 422,
+      userMessage: 'Cet engagement suit déjà ses jalons.',
+      fields: { held: 'plans.error.notHeld' },
+    })
   }
   return db.transaction(async (tx) => {
     if (input.milestoneId) {
-      const [milestone] = await tx.select().from(milestones).where(and(eq(milestones.id, input.milestoneId), eq(milestones.commitmentId, commitmentId)))
-      if (!milestone) throw new AppError('MILESTONE_NOT_FOUND', { status: 422, userMessage: 'Ce jalon n’appartient pas à cet engagement.', fields: { milestoneId: 'plans.error.milestone' } })
+      const [milestone] = await tx
+        .select()
+        .from(milestones)
+        .where(and(eq(milestones.id, input.milestoneId), eq(milestones.commitmentId, commitmentId)))
+      if (!milestone)
+        throw new AppError('MILESTONE_NOT_FOUND', {
+          status: 422,
+          userMessage: 'Ce jalon n’appartient pas à cet engagement.',
+          fields: { milestoneId: 'plans.error.milestone' },
+        })
       const status = input.status ?? (milestone.status as Status)
       await tx
         .update(milestones)
@@ -456,18 +704,49 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
         .where(and(eq(milestones.id, milestone.id), eq(milestones.territoryId, commitment.territoryId)))
     }
     if (input.held) {
-      const hold = input.held === 'calcule' ? { heldStatus: null, heldReason: null, heldAt: null } : { heldStatus: input.held, heldReason, heldAt: new Date() }
-      await tx.update(commitments).set({ ...hold, updatedAt: new Date() }).where(and(eq(commitments.id, commitmentId), eq(commitments.territoryId, commitment.territoryId)))
+      const hold =
+        input.held === 'calcule'
+          ? { heldStatus: null, heldReason: null, heldAt: null }
+          : { heldStatus: input.held, heldReason, heldAt: new Date() }
+      await tx
+        .update(commitments)
+        .set({ ...hold, updatedAt: new Date() })
+        .where(and(eq(commitments.id, commitmentId), eq(commitments.territoryId, commitment.territoryId)))
     }
     if (input.correctsId) {
-      const [corrected] = await tx.select({ id: historyEntries.id }).from(historyEntries).where(and(eq(historyEntries.id, input.correctsId), eq(historyEntries.commitmentId, commitmentId)))
-      if (!corrected) throw new AppError('ENTRY_NOT_FOUND', { status: 422, userMessage: 'L’entrée à corriger n’appartient pas à cet engagement.', fields: { correctsId: 'plans.error.corrects' } })
+      const [corrected] = await tx
+        .select({ id: historyEntries.id })
+        .from(historyEntries)
+        .where(and(eq(historyEntries.id, input.correctsId), eq(historyEntries.commitmentId, commitmentId)))
+      if (!corrected)
+        throw new AppError('ENTRY_NOT_FOUND', {
+          status: 422,
+          userMessage: 'L’entrée à corriger n’appartient pas à cet engagement.',
+          fields: { correctsId: 'plans.error.corrects' },
+        })
     }
-    if ((await queryRows(tx, sql`select 1 where ${authorizedIn(actor, 'plan.report', sql`${commitment.territoryId}::uuid`)}`)).length === 0) throw forbidden()
+    if (
+      (
+        await queryRows(
+          tx,
+          sql`select 1 where ${authorizedIn(actor, 'plan.report', sql`${commitment.territoryId}::uuid`)}`,
+        )
+      ).length === 0
+    )
+      throw forbidden()
     const files = []
     for (const file of options.files ?? []) {
-      const [row] = await tx.insert(evidenceFiles).values({ ...file, territoryId: commitment.territoryId, uploadedBy: actor.id }).returning({ id: evidenceFiles.id })
-      files.push({ id: row!.id, sha256: file.sha256, filename: file.filename, contentType: file.contentType, sizeBytes: file.sizeBytes })
+      const [row] = await tx
+        .insert(evidenceFiles)
+        .values({ ...file, territoryId: commitment.territoryId, uploadedBy: actor.id })
+        .returning({ id: evidenceFiles.id })
+      files.push({
+        id: row!.id,
+        sha256: file.sha256,
+        filename: file.filename,
+        contentType: file.contentType,
+        sizeBytes: file.sizeBytes,
+      })
     }
     const entry = await appendHistory(tx, {
       territoryId: commitment.territoryId,
@@ -478,10 +757,33 @@ export async function postUpdate(db: Db, options: { actor: CurrentUser; commitme
       correctsId: input.correctsId,
       authorId: actor.id,
       // the files' digests are in the hashed content: the chain vouches for the evidence itself
-      content: { status: input.status, ...(input.held ? { held: input.held, ...(input.held === 'calcule' ? {} : { heldReason }) } : {}), progress: input.progress, narrative: input.narrative, evidence: input.evidence, nextSteps: input.nextSteps, ...(files.length > 0 ? { files } : {}) },
+      content: {
+        status: input.status,
+        ...(input.held ? { held: input.held, ...(input.held === 'calcule' ? {} : { heldReason }) } : {}),
+        progress: input.progress,
+        narrative: input.narrative,
+        evidence: input.evidence,
+        nextSteps: input.nextSteps,
+        ...(files.length > 0 ? { files } : {}),
+      },
     })
-    await recordAudit(tx, { actorId: actor.id, territoryId: commitment.territoryId, action: entry.kind === 'correction' ? 'history.corrected' : 'history.updated', subjectType: 'history_entry', subjectId: entry.id, after: { seq: entry.seq } })
-    await recordActivity(tx, { territoryId: commitment.territoryId, territoryWide: true, subjects: { commitment: commitmentId }, kind: entry.kind === 'correction' ? 'commitment.corrected' : 'commitment.progress', title: commitment.title, path: `/engagements/${commitmentId}`, actorId: actor.id })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId: commitment.territoryId,
+      action: entry.kind === 'correction' ? 'history.corrected' : 'history.updated',
+      subjectType: 'history_entry',
+      subjectId: entry.id,
+      after: { seq: entry.seq },
+    })
+    await recordActivity(tx, {
+      territoryId: commitment.territoryId,
+      territoryWide: true,
+      subjects: { commitment: commitmentId },
+      kind: entry.kind === 'correction' ? 'commitment.corrected' : 'commitment.progress',
+      title: commitment.title,
+      path: `/engagements/${commitmentId}`,
+      actorId: actor.id,
+    })
     networkChanged()
     return entry
   })
@@ -500,42 +802,87 @@ export interface CommitmentView extends CommitmentRow {
 
 /** A plan with its commitments and milestones, statuses as shown today and progress rolled up. */
 export async function loadPlanTree(db: Db, plan: PlanRow, today = todayInParis()) {
-  const commitmentRows = await db.select().from(commitments).where(eq(commitments.planId, plan.id)).orderBy(asc(commitments.position))
+  const commitmentRows = await db
+    .select()
+    .from(commitments)
+    .where(eq(commitments.planId, plan.id))
+    .orderBy(asc(commitments.position))
   const milestoneRows = commitmentRows.length
-    ? await db.select().from(milestones).where(inArray(milestones.commitmentId, commitmentRows.map((c) => c.id))).orderBy(asc(milestones.dueDate), asc(milestones.position))
+    ? await db
+        .select()
+        .from(milestones)
+        .where(
+          inArray(
+            milestones.commitmentId,
+            commitmentRows.map((c) => c.id),
+          ),
+        )
+        .orderBy(asc(milestones.dueDate), asc(milestones.position))
     : []
   const list: CommitmentView[] = commitmentRows.map((c) => {
     const own = milestoneRows
       .filter((m) => m.commitmentId === c.id)
-      .map((m) => ({ ...m, shownStatus: shownStatus({ status: m.status as Status, dueDate: m.dueDate }, today), effectiveProgress: milestoneProgress({ status: m.status as Status, progress: m.progress }) }))
-    const progress = commitmentProgress(own.map((m) => ({ status: m.status as Status, dueDate: m.dueDate, progress: m.progress, weight: m.weight === null ? null : Number(m.weight) })))
-    const status = derivedCommitmentStatus(isHeldStatus(c.heldStatus) ? c.heldStatus : null, own.map((m) => ({ status: m.status as Status, dueDate: m.dueDate, progress: m.progress })), today)
+      .map((m) => ({
+        ...m,
+        shownStatus: shownStatus({ status: m.status as Status, dueDate: m.dueDate }, today),
+        effectiveProgress: milestoneProgress({ status: m.status as Status, progress: m.progress }),
+      }))
+    const progress = commitmentProgress(
+      own.map((m) => ({
+        status: m.status as Status,
+        dueDate: m.dueDate,
+        progress: m.progress,
+        weight: m.weight === null ? null : Number(m.weight),
+      })),
+    )
+    const status = derivedCommitmentStatus(
+      isHeldStatus(c.heldStatus) ? c.heldStatus : null,
+      own.map((m) => ({ status: m.status as Status, dueDate: m.dueDate, progress: m.progress })),
+      today,
+    )
     return { ...c, milestones: own, progress, status }
   })
   return { plan, commitments: list, progress: planProgress(list.map((c) => c.progress)), today }
 }
 
 /** The plans of a territory the person may see: published and closed ones for everyone, all for its staff. */
-export async function listPlans(db: Db, options: { territoryId: string; actor: CurrentUser | null }): Promise<PlanRow[]> {
-  const staff = can(options.actor, 'plan.edit', options.territoryId) || can(options.actor, 'plan.validate', options.territoryId)
+export async function listPlans(
+  db: Db,
+  options: { territoryId: string; actor: CurrentUser | null },
+): Promise<PlanRow[]> {
+  const staff =
+    can(options.actor, 'plan.edit', options.territoryId) || can(options.actor, 'plan.validate', options.territoryId)
   return db
     .select()
     .from(actionPlans)
-    .where(and(eq(actionPlans.territoryId, options.territoryId), staff ? undefined : inArray(actionPlans.status, ['published', 'closed'])))
+    .where(
+      and(
+        eq(actionPlans.territoryId, options.territoryId),
+        staff ? undefined : inArray(actionPlans.status, ['published', 'closed']),
+      ),
+    )
     .orderBy(sql`${actionPlans.periodStart} desc`)
 }
 
 /** One plan, if the person may see it (unpublished plans are for the territory's staff). Throws 404. */
 export async function getVisiblePlan(db: Db, options: { planId: string; actor: CurrentUser | null }): Promise<PlanRow> {
   const plan = await findPlan(db, options.planId)
-  const visible = plan.status === 'published' || plan.status === 'closed' || can(options.actor, 'plan.edit', plan.territoryId) || can(options.actor, 'plan.validate', plan.territoryId)
+  const visible =
+    plan.status === 'published' ||
+    plan.status === 'closed' ||
+    can(options.actor, 'plan.edit', plan.territoryId) ||
+    can(options.actor, 'plan.validate', plan.territoryId)
   if (!visible) throw notFound()
   return plan
 }
 
 /** The history of a commitment, oldest first. */
 export async function listCommitmentHistory(db: Db, commitmentId: string) {
-  return db.select().from(historyEntries).where(eq(historyEntries.commitmentId, commitmentId)).orderBy(asc(historyEntries.seq))
+  return db
+    .select()
+    .from(historyEntries)
+    .where(eq(historyEntries.commitmentId, commitmentId))
+    .orderBy(asc(historyEntries.seq))
 }
 
 /**
@@ -556,7 +903,10 @@ export async function findPublicEvidence(db: Db, fileId: string) {
 
 /** A territory's plan with this exact title, if any. */
 export async function findPlanByTitle(db: Db, territoryId: string, title: string): Promise<PlanRow | undefined> {
-  const [plan] = await db.select().from(actionPlans).where(and(eq(actionPlans.territoryId, territoryId), eq(actionPlans.title, title)))
+  const [plan] = await db
+    .select()
+    .from(actionPlans)
+    .where(and(eq(actionPlans.territoryId, territoryId), eq(actionPlans.title, title)))
   return plan
 }
 

@@ -25,11 +25,16 @@ describeEachEngine('tamper evidence of the history', (engine) => {
   let env: Record<string, string> = {}
   let territoryId = ''
   const cli = (args: string[]) => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SESSION_SECRET: SECRET, ...env } })
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SESSION_SECRET: SECRET, ...env },
+    })
     return { code: result.status, stdout: result.stdout, stderr: result.stderr }
   }
   /** Runs `work` with the database open in this process (the embedded one is closed again for the command line). */
-  const withDb = async <T,>(work: (db: Database) => Promise<T>): Promise<T> => {
+  const withDb = async <T>(work: (db: Database) => Promise<T>): Promise<T> => {
     const open = engine === 'pglite' ? await openDatabase({ databaseUrl: null, dataDir: dir }) : database
     try {
       return await work(open)
@@ -56,7 +61,13 @@ describeEachEngine('tamper evidence of the history', (engine) => {
     const feed = await withDb(async (db) => {
       assert.equal(await publishHistoryHeads(db.db), 1)
       assert.equal(await publishHistoryHeads(db.db), 0, 'nothing new: nothing published')
-      const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'thc-tamper-app-')), SESSION_SECRET: SECRET, LOG_LEVEL: 'silent', DEMO_DATA: 'false', JOB_POLL_SECONDS: '0' })
+      const config = loadConfig({
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'thc-tamper-app-')),
+        SESSION_SECRET: SECRET,
+        LOG_LEVEL: 'silent',
+        DEMO_DATA: 'false',
+        JOB_POLL_SECONDS: '0',
+      })
       const app = await buildApp({ config, database: { ...db, close: async () => {} }, logger: createLogger(config) })
       try {
         const json = await app.inject({ url: '/api/v1/history/heads?territoire=autre/pays-demo' })
@@ -64,7 +75,16 @@ describeEachEngine('tamper evidence of the history', (engine) => {
         const page = await app.inject({ url: '/territoires/autre/pays-demo/historique/empreintes' })
         assert.equal(page.statusCode, 200)
         assert.match(page.body, /Empreintes publiées de l’historique/)
-        return json.json() as { heads: { territory: string; sequence: number; hash: string; publishedAt: string; previous: string | null; digest: string }[] }
+        return json.json() as {
+          heads: {
+            territory: string
+            sequence: number
+            hash: string
+            publishedAt: string
+            previous: string | null
+            digest: string
+          }[]
+        }
       } finally {
         await app.close()
       }
@@ -84,12 +104,45 @@ describeEachEngine('tamper evidence of the history', (engine) => {
     const kept = join(dir, 'empreinte.json')
     await withDb(async (db) => {
       // the chain grows; an hour later its new head is published, and someone keeps it
-      const [agent] = await queryRows<{ id: string; sv: number }>(db.db, sql`select id, session_version as sv from users where email = 'agent@demo.thc.example'`)
-      const [commitment] = await queryRows<{ id: string }>(db.db, sql`select c.id from commitments c join action_plans p on p.id = c.plan_id where p.territory_id = ${territoryId} and p.status = 'published' order by c.position limit 1`)
-      await postUpdate(db.db, { actor: (await loadCurrentUser(db.db, agent!.id, agent!.sv))!, commitmentId: commitment!.id, input: { milestoneId: null, status: null, progress: null, narrative: 'Une entrée que quelqu’un voudra effacer.', evidence: [], nextSteps: '', correctsId: null } })
+      const [agent] = await queryRows<{ id: string; sv: number }>(
+        db.db,
+        sql`select id, session_version as sv from users where email = 'agent@demo.thc.example'`,
+      )
+      const [commitment] = await queryRows<{ id: string }>(
+        db.db,
+        sql`select c.id from commitments c join action_plans p on p.id = c.plan_id where p.territory_id = ${territoryId} and p.status = 'published' order by c.position limit 1`,
+      )
+      await postUpdate(db.db, {
+        actor: (await loadCurrentUser(db.db, agent!.id, agent!.sv))!,
+        commitmentId: commitment!.id,
+        input: {
+          milestoneId: null,
+          status: null,
+          progress: null,
+          narrative: 'Une entrée que quelqu’un voudra effacer.',
+          evidence: [],
+          nextSteps: '',
+          correctsId: null,
+        },
+      })
       assert.equal(await publishHistoryHeads(db.db, new Date(Date.now() + 2 * 3600_000)), 1)
-      const [latest] = await queryRows<{ seq: number; hash: string; publishedAt: Date | string; previous: string; digest: string }>(db.db, sql`select seq, hash, published_at as "publishedAt", previous, digest from history_head_publications where territory_id = ${territoryId} order by seq desc limit 1`)
-      const head = { territory: 'autre/pays-demo', sequence: latest!.seq, hash: latest!.hash, publishedAt: new Date(latest!.publishedAt).toISOString(), previous: latest!.previous }
+      const [latest] = await queryRows<{
+        seq: number
+        hash: string
+        publishedAt: Date | string
+        previous: string
+        digest: string
+      }>(
+        db.db,
+        sql`select seq, hash, published_at as "publishedAt", previous, digest from history_head_publications where territory_id = ${territoryId} order by seq desc limit 1`,
+      )
+      const head = {
+        territory: 'autre/pays-demo',
+        sequence: latest!.seq,
+        hash: latest!.hash,
+        publishedAt: new Date(latest!.publishedAt).toISOString(),
+        previous: latest!.previous,
+      }
       writeFileSync(kept, JSON.stringify({ ...head, digest: latest!.digest }))
       assert.equal(headDigest(head), latest!.digest)
     })
@@ -129,8 +182,14 @@ describeEachEngine('tamper evidence of the history', (engine) => {
     assert.match(against.stderr, /no longer holds the head kept in .*empreinte\.json/)
 
     // a kept file that was altered, or names another territory, is refused as such
-    writeFileSync(join(dir, 'altered.json'), JSON.stringify({ ...JSON.parse((await import('node:fs')).readFileSync(kept, 'utf8')), sequence: 1 }))
-    assert.match(cli(['history:verify', 'autre/pays-demo', '--against', join(dir, 'altered.json')]).stderr, /digest does not match its content/)
+    writeFileSync(
+      join(dir, 'altered.json'),
+      JSON.stringify({ ...JSON.parse((await import('node:fs')).readFileSync(kept, 'utf8')), sequence: 1 }),
+    )
+    assert.match(
+      cli(['history:verify', 'autre/pays-demo', '--against', join(dir, 'altered.json')]).stderr,
+      /digest does not match its content/,
+    )
     assert.match(cli(['history:verify', 'commune/35238', '--against', kept]).stderr, /is a head of autre\/pays-demo/)
   })
 })

@@ -1,13 +1,25 @@
 import type { ComponentChildren } from 'preact'
 import { formatNumber, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { CsrfField, ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  PostForm,
+  type FieldErrors,
+  type FormValues,
+} from '../../platform/layout/forms.tsx'
 import { HELD_STATUSES, selfReportedCompletion, STATUSES, type Status } from './progress.ts'
 import type { CommitmentVerdict } from './queries.ts'
 import type { CommitmentView, MilestoneView, PlanTransition } from './service.ts'
 import type { PlanRow } from './tables.ts'
 
-export const OGP_VALUES = ['access_to_information', 'civic_participation', 'public_accountability', 'technology_innovation'] as const
+export const OGP_VALUES = [
+  'access_to_information',
+  'civic_participation',
+  'public_accountability',
+  'technology_innovation',
+] as const
 
 export const planPath = (plan: { id: string }) => `/plans/${plan.id}`
 export const commitmentPath = (c: { id: string }) => `/engagements/${c.id}`
@@ -16,7 +28,9 @@ const statusLabel = (t: Translate, status: string) => t(`status.${status}` as Me
 
 function formatDay(locale: string, day: string | null): string {
   if (!day) return '—'
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  )
 }
 
 export function StatusBadge({ status }: { status: string }) {
@@ -28,20 +42,31 @@ export function StatusBadge({ status }: { status: string }) {
  * A commitment's status as shown today, saying when staff set it by hand (paused, blocked, abandoned) and why;
  * otherwise it follows the milestones and says so to whoever wonders.
  */
-export function CommitmentStatus({ commitment, full = false }: { commitment: Pick<CommitmentView, 'status' | 'heldStatus' | 'heldReason' | 'heldAt'>; full?: boolean }) {
+export function CommitmentStatus({
+  commitment,
+  full = false,
+}: {
+  commitment: Pick<CommitmentView, 'status' | 'heldStatus' | 'heldReason' | 'heldAt'>
+  full?: boolean
+}) {
   const { t, locale } = usePage()
   const held = commitment.heldStatus !== null
   return (
     <>
-      <StatusBadge status={commitment.status} /> <span class="hint status-origin">{held ? t('plans.status.byHand') : t('plans.status.derived')}</span>
+      <StatusBadge status={commitment.status} />{' '}
+      <span class="hint status-origin">{held ? t('plans.status.byHand') : t('plans.status.derived')}</span>
       {held && full && (
         <span class="held-reason">
           {' '}
-          {commitment.heldReason ? t('plans.status.heldReason', { reason: commitment.heldReason }) : t('plans.status.noReason')}
+          {commitment.heldReason
+            ? t('plans.status.heldReason', { reason: commitment.heldReason })
+            : t('plans.status.noReason')}
           {commitment.heldAt ? ` (${formatDay(locale, commitment.heldAt.toISOString().slice(0, 10))})` : ''}
         </span>
       )}
-      {held && !full && commitment.heldReason && <span class="held-reason"> {t('plans.status.heldReason', { reason: commitment.heldReason })}</span>}
+      {held && !full && commitment.heldReason && (
+        <span class="held-reason"> {t('plans.status.heldReason', { reason: commitment.heldReason })}</span>
+      )}
     </>
   )
 }
@@ -50,7 +75,15 @@ export function CommitmentStatus({ commitment, full = false }: { commitment: Pic
  * The latest published independent rating beside the territory's own status: its completion (and the gap with
  * the completion the territory's status implies), or at inception whether it is verifiable and its potential.
  */
-export function VerdictLine({ verdict, commitment, planHref }: { verdict: CommitmentVerdict | undefined; commitment: Pick<CommitmentView, 'status' | 'progress'>; planHref: string }) {
+export function VerdictLine({
+  verdict,
+  commitment,
+  planHref,
+}: {
+  verdict: CommitmentVerdict | undefined
+  commitment: Pick<CommitmentView, 'status' | 'progress'>
+  planHref: string
+}) {
   const { t, locale } = usePage()
   if (!verdict) return null
   const label = (key: string) => t(key as MessageKey)
@@ -58,18 +91,27 @@ export function VerdictLine({ verdict, commitment, planHref }: { verdict: Commit
   const divergent = verdict.completion !== null && verdict.completion !== 'unclear' && verdict.completion !== implied
   const ratings = [
     verdict.completion ? `${t('assess.completion')} : ${label(`assess.completion.${verdict.completion}`)}` : '',
-    !verdict.completion && verdict.verifiable !== null ? `${t('assess.verifiable')} : ${verdict.verifiable ? t('assess.yes') : t('assess.no')}` : '',
-    !verdict.completion && verdict.potentialImpact ? `${t('assess.potentialImpact')} : ${label(`assess.impact.${verdict.potentialImpact}`)}` : '',
-    !verdict.completion && verdict.potentialResults ? `${t('assess.potentialResults')} : ${label(`assess.results.${verdict.potentialResults}`)}` : '',
+    !verdict.completion && verdict.verifiable !== null
+      ? `${t('assess.verifiable')} : ${verdict.verifiable ? t('assess.yes') : t('assess.no')}`
+      : '',
+    !verdict.completion && verdict.potentialImpact
+      ? `${t('assess.potentialImpact')} : ${label(`assess.impact.${verdict.potentialImpact}`)}`
+      : '',
+    !verdict.completion && verdict.potentialResults
+      ? `${t('assess.potentialResults')} : ${label(`assess.results.${verdict.potentialResults}`)}`
+      : '',
   ].filter(Boolean)
   return (
     <p class={`verdict${divergent ? ' verdict-gap' : ''}`}>
       <a href={`${planHref}/evaluation`}>{t('plans.verdict.title')}</a>{' '}
       <span class="hint">
-        ({label(`assess.moment.${verdict.moment}`)}, {t('plans.verdict.published', { day: formatDay(locale, verdict.publishedAt.toISOString().slice(0, 10)) })})
+        ({label(`assess.moment.${verdict.moment}`)},{' '}
+        {t('plans.verdict.published', { day: formatDay(locale, verdict.publishedAt.toISOString().slice(0, 10)) })})
       </span>{' '}
       : <strong>{ratings.join(' · ') || t('assess.notRated')}</strong>
-      {divergent && <span class="gap-note"> — {t('plans.verdict.gap', { self: label(`assess.completion.${implied}`) })}</span>}
+      {divergent && (
+        <span class="gap-note"> — {t('plans.verdict.gap', { self: label(`assess.completion.${implied}`) })}</span>
+      )}
     </p>
   )
 }
@@ -81,7 +123,13 @@ export function ProgressBar({ value }: { value: number | null }) {
     <span class="progress">
       {/* SVG, not a styled span: the CSP forbids inline style attributes */}
       <svg class="progress-track" width="128" height="10" viewBox="0 0 128 10" aria-hidden="true" focusable="false">
-        <rect class="progress-fill" x="0" y="0" height="10" width={Math.round(Math.max(0, Math.min(100, value)) * 1.28)} />
+        <rect
+          class="progress-fill"
+          x="0"
+          y="0"
+          height="10"
+          width={Math.round(Math.max(0, Math.min(100, value)) * 1.28)}
+        />
       </svg>
       <span class="progress-text">{t('plans.progressValue', { value: formatNumber(locale, value) })}</span>
     </span>
@@ -116,7 +164,14 @@ export function dashboardFigures(commitments: CommitmentView[], today: string): 
       else if (m.shownStatus !== 'abandonne' && m.dueDate >= today && m.dueDate <= limit) upcoming += 1
     }
   }
-  return { commitments: commitments.length, byStatus, milestonesDone: done, milestonesLate: late, milestonesUpcoming: upcoming, milestonesTotal: total }
+  return {
+    commitments: commitments.length,
+    byStatus,
+    milestonesDone: done,
+    milestonesLate: late,
+    milestonesUpcoming: upcoming,
+    milestonesTotal: total,
+  }
 }
 
 /** Commitments by status as a bar chart in SVG, followed by the same figures as a table. */
@@ -177,7 +232,11 @@ export interface BurnUpPoint {
  * Milestones planned and finished over time, month by month: cumulative count of milestones due by the
  * end of each month, and of those finished by then (up to today). Abandoned milestones are left out.
  */
-export function burnUp(commitments: CommitmentView[], plan: { periodStart: string; periodEnd: string }, today: string): BurnUpPoint[] {
+export function burnUp(
+  commitments: CommitmentView[],
+  plan: { periodStart: string; periodEnd: string },
+  today: string,
+): BurnUpPoint[] {
   const milestones = commitments.flatMap((c) => c.milestones).filter((m) => m.status !== 'abandonne')
   if (milestones.length === 0) return []
   const first = [plan.periodStart, ...milestones.map((m) => m.dueDate)].sort()[0]!.slice(0, 7)
@@ -195,7 +254,10 @@ export function burnUp(commitments: CommitmentView[], plan: { periodStart: strin
     points.push({
       month: key,
       planned: milestones.filter((m) => m.dueDate <= endOfMonth).length,
-      done: key <= today.slice(0, 7) ? milestones.filter((m) => m.status === 'termine' && (m.completedOn ?? m.dueDate) <= endOfMonth).length : null,
+      done:
+        key <= today.slice(0, 7)
+          ? milestones.filter((m) => m.status === 'termine' && (m.completedOn ?? m.dueDate) <= endOfMonth).length
+          : null,
     })
   }
   return points
@@ -217,12 +279,23 @@ function ProgressOverTime({ points }: { points: BurnUpPoint[] }) {
       .map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
       .filter(Boolean)
       .join(' ')
-  const monthLabel = (key: string) => new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${key}-01T00:00:00Z`))
+  const monthLabel = (key: string) =>
+    new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(new Date(`${key}-01T00:00:00Z`))
   const ticks = points.filter((_, i) => i % Math.max(1, Math.ceil(points.length / 6)) === 0)
   return (
     <figure class="chart">
       <figcaption id="chart-burnup-title">{t('plans.burnup')}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby="chart-burnup-title" focusable="false">
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        role="img"
+        aria-labelledby="chart-burnup-title"
+        focusable="false"
+      >
         <line x1={left} y1={height - bottom} x2={width - 10} y2={height - bottom} class="axis" />
         <line x1={left} y1={10} x2={left} y2={height - bottom} class="axis" />
         <text x={left - 6} y={y(max) + 4} class="chart-label" text-anchor="end">
@@ -232,7 +305,12 @@ function ProgressOverTime({ points }: { points: BurnUpPoint[] }) {
           0
         </text>
         {ticks.map((p) => (
-          <text x={x(points.indexOf(p))} y={height - 8} class="chart-label" text-anchor={points.indexOf(p) > points.length * 0.85 ? 'end' : 'middle'}>
+          <text
+            x={x(points.indexOf(p))}
+            y={height - 8}
+            class="chart-label"
+            text-anchor={points.indexOf(p) > points.length * 0.85 ? 'end' : 'middle'}
+          >
             {monthLabel(p.month)}
           </text>
         ))}
@@ -240,27 +318,28 @@ function ProgressOverTime({ points }: { points: BurnUpPoint[] }) {
         <polyline points={line(points.map((p) => p.done))} class="line-done" />
       </svg>
       <p class="legend">
-        <span class="legend-planned">— {t('plans.burnup.planned')}</span> <span class="legend-done">— {t('plans.burnup.done')}</span>
+        <span class="legend-planned">— {t('plans.burnup.planned')}</span>{' '}
+        <span class="legend-done">— {t('plans.burnup.done')}</span>
       </p>
       <table class="chart-table">
-          <caption>{t('plans.burnup.table')}</caption>
-          <thead>
+        <caption>{t('plans.burnup.table')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('plans.burnup.month')}</th>
+            <th scope="col">{t('plans.burnup.planned')}</th>
+            <th scope="col">{t('plans.burnup.done')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p) => (
             <tr>
-              <th scope="col">{t('plans.burnup.month')}</th>
-              <th scope="col">{t('plans.burnup.planned')}</th>
-              <th scope="col">{t('plans.burnup.done')}</th>
+              <th scope="row">{monthLabel(p.month)}</th>
+              <td>{formatNumber(locale, p.planned)}</td>
+              <td>{p.done === null ? '—' : formatNumber(locale, p.done)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {points.map((p) => (
-              <tr>
-                <th scope="row">{monthLabel(p.month)}</th>
-                <td>{formatNumber(locale, p.planned)}</td>
-                <td>{p.done === null ? '—' : formatNumber(locale, p.done)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </tbody>
+      </table>
     </figure>
   )
 }
@@ -275,7 +354,8 @@ function Timeline({ commitments }: { commitments: CommitmentView[] }) {
     <ol class="timeline">
       {items.map(({ m, c }) => (
         <li class={`timeline-item timeline-${m.shownStatus}`}>
-          <time dateTime={m.dueDate}>{formatDay(locale, m.dueDate)}</time> — <strong>{m.title}</strong> <StatusBadge status={m.shownStatus} />
+          <time dateTime={m.dueDate}>{formatDay(locale, m.dueDate)}</time> — <strong>{m.title}</strong>{' '}
+          <StatusBadge status={m.shownStatus} />
           <br />
           <a href={commitmentPath(c)}>{c.title}</a>
         </li>
@@ -290,16 +370,39 @@ export interface DashboardFilters {
   lead: string
 }
 
-function FiltersForm({ action, commitments, filters }: { action: string; commitments: CommitmentView[]; filters: DashboardFilters }) {
+function FiltersForm({
+  action,
+  commitments,
+  filters,
+}: {
+  action: string
+  commitments: CommitmentView[]
+  filters: DashboardFilters
+}) {
   const { t } = usePage()
   const themes = [...new Set(commitments.flatMap((c) => c.themes))].sort()
   const leads = [...new Set(commitments.map((c) => c.leadActor).filter(Boolean))].sort()
   const all = { value: '', label: t('plans.filter.all') }
   return (
     <form method="get" action={action} class="filters" role="search" aria-label={t('plans.filters')}>
-      <Field name="theme" label={t('plans.filter.theme')} value={filters.theme} options={[all, ...themes.map((v) => ({ value: v, label: v }))]} />
-      <Field name="status" label={t('plans.filter.status')} value={filters.status} options={[all, ...STATUSES.map((s) => ({ value: s, label: statusLabel(t, s) }))]} />
-      <Field name="lead" label={t('plans.filter.lead')} value={filters.lead} options={[all, ...leads.map((v) => ({ value: v, label: v }))]} />
+      <Field
+        name="theme"
+        label={t('plans.filter.theme')}
+        value={filters.theme}
+        options={[all, ...themes.map((v) => ({ value: v, label: v }))]}
+      />
+      <Field
+        name="status"
+        label={t('plans.filter.status')}
+        value={filters.status}
+        options={[all, ...STATUSES.map((s) => ({ value: s, label: statusLabel(t, s) }))]}
+      />
+      <Field
+        name="lead"
+        label={t('plans.filter.lead')}
+        value={filters.lead}
+        options={[all, ...leads.map((v) => ({ value: v, label: v }))]}
+      />
       <button type="submit">{t('plans.filter.apply')}</button>
     </form>
   )
@@ -343,7 +446,12 @@ export function PlanPage(props: PlanPageProps) {
       <dl class="facts">
         <div>
           <dt>{t('plans.period')}</dt>
-          <dd>{t('plans.periodFromTo', { start: formatDay(locale, plan.periodStart), end: formatDay(locale, plan.periodEnd) })}</dd>
+          <dd>
+            {t('plans.periodFromTo', {
+              start: formatDay(locale, plan.periodStart),
+              end: formatDay(locale, plan.periodEnd),
+            })}
+          </dd>
         </div>
         <div>
           <dt>{t('plans.status')}</dt>
@@ -374,7 +482,8 @@ export function PlanPage(props: PlanPageProps) {
             <span class="figure">{formatNumber(locale, figures.milestonesLate)}</span> {t('plans.milestonesLate')}
           </li>
           <li>
-            <span class="figure">{formatNumber(locale, figures.milestonesUpcoming)}</span> {t('plans.milestonesUpcoming')}
+            <span class="figure">{formatNumber(locale, figures.milestonesUpcoming)}</span>{' '}
+            {t('plans.milestonesUpcoming')}
           </li>
         </ul>
         <StatusChart figures={figures} />
@@ -442,11 +551,21 @@ export function PlanPage(props: PlanPageProps) {
       <section aria-labelledby="chain-title">
         <h2 id="chain-title">{t('plans.chain')}</h2>
         <p class={props.chain.ok ? 'chain-ok' : 'chain-broken'}>
-          {props.chain.ok ? t('plans.chain.ok', { count: props.chain.entries }) : t('plans.chain.broken', { seq: props.chain.brokenAt ?? 0 })}
+          {props.chain.ok
+            ? t('plans.chain.ok', { count: props.chain.entries })
+            : t('plans.chain.broken', { seq: props.chain.brokenAt ?? 0 })}
         </p>
         <p class="hint">
-          {t('plans.chain.checkedAt', { time: new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(props.chain.at) })}{' '}
-          <a href={`/api/v1/territories/${props.territory.path.replace(/^\/territoires\//, '')}/history/verify`}>{t('plans.chain.verifyNow')}</a>
+          {t('plans.chain.checkedAt', {
+            time: new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+              dateStyle: 'long',
+              timeStyle: 'short',
+              timeZone: 'Europe/Paris',
+            }).format(props.chain.at),
+          })}{' '}
+          <a href={`/api/v1/territories/${props.territory.path.replace(/^\/territoires\//, '')}/history/verify`}>
+            {t('plans.chain.verifyNow')}
+          </a>
           {' · '}
           <a href={`${props.territory.path}/historique/empreintes`}>{t('plans.heads.link')}</a>
         </p>
@@ -464,10 +583,12 @@ function OpenDataLinks({ territoryPath }: { territoryPath: string }) {
       <h2 id="opendata-title">{t('plans.opendata')}</h2>
       <ul>
         <li>
-          <a href={`/api/v1/commitments.csv?territoire=${ref}`}>{t('plans.opendata.commitments')}</a> (CSV, <a href="/api/v1/schemas/commitments.json">{t('plans.opendata.schema')}</a>)
+          <a href={`/api/v1/commitments.csv?territoire=${ref}`}>{t('plans.opendata.commitments')}</a> (CSV,{' '}
+          <a href="/api/v1/schemas/commitments.json">{t('plans.opendata.schema')}</a>)
         </li>
         <li>
-          <a href={`/api/v1/history.csv?territoire=${ref}`}>{t('plans.opendata.history')}</a> (CSV, <a href="/api/v1/schemas/history.json">{t('plans.opendata.schema')}</a>)
+          <a href={`/api/v1/history.csv?territoire=${ref}`}>{t('plans.opendata.history')}</a> (CSV,{' '}
+          <a href="/api/v1/schemas/history.json">{t('plans.opendata.schema')}</a>)
         </li>
       </ul>
       <p class="hint">{t('plans.opendata.licence')}</p>
@@ -494,7 +615,15 @@ function StaffActions({ plan, staff }: { plan: PlanRow; staff: PlanPageProps['st
   )
 }
 
-export function PlanListPage({ territory, plans, canEdit }: { territory: { name: string; path: string }; plans: PlanRow[]; canEdit: boolean }) {
+export function PlanListPage({
+  territory,
+  plans,
+  canEdit,
+}: {
+  territory: { name: string; path: string }
+  plans: PlanRow[]
+  canEdit: boolean
+}) {
   const { t, locale } = usePage()
   return (
     <>
@@ -509,7 +638,10 @@ export function PlanListPage({ territory, plans, canEdit }: { territory: { name:
           {plans.map((plan) => (
             <li>
               <a href={planPath(plan)}>{plan.title}</a> — {t(`plans.status.${plan.status}` as MessageKey)},{' '}
-              {t('plans.periodFromTo', { start: formatDay(locale, plan.periodStart), end: formatDay(locale, plan.periodEnd) })}
+              {t('plans.periodFromTo', {
+                start: formatDay(locale, plan.periodStart),
+                end: formatDay(locale, plan.periodEnd),
+              })}
             </li>
           ))}
         </ul>
@@ -526,9 +658,28 @@ export function PlanListPage({ territory, plans, canEdit }: { territory: { name:
   )
 }
 
-export function PlanFormPage({ title, action, values, errors, version, conflict }: { title: string; action: string; values: FormValues; errors: FieldErrors; version?: number; conflict?: Record<string, string> }) {
+export function PlanFormPage({
+  title,
+  action,
+  values,
+  errors,
+  version,
+  conflict,
+}: {
+  title: string
+  action: string
+  values: FormValues
+  errors: FieldErrors
+  version?: number
+  conflict?: Record<string, string>
+}) {
   const { t } = usePage()
-  const labels = { title: t('plans.plan.title'), periodStart: t('plans.commitment.start'), periodEnd: t('plans.commitment.end'), cocreationSummary: t('plans.cocreation') }
+  const labels = {
+    title: t('plans.plan.title'),
+    periodStart: t('plans.commitment.start'),
+    periodEnd: t('plans.commitment.end'),
+    cocreationSummary: t('plans.cocreation'),
+  }
   return (
     <div class="narrow">
       <h1>{title}</h1>
@@ -537,9 +688,30 @@ export function PlanFormPage({ title, action, values, errors, version, conflict 
       <PostForm action={action}>
         {version !== undefined && <input type="hidden" name="version" value={String(version)} />}
         <Field name="title" label={labels.title} required value={values.title} error={errors.title} maxLength={300} />
-        <Field name="periodStart" type="date" label={labels.periodStart} required value={values.periodStart} error={errors.periodStart} />
-        <Field name="periodEnd" type="date" label={labels.periodEnd} required value={values.periodEnd} error={errors.periodEnd} />
-        <Field name="cocreationSummary" label={labels.cocreationSummary} multiline value={values.cocreationSummary} error={errors.cocreationSummary} maxLength={10000} />
+        <Field
+          name="periodStart"
+          type="date"
+          label={labels.periodStart}
+          required
+          value={values.periodStart}
+          error={errors.periodStart}
+        />
+        <Field
+          name="periodEnd"
+          type="date"
+          label={labels.periodEnd}
+          required
+          value={values.periodEnd}
+          error={errors.periodEnd}
+        />
+        <Field
+          name="cocreationSummary"
+          label={labels.cocreationSummary}
+          multiline
+          value={values.cocreationSummary}
+          error={errors.cocreationSummary}
+          maxLength={10000}
+        />
         <button type="submit">{t('form.save')}</button>
       </PostForm>
     </div>
@@ -593,7 +765,15 @@ export function commitmentLabels(t: Translate): Record<string, string> {
   }
 }
 
-export function CommitmentFormPage(props: { title: string; action: string; values: FormValues; errors: FieldErrors; version?: number; conflict?: Record<string, string>; publishedPlan?: boolean }) {
+export function CommitmentFormPage(props: {
+  title: string
+  action: string
+  values: FormValues
+  errors: FieldErrors
+  version?: number
+  conflict?: Record<string, string>
+  publishedPlan?: boolean
+}) {
   const { t } = usePage()
   const { values, errors } = props
   const { milestone: _milestone, ...labels } = commitmentLabels(t)
@@ -608,32 +788,89 @@ export function CommitmentFormPage(props: { title: string; action: string; value
         {props.version !== undefined && <input type="hidden" name="version" value={String(props.version)} />}
         <Field name="title" label={labels.title!} required value={values.title} error={errors.title} maxLength={300} />
         <Field name="problem" label={labels.problem!} multiline value={values.problem} error={errors.problem} />
-        <Field name="description" label={labels.description!} multiline value={values.description} error={errors.description} />
-        <Field name="contribution" label={labels.contribution!} multiline value={values.contribution} error={errors.contribution} />
+        <Field
+          name="description"
+          label={labels.description!}
+          multiline
+          value={values.description}
+          error={errors.description}
+        />
+        <Field
+          name="contribution"
+          label={labels.contribution!}
+          multiline
+          value={values.contribution}
+          error={errors.contribution}
+        />
         <fieldset class="field" id="field-ogpValues">
           <legend>{t('plans.commitment.values')}</legend>
           {errors.ogpValues && <p class="error-message">{errors.ogpValues}</p>}
           {OGP_VALUES.map((value) => (
             <label class="checkbox">
-              <input type="checkbox" name="ogpValues" value={value} checked={chosen.has(value)} /> {t(`plans.value.${value}` as MessageKey)}
+              <input type="checkbox" name="ogpValues" value={value} checked={chosen.has(value)} />{' '}
+              {t(`plans.value.${value}` as MessageKey)}
             </label>
           ))}
         </fieldset>
-        <Field name="expectedImpacts" label={labels.expectedImpacts!} multiline value={values.expectedImpacts} error={errors.expectedImpacts} />
-        <Field name="leadActor" label={labels.leadActor!} value={values.leadActor} error={errors.leadActor} maxLength={300} />
-        <Field name="supportingActors" label={labels.supportingActors!} value={values.supportingActors} error={errors.supportingActors} maxLength={1000} />
+        <Field
+          name="expectedImpacts"
+          label={labels.expectedImpacts!}
+          multiline
+          value={values.expectedImpacts}
+          error={errors.expectedImpacts}
+        />
+        <Field
+          name="leadActor"
+          label={labels.leadActor!}
+          value={values.leadActor}
+          error={errors.leadActor}
+          maxLength={300}
+        />
+        <Field
+          name="supportingActors"
+          label={labels.supportingActors!}
+          value={values.supportingActors}
+          error={errors.supportingActors}
+          maxLength={1000}
+        />
         <Field name="themes" label={labels.themes!} value={values.themes} error={errors.themes} maxLength={500} />
-        <Field name="startDate" type="date" label={labels.startDate!} value={values.startDate} error={errors.startDate} />
+        <Field
+          name="startDate"
+          type="date"
+          label={labels.startDate!}
+          value={values.startDate}
+          error={errors.startDate}
+        />
         <Field name="endDate" type="date" label={labels.endDate!} value={values.endDate} error={errors.endDate} />
         <Field name="budgetEur" label={labels.budgetEur!} value={values.budgetEur} error={errors.budgetEur} />
-        <Field name="deliberationUrl" type="url" label={labels.deliberationUrl!} value={values.deliberationUrl} error={errors.deliberationUrl} />
+        <Field
+          name="deliberationUrl"
+          type="url"
+          label={labels.deliberationUrl!}
+          value={values.deliberationUrl}
+          error={errors.deliberationUrl}
+        />
         <button type="submit">{t('form.save')}</button>
       </PostForm>
     </div>
   )
 }
 
-export function MilestoneFormPage({ title, action, values, errors, version, conflict }: { title: string; action: string; values: FormValues; errors: FieldErrors; version?: number; conflict?: Record<string, string> }) {
+export function MilestoneFormPage({
+  title,
+  action,
+  values,
+  errors,
+  version,
+  conflict,
+}: {
+  title: string
+  action: string
+  values: FormValues
+  errors: FieldErrors
+  version?: number
+  conflict?: Record<string, string>
+}) {
   const { t } = usePage()
   const labels = {
     title: t('plans.milestone.title'),
@@ -651,10 +888,35 @@ export function MilestoneFormPage({ title, action, values, errors, version, conf
       <PostForm action={action}>
         {version !== undefined && <input type="hidden" name="version" value={String(version)} />}
         <Field name="title" label={labels.title} required value={values.title} error={errors.title} maxLength={300} />
-        <Field name="deliverable" label={labels.deliverable} value={values.deliverable} error={errors.deliverable} maxLength={1000} />
-        <Field name="startDate" type="date" label={labels.startDate} value={values.startDate} error={errors.startDate} />
-        <Field name="dueDate" type="date" label={labels.dueDate} required value={values.dueDate} error={errors.dueDate} />
-        <Field name="responsible" label={labels.responsible} value={values.responsible} error={errors.responsible} maxLength={300} />
+        <Field
+          name="deliverable"
+          label={labels.deliverable}
+          value={values.deliverable}
+          error={errors.deliverable}
+          maxLength={1000}
+        />
+        <Field
+          name="startDate"
+          type="date"
+          label={labels.startDate}
+          value={values.startDate}
+          error={errors.startDate}
+        />
+        <Field
+          name="dueDate"
+          type="date"
+          label={labels.dueDate}
+          required
+          value={values.dueDate}
+          error={errors.dueDate}
+        />
+        <Field
+          name="responsible"
+          label={labels.responsible}
+          value={values.responsible}
+          error={errors.responsible}
+          maxLength={300}
+        />
         <Field name="weight" label={labels.weight} value={values.weight} error={errors.weight} />
         <button type="submit">{t('form.save')}</button>
       </PostForm>
@@ -662,7 +924,15 @@ export function MilestoneFormPage({ title, action, values, errors, version, conf
   )
 }
 
-export function UpdateFormPage(props: { title: string; action: string; commitment: Pick<CommitmentView, 'status' | 'heldStatus' | 'heldReason' | 'heldAt'>; milestones: MilestoneView[]; entries: { id: string; seq: number }[]; values: FormValues; errors: FieldErrors }) {
+export function UpdateFormPage(props: {
+  title: string
+  action: string
+  commitment: Pick<CommitmentView, 'status' | 'heldStatus' | 'heldReason' | 'heldAt'>
+  milestones: MilestoneView[]
+  entries: { id: string; seq: number }[]
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t } = usePage()
   const { values, errors } = props
   const labels = {
@@ -682,8 +952,27 @@ export function UpdateFormPage(props: { title: string; action: string; commitmen
       <ErrorSummary errors={errors} labels={labels} />
       <form method="post" action={props.action} enctype="multipart/form-data" noValidate>
         <CsrfField />
-        <Field name="milestoneId" label={labels.milestoneId} value={values.milestoneId} error={errors.milestoneId} options={[{ value: '', label: t('plans.update.targetCommitment') }, ...props.milestones.map((m) => ({ value: m.id, label: m.title }))]} />
-        <Field name="status" label={labels.status} hint={t('plans.update.statusHint')} value={values.status} error={errors.status} options={[{ value: '', label: t('plans.update.keepStatus') }, ...STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) }))]} />
+        <Field
+          name="milestoneId"
+          label={labels.milestoneId}
+          value={values.milestoneId}
+          error={errors.milestoneId}
+          options={[
+            { value: '', label: t('plans.update.targetCommitment') },
+            ...props.milestones.map((m) => ({ value: m.id, label: m.title })),
+          ]}
+        />
+        <Field
+          name="status"
+          label={labels.status}
+          hint={t('plans.update.statusHint')}
+          value={values.status}
+          error={errors.status}
+          options={[
+            { value: '', label: t('plans.update.keepStatus') },
+            ...STATUSES.map((s) => ({ value: s, label: t(`status.${s}` as MessageKey) })),
+          ]}
+        />
         <fieldset>
           <legend>{t('plans.update.heldLegend')}</legend>
           <p>
@@ -700,12 +989,35 @@ export function UpdateFormPage(props: { title: string; action: string; commitmen
               ...(props.commitment.heldStatus ? [{ value: 'calcule', label: t('plans.update.release') }] : []),
             ]}
           />
-          <Field name="heldReason" label={labels.heldReason} hint={t('plans.update.heldReasonHint')} multiline value={values.heldReason} error={errors.heldReason} maxLength={2000} />
+          <Field
+            name="heldReason"
+            label={labels.heldReason}
+            hint={t('plans.update.heldReasonHint')}
+            multiline
+            value={values.heldReason}
+            error={errors.heldReason}
+            maxLength={2000}
+          />
         </fieldset>
         <Field name="progress" type="number" label={labels.progress} value={values.progress} error={errors.progress} />
-        <Field name="narrative" label={labels.narrative} required multiline value={values.narrative} error={errors.narrative} maxLength={10000} />
+        <Field
+          name="narrative"
+          label={labels.narrative}
+          required
+          multiline
+          value={values.narrative}
+          error={errors.narrative}
+          maxLength={10000}
+        />
         <Field name="evidence" label={labels.evidence} multiline value={values.evidence} error={errors.evidence} />
-        <Field name="nextSteps" label={labels.nextSteps} multiline value={values.nextSteps} error={errors.nextSteps} maxLength={5000} />
+        <Field
+          name="nextSteps"
+          label={labels.nextSteps}
+          multiline
+          value={values.nextSteps}
+          error={errors.nextSteps}
+          maxLength={5000}
+        />
         <div class={`field${errors.file ? ' field-error' : ''}`}>
           <label for="field-file">{t('plans.update.file')}</label>
           <p class="hint" id="field-file-hint">
@@ -716,10 +1028,22 @@ export function UpdateFormPage(props: { title: string; action: string; commitmen
               {errors.file}
             </p>
           )}
-          <input type="file" id="field-file" name="file" accept=".pdf,.png,.jpg,.jpeg,.odt,.ods,.docx,.xlsx,.csv,.txt" aria-describedby={errors.file ? 'field-file-hint field-file-error' : 'field-file-hint'} />
+          <input
+            type="file"
+            id="field-file"
+            name="file"
+            accept=".pdf,.png,.jpg,.jpeg,.odt,.ods,.docx,.xlsx,.csv,.txt"
+            aria-describedby={errors.file ? 'field-file-hint field-file-error' : 'field-file-hint'}
+          />
         </div>
         {props.entries.length > 0 && (
-          <Field name="correctsId" label={labels.correctsId} value={values.correctsId} error={errors.correctsId} options={[{ value: '', label: '—' }, ...props.entries.map((e) => ({ value: e.id, label: `n°${e.seq}` }))]} />
+          <Field
+            name="correctsId"
+            label={labels.correctsId}
+            value={values.correctsId}
+            error={errors.correctsId}
+            options={[{ value: '', label: '—' }, ...props.entries.map((e) => ({ value: e.id, label: `n°${e.seq}` }))]}
+          />
         )}
         <button type="submit">{t('form.save')}</button>
       </form>
@@ -749,7 +1073,16 @@ export interface HistoryEntryView {
   }
 }
 
-const show = (value: unknown): string => (value === null || value === undefined || value === '' ? '—' : Array.isArray(value) ? value.join(', ') : typeof value === 'object' ? Object.values(value as object).filter(Boolean).join(' — ') : String(value))
+const show = (value: unknown): string =>
+  value === null || value === undefined || value === ''
+    ? '—'
+    : Array.isArray(value)
+      ? value.join(', ')
+      : typeof value === 'object'
+        ? Object.values(value as object)
+            .filter(Boolean)
+            .join(' — ')
+        : String(value)
 
 export function CommitmentPage(props: {
   territory: { name: string; path: string }
@@ -792,7 +1125,8 @@ export function CommitmentPage(props: {
       <h1>{c.title}</h1>
       {props.chainBrokenAt !== undefined && props.chainBrokenAt !== null && (
         <p class="chain-broken notice" role="alert">
-          {t('plans.chain.broken', { seq: props.chainBrokenAt })} <a href={`${planPath(plan)}#chain-title`}>{t('plans.chain')}</a>
+          {t('plans.chain.broken', { seq: props.chainBrokenAt })}{' '}
+          <a href={`${planPath(plan)}#chain-title`}>{t('plans.chain')}</a>
         </p>
       )}
       {props.follow}
@@ -831,12 +1165,20 @@ export function CommitmentPage(props: {
         </div>
         <div>
           <dt>{t('plans.commitment.dates')}</dt>
-          <dd>{t('plans.periodFromTo', { start: formatDay(locale, c.startDate), end: formatDay(locale, c.endDate) })}</dd>
+          <dd>
+            {t('plans.periodFromTo', { start: formatDay(locale, c.startDate), end: formatDay(locale, c.endDate) })}
+          </dd>
         </div>
         {c.budgetEur && (
           <div>
             <dt>{t('plans.commitment.budgetValue')}</dt>
-            <dd>{new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(Number(c.budgetEur))}</dd>
+            <dd>
+              {new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+                style: 'currency',
+                currency: 'EUR',
+                maximumFractionDigits: 0,
+              }).format(Number(c.budgetEur))}
+            </dd>
           </div>
         )}
       </dl>
@@ -942,7 +1284,9 @@ export function CommitmentPage(props: {
           <ul>
             {props.fromAssemblies.map((p) => (
               <li>
-                <a href={`/propositions-assemblee/${p.id}`}>{t('plans.commitment.assemblyProposal', { number: p.number, title: p.title, assembly: p.assembly })}</a>
+                <a href={`/propositions-assemblee/${p.id}`}>
+                  {t('plans.commitment.assemblyProposal', { number: p.number, title: p.title, assembly: p.assembly })}
+                </a>
               </li>
             ))}
           </ul>
@@ -984,13 +1328,21 @@ export function CommitmentPage(props: {
                   <strong>
                     n°{entry.seq} · {t(`plans.entry.${entry.kind}` as MessageKey)}
                   </strong>{' '}
-                  <time dateTime={entry.recordedAt.toISOString()}>{new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(entry.recordedAt)}</time>{' '}
+                  <time dateTime={entry.recordedAt.toISOString()}>
+                    {new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+                      dateStyle: 'long',
+                      timeStyle: 'short',
+                      timeZone: 'Europe/Paris',
+                    }).format(entry.recordedAt)}
+                  </time>{' '}
                   {t('plans.entry.by', { name: entry.authorName })}
                   {entry.milestoneTitle ? ` · ${entry.milestoneTitle}` : ''}
                   {entry.correctsSeq !== null && (
                     <>
                       {' · '}
-                      <a href={`#entree-${entry.correctsSeq}`}>{t('plans.entry.correctsLink', { seq: entry.correctsSeq })}</a>
+                      <a href={`#entree-${entry.correctsSeq}`}>
+                        {t('plans.entry.correctsLink', { seq: entry.correctsSeq })}
+                      </a>
                     </>
                   )}
                   {entry.correctedBySeq.map((seq) => (
@@ -1003,7 +1355,9 @@ export function CommitmentPage(props: {
                 {entry.content.status && (
                   <p>
                     <StatusBadge status={entry.content.status} />
-                    {typeof entry.content.progress === 'number' ? ` ${t('plans.progressValue', { value: entry.content.progress })}` : ''}
+                    {typeof entry.content.progress === 'number'
+                      ? ` ${t('plans.progressValue', { value: entry.content.progress })}`
+                      : ''}
                   </p>
                 )}
                 {entry.content.held && (
@@ -1012,7 +1366,10 @@ export function CommitmentPage(props: {
                       t('plans.entry.released')
                     ) : (
                       <>
-                        {t('plans.entry.held')} <StatusBadge status={entry.content.held} /> {entry.content.heldReason ? t('plans.status.heldReason', { reason: entry.content.heldReason }) : ''}
+                        {t('plans.entry.held')} <StatusBadge status={entry.content.held} />{' '}
+                        {entry.content.heldReason
+                          ? t('plans.status.heldReason', { reason: entry.content.heldReason })
+                          : ''}
                       </>
                     )}
                   </p>
@@ -1039,7 +1396,8 @@ export function CommitmentPage(props: {
                           {file.filename}
                         </a>{' '}
                         <span class="hint">
-                          ({formatNumber(locale, Math.max(1, Math.round(file.sizeBytes / 1024)))} Ko, SHA-256 <code>{file.sha256.slice(0, 12)}…</code>)
+                          ({formatNumber(locale, Math.max(1, Math.round(file.sizeBytes / 1024)))} Ko, SHA-256{' '}
+                          <code>{file.sha256.slice(0, 12)}…</code>)
                         </span>
                       </li>
                     ))}

@@ -2,11 +2,26 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { zipSync } from 'fflate'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import {
+  buildTestApp,
+  Client,
+  createUser,
+  csrfTokenOf,
+  describeEachEngine,
+  signedInClient,
+  type TestApp,
+} from '../../../test/helpers/app.ts'
 import { decomposed, utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { checkContent, type FicheContent } from './fields.ts'
-import { catalogueMarkdown, importRecords, parseCompositeLinks, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
+import {
+  catalogueMarkdown,
+  importRecords,
+  parseCompositeLinks,
+  readCatalogue,
+  readParticipediaCsv,
+  type SourceFile,
+} from './import.ts'
 import { contentForForm } from './service.ts'
 import { resolveVocabulary, type VocabularyName } from './vocabularies.ts'
 
@@ -14,7 +29,8 @@ import { resolveVocabulary, type VocabularyName } from './vocabularies.ts'
 // (participedia/api, api/helpers/create-csv-data-dump.js and shared-field-options.js), and the participation
 // catalogue's repository (consultation-gouv/consultation.gouv.fr: _outil, _usage, _usage_citoyens, _drafts).
 
-const IDENTITY = 'id,type,title,url,description,featured,post_date,updated_date,creator_id,creator_name,creator_profile_url,last_updated_by_id,last_updated_by_name,last_updated_by_profile_url,original_language'
+const IDENTITY =
+  'id,type,title,url,description,featured,post_date,updated_date,creator_id,creator_name,creator_profile_url,last_updated_by_id,last_updated_by_name,last_updated_by_profile_url,original_language'
 const ADDRESS = 'address1,address2,city,province,postal_code,country,latitude,longitude'
 
 const ORGANISATION_COLUMNS = `${IDENTITY},${ADDRESS},sector,scope_of_influence_1,scope_of_influence_2,type_method_1,type_method_2,type_tool_1,specific_topics_1,general_issues_1,general_issues_2,specific_methods_tools_techniques,body,photos_count,files_count,videos_count,links_count,audio_count,collections`
@@ -25,7 +41,19 @@ const rowOf = (header: string, cells: Record<string, string>) =>
     .split(',')
     .map((column) => csvCell(cells[column] ?? ''))
     .join(',')
-const organisation = (id: number, title: string, cells: Record<string, string>) => rowOf(ORGANISATION_COLUMNS, { id: String(id), type: 'organization', title, url: `https://participedia.net/organization/${id}`, description: `${title}.`, featured: '0', post_date: '2019-01-01', updated_date: '2021-03-04', original_language: 'fr', ...cells })
+const organisation = (id: number, title: string, cells: Record<string, string>) =>
+  rowOf(ORGANISATION_COLUMNS, {
+    id: String(id),
+    type: 'organization',
+    title,
+    url: `https://participedia.net/organization/${id}`,
+    description: `${title}.`,
+    featured: '0',
+    post_date: '2019-01-01',
+    updated_date: '2021-03-04',
+    original_language: 'fr',
+    ...cells,
+  })
 
 /** Participedia's organisations export, in its column order: sectors as words, methods as a list of rows. */
 const ORGANISATIONS = [
@@ -43,12 +71,30 @@ const ORGANISATIONS = [
     type_tool_1: 'facilitate',
     general_issues_1: 'educations',
     general_issues_2: ' governance',
-    specific_methods_tools_techniques: '{"(145,method,\\"21st Century Town Meeting®\\")","(9999,method,\\"Cercle, \\"\\"inconnu\\"\\"\\")"}',
+    specific_methods_tools_techniques:
+      '{"(145,method,\\"21st Century Town Meeting®\\")","(9999,method,\\"Cercle, \\"\\"inconnu\\"\\"\\")"}',
     body: 'Corps, avec "guillemets" et\r\nun saut de ligne',
   }),
-  organisation(7002, 'Civic Tech SAS', { city: 'Lyon', country: 'France', sector: 'For Profit', scope_of_influence_1: 'city/town', type_tool_1: 'collect', general_issues_1: 'business' }),
-  organisation(7003, 'Université de Nantes', { city: 'Nantes', country: 'France', sector: 'University or Research', general_issues_1: 'science' }),
-  organisation(7004, 'Ville de Grenoble', { city: 'Grenoble', country: 'France', sector: 'Government', general_issues_1: 'planning' }),
+  organisation(7002, 'Civic Tech SAS', {
+    city: 'Lyon',
+    country: 'France',
+    sector: 'For Profit',
+    scope_of_influence_1: 'city/town',
+    type_tool_1: 'collect',
+    general_issues_1: 'business',
+  }),
+  organisation(7003, 'Université de Nantes', {
+    city: 'Nantes',
+    country: 'France',
+    sector: 'University or Research',
+    general_issues_1: 'science',
+  }),
+  organisation(7004, 'Ville de Grenoble', {
+    city: 'Grenoble',
+    country: 'France',
+    sector: 'Government',
+    general_issues_1: 'planning',
+  }),
 ].join('\r\n')
 
 /** Participedia's cases export, reduced to columns of every vocabulary. */
@@ -93,22 +139,40 @@ test('composite links: quotes, commas and escapes inside titles', () => {
 
 test('every value of every Participedia vocabulary (FORMAT.md) resolves, keys and labels alike', () => {
   const lists: [VocabularyName, string][] = [
-    ['themes', 'agriculture arts business economics education energy environment governance health housing human identity immigration international labor law media national planning science social transportation educations'],
+    [
+      'themes',
+      'agriculture arts business economics education energy environment governance health housing human identity immigration international labor law media national planning science social transportation educations',
+    ],
     ['purposes', 'make make_influence deliver develop academic'],
-    ['approaches', 'advocacy citizenship civil cogovernance coproduction coproduction_form consultation direct independent informal informal_engagement leadership evaluation protest research social'],
+    [
+      'approaches',
+      'advocacy citizenship civil cogovernance coproduction coproduction_form consultation direct independent informal informal_engagement leadership evaluation protest research social',
+    ],
     ['iap2', 'inform consult involve collaborate empower not'],
     ['scope', 'organization neighbourhood city/town metropolitan regional national multinational no_geo'],
     ['participants', 'individuals small medium large no_limit'],
     ['openLimited', 'open open_to limited both'],
     ['recruitment', 'captive random stratified appointment election not'],
-    ['targetedParticipants', 'appointed lgbt elderly elected experts indigenous immigrants lowincome men people racialethnic religious stakeholder students women youth'],
-    ['methodTypes', 'collaborative community deliberative direct evaluation experiential informal informal_participation internal longterm participantled participatory planning protest public public_meetings research'],
+    [
+      'targetedParticipants',
+      'appointed lgbt elderly elected experts indigenous immigrants lowincome men people racialethnic religious stakeholder students women youth',
+    ],
+    [
+      'methodTypes',
+      'collaborative community deliberative direct evaluation experiential informal informal_participation internal longterm participantled participatory planning protest public public_meetings research',
+    ],
     ['toolTypes', 'manage collect facilitate facilitate_decisionmaking legislation recruit plan propose inform'],
-    ['interactions', 'acting ask discussion express formal informal listenwatch negotiation storytelling teachinginstructing no_interaction'],
+    [
+      'interactions',
+      'acting ask discussion express formal informal listenwatch negotiation storytelling teachinginstructing no_interaction',
+    ],
     ['learningResources', 'expert participant site teachins video written no_info'],
     ['decisionMethods', 'opinion idea general voting n/a'],
     ['voting', 'preferential plurality majoritarian supermajoritarian unanimous'],
-    ['actorKind', 'academic activist community faithbased forprofit governmentowned individual international local national nongovernmental philanthropic regional social labortrade'],
+    [
+      'actorKind',
+      'academic activist community faithbased forprofit governmentowned individual international local national nongovernmental philanthropic regional social labortrade',
+    ],
     ['changeTypes', 'changes changes_civic changes_public changes_how conflict'],
     ['implementers', 'lay stakeholder elected appointed experts corporations'],
     ['sector', 'for_profit government non_profit_non_gov higher_ed'],
@@ -118,7 +182,12 @@ test('every value of every Participedia vocabulary (FORMAT.md) resolves, keys an
     ['format', 'facetoface online both'],
     ['yesNo', 'yes no 1 0 true false'],
   ]
-  const missing = lists.flatMap(([vocabulary, values]) => values.split(' ').filter((value) => resolveVocabulary(vocabulary, value) === null).map((v) => `${vocabulary}:${v}`))
+  const missing = lists.flatMap(([vocabulary, values]) =>
+    values
+      .split(' ')
+      .filter((value) => resolveVocabulary(vocabulary, value) === null)
+      .map((v) => `${vocabulary}:${v}`),
+  )
   assert.deepEqual(missing, [])
   // labels as the exports write them
   assert.equal(resolveVocabulary('sector', 'Non-Profit or Non Governmental'), 'non_profit_non_gov')
@@ -140,7 +209,10 @@ test('a Participedia export saved by Excel in France (Windows-1252, ";", CRLF) r
     assert.deepEqual(read.problems, [])
     assert.deepEqual(read.records[0]!.values, reference.records[0]!.values)
     assert.ok(!JSON.stringify(read.records).includes('\ufffd'))
-    assert.equal(read.warnings.some((w) => /Windows-1252/.test(w)), converted)
+    assert.equal(
+      read.warnings.some((w) => /Windows-1252/.test(w)),
+      converted,
+    )
   }
   const record = reference.records[0]!
   assert.equal(record.kind, 'experience')
@@ -154,10 +226,21 @@ test('a Participedia export saved by Excel in France (Windows-1252, ";", CRLF) r
 })
 
 test('a truncated export, an unclosed quote, a wrong column count: refused with the line, nothing read', () => {
-  const whole = [CASES_HEADER, caseRow(9001, 'Premier'), caseRow(9002, '"Second, avec virgule"'), caseRow(9003, 'Troisième')].join('\n')
-  const unclosed = readParticipediaCsv(Buffer.from(whole.replace('"Second, avec virgule"', '"Second, avec virgule')), 'cases.csv')
+  const whole = [
+    CASES_HEADER,
+    caseRow(9001, 'Premier'),
+    caseRow(9002, '"Second, avec virgule"'),
+    caseRow(9003, 'Troisième'),
+  ].join('\n')
+  const unclosed = readParticipediaCsv(
+    Buffer.from(whole.replace('"Second, avec virgule"', '"Second, avec virgule')),
+    'cases.csv',
+  )
   assert.deepEqual(unclosed.records, [])
-  assert.match(unclosed.problems.map((p) => p.reason).join(' '), /ligne 3 : un champ ouvert par des guillemets n’est jamais refermé/)
+  assert.match(
+    unclosed.problems.map((p) => p.reason).join(' '),
+    /ligne 3 : un champ ouvert par des guillemets n’est jamais refermé/,
+  )
   const cut = readParticipediaCsv(Buffer.from(whole.slice(0, whole.length - 40)), 'cases.csv')
   assert.deepEqual(cut.records, [])
   assert.match(cut.problems.map((p) => p.reason).join(' '), /ligne 4/)
@@ -167,7 +250,12 @@ test('a truncated export, an unclosed quote, a wrong column count: refused with 
 
 test('very long cells are kept whole; an unknown value is a warning with its lines, never a refusal; defused cells come back', () => {
   const long = 'Un texte très long. '.repeat(20_000)
-  const rows = [CASES_HEADER, caseRow(9001, "'=Cercle"), caseRow(9002, 'Long', `"${long}"`), caseRow(9003, 'Inconnu').replace(',cogovernance,', ',telepathy,')]
+  const rows = [
+    CASES_HEADER,
+    caseRow(9001, "'=Cercle"),
+    caseRow(9002, 'Long', `"${long}"`),
+    caseRow(9003, 'Inconnu').replace(',cogovernance,', ',telepathy,'),
+  ]
   const read = readParticipediaCsv(Buffer.from(rows.join('\n')), 'cases.csv')
   assert.deepEqual(read.problems, [])
   assert.equal(read.records[0]!.values.title, '=Cercle')
@@ -283,15 +371,21 @@ test('the catalogue as its repository holds it: identity by folder and name, kin
   assert.equal(decidim.values.sourceDate, '2017-04-04')
   assert.equal(decidim.values.subtype, 'tool')
   assert.doesNotMatch(String(decidim.values.body), /object Object/)
-  assert.match(String(decidim.values.body), /## Détails techniques\n\n- Demo : https:\/\/demo\.example\.org\/\n- Langues : en,es,fr/)
-  assert.equal(records.find((r) => r.sourceKey === 'consultation-gouv:outil/atelier du futur')!.values.subtype, 'method')
+  assert.match(
+    String(decidim.values.body),
+    /## Détails techniques\n\n- Demo : https:\/\/demo\.example\.org\/\n- Langues : en,es,fr/,
+  )
+  assert.equal(
+    records.find((r) => r.sourceKey === 'consultation-gouv:outil/atelier du futur')!.values.subtype,
+    'method',
+  )
 
   const usage = records.find((r) => r.sourceKey === 'consultation-gouv:usage/afb')!
   // in_progress: the experience was running when the catalogue described it, in 2019; it says nothing of its outcome
   assert.equal(usage.values.ongoing, 'yes')
   assert.equal(usage.values.result, undefined)
   assert.equal(usage.values.sourceDate, '2019-01-15')
-  assert.equal(usage.values.institution, 'l\'Agence Française de la Biodiversité')
+  assert.equal(usage.values.institution, "l'Agence Française de la Biodiversité")
   assert.deepEqual(usage.linkNames?.uses, ['Decidim', 'Les ateliers participatifs'])
   assert.match(String(usage.values.body), /\[Une actualité\]\(https:\/\/www\.afbiodiversite\.fr\/actualites\)/)
   assert.match(String(usage.values.body), /\* En savoir plus sur la démarche$/m)
@@ -331,7 +425,12 @@ test('catalogue files saved in Windows-1252 or with decomposed accents read the 
 })
 
 test('catalogue Markdown: HTML links become Markdown links, Jekyll marks go', () => {
-  assert.equal(catalogueMarkdown('<a href="https://a.fr/x">Le site</a> et <a href=\'/y.html\'>ici</a>\n{: .text-center }\nfin {: .md-4 }'), '[Le site](https://a.fr/x) et ici\n\nfin')
+  assert.equal(
+    catalogueMarkdown(
+      '<a href="https://a.fr/x">Le site</a> et <a href=\'/y.html\'>ici</a>\n{: .text-center }\nfin {: .md-4 }',
+    ),
+    '[Le site](https://a.fr/x) et ici\n\nfin',
+  )
 })
 
 // ——— writing imports: both engines ———
@@ -349,16 +448,29 @@ describeEachEngine('référentiel imports', (engine) => {
   let nobody: Client
   let admin: Client
   const logs: string[] = []
-  const count = async (table: string) => (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!.n
-  const ficheOf = async (key: string) => (await queryRows<{ id: string; slug: string; summary: string; content: Record<string, unknown> }>(ctx.database.db, sql`select id, slug, summary, content from referentiel_fiches where source_key = ${key}`))[0]
-  const renamedRepository = () => repository().map((f) => (f.name.endsWith('_outil/decidim.md') ? { ...f, name: f.name.replace('decidim.md', 'decidim-plateforme.md') } : f))
-  const importCatalogue = (files: SourceFile[], write = true) => importRecords(ctx.database.db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(files), write })
+  const count = async (table: string) =>
+    (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!
+      .n
+  const ficheOf = async (key: string) =>
+    (
+      await queryRows<{ id: string; slug: string; summary: string; content: Record<string, unknown> }>(
+        ctx.database.db,
+        sql`select id, slug, summary, content from referentiel_fiches where source_key = ${key}`,
+      )
+    )[0]
+  const renamedRepository = () =>
+    repository().map((f) =>
+      f.name.endsWith('_outil/decidim.md') ? { ...f, name: f.name.replace('decidim.md', 'decidim-plateforme.md') } : f,
+    )
+  const importCatalogue = (files: SourceFile[], write = true) =>
+    importRecords(ctx.database.db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(files), write })
 
   before(async () => {
     ctx = await buildTestApp(engine, { LOG_LEVEL: 'error' }, logs)
     const make = async (name: string, role: string | null, isAdmin = false) => {
       const user = await createUser(ctx.database, { displayName: name, admin: isAdmin })
-      if (role) await ctx.database.db.execute(sql`insert into platform_roles (user_id, role) values (${user.id}, ${role})`)
+      if (role)
+        await ctx.database.db.execute(sql`insert into platform_roles (user_id, role) values (${user.id}, ${role})`)
       return signedInClient(ctx.app, user.email, user.password)
     }
     moderator = await make('Morgan Modérateur', 'referentiel_moderator')
@@ -368,7 +480,13 @@ describeEachEngine('référentiel imports', (engine) => {
   after(async () => ctx?.close())
 
   test('a dry run says what would change and writes nothing: no fiche, version, link, conflict or audit row', async () => {
-    const tables = ['referentiel_fiches', 'referentiel_versions', 'referentiel_links', 'referentiel_import_conflicts', 'audit_events']
+    const tables = [
+      'referentiel_fiches',
+      'referentiel_versions',
+      'referentiel_links',
+      'referentiel_import_conflicts',
+      'audit_events',
+    ]
     const before = await Promise.all(tables.map(count))
     const result = await importCatalogue(repository(), false)
     assert.equal(result.created, 5)
@@ -380,17 +498,44 @@ describeEachEngine('référentiel imports', (engine) => {
     assert.equal((await importCatalogue(repository())).created, 5)
     const afb = (await ficheOf('consultation-gouv:usage/afb'))!
     // a moderator edits the published fiche here, through the usual proposal
-    const proposal = await moderator.post(`/referentiel/fiches/${afb.slug}/proposition`, {}, { csrfFrom: `/referentiel/fiches/${afb.slug}` })
+    const proposal = await moderator.post(
+      `/referentiel/fiches/${afb.slug}/proposition`,
+      {},
+      { csrfFrom: `/referentiel/fiches/${afb.slug}` },
+    )
     assert.equal(proposal.statusCode, 303)
     const values = await contentForForm(db, 'experience', afb.content as FicheContent)
-    const saved = await moderator.post(proposal.headers.location!, { ...values, summary: 'Résumé réécrit par le réseau.', intent: 'submit' })
+    const saved = await moderator.post(proposal.headers.location!, {
+      ...values,
+      summary: 'Résumé réécrit par le réseau.',
+      intent: 'submit',
+    })
     assert.equal(saved.statusCode, 303)
     const versionId = proposal.headers.location!.split('/')[3]!
-    assert.equal((await moderator.post(`/referentiel/versions/${versionId}/decision`, { decision: 'publish' }, { csrfFrom: '/referentiel' })).statusCode, 303)
+    assert.equal(
+      (
+        await moderator.post(
+          `/referentiel/versions/${versionId}/decision`,
+          { decision: 'publish' },
+          { csrfFrom: '/referentiel' },
+        )
+      ).statusCode,
+      303,
+    )
 
     // the source changes the same field, and another one
     const changed = repository().map((f) =>
-      f.name.endsWith('_usage/afb.md') ? { ...f, bytes: md(USAGE_AFB.replace("description: Consultation menée par l'Agence Française de la Biodiversité", 'description: Consultation de l’AFB, 2019').replace('link:\n', 'link: https://www.ofb.gouv.fr/\n')) } : f,
+      f.name.endsWith('_usage/afb.md')
+        ? {
+            ...f,
+            bytes: md(
+              USAGE_AFB.replace(
+                "description: Consultation menée par l'Agence Française de la Biodiversité",
+                'description: Consultation de l’AFB, 2019',
+              ).replace('link:\n', 'link: https://www.ofb.gouv.fr/\n'),
+            ),
+          }
+        : f,
     )
     const preview = await importCatalogue(changed, false)
     assert.deepEqual([preview.updated, preview.conflicts], [1, 1])
@@ -411,11 +556,20 @@ describeEachEngine('référentiel imports', (engine) => {
     assert.match(page.body, /Résumé réécrit par le réseau\./)
     const action = /action="(\/referentiel\/conflits\/[0-9a-f-]{36})"/.exec(page.body)![1]!
     assert.equal((await nobody.post(action, { choice: 'source' }, { csrfFrom: '/referentiel' })).statusCode, 403)
-    assert.equal((await moderator.post(action, { choice: 'source' }, { csrfFrom: '/referentiel/conflits' })).statusCode, 303)
+    assert.equal(
+      (await moderator.post(action, { choice: 'source' }, { csrfFrom: '/referentiel/conflits' })).statusCode,
+      303,
+    )
     assert.equal((await ficheOf('consultation-gouv:usage/afb'))!.summary, 'Consultation de l’AFB, 2019')
-    assert.equal((await moderator.post(action, { choice: 'local' }, { csrfFrom: '/referentiel/conflits' })).statusCode, 409) // decided once
+    assert.equal(
+      (await moderator.post(action, { choice: 'local' }, { csrfFrom: '/referentiel/conflits' })).statusCode,
+      409,
+    ) // decided once
     assert.match((await moderator.get('/referentiel/conflits')).body, /Aucun conflit en attente/)
-    const [audit] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_events where action = 'referentiel.conflict_resolved' and subject_id = ${afb.id}`)
+    const [audit] = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from audit_events where action = 'referentiel.conflict_resolved' and subject_id = ${afb.id}`,
+    )
     assert.equal(audit!.n, 1)
   })
 
@@ -423,7 +577,10 @@ describeEachEngine('référentiel imports', (engine) => {
     const before = await count('referentiel_fiches')
     const result = await importCatalogue(renamedRepository())
     assert.equal(result.created, 0)
-    assert.match(result.warnings.join('\n'), /même titre et même source qu’une fiche déjà importée sous un autre nom \(outil\/decidim\)/)
+    assert.match(
+      result.warnings.join('\n'),
+      /même titre et même source qu’une fiche déjà importée sous un autre nom \(outil\/decidim\)/,
+    )
     assert.equal(await count('referentiel_fiches'), before)
     assert.ok(await ficheOf('consultation-gouv:outil/decidim-plateforme'))
     assert.equal(await ficheOf('consultation-gouv:outil/decidim'), undefined)
@@ -431,13 +588,32 @@ describeEachEngine('référentiel imports', (engine) => {
 
   test('organisations link to methods by their Participedia id; an absent method is kept as text with a warning', async () => {
     const db = ctx.database.db
-    assert.equal((await importRecords(db, { actorId: null, source: 'participedia', ...readParticipediaCsv(Buffer.from(METHODS), 'methods.csv') })).created, 2)
-    const result = await importRecords(db, { actorId: null, source: 'participedia', ...readParticipediaCsv(Buffer.from(ORGANISATIONS), 'organizations.csv') })
+    assert.equal(
+      (
+        await importRecords(db, {
+          actorId: null,
+          source: 'participedia',
+          ...readParticipediaCsv(Buffer.from(METHODS), 'methods.csv'),
+        })
+      ).created,
+      2,
+    )
+    const result = await importRecords(db, {
+      actorId: null,
+      source: 'participedia',
+      ...readParticipediaCsv(Buffer.from(ORGANISATIONS), 'organizations.csv'),
+    })
     assert.equal(result.created, 4)
-    assert.match(result.warnings.join('\n'), /ligne 2 \(id 7001\) : fiche liée absente, gardée comme texte : Cercle, "inconnu"/)
+    assert.match(
+      result.warnings.join('\n'),
+      /ligne 2 \(id 7001\) : fiche liée absente, gardée comme texte : Cercle, "inconnu"/,
+    )
     const institut = (await ficheOf('participedia:organization:7001'))!
     assert.deepEqual(institut.content.otherMethods, ['Cercle, "inconnu"'])
-    const [offers] = await queryRows<{ titles: string[] }>(db, sql`select array(select m.title from referentiel_links l join referentiel_fiches m on m.id = l.to_id where l.from_id = ${institut.id}) as titles`)
+    const [offers] = await queryRows<{ titles: string[] }>(
+      db,
+      sql`select array(select m.title from referentiel_links l join referentiel_fiches m on m.id = l.to_id where l.from_id = ${institut.id}) as titles`,
+    )
     assert.deepEqual(offers!.titles, ['21st Century Town Meeting®'])
   })
 
@@ -445,9 +621,19 @@ describeEachEngine('référentiel imports', (engine) => {
     const catalogue = (await ficheOf('consultation-gouv:outil/decidim-plateforme'))!
     const participedia = (await ficheOf('participedia:method:146'))!
     const page = await new Client(ctx.app).get(`/referentiel/fiches/${catalogue.slug}`)
-    assert.match(page.body, new RegExp(`La même fiche dans une autre source</h2><ul><li><a href="/referentiel/fiches/${participedia.slug}">Decidim</a> <span class="meta">\\(Participedia\\)`))
+    assert.match(
+      page.body,
+      new RegExp(
+        `La même fiche dans une autre source</h2><ul><li><a href="/referentiel/fiches/${participedia.slug}">Decidim</a> <span class="meta">\\(Participedia\\)`,
+      ),
+    )
     const other = await new Client(ctx.app).get(`/referentiel/fiches/${participedia.slug}`)
-    assert.match(other.body, new RegExp(`href="/referentiel/fiches/${catalogue.slug}">Decidim</a> <span class="meta">\\(Catalogue de la participation citoyenne`))
+    assert.match(
+      other.body,
+      new RegExp(
+        `href="/referentiel/fiches/${catalogue.slug}">Decidim</a> <span class="meta">\\(Catalogue de la participation citoyenne`,
+      ),
+    )
   })
 
   test('the back office takes the repository as a folder (paths kept, images skipped unread) or as its ZIP, and previews before writing', async () => {
@@ -456,20 +642,48 @@ describeEachEngine('référentiel imports', (engine) => {
     const token = csrfTokenOf(page.body)!
     const send = (parts: { name: string; bytes: Uint8Array }[], format = 'catalogue') => {
       const boundary = '----thc-folder'
-      const chunks: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--${boundary}\r\nContent-Disposition: form-data; name="format"\r\n\r\n${format}\r\n`)]
-      for (const part of parts) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="folder"; filename="${part.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), Buffer.from(part.bytes), Buffer.from('\r\n'))
+      const chunks: Buffer[] = [
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--${boundary}\r\nContent-Disposition: form-data; name="format"\r\n\r\n${format}\r\n`,
+        ),
+      ]
+      for (const part of parts)
+        chunks.push(
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="folder"; filename="${part.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+          ),
+          Buffer.from(part.bytes),
+          Buffer.from('\r\n'),
+        )
       chunks.push(Buffer.from(`--${boundary}--\r\n`))
-      return admin.request({ method: 'POST', url: '/admin/referentiel/import', payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } })
+      return admin.request({
+        method: 'POST',
+        url: '/admin/referentiel/import',
+        payload: Buffer.concat(chunks),
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      })
     }
-    const images = Array.from({ length: 120 }, (_, i) => ({ name: `consultation.gouv.fr-master/assets/img/photo-${i}.png`, bytes: Buffer.alloc(2048, i) }))
+    const images = Array.from({ length: 120 }, (_, i) => ({
+      name: `consultation.gouv.fr-master/assets/img/photo-${i}.png`,
+      bytes: Buffer.alloc(2048, i),
+    }))
     const folder = await send([...renamedRepository(), ...images])
     assert.equal(folder.statusCode, 200, /error-summary[\s\S]*?<\/ul>/.exec(folder.body)?.[0])
     assert.match(folder.body, /Aperçu de l’import de fiches/)
     assert.match(folder.body, /1 brouillon du catalogue/)
     assert.match(folder.body, /Rien à faire/) // all imported already
     assert.doesNotMatch(folder.body, /confirmer/)
-    const edited = renamedRepository().map((f) => (f.name.endsWith('_outil/atelier du futur.md') ? { ...f, bytes: md(NO_CATEGORY.replace('Imaginer ensemble', 'Imaginer demain ensemble')) } : f))
-    const archive = await send([{ name: 'consultation.gouv.fr-master.zip', bytes: zipSync(Object.fromEntries(edited.map((f) => [f.name, f.bytes]))) }])
+    const edited = renamedRepository().map((f) =>
+      f.name.endsWith('_outil/atelier du futur.md')
+        ? { ...f, bytes: md(NO_CATEGORY.replace('Imaginer ensemble', 'Imaginer demain ensemble')) }
+        : f,
+    )
+    const archive = await send([
+      {
+        name: 'consultation.gouv.fr-master.zip',
+        bytes: zipSync(Object.fromEntries(edited.map((f) => [f.name, f.bytes]))),
+      },
+    ])
     assert.equal(archive.statusCode, 200)
     assert.match(archive.body, /<dt>Modifié<\/dt><dd>1<\/dd>/)
     const versions = await count('referentiel_versions')
@@ -478,6 +692,17 @@ describeEachEngine('référentiel imports', (engine) => {
     assert.equal(await count('referentiel_versions'), versions + 1)
     assert.equal((await ficheOf('consultation-gouv:outil/atelier du futur'))!.summary, 'Imaginer demain ensemble')
     // a Participedia import is one CSV
-    assert.equal((await send([{ name: 'a.csv', bytes: Buffer.from(METHODS) }, { name: 'b.csv', bytes: Buffer.from(METHODS) }], 'participedia')).statusCode, 422)
+    assert.equal(
+      (
+        await send(
+          [
+            { name: 'a.csv', bytes: Buffer.from(METHODS) },
+            { name: 'b.csv', bytes: Buffer.from(METHODS) },
+          ],
+          'participedia',
+        )
+      ).statusCode,
+      422,
+    )
   })
 })

@@ -5,7 +5,7 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { filesOfZip, isZip } from '../../platform/import/archive.ts'
 import { MalformedCsv, readCsv, type CsvTable } from '../../platform/import/csv.ts'
-import { decodeText, UnreadableFile, worded, } from '../../platform/import/text.ts'
+import { decodeText, UnreadableFile, worded } from '../../platform/import/text.ts'
 import { counted, translator } from '../../platform/i18n/index.ts'
 import { checkContent, fieldsOf, problemText, type FicheContent, type FicheKind } from './fields.ts'
 import { findFicheByName, publishDirectly, slugify } from './service.ts'
@@ -50,7 +50,13 @@ export interface ImportResult {
 
 export class ImportFailed extends AppError {
   constructor(readonly problems: ImportProblem[]) {
-    super('IMPORT_FAILED', { status: 422, userMessage: problems.slice(0, 20).map((p) => `${p.position} : ${p.reason}`).join('\n') })
+    super('IMPORT_FAILED', {
+      status: 422,
+      userMessage: problems
+        .slice(0, 20)
+        .map((p) => `${p.position} : ${p.reason}`)
+        .join('\n'),
+    })
   }
 }
 
@@ -155,7 +161,16 @@ export function readParticipediaCsv(bytes: Uint8Array, name = 'participedia.csv'
   const warnings: string[] = table.warnings.map((w) => worded(fr, w))
   const header = table.header
   if (!header.includes('id') || !header.includes('type') || !header.includes('title')) {
-    return { records: [], problems: [{ position: 'ligne 1', reason: 'ce n’est pas un export de Participedia : colonnes id, type et title attendues' }], warnings }
+    return {
+      records: [],
+      problems: [
+        {
+          position: 'ligne 1',
+          reason: 'ce n’est pas un export de Participedia : colonnes id, type et title attendues',
+        },
+      ],
+      warnings,
+    }
   }
   const dropped = new Map<string, { count: number; lines: number[] }>()
   const records: ImportRecord[] = []
@@ -179,16 +194,27 @@ export function readParticipediaCsv(bytes: Uint8Array, name = 'participedia.csv'
       licence: PARTICIPEDIA_LICENCE,
       sourceName: 'Participedia',
       sourceUrl: cell('url'),
-      originalAuthors: [...new Set([cell('creator_name'), cell('last_updated_by_name')].filter(Boolean).map((n) => n.replace(/^"+|"+$/g, '')))].join(', '),
+      originalAuthors: [
+        ...new Set(
+          [cell('creator_name'), cell('last_updated_by_name')].filter(Boolean).map((n) => n.replace(/^"+|"+$/g, '')),
+        ),
+      ].join(', '),
       language: cell('original_language'),
-      sourceDate: /^\d{4}-\d{2}-\d{2}/.test(cell('updated_date')) ? cell('updated_date').slice(0, 10) : /^\d{4}-\d{2}-\d{2}/.test(cell('post_date')) ? cell('post_date').slice(0, 10) : '',
+      sourceDate: /^\d{4}-\d{2}-\d{2}/.test(cell('updated_date'))
+        ? cell('updated_date').slice(0, 10)
+        : /^\d{4}-\d{2}-\d{2}/.test(cell('post_date'))
+          ? cell('post_date').slice(0, 10)
+          : '',
     }
     for (const [column, target] of Object.entries(PARTICIPEDIA_COLUMNS)) {
       const field = fieldsOf(kind).find((f) => f.name === target.field)
       if (!field || !target.vocabulary) continue
       const raw = header.includes(column) ? [cell(column)] : [1, 2, 3, 4, 5].map((n) => cell(`${column}_${n}`))
       const keys: string[] = []
-      for (const value of raw.flatMap((v) => (v.startsWith('{') ? v.replace(/^\{|\}$/g, '').split(',') : [v])).map((v) => v.replace(/^"|"$/g, '').trim()).filter(Boolean)) {
+      for (const value of raw
+        .flatMap((v) => (v.startsWith('{') ? v.replace(/^\{|\}$/g, '').split(',') : [v]))
+        .map((v) => v.replace(/^"|"$/g, '').trim())
+        .filter(Boolean)) {
         const key = resolveVocabulary(target.vocabulary, value)
         if (key) keys.push(key)
         else {
@@ -199,14 +225,16 @@ export function readParticipediaCsv(bytes: Uint8Array, name = 'participedia.csv'
         }
       }
       if (keys.length === 0) continue
-      if (field.type === 'choices') values[field.name] = [...new Set([...((values[field.name] as string[] | undefined) ?? []), ...keys])]
+      if (field.type === 'choices')
+        values[field.name] = [...new Set([...((values[field.name] as string[] | undefined) ?? []), ...keys])]
       else values[field.name] = keys[0]
     }
     const linkNames: ImportRecord['linkNames'] = {}
     const linkKeys: ImportRecord['linkKeys'] = {}
     const methodLinks = (column: string) => {
       const raw = cell(column)
-      if (raw.startsWith('{')) linkKeys.uses = parseCompositeLinks(raw).map((l) => ({ key: `participedia:${l.type}:${l.id}`, name: l.title }))
+      if (raw.startsWith('{'))
+        linkKeys.uses = parseCompositeLinks(raw).map((l) => ({ key: `participedia:${l.type}:${l.id}`, name: l.title }))
       else return splitTitles(raw)
       return []
     }
@@ -217,7 +245,10 @@ export function readParticipediaCsv(bytes: Uint8Array, name = 'participedia.csv'
       values.funder = cell('funder')
       values.topics = [1, 2, 3, 4, 5].map((n) => cell(`specific_topics_${n}`)).filter(Boolean)
       values.institution = cell('primary_organizer_title')
-      linkNames.uses = [...methodLinks('specific_methods_tools_techniques_titles'), ...methodLinks('specific_methods_tools_techniques')]
+      linkNames.uses = [
+        ...methodLinks('specific_methods_tools_techniques_titles'),
+        ...methodLinks('specific_methods_tools_techniques'),
+      ]
     }
     if (kind !== 'method') values.place = [cell('city'), cell('province'), cell('country')].filter(Boolean).join(', ')
     if (kind === 'actor') {
@@ -227,9 +258,19 @@ export function readParticipediaCsv(bytes: Uint8Array, name = 'participedia.csv'
         delete linkKeys.uses
       }
     }
-    records.push({ position, kind, sourceKey: `participedia:${cell('type')}:${cell('id')}`, values, linkNames, linkKeys })
+    records.push({
+      position,
+      kind,
+      sourceKey: `participedia:${cell('type')}:${cell('id')}`,
+      values,
+      linkNames,
+      linkKeys,
+    })
   }
-  for (const [value, { count, lines }] of dropped) warnings.push(`Valeur inconnue de Participedia, non reprise : ${value}, ${count} fois (lignes ${lines.join(', ')}${count > lines.length ? '…' : ''}).`)
+  for (const [value, { count, lines }] of dropped)
+    warnings.push(
+      `Valeur inconnue de Participedia, non reprise : ${value}, ${count} fois (lignes ${lines.join(', ')}${count > lines.length ? '…' : ''}).`,
+    )
   return { records, problems, warnings }
 }
 
@@ -273,7 +314,8 @@ function asText(v: unknown): string {
   if (Array.isArray(v)) return v.map(asText).filter(Boolean).join(', ')
   if (typeof v === 'object') {
     const entry = v as Record<string, unknown>
-    if ('name' in entry && ('content' in entry || 'link' in entry)) return `${asText(entry.name)} : ${asText(entry.content ?? entry.link)}`
+    if ('name' in entry && ('content' in entry || 'link' in entry))
+      return `${asText(entry.name)} : ${asText(entry.content ?? entry.link)}`
     return Object.entries(entry)
       .filter(([, value]) => asText(value) !== '')
       .map(([key, value]) => `${key} : ${asText(value)}`)
@@ -303,9 +345,47 @@ const isSitePath = (text: string) => /^\/\S*$/.test(text)
 const asList = (v: unknown) => (Array.isArray(v) ? v.map(asText).filter(Boolean) : asText(v) ? [asText(v)] : [])
 
 /** The catalogue's fields that describe how its site showed a fiche, not the fiche: not imported, by design. */
-const DISPLAY_ONLY = new Set(['layout', 'img-bg', 'screenshot', 'logo', 'default_logo', 'ordre', 'vignette_video_demo', 'contact', 'permalink', 'published', 'note-citoyenne', 'note-decidee', 'lettre_engagement', 'devoir_def'])
+const DISPLAY_ONLY = new Set([
+  'layout',
+  'img-bg',
+  'screenshot',
+  'logo',
+  'default_logo',
+  'ordre',
+  'vignette_video_demo',
+  'contact',
+  'permalink',
+  'published',
+  'note-citoyenne',
+  'note-decidee',
+  'lettre_engagement',
+  'devoir_def',
+])
 /** Fields taken into fiche fields; any other field's text joins the description under its name. */
-const MAPPED = new Set(['title', 'tagline', 'categorie', 'owner', 'access_link', 'url_video_demo', 'date', 'priorites', 'qualites', 'atouts', 'inconvenients', 'contract', 'domain', 'doc_tech', 'link', 'opendata', 'description', 'organisateur', 'outil', 'methodes', 'methode', 'in_progress'])
+const MAPPED = new Set([
+  'title',
+  'tagline',
+  'categorie',
+  'owner',
+  'access_link',
+  'url_video_demo',
+  'date',
+  'priorites',
+  'qualites',
+  'atouts',
+  'inconvenients',
+  'contract',
+  'domain',
+  'doc_tech',
+  'link',
+  'opendata',
+  'description',
+  'organisateur',
+  'outil',
+  'methodes',
+  'methode',
+  'in_progress',
+])
 const SECTION_TITLES: Record<string, string> = {
   presentation: 'Présentation',
   engagements: 'Engagements',
@@ -332,10 +412,15 @@ function extraSections(data: Record<string, unknown>): string {
   const sections = new Map<string, string[]>()
   for (const [key, value] of Object.entries(data)) {
     if (MAPPED.has(key) || DISPLAY_ONLY.has(key)) continue
-    const items = Array.isArray(value) ? value.map(asText).filter((t) => t && !isSitePath(t)) : [asText(value)].filter((t) => t && !isSitePath(t))
+    const items = Array.isArray(value)
+      ? value.map(asText).filter((t) => t && !isSitePath(t))
+      : [asText(value)].filter((t) => t && !isSitePath(t))
     if (items.length === 0) continue
     const title = SECTION_TITLES[key] ?? key.replace(/[_-]+/g, ' ').replace(/^./, (c) => c.toUpperCase())
-    sections.set(title, [...(sections.get(title) ?? []), Array.isArray(value) ? items.map((item) => `- ${item}`).join('\n') : items[0]!])
+    sections.set(title, [
+      ...(sections.get(title) ?? []),
+      Array.isArray(value) ? items.map((item) => `- ${item}`).join('\n') : items[0]!,
+    ])
   }
   return [...sections].map(([title, parts]) => `## ${title}\n\n${parts.join('\n\n')}`).join('\n\n')
 }
@@ -361,9 +446,24 @@ function placeOf(name: string): { folder: CatalogueFolder | null; base: string; 
  */
 export function institutionKindOf(name: string): string | null {
   if (!name) return null
-  if (/^(minist|secr[ée]tariat|service d.information du gouvernement|haut-commissa|mission interminist|d[ée]l[ée]gation|dinsic|etalab|pr[ée]fecture|dreal|driee|premier ministre)/i.test(name)) return 'ministry'
-  if (/^(ville|mairie|commune|m[ée]tropole|r[ée]gion|d[ée]partement|conseil (d[ée]partemental|r[ée]gional)|communaut[ée])/i.test(name)) return 'territory'
-  if (/^(conseil|agence|l.agence|ademe|cndp|conf[ée]rence|autorit[ée]|haut conseil|commission|cese|office|institut)/i.test(name)) return 'public_body'
+  if (
+    /^(minist|secr[ée]tariat|service d.information du gouvernement|haut-commissa|mission interminist|d[ée]l[ée]gation|dinsic|etalab|pr[ée]fecture|dreal|driee|premier ministre)/i.test(
+      name,
+    )
+  )
+    return 'ministry'
+  if (
+    /^(ville|mairie|commune|m[ée]tropole|r[ée]gion|d[ée]partement|conseil (d[ée]partemental|r[ée]gional)|communaut[ée])/i.test(
+      name,
+    )
+  )
+    return 'territory'
+  if (
+    /^(conseil|agence|l.agence|ademe|cndp|conf[ée]rence|autorit[ée]|haut conseil|commission|cese|office|institut)/i.test(
+      name,
+    )
+  )
+    return 'public_body'
   return 'other'
 }
 
@@ -390,13 +490,33 @@ export function readCatalogue(files: SourceFile[]): ReadRecords {
       }
   }
   const markdown = unpacked.filter((f) => /\.md$/i.test(f.name)).sort((a, b) => a.name.localeCompare(b.name))
-  if (markdown.length === 0 && problems.length === 0) problems.push({ position: files.map((f) => f.name).slice(0, 3).join(', ') || 'envoi', reason: 'aucun fichier Markdown (.md) : envoyez les fichiers du catalogue, son dossier ou son archive ZIP' })
+  if (markdown.length === 0 && problems.length === 0)
+    problems.push({
+      position:
+        files
+          .map((f) => f.name)
+          .slice(0, 3)
+          .join(', ') || 'envoi',
+      reason: 'aucun fichier Markdown (.md) : envoyez les fichiers du catalogue, son dossier ou son archive ZIP',
+    })
   // the repository sent whole: its collections are read, its other pages (README, site pages) and drafts are not
   const inCollections = markdown.some((f) => placeOf(f.name).folder !== null)
   const drafts = markdown.filter((f) => placeOf(f.name).draft)
   const outside = inCollections ? markdown.filter((f) => placeOf(f.name).folder === null && !placeOf(f.name).draft) : []
-  if (drafts.length > 0) warnings.push(`${counted('fr', drafts.length, 'brouillon du catalogue (dossier _drafts) non importé', 'brouillons du catalogue (dossier _drafts) non importés')} : ${drafts.slice(0, 5).map((f) => f.name).join(', ')}${drafts.length > 5 ? '…' : ''}.`)
-  if (outside.length > 0) warnings.push(`${counted('fr', outside.length, 'fichier hors des dossiers _outil, _usage et _usage_citoyens non lu', 'fichiers hors des dossiers _outil, _usage et _usage_citoyens non lus')} : ${outside.slice(0, 5).map((f) => f.name).join(', ')}${outside.length > 5 ? '…' : ''}.`)
+  if (drafts.length > 0)
+    warnings.push(
+      `${counted('fr', drafts.length, 'brouillon du catalogue (dossier _drafts) non importé', 'brouillons du catalogue (dossier _drafts) non importés')} : ${drafts
+        .slice(0, 5)
+        .map((f) => f.name)
+        .join(', ')}${drafts.length > 5 ? '…' : ''}.`,
+    )
+  if (outside.length > 0)
+    warnings.push(
+      `${counted('fr', outside.length, 'fichier hors des dossiers _outil, _usage et _usage_citoyens non lu', 'fichiers hors des dossiers _outil, _usage et _usage_citoyens non lus')} : ${outside
+        .slice(0, 5)
+        .map((f) => f.name)
+        .join(', ')}${outside.length > 5 ? '…' : ''}.`,
+    )
   for (const file of markdown) {
     const place = placeOf(file.name)
     if (place.draft || (inCollections && place.folder === null)) continue
@@ -414,7 +534,10 @@ export function readCatalogue(files: SourceFile[]): ReadRecords {
     try {
       parsed = frontMatter(text)
     } catch (error) {
-      problems.push({ position: file.name, reason: `en-tête YAML illisible : ${(error as Error).message.split('\n')[0]}` })
+      problems.push({
+        position: file.name,
+        reason: `en-tête YAML illisible : ${(error as Error).message.split('\n')[0]}`,
+      })
       continue
     }
     if (!parsed) {
@@ -424,7 +547,14 @@ export function readCatalogue(files: SourceFile[]): ReadRecords {
     const { data } = parsed
     const body = [catalogueMarkdown(parsed.body), extraSections(data)].filter(Boolean).join('\n\n')
     const { folder, base } = place
-    const common = { title: asText(data.title), body, licence: CATALOGUE_LICENCE, sourceName: CATALOGUE_SOURCE, language: 'fr', sourceDate: /^\d{4}-\d{2}-\d{2}/.test(asText(data.date)) ? asText(data.date).slice(0, 10) : '' }
+    const common = {
+      title: asText(data.title),
+      body,
+      licence: CATALOGUE_LICENCE,
+      sourceName: CATALOGUE_SOURCE,
+      language: 'fr',
+      sourceDate: /^\d{4}-\d{2}-\d{2}/.test(asText(data.date)) ? asText(data.date).slice(0, 10) : '',
+    }
     // without `categorie`, a file of _outil is a tool when it names software (a licence, a site, a deployment), else a method
     const software = ['contract', 'domain', 'access_link', 'doc_tech'].some((key) => asText(data[key]) !== '')
     const category = asText(data.categorie) || (folder === 'outil' ? (software ? 'outil' : 'methode') : '')
@@ -463,7 +593,12 @@ export function readCatalogue(files: SourceFile[]): ReadRecords {
     const institution = asText(data.organisateur)
     const methods = [...asList(data.outil), ...asList(data.methodes), ...asList(data.methode)]
     // in_progress says the experience was running when the catalogue described it (its date), not how it turned out
-    const ongoing = data.in_progress === undefined || data.in_progress === null ? '' : data.in_progress === true || data.in_progress === 'true' ? 'yes' : 'no'
+    const ongoing =
+      data.in_progress === undefined || data.in_progress === null
+        ? ''
+        : data.in_progress === true || data.in_progress === 'true'
+          ? 'yes'
+          : 'no'
     records.push({
       position: file.name,
       kind: 'experience',
@@ -487,7 +622,13 @@ export function readCatalogue(files: SourceFile[]): ReadRecords {
       position: `${position} (owner)`,
       kind: 'actor',
       sourceKey: `consultation-gouv:acteur/${slugify(owner)}`,
-      values: { title: owner, summary: `${owner} : ${tools.join(', ')}.`, licence: CATALOGUE_LICENCE, sourceName: CATALOGUE_SOURCE, language: 'fr' },
+      values: {
+        title: owner,
+        summary: `${owner} : ${tools.join(', ')}.`,
+        licence: CATALOGUE_LICENCE,
+        sourceName: CATALOGUE_SOURCE,
+        language: 'fr',
+      },
       linkNames: { offers: tools },
     })
   }
@@ -498,7 +639,13 @@ export function readCatalogue(files: SourceFile[]): ReadRecords {
 // Writing an import: all or nothing
 
 const ORDER: Record<FicheKind, number> = { method: 0, actor: 1, experience: 2 }
-const normalTitle = (title: string) => title.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+const normalTitle = (title: string) =>
+  title
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
 
 /** Thrown inside the transaction of a dry run, so that nothing it wrote stays. */
 class DryRun extends Error {
@@ -515,7 +662,17 @@ class DryRun extends Error {
  * a fiche that is not there is kept as text, with a warning. Any problem: nothing is written, every problem is
  * reported with its position. `write: false` runs it all and rolls it back (a dry run, a preview).
  */
-export async function importRecords(db: Db, input: { actorId: string | null; source: string; records: ImportRecord[]; problems: ImportProblem[]; warnings?: string[]; write?: boolean }): Promise<ImportResult> {
+export async function importRecords(
+  db: Db,
+  input: {
+    actorId: string | null
+    source: string
+    records: ImportRecord[]
+    problems: ImportProblem[]
+    warnings?: string[]
+    write?: boolean
+  },
+): Promise<ImportResult> {
   const problems = [...input.problems]
   const seen = new Map<string, string>()
   const checked: { record: ImportRecord; content: FicheContent }[] = []
@@ -533,24 +690,45 @@ export async function importRecords(db: Db, input: { actorId: string | null; sou
   checked.sort((a, b) => ORDER[a.record.kind] - ORDER[b.record.kind])
   const run = async (tx: Db): Promise<ImportResult> => {
     const keys = checked.map((c) => c.record.sourceKey)
-    const existing = new Map((await tx.select().from(fiches).where(inArray(fiches.sourceKey, keys))).map((f) => [f.sourceKey!, f]))
-    const result: ImportResult = { created: 0, updated: 0, unchanged: 0, byKind: { method: 0, experience: 0, actor: 0 }, warnings: [...(input.warnings ?? [])], conflicts: 0 }
+    const existing = new Map(
+      (await tx.select().from(fiches).where(inArray(fiches.sourceKey, keys))).map((f) => [f.sourceKey!, f]),
+    )
+    const result: ImportResult = {
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      byKind: { method: 0, experience: 0, actor: 0 },
+      warnings: [...(input.warnings ?? [])],
+      conflicts: 0,
+    }
     // fiches of this source that this file does not name: one of them may be a record renamed at the source
     const wanted = new Set(keys)
     const renamedCandidates = new Map<string, string>()
-    for (const row of await queryRows<{ id: string; kind: string; title: string; sourceName: string | null; key: string }>(
+    for (const row of await queryRows<{
+      id: string
+      kind: string
+      title: string
+      sourceName: string | null
+      key: string
+    }>(
       tx,
       sql`select id, kind, title, content ->> 'sourceName' as "sourceName", source_key as key from referentiel_fiches where source_key like ${`${input.source}:%`}`,
     )) {
-      if (!wanted.has(row.key)) renamedCandidates.set(`${row.kind}|${row.sourceName ?? ''}|${normalTitle(row.title)}`, row.id)
+      if (!wanted.has(row.key))
+        renamedCandidates.set(`${row.kind}|${row.sourceName ?? ''}|${normalTitle(row.title)}`, row.id)
     }
     const titlesOfThisFile = new Map<string, string>()
     for (const { record, content } of checked) {
       const titleKey = `${record.kind}|${normalTitle(String(content.title ?? ''))}`
       const twin = titlesOfThisFile.get(titleKey)
-      if (twin) result.warnings.push(`${record.position} : même titre que ${twin} ; deux fiches sont créées, vérifiez qu’il ne s’agit pas d’un doublon.`)
+      if (twin)
+        result.warnings.push(
+          `${record.position} : même titre que ${twin} ; deux fiches sont créées, vérifiez qu’il ne s’agit pas d’un doublon.`,
+        )
       else titlesOfThisFile.set(titleKey, record.position)
-      const relations = new Set([...Object.keys(record.linkNames ?? {}), ...Object.keys(record.linkKeys ?? {})]) as Set<'uses' | 'involves' | 'offers'>
+      const relations = new Set([...Object.keys(record.linkNames ?? {}), ...Object.keys(record.linkKeys ?? {})]) as Set<
+        'uses' | 'involves' | 'offers'
+      >
       for (const relation of relations) {
         const names = record.linkNames?.[relation] ?? []
         const byKey = record.linkKeys?.[relation] ?? []
@@ -558,7 +736,13 @@ export async function importRecords(db: Db, input: { actorId: string | null; sou
         const ids: string[] = []
         const unknown: string[] = []
         if (byKey.length > 0) {
-          const found = await queryRows<{ id: string; key: string }>(tx, sql`select id, source_key as key from referentiel_fiches where source_key in (${sql.join(byKey.map((k) => sql`${k.key}`), sql`, `)})`)
+          const found = await queryRows<{ id: string; key: string }>(
+            tx,
+            sql`select id, source_key as key from referentiel_fiches where source_key in (${sql.join(
+              byKey.map((k) => sql`${k.key}`),
+              sql`, `,
+            )})`,
+          )
           for (const link of byKey) {
             const fiche = found.find((f) => f.key === link.key) ?? (await findFicheByName(tx, target, link.name))
             if (fiche) ids.push(fiche.id)
@@ -575,7 +759,9 @@ export async function importRecords(db: Db, input: { actorId: string | null; sou
         // names without a fiche are kept, as text, and said
         if (unknown.length > 0) {
           content.otherMethods = [...new Set([...((content.otherMethods as string[]) ?? []), ...unknown])].slice(0, 50)
-          result.warnings.push(`${record.position} : ${unknown.length === 1 ? 'fiche liée absente, gardée' : 'fiches liées absentes, gardées'} comme texte : ${unknown.join(', ')}.`)
+          result.warnings.push(
+            `${record.position} : ${unknown.length === 1 ? 'fiche liée absente, gardée' : 'fiches liées absentes, gardées'} comme texte : ${unknown.join(', ')}.`,
+          )
         }
       }
       let fiche = existing.get(record.sourceKey)
@@ -586,17 +772,36 @@ export async function importRecords(db: Db, input: { actorId: string | null; sou
         if (sameId) {
           renamedCandidates.delete(candidateKey)
           ;[fiche] = await tx.select().from(fiches).where(eq(fiches.id, sameId))
-          result.warnings.push(`${record.position} : même titre et même source qu’une fiche déjà importée sous un autre nom (${fiche!.sourceKey!.slice(input.source.length + 1)}) : elle est mise à jour, sans doublon.`)
+          result.warnings.push(
+            `${record.position} : même titre et même source qu’une fiche déjà importée sous un autre nom (${fiche!.sourceKey!.slice(input.source.length + 1)}) : elle est mise à jour, sans doublon.`,
+          )
           await tx.update(fiches).set({ sourceKey: record.sourceKey }).where(eq(fiches.id, sameId))
         }
       }
       const renamed = fiche !== undefined && fiche.sourceKey !== record.sourceKey
-      const outcome = await publishDirectly(tx, { actorId: input.actorId, kind: record.kind, content, sourceKey: record.sourceKey, existing: fiche })
+      const outcome = await publishDirectly(tx, {
+        actorId: input.actorId,
+        kind: record.kind,
+        content,
+        sourceKey: record.sourceKey,
+        existing: fiche,
+      })
       result[renamed && outcome.outcome === 'unchanged' ? 'updated' : outcome.outcome] += 1
       result.conflicts += outcome.conflicts
       result.byKind[record.kind] += 1
     }
-    await recordAudit(tx, { actorId: input.actorId, action: 'referentiel.imported', subjectType: 'referentiel_import', subjectId: input.source, after: { created: result.created, updated: result.updated, unchanged: result.unchanged, conflicts: result.conflicts } })
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: 'referentiel.imported',
+      subjectType: 'referentiel_import',
+      subjectId: input.source,
+      after: {
+        created: result.created,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        conflicts: result.conflicts,
+      },
+    })
     if (input.write === false) throw new DryRun(result)
     return result
   }

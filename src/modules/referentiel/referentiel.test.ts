@@ -5,9 +5,26 @@ import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import { parseCsv } from '../../platform/http/csv-parse.ts'
-import { buildTestApp, Client, createUser, csrfTokenOf, describeEachEngine, grantTestRole, multipart, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import {
+  buildTestApp,
+  Client,
+  createUser,
+  csrfTokenOf,
+  describeEachEngine,
+  grantTestRole,
+  multipart,
+  signedInClient,
+  type TestApp,
+} from '../../../test/helpers/app.ts'
 import { checkContent } from './fields.ts'
-import { importRecords, ImportFailed, institutionKindOf, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
+import {
+  importRecords,
+  ImportFailed,
+  institutionKindOf,
+  readCatalogue,
+  readParticipediaCsv,
+  type SourceFile,
+} from './import.ts'
 import { slugify } from './service.ts'
 import { LICENCE_URLS } from './vocabularies.ts'
 import { seedDemo } from '../../demo/seed.ts'
@@ -17,15 +34,25 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 const DATA = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data')
 const PARTICIPEDIA = join(DATA, 'participedia', 'methods-export.csv')
 const CATALOGUE = join(DATA, 'consultation-gouv')
-const dataSkip = existsSync(PARTICIPEDIA) && existsSync(CATALOGUE) ? false : `référentiel data skipped: ${DATA} not found (../shared/data is absent)`
+const dataSkip =
+  existsSync(PARTICIPEDIA) && existsSync(CATALOGUE)
+    ? false
+    : `référentiel data skipped: ${DATA} not found (../shared/data is absent)`
 
 function catalogueFiles(): SourceFile[] {
-  return ['outil', 'usage'].flatMap((dir) => readdirSync(join(CATALOGUE, dir)).map((name) => ({ name: `${dir}/${name}`, bytes: readFileSync(join(CATALOGUE, dir, name)) })))
+  return ['outil', 'usage'].flatMap((dir) =>
+    readdirSync(join(CATALOGUE, dir)).map((name) => ({
+      name: `${dir}/${name}`,
+      bytes: readFileSync(join(CATALOGUE, dir, name)),
+    })),
+  )
 }
 
 /** The same files, one of them changed. */
 function editFile(files: SourceFile[], name: string, change: (text: string) => string): SourceFile[] {
-  return files.map((f) => (f.name === name ? { name, bytes: Buffer.from(change(Buffer.from(f.bytes).toString('utf8'))) } : f))
+  return files.map((f) =>
+    f.name === name ? { name, bytes: Buffer.from(change(Buffer.from(f.bytes).toString('utf8'))) } : f,
+  )
 }
 
 /** A small Participedia export of a case and an organization, in the official column order (FORMAT.md). */
@@ -41,10 +68,24 @@ test('slugs are lower-case, accent-free and readable', () => {
 })
 
 test('fiche content is checked field by field: vocabularies, dates, addresses, required fields', () => {
-  const { problems } = checkContent('experience', { title: '', summary: 'x', themes: 'education,nope', startDate: '2024-02-30', website: 'javascript:alert(1)', licence: 'etalab-2.0' })
+  const { problems } = checkContent('experience', {
+    title: '',
+    summary: 'x',
+    themes: 'education,nope',
+    startDate: '2024-02-30',
+    website: 'javascript:alert(1)',
+    licence: 'etalab-2.0',
+  })
   const fields = problems.map((p) => p.field).sort()
   assert.deepEqual(fields, ['startDate', 'themes', 'title', 'website'])
-  const ok = checkContent('method', { title: 'Jury citoyen', summary: 'Un jury tiré au sort.', subtype: 'method', themes: 'governance', licence: 'etalab-2.0', strengths: 'a\nb\n\nb' })
+  const ok = checkContent('method', {
+    title: 'Jury citoyen',
+    summary: 'Un jury tiré au sort.',
+    subtype: 'method',
+    themes: 'governance',
+    licence: 'etalab-2.0',
+    strengths: 'a\nb\n\nb',
+  })
   assert.deepEqual(ok.problems, [])
   assert.deepEqual(ok.content.strengths, ['a', 'b'])
   assert.deepEqual(ok.content.themes, ['governance'])
@@ -115,7 +156,13 @@ describeEachEngine('référentiel', (engine) => {
   let otherModerator: Client
   let localModerator: Client
   let admin: Client
-  const count = async (where = sql`true`) => (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from referentiel_fiches where ${where}`))[0]!.n
+  const count = async (where = sql`true`) =>
+    (
+      await queryRows<{ n: number }>(
+        ctx.database.db,
+        sql`select count(*)::int as n from referentiel_fiches where ${where}`,
+      )
+    )[0]!.n
 
   before(async () => {
     ctx = await buildTestApp(engine)
@@ -127,35 +174,79 @@ describeEachEngine('référentiel', (engine) => {
     }
     contributor = await make('Camille Contributrice')
     moderator = await make('Morgan Modérateur', async (id) => {
-      await ctx.database.db.execute(sql`insert into platform_roles (user_id, role) values (${id}, 'referentiel_moderator')`)
+      await ctx.database.db.execute(
+        sql`insert into platform_roles (user_id, role) values (${id}, 'referentiel_moderator')`,
+      )
     })
     nobody = await make('Nadia Sansrôle')
-    otherModerator = await make('Olivier Autreterritoire', (id) => grantTestRole(ctx.database, id, { kind: 'commune', code: '44109' }, 'moderator'))
-    localModerator = await make('Louise Rennes', (id) => grantTestRole(ctx.database, id, { kind: 'commune', code: '35238' }, 'moderator'))
+    otherModerator = await make('Olivier Autreterritoire', (id) =>
+      grantTestRole(ctx.database, id, { kind: 'commune', code: '44109' }, 'moderator'),
+    )
+    localModerator = await make('Louise Rennes', (id) =>
+      grantTestRole(ctx.database, id, { kind: 'commune', code: '35238' }, 'moderator'),
+    )
     admin = await make('Ada Admin', undefined, true)
   })
   after(async () => ctx?.close())
 
-  test('both importers load the real files, all or nothing, and re-importing updates instead of duplicating', { skip: dataSkip }, async () => {
+  test('both importers load the real files, all or nothing, and re-importing updates instead of duplicating', {
+    skip: dataSkip,
+  }, async () => {
     const db = ctx.database.db
-    const first = await importRecords(db, { actorId: null, source: 'participedia', ...readParticipediaCsv(readFileSync(PARTICIPEDIA)) })
-    assert.deepEqual({ ...first, warnings: [] }, { created: 373, updated: 0, unchanged: 0, byKind: { method: 373, experience: 0, actor: 0 }, warnings: [], conflicts: 0 })
-    const catalogue = await importRecords(db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(catalogueFiles()) })
+    const first = await importRecords(db, {
+      actorId: null,
+      source: 'participedia',
+      ...readParticipediaCsv(readFileSync(PARTICIPEDIA)),
+    })
+    assert.deepEqual(
+      { ...first, warnings: [] },
+      {
+        created: 373,
+        updated: 0,
+        unchanged: 0,
+        byKind: { method: 373, experience: 0, actor: 0 },
+        warnings: [],
+        conflicts: 0,
+      },
+    )
+    const catalogue = await importRecords(db, {
+      actorId: null,
+      source: 'consultation-gouv',
+      ...readCatalogue(catalogueFiles()),
+    })
     assert.deepEqual(catalogue.byKind, { method: 12, experience: 40, actor: 5 })
     assert.equal(catalogue.created, 57)
     assert.equal(await count(), 430)
 
-    const again = await importRecords(db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(catalogueFiles()) })
+    const again = await importRecords(db, {
+      actorId: null,
+      source: 'consultation-gouv',
+      ...readCatalogue(catalogueFiles()),
+    })
     assert.equal(again.unchanged, 57)
     assert.equal(await count(), 430)
 
     // spot checks of mapped fields
-    const [decidim] = await queryRows<{ subtype: string; licence: string; content: Record<string, unknown>; slug: string }>(db, sql`select subtype, licence, content, slug from referentiel_fiches where source_key = 'consultation-gouv:outil/decidim'`)
+    const [decidim] = await queryRows<{
+      subtype: string
+      licence: string
+      content: Record<string, unknown>
+      slug: string
+    }>(
+      db,
+      sql`select subtype, licence, content, slug from referentiel_fiches where source_key = 'consultation-gouv:outil/decidim'`,
+    )
     assert.equal(decidim!.subtype, 'tool')
     assert.equal(decidim!.licence, 'mit')
     assert.equal(decidim!.content.softwareLicence, 'Logiciel libre - AGPLv3')
     assert.equal((decidim!.content.strengths as string[]).length, 3)
-    const [climate] = await queryRows<{ institution: string; institution_kind: string; result: string | null; ongoing: string; uses: string[] }>(
+    const [climate] = await queryRows<{
+      institution: string
+      institution_kind: string
+      result: string | null
+      ongoing: string
+      uses: string[]
+    }>(
       db,
       sql`select f.institution, f.institution_kind, f.result, f.content ->> 'ongoing' as ongoing, array(select m.slug from referentiel_links l join referentiel_fiches m on m.id = l.to_id where l.from_id = f.id order by 1) as uses
           from referentiel_fiches f where source_key = 'consultation-gouv:usage/convention-climat'`,
@@ -172,16 +263,27 @@ describeEachEngine('référentiel', (engine) => {
     )
     assert.deepEqual(osp!.offers.sort(), ['Decidim', 'DemocracyOS'])
     // a tool named in a use case without a fiche of its own is kept as text
-    const [grand] = await queryRows<{ other: string[] }>(db, sql`select array(select jsonb_array_elements_text(content->'otherMethods')) as other from referentiel_fiches where source_key = 'consultation-gouv:usage/assembl_cities'`)
+    const [grand] = await queryRows<{ other: string[] }>(
+      db,
+      sql`select array(select jsonb_array_elements_text(content->'otherMethods')) as other from referentiel_fiches where source_key = 'consultation-gouv:usage/assembl_cities'`,
+    )
     assert.ok(grand!.other.includes('Assembl'))
 
     // a changed record updates its fiche: a new published version, with the old one kept
-    const changed = editFile(catalogueFiles(), 'outil/decidim.md', (text) => text.replace('tagline: La démocratie n\'a jamais été aussi réelle', 'tagline: La démocratie, en vrai'))
+    const changed = editFile(catalogueFiles(), 'outil/decidim.md', (text) =>
+      text.replace("tagline: La démocratie n'a jamais été aussi réelle", 'tagline: La démocratie, en vrai'),
+    )
     const update = await importRecords(db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(changed) })
     assert.equal(update.updated, 1)
     assert.equal(update.unchanged, 56)
-    const versions = await queryRows<{ number: number; summary: string }>(db, sql`select v.number, v.content->>'summary' as summary from referentiel_versions v join referentiel_fiches f on f.id = v.fiche_id where f.slug = ${decidim!.slug} order by 1`)
-    assert.deepEqual(versions.map((v) => v.number), [1, 2])
+    const versions = await queryRows<{ number: number; summary: string }>(
+      db,
+      sql`select v.number, v.content->>'summary' as summary from referentiel_versions v join referentiel_fiches f on f.id = v.fiche_id where f.slug = ${decidim!.slug} order by 1`,
+    )
+    assert.deepEqual(
+      versions.map((v) => v.number),
+      [1, 2],
+    )
     assert.equal(versions[1]!.summary, 'La démocratie, en vrai')
 
     // one bad record: nothing of that import is written, and the reason names the file
@@ -192,9 +294,14 @@ describeEachEngine('référentiel', (engine) => {
     )
     await assert.rejects(
       () => importRecords(db, { actorId: null, source: 'consultation-gouv', ...readCatalogue(broken) }),
-      (error: unknown) => error instanceof ImportFailed && error.problems.some((p) => p.position === 'usage/rua.md' && /title/.test(p.reason)),
+      (error: unknown) =>
+        error instanceof ImportFailed &&
+        error.problems.some((p) => p.position === 'usage/rua.md' && /title/.test(p.reason)),
     )
-    const [still] = await queryRows<{ summary: string; n: number }>(db, sql`select summary, (select count(*)::int from referentiel_versions v where v.fiche_id = f.id) as n from referentiel_fiches f where f.slug = ${decidim!.slug}`)
+    const [still] = await queryRows<{ summary: string; n: number }>(
+      db,
+      sql`select summary, (select count(*)::int from referentiel_versions v where v.fiche_id = f.id) as n from referentiel_fiches f where f.slug = ${decidim!.slug}`,
+    )
     assert.equal(still!.summary, 'La démocratie, en vrai')
     assert.equal(still!.n, 2)
   })
@@ -203,11 +310,26 @@ describeEachEngine('référentiel', (engine) => {
   let slug = ''
 
   test('a contributor drafts an experience; it stays private until a moderator publishes it', async () => {
-    const form = { title: 'Le conseil des écoles participatif de Rennes', summary: 'Des élèves et des parents co-construisent la rénovation des cours d’école.', institution: 'Ville de Rennes', institutionKind: 'territory', territory: 'commune/35238', themes: 'education,planning', result: 'success', licence: 'etalab-2.0', whatWorked: 'La présence des enfants.', pitfalls: 'late', intent: 'submit' }
+    const form = {
+      title: 'Le conseil des écoles participatif de Rennes',
+      summary: 'Des élèves et des parents co-construisent la rénovation des cours d’école.',
+      institution: 'Ville de Rennes',
+      institutionKind: 'territory',
+      territory: 'commune/35238',
+      themes: 'education,planning',
+      result: 'success',
+      licence: 'etalab-2.0',
+      whatWorked: 'La présence des enfants.',
+      pitfalls: 'late',
+      intent: 'submit',
+    }
     const created = await contributor.post('/referentiel/nouvelle?nature=experience', form)
     assert.equal(created.statusCode, 303)
     versionId = created.headers.location!.split('/').pop()!
-    const [row] = await queryRows<{ status: string; slug: string; published: number | null }>(ctx.database.db, sql`select v.status, f.slug, f.published_version as published from referentiel_versions v join referentiel_fiches f on f.id = v.fiche_id where v.id = ${versionId}`)
+    const [row] = await queryRows<{ status: string; slug: string; published: number | null }>(
+      ctx.database.db,
+      sql`select v.status, f.slug, f.published_version as published from referentiel_versions v join referentiel_fiches f on f.id = v.fiche_id where v.id = ${versionId}`,
+    )
     assert.equal(row!.status, 'submitted')
     assert.equal(row!.published, null)
     slug = row!.slug
@@ -220,28 +342,42 @@ describeEachEngine('référentiel', (engine) => {
     assert.match(anonymous.headers.location!, /^\/connexion/)
     assert.equal((await nobody.get(`/referentiel/versions/${versionId}`)).statusCode, 404)
     const search = JSON.parse((await new Client(ctx.app).get('/api/v1/referentiel/fiches?q=ecoles%20Rennes')).body)
-    assert.equal(search.items.some((i: { slug: string }) => i.slug === slug), false)
+    assert.equal(
+      search.items.some((i: { slug: string }) => i.slug === slug),
+      false,
+    )
 
     // invalid input: 422 with the reason, nothing written
     const before = await count()
-    const bad = await contributor.post('/referentiel/nouvelle?nature=experience', { ...form, title: '', themes: 'pas-un-theme' })
+    const bad = await contributor.post('/referentiel/nouvelle?nature=experience', {
+      ...form,
+      title: '',
+      themes: 'pas-un-theme',
+    })
     assert.equal(bad.statusCode, 422)
     assert.match(bad.body, /valeur inconnue : pas-un-theme/)
     assert.equal(await count(), before)
     // a contributor may not relabel content under a licence not allowed here
-    const relabelled = await contributor.post('/referentiel/nouvelle?nature=experience', { ...form, licence: 'cc-by-nc-sa-3.0' })
+    const relabelled = await contributor.post('/referentiel/nouvelle?nature=experience', {
+      ...form,
+      licence: 'cc-by-nc-sa-3.0',
+    })
     assert.equal(relabelled.statusCode, 422)
   })
 
   test('only moderators of the fiche may decide: not its author, not a moderator of nothing, not another territory’s', async () => {
     const page = `/referentiel/versions/${versionId}`
-    const decideAs = (client: Client, fields: Record<string, string>) => client.post(`${page}/decision`, fields, { csrfFrom: '/referentiel' })
+    const decideAs = (client: Client, fields: Record<string, string>) =>
+      client.post(`${page}/decision`, fields, { csrfFrom: '/referentiel' })
     assert.equal((await decideAs(contributor, { decision: 'publish' })).statusCode, 403)
     assert.equal((await decideAs(nobody, { decision: 'publish' })).statusCode, 403)
     assert.equal((await nobody.get('/referentiel/moderation')).statusCode, 403)
     assert.equal((await decideAs(otherModerator, { decision: 'publish' })).statusCode, 403)
     assert.equal((await otherModerator.get(page)).statusCode, 404)
-    const [row] = await queryRows<{ status: string }>(ctx.database.db, sql`select status from referentiel_versions where id = ${versionId}`)
+    const [row] = await queryRows<{ status: string }>(
+      ctx.database.db,
+      sql`select status from referentiel_versions where id = ${versionId}`,
+    )
     assert.equal(row!.status, 'submitted')
 
     // asking for changes needs a reason
@@ -250,7 +386,11 @@ describeEachEngine('référentiel', (engine) => {
     assert.match(noReason.body, /Donnez la raison/)
     const queue = await moderator.get('/referentiel/moderation')
     assert.match(queue.body, /Le conseil des écoles participatif de Rennes/)
-    assert.equal((await decideAs(moderator, { decision: 'request_changes', note: 'Ajoutez le nombre de participants.' })).statusCode, 303)
+    assert.equal(
+      (await decideAs(moderator, { decision: 'request_changes', note: 'Ajoutez le nombre de participants.' }))
+        .statusCode,
+      303,
+    )
     const mine = await contributor.get('/referentiel/mes-contributions')
     assert.match(mine.body, /Ajoutez le nombre de participants/)
 
@@ -276,20 +416,41 @@ describeEachEngine('référentiel', (engine) => {
     assert.match(fiche.body, /Camille Contributrice/)
     assert.match(fiche.body, /Licence Ouverte 2\.0/)
     assert.match(fiche.body, /240/)
-    const [audit] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events where subject_id = ${versionId} and action = 'fiche.published'`)
+    const [audit] = await queryRows<{ n: number }>(
+      ctx.database.db,
+      sql`select count(*)::int as n from audit_events where subject_id = ${versionId} and action = 'fiche.published'`,
+    )
     assert.equal(audit!.n, 1)
   })
 
   test('French search: stemming and accents; facets; related fiches', async () => {
     const visitor = new Client(ctx.app)
-    const find = async (q: string) => JSON.parse((await visitor.get(`/api/v1/referentiel/fiches?q=${encodeURIComponent(q)}&pageSize=100`)).body) as { total: number; items: { slug: string }[]; facets: Record<string, { value: string; count: number }[]> }
-    assert.ok((await find('participation')).items.some((i) => i.slug === slug), '"participation" finds "participatif"')
-    assert.ok((await find('ecole')).items.some((i) => i.slug === slug), '"ecole" finds "écoles"')
+    const find = async (q: string) =>
+      JSON.parse((await visitor.get(`/api/v1/referentiel/fiches?q=${encodeURIComponent(q)}&pageSize=100`)).body) as {
+        total: number
+        items: { slug: string }[]
+        facets: Record<string, { value: string; count: number }[]>
+      }
+    assert.ok(
+      (await find('participation')).items.some((i) => i.slug === slug),
+      '"participation" finds "participatif"',
+    )
+    assert.ok(
+      (await find('ecole')).items.some((i) => i.slug === slug),
+      '"ecole" finds "écoles"',
+    )
     assert.ok((await find('Écoles')).items.some((i) => i.slug === slug))
     assert.ok((await find('renovation des cours')).items.some((i) => i.slug === slug))
-    const facetted = JSON.parse((await visitor.get('/api/v1/referentiel/fiches?kind=experience&theme=education&result=success')).body)
+    const facetted = JSON.parse(
+      (await visitor.get('/api/v1/referentiel/fiches?kind=experience&theme=education&result=success')).body,
+    )
     assert.ok(facetted.items.some((i: { slug: string }) => i.slug === slug))
-    assert.ok(facetted.items.every((i: { kind: string; result: string; themes: string[] }) => i.kind === 'experience' && i.result === 'success' && i.themes.includes('education')))
+    assert.ok(
+      facetted.items.every(
+        (i: { kind: string; result: string; themes: string[] }) =>
+          i.kind === 'experience' && i.result === 'success' && i.themes.includes('education'),
+      ),
+    )
     assert.deepEqual(facetted.facets.region, [{ value: '53', count: facetted.total }]) // Bretagne
     assert.equal((await visitor.get('/api/v1/referentiel/fiches?theme=nope')).statusCode, 400)
     const page = await visitor.get('/referentiel?q=ecole&department=35')
@@ -299,14 +460,27 @@ describeEachEngine('référentiel', (engine) => {
   })
 
   test('a proposed change gets a readable diff; every published version is kept, and cannot be altered', async () => {
-    const proposal = await nobody.post(`/referentiel/fiches/${slug}/proposition`, {}, { csrfFrom: `/referentiel/fiches/${slug}` })
+    const proposal = await nobody.post(
+      `/referentiel/fiches/${slug}/proposition`,
+      {},
+      { csrfFrom: `/referentiel/fiches/${slug}` },
+    )
     assert.equal(proposal.statusCode, 303)
     const editPath = proposal.headers.location!
     const secondId = editPath.split('/')[3]!
     const form = await nobody.get(editPath)
     assert.match(form.body, /Le conseil des écoles participatif de Rennes/)
     // another person cannot open a second proposal meanwhile
-    assert.equal((await contributor.post(`/referentiel/fiches/${slug}/proposition`, {}, { csrfFrom: `/referentiel/fiches/${slug}` })).statusCode, 409)
+    assert.equal(
+      (
+        await contributor.post(
+          `/referentiel/fiches/${slug}/proposition`,
+          {},
+          { csrfFrom: `/referentiel/fiches/${slug}` },
+        )
+      ).statusCode,
+      409,
+    )
     const saved = await nobody.post(editPath, {
       title: 'Le conseil des écoles participatif de Rennes',
       summary: 'Des élèves, des parents et des agents co-construisent la rénovation des cours d’école.',
@@ -326,13 +500,27 @@ describeEachEngine('référentiel', (engine) => {
     assert.match(review.body, /<ins>et des agents <\/ins>/)
     assert.match(review.body, /<del>Aménagement et développement<\/del>/)
     assert.match(review.body, /<ins>Environnement<\/ins>/)
-    assert.equal((await moderator.post(`/referentiel/versions/${secondId}/decision`, { decision: 'publish' }, { csrfFrom: '/referentiel' })).statusCode, 303)
+    assert.equal(
+      (
+        await moderator.post(
+          `/referentiel/versions/${secondId}/decision`,
+          { decision: 'publish' },
+          { csrfFrom: '/referentiel' },
+        )
+      ).statusCode,
+      303,
+    )
     const api = JSON.parse((await new Client(ctx.app).get(`/api/v1/referentiel/fiches/${slug}`)).body)
     assert.equal(api.version, 2)
-    assert.deepEqual(api.versions.map((v: { number: number }) => v.number), [2, 1])
+    assert.deepEqual(
+      api.versions.map((v: { number: number }) => v.number),
+      [2, 1],
+    )
     assert.deepEqual(api.content.themes, ['education', 'environment'])
     assert.equal((await new Client(ctx.app).get(`/referentiel/versions/${versionId}`)).statusCode, 200)
-    await assert.rejects(() => ctx.database.db.execute(sql`update referentiel_versions set content = '{}'::jsonb where id = ${versionId}`))
+    await assert.rejects(() =>
+      ctx.database.db.execute(sql`update referentiel_versions set content = '{}'::jsonb where id = ${versionId}`),
+    )
     await assert.rejects(() => ctx.database.db.execute(sql`delete from referentiel_versions where id = ${versionId}`))
   })
 
@@ -342,19 +530,37 @@ describeEachEngine('référentiel', (engine) => {
     assert.equal(csv.statusCode, 200)
     const rows = parseCsv(csv.body)
     const header = rows[0]!
-    const json = JSON.parse((await visitor.get('/referentiel/donnees/experience.json')).body) as Record<string, unknown>[]
+    const json = JSON.parse((await visitor.get('/referentiel/donnees/experience.json')).body) as Record<
+      string,
+      unknown
+    >[]
     assert.equal(rows.length - 1, json.length)
     // the historical address holds the platform's own data only, under the licence its header declares
-    assert.equal(json.length, await count(sql`kind = 'experience' and published_version is not null and licence = 'etalab-2.0'`))
-    assert.match(String(csv.headers.link), /^<https:\/\/www\.etalab\.gouv\.fr\/licence-ouverte-open-licence\/>; rel="license"$/)
+    assert.equal(
+      json.length,
+      await count(sql`kind = 'experience' and published_version is not null and licence = 'etalab-2.0'`),
+    )
+    assert.match(
+      String(csv.headers.link),
+      /^<https:\/\/www\.etalab\.gouv\.fr\/licence-ouverte-open-licence\/>; rel="license"$/,
+    )
     const record = json.find((r) => r.slug === slug)!
     const line = rows.find((r) => r[header.indexOf('slug')] === slug)!
-    for (const name of ['title', 'summary', 'institution', 'result', 'licence']) assert.equal(line[header.indexOf(name)], record[name])
+    for (const name of ['title', 'summary', 'institution', 'result', 'licence'])
+      assert.equal(line[header.indexOf(name)], record[name])
     assert.equal(line[header.indexOf('themes')], (record.themes as string[]).join(' | '))
     assert.equal(record.participantsCount, 240)
     const schema = JSON.parse((await visitor.get('/api/v1/schemas/referentiel-experience.json')).body)
-    assert.deepEqual(schema.fields.map((f: { name: string }) => f.name), header)
-    assert.deepEqual(schema.fields.find((f: { name: string }) => f.name === 'result').constraints.enum, ['success', 'mixed', 'failure', 'too_early'])
+    assert.deepEqual(
+      schema.fields.map((f: { name: string }) => f.name),
+      header,
+    )
+    assert.deepEqual(schema.fields.find((f: { name: string }) => f.name === 'result').constraints.enum, [
+      'success',
+      'mixed',
+      'failure',
+      'too_early',
+    ])
     const ld = await visitor.get(`/referentiel/fiches/${slug}/jsonld`)
     assert.match(ld.headers['content-type'] as string, /application\/ld\+json/)
     const doc = JSON.parse(ld.body)
@@ -366,32 +572,56 @@ describeEachEngine('référentiel', (engine) => {
     assert.ok(openapi.paths['/api/v1/referentiel/inventory'])
   })
 
-  test('each dataset holds one licence and declares it: third-party content apart from the platform’s own', { skip: dataSkip }, async () => {
+  test('each dataset holds one licence and declares it: third-party content apart from the platform’s own', {
+    skip: dataSkip,
+  }, async () => {
     const visitor = new Client(ctx.app)
-    const counts = await queryRows<{ licence: string; kind: string; n: number }>(ctx.database.db, sql`select licence, kind, count(*)::int as n from referentiel_fiches where published_version is not null group by 1, 2`)
-    assert.ok(counts.some((c) => c.licence === 'cc-by-nc-sa-3.0') && counts.some((c) => c.licence === 'mit') && counts.some((c) => c.licence === 'etalab-2.0'))
+    const counts = await queryRows<{ licence: string; kind: string; n: number }>(
+      ctx.database.db,
+      sql`select licence, kind, count(*)::int as n from referentiel_fiches where published_version is not null group by 1, 2`,
+    )
+    assert.ok(
+      counts.some((c) => c.licence === 'cc-by-nc-sa-3.0') &&
+        counts.some((c) => c.licence === 'mit') &&
+        counts.some((c) => c.licence === 'etalab-2.0'),
+    )
     for (const { licence, kind, n } of counts) {
       for (const format of ['csv', 'json']) {
         const file = await visitor.get(`/referentiel/donnees/${licence}/${kind}.${format}`)
         assert.equal(file.statusCode, 200)
         assert.equal(file.headers.link, `<${LICENCE_URLS[licence]}>; rel="license"`)
-        const licences = format === 'json' ? (JSON.parse(file.body) as { licence: string }[]).map((r) => r.licence) : (([header, ...rows]) => rows.map((row) => row[header!.indexOf('licence')]!))(parseCsv(file.body))
+        const licences =
+          format === 'json'
+            ? (JSON.parse(file.body) as { licence: string }[]).map((r) => r.licence)
+            : (([header, ...rows]) => rows.map((row) => row[header!.indexOf('licence')]!))(parseCsv(file.body))
         assert.equal(licences.length, n, `${licence} ${kind} ${format}`)
         assert.deepEqual([...new Set(licences)], [licence])
       }
     }
     const page = await visitor.get('/referentiel/donnees')
-    assert.match(page.body, /<a href="https:\/\/creativecommons\.org\/licenses\/by-nc-sa\/3\.0\/" rel="license">CC BY-NC-SA 3\.0 \(Participedia\)<\/a>/)
+    assert.match(
+      page.body,
+      /<a href="https:\/\/creativecommons\.org\/licenses\/by-nc-sa\/3\.0\/" rel="license">CC BY-NC-SA 3\.0 \(Participedia\)<\/a>/,
+    )
     assert.match(page.body, /href="\/referentiel\/donnees\/cc-by-nc-sa-3\.0\/method\.csv"/)
-    const descriptor = JSON.parse((await visitor.get('/referentiel/donnees/datapackage.json')).body) as { resources: { path: string; licenses: { name: string; path: string }[]; count: number }[] }
-    const participedia = descriptor.resources.find((r) => r.path.endsWith('/referentiel/donnees/cc-by-nc-sa-3.0/method.csv'))!
-    assert.deepEqual(participedia.licenses.map((l) => l.path), ['https://creativecommons.org/licenses/by-nc-sa/3.0/'])
+    const descriptor = JSON.parse((await visitor.get('/referentiel/donnees/datapackage.json')).body) as {
+      resources: { path: string; licenses: { name: string; path: string }[]; count: number }[]
+    }
+    const participedia = descriptor.resources.find((r) =>
+      r.path.endsWith('/referentiel/donnees/cc-by-nc-sa-3.0/method.csv'),
+    )!
+    assert.deepEqual(
+      participedia.licenses.map((l) => l.path),
+      ['https://creativecommons.org/licenses/by-nc-sa/3.0/'],
+    )
     assert.equal(participedia.count, counts.find((c) => c.licence === 'cc-by-nc-sa-3.0' && c.kind === 'method')!.n)
     assert.equal((await visitor.get('/referentiel/donnees/gpl-3.0/method.csv')).statusCode, 400)
   })
 
   test('the inventory (FR0110) counts declared practices by institution, result and problem', async () => {
-    const report = JSON.parse((await new Client(ctx.app).get('/referentiel/inventaire.json?institutionKind=territory')).body)
+    const report = JSON.parse(
+      (await new Client(ctx.app).get('/referentiel/inventaire.json?institutionKind=territory')).body,
+    )
     const rennes = report.byInstitution.find((r: { institution: string }) => r.institution === 'Ville de Rennes')
     assert.deepEqual({ total: rennes.total, success: rennes.success }, { total: 1, success: 1 })
     assert.ok(report.pitfalls.some((p: { value: string; count: number }) => p.value === 'late' && p.count >= 1))
@@ -405,7 +635,10 @@ describeEachEngine('référentiel', (engine) => {
 
   test('an experience tied to a commitment shows on the commitment’s page, and links back to it', async () => {
     await seedDemo(ctx.database.db)
-    const [demo] = await queryRows<{ slug: string; commitment: string }>(ctx.database.db, sql`select slug, commitment_id as commitment from referentiel_fiches where source_key = 'demo:experience/plan-mobilite'`)
+    const [demo] = await queryRows<{ slug: string; commitment: string }>(
+      ctx.database.db,
+      sql`select slug, commitment_id as commitment from referentiel_fiches where source_key = 'demo:experience/plan-mobilite'`,
+    )
     assert.ok(demo!.commitment, 'the demo experience names a commitment of the demo plan')
     const visitor = new Client(ctx.app)
     const commitmentPage = await visitor.get(`/engagements/${demo!.commitment}`)
@@ -416,29 +649,62 @@ describeEachEngine('référentiel', (engine) => {
     assert.match(fichePage.body, /Atelier de quartier en marchant/)
 
     // the territory and the commitment are chosen by search, not typed as a code or an address
-    const [target] = await queryRows<{ title: string; territory: string }>(ctx.database.db, sql`select c.title, t.name as territory from public_commitments c join territories t on t.id = c.territory_id where c.id = ${demo!.commitment}`)
+    const [target] = await queryRows<{ title: string; territory: string }>(
+      ctx.database.db,
+      sql`select c.title, t.name as territory from public_commitments c join territories t on t.id = c.territory_id where c.id = ${demo!.commitment}`,
+    )
     const picked = `${target!.title} — ${target!.territory}`
     const words = target!.title.split(' ').slice(1, 3).join(' ')
     const suggested = await visitor.get(`/engagements/suggestions?commitment=${encodeURIComponent(words)}`)
     assert.match(suggested.body, new RegExp(`<option value="${escapeRegExp(picked)}">`))
-    assert.doesNotMatch((await visitor.get('/engagements/suggestions?commitment=brouillon')).body, /<option/, 'nothing of a draft plan')
-    const form = { title: 'Une marche exploratoire à Saint-Denis', summary: 'Des habitantes relèvent les lieux à changer.', themes: 'planning', result: 'success', licence: 'etalab-2.0', territory: 'Saint-Denis', commitment: words, intent: 'save' }
+    assert.doesNotMatch(
+      (await visitor.get('/engagements/suggestions?commitment=brouillon')).body,
+      /<option/,
+      'nothing of a draft plan',
+    )
+    const form = {
+      title: 'Une marche exploratoire à Saint-Denis',
+      summary: 'Des habitantes relèvent les lieux à changer.',
+      themes: 'planning',
+      result: 'success',
+      licence: 'etalab-2.0',
+      territory: 'Saint-Denis',
+      commitment: words,
+      intent: 'save',
+    }
     const ambiguous = await contributor.post('/referentiel/nouvelle?nature=experience', form)
     assert.equal(ambiguous.statusCode, 422)
     assert.match(ambiguous.body, /plusieurs territoires correspondent : cochez le bon/)
-    assert.match(ambiguous.body, /name="territory.choix" value="commune\/93066"\/><label [^>]*>Saint-Denis — commune 93066 \(93\)</)
+    assert.match(
+      ambiguous.body,
+      /name="territory.choix" value="commune\/93066"\/><label [^>]*>Saint-Denis — commune 93066 \(93\)</,
+    )
     assert.match(ambiguous.body, /value="Saint-Denis"/, 'the typed text stays')
     // a long form in parts, each saying how much is filled; a part with an error comes back open
-    assert.match(ambiguous.body, /<a href="#section-identity">Présentation<\/a> — 4 champs remplis sur \d+<strong class="error-message"> · 1 erreur<\/strong>/)
+    assert.match(
+      ambiguous.body,
+      /<a href="#section-identity">Présentation<\/a> — 4 champs remplis sur \d+<strong class="error-message"> · 1 erreur<\/strong>/,
+    )
     assert.match(ambiguous.body, /<details class="form-group" id="section-identity" open(="")?>/)
     assert.match(ambiguous.body, /<details class="form-group" id="section-practice">/)
-    const saved = await contributor.post('/referentiel/nouvelle?nature=experience', { ...form, 'territory.choix': 'commune/93066', commitment: picked })
+    const saved = await contributor.post('/referentiel/nouvelle?nature=experience', {
+      ...form,
+      'territory.choix': 'commune/93066',
+      commitment: picked,
+    })
     assert.equal(saved.statusCode, 303)
-    const [stored] = await queryRows<{ territory: string; commitment: string }>(ctx.database.db, sql`select v.content->>'territory' as territory, v.content->>'commitment' as commitment from referentiel_versions v where v.id = ${saved.headers.location!.split('/').pop()!}`)
+    const [stored] = await queryRows<{ territory: string; commitment: string }>(
+      ctx.database.db,
+      sql`select v.content->>'territory' as territory, v.content->>'commitment' as commitment from referentiel_versions v where v.id = ${saved.headers.location!.split('/').pop()!}`,
+    )
     assert.deepEqual(stored, { territory: 'commune/93066', commitment: demo!.commitment })
     const editForm = await contributor.get(`${saved.headers.location!}/modifier`)
     assert.match(editForm.body, /value="Saint-Denis \(commune\/93066\)"/, 'the form names what was chosen')
-    const unknown = await contributor.post('/referentiel/nouvelle?nature=experience', { ...form, territory: 'Zzyzx', commitment: 'rien de tel nulle part' })
+    const unknown = await contributor.post('/referentiel/nouvelle?nature=experience', {
+      ...form,
+      territory: 'Zzyzx',
+      commitment: 'rien de tel nulle part',
+    })
     assert.match(unknown.body, /territoire inconnu : Zzyzx/)
     assert.match(unknown.body, /aucun engagement publié ne correspond à « rien de tel nulle part »/)
   })
@@ -448,7 +714,8 @@ describeEachEngine('référentiel', (engine) => {
     // files are read into memory before the route: never for visitors, one at a time except for administrators
     const twoFiles = (token: string) => {
       const boundary = '----thc-two'
-      const part = (name: string) => `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: text/markdown\r\n\r\n---\ntitle: x\n---\r\n`
+      const part = (name: string) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: text/markdown\r\n\r\n---\ntitle: x\n---\r\n`
       const payload = `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n${part('a.md')}${part('b.md')}--${boundary}--\r\n`
       return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
     }
@@ -457,10 +724,16 @@ describeEachEngine('référentiel', (engine) => {
     assert.equal(anonymous.statusCode, 401)
     assert.match(anonymous.body, /Erreur 401/)
     const token = csrfTokenOf((await contributor.get('/referentiel')).body)!
-    assert.equal((await contributor.request({ method: 'POST', url: '/admin/referentiel/import', ...twoFiles(token) })).statusCode, 413)
+    assert.equal(
+      (await contributor.request({ method: 'POST', url: '/admin/referentiel/import', ...twoFiles(token) })).statusCode,
+      413,
+    )
     const upload = async (content: string) => {
       const page = await admin.get('/admin/referentiel/import')
-      const { payload, headers } = multipart({ _csrf: csrfTokenOf(page.body)!, format: 'participedia' }, { name: 'export.csv', content })
+      const { payload, headers } = multipart(
+        { _csrf: csrfTokenOf(page.body)!, format: 'participedia' },
+        { name: 'export.csv', content },
+      )
       return admin.request({ method: 'POST', url: '/admin/referentiel/import', payload, headers })
     }
     const before = await count()

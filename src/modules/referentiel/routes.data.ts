@@ -60,23 +60,70 @@ const FicheDetail = Type.Object({
   licenceUrl: Nullable(Type.String()),
   featured: Type.Boolean(),
   url: Type.String(),
-  content: Type.Record(Type.String(), Type.Unknown(), { description: 'every field of the kind; vocabulary keys as in /api/v1/referentiel/vocabularies; linked fiches as slugs' }),
-  links: Type.Array(Type.Object({ direction: Type.Union([Type.Literal('out'), Type.Literal('in')]), relation: Type.String(), slug: Type.String(), title: Type.String(), kind: Type.String() })),
-  versions: Type.Array(Type.Object({ number: Type.Integer(), publishedAt: Nullable(Type.String({ format: 'date-time' })), author: Nullable(Type.String()) })),
+  content: Type.Record(Type.String(), Type.Unknown(), {
+    description:
+      'every field of the kind; vocabulary keys as in /api/v1/referentiel/vocabularies; linked fiches as slugs',
+  }),
+  links: Type.Array(
+    Type.Object({
+      direction: Type.Union([Type.Literal('out'), Type.Literal('in')]),
+      relation: Type.String(),
+      slug: Type.String(),
+      title: Type.String(),
+      kind: Type.String(),
+    }),
+  ),
+  versions: Type.Array(
+    Type.Object({
+      number: Type.Integer(),
+      publishedAt: Nullable(Type.String({ format: 'date-time' })),
+      author: Nullable(Type.String()),
+    }),
+  ),
 })
 
-const VocabulariesResponse = Type.Record(Type.String(), Type.Array(Type.Object({ key: Type.String(), fr: Type.String(), en: Type.String() })))
+const VocabulariesResponse = Type.Record(
+  Type.String(),
+  Type.Array(Type.Object({ key: Type.String(), fr: Type.String(), en: Type.String() })),
+)
 
 const Count = Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }))
 const InventoryResponse = Type.Object({
   total: Type.Integer(),
   byResult: Count,
-  byInstitution: Type.Array(Type.Object({ institution: Type.String(), institutionKind: Nullable(Type.String()), total: Type.Integer(), success: Type.Integer(), mixed: Type.Integer(), failure: Type.Integer(), tooEarly: Type.Integer() })),
+  byInstitution: Type.Array(
+    Type.Object({
+      institution: Type.String(),
+      institutionKind: Nullable(Type.String()),
+      total: Type.Integer(),
+      success: Type.Integer(),
+      mixed: Type.Integer(),
+      failure: Type.Integer(),
+      tooEarly: Type.Integer(),
+    }),
+  ),
   byMethod: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), count: Type.Integer() })),
   byTheme: Count,
   pitfalls: Count,
-  inspiring: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), institution: Nullable(Type.String()), summary: Nullable(Type.String()), lessons: Nullable(Type.String()), featured: Type.Boolean() })),
-  failures: Type.Array(Type.Object({ slug: Type.String(), title: Type.String(), institution: Nullable(Type.String()), result: Type.String(), whatFailed: Type.String() })),
+  inspiring: Type.Array(
+    Type.Object({
+      slug: Type.String(),
+      title: Type.String(),
+      institution: Nullable(Type.String()),
+      summary: Nullable(Type.String()),
+      lessons: Nullable(Type.String()),
+      featured: Type.Boolean(),
+    }),
+  ),
+  failures: Type.Array(
+    Type.Object({
+      slug: Type.String(),
+      title: Type.String(),
+      institution: Nullable(Type.String()),
+      result: Type.String(),
+      whatFailed: Type.String(),
+    }),
+  ),
 })
 
 interface ExportRow {
@@ -99,7 +146,13 @@ interface ExportRow {
  * they link to. Each dataset holds one licence: what the platform's contributors wrote (Licence Ouverte, ODbL) is
  * never mixed with third-party content under its own terms (Participedia's CC BY-NC-SA, the catalogue's MIT).
  */
-async function exportPage(db: Db, kind: FicheKind, licence: string, after: ExportRow | null, limit = 500): Promise<ExportRow[]> {
+async function exportPage(
+  db: Db,
+  kind: FicheKind,
+  licence: string,
+  after: ExportRow | null,
+  limit = 500,
+): Promise<ExportRow[]> {
   const rows = await queryRows<Omit<ExportRow, 'names'>>(
     db,
     sql`select id, slug, kind, title, published_version as "publishedVersion", first_published_at as "firstPublishedAt", published_at as "publishedAt", featured, licence, content
@@ -107,7 +160,10 @@ async function exportPage(db: Db, kind: FicheKind, licence: string, after: Expor
         ${after ? sql`and id > ${after.id}` : sql``}
         order by id limit ${limit}`,
   )
-  const names = await ficheNames(db, rows.flatMap((r) => linkedIds(kind, r.content)))
+  const names = await ficheNames(
+    db,
+    rows.flatMap((r) => linkedIds(kind, r.content)),
+  )
   return rows.map((r) => ({ ...r, names }))
 }
 
@@ -123,15 +179,23 @@ function exportRecord(row: ExportRow, baseUrl: string): Record<string, unknown> 
     featured: row.featured,
   }
   for (const field of fieldsOf(row.kind)) {
-    const value = row.content[field.name] ?? (field.type === 'fiches' || field.type === 'choices' || field.type === 'lines' || field.type === 'urls' ? [] : null)
-    record[field.name] = field.type === 'fiches' && Array.isArray(value) ? value.map((id) => row.names.get(id)?.slug ?? id) : value
+    const value =
+      row.content[field.name] ??
+      (field.type === 'fiches' || field.type === 'choices' || field.type === 'lines' || field.type === 'urls'
+        ? []
+        : null)
+    record[field.name] =
+      field.type === 'fiches' && Array.isArray(value) ? value.map((id) => row.names.get(id)?.slug ?? id) : value
   }
   record.licence_url = row.licence ? (LICENCE_URLS[row.licence] ?? null) : null
   return record
 }
 
 /** Streams a JSON array page by page (memory stays flat). */
-function sendJsonArray<Row>(reply: FastifyReply, options: { filename: string; nextPage: (after: Row | null) => Promise<Row[]>; toJson: (row: Row) => unknown }): FastifyReply {
+function sendJsonArray<Row>(
+  reply: FastifyReply,
+  options: { filename: string; nextPage: (after: Row | null) => Promise<Row[]>; toJson: (row: Row) => unknown },
+): FastifyReply {
   let last: Row | null = null
   let first = true
   let started = false
@@ -158,7 +222,10 @@ function sendJsonArray<Row>(reply: FastifyReply, options: { filename: string; ne
       }
     },
   })
-  return reply.type('application/json; charset=utf-8').header('content-disposition', `inline; filename="${options.filename}"`).send(stream)
+  return reply
+    .type('application/json; charset=utf-8')
+    .header('content-disposition', `inline; filename="${options.filename}"`)
+    .send(stream)
 }
 
 const LEADING_COLUMNS = [
@@ -185,24 +252,53 @@ function exportSchema(kind: FicheKind) {
     ]
       .filter(Boolean)
       .join(' ; ')
-    return { name: f.name, type, description, ...(f.vocabulary && !list ? { constraints: { enum: Object.keys(VOCABULARIES[f.vocabulary]) } } : {}) }
+    return {
+      name: f.name,
+      type,
+      description,
+      ...(f.vocabulary && !list ? { constraints: { enum: Object.keys(VOCABULARIES[f.vocabulary]) } } : {}),
+    }
   })
   return {
     $schema: 'https://specs.frictionlessdata.io/schemas/table-schema.json',
     title: `Référentiel : ${kind === 'method' ? 'outils et méthodes' : kind === 'experience' ? 'expériences et projets' : 'acteurs'}`,
-    description: 'Fiches publiées du référentiel des pratiques participatives. Chaque fichier ne tient qu’une licence, déclarée par son en-tête Link rel="license" et dans /referentiel/donnees/datapackage.json ; la colonne licence la répète.',
-    licenses: [{ name: 'per-dataset', title: 'La licence du fichier décrit (une par fichier)', path: '/referentiel/donnees/datapackage.json' }],
-    fields: [...LEADING_COLUMNS.map(([name, type, description]) => ({ name, type, description })), ...fields, { name: 'licence_url', type: 'string', description: 'adresse du texte de la licence' }],
+    description:
+      'Fiches publiées du référentiel des pratiques participatives. Chaque fichier ne tient qu’une licence, déclarée par son en-tête Link rel="license" et dans /referentiel/donnees/datapackage.json ; la colonne licence la répète.',
+    licenses: [
+      {
+        name: 'per-dataset',
+        title: 'La licence du fichier décrit (une par fichier)',
+        path: '/referentiel/donnees/datapackage.json',
+      },
+    ],
+    fields: [
+      ...LEADING_COLUMNS.map(([name, type, description]) => ({ name, type, description })),
+      ...fields,
+      { name: 'licence_url', type: 'string', description: 'adresse du texte de la licence' },
+    ],
   }
 }
 
 const TableSchemaResponse = Type.Object(
-  { title: Type.String(), description: Type.String(), licenses: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), path: Type.String() })), fields: Type.Array(Type.Object({ name: Type.String(), type: Type.String(), description: Type.String() }, { additionalProperties: true })) },
+  {
+    title: Type.String(),
+    description: Type.String(),
+    licenses: Type.Array(Type.Object({ name: Type.String(), title: Type.String(), path: Type.String() })),
+    fields: Type.Array(
+      Type.Object(
+        { name: Type.String(), type: Type.String(), description: Type.String() },
+        { additionalProperties: true },
+      ),
+    ),
+  },
   { additionalProperties: true },
 )
 
 const KindFileParams = Type.Object({ file: Type.String({ pattern: '^(method|experience|actor)\\.(csv|json)$' }) })
-const LicenceFileParams = Type.Object({ licence: Type.Union(Object.keys(LICENCE_URLS).map((l) => Type.Literal(l))), file: KindFileParams.properties.file })
+const LicenceFileParams = Type.Object({
+  licence: Type.Union(Object.keys(LICENCE_URLS).map((l) => Type.Literal(l))),
+  file: KindFileParams.properties.file,
+})
 /** the licence of the platform's own data, and of the dataset at the historical addresses (/referentiel/donnees/method.csv) */
 const OWN_LICENCE = 'etalab-2.0'
 
@@ -215,7 +311,8 @@ export async function referentielDatasets(db: Db): Promise<{ licence: string; ki
   return rows.filter((r) => r.licence in LICENCE_URLS)
 }
 
-export const datasetPath = (licence: string, kind: string, format: 'csv' | 'json') => `/referentiel/donnees/${licence}/${kind}.${format}`
+export const datasetPath = (licence: string, kind: string, format: 'csv' | 'json') =>
+  `/referentiel/donnees/${licence}/${kind}.${format}`
 
 /** Open data of the référentiel: search API, fiches, vocabularies, exports, JSON-LD, the inventory as data. */
 export default async function referentielDataRoutes(fastify: FastifyInstance) {
@@ -229,7 +326,10 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['référentiel'],
         summary: 'Search published fiches (French full text, accent-insensitive) with facets',
-        querystring: Type.Intersect([SearchQuery, Type.Object({ pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) })]),
+        querystring: Type.Intersect([
+          SearchQuery,
+          Type.Object({ pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }),
+        ]),
         response: { 200: SearchResponse, 400: ErrorResponse },
       },
     },
@@ -242,7 +342,12 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
         total: result.total,
         page,
         pageSize,
-        items: result.hits.map((h) => ({ ...h, publishedAt: h.publishedAt.toISOString(), rank: h.rank === null ? null : Number(h.rank), url: `${baseUrl()}/referentiel/fiches/${h.slug}` })),
+        items: result.hits.map((h) => ({
+          ...h,
+          publishedAt: h.publishedAt.toISOString(),
+          rank: h.rank === null ? null : Number(h.rank),
+          url: `${baseUrl()}/referentiel/fiches/${h.slug}`,
+        })),
         facets: result.facets,
       }
     },
@@ -250,12 +355,36 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
 
   app.get(
     '/api/v1/referentiel/fiches/:slug',
-    { schema: { tags: ['référentiel'], summary: 'One published fiche, with its links and published versions', params: SlugParams, response: { 200: FicheDetail, 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['référentiel'],
+        summary: 'One published fiche, with its links and published versions',
+        params: SlugParams,
+        response: { 200: FicheDetail, 404: ErrorResponse },
+      },
+    },
     async (req, reply) => {
       const fiche = await findFicheBySlug(db(), req.params.slug)
-      if (!fiche || fiche.publishedVersion === null || !fiche.content) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Fiche introuvable.' } })
-      const [links, versions, names] = await Promise.all([ficheLinks(db(), fiche.id), listVersions(db(), fiche.id), ficheNames(db(), linkedIds(fiche.kind as FicheKind, fiche.content))])
-      const record = exportRecord({ ...fiche, kind: fiche.kind as FicheKind, title: fiche.title!, publishedVersion: fiche.publishedVersion, firstPublishedAt: String(fiche.firstPublishedAt?.toISOString()), publishedAt: fiche.publishedAt!.toISOString(), content: fiche.content, names }, baseUrl())
+      if (!fiche || fiche.publishedVersion === null || !fiche.content)
+        return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'Fiche introuvable.' } })
+      const [links, versions, names] = await Promise.all([
+        ficheLinks(db(), fiche.id),
+        listVersions(db(), fiche.id),
+        ficheNames(db(), linkedIds(fiche.kind as FicheKind, fiche.content)),
+      ])
+      const record = exportRecord(
+        {
+          ...fiche,
+          kind: fiche.kind as FicheKind,
+          title: fiche.title!,
+          publishedVersion: fiche.publishedVersion,
+          firstPublishedAt: String(fiche.firstPublishedAt?.toISOString()),
+          publishedAt: fiche.publishedAt!.toISOString(),
+          content: fiche.content,
+          names,
+        },
+        baseUrl(),
+      )
       const content = Object.fromEntries(fieldsOf(fiche.kind as FicheKind).map((f) => [f.name, record[f.name]]))
       return {
         slug: fiche.slug,
@@ -270,66 +399,127 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
         url: `${baseUrl()}/referentiel/fiches/${fiche.slug}`,
         content,
         links,
-        versions: versions.filter((v) => v.status === 'published').map((v) => ({ number: v.number, publishedAt: v.publishedAt?.toISOString() ?? null, author: v.authorName })),
+        versions: versions
+          .filter((v) => v.status === 'published')
+          .map((v) => ({ number: v.number, publishedAt: v.publishedAt?.toISOString() ?? null, author: v.authorName })),
       }
     },
   )
 
   app.get(
     '/api/v1/schemas/referentiel-:kind.json',
-    { schema: { tags: ['référentiel'], summary: 'Table Schema of the CSV export of a kind of fiche', params: Type.Object({ kind: KindSchema }), response: { 200: TableSchemaResponse } } },
+    {
+      schema: {
+        tags: ['référentiel'],
+        summary: 'Table Schema of the CSV export of a kind of fiche',
+        params: Type.Object({ kind: KindSchema }),
+        response: { 200: TableSchemaResponse },
+      },
+    },
     async (req) => exportSchema(req.params.kind),
   )
 
-  app.get('/api/v1/referentiel/vocabularies', { schema: { tags: ['référentiel'], summary: 'Controlled vocabularies (Participedia keys) with French and English labels', response: { 200: VocabulariesResponse } } }, async () =>
-    Object.fromEntries(Object.entries(VOCABULARIES).map(([name, labels]) => [name, Object.entries(labels).map(([key, [fr, en]]) => ({ key, fr, en }))])),
+  app.get(
+    '/api/v1/referentiel/vocabularies',
+    {
+      schema: {
+        tags: ['référentiel'],
+        summary: 'Controlled vocabularies (Participedia keys) with French and English labels',
+        response: { 200: VocabulariesResponse },
+      },
+    },
+    async () =>
+      Object.fromEntries(
+        Object.entries(VOCABULARIES).map(([name, labels]) => [
+          name,
+          Object.entries(labels).map(([key, [fr, en]]) => ({ key, fr, en })),
+        ]),
+      ),
   )
 
   app.get(
     '/api/v1/referentiel/inventory',
-    { schema: { tags: ['référentiel'], summary: 'The inventory of participatory practices (FR0110): experiences counted by institution, method, theme, result', querystring: InventoryQuery, response: { 200: InventoryResponse } } },
+    {
+      schema: {
+        tags: ['référentiel'],
+        summary:
+          'The inventory of participatory practices (FR0110): experiences counted by institution, method, theme, result',
+        querystring: InventoryQuery,
+        response: { 200: InventoryResponse },
+      },
+    },
     async (req) => inventoryReport(db(), inventoryFilters(req.query)),
   )
 
-  app.get('/referentiel/inventaire.json', { schema: { querystring: InventoryQuery, hide: true } }, async (req, reply) => {
-    const report = await inventoryReport(db(), inventoryFilters(req.query))
-    return reply.header('link', `<${LICENCE_URLS['etalab-2.0']}>; rel="license"`).send(report)
-  })
+  app.get(
+    '/referentiel/inventaire.json',
+    { schema: { querystring: InventoryQuery, hide: true } },
+    async (req, reply) => {
+      const report = await inventoryReport(db(), inventoryFilters(req.query))
+      return reply.header('link', `<${LICENCE_URLS['etalab-2.0']}>; rel="license"`).send(report)
+    },
+  )
 
-  app.get('/referentiel/inventaire.csv', { schema: { querystring: InventoryQuery, hide: true } }, async (req, reply) => {
-    const report = await inventoryReport(db(), inventoryFilters(req.query))
-    type Line = { section: string; key: string; label: string; count: number }
-    const lines: Line[] = [
-      ...report.byResult.map((r) => ({ section: 'result', key: r.value, label: r.value, count: r.count })),
-      ...report.byInstitution.map((r) => ({ section: 'institution', key: r.institutionKind ?? '', label: r.institution, count: r.total })),
-      ...report.byMethod.map((r) => ({ section: 'method', key: r.slug, label: r.title, count: r.count })),
-      ...report.byTheme.map((r) => ({ section: 'theme', key: r.value, label: r.value, count: r.count })),
-      ...report.pitfalls.map((r) => ({ section: 'pitfall', key: r.value, label: r.value, count: r.count })),
-    ]
-    const columns: CsvColumn<Line>[] = [
-      { name: 'section', value: (l) => l.section },
-      { name: 'key', value: (l) => l.key },
-      { name: 'label', value: (l) => l.label },
-      { name: 'count', value: (l) => l.count },
-    ]
-    let sent = false
-    return sendCsv(reply, { filename: 'inventaire-pratiques-participatives.csv', columns, nextPage: async () => {
-        if (sent) return []
-        sent = true
-        return lines
-      } })
-  })
+  app.get(
+    '/referentiel/inventaire.csv',
+    { schema: { querystring: InventoryQuery, hide: true } },
+    async (req, reply) => {
+      const report = await inventoryReport(db(), inventoryFilters(req.query))
+      type Line = { section: string; key: string; label: string; count: number }
+      const lines: Line[] = [
+        ...report.byResult.map((r) => ({ section: 'result', key: r.value, label: r.value, count: r.count })),
+        ...report.byInstitution.map((r) => ({
+          section: 'institution',
+          key: r.institutionKind ?? '',
+          label: r.institution,
+          count: r.total,
+        })),
+        ...report.byMethod.map((r) => ({ section: 'method', key: r.slug, label: r.title, count: r.count })),
+        ...report.byTheme.map((r) => ({ section: 'theme', key: r.value, label: r.value, count: r.count })),
+        ...report.pitfalls.map((r) => ({ section: 'pitfall', key: r.value, label: r.value, count: r.count })),
+      ]
+      const columns: CsvColumn<Line>[] = [
+        { name: 'section', value: (l) => l.section },
+        { name: 'key', value: (l) => l.key },
+        { name: 'label', value: (l) => l.label },
+        { name: 'count', value: (l) => l.count },
+      ]
+      let sent = false
+      return sendCsv(reply, {
+        filename: 'inventaire-pratiques-participatives.csv',
+        columns,
+        nextPage: async () => {
+          if (sent) return []
+          sent = true
+          return lines
+        },
+      })
+    },
+  )
 
   /** One dataset: a kind of fiche under one licence, declared in the Link header as RFC 8288 says. */
   function sendDataset(reply: FastifyReply, kind: FicheKind, licence: string, format: 'csv' | 'json') {
     const licenceUrl = LICENCE_URLS[licence]!
     const filename = `referentiel-${kind}${licence === OWN_LICENCE ? '' : `-${licence}`}.${format}`
-    if (format === 'json') return sendJsonArray<ExportRow>(reply.header('link', `<${licenceUrl}>; rel="license"`), { filename, nextPage: (after) => exportPage(db(), kind, licence, after), toJson: (row) => exportRecord(row, baseUrl()) })
+    if (format === 'json')
+      return sendJsonArray<ExportRow>(reply.header('link', `<${licenceUrl}>; rel="license"`), {
+        filename,
+        nextPage: (after) => exportPage(db(), kind, licence, after),
+        toJson: (row) => exportRecord(row, baseUrl()),
+      })
     // each row is turned into its record once, then read column by column
     const records = new WeakMap<ExportRow, Record<string, unknown>>()
     const recordOf = (row: ExportRow) => records.get(row) ?? records.set(row, exportRecord(row, baseUrl())).get(row)!
-    const fieldColumns: CsvColumn<ExportRow>[] = exportSchema(kind).fields.map(({ name }) => ({ name, value: (row) => recordOf(row)[name] }))
-    return sendCsv(reply, { filename, columns: fieldColumns, nextPage: (after) => exportPage(db(), kind, licence, after), licenceUrl })
+    const fieldColumns: CsvColumn<ExportRow>[] = exportSchema(kind).fields.map(({ name }) => ({
+      name,
+      value: (row) => recordOf(row)[name],
+    }))
+    return sendCsv(reply, {
+      filename,
+      columns: fieldColumns,
+      nextPage: (after) => exportPage(db(), kind, licence, after),
+      licenceUrl,
+    })
   }
 
   app.get('/referentiel/donnees/:file', { schema: { params: KindFileParams, hide: true } }, async (req, reply) => {
@@ -337,10 +527,14 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
     return sendDataset(reply, kind, OWN_LICENCE, format)
   })
 
-  app.get('/referentiel/donnees/:licence/:file', { schema: { params: LicenceFileParams, hide: true } }, async (req, reply) => {
-    const [kind, format] = req.params.file.split('.') as [FicheKind, 'csv' | 'json']
-    return sendDataset(reply, kind, req.params.licence, format)
-  })
+  app.get(
+    '/referentiel/donnees/:licence/:file',
+    { schema: { params: LicenceFileParams, hide: true } },
+    async (req, reply) => {
+      const [kind, format] = req.params.file.split('.') as [FicheKind, 'csv' | 'json']
+      return sendDataset(reply, kind, req.params.licence, format)
+    },
+  )
 
   // every dataset with its licence, as a Frictionless Data Package (what data.gouv.fr and reusers' tools read)
   app.get('/referentiel/donnees/datapackage.json', { schema: { hide: true } }, async (_req, reply) => {
@@ -349,7 +543,8 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
     return reply.type('application/json; charset=utf-8').send({
       name: 'referentiel-pratiques-participatives',
       title: 'Référentiel des pratiques participatives — Territoires Hautement Citoyens',
-      description: 'Méthodes, expériences et acteurs de la participation citoyenne. Un jeu de données par licence : chacun se réutilise selon la sienne.',
+      description:
+        'Méthodes, expériences et acteurs de la participation citoyenne. Un jeu de données par licence : chacun se réutilise selon la sienne.',
       homepage: `${baseUrl()}/referentiel/donnees`,
       resources: datasets.flatMap((d) =>
         (['csv', 'json'] as const).map((format) => ({
@@ -368,11 +563,24 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
 
   app.get('/referentiel/fiches/:slug/jsonld', { schema: { params: SlugParams, hide: true } }, async (req, reply) => {
     const fiche = await findFicheBySlug(db(), req.params.slug)
-    if (!fiche || fiche.publishedVersion === null || !fiche.content) return reply.code(404).type('application/json').send({ error: { code: 'NOT_FOUND', message: 'Fiche introuvable.' } })
+    if (!fiche || fiche.publishedVersion === null || !fiche.content)
+      return reply
+        .code(404)
+        .type('application/json')
+        .send({ error: { code: 'NOT_FOUND', message: 'Fiche introuvable.' } })
     const [links, versions] = await Promise.all([ficheLinks(db(), fiche.id), listVersions(db(), fiche.id)])
-    const contributors = [...new Set(versions.filter((v) => v.status === 'published' && v.authorName).map((v) => v.authorName!))]
+    const contributors = [
+      ...new Set(versions.filter((v) => v.status === 'published' && v.authorName).map((v) => v.authorName!)),
+    ]
     const doc = ficheJsonLd(
-      { kind: fiche.kind as FicheKind, slug: fiche.slug, title: fiche.title!, publishedAt: fiche.publishedAt!, firstPublishedAt: fiche.firstPublishedAt, licence: fiche.licence },
+      {
+        kind: fiche.kind as FicheKind,
+        slug: fiche.slug,
+        title: fiche.title!,
+        publishedAt: fiche.publishedAt!,
+        firstPublishedAt: fiche.firstPublishedAt,
+        licence: fiche.licence,
+      },
       fiche.content,
       { baseUrl: baseUrl(), contributors, linked: links.filter((l) => l.direction === 'out') },
     )

@@ -8,14 +8,31 @@ import { AppError, notFound } from '../../platform/errors.ts'
 import { FormBody, FormWithFileBody, formValues } from '../../platform/http/forms.ts'
 import { pickedValue, type PickerChoice } from '../../platform/layout/picker.tsx'
 import { findTerritoryByRef } from '../territories/index.ts'
-import { changedFields, displayValue, FIELD_BY_NAME, fieldsOf, isFicheKind, problemText, type FicheContent, type FicheKind, type FieldValue } from './fields.ts'
+import {
+  changedFields,
+  displayValue,
+  FIELD_BY_NAME,
+  fieldsOf,
+  isFicheKind,
+  problemText,
+  type FicheContent,
+  type FicheKind,
+  type FieldValue,
+} from './fields.ts'
 import { zipSync } from 'fflate'
 import { isZip } from '../../platform/import/archive.ts'
 import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'
 import { MAX_ROUTE_UPLOAD_BYTES, MAX_UPLOAD_FILES } from '../../platform/http/kernel.tsx'
 import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
 import { referentielDatasets } from './routes.data.ts'
-import { ficheLinks, inventoryReport, relatedFiches, sameElsewhere, searchFiches, type SearchFilters } from './search.ts'
+import {
+  ficheLinks,
+  inventoryReport,
+  relatedFiches,
+  sameElsewhere,
+  searchFiches,
+  type SearchFilters,
+} from './search.ts'
 import {
   canModerate,
   canSeeVersion,
@@ -45,18 +62,39 @@ import {
 } from './service.ts'
 import type { FicheRow } from './tables.ts'
 import { CONTRIBUTOR_LICENCES, isVocabularyKey } from './vocabularies.ts'
-import { ConflictsPage, FicheFormPage, FichePage, fichePath, ImportPage, ImportPreviewPage, InventoryPage, KindChoicePage, kindLabel, MinePage, OpenDataPage, QueuePage, SearchPage, versionPath, VersionPage } from './views.tsx'
+import {
+  ConflictsPage,
+  FicheFormPage,
+  FichePage,
+  fichePath,
+  ImportPage,
+  ImportPreviewPage,
+  InventoryPage,
+  KindChoicePage,
+  kindLabel,
+  MinePage,
+  OpenDataPage,
+  QueuePage,
+  SearchPage,
+  versionPath,
+  VersionPage,
+} from './views.tsx'
 
 export const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 120 }) })
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const PendingParams = Type.Object({ pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
-const ConflictBody = Type.Object({ _csrf: Type.Optional(Type.String()), choice: Type.Union([Type.Literal('source'), Type.Literal('local')]) })
+const ConflictBody = Type.Object({
+  _csrf: Type.Optional(Type.String()),
+  choice: Type.Union([Type.Literal('source'), Type.Literal('local')]),
+})
 const PENDING_KIND = 'referentiel'
 const PAGE_SIZE = 20
 
 export const SearchQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
-  kind: Type.Optional(Type.Union([Type.Literal('method'), Type.Literal('experience'), Type.Literal('actor'), Type.Literal('')])),
+  kind: Type.Optional(
+    Type.Union([Type.Literal('method'), Type.Literal('experience'), Type.Literal('actor'), Type.Literal('')]),
+  ),
   theme: Type.Optional(Type.String({ maxLength: 40 })),
   methodType: Type.Optional(Type.String({ maxLength: 40 })),
   iap2: Type.Optional(Type.String({ maxLength: 40 })),
@@ -72,13 +110,15 @@ type SearchQueryType = Omit<Static<typeof SearchQuery>, 'page'>
 /** Search filters from a query string; unknown vocabulary keys are a clear 400, not an empty page. */
 export async function filtersOf(app: FastifyInstance, query: SearchQueryType): Promise<SearchFilters> {
   const check = (value: string | undefined, vocabulary: 'themes' | 'methodTypes' | 'iap2' | 'result', name: string) => {
-    if (value && !isVocabularyKey(vocabulary, value)) throw new AppError('BAD_FILTER', { status: 400, userMessage: `Valeur inconnue pour ${name} : ${value}` })
+    if (value && !isVocabularyKey(vocabulary, value))
+      throw new AppError('BAD_FILTER', { status: 400, userMessage: `Valeur inconnue pour ${name} : ${value}` })
     return value || undefined
   }
   let territoryId: string | undefined
   if (query.territory) {
     const territory = await findTerritoryByRef(app.platform.database.db, query.territory)
-    if (!territory) throw new AppError('BAD_FILTER', { status: 400, userMessage: `Territoire inconnu : ${query.territory}` })
+    if (!territory)
+      throw new AppError('BAD_FILTER', { status: 400, userMessage: `Territoire inconnu : ${query.territory}` })
     territoryId = territory.id
   }
   return {
@@ -95,7 +135,6 @@ export async function filtersOf(app: FastifyInstance, query: SearchQueryType): P
   }
 }
 
-
 /** Pages of the référentiel: search, fiches, contribution, moderation, inventory, imports. */
 export default async function referentielRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -107,17 +146,32 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     const result = await searchFiches(db(), filters, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE })
     const facets = result.facets
     const regions = [...facets.region.map((r) => r.value), ...(req.query.region ? [req.query.region] : [])]
-    const departments = [...facets.department.map((d) => d.value), ...(req.query.department ? [req.query.department] : [])]
+    const departments = [
+      ...facets.department.map((d) => d.value),
+      ...(req.query.department ? [req.query.department] : []),
+    ]
     // names of the régions and départements shown, by the registry's (kind, code) index
     const places = await queryRows<{ ref: string; name: string }>(
       db(),
       sql`select kind || '/' || code as ref, name from territories
           where (kind = 'region' and code = any(${textArray(regions)})) or (kind = 'departement' and code = any(${textArray(departments)}))`,
     )
-    const shown: Record<string, string | undefined> = { ...req.query, page: undefined } as Record<string, string | undefined>
+    const shown: Record<string, string | undefined> = { ...req.query, page: undefined } as Record<
+      string,
+      string | undefined
+    >
     return reply.page(
       req.t('ref.title'),
-      <SearchPage filters={shown} total={result.total} hits={result.hits} facets={facets} placeNames={new Map(places.map((p) => [p.ref, p.name]))} page={page} pageSize={PAGE_SIZE} moderates={moderatesAnything(req.user)} />,
+      <SearchPage
+        filters={shown}
+        total={result.total}
+        hits={result.hits}
+        facets={facets}
+        placeNames={new Map(places.map((p) => [p.ref, p.name]))}
+        page={page}
+        pageSize={PAGE_SIZE}
+        moderates={moderatesAnything(req.user)}
+      />,
     )
   })
 
@@ -129,8 +183,15 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       relatedFiches(db(), { id: fiche.id, themes: fiche.themes, methodTypes: fiche.methodTypes }),
       listVersions(db(), fiche.id),
       typeof content.territory === 'string' ? findTerritoryByRef(db(), content.territory) : undefined,
-      typeof content.commitment === 'string' ? queryRows<{ title: string }>(db(), sql`select title from public_commitments where id = ${content.commitment}`) : [],
-      sameElsewhere(db(), { id: fiche.id, kind: fiche.kind, title: fiche.title!, sourceName: typeof content.sourceName === 'string' ? content.sourceName : null }),
+      typeof content.commitment === 'string'
+        ? queryRows<{ title: string }>(db(), sql`select title from public_commitments where id = ${content.commitment}`)
+        : [],
+      sameElsewhere(db(), {
+        id: fiche.id,
+        kind: fiche.kind,
+        title: fiche.title!,
+        sourceName: typeof content.sourceName === 'string' ? content.sourceName : null,
+      }),
     ])
     const names = await ficheNames(db(), linkedIds(fiche.kind as FicheKind, content))
     await addPlaceNames(db(), names, [content])
@@ -138,7 +199,15 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     return reply.page(
       fiche.title!,
       <FichePage
-        fiche={{ slug: fiche.slug, kind: fiche.kind as FicheKind, title: fiche.title!, featured: fiche.featured, publishedAt: fiche.publishedAt!, publishedVersion: fiche.publishedVersion!, licence: fiche.licence }}
+        fiche={{
+          slug: fiche.slug,
+          kind: fiche.kind as FicheKind,
+          title: fiche.title!,
+          featured: fiche.featured,
+          publishedAt: fiche.publishedAt!,
+          publishedVersion: fiche.publishedVersion!,
+          licence: fiche.licence,
+        }}
         content={content}
         names={names}
         links={links}
@@ -161,104 +230,186 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
   }
 
   // ——— contributing ———
-  app.get('/referentiel/nouvelle', { schema: { querystring: Type.Object({ nature: Type.Optional(Type.String({ maxLength: 20 })) }), hide: true } }, async (req, reply) => {
-    requireUser(req)
-    const kind = req.query.nature
-    if (!isFicheKind(kind)) return reply.page(req.t('ref.new'), <KindChoicePage />)
-    return reply.page(req.t('ref.newKind', { kind: kindLabel(req.t, kind) }), formPage(req, kind, `/referentiel/nouvelle?nature=${kind}`, { licence: 'etalab-2.0', language: 'fr' }, {}, [...CONTRIBUTOR_LICENCES]))
-  })
+  app.get(
+    '/referentiel/nouvelle',
+    { schema: { querystring: Type.Object({ nature: Type.Optional(Type.String({ maxLength: 20 })) }), hide: true } },
+    async (req, reply) => {
+      requireUser(req)
+      const kind = req.query.nature
+      if (!isFicheKind(kind)) return reply.page(req.t('ref.new'), <KindChoicePage />)
+      return reply.page(
+        req.t('ref.newKind', { kind: kindLabel(req.t, kind) }),
+        formPage(req, kind, `/referentiel/nouvelle?nature=${kind}`, { licence: 'etalab-2.0', language: 'fr' }, {}, [
+          ...CONTRIBUTOR_LICENCES,
+        ]),
+      )
+    },
+  )
 
-  app.post('/referentiel/nouvelle', { schema: { querystring: Type.Object({ nature: Type.String({ maxLength: 20 }) }), body: FormBody, hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const kind = req.query.nature
-    if (!isFicheKind(kind)) throw notFound()
-    const values = ficheValues(kind, req.body)
-    try {
-      const { version } = await createFiche(db(), actor, kind, values)
-      if (values.intent === 'submit') await submitVersion(db(), actor, version.id)
-      req.flash('notice', req.t(values.intent === 'submit' ? 'ref.flash.submitted' : 'ref.flash.saved'))
-      return reply.redirect(versionPath(version.id), 303)
-    } catch (error) {
-      if (!(error instanceof ContentProblems)) throw error
-      return reply.page(req.t('ref.newKind', { kind: kindLabel(req.t, kind) }), formPage(req, kind, `/referentiel/nouvelle?nature=${kind}`, values, problemsOf(req, error), [...CONTRIBUTOR_LICENCES], null, choicesOf(error)), 422)
-    }
-  })
+  app.post(
+    '/referentiel/nouvelle',
+    {
+      schema: { querystring: Type.Object({ nature: Type.String({ maxLength: 20 }) }), body: FormBody, hide: true },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const kind = req.query.nature
+      if (!isFicheKind(kind)) throw notFound()
+      const values = ficheValues(kind, req.body)
+      try {
+        const { version } = await createFiche(db(), actor, kind, values)
+        if (values.intent === 'submit') await submitVersion(db(), actor, version.id)
+        req.flash('notice', req.t(values.intent === 'submit' ? 'ref.flash.submitted' : 'ref.flash.saved'))
+        return reply.redirect(versionPath(version.id), 303)
+      } catch (error) {
+        if (!(error instanceof ContentProblems)) throw error
+        return reply.page(
+          req.t('ref.newKind', { kind: kindLabel(req.t, kind) }),
+          formPage(
+            req,
+            kind,
+            `/referentiel/nouvelle?nature=${kind}`,
+            values,
+            problemsOf(req, error),
+            [...CONTRIBUTOR_LICENCES],
+            null,
+            choicesOf(error),
+          ),
+          422,
+        )
+      }
+    },
+  )
 
   // a signed-in contributor opens (or finds) their proposal to change a published fiche
-  app.post('/referentiel/fiches/:slug/proposition', { schema: { params: SlugParams, body: FormBody, hide: true }, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const fiche = await publishedFiche(req.params.slug)
-    const version = await startRevision(db(), actor, fiche)
-    return reply.redirect(`${versionPath(version.id)}/modifier`, 303)
-  })
+  app.post(
+    '/referentiel/fiches/:slug/proposition',
+    {
+      schema: { params: SlugParams, body: FormBody, hide: true },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const fiche = await publishedFiche(req.params.slug)
+      const version = await startRevision(db(), actor, fiche)
+      return reply.redirect(`${versionPath(version.id)}/modifier`, 303)
+    },
+  )
 
   app.get('/referentiel/versions/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
     const version = await editableVersion(req.params.id, actor.id)
     const kind = version.fiche.kind as FicheKind
     const values = await contentForForm(db(), kind, version.content)
-    return reply.page(req.t('ref.edit'), formPage(req, kind, `${versionPath(version.id)}/modifier`, values, {}, licencesFor(version), version.reviewNote))
+    return reply.page(
+      req.t('ref.edit'),
+      formPage(req, kind, `${versionPath(version.id)}/modifier`, values, {}, licencesFor(version), version.reviewNote),
+    )
   })
 
-  app.post('/referentiel/versions/:id/modifier', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const version = await editableVersion(req.params.id, actor.id)
-    const kind = version.fiche.kind as FicheKind
-    const values = ficheValues(kind, req.body)
-    try {
-      await saveDraft(db(), actor, version.id, values, values.intent === 'submit')
-    } catch (error) {
-      if (!(error instanceof ContentProblems)) throw error
-      return reply.page(req.t('ref.edit'), formPage(req, kind, `${versionPath(version.id)}/modifier`, values, problemsOf(req, error), licencesFor(version), version.reviewNote, choicesOf(error)), 422)
-    }
-    req.flash('notice', req.t(values.intent === 'submit' ? 'ref.flash.submitted' : 'ref.flash.saved'))
-    return reply.redirect(versionPath(version.id), 303)
-  })
+  app.post(
+    '/referentiel/versions/:id/modifier',
+    {
+      schema: { params: IdParams, body: FormBody, hide: true },
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const version = await editableVersion(req.params.id, actor.id)
+      const kind = version.fiche.kind as FicheKind
+      const values = ficheValues(kind, req.body)
+      try {
+        await saveDraft(db(), actor, version.id, values, values.intent === 'submit')
+      } catch (error) {
+        if (!(error instanceof ContentProblems)) throw error
+        return reply.page(
+          req.t('ref.edit'),
+          formPage(
+            req,
+            kind,
+            `${versionPath(version.id)}/modifier`,
+            values,
+            problemsOf(req, error),
+            licencesFor(version),
+            version.reviewNote,
+            choicesOf(error),
+          ),
+          422,
+        )
+      }
+      req.flash('notice', req.t(values.intent === 'submit' ? 'ref.flash.submitted' : 'ref.flash.saved'))
+      return reply.redirect(versionPath(version.id), 303)
+    },
+  )
 
-  app.post('/referentiel/versions/:id/soumettre', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    await submitVersion(db(), actor, req.params.id)
-    req.flash('notice', req.t('ref.flash.submitted'))
-    return reply.redirect(versionPath(req.params.id), 303)
-  })
+  app.post(
+    '/referentiel/versions/:id/soumettre',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      await submitVersion(db(), actor, req.params.id)
+      req.flash('notice', req.t('ref.flash.submitted'))
+      return reply.redirect(versionPath(req.params.id), 303)
+    },
+  )
 
-  app.post('/referentiel/versions/:id/abandon', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const { ficheRemoved, slug } = await discardVersion(db(), actor, req.params.id)
-    req.flash('notice', req.t('ref.flash.discarded'))
-    return reply.redirect(ficheRemoved ? '/referentiel/mes-contributions' : fichePath(slug), 303)
-  })
+  app.post(
+    '/referentiel/versions/:id/abandon',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const { ficheRemoved, slug } = await discardVersion(db(), actor, req.params.id)
+      req.flash('notice', req.t('ref.flash.discarded'))
+      return reply.redirect(ficheRemoved ? '/referentiel/mes-contributions' : fichePath(slug), 303)
+    },
+  )
 
-  app.get('/referentiel/versions/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => versionPage(req, reply, {}, {}, 200))
+  app.get('/referentiel/versions/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) =>
+    versionPage(req, reply, {}, {}, 200),
+  )
 
-  app.post('/referentiel/versions/:id/decision', { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: { max: 120, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const values = formValues(req.body)
-    const decision = values.decision
-    if (decision !== 'publish' && decision !== 'request_changes' && decision !== 'reject') {
-      return versionPage(req, reply, values, { decision: req.t('ref.error.decision') }, 422, true)
-    }
-    try {
-      await decide(db(), actor, (req.params as { id: string }).id, decision as Decision, values.note ?? '')
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'REASON_REQUIRED') return versionPage(req, reply, values, { note: req.t('ref.error.reason') }, 422, true)
-      throw error
-    }
-    const status = decision === 'publish' ? 'published' : decision === 'reject' ? 'rejected' : 'changes_requested'
-    req.flash('notice', req.t(`ref.flash.${status}`))
-    return reply.redirect(versionPath((req.params as { id: string }).id), 303)
-  })
+  app.post(
+    '/referentiel/versions/:id/decision',
+    {
+      schema: { params: IdParams, body: FormBody, hide: true },
+      config: { rateLimit: { max: 120, timeWindow: '1 minute' } },
+    },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const values = formValues(req.body)
+      const decision = values.decision
+      if (decision !== 'publish' && decision !== 'request_changes' && decision !== 'reject') {
+        return versionPage(req, reply, values, { decision: req.t('ref.error.decision') }, 422, true)
+      }
+      try {
+        await decide(db(), actor, (req.params as { id: string }).id, decision as Decision, values.note ?? '')
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'REASON_REQUIRED')
+          return versionPage(req, reply, values, { note: req.t('ref.error.reason') }, 422, true)
+        throw error
+      }
+      const status = decision === 'publish' ? 'published' : decision === 'reject' ? 'rejected' : 'changes_requested'
+      req.flash('notice', req.t(`ref.flash.${status}`))
+      return reply.redirect(versionPath((req.params as { id: string }).id), 303)
+    },
+  )
 
-  app.post('/referentiel/fiches/:slug/mise-en-avant', { schema: { params: SlugParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const fiche = await publishedFiche(req.params.slug)
-    await setFeatured(db(), actor, fiche, formValues(req.body).featured === 'true')
-    return reply.redirect(fichePath(fiche.slug), 303)
-  })
+  app.post(
+    '/referentiel/fiches/:slug/mise-en-avant',
+    { schema: { params: SlugParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const fiche = await publishedFiche(req.params.slug)
+      await setFeatured(db(), actor, fiche, formValues(req.body).featured === 'true')
+      return reply.redirect(fichePath(fiche.slug), 303)
+    },
+  )
 
   app.get('/referentiel/moderation', { schema: { hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
-    if (!moderatesAnything(actor)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas le référentiel.' })
+    if (!moderatesAnything(actor))
+      throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas le référentiel.' })
     return reply.page(req.t('ref.moderation'), <QueuePage items={await moderationQueue(db(), actor)} />)
   })
 
@@ -271,16 +422,29 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
   // ——— inventory (FR0110) and open data pages ———
   app.get('/referentiel/inventaire', { schema: { querystring: InventoryQuery, hide: true } }, async (req, reply) => {
     const report = await inventoryReport(db(), inventoryFilters(req.query))
-    return reply.page(req.t('ref.inventory'), <InventoryPage report={report} filters={{ institutionKind: req.query.institutionKind ?? '', year: req.query.year ? String(req.query.year) : '' }} />)
+    return reply.page(
+      req.t('ref.inventory'),
+      <InventoryPage
+        report={report}
+        filters={{
+          institutionKind: req.query.institutionKind ?? '',
+          year: req.query.year ? String(req.query.year) : '',
+        }}
+      />,
+    )
   })
 
-  app.get('/referentiel/donnees', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('ref.opendata'), <OpenDataPage datasets={await referentielDatasets(db())} />))
+  app.get('/referentiel/donnees', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('ref.opendata'), <OpenDataPage datasets={await referentielDatasets(db())} />),
+  )
 
   // ——— imports (platform administrators): upload, preview of every change, confirmation ———
-  const importPage = (req: FastifyRequest, reply: FastifyReply, problems: string[], status = 200) => reply.page(req.t('ref.import'), <ImportPage problems={problems} />, status)
+  const importPage = (req: FastifyRequest, reply: FastifyReply, problems: string[], status = 200) =>
+    reply.page(req.t('ref.import'), <ImportPage problems={problems} />, status)
 
   /** What a pending import's files say (kept as they came: one CSV, or the catalogue's files packed in one ZIP). */
-  const readPending = (format: string, files: SourceFile[]) => (format === 'catalogue' ? readCatalogue(files) : readParticipediaCsv(files[0]!.bytes, files[0]!.name))
+  const readPending = (format: string, files: SourceFile[]) =>
+    format === 'catalogue' ? readCatalogue(files) : readParticipediaCsv(files[0]!.bytes, files[0]!.name)
   const sourceOf = (format: string) => (format === 'catalogue' ? 'consultation-gouv' : 'participedia')
 
   app.get('/admin/referentiel/import', { schema: { hide: true } }, async (req, reply) => {
@@ -288,77 +452,171 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     return importPage(req, reply, [])
   })
 
-  app.post('/admin/referentiel/import', { schema: { body: FormWithFileBody, hide: true }, config: { uploadLimit: MAX_ROUTE_UPLOAD_BYTES, uploadFiles: { max: MAX_UPLOAD_FILES, accept: /\.(csv|md|zip)$/i } } }, async (req, reply) => {
-    const actor = requireAdmin(req)
-    const format = formValues(req.body).format === 'catalogue' ? 'catalogue' : 'participedia'
-    const files = (req.uploads ?? []).filter((u) => u.bytes.length > 0).map((u) => ({ name: u.path, bytes: new Uint8Array(u.bytes) }))
-    if (files.length === 0) return importPage(req, reply, [req.t('ref.import.noFile')], 422)
-    if (format === 'participedia' && files.length > 1) return importPage(req, reply, [req.t('ref.import.oneCsv')], 422)
-    const read = readPending(format, files)
-    try {
-      const result = await importRecords(db(), { actorId: actor.id, source: sourceOf(format), ...read, write: false })
-      // kept until confirmed: the CSV as sent, the catalogue's files packed in one archive
-      const bytes = format === 'participedia' || (files.length === 1 && isZip(files[0]!.bytes)) ? Buffer.from(files[0]!.bytes) : Buffer.from(zipSync(Object.fromEntries(files.map((f) => [f.name, f.bytes]))))
-      const pendingId = await savePendingImport(db(), { territoryId: null, userId: actor.id, kind: PENDING_KIND, filename: files[0]!.name, bytes, options: { format } })
-      return reply.page(req.t('ref.import.preview'), <ImportPreviewPage result={result} confirm={`/admin/referentiel/import/${pendingId}/confirmer`} warnings={result.warnings} />)
-    } catch (error) {
-      if (!(error instanceof ImportFailed)) throw error
-      return importPage(req, reply, error.problems.map((p) => `${p.position} : ${p.reason}`), 422)
-    }
-  })
+  app.post(
+    '/admin/referentiel/import',
+    {
+      schema: { body: FormWithFileBody, hide: true },
+      config: {
+        uploadLimit: MAX_ROUTE_UPLOAD_BYTES,
+        uploadFiles: { max: MAX_UPLOAD_FILES, accept: /\.(csv|md|zip)$/i },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireAdmin(req)
+      const format = formValues(req.body).format === 'catalogue' ? 'catalogue' : 'participedia'
+      const files = (req.uploads ?? [])
+        .filter((u) => u.bytes.length > 0)
+        .map((u) => ({ name: u.path, bytes: new Uint8Array(u.bytes) }))
+      if (files.length === 0) return importPage(req, reply, [req.t('ref.import.noFile')], 422)
+      if (format === 'participedia' && files.length > 1)
+        return importPage(req, reply, [req.t('ref.import.oneCsv')], 422)
+      const read = readPending(format, files)
+      try {
+        const result = await importRecords(db(), { actorId: actor.id, source: sourceOf(format), ...read, write: false })
+        // kept until confirmed: the CSV as sent, the catalogue's files packed in one archive
+        const bytes =
+          format === 'participedia' || (files.length === 1 && isZip(files[0]!.bytes))
+            ? Buffer.from(files[0]!.bytes)
+            : Buffer.from(zipSync(Object.fromEntries(files.map((f) => [f.name, f.bytes]))))
+        const pendingId = await savePendingImport(db(), {
+          territoryId: null,
+          userId: actor.id,
+          kind: PENDING_KIND,
+          filename: files[0]!.name,
+          bytes,
+          options: { format },
+        })
+        return reply.page(
+          req.t('ref.import.preview'),
+          <ImportPreviewPage
+            result={result}
+            confirm={`/admin/referentiel/import/${pendingId}/confirmer`}
+            warnings={result.warnings}
+          />,
+        )
+      } catch (error) {
+        if (!(error instanceof ImportFailed)) throw error
+        return importPage(
+          req,
+          reply,
+          error.problems.map((p) => `${p.position} : ${p.reason}`),
+          422,
+        )
+      }
+    },
+  )
 
-  app.post('/admin/referentiel/import/:pending/confirmer', { schema: { params: PendingParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireAdmin(req)
-    const pending = await loadPendingImport(db(), req.params.pending, actor.id, PENDING_KIND)
-    const format = pending.options.format === 'catalogue' ? 'catalogue' : 'participedia'
-    const read = readPending(format, [{ name: pending.filename, bytes: new Uint8Array(pending.bytes) }])
-    try {
-      const result = await importRecords(db(), { actorId: actor.id, source: sourceOf(format), ...read })
-      await deletePendingImport(db(), pending.id)
-      req.flash('notice', req.t('ref.import.done', { created: result.created, updated: result.updated, unchanged: result.unchanged, conflicts: result.conflicts }))
-      return reply.redirect(result.conflicts > 0 ? '/referentiel/conflits' : '/admin/referentiel/import', 303)
-    } catch (error) {
-      // the référentiel changed since the preview (a fiche renamed, a link removed): say it, nothing written
-      if (!(error instanceof ImportFailed)) throw error
-      return importPage(req, reply, error.problems.map((p) => `${p.position} : ${p.reason}`), 422)
-    }
-  })
+  app.post(
+    '/admin/referentiel/import/:pending/confirmer',
+    { schema: { params: PendingParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireAdmin(req)
+      const pending = await loadPendingImport(db(), req.params.pending, actor.id, PENDING_KIND)
+      const format = pending.options.format === 'catalogue' ? 'catalogue' : 'participedia'
+      const read = readPending(format, [{ name: pending.filename, bytes: new Uint8Array(pending.bytes) }])
+      try {
+        const result = await importRecords(db(), { actorId: actor.id, source: sourceOf(format), ...read })
+        await deletePendingImport(db(), pending.id)
+        req.flash(
+          'notice',
+          req.t('ref.import.done', {
+            created: result.created,
+            updated: result.updated,
+            unchanged: result.unchanged,
+            conflicts: result.conflicts,
+          }),
+        )
+        return reply.redirect(result.conflicts > 0 ? '/referentiel/conflits' : '/admin/referentiel/import', 303)
+      } catch (error) {
+        // the référentiel changed since the preview (a fiche renamed, a link removed): say it, nothing written
+        if (!(error instanceof ImportFailed)) throw error
+        return importPage(
+          req,
+          reply,
+          error.problems.map((p) => `${p.position} : ${p.reason}`),
+          422,
+        )
+      }
+    },
+  )
 
   // ——— conflicts between a re-import and an edit made here (network moderators) ———
   app.get('/referentiel/conflits', { schema: { hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
-    if (!canModerate(actor, null)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Seuls les modérateurs du réseau tranchent les conflits d’import.' })
+    if (!canModerate(actor, null))
+      throw new AppError('FORBIDDEN', {
+        status: 403,
+        userMessage: 'Seuls les modérateurs du réseau tranchent les conflits d’import.',
+      })
     const open = await openImportConflicts(db())
     // linked fiches are shown by their titles
-    const linked = open.flatMap((c) => (FIELD_BY_NAME.get(c.field)?.type === 'fiches' ? [c.sourceValue, c.localValue].flatMap((v) => (Array.isArray(v) ? v.map(String) : [])) : []))
+    const linked = open.flatMap((c) =>
+      FIELD_BY_NAME.get(c.field)?.type === 'fiches'
+        ? [c.sourceValue, c.localValue].flatMap((v) => (Array.isArray(v) ? v.map(String) : []))
+        : [],
+    )
     const names = await ficheNames(db(), [...new Set(linked)])
     const shown = (field: string, value: unknown) => {
       const spec = FIELD_BY_NAME.get(field)
       if (!spec) return JSON.stringify(value)
-      if (spec.type === 'fiches' && Array.isArray(value)) return value.map((id) => names.get(String(id))?.title ?? String(id)).join('\n')
+      if (spec.type === 'fiches' && Array.isArray(value))
+        return value.map((id) => names.get(String(id))?.title ?? String(id)).join('\n')
       return displayValue(spec, value as FieldValue, req.locale)
     }
-    const conflicts = open.map((c) => ({ ...c, fieldLabel: FIELD_BY_NAME.get(c.field)?.label[req.locale === 'en' ? 1 : 0] ?? c.field, sourceValue: shown(c.field, c.sourceValue), localValue: shown(c.field, c.localValue) }))
+    const conflicts = open.map((c) => ({
+      ...c,
+      fieldLabel: FIELD_BY_NAME.get(c.field)?.label[req.locale === 'en' ? 1 : 0] ?? c.field,
+      sourceValue: shown(c.field, c.sourceValue),
+      localValue: shown(c.field, c.localValue),
+    }))
     return reply.page(req.t('ref.conflicts'), <ConflictsPage conflicts={conflicts} />)
   })
 
-  app.post('/referentiel/conflits/:id', { schema: { params: IdParams, body: ConflictBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    await resolveImportConflict(db(), actor, req.params.id, req.body.choice)
-    req.flash('notice', req.t('ref.conflicts.resolved'))
-    return reply.redirect('/referentiel/conflits', 303)
-  })
+  app.post(
+    '/referentiel/conflits/:id',
+    { schema: { params: IdParams, body: ConflictBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      await resolveImportConflict(db(), actor, req.params.id, req.body.choice)
+      req.flash('notice', req.t('ref.conflicts.resolved'))
+      return reply.redirect('/referentiel/conflits', 303)
+    },
+  )
 
   // ——— helpers that need the request ———
-  function formPage(req: FastifyRequest, kind: FicheKind, action: string, values: Record<string, string>, errors: Record<string, string>, licences: string[], reviewNote?: string | null, choices: Record<string, PickerChoice[]> = {}) {
-    const title = action.includes('/versions/') ? req.t('ref.edit') : req.t('ref.newKind', { kind: kindLabel(req.t, kind) })
-    return <FicheFormPage kind={kind} title={title} action={action} values={values} errors={errors} licences={licences} reviewNote={reviewNote ?? null} choices={choices} />
+  function formPage(
+    req: FastifyRequest,
+    kind: FicheKind,
+    action: string,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    licences: string[],
+    reviewNote?: string | null,
+    choices: Record<string, PickerChoice[]> = {},
+  ) {
+    const title = action.includes('/versions/')
+      ? req.t('ref.edit')
+      : req.t('ref.newKind', { kind: kindLabel(req.t, kind) })
+    return (
+      <FicheFormPage
+        kind={kind}
+        title={title}
+        action={action}
+        values={values}
+        errors={errors}
+        licences={licences}
+        reviewNote={reviewNote ?? null}
+        choices={choices}
+      />
+    )
   }
 
   /** The form as posted, with each picker field holding the choice ticked, if any. */
   function ficheValues(kind: FicheKind, body: unknown): Record<string, string> {
     const values = formValues(body)
-    for (const field of fieldsOf(kind)) if (field.type === 'territory' || field.type === 'commitment') values[field.name] = pickedValue(values, field.name)
+    for (const field of fieldsOf(kind))
+      if (field.type === 'territory' || field.type === 'commitment')
+        values[field.name] = pickedValue(values, field.name)
     return Object.fromEntries(Object.entries(values).filter(([name]) => !name.endsWith('.choix')))
   }
 
@@ -368,41 +626,73 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
 
   function problemsOf(req: FastifyRequest, error: ContentProblems): Record<string, string> {
     const errors: Record<string, string> = {}
-    for (const p of error.problems) errors[p.field] = errors[p.field] ? `${errors[p.field]} ; ${problemText(p, req.locale)}` : problemText(p, req.locale)
+    for (const p of error.problems)
+      errors[p.field] = errors[p.field]
+        ? `${errors[p.field]} ; ${problemText(p, req.locale)}`
+        : problemText(p, req.locale)
     return errors
   }
 
   async function editableVersion(id: string, userId: string) {
     const version = await findVersion(db(), id)
     if (!version) throw notFound()
-    if (version.authorId !== userId) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Seul l’auteur de cette proposition peut la modifier.' })
-    if (version.status !== 'draft' && version.status !== 'changes_requested') throw new AppError('VERSION_NOT_EDITABLE', { status: 409, userMessage: 'Cette version n’est plus modifiable : elle a été soumise ou relue.' })
+    if (version.authorId !== userId)
+      throw new AppError('FORBIDDEN', {
+        status: 403,
+        userMessage: 'Seul l’auteur de cette proposition peut la modifier.',
+      })
+    if (version.status !== 'draft' && version.status !== 'changes_requested')
+      throw new AppError('VERSION_NOT_EDITABLE', {
+        status: 409,
+        userMessage: 'Cette version n’est plus modifiable : elle a été soumise ou relue.',
+      })
     return version
   }
 
   /** An imported fiche keeps its own licence; a contributor's fiche offers the two the law allows. */
   function licencesFor(version: { content: FicheContent }): string[] {
     const licence = typeof version.content.licence === 'string' ? version.content.licence : null
-    return licence && !(CONTRIBUTOR_LICENCES as readonly string[]).includes(licence) ? [licence] : [...CONTRIBUTOR_LICENCES]
+    return licence && !(CONTRIBUTOR_LICENCES as readonly string[]).includes(licence)
+      ? [licence]
+      : [...CONTRIBUTOR_LICENCES]
   }
 
-  async function versionPage(req: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, status: number, mustModerate = false) {
+  async function versionPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status: number,
+    mustModerate = false,
+  ) {
     const version = await findVersion(db(), (req.params as { id: string }).id)
     if (!version) throw notFound()
     const territoryId = await versionTerritoryId(db(), version.content)
-    if (!canSeeVersion(req.user, version, territoryId)) throw req.user ? notFound() : new AppError('UNAUTHORIZED', { status: 401, userMessage: 'Connectez-vous pour continuer.' })
-    if (mustModerate && !canModerate(req.user, territoryId)) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas cette fiche.' })
+    if (!canSeeVersion(req.user, version, territoryId))
+      throw req.user
+        ? notFound()
+        : new AppError('UNAUTHORIZED', { status: 401, userMessage: 'Connectez-vous pour continuer.' })
+    if (mustModerate && !canModerate(req.user, territoryId))
+      throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas cette fiche.' })
     const kind = version.fiche.kind as FicheKind
     const all = await listVersions(db(), version.ficheId)
     const base = version.baseNumber !== null ? all.find((v) => v.number === version.baseNumber) : undefined
     const changes = changedFields(kind, base?.content ?? null, version.content)
-    const names = await ficheNames(db(), [...linkedIds(kind, version.content), ...(base ? linkedIds(kind, base.content) : [])])
+    const names = await ficheNames(db(), [
+      ...linkedIds(kind, version.content),
+      ...(base ? linkedIds(kind, base.content) : []),
+    ])
     await addPlaceNames(db(), names, [version.content, ...(base ? [base.content] : [])])
     const summary = all.find((v) => v.id === version.id)!
     return reply.page(
       String(version.content.title ?? version.fiche.slug),
       <VersionPage
-        fiche={{ slug: version.fiche.slug, kind, title: version.fiche.title, publishedVersion: version.fiche.publishedVersion }}
+        fiche={{
+          slug: version.fiche.slug,
+          kind,
+          title: version.fiche.title,
+          publishedVersion: version.fiche.publishedVersion,
+        }}
         version={{ ...summary, submittedAt: version.submittedAt, baseNumber: version.baseNumber }}
         content={version.content}
         changes={changes}
@@ -418,15 +708,29 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
 }
 
 export const InventoryQuery = Type.Object({
-  institutionKind: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('ministry'), Type.Literal('public_body'), Type.Literal('territory'), Type.Literal('association'), Type.Literal('other')])),
+  institutionKind: Type.Optional(
+    Type.Union([
+      Type.Literal(''),
+      Type.Literal('ministry'),
+      Type.Literal('public_body'),
+      Type.Literal('territory'),
+      Type.Literal('association'),
+      Type.Literal('other'),
+    ]),
+  ),
   year: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2100 }), Type.Literal('')])),
 })
 
 export function inventoryFilters(query: { institutionKind?: string | undefined; year?: number | '' | undefined }) {
-  return { institutionKind: query.institutionKind || undefined, year: typeof query.year === 'number' ? query.year : undefined }
+  return {
+    institutionKind: query.institutionKind || undefined,
+    year: typeof query.year === 'number' ? query.year : undefined,
+  }
 }
 
 /** Ids of the fiches a content links to. */
 export function linkedIds(kind: FicheKind, content: FicheContent): string[] {
-  return fieldsOf(kind).flatMap((f) => (f.type === 'fiches' && Array.isArray(content[f.name]) ? (content[f.name] as string[]) : []))
+  return fieldsOf(kind).flatMap((f) =>
+    f.type === 'fiches' && Array.isArray(content[f.name]) ? (content[f.name] as string[]) : [],
+  )
 }

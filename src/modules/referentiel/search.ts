@@ -66,13 +66,20 @@ const HIT_COLUMNS = sql`f.id, f.kind, f.slug, f.title, f.summary, f.subtype, f.t
  * and the facet counts of all matches (their kinds add up to the total). Relevance is ts_rank_cd on the
  * title (A), summary (B) and labels (C); a fiche whose body alone matches comes after them.
  */
-export async function searchFiches(db: Db, filters: SearchFilters, page: { offset: number; limit: number }): Promise<{ total: number; hits: FicheHit[]; facets: Facets }> {
+export async function searchFiches(
+  db: Db,
+  filters: SearchFilters,
+  page: { offset: number; limit: number },
+): Promise<{ total: number; hits: FicheHit[]; facets: Facets }> {
   const query = tsQuery(filters.q)
   const where = conditions(filters)
   const rank = query ? sql`ts_rank_cd(f.search_head, ${query}, 1)` : sql`null::real`
   const order = query ? sql`rank desc, f.published_at desc, f.id` : sql`f.featured desc, f.published_at desc, f.id`
   const [hits, facets] = await Promise.all([
-    queryRows<FicheHit>(db, sql`select ${HIT_COLUMNS}, ${rank} as rank from referentiel_fiches f where ${where} order by ${order} limit ${page.limit} offset ${page.offset}`),
+    queryRows<FicheHit>(
+      db,
+      sql`select ${HIT_COLUMNS}, ${rank} as rank from referentiel_fiches f where ${where} order by ${order} limit ${page.limit} offset ${page.offset}`,
+    ),
     facetCounts(db, filters),
   ])
   const total = facets.kind.reduce((sum, k) => sum + k.count, 0)
@@ -95,9 +102,19 @@ export async function facetCounts(db: Db, filters: SearchFilters): Promise<Facet
         union all (select 'department', v, count(*)::int from hits, unnest(department_codes) v group by v order by 3 desc limit 30)
         union all (select 'institution', institution, count(*)::int from hits where institution is not null group by institution order by 3 desc limit 30)`,
   )
-  const facets: Facets = { kind: [], theme: [], methodType: [], iap2: [], result: [], region: [], department: [], institution: [] }
+  const facets: Facets = {
+    kind: [],
+    theme: [],
+    methodType: [],
+    iap2: [],
+    result: [],
+    region: [],
+    department: [],
+    institution: [],
+  }
   for (const row of rows) facets[row.facet].push({ value: row.value, count: Number(row.count) })
-  for (const list of Object.values(facets)) list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'fr'))
+  for (const list of Object.values(facets))
+    list.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value, 'fr'))
   return facets
 }
 
@@ -106,7 +123,11 @@ export async function facetCounts(db: Db, filters: SearchFilters): Promise<Facet
  * fiches sharing a theme or a method type with it (a bounded scan, whatever the size of the base), those
  * sharing the most.
  */
-export async function relatedFiches(db: Db, fiche: { id: string; themes: string[]; methodTypes: string[] }, limit = 6): Promise<(FicheHit & { linked: boolean })[]> {
+export async function relatedFiches(
+  db: Db,
+  fiche: { id: string; themes: string[]; methodTypes: string[] },
+  limit = 6,
+): Promise<(FicheHit & { linked: boolean })[]> {
   const themes = textArray(fiche.themes)
   const methodTypes = textArray(fiche.methodTypes)
   const rows = await queryRows<FicheHit & { linked: boolean }>(
@@ -136,7 +157,10 @@ export async function relatedFiches(db: Db, fiche: { id: string; themes: string[
  * Participedia's and the catalogue's "Decidim"): published fiches of the same kind whose title is the same once
  * case, accents and punctuation are set aside, from a different source.
  */
-export async function sameElsewhere(db: Db, fiche: { id: string; kind: string; title: string; sourceName: string | null }): Promise<{ slug: string; title: string; sourceName: string | null }[]> {
+export async function sameElsewhere(
+  db: Db,
+  fiche: { id: string; kind: string; title: string; sourceName: string | null },
+): Promise<{ slug: string; title: string; sourceName: string | null }[]> {
   return queryRows(
     db,
     sql`select slug, title, content ->> 'sourceName' as "sourceName" from referentiel_fiches
@@ -171,11 +195,26 @@ export interface InventoryFilters {
 export interface InventoryReport {
   total: number
   byResult: { value: string; count: number }[]
-  byInstitution: { institution: string; institutionKind: string | null; total: number; success: number; mixed: number; failure: number; tooEarly: number }[]
+  byInstitution: {
+    institution: string
+    institutionKind: string | null
+    total: number
+    success: number
+    mixed: number
+    failure: number
+    tooEarly: number
+  }[]
   byMethod: { slug: string; title: string; count: number }[]
   byTheme: { value: string; count: number }[]
   pitfalls: { value: string; count: number }[]
-  inspiring: { slug: string; title: string; institution: string | null; summary: string | null; lessons: string | null; featured: boolean }[]
+  inspiring: {
+    slug: string
+    title: string
+    institution: string | null
+    summary: string | null
+    lessons: string | null
+    featured: boolean
+  }[]
   failures: { slug: string; title: string; institution: string | null; result: string; whatFailed: string }[]
 }
 
@@ -190,7 +229,10 @@ function inventoryWhere(filters: InventoryFilters): SQL {
 export async function inventoryReport(db: Db, filters: InventoryFilters): Promise<InventoryReport> {
   const where = inventoryWhere(filters)
   const [byResult, byInstitution, byMethod, byTheme, pitfalls, inspiring, failures] = await Promise.all([
-    queryRows<{ value: string; count: number }>(db, sql`select result as value, count(*)::int as count from referentiel_fiches f where ${where} group by result order by 2 desc`),
+    queryRows<{ value: string; count: number }>(
+      db,
+      sql`select result as value, count(*)::int as count from referentiel_fiches f where ${where} group by result order by 2 desc`,
+    ),
     queryRows<InventoryReport['byInstitution'][number]>(
       db,
       sql`select f.institution, min(f.institution_kind) as "institutionKind", count(*)::int as total,
@@ -205,7 +247,10 @@ export async function inventoryReport(db: Db, filters: InventoryFilters): Promis
             join referentiel_fiches m on m.id = l.to_id and m.published_version is not null
           where ${where} group by m.slug, m.title order by 3 desc, 2 limit 30`,
     ),
-    queryRows<{ value: string; count: number }>(db, sql`select v as value, count(*)::int as count from referentiel_fiches f, unnest(f.themes) v where ${where} group by v order by 2 desc, 1`),
+    queryRows<{ value: string; count: number }>(
+      db,
+      sql`select v as value, count(*)::int as count from referentiel_fiches f, unnest(f.themes) v where ${where} group by v order by 2 desc, 1`,
+    ),
     queryRows<{ value: string; count: number }>(
       db,
       sql`select v as value, count(*)::int as count from referentiel_fiches f, jsonb_array_elements_text(coalesce(f.content->'pitfalls', '[]'::jsonb)) v

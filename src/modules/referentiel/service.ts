@@ -7,7 +7,18 @@ import { AppError, conflict, forbidden, notFound } from '../../platform/errors.t
 import { translator, type Locale } from '../../platform/i18n/index.ts'
 import { pickPublicCommitment } from '../plans/index.ts'
 import { findTerritoryByRef, pickTerritory } from '../territories/index.ts'
-import { changedFields, checkContent, displayValue, fieldsOf, isEmpty, problemText, type FicheContent, type FicheKind, type FieldProblem, type FieldValue } from './fields.ts'
+import {
+  changedFields,
+  checkContent,
+  displayValue,
+  fieldsOf,
+  isEmpty,
+  problemText,
+  type FicheContent,
+  type FicheKind,
+  type FieldProblem,
+  type FieldValue,
+} from './fields.ts'
 import { fiches, links, versions, type FicheRow, type VersionRow } from './tables.ts'
 import { CONTRIBUTOR_LICENCES } from './vocabularies.ts'
 
@@ -47,18 +58,31 @@ function moderationAllowed(user: CurrentUser, territoryIdSql: SQL): SQL {
 
 export class ContentProblems extends AppError {
   constructor(readonly problems: FieldProblem[]) {
-    super('INVALID_FICHE', { status: 422, userMessage: problems.map((p) => `${p.field}: ${problemText(p, 'fr')}`).join('; ') })
+    super('INVALID_FICHE', {
+      status: 422,
+      userMessage: problems.map((p) => `${p.field}: ${problemText(p, 'fr')}`).join('; '),
+    })
   }
 }
 
 /** Published fiches named by slug or exact title, of one kind. */
-async function findFichesByName(db: Db, kind: FicheKind, names: string[]): Promise<Map<string, { id: string; slug: string; title: string }>> {
+async function findFichesByName(
+  db: Db,
+  kind: FicheKind,
+  names: string[],
+): Promise<Map<string, { id: string; slug: string; title: string }>> {
   if (names.length === 0) return new Map()
   const lower = names.map((n) => n.toLowerCase())
   const rows = await db
     .select({ id: fiches.id, slug: fiches.slug, title: fiches.title })
     .from(fiches)
-    .where(and(eq(fiches.kind, kind), sql`${fiches.publishedVersion} is not null`, sql`(${fiches.slug} = any(${textArray(lower)}) or lower(${fiches.title}) = any(${textArray(lower)}))`))
+    .where(
+      and(
+        eq(fiches.kind, kind),
+        sql`${fiches.publishedVersion} is not null`,
+        sql`(${fiches.slug} = any(${textArray(lower)}) or lower(${fiches.title}) = any(${textArray(lower)}))`,
+      ),
+    )
   const found = new Map<string, { id: string; slug: string; title: string }>()
   for (const row of rows) {
     found.set(row.slug, { ...row, title: row.title! })
@@ -68,7 +92,11 @@ async function findFichesByName(db: Db, kind: FicheKind, names: string[]): Promi
 }
 
 /** One published fiche of a kind by slug or exact title (case-insensitive). */
-export async function findFicheByName(db: Db, kind: FicheKind, name: string): Promise<{ id: string; slug: string; title: string } | undefined> {
+export async function findFicheByName(
+  db: Db,
+  kind: FicheKind,
+  name: string,
+): Promise<{ id: string; slug: string; title: string } | undefined> {
   return (await findFichesByName(db, kind, [name])).get(name.toLowerCase())
 }
 
@@ -77,38 +105,88 @@ export async function findFicheByName(db: Db, kind: FicheKind, name: string): Pr
  * (titles or slugs → ids), the commitment. `baseLicence` is the licence of the version edited: content
  * imported under its own licence keeps it.
  */
-export async function resolveContent(db: Db, kind: FicheKind, input: Record<string, unknown>, options: { baseLicence?: string | null; importing?: boolean; locale?: Locale } = {}): Promise<FicheContent> {
+export async function resolveContent(
+  db: Db,
+  kind: FicheKind,
+  input: Record<string, unknown>,
+  options: { baseLicence?: string | null; importing?: boolean; locale?: Locale } = {},
+): Promise<FicheContent> {
   const { content, problems } = checkContent(kind, input)
-  const add = (field: string, message: readonly [string, string], params?: Record<string, string | number>) => problems.push({ field, message, ...(params ? { params } : {}) })
+  const add = (field: string, message: readonly [string, string], params?: Record<string, string | number>) =>
+    problems.push({ field, message, ...(params ? { params } : {}) })
   for (const field of fieldsOf(kind)) {
     const value = content[field.name]
-    if (field.type === 'fiches' && Array.isArray(value) && value.length > 0 && !problems.some((p) => p.field === field.name)) {
+    if (
+      field.type === 'fiches' &&
+      Array.isArray(value) &&
+      value.length > 0 &&
+      !problems.some((p) => p.field === field.name)
+    ) {
       const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
       const byId = value.filter((v) => uuid.test(v))
       const byName = value.filter((v) => !uuid.test(v))
       const found = await findFichesByName(db, field.target!, byName)
-      const known = byId.length ? new Set((await db.select({ id: fiches.id }).from(fiches).where(and(inArray(fiches.id, byId), eq(fiches.kind, field.target!)))).map((r) => r.id)) : new Set<string>()
+      const known = byId.length
+        ? new Set(
+            (
+              await db
+                .select({ id: fiches.id })
+                .from(fiches)
+                .where(and(inArray(fiches.id, byId), eq(fiches.kind, field.target!)))
+            ).map((r) => r.id),
+          )
+        : new Set<string>()
       const missing = [...byName.filter((n) => !found.has(n.toLowerCase())), ...byId.filter((id) => !known.has(id))]
-      if (missing.length) add(field.name, ['fiche publiée introuvable : {value}', 'no published fiche named: {value}'], { value: missing.join(', ') })
+      if (missing.length)
+        add(field.name, ['fiche publiée introuvable : {value}', 'no published fiche named: {value}'], {
+          value: missing.join(', '),
+        })
       content[field.name] = [...new Set(value.map((v) => (uuid.test(v) ? v : (found.get(v.toLowerCase())?.id ?? v))))]
     }
     if (field.type === 'territory' && typeof value === 'string' && !problems.some((p) => p.field === field.name)) {
       const picked = await pickTerritory(db, translator(options.locale ?? 'fr'), value)
       if ('found' in picked) content[field.name] = `${picked.found.kind}/${picked.found.code}`
-      else if ('choices' in picked) problems.push({ field: field.name, message: ['plusieurs territoires correspondent : cochez le bon', 'several territories match: tick the right one'], choices: picked.choices })
+      else if ('choices' in picked)
+        problems.push({
+          field: field.name,
+          message: [
+            'plusieurs territoires correspondent : cochez le bon',
+            'several territories match: tick the right one',
+          ],
+          choices: picked.choices,
+        })
       else add(field.name, ['territoire inconnu : {value}', 'unknown territory: {value}'], { value })
     }
     if (field.type === 'commitment' && typeof value === 'string' && !problems.some((p) => p.field === field.name)) {
       const picked = await pickPublicCommitment(db, value)
       if ('found' in picked) content[field.name] = picked.found.id
-      else if ('choices' in picked) problems.push({ field: field.name, message: ['plusieurs engagements correspondent : cochez le bon', 'several commitments match: tick the right one'], choices: picked.choices })
-      else add(field.name, ['aucun engagement publié ne correspond à « {value} »', 'no published commitment matches “{value}”'], { value })
+      else if ('choices' in picked)
+        problems.push({
+          field: field.name,
+          message: [
+            'plusieurs engagements correspondent : cochez le bon',
+            'several commitments match: tick the right one',
+          ],
+          choices: picked.choices,
+        })
+      else
+        add(
+          field.name,
+          ['aucun engagement publié ne correspond à « {value} »', 'no published commitment matches “{value}”'],
+          { value },
+        )
     }
   }
   const licence = content.licence
   if (!options.importing && typeof licence === 'string') {
-    const allowed = options.baseLicence && !(CONTRIBUTOR_LICENCES as readonly string[]).includes(options.baseLicence) ? [options.baseLicence] : [...CONTRIBUTOR_LICENCES]
-    if (!allowed.includes(licence)) add('licence', ['licence non permise ici : {value}', 'licence not allowed here: {value}'], { value: allowed.join(', ') })
+    const allowed =
+      options.baseLicence && !(CONTRIBUTOR_LICENCES as readonly string[]).includes(options.baseLicence)
+        ? [options.baseLicence]
+        : [...CONTRIBUTOR_LICENCES]
+    if (!allowed.includes(licence))
+      add('licence', ['licence non permise ici : {value}', 'licence not allowed here: {value}'], {
+        value: allowed.join(', '),
+      })
   }
   if (problems.length > 0) throw new ContentProblems(problems)
   return content
@@ -134,7 +212,12 @@ export function slugify(title: string): string {
 async function freeSlug(db: Db, title: string): Promise<string> {
   const base = slugify(title)
   const taken = new Set(
-    (await queryRows<{ slug: string }>(db, sql`select slug from referentiel_fiches where slug = ${base} or slug like ${`${base}-%`}`)).map((r) => r.slug),
+    (
+      await queryRows<{ slug: string }>(
+        db,
+        sql`select slug from referentiel_fiches where slug = ${base} or slug like ${`${base}-%`}`,
+      )
+    ).map((r) => r.slug),
   )
   if (!taken.has(base)) return base
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
@@ -149,21 +232,38 @@ export async function findFicheBySlug(db: Db, slug: string): Promise<FicheRow | 
 }
 
 export async function findVersion(db: Db, id: string): Promise<(VersionRow & { fiche: FicheRow }) | undefined> {
-  const [row] = await db.select({ version: versions, fiche: fiches }).from(versions).innerJoin(fiches, eq(fiches.id, versions.ficheId)).where(eq(versions.id, id))
+  const [row] = await db
+    .select({ version: versions, fiche: fiches })
+    .from(versions)
+    .innerJoin(fiches, eq(fiches.id, versions.ficheId))
+    .where(eq(versions.id, id))
   return row ? { ...row.version, fiche: row.fiche } : undefined
 }
 
-export async function listVersions(db: Db, ficheId: string): Promise<(VersionRow & { authorName: string | null; reviewerName: string | null })[]> {
+export async function listVersions(
+  db: Db,
+  ficheId: string,
+): Promise<(VersionRow & { authorName: string | null; reviewerName: string | null })[]> {
   const rows = await db.select().from(versions).where(eq(versions.ficheId, ficheId)).orderBy(desc(versions.number))
-  const names = await displayNames(db, rows.flatMap((r) => [r.authorId, r.reviewerId]))
-  return rows.map((r) => ({ ...r, authorName: r.authorId ? (names.get(r.authorId) ?? null) : null, reviewerName: r.reviewerId ? (names.get(r.reviewerId) ?? null) : null }))
+  const names = await displayNames(
+    db,
+    rows.flatMap((r) => [r.authorId, r.reviewerId]),
+  )
+  return rows.map((r) => ({
+    ...r,
+    authorName: r.authorId ? (names.get(r.authorId) ?? null) : null,
+    reviewerName: r.reviewerId ? (names.get(r.reviewerId) ?? null) : null,
+  }))
 }
 
 /** Public names of accounts (null for a deleted account). */
 export async function displayNames(db: Db, ids: (string | null)[]): Promise<Map<string, string | null>> {
   const wanted = [...new Set(ids.filter((id): id is string => !!id))]
   if (wanted.length === 0) return new Map()
-  const rows = await db.select({ id: users.id, name: users.displayName, deletedAt: users.deletedAt }).from(users).where(inArray(users.id, wanted))
+  const rows = await db
+    .select({ id: users.id, name: users.displayName, deletedAt: users.deletedAt })
+    .from(users)
+    .where(inArray(users.id, wanted))
   return new Map(rows.map((r) => [r.id, r.deletedAt ? null : r.name]))
 }
 
@@ -180,9 +280,15 @@ export async function versionTerritoryId(db: Db, content: FicheContent): Promise
 }
 
 /** Titles and slugs of fiches by id (for links and diffs). */
-export async function ficheNames(db: Db, ids: string[]): Promise<Map<string, { slug: string; title: string; kind: string }>> {
+export async function ficheNames(
+  db: Db,
+  ids: string[],
+): Promise<Map<string, { slug: string; title: string; kind: string }>> {
   if (ids.length === 0) return new Map()
-  const rows = await db.select({ id: fiches.id, slug: fiches.slug, title: fiches.title, kind: fiches.kind }).from(fiches).where(inArray(fiches.id, [...new Set(ids)]))
+  const rows = await db
+    .select({ id: fiches.id, slug: fiches.slug, title: fiches.title, kind: fiches.kind })
+    .from(fiches)
+    .where(inArray(fiches.id, [...new Set(ids)]))
   return new Map(rows.map((r) => [r.id, { slug: r.slug, title: r.title ?? r.slug, kind: r.kind }]))
 }
 
@@ -190,36 +296,59 @@ export async function ficheNames(db: Db, ids: string[]): Promise<Map<string, { s
  * Adds to a fiche's names those of the territory (`territory:<kind/code>`) and public commitment
  * (`commitment:<id>`) its contents point to, so that pages name them instead of showing the raw reference.
  */
-export async function addPlaceNames(db: Db, names: Map<string, { slug: string; title: string; kind: string }>, contents: FicheContent[]): Promise<void> {
+export async function addPlaceNames(
+  db: Db,
+  names: Map<string, { slug: string; title: string; kind: string }>,
+  contents: FicheContent[],
+): Promise<void> {
   for (const content of contents) {
     if (typeof content.territory === 'string' && !names.has(`territory:${content.territory}`)) {
       const territory = await findTerritoryByRef(db, content.territory)
-      if (territory) names.set(`territory:${content.territory}`, { slug: content.territory, title: territory.name, kind: 'territory' })
+      if (territory)
+        names.set(`territory:${content.territory}`, {
+          slug: content.territory,
+          title: territory.name,
+          kind: 'territory',
+        })
     }
-    if (typeof content.commitment === 'string' && /^[0-9a-f-]{36}$/i.test(content.commitment) && !names.has(`commitment:${content.commitment}`)) {
-      const [row] = await queryRows<{ title: string }>(db, sql`select title from public_commitments where id = ${content.commitment}`)
-      if (row) names.set(`commitment:${content.commitment}`, { slug: content.commitment, title: row.title, kind: 'commitment' })
+    if (
+      typeof content.commitment === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(content.commitment) &&
+      !names.has(`commitment:${content.commitment}`)
+    ) {
+      const [row] = await queryRows<{ title: string }>(
+        db,
+        sql`select title from public_commitments where id = ${content.commitment}`,
+      )
+      if (row)
+        names.set(`commitment:${content.commitment}`, {
+          slug: content.commitment,
+          title: row.title,
+          kind: 'commitment',
+        })
     }
   }
 }
 
 /** Content with linked fiches named (titles) instead of ids, for forms. */
 export async function contentForForm(db: Db, kind: FicheKind, content: FicheContent): Promise<Record<string, string>> {
-  const ids = fieldsOf(kind).flatMap((f) => (f.type === 'fiches' && Array.isArray(content[f.name]) ? (content[f.name] as string[]) : []))
+  const ids = fieldsOf(kind).flatMap((f) =>
+    f.type === 'fiches' && Array.isArray(content[f.name]) ? (content[f.name] as string[]) : [],
+  )
   const names = await ficheNames(db, ids)
   const values: Record<string, string> = {}
   for (const field of fieldsOf(kind)) {
     const value = content[field.name]
     if (isEmpty(value)) continue
-    if (field.type === 'fiches') values[field.name] = (value as string[]).map((id) => names.get(id)?.slug ?? id).join('\n')
+    if (field.type === 'fiches')
+      values[field.name] = (value as string[]).map((id) => names.get(id)?.slug ?? id).join('\n')
     else if (field.type === 'territory' && typeof value === 'string') {
       const territory = await findTerritoryByRef(db, value)
       values[field.name] = territory ? `${territory.name} (${value})` : value
     } else if (field.type === 'commitment' && typeof value === 'string') {
       const picked = await pickPublicCommitment(db, value)
       values[field.name] = 'found' in picked ? `${picked.found.title} — ${picked.found.territoryName}` : value
-    }
-    else if (field.type === 'choices') values[field.name] = (value as string[]).join(',')
+    } else if (field.type === 'choices') values[field.name] = (value as string[]).join(',')
     else values[field.name] = Array.isArray(value) ? value.join('\n') : String(value)
   }
   return values
@@ -227,7 +356,16 @@ export async function contentForForm(db: Db, kind: FicheKind, content: FicheCont
 
 export async function myVersions(db: Db, userId: string) {
   return db
-    .select({ id: versions.id, number: versions.number, status: versions.status, updatedAt: versions.updatedAt, reviewNote: versions.reviewNote, slug: fiches.slug, kind: fiches.kind, title: sql<string>`${versions.content}->>'title'` })
+    .select({
+      id: versions.id,
+      number: versions.number,
+      status: versions.status,
+      updatedAt: versions.updatedAt,
+      reviewNote: versions.reviewNote,
+      slug: fiches.slug,
+      kind: fiches.kind,
+      title: sql<string>`${versions.content}->>'title'`,
+    })
     .from(versions)
     .innerJoin(fiches, eq(fiches.id, versions.ficheId))
     .where(eq(versions.authorId, userId))
@@ -238,7 +376,15 @@ export async function myVersions(db: Db, userId: string) {
 /** Versions waiting for review that this person may review, oldest first. */
 export async function moderationQueue(db: Db, user: CurrentUser) {
   const territoryId = sql`(select t.id from territories t where t.kind = split_part(v.content->>'territory', '/', 1) and t.code = split_part(v.content->>'territory', '/', 2))`
-  return queryRows<{ id: string; number: number; slug: string; kind: string; title: string; submittedAt: string; authorName: string | null }>(
+  return queryRows<{
+    id: string
+    number: number
+    slug: string
+    kind: string
+    title: string
+    submittedAt: string
+    authorName: string | null
+  }>(
     db,
     sql`select v.id, v.number, f.slug, f.kind, v.content->>'title' as title, v.submitted_at as "submittedAt", a.display_name as "authorName"
         from referentiel_versions v join referentiel_fiches f on f.id = v.fiche_id left join users a on a.id = v.author_id
@@ -251,7 +397,11 @@ export async function moderationQueue(db: Db, user: CurrentUser) {
 // Writing: contributors
 
 function uniqueViolation(error: unknown): never {
-  if (pgErrorCode(error) === '23505') throw conflict('OPEN_VERSION_EXISTS', 'Une proposition de modification de cette fiche est déjà en cours : attendez sa relecture.')
+  if (pgErrorCode(error) === '23505')
+    throw conflict(
+      'OPEN_VERSION_EXISTS',
+      'Une proposition de modification de cette fiche est déjà en cours : attendez sa relecture.',
+    )
   throw error
 }
 
@@ -261,28 +411,59 @@ export async function createFiche(db: Db, actor: CurrentUser, kind: FicheKind, i
   return db.transaction(async (tx) => {
     const slug = await freeSlug(tx, String(content.title))
     const [fiche] = await tx.insert(fiches).values({ kind, slug, createdBy: actor.id }).returning()
-    const [version] = await tx.insert(versions).values({ ficheId: fiche!.id, number: 1, status: 'draft', content, authorId: actor.id }).returning()
-    await recordAudit(tx, { actorId: actor.id, action: 'fiche.drafted', subjectType: 'referentiel_version', subjectId: version!.id, after: { slug, kind } })
+    const [version] = await tx
+      .insert(versions)
+      .values({ ficheId: fiche!.id, number: 1, status: 'draft', content, authorId: actor.id })
+      .returning()
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'fiche.drafted',
+      subjectType: 'referentiel_version',
+      subjectId: version!.id,
+      after: { slug, kind },
+    })
     return { fiche: fiche!, version: version! }
   })
 }
 
 /** Opens a proposal to change a published fiche (or returns this person's open one). */
 export async function startRevision(db: Db, actor: CurrentUser, fiche: FicheRow): Promise<VersionRow> {
-  const [open] = await db.select().from(versions).where(and(eq(versions.ficheId, fiche.id), inArray(versions.status, [...OPEN_STATUSES])))
+  const [open] = await db
+    .select()
+    .from(versions)
+    .where(and(eq(versions.ficheId, fiche.id), inArray(versions.status, [...OPEN_STATUSES])))
   if (open) {
     if (open.authorId === actor.id) return open
-    throw conflict('OPEN_VERSION_EXISTS', 'Une proposition de modification de cette fiche est déjà en cours : attendez sa relecture.')
+    throw conflict(
+      'OPEN_VERSION_EXISTS',
+      'Une proposition de modification de cette fiche est déjà en cours : attendez sa relecture.',
+    )
   }
   if (fiche.publishedVersion === null || !fiche.content) throw notFound()
   return db
     .transaction(async (tx) => {
-      const [{ next }] = (await queryRows<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from referentiel_versions where fiche_id = ${fiche.id}`)) as [{ next: number }]
+      const [{ next }] = (await queryRows<{ next: number }>(
+        tx,
+        sql`select coalesce(max(number), 0) + 1 as next from referentiel_versions where fiche_id = ${fiche.id}`,
+      )) as [{ next: number }]
       const [version] = await tx
         .insert(versions)
-        .values({ ficheId: fiche.id, number: Number(next), status: 'draft', content: fiche.content!, authorId: actor.id, baseNumber: fiche.publishedVersion })
+        .values({
+          ficheId: fiche.id,
+          number: Number(next),
+          status: 'draft',
+          content: fiche.content!,
+          authorId: actor.id,
+          baseNumber: fiche.publishedVersion,
+        })
         .returning()
-      await recordAudit(tx, { actorId: actor.id, action: 'fiche.revision_started', subjectType: 'referentiel_version', subjectId: version!.id, after: { slug: fiche.slug } })
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: 'fiche.revision_started',
+        subjectType: 'referentiel_version',
+        subjectId: version!.id,
+        after: { slug: fiche.slug },
+      })
       return version!
     })
     .catch(uniqueViolation)
@@ -290,26 +471,53 @@ export async function startRevision(db: Db, actor: CurrentUser, fiche: FicheRow)
 
 async function baseLicenceOf(db: Db, version: VersionRow): Promise<string | null> {
   if (version.baseNumber === null) return null
-  const [base] = await db.select({ content: versions.content }).from(versions).where(and(eq(versions.ficheId, version.ficheId), eq(versions.number, version.baseNumber)))
+  const [base] = await db
+    .select({ content: versions.content })
+    .from(versions)
+    .where(and(eq(versions.ficheId, version.ficheId), eq(versions.number, version.baseNumber)))
   return typeof base?.content.licence === 'string' ? base.content.licence : null
 }
 
 /** The author saves a draft (and may submit it for review). Only drafts and versions sent back can change. */
-export async function saveDraft(db: Db, actor: CurrentUser, versionId: string, input: Record<string, unknown>, submit: boolean): Promise<VersionRow> {
+export async function saveDraft(
+  db: Db,
+  actor: CurrentUser,
+  versionId: string,
+  input: Record<string, unknown>,
+  submit: boolean,
+): Promise<VersionRow> {
   const version = await findVersion(db, versionId)
   if (!version) throw notFound()
   if (version.authorId !== actor.id) throw forbidden('Seul l’auteur de cette proposition peut la modifier.')
-  if (version.status !== 'draft' && version.status !== 'changes_requested') throw conflict('VERSION_NOT_EDITABLE', 'Cette version n’est plus modifiable : elle a été soumise ou relue.')
-  const content = await resolveContent(db, version.fiche.kind as FicheKind, input, { baseLicence: await baseLicenceOf(db, version), locale: actor.locale })
+  if (version.status !== 'draft' && version.status !== 'changes_requested')
+    throw conflict('VERSION_NOT_EDITABLE', 'Cette version n’est plus modifiable : elle a été soumise ou relue.')
+  const content = await resolveContent(db, version.fiche.kind as FicheKind, input, {
+    baseLicence: await baseLicenceOf(db, version),
+    locale: actor.locale,
+  })
   return db.transaction(async (tx) => {
     const now = new Date()
     const [updated] = await tx
       .update(versions)
       .set({ content, updatedAt: now, ...(submit ? { status: 'submitted', submittedAt: now } : {}) })
-      .where(and(eq(versions.id, versionId), eq(versions.authorId, actor.id), inArray(versions.status, ['draft', 'changes_requested'])))
+      .where(
+        and(
+          eq(versions.id, versionId),
+          eq(versions.authorId, actor.id),
+          inArray(versions.status, ['draft', 'changes_requested']),
+        ),
+      )
       .returning()
-    if (!updated) throw conflict('VERSION_NOT_EDITABLE', 'Cette version n’est plus modifiable : elle a été soumise ou relue.')
-    await recordAudit(tx, { actorId: actor.id, action: submit ? 'fiche.submitted' : 'fiche.draft_saved', subjectType: 'referentiel_version', subjectId: versionId, before: { status: version.status }, after: { status: updated.status } })
+    if (!updated)
+      throw conflict('VERSION_NOT_EDITABLE', 'Cette version n’est plus modifiable : elle a été soumise ou relue.')
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: submit ? 'fiche.submitted' : 'fiche.draft_saved',
+      subjectType: 'referentiel_version',
+      subjectId: versionId,
+      before: { status: version.status },
+      after: { status: updated.status },
+    })
     return updated
   })
 }
@@ -321,30 +529,59 @@ export async function submitVersion(db: Db, actor: CurrentUser, versionId: strin
     const [updated] = await tx
       .update(versions)
       .set({ status: 'submitted', submittedAt: now, updatedAt: now })
-      .where(and(eq(versions.id, versionId), eq(versions.authorId, actor.id), inArray(versions.status, ['draft', 'changes_requested'])))
+      .where(
+        and(
+          eq(versions.id, versionId),
+          eq(versions.authorId, actor.id),
+          inArray(versions.status, ['draft', 'changes_requested']),
+        ),
+      )
       .returning()
     if (!updated) throw conflict('VERSION_NOT_EDITABLE', 'Seul l’auteur d’un brouillon peut le soumettre.')
-    await recordAudit(tx, { actorId: actor.id, action: 'fiche.submitted', subjectType: 'referentiel_version', subjectId: versionId, after: { status: 'submitted' } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'fiche.submitted',
+      subjectType: 'referentiel_version',
+      subjectId: versionId,
+      after: { status: 'submitted' },
+    })
   })
 }
 
 /** The author drops a proposal that was never published; a fiche that was never published goes with it. */
-export async function discardVersion(db: Db, actor: CurrentUser, versionId: string): Promise<{ ficheRemoved: boolean; slug: string }> {
+export async function discardVersion(
+  db: Db,
+  actor: CurrentUser,
+  versionId: string,
+): Promise<{ ficheRemoved: boolean; slug: string }> {
   const version = await findVersion(db, versionId)
   if (!version) throw notFound()
-  if (version.authorId !== actor.id || !OPEN_STATUSES.includes(version.status as VersionStatus)) throw forbidden('Seul l’auteur d’une proposition en cours peut l’abandonner.')
+  if (version.authorId !== actor.id || !OPEN_STATUSES.includes(version.status as VersionStatus))
+    throw forbidden('Seul l’auteur d’une proposition en cours peut l’abandonner.')
   return db.transaction(async (tx) => {
     const removed = await tx
       .delete(versions)
-      .where(and(eq(versions.id, versionId), eq(versions.authorId, actor.id), inArray(versions.status, [...OPEN_STATUSES])))
+      .where(
+        and(eq(versions.id, versionId), eq(versions.authorId, actor.id), inArray(versions.status, [...OPEN_STATUSES])),
+      )
       .returning({ id: versions.id })
     if (removed.length === 0) throw conflict('VERSION_NOT_EDITABLE', 'Cette proposition vient d’être relue.')
     const orphan = version.fiche.publishedVersion === null
     if (orphan) {
-      const others = await tx.select({ id: versions.id }).from(versions).where(eq(versions.ficheId, version.ficheId)).limit(1)
+      const others = await tx
+        .select({ id: versions.id })
+        .from(versions)
+        .where(eq(versions.ficheId, version.ficheId))
+        .limit(1)
       if (others.length === 0) await tx.delete(fiches).where(eq(fiches.id, version.ficheId))
     }
-    await recordAudit(tx, { actorId: actor.id, action: 'fiche.proposal_discarded', subjectType: 'referentiel_version', subjectId: versionId, before: { slug: version.fiche.slug, status: version.status } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'fiche.proposal_discarded',
+      subjectType: 'referentiel_version',
+      subjectId: versionId,
+      before: { slug: version.fiche.slug, status: version.status },
+    })
     return { ficheRemoved: orphan, slug: version.fiche.slug }
   })
 }
@@ -356,25 +593,52 @@ export async function discardVersion(db: Db, actor: CurrentUser, versionId: stri
  * A moderator decides on a submitted version: publish it, ask for changes, or reject it (a reason is
  * required for both). The permission is checked in the update itself.
  */
-export async function decide(db: Db, actor: CurrentUser, versionId: string, decision: Decision, note: string): Promise<VersionRow> {
+export async function decide(
+  db: Db,
+  actor: CurrentUser,
+  versionId: string,
+  decision: Decision,
+  note: string,
+): Promise<VersionRow> {
   const version = await findVersion(db, versionId)
   if (!version) throw notFound()
   const territoryId = await versionTerritoryId(db, version.content)
   if (!canModerate(actor, territoryId)) throw forbidden('Vous ne modérez pas cette fiche.')
   if (version.status !== 'submitted') throw conflict('NOT_SUBMITTED', 'Cette version n’attend pas de relecture.')
-  if (decision !== 'publish' && note.trim() === '') throw new AppError('REASON_REQUIRED', { status: 422, userMessage: 'Donnez la raison à l’auteur.', fields: { note: 'referentiel.error.reason' } })
-  const status: VersionStatus = decision === 'publish' ? 'published' : decision === 'reject' ? 'rejected' : 'changes_requested'
+  if (decision !== 'publish' && note.trim() === '')
+    throw new AppError('REASON_REQUIRED', {
+      status: 422,
+      userMessage: 'Donnez la raison à l’auteur.',
+      fields: { note: 'referentiel.error.reason' },
+    })
+  const status: VersionStatus =
+    decision === 'publish' ? 'published' : decision === 'reject' ? 'rejected' : 'changes_requested'
   return db.transaction(async (tx) => {
     const now = new Date()
     const territorySql = territoryId ? sql`${territoryId}::uuid` : sql`null::uuid`
     const [updated] = await tx
       .update(versions)
-      .set({ status, reviewerId: actor.id, reviewedAt: now, reviewNote: note.trim() || null, updatedAt: now, ...(status === 'published' ? { publishedAt: now } : {}) })
+      .set({
+        status,
+        reviewerId: actor.id,
+        reviewedAt: now,
+        reviewNote: note.trim() || null,
+        updatedAt: now,
+        ...(status === 'published' ? { publishedAt: now } : {}),
+      })
       .where(and(eq(versions.id, versionId), eq(versions.status, 'submitted'), moderationAllowed(actor, territorySql)))
       .returning()
     if (!updated) throw conflict('NOT_SUBMITTED', 'Cette version vient d’être relue, ou vous ne la modérez plus.')
     if (status === 'published') await materialize(tx, version.fiche, updated)
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: `fiche.${status}`, subjectType: 'referentiel_version', subjectId: versionId, before: { status: 'submitted' }, after: { status, note: note.trim() || null, slug: version.fiche.slug } })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId,
+      action: `fiche.${status}`,
+      subjectType: 'referentiel_version',
+      subjectId: versionId,
+      before: { status: 'submitted' },
+      after: { status, note: note.trim() || null, slug: version.fiche.slug },
+    })
     return updated
   })
 }
@@ -388,17 +652,32 @@ export async function setFeatured(db: Db, actor: CurrentUser, fiche: FicheRow, f
     const done = await tx
       .update(fiches)
       .set({ featured })
-      .where(and(eq(fiches.id, fiche.id), sql`${fiches.publishedVersion} is not null`, moderationAllowed(actor, territorySql)))
+      .where(
+        and(
+          eq(fiches.id, fiche.id),
+          sql`${fiches.publishedVersion} is not null`,
+          moderationAllowed(actor, territorySql),
+        ),
+      )
       .returning({ id: fiches.id })
     if (done.length === 0) throw forbidden('Vous ne modérez pas cette fiche.')
-    await recordAudit(tx, { actorId: actor.id, territoryId, action: featured ? 'fiche.featured' : 'fiche.unfeatured', subjectType: 'referentiel_fiche', subjectId: fiche.id })
+    await recordAudit(tx, {
+      actorId: actor.id,
+      territoryId,
+      action: featured ? 'fiche.featured' : 'fiche.unfeatured',
+      subjectType: 'referentiel_fiche',
+      subjectId: fiche.id,
+    })
   })
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Publication: the fiche's columns take the published content
 
-async function territoryFacets(db: Db, territoryRef: unknown): Promise<{ territoryId: string | null; name: string; departments: string[]; regions: string[] }> {
+async function territoryFacets(
+  db: Db,
+  territoryRef: unknown,
+): Promise<{ territoryId: string | null; name: string; departments: string[]; regions: string[] }> {
   if (typeof territoryRef !== 'string') return { territoryId: null, name: '', departments: [], regions: [] }
   const territory = await findTerritoryByRef(db, territoryRef)
   if (!territory) return { territoryId: null, name: '', departments: [], regions: [] }
@@ -419,7 +698,13 @@ async function territoryFacets(db: Db, territoryRef: unknown): Promise<{ territo
 function searchExtra(kind: FicheKind, content: FicheContent, territoryNames: string): string {
   const parts: string[] = [territoryNames]
   for (const field of fieldsOf(kind)) {
-    if (['title', 'summary', 'body', 'licence', 'language', 'sourceUrl', 'website', 'commitment', 'territory'].includes(field.name) || field.type === 'fiches') continue
+    if (
+      ['title', 'summary', 'body', 'licence', 'language', 'sourceUrl', 'website', 'commitment', 'territory'].includes(
+        field.name,
+      ) ||
+      field.type === 'fiches'
+    )
+      continue
     const value = content[field.name]
     if (isEmpty(value)) continue
     parts.push(displayValue(field, value, 'fr'))
@@ -463,12 +748,17 @@ export async function materialize(tx: Db, fiche: FicheRow, version: VersionRow):
     })
     .where(eq(fiches.id, fiche.id))
   await tx.delete(links).where(eq(links.fromId, fiche.id))
-  const wanted = (['uses', 'involves', 'offers'] as const).flatMap((relation) => list(content[relation]).filter((id) => id !== fiche.id).map((toId) => ({ fromId: fiche.id, toId, relation })))
+  const wanted = (['uses', 'involves', 'offers'] as const).flatMap((relation) =>
+    list(content[relation])
+      .filter((id) => id !== fiche.id)
+      .map((toId) => ({ fromId: fiche.id, toId, relation })),
+  )
   if (wanted.length > 0) await tx.insert(links).values(wanted).onConflictDoNothing()
 }
 
 /** Two values of a field are the same when equal, an absent value, an empty text and an empty list being one. */
-const sameValue = (a: FieldValue | undefined, b: FieldValue | undefined) => JSON.stringify(isEmpty(a) ? null : a) === JSON.stringify(isEmpty(b) ? null : b)
+const sameValue = (a: FieldValue | undefined, b: FieldValue | undefined) =>
+  JSON.stringify(isEmpty(a) ? null : a) === JSON.stringify(isEmpty(b) ? null : b)
 
 /**
  * Publishes an imported fiche's content at once (imports are published by the network's team). A fiche already
@@ -478,7 +768,13 @@ const sameValue = (a: FieldValue | undefined, b: FieldValue | undefined) => JSON
  */
 export async function publishDirectly(
   tx: Db,
-  input: { actorId: string | null; kind: FicheKind; content: FicheContent; sourceKey: string; existing: FicheRow | undefined },
+  input: {
+    actorId: string | null
+    kind: FicheKind
+    content: FicheContent
+    sourceKey: string
+    existing: FicheRow | undefined
+  },
 ): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; conflicts: number }> {
   let fiche = input.existing
   let content = input.content
@@ -495,9 +791,14 @@ export async function publishDirectly(
         continue
       }
       // changed at the source and here: the local edit stays, a moderator decides
-      const open = await queryRows(tx, sql`select 1 from referentiel_import_conflicts where fiche_id = ${fiche.id} and field = ${field.name} and resolved_at is null and source_value = ${JSON.stringify(n ?? null)}::jsonb`)
+      const open = await queryRows(
+        tx,
+        sql`select 1 from referentiel_import_conflicts where fiche_id = ${fiche.id} and field = ${field.name} and resolved_at is null and source_value = ${JSON.stringify(n ?? null)}::jsonb`,
+      )
       if (open.length === 0) {
-        await tx.execute(sql`insert into referentiel_import_conflicts (fiche_id, field, source_value, local_value) values (${fiche.id}, ${field.name}, ${JSON.stringify(n ?? null)}::jsonb, ${JSON.stringify(l ?? null)}::jsonb)`)
+        await tx.execute(
+          sql`insert into referentiel_import_conflicts (fiche_id, field, source_value, local_value) values (${fiche.id}, ${field.name}, ${JSON.stringify(n ?? null)}::jsonb, ${JSON.stringify(l ?? null)}::jsonb)`,
+        )
         conflicts++
       }
     }
@@ -507,19 +808,49 @@ export async function publishDirectly(
   }
   if (!fiche) {
     const slug = await freeSlug(tx, String(input.content.title))
-    ;[fiche] = await tx.insert(fiches).values({ kind: input.kind, slug, sourceKey: input.sourceKey, createdBy: input.actorId, sourceContent: input.content }).returning()
+    ;[fiche] = await tx
+      .insert(fiches)
+      .values({
+        kind: input.kind,
+        slug,
+        sourceKey: input.sourceKey,
+        createdBy: input.actorId,
+        sourceContent: input.content,
+      })
+      .returning()
   }
   await publishVersion(tx, fiche!, content, input.actorId, 'import')
   return { outcome: input.existing ? 'updated' : 'created', conflicts }
 }
 
 /** A new published version of a fiche, written by the network (an import, a conflict decided), and its columns. */
-async function publishVersion(tx: Db, fiche: FicheRow, content: FicheContent, actorId: string | null, note: string): Promise<void> {
+async function publishVersion(
+  tx: Db,
+  fiche: FicheRow,
+  content: FicheContent,
+  actorId: string | null,
+  note: string,
+): Promise<void> {
   const now = new Date()
-  const [{ next }] = (await queryRows<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from referentiel_versions where fiche_id = ${fiche.id}`)) as [{ next: number }]
+  const [{ next }] = (await queryRows<{ next: number }>(
+    tx,
+    sql`select coalesce(max(number), 0) + 1 as next from referentiel_versions where fiche_id = ${fiche.id}`,
+  )) as [{ next: number }]
   const [version] = await tx
     .insert(versions)
-    .values({ ficheId: fiche.id, number: Number(next), status: 'published', content, authorId: actorId, reviewerId: actorId, reviewedAt: now, submittedAt: now, publishedAt: now, baseNumber: fiche.publishedVersion, reviewNote: note })
+    .values({
+      ficheId: fiche.id,
+      number: Number(next),
+      status: 'published',
+      content,
+      authorId: actorId,
+      reviewerId: actorId,
+      reviewedAt: now,
+      submittedAt: now,
+      publishedAt: now,
+      baseNumber: fiche.publishedVersion,
+      reviewNote: note,
+    })
     .returning()
   await materialize(tx, fiche, version!)
 }
@@ -554,7 +885,12 @@ export async function openImportConflicts(db: Db, limit = 200): Promise<ImportCo
  * A network moderator decides a conflict: take the source's value (a new published version with it, the other
  * fields as published) or keep the published one. Either way it is closed, once, with an audit trace.
  */
-export async function resolveImportConflict(db: Db, actor: CurrentUser, conflictId: string, choice: 'source' | 'local'): Promise<{ slug: string }> {
+export async function resolveImportConflict(
+  db: Db,
+  actor: CurrentUser,
+  conflictId: string,
+  choice: 'source' | 'local',
+): Promise<{ slug: string }> {
   if (!canModerate(actor, null)) throw forbidden('Seuls les modérateurs du réseau tranchent les conflits d’import.')
   return db.transaction(async (tx) => {
     const [open] = await queryRows<{ ficheId: string; field: string; sourceValue: unknown }>(
@@ -565,11 +901,23 @@ export async function resolveImportConflict(db: Db, actor: CurrentUser, conflict
     const [fiche] = await tx.select().from(fiches).where(eq(fiches.id, open.ficheId)).for('update')
     if (!fiche) throw notFound()
     if (choice === 'source' && fiche.content) {
-      const content: FicheContent = { ...fiche.content, [open.field]: (open.sourceValue ?? null) as FicheContent[string] }
-      if (changedFields(fiche.kind as FicheKind, fiche.content, content).length > 0) await publishVersion(tx, fiche, content, actor.id, 'import')
+      const content: FicheContent = {
+        ...fiche.content,
+        [open.field]: (open.sourceValue ?? null) as FicheContent[string],
+      }
+      if (changedFields(fiche.kind as FicheKind, fiche.content, content).length > 0)
+        await publishVersion(tx, fiche, content, actor.id, 'import')
     }
-    await tx.execute(sql`update referentiel_import_conflicts set resolved_at = now(), resolved_by = ${actor.id}, resolution = ${choice} where id = ${conflictId}`)
-    await recordAudit(tx, { actorId: actor.id, action: 'referentiel.conflict_resolved', subjectType: 'referentiel_fiche', subjectId: fiche.id, after: { field: open.field, choice } })
+    await tx.execute(
+      sql`update referentiel_import_conflicts set resolved_at = now(), resolved_by = ${actor.id}, resolution = ${choice} where id = ${conflictId}`,
+    )
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'referentiel.conflict_resolved',
+      subjectType: 'referentiel_fiche',
+      subjectId: fiche.id,
+      after: { field: open.field, choice },
+    })
     return { slug: fiche.slug }
   })
 }

@@ -8,6 +8,10 @@ export const ficheSearch: SearchSource = {
   label: 'search.section.fiches',
   async find(db, words, limit, t) {
     const { hits } = await searchFiches(db, { q: words.join(' ') }, { offset: 0, limit })
-    return hits.map((h) => ({ title: h.title, path: `/referentiel/fiches/${h.slug}`, detail: t(`ref.kind.${h.kind}` as MessageKey) }))
+    return hits.map((h) => ({
+      title: h.title,
+      path: `/referentiel/fiches/${h.slug}`,
+      detail: t(`ref.kind.${h.kind}` as MessageKey),
+    }))
   },
 }

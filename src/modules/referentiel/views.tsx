@@ -2,11 +2,29 @@ import { diffWords } from 'diff'
 import type { ComponentChildren } from 'preact'
 import { formatDate, formatNumber, type Locale, type MessageKey, type Translate } from '../../platform/i18n/index.ts'
 import { usePage } from '../../platform/layout/context.ts'
-import { CsrfField, ErrorSummary, Field, Pagination, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  Pagination,
+  PostForm,
+  type FieldErrors,
+  type FormValues,
+} from '../../platform/layout/forms.tsx'
 import { Picker, type PickerChoice } from '../../platform/layout/picker.tsx'
 import { ProblemList } from '../../platform/layout/problems.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
-import { displayValue, fieldLabel, fieldsOf, isEmpty, type FicheContent, type FicheKind, type FieldChange, type FieldSpec, type FieldValue } from './fields.ts'
+import {
+  displayValue,
+  fieldLabel,
+  fieldsOf,
+  isEmpty,
+  type FicheContent,
+  type FicheKind,
+  type FieldChange,
+  type FieldSpec,
+  type FieldValue,
+} from './fields.ts'
 import type { FacetName, Facets, FicheHit, InventoryReport } from './search.ts'
 import { LICENCE_URLS, vocabularyLabel, vocabularyOptions, type VocabularyName } from './vocabularies.ts'
 
@@ -21,11 +39,13 @@ function RefNav() {
   const { t, user } = usePage()
   return (
     <p class="actions">
-      <a href="/referentiel">{t('ref.title')}</a> · <a href="/referentiel/inventaire">{t('ref.inventory')}</a> · <a href="/referentiel/donnees">{t('ref.opendata')}</a>
+      <a href="/referentiel">{t('ref.title')}</a> · <a href="/referentiel/inventaire">{t('ref.inventory')}</a> ·{' '}
+      <a href="/referentiel/donnees">{t('ref.opendata')}</a>
       {user && (
         <>
           {' '}
-          · <a href="/referentiel/nouvelle">{t('ref.new')}</a> · <a href="/referentiel/mes-contributions">{t('ref.mine')}</a>
+          · <a href="/referentiel/nouvelle">{t('ref.new')}</a> ·{' '}
+          <a href="/referentiel/mes-contributions">{t('ref.mine')}</a>
         </>
       )}
     </p>
@@ -35,12 +55,30 @@ function RefNav() {
 // ---------------------------------------------------------------------------------------------------
 // Search
 
-const FACET_VOCABULARY: Partial<Record<FacetName, VocabularyName>> = { theme: 'themes', methodType: 'methodTypes', iap2: 'iap2', result: 'result' }
-const FACET_ORDER: FacetName[] = ['kind', 'theme', 'methodType', 'iap2', 'result', 'region', 'department', 'institution']
+const FACET_VOCABULARY: Partial<Record<FacetName, VocabularyName>> = {
+  theme: 'themes',
+  methodType: 'methodTypes',
+  iap2: 'iap2',
+  result: 'result',
+}
+const FACET_ORDER: FacetName[] = [
+  'kind',
+  'theme',
+  'methodType',
+  'iap2',
+  'result',
+  'region',
+  'department',
+  'institution',
+]
 
-export function searchHref(filters: Record<string, string | undefined>, change: Record<string, string | undefined>): string {
+export function searchHref(
+  filters: Record<string, string | undefined>,
+  change: Record<string, string | undefined>,
+): string {
   const params = new URLSearchParams()
-  for (const [name, value] of Object.entries({ ...filters, ...change, page: change.page })) if (value) params.set(name, value)
+  for (const [name, value] of Object.entries({ ...filters, ...change, page: change.page }))
+    if (value) params.set(name, value)
   const query = params.toString()
   return query ? `/referentiel?${query}` : '/referentiel'
 }
@@ -89,7 +127,8 @@ export function SearchPage(props: {
           {active.map((facet) => (
             <li>
               <a href={searchHref(filters, { [facet]: undefined })}>
-                {t(`ref.facet.${facet}` as MessageKey)} : {facetLabel(facet, filters[facet]!)} <span class="visually-hidden">– {t('ref.search.remove')}</span> ✕
+                {t(`ref.facet.${facet}` as MessageKey)} : {facetLabel(facet, filters[facet]!)}{' '}
+                <span class="visually-hidden">– {t('ref.search.remove')}</span> ✕
               </a>
             </li>
           ))}
@@ -111,7 +150,9 @@ export function SearchPage(props: {
                 <li class="card">
                   <p class="kicker">
                     {kindLabel(t, hit.kind)}
-                    {hit.subtype && hit.kind === 'method' ? ` · ${vocabularyLabel('methodSubtype', hit.subtype, locale)}` : ''}
+                    {hit.subtype && hit.kind === 'method'
+                      ? ` · ${vocabularyLabel('methodSubtype', hit.subtype, locale)}`
+                      : ''}
                     {hit.result ? ` · ${vocabularyLabel('result', hit.result, locale)}` : ''}
                   </p>
                   <h3 class="card-title">
@@ -123,7 +164,12 @@ export function SearchPage(props: {
               ))}
             </ol>
           )}
-          <Pagination page={props.page} pages={pages} href={(page) => searchHref(filters, { page: String(page) })} label={t('ref.pagination')} />
+          <Pagination
+            page={props.page}
+            pages={pages}
+            href={(page) => searchHref(filters, { page: String(page) })}
+            label={t('ref.pagination')}
+          />
         </section>
         <aside aria-labelledby="facets-title" class="facets">
           <h2 id="facets-title">{t('ref.facets')}</h2>
@@ -133,7 +179,8 @@ export function SearchPage(props: {
               <ul>
                 {props.facets[facet].slice(0, 12).map((entry) => (
                   <li>
-                    <a href={searchHref(filters, { [facet]: entry.value })}>{facetLabel(facet, entry.value)}</a> <span class="count">({formatNumber(locale, entry.count)})</span>
+                    <a href={searchHref(filters, { [facet]: entry.value })}>{facetLabel(facet, entry.value)}</a>{' '}
+                    <span class="count">({formatNumber(locale, entry.count)})</span>
                   </li>
                 ))}
               </ul>
@@ -148,9 +195,15 @@ export function SearchPage(props: {
 // ---------------------------------------------------------------------------------------------------
 // A fiche's content
 
-function valueView(field: FieldSpec, value: FieldValue | undefined, locale: Locale, names: FicheNames): ComponentChildren {
+function valueView(
+  field: FieldSpec,
+  value: FieldValue | undefined,
+  locale: Locale,
+  names: FicheNames,
+): ComponentChildren {
   if (isEmpty(value)) return null
-  if (field.type === 'markdown') return <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(String(value)) }} />
+  if (field.type === 'markdown')
+    return <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(String(value)) }} />
   if (field.type === 'fiches')
     return (
       <ul>
@@ -160,7 +213,12 @@ function valueView(field: FieldSpec, value: FieldValue | undefined, locale: Loca
         })}
       </ul>
     )
-  if (field.type === 'url') return <a href={String(value)} rel="nofollow noopener">{String(value)}</a>
+  if (field.type === 'url')
+    return (
+      <a href={String(value)} rel="nofollow noopener">
+        {String(value)}
+      </a>
+    )
   if (field.type === 'urls')
     return (
       <ul>
@@ -184,20 +242,48 @@ function valueView(field: FieldSpec, value: FieldValue | undefined, locale: Loca
   if (field.type === 'longtext') return <p class="pre-line">{String(value)}</p>
   if (field.type === 'date') return formatDate(locale, new Date(`${String(value)}T12:00:00Z`))
   if (field.type === 'integer') return formatNumber(locale, Number(value))
-  if (field.type === 'commitment') return <a href={`/engagements/${String(value)}`}>{names.get(`commitment:${String(value)}`)?.title ?? (locale === 'fr' ? 'Engagement du plan d’action' : 'Action plan commitment')}</a>
-  if (field.type === 'territory') return <a href={`/territoires/${String(value)}`}>{names.get(`territory:${String(value)}`)?.title ?? String(value)}</a>
+  if (field.type === 'commitment')
+    return (
+      <a href={`/engagements/${String(value)}`}>
+        {names.get(`commitment:${String(value)}`)?.title ??
+          (locale === 'fr' ? 'Engagement du plan d’action' : 'Action plan commitment')}
+      </a>
+    )
+  if (field.type === 'territory')
+    return (
+      <a href={`/territoires/${String(value)}`}>{names.get(`territory:${String(value)}`)?.title ?? String(value)}</a>
+    )
   return displayValue(field, value ?? null, locale)
 }
 
-const SHOWN_APART = new Set(['title', 'summary', 'body', 'licence', 'sourceName', 'sourceUrl', 'originalAuthors', 'language'])
+const SHOWN_APART = new Set([
+  'title',
+  'summary',
+  'body',
+  'licence',
+  'sourceName',
+  'sourceUrl',
+  'originalAuthors',
+  'language',
+])
 
 /** The fields of a fiche, grouped, each labelled (empty ones left out). */
-export function FicheContentView({ kind, content, names }: { kind: FicheKind; content: FicheContent; names: FicheNames }) {
+export function FicheContentView({
+  kind,
+  content,
+  names,
+}: {
+  kind: FicheKind
+  content: FicheContent
+  names: FicheNames
+}) {
   const { t, locale } = usePage()
   const fields = fieldsOf(kind)
   return (
     <>
-      {!isEmpty(content.body) && <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(String(content.body)) }} />}
+      {!isEmpty(content.body) && (
+        <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(String(content.body)) }} />
+      )}
       {(['identity', 'practice', 'outcome'] as const).map((group) => {
         const shown = fields.filter((f) => f.group === group && !SHOWN_APART.has(f.name) && !isEmpty(content[f.name]))
         if (shown.length === 0) return null
@@ -245,7 +331,15 @@ export function licenceLink(licence: string | null | undefined, locale: Locale) 
 }
 
 export function FichePage(props: {
-  fiche: { slug: string; kind: FicheKind; title: string; featured: boolean; publishedAt: Date; publishedVersion: number; licence: string | null }
+  fiche: {
+    slug: string
+    kind: FicheKind
+    title: string
+    featured: boolean
+    publishedAt: Date
+    publishedVersion: number
+    licence: string | null
+  }
   content: FicheContent
   names: FicheNames
   links: { direction: 'out' | 'in'; relation: string; slug: string; title: string; kind: string }[]
@@ -261,14 +355,18 @@ export function FichePage(props: {
   const { t, locale } = usePage()
   const { fiche, content } = props
   const published = props.versions.filter((v) => v.status === 'published')
-  const contributors = [...new Set(published.map((v) => v.authorName ?? (v.authorId ? t('ref.deletedAccount') : t('ref.importedVersion'))))]
+  const contributors = [
+    ...new Set(published.map((v) => v.authorName ?? (v.authorId ? t('ref.deletedAccount') : t('ref.importedVersion')))),
+  ]
   const incoming = props.links.filter((l) => l.direction === 'in')
   return (
     <article class="fiche">
       <RefNav />
       <p class="kicker">
         {kindLabel(t, fiche.kind)}
-        {fiche.kind === 'method' && typeof content.subtype === 'string' ? ` · ${vocabularyLabel('methodSubtype', content.subtype, locale)}` : ''}
+        {fiche.kind === 'method' && typeof content.subtype === 'string'
+          ? ` · ${vocabularyLabel('methodSubtype', content.subtype, locale)}`
+          : ''}
         {typeof content.result === 'string' ? ` · ${vocabularyLabel('result', content.result, locale)}` : ''}
       </p>
       <h1>{fiche.title}</h1>
@@ -323,7 +421,8 @@ export function FichePage(props: {
           <ul>
             {props.elsewhere.map((f) => (
               <li>
-                <a href={fichePath(f.slug)}>{f.title}</a> <span class="meta">({f.sourceName ?? t('ref.writtenHere')})</span>
+                <a href={fichePath(f.slug)}>{f.title}</a>{' '}
+                <span class="meta">({f.sourceName ?? t('ref.writtenHere')})</span>
               </li>
             ))}
           </ul>
@@ -348,7 +447,9 @@ export function FichePage(props: {
             {t('ref.publishedOn', { date: formatDate(locale, fiche.publishedAt), number: fiche.publishedVersion })}
           </li>
           <li>{t('ref.contributors', { names: contributors.join(', ') })}</li>
-          {typeof content.originalAuthors === 'string' && <li>{t('ref.originalAuthors', { names: content.originalAuthors })}</li>}
+          {typeof content.originalAuthors === 'string' && (
+            <li>{t('ref.originalAuthors', { names: content.originalAuthors })}</li>
+          )}
           {typeof content.sourceName === 'string' && (
             <li>
               {t('ref.source', { source: '' })}
@@ -377,8 +478,11 @@ export function FichePage(props: {
         <ol reversed>
           {published.map((v) => (
             <li>
-              <a href={versionPath(v.id)}>{t('ref.version', { number: v.number })}</a> – {v.publishedAt ? formatDate(locale, v.publishedAt) : ''}{' '}
-              {t('ref.versionBy', { name: v.authorName ?? (v.authorId ? t('ref.deletedAccount') : t('ref.importedVersion')) })}
+              <a href={versionPath(v.id)}>{t('ref.version', { number: v.number })}</a> –{' '}
+              {v.publishedAt ? formatDate(locale, v.publishedAt) : ''}{' '}
+              {t('ref.versionBy', {
+                name: v.authorName ?? (v.authorId ? t('ref.deletedAccount') : t('ref.importedVersion')),
+              })}
             </li>
           ))}
         </ol>
@@ -420,7 +524,15 @@ export function DiffTable({ changes, names }: { changes: FieldChange[]; names: F
               const parts = diffWords(String(change.before ?? ''), String(change.after ?? ''))
               cell = (
                 <p class="pre-line">
-                  {parts.map((part) => (part.added ? <ins>{part.value}</ins> : part.removed ? <del>{part.value}</del> : <span>{part.value}</span>))}
+                  {parts.map((part) =>
+                    part.added ? (
+                      <ins>{part.value}</ins>
+                    ) : part.removed ? (
+                      <del>{part.value}</del>
+                    ) : (
+                      <span>{part.value}</span>
+                    ),
+                  )}
                 </p>
               )
             } else {
@@ -477,7 +589,8 @@ export function VersionPage(props: {
     <article>
       <RefNav />
       <p class="kicker">
-        {kindLabel(t, props.fiche.kind)} · {t('ref.version', { number: version.number })} · <span class="status">{statusLabel(t, version.status)}</span>
+        {kindLabel(t, props.fiche.kind)} · {t('ref.version', { number: version.number })} ·{' '}
+        <span class="status">{statusLabel(t, version.status)}</span>
       </p>
       <h1>{String(props.content.title ?? props.fiche.title ?? props.fiche.slug)}</h1>
       {props.fiche.publishedVersion !== null && (
@@ -486,10 +599,16 @@ export function VersionPage(props: {
         </p>
       )}
       <p class="meta">
-        {t('ref.versionBy', { name: version.authorName ?? (version.authorId ? t('ref.deletedAccount') : t('ref.importedVersion')) })}
-        {version.submittedAt ? ` · ${t('ref.submittedBy', { name: version.authorName ?? '—', date: formatDate(locale, version.submittedAt) })}` : ''}
+        {t('ref.versionBy', {
+          name: version.authorName ?? (version.authorId ? t('ref.deletedAccount') : t('ref.importedVersion')),
+        })}
+        {version.submittedAt
+          ? ` · ${t('ref.submittedBy', { name: version.authorName ?? '—', date: formatDate(locale, version.submittedAt) })}`
+          : ''}
       </p>
-      {version.reviewNote && version.status !== 'published' && <p class="notice">{t('ref.reviewNote', { note: version.reviewNote })}</p>}
+      {version.reviewNote && version.status !== 'published' && (
+        <p class="notice">{t('ref.reviewNote', { note: version.reviewNote })}</p>
+      )}
       {editable && (
         <div class="staff-actions">
           <a class="button" href={`${versionPath(version.id)}/modifier`}>
@@ -520,12 +639,25 @@ export function VersionPage(props: {
               <legend>{t('ref.decision')}</legend>
               {(['publish', 'request_changes', 'reject'] as const).map((decision) => (
                 <div class="checkbox">
-                  <input type="radio" id={`decision-${decision}`} name="decision" value={decision} checked={props.values.decision === decision} />
+                  <input
+                    type="radio"
+                    id={`decision-${decision}`}
+                    name="decision"
+                    value={decision}
+                    checked={props.values.decision === decision}
+                  />
                   <label for={`decision-${decision}`}>{t(`ref.decision.${decision}`)}</label>
                 </div>
               ))}
             </fieldset>
-            <Field name="note" label={t('ref.decision.note')} multiline maxLength={5000} value={props.values.note} error={props.errors.note} />
+            <Field
+              name="note"
+              label={t('ref.decision.note')}
+              multiline
+              maxLength={5000}
+              value={props.values.note}
+              error={props.errors.note}
+            />
             <button type="submit">{t('ref.decision.submit')}</button>
           </PostForm>
         </section>
@@ -541,12 +673,24 @@ export function VersionPage(props: {
 // ---------------------------------------------------------------------------------------------------
 // Forms
 
-function ChoicesField({ field, value, error }: { field: FieldSpec; value: string | undefined; error: string | undefined }) {
+function ChoicesField({
+  field,
+  value,
+  error,
+}: {
+  field: FieldSpec
+  value: string | undefined
+  error: string | undefined
+}) {
   const { locale } = usePage()
   const chosen = new Set((value ?? '').split(',').filter(Boolean))
   const id = `field-${field.name}`
   return (
-    <fieldset class={`field${error ? ' field-error' : ''}`} id={id} aria-describedby={error ? `${id}-error` : undefined}>
+    <fieldset
+      class={`field${error ? ' field-error' : ''}`}
+      id={id}
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
       <legend>{fieldLabel(field, locale)}</legend>
       {error && (
         <p class="error-message" id={`${id}-error`}>
@@ -556,7 +700,13 @@ function ChoicesField({ field, value, error }: { field: FieldSpec; value: string
       <div class="choices">
         {vocabularyOptions(field.vocabulary!, locale).map((option) => (
           <div class="checkbox">
-            <input type="checkbox" id={`${id}-${option.value.replace(/[^a-z0-9_]/gi, '_')}`} name={field.name} value={option.value} checked={chosen.has(option.value)} />
+            <input
+              type="checkbox"
+              id={`${id}-${option.value.replace(/[^a-z0-9_]/gi, '_')}`}
+              name={field.name}
+              value={option.value}
+              checked={chosen.has(option.value)}
+            />
             <label for={`${id}-${option.value.replace(/[^a-z0-9_]/gi, '_')}`}>{option.label}</label>
           </div>
         ))}
@@ -583,7 +733,12 @@ export function FicheFormPage(props: {
   // a long form (an experience has some forty fields) in sections, each saying how much of it is filled
   const sections = (['identity', 'practice', 'outcome', 'source'] as const).map((group) => {
     const inGroup = fields.filter((f) => f.group === group)
-    return { group, fields: inGroup, filled: inGroup.filter((f) => (props.values[f.name] ?? '').trim() !== '').length, errors: inGroup.filter((f) => props.errors[f.name]).length }
+    return {
+      group,
+      fields: inGroup,
+      filled: inGroup.filter((f) => (props.values[f.name] ?? '').trim() !== '').length,
+      errors: inGroup.filter((f) => props.errors[f.name]).length,
+    }
   })
   return (
     <div class="narrow">
@@ -597,8 +752,11 @@ export function FicheFormPage(props: {
         <ol>
           {sections.map((section) => (
             <li>
-              <a href={`#section-${section.group}`}>{t(`ref.group.${section.group}` as MessageKey)}</a> — {t('ref.sectionFilled', { filled: section.filled, count: section.fields.length })}
-              {section.errors > 0 && <strong class="error-message"> · {t('ref.sectionErrors', { count: section.errors })}</strong>}
+              <a href={`#section-${section.group}`}>{t(`ref.group.${section.group}` as MessageKey)}</a> —{' '}
+              {t('ref.sectionFilled', { filled: section.filled, count: section.fields.length })}
+              {section.errors > 0 && (
+                <strong class="error-message"> · {t('ref.sectionErrors', { count: section.errors })}</strong>
+              )}
             </li>
           ))}
         </ol>
@@ -607,25 +765,49 @@ export function FicheFormPage(props: {
         {sections.map((section, index) => (
           <details class="form-group" id={`section-${section.group}`} open={index === 0 || section.errors > 0}>
             <summary>
-              {t(`ref.group.${section.group}` as MessageKey)} <span class="meta">({t('ref.sectionFilled', { filled: section.filled, count: section.fields.length })})</span>
+              {t(`ref.group.${section.group}` as MessageKey)}{' '}
+              <span class="meta">
+                ({t('ref.sectionFilled', { filled: section.filled, count: section.fields.length })})
+              </span>
             </summary>
             <fieldset>
-            <legend class="visually-hidden">{t(`ref.group.${section.group}` as MessageKey)}</legend>
-            {section.fields
-              .map((field) => {
-                const common = { name: field.name, label: labels[field.name]!, value: props.values[field.name], error: props.errors[field.name], required: !!field.required }
+              <legend class="visually-hidden">{t(`ref.group.${section.group}` as MessageKey)}</legend>
+              {section.fields.map((field) => {
+                const common = {
+                  name: field.name,
+                  label: labels[field.name]!,
+                  value: props.values[field.name],
+                  error: props.errors[field.name],
+                  required: !!field.required,
+                }
                 const hint = field.hint?.[locale === 'fr' ? 0 : 1]
                 const withHint = hint ? { hint } : {}
                 if (field.type === 'territory' || field.type === 'commitment') {
                   const suggest = field.type === 'territory' ? '/territoires/suggestions' : '/engagements/suggestions'
                   return <Picker {...common} {...withHint} suggest={suggest} choices={props.choices?.[field.name]} />
                 }
-                if (field.type === 'choices') return <ChoicesField field={field} value={props.values[field.name]} error={props.errors[field.name]} />
+                if (field.type === 'choices')
+                  return (
+                    <ChoicesField field={field} value={props.values[field.name]} error={props.errors[field.name]} />
+                  )
                 if (field.type === 'choice') {
-                  const options = field.name === 'licence' ? props.licences.map((l) => ({ value: l, label: vocabularyLabel('licence', l, locale) })) : [{ value: '', label: '—' }, ...vocabularyOptions(field.vocabulary!, locale)]
+                  const options =
+                    field.name === 'licence'
+                      ? props.licences.map((l) => ({ value: l, label: vocabularyLabel('licence', l, locale) }))
+                      : [{ value: '', label: '—' }, ...vocabularyOptions(field.vocabulary!, locale)]
                   return <Field {...common} {...withHint} options={options} />
                 }
-                if (['longtext', 'markdown', 'lines', 'urls', 'fiches'].includes(field.type)) return <Field {...common} {...withHint} multiline {...(field.max && field.type !== 'lines' && field.type !== 'urls' && field.type !== 'fiches' ? { maxLength: field.max } : {})} />
+                if (['longtext', 'markdown', 'lines', 'urls', 'fiches'].includes(field.type))
+                  return (
+                    <Field
+                      {...common}
+                      {...withHint}
+                      multiline
+                      {...(field.max && field.type !== 'lines' && field.type !== 'urls' && field.type !== 'fiches'
+                        ? { maxLength: field.max }
+                        : {})}
+                    />
+                  )
                 if (field.type === 'date') return <Field {...common} {...withHint} type="date" />
                 if (field.type === 'url') return <Field {...common} {...withHint} type="url" />
                 if (field.type === 'integer') return <Field {...common} {...withHint} type="number" />
@@ -667,7 +849,11 @@ export function KindChoicePage() {
 // ---------------------------------------------------------------------------------------------------
 // Queue and contributions
 
-export function QueuePage({ items }: { items: { id: string; number: number; kind: string; title: string; submittedAt: string; authorName: string | null }[] }) {
+export function QueuePage({
+  items,
+}: {
+  items: { id: string; number: number; kind: string; title: string; submittedAt: string; authorName: string | null }[]
+}) {
   const { t, locale } = usePage()
   return (
     <>
@@ -684,7 +870,12 @@ export function QueuePage({ items }: { items: { id: string; number: number; kind
                 {item.title} – {t('ref.version', { number: item.number })}
               </a>{' '}
               <span class="meta">
-                ({kindLabel(t, item.kind)}, {t('ref.submittedBy', { name: item.authorName ?? t('ref.deletedAccount'), date: formatDate(locale, new Date(item.submittedAt)) })})
+                ({kindLabel(t, item.kind)},{' '}
+                {t('ref.submittedBy', {
+                  name: item.authorName ?? t('ref.deletedAccount'),
+                  date: formatDate(locale, new Date(item.submittedAt)),
+                })}
+                )
               </span>
             </li>
           ))}
@@ -694,7 +885,19 @@ export function QueuePage({ items }: { items: { id: string; number: number; kind
   )
 }
 
-export function MinePage({ items }: { items: { id: string; number: number; status: string; title: string; kind: string; updatedAt: Date; reviewNote: string | null }[] }) {
+export function MinePage({
+  items,
+}: {
+  items: {
+    id: string
+    number: number
+    status: string
+    title: string
+    kind: string
+    updatedAt: Date
+    reviewNote: string | null
+  }[]
+}) {
   const { t, locale } = usePage()
   return (
     <>
@@ -720,7 +923,9 @@ export function MinePage({ items }: { items: { id: string; number: number; statu
                     <a href={versionPath(item.id)}>
                       {item.title} ({t('ref.version', { number: item.number })})
                     </a>
-                    {item.reviewNote && item.status !== 'published' && <p class="hint">{t('ref.reviewNote', { note: item.reviewNote })}</p>}
+                    {item.reviewNote && item.status !== 'published' && (
+                      <p class="hint">{t('ref.reviewNote', { note: item.reviewNote })}</p>
+                    )}
                   </td>
                   <td>{kindLabel(t, item.kind)}</td>
                   <td>{statusLabel(t, item.status)}</td>
@@ -792,7 +997,13 @@ export function BarChart({ id, title, rows }: { id: string; title: string; rows:
   )
 }
 
-export function InventoryPage({ report, filters }: { report: InventoryReport; filters: { institutionKind: string; year: string } }) {
+export function InventoryPage({
+  report,
+  filters,
+}: {
+  report: InventoryReport
+  filters: { institutionKind: string; year: string }
+}) {
   const { t, locale, user } = usePage()
   const stated = report.byResult.reduce((sum, r) => sum + r.count, 0)
   const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]).toString()
@@ -814,14 +1025,18 @@ export function InventoryPage({ report, filters }: { report: InventoryReport; fi
           name="institutionKind"
           label={t('ref.facet.institution')}
           value={filters.institutionKind}
-          options={[{ value: '', label: t('ref.inventory.allInstitutions') }, ...vocabularyOptions('institutionKind', locale)]}
+          options={[
+            { value: '', label: t('ref.inventory.allInstitutions') },
+            ...vocabularyOptions('institutionKind', locale),
+          ]}
         />
         <Field name="year" label={t('ref.inventory.year')} type="number" value={filters.year} />
         <button type="submit">{t('ref.inventory.filter')}</button>
       </form>
       <p class="figure">{t('ref.inventory.total', { count: report.total })}</p>
       <p>
-        <a href={`/referentiel/inventaire.csv${suffix}`}>CSV</a> · <a href={`/referentiel/inventaire.json${suffix}`}>JSON</a>
+        <a href={`/referentiel/inventaire.csv${suffix}`}>CSV</a> ·{' '}
+        <a href={`/referentiel/inventaire.json${suffix}`}>JSON</a>
       </p>
       <section aria-labelledby="inv-result">
         <h2 id="inv-result">{t('ref.inventory.byResult')}</h2>
@@ -836,22 +1051,35 @@ export function InventoryPage({ report, filters }: { report: InventoryReport; fi
       </section>
       <section aria-labelledby="inv-method">
         <h2 id="inv-method">{t('ref.inventory.byMethod')}</h2>
-        <BarChart id="chart-method" title={t('ref.inventory.byMethod')} rows={report.byMethod.slice(0, 15).map((m) => ({ label: m.title, count: m.count }))} />
+        <BarChart
+          id="chart-method"
+          title={t('ref.inventory.byMethod')}
+          rows={report.byMethod.slice(0, 15).map((m) => ({ label: m.title, count: m.count }))}
+        />
       </section>
       <section aria-labelledby="inv-theme">
         <h2 id="inv-theme">{t('ref.inventory.byTheme')}</h2>
-        <BarChart id="chart-theme" title={t('ref.inventory.byTheme')} rows={report.byTheme.map((r) => ({ label: vocabularyLabel('themes', r.value, locale), count: r.count }))} />
+        <BarChart
+          id="chart-theme"
+          title={t('ref.inventory.byTheme')}
+          rows={report.byTheme.map((r) => ({ label: vocabularyLabel('themes', r.value, locale), count: r.count }))}
+        />
       </section>
       <section aria-labelledby="inv-pitfalls">
         <h2 id="inv-pitfalls">{t('ref.inventory.pitfalls')}</h2>
-        <BarChart id="chart-pitfalls" title={t('ref.inventory.pitfalls')} rows={report.pitfalls.map((r) => ({ label: vocabularyLabel('pitfalls', r.value, locale), count: r.count }))} />
+        <BarChart
+          id="chart-pitfalls"
+          title={t('ref.inventory.pitfalls')}
+          rows={report.pitfalls.map((r) => ({ label: vocabularyLabel('pitfalls', r.value, locale), count: r.count }))}
+        />
         {report.failures.length > 0 && (
           <>
             <h3>{t('ref.inventory.failures')}</h3>
             <ul>
               {report.failures.map((f) => (
                 <li>
-                  <a href={fichePath(f.slug)}>{f.title}</a> {f.institution ? `(${f.institution})` : ''} : {f.whatFailed.length > 400 ? `${f.whatFailed.slice(0, 397)}…` : f.whatFailed}
+                  <a href={fichePath(f.slug)}>{f.title}</a> {f.institution ? `(${f.institution})` : ''} :{' '}
+                  {f.whatFailed.length > 400 ? `${f.whatFailed.slice(0, 397)}…` : f.whatFailed}
                 </li>
               ))}
             </ul>
@@ -865,7 +1093,11 @@ export function InventoryPage({ report, filters }: { report: InventoryReport; fi
             <li>
               <a href={fichePath(f.slug)}>{f.title}</a> {f.institution ? `(${f.institution})` : ''}
               {f.featured ? ` – ${t('ref.featured')}` : ''}
-              {f.lessons ? <p class="hint">{f.lessons.length > 300 ? `${f.lessons.slice(0, 297)}…` : f.lessons}</p> : f.summary ? <p class="hint">{f.summary}</p> : null}
+              {f.lessons ? (
+                <p class="hint">{f.lessons.length > 300 ? `${f.lessons.slice(0, 297)}…` : f.lessons}</p>
+              ) : f.summary ? (
+                <p class="hint">{f.summary}</p>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -888,7 +1120,9 @@ export function InventoryPage({ report, filters }: { report: InventoryReport; fi
                 <tr>
                   <th scope="row">
                     <a href={searchHref({}, { kind: 'experience', institution: row.institution })}>{row.institution}</a>
-                    {row.institutionKind && <span class="meta"> ({vocabularyLabel('institutionKind', row.institutionKind, locale)})</span>}
+                    {row.institutionKind && (
+                      <span class="meta"> ({vocabularyLabel('institutionKind', row.institutionKind, locale)})</span>
+                    )}
                   </th>
                   <td>{formatNumber(locale, row.total)}</td>
                   <td>{formatNumber(locale, row.success)}</td>
@@ -924,13 +1158,17 @@ export function OpenDataPage({ datasets }: { datasets: { licence: string; kind: 
               {vocabularyLabel('licence', licence, locale)}
             </a>
           </h2>
-          <p>{t(licence === 'etalab-2.0' || licence === 'odbl-1.0' ? 'ref.opendata.own' : 'ref.opendata.thirdParty')}</p>
+          <p>
+            {t(licence === 'etalab-2.0' || licence === 'odbl-1.0' ? 'ref.opendata.own' : 'ref.opendata.thirdParty')}
+          </p>
           <ul>
             {datasets
               .filter((d) => d.licence === licence)
               .map((d) => (
                 <li>
-                  {t(`ref.kinds.${d.kind}`)} ({formatNumber(locale, d.count)}) : <a href={`/referentiel/donnees/${licence}/${d.kind}.csv`}>CSV</a> · <a href={`/referentiel/donnees/${licence}/${d.kind}.json`}>JSON</a> ·{' '}
+                  {t(`ref.kinds.${d.kind}`)} ({formatNumber(locale, d.count)}) :{' '}
+                  <a href={`/referentiel/donnees/${licence}/${d.kind}.csv`}>CSV</a> ·{' '}
+                  <a href={`/referentiel/donnees/${licence}/${d.kind}.json`}>JSON</a> ·{' '}
                   <a href={`/api/v1/schemas/referentiel-${d.kind}.json`}>Table Schema</a>
                 </li>
               ))}
@@ -943,10 +1181,12 @@ export function OpenDataPage({ datasets }: { datasets: { licence: string; kind: 
           <a href="/referentiel/donnees/datapackage.json">Data Package</a> — {t('ref.opendata.datapackage')}
         </li>
         <li>
-          {t('ref.inventory')} : <a href="/referentiel/inventaire.csv">CSV</a> · <a href="/referentiel/inventaire.json">JSON</a>
+          {t('ref.inventory')} : <a href="/referentiel/inventaire.csv">CSV</a> ·{' '}
+          <a href="/referentiel/inventaire.json">JSON</a>
         </li>
         <li>
-          <a href="/api/docs">{t('ref.opendata.api')}</a> (<code>/api/v1/referentiel/fiches</code>, <code>/api/v1/referentiel/vocabularies</code>)
+          <a href="/api/docs">{t('ref.opendata.api')}</a> (<code>/api/v1/referentiel/fiches</code>,{' '}
+          <code>/api/v1/referentiel/vocabularies</code>)
         </li>
       </ul>
     </div>
@@ -975,14 +1215,27 @@ export function ImportPage({ problems, total }: { problems: string[]; total?: nu
         />
         <div class="field">
           <label for="field-files">{t('ref.import.files')}</label>
-          <input id="field-files" type="file" name="files" multiple accept=".csv,.md,.zip,text/csv,text/markdown,application/zip" />
+          <input
+            id="field-files"
+            type="file"
+            name="files"
+            multiple
+            accept=".csv,.md,.zip,text/csv,text/markdown,application/zip"
+          />
         </div>
         <div class="field">
           <label for="field-folder">{t('ref.import.folder')}</label>
           <p class="hint" id="field-folder-hint">
             {t('ref.import.folderHint')}
           </p>
-          <input id="field-folder" type="file" name="folder" multiple {...{ webkitdirectory: '' }} aria-describedby="field-folder-hint" />
+          <input
+            id="field-folder"
+            type="file"
+            name="folder"
+            multiple
+            {...{ webkitdirectory: '' }}
+            aria-describedby="field-folder-hint"
+          />
         </div>
         <button type="submit">{t('plans.import.preview')}</button>
       </form>
@@ -991,7 +1244,15 @@ export function ImportPage({ problems, total }: { problems: string[]; total?: nu
 }
 
 /** What an import of fiches would do, before it does it. */
-export function ImportPreviewPage({ result, confirm, warnings }: { result: { created: number; updated: number; unchanged: number; conflicts: number }; confirm: string; warnings: string[] }) {
+export function ImportPreviewPage({
+  result,
+  confirm,
+  warnings,
+}: {
+  result: { created: number; updated: number; unchanged: number; conflicts: number }
+  confirm: string
+  warnings: string[]
+}) {
   const { t } = usePage()
   const changes = result.created + result.updated + result.conflicts > 0
   return (
@@ -1027,7 +1288,8 @@ export function ImportPreviewPage({ result, confirm, warnings }: { result: { cre
       {changes && (
         <form method="post" action={confirm}>
           <CsrfField />
-          <button type="submit">{t('plans.import.confirm')}</button> <a href="/admin/referentiel/import">{t('plans.import.cancel')}</a>
+          <button type="submit">{t('plans.import.confirm')}</button>{' '}
+          <a href="/admin/referentiel/import">{t('plans.import.cancel')}</a>
         </form>
       )}
     </div>

@@ -34,10 +34,19 @@ export const VOCABULARIES = {
     transportation: ['Transports', 'Transportation'],
   },
   purposes: {
-    make: ['Prendre, influencer ou contester des décisions publiques', 'Make, influence, or challenge decisions of government and public bodies'],
-    make_influence: ['Prendre, influencer ou contester des décisions d’organisations privées', 'Make, influence, or challenge decisions of private organisations'],
+    make: [
+      'Prendre, influencer ou contester des décisions publiques',
+      'Make, influence, or challenge decisions of government and public bodies',
+    ],
+    make_influence: [
+      'Prendre, influencer ou contester des décisions d’organisations privées',
+      'Make, influence, or challenge decisions of private organisations',
+    ],
     deliver: ['Produire des biens et des services', 'Deliver goods & services'],
-    develop: ['Développer les capacités civiques des individus', 'Develop the civic capacities of individuals, communities, and/or civil society organisations'],
+    develop: [
+      'Développer les capacités civiques des individus',
+      'Develop the civic capacities of individuals, communities, and/or civil society organisations',
+    ],
     academic: ['Recherche', 'Research or experimental purposes'],
   },
   /** IAP2 spectrum of public participation */
@@ -56,7 +65,10 @@ export const VOCABULARIES = {
   },
   methodTypes: {
     collaborative: ['Approches collaboratives', 'Collaborative approaches'],
-    community: ['Développement, organisation et mobilisation des communautés', 'Community development, organizing & mobilization'],
+    community: [
+      'Développement, organisation et mobilisation des communautés',
+      'Community development, organizing & mobilization',
+    ],
     deliberative: ['Processus délibératif et de dialogue', 'Deliberative & dialogic process'],
     direct: ['Démocratie directe', 'Direct democracy'],
     evaluation: ['Évaluation, suivi et contrôle', 'Evaluation, oversight & social auditing'],
@@ -175,8 +187,14 @@ export const VOCABULARIES = {
     consultation: ['Consultation', 'Consultation'],
     direct: ['Décision directe', 'Direct decision-making'],
     independent: ['Action indépendante', 'Independent action'],
-    informal: ['Intermédiation informelle auprès des pouvoirs publics', 'Informal engagement by intermediaries with public authorities'],
-    informal_engagement: ['Intermédiation informelle auprès d’acteurs privés', 'Informal engagement by intermediaries with non-public authorities'],
+    informal: [
+      'Intermédiation informelle auprès des pouvoirs publics',
+      'Informal engagement by intermediaries with public authorities',
+    ],
+    informal_engagement: [
+      'Intermédiation informelle auprès d’acteurs privés',
+      'Informal engagement by intermediaries with non-public authorities',
+    ],
     leadership: ['Développement du leadership', 'Leadership development'],
     evaluation: ['Évaluation, suivi et contrôle', 'Evaluation, oversight & social auditing'],
     protest: ['Protestation', 'Protest'],
@@ -202,7 +220,10 @@ export const VOCABULARIES = {
     youth: ['Jeunes', 'Youth'],
   },
   changeTypes: {
-    changes: ['Évolution des personnes (connaissances, attitudes)', 'Changes in people’s knowledge, attitudes, and behavior'],
+    changes: [
+      'Évolution des personnes (connaissances, attitudes)',
+      'Changes in people’s knowledge, attitudes, and behavior',
+    ],
     changes_civic: ['Évolution des capacités civiques', 'Changes in civic capacities'],
     changes_public: ['Évolution des politiques publiques', 'Changes in public policy'],
     changes_how: ['Évolution du fonctionnement des institutions', 'Changes in how institutions operate'],
@@ -327,15 +348,32 @@ export const LICENCE_URLS: Record<string, string> = {
 /** Older or variant keys found in Participedia's exports, and the key they mean. */
 export const PARTICIPEDIA_ALIASES: Partial<Record<VocabularyName, Record<string, string>>> = {
   recruitment: { captive_sample: 'captive' },
-  polarization: { moderate_polarization: 'moderate', not_polarized: 'not', low_polarization: 'low', high_polarization: 'high' },
+  polarization: {
+    moderate_polarization: 'moderate',
+    not_polarized: 'not',
+    low_polarization: 'low',
+    high_polarization: 'high',
+  },
   decisionMethods: { not_applicable: 'n/a', 'general_agreement/consensus': 'general' },
   yesNo: { '1': 'yes', '0': 'no', true: 'yes', false: 'no' },
   // the organisations export writes its sectors as words
-  sector: { 'for profit': 'for_profit', 'non-profit or non governmental': 'non_profit_non_gov', 'non profit or non governmental': 'non_profit_non_gov', 'university or research': 'higher_ed', 'higher education': 'higher_ed', government: 'government' },
+  sector: {
+    'for profit': 'for_profit',
+    'non-profit or non governmental': 'non_profit_non_gov',
+    'non profit or non governmental': 'non_profit_non_gov',
+    'university or research': 'higher_ed',
+    'higher education': 'higher_ed',
+    government: 'government',
+  },
 }
 
 /** A key, a label or an alias, compared without case, accents, punctuation or a plural's final s. */
-const normalised = (value: string) => value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '')
+const normalised = (value: string) =>
+  value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '')
 
 const resolvers = new Map<VocabularyName, Map<string, string>>()
 function resolverOf(vocabulary: VocabularyName): Map<string, string> {

@@ -13,7 +13,13 @@ export default async function territories(app: FastifyInstance) {
 }
 
 export { loadRegistry, readRegistry, type LoadRegistryResult } from './registry.ts'
-export { countTerritories, createOtherTerritory, findTerritoryByRef, getTerritorySummaries, searchTerritories } from './service.ts'
+export {
+  countTerritories,
+  createOtherTerritory,
+  findTerritoryByRef,
+  getTerritorySummaries,
+  searchTerritories,
+} from './service.ts'
 export { SearchForm, kindLabel, territoryPath } from './views.tsx'
 export { parseTerritoryRef, normalizeName } from './normalize.ts'
 export { TerritoryRefParams, territoryOfPage } from './page.ts'

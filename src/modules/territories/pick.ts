@@ -17,8 +17,12 @@ export interface PickedTerritory {
 
 /** How a territory is offered: "Saint-Denis — commune 93066 (93)"; the value is its reference kind/code. */
 export function territoryChoice(t: Translate, territory: TerritorySummary): PickerChoice {
-  const where = territory.kind === 'commune' && territory.departements.length > 0 ? ` (${territory.departements.join(', ')})` : ''
-  return { value: `${territory.kind}/${territory.code}`, label: `${territory.name} — ${kindLabel(t, territory).toLowerCase()} ${territory.code}${where}` }
+  const where =
+    territory.kind === 'commune' && territory.departements.length > 0 ? ` (${territory.departements.join(', ')})` : ''
+  return {
+    value: `${territory.kind}/${territory.code}`,
+    label: `${territory.name} — ${kindLabel(t, territory).toLowerCase()} ${territory.code}${where}`,
+  }
 }
 
 /** A suggestion puts the reference in the text itself ("Rennes (commune/35238)") so that it resolves alone. */
@@ -46,5 +50,7 @@ export async function pickTerritory(db: Db, t: Translate, text: string): Promise
 export async function suggestTerritories(db: Db, t: Translate, text: string): Promise<PickerChoice[]> {
   if (text.trim().length < 2) return []
   const { items } = await searchTerritories(db, { q: text })
-  return items.slice(0, MAX_CHOICES).map((item) => ({ value: suggestionValue(item), label: territoryChoice(t, item).label }))
+  return items
+    .slice(0, MAX_CHOICES)
+    .map((item) => ({ value: suggestionValue(item), label: territoryChoice(t, item).label }))
 }

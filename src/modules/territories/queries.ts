@@ -72,13 +72,20 @@ export interface SearchTerritoriesOptions {
  * query (pg_trgm, served by the GIN index on name_search). Exact and prefix matches first, then the
  * closest names, then the most populated: "Saint-Denis" brings the large one first.
  */
-export async function searchTerritories(db: Db, options: SearchTerritoriesOptions): Promise<{ total: number; items: TerritorySummary[] }> {
+export async function searchTerritories(
+  db: Db,
+  options: SearchTerritoriesOptions,
+): Promise<{ total: number; items: TerritorySummary[] }> {
   const q = options.nameQuery
   // One index scan per way of matching, united: with OR between them the planner falls back to a
   // sequential scan that computes trigram similarity for all 36,000 names (~200 ms on PGlite).
   const exactWays = [sql`select id from territories where name_search like ${`%${q}%`}`]
-  if (options.codeQuery) exactWays.push(sql`select id from territories where code like ${`${options.codeQuery.toUpperCase()}%`}`)
-  const fuzzyWays = [sql`select id from territories where ${q} <% name_search`, sql`select id from territories where name_search % ${q}`]
+  if (options.codeQuery)
+    exactWays.push(sql`select id from territories where code like ${`${options.codeQuery.toUpperCase()}%`}`)
+  const fuzzyWays = [
+    sql`select id from territories where ${q} <% name_search`,
+    sql`select id from territories where name_search % ${q}`,
+  ]
 
   const rank = sql`case
       when ${territories.code} = ${(options.codeQuery ?? '').toUpperCase()} then 0
@@ -87,7 +94,10 @@ export async function searchTerritories(db: Db, options: SearchTerritoriesOption
       when ${territories.nameSearch} like ${`% ${q}%`} then 3
       else 4 end`
   const run = async (ways: SQL[]) => {
-    const where = and(sql`${territories.id} in (${sql.join(ways, sql` union `)})`, options.kind ? eq(territories.kind, options.kind) : undefined)
+    const where = and(
+      sql`${territories.id} in (${sql.join(ways, sql` union `)})`,
+      options.kind ? eq(territories.kind, options.kind) : undefined,
+    )
     // ids first (ranking needs every match), then the summaries of the one page shown
     const page = await db
       .select({ id: territories.id, total: sql<number>`(count(*) over ())::int` })
@@ -121,7 +131,10 @@ export async function searchTerritories(db: Db, options: SearchTerritoriesOption
 
 /** One territory by kind and code, or undefined. */
 export async function findTerritory(db: Db, kind: TerritoryKind, code: string): Promise<TerritoryRow | undefined> {
-  const [row] = await db.select().from(territories).where(and(eq(territories.kind, kind), eq(territories.code, code)))
+  const [row] = await db
+    .select()
+    .from(territories)
+    .where(and(eq(territories.kind, kind), eq(territories.code, code)))
   return row
 }
 
@@ -156,8 +169,17 @@ export async function listParents(db: Db, territoryId: string): Promise<Territor
 }
 
 /** Direct members of a territory of one kind, most populated first, and how many there are. */
-export async function listChildren(db: Db, territoryId: string, kind: TerritoryKind, limit: number): Promise<{ total: number; items: TerritorySummary[] }> {
-  const where = and(eq(territoryParents.parentId, territoryId), eq(territories.kind, kind), isNull(territories.retiredAt))
+export async function listChildren(
+  db: Db,
+  territoryId: string,
+  kind: TerritoryKind,
+  limit: number,
+): Promise<{ total: number; items: TerritorySummary[] }> {
+  const where = and(
+    eq(territoryParents.parentId, territoryId),
+    eq(territories.kind, kind),
+    isNull(territories.retiredAt),
+  )
   const [totalRow] = await db
     .select({ total: count() })
     .from(territoryParents)
@@ -184,7 +206,9 @@ export async function listElectedOfficials(db: Db, territoryId: string): Promise
     .select({ displayName: sql<string>`${users.displayName}` })
     .from(territoryRoles)
     .innerJoin(users, eq(users.id, territoryRoles.userId))
-    .where(and(eq(territoryRoles.territoryId, territoryId), eq(territoryRoles.role, 'elected'), isNull(users.deletedAt)))
+    .where(
+      and(eq(territoryRoles.territoryId, territoryId), eq(territoryRoles.role, 'elected'), isNull(users.deletedAt)),
+    )
     .orderBy(asc(users.displayName))
 }
 
@@ -194,6 +218,10 @@ export async function countTerritories(db: Db): Promise<number> {
 }
 
 export async function listOtherTerritories(db: Db): Promise<TerritorySummary[]> {
-  const rows = await db.select(summaryColumns).from(territories).where(eq(territories.kind, 'autre')).orderBy(asc(territories.name))
+  const rows = await db
+    .select(summaryColumns)
+    .from(territories)
+    .where(eq(territories.kind, 'autre'))
+    .orderBy(asc(territories.name))
   return rows.map((r) => toSummary(r as SummaryRow))
 }

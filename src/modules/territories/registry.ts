@@ -79,7 +79,14 @@ export function readRegistry(): RegistryData {
   const communeDepartement = new Map<string, string>()
 
   for (const c of communes) {
-    list.push({ kind: 'commune', code: c.code, name: c.nom, epciNature: null, zone: c.zone, population: c.population ?? null })
+    list.push({
+      kind: 'commune',
+      code: c.code,
+      name: c.nom,
+      epciNature: null,
+      zone: c.zone,
+      population: c.population ?? null,
+    })
     communeDepartement.set(c.code, c.departement)
     links.push([key('commune', c.code), key('departement', c.departement)])
     const dep = key('departement', c.departement)
@@ -88,11 +95,25 @@ export function readRegistry(): RegistryData {
     populationOf.set(reg, (populationOf.get(reg) ?? 0) + (c.population ?? 0))
   }
   for (const d of departements) {
-    list.push({ kind: 'departement', code: d.code, name: d.nom, epciNature: null, zone: d.zone, population: populationOf.get(key('departement', d.code)) ?? null })
+    list.push({
+      kind: 'departement',
+      code: d.code,
+      name: d.nom,
+      epciNature: null,
+      zone: d.zone,
+      population: populationOf.get(key('departement', d.code)) ?? null,
+    })
     if (d.region) links.push([key('departement', d.code), key('region', d.region)])
   }
   for (const r of regions) {
-    list.push({ kind: 'region', code: r.code, name: r.nom, epciNature: null, zone: r.zone, population: populationOf.get(key('region', r.code)) ?? null })
+    list.push({
+      kind: 'region',
+      code: r.code,
+      name: r.nom,
+      epciNature: null,
+      zone: r.zone,
+      population: populationOf.get(key('region', r.code)) ?? null,
+    })
   }
   const epciOfCommune = new Map<string, string>()
   const groups: [TerritoryKind, CogGroup[]][] = [
@@ -101,7 +122,14 @@ export function readRegistry(): RegistryData {
   ]
   for (const [kind, items] of groups) {
     for (const g of items) {
-      list.push({ kind, code: g.code, name: g.nom, epciNature: kind === 'epci' ? g.type : null, zone: null, population: g.populationMunicipale ?? null })
+      list.push({
+        kind,
+        code: g.code,
+        name: g.nom,
+        epciNature: kind === 'epci' ? g.type : null,
+        zone: null,
+        population: g.populationMunicipale ?? null,
+      })
       const departementsOfGroup = new Set<string>()
       const epcisOfGroup = new Set<string>()
       for (const m of g.membres) {
@@ -130,7 +158,11 @@ function chunks<T>(items: T[], size: number): T[][] {
  * by kind and code, their parent links replaced, and COG territories missing from this COG are marked
  * retired, never deleted (plans and roles may point to them). Territories created by hand are untouched.
  */
-export async function loadRegistry(db: Db, data: RegistryData = readRegistry(), actorId: string | null = null): Promise<LoadRegistryResult> {
+export async function loadRegistry(
+  db: Db,
+  data: RegistryData = readRegistry(),
+  actorId: string | null = null,
+): Promise<LoadRegistryResult> {
   const started = performance.now()
   return db.transaction(async (tx) => {
     for (const batch of chunks(data.territories, 2000)) {
@@ -153,7 +185,13 @@ export async function loadRegistry(db: Db, data: RegistryData = readRegistry(), 
     const retired = await tx
       .update(territories)
       .set({ retiredAt: sql`now()` })
-      .where(and(eq(territories.source, 'cog'), lt(territories.updatedAt, sql`now()`), sql`${territories.retiredAt} is null`))
+      .where(
+        and(
+          eq(territories.source, 'cog'),
+          lt(territories.updatedAt, sql`now()`),
+          sql`${territories.retiredAt} is null`,
+        ),
+      )
       .returning({ id: territories.id })
 
     const ids = new Map<string, string>()

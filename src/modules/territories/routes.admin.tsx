@@ -18,12 +18,30 @@ const otherTerritoryRules = {
     return /^[a-z0-9-]{1,64}$/.test(value) ? { value } : { error: 'admin.error.code' as const }
   },
   population: optionalCountRule('admin.error.population'),
-  parentRefs: (raw: string) => ({ value: raw.split(/\r?\n/).map((line) => line.trim()).filter(Boolean) }),
+  parentRefs: (raw: string) => ({
+    value: raw
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean),
+  }),
 }
 
-function OtherTerritoriesPage({ list, values, errors }: { list: TerritorySummary[]; values: FormValues; errors: FieldErrors }) {
+function OtherTerritoriesPage({
+  list,
+  values,
+  errors,
+}: {
+  list: TerritorySummary[]
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t, locale } = usePage()
-  const labels = { name: t('admin.field.name'), code: t('admin.field.code'), population: t('admin.field.population'), parentRefs: t('admin.field.parents') }
+  const labels = {
+    name: t('admin.field.name'),
+    code: t('admin.field.code'),
+    population: t('admin.field.population'),
+    parentRefs: t('admin.field.parents'),
+  }
   return (
     <>
       <h1>{t('admin.otherTerritories')}</h1>
@@ -44,8 +62,20 @@ function OtherTerritoriesPage({ list, values, errors }: { list: TerritorySummary
       <PostForm action="/admin/territoires">
         <Field name="name" label={labels.name} required value={values.name} error={errors.name} maxLength={200} />
         <Field name="code" label={labels.code} required value={values.code} error={errors.code} maxLength={64} />
-        <Field name="population" label={labels.population} type="number" value={values.population} error={errors.population} />
-        <Field name="parentRefs" label={labels.parentRefs} multiline value={values.parentRefs} error={errors.parentRefs} />
+        <Field
+          name="population"
+          label={labels.population}
+          type="number"
+          value={values.population}
+          error={errors.population}
+        />
+        <Field
+          name="parentRefs"
+          label={labels.parentRefs}
+          multiline
+          value={values.parentRefs}
+          error={errors.parentRefs}
+        />
         <button type="submit">{t('form.save')}</button>
       </PostForm>
     </>
@@ -83,6 +113,10 @@ export default async function territoryAdminRoutes(fastify: FastifyInstance) {
       }
     }
     const list = await listOtherTerritories(db())
-    return reply.page(req.t('admin.otherTerritories'), <OtherTerritoriesPage list={list} values={parsed.values} errors={errors} />, 422)
+    return reply.page(
+      req.t('admin.otherTerritories'),
+      <OtherTerritoriesPage list={list} values={parsed.values} errors={errors} />,
+      422,
+    )
   })
 }

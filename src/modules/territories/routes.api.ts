@@ -16,13 +16,18 @@ export default async function territoryApiRoutes(fastify: FastifyInstance) {
       schema: {
         tags: ['territories'],
         summary: 'Search the territory registry',
-        description: 'By name (accent-insensitive, tolerant of small typos) or by INSEE / SIREN code; 20 results a page.',
+        description:
+          'By name (accent-insensitive, tolerant of small typos) or by INSEE / SIREN code; 20 results a page.',
         querystring: SearchQuery,
         response: { 200: SearchResponse, 400: ErrorResponse },
       },
     },
     async (req) => {
-      const result = await searchTerritories(db(), { q: req.query.q ?? '', kind: req.query.kind || null, page: req.query.page ?? 1 })
+      const result = await searchTerritories(db(), {
+        q: req.query.q ?? '',
+        kind: req.query.kind || null,
+        page: req.query.page ?? 1,
+      })
       return { ...result, items: result.items.map(presentTerritorySummary) }
     },
   )

@@ -39,38 +39,53 @@ export default async function territoryPublicRoutes(fastify: FastifyInstance) {
 
   app.get('/territoires/:kind/:code', { schema: { params: TerritoryParams, hide: true } }, async (req, reply) => {
     const data = await getTerritoryPage(db(), req.params.kind, req.params.code)
-    return reply.page(data.territory.name, <TerritoryPage data={data} canEdit={can(req.user, 'territory.editProfile', data.territory.id)} follow={await followBox(db(), req.user, 'territory', data.territory.id, territoryPath(data.territory))} />)
-  })
-
-  app.get('/territoires/:kind/:code/presentation', { schema: { params: TerritoryParams, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const data = await getTerritoryPage(db(), req.params.kind, req.params.code)
-    assertCan(actor, 'territory.editProfile', data.territory.id)
-    const values = {
-      presentation: data.profile?.presentation ?? '',
-      website: data.profile?.website ?? '',
-      publicContactEmail: data.profile?.publicContactEmail ?? '',
-    }
     return reply.page(
-      req.t('territory.editTitle', { name: data.territory.name }),
-      <ProfileEditPage name={data.territory.name} path={territoryPath(data.territory)} values={values} errors={{}} />,
+      data.territory.name,
+      <TerritoryPage
+        data={data}
+        canEdit={can(req.user, 'territory.editProfile', data.territory.id)}
+        follow={await followBox(db(), req.user, 'territory', data.territory.id, territoryPath(data.territory))}
+      />,
     )
   })
 
-  app.post('/territoires/:kind/:code/presentation', { schema: { params: TerritoryParams, body: FormBody, hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    const data = await getTerritoryPage(db(), req.params.kind, req.params.code)
-    const path = territoryPath(data.territory)
-    const parsed = parseForm<ProfileInput>(profileRules, req.body, req.t)
-    if (!parsed.ok) {
+  app.get(
+    '/territoires/:kind/:code/presentation',
+    { schema: { params: TerritoryParams, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const data = await getTerritoryPage(db(), req.params.kind, req.params.code)
+      assertCan(actor, 'territory.editProfile', data.territory.id)
+      const values = {
+        presentation: data.profile?.presentation ?? '',
+        website: data.profile?.website ?? '',
+        publicContactEmail: data.profile?.publicContactEmail ?? '',
+      }
       return reply.page(
         req.t('territory.editTitle', { name: data.territory.name }),
-        <ProfileEditPage name={data.territory.name} path={path} values={parsed.values} errors={parsed.errors} />,
-        422,
+        <ProfileEditPage name={data.territory.name} path={territoryPath(data.territory)} values={values} errors={{}} />,
       )
-    }
-    await updateTerritoryProfile(db(), { actor, territoryId: data.territory.id, input: parsed.data })
-    req.flash('notice', req.t('territory.saved'))
-    return reply.redirect(path, 303)
-  })
+    },
+  )
+
+  app.post(
+    '/territoires/:kind/:code/presentation',
+    { schema: { params: TerritoryParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const actor = requireUser(req)
+      const data = await getTerritoryPage(db(), req.params.kind, req.params.code)
+      const path = territoryPath(data.territory)
+      const parsed = parseForm<ProfileInput>(profileRules, req.body, req.t)
+      if (!parsed.ok) {
+        return reply.page(
+          req.t('territory.editTitle', { name: data.territory.name }),
+          <ProfileEditPage name={data.territory.name} path={path} values={parsed.values} errors={parsed.errors} />,
+          422,
+        )
+      }
+      await updateTerritoryProfile(db(), { actor, territoryId: data.territory.id, input: parsed.data })
+      req.flash('notice', req.t('territory.saved'))
+      return reply.redirect(path, 303)
+    },
+  )
 }

@@ -16,8 +16,12 @@ export const TerritoryParams = Type.Object({
 export type TerritoryParams = Static<typeof TerritoryParams>
 
 export const SearchQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 100, description: 'name (accents and small typos tolerated) or INSEE/SIREN code' })),
-  kind: Type.Optional(Type.Union([Type.Literal(''), TerritoryKindSchema], { description: 'only this kind of territory' })),
+  q: Type.Optional(
+    Type.String({ maxLength: 100, description: 'name (accents and small typos tolerated) or INSEE/SIREN code' }),
+  ),
+  kind: Type.Optional(
+    Type.Union([Type.Literal(''), TerritoryKindSchema], { description: 'only this kind of territory' }),
+  ),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: '20 results a page' })),
 })
 export type SearchQuery = Static<typeof SearchQuery>

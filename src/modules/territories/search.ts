@@ -9,7 +9,10 @@ export const territorySearch: SearchSource = {
   async find(db, words, limit, t) {
     const result = await searchTerritories(db, { q: words.join(' ') })
     return result.items.slice(0, limit).map((item) => ({
-      title: item.departements.length === 1 && item.kind === 'commune' ? `${item.name} (${item.departements[0]})` : item.name,
+      title:
+        item.departements.length === 1 && item.kind === 'commune'
+          ? `${item.name} (${item.departements[0]})`
+          : item.name,
       path: territoryPath(item),
       detail: kindLabel(t, item),
     }))

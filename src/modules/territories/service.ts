@@ -21,7 +21,8 @@ export async function searchTerritories(db: Db, input: SearchInput) {
   const text = input.q.trim().slice(0, 100)
   const nameQuery = normalizeName(text)
   const page = Math.max(1, input.page ?? 1)
-  if (nameQuery.length < 2) return { query: text, total: 0, page, pageSize: SEARCH_PAGE_SIZE, items: [] as queries.TerritorySummary[] }
+  if (nameQuery.length < 2)
+    return { query: text, total: 0, page, pageSize: SEARCH_PAGE_SIZE, items: [] as queries.TerritorySummary[] }
   const result = await queries.searchTerritories(db, {
     nameQuery,
     codeQuery: looksLikeCode(text) ? text.trim() : null,
@@ -37,14 +38,26 @@ export async function getTerritoryPage(db: Db, kind: TerritoryKind, rawCode: str
   const territory = await queries.findTerritory(db, kind, canonicalCode(kind, rawCode))
   if (!territory) throw notFound()
   const childKind: TerritoryKind | null =
-    kind === 'region' ? 'departement' : kind === 'departement' ? 'epci' : kind === 'epci' || kind === 'ept' || kind === 'autre' ? 'commune' : null
+    kind === 'region'
+      ? 'departement'
+      : kind === 'departement'
+        ? 'epci'
+        : kind === 'epci' || kind === 'ept' || kind === 'autre'
+          ? 'commune'
+          : null
   const [parents, children, profile, electedOfficials, memberships] = await Promise.all([
     queries.listParents(db, territory.id),
     childKind ? queries.listChildren(db, territory.id, childKind, 300) : Promise.resolve({ total: 0, items: [] }),
     queries.findProfile(db, territory.id),
     queries.listElectedOfficials(db, territory.id),
     // the membership module's public view: network or programme, since when, the convention
-    queryRows<{ status: 'member' | 'in_programme'; since: string | null; conventionStart: string | null; conventionEnd: string | null; conventionUrl: string | null }>(
+    queryRows<{
+      status: 'member' | 'in_programme'
+      since: string | null
+      conventionStart: string | null
+      conventionEnd: string | null
+      conventionUrl: string | null
+    }>(
       db,
       sql`select status, decided_at::date::text as since, convention_start::text as "conventionStart", convention_end::text as "conventionEnd", convention_document_url as "conventionUrl"
           from public_memberships where territory_id = ${territory.id}`,
@@ -63,19 +76,25 @@ export interface ProfileInput {
  * Saves a territory's public presentation. Allowed to its editors and elected officials and to platform
  * administrators, checked before the work and again in the write itself. Throws 403 / 404.
  */
-export async function updateTerritoryProfile(db: Db, options: { actor: CurrentUser; territoryId: string; input: ProfileInput }) {
+export async function updateTerritoryProfile(
+  db: Db,
+  options: { actor: CurrentUser; territoryId: string; input: ProfileInput },
+) {
   const { actor, territoryId, input } = options
   assertCan(actor, 'territory.editProfile', territoryId)
   await db.transaction(async (tx) => {
     const before = await queries.findProfile(tx, territoryId)
     // insert … select … where <authorised>: nothing is written unless the role still holds in this territory
-    const written = await queryRows<{ territory_id: string }>(tx, sql`
+    const written = await queryRows<{ territory_id: string }>(
+      tx,
+      sql`
       insert into territory_profiles (territory_id, presentation, website, public_contact_email, updated_by, updated_at)
       select ${territoryId}, ${input.presentation}, ${input.website}, ${input.publicContactEmail}, ${actor.id}, now()
       where ${authorizedIn(actor, 'territory.editProfile', sql`${territoryId}::uuid`)}
       on conflict (territory_id) do update set presentation = excluded.presentation, website = excluded.website,
         public_contact_email = excluded.public_contact_email, updated_by = excluded.updated_by, updated_at = now()
-      returning territory_id`)
+      returning territory_id`,
+    )
     if (written.length === 0) throw forbidden()
     await recordAudit(tx, {
       actorId: actor.id,
@@ -83,7 +102,9 @@ export async function updateTerritoryProfile(db: Db, options: { actor: CurrentUs
       action: 'territory.profile_updated',
       subjectType: 'territory',
       subjectId: territoryId,
-      before: before ? { presentation: before.presentation, website: before.website, publicContactEmail: before.publicContactEmail } : null,
+      before: before
+        ? { presentation: before.presentation, website: before.website, publicContactEmail: before.publicContactEmail }
+        : null,
       after: input,
     })
   })
@@ -116,11 +137,20 @@ export async function createOtherTerritory(db: Db, options: { actor: CurrentUser
     }
     const [created] = await tx
       .insert(territories)
-      .values({ kind: 'autre', code, name: input.name, nameSearch: normalizeName(input.name), population: input.population, source: 'manual' })
+      .values({
+        kind: 'autre',
+        code,
+        name: input.name,
+        nameSearch: normalizeName(input.name),
+        population: input.population,
+        source: 'manual',
+      })
       .returning()
     if (!created) throw new Error('insert returned no row')
     if (parentIds.length > 0) {
-      await tx.insert(territoryParents).values([...new Set(parentIds)].map((parentId) => ({ territoryId: created.id, parentId })))
+      await tx
+        .insert(territoryParents)
+        .values([...new Set(parentIds)].map((parentId) => ({ territoryId: created.id, parentId })))
     }
     forgetTerritoryCounts()
     await recordAudit(tx, {

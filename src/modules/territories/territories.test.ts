@@ -2,14 +2,28 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
-import { buildTestApp, Client, createUser, describeEachEngine, grantTestRole, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
+import {
+  buildTestApp,
+  Client,
+  createUser,
+  describeEachEngine,
+  grantTestRole,
+  signedInClient,
+  type TestApp,
+} from '../../../test/helpers/app.ts'
 import { loadRegistry, readRegistry } from './registry.ts'
 import { normalizeName } from './normalize.ts'
 
 async function searchApi(ctx: TestApp, q: string, extra = '') {
-  const response = await ctx.app.inject({ method: 'GET', url: `/api/v1/territories?q=${encodeURIComponent(q)}${extra}` })
+  const response = await ctx.app.inject({
+    method: 'GET',
+    url: `/api/v1/territories?q=${encodeURIComponent(q)}${extra}`,
+  })
   assert.equal(response.statusCode, 200)
-  return JSON.parse(response.body) as { total: number; items: { kind: string; code: string; name: string; departements: string[]; population: number | null }[] }
+  return JSON.parse(response.body) as {
+    total: number
+    items: { kind: string; code: string; name: string; departements: string[]; population: number | null }[]
+  }
 }
 
 async function profileOf(ctx: TestApp, kind: string, code: string) {
@@ -110,10 +124,11 @@ describeEachEngine('territories', (engine) => {
     assert.equal(response.statusCode, 200)
     const body = JSON.parse(response.body)
     assert.equal(body.name, 'Rennes')
-    assert.deepEqual(
-      body.parents.map((p: { kind: string; code: string }) => `${p.kind}/${p.code}`).sort(),
-      ['departement/35', 'epci/243500139', 'region/53'],
-    )
+    assert.deepEqual(body.parents.map((p: { kind: string; code: string }) => `${p.kind}/${p.code}`).sort(), [
+      'departement/35',
+      'epci/243500139',
+      'region/53',
+    ])
     const missing = await ctx.app.inject({ url: '/api/v1/territories/commune/99999' })
     assert.equal(missing.statusCode, 404)
     assert.deepEqual(JSON.parse(missing.body).error.code, 'NOT_FOUND')
@@ -125,12 +140,17 @@ describeEachEngine('territories', (engine) => {
     const client = await signedInClient(ctx.app, editor.email, editor.password)
     const page = await client.get('/territoires/commune/44109')
     assert.match(page.body, /Modifier la présentation/)
-    const invalid = await client.post('/territoires/commune/44109/presentation', { presentation: 'Texte', website: 'pas une adresse', publicContactEmail: '' })
+    const invalid = await client.post('/territoires/commune/44109/presentation', {
+      presentation: 'Texte',
+      website: 'pas une adresse',
+      publicContactEmail: '',
+    })
     assert.equal(invalid.statusCode, 422)
     assert.match(invalid.body, /commençant par https/)
     assert.equal(await profileOf(ctx, 'commune', '44109'), null)
     const saved = await client.post('/territoires/commune/44109/presentation', {
-      presentation: '## Nantes, ville ouverte\n\nNantes s’engage pour un gouvernement ouvert :\n\n- budget participatif\n- données ouvertes\n\n<script>alert(1)</script>',
+      presentation:
+        '## Nantes, ville ouverte\n\nNantes s’engage pour un gouvernement ouvert :\n\n- budget participatif\n- données ouvertes\n\n<script>alert(1)</script>',
       website: 'https://metropole.nantes.fr',
       publicContactEmail: 'contact@example.org',
     })
@@ -143,7 +163,10 @@ describeEachEngine('territories', (engine) => {
     assert.doesNotMatch(shown.body, /## Nantes|<script>alert/)
     assert.match(shown.body, /https:\/\/metropole\.nantes\.fr/)
     assert.doesNotMatch(shown.body, /Modifier la présentation/, 'a visitor gets no edit link')
-    const [audit] = await queryRows<{ actor_id: string; action: string }>(ctx.database.db, sql`select actor_id, action from audit_events where action = 'territory.profile_updated' order by id desc limit 1`)
+    const [audit] = await queryRows<{ actor_id: string; action: string }>(
+      ctx.database.db,
+      sql`select actor_id, action from audit_events where action = 'territory.profile_updated' order by id desc limit 1`,
+    )
     assert.equal(audit!.actor_id, editor.id)
   })
 
@@ -153,12 +176,22 @@ describeEachEngine('territories', (engine) => {
     const client = await signedInClient(ctx.app, editor.email, editor.password)
     const form = await client.get('/territoires/commune/33063/presentation')
     assert.equal(form.statusCode, 403)
-    const [auditBefore] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events`)
-    const post = await client.post('/territoires/commune/33063/presentation', { presentation: 'Piratage', website: '', publicContactEmail: '' }, { csrfFrom: '/compte' })
+    const [auditBefore] = await queryRows<{ n: number }>(
+      ctx.database.db,
+      sql`select count(*)::int as n from audit_events`,
+    )
+    const post = await client.post(
+      '/territoires/commune/33063/presentation',
+      { presentation: 'Piratage', website: '', publicContactEmail: '' },
+      { csrfFrom: '/compte' },
+    )
     assert.equal(post.statusCode, 403)
     assert.match(post.body, /pas le droit/)
     assert.equal(await profileOf(ctx, 'commune', '33063'), null)
-    const [auditAfter] = await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from audit_events`)
+    const [auditAfter] = await queryRows<{ n: number }>(
+      ctx.database.db,
+      sql`select count(*)::int as n from audit_events`,
+    )
     assert.equal(auditAfter!.n, auditBefore!.n)
     const visitor = await new Client(ctx.app).get('/territoires/commune/33063/presentation')
     assert.equal(visitor.statusCode, 303, 'a visitor is sent to sign in')
@@ -167,22 +200,58 @@ describeEachEngine('territories', (engine) => {
 
   test('the write itself refuses when the role was revoked after the page was checked', async () => {
     const { updateTerritoryProfile } = await import('./service.ts')
-    const [nantes] = await queryRows<{ id: string }>(ctx.database.db, sql`select id from territories where kind = 'commune' and code = '44109'`)
-    const stale = { id: '00000000-0000-4000-8000-000000000000', email: 'x@example.org', displayName: 'X', isPlatformAdmin: false, locale: 'fr' as const, sessionVersion: 1, createdAt: new Date(), roles: [{ territoryId: nantes!.id, role: 'editor' as const }], platformRoles: [], sessionId: null }
+    const [nantes] = await queryRows<{ id: string }>(
+      ctx.database.db,
+      sql`select id from territories where kind = 'commune' and code = '44109'`,
+    )
+    const stale = {
+      id: '00000000-0000-4000-8000-000000000000',
+      email: 'x@example.org',
+      displayName: 'X',
+      isPlatformAdmin: false,
+      locale: 'fr' as const,
+      sessionVersion: 1,
+      createdAt: new Date(),
+      roles: [{ territoryId: nantes!.id, role: 'editor' as const }],
+      platformRoles: [],
+      sessionId: null,
+    }
     const before = await profileOf(ctx, 'commune', '44109')
-    await assert.rejects(updateTerritoryProfile(ctx.database.db, { actor: stale, territoryId: nantes!.id, input: { presentation: 'Écrasé', website: null, publicContactEmail: null } }), /FORBIDDEN/)
+    await assert.rejects(
+      updateTerritoryProfile(ctx.database.db, {
+        actor: stale,
+        territoryId: nantes!.id,
+        input: { presentation: 'Écrasé', website: null, publicContactEmail: null },
+      }),
+      /FORBIDDEN/,
+    )
     assert.equal(await profileOf(ctx, 'commune', '44109'), before)
   })
 
   test('an administrator creates a territory of kind "autre" with parents; others cannot', async () => {
     const admin = await createUser(ctx.database, { admin: true })
     const client = await signedInClient(ctx.app, admin.email, admin.password)
-    const bad = await client.post('/admin/territoires', { name: 'Pays de Test', code: 'pays test!', population: '-3', parentRefs: 'departement/35' })
+    const bad = await client.post('/admin/territoires', {
+      name: 'Pays de Test',
+      code: 'pays test!',
+      population: '-3',
+      parentRefs: 'departement/35',
+    })
     assert.equal(bad.statusCode, 422)
-    const unknownParent = await client.post('/admin/territoires', { name: 'Pays de Test', code: 'pays-test', population: '', parentRefs: 'departement/999' })
+    const unknownParent = await client.post('/admin/territoires', {
+      name: 'Pays de Test',
+      code: 'pays-test',
+      population: '',
+      parentRefs: 'departement/999',
+    })
     assert.equal(unknownParent.statusCode, 422)
     assert.match(unknownParent.body, /Territoire introuvable : departement\/999/)
-    const created = await client.post('/admin/territoires', { name: 'Pays de Brocéliande (test)', code: 'pays-broceliande-test', population: '67 000', parentRefs: 'departement/35\nregion/53' })
+    const created = await client.post('/admin/territoires', {
+      name: 'Pays de Brocéliande (test)',
+      code: 'pays-broceliande-test',
+      population: '67 000',
+      parentRefs: 'departement/35\nregion/53',
+    })
     assert.equal(created.statusCode, 303)
     assert.equal(created.headers.location, '/territoires/autre/pays-broceliande-test')
     const page = await client.get('/territoires/autre/pays-broceliande-test')
@@ -190,28 +259,50 @@ describeEachEngine('territories', (engine) => {
     assert.match(page.body, /Ille-et-Vilaine/)
     assert.match(page.body, /67[\s\u202f]000 habitants/)
     assert.equal((await searchApi(ctx, 'broceliande')).items[0]!.code, 'pays-broceliande-test')
-    const taken = await client.post('/admin/territoires', { name: 'Autre', code: 'pays-broceliande-test', population: '', parentRefs: '' })
+    const taken = await client.post('/admin/territoires', {
+      name: 'Autre',
+      code: 'pays-broceliande-test',
+      population: '',
+      parentRefs: '',
+    })
     assert.equal(taken.statusCode, 422)
     assert.match(taken.body, /déjà pris/)
 
     const someone = await createUser(ctx.database)
     const other = await signedInClient(ctx.app, someone.email, someone.password)
     assert.equal((await other.get('/admin/territoires')).statusCode, 403)
-    const denied = await other.post('/admin/territoires', { name: 'Pays Pirate', code: 'pays-pirate', population: '', parentRefs: '' }, { csrfFrom: '/compte' })
+    const denied = await other.post(
+      '/admin/territoires',
+      { name: 'Pays Pirate', code: 'pays-pirate', population: '', parentRefs: '' },
+      { csrfFrom: '/compte' },
+    )
     assert.equal(denied.statusCode, 403)
-    assert.equal((await searchApi(ctx, 'pays pirate')).items.some((t) => t.code === 'pays-pirate'), false)
+    assert.equal(
+      (await searchApi(ctx, 'pays pirate')).items.some((t) => t.code === 'pays-pirate'),
+      false,
+    )
   })
 
   test('loading the registry again changes nothing, keeps other territories, and retires vanished communes', async () => {
-    const count = async () => (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from territories where retired_at is null`))[0]!.n
-    const links = async () => (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from territory_parents`))[0]!.n
+    const count = async () =>
+      (
+        await queryRows<{ n: number }>(
+          ctx.database.db,
+          sql`select count(*)::int as n from territories where retired_at is null`,
+        )
+      )[0]!.n
+    const links = async () =>
+      (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from territory_parents`))[0]!.n
     const [territoriesBefore, linksBefore] = [await count(), await links()]
     const data = readRegistry()
     const again = await loadRegistry(ctx.database.db, data)
     assert.equal(again.retired, 0)
     assert.deepEqual([await count(), await links()], [territoriesBefore, linksBefore])
 
-    const withoutOne = { territories: data.territories.filter((t) => !(t.kind === 'commune' && t.code === '01001')), links: data.links }
+    const withoutOne = {
+      territories: data.territories.filter((t) => !(t.kind === 'commune' && t.code === '01001')),
+      links: data.links,
+    }
     const result = await loadRegistry(ctx.database.db, withoutOne)
     assert.equal(result.retired, 1)
     const page = await ctx.app.inject({ url: '/territoires/commune/01001' })

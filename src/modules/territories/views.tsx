@@ -8,20 +8,27 @@ import type { TerritorySummary } from './queries.ts'
 import type { getTerritoryPage } from './service.ts'
 
 /** "Communauté d'agglomération", "Commune", "Collectivité d'outre-mer"… */
-export function kindLabel(t: Translate, territory: { kind: string; epciNature: string | null; zone: string | null }): string {
+export function kindLabel(
+  t: Translate,
+  territory: { kind: string; epciNature: string | null; zone: string | null },
+): string {
   if (territory.kind === 'epci' && territory.epciNature) {
     const key = `epci.${territory.epciNature}`
-    if (key in { 'epci.CC': 1, 'epci.CA': 1, 'epci.CU': 1, 'epci.METRO': 1, 'epci.MET69': 1 }) return t(key as MessageKey)
+    if (key in { 'epci.CC': 1, 'epci.CA': 1, 'epci.CU': 1, 'epci.METRO': 1, 'epci.MET69': 1 })
+      return t(key as MessageKey)
   }
-  if ((territory.kind === 'departement' || territory.kind === 'region') && territory.zone === 'com') return t('kind.com')
+  if ((territory.kind === 'departement' || territory.kind === 'region') && territory.zone === 'com')
+    return t('kind.com')
   return t(`kind.${territory.kind}` as MessageKey)
 }
 
-export const territoryPath = (t: { kind: string; code: string }) => `/territoires/${t.kind}/${encodeURIComponent(t.code)}`
+export const territoryPath = (t: { kind: string; code: string }) =>
+  `/territoires/${t.kind}/${encodeURIComponent(t.code)}`
 
 function TerritoryListItem({ territory }: { territory: TerritorySummary }) {
   const { t, locale } = usePage()
-  const where = territory.kind === 'commune' && territory.departements.length > 0 ? ` (${territory.departements.join(', ')})` : ''
+  const where =
+    territory.kind === 'commune' && territory.departements.length > 0 ? ` (${territory.departements.join(', ')})` : ''
   return (
     <li class="territory-item">
       <a href={territoryPath(territory)}>
@@ -31,7 +38,9 @@ function TerritoryListItem({ territory }: { territory: TerritorySummary }) {
       <span class="meta">
         {' '}
         — {kindLabel(t, territory)}
-        {territory.population !== null ? ` · ${t('territory.inhabitants', { count: formatNumber(locale, territory.population) })}` : ''}
+        {territory.population !== null
+          ? ` · ${t('territory.inhabitants', { count: formatNumber(locale, territory.population) })}`
+          : ''}
         {territory.retired ? ` · ${t('territory.retired')}` : ''}
       </span>
     </li>
@@ -147,19 +156,37 @@ export function SearchPage({ result }: { result: SearchView }) {
 type PageData = Awaited<ReturnType<typeof getTerritoryPage>>
 
 /** `follow`: the box to follow the territory (from the follows module) */
-export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEdit: boolean; follow?: ComponentChildren }) {
+export function TerritoryPage({
+  data,
+  canEdit,
+  follow,
+}: {
+  data: PageData
+  canEdit: boolean
+  follow?: ComponentChildren
+}) {
   const { t, locale } = usePage()
   const { territory, parents, children, childKind, profile, electedOfficials, membership } = data
   const day = (iso: string) => formatDate(locale, new Date(`${iso}T12:00:00Z`))
-  const convention = membership?.conventionStart && membership.conventionEnd ? t('territory.member.convention', { start: day(membership.conventionStart), end: day(membership.conventionEnd) }) : null
-  const codeLabel = territory.kind === 'epci' || territory.kind === 'ept' ? t('territory.codeSiren') : territory.kind === 'autre' ? t('territory.code') : t('territory.codeInsee')
+  const convention =
+    membership?.conventionStart && membership.conventionEnd
+      ? t('territory.member.convention', { start: day(membership.conventionStart), end: day(membership.conventionEnd) })
+      : null
+  const codeLabel =
+    territory.kind === 'epci' || territory.kind === 'ept'
+      ? t('territory.codeSiren')
+      : territory.kind === 'autre'
+        ? t('territory.code')
+        : t('territory.codeInsee')
   return (
     <article class="territory">
       <p class="kicker">{kindLabel(t, territory)}</p>
       <h1>{territory.name}</h1>
       {membership && (
         <p class="membership-badge">
-          <strong class="badge">{t(membership.status === 'in_programme' ? 'territory.member.programme' : 'territory.member.network')}</strong>{' '}
+          <strong class="badge">
+            {t(membership.status === 'in_programme' ? 'territory.member.programme' : 'territory.member.network')}
+          </strong>{' '}
           {membership.since && t('territory.member.since', { day: day(membership.since) })}
           {convention && (
             <>
@@ -202,7 +229,12 @@ export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEd
         <a class="button" href={`${territoryPath(territory)}/tableau-de-bord`}>
           {t('plans.dashboard')}
         </a>{' '}
-        <a href={`${territoryPath(territory)}/plans`}>{t('plans.title')}</a> · <a href={`${territoryPath(territory)}/consultations`}>{t('consult.title')}</a> · <a href={`${territoryPath(territory)}/textes`}>{t('text.title')}</a> · <a href={`${territoryPath(territory)}/questions`}>{t('question.title')}</a> · <a href={`${territoryPath(territory)}/evenements`}>{t('event.title')}</a> · <a href={`${territoryPath(territory)}/assemblees`}>{t('assembly.title')}</a>
+        <a href={`${territoryPath(territory)}/plans`}>{t('plans.title')}</a> ·{' '}
+        <a href={`${territoryPath(territory)}/consultations`}>{t('consult.title')}</a> ·{' '}
+        <a href={`${territoryPath(territory)}/textes`}>{t('text.title')}</a> ·{' '}
+        <a href={`${territoryPath(territory)}/questions`}>{t('question.title')}</a> ·{' '}
+        <a href={`${territoryPath(territory)}/evenements`}>{t('event.title')}</a> ·{' '}
+        <a href={`${territoryPath(territory)}/assemblees`}>{t('assembly.title')}</a>
       </p>
 
       <section aria-labelledby="parents-title">
@@ -227,7 +259,10 @@ export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEd
         )}
         {profile?.website && (
           <p>
-            {t('territory.website')} : <a href={profile.website} rel="noopener nofollow">{profile.website}</a>
+            {t('territory.website')} :{' '}
+            <a href={profile.website} rel="noopener nofollow">
+              {profile.website}
+            </a>
           </p>
         )}
         {profile?.publicContactEmail && (
@@ -274,7 +309,17 @@ export function TerritoryPage({ data, canEdit, follow }: { data: PageData; canEd
   )
 }
 
-export function ProfileEditPage({ name, path, values, errors }: { name: string; path: string; values: FormValues; errors: FieldErrors }) {
+export function ProfileEditPage({
+  name,
+  path,
+  values,
+  errors,
+}: {
+  name: string
+  path: string
+  values: FormValues
+  errors: FieldErrors
+}) {
   const { t } = usePage()
   const labels = {
     presentation: t('territory.field.presentation'),
@@ -286,9 +331,31 @@ export function ProfileEditPage({ name, path, values, errors }: { name: string; 
       <h1>{t('territory.editTitle', { name })}</h1>
       <ErrorSummary errors={errors} labels={labels} />
       <PostForm action={`${path}/presentation`}>
-        <Field name="presentation" label={labels.presentation} multiline value={values.presentation} error={errors.presentation} maxLength={5000} hint="Markdown" />
-        <Field name="website" type="url" label={labels.website} value={values.website} error={errors.website} autocomplete="url" />
-        <Field name="publicContactEmail" type="email" label={labels.publicContactEmail} value={values.publicContactEmail} error={errors.publicContactEmail} autocomplete="off" />
+        <Field
+          name="presentation"
+          label={labels.presentation}
+          multiline
+          value={values.presentation}
+          error={errors.presentation}
+          maxLength={5000}
+          hint="Markdown"
+        />
+        <Field
+          name="website"
+          type="url"
+          label={labels.website}
+          value={values.website}
+          error={errors.website}
+          autocomplete="url"
+        />
+        <Field
+          name="publicContactEmail"
+          type="email"
+          label={labels.publicContactEmail}
+          value={values.publicContactEmail}
+          error={errors.publicContactEmail}
+          autocomplete="off"
+        />
         <div class="actions">
           <button type="submit">{t('form.save')}</button> <a href={path}>{t('form.cancel')}</a>
         </div>

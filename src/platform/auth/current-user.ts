@@ -24,10 +24,17 @@ export interface CurrentUser {
 }
 
 /** The person behind an account row with their roles, or null for a deleted, unconfirmed or incomplete account. */
-export async function currentUserOf(db: Db, row: UserRow | undefined, sessionId: string | null): Promise<CurrentUser | null> {
+export async function currentUserOf(
+  db: Db,
+  row: UserRow | undefined,
+  sessionId: string | null,
+): Promise<CurrentUser | null> {
   if (!row || row.deletedAt || !row.email || !row.displayName || !row.emailConfirmedAt) return null
   const [roles, networkRoles] = await Promise.all([
-    db.select({ territoryId: territoryRoles.territoryId, role: territoryRoles.role }).from(territoryRoles).where(eq(territoryRoles.userId, row.id)),
+    db
+      .select({ territoryId: territoryRoles.territoryId, role: territoryRoles.role })
+      .from(territoryRoles)
+      .where(eq(territoryRoles.userId, row.id)),
     db.select({ role: platformRoles.role }).from(platformRoles).where(eq(platformRoles.userId, row.id)),
   ])
   return {

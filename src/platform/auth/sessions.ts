@@ -24,15 +24,37 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('hex
 /** A short description of a browser and system from its User-Agent ("Firefox, Linux"), for the list of devices. */
 export function describeDevice(userAgent: string | undefined): string {
   const ua = userAgent ?? ''
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : /curl|wget|node|python/i.test(ua) ? 'script' : ''
-  const system = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : ''
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : /curl|wget|node|python/i.test(ua)
+            ? 'script'
+            : ''
+  const system = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : ''
   return [browser, system].filter(Boolean).join(', ').slice(0, 100)
 }
 
 /** Opens a session for this person (after sign-in): a new secret, a fresh CSRF secret, the row on the server. */
 export async function openSession(db: Db, req: FastifyRequest, userId: string): Promise<void> {
   const token = randomBytes(32).toString('base64url')
-  await db.insert(userSessions).values({ tokenHash: hashOf(token), userId, device: describeDevice(req.headers['user-agent']) })
+  await db
+    .insert(userSessions)
+    .values({ tokenHash: hashOf(token), userId, device: describeDevice(req.headers['user-agent']) })
   req.session.set('_csrf', undefined)
   req.session.set('sid', token)
 }
@@ -40,11 +62,19 @@ export async function openSession(db: Db, req: FastifyRequest, userId: string): 
 /** The person of the request's session, or null (no session, ended, expired, or the account is gone). */
 export async function sessionUser(db: Db, token: unknown, now = new Date()): Promise<CurrentUser | null> {
   if (typeof token !== 'string' || token.length < 32 || token.length > 100) return null
-  const [row] = await db.select({ session: userSessions, user: users }).from(userSessions).innerJoin(users, eq(users.id, userSessions.userId)).where(eq(userSessions.tokenHash, hashOf(token)))
+  const [row] = await db
+    .select({ session: userSessions, user: users })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(eq(userSessions.tokenHash, hashOf(token)))
   if (!row) return null
   const user = await currentUserOf(db, row.user, row.session.id)
   const idle = now.getTime() - row.session.lastSeenAt.getTime()
-  if (!user || idle > (holdsRole(user) ? IDLE_WITH_ROLE_MS : IDLE_MS) || now.getTime() - row.session.createdAt.getTime() > ABSOLUTE_MS) {
+  if (
+    !user ||
+    idle > (holdsRole(user) ? IDLE_WITH_ROLE_MS : IDLE_MS) ||
+    now.getTime() - row.session.createdAt.getTime() > ABSOLUTE_MS
+  ) {
     await db.delete(userSessions).where(eq(userSessions.id, row.session.id))
     return null
   }
@@ -71,7 +101,10 @@ export async function endSessions(db: Db, userId: string, options: { except?: st
 /** Ends one session of an account by its public id; false when it is not one of theirs. */
 export async function endSession(db: Db, userId: string, sessionId: string): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return false
-  const ended = await db.delete(userSessions).where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId))).returning({ id: userSessions.id })
+  const ended = await db
+    .delete(userSessions)
+    .where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, userId)))
+    .returning({ id: userSessions.id })
   return ended.length > 0
 }
 
@@ -85,7 +118,12 @@ export interface SessionListing {
 /** An account's open sessions, the most recently used first. */
 export async function listSessions(db: Db, userId: string): Promise<SessionListing[]> {
   return db
-    .select({ id: userSessions.id, device: userSessions.device, createdAt: userSessions.createdAt, lastSeenAt: userSessions.lastSeenAt })
+    .select({
+      id: userSessions.id,
+      device: userSessions.device,
+      createdAt: userSessions.createdAt,
+      lastSeenAt: userSessions.lastSeenAt,
+    })
     .from(userSessions)
     .where(eq(userSessions.userId, userId))
     .orderBy(desc(userSessions.lastSeenAt))
@@ -93,6 +131,15 @@ export async function listSessions(db: Db, userId: string): Promise<SessionListi
 
 /** Deletes sessions past their longest lifetime (the shorter idle limit of role holders is applied when used). */
 export async function pruneSessions(db: Db, now = new Date()): Promise<void> {
-  await db.delete(userSessions).where(or(lt(userSessions.lastSeenAt, new Date(now.getTime() - IDLE_MS)), lt(userSessions.createdAt, new Date(now.getTime() - ABSOLUTE_MS))))
-  await db.execute(sql`delete from signin_throttle where last_failure_at < ${new Date(now.getTime() - 24 * 3600 * 1000).toISOString()}::timestamptz`)
+  await db
+    .delete(userSessions)
+    .where(
+      or(
+        lt(userSessions.lastSeenAt, new Date(now.getTime() - IDLE_MS)),
+        lt(userSessions.createdAt, new Date(now.getTime() - ABSOLUTE_MS)),
+      ),
+    )
+  await db.execute(
+    sql`delete from signin_throttle where last_failure_at < ${new Date(now.getTime() - 24 * 3600 * 1000).toISOString()}::timestamptz`,
+  )
 }

@@ -45,7 +45,13 @@ export function throttleKeys(email: string, ip: string, trustedDevice: string | 
 
 /** Milliseconds to wait before the next attempt is even checked; 0 when it may go on. */
 export async function waitBeforeAttempt(db: Db, keys: ThrottleKeys, now = new Date()): Promise<number> {
-  const rows = await queryRows<{ blocked_until: Date | string | null }>(db, sql`select blocked_until from signin_throttle where key in (${sql.join(keys.keys.map((k) => sql`${k.key}`), sql`, `)}) and last_failure_at > ${new Date(now.getTime() - FORGET_AFTER_MS).toISOString()}::timestamptz`)
+  const rows = await queryRows<{ blocked_until: Date | string | null }>(
+    db,
+    sql`select blocked_until from signin_throttle where key in (${sql.join(
+      keys.keys.map((k) => sql`${k.key}`),
+      sql`, `,
+    )}) and last_failure_at > ${new Date(now.getTime() - FORGET_AFTER_MS).toISOString()}::timestamptz`,
+  )
   const until = Math.max(0, ...rows.map((r) => (r.blocked_until ? new Date(r.blocked_until).getTime() : 0)))
   return Math.max(0, until - now.getTime())
 }
@@ -62,13 +68,21 @@ export async function recordFailure(db: Db, keys: ThrottleKeys, now = new Date()
           returning failures`,
     )
     const delay = delayAfter(row!.failures, free)
-    if (delay > 0) await db.execute(sql`update signin_throttle set blocked_until = ${new Date(now.getTime() + delay).toISOString()}::timestamptz where key = ${key}`)
+    if (delay > 0)
+      await db.execute(
+        sql`update signin_throttle set blocked_until = ${new Date(now.getTime() + delay).toISOString()}::timestamptz where key = ${key}`,
+      )
   }
 }
 
 /** A successful sign-in clears the counts of the client (or device) it came from. */
 export async function clearFailures(db: Db, keys: ThrottleKeys): Promise<void> {
-  await db.execute(sql`delete from signin_throttle where key in (${sql.join(keys.keys.filter((k) => !k.key.startsWith('address:')).map((k) => sql`${k.key}`), sql`, `)})`)
+  await db.execute(
+    sql`delete from signin_throttle where key in (${sql.join(
+      keys.keys.filter((k) => !k.key.startsWith('address:')).map((k) => sql`${k.key}`),
+      sql`, `,
+    )})`,
+  )
 }
 
 /** Signs and checks the cookie a device keeps once it has signed in to an address: `nonce.mac`, the mac binding the address. */

@@ -18,7 +18,10 @@ export type TokenCheck =
 
 /** Short fingerprint of account state (password hash, e-mail) for token stamps. */
 export function stampOf(value: string | null): string {
-  return createHash('sha256').update(value ?? '').digest('base64url').slice(0, 16)
+  return createHash('sha256')
+    .update(value ?? '')
+    .digest('base64url')
+    .slice(0, 16)
 }
 
 /** Signs and checks expiring links. The key is derived from the session secret, for this use only. */

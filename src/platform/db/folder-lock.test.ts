@@ -36,7 +36,13 @@ test('a live process with the recorded start time holds the lock; the same PID w
   const startTime = processStartTime(other.pid!)
   assert.ok(startTime, '/proc gives the start time')
   writeLock(dir, { pid: other.pid!, startTime })
-  assert.throws(() => lockFolder(dir), (error: unknown) => error instanceof FolderLockedError && error.holderPid === other.pid && /already in use by another process/.test(error.message))
+  assert.throws(
+    () => lockFolder(dir),
+    (error: unknown) =>
+      error instanceof FolderLockedError &&
+      error.holderPid === other.pid &&
+      /already in use by another process/.test(error.message),
+  )
   writeLock(dir, { pid: other.pid!, startTime: String(Number(startTime) - 1000) })
   lockFolder(dir).release()
   rmSync(dir, { recursive: true })

@@ -1,4 +1,17 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 
@@ -71,12 +84,20 @@ export function parseHolder(text: string): LockHolder | null {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>
     if (typeof value.pid === 'number' && Number.isInteger(value.pid) && value.pid > 0) {
-      return { pid: value.pid, host: String(value.host ?? ''), bootId: value.bootId ?? null, pidNamespace: value.pidNamespace ?? null, startTime: value.startTime ?? null }
+      return {
+        pid: value.pid,
+        host: String(value.host ?? ''),
+        bootId: value.bootId ?? null,
+        pidNamespace: value.pidNamespace ?? null,
+        startTime: value.startTime ?? null,
+      }
     }
     return null
   } catch {
     const pid = Number.parseInt(text.split('\n')[0] ?? '', 10)
-    return Number.isInteger(pid) && pid > 0 ? { pid, host: text.split('\n')[1] ?? '', bootId: null, pidNamespace: null, startTime: null } : null
+    return Number.isInteger(pid) && pid > 0
+      ? { pid, host: text.split('\n')[1] ?? '', bootId: null, pidNamespace: null, startTime: null }
+      : null
   }
 }
 
@@ -108,7 +129,10 @@ export function holderState(holder: LockHolder, self: LockHolder, lockAgeMs: num
   }
   if (!sameBoot && holder.host === self.host) return { alive: false } // this machine restarted since
   if (lockAgeMs > HEARTBEAT_STALE_MS) return { alive: false }
-  return { alive: true, detail: ` on ${holder.host || 'another host'}, seen ${Math.round(lockAgeMs / 1000)} s ago; taken over once it has not been refreshed for ${HEARTBEAT_STALE_MS / 1000} s` }
+  return {
+    alive: true,
+    detail: ` on ${holder.host || 'another host'}, seen ${Math.round(lockAgeMs / 1000)} s ago; taken over once it has not been refreshed for ${HEARTBEAT_STALE_MS / 1000} s`,
+  }
 }
 
 /**

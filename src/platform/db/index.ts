@@ -20,7 +20,11 @@ export type Engine = 'pglite' | 'postgres'
  * ("Failed query: …") and keeps it as `cause`.
  */
 export function pgErrorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === 'object' && depth < 4;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code
   }
@@ -94,7 +98,11 @@ export async function createEmbeddedFolder(folder: string, loadDump?: Blob): Pro
   if (existsSync(folder)) return false
   const partial = `${folder}.partial`
   rmSync(partial, { recursive: true, force: true })
-  const client = await PGlite.create({ dataDir: partial, ...(loadDump ? { loadDataDir: loadDump } : {}), extensions: EXTENSIONS })
+  const client = await PGlite.create({
+    dataDir: partial,
+    ...(loadDump ? { loadDataDir: loadDump } : {}),
+    extensions: EXTENSIONS,
+  })
   await client.close()
   renameSync(partial, folder)
   return true
@@ -113,7 +121,10 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
       await createEmbeddedFolder(folder, options.loadDump)
       client = await PGlite.create({ dataDir: folder, extensions: EXTENSIONS })
     } else {
-      client = await PGlite.create({ ...(options.loadDump ? { loadDataDir: options.loadDump } : {}), extensions: EXTENSIONS })
+      client = await PGlite.create({
+        ...(options.loadDump ? { loadDataDir: options.loadDump } : {}),
+        extensions: EXTENSIONS,
+      })
     }
   } catch (error) {
     lock?.release()
@@ -201,7 +212,12 @@ export { FolderLockedError } from './folder-lock.ts'
  * from the catalog, so that the owner of a row needs to know no other module's tables. `except` leaves out tables
  * the caller deletes from first.
  */
-export async function referencesTo(db: Db, table: string, id: string, except: readonly string[] = []): Promise<{ table: string; count: number }[]> {
+export async function referencesTo(
+  db: Db,
+  table: string,
+  id: string,
+  except: readonly string[] = [],
+): Promise<{ table: string; count: number }[]> {
   const links = await queryRows<{ table: string; column: string }>(
     db,
     sql`select c.conrelid::regclass::text as "table", a.attname as "column"
@@ -212,7 +228,10 @@ export async function referencesTo(db: Db, table: string, id: string, except: re
   const found: { table: string; count: number }[] = []
   for (const link of links) {
     if (except.includes(link.table)) continue
-    const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${sql.identifier(link.table)} where ${sql.identifier(link.column)} = ${id}`)
+    const [row] = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from ${sql.identifier(link.table)} where ${sql.identifier(link.column)} = ${id}`,
+    )
     if (row!.n > 0) found.push({ table: link.table, count: row!.n })
   }
   return found

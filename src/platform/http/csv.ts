@@ -15,14 +15,23 @@ const FORMULA_START = /^[=+\-@\t\r]/
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return ''
-  let text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(' | ') : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  let text =
+    value instanceof Date
+      ? value.toISOString()
+      : Array.isArray(value)
+        ? value.join(' | ')
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value)
   if (FORMULA_START.test(text) && !WHOLE_NUMBER.test(text)) text = `'${text}`
   return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
 /** The cell as it was before `csvField` defused it (the apostrophe before a formula's first character taken off). */
 export function undefusedField(field: string): string {
-  return field.startsWith("'") && FORMULA_START.test(field.slice(1)) && !WHOLE_NUMBER.test(field.slice(1)) ? field.slice(1) : field
+  return field.startsWith("'") && FORMULA_START.test(field.slice(1)) && !WHOLE_NUMBER.test(field.slice(1))
+    ? field.slice(1)
+    : field
 }
 
 export interface CsvColumn<Row> {
@@ -37,7 +46,12 @@ export interface CsvColumn<Row> {
  */
 export function sendCsv<Row>(
   reply: FastifyReply,
-  options: { filename: string; columns: CsvColumn<Row>[]; nextPage: (after: Row | null) => Promise<Row[]>; licenceUrl?: string },
+  options: {
+    filename: string
+    columns: CsvColumn<Row>[]
+    nextPage: (after: Row | null) => Promise<Row[]>
+    licenceUrl?: string
+  },
 ): FastifyReply {
   const { columns, nextPage } = options
   let last: Row | null = null

@@ -77,8 +77,12 @@ export function safeNextPath(raw: unknown, fallback = '/'): string {
 
 /** Field errors carried by an AppError (message keys) as the person reads them; other texts are kept. */
 export function translateFieldErrors(t: Translate, fields: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields ?? {}).map(([field, key]) => [field, isMessageKey(key) ? t(key as MessageKey) : key]))
+  return Object.fromEntries(
+    Object.entries(fields ?? {}).map(([field, key]) => [field, isMessageKey(key) ? t(key as MessageKey) : key]),
+  )
 }
 
 /** The query of a picker's suggestion URL: the typed text, under the field's name. */
-export const SuggestQuery = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 300 }), { maxProperties: 3 })
+export const SuggestQuery = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 300 }), {
+  maxProperties: 3,
+})

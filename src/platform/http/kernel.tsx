@@ -118,14 +118,19 @@ interface PublicError {
 }
 
 const megabytes = (bytes: number) => Math.round(bytes / (1024 * 1024))
-const uploadLimitOf = (req: FastifyRequest) => Math.min(req.routeOptions.config.uploadLimit ?? MAX_UPLOAD_BYTES, MAX_ROUTE_UPLOAD_BYTES)
+const uploadLimitOf = (req: FastifyRequest) =>
+  Math.min(req.routeOptions.config.uploadLimit ?? MAX_UPLOAD_BYTES, MAX_ROUTE_UPLOAD_BYTES)
 const kilobytes = (bytes: number) => Math.round(bytes / 1024)
 
 /** Library errors about the request itself (size, type, limits): their code, the reader's message. */
 function libraryError(code: string | undefined, t: Translate, req: FastifyRequest | undefined): PublicError | null {
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return { status: 413, code: 'FILE_TOO_LARGE', message: t('error.FILE_TOO_LARGE', { limit: megabytes(req ? uploadLimitOf(req) : MAX_UPLOAD_BYTES) }) }
+      return {
+        status: 413,
+        code: 'FILE_TOO_LARGE',
+        message: t('error.FILE_TOO_LARGE', { limit: megabytes(req ? uploadLimitOf(req) : MAX_UPLOAD_BYTES) }),
+      }
     case 'FST_FILES_LIMIT':
       return { status: 413, code: 'TOO_MANY_FILES', message: t('error.TOO_MANY_FILES', { max: MAX_UPLOAD_FILES }) }
     case 'FST_PARTS_LIMIT':
@@ -157,7 +162,14 @@ function libraryError(code: string | undefined, t: Translate, req: FastifyReques
 function toPublicError(error: FastifyError | AppError | Error, t: Translate, req?: FastifyRequest): PublicError {
   if (error instanceof AppError) {
     const key = `error.${error.code}`
-    const message = error.status >= 500 ? t('error.INTERNAL') : error.localized ? error.localized(t) : isMessageKey(key) && error.code !== 'BAD_REQUEST' ? t(key) : error.userMessage
+    const message =
+      error.status >= 500
+        ? t('error.INTERNAL')
+        : error.localized
+          ? error.localized(t)
+          : isMessageKey(key) && error.code !== 'BAD_REQUEST'
+            ? t(key)
+            : error.userMessage
     return { status: error.status, code: error.code, message, ...(error.fields ? { fields: error.fields } : {}) }
   }
   const fe = error as FastifyError & { code?: string }
@@ -166,7 +178,11 @@ function toPublicError(error: FastifyError | AppError | Error, t: Translate, req
   }
   if (fe.validation) {
     const first = fe.validation[0]
-    const field = `${fe.validationContext ?? ''}${first?.instancePath ?? ''}`.replace(/^body\/?/, '') || (first?.params as { missingProperty?: string } | undefined)?.missingProperty || fe.validationContext || ''
+    const field =
+      `${fe.validationContext ?? ''}${first?.instancePath ?? ''}`.replace(/^body\/?/, '') ||
+      (first?.params as { missingProperty?: string } | undefined)?.missingProperty ||
+      fe.validationContext ||
+      ''
     return { status: 400, code: 'BAD_REQUEST', message: t('error.INVALID_FIELD', { field }) }
   }
   const known = libraryError(fe.code, t, req)
@@ -174,14 +190,16 @@ function toPublicError(error: FastifyError | AppError | Error, t: Translate, req
   // PostgreSQL errors that mean bad input, not a fault: the whole data exception class (22xxx: text the type
   // refuses, a NUL byte, a number out of range), a check, a duplicate, a row still in use
   const pgCode = pgErrorCode(error)
-  if (pgCode?.startsWith('22') || pgCode === '23514' || pgCode === '23502') return { status: 400, code: 'BAD_REQUEST', message: t('error.BAD_REQUEST') }
+  if (pgCode?.startsWith('22') || pgCode === '23514' || pgCode === '23502')
+    return { status: 400, code: 'BAD_REQUEST', message: t('error.BAD_REQUEST') }
   if (pgCode === '23505') return { status: 409, code: 'CONFLICT', message: t('error.CONFLICT') }
   if (pgCode === '23503') return { status: 409, code: 'IN_USE', message: t('error.IN_USE') }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500
   if (status === 429) return { status, code: 'RATE_LIMITED', message: t('error.RATE_LIMITED') }
   if (status >= 400 && status < 500) return { status, code: 'BAD_REQUEST', message: t('error.BAD_REQUEST') }
   // a multipart body the parser gave up on (cut short, a malformed part) before any handler ran
-  if (req && !req.handlerStarted && isMultipart(req)) return { status: 400, code: 'MALFORMED_BODY', message: t('error.MALFORMED_BODY') }
+  if (req && !req.handlerStarted && isMultipart(req))
+    return { status: 400, code: 'MALFORMED_BODY', message: t('error.MALFORMED_BODY') }
   return { status: 500, code: 'INTERNAL', message: t('error.INTERNAL') }
 }
 
@@ -194,7 +212,8 @@ const INVALID_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/
 export function holdsInvalidText(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return INVALID_TEXT.test(value)
   if (depth > 8 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false
-  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) if (INVALID_TEXT.test(key) || holdsInvalidText(inner, depth + 1)) return true
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>))
+    if (INVALID_TEXT.test(key) || holdsInvalidText(inner, depth + 1)) return true
   return false
 }
 
@@ -232,13 +251,25 @@ async function kernel(app: FastifyInstance) {
       const max = several && this.user?.isPlatformAdmin ? Math.min(several.max, MAX_UPLOAD_FILES) : 1
       if ((this.uploads?.length ?? 0) >= max) {
         part.file.resume()
-        throw new AppError('TOO_MANY_FILES', { status: 413, userMessage: `Trop de fichiers à la fois : ${max} au plus.`, localized: (t) => t('error.TOO_MANY_FILES', { max }) })
+        throw new AppError('TOO_MANY_FILES', {
+          status: 413,
+          userMessage: `Trop de fichiers à la fois : ${max} au plus.`,
+          localized: (t) => t('error.TOO_MANY_FILES', { max }),
+        })
       }
       const bytes = await part.toBuffer()
       const limit = uploadLimitOf(this)
       const total = (this.uploads ?? []).reduce((sum, u) => sum + u.bytes.length, bytes.length)
-      if (total > limit) throw new AppError('FILE_TOO_LARGE', { status: 413, userMessage: `Le fichier dépasse ${megabytes(limit)} Mo.`, localized: (t) => t('error.FILE_TOO_LARGE', { limit: megabytes(limit) }) })
-      this.uploads = [...(this.uploads ?? []), { field: part.fieldname, filename: path.split('/').at(-1) ?? path, path, bytes }]
+      if (total > limit)
+        throw new AppError('FILE_TOO_LARGE', {
+          status: 413,
+          userMessage: `Le fichier dépasse ${megabytes(limit)} Mo.`,
+          localized: (t) => t('error.FILE_TOO_LARGE', { limit: megabytes(limit) }),
+        })
+      this.uploads = [
+        ...(this.uploads ?? []),
+        { field: part.fieldname, filename: path.split('/').at(-1) ?? path, path, bytes },
+      ]
     },
     // a folder sent whole names each file by its path in the folder (`_usage/afb.md`); nothing is written to disk
     preservePath: true,
@@ -254,7 +285,10 @@ async function kernel(app: FastifyInstance) {
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: () =>
-      new AppError('RATE_LIMITED', { status: 429, userMessage: 'Trop de tentatives. Réessayez dans quelques minutes.' }),
+      new AppError('RATE_LIMITED', {
+        status: 429,
+        userMessage: 'Trop de tentatives. Réessayez dans quelques minutes.',
+      }),
   })
   await app.register(fastifyStatic, { root: join(ROOT, 'public'), prefix: '/assets/', maxAge: '1h' })
   await app.register(fastifyStatic, {
@@ -284,16 +318,29 @@ async function kernel(app: FastifyInstance) {
     req.locale = isLocale(chosen) ? chosen : (req.user?.locale ?? 'fr')
     req.t = translator(req.locale)
     // files are read into memory before the route runs: only signed-in people may send them
-    if (!req.user && isMultipart(req)) throw new AppError('UNAUTHORIZED', { status: 401, userMessage: 'Connectez-vous pour envoyer un fichier.' })
-    if (isMultipart(req) && !/;\s*boundary=/i.test(req.headers['content-type'] ?? '')) throw new AppError('MALFORMED_BODY', { status: 400, userMessage: 'Le formulaire envoyé est incomplet ou mal formé.' })
+    if (!req.user && isMultipart(req))
+      throw new AppError('UNAUTHORIZED', { status: 401, userMessage: 'Connectez-vous pour envoyer un fichier.' })
+    if (isMultipart(req) && !/;\s*boundary=/i.test(req.headers['content-type'] ?? ''))
+      throw new AppError('MALFORMED_BODY', {
+        status: 400,
+        userMessage: 'Le formulaire envoyé est incomplet ou mal formé.',
+      })
   })
 
   // Text no person types (a NUL byte, other control characters, bytes that were not UTF-8) is refused before any
   // route sees it, whatever the field: the database would refuse a NUL, and U+FFFD is damage, never data.
   app.addHook('preValidation', async (req) => {
     const names = req.uploads?.map((u) => u.filename) ?? []
-    if (holdsInvalidText(req.body) || holdsInvalidText(req.query) || holdsInvalidText(req.params) || holdsInvalidText(names)) {
-      throw new AppError('INVALID_CHARACTERS', { status: 400, userMessage: 'Le texte envoyé contient des caractères invalides.' })
+    if (
+      holdsInvalidText(req.body) ||
+      holdsInvalidText(req.query) ||
+      holdsInvalidText(req.params) ||
+      holdsInvalidText(names)
+    ) {
+      throw new AppError('INVALID_CHARACTERS', {
+        status: 400,
+        userMessage: 'Le texte envoyé contient des caractères invalides.',
+      })
     }
   })
 
@@ -345,22 +392,39 @@ async function kernel(app: FastifyInstance) {
     }
     if (publicError.status === 429 && error instanceof AppError) reply.header('retry-after', '900')
     if (wantsJson(req)) {
-      return reply.code(publicError.status).send({ error: { code: publicError.code, message: publicError.message, ...(publicError.fields ? { fields: publicError.fields } : {}) } })
+      return reply.code(publicError.status).send({
+        error: {
+          code: publicError.code,
+          message: publicError.message,
+          ...(publicError.fields ? { fields: publicError.fields } : {}),
+        },
+      })
     }
-    return reply.page(t('error.title'), <ErrorPage status={publicError.status} message={publicError.message} />, publicError.status)
+    return reply.page(
+      t('error.title'),
+      <ErrorPage status={publicError.status} message={publicError.message} />,
+      publicError.status,
+    )
   })
 
   app.setNotFoundHandler((req, reply) => {
     const t = req.t
     if (wantsJson(req)) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: t('error.NOT_FOUND') } })
-    return reply.page(t('error.NOT_FOUND'), <ErrorPage status={404} message={t('error.NOT_FOUND')} lead={t('error.notFound.lead')} />, 404)
+    return reply.page(
+      t('error.NOT_FOUND'),
+      <ErrorPage status={404} message={t('error.NOT_FOUND')} lead={t('error.notFound.lead')} />,
+      404,
+    )
   })
 }
 
 /** Refuses, at registration, a route authorised by a signed link that does not name its secret parameter. */
 export function assertSecretQueryDeclared(route: { url: string; config?: unknown }): void {
   const config = route.config as { signedLink?: boolean; secretQuery?: readonly string[] } | undefined
-  if (config?.signedLink && !config.secretQuery?.length) throw new Error(`${route.url}: a route authorised by a signed link names its secret parameter in config.secretQuery`)
+  if (config?.signedLink && !config.secretQuery?.length)
+    throw new Error(
+      `${route.url}: a route authorised by a signed link names its secret parameter in config.secretQuery`,
+    )
 }
 
 /**
@@ -368,7 +432,10 @@ export function assertSecretQueryDeclared(route: { url: string; config?: unknown
  * that reads a secret without saying so is a programming error, caught by its first test.
  */
 export function secretQueryParam(req: FastifyRequest, name: string): string {
-  if (!req.routeOptions.config.secretQuery?.includes(name)) throw new Error(`${req.routeOptions.url} reads the secret query parameter "${name}" without declaring it in config.secretQuery`)
+  if (!req.routeOptions.config.secretQuery?.includes(name))
+    throw new Error(
+      `${req.routeOptions.url} reads the secret query parameter "${name}" without declaring it in config.secretQuery`,
+    )
   const value = (req.query as Record<string, unknown> | undefined)?.[name]
   return typeof value === 'string' ? value : ''
 }

@@ -24,7 +24,10 @@ const OUTSIDE = [
 test('a next path that a browser would follow to another site gives the fallback', () => {
   for (const raw of OUTSIDE) assert.equal(safeNextPath(raw, '/compte'), '/compte', JSON.stringify(raw))
   assert.equal(safeNextPath(undefined, '/x'), '/x')
-  assert.equal(safeNextPath('/territoires/commune/35238?onglet=plan#engagements'), '/territoires/commune/35238?onglet=plan#engagements')
+  assert.equal(
+    safeNextPath('/territoires/commune/35238?onglet=plan#engagements'),
+    '/territoires/commune/35238?onglet=plan#engagements',
+  )
   assert.equal(safeNextPath('/r\u00e9f\u00e9rentiel'), '/r%C3%A9f%C3%A9rentiel')
   assert.equal(safeNextPath('/a/../compte'), '/compte')
 })
@@ -44,7 +47,11 @@ describeEachEngine('no open redirect', (engine) => {
     }
     const user = await createUser(ctx.database)
     const client = new Client(ctx.app)
-    const signedIn = await client.post('/connexion', { email: user.email, password: user.password, next: '/\t/evil.example/pwned' }, { csrfFrom: '/connexion' })
+    const signedIn = await client.post(
+      '/connexion',
+      { email: user.email, password: user.password, next: '/\t/evil.example/pwned' },
+      { csrfFrom: '/connexion' },
+    )
     assert.equal(signedIn.statusCode, 303)
     assert.equal(signedIn.headers.location, '/compte')
     const already = await client.get('/connexion?next=/%09/evil.example')

@@ -2,7 +2,8 @@ import type { MessageKey } from '../i18n/index.ts'
 import { readDate } from '../import/dates.ts'
 import type { FieldRule } from './forms.ts'
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
+const EMAIL =
+  /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
 
 /** Trimmed, lower-cased e-mail address. */
 export function normalizeEmail(raw: string): string {
@@ -20,7 +21,8 @@ export const emailRule: FieldRule<string> = (raw) => {
 }
 
 /** An optional e-mail address: empty gives null. */
-export const optionalEmailRule: FieldRule<string | null> = (raw, form) => (raw.trim() === '' ? { value: null } : emailRule(raw, form))
+export const optionalEmailRule: FieldRule<string | null> = (raw, form) =>
+  raw.trim() === '' ? { value: null } : emailRule(raw, form)
 
 /** Trimmed text of min..max characters. */
 export function textRule(min: number, max: number, error: MessageKey): FieldRule<string> {

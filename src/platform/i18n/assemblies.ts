@@ -1,7 +1,8 @@
 /** Messages of citizens' assemblies (French first; the English dictionary must have every key). */
 export const assembliesFr = {
   'assembly.title': 'Assemblées citoyennes',
-  'assembly.lead': 'Des citoyennes et citoyens tirés au sort pour refléter la diversité de la population délibèrent, entendent des experts aux avis contrastés et remettent des propositions, dont chacune reçoit une réponse publique suivie sur le tableau de bord.',
+  'assembly.lead':
+    'Des citoyennes et citoyens tirés au sort pour refléter la diversité de la population délibèrent, entendent des experts aux avis contrastés et remettent des propositions, dont chacune reçoit une réponse publique suivie sur le tableau de bord.',
   'assembly.state': 'État',
   'assembly.none': 'Aucune assemblée citoyenne pour l’instant.',
   'assembly.new': 'Convoquer une assemblée citoyenne',
@@ -12,15 +13,20 @@ export const assembliesFr = {
   'assembly.field.panelSize': 'Taille du panel (personnes tirées au sort)',
   'assembly.field.onePerHousehold': 'Au plus une personne par foyer (même adresse)',
   'assembly.field.retention': 'Conservation des coordonnées des volontaires, en jours après la fin',
-  'assembly.field.retentionHint': 'De 30 à 1 095 jours après la publication du rapport (ou la dernière séance). Ensuite, noms, adresses, e-mails et téléphones sont effacés ; les numéros et le tirage restent vérifiables.',
+  'assembly.field.retentionHint':
+    'De 30 à 1 095 jours après la publication du rapport (ou la dernière séance). Ensuite, noms, adresses, e-mails et téléphones sont effacés ; les numéros et le tirage restent vérifiables.',
   'assembly.field.majority': 'Majorité requise pour adopter une proposition ou un amendement',
   'assembly.field.quorum': 'Quorum des votes (% du panel)',
-  'assembly.field.quorumHint': 'Part des membres du panel qui doivent voter (pour, contre ou abstention) pour qu’un vote adopte quoi que ce soit ; 0 : pas de quorum.',
+  'assembly.field.quorumHint':
+    'Part des membres du panel qui doivent voter (pour, contre ou abstention) pour qu’un vote adopte quoi que ce soit ; 0 : pas de quorum.',
   'assembly.error.quorum': 'Un pourcentage entier, de 0 à 100.',
   'assembly.vote.quorumField': 'Quorum de ce vote (% du panel)',
-  'assembly.vote.quorumNeeded': 'Quorum : {quorum} % du panel, soit {needed} {needed|votant|votants} sur {panel} {panel|membre|membres}.',
-  'assembly.vote.quorumMet': '{cast} {cast|votant|votants} sur {panel} {panel|membre|membres} du panel : quorum de {quorum} % atteint.',
-  'assembly.vote.quorumMissed': '{cast} {cast|votant|votants} sur {panel} {panel|membre|membres} du panel : quorum de {quorum} % non atteint ({needed} {needed|votant|votants} au moins) ; rien n’est adopté.',
+  'assembly.vote.quorumNeeded':
+    'Quorum : {quorum} % du panel, soit {needed} {needed|votant|votants} sur {panel} {panel|membre|membres}.',
+  'assembly.vote.quorumMet':
+    '{cast} {cast|votant|votants} sur {panel} {panel|membre|membres} du panel : quorum de {quorum} % atteint.',
+  'assembly.vote.quorumMissed':
+    '{cast} {cast|votant|votants} sur {panel} {panel|membre|membres} du panel : quorum de {quorum} % non atteint ({needed} {needed|votant|votants} au moins) ; rien n’est adopté.',
   'assembly.majority.simple': 'Majorité simple (plus de pour que de contre)',
   'assembly.majority.two_thirds': 'Deux tiers des suffrages exprimés',
   'assembly.majority.absolute': 'Majorité absolue des membres du panel',
@@ -56,24 +62,33 @@ export const assembliesFr = {
   'assembly.group.size': '{count} {count|membre|membres}',
   // volunteer form
   'assembly.form.title': 'Se porter volontaire',
-  'assembly.form.lead': 'Les personnes qui siégeront sont tirées au sort parmi les volontaires, de façon à refléter la population (quotas ci-dessous). Chaque volontaire a une chance d’être tiré au sort, la plus égale possible.',
-  'assembly.form.private': 'Vos nom et coordonnées ne sont vus que par les organisateurs, pour vous prévenir si vous êtes tiré au sort. Ils ne sont jamais publiés. Vos caractéristiques servent au tirage et ne sont publiées qu’en totaux.',
+  'assembly.form.lead':
+    'Les personnes qui siégeront sont tirées au sort parmi les volontaires, de façon à refléter la population (quotas ci-dessous). Chaque volontaire a une chance d’être tiré au sort, la plus égale possible.',
+  'assembly.form.private':
+    'Vos nom et coordonnées ne sont vus que par les organisateurs, pour vous prévenir si vous êtes tiré au sort. Ils ne sont jamais publiés. Vos caractéristiques servent au tirage et ne sont publiées qu’en totaux.',
   'assembly.form.name': 'Nom et prénom',
   'assembly.form.email': 'Adresse e-mail',
   'assembly.form.phone': 'Téléphone',
   'assembly.form.address': 'Adresse postale',
   'assembly.form.addressHint': 'Une seule personne par foyer peut siéger : l’adresse sert à le vérifier.',
   'assembly.form.contactHint': 'Une adresse e-mail ou un téléphone, pour vous joindre.',
-  'assembly.form.consent': 'J’accepte que ces données servent au tirage au sort de cette assemblée et à me contacter à son sujet.',
+  'assembly.form.consent':
+    'J’accepte que ces données servent au tirage au sort de cette assemblée et à me contacter à son sujet.',
   'assembly.form.submit': 'M’inscrire comme volontaire',
-  'assembly.form.checkMail': 'Merci ! Un message vient d’être envoyé à {email}. Ouvrez le lien qu’il contient pour confirmer votre inscription : elle ne compte dans le tirage au sort qu’une fois confirmée. Si vous êtes tiré·e au sort, vous recevrez un message.',
-  'assembly.form.willCall': 'Merci ! Vous êtes inscrit·e comme volontaire n° {number}. Sans adresse e-mail, les organisateurs vous appelleront pour confirmer votre inscription : elle ne compte dans le tirage au sort qu’une fois confirmée.',
+  'assembly.form.checkMail':
+    'Merci ! Un message vient d’être envoyé à {email}. Ouvrez le lien qu’il contient pour confirmer votre inscription : elle ne compte dans le tirage au sort qu’une fois confirmée. Si vous êtes tiré·e au sort, vous recevrez un message.',
+  'assembly.form.willCall':
+    'Merci ! Vous êtes inscrit·e comme volontaire n° {number}. Sans adresse e-mail, les organisateurs vous appelleront pour confirmer votre inscription : elle ne compte dans le tirage au sort qu’une fois confirmée.',
   'assembly.confirm.title': 'Confirmation de votre inscription',
-  'assembly.confirm.done': 'Votre inscription est confirmée : vous êtes volontaire n° {number} et vous entrerez dans le tirage au sort. Vous recevrez un message après le tirage.',
+  'assembly.confirm.done':
+    'Votre inscription est confirmée : vous êtes volontaire n° {number} et vous entrerez dans le tirage au sort. Vous recevrez un message après le tirage.',
   'assembly.confirm.already': 'Votre inscription était déjà confirmée (volontaire n° {number}) : rien ne change.',
-  'assembly.confirm.invalid': 'Ce lien de confirmation n’est pas valable. Inscrivez-vous à nouveau depuis la page de l’assemblée.',
-  'assembly.confirm.expired': 'Ce lien de confirmation a expiré. Inscrivez-vous à nouveau depuis la page de l’assemblée : un nouveau lien vous sera envoyé.',
-  'assembly.confirm.closed': 'Le tirage est déjà préparé : le vivier ne change plus, et cette inscription n’a pas pu être confirmée à temps.',
+  'assembly.confirm.invalid':
+    'Ce lien de confirmation n’est pas valable. Inscrivez-vous à nouveau depuis la page de l’assemblée.',
+  'assembly.confirm.expired':
+    'Ce lien de confirmation a expiré. Inscrivez-vous à nouveau depuis la page de l’assemblée : un nouveau lien vous sera envoyé.',
+  'assembly.confirm.closed':
+    'Le tirage est déjà préparé : le vivier ne change plus, et cette inscription n’a pas pu être confirmée à temps.',
   'assembly.confirm.back': 'Revenir à l’assemblée',
   'assembly.form.closed': 'Les inscriptions ne sont pas ouvertes.',
   'assembly.form.choose': 'Choisir…',
@@ -81,7 +96,8 @@ export const assembliesFr = {
   'assembly.org.title': 'Organiser l’assemblée',
   'assembly.org.settings': 'Réglages',
   'assembly.org.quotas': 'Catégories et quotas',
-  'assembly.org.quotasLead': 'Une ligne par modalité : catégorie (ex. genre), modalité (ex. femme), part dans la population (%), minimum et maximum de membres du panel. « Calculer » remplit minimums et maximums depuis les parts et la marge ; ajustez-les ensuite à la main.',
+  'assembly.org.quotasLead':
+    'Une ligne par modalité : catégorie (ex. genre), modalité (ex. femme), part dans la population (%), minimum et maximum de membres du panel. « Calculer » remplit minimums et maximums depuis les parts et la marge ; ajustez-les ensuite à la main.',
   'assembly.org.category': 'Catégorie',
   'assembly.org.feature': 'Modalité',
   'assembly.org.share': 'Part de la population (%)',
@@ -96,7 +112,8 @@ export const assembliesFr = {
   'assembly.org.close': 'Clore les inscriptions',
   'assembly.org.reopen': 'Rouvrir les inscriptions',
   'assembly.org.pool': 'Vivier de volontaires (données privées)',
-  'assembly.org.import': 'Importer des volontaires (CSV : une colonne par catégorie, et name, email, phone, address si connus)',
+  'assembly.org.import':
+    'Importer des volontaires (CSV : une colonne par catégorie, et name, email, phone, address si connus)',
   'assembly.org.importButton': 'Importer',
   'assembly.org.noFile': 'Choisissez un fichier CSV.',
   'assembly.quota.incomplete': 'Ligne « {row} » : catégorie et modalité sont nécessaires.',
@@ -105,7 +122,8 @@ export const assembliesFr = {
   'assembly.quota.wholeNumbers': '{quota} : minimum et maximum sont des nombres entiers.',
   'assembly.quota.noFile': 'Choisissez un fichier categories.csv.',
   'assembly.org.imported': '{imported} {imported|volontaire importé|volontaires importés}.',
-  'assembly.org.importedKnown': '{imported} {imported|volontaire importé|volontaires importés} ; {known} déjà dans le vivier, {known|laissé tel quel|laissés tels quels}.',
+  'assembly.org.importedKnown':
+    '{imported} {imported|volontaire importé|volontaires importés} ; {known} déjà dans le vivier, {known|laissé tel quel|laissés tels quels}.',
   'assembly.import.noQuotas': 'Définissez d’abord les catégories et les quotas.',
   'assembly.import.drawPrepared': 'Le tirage est préparé : le vivier ne change plus.',
   'assembly.import.missingColumn': 'Ligne 1 : la colonne « {column} » (une catégorie des quotas) manque.',
@@ -117,7 +135,8 @@ export const assembliesFr = {
   'assembly.import.field.phone': 'le téléphone',
   'assembly.import.field.address': 'l’adresse',
   'assembly.import.badEmail': 'Ligne {line} : adresse e-mail invalide.',
-  'assembly.import.needsAddress': 'Ligne {line} : la règle « une personne par foyer » demande l’adresse (colonne address).',
+  'assembly.import.needsAddress':
+    'Ligne {line} : la règle « une personne par foyer » demande l’adresse (colonne address).',
   'assembly.import.sameEmail': 'Ligne {line} : cette adresse e-mail figure déjà ligne {first}.',
   'assembly.import.sameRow': 'Ligne {line} : la même personne figure déjà ligne {first}.',
   'assembly.import.empty': 'Le fichier ne contient aucun volontaire.',
@@ -133,16 +152,20 @@ export const assembliesFr = {
   'assembly.org.unconfirmed': 'À confirmer',
   'assembly.org.confirm': 'Confirmer',
   'assembly.org.pendingCount': '{count} {count|inscription|inscriptions} à confirmer',
-  'assembly.org.pendingHint': 'Une inscription compte dans le tirage une fois confirmée : par le lien envoyé à son adresse, ou par vous, après avoir appelé une personne inscrite sans e-mail.',
+  'assembly.org.pendingHint':
+    'Une inscription compte dans le tirage une fois confirmée : par le lien envoyé à son adresse, ou par vous, après avoir appelé une personne inscrite sans e-mail.',
   'assembly.org.feasibility': 'Vérifier la faisabilité des quotas',
   'assembly.org.draw': 'Tirage au sort',
   'assembly.org.panelCount': 'Nombre de panels de la loterie',
   'assembly.org.prepare': 'Calculer les probabilités et la loterie',
-  'assembly.org.prepareHint': 'Calcule LEXIMIN (et LEGACY pour comparaison), puis publie la liste des panels de la loterie et son empreinte, avant tout engagement sur le hasard.',
+  'assembly.org.prepareHint':
+    'Calcule LEXIMIN (et LEGACY pour comparaison), puis publie la liste des panels de la loterie et son empreinte, avant tout engagement sur le hasard.',
   'assembly.org.commit': 'Publier l’engagement sur la valeur aléatoire',
   'assembly.org.commitKind': 'Forme de l’engagement',
-  'assembly.org.kind.secret_hash': 'Empreinte SHA-256 d’un secret révélé après (détenu de préférence par un tiers, ex. un huissier)',
-  'assembly.org.kind.public_source': 'Source publique future annoncée (ex. les numéros d’un tirage public à une date donnée)',
+  'assembly.org.kind.secret_hash':
+    'Empreinte SHA-256 d’un secret révélé après (détenu de préférence par un tiers, ex. un huissier)',
+  'assembly.org.kind.public_source':
+    'Source publique future annoncée (ex. les numéros d’un tirage public à une date donnée)',
   'assembly.org.commitment': 'Empreinte ou description de la source',
   'assembly.org.reveal': 'Révéler la valeur et tirer le panel',
   'assembly.org.randomness': 'Secret révélé, ou résultat de la source annoncée',
@@ -179,14 +202,16 @@ export const assembliesFr = {
   'assembly.field.report': 'Rapport (Markdown)',
   // feasibility
   'assembly.feas.title': 'Faisabilité des quotas',
-  'assembly.feas.ok': 'Au moins un panel de {size} personnes respecte tous les quotas avec ce vivier de {pool} volontaires.',
+  'assembly.feas.ok':
+    'Au moins un panel de {size} personnes respecte tous les quotas avec ce vivier de {pool} volontaires.',
   'assembly.feas.ko': 'Aucun panel ne respecte ces quotas avec ce vivier. Le plus petit assouplissement possible :',
   'assembly.feas.change': '{category} / {feature} : de {min}–{max} à {newMin}–{newMax}',
   'assembly.feas.noQuota': 'Aucun quota défini.',
   // transparency page
   'assembly.tr.title': 'Transparence du tirage',
   'assembly.tr.method': 'Méthode',
-  'assembly.tr.methodText': 'Le panel est tiré par l’algorithme LEXIMIN (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021) : parmi toutes les façons de tirer un panel qui respecte les quotas, celle qui donne à chaque volontaire la plus grande chance possible, en commençant par les moins favorisés. La distribution est arrondie en une loterie de {count} panels publiés à l’avance (Flanigan, Kehne, Procaccia, NeurIPS 2021), dont un est tiré avec une valeur aléatoire vérifiable.',
+  'assembly.tr.methodText':
+    'Le panel est tiré par l’algorithme LEXIMIN (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021) : parmi toutes les façons de tirer un panel qui respecte les quotas, celle qui donne à chaque volontaire la plus grande chance possible, en commençant par les moins favorisés. La distribution est arrondie en une loterie de {count} panels publiés à l’avance (Flanigan, Kehne, Procaccia, NeurIPS 2021), dont un est tiré avec une valeur aléatoire vérifiable.',
   'assembly.tr.notPrepared': 'Le tirage n’est pas encore préparé.',
   'assembly.tr.composition': 'Quotas, vivier et panel par catégorie',
   'assembly.tr.quota': 'Quota',
@@ -194,16 +219,19 @@ export const assembliesFr = {
   'assembly.tr.pool': 'Vivier',
   'assembly.tr.panel': 'Panel',
   'assembly.tr.profile': 'Probabilités de sélection (anonymisées)',
-  'assembly.tr.profileLead': 'Chaque courbe range les probabilités des {count} volontaires de la plus petite à la plus grande. Moyenne : {mean}.',
+  'assembly.tr.profileLead':
+    'Chaque courbe range les probabilités des {count} volontaires de la plus petite à la plus grande. Moyenne : {mean}.',
   'assembly.tr.algorithm': 'Algorithme',
   'assembly.tr.min': 'Minimum',
   'assembly.tr.geomean': 'Moyenne géométrique',
   'assembly.tr.gini': 'Coefficient de Gini',
-  'assembly.tr.legacyNote': 'LEGACY : l’algorithme glouton historique, probabilités estimées sur {runs} tirages simulés.',
+  'assembly.tr.legacyNote':
+    'LEGACY : l’algorithme glouton historique, probabilités estimées sur {runs} tirages simulés.',
   'assembly.tr.chart': 'Probabilités triées : LEXIMIN (trait plein) et LEGACY (pointillés)',
   'assembly.tr.lottery': 'Loterie et tirage vérifiable',
   'assembly.tr.digest': 'Empreinte SHA-256 de la liste des {count} panels',
-  'assembly.tr.deviation': 'Écart maximal entre la probabilité d’un volontaire dans la loterie et sa probabilité LEXIMIN : {value}',
+  'assembly.tr.deviation':
+    'Écart maximal entre la probabilité d’un volontaire dans la loterie et sa probabilité LEXIMIN : {value}',
   'assembly.tr.download': 'Télécharger la loterie et les données du tirage (JSON)',
   'assembly.tr.commitment': 'Engagement publié le {date}',
   'assembly.tr.noCommitment': 'Les organisateurs n’ont pas encore publié leur engagement sur la valeur aléatoire.',
@@ -211,11 +239,14 @@ export const assembliesFr = {
   'assembly.tr.verifiedHash': 'Vérifié : l’empreinte SHA-256 de cette valeur est celle publiée avant le tirage.',
   'assembly.tr.publicSource': 'Vérifiez vous-même que cette valeur est bien le résultat de la source annoncée.',
   'assembly.tr.drawn': 'Panel tiré : n° {index} de la liste (de 0 à {last}).',
-  'assembly.tr.recompute': 'Pour refaire le calcul : SHA-256 de « empreinte de la liste », un saut de ligne, puis la valeur révélée ; ce nombre (hexadécimal) modulo {count} donne le numéro du panel. Le fichier JSON contient tout ce qu’il faut, et la commande npm run cli -- sortition:verify <fichier> le refait.',
+  'assembly.tr.recompute':
+    'Pour refaire le calcul : SHA-256 de « empreinte de la liste », un saut de ligne, puis la valeur révélée ; ce nombre (hexadécimal) modulo {count} donne le numéro du panel. Le fichier JSON contient tout ce qu’il faut, et la commande npm run cli -- sortition:verify <fichier> le refait.',
   'assembly.tr.panelNumbers': 'Volontaires tirés (numéros)',
   'assembly.tr.replacements': 'Remplacements',
-  'assembly.tr.replacement': 'Remplaçant n° {n} : volontaire n° {number}, à la place du n° {of}, parmi les candidats {candidates} (ceux qui gardent les quotas).',
-  'assembly.tr.replacementRule': 'Chaque remplaçant est le candidat de rang SHA-256(valeur révélée, « replacement n », liste des candidats) modulo leur nombre.',
+  'assembly.tr.replacement':
+    'Remplaçant n° {n} : volontaire n° {number}, à la place du n° {of}, parmi les candidats {candidates} (ceux qui gardent les quotas).',
+  'assembly.tr.replacementRule':
+    'Chaque remplaçant est le candidat de rang SHA-256(valeur révélée, « replacement n », liste des candidats) modulo leur nombre.',
   // proposals
   'assembly.prop.new': 'Rédiger une proposition',
   'assembly.prop.group': 'Groupe de travail',
@@ -244,7 +275,8 @@ export const assembliesFr = {
   'assembly.amend.status.rejected': 'Rejeté',
   'assembly.vote.open': 'Ouvrir le vote',
   'assembly.vote.close': 'Clore le vote et publier le résultat',
-  'assembly.vote.secret': 'Vote secret : la plateforme enregistre que vous avez voté, et ajoute votre choix au décompte, sans lien entre les deux. Un vote est définitif.',
+  'assembly.vote.secret':
+    'Vote secret : la plateforme enregistre que vous avez voté, et ajoute votre choix au décompte, sans lien entre les deux. Un vote est définitif.',
   'assembly.vote.for': 'Pour',
   'assembly.vote.against': 'Contre',
   'assembly.vote.abstain': 'Abstention',
@@ -263,15 +295,18 @@ export const assembliesFr = {
   'assembly.answer.plan': 'Inscrire comme nouvel engagement dans un plan d’action',
   'assembly.answer.planDraft': '{title} (brouillon)',
   'assembly.answer.planPublished': '{title} (publié : ajout visible dans son historique)',
-  'assembly.answer.noPlan': 'Ce territoire n’a pas de plan d’action en brouillon ni publié : une réponse acceptée ne deviendra pas un engagement. Créez un plan ou rattachez la proposition à un engagement existant.',
+  'assembly.answer.noPlan':
+    'Ce territoire n’a pas de plan d’action en brouillon ni publié : une réponse acceptée ne deviendra pas un engagement. Créez un plan ou rattachez la proposition à un engagement existant.',
   'assembly.answer.noPlanLink': 'Plans d’action du territoire',
-  'assembly.answer.notCarried': 'Réponse publiée. Aucun engagement ne porte encore cette proposition : inscrivez-la dans un plan d’action pour en suivre la réalisation.',
+  'assembly.answer.notCarried':
+    'Réponse publiée. Aucun engagement ne porte encore cette proposition : inscrivez-la dans un plan d’action pour en suivre la réalisation.',
   'assembly.answer.commitment': 'Ou la rattacher à un engagement existant',
   'assembly.answer.none': '—',
   'assembly.answer.submit': 'Publier la réponse',
   'assembly.answer.awaiting': 'En attente de la réponse du décideur.',
   'assembly.answer.commitmentLink': 'Suivie dans le plan d’action : {title}',
-  'assembly.answer.commitmentDraft': 'Devient un engagement du plan d’action en préparation (visible à sa publication).',
+  'assembly.answer.commitmentDraft':
+    'Devient un engagement du plan d’action en préparation (visible à sa publication).',
   'assembly.answer.on': 'Réponse du {date}',
   // errors
   'assembly.error.title': 'Un titre de 3 à 200 caractères.',
@@ -288,10 +323,12 @@ export const assembliesFr = {
   'assembly.error.consent': 'Votre accord est nécessaire pour vous inscrire.',
   'assembly.error.kind': 'Choisissez la forme de l’engagement.',
   'assembly.error.hash': 'Une empreinte SHA-256 : 64 caractères hexadécimaux.',
-  'assembly.error.source': 'Décrivez la source publique : quel tirage, quelle date, quels nombres (20 caractères au moins).',
+  'assembly.error.source':
+    'Décrivez la source publique : quel tirage, quelle date, quels nombres (20 caractères au moins).',
   'assembly.error.randomness': 'Saisissez la valeur aléatoire.',
   'assembly.error.mismatch': 'Cette valeur ne correspond pas à l’empreinte publiée.',
-  'assembly.error.noAccount': 'Aucun compte confirmé n’a cette adresse : la personne crée d’abord son compte et confirme son adresse.',
+  'assembly.error.noAccount':
+    'Aucun compte confirmé n’a cette adresse : la personne crée d’abord son compte et confirme son adresse.',
   'assembly.error.date': 'Une date réelle, par exemple 31/01/2027.',
   'assembly.error.endDate': 'Une date réelle, par exemple 31/01/2027, pas avant le premier jour.',
   'assembly.error.place': 'Au plus 300 caractères.',
@@ -318,12 +355,14 @@ export const assembliesFr = {
   'assembly.error.commitment': 'Choisissez un engagement de ce territoire.',
   'assembly.error.group': 'Choisissez un de vos groupes de travail.',
   'assembly.error.alreadyCommitment': 'Cette proposition est déjà portée par un engagement du plan d’action.',
-  'assembly.error.keepAccepted': 'Un engagement du plan d’action porte déjà cette proposition : la réponse reste une acceptation.',
+  'assembly.error.keepAccepted':
+    'Un engagement du plan d’action porte déjà cette proposition : la réponse reste une acceptation.',
 }
 
 export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.title': 'Citizens’ assemblies',
-  'assembly.lead': 'Citizens drawn by lot to reflect the diversity of the population deliberate, hear experts with contrasting views and hand over proposals, each of which gets a public answer followed on the dashboard.',
+  'assembly.lead':
+    'Citizens drawn by lot to reflect the diversity of the population deliberate, hear experts with contrasting views and hand over proposals, each of which gets a public answer followed on the dashboard.',
   'assembly.state': 'State',
   'assembly.none': 'No citizens’ assembly yet.',
   'assembly.new': 'Convene a citizens’ assembly',
@@ -334,15 +373,20 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.field.panelSize': 'Panel size (people drawn by lot)',
   'assembly.field.onePerHousehold': 'At most one person per household (same address)',
   'assembly.field.retention': 'Keep the volunteers’ contact data, in days after the end',
-  'assembly.field.retentionHint': 'From 30 to 1,095 days after the report is published (or the last session). Then names, addresses, e-mails and phones are erased; numbers and the draw stay verifiable.',
+  'assembly.field.retentionHint':
+    'From 30 to 1,095 days after the report is published (or the last session). Then names, addresses, e-mails and phones are erased; numbers and the draw stay verifiable.',
   'assembly.field.majority': 'Majority needed to adopt a proposal or an amendment',
   'assembly.field.quorum': 'Quorum of votes (% of the panel)',
-  'assembly.field.quorumHint': 'Share of the panel’s members who must vote (for, against or abstain) for a vote to adopt anything; 0: no quorum.',
+  'assembly.field.quorumHint':
+    'Share of the panel’s members who must vote (for, against or abstain) for a vote to adopt anything; 0: no quorum.',
   'assembly.error.quorum': 'A whole percentage, from 0 to 100.',
   'assembly.vote.quorumField': 'Quorum of this vote (% of the panel)',
-  'assembly.vote.quorumNeeded': 'Quorum: {quorum}% of the panel, that is {needed} {needed|voter|voters} out of {panel} {panel|member|members}.',
-  'assembly.vote.quorumMet': '{cast} {cast|voter|voters} out of {panel} panel {panel|member|members}: {quorum}% quorum met.',
-  'assembly.vote.quorumMissed': '{cast} {cast|voter|voters} out of {panel} panel {panel|member|members}: {quorum}% quorum not met (at least {needed} {needed|voter|voters}); nothing is adopted.',
+  'assembly.vote.quorumNeeded':
+    'Quorum: {quorum}% of the panel, that is {needed} {needed|voter|voters} out of {panel} {panel|member|members}.',
+  'assembly.vote.quorumMet':
+    '{cast} {cast|voter|voters} out of {panel} panel {panel|member|members}: {quorum}% quorum met.',
+  'assembly.vote.quorumMissed':
+    '{cast} {cast|voter|voters} out of {panel} panel {panel|member|members}: {quorum}% quorum not met (at least {needed} {needed|voter|voters}); nothing is adopted.',
   'assembly.majority.simple': 'Simple majority (more for than against)',
   'assembly.majority.two_thirds': 'Two thirds of the votes cast',
   'assembly.majority.absolute': 'Absolute majority of the panel’s members',
@@ -377,8 +421,10 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.hearing.documents': 'Documents',
   'assembly.group.size': '{count} {count|member|members}',
   'assembly.form.title': 'Volunteer',
-  'assembly.form.lead': 'The people who will sit are drawn by lot among the volunteers so as to reflect the population (quotas below). Every volunteer gets a chance of being drawn, as equal as possible.',
-  'assembly.form.private': 'Your name and contact details are seen by the organisers only, to tell you if you are drawn. They are never published. Your characteristics serve the draw and are published only as totals.',
+  'assembly.form.lead':
+    'The people who will sit are drawn by lot among the volunteers so as to reflect the population (quotas below). Every volunteer gets a chance of being drawn, as equal as possible.',
+  'assembly.form.private':
+    'Your name and contact details are seen by the organisers only, to tell you if you are drawn. They are never published. Your characteristics serve the draw and are published only as totals.',
   'assembly.form.name': 'Full name',
   'assembly.form.email': 'E-mail address',
   'assembly.form.phone': 'Phone',
@@ -387,21 +433,27 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.form.contactHint': 'An e-mail address or a phone number, to reach you.',
   'assembly.form.consent': 'I agree that these data serve the draw of this assembly and to contact me about it.',
   'assembly.form.submit': 'Register as a volunteer',
-  'assembly.form.checkMail': 'Thank you! A message was just sent to {email}. Open the link it holds to confirm your registration: it counts in the draw only once confirmed. If you are drawn, you will get a message.',
-  'assembly.form.willCall': 'Thank you! You are registered as volunteer no. {number}. Without an e-mail address, the organisers will call you to confirm your registration: it counts in the draw only once confirmed.',
+  'assembly.form.checkMail':
+    'Thank you! A message was just sent to {email}. Open the link it holds to confirm your registration: it counts in the draw only once confirmed. If you are drawn, you will get a message.',
+  'assembly.form.willCall':
+    'Thank you! You are registered as volunteer no. {number}. Without an e-mail address, the organisers will call you to confirm your registration: it counts in the draw only once confirmed.',
   'assembly.confirm.title': 'Confirming your registration',
-  'assembly.confirm.done': 'Your registration is confirmed: you are volunteer no. {number} and you will enter the draw. You will get a message after the draw.',
+  'assembly.confirm.done':
+    'Your registration is confirmed: you are volunteer no. {number} and you will enter the draw. You will get a message after the draw.',
   'assembly.confirm.already': 'Your registration was already confirmed (volunteer no. {number}): nothing changes.',
   'assembly.confirm.invalid': 'This confirmation link is not valid. Register again from the assembly’s page.',
-  'assembly.confirm.expired': 'This confirmation link has expired. Register again from the assembly’s page: a new link will be sent to you.',
-  'assembly.confirm.closed': 'The draw is already prepared: the pool no longer changes, and this registration could not be confirmed in time.',
+  'assembly.confirm.expired':
+    'This confirmation link has expired. Register again from the assembly’s page: a new link will be sent to you.',
+  'assembly.confirm.closed':
+    'The draw is already prepared: the pool no longer changes, and this registration could not be confirmed in time.',
   'assembly.confirm.back': 'Back to the assembly',
   'assembly.form.closed': 'Registration is not open.',
   'assembly.form.choose': 'Choose…',
   'assembly.org.title': 'Organise the assembly',
   'assembly.org.settings': 'Settings',
   'assembly.org.quotas': 'Categories and quotas',
-  'assembly.org.quotasLead': 'One row per feature: category (e.g. gender), feature (e.g. woman), share of the population (%), minimum and maximum panel members. “Compute” fills minimums and maximums from the shares and the margin; then adjust them by hand.',
+  'assembly.org.quotasLead':
+    'One row per feature: category (e.g. gender), feature (e.g. woman), share of the population (%), minimum and maximum panel members. “Compute” fills minimums and maximums from the shares and the margin; then adjust them by hand.',
   'assembly.org.category': 'Category',
   'assembly.org.feature': 'Feature',
   'assembly.org.share': 'Share of the population (%)',
@@ -425,7 +477,8 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.quota.wholeNumbers': '{quota}: minimum and maximum are whole numbers.',
   'assembly.quota.noFile': 'Choose a categories.csv file.',
   'assembly.org.imported': '{imported} {imported|volunteer|volunteers} imported.',
-  'assembly.org.importedKnown': '{imported} {imported|volunteer|volunteers} imported; {known} already in the pool, left as {known|it was|they were}.',
+  'assembly.org.importedKnown':
+    '{imported} {imported|volunteer|volunteers} imported; {known} already in the pool, left as {known|it was|they were}.',
   'assembly.import.noQuotas': 'Set the categories and quotas first.',
   'assembly.import.drawPrepared': 'The draw is prepared: the pool no longer changes.',
   'assembly.import.missingColumn': 'Line 1: the column “{column}” (a quota category) is missing.',
@@ -437,7 +490,8 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.import.field.phone': 'the phone number',
   'assembly.import.field.address': 'the address',
   'assembly.import.badEmail': 'Line {line}: invalid e-mail address.',
-  'assembly.import.needsAddress': 'Line {line}: the “one person per household” rule needs the address (column address).',
+  'assembly.import.needsAddress':
+    'Line {line}: the “one person per household” rule needs the address (column address).',
   'assembly.import.sameEmail': 'Line {line}: this e-mail address is already on line {first}.',
   'assembly.import.sameRow': 'Line {line}: the same person is already on line {first}.',
   'assembly.import.empty': 'The file holds no volunteer.',
@@ -453,16 +507,20 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.org.unconfirmed': 'To confirm',
   'assembly.org.confirm': 'Confirm',
   'assembly.org.pendingCount': '{count} {count|registration|registrations} to confirm',
-  'assembly.org.pendingHint': 'A registration counts in the draw once confirmed: by the link sent to its address, or by you, after calling a person registered without e-mail.',
+  'assembly.org.pendingHint':
+    'A registration counts in the draw once confirmed: by the link sent to its address, or by you, after calling a person registered without e-mail.',
   'assembly.org.feasibility': 'Check that the quotas are feasible',
   'assembly.org.draw': 'Draw by lot',
   'assembly.org.panelCount': 'Number of panels in the lottery',
   'assembly.org.prepare': 'Compute the probabilities and the lottery',
-  'assembly.org.prepareHint': 'Computes LEXIMIN (and LEGACY for comparison), then publishes the lottery’s list of panels and its digest, before any commitment to the randomness.',
+  'assembly.org.prepareHint':
+    'Computes LEXIMIN (and LEGACY for comparison), then publishes the lottery’s list of panels and its digest, before any commitment to the randomness.',
   'assembly.org.commit': 'Publish the commitment to the random value',
   'assembly.org.commitKind': 'Form of the commitment',
-  'assembly.org.kind.secret_hash': 'SHA-256 digest of a secret revealed afterwards (best held by a third party, e.g. a bailiff)',
-  'assembly.org.kind.public_source': 'Announced future public source (e.g. the numbers of a public lottery draw on a given date)',
+  'assembly.org.kind.secret_hash':
+    'SHA-256 digest of a secret revealed afterwards (best held by a third party, e.g. a bailiff)',
+  'assembly.org.kind.public_source':
+    'Announced future public source (e.g. the numbers of a public lottery draw on a given date)',
   'assembly.org.commitment': 'Digest, or description of the source',
   'assembly.org.reveal': 'Reveal the value and draw the panel',
   'assembly.org.randomness': 'Revealed secret, or result of the announced source',
@@ -504,7 +562,8 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.feas.noQuota': 'No quota set.',
   'assembly.tr.title': 'Transparency of the draw',
   'assembly.tr.method': 'Method',
-  'assembly.tr.methodText': 'The panel is drawn by the LEXIMIN algorithm (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021): among all ways of drawing a panel that meets the quotas, the one that gives every volunteer the largest possible chance, starting with the least favoured. The distribution is rounded to a lottery of {count} panels published in advance (Flanigan, Kehne, Procaccia, NeurIPS 2021), one of which is drawn with a verifiable random value.',
+  'assembly.tr.methodText':
+    'The panel is drawn by the LEXIMIN algorithm (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 2021): among all ways of drawing a panel that meets the quotas, the one that gives every volunteer the largest possible chance, starting with the least favoured. The distribution is rounded to a lottery of {count} panels published in advance (Flanigan, Kehne, Procaccia, NeurIPS 2021), one of which is drawn with a verifiable random value.',
   'assembly.tr.notPrepared': 'The draw is not prepared yet.',
   'assembly.tr.composition': 'Quotas, pool and panel by category',
   'assembly.tr.quota': 'Quota',
@@ -512,16 +571,19 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.tr.pool': 'Pool',
   'assembly.tr.panel': 'Panel',
   'assembly.tr.profile': 'Selection probabilities (anonymised)',
-  'assembly.tr.profileLead': 'Each curve sorts the probabilities of the {count} volunteers from the smallest to the largest. Mean: {mean}.',
+  'assembly.tr.profileLead':
+    'Each curve sorts the probabilities of the {count} volunteers from the smallest to the largest. Mean: {mean}.',
   'assembly.tr.algorithm': 'Algorithm',
   'assembly.tr.min': 'Minimum',
   'assembly.tr.geomean': 'Geometric mean',
   'assembly.tr.gini': 'Gini coefficient',
-  'assembly.tr.legacyNote': 'LEGACY: the historical greedy algorithm, probabilities estimated from {runs} simulated draws.',
+  'assembly.tr.legacyNote':
+    'LEGACY: the historical greedy algorithm, probabilities estimated from {runs} simulated draws.',
   'assembly.tr.chart': 'Sorted probabilities: LEXIMIN (solid) and LEGACY (dotted)',
   'assembly.tr.lottery': 'Lottery and verifiable draw',
   'assembly.tr.digest': 'SHA-256 digest of the list of {count} panels',
-  'assembly.tr.deviation': 'Largest gap between a volunteer’s probability in the lottery and their LEXIMIN probability: {value}',
+  'assembly.tr.deviation':
+    'Largest gap between a volunteer’s probability in the lottery and their LEXIMIN probability: {value}',
   'assembly.tr.download': 'Download the lottery and the draw’s data (JSON)',
   'assembly.tr.commitment': 'Commitment published on {date}',
   'assembly.tr.noCommitment': 'The organisers have not yet published their commitment to the random value.',
@@ -529,11 +591,14 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.tr.verifiedHash': 'Verified: the SHA-256 digest of this value is the one published before the draw.',
   'assembly.tr.publicSource': 'Check for yourself that this value is the result of the announced source.',
   'assembly.tr.drawn': 'Panel drawn: no. {index} of the list (0 to {last}).',
-  'assembly.tr.recompute': 'To redo the computation: SHA-256 of “list digest”, a line break, then the revealed value; that number (hexadecimal) modulo {count} gives the panel’s number. The JSON file holds everything needed, and the command npm run cli -- sortition:verify <file> redoes it.',
+  'assembly.tr.recompute':
+    'To redo the computation: SHA-256 of “list digest”, a line break, then the revealed value; that number (hexadecimal) modulo {count} gives the panel’s number. The JSON file holds everything needed, and the command npm run cli -- sortition:verify <file> redoes it.',
   'assembly.tr.panelNumbers': 'Volunteers drawn (numbers)',
   'assembly.tr.replacements': 'Replacements',
-  'assembly.tr.replacement': 'Replacement no. {n}: volunteer no. {number}, in place of no. {of}, among the candidates {candidates} (those who keep the quotas).',
-  'assembly.tr.replacementRule': 'Each replacement is the candidate of rank SHA-256(revealed value, “replacement n”, list of candidates) modulo their number.',
+  'assembly.tr.replacement':
+    'Replacement no. {n}: volunteer no. {number}, in place of no. {of}, among the candidates {candidates} (those who keep the quotas).',
+  'assembly.tr.replacementRule':
+    'Each replacement is the candidate of rank SHA-256(revealed value, “replacement n”, list of candidates) modulo their number.',
   'assembly.prop.new': 'Draft a proposal',
   'assembly.prop.group': 'Working group',
   'assembly.prop.title': 'Title',
@@ -561,7 +626,8 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.amend.status.rejected': 'Rejected',
   'assembly.vote.open': 'Open the vote',
   'assembly.vote.close': 'Close the vote and publish the result',
-  'assembly.vote.secret': 'Secret vote: the platform records that you voted and adds your choice to the count, with no link between the two. A vote is final.',
+  'assembly.vote.secret':
+    'Secret vote: the platform records that you voted and adds your choice to the count, with no link between the two. A vote is final.',
   'assembly.vote.for': 'For',
   'assembly.vote.against': 'Against',
   'assembly.vote.abstain': 'Abstain',
@@ -580,15 +646,18 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.answer.plan': 'Add as a new commitment to an action plan',
   'assembly.answer.planDraft': '{title} (draft)',
   'assembly.answer.planPublished': '{title} (published: the addition shows in its history)',
-  'assembly.answer.noPlan': 'This territory has no draft nor published action plan: an accepted answer will not become a commitment. Create a plan or link the proposal to an existing commitment.',
+  'assembly.answer.noPlan':
+    'This territory has no draft nor published action plan: an accepted answer will not become a commitment. Create a plan or link the proposal to an existing commitment.',
   'assembly.answer.noPlanLink': 'The territory’s action plans',
-  'assembly.answer.notCarried': 'Answer published. No commitment carries this proposal yet: add it to an action plan to follow it through.',
+  'assembly.answer.notCarried':
+    'Answer published. No commitment carries this proposal yet: add it to an action plan to follow it through.',
   'assembly.answer.commitment': 'Or link it to an existing commitment',
   'assembly.answer.none': '—',
   'assembly.answer.submit': 'Publish the answer',
   'assembly.answer.awaiting': 'Awaiting the decision-maker’s answer.',
   'assembly.answer.commitmentLink': 'Followed in the action plan: {title}',
-  'assembly.answer.commitmentDraft': 'Becomes a commitment of the action plan being drafted (shown once it is published).',
+  'assembly.answer.commitmentDraft':
+    'Becomes a commitment of the action plan being drafted (shown once it is published).',
   'assembly.answer.on': 'Answer of {date}',
   'assembly.error.title': 'A title of 3 to 200 characters.',
   'assembly.error.purpose': 'The mandate is required (at most 20,000 characters).',
@@ -604,10 +673,12 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.error.consent': 'Your consent is needed to register.',
   'assembly.error.kind': 'Choose the form of the commitment.',
   'assembly.error.hash': 'A SHA-256 digest: 64 hexadecimal characters.',
-  'assembly.error.source': 'Describe the public source: which draw, which date, which numbers (at least 20 characters).',
+  'assembly.error.source':
+    'Describe the public source: which draw, which date, which numbers (at least 20 characters).',
   'assembly.error.randomness': 'Enter the random value.',
   'assembly.error.mismatch': 'This value does not match the published digest.',
-  'assembly.error.noAccount': 'No confirmed account has this address: the person first creates their account and confirms the address.',
+  'assembly.error.noAccount':
+    'No confirmed account has this address: the person first creates their account and confirms the address.',
   'assembly.error.date': 'A real date, for example 31/01/2027.',
   'assembly.error.endDate': 'A real date, for example 31/01/2027, not before the first day.',
   'assembly.error.place': 'At most 300 characters.',
@@ -634,5 +705,6 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.error.commitment': 'Choose a commitment of this territory.',
   'assembly.error.group': 'Choose one of your working groups.',
   'assembly.error.alreadyCommitment': 'A commitment of the action plan already carries this proposal.',
-  'assembly.error.keepAccepted': 'A commitment of the action plan already carries this proposal: the answer stays an acceptance.',
+  'assembly.error.keepAccepted':
+    'A commitment of the action plan already carries this proposal: the answer stays an acceptance.',
 }

@@ -1,7 +1,8 @@
 /** Messages of the independent assessment (French first; the English dictionary must have every key). */
 export const assessmentsFr = {
   'assess.title': 'Évaluation indépendante',
-  'assess.lead': 'Le territoire s’est engagé à faire évaluer son plan par une personne indépendante, sur les échelles du mécanisme d’évaluation indépendant (IRM) du Partenariat pour un gouvernement ouvert : une évaluation du plan à son lancement, puis de chaque engagement à son terme.',
+  'assess.lead':
+    'Le territoire s’est engagé à faire évaluer son plan par une personne indépendante, sur les échelles du mécanisme d’évaluation indépendant (IRM) du Partenariat pour un gouvernement ouvert : une évaluation du plan à son lancement, puis de chaque engagement à son terme.',
   'assess.moment.inception': 'Évaluation du plan à son lancement',
   'assess.moment.end_of_term': 'Évaluation des engagements à leur terme',
   'assess.status.draft': 'Brouillon de l’évaluateur',
@@ -11,7 +12,8 @@ export const assessmentsFr = {
   'assess.reviewers': 'Évaluatrices et évaluateurs',
   'assess.noReviewer': 'Aucune personne nommée.',
   'assess.appoint': 'Nommer',
-  'assess.appointLead': 'L’équipe du réseau nomme les évaluateurs. Une personne élue ou chargée du plan dans ce territoire ne peut pas l’être.',
+  'assess.appointLead':
+    'L’équipe du réseau nomme les évaluateurs. Une personne élue ou chargée du plan dans ce territoire ne peut pas l’être.',
   'assess.revoke': 'Retirer',
   'assess.appointed': 'Évaluateur nommé.',
   'assess.conflicts': 'Déclaration de liens d’intérêts',
@@ -51,7 +53,8 @@ export const assessmentsFr = {
   'assess.evidence.label': 'Sources et preuves',
   'assess.send': 'Envoyer au territoire pour sa réponse',
   'assess.sent': 'Rapport envoyé : le territoire peut répondre jusqu’au {date}.',
-  'assess.error.unrated': 'Le rapport n’est pas envoyé : {count} {count|engagement n’est|engagements ne sont} pas encore {count|évalué|évalués} ({titles}).',
+  'assess.error.unrated':
+    'Le rapport n’est pas envoyé : {count} {count|engagement n’est|engagements ne sont} pas encore {count|évalué|évalués} ({titles}).',
   'assess.error.cocreationMissing': 'Le rapport n’est pas envoyé : la co-création du plan n’est pas encore appréciée.',
   'assess.replyDue': 'Réponse du territoire attendue jusqu’au {date}.',
   'assess.reply': 'Réponse du territoire',
@@ -81,8 +84,10 @@ export const assessmentsFr = {
   'assess.network.share': '{count} sur {total} ({percent})',
   'assess.error.required': 'Choisissez une appréciation.',
   'assess.error.justification': 'Justifiez cette appréciation.',
-  'assess.error.notIndependent': 'Cette personne est élue ou chargée du plan dans ce territoire : elle ne peut pas l’évaluer.',
-  'assess.error.isReviewer': 'Cette personne évalue un plan de ce territoire : elle ne peut pas y être élue ni chargée du plan.',
+  'assess.error.notIndependent':
+    'Cette personne est élue ou chargée du plan dans ce territoire : elle ne peut pas l’évaluer.',
+  'assess.error.isReviewer':
+    'Cette personne évalue un plan de ce territoire : elle ne peut pas y être élue ni chargée du plan.',
   'assess.error.statement': 'Décrivez le lien d’intérêts.',
   'assess.error.reply': 'La réponse est vide.',
   'assess.error.erratum': 'Écrivez l’erratum (5 000 caractères au plus).',
@@ -107,10 +112,13 @@ export const assessmentsFr = {
   'assess.diog.not_applicable': 'Sans objet',
   'assess.yes': 'Oui',
   'assess.no': 'Non',
-  'assess.source.ogp': 'Appréciations importées de la fiche des engagements du Partenariat pour un gouvernement ouvert (rapports de l’IRM).',
+  'assess.source.ogp':
+    'Appréciations importées de la fiche des engagements du Partenariat pour un gouvernement ouvert (rapports de l’IRM).',
   'assess.importOgp': 'Importer les appréciations de l’IRM',
-  'assess.importOgp.lead': 'La fiche des engagements de l’OGP (CSV), entière ou non, porte les appréciations publiées par son mécanisme d’évaluation indépendant. Celles des engagements de ce plan (reconnus par leur identifiant OGP, gardé à l’import du plan) sont publiées telles quelles ; les autres lignes sont ignorées. Un aperçu précède l’import ; un nouvel import ajoute un erratum daté où les appréciations ont changé.',
-  'assess.importOgp.networkLead': 'La fiche des engagements de l’OGP (CSV), entière : chaque appréciation rejoint le plan de la plateforme qui porte son engagement (reconnu par son identifiant OGP), quel que soit le territoire. Un aperçu précède l’import ; un nouvel import ajoute un erratum daté où les appréciations ont changé.',
+  'assess.importOgp.lead':
+    'La fiche des engagements de l’OGP (CSV), entière ou non, porte les appréciations publiées par son mécanisme d’évaluation indépendant. Celles des engagements de ce plan (reconnus par leur identifiant OGP, gardé à l’import du plan) sont publiées telles quelles ; les autres lignes sont ignorées. Un aperçu précède l’import ; un nouvel import ajoute un erratum daté où les appréciations ont changé.',
+  'assess.importOgp.networkLead':
+    'La fiche des engagements de l’OGP (CSV), entière : chaque appréciation rejoint le plan de la plateforme qui porte son engagement (reconnu par son identifiant OGP), quel que soit le territoire. Un aperçu précède l’import ; un nouvel import ajoute un erratum daté où les appréciations ont changé.',
   'assess.importOgp.file': 'Fiche des engagements de l’OGP (CSV, 50 Mo au plus)',
   'assess.importOgp.preview': 'Aperçu de l’import des appréciations de l’IRM',
   'assess.importOgp.plans': 'Plans concernés ({count})',
@@ -121,12 +129,15 @@ export const assessmentsFr = {
   'assess.importOgp.action.unchanged': 'Rien : déjà à jour',
   'assess.importOgp.action.kept-own': 'Rien : ce moment a sa propre évaluation indépendante',
   'assess.importOgp.action.not-public': 'Rien : le plan n’est pas publié',
-  'assess.importOgp.notOnPlatform': '{count} {count|ligne appréciée dont l’engagement n’est|lignes appréciées dont l’engagement n’est} pas sur la plateforme ({ids}).',
+  'assess.importOgp.notOnPlatform':
+    '{count} {count|ligne appréciée dont l’engagement n’est|lignes appréciées dont l’engagement n’est} pas sur la plateforme ({ids}).',
   'assess.importOgp.unrated': '{count} {count|ligne|lignes} sans appréciation de l’IRM.',
   'assess.importOgp.done': 'Appréciations de l’IRM importées pour {plans} {plans|plan|plans}.',
-  'assess.import.unknownValue': 'Ligne {line}, colonne « {column} » : « {value} » n’est pas un mot de l’échelle de l’IRM.',
+  'assess.import.unknownValue':
+    'Ligne {line}, colonne « {column} » : « {value} » n’est pas un mot de l’échelle de l’IRM.',
   'assess.import.notSheet': '{name} n’est pas la fiche des engagements de l’OGP (colonnes manquantes : {columns}).',
-  'assess.import.noId': 'Ligne {line} : une appréciation sans identifiant d’engagement (colonne « Commitment Unique Identifier »).',
+  'assess.import.noId':
+    'Ligne {line} : une appréciation sans identifiant d’engagement (colonne « Commitment Unique Identifier »).',
   'assess.completion.unclear': 'Indéterminé',
   'assess.diog.no_early_results': 'Pas encore de résultats à rapporter',
   'assess.results.unclear': 'Incertain',
@@ -137,7 +148,8 @@ export const assessmentsFr = {
 
 export const assessmentsEn: Record<keyof typeof assessmentsFr, string> = {
   'assess.title': 'Independent assessment',
-  'assess.lead': 'The territory committed to an independent assessment of its plan on the scales of the Open Government Partnership’s Independent Reporting Mechanism (IRM): an assessment of the plan at its start, then of each commitment at its end.',
+  'assess.lead':
+    'The territory committed to an independent assessment of its plan on the scales of the Open Government Partnership’s Independent Reporting Mechanism (IRM): an assessment of the plan at its start, then of each commitment at its end.',
   'assess.moment.inception': 'Inception assessment of the plan',
   'assess.moment.end_of_term': 'End-of-commitment assessment',
   'assess.status.draft': 'Reviewer’s draft',
@@ -147,7 +159,8 @@ export const assessmentsEn: Record<keyof typeof assessmentsFr, string> = {
   'assess.reviewers': 'Reviewers',
   'assess.noReviewer': 'Nobody appointed.',
   'assess.appoint': 'Appoint',
-  'assess.appointLead': 'The network’s team appoints the reviewers. An elected official or staff member of this territory’s plan cannot be one.',
+  'assess.appointLead':
+    'The network’s team appoints the reviewers. An elected official or staff member of this territory’s plan cannot be one.',
   'assess.revoke': 'Remove',
   'assess.appointed': 'Reviewer appointed.',
   'assess.conflicts': 'Declaration of interests',
@@ -187,7 +200,8 @@ export const assessmentsEn: Record<keyof typeof assessmentsFr, string> = {
   'assess.evidence.label': 'Sources and evidence',
   'assess.send': 'Send to the territory for its reply',
   'assess.sent': 'Report sent: the territory may reply until {date}.',
-  'assess.error.unrated': 'The report is not sent: {count} {count|commitment is|commitments are} not rated yet ({titles}).',
+  'assess.error.unrated':
+    'The report is not sent: {count} {count|commitment is|commitments are} not rated yet ({titles}).',
   'assess.error.cocreationMissing': 'The report is not sent: the plan’s co-creation is not assessed yet.',
   'assess.replyDue': 'The territory’s reply is expected until {date}.',
   'assess.reply': 'Reply of the territory',
@@ -217,8 +231,10 @@ export const assessmentsEn: Record<keyof typeof assessmentsFr, string> = {
   'assess.network.share': '{count} of {total} ({percent})',
   'assess.error.required': 'Choose a rating.',
   'assess.error.justification': 'Justify this rating.',
-  'assess.error.notIndependent': 'This person is an elected official or staff of this territory’s plan: they cannot review it.',
-  'assess.error.isReviewer': 'This person reviews a plan of this territory: they cannot be its elected official or staff.',
+  'assess.error.notIndependent':
+    'This person is an elected official or staff of this territory’s plan: they cannot review it.',
+  'assess.error.isReviewer':
+    'This person reviews a plan of this territory: they cannot be its elected official or staff.',
   'assess.error.statement': 'Describe the conflict of interest.',
   'assess.error.reply': 'The reply is empty.',
   'assess.error.erratum': 'Write the erratum (5,000 characters at most).',
@@ -245,8 +261,10 @@ export const assessmentsEn: Record<keyof typeof assessmentsFr, string> = {
   'assess.no': 'No',
   'assess.source.ogp': 'Ratings imported from the Open Government Partnership’s commitment sheet (IRM reports).',
   'assess.importOgp': 'Import the IRM’s ratings',
-  'assess.importOgp.lead': 'OGP’s commitment sheet (CSV), whole or not, carries the ratings its Independent Reporting Mechanism published. Those of this plan’s commitments (known by their OGP identifier, kept when the plan was imported) are published as they are; other rows are ignored. A preview comes first; a later import adds a dated erratum where the ratings changed.',
-  'assess.importOgp.networkLead': 'OGP’s commitment sheet (CSV), whole: each rating joins the plan on the platform that holds its commitment (known by its OGP identifier), whatever the territory. A preview comes first; a later import adds a dated erratum where the ratings changed.',
+  'assess.importOgp.lead':
+    'OGP’s commitment sheet (CSV), whole or not, carries the ratings its Independent Reporting Mechanism published. Those of this plan’s commitments (known by their OGP identifier, kept when the plan was imported) are published as they are; other rows are ignored. A preview comes first; a later import adds a dated erratum where the ratings changed.',
+  'assess.importOgp.networkLead':
+    'OGP’s commitment sheet (CSV), whole: each rating joins the plan on the platform that holds its commitment (known by its OGP identifier), whatever the territory. A preview comes first; a later import adds a dated erratum where the ratings changed.',
   'assess.importOgp.file': 'OGP commitment sheet (CSV, 50 MB at most)',
   'assess.importOgp.preview': 'Preview of the IRM ratings import',
   'assess.importOgp.plans': 'Plans concerned ({count})',
@@ -262,7 +280,8 @@ export const assessmentsEn: Record<keyof typeof assessmentsFr, string> = {
   'assess.importOgp.done': 'IRM ratings imported for {plans} {plans|plan|plans}.',
   'assess.import.unknownValue': 'Line {line}, column “{column}”: “{value}” is not a word of the IRM’s scale.',
   'assess.import.notSheet': '{name} is not OGP’s commitment sheet (missing columns: {columns}).',
-  'assess.import.noId': 'Line {line}: a rating without a commitment identifier (column “Commitment Unique Identifier”).',
+  'assess.import.noId':
+    'Line {line}: a rating without a commitment identifier (column “Commitment Unique Identifier”).',
   'assess.completion.unclear': 'Unclear',
   'assess.diog.no_early_results': 'No early results to report yet',
   'assess.results.unclear': 'Unclear',

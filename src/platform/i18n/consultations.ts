@@ -1,7 +1,8 @@
 /** Messages of consultations (French first; the English dictionary must have every key). */
 export const consultationsFr = {
   'consult.title': 'Consultations',
-  'consult.lead': 'Le territoire pose une question ; chacun contribue (idée, avis, critique), soutient et commente ; le territoire publie sa synthèse et répond à chaque contribution, jusqu’à l’engagement qu’elle a nourri.',
+  'consult.lead':
+    'Le territoire pose une question ; chacun contribue (idée, avis, critique), soutient et commente ; le territoire publie sa synthèse et répond à chaque contribution, jusqu’à l’engagement qu’elle a nourri.',
   'consult.none': 'Aucune consultation pour l’instant.',
   'consult.new': 'Ouvrir une consultation',
   'consult.field.title': 'Titre',
@@ -51,7 +52,8 @@ export const consultationsFr = {
   'consult.answer.not_retained': 'Non retenue',
   'consult.answer.text': 'Réponse motivée',
   'consult.answer.commitment': 'Engagement où elle est reprise (facultatif)',
-  'consult.answer.milestone': 'Jalon de cet engagement qui la met en œuvre (facultatif ; choisi seul, il indique aussi son engagement)',
+  'consult.answer.milestone':
+    'Jalon de cet engagement qui la met en œuvre (facultatif ; choisi seul, il indique aussi son engagement)',
   'consult.ledToMilestone': 'Jalon : {title}',
   'consult.answer.submit': 'Publier la réponse',
   'consult.ledTo': 'Reprise dans l’engagement : {title}',
@@ -59,9 +61,11 @@ export const consultationsFr = {
   'consult.saved': 'Enregistré.',
   'consult.editConsultation': 'Modifier la consultation',
   'consult.editPublished': 'Modifier, prolonger ou avancer la clôture',
-  'consult.edit.lead': 'La consultation est publiée : chaque modification figure dans son historique public, avec la raison que vous donnez.',
+  'consult.edit.lead':
+    'La consultation est publiée : chaque modification figure dans son historique public, avec la raison que vous donnez.',
   'consult.edit.openedOn': 'Ouverte depuis le {date} : l’ouverture ne change plus.',
-  'consult.edit.closesHint': 'Aujourd’hui ou plus tard. Reporter la clôture prolonge la consultation, et la rouvre si elle était close.',
+  'consult.edit.closesHint':
+    'Aujourd’hui ou plus tard. Reporter la clôture prolonge la consultation, et la rouvre si elle était close.',
   'consult.edit.reasonHint': 'Affichée dans l’historique de la consultation.',
   'consult.edit.save': 'Enregistrer les modifications',
   'consult.edit.saved': 'Modifications enregistrées.',
@@ -87,9 +91,11 @@ export const consultationsFr = {
   'consult.error.staffOnly': 'Réservé aux agents et élus du territoire.',
   'consult.error.opensFixed': 'La consultation est ouverte : son ouverture ne change plus.',
   'consult.error.opensPast': 'L’ouverture se reporte à aujourd’hui ou plus tard.',
-  'consult.error.closesPast': 'La clôture se reporte à aujourd’hui ou plus tard (pour clore dès maintenant : « Clore la consultation aujourd’hui »).',
+  'consult.error.closesPast':
+    'La clôture se reporte à aujourd’hui ou plus tard (pour clore dès maintenant : « Clore la consultation aujourd’hui »).',
   'consult.error.reason': 'La raison fait au plus 2 000 caractères.',
-  'consult.error.closeReason': 'Dites en quelques mots pourquoi la consultation se clôt plus tôt (3 à 2 000 caractères).',
+  'consult.error.closeReason':
+    'Dites en quelques mots pourquoi la consultation se clôt plus tôt (3 à 2 000 caractères).',
   'consult.save': 'Enregistrer',
   'consult.error.commitment': 'Cet engagement n’appartient pas au territoire.',
   'consult.error.milestone': 'Ce jalon n’appartient pas à l’engagement choisi.',
@@ -101,7 +107,8 @@ export const consultationsFr = {
   'consult.error.dates': 'Des dates réelles, par exemple 31/01/2027, la clôture après l’ouverture.',
   'consult.error.question': 'Une question de 3 à 1 000 caractères.',
   'question.title': 'Questions aux élus',
-  'question.lead': 'Posez une question publique à une élue, un élu ou à l’exécutif du territoire. Après modération, elle est publiée ; chacun peut la soutenir ; l’élu y répond en public.',
+  'question.lead':
+    'Posez une question publique à une élue, un élu ou à l’exécutif du territoire. Après modération, elle est publiée ; chacun peut la soutenir ; l’élu y répond en public.',
   'question.ask': 'Poser une question',
   'question.addressee': 'À qui',
   'question.executive': 'L’exécutif du territoire',
@@ -140,7 +147,8 @@ export const consultationsFr = {
   'question.error.reason': 'Donnez la raison du refus.',
   'question.error.answer': 'La réponse est vide.',
   'moderation.title': 'Modération des contributions',
-  'moderation.lead': 'Contenus signalés ou masqués, et journal des décisions. Un contenu signalé par {threshold} personnes est masqué en attendant votre examen.',
+  'moderation.lead':
+    'Contenus signalés ou masqués, et journal des décisions. Un contenu signalé par {threshold} personnes est masqué en attendant votre examen.',
   'moderation.report': 'Signaler',
   'moderation.report.reason': 'Pourquoi ce contenu pose-t-il problème ?',
   'moderation.reported': 'Merci : le signalement est transmis à la modération.',
@@ -170,7 +178,8 @@ export const consultationsFr = {
   'moderation.log': 'Journal de modération',
   'moderation.error.reason': 'Donnez la raison.',
   'group.title': 'Groupes Action Projet',
-  'group.lead': 'Citoyens, porteurs de projets et agents agissent ensemble sur un engagement du plan : notes de réunion, actions, responsables et échéances.',
+  'group.lead':
+    'Citoyens, porteurs de projets et agents agissent ensemble sur un engagement du plan : notes de réunion, actions, responsables et échéances.',
   'group.new': 'Créer un Groupe Action Projet',
   'group.field.title': 'Nom du groupe',
   'group.field.purpose': 'Objet du groupe',
@@ -205,7 +214,8 @@ export const consultationsFr = {
 
 export const consultationsEn: Record<keyof typeof consultationsFr, string> = {
   'consult.title': 'Consultations',
-  'consult.lead': 'The territory asks a question; everyone contributes (idea, opinion, critique), supports and comments; the territory publishes its synthesis and answers each contribution, down to the commitment it fed.',
+  'consult.lead':
+    'The territory asks a question; everyone contributes (idea, opinion, critique), supports and comments; the territory publishes its synthesis and answers each contribution, down to the commitment it fed.',
   'consult.none': 'No consultation yet.',
   'consult.new': 'Open a consultation',
   'consult.field.title': 'Title',
@@ -255,7 +265,8 @@ export const consultationsEn: Record<keyof typeof consultationsFr, string> = {
   'consult.answer.not_retained': 'Not retained',
   'consult.answer.text': 'Reasoned answer',
   'consult.answer.commitment': 'Commitment taking it up (optional)',
-  'consult.answer.milestone': 'Milestone of that commitment carrying it out (optional; chosen alone, it also sets its commitment)',
+  'consult.answer.milestone':
+    'Milestone of that commitment carrying it out (optional; chosen alone, it also sets its commitment)',
   'consult.ledToMilestone': 'Milestone: {title}',
   'consult.answer.submit': 'Publish the answer',
   'consult.ledTo': 'Taken up in the commitment: {title}',
@@ -263,9 +274,11 @@ export const consultationsEn: Record<keyof typeof consultationsFr, string> = {
   'consult.saved': 'Saved.',
   'consult.editConsultation': 'Edit the consultation',
   'consult.editPublished': 'Edit, extend or close early',
-  'consult.edit.lead': 'The consultation is published: every change appears in its public history, with the reason you give.',
+  'consult.edit.lead':
+    'The consultation is published: every change appears in its public history, with the reason you give.',
   'consult.edit.openedOn': 'Open since {date}: the opening no longer changes.',
-  'consult.edit.closesHint': 'Today or later. A later closing extends the consultation, and reopens it if it had closed.',
+  'consult.edit.closesHint':
+    'Today or later. A later closing extends the consultation, and reopens it if it had closed.',
   'consult.edit.reasonHint': 'Shown in the consultation’s history.',
   'consult.edit.save': 'Save the changes',
   'consult.edit.saved': 'Changes saved.',
@@ -305,7 +318,8 @@ export const consultationsEn: Record<keyof typeof consultationsFr, string> = {
   'consult.error.dates': 'Real dates, for example 31/01/2027, closing after opening.',
   'consult.error.question': 'A question of 3 to 1,000 characters.',
   'question.title': 'Questions to elected officials',
-  'question.lead': 'Ask an elected official or the territory’s executive a public question. Once moderated it is published; anyone may support it; the official answers in public.',
+  'question.lead':
+    'Ask an elected official or the territory’s executive a public question. Once moderated it is published; anyone may support it; the official answers in public.',
   'question.ask': 'Ask a question',
   'question.addressee': 'To whom',
   'question.executive': 'The territory’s executive',
@@ -344,7 +358,8 @@ export const consultationsEn: Record<keyof typeof consultationsFr, string> = {
   'question.error.reason': 'Give the reason for rejecting.',
   'question.error.answer': 'The answer is empty.',
   'moderation.title': 'Moderation of contributions',
-  'moderation.lead': 'Reported or hidden content, and the log of decisions. Content reported by {threshold} people is hidden until you review it.',
+  'moderation.lead':
+    'Reported or hidden content, and the log of decisions. Content reported by {threshold} people is hidden until you review it.',
   'moderation.report': 'Report',
   'moderation.report.reason': 'What is the problem with this content?',
   'moderation.reported': 'Thank you: the report goes to the moderators.',
@@ -374,7 +389,8 @@ export const consultationsEn: Record<keyof typeof consultationsFr, string> = {
   'moderation.log': 'Moderation log',
   'moderation.error.reason': 'Give the reason.',
   'group.title': 'Groupes Action Projet',
-  'group.lead': 'Citizens, project leaders and staff act together on one commitment of the plan: meeting notes, actions, owners and due dates.',
+  'group.lead':
+    'Citizens, project leaders and staff act together on one commitment of the plan: meeting notes, actions, owners and due dates.',
   'group.new': 'Create a Groupe Action Projet',
   'group.field.title': 'Name of the group',
   'group.field.purpose': 'Purpose of the group',

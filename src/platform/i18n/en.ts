@@ -28,7 +28,8 @@ export const en: Record<MessageKey, string> = {
   'nav.home': 'Home',
   'nav.territories': 'Territories',
   'participate.title': 'Take part',
-  'participate.lead': 'What is open today in the network’s territories: give your view, question your elected officials, amend a text, volunteer for a citizens’ assembly, come to a meeting. No account needed to read; one is enough to contribute.',
+  'participate.lead':
+    'What is open today in the network’s territories: give your view, question your elected officials, amend a text, volunteer for a citizens’ assembly, come to a meeting. No account needed to read; one is enough to contribute.',
   'participate.findTerritory': 'Find what is happening in your territory',
   'participate.until': 'until {day}',
   'participate.all': 'See all: {section}',
@@ -43,12 +44,15 @@ export const en: Record<MessageKey, string> = {
   'participate.none.assemblies': 'No assembly is looking for volunteers at the moment.',
   'participate.none.events': 'No upcoming event.',
   'data.title': 'Open data',
-  'data.lead': 'Everything the platform makes public can be downloaded, under the Licence Ouverte 2.0, with each file’s schema: for journalists, researchers, data.gouv.fr and the national inventory of participatory practices.',
+  'data.lead':
+    'Everything the platform makes public can be downloaded, under the Licence Ouverte 2.0, with each file’s schema: for journalists, researchers, data.gouv.fr and the national inventory of participatory practices.',
   'data.api': 'Open API (documentation)',
   'data.page': 'page',
-  'data.licence': 'Licence Ouverte 2.0 (etalab-2.0) unless stated otherwise; each fiche of the référentiel carries its own licence. No personal data is published.',
+  'data.licence':
+    'Licence Ouverte 2.0 (etalab-2.0) unless stated otherwise; each fiche of the référentiel carries its own licence. No personal data is published.',
   'data.commitments': 'Commitments of action plans',
-  'data.commitments.text': 'Every commitment of published plans: problem, OGP values, lead, dates, budget, status of the day, milestones and progress.',
+  'data.commitments.text':
+    'Every commitment of published plans: problem, OGP values, lead, dates, budget, status of the day, milestones and progress.',
   'data.history': 'Progress history',
   'data.history.text': 'Every published update, correction and revision, hash-chained: any rewrite shows.',
   'data.network': 'Network overview',
@@ -56,13 +60,15 @@ export const en: Record<MessageKey, string> = {
   'data.members': 'Member territories',
   'data.members.text': 'The territories of the network and the programme, since when, and their agreement.',
   'data.assessments': 'Independent assessments',
-  'data.assessments.text': 'Published ratings, commitment by commitment, on the IRM’s scales, and the network’s figures.',
+  'data.assessments.text':
+    'Published ratings, commitment by commitment, on the IRM’s scales, and the network’s figures.',
   'data.referentiel': 'Référentiel',
   'data.referentiel.text': 'Methods, experiences and actors, one dataset per licence, described as a Data Package.',
   'data.inventory': 'Inventory of participatory practices',
   'data.inventory.text': 'Experiences in the State’s inventory format (Open Government Partnership commitment FR0110).',
   'data.territories': 'Territories',
-  'data.territories.text': 'The registry of communes, EPCI, départements, régions and other territories, with typo-tolerant search.',
+  'data.territories.text':
+    'The registry of communes, EPCI, départements, régions and other territories, with typo-tolerant search.',
   'data.events': 'Network calendar',
   'data.events.text': 'The network’s events, to add to your calendar.',
   'nav.participate': 'Take part',
@@ -70,7 +76,8 @@ export const en: Record<MessageKey, string> = {
   'siteSearch.label': 'Search the site',
   'siteSearch.placeholder': 'Territory, commitment, consultation, fiche…',
   'siteSearch.title': 'Search',
-  'siteSearch.lead': 'Territories, commitments of published plans, consultations, questions to elected officials, texts, citizens’ assemblies, fiches of the référentiel and events.',
+  'siteSearch.lead':
+    'Territories, commitments of published plans, consultations, questions to elected officials, texts, citizens’ assemblies, fiches of the référentiel and events.',
   'siteSearch.results': '{count} {count|result|results} for “{q}”',
   'siteSearch.none': 'Nothing matches “{q}”. Check the spelling, or search fewer words.',
   'siteSearch.tooShort': 'Type at least one word of two characters.',
@@ -116,7 +123,8 @@ export const en: Record<MessageKey, string> = {
   'home.pillar.review': 'Independent assessment',
   'home.pillar.review.text': 'An outside view on governance, using the Open Government Partnership’s scales.',
   'home.pillar.participation': 'Citizen participation',
-  'home.pillar.participation.text': 'Consultations, debates, co-creation, questions to elected officials, action groups.',
+  'home.pillar.participation.text':
+    'Consultations, debates, co-creation, questions to elected officials, action groups.',
   'home.pillar.referentiel': 'Open knowledge base',
   'home.pillar.referentiel.text': 'Tools and methods, experiences that worked or did not, actors: as open data.',
   'home.registryCount': '{count} territories in the registry',
@@ -202,9 +210,11 @@ export const en: Record<MessageKey, string> = {
   'auth.signin.forgot': 'Forgot your password?',
   'auth.signin.noAccount': 'No account yet?',
   'auth.signin.welcome': 'You are signed in.',
-  'auth.signin.throttled': 'Too many failed attempts for this address from this device: try again in {seconds} seconds, or choose a new password with “Forgot your password”.',
+  'auth.signin.throttled':
+    'Too many failed attempts for this address from this device: try again in {seconds} seconds, or choose a new password with “Forgot your password”.',
   'auth.signin.failed': 'Wrong e-mail address or password.',
-  'auth.signin.unconfirmed': 'Your e-mail address is not confirmed yet. A new confirmation link has just been sent to you.',
+  'auth.signin.unconfirmed':
+    'Your e-mail address is not confirmed yet. A new confirmation link has just been sent to you.',
   'auth.signin.required': 'Sign in to open this page.',
   'auth.signout.done': 'You are signed out.',
   'auth.confirm.done': 'Your address is confirmed. You can sign in.',
@@ -215,21 +225,29 @@ export const en: Record<MessageKey, string> = {
   'auth.forgot.title': 'Forgot your password',
   'auth.forgot.lead': 'Give your account’s address: we will send a link valid for one hour.',
   'auth.forgot.submit': 'Send me a link',
-  'auth.forgot.done': 'If an account exists for this address, an e-mail has just been sent with a link valid for one hour.',
+  'auth.forgot.done':
+    'If an account exists for this address, an e-mail has just been sent with a link valid for one hour.',
   'auth.reset.title': 'Choose a new password',
   'auth.reset.submit': 'Save the password',
   'auth.reset.done': 'Your password has been changed. You can sign in.',
   'auth.error.emailInvalid': 'Enter a valid e-mail address, for example name@domain.org.',
   'auth.error.passwordShort': 'The password must have at least {min} characters.',
   'auth.error.passwordLong': 'The password must have at most {max} characters.',
-  'auth.error.passwordWeak.common': 'This password is one of the most used (or very close to one): it would be among the first guessed. Choose another, for example several unrelated words.',
-  'auth.error.passwordWeak.keyboard': 'A row of neighbouring keys (like “qwertyuiop”) is quickly guessed. Choose several unrelated words.',
-  'auth.error.passwordWeak.repeat': 'Repeated characters or words (like “aaaa” or “abcabc”) are quickly guessed. Choose several unrelated words.',
-  'auth.error.passwordWeak.sequence': 'A sequence like “abcd” or “1234” is quickly guessed. Choose several unrelated words.',
+  'auth.error.passwordWeak.common':
+    'This password is one of the most used (or very close to one): it would be among the first guessed. Choose another, for example several unrelated words.',
+  'auth.error.passwordWeak.keyboard':
+    'A row of neighbouring keys (like “qwertyuiop”) is quickly guessed. Choose several unrelated words.',
+  'auth.error.passwordWeak.repeat':
+    'Repeated characters or words (like “aaaa” or “abcabc”) are quickly guessed. Choose several unrelated words.',
+  'auth.error.passwordWeak.sequence':
+    'A sequence like “abcd” or “1234” is quickly guessed. Choose several unrelated words.',
   'auth.error.passwordWeak.dates': 'A date or a year is quickly guessed. Choose several unrelated words.',
-  'auth.error.passwordWeak.names': 'A single dictionary word or first name is quickly guessed. Add other unrelated words.',
-  'auth.error.passwordWeak.personal': 'This password uses your name, your address or the platform’s name: it is quickly guessed. Choose another.',
-  'auth.error.passwordWeak.guessable': 'This password is too easy to guess. Make it longer, for example with several unrelated words.',
+  'auth.error.passwordWeak.names':
+    'A single dictionary word or first name is quickly guessed. Add other unrelated words.',
+  'auth.error.passwordWeak.personal':
+    'This password uses your name, your address or the platform’s name: it is quickly guessed. Choose another.',
+  'auth.error.passwordWeak.guessable':
+    'This password is too easy to guess. Make it longer, for example with several unrelated words.',
   'auth.error.passwordIsEmail': 'The password must not be your e-mail address.',
   'auth.error.displayName': 'Enter a name of 1 to 100 characters.',
   'auth.error.currentPassword': 'The current password is wrong.',
@@ -245,7 +263,8 @@ export const en: Record<MessageKey, string> = {
     'Hello {name},\n\nTo choose a new password, open this link (valid for one hour, once):\n\n{link}\n\nIf you asked for nothing, ignore this message: your password stays the same.',
 
   'account.sessions.title': 'Signed-in devices',
-  'account.sessions.lead': 'Each browser where you signed in. If one is unfamiliar, end its session, then change your password.',
+  'account.sessions.lead':
+    'Each browser where you signed in. If one is unfamiliar, end its session, then change your password.',
   'account.sessions.device': 'Browser and system',
   'account.sessions.since': 'Signed in since',
   'account.sessions.lastSeen': 'Last activity',
@@ -329,7 +348,8 @@ export const en: Record<MessageKey, string> = {
   'error.RATE_LIMITED': 'Too many attempts. Try again in a few minutes.',
   'error.BAD_REQUEST': 'The request is not valid.',
   'error.INTERNAL': 'An unexpected error happened. The team has been told; try again later.',
-  'error.INVALID_CHARACTERS': 'The text sent contains invalid characters (a NUL character, a control character, or bytes that are not UTF-8). Type it again, or copy it from a document saved as UTF-8.',
+  'error.INVALID_CHARACTERS':
+    'The text sent contains invalid characters (a NUL character, a control character, or bytes that are not UTF-8). Type it again, or copy it from a document saved as UTF-8.',
   'error.MALFORMED_BODY': 'The form sent is incomplete or malformed. Reload the page and send it again.',
   'error.BODY_TOO_LARGE': 'The form sent is too long: {limit} KB at most. Shorten the text, or attach it as a file.',
   'error.FILE_TOO_LARGE': 'The file is larger than allowed: {limit} MB at most.',
@@ -350,7 +370,8 @@ export const en: Record<MessageKey, string> = {
   'plans.opendata.schema': 'column descriptions',
   'plans.opendata.licence': 'Free reuse under the Licence Ouverte 2.0 (Etalab), citing the source.',
   'network.title': 'The network of territories',
-  'network.lead': 'The territories that published their action plan, side by side: progress, milestones met on time, delays. Click a column heading to sort.',
+  'network.lead':
+    'The territories that published their action plan, side by side: progress, milestones met on time, delays. Click a column heading to sort.',
   'network.none': 'No territory has published an action plan yet.',
   'network.caption': 'Published action plans by territory, with their indicators',
   'network.territory': 'Territory',
@@ -368,10 +389,12 @@ export const en: Record<MessageKey, string> = {
   'plans.milestone.editTitle': 'Edit the milestone',
   'membership.title': 'Join the network',
   'membership.members': 'Member territories',
-  'membership.membersLead': 'Local governments that are members of the Démocratie Ouverte network and those committed to the Territoires Hautement Citoyens programme.',
+  'membership.membersLead':
+    'Local governments that are members of the Démocratie Ouverte network and those committed to the Territoires Hautement Citoyens programme.',
   'membership.none': 'No member territory yet.',
   'membership.request': 'Ask for this territory to join',
-  'membership.requestLead': 'The network’s team reviews the request. The executive’s political commitment will be published; the contact details stay private.',
+  'membership.requestLead':
+    'The network’s team reviews the request. The executive’s political commitment will be published; the contact details stay private.',
   'membership.scope': 'Membership asked for',
   'membership.scope.network': 'The Démocratie Ouverte network',
   'membership.scope.programme': 'The Territoires Hautement Citoyens programme (includes the network)',
@@ -412,13 +435,15 @@ export const en: Record<MessageKey, string> = {
   'membership.markLeft': 'Record its departure',
   'membership.left': 'The departure is recorded.',
   'membership.grid': 'Contribution grid',
-  'membership.gridLead': 'Annual amounts by kind of territory, population band and support level. The initial amounts are placeholders for the network’s team to set.',
+  'membership.gridLead':
+    'Annual amounts by kind of territory, population band and support level. The initial amounts are placeholders for the network’s team to set.',
   'membership.grid.kind': 'Kind',
   'membership.grid.band': 'Population',
   'membership.grid.amount': 'Amount (€)',
   'membership.grid.programme': 'The Territoires Hautement Citoyens programme',
   'membership.grid.networkLead': 'Joining the network: exchanges, resources, meetings. No support level.',
-  'membership.grid.programmeLead': 'Entering the programme (which includes the network): support for the action plan, independent assessment, at the chosen level.',
+  'membership.grid.programmeLead':
+    'Entering the programme (which includes the network): support for the action plan, independent assessment, at the chosen level.',
   'membership.contributionPreview.network': 'Contribution from the grid (network only): {amount}.',
   'membership.grid.saved': 'The amount is saved.',
   'membership.grid.kind.intercommunalite': 'Inter-municipality',
@@ -437,15 +462,20 @@ export const en: Record<MessageKey, string> = {
   'privacy.lead': 'What the platform keeps about you, why, for how long, and how to exercise your rights.',
   'privacy.link': 'Your data: who processes it, why, for how long',
   'privacy.controller.title': 'Controller',
-  'privacy.controller.body': 'The organisation running this instance of the platform (for the Territoires Hautement Citoyens programme, the association Démocratie Ouverte) is responsible for accounts, event registrations and the network’s exchanges. Each territory is responsible for what it publishes and for the participation it collects (consultations, questions, citizens’ assemblies); the organisers of a citizens’ assembly are responsible for its pool of volunteers.',
+  'privacy.controller.body':
+    'The organisation running this instance of the platform (for the Territoires Hautement Citoyens programme, the association Démocratie Ouverte) is responsible for accounts, event registrations and the network’s exchanges. Each territory is responsible for what it publishes and for the participation it collects (consultations, questions, citizens’ assemblies); the organisers of a citizens’ assembly are responsible for its pool of volunteers.',
   'privacy.purposes.title': 'Why',
-  'privacy.purposes.body': '- **Account** (address, display name, hashed password, language): to identify you and write to you about what you do. Basis: the service you ask for.\n- **Contributions, comments, questions, supports**: the public participation you choose; your display name goes with it. Basis: your voluntary participation.\n- **Event registrations**: to keep you a seat and send you the invitation and the reminder.\n- **Volunteering for a citizens’ assembly** (name, contact, quota features): the draw and contacting those drawn. Basis: your consent, which you may withdraw at any time with the organisers.\n- **Audit log** (who did what, when): security and the accountability of public decisions.',
+  'privacy.purposes.body':
+    '- **Account** (address, display name, hashed password, language): to identify you and write to you about what you do. Basis: the service you ask for.\n- **Contributions, comments, questions, supports**: the public participation you choose; your display name goes with it. Basis: your voluntary participation.\n- **Event registrations**: to keep you a seat and send you the invitation and the reminder.\n- **Volunteering for a citizens’ assembly** (name, contact, quota features): the draw and contacting those drawn. Basis: your consent, which you may withdraw at any time with the organisers.\n- **Audit log** (who did what, when): security and the accountability of public decisions.',
   'privacy.retention.title': 'For how long',
-  'privacy.retention.body': '- **Account**: until you delete it yourself from “My account”; your address and name are then erased, your public contributions stay, signed “deleted account”.\n- **Sessions**: 14 days without activity (12 hours for accounts with a role), 30 days at most.\n- **Event registrations**: with the event; its organisers see the name and address of the people registered or waiting, to reach them.\n- **An assembly’s volunteers**: for the time of the assembly, then for the period its organisers set in its settings (180 days by default, from 30 days to 3 years) after its report is published or its last session; names, addresses, e-mails and phones are then erased automatically, and only the numbers and the draw remain, which identify nobody. An unconfirmed registration does not enter the draw; a person who withdraws with the organisers leaves it.\n- **Audit log**: kept for accountability; it holds no password nor private message content.',
+  'privacy.retention.body':
+    '- **Account**: until you delete it yourself from “My account”; your address and name are then erased, your public contributions stay, signed “deleted account”.\n- **Sessions**: 14 days without activity (12 hours for accounts with a role), 30 days at most.\n- **Event registrations**: with the event; its organisers see the name and address of the people registered or waiting, to reach them.\n- **An assembly’s volunteers**: for the time of the assembly, then for the period its organisers set in its settings (180 days by default, from 30 days to 3 years) after its report is published or its last session; names, addresses, e-mails and phones are then erased automatically, and only the numbers and the draw remain, which identify nobody. An unconfirmed registration does not enter the draw; a person who withdraws with the organisers leaves it.\n- **Audit log**: kept for accountability; it holds no password nor private message content.',
   'privacy.public.title': 'What is public',
-  'privacy.public.body': 'Public: action plans and their history, contributions, comments, questions and answers, with their author’s display name; the fiches of the référentiel. Never published: e-mail addresses, volunteers’ names and contacts (the public draw shows numbers only), drafts, secret ballots.',
+  'privacy.public.body':
+    'Public: action plans and their history, contributions, comments, questions and answers, with their author’s display name; the fiches of the référentiel. Never published: e-mail addresses, volunteers’ names and contacts (the public draw shows numbers only), drafts, secret ballots.',
   'privacy.rights.title': 'Your rights',
-  'privacy.rights.body': 'You may access your data, correct it (“My account”), erase it (deleting the account), object to or restrict a processing, and withdraw your consent as a volunteer. Write to the instance’s operator at the address given in the legal notice. You may also complain to the CNIL (www.cnil.fr).',
+  'privacy.rights.body':
+    'You may access your data, correct it (“My account”), erase it (deleting the account), object to or restrict a processing, and withdraw your consent as a volunteer. Write to the instance’s operator at the address given in the legal notice. You may also complain to the CNIL (www.cnil.fr).',
   'territory.member.programme': 'Member of the Territoires Hautement Citoyens programme',
   'territory.member.network': 'Member of the network',
   'territory.member.since': 'since {day}',
@@ -455,30 +485,36 @@ export const en: Record<MessageKey, string> = {
   'plans.chain.checkedAt': 'Checked on {time}.',
   'plans.heads.link': 'Published fingerprints of the history',
   'plans.heads.title': 'Published fingerprints of the history',
-  'plans.heads.lead': 'In every hour when the territory’s history grew, the platform publishes its fingerprint: the number of entries and the fingerprint (SHA-256) of the last one. This list only ever grows. Whoever keeps a copy can later prove that nothing published was deleted or rewritten.',
+  'plans.heads.lead':
+    'In every hour when the territory’s history grew, the platform publishes its fingerprint: the number of entries and the fingerprint (SHA-256) of the last one. This list only ever grows. Whoever keeps a copy can later prove that nothing published was deleted or rewritten.',
   'plans.heads.json': 'The feed as JSON (canonical JSON, RFC 8785)',
   'plans.heads.howTo': 'Checking with a kept fingerprint',
   'plans.heads.howToText': 'Save one entry of the JSON feed in a file, then, on the platform or on a copy of its data:',
-  'plans.heads.none': 'No fingerprint published yet: the history is empty, or its first fingerprint appears within the hour.',
+  'plans.heads.none':
+    'No fingerprint published yet: the history is empty, or its first fingerprint appears within the hour.',
   'plans.heads.caption': 'the {count} latest published fingerprints, newest first',
   'plans.heads.publishedAt': 'Published on',
   'plans.heads.sequence': 'Entries',
   'plans.heads.hash': 'Fingerprint of the last entry',
   'plans.heads.digest': 'Fingerprint of the publication',
   'plans.chain.verifyNow': 'Verify now (JSON)',
-  'plans.update.file': "Supporting file (optional)",
-  'plans.update.fileHint': "PDF, image, document or spreadsheet (ODT, ODS, DOCX, XLSX, CSV, TXT), 10 MB at most. It will be published.",
-  'plans.error.file': "This file is not accepted: PDF, PNG, JPEG, ODT, ODS, DOCX, XLSX, CSV or TXT, whose content matches the extension.",
-  'plans.error.inUse': 'This commitment cannot be deleted: {what} are linked to it. Unlink or delete them first; once the plan is published, a commitment is abandoned instead of deleted.',
-  'plans.inUse.groups': '{count} {count|Groupe Action Projet (project action group)|Groupes Action Projet (project action groups)}',
+  'plans.update.file': 'Supporting file (optional)',
+  'plans.update.fileHint':
+    'PDF, image, document or spreadsheet (ODT, ODS, DOCX, XLSX, CSV, TXT), 10 MB at most. It will be published.',
+  'plans.error.file':
+    'This file is not accepted: PDF, PNG, JPEG, ODT, ODS, DOCX, XLSX, CSV or TXT, whose content matches the extension.',
+  'plans.error.inUse':
+    'This commitment cannot be deleted: {what} are linked to it. Unlink or delete them first; once the plan is published, a commitment is abandoned instead of deleted.',
+  'plans.inUse.groups':
+    '{count} {count|Groupe Action Projet (project action group)|Groupes Action Projet (project action groups)}',
   'plans.inUse.consultations': '{count} {count|consultation|consultations}',
   'plans.inUse.contributions': '{count} {count|contribution|contributions} to a consultation',
   'plans.inUse.texts': '{count} co-constructed {count|text|texts}',
   'plans.inUse.fiches': '{count} référentiel {count|fiche|fiches}',
   'plans.inUse.proposals': '{count} citizens’ assembly {count|proposal|proposals}',
-  'plans.deleted': "Removed from the draft.",
-  'plans.commitment.delete': "Remove this commitment from the draft",
-  'plans.milestone.delete': "remove",
+  'plans.deleted': 'Removed from the draft.',
+  'plans.commitment.delete': 'Remove this commitment from the draft',
+  'plans.milestone.delete': 'remove',
   'plans.title': 'Action plans',
   'plans.dashboard': 'Dashboard',
   'plans.none': 'This territory has not published an action plan yet.',
@@ -521,7 +557,8 @@ export const en: Record<MessageKey, string> = {
   'plans.filter.none': 'No commitment matches these filters.',
   'plans.commitments': 'Commitments',
   'plans.commitment.new': 'Add a commitment',
-  'plans.commitment.newRevision': 'The plan is published: the commitment added becomes a public revision of the plan, shown in its history.',
+  'plans.commitment.newRevision':
+    'The plan is published: the commitment added becomes a public revision of the plan, shown in its history.',
   'plans.commitment.edit': 'Edit the commitment',
   'plans.commitment.problem': 'Public problem',
   'plans.commitment.description': 'The commitment',
@@ -574,7 +611,8 @@ export const en: Record<MessageKey, string> = {
   'plans.update.release': 'Resume: the status follows the milestones again',
   'plans.update.heldReason': 'Reason, published',
   'plans.update.heldReasonHint': 'Required to pause, block or abandon; it is shown on the dashboard.',
-  'plans.error.statusNeedsMilestone': 'A commitment’s status follows its milestones: choose a milestone, or set a pause, a block or an abandonment below.',
+  'plans.error.statusNeedsMilestone':
+    'A commitment’s status follows its milestones: choose a milestone, or set a pause, a block or an abandonment below.',
   'plans.error.heldReason': 'Say publicly why the commitment is paused, blocked or abandoned.',
   'plans.error.notHeld': 'This commitment already follows its milestones.',
   'plans.update.progress': 'Milestone progress in % (optional)',

@@ -9,7 +9,8 @@ export const eventsFr = {
   'event.scope.tous': 'Tous',
   'event.scope.reseau': 'Le réseau',
   'event.scope.territoires': 'Les territoires',
-  'event.lead': 'Réunions publiques des territoires et rencontres du réseau : visites de terrain, séminaires entre pairs, visioconférences.',
+  'event.lead':
+    'Réunions publiques des territoires et rencontres du réseau : visites de terrain, séminaires entre pairs, visioconférences.',
   'event.none': 'Aucun événement à venir.',
   'event.new': 'Programmer un événement',
   'event.kind.public_meeting': 'Réunion publique',
@@ -56,7 +57,8 @@ export const eventsFr = {
   'event.error.messageBody': 'Un message de 3 à 10 000 caractères.',
   'event.registrants': 'Inscrits et message',
   'event.registrants.title': 'Inscrits : {title}',
-  'event.registrants.lead': '{registered} {registered|inscrit|inscrits}, {waiting} en attente. Ces noms et adresses servent à joindre les participants : ne les publiez pas et ne les réutilisez pas pour autre chose.',
+  'event.registrants.lead':
+    '{registered} {registered|inscrit|inscrits}, {waiting} en attente. Ces noms et adresses servent à joindre les participants : ne les publiez pas et ne les réutilisez pas pour autre chose.',
   'event.registrants.none': 'Personne n’est inscrit pour l’instant.',
   'event.registrants.csv': 'Télécharger la liste (CSV)',
   'event.registrants.name': 'Nom',
@@ -89,7 +91,8 @@ export const eventsEn: Record<keyof typeof eventsFr, string> = {
   'event.scope.tous': 'All',
   'event.scope.reseau': 'The network',
   'event.scope.territoires': 'The territories',
-  'event.lead': 'Public meetings of the territories and gatherings of the network: field visits, peer seminars, video conferences.',
+  'event.lead':
+    'Public meetings of the territories and gatherings of the network: field visits, peer seminars, video conferences.',
   'event.none': 'No upcoming event.',
   'event.new': 'Schedule an event',
   'event.kind.public_meeting': 'Public meeting',
@@ -136,7 +139,8 @@ export const eventsEn: Record<keyof typeof eventsFr, string> = {
   'event.error.messageBody': 'A message of 3 to 10,000 characters.',
   'event.registrants': 'Registrants and message',
   'event.registrants.title': 'Registrants: {title}',
-  'event.registrants.lead': '{registered} registered, {waiting} waiting. These names and addresses are for reaching the participants: do not publish them nor use them for anything else.',
+  'event.registrants.lead':
+    '{registered} registered, {waiting} waiting. These names and addresses are for reaching the participants: do not publish them nor use them for anything else.',
   'event.registrants.none': 'Nobody has registered yet.',
   'event.registrants.csv': 'Download the list (CSV)',
   'event.registrants.name': 'Name',

@@ -1,8 +1,10 @@
 /** Messages of following and notifications (French first; the English dictionary must have every key). */
 export const followsFr = {
   'follow.title': 'Mes abonnements',
-  'follow.lead': 'Vous recevez par courriel les nouveautés de ce que vous suivez : à chaque nouveauté, ou regroupées dans un résumé quotidien ou hebdomadaire (à 7 h, le lundi pour l’hebdomadaire).',
-  'follow.none': 'Vous ne suivez rien pour l’instant. Suivez un territoire, un engagement, une consultation, un groupe ou un texte depuis sa page.',
+  'follow.lead':
+    'Vous recevez par courriel les nouveautés de ce que vous suivez : à chaque nouveauté, ou regroupées dans un résumé quotidien ou hebdomadaire (à 7 h, le lundi pour l’hebdomadaire).',
+  'follow.none':
+    'Vous ne suivez rien pour l’instant. Suivez un territoire, un engagement, une consultation, un groupe ou un texte depuis sa page.',
   'follow.legend': 'Suivre les nouveautés',
   'follow.frequency': 'Recevoir',
   'follow.frequency.immediate': 'un courriel à chaque nouveauté',
@@ -27,7 +29,8 @@ export const followsFr = {
   'follow.unsubscribe.confirm': 'Me désabonner',
   'follow.unsubscribe.done': 'C’est fait : vous ne recevrez plus ces courriels.',
   'follow.unsubscribe.nothing': 'Vous n’étiez déjà plus abonné·e : rien n’a changé.',
-  'follow.unsubscribe.invalid': 'Ce lien de désinscription n’est pas valide (il a peut-être été coupé ou modifié). Connectez-vous pour gérer vos abonnements.',
+  'follow.unsubscribe.invalid':
+    'Ce lien de désinscription n’est pas valide (il a peut-être été coupé ou modifié). Connectez-vous pour gérer vos abonnements.',
   'follow.digest.daily': 'quotidien',
   'follow.digest.weekly': 'hebdomadaire',
   'follow.mail.hello': 'Bonjour {name},',
@@ -35,8 +38,10 @@ export const followsFr = {
   'follow.mail.manage': 'Gérer vos abonnements :',
   'follow.digest.daily.subject': 'Votre résumé du jour : {count} {count|nouveauté|nouveautés}',
   'follow.digest.weekly.subject': 'Votre résumé de la semaine : {count} {count|nouveauté|nouveautés}',
-  'follow.digest.daily.lead': 'Voici {count|la|les} {count} {count|nouveauté|nouveautés} d’hier et d’aujourd’hui dans ce que vous suivez :',
-  'follow.digest.weekly.lead': 'Voici {count|la|les} {count} {count|nouveauté|nouveautés} de la semaine dans ce que vous suivez :',
+  'follow.digest.daily.lead':
+    'Voici {count|la|les} {count} {count|nouveauté|nouveautés} d’hier et d’aujourd’hui dans ce que vous suivez :',
+  'follow.digest.weekly.lead':
+    'Voici {count|la|les} {count} {count|nouveauté|nouveautés} de la semaine dans ce que vous suivez :',
   'follow.digest.more': 'et {count} {count|autre|autres}, sur la page',
   'activity.consultation.published': 'Nouvelle consultation : « {title} »',
   'activity.consultation.answered': 'Synthèse publiée : « {title} »',
@@ -61,8 +66,10 @@ export const followsFr = {
 
 export const followsEn: Record<keyof typeof followsFr, string> = {
   'follow.title': 'What I follow',
-  'follow.lead': 'You receive by e-mail what happens in what you follow: at each change, or gathered in a daily or weekly digest (at 7 am, on Mondays for the weekly one).',
-  'follow.none': 'You follow nothing yet. Follow a territory, a commitment, a consultation, a group or a text from its page.',
+  'follow.lead':
+    'You receive by e-mail what happens in what you follow: at each change, or gathered in a daily or weekly digest (at 7 am, on Mondays for the weekly one).',
+  'follow.none':
+    'You follow nothing yet. Follow a territory, a commitment, a consultation, a group or a text from its page.',
   'follow.legend': 'Follow what happens',
   'follow.frequency': 'Receive',
   'follow.frequency.immediate': 'an e-mail at each change',
@@ -87,7 +94,8 @@ export const followsEn: Record<keyof typeof followsFr, string> = {
   'follow.unsubscribe.confirm': 'Unsubscribe me',
   'follow.unsubscribe.done': 'Done: you will not receive these e-mails any more.',
   'follow.unsubscribe.nothing': 'You were already unsubscribed: nothing changed.',
-  'follow.unsubscribe.invalid': 'This unsubscribe link is not valid (it may have been cut or altered). Sign in to manage what you follow.',
+  'follow.unsubscribe.invalid':
+    'This unsubscribe link is not valid (it may have been cut or altered). Sign in to manage what you follow.',
   'follow.digest.daily': 'daily',
   'follow.digest.weekly': 'weekly',
   'follow.mail.hello': 'Hello {name},',
@@ -95,8 +103,10 @@ export const followsEn: Record<keyof typeof followsFr, string> = {
   'follow.mail.manage': 'Manage what you follow:',
   'follow.digest.daily.subject': 'Your daily digest: {count} new {count|item|items}',
   'follow.digest.weekly.subject': 'Your weekly digest: {count} new {count|item|items}',
-  'follow.digest.daily.lead': 'Here {count|is the|are the} {count} new {count|item|items} of yesterday and today in what you follow:',
-  'follow.digest.weekly.lead': 'Here {count|is the|are the} {count} new {count|item|items} of the week in what you follow:',
+  'follow.digest.daily.lead':
+    'Here {count|is the|are the} {count} new {count|item|items} of yesterday and today in what you follow:',
+  'follow.digest.weekly.lead':
+    'Here {count|is the|are the} {count} new {count|item|items} of the week in what you follow:',
   'follow.digest.more': 'and {count} more, on the page',
   'activity.consultation.published': 'New consultation: “{title}”',
   'activity.consultation.answered': 'Synthesis published: “{title}”',

@@ -28,7 +28,8 @@ export const fr = {
   'nav.home': 'Accueil',
   'nav.territories': 'Territoires',
   'participate.title': 'Participer',
-  'participate.lead': 'Ce qui est ouvert aujourd’hui dans les territoires du réseau : donner son avis, interroger ses élus, amender un texte, se porter volontaire pour une assemblée citoyenne, venir à une réunion. Sans compte pour lire ; un compte suffit pour contribuer.',
+  'participate.lead':
+    'Ce qui est ouvert aujourd’hui dans les territoires du réseau : donner son avis, interroger ses élus, amender un texte, se porter volontaire pour une assemblée citoyenne, venir à une réunion. Sans compte pour lire ; un compte suffit pour contribuer.',
   'participate.findTerritory': 'Trouver ce qui se passe dans votre territoire',
   'participate.until': 'jusqu’au {day}',
   'participate.all': 'Tout voir : {section}',
@@ -43,26 +44,34 @@ export const fr = {
   'participate.none.assemblies': 'Aucune assemblée ne recrute de volontaires en ce moment.',
   'participate.none.events': 'Aucun événement à venir.',
   'data.title': 'Données ouvertes',
-  'data.lead': 'Tout ce que la plateforme rend public se télécharge, sous Licence Ouverte 2.0, avec le schéma de chaque fichier : pour les journalistes, les chercheurs, data.gouv.fr et l’inventaire national des pratiques participatives.',
+  'data.lead':
+    'Tout ce que la plateforme rend public se télécharge, sous Licence Ouverte 2.0, avec le schéma de chaque fichier : pour les journalistes, les chercheurs, data.gouv.fr et l’inventaire national des pratiques participatives.',
   'data.api': 'API ouverte (documentation)',
   'data.page': 'page',
-  'data.licence': 'Licence Ouverte 2.0 (etalab-2.0) sauf mention contraire ; les fiches du référentiel portent chacune leur licence. Aucune donnée personnelle n’est publiée.',
+  'data.licence':
+    'Licence Ouverte 2.0 (etalab-2.0) sauf mention contraire ; les fiches du référentiel portent chacune leur licence. Aucune donnée personnelle n’est publiée.',
   'data.commitments': 'Engagements des plans d’action',
-  'data.commitments.text': 'Chaque engagement des plans publiés : problème, valeurs OGP, porteur, dates, budget, état du jour, jalons et avancement.',
+  'data.commitments.text':
+    'Chaque engagement des plans publiés : problème, valeurs OGP, porteur, dates, budget, état du jour, jalons et avancement.',
   'data.history': 'Historique des avancements',
-  'data.history.text': 'Chaque mise à jour, correction et révision publiée, chaînée par empreintes : toute réécriture se voit.',
+  'data.history.text':
+    'Chaque mise à jour, correction et révision publiée, chaînée par empreintes : toute réécriture se voit.',
   'data.network': 'Vue d’ensemble du réseau',
-  'data.network.text': 'Le plan en cours de chaque territoire : engagements, avancement, jalons tenus à temps et en retard.',
+  'data.network.text':
+    'Le plan en cours de chaque territoire : engagements, avancement, jalons tenus à temps et en retard.',
   'data.members': 'Territoires membres',
   'data.members.text': 'Les territoires du réseau et du programme, depuis quand, et leur convention.',
   'data.assessments': 'Évaluations indépendantes',
-  'data.assessments.text': 'Les appréciations publiées, engagement par engagement, sur les échelles de l’IRM, et les chiffres du réseau.',
+  'data.assessments.text':
+    'Les appréciations publiées, engagement par engagement, sur les échelles de l’IRM, et les chiffres du réseau.',
   'data.referentiel': 'Référentiel',
   'data.referentiel.text': 'Méthodes, expériences et acteurs, un jeu de données par licence, décrit en Data Package.',
   'data.inventory': 'Inventaire des pratiques participatives',
-  'data.inventory.text': 'Les expériences au format de l’inventaire de l’État (engagement FR0110 du Partenariat pour un gouvernement ouvert).',
+  'data.inventory.text':
+    'Les expériences au format de l’inventaire de l’État (engagement FR0110 du Partenariat pour un gouvernement ouvert).',
   'data.territories': 'Territoires',
-  'data.territories.text': 'Le référentiel des communes, EPCI, départements, régions et autres territoires, avec recherche tolérante aux fautes.',
+  'data.territories.text':
+    'Le référentiel des communes, EPCI, départements, régions et autres territoires, avec recherche tolérante aux fautes.',
   'data.events': 'Agenda du réseau',
   'data.events.text': 'Les événements du réseau à ajouter à votre agenda.',
   'nav.participate': 'Participer',
@@ -70,7 +79,8 @@ export const fr = {
   'siteSearch.label': 'Rechercher sur le site',
   'siteSearch.placeholder': 'Territoire, engagement, consultation, fiche…',
   'siteSearch.title': 'Rechercher',
-  'siteSearch.lead': 'Territoires, engagements des plans publiés, consultations, questions aux élus, textes, assemblées citoyennes, fiches du référentiel et événements.',
+  'siteSearch.lead':
+    'Territoires, engagements des plans publiés, consultations, questions aux élus, textes, assemblées citoyennes, fiches du référentiel et événements.',
   'siteSearch.results': '{count} {count|résultat|résultats} pour « {q} »',
   'siteSearch.none': 'Rien ne correspond à « {q} ». Vérifiez l’orthographe, ou cherchez moins de mots.',
   'siteSearch.tooShort': 'Saisissez au moins un mot de deux caractères.',
@@ -99,8 +109,7 @@ export const fr = {
   'footer.accessibility': 'Accessibilité : partiellement conforme',
   'footer.api': 'API ouverte (OpenAPI)',
   'footer.source': 'Logiciel libre (AGPL-3.0)',
-  'footer.about':
-    'Un programme de Démocratie Ouverte. Les données publiques sont publiées sous Licence Ouverte 2.0.',
+  'footer.about': 'Un programme de Démocratie Ouverte. Les données publiques sont publiées sous Licence Ouverte 2.0.',
   'flash.notice': 'Information',
   'flash.error': 'Erreur',
 
@@ -115,9 +124,11 @@ export const fr = {
   'home.pillar.dashboard': 'Tableau de bord public',
   'home.pillar.dashboard.text': 'L’avancement de chaque engagement, son historique et ses preuves.',
   'home.pillar.review': 'Évaluation indépendante',
-  'home.pillar.review.text': 'Un regard extérieur sur la gouvernance, selon les grilles du Partenariat pour un gouvernement ouvert.',
+  'home.pillar.review.text':
+    'Un regard extérieur sur la gouvernance, selon les grilles du Partenariat pour un gouvernement ouvert.',
   'home.pillar.participation': 'Participation citoyenne',
-  'home.pillar.participation.text': 'Consultations, débats, co-construction, questions aux élus, groupes action projet.',
+  'home.pillar.participation.text':
+    'Consultations, débats, co-construction, questions aux élus, groupes action projet.',
   'home.pillar.referentiel': 'Référentiel ouvert',
   'home.pillar.referentiel.text': 'Outils et méthodes, expériences réussies ou non, acteurs : en données ouvertes.',
   'home.registryCount': '{count} territoires dans le registre',
@@ -203,7 +214,8 @@ export const fr = {
   'auth.signin.forgot': 'Mot de passe oublié ?',
   'auth.signin.noAccount': 'Pas encore de compte ?',
   'auth.signin.welcome': 'Vous êtes connecté·e.',
-  'auth.signin.throttled': 'Trop d’essais infructueux pour cette adresse depuis cet appareil : réessayez dans {seconds} secondes, ou choisissez un nouveau mot de passe avec « Mot de passe oublié ».',
+  'auth.signin.throttled':
+    'Trop d’essais infructueux pour cette adresse depuis cet appareil : réessayez dans {seconds} secondes, ou choisissez un nouveau mot de passe avec « Mot de passe oublié ».',
   'auth.signin.failed': 'Adresse électronique ou mot de passe incorrect.',
   'auth.signin.unconfirmed':
     'Votre adresse électronique n’est pas encore confirmée. Un nouveau lien de confirmation vient de vous être envoyé.',
@@ -225,14 +237,22 @@ export const fr = {
   'auth.error.emailInvalid': 'Saisissez une adresse électronique valide, par exemple nom@domaine.fr.',
   'auth.error.passwordShort': 'Le mot de passe doit contenir au moins {min} caractères.',
   'auth.error.passwordLong': 'Le mot de passe doit contenir au plus {max} caractères.',
-  'auth.error.passwordWeak.common': 'Ce mot de passe fait partie des plus utilisés (ou en est très proche) : il serait deviné parmi les premiers. Choisissez-en un autre, par exemple plusieurs mots sans lien entre eux.',
-  'auth.error.passwordWeak.keyboard': 'Une suite de touches voisines du clavier (comme « azertyuiop ») se devine vite. Choisissez plusieurs mots sans lien entre eux.',
-  'auth.error.passwordWeak.repeat': 'Des caractères ou des mots répétés (comme « aaaa » ou « abcabc ») se devinent vite. Choisissez plusieurs mots sans lien entre eux.',
-  'auth.error.passwordWeak.sequence': 'Une suite comme « abcd » ou « 1234 » se devine vite. Choisissez plusieurs mots sans lien entre eux.',
-  'auth.error.passwordWeak.dates': 'Une date ou une année se devine vite. Choisissez plusieurs mots sans lien entre eux.',
-  'auth.error.passwordWeak.names': 'Un mot du dictionnaire ou un prénom seul se devine vite. Ajoutez-en d’autres sans lien entre eux.',
-  'auth.error.passwordWeak.personal': 'Ce mot de passe reprend votre nom, votre adresse ou le nom de la plateforme : il se devine vite. Choisissez-en un autre.',
-  'auth.error.passwordWeak.guessable': 'Ce mot de passe est trop facile à deviner. Allongez-le, par exemple avec plusieurs mots sans lien entre eux.',
+  'auth.error.passwordWeak.common':
+    'Ce mot de passe fait partie des plus utilisés (ou en est très proche) : il serait deviné parmi les premiers. Choisissez-en un autre, par exemple plusieurs mots sans lien entre eux.',
+  'auth.error.passwordWeak.keyboard':
+    'Une suite de touches voisines du clavier (comme « azertyuiop ») se devine vite. Choisissez plusieurs mots sans lien entre eux.',
+  'auth.error.passwordWeak.repeat':
+    'Des caractères ou des mots répétés (comme « aaaa » ou « abcabc ») se devinent vite. Choisissez plusieurs mots sans lien entre eux.',
+  'auth.error.passwordWeak.sequence':
+    'Une suite comme « abcd » ou « 1234 » se devine vite. Choisissez plusieurs mots sans lien entre eux.',
+  'auth.error.passwordWeak.dates':
+    'Une date ou une année se devine vite. Choisissez plusieurs mots sans lien entre eux.',
+  'auth.error.passwordWeak.names':
+    'Un mot du dictionnaire ou un prénom seul se devine vite. Ajoutez-en d’autres sans lien entre eux.',
+  'auth.error.passwordWeak.personal':
+    'Ce mot de passe reprend votre nom, votre adresse ou le nom de la plateforme : il se devine vite. Choisissez-en un autre.',
+  'auth.error.passwordWeak.guessable':
+    'Ce mot de passe est trop facile à deviner. Allongez-le, par exemple avec plusieurs mots sans lien entre eux.',
   'auth.error.passwordIsEmail': 'Le mot de passe ne doit pas être votre adresse électronique.',
   'auth.error.displayName': 'Indiquez un nom de 1 à 100 caractères.',
   'auth.error.currentPassword': 'Le mot de passe actuel est incorrect.',
@@ -248,7 +268,8 @@ export const fr = {
     'Bonjour {name},\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure, une seule fois) :\n\n{link}\n\nSi vous n’avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.',
 
   'account.sessions.title': 'Appareils connectés',
-  'account.sessions.lead': 'Chaque navigateur où vous vous êtes connecté·e. Si l’un d’eux ne vous dit rien, fermez sa session, puis changez de mot de passe.',
+  'account.sessions.lead':
+    'Chaque navigateur où vous vous êtes connecté·e. Si l’un d’eux ne vous dit rien, fermez sa session, puis changez de mot de passe.',
   'account.sessions.device': 'Navigateur et système',
   'account.sessions.since': 'Connecté·e depuis',
   'account.sessions.lastSeen': 'Dernière activité',
@@ -260,7 +281,8 @@ export const fr = {
   'account.sessions.unknownDevice': 'Navigateur inconnu',
   'account.sessions.ended': 'La session de cet appareil est fermée.',
   'account.sessions.gone': 'Cette session était déjà fermée.',
-  'account.sessions.allEnded': 'Vous êtes déconnecté·e de tous vos appareils, celui-ci compris. Reconnectez-vous pour continuer.',
+  'account.sessions.allEnded':
+    'Vous êtes déconnecté·e de tous vos appareils, celui-ci compris. Reconnectez-vous pour continuer.',
   'account.title': 'Mon compte',
   'account.profile': 'Profil',
   'account.emailConfirmed': 'adresse confirmée',
@@ -332,13 +354,16 @@ export const fr = {
   'error.RATE_LIMITED': 'Trop de tentatives. Réessayez dans quelques minutes.',
   'error.BAD_REQUEST': 'La requête n’est pas valide.',
   'error.INTERNAL': 'Une erreur inattendue s’est produite. L’équipe en est informée ; réessayez plus tard.',
-  'error.INVALID_CHARACTERS': 'Le texte envoyé contient des caractères invalides (un caractère nul, un caractère de contrôle, ou des octets qui ne sont pas de l’UTF-8). Retapez-le, ou recopiez-le depuis un document enregistré en UTF-8.',
+  'error.INVALID_CHARACTERS':
+    'Le texte envoyé contient des caractères invalides (un caractère nul, un caractère de contrôle, ou des octets qui ne sont pas de l’UTF-8). Retapez-le, ou recopiez-le depuis un document enregistré en UTF-8.',
   'error.MALFORMED_BODY': 'Le formulaire envoyé est incomplet ou mal formé. Rechargez la page et envoyez-le à nouveau.',
-  'error.BODY_TOO_LARGE': 'Le formulaire envoyé est trop long : {limit} Ko au plus. Raccourcissez le texte, ou joignez-le comme fichier.',
+  'error.BODY_TOO_LARGE':
+    'Le formulaire envoyé est trop long : {limit} Ko au plus. Raccourcissez le texte, ou joignez-le comme fichier.',
   'error.FILE_TOO_LARGE': 'Le fichier dépasse la taille permise : {limit} Mo au plus.',
   'error.TOO_MANY_FILES': 'Trop de fichiers à la fois : {max} au plus.',
   'error.TOO_MANY_FIELDS': 'Le formulaire envoyé a trop de champs.',
-  'error.UNSUPPORTED_MEDIA_TYPE': 'Ce type d’envoi n’est pas accepté : envoyez le formulaire tel que la page le propose.',
+  'error.UNSUPPORTED_MEDIA_TYPE':
+    'Ce type d’envoi n’est pas accepté : envoyez le formulaire tel que la page le propose.',
   'error.INVALID_FIELD': 'Un champ envoyé n’a pas la forme attendue ({field}). Rechargez la page et réessayez.',
   'error.CONFLICT': 'Cet élément existe déjà.',
   'error.IN_USE': 'Cet élément est lié à d’autres données : retirez d’abord ces liens.',
@@ -353,7 +378,8 @@ export const fr = {
   'plans.opendata.schema': 'description des colonnes',
   'plans.opendata.licence': 'Réutilisation libre sous Licence Ouverte 2.0 (Etalab), en citant la source.',
   'network.title': 'Le réseau des territoires',
-  'network.lead': 'Les territoires qui ont publié leur plan d’action, côte à côte : avancement, jalons tenus à temps, retards. Cliquez sur un intitulé de colonne pour trier.',
+  'network.lead':
+    'Les territoires qui ont publié leur plan d’action, côte à côte : avancement, jalons tenus à temps, retards. Cliquez sur un intitulé de colonne pour trier.',
   'network.none': 'Aucun territoire n’a encore publié de plan d’action.',
   'network.caption': 'Plans d’action publiés par territoire, avec leurs indicateurs',
   'network.territory': 'Territoire',
@@ -371,10 +397,12 @@ export const fr = {
   'plans.milestone.editTitle': 'Modifier le jalon',
   'membership.title': 'Rejoindre le réseau',
   'membership.members': 'Territoires membres',
-  'membership.membersLead': 'Les collectivités membres du réseau Démocratie Ouverte et celles engagées dans le programme Territoires Hautement Citoyens.',
+  'membership.membersLead':
+    'Les collectivités membres du réseau Démocratie Ouverte et celles engagées dans le programme Territoires Hautement Citoyens.',
   'membership.none': 'Aucun territoire membre pour l’instant.',
   'membership.request': 'Demander l’adhésion de ce territoire',
-  'membership.requestLead': 'La demande est examinée par l’équipe du réseau. L’engagement politique de l’exécutif sera publié ; les coordonnées du contact restent privées.',
+  'membership.requestLead':
+    'La demande est examinée par l’équipe du réseau. L’engagement politique de l’exécutif sera publié ; les coordonnées du contact restent privées.',
   'membership.scope': 'Adhésion demandée',
   'membership.scope.network': 'Au réseau Démocratie Ouverte',
   'membership.scope.programme': 'Au programme Territoires Hautement Citoyens (inclut le réseau)',
@@ -415,13 +443,16 @@ export const fr = {
   'membership.markLeft': 'Enregistrer son départ',
   'membership.left': 'Le départ est enregistré.',
   'membership.grid': 'Grille des contributions',
-  'membership.gridLead': 'Montants annuels par type de territoire, tranche de population et niveau d’accompagnement. Les montants initiaux sont indicatifs : à fixer par l’équipe du réseau.',
+  'membership.gridLead':
+    'Montants annuels par type de territoire, tranche de population et niveau d’accompagnement. Les montants initiaux sont indicatifs : à fixer par l’équipe du réseau.',
   'membership.grid.kind': 'Type',
   'membership.grid.band': 'Population',
   'membership.grid.amount': 'Montant (€)',
   'membership.grid.programme': 'Au programme Territoires Hautement Citoyens',
-  'membership.grid.networkLead': 'Adhérer au réseau : échanges, ressources, rencontres. Pas de niveau d’accompagnement.',
-  'membership.grid.programmeLead': 'Entrer dans le programme (qui comprend l’adhésion au réseau) : accompagnement du plan d’action, évaluation indépendante, selon le niveau choisi.',
+  'membership.grid.networkLead':
+    'Adhérer au réseau : échanges, ressources, rencontres. Pas de niveau d’accompagnement.',
+  'membership.grid.programmeLead':
+    'Entrer dans le programme (qui comprend l’adhésion au réseau) : accompagnement du plan d’action, évaluation indépendante, selon le niveau choisi.',
   'membership.contributionPreview.network': 'Contribution selon la grille (réseau seul) : {amount}.',
   'membership.grid.saved': 'Le montant est enregistré.',
   'membership.grid.kind.intercommunalite': 'Intercommunalité',
@@ -440,15 +471,20 @@ export const fr = {
   'privacy.lead': 'Ce que la plateforme garde sur vous, pourquoi, combien de temps, et comment exercer vos droits.',
   'privacy.link': 'Vos données : qui les traite, pourquoi, combien de temps',
   'privacy.controller.title': 'Responsable du traitement',
-  'privacy.controller.body': 'La structure qui exploite cette instance de la plateforme (pour le programme Territoires Hautement Citoyens, l’association Démocratie Ouverte) est responsable des comptes, des inscriptions aux événements et des échanges du réseau. Chaque territoire est responsable de ce qu’il publie et des participations qu’il recueille (consultations, questions, assemblées citoyennes) ; les organisateurs d’une assemblée citoyenne sont responsables de son vivier de volontaires.',
+  'privacy.controller.body':
+    'La structure qui exploite cette instance de la plateforme (pour le programme Territoires Hautement Citoyens, l’association Démocratie Ouverte) est responsable des comptes, des inscriptions aux événements et des échanges du réseau. Chaque territoire est responsable de ce qu’il publie et des participations qu’il recueille (consultations, questions, assemblées citoyennes) ; les organisateurs d’une assemblée citoyenne sont responsables de son vivier de volontaires.',
   'privacy.purposes.title': 'Pourquoi',
-  'privacy.purposes.body': '- **Compte** (adresse, nom affiché, mot de passe chiffré, langue) : vous identifier, vous écrire sur vos démarches. Base : l’exécution du service que vous demandez.\n- **Contributions, commentaires, questions, soutiens** : la participation publique que vous choisissez ; votre nom affiché l’accompagne. Base : votre participation volontaire.\n- **Inscriptions aux événements** : vous réserver une place, vous envoyer l’invitation et le rappel.\n- **Volontariat pour une assemblée citoyenne** (nom, contact, caractéristiques des quotas) : le tirage au sort et le contact des personnes tirées. Base : votre consentement, retirable à tout moment auprès des organisateurs.\n- **Journal d’audit** (qui a fait quoi, quand) : la sécurité et la redevabilité des décisions publiques.',
+  'privacy.purposes.body':
+    '- **Compte** (adresse, nom affiché, mot de passe chiffré, langue) : vous identifier, vous écrire sur vos démarches. Base : l’exécution du service que vous demandez.\n- **Contributions, commentaires, questions, soutiens** : la participation publique que vous choisissez ; votre nom affiché l’accompagne. Base : votre participation volontaire.\n- **Inscriptions aux événements** : vous réserver une place, vous envoyer l’invitation et le rappel.\n- **Volontariat pour une assemblée citoyenne** (nom, contact, caractéristiques des quotas) : le tirage au sort et le contact des personnes tirées. Base : votre consentement, retirable à tout moment auprès des organisateurs.\n- **Journal d’audit** (qui a fait quoi, quand) : la sécurité et la redevabilité des décisions publiques.',
   'privacy.retention.title': 'Combien de temps',
-  'privacy.retention.body': '- **Compte** : jusqu’à sa suppression, que vous faites vous-même depuis « Mon compte » ; votre adresse et votre nom sont alors effacés, vos contributions publiques restent, signées « compte supprimé ».\n- **Sessions** : 14 jours sans activité (12 heures pour les comptes ayant un rôle), 30 jours au plus.\n- **Inscriptions aux événements** : avec l’événement ; ses organisateurs voient le nom et l’adresse des personnes inscrites ou en attente, pour les joindre.\n- **Volontaires d’une assemblée** : le temps de l’assemblée, puis la durée que ses organisateurs publient dans ses réglages (180 jours par défaut, de 30 jours à 3 ans) après la publication du rapport ou la dernière séance ; les noms, adresses, e-mails et téléphones sont alors effacés automatiquement, seuls restent les numéros et le tirage, qui n’identifient personne. Une inscription non confirmée n’entre pas dans le tirage ; une personne qui se retire auprès des organisateurs en sort.\n- **Journal d’audit** : conservé pour la redevabilité ; il ne contient ni mot de passe ni contenu de message privé.',
+  'privacy.retention.body':
+    '- **Compte** : jusqu’à sa suppression, que vous faites vous-même depuis « Mon compte » ; votre adresse et votre nom sont alors effacés, vos contributions publiques restent, signées « compte supprimé ».\n- **Sessions** : 14 jours sans activité (12 heures pour les comptes ayant un rôle), 30 jours au plus.\n- **Inscriptions aux événements** : avec l’événement ; ses organisateurs voient le nom et l’adresse des personnes inscrites ou en attente, pour les joindre.\n- **Volontaires d’une assemblée** : le temps de l’assemblée, puis la durée que ses organisateurs publient dans ses réglages (180 jours par défaut, de 30 jours à 3 ans) après la publication du rapport ou la dernière séance ; les noms, adresses, e-mails et téléphones sont alors effacés automatiquement, seuls restent les numéros et le tirage, qui n’identifient personne. Une inscription non confirmée n’entre pas dans le tirage ; une personne qui se retire auprès des organisateurs en sort.\n- **Journal d’audit** : conservé pour la redevabilité ; il ne contient ni mot de passe ni contenu de message privé.',
   'privacy.public.title': 'Ce qui est public',
-  'privacy.public.body': 'Sont publics : les plans d’action et leur historique, les contributions, commentaires, questions et réponses, avec le nom affiché de leur auteur ; les fiches du référentiel. Ne sont jamais publiés : les adresses électroniques, les noms et contacts des volontaires (le tirage public ne montre que des numéros), les brouillons, les votes secrets.',
+  'privacy.public.body':
+    'Sont publics : les plans d’action et leur historique, les contributions, commentaires, questions et réponses, avec le nom affiché de leur auteur ; les fiches du référentiel. Ne sont jamais publiés : les adresses électroniques, les noms et contacts des volontaires (le tirage public ne montre que des numéros), les brouillons, les votes secrets.',
   'privacy.rights.title': 'Vos droits',
-  'privacy.rights.body': 'Vous pouvez accéder à vos données, les rectifier (« Mon compte »), les effacer (suppression du compte), vous opposer à un traitement ou en demander la limitation, et retirer votre consentement de volontaire. Écrivez au responsable de l’instance à l’adresse indiquée dans les mentions légales. Vous pouvez aussi saisir la CNIL (www.cnil.fr).',
+  'privacy.rights.body':
+    'Vous pouvez accéder à vos données, les rectifier (« Mon compte »), les effacer (suppression du compte), vous opposer à un traitement ou en demander la limitation, et retirer votre consentement de volontaire. Écrivez au responsable de l’instance à l’adresse indiquée dans les mentions légales. Vous pouvez aussi saisir la CNIL (www.cnil.fr).',
   'territory.member.programme': 'Membre du programme Territoires Hautement Citoyens',
   'territory.member.network': 'Membre du réseau',
   'territory.member.since': 'depuis le {day}',
@@ -458,30 +494,36 @@ export const fr = {
   'plans.chain.checkedAt': 'Vérification du {time}.',
   'plans.heads.link': 'Empreintes publiées de l’historique',
   'plans.heads.title': 'Empreintes publiées de l’historique',
-  'plans.heads.lead': 'Chaque heure où l’historique du territoire s’est allongé, la plateforme publie son empreinte : le nombre d’entrées et l’empreinte (SHA-256) de la dernière. Cette liste ne fait que s’allonger. Qui en garde une copie peut prouver plus tard que rien de ce qui était publié n’a été effacé ni réécrit.',
+  'plans.heads.lead':
+    'Chaque heure où l’historique du territoire s’est allongé, la plateforme publie son empreinte : le nombre d’entrées et l’empreinte (SHA-256) de la dernière. Cette liste ne fait que s’allonger. Qui en garde une copie peut prouver plus tard que rien de ce qui était publié n’a été effacé ni réécrit.',
   'plans.heads.json': 'Le fil au format JSON (JSON canonique, RFC 8785)',
   'plans.heads.howTo': 'Vérifier avec une empreinte gardée',
-  'plans.heads.howToText': 'Enregistrez une entrée du fil JSON dans un fichier, puis, sur la plateforme ou sur une copie de ses données :',
-  'plans.heads.none': 'Aucune empreinte publiée pour l’instant : l’historique est vide, ou sa première empreinte paraîtra dans l’heure.',
+  'plans.heads.howToText':
+    'Enregistrez une entrée du fil JSON dans un fichier, puis, sur la plateforme ou sur une copie de ses données :',
+  'plans.heads.none':
+    'Aucune empreinte publiée pour l’instant : l’historique est vide, ou sa première empreinte paraîtra dans l’heure.',
   'plans.heads.caption': '{count} dernières empreintes publiées, les plus récentes d’abord',
   'plans.heads.publishedAt': 'Publiée le',
   'plans.heads.sequence': 'Entrées',
   'plans.heads.hash': 'Empreinte de la dernière entrée',
   'plans.heads.digest': 'Empreinte de la publication',
   'plans.chain.verifyNow': 'Vérifier maintenant (JSON)',
-  'plans.update.file': "Pièce justificative (facultative)",
-  'plans.update.fileHint': "PDF, image, document ou tableur (ODT, ODS, DOCX, XLSX, CSV, TXT), 10 Mo au plus. Elle sera publiée.",
-  'plans.error.file': "Ce fichier n’est pas accepté : PDF, PNG, JPEG, ODT, ODS, DOCX, XLSX, CSV ou TXT, dont le contenu correspond à l’extension.",
-  'plans.error.inUse': 'Cet engagement ne peut pas être supprimé : {what} y sont rattachés. Détachez-les ou supprimez-les d’abord ; une fois le plan publié, un engagement s’abandonne au lieu d’être supprimé.',
+  'plans.update.file': 'Pièce justificative (facultative)',
+  'plans.update.fileHint':
+    'PDF, image, document ou tableur (ODT, ODS, DOCX, XLSX, CSV, TXT), 10 Mo au plus. Elle sera publiée.',
+  'plans.error.file':
+    'Ce fichier n’est pas accepté : PDF, PNG, JPEG, ODT, ODS, DOCX, XLSX, CSV ou TXT, dont le contenu correspond à l’extension.',
+  'plans.error.inUse':
+    'Cet engagement ne peut pas être supprimé : {what} y sont rattachés. Détachez-les ou supprimez-les d’abord ; une fois le plan publié, un engagement s’abandonne au lieu d’être supprimé.',
   'plans.inUse.groups': '{count} {count|Groupe Action Projet|Groupes Action Projet}',
   'plans.inUse.consultations': '{count} {count|consultation|consultations}',
   'plans.inUse.contributions': '{count} {count|contribution|contributions} à une consultation',
   'plans.inUse.texts': '{count} {count|texte co-construit|textes co-construits}',
   'plans.inUse.fiches': '{count} {count|fiche|fiches} du référentiel',
   'plans.inUse.proposals': '{count} {count|proposition|propositions} d’assemblée citoyenne',
-  'plans.deleted': "Supprimé du brouillon.",
-  'plans.commitment.delete': "Supprimer cet engagement du brouillon",
-  'plans.milestone.delete': "supprimer",
+  'plans.deleted': 'Supprimé du brouillon.',
+  'plans.commitment.delete': 'Supprimer cet engagement du brouillon',
+  'plans.milestone.delete': 'supprimer',
   'plans.title': 'Plans d’action',
   'plans.dashboard': 'Tableau de bord',
   'plans.none': 'Ce territoire n’a pas encore publié de plan d’action.',
@@ -524,7 +566,8 @@ export const fr = {
   'plans.filter.none': 'Aucun engagement ne correspond à ces filtres.',
   'plans.commitments': 'Engagements',
   'plans.commitment.new': 'Ajouter un engagement',
-  'plans.commitment.newRevision': 'Le plan est publié : l’engagement ajouté devient une révision publique du plan, visible dans son historique.',
+  'plans.commitment.newRevision':
+    'Le plan est publié : l’engagement ajouté devient une révision publique du plan, visible dans son historique.',
   'plans.commitment.edit': 'Modifier l’engagement',
   'plans.commitment.problem': 'Problème public',
   'plans.commitment.description': 'L’engagement',
@@ -565,7 +608,8 @@ export const fr = {
   'plans.status.derived': 'selon les jalons',
   'plans.status.heldReason': 'Motif : {reason}',
   'plans.status.noReason': 'Motif non précisé.',
-  'plans.update.statusHint': 'S’applique au jalon choisi ci-dessus. L’état de l’engagement se calcule depuis ses jalons.',
+  'plans.update.statusHint':
+    'S’applique au jalon choisi ci-dessus. L’état de l’engagement se calcule depuis ses jalons.',
   'plans.entry.held': 'État de l’engagement fixé à la main :',
   'plans.entry.released': 'L’état de l’engagement suit de nouveau ses jalons.',
   'plans.verdict.title': 'Évaluation indépendante',
@@ -576,8 +620,10 @@ export const fr = {
   'plans.update.held': 'Mettre l’engagement',
   'plans.update.release': 'Reprendre : l’état suit de nouveau les jalons',
   'plans.update.heldReason': 'Motif, publié',
-  'plans.update.heldReasonHint': 'Obligatoire pour une pause, un blocage ou un abandon ; il s’affiche sur le tableau de bord.',
-  'plans.error.statusNeedsMilestone': 'L’état d’un engagement suit ses jalons : choisissez un jalon, ou fixez une pause, un blocage ou un abandon plus bas.',
+  'plans.update.heldReasonHint':
+    'Obligatoire pour une pause, un blocage ou un abandon ; il s’affiche sur le tableau de bord.',
+  'plans.error.statusNeedsMilestone':
+    'L’état d’un engagement suit ses jalons : choisissez un jalon, ou fixez une pause, un blocage ou un abandon plus bas.',
   'plans.error.heldReason': 'Dites publiquement pourquoi l’engagement est en pause, bloqué ou abandonné.',
   'plans.error.notHeld': 'Cet engagement suit déjà ses jalons.',
   'plans.update.progress': 'Avancement du jalon en % (facultatif)',
@@ -606,7 +652,8 @@ export const fr = {
   'plans.conflict.title': 'Une autre version a été enregistrée entre-temps',
   'plans.conflict.saved': 'Version enregistrée',
   'plans.conflict.yours': 'Votre version (non enregistrée)',
-  'plans.conflict.help': 'Reprenez ce qu’il faut de la version enregistrée dans le formulaire ci-dessous, puis enregistrez.',
+  'plans.conflict.help':
+    'Reprenez ce qu’il faut de la version enregistrée dans le formulaire ci-dessous, puis enregistrez.',
   'plans.error.date': 'Saisissez une date réelle, par exemple 31/01/2027.',
   'plans.error.period': 'La fin doit venir après le début.',
   'plans.error.title': 'Indiquez un titre de 1 à 300 caractères.',

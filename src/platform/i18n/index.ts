@@ -36,11 +36,14 @@ function makeTranslator(locale: Locale): Translate {
     const text = dictionary[key]
     if (!params) return text
     // `{count|soutien|soutiens}`: the word for the number's plural category (French counts 0 and 1 as singular)
-    const worded = text.replace(/\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, name: string, one: string, other: string) => {
-      const value = params[name]
-      if (typeof value !== 'number') return whole
-      return plurals.select(value) === 'one' ? one : other
-    })
+    const worded = text.replace(
+      /\{(\w+)\|([^|{}]*)\|([^|{}]*)\}/g,
+      (whole, name: string, one: string, other: string) => {
+        const value = params[name]
+        if (typeof value !== 'number') return whole
+        return plurals.select(value) === 'one' ? one : other
+      },
+    )
     return worded.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name]
       if (value === undefined) return whole
@@ -60,7 +63,10 @@ export function formatNumber(locale: Locale, value: number): string {
 }
 
 export function formatDate(locale: Locale, value: Date): string {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(value)
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'Europe/Paris',
+  }).format(value)
 }
 
 const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>()
@@ -68,7 +74,11 @@ const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>()
 export function formatDateTime(locale: Locale, value: Date): string {
   let format = dateTimeFormats.get(locale)
   if (!format) {
-    format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' })
+    format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      dateStyle: 'long',
+      timeStyle: 'short',
+      timeZone: 'Europe/Paris',
+    })
     dateTimeFormats.set(locale, format)
   }
   return format.format(value)

@@ -2,7 +2,8 @@
 export const referentielFr = {
   'nav.referentiel': 'Référentiel',
   'ref.title': 'Référentiel des pratiques participatives',
-  'ref.lead': 'Méthodes et outils, expériences et projets (réussites comme échecs), acteurs de la transition démocratique : une base ouverte, réutilisable, alimentée par une veille partagée.',
+  'ref.lead':
+    'Méthodes et outils, expériences et projets (réussites comme échecs), acteurs de la transition démocratique : une base ouverte, réutilisable, alimentée par une veille partagée.',
   'ref.kind.method': 'Outil ou méthode',
   'ref.kind.experience': 'Expérience ou projet',
   'ref.kind.actor': 'Acteur',
@@ -91,7 +92,8 @@ export const referentielFr = {
   'ref.flash.rejected': 'Proposition refusée.',
   'ref.error.reason': 'Donnez la raison à l’auteur.',
   'ref.error.decision': 'Choisissez une décision.',
-  'ref.formHint': 'Les champs marqués « obligatoire » sont requis. Votre proposition reste un brouillon, visible de vous et de la modération, jusqu’à sa publication.',
+  'ref.formHint':
+    'Les champs marqués « obligatoire » sont requis. Votre proposition reste un brouillon, visible de vous et de la modération, jusqu’à sa publication.',
   'ref.sections': 'Parties du formulaire',
   'ref.sectionFilled': '{filled} {filled|champ rempli|champs remplis} sur {count}',
   'ref.sectionErrors': '{count} {count|erreur|erreurs}',
@@ -100,7 +102,8 @@ export const referentielFr = {
   'ref.group.outcome': 'Résultats et leçons',
   'ref.group.source': 'Licence et source',
   'ref.jsonld': 'Cette fiche en JSON-LD (schema.org)',
-  'ref.inventory.lead': 'Pratiques participatives et d’innovation démocratique déclarées par les ministères, les établissements publics et les collectivités (engagement FR0110 du plan d’action national pour un gouvernement ouvert).',
+  'ref.inventory.lead':
+    'Pratiques participatives et d’innovation démocratique déclarées par les ministères, les établissements publics et les collectivités (engagement FR0110 du plan d’action national pour un gouvernement ouvert).',
   'ref.inventory.declare': 'Déclarer une pratique',
   'ref.inventory.total': '{count} pratiques déclarées',
   'ref.inventory.byResult': 'Résultats',
@@ -116,21 +119,26 @@ export const referentielFr = {
   'ref.inventory.year': 'Année de début',
   'ref.inventory.count': 'Nombre',
   'ref.inventory.data': 'Ce rapport en données : CSV, JSON',
-  'ref.opendata.lead': 'Toutes les fiches publiées, en un jeu de données par licence : chaque fichier ne tient que des fiches de sa licence, déclarée dans son en-tête (Link rel="license"). Réutilisez chacun selon la sienne.',
+  'ref.opendata.lead':
+    'Toutes les fiches publiées, en un jeu de données par licence : chaque fichier ne tient que des fiches de sa licence, déclarée dans son en-tête (Link rel="license"). Réutilisez chacun selon la sienne.',
   'ref.opendata.own': 'Les fiches écrites sur la plateforme par ses contributeurs.',
-  'ref.opendata.thirdParty': 'Des contenus d’une autre source, importés sous leur propre licence : respectez ses conditions (attribution, et pour CC BY-NC-SA pas d’usage commercial, partage à l’identique).',
+  'ref.opendata.thirdParty':
+    'Des contenus d’une autre source, importés sous leur propre licence : respectez ses conditions (attribution, et pour CC BY-NC-SA pas d’usage commercial, partage à l’identique).',
   'ref.opendata.more': 'Autres données',
   'ref.opendata.datapackage': 'la liste de ces fichiers avec leur licence, pour les outils de réutilisation',
   'ref.opendata.api': 'API JSON documentée',
   'ref.import': 'Importer des fiches',
-  'ref.import.lead': 'Un export CSV de Participedia (méthodes, cas ou organisations), ou l’ancien catalogue de la participation citoyenne tel que son dépôt le publie : ses fichiers Markdown, son dossier entier ou son archive ZIP. Un aperçu dit ce qui changera avant que rien ne soit écrit ; tout ou rien. Réimporter met à jour les fiches, sans écraser une modification faite ici : les conflits sont listés pour les modérateurs.',
+  'ref.import.lead':
+    'Un export CSV de Participedia (méthodes, cas ou organisations), ou l’ancien catalogue de la participation citoyenne tel que son dépôt le publie : ses fichiers Markdown, son dossier entier ou son archive ZIP. Un aperçu dit ce qui changera avant que rien ne soit écrit ; tout ou rien. Réimporter met à jour les fiches, sans écraser une modification faite ici : les conflits sont listés pour les modérateurs.',
   'ref.import.folder': 'Ou un dossier entier',
-  'ref.import.folderHint': 'Le dossier du dépôt du catalogue (ses sous-dossiers _outil, _usage et _usage_citoyens sont lus, le reste ignoré).',
+  'ref.import.folderHint':
+    'Le dossier du dépôt du catalogue (ses sous-dossiers _outil, _usage et _usage_citoyens sont lus, le reste ignoré).',
   'ref.import.preview': 'Aperçu de l’import de fiches',
   'ref.import.conflicts': 'Conflits à trancher',
   'ref.import.nothingToDo': 'Rien à faire : toutes ces fiches sont déjà là, à l’identique.',
   'ref.conflicts': 'Conflits d’import',
-  'ref.conflicts.lead': 'Ces champs ont changé à la source alors qu’ils avaient été modifiés ici : la modification locale est restée publiée. Choisissez, champ par champ.',
+  'ref.conflicts.lead':
+    'Ces champs ont changé à la source alors qu’ils avaient été modifiés ici : la modification locale est restée publiée. Choisissez, champ par champ.',
   'ref.conflicts.none': 'Aucun conflit en attente.',
   'ref.conflicts.source': 'Nouvelle valeur de la source',
   'ref.conflicts.local': 'Valeur publiée ici',
@@ -144,7 +152,8 @@ export const referentielFr = {
   'ref.import.catalogue': 'Catalogue de la participation (fichiers Markdown, dossier ou archive ZIP du dépôt)',
   'ref.import.files': 'Fichiers',
   'ref.import.submit': 'Importer',
-  'ref.import.done': 'Import terminé : {created} créées, {updated} mises à jour, {unchanged} inchangées, {conflicts} {conflicts|conflit|conflits} à trancher.',
+  'ref.import.done':
+    'Import terminé : {created} créées, {updated} mises à jour, {unchanged} inchangées, {conflicts} {conflicts|conflit|conflits} à trancher.',
   'ref.import.oneCsv': 'Un export de Participedia à la fois : envoyez un seul fichier CSV.',
   'ref.import.failed': 'Rien n’a été importé :',
   'ref.import.noFile': 'Choisissez au moins un fichier.',
@@ -156,13 +165,15 @@ export const referentielFr = {
   'ref.pagination': 'Pages de résultats',
   'plans.commitment.practices': 'Retours d’expérience dans le référentiel',
   'admin.networkRoles': 'Rôles du réseau',
-  'admin.networkRoles.lead': 'La modération du référentiel relit et publie les fiches de tout le réseau (les modérateurs d’un territoire relisent celles de leur territoire).',
+  'admin.networkRoles.lead':
+    'La modération du référentiel relit et publie les fiches de tout le réseau (les modérateurs d’un territoire relisent celles de leur territoire).',
 } as const
 
 export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'nav.referentiel': 'Knowledge base',
   'ref.title': 'Knowledge base of participatory practices',
-  'ref.lead': 'Methods and tools, experiences and projects (successes and failures alike), actors of the democratic transition: an open, reusable base fed by a shared watch.',
+  'ref.lead':
+    'Methods and tools, experiences and projects (successes and failures alike), actors of the democratic transition: an open, reusable base fed by a shared watch.',
   'ref.kind.method': 'Tool or method',
   'ref.kind.experience': 'Experience or project',
   'ref.kind.actor': 'Actor',
@@ -251,7 +262,8 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.flash.rejected': 'Proposal rejected.',
   'ref.error.reason': 'Give the author the reason.',
   'ref.error.decision': 'Choose a decision.',
-  'ref.formHint': 'Fields marked “required” must be filled in. Your proposal stays a draft, visible to you and the moderators, until it is published.',
+  'ref.formHint':
+    'Fields marked “required” must be filled in. Your proposal stays a draft, visible to you and the moderators, until it is published.',
   'ref.sections': 'Parts of the form',
   'ref.sectionFilled': '{filled} of {count} {count|field|fields} filled',
   'ref.sectionErrors': '{count} {count|error|errors}',
@@ -260,7 +272,8 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.group.outcome': 'Results and lessons',
   'ref.group.source': 'Licence and source',
   'ref.jsonld': 'This fiche as JSON-LD (schema.org)',
-  'ref.inventory.lead': 'Participatory and democratic-innovation practices declared by ministries, public bodies and local governments (commitment FR0110 of the national open government action plan).',
+  'ref.inventory.lead':
+    'Participatory and democratic-innovation practices declared by ministries, public bodies and local governments (commitment FR0110 of the national open government action plan).',
   'ref.inventory.declare': 'Declare a practice',
   'ref.inventory.total': '{count} practices declared',
   'ref.inventory.byResult': 'Results',
@@ -276,21 +289,26 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.inventory.year': 'Start year',
   'ref.inventory.count': 'Count',
   'ref.inventory.data': 'This report as data: CSV, JSON',
-  'ref.opendata.lead': 'Every published fiche, as one dataset per licence: each file holds only fiches of its licence, declared in its header (Link rel="license"). Reuse each under its own.',
+  'ref.opendata.lead':
+    'Every published fiche, as one dataset per licence: each file holds only fiches of its licence, declared in its header (Link rel="license"). Reuse each under its own.',
   'ref.opendata.own': 'Fiches written on the platform by its contributors.',
-  'ref.opendata.thirdParty': 'Content from another source, imported under its own licence: follow its terms (attribution, and for CC BY-NC-SA no commercial use, share alike).',
+  'ref.opendata.thirdParty':
+    'Content from another source, imported under its own licence: follow its terms (attribution, and for CC BY-NC-SA no commercial use, share alike).',
   'ref.opendata.more': 'Other data',
   'ref.opendata.datapackage': 'the list of these files with their licence, for reuse tools',
   'ref.opendata.api': 'Documented JSON API',
   'ref.import': 'Import fiches',
-  'ref.import.lead': 'A Participedia CSV export (methods, cases or organizations), or the former participation catalogue as its repository publishes it: its Markdown files, its whole folder or its ZIP archive. A preview says what will change before anything is written; all or nothing. Re-importing updates the fiches without overwriting an edit made here: conflicts are listed for the moderators.',
+  'ref.import.lead':
+    'A Participedia CSV export (methods, cases or organizations), or the former participation catalogue as its repository publishes it: its Markdown files, its whole folder or its ZIP archive. A preview says what will change before anything is written; all or nothing. Re-importing updates the fiches without overwriting an edit made here: conflicts are listed for the moderators.',
   'ref.import.folder': 'Or a whole folder',
-  'ref.import.folderHint': 'The catalogue repository’s folder (its _outil, _usage and _usage_citoyens sub-folders are read, the rest ignored).',
+  'ref.import.folderHint':
+    'The catalogue repository’s folder (its _outil, _usage and _usage_citoyens sub-folders are read, the rest ignored).',
   'ref.import.preview': 'Preview of the fiches import',
   'ref.import.conflicts': 'Conflicts to decide',
   'ref.import.nothingToDo': 'Nothing to do: all these fiches are already here, identical.',
   'ref.conflicts': 'Import conflicts',
-  'ref.conflicts.lead': 'These fields changed at the source after they had been edited here: the local edit stayed published. Choose, field by field.',
+  'ref.conflicts.lead':
+    'These fields changed at the source after they had been edited here: the local edit stayed published. Choose, field by field.',
   'ref.conflicts.none': 'No conflict waiting.',
   'ref.conflicts.source': 'New value at the source',
   'ref.conflicts.local': 'Value published here',
@@ -304,7 +322,8 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.import.catalogue': 'Participation catalogue (Markdown files, the repository’s folder or ZIP archive)',
   'ref.import.files': 'Files',
   'ref.import.submit': 'Import',
-  'ref.import.done': 'Import done: {created} created, {updated} updated, {unchanged} unchanged, {conflicts} {conflicts|conflict|conflicts} to decide.',
+  'ref.import.done':
+    'Import done: {created} created, {updated} updated, {unchanged} unchanged, {conflicts} {conflicts|conflict|conflicts} to decide.',
   'ref.import.oneCsv': 'One Participedia export at a time: send a single CSV file.',
   'ref.import.failed': 'Nothing was imported:',
   'ref.import.noFile': 'Choose at least one file.',
@@ -316,5 +335,6 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.pagination': 'Result pages',
   'plans.commitment.practices': 'Experience reports in the knowledge base',
   'admin.networkRoles': 'Network roles',
-  'admin.networkRoles.lead': 'Knowledge base moderators review and publish fiches of the whole network (a territory’s moderators review those of their territory).',
+  'admin.networkRoles.lead':
+    'Knowledge base moderators review and publish fiches of the whole network (a territory’s moderators review those of their territory).',
 }

@@ -1,7 +1,8 @@
 /** Messages of co-constructed texts (French first; the English dictionary must have every key). */
 export const textsFr = {
   'text.title': 'Textes en co-construction',
-  'text.lead': 'Le territoire publie un projet de texte (charte, règlement) article par article ; chacun propose des amendements et vote pour ou contre ; le territoire publie la version finale avec le sort de chaque amendement.',
+  'text.lead':
+    'Le territoire publie un projet de texte (charte, règlement) article par article ; chacun propose des amendements et vote pour ou contre ; le territoire publie la version finale avec le sort de chaque amendement.',
   'text.none': 'Aucun texte en co-construction pour l’instant.',
   'text.new': 'Proposer un texte à la co-construction',
   'text.edit': 'Modifier le projet de texte',
@@ -11,14 +12,17 @@ export const textsFr = {
   'text.field.closesOn': 'Clôture des amendements',
   'text.field.articles': 'Articles',
   'text.field.heading': 'Intitulé de l’article',
-  'text.field.articles.hint': 'Chaque article commence par une ligne « ## » suivie de son intitulé (par exemple « ## Article 1 – Objet »), puis son texte.',
+  'text.field.articles.hint':
+    'Chaque article commence par une ligne « ## » suivie de son intitulé (par exemple « ## Article 1 – Objet »), puis son texte.',
   'text.phase.final': 'Version finale publiée',
-  'text.counts': '{amendments} {amendments|amendement|amendements} · {versions} {versions|version publiée|versions publiées}',
+  'text.counts':
+    '{amendments} {amendments|amendement|amendements} · {versions} {versions|version publiée|versions publiées}',
   'text.article': 'Article',
   'text.amendments': 'Amendements à cet article',
   'text.amend': 'Proposer un amendement à cet article',
   'text.amend.proposed': 'Rédaction proposée pour l’article',
-  'text.amend.proposed.hint': 'Modifiez le texte de l’article tel que vous le souhaiteriez ; les différences apparaîtront mot à mot.',
+  'text.amend.proposed.hint':
+    'Modifiez le texte de l’article tel que vous le souhaiteriez ; les différences apparaîtront mot à mot.',
   'text.amend.justification': 'Exposé des motifs',
   'text.amend.submit': 'Déposer l’amendement',
   'text.amend.signin': 'Connectez-vous pour proposer des amendements et voter.',
@@ -45,7 +49,8 @@ export const textsFr = {
   'text.version.decisions': 'Amendements décidés dans cette version',
   'text.version.unchanged': 'Article inchangé.',
   'text.newVersion': 'Publier une nouvelle version',
-  'text.newVersion.lead': 'Donnez le sort des amendements : un amendement accepté s’applique de lui-même à son article si vous laissez celui-ci tel quel ; vous pouvez aussi réécrire un article vous-même. Une version intermédiaire peut laisser des amendements en attente ; la version finale, publiée après la clôture, les décide tous et clôt le texte.',
+  'text.newVersion.lead':
+    'Donnez le sort des amendements : un amendement accepté s’applique de lui-même à son article si vous laissez celui-ci tel quel ; vous pouvez aussi réécrire un article vous-même. Une version intermédiaire peut laisser des amendements en attente ; la version finale, publiée après la clôture, les décide tous et clôt le texte.',
   'text.newVersion.note': 'Note de version (ce qui change et pourquoi)',
   'text.newVersion.final': 'Version finale (clôt la co-construction)',
   'text.newVersion.submit': 'Publier la version',
@@ -56,7 +61,8 @@ export const textsFr = {
   'text.saved': 'Texte enregistré.',
   'text.publish': 'Publier le projet de texte',
   'text.error.summary': 'Texte trop long.',
-  'text.error.articles': 'Écrivez au moins un article : une ligne « ## intitulé », puis son texte (non vide), sans texte avant le premier article.',
+  'text.error.articles':
+    'Écrivez au moins un article : une ligne « ## intitulé », puis son texte (non vide), sans texte avant le premier article.',
   'text.error.article': 'Cet article n’existe pas dans la version en cours.',
   'text.error.proposed': 'Écrivez le texte de l’article (50 000 caractères au plus).',
   'text.error.unchanged': 'La rédaction proposée est identique à l’article : modifiez-la.',
@@ -64,16 +70,20 @@ export const textsFr = {
   'text.error.heading': 'Donnez l’intitulé de l’article (300 caractères au plus).',
   'text.error.decision': 'Choisissez un sort parmi ceux proposés.',
   'text.error.decided': 'Cet amendement est déjà décidé.',
-  'text.error.finalBeforeClose': 'La version finale se publie une fois la période d’amendement close : décochez la case, ou attendez la clôture.',
-  'text.error.twoAccepted': 'Deux amendements acceptés modifient cet article : écrivez vous-même sa nouvelle rédaction.',
-  'text.error.acceptedStale': 'L’amendement accepté portait sur une rédaction antérieure de cet article : reportez-le vous-même.',
+  'text.error.finalBeforeClose':
+    'La version finale se publie une fois la période d’amendement close : décochez la case, ou attendez la clôture.',
+  'text.error.twoAccepted':
+    'Deux amendements acceptés modifient cet article : écrivez vous-même sa nouvelle rédaction.',
+  'text.error.acceptedStale':
+    'L’amendement accepté portait sur une rédaction antérieure de cet article : reportez-le vous-même.',
   'text.error.reason': 'Donnez le motif du rejet (5 000 caractères au plus).',
   'text.error.undecided': 'La version finale décide le sort de chaque amendement.',
 } as const
 
 export const textsEn: Record<keyof typeof textsFr, string> = {
   'text.title': 'Texts under co-construction',
-  'text.lead': 'The territory publishes a draft text (a charter, a regulation) article by article; anyone proposes amendments and votes for or against them; the territory publishes the final version with the fate of each amendment.',
+  'text.lead':
+    'The territory publishes a draft text (a charter, a regulation) article by article; anyone proposes amendments and votes for or against them; the territory publishes the final version with the fate of each amendment.',
   'text.none': 'No text under co-construction yet.',
   'text.new': 'Open a text to co-construction',
   'text.edit': 'Edit the draft text',
@@ -83,7 +93,8 @@ export const textsEn: Record<keyof typeof textsFr, string> = {
   'text.field.closesOn': 'Amendments close',
   'text.field.articles': 'Articles',
   'text.field.heading': 'Intitulé de l’article',
-  'text.field.articles.hint': 'Each article starts with a line "##" followed by its heading (for instance "## Article 1 – Purpose"), then its text.',
+  'text.field.articles.hint':
+    'Each article starts with a line "##" followed by its heading (for instance "## Article 1 – Purpose"), then its text.',
   'text.phase.final': 'Final version published',
   'text.counts': '{amendments} {amendments|amendment|amendments} · {versions} published {versions|version|versions}',
   'text.article': 'Article',
@@ -117,7 +128,8 @@ export const textsEn: Record<keyof typeof textsFr, string> = {
   'text.version.decisions': 'Amendments decided in this version',
   'text.version.unchanged': 'Article unchanged.',
   'text.newVersion': 'Publish a new version',
-  'text.newVersion.lead': 'Give the fate of the amendments: an accepted amendment is applied to its article by itself if you leave the article as it is; you may also rewrite an article yourself. An intermediate version may leave amendments pending; the final version, published after closing, decides them all and closes the text.',
+  'text.newVersion.lead':
+    'Give the fate of the amendments: an accepted amendment is applied to its article by itself if you leave the article as it is; you may also rewrite an article yourself. An intermediate version may leave amendments pending; the final version, published after closing, decides them all and closes the text.',
   'text.newVersion.note': 'Version note (what changes and why)',
   'text.newVersion.final': 'Final version (closes the co-construction)',
   'text.newVersion.submit': 'Publish the version',
@@ -128,7 +140,8 @@ export const textsEn: Record<keyof typeof textsFr, string> = {
   'text.saved': 'Text saved.',
   'text.publish': 'Publish the draft text',
   'text.error.summary': 'Text too long.',
-  'text.error.articles': 'Write at least one article: a line "## heading", then its (non-empty) text, with no text before the first article.',
+  'text.error.articles':
+    'Write at least one article: a line "## heading", then its (non-empty) text, with no text before the first article.',
   'text.error.article': 'This article does not exist in the current version.',
   'text.error.proposed': 'Write the article’s text (at most 50,000 characters).',
   'text.error.unchanged': 'The proposed wording is the same as the article: change it.',
@@ -136,9 +149,11 @@ export const textsEn: Record<keyof typeof textsFr, string> = {
   'text.error.heading': 'Give the article’s heading (at most 300 characters).',
   'text.error.decision': 'Choose one of the fates offered.',
   'text.error.decided': 'This amendment is already decided.',
-  'text.error.finalBeforeClose': 'The final version is published once the amendment period is closed: untick the box, or wait for the close.',
+  'text.error.finalBeforeClose':
+    'The final version is published once the amendment period is closed: untick the box, or wait for the close.',
   'text.error.twoAccepted': 'Two accepted amendments change this article: write its new wording yourself.',
-  'text.error.acceptedStale': 'The accepted amendment was written on an earlier wording of this article: carry it over yourself.',
+  'text.error.acceptedStale':
+    'The accepted amendment was written on an earlier wording of this article: carry it over yourself.',
   'text.error.reason': 'Give the reason for rejecting it (at most 5,000 characters).',
   'text.error.undecided': 'The final version decides the fate of every amendment.',
 }

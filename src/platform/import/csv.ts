@@ -96,14 +96,32 @@ export function readCsv(input: Uint8Array | DecodedText, options: ReadCsvOptions
   const delimiter = detectDelimiter(text)
   let records: ParsedRecord[]
   try {
-    records = parse(text, { delimiter, record_delimiter: '\n', relax_quotes: true, relax_column_count: true, skip_empty_lines: true, bom: true, info: true }) as unknown as ParsedRecord[]
+    records = parse(text, {
+      delimiter,
+      record_delimiter: '\n',
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+    }) as unknown as ParsedRecord[]
   } catch (error) {
-    if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') throw new MalformedCsv([{ key: 'import.csv.unclosedQuote', params: { name, line: unclosedQuoteLine(text, delimiter) } }])
-    if (error instanceof CsvError) throw new MalformedCsv([{ key: 'import.csv.malformed', params: { name, line: Number((error as CsvError & { lines?: number }).lines ?? 0) } }])
+    if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED')
+      throw new MalformedCsv([
+        { key: 'import.csv.unclosedQuote', params: { name, line: unclosedQuoteLine(text, delimiter) } },
+      ])
+    if (error instanceof CsvError)
+      throw new MalformedCsv([
+        {
+          key: 'import.csv.malformed',
+          params: { name, line: Number((error as CsvError & { lines?: number }).lines ?? 0) },
+        },
+      ])
     throw error
   }
   const [first, ...rest] = records
-  if (!first || first.record.every((cell) => cell.trim() === '')) throw new UnreadableFile({ key: 'import.empty', params: { name } })
+  if (!first || first.record.every((cell) => cell.trim() === ''))
+    throw new UnreadableFile({ key: 'import.empty', params: { name } })
   const normalise = (cell: string) => (options.caseInsensitiveHeader ? cell.trim().toLowerCase() : cell.trim())
   // Excel adds empty columns after the last one: a header ending with empty names loses them
   let header = first.record.map((cell) => cell.trim())
@@ -113,7 +131,11 @@ export function readCsv(input: Uint8Array | DecodedText, options: ReadCsvOptions
   header.forEach((cell, index) => {
     if (cell === '') problems.push({ key: 'import.csv.emptyHeader', params: { name, column: index + 1 } })
     const key = normalise(cell)
-    if (seen.has(key)) problems.push({ key: 'import.csv.duplicateHeader', params: { name, column: cell, first: seen.get(key)! + 1, second: index + 1 } })
+    if (seen.has(key))
+      problems.push({
+        key: 'import.csv.duplicateHeader',
+        params: { name, column: cell, first: seen.get(key)! + 1, second: index + 1 },
+      })
     else seen.set(key, index)
   })
   const rows: CsvRow[] = []
@@ -127,7 +149,11 @@ export function readCsv(input: Uint8Array | DecodedText, options: ReadCsvOptions
     while (cells.length > header.length && cells[cells.length - 1]!.trim() === '') cells = cells.slice(0, -1)
     if (cells.every((cell) => cell.trim() === '')) continue
     if (cells.length !== header.length) {
-      if (problems.length < MAX_REPORTED) problems.push({ key: 'import.csv.columnCount', params: { name, line, found: cells.length, expected: header.length } })
+      if (problems.length < MAX_REPORTED)
+        problems.push({
+          key: 'import.csv.columnCount',
+          params: { name, line, found: cells.length, expected: header.length },
+        })
       continue
     }
     cells = cells.map(undefusedField)

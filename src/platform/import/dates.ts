@@ -78,7 +78,9 @@ export function readDate(raw: string, options: { end: boolean; order: DateOrder;
     const order: DateOrder = a > 12 ? 'dmy' : b > 12 ? 'mdy' : options.order
     const date = order === 'dmy' ? iso(year, b, a) : iso(year, a, b)
     if (!date) return { kind: 'unread', raw }
-    return a <= 12 && b <= 12 && a !== b && !options.orderKnown ? { kind: 'ambiguous', iso: date } : { kind: 'exact', iso: date }
+    return a <= 12 && b <= 12 && a !== b && !options.orderKnown
+      ? { kind: 'ambiguous', iso: date }
+      : { kind: 'exact', iso: date }
   }
   // Excel's serial day numbers (1 = 1900-01-01, with its 1900 leap-year bug: day 60 does not exist)
   if (/^\d{5}(\.\d+)?$/.test(value)) {

@@ -17,7 +17,10 @@ export interface PendingImport {
 
 const KEEP_HOURS = 24
 
-export async function savePendingImport(db: Db, input: Omit<PendingImport, 'id'> & { userId: string }): Promise<string> {
+export async function savePendingImport(
+  db: Db,
+  input: Omit<PendingImport, 'id'> & { userId: string },
+): Promise<string> {
   const [row] = await queryRows<{ id: string }>(
     db,
     sql`insert into pending_imports (territory_id, user_id, kind, filename, bytes, options)
@@ -29,7 +32,14 @@ export async function savePendingImport(db: Db, input: Omit<PendingImport, 'id'>
 /** The pending import of this person and kind; 404 when it is not theirs, has expired or was applied. */
 export async function loadPendingImport(db: Db, id: string, userId: string, kind: string): Promise<PendingImport> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound()
-  const [row] = await queryRows<{ id: string; territoryId: string | null; kind: string; filename: string; bytes: string; options: Record<string, unknown> }>(
+  const [row] = await queryRows<{
+    id: string
+    territoryId: string | null
+    kind: string
+    filename: string
+    bytes: string
+    options: Record<string, unknown>
+  }>(
     db,
     sql`select id, territory_id as "territoryId", kind, filename, encode(bytes, 'base64') as bytes, options from pending_imports
         where id = ${id} and user_id = ${userId} and kind = ${kind} and created_at > now() - make_interval(hours => ${KEEP_HOURS})`,
@@ -44,6 +54,9 @@ export async function deletePendingImport(db: Db, id: string): Promise<void> {
 
 /** Deletes the pending imports older than a day (a background task). */
 export async function prunePendingImports(db: Db): Promise<number> {
-  const rows = await queryRows(db, sql`delete from pending_imports where created_at < now() - make_interval(hours => ${KEEP_HOURS}) returning id`)
+  const rows = await queryRows(
+    db,
+    sql`delete from pending_imports where created_at < now() - make_interval(hours => ${KEEP_HOURS}) returning id`,
+  )
   return rows.length
 }

@@ -19,7 +19,14 @@ export interface ImportMessage {
 
 /** The message in a language (the command line speaks English, pages the reader's language). */
 export function worded(t: Translate, message: ImportMessage): string {
-  const params = message.params && Object.fromEntries(Object.entries(message.params).map(([name, value]) => [name, typeof value === 'object' ? worded(t, value) : value]))
+  const params =
+    message.params &&
+    Object.fromEntries(
+      Object.entries(message.params).map(([name, value]) => [
+        name,
+        typeof value === 'object' ? worded(t, value) : value,
+      ]),
+    )
   return t(message.key, params)
 }
 
@@ -44,7 +51,11 @@ const lineOf = (text: string, index: number) => text.slice(0, index).split('\n')
 
 /** Decodes a file's bytes as described above; throws UnreadableFile. `name` is used in messages. */
 export function decodeText(bytes: Uint8Array, name: string, maxBytes = Number.POSITIVE_INFINITY): DecodedText {
-  if (bytes.length > maxBytes) throw new UnreadableFile({ key: 'import.tooLarge', params: { name, size: Math.ceil(bytes.length / 1048576), max: Math.floor(maxBytes / 1048576) } })
+  if (bytes.length > maxBytes)
+    throw new UnreadableFile({
+      key: 'import.tooLarge',
+      params: { name, size: Math.ceil(bytes.length / 1048576), max: Math.floor(maxBytes / 1048576) },
+    })
   if (bytes.length === 0) throw new UnreadableFile({ key: 'import.empty', params: { name } })
   let text: string
   let encoding: SourceEncoding
@@ -73,7 +84,8 @@ export function decodeText(bytes: Uint8Array, name: string, maxBytes = Number.PO
       warnings.push({ key: 'import.convertedFrom1252', params: { name } })
     }
   }
-  if (text.includes('\u0000') || (bytes[0] === 0x50 && bytes[1] === 0x4b)) throw new UnreadableFile({ key: 'import.binary', params: { name } })
+  if (text.includes('\u0000') || (bytes[0] === 0x50 && bytes[1] === 0x4b))
+    throw new UnreadableFile({ key: 'import.binary', params: { name } })
   const control = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text)
   if (control) {
     const line = lineOf(text, control.index)

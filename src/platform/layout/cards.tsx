@@ -13,7 +13,14 @@ export interface Card {
  * A list page of cards (consultations, texts, assemblies…): a link back to the territory when there is one, the
  * title and lead, a button for those who may create one, and the cards or a sentence saying there are none.
  */
-export function CardListPage(props: { back?: { name: string; path: string }; title: string; lead: string; create?: { href: string; label: string } | null; empty: string; cards: Card[] }) {
+export function CardListPage(props: {
+  back?: { name: string; path: string }
+  title: string
+  lead: string
+  create?: { href: string; label: string } | null
+  empty: string
+  cards: Card[]
+}) {
   return (
     <>
       {props.back && (

@@ -11,7 +11,15 @@ export function CsrfField() {
 }
 
 /** A POST form with its CSRF field. */
-export function PostForm({ action, children, class: className }: { action: string; children: ComponentChildren; class?: string }) {
+export function PostForm({
+  action,
+  children,
+  class: className,
+}: {
+  action: string
+  children: ComponentChildren
+  class?: string
+}) {
   return (
     <form method="post" action={action} class={className} noValidate>
       <CsrfField />
@@ -21,7 +29,15 @@ export function PostForm({ action, children, class: className }: { action: strin
 }
 
 /** Lists the errors at the top of a form, each linking to its field (RGAA 11.10, WCAG 3.3.1). */
-export function ErrorSummary({ errors, labels, idPrefix = 'field' }: { errors: FieldErrors; labels: Record<string, string>; idPrefix?: string }) {
+export function ErrorSummary({
+  errors,
+  labels,
+  idPrefix = 'field',
+}: {
+  errors: FieldErrors
+  labels: Record<string, string>
+  idPrefix?: string
+}) {
   const { t } = usePage()
   const entries = Object.entries(errors)
   if (entries.length === 0) return null
@@ -101,14 +117,28 @@ export function Field(props: FieldProps) {
           {props.value ?? ''}
         </textarea>
       ) : (
-        <input {...common} type={(props.type ?? 'text') as 'text'} value={props.type === 'password' ? '' : (props.value ?? '')} />
+        <input
+          {...common}
+          type={(props.type ?? 'text') as 'text'}
+          value={props.type === 'password' ? '' : (props.value ?? '')}
+        />
       )}
     </div>
   )
 }
 
 /** Previous and next links around the current page number (pages count from 1). */
-export function Pagination({ page, pages, href, label }: { page: number; pages: number; href: (page: number) => string; label: string }) {
+export function Pagination({
+  page,
+  pages,
+  href,
+  label,
+}: {
+  page: number
+  pages: number
+  href: (page: number) => string
+  label: string
+}) {
   if (pages <= 1) return null
   return (
     <nav aria-label={label} class="pagination">

@@ -4,7 +4,11 @@ import { usePage } from './context.ts'
 /** The header's sections, and the paths that belong to each (for aria-current). */
 const SECTIONS = [
   { href: '/territoires', label: 'nav.territories', paths: ['/territoires', '/plans', '/engagements'] },
-  { href: '/participer', label: 'nav.participate', paths: ['/participer', '/consultations', '/questions', '/textes', '/groupes', '/assemblees', '/evenements'] },
+  {
+    href: '/participer',
+    label: 'nav.participate',
+    paths: ['/participer', '/consultations', '/questions', '/textes', '/groupes', '/assemblees', '/evenements'],
+  },
   { href: '/reseau', label: 'nav.network', paths: ['/reseau', '/membres'] },
   { href: '/referentiel', label: 'nav.referentiel', paths: ['/referentiel'] },
   { href: '/donnees', label: 'nav.data', paths: ['/donnees'] },
@@ -22,11 +26,25 @@ function Header() {
           <span class="brand-name">{t('site.name')}</span>
           <span class="brand-tagline">{t('site.tagline')}</span>
         </a>
-        <form role="search" action="/recherche" method="get" class="header-search" id="recherche" aria-label={t('siteSearch.label')}>
+        <form
+          role="search"
+          action="/recherche"
+          method="get"
+          class="header-search"
+          id="recherche"
+          aria-label={t('siteSearch.label')}
+        >
           <label for="header-q" class="visually-hidden">
             {t('siteSearch.label')}
           </label>
-          <input type="search" id="header-q" name="q" autocomplete="off" maxLength={200} placeholder={t('siteSearch.placeholder')} />
+          <input
+            type="search"
+            id="header-q"
+            name="q"
+            autocomplete="off"
+            maxLength={200}
+            placeholder={t('siteSearch.placeholder')}
+          />
           <button type="submit">{t('search.submit')}</button>
         </form>
         <nav aria-label={t('nav.label')} class="main-nav">

@@ -80,7 +80,12 @@ export function Picker(props: {
           <legend>{t('picker.choose', { count: choices.length })}</legend>
           {choices.map((choice, index) => (
             <div class="radio">
-              <input type="radio" id={`${id}-choice-${index}`} name={`${props.name}${CHOICE_SUFFIX}`} value={choice.value} />
+              <input
+                type="radio"
+                id={`${id}-choice-${index}`}
+                name={`${props.name}${CHOICE_SUFFIX}`}
+                value={choice.value}
+              />
               <label for={`${id}-choice-${index}`}>{choice.label}</label>
             </div>
           ))}

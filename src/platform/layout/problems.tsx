@@ -14,19 +14,35 @@ export function ProblemList({ title, problems, total }: { title: string; problem
           <li>{p}</li>
         ))}
       </ul>
-      {total !== undefined && total > problems.length && <p>{t('import.andMore', { count: total - problems.length })}</p>}
+      {total !== undefined && total > problems.length && (
+        <p>{t('import.andMore', { count: total - problems.length })}</p>
+      )}
     </div>
   )
 }
 
 /** The upload form of an import (a file and the module's own fields), with the problems of a file refused. */
-export function ImportUploadPage(props: { title: string; lead: string; action: string; fileLabel: string; accept: string; errors: string[]; errorTotal?: number; fields?: ComponentChildren; back: string }) {
+export function ImportUploadPage(props: {
+  title: string
+  lead: string
+  action: string
+  fileLabel: string
+  accept: string
+  errors: string[]
+  errorTotal?: number
+  fields?: ComponentChildren
+  back: string
+}) {
   const { t } = usePage()
   return (
     <div class="narrow">
       <h1>{props.title}</h1>
       <p>{props.lead}</p>
-      <ProblemList title={t('plans.import.failed')} problems={props.errors} {...(props.errorTotal !== undefined ? { total: props.errorTotal } : {})} />
+      <ProblemList
+        title={t('plans.import.failed')}
+        problems={props.errors}
+        {...(props.errorTotal !== undefined ? { total: props.errorTotal } : {})}
+      />
       {/* multipart bodies are read before the CSRF check, so the token travels as a field like elsewhere */}
       <form method="post" action={props.action} enctype="multipart/form-data">
         <CsrfField />
@@ -45,7 +61,14 @@ export function ImportUploadPage(props: { title: string; lead: string; action: s
 const LISTED_CHANGES = 300
 
 /** What an import will do, before anything is written: the counts, the warnings, each change, and the confirmation. */
-export function ImportPreviewPage(props: { title: string; summary: string; warnings: string[]; changes: { line: number; action: 'create' | 'update'; title: string }[]; confirm: string; cancel: string }) {
+export function ImportPreviewPage(props: {
+  title: string
+  summary: string
+  warnings: string[]
+  changes: { line: number; action: 'create' | 'update'; title: string }[]
+  confirm: string
+  cancel: string
+}) {
   const { t } = usePage()
   const nothing = props.changes.length === 0
   return (
@@ -66,7 +89,8 @@ export function ImportPreviewPage(props: { title: string; summary: string; warni
       {!nothing && (
         <form method="post" action={props.confirm}>
           <CsrfField />
-          <button type="submit">{t('plans.import.confirm')}</button> <a href={props.cancel}>{t('plans.import.cancel')}</a>
+          <button type="submit">{t('plans.import.confirm')}</button>{' '}
+          <a href={props.cancel}>{t('plans.import.cancel')}</a>
         </form>
       )}
       {!nothing && (
@@ -75,11 +99,14 @@ export function ImportPreviewPage(props: { title: string; summary: string; warni
           <ul class="import-changes">
             {props.changes.slice(0, LISTED_CHANGES).map((change) => (
               <li class={`import-${change.action}`}>
-                <strong>{t(`plans.import.action.${change.action}`)}</strong> ({t('plans.import.line', { line: change.line })}) : {change.title}
+                <strong>{t(`plans.import.action.${change.action}`)}</strong> (
+                {t('plans.import.line', { line: change.line })}) : {change.title}
               </li>
             ))}
           </ul>
-          {props.changes.length > LISTED_CHANGES && <p>{t('import.andMore', { count: props.changes.length - LISTED_CHANGES })}</p>}
+          {props.changes.length > LISTED_CHANGES && (
+            <p>{t('import.andMore', { count: props.changes.length - LISTED_CHANGES })}</p>
+          )}
         </>
       )}
       {nothing && (

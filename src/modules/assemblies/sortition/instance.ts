@@ -53,7 +53,8 @@ function readInstanceFile(source: Uint8Array | string, name: string): CsvTable {
   try {
     return readCsv(typeof source === 'string' ? Buffer.from(source) : source, { name, caseInsensitiveHeader: true })
   } catch (error) {
-    const problems = error instanceof MalformedCsv ? error.problems : error instanceof UnreadableFile ? [error.problem] : null
+    const problems =
+      error instanceof MalformedCsv ? error.problems : error instanceof UnreadableFile ? [error.problem] : null
     if (!problems) throw error
     const en = translator('en')
     throw new InstanceError(problems.map((p) => worded(en, p)).join('\n'), problems)
@@ -98,7 +99,8 @@ export function typesOf(instance: Instance): Types {
 }
 
 const integer = (raw: string | undefined, where: string): number => {
-  if (raw === undefined || !/^\d+$/.test(raw.trim())) throw new InstanceError(`${where}: a whole number is expected, not "${raw ?? ''}"`)
+  if (raw === undefined || !/^\d+$/.test(raw.trim()))
+    throw new InstanceError(`${where}: a whole number is expected, not "${raw ?? ''}"`)
   return Number(raw.trim())
 }
 
@@ -111,17 +113,26 @@ function readQuotas(table: CsvTable): Quota[] {
   const header = table.header.map((h) => h.toLowerCase())
   const column = (name: string) => {
     const at = header.indexOf(name)
-    if (at < 0) throw new InstanceError(`categories.csv: the header needs the columns category, feature, min, max (found: ${table.header.join(', ')})`)
+    if (at < 0)
+      throw new InstanceError(
+        `categories.csv: the header needs the columns category, feature, min, max (found: ${table.header.join(', ')})`,
+      )
     return at
   }
   const [cCat, cFeat, cMin, cMax] = [column('category'), column('feature'), column('min'), column('max')]
   const quotas: Quota[] = []
   for (const row of table.rows) {
     const where = `categories.csv line ${row.line}`
-    const quota = { category: row.cells[cCat]!.trim(), feature: row.cells[cFeat]!.trim(), min: integer(row.cells[cMin], `${where}, min`), max: integer(row.cells[cMax], `${where}, max`) }
+    const quota = {
+      category: row.cells[cCat]!.trim(),
+      feature: row.cells[cFeat]!.trim(),
+      min: integer(row.cells[cMin], `${where}, min`),
+      max: integer(row.cells[cMax], `${where}, max`),
+    }
     if (!quota.category || !quota.feature) throw new InstanceError(`${where}: category and feature must not be empty`)
     if (quota.min > quota.max) throw new InstanceError(`${where}: min (${quota.min}) is above max (${quota.max})`)
-    if (quotas.some((q) => q.category === quota.category && q.feature === quota.feature)) throw new InstanceError(`${where}: ${quota.category}/${quota.feature} is listed twice`)
+    if (quotas.some((q) => q.category === quota.category && q.feature === quota.feature))
+      throw new InstanceError(`${where}: ${quota.category}/${quota.feature} is listed twice`)
     quotas.push(quota)
   }
   if (quotas.length === 0) throw new InstanceError('categories.csv: no quota')
@@ -129,7 +140,12 @@ function readQuotas(table: CsvTable): Quota[] {
 }
 
 /** What identifies a household in a column: case, spacing and accents' form ignored; empty is no household. */
-const householdOf = (value: string) => value.normalize('NFC').toLowerCase().replace(/[\s,.;-]+/g, ' ').trim()
+const householdOf = (value: string) =>
+  value
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[\s,.;-]+/g, ' ')
+    .trim()
 
 export interface ParseInstanceOptions {
   /** a column of respondents.csv (an address, a household id): volunteers with the same value share a household */
@@ -141,23 +157,38 @@ export interface ParseInstanceOptions {
  * ignored; a column named twice is refused, since which one counts would be a guess): every error names its file,
  * line and reason. Returns the instance and the warnings of the reader (a file converted from Windows-1252).
  */
-export function parseInstanceFiles(categoriesCsv: Uint8Array | string, respondentsCsv: Uint8Array | string, panelSize: number, options: ParseInstanceOptions = {}): { instance: Instance; warnings: string[] } {
-  if (!Number.isInteger(panelSize) || panelSize < 1) throw new InstanceError(`panel size: a whole number of at least 1 is expected, not ${panelSize}`)
+export function parseInstanceFiles(
+  categoriesCsv: Uint8Array | string,
+  respondentsCsv: Uint8Array | string,
+  panelSize: number,
+  options: ParseInstanceOptions = {},
+): { instance: Instance; warnings: string[] } {
+  if (!Number.isInteger(panelSize) || panelSize < 1)
+    throw new InstanceError(`panel size: a whole number of at least 1 is expected, not ${panelSize}`)
   const categoriesTable = readInstanceFile(categoriesCsv, 'categories.csv')
   const quotas = readQuotas(categoriesTable)
   const categories = [...new Set(quotas.map((q) => q.category))]
   const respondents = readInstanceFile(respondentsCsv, 'respondents.csv')
   const columns = respondents.header
-  for (const category of categories) if (!columns.includes(category)) throw new InstanceError(`respondents.csv: no column "${category}" (a category of categories.csv)`)
-  const householdAt = options.householdColumn === undefined ? -1 : columns.findIndex((c) => c.toLowerCase() === options.householdColumn!.trim().toLowerCase())
-  if (options.householdColumn !== undefined && householdAt < 0) throw new InstanceError(`respondents.csv: no column "${options.householdColumn}" for the households`)
+  for (const category of categories)
+    if (!columns.includes(category))
+      throw new InstanceError(`respondents.csv: no column "${category}" (a category of categories.csv)`)
+  const householdAt =
+    options.householdColumn === undefined
+      ? -1
+      : columns.findIndex((c) => c.toLowerCase() === options.householdColumn!.trim().toLowerCase())
+  if (options.householdColumn !== undefined && householdAt < 0)
+    throw new InstanceError(`respondents.csv: no column "${options.householdColumn}" for the households`)
   const people: Record<string, string>[] = []
   const byHousehold = new Map<string, number[]>()
   for (const row of respondents.rows) {
     const person: Record<string, string> = {}
     for (const category of categories) {
       const value = row.cells[columns.indexOf(category)]!.trim()
-      if (!quotas.some((q) => q.category === category && q.feature === value)) throw new InstanceError(`respondents.csv line ${row.line}: "${value}" is not a feature of ${category} in categories.csv`)
+      if (!quotas.some((q) => q.category === category && q.feature === value))
+        throw new InstanceError(
+          `respondents.csv line ${row.line}: "${value}" is not a feature of ${category} in categories.csv`,
+        )
       person[category] = value
     }
     if (householdAt >= 0) {
@@ -166,14 +197,20 @@ export function parseInstanceFiles(categoriesCsv: Uint8Array | string, responden
     }
     people.push(person)
   }
-  if (people.length < panelSize) throw new InstanceError(`respondents.csv: ${people.length} volunteers for a panel of ${panelSize}`)
+  if (people.length < panelSize)
+    throw new InstanceError(`respondents.csv: ${people.length} volunteers for a panel of ${panelSize}`)
   const households = [...byHousehold.values()].filter((members) => members.length > 1)
   const instance: Instance = { panelSize, categories, quotas, people, ...(householdAt >= 0 ? { households } : {}) }
   return { instance, warnings: instanceWarnings([categoriesTable, respondents]) }
 }
 
 /** `parseInstanceFiles` without the warnings. */
-export function parseInstance(categoriesCsv: Uint8Array | string, respondentsCsv: Uint8Array | string, panelSize: number, options: ParseInstanceOptions = {}): Instance {
+export function parseInstance(
+  categoriesCsv: Uint8Array | string,
+  respondentsCsv: Uint8Array | string,
+  panelSize: number,
+  options: ParseInstanceOptions = {},
+): Instance {
   return parseInstanceFiles(categoriesCsv, respondentsCsv, panelSize, options).instance
 }
 

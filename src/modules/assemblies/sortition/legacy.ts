@@ -34,10 +34,13 @@ function legacySampler(instance: Instance): (random: () => number) => number[] |
   const featuresOf = people.map((person) => quotas.flatMap((q, i) => (person[q.category] === q.feature ? [i] : [])))
   const membersOf = quotas.map((_, q) => featuresOf.flatMap((features, i) => (features.includes(q) ? [i] : [])))
   const housemates = people.map(() => [] as number[])
-  for (const household of instance.households ?? []) for (const i of household) housemates[i] = household.filter((j) => j !== i)
+  for (const household of instance.households ?? [])
+    for (const i of household) housemates[i] = household.filter((j) => j !== i)
   const positionTemplate = membersOf.map((members) => {
     const position = new Int32Array(n).fill(-1)
-    members.forEach((i, at) => { position[i] = at })
+    members.forEach((i, at) => {
+      position[i] = at
+    })
     return position
   })
   return (random) => {
@@ -97,7 +100,11 @@ function legacySampler(instance: Instance): (random: () => number) => number[] |
  * Each volunteer's selection probability under LEGACY, estimated from `runs` draws, with the minimum's 99 % upper
  * confidence bound (the sample minimum is often 0 on large pools, which says little).
  */
-export function legacyProbabilities(instance: Instance, runs: number, seed = 1): { probabilities: number[]; runs: number; failures: number; minimumUpperBound: number } {
+export function legacyProbabilities(
+  instance: Instance,
+  runs: number,
+  seed = 1,
+): { probabilities: number[]; runs: number; failures: number; minimumUpperBound: number } {
   const random = seededRandom(seed)
   const draw = legacySampler(instance)
   const counts = instance.people.map(() => 0)
@@ -109,7 +116,12 @@ export function legacyProbabilities(instance: Instance, runs: number, seed = 1):
   }
   const succeeded = Math.max(1, runs - failures)
   const fewest = Math.min(...counts)
-  return { probabilities: counts.map((c) => c / succeeded), runs, failures, minimumUpperBound: runs - failures > 0 ? upperConfidenceBound(fewest, runs - failures) : 0 }
+  return {
+    probabilities: counts.map((c) => c / succeeded),
+    runs,
+    failures,
+    minimumUpperBound: runs - failures > 0 ? upperConfidenceBound(fewest, runs - failures) : 0,
+  }
 }
 
 /** ln C(n, k) + k ln p + (n − k) ln(1 − p): the log-probability of exactly k successes in n draws. */

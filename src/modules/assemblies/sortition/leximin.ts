@@ -1,6 +1,16 @@
 import { typesOf, type Instance, type Types } from './instance.ts'
 import { seededRandom } from './legacy.ts'
-import { Counter, highsSolver, Infeasible, OPTIONS, OutOfTime, restartFrom, type Basis, type Highs, type HighsModel } from './lp.ts'
+import {
+  Counter,
+  highsSolver,
+  Infeasible,
+  OPTIONS,
+  OutOfTime,
+  restartFrom,
+  type Basis,
+  type Highs,
+  type HighsModel,
+} from './lp.ts'
 import { addBetterPanels, panelRows, PanelSearch, SwapSearch } from './panels.ts'
 import { decompose, fitTarget, relaxedLeximin } from './relaxed.ts'
 
@@ -106,7 +116,8 @@ class RestrictedMaster {
     const status = this.model.run().modelStatus
     this.counter.check(status)
     this.basis = this.model.getBasis()
-    if (status !== this.highs.constants.modelStatus.optimal) throw new Error(`the restricted master ended with status ${status}`)
+    if (status !== this.highs.constants.modelStatus.optimal)
+      throw new Error(`the restricted master ended with status ${status}`)
     const solution = this.model.getSolution()
     const T = this.size.length
     const y = Array.from(solution.rowDual.subarray(0, T), (d) => Math.abs(d))
@@ -140,7 +151,9 @@ export class TimeLimitReached extends Error {
     readonly panels: number,
     readonly ilps: number,
   ) {
-    super(`LEXIMIN stopped after ${Math.round(seconds)} s: ${fixedTypes} of ${types} types fixed, ${panels} panels, ${ilps} integer programs`)
+    super(
+      `LEXIMIN stopped after ${Math.round(seconds)} s: ${fixedTypes} of ${types} types fixed, ${panels} panels, ${ilps} integer programs`,
+    )
   }
 }
 
@@ -148,7 +161,10 @@ export class TimeLimitReached extends Error {
  * Throws Infeasible when no panel meets the quotas (see `relaxation` for what to relax), TimeLimitReached past
  * `timeLimitSeconds`. `onlyColumnGeneration` skips the fast route (to compare the two).
  */
-export async function leximin(instance: Instance, options: { timeLimitSeconds?: number; onlyColumnGeneration?: boolean } = {}): Promise<LeximinResult> {
+export async function leximin(
+  instance: Instance,
+  options: { timeLimitSeconds?: number; onlyColumnGeneration?: boolean } = {},
+): Promise<LeximinResult> {
   const began = performance.now()
   const highs = await highsSolver()
   const types = typesOf(instance)
@@ -156,7 +172,8 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
   const counter = new Counter()
   if (options.timeLimitSeconds !== undefined) counter.deadline = began + options.timeLimitSeconds * 1000
   const rows = panelRows(instance, types)
-  const outOfTime = (fixedTypes: number, panels: number) => new TimeLimitReached((performance.now() - began) / 1000, fixedTypes, size.length, panels, counter.ilps)
+  const outOfTime = (fixedTypes: number, panels: number) =>
+    new TimeLimitReached((performance.now() - began) / 1000, fixedTypes, size.length, panels, counter.ilps)
   // the exact panel search and the swap search serve both routes' column generations
   const search = new PanelSearch(highs, rows, size, counter)
   const swaps = new SwapSearch(instance, types)
@@ -167,7 +184,8 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
         const target = relaxedLeximin(highs, rows, size, counter)
         const walk = decompose(highs, rows, size, target, counter)
         if (walk.complete) return result(types, walk, 'relaxation', counter, began)
-        const fitted = walk.panels.length > 0 ? fitTarget(highs, size, target, walk.panels, counter, search, swaps) : null
+        const fitted =
+          walk.panels.length > 0 ? fitTarget(highs, size, target, walk.panels, counter, search, swaps) : null
         if (fitted) return result(types, fitted, 'relaxation', counter, began)
         seeds = walk.panels
       } catch (error) {
@@ -175,18 +193,32 @@ export async function leximin(instance: Instance, options: { timeLimitSeconds?: 
         throw error
       }
     }
-    return result(types, columnGeneration(highs, size, counter, search, swaps, seeds, outOfTime), 'column generation', counter, began)
+    return result(
+      types,
+      columnGeneration(highs, size, counter, search, swaps, seeds, outOfTime),
+      'column generation',
+      counter,
+      began,
+    )
   } finally {
     search.dispose()
   }
 }
 
-function result(types: Types, lottery: { panels: number[][]; weights: number[] }, method: LeximinResult['method'], counter: Counter, began: number): LeximinResult {
+function result(
+  types: Types,
+  lottery: { panels: number[][]; weights: number[] },
+  method: LeximinResult['method'],
+  counter: Counter,
+  began: number,
+): LeximinResult {
   const size = types.members.map((m) => m.length)
   const raw = lottery.weights.map((w) => Math.max(0, w))
   const total = raw.reduce((a, b) => a + b, 0)
   const used = lottery.panels.map((panel, p) => ({ panel, weight: raw[p]! / total })).filter((e) => e.weight > 1e-12)
-  const typeProbabilities = types.members.map((_, t) => used.reduce((sum, e) => sum + (e.weight * e.panel[t]!) / size[t]!, 0))
+  const typeProbabilities = types.members.map((_, t) =>
+    used.reduce((sum, e) => sum + (e.weight * e.panel[t]!) / size[t]!, 0),
+  )
   return {
     types,
     panels: used.map((e) => e.panel),
@@ -231,7 +263,10 @@ function columnGeneration(
     for (const panel of seeds) add(panel)
     // first panels: cover the types, as many new ones a panel as possible; types that no panel can hold get 0
     const covered = new Array<boolean>(T).fill(false)
-    for (const panel of panels) panel.forEach((x, t) => { covered[t] ||= x > 0 })
+    for (const panel of panels)
+      panel.forEach((x, t) => {
+        covered[t] ||= x > 0
+      })
     for (;;) {
       const { panel, value } = search.best(size.map((c, t) => (covered[t] ? 0 : 1 / c)))
       if (panels.length > 0 && value <= EPS) break
@@ -248,7 +283,13 @@ function columnGeneration(
     // the column generation then starts near the first stage's optimum instead of adding panels one by one
     const random = seededRandom(T)
     const cover = [...panels]
-    for (let i = 0; i < Math.min(SEED_PANELS, T > 50 ? 2 * T : 0) - seeds.length; i++) add(swaps.improve(cover[i % cover.length]!, size.map(() => random())))
+    for (let i = 0; i < Math.min(SEED_PANELS, T > 50 ? 2 * T : 0) - seeds.length; i++)
+      add(
+        swaps.improve(
+          cover[i % cover.length]!,
+          size.map(() => random()),
+        ),
+      )
 
     while (fixed.size < T) {
       const unfixed = [...Array(T).keys()].filter((t) => !fixed.has(t))
@@ -260,7 +301,8 @@ function columnGeneration(
       }
       // every unfixed type with a positive dual weight has probability exactly the stage's value in every optimum
       const positive = unfixed.filter((t) => round.y[t]! > EPS)
-      for (const t of positive.length > 0 ? positive : [unfixed.reduce((a, b) => (round.y[b]! > round.y[a]! ? b : a))]) fix(t, Math.min(1, Math.max(0, round.value)))
+      for (const t of positive.length > 0 ? positive : [unfixed.reduce((a, b) => (round.y[b]! > round.y[a]! ? b : a))])
+        fix(t, Math.min(1, Math.max(0, round.value)))
     }
     return { panels, weights: master.distribution() }
   } catch (error) {

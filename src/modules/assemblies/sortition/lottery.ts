@@ -36,19 +36,36 @@ export async function roundToLottery(distribution: Distribution, types: Types, m
   let counts = floors
   if (extra > 0) {
     const roundedUp = swapRounding(distribution, size, m, floors, extra)
-    const deviation = typeDeviation(distribution, size, m, floors.map((f, p) => f + (roundedUp[p] ? 1 : 0)))
+    const deviation = typeDeviation(
+      distribution,
+      size,
+      m,
+      floors.map((f, p) => f + (roundedUp[p] ? 1 : 0)),
+    )
     const program = new Program('mip').minimize([['delta', 1]])
-    program.constraint('total', weights.map((_, p) => [`b${p}`, 1]), '=', extra)
+    program.constraint(
+      'total',
+      weights.map((_, p) => [`b${p}`, 1]),
+      '=',
+      extra,
+    )
     typeProbabilities.forEach((target, t) => {
       // (Σ_P (floor_P + b_P) x_{P,t}) / (m c_t) within target ± delta
       const base = panels.reduce((sum, panel, p) => sum + floors[p]! * panel[t]!, 0) / (m * size[t]!)
-      const terms: Terms = panels.flatMap((panel, p) => (panel[t]! > 0 ? [[`b${p}`, panel[t]! / (m * size[t]!)] as [string, number]] : []))
+      const terms: Terms = panels.flatMap((panel, p) =>
+        panel[t]! > 0 ? [[`b${p}`, panel[t]! / (m * size[t]!)] as [string, number]] : [],
+      )
       program.constraint(`hi${t}`, [...terms, ['delta', -1]], '<=', target - base)
       program.constraint(`lo${t}`, [...terms, ['delta', 1]], '>=', target - base)
     })
-    weights.forEach((w, p) => { program.bound(`b${p}`, 0, w * m - floors[p]! > 1e-9 ? 1 : 0).integer(`b${p}`) })
+    weights.forEach((w, p) => {
+      program.bound(`b${p}`, 0, w * m - floors[p]! > 1e-9 ? 1 : 0).integer(`b${p}`)
+    })
     const solution = await program.solve({ timeLimitSeconds: ROUNDING_SECONDS })
-    counts = solution && solution.objective < deviation - 1e-12 ? floors.map((f, p) => f + Math.round(solution.value(`b${p}`))) : floors.map((f, p) => f + (roundedUp[p] ? 1 : 0))
+    counts =
+      solution && solution.objective < deviation - 1e-12
+        ? floors.map((f, p) => f + Math.round(solution.value(`b${p}`)))
+        : floors.map((f, p) => f + (roundedUp[p] ? 1 : 0))
   }
   // expand type-panels into panels of volunteers, each type's members taking their turns
   const turn = types.members.map(() => 0)
@@ -64,20 +81,37 @@ export async function roundToLottery(distribution: Distribution, types: Types, m
   })
   const appearances = types.typeOf.map(() => 0)
   for (const panel of list) for (const person of panel) appearances[person]!++
-  const maxDeviation = Math.max(...types.typeOf.map((t, person) => Math.abs(appearances[person]! / m - typeProbabilities[t]!)))
+  const maxDeviation = Math.max(
+    ...types.typeOf.map((t, person) => Math.abs(appearances[person]! / m - typeProbabilities[t]!)),
+  )
   return { panels: list, maxDeviation, digest: lotteryDigest(list) }
 }
 
 /** the largest |lottery probability − target| over types, with `counts` copies of each panel */
-function typeDeviation({ panels, typeProbabilities }: Distribution, size: number[], m: number, counts: number[]): number {
-  return Math.max(...typeProbabilities.map((target, t) => Math.abs(panels.reduce((sum, panel, p) => sum + counts[p]! * panel[t]!, 0) / (m * size[t]!) - target)))
+function typeDeviation(
+  { panels, typeProbabilities }: Distribution,
+  size: number[],
+  m: number,
+  counts: number[],
+): number {
+  return Math.max(
+    ...typeProbabilities.map((target, t) =>
+      Math.abs(panels.reduce((sum, panel, p) => sum + counts[p]! * panel[t]!, 0) / (m * size[t]!) - target),
+    ),
+  )
 }
 
 /**
  * Which panels get their ⌈m·p⌉: the `extra` largest remainders, then swaps (one panel rounded down instead of up,
  * another up instead of down) that involve the worst type and lower the largest deviation, while one does.
  */
-function swapRounding({ panels, weights, typeProbabilities }: Distribution, size: number[], m: number, floors: number[], extra: number): boolean[] {
+function swapRounding(
+  { panels, weights, typeProbabilities }: Distribution,
+  size: number[],
+  m: number,
+  floors: number[],
+  extra: number,
+): boolean[] {
   const P = panels.length
   const T = size.length
   const remainder = weights.map((w, p) => w * m - floors[p]!)
@@ -85,7 +119,10 @@ function swapRounding({ panels, weights, typeProbabilities }: Distribution, size
   for (const p of [...Array(P).keys()].sort((a, b) => remainder[b]! - remainder[a]!).slice(0, extra)) up[p] = true
   const members = panels.map((panel) => panel.flatMap((x, t) => (x > 0 ? [t] : [])))
   const unit = (p: number, t: number) => panels[p]![t]! / (m * size[t]!)
-  const deviation = typeProbabilities.map((target, t) => panels.reduce((sum, panel, p) => sum + (floors[p]! + (up[p] ? 1 : 0)) * panel[t]!, 0) / (m * size[t]!) - target)
+  const deviation = typeProbabilities.map(
+    (target, t) =>
+      panels.reduce((sum, panel, p) => sum + (floors[p]! + (up[p] ? 1 : 0)) * panel[t]!, 0) / (m * size[t]!) - target,
+  )
   for (let moves = 0; moves < 10 * P; moves++) {
     const magnitude = deviation.map(Math.abs)
     const byMagnitude = [...Array(T).keys()].sort((a, b) => magnitude[b]! - magnitude[a]!)
@@ -97,7 +134,7 @@ function swapRounding({ panels, weights, typeProbabilities }: Distribution, size
         if (up[raise] || remainder[raise]! <= 1e-9) continue
         // only swaps that move the worst type towards its target
         const change = panels[raise]![worst]! - panels[down]![worst]!
-        if (change === 0 || (deviation[worst]! > 0) === change > 0) continue
+        if (change === 0 || deviation[worst]! > 0 === change > 0) continue
         const changed = new Map<number, number>()
         for (const t of members[down]!) changed.set(t, deviation[t]! - unit(down, t))
         for (const t of members[raise]!) changed.set(t, (changed.get(t) ?? deviation[t]!) + unit(raise, t))

@@ -31,7 +31,11 @@ export interface HighsModel {
   changeCoefficient(row: number, col: number, value: number): void
   changeRowBounds(row: number, lower: number, upper: number): void
   changeColBounds(col: number, lower: number, upper: number): void
-  changeColsBounds(selection: { kind: 'range'; from: number; to: number }, lower: number[] | Float64Array, upper: number[] | Float64Array): void
+  changeColsBounds(
+    selection: { kind: 'range'; from: number; to: number },
+    lower: number[] | Float64Array,
+    upper: number[] | Float64Array,
+  ): void
   addCol(cost: number, lower: number, upper: number, entries: { indices: number[]; values: number[] }): void
   changeObjectiveSense(sense: number): void
   run(): { modelStatus: number }
@@ -46,7 +50,10 @@ export interface Highs {
   solve(problem: string, options?: Record<string, unknown>): HighsResult
   createModel(): HighsModel
   infinity: number
-  constants: { objectiveSense: { maximize: number; minimize: number }; modelStatus: { optimal: number; infeasible: number; timeLimit: number } }
+  constants: {
+    objectiveSense: { maximize: number; minimize: number }
+    modelStatus: { optimal: number; infeasible: number; timeLimit: number }
+  }
 }
 
 // the package is CommonJS with a default export: under NodeNext typing, take it through require
@@ -111,10 +118,13 @@ export class OutOfTime extends Error {}
 export type Sense = '<=' | '>=' | '='
 export type Terms = [name: string, coefficient: number][]
 
-const number = (value: number) => (Object.is(value, -0) ? '0' : Number.isInteger(value) ? String(value) : value.toPrecision(17))
+const number = (value: number) =>
+  Object.is(value, -0) ? '0' : Number.isInteger(value) ? String(value) : value.toPrecision(17)
 
 function expression(terms: Terms): string {
-  const parts = terms.filter(([, c]) => c !== 0).map(([name, c], i) => `${c < 0 ? '-' : i === 0 ? '' : '+'} ${number(Math.abs(c))} ${name}`)
+  const parts = terms
+    .filter(([, c]) => c !== 0)
+    .map(([name, c], i) => `${c < 0 ? '-' : i === 0 ? '' : '+'} ${number(Math.abs(c))} ${name}`)
   return parts.length > 0 ? parts.join(' ') : '0 __zero'
 }
 
@@ -146,7 +156,10 @@ export class Program {
   /** Bounds of a variable; `null` for unbounded on that side. Variables are ≥ 0 unless told. */
   bound(name: string, lower: number | null, upper: number | null): this {
     if (lower === null && upper === null) this.bounds.push(` ${name} free`)
-    else this.bounds.push(` ${lower === null ? '-inf' : number(lower)} <= ${name} <= ${upper === null ? '+inf' : number(upper)}`)
+    else
+      this.bounds.push(
+        ` ${lower === null ? '-inf' : number(lower)} <= ${name} <= ${upper === null ? '+inf' : number(upper)}`,
+      )
     return this
   }
 
@@ -180,7 +193,8 @@ export class Program {
     const result = highs.solve(this.text(), options ? { ...OPTIONS, time_limit: options.timeLimitSeconds } : OPTIONS)
     if (result.Status === 'Infeasible') throw new Infeasible()
     if (options && result.Status === 'Time limit reached' && !Number.isFinite(result.ObjectiveValue)) return null
-    if (result.Status !== 'Optimal' && !(options && result.Status === 'Time limit reached')) throw new Error(`the ${this.kind === 'mip' ? 'integer' : 'linear'} program ended with status ${result.Status}`)
+    if (result.Status !== 'Optimal' && !(options && result.Status === 'Time limit reached'))
+      throw new Error(`the ${this.kind === 'mip' ? 'integer' : 'linear'} program ended with status ${result.Status}`)
     const rows = new Map(result.Rows.map((r) => [r.Name, r]))
     return {
       objective: result.ObjectiveValue,

@@ -53,7 +53,8 @@ export class PanelSearch {
     const status = this.model.run().modelStatus
     this.counter.check(status)
     if (status === this.highs.constants.modelStatus.infeasible) throw new Infeasible()
-    if (status !== this.highs.constants.modelStatus.optimal) throw new Error(`the panel search ended with status ${status}`)
+    if (status !== this.highs.constants.modelStatus.optimal)
+      throw new Error(`the panel search ended with status ${status}`)
     const panel = Array.from(this.model.getSolution().colValue, (x) => Math.round(x))
     return { panel, value: panel.reduce((sum, x, t) => sum + x * weights[t]!, 0) }
   }
@@ -78,9 +79,17 @@ export class SwapSearch {
     private readonly types: Types,
   ) {
     this.quotasOf = types.members.map(() => [])
-    types.quotaTypes.forEach((list, q) => { list.forEach((t) => { this.quotasOf[t]!.push(q) }) })
+    types.quotaTypes.forEach((list, q) => {
+      list.forEach((t) => {
+        this.quotasOf[t]!.push(q)
+      })
+    })
     this.householdOf = types.members.map(() => -1)
-    types.householdTypes.forEach((list, h) => { list.forEach((t) => { this.householdOf[t] = h }) })
+    types.householdTypes.forEach((list, h) => {
+      list.forEach((t) => {
+        this.householdOf[t] = h
+      })
+    })
   }
 
   improve(start: number[], weights: number[]): number[] {
@@ -92,8 +101,10 @@ export class SwapSearch {
     const fits = (out: number, into: number) => {
       const household = this.householdOf[into]!
       if (household >= 0 && household !== this.householdOf[out] && seated[household]! >= 1) return false
-      for (const q of this.quotasOf[out]!) if (!this.quotasOf[into]!.includes(q) && counts[q]! - 1 < this.instance.quotas[q]!.min) return false
-      for (const q of this.quotasOf[into]!) if (!this.quotasOf[out]!.includes(q) && counts[q]! + 1 > this.instance.quotas[q]!.max) return false
+      for (const q of this.quotasOf[out]!)
+        if (!this.quotasOf[into]!.includes(q) && counts[q]! - 1 < this.instance.quotas[q]!.min) return false
+      for (const q of this.quotasOf[into]!)
+        if (!this.quotasOf[out]!.includes(q) && counts[q]! + 1 > this.instance.quotas[q]!.max) return false
       return true
     }
     for (let moves = 0; moves < 10_000; moves++) {
@@ -120,7 +131,6 @@ export class SwapSearch {
   }
 }
 
-
 /** known panels improved by swaps each round, for several new columns a round */
 const SWAP_STARTS = 40
 
@@ -131,7 +141,14 @@ const worth = (panel: number[], weights: number[]) => panel.reduce((sum, x, t) =
  * known panels heaviest under the weights, then, when swaps find none, by the integer program, which proves there
  * is none. `add` returns false for a panel already known. Returns whether a panel was added.
  */
-export function addBetterPanels(known: number[][], weights: number[], threshold: number, swaps: SwapSearch, search: PanelSearch, add: (panel: number[]) => boolean): boolean {
+export function addBetterPanels(
+  known: number[][],
+  weights: number[],
+  threshold: number,
+  swaps: SwapSearch,
+  search: PanelSearch,
+  add: (panel: number[]) => boolean,
+): boolean {
   const starts = known
     .map((panel) => ({ panel, value: worth(panel, weights) }))
     .sort((a, b) => b.value - a.value)

@@ -6,7 +6,13 @@ import { roundToLottery } from './lottery.ts'
 
 /** What a draw publishes before any randomness: LEXIMIN, the LEGACY estimate beside it, and the lottery. */
 export interface PreparedLottery {
-  leximin: { probabilities: number[]; seconds: number; ilps: number; panelsInSupport: number; method: LeximinResult['method'] }
+  leximin: {
+    probabilities: number[]
+    seconds: number
+    ilps: number
+    panelsInSupport: number
+    method: LeximinResult['method']
+  }
   legacy: { probabilities: number[]; runs: number; failures: number }
   /** the m panels as lists of volunteers (indices into the pool) and the largest change of a probability */
   lottery: { panels: number[][]; maxDeviation: number }
@@ -24,7 +30,13 @@ export async function computeLottery(instance: Instance, options: LotteryOptions
   const legacy = legacyProbabilities(instance, options.legacyRuns, 1)
   const rounded = await roundToLottery(result, result.types, options.panelCount)
   return {
-    leximin: { probabilities: result.probabilities, seconds: result.seconds, ilps: result.ilps, panelsInSupport: result.panels.length, method: result.method },
+    leximin: {
+      probabilities: result.probabilities,
+      seconds: result.seconds,
+      ilps: result.ilps,
+      panelsInSupport: result.panels.length,
+      method: result.method,
+    },
     legacy,
     lottery: { panels: rounded.panels, maxDeviation: rounded.maxDeviation },
   }
@@ -38,13 +50,22 @@ export type WorkerFailure =
 
 export function failureOf(error: unknown): WorkerFailure {
   if (error instanceof Infeasible) return { kind: 'infeasible' }
-  if (error instanceof TimeLimitReached) return { kind: 'time', seconds: error.seconds, fixedTypes: error.fixedTypes, types: error.types, panels: error.panels, ilps: error.ilps }
+  if (error instanceof TimeLimitReached)
+    return {
+      kind: 'time',
+      seconds: error.seconds,
+      fixedTypes: error.fixedTypes,
+      types: error.types,
+      panels: error.panels,
+      ilps: error.ilps,
+    }
   return { kind: 'error', message: error instanceof Error ? error.message : String(error) }
 }
 
 function errorOf(failure: WorkerFailure): Error {
   if (failure.kind === 'infeasible') return new Infeasible()
-  if (failure.kind === 'time') return new TimeLimitReached(failure.seconds, failure.fixedTypes, failure.types, failure.panels, failure.ilps)
+  if (failure.kind === 'time')
+    return new TimeLimitReached(failure.seconds, failure.fixedTypes, failure.types, failure.panels, failure.ilps)
   return new Error(`the draw's computation failed: ${failure.message}`)
 }
 
@@ -68,7 +89,10 @@ export function computeLotteryInWorker(instance: Instance, options: LotteryOptio
         outcome()
         void worker.terminate()
       }
-      const timer = setTimeout(() => settle(() => reject(new Error('the draw’s computation did not answer in time'))), (options.timeLimitSeconds + GRACE_SECONDS) * 1000)
+      const timer = setTimeout(
+        () => settle(() => reject(new Error('the draw’s computation did not answer in time'))),
+        (options.timeLimitSeconds + GRACE_SECONDS) * 1000,
+      )
       worker.on('message', (message: { ok: true; value: PreparedLottery } | { ok: false; failure: WorkerFailure }) =>
         settle(() => (message.ok ? resolve(message.value) : reject(errorOf(message.failure)))),
       )

@@ -20,7 +20,12 @@ export async function relaxation(instance: Instance): Promise<QuotaChange[]> {
   const types = typesOf(instance)
   const program = new Program('mip')
   const objective: Terms = []
-  program.constraint('size', types.members.map((_, t) => [`x${t}`, 1]), '=', instance.panelSize)
+  program.constraint(
+    'size',
+    types.members.map((_, t) => [`x${t}`, 1]),
+    '=',
+    instance.panelSize,
+  )
   instance.quotas.forEach((q, i) => {
     const terms: Terms = types.quotaTypes[i]!.map((t) => [`x${t}`, 1])
     program.constraint(`qmin${i}`, [...terms, [`down${i}`, 1]], '>=', q.min)
@@ -28,12 +33,23 @@ export async function relaxation(instance: Instance): Promise<QuotaChange[]> {
     program.bound(`down${i}`, 0, q.min).integer(`down${i}`).bound(`up${i}`, 0, instance.panelSize).integer(`up${i}`)
     objective.push([`down${i}`, 1], [`up${i}`, 1])
   })
-  types.householdTypes.forEach((household, h) => { program.constraint(`household${h}`, household.map((t) => [`x${t}`, 1]), '<=', 1) })
-  types.members.forEach((m, t) => { program.bound(`x${t}`, 0, m.length).integer(`x${t}`) })
+  types.householdTypes.forEach((household, h) => {
+    program.constraint(
+      `household${h}`,
+      household.map((t) => [`x${t}`, 1]),
+      '<=',
+      1,
+    )
+  })
+  types.members.forEach((m, t) => {
+    program.bound(`x${t}`, 0, m.length).integer(`x${t}`)
+  })
   const solution = await program.minimize(objective).solve()
   return instance.quotas.flatMap((q, i) => {
     const down = Math.round(solution.value(`down${i}`))
     const up = Math.round(solution.value(`up${i}`))
-    return down > 0 || up > 0 ? [{ category: q.category, feature: q.feature, min: q.min, max: q.max, newMin: q.min - down, newMax: q.max + up }] : []
+    return down > 0 || up > 0
+      ? [{ category: q.category, feature: q.feature, min: q.min, max: q.max, newMin: q.min - down, newMax: q.max + up }]
+      : []
   })
 }

@@ -56,7 +56,8 @@ export function relaxedLeximin(highs: Highs, rows: PanelRow[], size: number[], c
       const unfixed = [...Array(T).keys()].filter((t) => !fixed.has(t))
       let held = unfixed.filter((t) => Math.abs(dual[first + t]!) > POSITIVE_DUAL)
       // a degenerate optimum can spread the proof thinly: the type with the largest dual weight is held
-      if (held.length === 0) held = [unfixed.reduce((a, b) => (Math.abs(dual[first + b]!) > Math.abs(dual[first + a]!) ? b : a))]
+      if (held.length === 0)
+        held = [unfixed.reduce((a, b) => (Math.abs(dual[first + b]!) > Math.abs(dual[first + a]!) ? b : a))]
       for (const t of held) {
         fixed.set(t, z)
         model.changeCoefficient(first + t, T, 0)
@@ -92,7 +93,13 @@ export interface Decomposition {
 }
 
 /** Writes the type probabilities `target` as a lottery of panels (see above). */
-export function decompose(highs: Highs, rows: PanelRow[], size: number[], target: number[], counter: Counter): Decomposition {
+export function decompose(
+  highs: Highs,
+  rows: PanelRow[],
+  size: number[],
+  target: number[],
+  counter: Counter,
+): Decomposition {
   const T = size.length
   const faceProgram = highs.createModel()
   try {
@@ -102,9 +109,17 @@ export function decompose(highs: Highs, rows: PanelRow[], size: number[], target
     faceProgram.changeObjectiveSense(highs.constants.objectiveSense.maximize)
 
     /** the best panel of the face (bounds lower/upper, row limits rowMin/rowMax) under `weights`, or null if none */
-    const bestOnFace = (lower: number[], upper: number[], rowMin: number[], rowMax: number[], weights: number[]): number[] | null => {
+    const bestOnFace = (
+      lower: number[],
+      upper: number[],
+      rowMin: number[],
+      rowMax: number[],
+      weights: number[],
+    ): number[] | null => {
       faceProgram.changeColsBounds(range(T), lower, upper)
-      rows.forEach((_, i) => { faceProgram.changeRowBounds(i, rowMin[i]!, rowMax[i]!) })
+      rows.forEach((_, i) => {
+        faceProgram.changeRowBounds(i, rowMin[i]!, rowMax[i]!)
+      })
       faceProgram.changeColsCost(range(T), weights)
       counter.lps++
       counter.limit(faceProgram)
@@ -113,17 +128,23 @@ export function decompose(highs: Highs, rows: PanelRow[], size: number[], target
       if (status !== highs.constants.modelStatus.optimal) return null
       const bound = faceProgram.getObjectiveValue()
       const { colValue, colDual } = faceProgram.getSolution()
-      if (colValue.every((x) => Math.abs(x - Math.round(x)) < 1e-9)) return Array.from(colValue, (x) => Math.round(x) || 0)
-      const atBound = (t: number) => Math.abs(colValue[t]! - lower[t]!) < 1e-9 || Math.abs(colValue[t]! - upper[t]!) < 1e-9
+      if (colValue.every((x) => Math.abs(x - Math.round(x)) < 1e-9))
+        return Array.from(colValue, (x) => Math.round(x) || 0)
+      const atBound = (t: number) =>
+        Math.abs(colValue[t]! - lower[t]!) < 1e-9 || Math.abs(colValue[t]! - upper[t]!) < 1e-9
       const movable = [...Array(T).keys()].filter((t) => lower[t] !== upper[t])
       for (let margin = FIRST_MARGIN; ; margin *= 8) {
         const kept = (t: number) => atBound(t) && Math.abs(colDual[t]!) >= margin
         const free = movable.filter((t) => !kept(t))
-        const panel = Array.from({ length: T }, (_, t) => (lower[t] === upper[t] ? lower[t]! : kept(t) ? Math.round(colValue[t]!) || 0 : 0))
+        const panel = Array.from({ length: T }, (_, t) =>
+          lower[t] === upper[t] ? lower[t]! : kept(t) ? Math.round(colValue[t]!) || 0 : 0,
+        )
         const everything = free.length === movable.length
         const solved = smallProgram(free, panel, rowMin, rowMax, weights)
         if (solved) {
-          free.forEach((t, j) => { panel[t] = solved[j]! })
+          free.forEach((t, j) => {
+            panel[t] = solved[j]!
+          })
           const value = panel.reduce((sum, x, t) => sum + x * weights[t]!, 0)
           if (everything || bound - value <= margin - 1e-12) return panel
         } else if (everything) return null
@@ -131,15 +152,27 @@ export function decompose(highs: Highs, rows: PanelRow[], size: number[], target
     }
 
     /** the integer program over the free columns, the others held at `panel`'s values; null when infeasible */
-    const smallProgram = (free: number[], panel: number[], rowMin: number[], rowMax: number[], weights: number[]): number[] | null => {
+    const smallProgram = (
+      free: number[],
+      panel: number[],
+      rowMin: number[],
+      rowMax: number[],
+      weights: number[],
+    ): number[] | null => {
       const position = new Map(free.map((t, j) => [t, j]))
       const model = highs.createModel()
       try {
         model.options.set(SMALL_PROGRAM_OPTIONS)
         if (free.length > 0) {
-          model.addVars(Float64Array.from(free, () => 0), Float64Array.from(free, (t) => size[t]!))
+          model.addVars(
+            Float64Array.from(free, () => 0),
+            Float64Array.from(free, (t) => size[t]!),
+          )
           model.changeColsIntegrality(range(free.length), Array(free.length).fill(1))
-          model.changeColsCost(range(free.length), free.map((t) => weights[t]!))
+          model.changeColsCost(
+            range(free.length),
+            free.map((t) => weights[t]!),
+          )
         }
         model.changeObjectiveSense(highs.constants.objectiveSense.maximize)
         let fixedOutOfRange = false
@@ -182,7 +215,13 @@ export function decompose(highs: Highs, rows: PanelRow[], size: number[], target
         rowMax[i] = count[i]! <= row.min * left + TIGHT ? row.min : row.max
       })
       if (rowMin.some((m, i) => m > rowMax[i]!)) break
-      const panel = bestOnFace(lower, upper, rowMin, rowMax, rest.map((r, t) => r / size[t]! / left))
+      const panel = bestOnFace(
+        lower,
+        upper,
+        rowMin,
+        rowMax,
+        rest.map((r, t) => r / size[t]! / left),
+      )
       if (!panel) break
       let lambda = left
       const limit = (room: number, speed: number) => {
@@ -219,7 +258,15 @@ const FITTED = 1e-10
  * total gap Σ_t |Σ_P μ_P x_{P,t} − c_t p_t| over lotteries μ; with row duals y_t and y_0 (for Σ μ = 1), a panel
  * narrows it when Σ_t y_t x_t + y_0 > 0. Null when none does and a gap remains: the target is no lottery of panels.
  */
-export function fitTarget(highs: Highs, size: number[], target: number[], known: number[][], counter: Counter, search: PanelSearch, swaps: SwapSearch): Decomposition | null {
+export function fitTarget(
+  highs: Highs,
+  size: number[],
+  target: number[],
+  known: number[][],
+  counter: Counter,
+  search: PanelSearch,
+  swaps: SwapSearch,
+): Decomposition | null {
   const T = size.length
   const model = highs.createModel()
   try {
@@ -227,7 +274,8 @@ export function fitTarget(highs: Highs, size: number[], target: number[], known:
     // the gaps: s⁺_t and s⁻_t, each costing 1
     model.addVars(new Float64Array(2 * T), new Float64Array(2 * T).fill(highs.infinity))
     model.changeColsCost(range(2 * T), new Float64Array(2 * T).fill(1))
-    for (let t = 0; t < T; t++) model.addRow(target[t]! * size[t]!, target[t]! * size[t]!, { indices: [t, T + t], values: [1, -1] })
+    for (let t = 0; t < T; t++)
+      model.addRow(target[t]! * size[t]!, target[t]! * size[t]!, { indices: [t, T + t], values: [1, -1] })
     model.addRow(1, 1, { indices: [], values: [] })
     const panels: number[][] = []
     const seen = new Set<string>()
@@ -248,10 +296,12 @@ export function fitTarget(highs: Highs, size: number[], target: number[], known:
       counter.limit(model)
       const status = model.run().modelStatus
       counter.check(status)
-      if (status !== highs.constants.modelStatus.optimal) throw new Error(`the fit of the target ended with status ${status}`)
+      if (status !== highs.constants.modelStatus.optimal)
+        throw new Error(`the fit of the target ended with status ${status}`)
       basis = model.getBasis()
       const { colValue, rowDual } = model.getSolution()
-      if (model.getObjectiveValue() <= FITTED) return { panels, weights: Array.from(colValue.subarray(2 * T)), complete: true }
+      if (model.getObjectiveValue() <= FITTED)
+        return { panels, weights: Array.from(colValue.subarray(2 * T)), complete: true }
       const weights = Array.from(rowDual.subarray(0, T))
       if (!addBetterPanels(panels, weights, -rowDual[T]! + FITTED, swaps, search, add)) return null
     }

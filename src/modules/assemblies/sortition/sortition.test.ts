@@ -14,7 +14,11 @@ const INSTANCES = join(import.meta.dirname, '..', '..', '..', '..', '..', 'share
 const shared = existsSync(INSTANCES) ? false : `the sortition instances are not beside the project (${INSTANCES})`
 
 function readInstance(name: string, panelSize: number): Instance {
-  return parseInstance(readFileSync(join(INSTANCES, name, 'categories.csv'), 'utf8'), readFileSync(join(INSTANCES, name, 'respondents.csv'), 'utf8'), panelSize)
+  return parseInstance(
+    readFileSync(join(INSTANCES, name, 'categories.csv'), 'utf8'),
+    readFileSync(join(INSTANCES, name, 'respondents.csv'), 'utf8'),
+    panelSize,
+  )
 }
 
 const meetsQuotas = (instance: Instance, panel: number[]) =>
@@ -26,7 +30,10 @@ const meetsQuotas = (instance: Instance, panel: number[]) =>
   })
 
 describe('LEXIMIN on the reference instances', { skip: shared }, () => {
-  for (const [name, k] of [['example_small_20', 20], ['example_large_200', 200]] as const) {
+  for (const [name, k] of [
+    ['example_small_20', 20],
+    ['example_large_200', 200],
+  ] as const) {
     test(`${name}: every volunteer gets 10.0 % (the paper's reference output)`, async () => {
       const result = await leximin(readInstance(name, k))
       assert.equal(result.probabilities.length, name === 'example_small_20' ? 200 : 2000)
@@ -67,7 +74,12 @@ async function bruteLeximin(instance: Instance): Promise<number[]> {
       else if (z === null) program.constraint(`u${i}`, [...terms, ['z', -1]], '>=', 0)
       else program.constraint(`u${i}`, terms, '>=', z - 1e-11)
     }
-    program.constraint('sum', panels.map((_, p) => [`p${p}`, 1]), '=', 1)
+    program.constraint(
+      'sum',
+      panels.map((_, p) => [`p${p}`, 1]),
+      '=',
+      1,
+    )
     return program
   }
   while (fixed.size < n) {
@@ -92,13 +104,23 @@ function randomInstance(random: () => number): Instance {
   const n = 7 + Math.floor(random() * 9) // 7–15
   const panelSize = 2 + Math.floor(random() * (n <= 12 ? 3 : 2)) // 2–4, or 2–3 in the largest pools (all panels enumerable)
   const categories = ['gender', 'age', 'area'].slice(0, 2 + Math.floor(random() * 2))
-  const featuresOf = { gender: ['f', 'm'], age: ['young', 'middle', 'old'], area: ['urban', 'rural'] } as Record<string, string[]>
-  const people = [...Array(n)].map(() => Object.fromEntries(categories.map((c) => [c, featuresOf[c]![Math.floor(random() * featuresOf[c]!.length)]!])))
+  const featuresOf = { gender: ['f', 'm'], age: ['young', 'middle', 'old'], area: ['urban', 'rural'] } as Record<
+    string,
+    string[]
+  >
+  const people = [...Array(n)].map(() =>
+    Object.fromEntries(categories.map((c) => [c, featuresOf[c]![Math.floor(random() * featuresOf[c]!.length)]!])),
+  )
   const quotas = categories.flatMap((c) =>
     featuresOf[c]!.map((feature) => {
       const share = people.filter((p) => p[c] === feature).length / n
       const centre = share * panelSize
-      return { category: c, feature, min: Math.max(0, Math.floor(centre - random() * 1.5)), max: Math.min(panelSize, Math.ceil(centre + random() * 1.5)) }
+      return {
+        category: c,
+        feature,
+        min: Math.max(0, Math.floor(centre - random() * 1.5)),
+        max: Math.min(panelSize, Math.ceil(centre + random() * 1.5)),
+      }
     }),
   )
   return { panelSize, categories, quotas, people }
@@ -118,12 +140,19 @@ describe('LEXIMIN against brute force', () => {
         continue
       }
       const [fast, brute] = await Promise.all([leximin(instance), bruteLeximin(instance)])
-      fast.probabilities.forEach((p, i) => { assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`) })
+      fast.probabilities.forEach((p, i) => {
+        assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`)
+      })
       // column generation, the route taken when the relaxation's leximin is no lottery of panels, checked alone too
       if (run % 3 === 0) {
         const columns = await leximin(instance, { onlyColumnGeneration: true })
         assert.equal(columns.method, 'column generation')
-        columns.probabilities.forEach((p, i) => { assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run} (column generation), volunteer ${i}: ${p} vs ${brute[i]}`) })
+        columns.probabilities.forEach((p, i) => {
+          assert.ok(
+            Math.abs(p - brute[i]!) < 1e-9,
+            `run ${run} (column generation), volunteer ${i}: ${p} vs ${brute[i]}`,
+          )
+        })
       }
       compared++
     }
@@ -135,7 +164,12 @@ describe('LEXIMIN against brute force', () => {
   const parity: Instance = {
     panelSize: 2,
     categories: ['gender', 'age', 'area'],
-    quotas: ['gender:f', 'gender:m', 'age:young', 'age:old', 'area:urban', 'area:rural'].map((q) => ({ category: q.split(':')[0]!, feature: q.split(':')[1]!, min: 1, max: 1 })),
+    quotas: ['gender:f', 'gender:m', 'age:young', 'age:old', 'area:urban', 'area:rural'].map((q) => ({
+      category: q.split(':')[0]!,
+      feature: q.split(':')[1]!,
+      min: 1,
+      max: 1,
+    })),
     people: [
       { gender: 'f', age: 'young', area: 'urban' },
       { gender: 'f', age: 'old', area: 'rural' },
@@ -148,7 +182,10 @@ describe('LEXIMIN against brute force', () => {
   test('when the relaxation promises more than real panels give, column generation finds the true LEXIMIN', async () => {
     const result = await leximin(parity)
     assert.equal(result.method, 'column generation')
-    assert.deepEqual(result.probabilities.map((p) => Math.round(p * 1e9) / 1e9), [1, 0, 0, 0, 1])
+    assert.deepEqual(
+      result.probabilities.map((p) => Math.round(p * 1e9) / 1e9),
+      [1, 0, 0, 0, 1],
+    )
     assert.deepEqual(await bruteLeximin(parity), [1, 0, 0, 0, 1])
     // without the fifth volunteer no panel exists, though fractions of panels do
     await assert.rejects(leximin({ ...parity, people: parity.people.slice(0, 4) }), Infeasible)
@@ -156,10 +193,19 @@ describe('LEXIMIN against brute force', () => {
 
   test('on a pool of 400 in 4 categories, the relaxation route and column generation alone give the same probabilities', async () => {
     const random = seededRandom(7)
-    const featuresOf: Record<string, string[]> = { gender: ['f', 'm'], age: ['18-29', '30-44', '45-64', '65+'], area: ['urban', 'suburban', 'rural'], education: ['none', 'secondary', 'higher'] }
+    const featuresOf: Record<string, string[]> = {
+      gender: ['f', 'm'],
+      age: ['18-29', '30-44', '45-64', '65+'],
+      area: ['urban', 'suburban', 'rural'],
+      education: ['none', 'secondary', 'higher'],
+    }
     const categories = Object.keys(featuresOf)
     // skewed pools, as self-selection makes them: the first features are more frequent
-    const people = [...Array(400)].map(() => Object.fromEntries(categories.map((c) => [c, featuresOf[c]![Math.floor(random() ** 1.6 * featuresOf[c]!.length)]!])))
+    const people = [...Array(400)].map(() =>
+      Object.fromEntries(
+        categories.map((c) => [c, featuresOf[c]![Math.floor(random() ** 1.6 * featuresOf[c]!.length)]!]),
+      ),
+    )
     const quotas = categories.flatMap((c) =>
       featuresOf[c]!.map((feature) => {
         const centre = (30 * 1) / featuresOf[c]!.length
@@ -170,7 +216,9 @@ describe('LEXIMIN against brute force', () => {
     const [fast, columns] = [await leximin(instance), await leximin(instance, { onlyColumnGeneration: true })]
     assert.equal(fast.method, 'relaxation')
     assert.equal(columns.method, 'column generation')
-    fast.probabilities.forEach((p, i) => { assert.ok(Math.abs(p - columns.probabilities[i]!) < 1e-7, `volunteer ${i}: ${p} vs ${columns.probabilities[i]}`) })
+    fast.probabilities.forEach((p, i) => {
+      assert.ok(Math.abs(p - columns.probabilities[i]!) < 1e-7, `volunteer ${i}: ${p} vs ${columns.probabilities[i]}`)
+    })
     assert.ok(new Set(fast.probabilities.map((p) => p.toFixed(6))).size > 3, 'several levels of probability')
   })
 })
@@ -196,12 +244,17 @@ describe('households (at most one person per address)', () => {
         continue
       }
       const [fast, brute] = await Promise.all([leximin(instance), bruteLeximin(instance)])
-      fast.probabilities.forEach((p, i) => { assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`) })
-      for (const household of households) assert.ok(household.reduce((sum, i) => sum + fast.probabilities[i]!, 0) <= 1 + 1e-9)
+      fast.probabilities.forEach((p, i) => {
+        assert.ok(Math.abs(p - brute[i]!) < 1e-9, `run ${run}, volunteer ${i}: ${p} vs ${brute[i]}`)
+      })
+      for (const household of households)
+        assert.ok(household.reduce((sum, i) => sum + fast.probabilities[i]!, 0) <= 1 + 1e-9)
       const lottery = await roundToLottery(fast, fast.types, 100)
-      for (const panel of lottery.panels) assert.ok(meetsQuotas(instance, panel), `run ${run}: a listed panel breaks a quota or a household`)
+      for (const panel of lottery.panels)
+        assert.ok(meetsQuotas(instance, panel), `run ${run}: a listed panel breaks a quota or a household`)
       const legacy = legacyProbabilities(instance, 50, run)
-      for (const household of households) assert.ok(household.reduce((sum, i) => sum + legacy.probabilities[i]!, 0) <= 1 + 1e-9)
+      for (const household of households)
+        assert.ok(household.reduce((sum, i) => sum + legacy.probabilities[i]!, 0) <= 1 + 1e-9)
       compared++
     }
     assert.ok(compared > 30, `${compared} feasible instances compared`)
@@ -211,24 +264,41 @@ describe('households (at most one person per address)', () => {
 describe('infeasible quotas', () => {
   test('the smallest relaxation is named, quota by quota', async () => {
     const people = [...Array(10)].map((_, i) => ({ gender: i < 3 ? 'f' : 'm' }))
-    const instance: Instance = { panelSize: 6, categories: ['gender'], people, quotas: [{ category: 'gender', feature: 'f', min: 3, max: 6 }, { category: 'gender', feature: 'm', min: 5, max: 6 }] }
+    const instance: Instance = {
+      panelSize: 6,
+      categories: ['gender'],
+      people,
+      quotas: [
+        { category: 'gender', feature: 'f', min: 3, max: 6 },
+        { category: 'gender', feature: 'm', min: 5, max: 6 },
+      ],
+    }
     // 3 women at most (all of them) and 5 men at least make 8 > 6: at least two people of relaxation
     await assert.rejects(leximin(instance), Infeasible)
     const changes = await relaxation(instance)
     const total = changes.reduce((sum, c) => sum + (c.min - c.newMin) + (c.newMax - c.max), 0)
     assert.equal(total, 2)
-    const relaxed = { ...instance, quotas: instance.quotas.map((q) => {
-      const c = changes.find((x) => x.category === q.category && x.feature === q.feature)
-      return c ? { ...q, min: c.newMin, max: c.newMax } : q
-    }) }
+    const relaxed = {
+      ...instance,
+      quotas: instance.quotas.map((q) => {
+        const c = changes.find((x) => x.category === q.category && x.feature === q.feature)
+        return c ? { ...q, min: c.newMin, max: c.newMax } : q
+      }),
+    }
     assert.equal((await relaxation(relaxed)).length, 0)
     const result = await leximin(relaxed)
     assert.ok(Math.abs(result.probabilities.reduce((a, b) => a + b, 0) - 6) < 1e-9)
   })
 
   test('bad files are refused with their line and reason', () => {
-    assert.throws(() => parseInstance('category,feature,min,max\ngender,f,3,2\n', 'gender\nf\n', 1), (e: Error) => e instanceof InstanceError && /line 2: min \(3\) is above max \(2\)/.test(e.message))
-    assert.throws(() => parseInstance('category,feature,min,max\ngender,f,0,2\n', 'gender\nx\n', 1), /respondents.csv line 2: "x" is not a feature of gender/)
+    assert.throws(
+      () => parseInstance('category,feature,min,max\ngender,f,3,2\n', 'gender\nf\n', 1),
+      (e: Error) => e instanceof InstanceError && /line 2: min \(3\) is above max \(2\)/.test(e.message),
+    )
+    assert.throws(
+      () => parseInstance('category,feature,min,max\ngender,f,0,2\n', 'gender\nx\n', 1),
+      /respondents.csv line 2: "x" is not a feature of gender/,
+    )
     assert.throws(() => parseInstance('category,feature,min,max\ngender,f,0,2\n', 'age\n30\n', 1), /no column "gender"/)
   })
 })
@@ -253,7 +323,9 @@ describe('transparent lottery', { skip: shared }, () => {
     assert.equal(commitmentOf(secret), commitmentOf(secret))
   })
 
-  test('LEGACY, estimated by simulation, leaves some volunteers below the LEXIMIN minimum', { skip: shared }, async () => {
+  test('LEGACY, estimated by simulation, leaves some volunteers below the LEXIMIN minimum', {
+    skip: shared,
+  }, async () => {
     const instance = readInstance('example_small_20', 20)
     const legacy = legacyProbabilities(instance, 2000, 7)
     assert.equal(legacy.failures, 0)
@@ -269,10 +341,16 @@ describe('the draw computed in a worker thread (the server keeps answering meanw
     const options = { panelCount: 100, legacyRuns: 200, timeLimitSeconds: 60 }
     const [inWorker, here] = [await computeLotteryInWorker(instance, options), await computeLottery(instance, options)]
     // the same but for the running time
-    assert.deepEqual({ ...inWorker, leximin: { ...inWorker.leximin, seconds: 0 } }, { ...here, leximin: { ...here.leximin, seconds: 0 } })
+    assert.deepEqual(
+      { ...inWorker, leximin: { ...inWorker.leximin, seconds: 0 } },
+      { ...here, leximin: { ...here.leximin, seconds: 0 } },
+    )
     assert.equal(inWorker.lottery.panels.length, 100)
     for (const panel of inWorker.lottery.panels) assert.ok(meetsQuotas(instance, panel))
-    const noPanel: Instance = { ...instance, quotas: instance.quotas.map((q) => ({ ...q, min: instance.panelSize, max: instance.panelSize })) }
+    const noPanel: Instance = {
+      ...instance,
+      quotas: instance.quotas.map((q) => ({ ...q, min: instance.panelSize, max: instance.panelSize })),
+    }
     await assert.rejects(computeLotteryInWorker(noPanel, options), Infeasible)
     await assert.rejects(computeLotteryInWorker(instance, { ...options, timeLimitSeconds: 0 }), TimeLimitReached)
   })
