@@ -1,6 +1,6 @@
 /**
- * The whole test suite, as `npm test` runs it: type check, then every *.test.ts / *.test.tsx file with
- * node's test runner (explicit files: on Node 20 a bare --test finds no .ts file and passes with none).
+ * The whole test suite, as `npm test` runs it: the module boundary check, the type check, then every
+ * *.test.ts / *.test.tsx file with node's test runner (explicit files: on Node 20 a bare --test finds no .ts file and passes with none).
  * PostgreSQL tests run when TEST_DATABASE_URL is set; browser journeys when Chromium is installed.
  * With REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 (CI), a missing one is a failure, not a skip.
  */
@@ -30,6 +30,15 @@ else if (process.env.REQUIRE_BROWSER === '1') problems.push(`REQUIRE_BROWSER=1 b
 else console.log(`Browser tests skipped: ${chromium} not found (apt-get install chromium)`)
 if (problems.length > 0) {
   for (const problem of problems) console.error(problem)
+  process.exit(1)
+}
+
+const boundaries = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'check-boundaries.ts')], {
+  stdio: 'inherit',
+  cwd: root,
+})
+if (boundaries.status !== 0) {
+  console.error('Module boundary check failed.')
   process.exit(1)
 }
 

@@ -1,4 +1,5 @@
 import { SearchRegistry } from './platform/search.ts'
+import { ResourceRegistry } from './platform/resources.ts'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
@@ -84,6 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     log: app.log,
     ballots: new Sealer(config.sessionSecret, 'ballots'),
     search: new SearchRegistry(),
+    resources: new ResourceRegistry(),
   })
   let worker: JobWorker | undefined
   app.addHook('onClose', async () => {

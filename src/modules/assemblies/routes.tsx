@@ -17,7 +17,7 @@ import {
   type FieldErrors,
   type FormValues,
 } from '../../platform/layout/forms.tsx'
-import { territoryOfPage, TerritoryRefParams } from '../territories/page.ts'
+import { TerritoryRefParams, territoryOfPage } from '../territories/index.ts'
 import { commitmentPath } from '../plans/index.ts'
 import {
   composition,

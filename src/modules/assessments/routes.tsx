@@ -13,7 +13,7 @@ import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { sql } from 'drizzle-orm'
 import { findPlan, getVisiblePlan, loadPlanTree } from '../plans/index.ts'
-import { todayInParis } from '../plans/progress.ts'
+import { todayInParis } from '../../platform/paris-time.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import { OGP_VALUES, type Moment } from './scales.ts'
 import {

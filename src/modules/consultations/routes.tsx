@@ -9,7 +9,7 @@ import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { isIsoDate, normalizeDays } from '../../platform/http/rules.ts'
-import { todayInParis } from '../plans/progress.ts'
+import { todayInParis } from '../../platform/paris-time.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
   answerContribution,

@@ -16,7 +16,7 @@ import { usePage } from '../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { commitmentPath, publishedCommitments } from '../plans/index.ts'
-import { todayInParis } from '../plans/progress.ts'
+import { todayInParis } from '../../platform/paris-time.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
   amendmentsOf,

@@ -111,6 +111,31 @@ describeEachEngine('following and notifications', (engine) => {
     assert.deepEqual(await follows(aliceId), ['territory:immediate'])
   })
 
+  test('only what the public may read can be followed: a draft consultation or a draft plan’s commitment is not found', async () => {
+    const page = '/territoires/autre/pays-demo'
+    const [draft] = await queryRows<{ id: string }>(
+      ctx.database.db,
+      sql`insert into consultations (territory_id, title, question, opens_on, closes_on, status) values (${territoryId}, 'Brouillon secret', 'Question ?', current_date, current_date + 5, 'draft') returning id`,
+    )
+    const [hidden] = await queryRows<{ id: string }>(
+      ctx.database.db,
+      sql`select c.id from commitments c join action_plans p on p.id = c.plan_id where p.status = 'draft' limit 1`,
+    )
+    for (const [subjectType, subjectId] of [
+      ['consultation', draft!.id],
+      ['commitment', hidden?.id ?? '00000000-0000-4000-8000-000000000000'],
+      ['text', territoryId],
+    ] as const) {
+      const refused = await alice.post(
+        '/abonnements',
+        { subjectType, subjectId, frequency: 'daily', next: page },
+        { csrfFrom: page },
+      )
+      assert.equal(refused.statusCode, 404, `${subjectType} ${subjectId}`)
+    }
+    assert.deepEqual(await follows(aliceId), ['territory:immediate'], 'nothing was added')
+  })
+
   test('a published consultation reaches immediate followers once, by a job, with a signed unsubscribe link; the actor is not told of their own doing', async () => {
     const created = await agent.post(
       '/territoires/autre/pays-demo/consultations/nouvelle',

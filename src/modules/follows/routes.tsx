@@ -163,7 +163,14 @@ export default async function followRoutes(fastify: FastifyInstance) {
       if (!isFollowable(values.subjectType) || !/^[0-9a-f-]{36}$/.test(values.subjectId ?? ''))
         throw new AppError('INVALID', { status: 400, userMessage: 'Il n’y a rien à suivre ici.' })
       const frequency = values.frequency === 'none' ? null : (values.frequency ?? '')
-      const subject = await setFollow(db(), actor, values.subjectType, values.subjectId!, frequency)
+      const subject = await setFollow(
+        db(),
+        app.platform.resources,
+        actor,
+        values.subjectType,
+        values.subjectId!,
+        frequency,
+      )
       req.flash('notice', frequency ? req.t('follow.saved') : req.t('follow.removed', { title: subject.title }))
       return reply.redirect(safeNextPath(values.next, subject.path), 303)
     },
@@ -171,7 +178,10 @@ export default async function followRoutes(fastify: FastifyInstance) {
 
   app.get('/compte/abonnements', { schema: { hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
-    return reply.page(req.t('follow.title'), <FollowsPage items={await followsOf(db(), actor.id)} />)
+    return reply.page(
+      req.t('follow.title'),
+      <FollowsPage items={await followsOf(db(), app.platform.resources, actor.id)} />,
+    )
   })
 
   const UnsubscribeQuery = Type.Object({ jeton: Type.String({ minLength: 1, maxLength: 2000 }) })
@@ -186,7 +196,7 @@ export default async function followRoutes(fastify: FastifyInstance) {
       question = req.t('follow.unsubscribe.digest', { frequency: req.t(`follow.digest.${id}`) })
     else if (isFollowable(type) && id)
       question = req.t('follow.unsubscribe.one', {
-        title: await findSubject(db(), type, id).then(
+        title: await findSubject(db(), app.platform.resources, type, id).then(
           (s) => s.title,
           () => '—',
         ),
@@ -218,7 +228,7 @@ export default async function followRoutes(fastify: FastifyInstance) {
     },
     async (req, reply) => {
       const link = await checkLink(req, secretQueryParam(req, 'jeton'))
-      const removed = await unsubscribe(db(), link.userId, link.scope)
+      const removed = await unsubscribe(db(), app.platform.resources, link.userId, link.scope)
       reply.header('referrer-policy', 'no-referrer')
       return reply.page(
         req.t('follow.unsubscribe.title'),

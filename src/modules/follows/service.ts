@@ -4,6 +4,7 @@ import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
+import type { ResourceRegistry } from '../../platform/resources.ts'
 
 export const FREQUENCIES = ['immediate', 'daily', 'weekly'] as const
 export type Frequency = (typeof FREQUENCIES)[number]
@@ -19,34 +20,17 @@ export interface Subject {
   path: string
 }
 
-/**
- * Every public subject one can follow, with its territory, title and page: drafts (of a consultation, a plan,
- * a text) are not followable.
- */
-const publicSubjects = sql`(
-  select 'territory' as type, t.id, t.id as territory_id, t.name as title, '/territoires/' || t.kind || '/' || t.code as path from territories t
-  union all
-  select 'commitment', c.id, c.territory_id, c.title, '/engagements/' || c.id from commitments c join action_plans p on p.id = c.plan_id where p.status in ('published', 'closed')
-  union all
-  select 'consultation', c.id, c.territory_id, c.title, '/consultations/' || c.id from consultations c where c.status <> 'draft'
-  union all
-  select 'group', g.id, g.territory_id, g.title, '/groupes/' || g.id from action_groups g
-  union all
-  select 'text', x.id, x.territory_id, x.title, '/textes/' || x.id from cocreated_texts x where x.status <> 'draft'
-) s`
-
-export async function findSubject(db: Db, type: Followable, id: string): Promise<Subject> {
-  const [row] = await queryRows<Subject>(
-    db,
-    sql`select s.type, s.id, s.territory_id as "territoryId", s.title, s.path from ${publicSubjects} where s.type = ${type} and s.id = ${id}`,
-  )
-  if (!row) throw notFound('Il n’y a rien à suivre ici.')
-  return row
+/** The public subject one may follow (a draft consultation, plan or text is not found), named by its module. */
+export async function findSubject(db: Db, resources: ResourceRegistry, type: Followable, id: string): Promise<Subject> {
+  const [found] = await resources.find(db, type, [id])
+  if (!found) throw notFound('Il n’y a rien à suivre ici.')
+  return { ...found, type }
 }
 
 /** Follows a subject at a frequency, or changes the frequency; `null` stops following. Returns the subject. */
 export async function setFollow(
   db: Db,
+  resources: ResourceRegistry,
   actor: CurrentUser,
   type: Followable,
   id: string,
@@ -57,7 +41,7 @@ export async function setFollow(
       status: 400,
       userMessage: 'Fréquence inconnue : immédiate, quotidienne ou hebdomadaire.',
     })
-  const subject = await findSubject(db, type, id)
+  const subject = await findSubject(db, resources, type, id)
   await db.transaction(async (tx) => {
     const changed =
       frequency === null
@@ -98,13 +82,17 @@ export async function followOf(
   return row?.frequency ?? null
 }
 
-export async function followsOf(db: Db, userId: string) {
-  return queryRows<Subject & { frequency: Frequency; since: string }>(
+/** What a person follows, oldest first; what is no longer public (a plan withdrawn…) is left out. */
+export async function followsOf(db: Db, resources: ResourceRegistry, userId: string) {
+  const rows = await queryRows<{ type: Followable; id: string; frequency: Frequency; since: string }>(
     db,
-    sql`select s.type, s.id, s.territory_id as "territoryId", s.title, s.path, f.frequency, f.created_at as since
-        from follows f join ${publicSubjects} on s.type = f.subject_type and s.id = f.subject_id
-        where f.user_id = ${userId} order by f.created_at`,
+    sql`select subject_type as type, subject_id as id, frequency, created_at as since from follows where user_id = ${userId} order by created_at`,
   )
+  const found = await resources.findAll(db, rows)
+  return rows.flatMap((row) => {
+    const subject = found.get(`${row.type}:${row.id}`)
+    return subject ? [{ ...subject, type: row.type, frequency: row.frequency, since: row.since }] : []
+  })
 }
 
 /**
@@ -112,7 +100,12 @@ export async function followsOf(db: Db, userId: string) {
  * (`frequency:daily`) or every follow (`all`).
  * Returns the titles of what was followed; nothing when it was already stopped.
  */
-export async function unsubscribe(db: Db, userId: string, scope: string): Promise<string[]> {
+export async function unsubscribe(
+  db: Db,
+  resources: ResourceRegistry,
+  userId: string,
+  scope: string,
+): Promise<string[]> {
   const [type, id] = scope.split(':')
   let which
   if (scope === 'all') which = sql``
@@ -136,13 +129,7 @@ export async function unsubscribe(db: Db, userId: string, scope: string): Promis
         after: { via: 'signed link' },
       })
     if (removed.length === 0) return []
-    const titles = await queryRows<{ title: string }>(
-      tx,
-      sql`select s.title from ${publicSubjects} where (s.type, s.id::text) in (${sql.join(
-        removed.map((r) => sql`(${r.type}, ${r.id})`),
-        sql`, `,
-      )})`,
-    )
-    return titles.map((t) => t.title)
+    const found = await resources.findAll(tx, removed)
+    return removed.flatMap((r) => found.get(`${r.type}:${r.id}`)?.title ?? [])
   })
 }

@@ -6,11 +6,13 @@ import planApiRoutes from './routes.api.ts'
 import planJsonRoutes from './routes.json.ts'
 import planPublicRoutes from './routes.public.tsx'
 import planStaffRoutes from './routes.staff.tsx'
+import { commitmentResources } from './resources.ts'
 import { commitmentSearch } from './search.ts'
 
 /** Action plans: commitments, milestones, progress updates, public dashboard and tamper-evident history. */
 export default async function plans(app: FastifyInstance) {
   app.platform.search.add(commitmentSearch)
+  app.platform.resources.add(commitmentResources)
   await app.register(planPublicRoutes)
   await app.register(planStaffRoutes)
   await app.register(planApiRoutes, { prefix: '/api/v1' })

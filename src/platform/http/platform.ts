@@ -4,6 +4,7 @@ import type { TokenSigner } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/index.ts'
 import type { Mailer } from '../mail.ts'
+import type { ResourceRegistry } from '../resources.ts'
 import type { SearchRegistry } from '../search.ts'
 import type { FileStore } from '../storage.ts'
 
@@ -19,4 +20,6 @@ export interface Platform {
   ballots: Sealer
   /** what each module lets the site-wide search find */
   search: SearchRegistry
+  /** how each module names its public things for the others (follows, lists) */
+  resources: ResourceRegistry
 }

@@ -1,0 +1,165 @@
+/**
+ * The module boundary, checked: a module reaches another only through its front door (`index.ts`), and
+ * never names another module's table in SQL or through its drizzle definitions. The platform (kernel)
+ * never imports a module. Tables are assigned to their owner below; a table nobody owns fails the check,
+ * so a new migration says whose table it adds.
+ *
+ * Crossings that exist today and are being removed are listed in `scripts/boundaries-baseline.txt`: the
+ * check fails on any crossing not listed, and on a listed one that is gone (so the list only shrinks).
+ *
+ *   node --import tsx scripts/check-boundaries.ts            check
+ *   node --import tsx scripts/check-boundaries.ts --baseline rewrite the list from what is found
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+const baselineFile = join(root, 'scripts', 'boundaries-baseline.txt')
+
+/** Whose each table (or view) is. `platform`: the kernel's, which every module may use. */
+const OWNERS: Record<string, string> = {
+  // kernel: identity, roles, audit, jobs, mail, uploads, activity feed
+  users: 'platform',
+  user_sessions: 'platform',
+  territory_roles: 'platform',
+  platform_roles: 'platform',
+  signin_throttle: 'platform',
+  audit_events: 'platform',
+  jobs: 'platform',
+  notification_deliveries: 'platform',
+  pending_imports: 'platform',
+  activities: 'platform',
+  evidence_files: 'platform',
+  territories: 'territories',
+  territory_parents: 'territories',
+  territory_profiles: 'territories',
+  action_plans: 'plans',
+  commitments: 'plans',
+  milestones: 'plans',
+  history_entries: 'plans',
+  history_heads: 'plans',
+  history_head_publications: 'plans',
+  public_commitments: 'plans',
+  public_commitment_verdicts: 'assessments',
+  assessments: 'assessments',
+  assessment_errata: 'assessments',
+  commitment_assessments: 'assessments',
+  plan_reviewers: 'assessments',
+  consultations: 'consultations',
+  consultation_changes: 'consultations',
+  contributions: 'consultations',
+  contribution_comments: 'consultations',
+  contribution_supports: 'consultations',
+  content_reports: 'consultations',
+  official_questions: 'consultations',
+  question_supports: 'consultations',
+  action_groups: 'consultations',
+  action_group_members: 'consultations',
+  action_group_notes: 'consultations',
+  action_group_actions: 'consultations',
+  cocreated_texts: 'consultations',
+  text_articles: 'consultations',
+  text_article_versions: 'consultations',
+  text_versions: 'consultations',
+  text_amendments: 'consultations',
+  text_amendment_votes: 'consultations',
+  events: 'events',
+  event_registrations: 'events',
+  follows: 'follows',
+  programme_memberships: 'membership',
+  contribution_grid: 'membership',
+  public_memberships: 'membership',
+  referentiel_fiches: 'referentiel',
+  referentiel_versions: 'referentiel',
+  referentiel_links: 'referentiel',
+  referentiel_import_conflicts: 'referentiel',
+}
+for (const table of readdirSync(join(root, 'migrations')).flatMap((f) =>
+  tablesCreatedIn(join(root, 'migrations', f)),
+)) {
+  if (table.startsWith('assembly_') || table === 'assemblies') OWNERS[table] ??= 'assemblies'
+}
+/**
+ * Views a module publishes for the others to read: part of its front door, read-only and already limited to
+ * what the public may see (a draft plan's commitments are not in public_commitments).
+ */
+const PUBLISHED = new Set(['public_commitments', 'public_commitment_verdicts', 'public_memberships'])
+
+function tablesCreatedIn(file: string): string[] {
+  return [
+    ...readFileSync(file, 'utf8').matchAll(/create (?:table|view|materialized view) (?:if not exists )?([a-z_]+)/gi),
+  ].map((m) => m[1]!)
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return sources(path)
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : []
+  })
+}
+
+/** The module a file belongs to, or 'platform', or null outside both. */
+function ownerOf(file: string): string | null {
+  const path = relative(join(root, 'src'), file)
+  if (path.startsWith('platform/')) return 'platform'
+  const module = /^modules\/([^/]+)\//.exec(path)
+  return module ? module[1]! : null
+}
+
+const found: string[] = []
+const unowned = new Set<string>()
+for (const table of readdirSync(join(root, 'migrations')).flatMap((f) =>
+  tablesCreatedIn(join(root, 'migrations', f)),
+)) {
+  if (!OWNERS[table]) unowned.add(table)
+}
+const tablePattern = new RegExp(
+  `\\b(?:from|join|into|update|table|exists)\\s+(${Object.keys(OWNERS).join('|')})\\b`,
+  'gi',
+)
+
+for (const file of sources(join(root, 'src'))) {
+  const owner = ownerOf(file)
+  if (!owner) continue
+  const text = readFileSync(file, 'utf8')
+  const where = relative(root, file)
+  for (const match of text.matchAll(/(?:from|import)\s+'(\.[^']+)'/g)) {
+    const target = resolve(dirname(file), match[1]!)
+    const targetOwner = ownerOf(target)
+    if (!targetOwner || targetOwner === owner) continue
+    if (owner === 'platform') found.push(`${where}: the kernel imports the module ${targetOwner}`)
+    else if (targetOwner !== 'platform' && relative(join(root, 'src', 'modules', targetOwner), target) !== 'index.ts') {
+      found.push(`${where}: imports ${relative(root, target)} instead of modules/${targetOwner}/index.ts`)
+    }
+  }
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+  const named = new Set<string>()
+  for (const match of code.matchAll(tablePattern)) {
+    const table = match[1]!.toLowerCase()
+    const tableOwner = OWNERS[table]!
+    if (tableOwner !== owner && tableOwner !== 'platform' && !PUBLISHED.has(table))
+      named.add(`${where}: names ${tableOwner}'s table ${table}`)
+  }
+  found.push(...named)
+}
+
+const current = [...new Set(found)].sort()
+if (process.argv.includes('--baseline')) {
+  writeFileSync(baselineFile, `${current.join('\n')}\n`)
+  console.log(`${current.length} crossings written to ${relative(root, baselineFile)}`)
+  process.exit(0)
+}
+const baseline = new Set(
+  readFileSync(baselineFile, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#')),
+)
+const added = current.filter((c) => !baseline.has(c))
+const gone = [...baseline].filter((c) => !current.includes(c))
+for (const table of unowned) console.error(`migrations: table ${table} has no owner in scripts/check-boundaries.ts`)
+for (const crossing of added) console.error(`new crossing: ${crossing}`)
+for (const crossing of gone) console.error(`fixed, remove from ${relative(root, baselineFile)}: ${crossing}`)
+if (unowned.size > 0 || added.length > 0 || gone.length > 0) process.exit(1)
+console.log(`Module boundaries: no new crossing (${current.length} known, listed in ${relative(root, baselineFile)}).`)
