@@ -58,7 +58,8 @@ describeEachEngine('events', (engine) => {
       kind: 'public_meeting',
       title: 'Réunion publique sur le plan vélo',
       description: 'Présentation puis échanges.',
-      day: day(1),
+      // three days ahead: further than the scheduled job's 24 hours, whatever the hour the suite runs
+      day: day(3),
       start: '18:30',
       end: '20:00',
       place: 'Salle des fêtes',
@@ -221,8 +222,8 @@ describeEachEngine('events', (engine) => {
     const event = new ICAL.Event(vevent)
     assert.equal(event.summary, 'Réunion publique sur le plan vélo')
     assert.equal(vevent.getFirstProperty('dtstart')!.getParameter('tzid'), 'Europe/Paris')
-    assert.equal(event.startDate.toString(), `${day(1)}T18:30:00`)
-    assert.equal(event.startDate.toJSDate().toISOString(), parisInstant(day(1), '18:30')!.toISOString())
+    assert.equal(event.startDate.toString(), `${day(3)}T18:30:00`)
+    assert.equal(event.startDate.toJSDate().toISOString(), parisInstant(day(3), '18:30')!.toISOString())
     assert.equal(vevent.getFirstPropertyValue('url'), `http://localhost:3000/evenements/${eventId}`)
     assert.equal(event.location, 'Salle des fêtes')
     const feed = new ICAL.Component(
@@ -247,7 +248,9 @@ describeEachEngine('events', (engine) => {
     ctx.mails.length = 0
     // a reader who chose English gets it in English
     await ctx.database.db.execute(sql`update users set locale = 'en' where id = ${people[2]!.id}`)
-    const sent = await sendReminders(ctx.database.db, 48)
+    // the reminders as they go two days before: the clock is set 40 hours before the meeting
+    const twoDaysBefore = new Date(parisInstant(day(3), '18:30')!.getTime() - 40 * 3_600_000)
+    const sent = await sendReminders(ctx.database.db, 48, twoDaysBefore)
     assert.ok(sent >= 2)
     await ctx.app.jobs.tick()
     const ours = ctx.mails
@@ -260,10 +263,12 @@ describeEachEngine('events', (engine) => {
         [people[2]!.email, 'Reminder: Réunion publique sur le plan vélo'],
       ].sort(),
     )
-    const french = ctx.mails.find((m) => m.to === people[1]!.email)!
+    const french = ctx.mails.find(
+      (m) => m.to === people[1]!.email && m.subject === 'Rappel : Réunion publique sur le plan vélo',
+    )!
     assert.match(french.text, /a lieu le \p{L}+ \d{1,2} \p{L}+ \d{4} à \d{2}:\d{2}/u)
     assert.match(french.text, new RegExp(`/evenements/${eventId}`))
-    assert.equal(await sendReminders(ctx.database.db, 48), 0)
+    assert.equal(await sendReminders(ctx.database.db, 48, twoDaysBefore), 0, 'once only')
     ctx.mails.length = 0
     const page = `/evenements/${eventId}`
     assert.equal(
