@@ -454,6 +454,11 @@ describeEachEngine('consultations', (engine) => {
     assert.equal((await agent.post(`${page}/cloture`, { reason: 'Encore une fois' })).statusCode, 409)
     const id = page.split('/').pop()!
     assert.equal(JSON.parse((await anonymous.get(`/api/v1/consultations/${id}`)).body).consultation.phase, 'closed')
+    assert.doesNotMatch(
+      (await anonymous.get('/participer')).body,
+      /Marché du dimanche : où \?/,
+      'no longer among what is open',
+    )
 
     // a later closing reopens it
     assert.equal(
@@ -478,6 +483,7 @@ describeEachEngine('consultations', (engine) => {
       303,
     )
     assert.equal(JSON.parse((await anonymous.get(`/api/v1/consultations/${id}`)).body).consultation.phase, 'open')
+    assert.match((await anonymous.get('/participer')).body, /Marché du dimanche : où \?/)
     const history = await queryRows<{ changes: { field: string }[]; reason: string }>(
       ctx.database.db,
       sql`select changes, reason from consultation_changes where consultation_id = ${id} order by id`,

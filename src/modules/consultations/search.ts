@@ -16,6 +16,8 @@ function datedSource(options: {
   table: string
   text: string
   path: string
+  /** the table has `closed_early_at` (a consultation the staff closed before its last day) */
+  closesEarly?: boolean
 }): SearchSource {
   const from = sql.raw(`${options.table} x join territories t on t.id = x.territory_id`)
   return {
@@ -34,7 +36,7 @@ function datedSource(options: {
       const rows = await queryRows<Row & { closes_on: string }>(
         db,
         sql`select x.id, x.title, t.name as territory, x.closes_on::text from ${from}
-            where x.status = 'published' and x.closed_early_at is null and x.opens_on <= ${today}::date and x.closes_on >= ${today}::date order by x.closes_on limit ${limit}`,
+            where x.status = 'published' ${options.closesEarly ? sql`and x.closed_early_at is null` : sql``} and x.opens_on <= ${today}::date and x.closes_on >= ${today}::date order by x.closes_on limit ${limit}`,
       )
       return rows.map((r) => ({
         title: r.title,
@@ -52,6 +54,7 @@ export const consultationSearch = datedSource({
   table: 'consultations',
   text: 'question',
   path: '/consultations',
+  closesEarly: true,
 })
 export const textSearch = datedSource({
   key: 'textes',
