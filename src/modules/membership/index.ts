@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify'
-import membershipRoutes from './routes.tsx'
+import membershipAdminRoutes from './routes.admin.tsx'
+import membershipRoutes from './routes.public.tsx'
 
-/** Membership: territories join the network and the THC programme; public list of members. */
+/** Membership: territories join the network and the THC programme; public list of members; the team's back office. */
 export default async function membership(app: FastifyInstance) {
   await app.register(membershipRoutes)
+  // every back-office route sits behind the administrators-only hook of its plugin
+  await app.register(membershipAdminRoutes, { prefix: '/admin/adhesions' })
 }
 
 export { contributionFor, findMembership } from './service.ts'

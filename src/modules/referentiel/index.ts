@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import referentielAdminRoutes from './routes.admin.tsx'
 import referentielDataRoutes from './routes.data.ts'
 import referentielRoutes from './routes.tsx'
 import { ficheSearch } from './site-search.ts'
@@ -8,6 +9,7 @@ export default async function referentiel(app: FastifyInstance) {
   app.platform.search.add(ficheSearch)
   await app.register(referentielRoutes)
   await app.register(referentielDataRoutes)
+  await app.register(referentielAdminRoutes, { prefix: '/admin/referentiel' })
 }
 
 export { importRecords, readCatalogue, readParticipediaCsv, ImportFailed, type SourceFile } from './import.ts'
