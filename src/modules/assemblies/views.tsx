@@ -12,6 +12,7 @@ import {
 } from '../../platform/layout/forms.tsx'
 import { Table } from '../../platform/layout/table.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
+import { LineChart } from '../../platform/layout/charts.tsx'
 import type { ProbabilityProfile } from './draw.ts'
 import type { AssemblyRow, QuotaRow, Registration } from './service.ts'
 
@@ -384,36 +385,49 @@ export function UploadForm({ action, label, button }: { action: string; label: s
   )
 }
 
-/** Sorted probability curves as an SVG drawing (no script), with the figures in a table beside it. */
+/** The probability curves, volunteers sorted from the least likely to be drawn, with axes and the figures in a table. */
 export function ProbabilityChart({ leximin, legacy }: { leximin: ProbabilityProfile; legacy: ProbabilityProfile }) {
-  const { t } = usePage()
-  const width = 600
-  const height = 240
-  const top = Math.max(leximin.max, legacy.max, 1e-9)
-  const points = (sorted: number[]) => {
+  const { t, locale } = usePage()
+  const share = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    style: 'percent',
+    maximumFractionDigits: 1,
+  })
+  // at most ~300 points a curve: enough for the eye, light for the page
+  const curve = (sorted: number[]): [number, number][] => {
     const n = sorted.length
+    if (n === 0) return []
     const step = Math.max(1, Math.floor(n / 300))
-    const list: string[] = []
-    for (let i = 0; i < n; i += step)
-      list.push(`${((i / Math.max(1, n - 1)) * width).toFixed(1)},${(height - (sorted[i]! / top) * height).toFixed(1)}`)
-    list.push(`${width},${(height - (sorted[n - 1]! / top) * height).toFixed(1)}`)
-    return list.join(' ')
+    const points: [number, number][] = []
+    for (let i = 0; i < n; i += step) points.push([n === 1 ? 1 : i / (n - 1), sorted[i]!])
+    points.push([1, sorted[n - 1]!])
+    return points
   }
+  const quantile = (sorted: number[], q: number) =>
+    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+  const quantiles = [0, 0.1, 0.5, 0.9, 1] as const
   return (
-    <figure class="chart">
-      <svg
-        viewBox={`-2 -2 ${width + 4} ${height + 4}`}
-        role="img"
-        aria-label={t('assembly.tr.chart')}
-        preserveAspectRatio="none"
-        style="width:100%;max-width:40rem;height:auto"
-      >
-        <rect x="0" y="0" width={width} height={height} fill="none" stroke="currentColor" stroke-width="0.5" />
-        <polyline points={points(leximin.sorted)} fill="none" stroke="#000091" stroke-width="2.5" />
-        <polyline points={points(legacy.sorted)} fill="none" stroke="#b34000" stroke-width="2" stroke-dasharray="6 4" />
-      </svg>
-      <figcaption>{t('assembly.tr.chart')}</figcaption>
-    </figure>
+    <LineChart
+      id="probabilities"
+      title={t('assembly.tr.chart')}
+      series={[
+        { label: 'LEXIMIN', points: curve(leximin.sorted) },
+        { label: 'LEGACY', points: curve(legacy.sorted), dashed: true },
+      ]}
+      xLabel={t('assembly.tr.chartX')}
+      yLabel={t('assembly.tr.chartY')}
+      xFormat={(v) => share.format(v)}
+      yFormat={(v) => share.format(v)}
+      table={{
+        headings: [
+          t('assembly.tr.algorithm'),
+          ...quantiles.map((q) => t('assembly.tr.chartQuantile', { share: share.format(q) })),
+        ],
+        rows: [
+          ['LEXIMIN', ...quantiles.map((q) => share.format(quantile(leximin.sorted, q)))],
+          ['LEGACY', ...quantiles.map((q) => share.format(quantile(legacy.sorted, q)))],
+        ],
+      }}
+    />
   )
 }
 

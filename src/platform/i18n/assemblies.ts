@@ -228,6 +228,9 @@ export const assembliesFr = {
   'assembly.tr.legacyNote':
     'LEGACY : l’algorithme glouton historique, probabilités estimées sur {runs} tirages simulés.',
   'assembly.tr.chart': 'Probabilités triées : LEXIMIN (trait plein) et LEGACY (pointillés)',
+  'assembly.tr.chartX': 'Volontaires, du moins au plus probable (part du vivier)',
+  'assembly.tr.chartY': 'Probabilité d’être tiré',
+  'assembly.tr.chartQuantile': 'À {share} du vivier',
   'assembly.tr.lottery': 'Loterie et tirage vérifiable',
   'assembly.tr.digest': 'Empreinte SHA-256 de la liste des {count} panels',
   'assembly.tr.deviation':
@@ -580,6 +583,9 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.tr.legacyNote':
     'LEGACY: the historical greedy algorithm, probabilities estimated from {runs} simulated draws.',
   'assembly.tr.chart': 'Sorted probabilities: LEXIMIN (solid) and LEGACY (dotted)',
+  'assembly.tr.chartX': 'Volunteers, from the least to the most likely (share of the pool)',
+  'assembly.tr.chartY': 'Probability of being drawn',
+  'assembly.tr.chartQuantile': 'At {share} of the pool',
   'assembly.tr.lottery': 'Lottery and verifiable draw',
   'assembly.tr.digest': 'SHA-256 digest of the list of {count} panels',
   'assembly.tr.deviation':

@@ -183,6 +183,7 @@ export const en: Record<MessageKey, string> = {
   'form.errorSummary': 'The form has {count} {count|error|errors}:',
   'form.required': 'required',
   'form.dateHint': 'For example 31/01/2027.',
+  'chart.figures': 'The chart’s figures',
   'picker.choose': '{count} {count|match|matches}: tick the right one, or change your search.',
   'picker.several': 'Several matches: tick the right one below.',
   'picker.none': 'Nothing matches “{q}”: check the spelling.',

@@ -187,6 +187,7 @@ export const fr = {
   'form.errorSummary': 'Le formulaire contient {count} {count|erreur|erreurs} :',
   'form.required': 'obligatoire',
   'form.dateHint': 'Par exemple 31/01/2027.',
+  'chart.figures': 'Les chiffres du graphique',
   'picker.choose': '{count} {count|correspondance|correspondances} : cochez la bonne, ou modifiez votre recherche.',
   'picker.several': 'Plusieurs correspondances : cochez la bonne ci-dessous.',
   'picker.none': 'Rien ne correspond à « {q} » : vérifiez l’orthographe.',
