@@ -200,7 +200,7 @@ function explain(error: unknown): never {
           : error.code === 'REVIEWER_NOT_INDEPENDENT'
             ? 'this person reviews a plan of this territory and cannot act for it'
             : error.code
-    throw new UsageError(`${what}: ${error.userMessage}`)
+    throw new UsageError(`${what}: ${error.messageIn('en')}`)
   }
   throw error
 }
@@ -449,7 +449,8 @@ const commands: Record<string, Command> = {
           .join(', ')
         out(`${dryRun ? 'Dry run, nothing written' : 'Imported'}: ${counts || 'nothing to do'}.`)
       } catch (error) {
-        if (error instanceof AppError) throw new UsageError(error.localized ? error.localized(en) : error.userMessage)
+        if (error instanceof AppError)
+          throw new UsageError(error.localized ? error.localized(en) : error.messageIn('en'))
         throw error
       }
     },
@@ -527,7 +528,7 @@ const commands: Record<string, Command> = {
               ? `no consultation ${consultationId}`
               : error.localized
                 ? error.localized(en)
-                : error.userMessage,
+                : error.messageIn('en'),
           )
         throw error
       }
@@ -572,7 +573,7 @@ const commands: Record<string, Command> = {
               ? `no assembly ${assemblyId}`
               : error.localized
                 ? error.localized(en)
-                : error.userMessage,
+                : error.messageIn('en'),
           )
         throw error
       }

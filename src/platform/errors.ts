@@ -1,4 +1,5 @@
-import type { Translate } from './i18n/index.ts'
+import { ERROR_MESSAGES_EN } from './i18n/errors.ts'
+import type { Locale, Translate } from './i18n/index.ts'
 
 /** Stable error codes, upper snake case; the user message is what a person reads. */
 export class AppError extends Error {
@@ -25,6 +26,11 @@ export class AppError extends Error {
     if (options.fields) this.fields = options.fields
     if (options.details !== undefined) this.details = options.details
     if (options.localized) this.localized = options.localized
+  }
+
+  /** The user message in the reader's language (services write it in French; `i18n/errors.ts` holds the English). */
+  messageIn(locale: Locale): string {
+    return locale === 'en' ? (ERROR_MESSAGES_EN.get(this.userMessage) ?? this.userMessage) : this.userMessage
   }
 }
 

@@ -504,7 +504,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 409 && error.status !== 422)) throw error
       const id = typeof proposalId === 'string' ? proposalId : await proposalId()
-      const errors = error.fields ? translateFieldErrors(req.t, error.fields) : { problem: error.userMessage }
+      const errors = error.fields ? translateFieldErrors(req.t, error.fields) : { problem: error.messageIn(req.locale) }
       return render(req, reply, id, error.fields ? form : 'general', values, errors, error.status)
     }
   }

@@ -1319,7 +1319,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
           form,
           values,
           errors: translateFieldErrors(req.t, appError.fields),
-          problems: appError.fields ? [] : [appError.userMessage],
+          problems: appError.fields ? [] : [appError.messageIn(req.locale)],
         },
         status,
       )
@@ -1422,7 +1422,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
           return reply.redirect(`${assemblyPath(req.params)}/organisation#quotas-title`, 303)
         } catch (error) {
           if (error instanceof service.QuotaProblems) problems.push(...error.problems)
-          else if (statusOf(error) !== null) problems.push((error as AppError).userMessage)
+          else if (statusOf(error) !== null) problems.push((error as AppError).messageIn(req.locale))
           else throw error
         }
       }
@@ -1452,7 +1452,7 @@ export default async function assemblyRoutes(fastify: FastifyInstance) {
           return reply.redirect(`${assemblyPath(assembly)}/organisation#quotas-title`, 303)
         } catch (error) {
           if (error instanceof service.QuotaProblems) problems.push(...error.problems)
-          else if (statusOf(error) !== null) problems.push((error as AppError).userMessage)
+          else if (statusOf(error) !== null) problems.push((error as AppError).messageIn(req.locale))
           else throw error
         }
       }

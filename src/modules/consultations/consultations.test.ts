@@ -504,6 +504,12 @@ describeEachEngine('consultations', (engine) => {
     const answered = await agent.post(`/consultations/${consultationId}/modifier`, { ...fields, title: 'Trop tard' })
     assert.equal(answered.statusCode, 409)
     assert.match(answered.body, /La synthèse est publiée/)
+    // a reader who chose English reads the refusal in English
+    await agent.post('/compte/profil', { displayName: 'Agent', locale: 'en' }, { csrfFrom: '/compte' })
+    const inEnglish = await agent.post(`/consultations/${consultationId}/cloture`, { reason: 'Once more' })
+    assert.equal(inEnglish.statusCode, 409)
+    assert.match(inEnglish.body, /Only an open consultation can be closed early\./)
+    await agent.post('/compte/profil', { displayName: 'Agent', locale: 'fr' }, { csrfFrom: '/compte' })
   })
 })
 

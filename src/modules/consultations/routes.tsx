@@ -329,7 +329,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
             reply,
             req.params.id,
             values,
-            error.fields ? translateFieldErrors(req.t, error.fields) : { title: error.userMessage },
+            error.fields ? translateFieldErrors(req.t, error.fields) : { title: error.messageIn(req.locale) },
             error.status,
           )
         throw error

@@ -169,7 +169,7 @@ function toPublicError(error: FastifyError | AppError | Error, t: Translate, req
           ? error.localized(t)
           : isMessageKey(key) && error.code !== 'BAD_REQUEST'
             ? t(key)
-            : error.userMessage
+            : error.messageIn(req?.locale ?? 'fr')
     return { status: error.status, code: error.code, message, ...(error.fields ? { fields: error.fields } : {}) }
   }
   const fe = error as FastifyError & { code?: string }
