@@ -32,7 +32,7 @@ export function followJobHandlers(ctx: NotifyContext): Record<string, JobHandler
   }
 }
 
-export { FollowForm, followBox } from './routes.tsx'
+export { FollowForm, followBox } from './views/follows.tsx'
 export { followOf } from './service.ts'
 
 export { scheduleDigests, sendDigests, deliverActivity }
