@@ -68,6 +68,66 @@ describe('consultation journey', { skip }, () => {
     assert.match((await citizen.locator('main').textContent()) ?? '', /Ouvrir le dimanche matin/)
     await expectAccessible(citizen, 'commitment page with the citizens’ contribution', checker)
   })
+
+  test('staff extend a consultation and close it early; a moderator hides a contribution from its page (JS off)', async () => {
+    const agent = await signedIn('agent', false)
+    await agent.goto(`${journey.base}/territoires/autre/pays-demo/consultations/nouvelle`)
+    await agent.getByLabel('Titre').fill('Où planter les arbres du quartier ?')
+    await agent.getByLabel('Question posée').fill('Quelles rues manquent le plus d’ombre ?')
+    await agent.getByLabel('Ouverture').fill(day(-1))
+    await agent.getByLabel('Clôture').fill(day(10))
+    await agent.getByRole('button', { name: 'Publier' }).click()
+    await agent.getByRole('heading', { name: 'Où planter les arbres du quartier ?' }).waitFor()
+    const consultationUrl = agent.url()
+
+    const citizen = await signedIn('citizen', false)
+    await citizen.goto(consultationUrl)
+    await citizen.getByLabel('Titre').fill('Rue des Lilas')
+    await citizen.getByLabel('Votre contribution').fill('Un texte hors sujet que la modération masquera.')
+    await citizen.getByRole('button', { name: 'Publier ma contribution' }).click()
+    await citizen.getByText('Contribution publiée.').waitFor()
+
+    // the moderator hides it from the page, without any report, with a public reason
+    const moderator = await signInInBrowser(
+      journey.browser,
+      journey.base,
+      { email: 'moderation@demo.thc.example', password: 'demo-moderation-thc' },
+      { javaScript: false },
+    )
+    await moderator.goto(consultationUrl)
+    await moderator.getByText('Masquer (modération)').first().click()
+    await moderator.getByLabel('Raison publique').first().fill('Hors sujet : voir la charte.')
+    await moderator.getByRole('button', { name: 'Masquer', exact: true }).first().click()
+    await moderator.getByText('Masqué par la modération : Hors sujet : voir la charte.').waitFor()
+    const checker = await (await journey.browser.newContext({ bypassCSP: true })).newPage()
+    await expectAccessible(moderator, 'consultation page (moderator, JS off)', checker)
+
+    // the staff extend it, then close it early; both changes show in the public history
+    await agent.goto(consultationUrl)
+    await agent.getByRole('link', { name: 'Modifier, prolonger ou avancer la clôture' }).click()
+    await expectAccessible(agent, 'edit form of a published consultation (JS off)', checker)
+    await agent.getByLabel('Clôture').fill(day(20))
+    await agent.getByLabel('Raison de la modification').fill('Plus de temps pour les familles.')
+    await agent.getByRole('button', { name: 'Enregistrer les modifications' }).click()
+    await agent.getByText('Modifications enregistrées.').waitFor()
+    await agent.getByText('Clore la consultation aujourd’hui').click()
+    await agent.getByLabel('Raison de la clôture anticipée').fill('Le conseil a tranché.')
+    await agent.getByRole('button', { name: 'Clore maintenant' }).click()
+    await agent.getByText('La consultation est close.').waitFor()
+
+    await citizen.goto(consultationUrl)
+    const main = (await citizen.locator('main').textContent()) ?? ''
+    assert.match(main, /Historique des modifications/)
+    assert.match(main, /Raison : Plus de temps pour les familles\./)
+    assert.match(main, /Raison : Le conseil a tranché\./)
+    assert.doesNotMatch(main, /Un texte hors sujet/)
+    assert.equal(
+      await citizen.getByRole('button', { name: 'Publier ma contribution' }).count(),
+      0,
+      'closed: no more contributions',
+    )
+    await expectAccessible(citizen, 'consultation closed early, with its history (citizen, JS off)', checker)
+  })
 })
 
 describe('question journey', { skip }, () => {
