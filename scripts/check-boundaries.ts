@@ -33,6 +33,7 @@ const OWNERS: Record<string, string> = {
   territories: 'territories',
   territory_parents: 'territories',
   territory_profiles: 'territories',
+  public_territories: 'territories',
   action_plans: 'plans',
   commitments: 'plans',
   milestones: 'plans',
@@ -83,7 +84,7 @@ for (const table of readdirSync(join(root, 'migrations')).flatMap((f) =>
  * Views a module publishes for the others to read: part of its front door, read-only and already limited to
  * what the public may see (a draft plan's commitments are not in public_commitments).
  */
-const PUBLISHED = new Set(['public_commitments', 'public_commitment_verdicts', 'public_memberships'])
+const PUBLISHED = new Set(['public_commitments', 'public_commitment_verdicts', 'public_memberships', 'public_territories'])
 
 function tablesCreatedIn(file: string): string[] {
   return [

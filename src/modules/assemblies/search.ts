@@ -9,7 +9,7 @@ export const assemblySearch: SearchSource = {
   async find(db, words, limit) {
     const rows = await queryRows<{ id: string; title: string; territory: string | null }>(
       db,
-      sql`select a.id, a.title, t.name as territory from assemblies a left join territories t on t.id = a.territory_id
+      sql`select a.id, a.title, t.name as territory from assemblies a left join public_territories t on t.id = a.territory_id
           where a.phase <> 'draft' and ${matchesWords([sql`a.title`, sql`a.purpose`], words)} order by a.created_at desc limit ${limit}`,
     )
     return rows.map((r) => ({ title: r.title, path: `/assemblees/${r.id}`, detail: r.territory ?? '' }))
@@ -17,7 +17,7 @@ export const assemblySearch: SearchSource = {
   async open(db, limit, t) {
     const rows = await queryRows<{ id: string; title: string; territory: string | null }>(
       db,
-      sql`select a.id, a.title, t.name as territory from assemblies a left join territories t on t.id = a.territory_id where a.phase = 'recruiting' order by a.created_at desc limit ${limit}`,
+      sql`select a.id, a.title, t.name as territory from assemblies a left join public_territories t on t.id = a.territory_id where a.phase = 'recruiting' order by a.created_at desc limit ${limit}`,
     )
     return rows.map((r) => ({
       title: r.title,

@@ -89,7 +89,7 @@ const COLUMNS = sql`a.id, a.territory_id as "territoryId", t.name as "territoryN
 export async function findAssembly(db: Db, id: string): Promise<AssemblyRow> {
   const [row] = await queryRows<AssemblyRow>(
     db,
-    sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where a.id = ${id}`,
+    sql`select ${COLUMNS} from assemblies a left join public_territories t on t.id = a.territory_id where a.id = ${id}`,
   )
   if (!row) throw notFound()
   return row
@@ -127,7 +127,7 @@ export async function listAssemblies(
     : sql`a.phase <> 'draft'`
   return queryRows<AssemblyRow>(
     db,
-    sql`select ${COLUMNS} from assemblies a left join territories t on t.id = a.territory_id where ${where} and ${visible} order by a.created_at desc limit 200`,
+    sql`select ${COLUMNS} from assemblies a left join public_territories t on t.id = a.territory_id where ${where} and ${visible} order by a.created_at desc limit 200`,
   )
 }
 

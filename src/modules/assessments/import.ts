@@ -260,7 +260,7 @@ export async function importOgpRatings(
           }>(
             tx,
             sql`select c.id as "commitmentId", c.source_key as "sourceKey", p.id as "planId", p.title as "planTitle", p.status as "planStatus", p.territory_id as "territoryId", t.name as "territoryName"
-          from commitments c join action_plans p on p.id = c.plan_id join territories t on t.id = p.territory_id
+          from commitments c join action_plans p on p.id = c.plan_id join public_territories t on t.id = p.territory_id
           where c.source_key in (${sql.join(
             ids.map((id) => sql`${id}`),
             sql`, `,

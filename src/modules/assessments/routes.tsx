@@ -776,7 +776,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
                 a.published_at as publie_le, c.id as engagement_id, c.title as engagement, ca.verifiable, ca.relevance, ca.potential_impact as impact_potentiel,
                 ca.completion as realisation, ca.diog_overall as ouverture_globale, ca.diog_values
               from commitment_assessments ca join assessments a on a.id = ca.assessment_id join action_plans p on p.id = a.plan_id
-              join commitments c on c.id = ca.commitment_id join territories t on t.id = a.territory_id
+              join commitments c on c.id = ca.commitment_id join public_territories t on t.id = a.territory_id
               where a.status = 'published' and p.status in ('published', 'closed') ${after ? sql`and (ca.assessment_id, ca.commitment_id) > (${after.assessment_id}::uuid, ${after.commitment_id}::uuid)` : sql``}
               order by ca.assessment_id, ca.commitment_id limit 1000`,
           )

@@ -19,7 +19,7 @@ function datedSource(options: {
   /** the table has `closed_early_at` (a consultation the staff closed before its last day) */
   closesEarly?: boolean
 }): SearchSource {
-  const from = sql.raw(`${options.table} x join territories t on t.id = x.territory_id`)
+  const from = sql.raw(`${options.table} x join public_territories t on t.id = x.territory_id`)
   return {
     key: options.key,
     label: options.label,
@@ -71,7 +71,7 @@ export const questionSearch: SearchSource = {
   async find(db, words, limit) {
     const rows = await queryRows<Row>(
       db,
-      sql`select q.id, q.title, t.name as territory from official_questions q join territories t on t.id = q.territory_id
+      sql`select q.id, q.title, t.name as territory from official_questions q join public_territories t on t.id = q.territory_id
           where q.status in ('published', 'answered') and ${matchesWords([sql`q.title`, sql`q.body`], words)} order by q.published_at desc limit ${limit}`,
     )
     return rows.map((r) => ({ title: r.title, path: `/questions/${r.id}`, detail: r.territory }))
@@ -79,7 +79,7 @@ export const questionSearch: SearchSource = {
   async open(db, limit) {
     const rows = await queryRows<Row>(
       db,
-      sql`select q.id, q.title, t.name as territory from official_questions q join territories t on t.id = q.territory_id
+      sql`select q.id, q.title, t.name as territory from official_questions q join public_territories t on t.id = q.territory_id
           where q.status = 'published' order by q.support_count desc, q.published_at desc limit ${limit}`,
     )
     return rows.map((r) => ({ title: r.title, path: `/questions/${r.id}`, detail: r.territory }))

@@ -25,7 +25,7 @@ export const eventSearch: SearchSource = {
   async find(db, words, limit, t) {
     const rows = await queryRows<Row>(
       db,
-      sql`select e.id, e.title, e.kind, t.name as territory, e.starts_at from events e left join territories t on t.id = e.territory_id
+      sql`select e.id, e.title, e.kind, t.name as territory, e.starts_at from events e left join public_territories t on t.id = e.territory_id
           where ${matchesWords([sql`e.title`, sql`e.description`, sql`e.place`], words)}
           order by e.ends_at < now(), case when e.ends_at >= now() then e.starts_at end, e.starts_at desc limit ${limit}`,
     )
@@ -34,7 +34,7 @@ export const eventSearch: SearchSource = {
   async open(db, limit, t) {
     const rows = await queryRows<Row>(
       db,
-      sql`select e.id, e.title, e.kind, t.name as territory, e.starts_at from events e left join territories t on t.id = e.territory_id
+      sql`select e.id, e.title, e.kind, t.name as territory, e.starts_at from events e left join public_territories t on t.id = e.territory_id
           where e.status = 'scheduled' and e.ends_at >= now() order by e.starts_at limit ${limit}`,
     )
     return rows.map(hit(t))

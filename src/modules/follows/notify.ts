@@ -45,7 +45,7 @@ const stillVisible = sql`(a.source is null or not exists (
 const brings = sql`(f.subject_type || ':' || f.subject_id) = any(a.subjects) and a.created_at >= f.created_at and a.actor_id is distinct from f.user_id`
 
 /** SQL: the subject of follow `f` (its title and page), whatever its type. */
-const followedSubjectJoins = sql`left join territories t on f.subject_type = 'territory' and t.id = f.subject_id
+const followedSubjectJoins = sql`left join public_territories t on f.subject_type = 'territory' and t.id = f.subject_id
         left join commitments c on f.subject_type = 'commitment' and c.id = f.subject_id
         left join consultations k on f.subject_type = 'consultation' and k.id = f.subject_id
         left join action_groups g on f.subject_type = 'group' and g.id = f.subject_id

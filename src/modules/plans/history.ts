@@ -182,7 +182,7 @@ export async function publishHistoryHeads(
   }>(
     db,
     sql`select h.territory_id as "territoryId", t.kind || '/' || t.code as ref, h.last_seq as "lastSeq", h.last_hash as "lastHash", p.digest as previous
-        from history_heads h join territories t on t.id = h.territory_id
+        from history_heads h join public_territories t on t.id = h.territory_id
         left join lateral (select seq, digest, published_at from history_head_publications where territory_id = h.territory_id order by seq desc limit 1) p on true
         where h.last_seq > 0 and h.last_seq > coalesce(p.seq, 0) and (p.published_at is null or p.published_at <= ${new Date(now.getTime() - intervalMs).toISOString()}::timestamptz)`,
   )
@@ -219,7 +219,7 @@ export async function listPublishedHeads(
   }>(
     db,
     sql`select t.kind || '/' || t.code as ref, p.seq, p.hash, p.published_at as "publishedAt", p.previous, p.digest
-        from history_head_publications p join territories t on t.id = p.territory_id
+        from history_head_publications p join public_territories t on t.id = p.territory_id
         where ${options.territoryId ? sql`p.territory_id = ${options.territoryId}` : sql`true`} and ${after}
         order by p.published_at desc, p.digest desc limit ${options.limit ?? 100}`,
   )

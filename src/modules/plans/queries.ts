@@ -58,7 +58,7 @@ export async function historyExportPage(
         h.recorded_at, h.plan_id, p.title as plan_title, h.commitment_id, c.title as commitment_title, m.title as milestone_title,
         corrected.seq as corrects_seq, h.content, h.prev_hash, h.hash
       from history_entries h
-      join territories t on t.id = h.territory_id
+      join public_territories t on t.id = h.territory_id
       join action_plans p on p.id = h.plan_id and p.status in ('published', 'closed')
       join commitments c on c.id = h.commitment_id
       left join milestones m on m.id = h.milestone_id
@@ -141,7 +141,7 @@ export async function commitmentExportPage(
         ${COMMITMENT_PROGRESS}::text as progress
       from commitments c
       join action_plans p on p.id = c.plan_id and p.status in ('published', 'closed')
-      join territories t on t.id = c.territory_id
+      join public_territories t on t.id = c.territory_id
       left join milestones m on m.commitment_id = c.id
       where ${options.territoryId ? sql`c.territory_id = ${options.territoryId}` : sql`true`}
         and ${options.afterId ? sql`c.id > ${options.afterId}::uuid` : sql`true`}
@@ -198,7 +198,7 @@ export async function networkOverview(db: Db, today: string): Promise<NetworkRow
         coalesce(sum(pc.due), 0)::int as milestones_due, coalesce(sum(pc.on_time), 0)::int as milestones_on_time,
         coalesce(sum(pc.late), 0)::int as milestones_late, round(avg(pc.progress), 1)::text as progress
       from current_plans p
-      join territories t on t.id = p.territory_id
+      join public_territories t on t.id = p.territory_id
       left join per_commitment pc on pc.plan_id = p.id
       group by t.kind, t.code, t.name, t.population, p.id, p.title, p.status, p.period_start, p.period_end
       order by t.name`,

@@ -10,7 +10,7 @@ export const commitmentSearch: SearchSource = {
     const rows = await queryRows<{ id: string; title: string; territory: string; plan: string }>(
       db,
       sql`select c.id, c.title, t.name as territory, p.title as plan
-          from commitments c join action_plans p on p.id = c.plan_id and p.status in ('published', 'closed') join territories t on t.id = c.territory_id
+          from commitments c join action_plans p on p.id = c.plan_id and p.status in ('published', 'closed') join public_territories t on t.id = c.territory_id
           where ${matchesWords([sql`c.title`, sql`c.lead_actor`, sql`array_to_string(c.themes, ' ')`], words)}
           order by p.period_start desc, c.position limit ${limit}`,
     )

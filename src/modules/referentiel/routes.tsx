@@ -144,7 +144,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     // names of the régions and départements shown, by the registry's (kind, code) index
     const places = await queryRows<{ ref: string; name: string }>(
       db(),
-      sql`select kind || '/' || code as ref, name from territories
+      sql`select kind || '/' || code as ref, name from public_territories
           where (kind = 'region' and code = any(${textArray(regions)})) or (kind = 'departement' and code = any(${textArray(departments)}))`,
     )
     const shown: Record<string, string | undefined> = { ...req.query, page: undefined } as Record<

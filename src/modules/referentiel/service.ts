@@ -375,7 +375,7 @@ export async function myVersions(db: Db, userId: string) {
 
 /** Versions waiting for review that this person may review, oldest first. */
 export async function moderationQueue(db: Db, user: CurrentUser) {
-  const territoryId = sql`(select t.id from territories t where t.kind = split_part(v.content->>'territory', '/', 1) and t.code = split_part(v.content->>'territory', '/', 2))`
+  const territoryId = sql`(select t.id from public_territories t where t.kind = split_part(v.content->>'territory', '/', 1) and t.code = split_part(v.content->>'territory', '/', 2))`
   return queryRows<{
     id: string
     number: number
@@ -684,7 +684,7 @@ async function territoryFacets(
   const rows = await queryRows<{ kind: string; code: string; name: string }>(
     db,
     sql`with recursive up(id) as (select ${territory.id}::uuid union select p.parent_id from territory_parents p join up on p.territory_id = up.id)
-        select t.kind, t.code, t.name from territories t join up on up.id = t.id`,
+        select t.kind, t.code, t.name from public_territories t join up on up.id = t.id`,
   )
   return {
     territoryId: territory.id,
