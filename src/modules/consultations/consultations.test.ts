@@ -88,10 +88,10 @@ describeEachEngine('consultations', (engine) => {
         await new Client(ctx.app).post(
           `${page}/contributions`,
           { kind: 'idea', title: 'Zone 30', body: 'x' },
-          { csrf: null },
+          { csrfFrom: '/connexion' }, // a visitor with a valid form token: refused for not being signed in
         )
       ).statusCode,
-      403,
+      401,
     )
     const bad = await alice.post(
       `${page}/contributions`,

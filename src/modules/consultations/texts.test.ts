@@ -198,10 +198,10 @@ describeEachEngine('co-constructed texts', (engine) => {
         await new Client(ctx.app).post(
           `${page}/amendements`,
           { articleId: articleIds[1]!, proposedBody: 'x', justification: 'y' },
-          { csrf: null },
+          { csrfFrom: '/connexion' }, // a visitor with a valid form token: refused for not being signed in
         )
       ).statusCode,
-      403,
+      401,
     )
     const first = await alice.post(
       `${page}/amendements`,

@@ -67,10 +67,10 @@ describeEachEngine('following and notifications', (engine) => {
         await new Client(ctx.app).post(
           '/abonnements',
           { subjectType: 'territory', subjectId: territoryId, frequency: 'daily' },
-          { csrf: null },
+          { csrfFrom: '/connexion' }, // a visitor with a valid form token: refused for not being signed in
         )
       ).statusCode,
-      403,
+      401,
     )
     assert.equal(
       (
