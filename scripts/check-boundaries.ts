@@ -84,7 +84,12 @@ for (const table of readdirSync(join(root, 'migrations')).flatMap((f) =>
  * Views a module publishes for the others to read: part of its front door, read-only and already limited to
  * what the public may see (a draft plan's commitments are not in public_commitments).
  */
-const PUBLISHED = new Set(['public_commitments', 'public_commitment_verdicts', 'public_memberships', 'public_territories'])
+const PUBLISHED = new Set([
+  'public_commitments',
+  'public_commitment_verdicts',
+  'public_memberships',
+  'public_territories',
+])
 
 function tablesCreatedIn(file: string): string[] {
   return [
