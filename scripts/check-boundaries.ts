@@ -41,6 +41,7 @@ const OWNERS: Record<string, string> = {
   history_heads: 'plans',
   history_head_publications: 'plans',
   public_commitments: 'plans',
+  public_milestones: 'plans',
   public_commitment_verdicts: 'assessments',
   assessments: 'assessments',
   assessment_errata: 'assessments',
@@ -89,6 +90,7 @@ const PUBLISHED = new Set([
   'public_commitment_verdicts',
   'public_memberships',
   'public_territories',
+  'public_milestones',
 ])
 
 function tablesCreatedIn(file: string): string[] {

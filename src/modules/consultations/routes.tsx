@@ -573,7 +573,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       if (values.milestoneId && !values.commitmentId) {
         const [milestone] = await queryRows<{ commitmentId: string }>(
           db(),
-          sql`select commitment_id as "commitmentId" from milestones where id = ${/^[0-9a-f-]{36}$/i.test(values.milestoneId) ? values.milestoneId : '00000000-0000-0000-0000-000000000000'}`,
+          sql`select commitment_id as "commitmentId" from public_milestones where id = ${/^[0-9a-f-]{36}$/i.test(values.milestoneId) ? values.milestoneId : '00000000-0000-0000-0000-000000000000'}`,
         )
         if (milestone) values.commitmentId = milestone.commitmentId
       }

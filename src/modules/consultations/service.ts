@@ -579,7 +579,7 @@ export async function answerContribution(
   if (input.milestoneId) {
     const [m] = await queryRows<{ id: string }>(
       db,
-      sql`select id from milestones where id = ${input.milestoneId} and commitment_id = ${input.commitmentId ?? '00000000-0000-0000-0000-000000000000'}`,
+      sql`select id from public_milestones where id = ${input.milestoneId} and commitment_id = ${input.commitmentId ?? '00000000-0000-0000-0000-000000000000'}`,
     )
     if (!m) throw invalid({ milestoneId: 'consult.error.milestone' })
   }
@@ -665,7 +665,7 @@ export async function listContributions(
           case when u.deleted_at is null then u.display_name when c.author_id is null then c.source_author end as "authorName", k.title as "commitmentTitle", mi.title as "milestoneTitle"
         from (select id from contributions where consultation_id = ${consultationId} order by ${order('')} limit ${pageSize} offset ${(Math.max(1, page) - 1) * pageSize}) p
         join contributions c on c.id = p.id left join users u on u.id = c.author_id left join public_commitments k on k.id = c.commitment_id
-          left join milestones mi on mi.id = c.milestone_id and mi.commitment_id = k.id
+          left join public_milestones mi on mi.id = c.milestone_id and mi.commitment_id = k.id
         order by ${order('c.')}`,
   )
 }
