@@ -35,12 +35,15 @@ export function searchWords(query: string): string[] {
     .slice(0, 6)
 }
 
+/** Text a LIKE pattern takes literally: its wildcards and backslashes escaped. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
+
 /** Every word appears in one of the columns, whatever the accents and case (LIKE wildcards in the words are literal). */
 export function matchesWords(columns: SQL[], words: string[]): SQL {
   if (words.length === 0) return sql`false`
   const text = sql`unaccent(lower(${sql.join(columns, sql` || ' ' || `)}))`
   return sql.join(
-    words.map((w) => sql`${text} like '%' || unaccent(${w.replace(/[\\%_]/g, (c) => `\\${c}`)}) || '%'`),
+    words.map((w) => sql`${text} like '%' || unaccent(${escapeLike(w)}) || '%'`),
     sql` and `,
   )
 }

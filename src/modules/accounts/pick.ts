@@ -1,3 +1,4 @@
+import { escapeLike } from '../../platform/search.ts'
 import { and, asc, ilike, isNull, or, sql } from 'drizzle-orm'
 import { users } from '../../platform/auth/tables.ts'
 import type { Db } from '../../platform/db/index.ts'
@@ -18,8 +19,6 @@ const personChoice = (person: PickedPerson): PickerChoice => ({
 })
 /** A suggestion keeps the address in the text ("Camille Martin <camille@…>") so that it resolves alone. */
 const suggestionValue = (person: PickedPerson) => `${person.displayName} <${person.email}>`
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 async function searchPeople(db: Db, text: string): Promise<PickedPerson[]> {
   const pattern = `%${escapeLike(text.trim())}%`

@@ -1,3 +1,4 @@
+import { escapeLike } from '../../platform/search.ts'
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import type { Picked, PickerChoice } from '../../platform/layout/picker.tsx'
@@ -11,8 +12,6 @@ export interface PickedCommitment {
   title: string
   territoryName: string
 }
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /** Public commitments (of published or closed plans) whose title holds the text, with their territory's name. */
 async function searchPublicCommitments(db: Db, text: string): Promise<PickedCommitment[]> {
