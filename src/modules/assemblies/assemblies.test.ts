@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
@@ -344,6 +345,32 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal((await outsider.get(org())).statusCode, 403)
     assert.notEqual((await anonymous.get(org())).statusCode, 200)
     assert.equal((await outsider.post(`${page()}/volontaires/1/retrait`, {}, { csrfFrom: page() })).statusCode, 403)
+  })
+
+  test('every route of the organisers’ area refuses anyone but the organisers, before reading the form', async () => {
+    const here = new URL('.', import.meta.url)
+    const declared = ['routes.staff.tsx', 'routes.proposals-import.tsx'].flatMap((file) =>
+      [...readFileSync(new URL(file, here), 'utf8').matchAll(/(?:app\.(get|post)|orgPost)\(\s*'([^']+)'/g)].map(
+        ([, method, path]) => ({ method: (method ?? 'post').toUpperCase(), path: path! }),
+      ),
+    )
+    assert.ok(declared.length >= 20, `only ${declared.length} routes found`)
+    const zero = '00000000-0000-4000-8000-000000000000'
+    for (const { method, path } of declared) {
+      const url = path
+        .replace(':id', assemblyId)
+        .replace(/:(member|groupId|pending)/, zero)
+        .replace(':number', '1')
+      // no body at all: a route that read the form first would answer 400 or 422
+      const asOutsider = await outsider.request({ method: method as 'GET' | 'POST', url })
+      assert.equal(asOutsider.statusCode, 403, `${method} ${path} let an outsider in`)
+      const asAnonymous = await anonymous.request({ method: method as 'GET' | 'POST', url })
+      if (method === 'GET') {
+        assert.equal(asAnonymous.statusCode, 303, `${method} ${path} let an anonymous visitor in`)
+        assert.match(String(asAnonymous.headers.location), /^\/connexion/)
+      } else assert.equal(asAnonymous.statusCode, 401, `${method} ${path} let an anonymous visitor in`)
+    }
+    assert.equal((await outsider.get(`/assemblees/${zero}/organisation`)).statusCode, 404)
   })
 
   test('feasibility: infeasible quotas name the smallest relaxation; the draw is prepared, committed, revealed and reproducible', async () => {

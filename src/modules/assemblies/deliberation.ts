@@ -884,3 +884,14 @@ export function fates(proposals: ProposalRow[]) {
     commitments: count((p) => p.commitmentId !== null),
   }
 }
+
+/** The proposal a vote is about: the proposal itself, or the one an amendment changes. */
+export async function proposalOfVoteSubject(db: Db, subjectId: string): Promise<string> {
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`select id from assembly_proposals where id = ${subjectId}
+        union all select proposal_id from assembly_amendments where id = ${subjectId}`,
+  )
+  if (!row) throw notFound()
+  return row.id
+}

@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify'
-import assemblyRoutes from './routes.tsx'
-import proposalRoutes from './proposals.routes.tsx'
-import proposalImportRoutes from './proposals.import.routes.tsx'
+import assemblyPublicRoutes from './routes.public.tsx'
+import assemblyMemberRoutes from './routes.members.tsx'
+import assemblyStaffRoutes from './routes.staff.tsx'
 import assemblyApiRoutes from './routes.api.ts'
 import { assemblySearch } from './search.ts'
 
 /** Citizens' assemblies: the fair, transparent draw of a representative panel (LEXIMIN), then deliberation and follow-up. */
 export default async function assemblies(app: FastifyInstance) {
   app.platform.search.add(assemblySearch)
-  await app.register(assemblyRoutes)
-  await app.register(proposalRoutes)
-  await app.register(proposalImportRoutes)
+  await app.register(assemblyPublicRoutes)
+  await app.register(assemblyMemberRoutes)
+  await app.register(assemblyStaffRoutes)
   await app.register(assemblyApiRoutes)
 }
 

@@ -23,7 +23,12 @@ export default async function plans(app: FastifyInstance) {
 }
 
 export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
-export { publishedCommitments, publishedMilestones } from './queries.ts'
+export {
+  commitmentsOfTerritory,
+  openPlansOfTerritory,
+  publishedCommitments,
+  publishedMilestones,
+} from './queries.ts'
 export { runPlanImport, type ImportOutcome } from './import-apply.ts'
 export { IMPORT_FORMATS, readPlansFile, type ImportFormat } from './import-formats.ts'
 export {

@@ -248,3 +248,21 @@ export async function commitmentVerdicts(db: Db, commitmentIds: string[]): Promi
   )
   return new Map(rows.map((r) => [r.commitmentId, { ...r, publishedAt: new Date(r.publishedAt) }]))
 }
+
+/** A territory's plans still open to new commitments (drafts first), for the staff's pickers; no visibility check. */
+export async function openPlansOfTerritory(db: Db, territoryId: string) {
+  return queryRows<{ id: string; title: string; status: string }>(
+    db,
+    sql`select id, title, status from action_plans where territory_id = ${territoryId} and status in ('draft', 'published')
+        order by status = 'published', created_at desc`,
+  )
+}
+
+/** A territory's commitments, latest plan first, for the staff's pickers; no visibility check. */
+export async function commitmentsOfTerritory(db: Db, territoryId: string, limit = 300) {
+  return queryRows<{ id: string; title: string }>(
+    db,
+    sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id
+        where c.territory_id = ${territoryId} order by p.period_start desc, c.position limit ${limit}`,
+  )
+}

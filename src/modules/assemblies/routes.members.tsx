@@ -1,15 +1,22 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { sql } from 'drizzle-orm'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
-import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import type { FieldErrors, FormValues } from '../../platform/layout/forms.tsx'
+import { commitmentsOfTerritory, openPlansOfTerritory } from '../plans/index.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import * as deliberation from './deliberation.ts'
-import { activePanelSize, canAnswer, findProposal, hasVoted, listAmendments, memberOf } from './deliberation.ts'
+import {
+  activePanelSize,
+  canAnswer,
+  findProposal,
+  hasVoted,
+  listAmendments,
+  memberOf,
+  proposalOfVoteSubject,
+} from './deliberation.ts'
 import { canManageAssembly, findVisibleAssembly } from './service.ts'
 import { proposalPath } from './views.tsx'
 import { ProposalPage } from './views/proposal.tsx'
@@ -46,14 +53,8 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     const [plans, commitments] =
       answerer && assembly.territoryId
         ? await Promise.all([
-            queryRows<{ id: string; title: string; status: string }>(
-              db(),
-              sql`select id, title, status from action_plans where territory_id = ${assembly.territoryId} and status in ('draft', 'published') order by status = 'published', created_at desc`,
-            ),
-            queryRows<{ id: string; title: string }>(
-              db(),
-              sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id where c.territory_id = ${assembly.territoryId} order by p.period_start desc, c.position limit 300`,
-            ),
+            openPlansOfTerritory(db(), assembly.territoryId),
+            commitmentsOfTerritory(db(), assembly.territoryId),
           ])
         : [[], []]
     const voted = await hasVoted(db(), req.user?.id, [id, ...amendments.map((a) => a.id)])
@@ -148,14 +149,6 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
       }),
   )
 
-  const proposalOfSubject = async (subjectId: string) => {
-    const [row] = await queryRows<{ id: string }>(
-      db(),
-      sql`select id from assembly_proposals where id = ${subjectId} union all select proposal_id from assembly_amendments where id = ${subjectId}`,
-    )
-    if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
-    return row.id
-  }
   app.post(
     '/votes-assemblee/:id/ouverture',
     { schema: { params: IdParams, body: FormBody, hide: true } },
@@ -163,7 +156,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
       act(
         req,
         reply,
-        () => proposalOfSubject(req.params.id),
+        () => proposalOfVoteSubject(db(), req.params.id),
         `vote-${req.params.id}`,
         (actor, v) => {
           const typed = (v.quorumPercent ?? '').trim()
@@ -183,7 +176,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
       act(
         req,
         reply,
-        () => proposalOfSubject(req.params.id),
+        () => proposalOfVoteSubject(db(), req.params.id),
         'general',
         (actor, v) => deliberation.castVote(db(), app.platform.ballots, actor, req.params.id, v.choice ?? ''),
       ),
@@ -195,7 +188,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
       act(
         req,
         reply,
-        () => proposalOfSubject(req.params.id),
+        () => proposalOfVoteSubject(db(), req.params.id),
         'general',
         (actor) => deliberation.closeVote(db(), app.platform.ballots, actor, req.params.id),
       ),

@@ -1,0 +1,427 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type TSchema } from 'typebox'
+import { requireUser, type CurrentUser } from '../../platform/auth/current-user.ts'
+import { AppError, forbidden, notFound } from '../../platform/errors.ts'
+import { assemblyInput } from './forms.ts'
+import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
+import { normalizeDays } from '../../platform/http/rules.ts'
+import { feasibility, findDraw, listMembers } from './draw.ts'
+import { listGroups, listSessions } from './deliberation.ts'
+import { canManageAssembly, findAssembly, listQuotas, listVolunteers, type QuotaRow } from './service.ts'
+import * as service from './service.ts'
+import * as draw from './draw.ts'
+import * as deliberation from './deliberation.ts'
+import { InstanceError, parseQuotas } from './sortition/instance.ts'
+import { assemblyPath } from './views.tsx'
+import { worded } from '../../platform/import/text.ts'
+import proposalImportRoutes from './routes.proposals-import.tsx'
+
+import { OrganisationPage, POOL_PAGE_SIZE, type OrgState } from './views/organisation.tsx'
+import { FeasibilityPage } from './views/transparency.tsx'
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }), member: Type.String({ format: 'uuid' }) })
+const VolunteerParams = Type.Object({ id: Type.String({ format: 'uuid' }), number: Type.Integer({ minimum: 1 }) })
+const GroupParams = Type.Object({ id: Type.String({ format: 'uuid' }), groupId: Type.String({ format: 'uuid' }) })
+/** volunteers per page of the pool on the organisers' page */
+const PoolQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const statusOf = (error: unknown) =>
+  error instanceof AppError && error.status >= 400 && error.status < 500 && error.status !== 403 && error.status !== 404
+    ? error.status
+    : null
+
+/**
+ * The organisers' area of an assembly: every route names it as `:id`, and one hook admits only its organisers
+ * (the territory's staff, or the network's administrators for the State's assemblies) before any body is read,
+ * so a route added here cannot be left open by a forgotten check. The services check again.
+ */
+export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const db = () => app.platform.database.db
+
+  async function managed(req: FastifyRequest, id: string) {
+    const assembly = await findAssembly(db(), id)
+    if (!canManageAssembly(requireUser(req), assembly.territoryId))
+      throw forbidden('Réservé aux organisateurs de cette assemblée.')
+    return assembly
+  }
+  app.addHook('onRequest', async (req) => {
+    const { id } = req.params as { id?: string }
+    if (!id || !UUID.test(id)) throw notFound()
+    await managed(req, id)
+  })
+  await app.register(proposalImportRoutes)
+
+  // ——— organisers ———
+  async function renderOrg(req: FastifyRequest, reply: FastifyReply, id: string, state: OrgState = {}, status = 200) {
+    const assembly = await managed(req, id)
+    const [quotas, volunteers, drawRow, members, sessions, groups] = await Promise.all([
+      listQuotas(db(), id),
+      listVolunteers(db(), id, {
+        pending: true,
+        limit: POOL_PAGE_SIZE,
+        offset: ((state.page ?? 1) - 1) * POOL_PAGE_SIZE,
+      }),
+      findDraw(db(), id),
+      listMembers(db(), id),
+      listSessions(db(), id),
+      listGroups(db(), id),
+    ])
+    return reply.page(
+      `${req.t('assembly.org.title')} — ${assembly.title}`,
+      <OrganisationPage
+        assembly={assembly}
+        quotas={quotas}
+        volunteers={volunteers}
+        draw={drawRow}
+        members={members}
+        sessions={sessions}
+        groups={groups}
+        state={state}
+      />,
+      status,
+    )
+  }
+  app.get(
+    '/assemblees/:id/organisation',
+    { schema: { params: IdParams, querystring: PoolQuery, hide: true } },
+    async (req, reply) => renderOrg(req, reply, req.params.id, { page: req.query.page }),
+  )
+
+  /** Runs an organiser's action, then back to the organisation page; a 4xx is shown on it beside the form concerned. */
+  async function orgAction(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    form: string,
+    action: (actor: CurrentUser, values: Record<string, string>) => Promise<unknown>,
+    anchor = '',
+  ) {
+    const actor = requireUser(req)
+    const values = formValues(req.body)
+    try {
+      await action(actor, values)
+    } catch (error) {
+      const status = statusOf(error)
+      if (status === null) throw error
+      const appError = error as AppError
+      return renderOrg(
+        req,
+        reply,
+        id,
+        {
+          form,
+          values,
+          errors: translateFieldErrors(req.t, appError.fields),
+          problems: appError.fields ? [] : [appError.messageIn(req.locale)],
+        },
+        status,
+      )
+    }
+    return reply.redirect(`${assemblyPath({ id })}/organisation${anchor}`, 303)
+  }
+
+  type OrgParams = { id: string; member: string; number: number; groupId: string }
+  type PerParams = string | ((params: OrgParams) => string)
+  /** An organiser's form posted to `path`: `run`, then back to the organisation page at `anchor`. */
+  function orgPost(
+    path: string,
+    params: TSchema,
+    form: PerParams,
+    run: (actor: CurrentUser, values: Record<string, string>, params: OrgParams) => Promise<unknown>,
+    anchor: PerParams = '',
+    config: { rateLimit?: { max: number; timeWindow: string } } = {},
+  ) {
+    const named = (value: PerParams, p: OrgParams) => (typeof value === 'string' ? value : value(p))
+    app.post(path, { schema: { params, body: FormBody, hide: true }, config }, async (req, reply) => {
+      const p = req.params as OrgParams
+      return orgAction(req, reply, p.id, named(form, p), (actor, values) => run(actor, values, p), named(anchor, p))
+    })
+  }
+
+  orgPost('/assemblees/:id/reglages', IdParams, 'settings', (actor, values, p) =>
+    service.updateAssembly(db(), actor, p.id, assemblyInput(values)),
+  )
+  orgPost(
+    '/assemblees/:id/recrutement',
+    IdParams,
+    'recruitment',
+    (actor, values, p) =>
+      service.setRecruitment(db(), actor, p.id, values.phase === 'closed' ? 'closed' : 'recruiting'),
+    '#recruitment-title',
+  )
+  app.post(
+    '/assemblees/:id/quotas',
+    { schema: { params: IdParams, body: FormBody, hide: true } },
+    async (req, reply) => {
+      const assembly = await managed(req, req.params.id)
+      const values = formValues(req.body)
+      const count = Math.min(200, Number(values.rows) || 0)
+      const rows = Array.from({ length: count }, (_, i) => ({
+        category: (values[`category${i}`] ?? '').trim(),
+        feature: (values[`feature${i}`] ?? '').trim(),
+        share: (values[`share${i}`] ?? '').trim().replace(',', '.'),
+        min: (values[`min${i}`] ?? '').trim(),
+        max: (values[`max${i}`] ?? '').trim(),
+      })).filter((r) => r.category !== '' || r.feature !== '')
+      const margin = /^\d{1,3}$/.test((values.margin ?? '').trim()) ? Number(values.margin) : 1
+      const problems: string[] = []
+      for (const r of rows) {
+        if (!r.category || !r.feature)
+          problems.push(req.t('assembly.quota.incomplete', { row: r.category || r.feature }))
+        if (r.share !== '' && !/^\d{1,3}(\.\d{1,3})?$/.test(r.share))
+          problems.push(req.t('assembly.quota.badShare', { quota: `${r.category} / ${r.feature}`, value: r.share }))
+      }
+      let quotaRows = rows
+      if (problems.length === 0 && values.intent === 'compute') {
+        const missing = rows.filter((r) => r.share === '')
+        if (missing.length > 0)
+          problems.push(
+            req.t('assembly.quota.missingShares', {
+              quotas: missing.map((r) => `${r.category} / ${r.feature}`).join(', '),
+            }),
+          )
+        else {
+          const computed = service.quotasFromShares(
+            rows.map((r) => ({ category: r.category, feature: r.feature, populationShare: Number(r.share) })),
+            assembly.panelSize,
+            margin,
+          )
+          quotaRows = computed.map((q) => ({
+            category: q.category,
+            feature: q.feature,
+            share: String(q.populationShare),
+            min: String(q.min),
+            max: String(q.max),
+          }))
+        }
+        return renderOrg(
+          req,
+          reply,
+          req.params.id,
+          { form: 'quotas', quotaRows, margin: String(margin), problems },
+          problems.length > 0 ? 422 : 200,
+        )
+      }
+      for (const r of rows)
+        if (!/^\d{1,4}$/.test(r.min) || !/^\d{1,4}$/.test(r.max))
+          problems.push(req.t('assembly.quota.wholeNumbers', { quota: `${r.category} / ${r.feature}` }))
+      if (problems.length === 0) {
+        try {
+          await service.saveQuotas(
+            db(),
+            requireUser(req),
+            req.params.id,
+            rows.map((r) => ({
+              category: r.category,
+              feature: r.feature,
+              populationShare: r.share === '' ? null : Number(r.share),
+              min: Number(r.min),
+              max: Number(r.max),
+            })),
+          )
+          return reply.redirect(`${assemblyPath(req.params)}/organisation#quotas-title`, 303)
+        } catch (error) {
+          if (error instanceof service.QuotaProblems) problems.push(...error.problems)
+          else if (statusOf(error) !== null) problems.push((error as AppError).messageIn(req.locale))
+          else throw error
+        }
+      }
+      return renderOrg(req, reply, req.params.id, { form: 'quotas', quotaRows, margin: String(margin), problems }, 422)
+    },
+  )
+  app.post(
+    '/assemblees/:id/quotas/import',
+    { schema: { params: IdParams, body: FormWithFileBody, hide: true } },
+    async (req, reply) => {
+      const assembly = await managed(req, req.params.id)
+      const file = (req.uploads ?? []).find((u) => u.bytes.length > 0)
+      let quotas: QuotaRow[] = []
+      const problems: string[] = []
+      if (!file) problems.push(req.t('assembly.quota.noFile'))
+      else {
+        try {
+          quotas = parseQuotas(file.bytes).map((q) => ({ ...q, populationShare: null }))
+        } catch (error) {
+          if (!(error instanceof InstanceError)) throw error
+          problems.push(...(error.problems.length > 0 ? error.problems.map((p) => worded(req.t, p)) : [error.message]))
+        }
+      }
+      if (problems.length === 0) {
+        try {
+          await service.saveQuotas(db(), requireUser(req), assembly.id, quotas)
+          return reply.redirect(`${assemblyPath(assembly)}/organisation#quotas-title`, 303)
+        } catch (error) {
+          if (error instanceof service.QuotaProblems) problems.push(...error.problems)
+          else if (statusOf(error) !== null) problems.push((error as AppError).messageIn(req.locale))
+          else throw error
+        }
+      }
+      return renderOrg(req, reply, assembly.id, { form: 'quotas', problems }, 422)
+    },
+  )
+  app.post(
+    '/assemblees/:id/volontaires/import',
+    { schema: { params: IdParams, body: FormWithFileBody, hide: true } },
+    async (req, reply) => {
+      await managed(req, req.params.id)
+      const file = (req.uploads ?? []).find((u) => u.bytes.length > 0)
+      return orgAction(
+        req,
+        reply,
+        req.params.id,
+        'import',
+        async (actor) => {
+          if (!file) throw new AppError('NO_FILE', { status: 422, userMessage: req.t('assembly.org.noFile') })
+          const { imported, alreadyInPool } = await service.importVolunteers(
+            db(),
+            actor,
+            req.params.id,
+            file.bytes,
+            req.t,
+          )
+          req.flash(
+            'notice',
+            alreadyInPool > 0
+              ? req.t('assembly.org.importedKnown', { imported, known: alreadyInPool })
+              : req.t('assembly.org.imported', { imported }),
+          )
+        },
+        '#pool-title',
+      )
+    },
+  )
+  orgPost(
+    '/assemblees/:id/volontaires/:number/confirmation',
+    VolunteerParams,
+    'pool',
+    (actor, _values, p) => service.confirmVolunteerByOrganiser(db(), actor, p.id, p.number),
+    '#pool-title',
+  )
+  orgPost(
+    '/assemblees/:id/volontaires/:number/retrait',
+    VolunteerParams,
+    'pool',
+    (actor, _values, p) => service.withdrawVolunteer(db(), actor, p.id, p.number),
+    '#pool-title',
+  )
+  app.get('/assemblees/:id/faisabilite', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
+    const assembly = await managed(req, req.params.id)
+    return reply.page(
+      req.t('assembly.feas.title'),
+      <FeasibilityPage assembly={assembly} result={await feasibility(db(), assembly.id)} />,
+    )
+  })
+  orgPost(
+    '/assemblees/:id/tirage/preparation',
+    IdParams,
+    'draw',
+    (actor, values, p) =>
+      draw.prepareDraw(db(), actor, p.id, {
+        panelCount: /^\d{1,6}$/.test(values.panelCount ?? '') ? Number(values.panelCount) : NaN,
+      }),
+    '#draw-title',
+    { rateLimit: { max: 5, timeWindow: '1 minute' } },
+  )
+  orgPost(
+    '/assemblees/:id/tirage/engagement',
+    IdParams,
+    'commit',
+    (actor, values, p) =>
+      draw.commitRandomness(db(), actor, p.id, {
+        kind: values.kind ?? '',
+        commitment: values.commitment ?? '',
+      }),
+    '#draw-title',
+  )
+  orgPost(
+    '/assemblees/:id/tirage/revelation',
+    IdParams,
+    'reveal',
+    (actor, values, p) => draw.revealAndDraw(db(), actor, p.id, values.randomness ?? ''),
+    '#members-title',
+  )
+  orgPost(
+    '/assemblees/:id/membres/:member/depart',
+    MemberParams,
+    'members',
+    (actor, values, p) => draw.dropMember(db(), actor, p.member, values.reason ?? ''),
+    '#members-title',
+  )
+  orgPost(
+    '/assemblees/:id/membres/:member/remplacement',
+    MemberParams,
+    'members',
+    (actor, _values, p) => draw.drawReplacement(db(), actor, p.member),
+    '#members-title',
+  )
+  orgPost(
+    '/assemblees/:id/membres/:member/compte',
+    MemberParams,
+    'link',
+    (actor, values, p) => draw.linkMemberAccount(db(), actor, p.member, values.email ?? ''),
+    '#members-title',
+  )
+  orgPost(
+    '/assemblees/:id/seances',
+    IdParams,
+    'session',
+    (actor, v, p) => {
+      normalizeDays(v, 'startsOn', 'endsOn')
+      return deliberation.addSession(db(), actor, p.id, {
+        title: v.title ?? '',
+        startsOn: v.startsOn ?? '',
+        endsOn: v.endsOn ?? '',
+        place: v.place ?? '',
+        programme: v.programme ?? '',
+      })
+    },
+    '#deliberation-title',
+  )
+  orgPost(
+    '/assemblees/:id/auditions',
+    IdParams,
+    'hearing',
+    (actor, v, p) =>
+      deliberation.addHearing(db(), actor, p.id, {
+        sessionId: /^[0-9a-f-]{36}$/.test(v.sessionId ?? '') ? v.sessionId! : null,
+        expert: v.expert ?? '',
+        affiliation: v.affiliation ?? '',
+        topic: v.topic ?? '',
+        viewpoint: v.viewpoint ?? '',
+        documents: v.documents ?? '',
+      }),
+    '#deliberation-title',
+  )
+  /** A group's form: name, mandate and the members' volunteer numbers, typed as "3, 7 12". */
+  const groupInput = (v: Record<string, string>): deliberation.GroupInput => {
+    const raw = (v.memberNumbers ?? '').split(/[\s,;]+/).filter(Boolean)
+    if (raw.some((n) => !/^\d{1,6}$/.test(n)))
+      throw new AppError('INVALID', {
+        status: 422,
+        userMessage: 'Des champs sont à corriger.',
+        fields: { memberNumbers: 'assembly.error.memberNumbers' },
+      })
+    return { name: v.name ?? '', mandate: v.mandate ?? '', memberNumbers: [...new Set(raw.map(Number))] }
+  }
+  orgPost(
+    '/assemblees/:id/groupes',
+    IdParams,
+    'group',
+    (actor, v, p) => deliberation.addGroup(db(), actor, p.id, groupInput(v)),
+    '#deliberation-title',
+  )
+  orgPost(
+    '/assemblees/:id/groupes/:groupId',
+    GroupParams,
+    (p) => `group-${p.groupId}`,
+    (actor, v, p) => deliberation.updateGroup(db(), actor, p.id, p.groupId, groupInput(v)),
+    (p) => `#group-${p.groupId}`,
+  )
+  orgPost('/assemblees/:id/rapport', IdParams, 'report', (actor, v, p) =>
+    deliberation.publishReport(db(), actor, p.id, v.report ?? ''),
+  )
+}
