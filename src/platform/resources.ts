@@ -4,9 +4,12 @@ import type { Db } from './db/index.ts'
 export interface Resource {
   type: string
   id: string
-  territoryId: string
+  /** null for the network's or the State's own things */
+  territoryId: string | null
   title: string
   path: string
+  /** what a list shows beside the title, by name: a group's `members`, a proposal's `number` and `assembly` */
+  facts?: Record<string, string | number>
 }
 
 /**
@@ -18,15 +21,41 @@ export interface ResourceSource {
   find(db: Db, ids: string[]): Promise<Resource[]>
 }
 
+/**
+ * Things of one module attached to a thing of another (the groups, fiches, retained contributions of a
+ * commitment): the owner of the attached things answers, with its own visibility rules, so that the page of the
+ * thing they are attached to does not read their tables.
+ */
+export interface AttachedSource {
+  type: string
+  /** the type of the thing they are attached to */
+  to: string
+  list(db: Db, toId: string): Promise<Resource[]>
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The modules' resource sources, by type: how follows and other cross-module lists name things. */
 export class ResourceRegistry {
   private readonly sources = new Map<string, ResourceSource>()
+  private readonly attached: AttachedSource[] = []
 
   add(source: ResourceSource): void {
     if (this.sources.has(source.type)) throw new Error(`resource type ${source.type} registered twice`)
     this.sources.set(source.type, source)
+  }
+
+  attach(source: AttachedSource): void {
+    if (this.attached.some((a) => a.type === source.type && a.to === source.to))
+      throw new Error(`${source.type} attached to ${source.to} registered twice`)
+    this.attached.push(source)
+  }
+
+  /** The public things attached to one thing, by their type (a type with none is absent). */
+  async attachedTo(db: Db, to: string, toId: string): Promise<Map<string, Resource[]>> {
+    const sources = UUID.test(toId) ? this.attached.filter((a) => a.to === to) : []
+    const lists = await Promise.all(sources.map(async (a) => [a.type, await a.list(db, toId)] as const))
+    return new Map(lists.filter(([, list]) => list.length > 0))
   }
 
   /** The public things of one type among these ids (unknown, private or malformed ids are left out). */

@@ -69,7 +69,8 @@ describeEachEngine('Groupes Action Projet', (engine) => {
     groupId = created.headers.location!.split('/').pop()!
     assert.match(
       (await new Client(ctx.app).get(`/engagements/${commitmentId}`)).body,
-      new RegExp(`/groupes/${groupId}`),
+      // its creator is its first member
+      new RegExp(`href="/groupes/${groupId}">[^<]+</a> \\(Membres \\(1\\)\\)`),
     )
   })
 

@@ -6,13 +6,14 @@ import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
 import textRoutes from './texts.routes.tsx'
 import textApiRoutes from './texts.api.ts'
-import { participationResources } from './resources.ts'
+import { commitmentParticipation, participationResources } from './resources.ts'
 import { consultationSearch, questionSearch, textSearch } from './search.ts'
 
 /** Citizens' participation: consultations (contributions, supports, comments, synthesis, answers), co-constructed texts, questions to elected officials and Groupes Action Projet. */
 export default async function consultationsModule(app: FastifyInstance) {
   for (const source of [consultationSearch, questionSearch, textSearch]) app.platform.search.add(source)
   for (const source of participationResources) app.platform.resources.add(source)
+  for (const source of commitmentParticipation) app.platform.resources.attach(source)
   await app.register(consultationRoutes)
   await app.register(contributionImportRoutes)
   await app.register(questionRoutes)

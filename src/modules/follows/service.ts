@@ -23,8 +23,9 @@ export interface Subject {
 /** The public subject one may follow (a draft consultation, plan or text is not found), named by its module. */
 export async function findSubject(db: Db, resources: ResourceRegistry, type: Followable, id: string): Promise<Subject> {
   const [found] = await resources.find(db, type, [id])
-  if (!found) throw notFound('Il n’y a rien à suivre ici.')
-  return { ...found, type }
+  // every followable thing belongs to a territory; one that does not is nothing to follow
+  if (!found?.territoryId) throw notFound('Il n’y a rien à suivre ici.')
+  return { ...found, territoryId: found.territoryId, type }
 }
 
 /** Follows a subject at a frequency, or changes the frequency; `null` stops following. Returns the subject. */

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { can } from '../../platform/auth/policy.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
-import { queryRows, type Db } from '../../platform/db/index.ts'
-import { sql } from 'drizzle-orm'
+import type { Db } from '../../platform/db/index.ts'
 import { notFound } from '../../platform/errors.ts'
 import { publicName } from '../accounts/index.ts'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
@@ -161,34 +160,14 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows, practices, fromCitizens, groups, chain, verdicts, fromAssemblies] = await Promise.all(
-      [
-        territoryOf(db(), plan.territoryId),
-        loadPlanTree(db(), plan),
-        listHistoryWithNames(db(), commitment.id),
-        queryRows<{ slug: string; title: string }>(
-          db(),
-          sql`select slug, title from referentiel_fiches where commitment_id = ${commitment.id} and published_version is not null order by published_at desc limit 50`,
-        ),
-        queryRows<{ id: string; title: string; consultationId: string }>(
-          db(),
-          sql`select k.id, k.title, k.consultation_id as "consultationId" from contributions k join consultations c on c.id = k.consultation_id
-            where k.commitment_id = ${commitment.id} and k.decision = 'retained' and c.status <> 'draft' order by k.created_at limit 100`,
-        ),
-        queryRows<{ id: string; title: string; members: number }>(
-          db(),
-          sql`select g.id, g.title, (select count(*)::int from action_group_members m where m.group_id = g.id and m.left_at is null) as members
-            from action_groups g where g.commitment_id = ${commitment.id} order by g.created_at`,
-        ),
-        recentHistoryCheck(db(), plan.territoryId),
-        commitmentVerdicts(db(), [commitment.id]),
-        queryRows<{ id: string; number: number; title: string; assembly: string }>(
-          db(),
-          sql`select p.id, p.number, p.title, a.title as assembly from assembly_proposals p join assemblies a on a.id = p.assembly_id
-            where p.commitment_id = ${commitment.id} and a.phase <> 'draft' order by a.created_at, p.number limit 100`,
-        ),
-      ],
-    )
+    const [territory, tree, rows, attached, chain, verdicts] = await Promise.all([
+      territoryOf(db(), plan.territoryId),
+      loadPlanTree(db(), plan),
+      listHistoryWithNames(db(), commitment.id),
+      app.platform.resources.attachedTo(db(), 'commitment', commitment.id),
+      recentHistoryCheck(db(), plan.territoryId),
+      commitmentVerdicts(db(), [commitment.id]),
+    ])
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
     const history: HistoryEntryView[] = rows.map((r) => ({
@@ -211,10 +190,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
         verdict={verdicts.get(commitment.id)}
         chainBrokenAt={chain.ok ? null : (chain.brokenAt ?? 0)}
         history={history}
-        practices={practices}
-        fromCitizens={fromCitizens}
-        fromAssemblies={fromAssemblies}
-        groups={groups}
+        attached={attached}
         canEdit={can(req.user, 'plan.edit', plan.territoryId)}
         canReport={can(req.user, 'plan.report', plan.territoryId)}
         follow={

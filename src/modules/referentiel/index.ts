@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify'
 import referentielAdminRoutes from './routes.admin.tsx'
 import referentielDataRoutes from './routes.data.ts'
 import referentielRoutes from './routes.tsx'
+import { practicesOfCommitment } from './resources.ts'
 import { ficheSearch } from './site-search.ts'
 
 /** The référentiel: fiches of methods, experiences and actors, moderation, search, inventory, open data. */
 export default async function referentiel(app: FastifyInstance) {
   app.platform.search.add(ficheSearch)
+  app.platform.resources.attach(practicesOfCommitment)
   await app.register(referentielRoutes)
   await app.register(referentielDataRoutes)
   await app.register(referentielAdminRoutes, { prefix: '/admin/referentiel' })

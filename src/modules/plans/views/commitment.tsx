@@ -1,3 +1,4 @@
+import type { Resource } from '../../../platform/resources.ts'
 import type { ComponentChildren } from 'preact'
 import { formatNumber, type MessageKey } from '../../../platform/i18n/index.ts'
 import { usePage } from '../../../platform/layout/context.ts'
@@ -57,14 +58,12 @@ export function CommitmentPage(props: {
   history: HistoryEntryView[]
   canEdit: boolean
   canReport: boolean
-  /** experiences of the référentiel that tell of this commitment */
-  practices?: { slug: string; title: string }[]
-  /** proposals of citizens' assemblies this commitment carries */
-  fromAssemblies?: { id: string; number: number; title: string; assembly: string }[]
-  /** citizens' contributions that the territory took up in this commitment */
-  fromCitizens?: { id: string; title: string; consultationId: string }[]
-  /** Groupes Action Projet working on this commitment */
-  groups?: { id: string; title: string; members: number }[]
+  /**
+   * What other modules attach to it, by type: `group` (Groupes Action Projet working on it), `assembly-proposal`
+   * (proposals of citizens' assemblies it carries), `contribution` (citizens' contributions taken up in it),
+   * `fiche` (experiences of the référentiel that tell of it)
+   */
+  attached?: Map<string, Resource[]>
   /** the box to follow the commitment */
   follow?: ComponentChildren
   /** the territory's history chain no longer matches what was published, from this link on (the dashboard says it too) */
@@ -74,6 +73,10 @@ export function CommitmentPage(props: {
 }) {
   const { t, locale } = usePage()
   const { commitment: c, plan } = props
+  const attached = (type: string) => props.attached?.get(type) ?? []
+  const [groups, proposals, contributions, practices] = ['group', 'assembly-proposal', 'contribution', 'fiche'].map(
+    attached,
+  ) as [Resource[], Resource[], Resource[], Resource[]]
   const field = (key: MessageKey, value: string) =>
     value ? (
       <>
@@ -227,13 +230,13 @@ export function CommitmentPage(props: {
         )}
       </section>
 
-      {((props.groups && props.groups.length > 0) || props.canEdit) && (
+      {(groups.length > 0 || props.canEdit) && (
         <section aria-labelledby="groups-title">
           <h2 id="groups-title">{t('group.title')}</h2>
           <ul>
-            {(props.groups ?? []).map((g) => (
+            {groups.map((g) => (
               <li>
-                <a href={`/groupes/${g.id}`}>{g.title}</a> ({t('group.members', { count: g.members })})
+                <a href={g.path}>{g.title}</a> ({t('group.members', { count: Number(g.facts?.members ?? 0) })})
               </li>
             ))}
           </ul>
@@ -244,39 +247,43 @@ export function CommitmentPage(props: {
           )}
         </section>
       )}
-      {props.fromAssemblies && props.fromAssemblies.length > 0 && (
+      {proposals.length > 0 && (
         <section aria-labelledby="assemblies-title">
           <h2 id="assemblies-title">{t('plans.commitment.fromAssemblies')}</h2>
           <ul>
-            {props.fromAssemblies.map((p) => (
+            {proposals.map((p) => (
               <li>
-                <a href={`/propositions-assemblee/${p.id}`}>
-                  {t('plans.commitment.assemblyProposal', { number: p.number, title: p.title, assembly: p.assembly })}
+                <a href={p.path}>
+                  {t('plans.commitment.assemblyProposal', {
+                    number: p.facts?.number ?? '',
+                    title: p.title,
+                    assembly: p.facts?.assembly ?? '',
+                  })}
                 </a>
               </li>
             ))}
           </ul>
         </section>
       )}
-      {props.fromCitizens && props.fromCitizens.length > 0 && (
+      {contributions.length > 0 && (
         <section aria-labelledby="citizens-title">
           <h2 id="citizens-title">{t('consult.fromCitizens')}</h2>
           <ul>
-            {props.fromCitizens.map((k) => (
+            {contributions.map((k) => (
               <li>
-                <a href={`/consultations/${k.consultationId}#contribution-${k.id}`}>{k.title}</a>
+                <a href={k.path}>{k.title}</a>
               </li>
             ))}
           </ul>
         </section>
       )}
-      {props.practices && props.practices.length > 0 && (
+      {practices.length > 0 && (
         <section aria-labelledby="practices-title">
           <h2 id="practices-title">{t('plans.commitment.practices')}</h2>
           <ul>
-            {props.practices.map((p) => (
+            {practices.map((p) => (
               <li>
-                <a href={`/referentiel/fiches/${p.slug}`}>{p.title}</a>
+                <a href={p.path}>{p.title}</a>
               </li>
             ))}
           </ul>
