@@ -1,5 +1,5 @@
 import { SearchRegistry } from './platform/search.ts'
-import { ResourceRegistry } from './platform/resources.ts'
+import { platformResources } from './resources.ts'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
@@ -85,7 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     log: app.log,
     ballots: new Sealer(config.sessionSecret, 'ballots'),
     search: new SearchRegistry(),
-    resources: new ResourceRegistry(),
+    resources: platformResources(),
   })
   let worker: JobWorker | undefined
   app.addHook('onClose', async () => {
@@ -162,7 +162,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(assemblies)
 
   // background work in this process: account and immediate mails, digests, reminders, history heads
-  const work = backgroundWork({ db: database.db, mailer, tokens: app.platform.tokens, baseUrl: config.baseUrl })
+  const work = backgroundWork({
+    db: database.db,
+    mailer,
+    tokens: app.platform.tokens,
+    baseUrl: config.baseUrl,
+    resources: app.platform.resources,
+  })
   worker = startJobWorker({
     db: database.db,
     log: app.log,

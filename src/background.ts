@@ -2,6 +2,7 @@ import type { Db } from './platform/db/index.ts'
 import type { JobHandler } from './platform/jobs.ts'
 import type { Mailer } from './platform/mail.ts'
 import type { TokenSigner } from './platform/auth/tokens.ts'
+import type { ResourceRegistry } from './platform/resources.ts'
 import { pruneSessions } from './platform/auth/sessions.ts'
 import { prunePendingImports } from './platform/import/pending.ts'
 import { noticeJobHandlers } from './platform/notices.ts'
@@ -17,6 +18,7 @@ export interface BackgroundDeps {
   mailer: Mailer
   tokens: TokenSigner
   baseUrl: URL
+  resources: ResourceRegistry
 }
 
 /**
@@ -51,7 +53,13 @@ export function backgroundWork(deps: BackgroundDeps): BackgroundWork {
   }
   return {
     handlers: {
-      ...followJobHandlers({ db: deps.db, mailer: deps.mailer, tokens: deps.tokens, baseUrl: origin }),
+      ...followJobHandlers({
+        db: deps.db,
+        mailer: deps.mailer,
+        tokens: deps.tokens,
+        baseUrl: origin,
+        resources: deps.resources,
+      }),
       ...assessmentJobHandlers({ db: deps.db }),
       ...drawJobHandlers({ db: deps.db }),
       ...noticeJobHandlers({ db: deps.db, mailer: deps.mailer, baseUrl: origin }),

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { backgroundWork } from './background.ts'
+import { platformResources } from './resources.ts'
 import { createLogger, outboxDir } from './bootstrap.ts'
 import { seedDemo } from './demo/seed.ts'
 import {
@@ -593,6 +594,7 @@ const commands: Record<string, Command> = {
         mailer,
         tokens: new TokenSigner(config.sessionSecret),
         baseUrl: config.baseUrl,
+        resources: platformResources(),
       })
       const sent = await work.tasks.reminders()
       // the reminders are queued with the rest of the mail: send what is due now
@@ -625,6 +627,7 @@ const commands: Record<string, Command> = {
         mailer,
         tokens: new TokenSigner(config.sessionSecret),
         baseUrl: config.baseUrl,
+        resources: platformResources(),
       })
       await work.tasks.digests()
       const reminders = await work.tasks.reminders()

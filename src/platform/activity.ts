@@ -41,3 +41,14 @@ export async function recordActivity(tx: Db, activity: Activity): Promise<void> 
   )
   await enqueueJob(tx, { kind: NOTIFY_JOB, payload: { activityId: row!.id } })
 }
+
+/**
+ * Marks the activities announcing these contents (`contribution:<id>`) as hidden by moderation, or visible again,
+ * so that no mail sends what a moderator hid. Call it inside the moderation's transaction.
+ */
+export async function setActivitySourcesHidden(tx: Db, sources: string[], hidden: boolean): Promise<void> {
+  if (sources.length === 0) return
+  await tx.execute(
+    sql`update activities set source_hidden = ${hidden} where source = any(${textArray(sources)}) and source_hidden <> ${hidden}`,
+  )
+}

@@ -35,10 +35,26 @@ export interface AttachedSource {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** The modules' resource sources, by type: how follows and other cross-module lists name things. */
+/** What one module lends the registry, exported by its `index.ts`. */
+export interface ModuleResources {
+  sources?: ResourceSource[]
+  attached?: AttachedSource[]
+}
+
+/**
+ * The modules' resource sources, by type: how follows and other cross-module lists name things. Built once from
+ * every module's `ModuleResources` (`src/resources.ts`), for the web process, the worker and the CLI alike.
+ */
 export class ResourceRegistry {
   private readonly sources = new Map<string, ResourceSource>()
   private readonly attached: AttachedSource[] = []
+
+  constructor(modules: ModuleResources[] = []) {
+    for (const module of modules) {
+      for (const source of module.sources ?? []) this.add(source)
+      for (const source of module.attached ?? []) this.attach(source)
+    }
+  }
 
   add(source: ResourceSource): void {
     if (this.sources.has(source.type)) throw new Error(`resource type ${source.type} registered twice`)

@@ -4,17 +4,20 @@ import assemblyMemberRoutes from './routes.members.tsx'
 import assemblyStaffRoutes from './routes.staff.tsx'
 import assemblyApiRoutes from './routes.api.ts'
 import { proposalsOfCommitment } from './resources.ts'
+import type { ModuleResources } from '../../platform/resources.ts'
 import { assemblySearch } from './search.ts'
 
 /** Citizens' assemblies: the fair, transparent draw of a representative panel (LEXIMIN), then deliberation and follow-up. */
 export default async function assemblies(app: FastifyInstance) {
   app.platform.search.add(assemblySearch)
-  app.platform.resources.attach(proposalsOfCommitment)
   await app.register(assemblyPublicRoutes)
   await app.register(assemblyMemberRoutes)
   await app.register(assemblyStaffRoutes)
   await app.register(assemblyApiRoutes)
 }
+
+/** The proposals a commitment carries, shown on its page. */
+export const assembliesResources: ModuleResources = { attached: [proposalsOfCommitment] }
 
 export { importProposals, readProposalsFile } from './proposals.import.ts'
 export {

@@ -7,13 +7,12 @@ import consultationRoutes from './routes.tsx'
 import textRoutes from './texts.routes.tsx'
 import textApiRoutes from './texts.api.ts'
 import { commitmentParticipation, participationResources } from './resources.ts'
+import type { ModuleResources } from '../../platform/resources.ts'
 import { consultationSearch, questionSearch, textSearch } from './search.ts'
 
 /** Citizens' participation: consultations (contributions, supports, comments, synthesis, answers), co-constructed texts, questions to elected officials and Groupes Action Projet. */
 export default async function consultationsModule(app: FastifyInstance) {
   for (const source of [consultationSearch, questionSearch, textSearch]) app.platform.search.add(source)
-  for (const source of participationResources) app.platform.resources.add(source)
-  for (const source of commitmentParticipation) app.platform.resources.attach(source)
   await app.register(consultationRoutes)
   await app.register(contributionImportRoutes)
   await app.register(questionRoutes)
@@ -21,6 +20,12 @@ export default async function consultationsModule(app: FastifyInstance) {
   await app.register(textRoutes)
   await app.register(textApiRoutes)
   await app.register(participationApiRoutes)
+}
+
+/** Consultations, groups and texts, named for follows; a commitment's contributions and groups, for its page. */
+export const consultationsResources: ModuleResources = {
+  sources: participationResources,
+  attached: commitmentParticipation,
 }
 
 export { importContributions, readContributionsFile } from './import.ts'

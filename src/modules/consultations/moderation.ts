@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { setActivitySourcesHidden } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
@@ -97,6 +98,7 @@ export async function reportContent(
             and (select count(*) from content_reports r where r.subject_type = ${type} and r.subject_id = ${id}) >= ${threshold}
           returning id`,
     )
+    if (hidden.length > 0) await setActivitySourcesHidden(tx, [`${type}:${id}`], true)
     if (hidden.length > 0)
       await recordAudit(tx, {
         actorId: null,
@@ -128,6 +130,7 @@ export async function hideContent(
           where id = ${id} and ${authorizedIn(actor, 'content.moderate', sql`territory_id`)} returning id`,
     )
     if (done.length === 0) throw forbidden()
+    await setActivitySourcesHidden(tx, [`${type}:${id}`], true)
     await recordAudit(tx, {
       actorId: actor.id,
       territoryId: target.territoryId,
@@ -160,6 +163,7 @@ export async function restoreContent(db: Db, actor: CurrentUser, type: SubjectTy
           where id = ${id} and ${authorizedIn(actor, 'content.moderate', sql`territory_id`)} returning id`,
     )
     if (done.length === 0) throw forbidden()
+    await setActivitySourcesHidden(tx, [`${type}:${id}`], false)
     await tx.execute(sql`delete from content_reports where subject_type = ${type} and subject_id = ${id}`)
     await recordAudit(tx, {
       actorId: actor.id,
@@ -183,17 +187,26 @@ export async function hideAccountContent(
   if (reason.trim() === '' || reason.length > 1000) throw reasonRequired()
   return db.transaction(async (tx) => {
     const guard = authorizedIn(actor, 'content.moderate', sql`${territoryId}::uuid`)
-    const a = await queryRows(
+    const a = await queryRows<{ id: string }>(
       tx,
       sql`update contributions set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`,
     )
-    const b = await queryRows(
+    const b = await queryRows<{ id: string }>(
       tx,
       sql`update contribution_comments set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`,
     )
-    const c = await queryRows(
+    const c = await queryRows<{ id: string }>(
       tx,
       sql`update text_amendments set hidden_at = now(), hidden_reason = ${reason.trim()}, hidden_by = ${actor.id} where territory_id = ${territoryId} and author_id = ${userId} and hidden_at is null and ${guard} returning id`,
+    )
+    await setActivitySourcesHidden(
+      tx,
+      [
+        ...a.map((r) => `contribution:${r.id}`),
+        ...b.map((r) => `comment:${r.id}`),
+        ...c.map((r) => `amendment:${r.id}`),
+      ],
+      true,
     )
     await recordAudit(tx, {
       actorId: actor.id,

@@ -185,9 +185,18 @@ describeEachEngine('following and notifications', (engine) => {
       { kind: 'critique', title: 'Texte injurieux', body: 'Contenu à masquer.' },
       { csrfFrom: page },
     )
-    await ctx.database.db.execute(
-      sql`update contributions set hidden_at = now(), hidden_reason = 'test' where title = 'Texte injurieux'`,
+    const [abusive] = await queryRows<{ id: string }>(
+      ctx.database.db,
+      sql`select id from contributions where title = 'Texte injurieux'`,
     )
+    // the territory's moderator hides it before the digest leaves
+    const moderator = await signedInClient(ctx.app, 'moderation@demo.thc.example', 'demo-moderation-thc')
+    const hidden = await moderator.post(
+      `/contenus/contribution/${abusive!.id}/masquer`,
+      { reason: 'Propos injurieux', next: page },
+      { csrfFrom: page },
+    )
+    assert.equal(hidden.statusCode, 303)
     const sent = await sendDigests(notifyContext(ctx.app.platform), 'daily', new Date())
     assert.equal(sent, 1)
     const [digest] = mailsTo(bobEmail)
@@ -204,6 +213,18 @@ describeEachEngine('following and notifications', (engine) => {
     assert.equal(await sendDigests(notifyContext(ctx.app.platform), 'daily', new Date()), 0, 'nothing twice')
     const weekly = await sendDigests(notifyContext(ctx.app.platform), 'weekly', new Date())
     assert.equal(weekly, 0)
+
+    // restored by the moderator, it goes out with the next digest
+    const restored = await moderator.post(
+      `/contenus/contribution/${abusive!.id}/retablir`,
+      { next: page },
+      { csrfFrom: page },
+    )
+    assert.equal(restored.statusCode, 303)
+    assert.equal(await sendDigests(notifyContext(ctx.app.platform), 'daily', new Date()), 1)
+    const next = mailsTo(bobEmail).at(-1)
+    assert.match(next!.subject, /Votre résumé du jour : 1 nouveauté/)
+    assert.match(next!.text, /Nouvelle contribution : « Texte injurieux »/)
   })
 
   test('digests are queued once a day at their time, whatever the number of passes', async () => {

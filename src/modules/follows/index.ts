@@ -10,12 +10,15 @@ export default async function follows(app: FastifyInstance) {
   await app.register(followRoutes)
 }
 
-export function notifyContext(platform: Pick<Platform, 'database' | 'mailer' | 'tokens' | 'config'>): NotifyContext {
+export function notifyContext(
+  platform: Pick<Platform, 'database' | 'mailer' | 'tokens' | 'config' | 'resources'>,
+): NotifyContext {
   return {
     db: platform.database.db,
     mailer: platform.mailer,
     tokens: platform.tokens,
     baseUrl: platform.config.baseUrl.origin,
+    resources: platform.resources,
   }
 }
 

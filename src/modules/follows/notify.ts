@@ -5,6 +5,7 @@ import { isMessageKey, translator, type Locale, type MessageKey, type Translate 
 import { enqueueJob } from '../../platform/jobs.ts'
 import type { Mailer, OutgoingMail } from '../../platform/mail.ts'
 import { parisInstant, todayInParis } from '../../platform/paris-time.ts'
+import type { ResourceRegistry } from '../../platform/resources.ts'
 import type { Frequency } from './service.ts'
 
 export const DIGEST_JOB = 'digest.send'
@@ -20,6 +21,8 @@ export interface NotifyContext {
   tokens: TokenSigner
   /** origin of links in mails, without the trailing slash */
   baseUrl: string
+  /** names the followed subjects */
+  resources: ResourceRegistry
 }
 
 /** A link that stops, without signing in, what `scope` names: `consultation:<id>`, `frequency:daily` or `all`. */
@@ -35,23 +38,28 @@ function activityLine(t: Translate, kind: string, title: string): string {
   return isMessageKey(key) ? t(key as MessageKey, { title }) : title
 }
 
-/** SQL: the activity's content has not been hidden by moderation since. */
-const stillVisible = sql`(a.source is null or not exists (
-    select 1 from contributions c where a.source = 'contribution:' || c.id and c.hidden_at is not null
-    union all select 1 from contribution_comments m where a.source = 'comment:' || m.id and m.hidden_at is not null
-    union all select 1 from text_amendments x where a.source = 'amendment:' || x.id and x.hidden_at is not null))`
-
 /** SQL: follow `f` brings activity `a` (one of its subjects, since the follow began, not the person's own doing). */
 const brings = sql`(f.subject_type || ':' || f.subject_id) = any(a.subjects) and a.created_at >= f.created_at and a.actor_id is distinct from f.user_id`
 
-/** SQL: the subject of follow `f` (its title and page), whatever its type. */
-const followedSubjectJoins = sql`left join public_territories t on f.subject_type = 'territory' and t.id = f.subject_id
-        left join commitments c on f.subject_type = 'commitment' and c.id = f.subject_id
-        left join consultations k on f.subject_type = 'consultation' and k.id = f.subject_id
-        left join action_groups g on f.subject_type = 'group' and g.id = f.subject_id
-        left join cocreated_texts x on f.subject_type = 'text' and x.id = f.subject_id`
-const followedSubjectColumns = sql`f.subject_type as "subjectType", f.subject_id as "subjectId", coalesce(t.name, c.title, k.title, g.title, x.title) as "subjectTitle",
-          coalesce('/territoires/' || t.kind || '/' || t.code, '/engagements/' || c.id, '/consultations/' || k.id, '/groupes/' || g.id, '/textes/' || x.id) as "subjectPath"`
+const followedSubjectColumns = sql`f.subject_type as "subjectType", f.subject_id as "subjectId"`
+
+/**
+ * The title and page of each followed subject, named by its module; one no longer public (or gone) is named by
+ * the activity that brings it.
+ */
+async function withSubjects<T extends { subjectType: string; subjectId: string; title: string; path: string }>(
+  ctx: NotifyContext,
+  rows: T[],
+): Promise<(T & { subjectTitle: string; subjectPath: string })[]> {
+  const found = await ctx.resources.findAll(
+    ctx.db,
+    rows.map((r) => ({ type: r.subjectType, id: r.subjectId })),
+  )
+  return rows.map((r) => {
+    const subject = found.get(`${r.subjectType}:${r.subjectId}`)
+    return { ...r, subjectTitle: subject?.title ?? r.title, subjectPath: subject?.path ?? r.path }
+  })
+}
 
 interface Recipient {
   userId: string
@@ -88,15 +96,13 @@ function mailWith(
  * delivery row and the mail go together: a failed send is retried with the job, never sent twice).
  */
 export async function deliverActivity(ctx: NotifyContext, activityId: number): Promise<number> {
-  const recipients = await queryRows<
+  const unnamed = await queryRows<
     Recipient & {
       kind: string
       title: string
       path: string
       subjectType: string
       subjectId: string
-      subjectTitle: string
-      subjectPath: string
     }
   >(
     ctx.db,
@@ -105,11 +111,11 @@ export async function deliverActivity(ctx: NotifyContext, activityId: number): P
         from activities a
         join follows f on f.frequency = 'immediate' and ${brings}
         join users u on u.id = f.user_id and u.deleted_at is null and u.email is not null
-        ${followedSubjectJoins}
-        where a.id = ${activityId} and ${stillVisible}
+        where a.id = ${activityId} and not a.source_hidden
           and not exists (select 1 from notification_deliveries d where d.user_id = f.user_id and d.activity_id = a.id)
         order by f.user_id, array_position(array['consultation', 'text', 'group', 'commitment', 'territory'], f.subject_type)`,
   )
+  const recipients = await withSubjects(ctx, unnamed)
   let sent = 0
   for (const r of recipients) {
     await ctx.db.transaction(async (tx) => {
@@ -140,7 +146,7 @@ export async function sendDigests(
 ): Promise<number> {
   // a digest looks back a little further than its period, in case the platform was stopped when it was due
   const since = new Date(cutoff.getTime() - (frequency === 'daily' ? 3 : 10) * 86_400_000)
-  const rows = await queryRows<
+  const unnamed = await queryRows<
     Recipient & {
       activityId: number
       kind: string
@@ -159,11 +165,11 @@ export async function sendDigests(
         from follows f
         join activities a on ${brings}
         join users u on u.id = f.user_id and u.deleted_at is null and u.email is not null
-        ${followedSubjectJoins}
-        where f.frequency = ${frequency} and a.created_at <= ${cutoff.toISOString()} and a.created_at > ${since.toISOString()} and ${stillVisible}
+        where f.frequency = ${frequency} and a.created_at <= ${cutoff.toISOString()} and a.created_at > ${since.toISOString()} and not a.source_hidden
           and not exists (select 1 from notification_deliveries d where d.user_id = f.user_id and d.activity_id = a.id)
         order by f.user_id, a.id, array_position(array['consultation', 'text', 'group', 'commitment', 'territory'], f.subject_type)`,
   )
+  const rows = await withSubjects(ctx, unnamed)
   const byUser = new Map<string, typeof rows>()
   for (const row of rows) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row])
   let sent = 0

@@ -7,12 +7,12 @@ import planJsonRoutes from './routes.json.ts'
 import planPublicRoutes from './routes.public.tsx'
 import planStaffRoutes from './routes.staff.tsx'
 import { commitmentResources } from './resources.ts'
+import type { ModuleResources } from '../../platform/resources.ts'
 import { commitmentSearch } from './search.ts'
 
 /** Action plans: commitments, milestones, progress updates, public dashboard and tamper-evident history. */
 export default async function plans(app: FastifyInstance) {
   app.platform.search.add(commitmentSearch)
-  app.platform.resources.add(commitmentResources)
   await app.register(planPublicRoutes)
   await app.register(planStaffRoutes)
   await app.register(planApiRoutes, { prefix: '/api/v1' })
@@ -21,6 +21,9 @@ export default async function plans(app: FastifyInstance) {
   await app.register(headRoutes)
   await app.register(planImportRoutes)
 }
+
+/** Commitments (of published or closed plans), named for follows and other lists. */
+export const plansResources: ModuleResources = { sources: [commitmentResources] }
 
 export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
 export {

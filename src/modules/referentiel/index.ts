@@ -3,15 +3,18 @@ import referentielAdminRoutes from './routes.admin.tsx'
 import referentielDataRoutes from './routes.data.ts'
 import referentielRoutes from './routes.tsx'
 import { practicesOfCommitment } from './resources.ts'
+import type { ModuleResources } from '../../platform/resources.ts'
 import { ficheSearch } from './site-search.ts'
 
 /** The référentiel: fiches of methods, experiences and actors, moderation, search, inventory, open data. */
 export default async function referentiel(app: FastifyInstance) {
   app.platform.search.add(ficheSearch)
-  app.platform.resources.attach(practicesOfCommitment)
   await app.register(referentielRoutes)
   await app.register(referentielDataRoutes)
   await app.register(referentielAdminRoutes, { prefix: '/admin/referentiel' })
 }
+
+/** The fiches that tell of a commitment, shown on its page. */
+export const referentielResources: ModuleResources = { attached: [practicesOfCommitment] }
 
 export { importRecords, readCatalogue, readParticipediaCsv, ImportFailed, type SourceFile } from './import.ts'

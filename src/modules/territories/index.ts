@@ -3,16 +3,19 @@ import territoryAdminRoutes from './routes.admin.tsx'
 import territoryApiRoutes from './routes.api.ts'
 import territoryPublicRoutes from './routes.public.tsx'
 import { territoryResources } from './resources.ts'
+import type { ModuleResources } from '../../platform/resources.ts'
 import { territorySearch } from './search.ts'
 
 /** Territories: the registry of the official geography and other territories, search, pages, API. */
 export default async function territories(app: FastifyInstance) {
   app.platform.search.add(territorySearch)
-  app.platform.resources.add(territoryResources)
   await app.register(territoryPublicRoutes)
   await app.register(territoryAdminRoutes, { prefix: '/admin/territoires' })
   await app.register(territoryApiRoutes, { prefix: '/api/v1/territories' })
 }
+
+/** Territories, named for follows and other lists. */
+export const territoriesResources: ModuleResources = { sources: [territoryResources] }
 
 export { loadRegistry, readRegistry, type LoadRegistryResult } from './registry.ts'
 export {
