@@ -4,17 +4,14 @@
  * never imports a module. Tables are assigned to their owner below; a table nobody owns fails the check,
  * so a new migration says whose table it adds.
  *
- * Crossings that exist today and are being removed are listed in `scripts/boundaries-baseline.txt`: the
- * check fails on any crossing not listed, and on a listed one that is gone (so the list only shrinks).
+ * The modules' imports must form no cycle: they are layers, printed from the bottom (`territories`) up.
  *
- *   node --import tsx scripts/check-boundaries.ts            check
- *   node --import tsx scripts/check-boundaries.ts --baseline rewrite the list from what is found
+ *   node --import tsx scripts/check-boundaries.ts
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
-const baselineFile = join(root, 'scripts', 'boundaries-baseline.txt')
 
 /** Whose each table (or view) is. `platform`: the kernel's, which every module may use. */
 const OWNERS: Record<string, string> = {
@@ -42,6 +39,7 @@ const OWNERS: Record<string, string> = {
   history_head_publications: 'plans',
   public_commitments: 'plans',
   public_milestones: 'plans',
+  public_action_plans: 'plans',
   public_commitment_verdicts: 'assessments',
   assessments: 'assessments',
   assessment_errata: 'assessments',
@@ -91,6 +89,7 @@ const PUBLISHED = new Set([
   'public_memberships',
   'public_territories',
   'public_milestones',
+  'public_action_plans',
 ])
 
 function tablesCreatedIn(file: string): string[] {
@@ -116,6 +115,8 @@ function ownerOf(file: string): string | null {
 }
 
 const found: string[] = []
+/** which modules each module imports */
+const uses = new Map<string, Set<string>>()
 const unowned = new Set<string>()
 for (const table of readdirSync(join(root, 'migrations')).flatMap((f) =>
   tablesCreatedIn(join(root, 'migrations', f)),
@@ -136,6 +137,8 @@ for (const file of sources(join(root, 'src'))) {
     const target = resolve(dirname(file), match[1]!)
     const targetOwner = ownerOf(target)
     if (!targetOwner || targetOwner === owner) continue
+    if (owner !== 'platform' && targetOwner !== 'platform')
+      uses.set(owner, new Set([...(uses.get(owner) ?? []), targetOwner]))
     if (owner === 'platform') found.push(`${where}: the kernel imports the module ${targetOwner}`)
     else if (targetOwner !== 'platform' && relative(join(root, 'src', 'modules', targetOwner), target) !== 'index.ts') {
       found.push(`${where}: imports ${relative(root, target)} instead of modules/${targetOwner}/index.ts`)
@@ -152,22 +155,31 @@ for (const file of sources(join(root, 'src'))) {
   found.push(...named)
 }
 
-const current = [...new Set(found)].sort()
-if (process.argv.includes('--baseline')) {
-  writeFileSync(baselineFile, `${current.join('\n')}\n`)
-  console.log(`${current.length} crossings written to ${relative(root, baselineFile)}`)
-  process.exit(0)
+/** The modules in layers, bottom first; a cycle is reported as a crossing. */
+function layers(): string[] {
+  const order: string[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (module: string, path: string[]) => {
+    if (state.get(module) === 'done') return
+    if (state.get(module) === 'visiting') {
+      found.push(`modules import each other in a cycle: ${[...path.slice(path.indexOf(module)), module].join(' → ')}`)
+      return
+    }
+    state.set(module, 'visiting')
+    for (const used of [...(uses.get(module) ?? [])].sort()) visit(used, [...path, module])
+    state.set(module, 'done')
+    order.push(module)
+  }
+  for (const module of readdirSync(join(root, 'src', 'modules')).sort()) visit(module, [])
+  return order
 }
-const baseline = new Set(
-  readFileSync(baselineFile, 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#')),
-)
-const added = current.filter((c) => !baseline.has(c))
-const gone = [...baseline].filter((c) => !current.includes(c))
+const order = layers()
+
+const current = [...new Set(found)].sort()
 for (const table of unowned) console.error(`migrations: table ${table} has no owner in scripts/check-boundaries.ts`)
-for (const crossing of added) console.error(`new crossing: ${crossing}`)
-for (const crossing of gone) console.error(`fixed, remove from ${relative(root, baselineFile)}: ${crossing}`)
-if (unowned.size > 0 || added.length > 0 || gone.length > 0) process.exit(1)
-console.log(`Module boundaries: no new crossing (${current.length} known, listed in ${relative(root, baselineFile)}).`)
+for (const crossing of current) console.error(crossing)
+if (unowned.size > 0 || current.length > 0) {
+  console.error('Module boundary check failed.')
+  process.exit(1)
+}
+console.log(`Module boundaries kept; the modules, bottom layer first: ${order.join(', ')}.`)

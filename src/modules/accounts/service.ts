@@ -24,7 +24,7 @@ import {
 import { enqueueJob, type JobHandler } from '../../platform/jobs.ts'
 import { platformRoles, users, type UserRow } from '../../platform/auth/tables.ts'
 import { stampOf, type TokenPurpose, type TokenSigner } from '../../platform/auth/tokens.ts'
-import { queryRows, type Db } from '../../platform/db/index.ts'
+import { pgErrorCode, queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden } from '../../platform/errors.ts'
 import type { FieldResult, FieldRule } from '../../platform/http/forms.ts'
 import { translator, type Locale } from '../../platform/i18n/index.ts'
@@ -405,20 +405,7 @@ async function resolveRoleChange(db: Db, input: RoleChange) {
 export async function grantRole(db: Db, actor: CurrentUser | null, input: RoleChange): Promise<boolean> {
   if (actor && !actor.isPlatformAdmin) throw forbidden()
   const { user, territory } = await resolveRoleChange(db, input)
-  return db.transaction(async (tx) => {
-    if (input.role === 'editor' || input.role === 'elected') {
-      // an independent reviewer of one of the territory's plans cannot also act for the territory
-      const reviewing = await tx.execute(
-        sql`select 1 from plan_reviewers where territory_id = ${territory.id} and user_id = ${user.id} and revoked_at is null limit 1`,
-      )
-      if ((reviewing as unknown as { rows: unknown[] }).rows.length > 0) {
-        throw new AppError('REVIEWER_NOT_INDEPENDENT', {
-          status: 422,
-          userMessage: input.email,
-          fields: { email: 'assess.error.isReviewer' },
-        })
-      }
-    }
+  const granted = db.transaction(async (tx) => {
     const added = await queries.insertRole(tx, {
       territoryId: territory.id,
       userId: user.id,
@@ -437,6 +424,17 @@ export async function grantRole(db: Db, actor: CurrentUser | null, input: RoleCh
     }
     return added
   })
+  try {
+    return await granted
+  } catch (error) {
+    // the database keeps reviewers independent (migration 0038)
+    if (pgErrorCode(error) !== 'TH001') throw error
+    throw new AppError('REVIEWER_NOT_INDEPENDENT', {
+      status: 422,
+      userMessage: input.email,
+      fields: { email: 'assess.error.isReviewer' },
+    })
+  }
 }
 
 /** Revokes a role in a territory (platform administrators). Returns false if it was not held. */

@@ -8,7 +8,7 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
-import { addCommitment, findPlan } from '../plans/index.ts'
+import { addCommitment, findPlan, isCommitmentOfTerritory } from '../plans/index.ts'
 import { assertManager, findAssembly, isQuorum, type AssemblyRow, type Majority } from './service.ts'
 
 const invalid = (fields: Record<string, string>) =>
@@ -841,12 +841,9 @@ export async function answerProposal(
       })
       commitmentId = created.id
     } else if (input.commitmentId) {
-      const [existing] = await queryRows<{ id: string }>(
-        tx,
-        sql`select id from commitments where id = ${input.commitmentId} and territory_id = ${assembly.territoryId}`,
-      )
-      if (!existing) throw invalid({ commitmentId: 'assembly.error.commitment' })
-      commitmentId = existing.id
+      if (!assembly.territoryId || !(await isCommitmentOfTerritory(tx, input.commitmentId, assembly.territoryId)))
+        throw invalid({ commitmentId: 'assembly.error.commitment' })
+      commitmentId = input.commitmentId
     }
     const done = await queryRows(
       tx,

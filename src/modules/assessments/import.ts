@@ -6,7 +6,7 @@ import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden } from '../../platform/errors.ts'
 import { MalformedCsv, readCsv, type CsvTable } from '../../platform/import/csv.ts'
 import { UnreadableFile, type ImportMessage } from '../../platform/import/text.ts'
-import { canonicalJson } from '../plans/index.ts'
+import { canonicalJson, commitmentsBySourceKeys } from '../plans/index.ts'
 import { OGP_SHEET, OGP_VALUES, type Moment } from './scales.ts'
 import type { Relevance } from './tables.ts'
 
@@ -246,26 +246,7 @@ export async function importOgpRatings(
   const { ratings, unrated, warnings } = readRatings(bytes, options.name)
   const run = async (tx: Db): Promise<RatingsOutcome> => {
     const ids = [...new Set(ratings.map((r) => `ogp:${r.id}`))]
-    const holders =
-      ids.length === 0
-        ? []
-        : await queryRows<{
-            commitmentId: string
-            sourceKey: string
-            planId: string
-            planTitle: string
-            planStatus: string
-            territoryId: string
-            territoryName: string
-          }>(
-            tx,
-            sql`select c.id as "commitmentId", c.source_key as "sourceKey", p.id as "planId", p.title as "planTitle", p.status as "planStatus", p.territory_id as "territoryId", t.name as "territoryName"
-          from commitments c join action_plans p on p.id = c.plan_id join public_territories t on t.id = p.territory_id
-          where c.source_key in (${sql.join(
-            ids.map((id) => sql`${id}`),
-            sql`, `,
-          )}) ${options.planId ? sql`and p.id = ${options.planId}` : sql``}`,
-          )
+    const holders = await commitmentsBySourceKeys(tx, ids, options.planId)
     const byKey = new Map<string, typeof holders>()
     for (const h of holders) byKey.set(h.sourceKey, [...(byKey.get(h.sourceKey) ?? []), h])
     const missing = ratings.filter((r) => !byKey.has(`ogp:${r.id}`))

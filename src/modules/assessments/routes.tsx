@@ -509,7 +509,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
   async function commitmentOf(a: AssessmentRow, commitmentId: string) {
     const [row] = await queryRows<{ id: string; title: string }>(
       db(),
-      sql`select id, title from commitments where id = ${commitmentId} and plan_id = ${a.planId}`,
+      sql`select id, title from public_commitments where id = ${commitmentId} and plan_id = ${a.planId}`,
     )
     if (!row) throw notFound()
     return row
@@ -775,9 +775,9 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
             sql`select ca.assessment_id, ca.commitment_id, t.kind || '/' || t.code as territoire, p.id as plan_id, p.title as plan, a.moment, a.source,
                 a.published_at as publie_le, c.id as engagement_id, c.title as engagement, ca.verifiable, ca.relevance, ca.potential_impact as impact_potentiel,
                 ca.completion as realisation, ca.diog_overall as ouverture_globale, ca.diog_values
-              from commitment_assessments ca join assessments a on a.id = ca.assessment_id join action_plans p on p.id = a.plan_id
-              join commitments c on c.id = ca.commitment_id join public_territories t on t.id = a.territory_id
-              where a.status = 'published' and p.status in ('published', 'closed') ${after ? sql`and (ca.assessment_id, ca.commitment_id) > (${after.assessment_id}::uuid, ${after.commitment_id}::uuid)` : sql``}
+              from commitment_assessments ca join assessments a on a.id = ca.assessment_id join public_action_plans p on p.id = a.plan_id
+              join public_commitments c on c.id = ca.commitment_id join public_territories t on t.id = a.territory_id
+              where a.status = 'published' ${after ? sql`and (ca.assessment_id, ca.commitment_id) > (${after.assessment_id}::uuid, ${after.commitment_id}::uuid)` : sql``}
               order by ca.assessment_id, ca.commitment_id limit 1000`,
           )
           return rows.map((r) => ({

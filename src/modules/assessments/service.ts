@@ -384,7 +384,7 @@ export async function rateCommitment(
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
     const [commitment] = await queryRows<{ id: string }>(
       tx,
-      sql`select id from commitments where id = ${commitmentId} and plan_id = ${assessment.planId}`,
+      sql`select id from public_commitments where id = ${commitmentId} and plan_id = ${assessment.planId}`,
     )
     if (!commitment) throw notFound()
     const errors = checkRatings(assessment.moment as Moment, input)
@@ -463,7 +463,7 @@ export async function sendForReply(
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
     const missing = await queryRows<{ title: string }>(
       tx,
-      sql`select c.title from commitments c
+      sql`select c.title from public_commitments c
           left join commitment_assessments ca on ca.commitment_id = c.id and ca.assessment_id = ${assessmentId}
           where c.plan_id = ${assessment.planId}
             and (ca.commitment_id is null or ${assessment.moment === 'inception' ? sql`ca.verifiable is null` : sql`ca.completion is null`})
@@ -527,7 +527,7 @@ export function assessmentJobHandlers(deps: { db: Db }): Record<string, JobHandl
     [REPLY_REMINDER_JOB]: async (payload) => {
       const [waiting] = await queryRows<{ territoryId: string; planId: string; title: string; due: string }>(
         deps.db,
-        sql`select a.territory_id as "territoryId", a.plan_id as "planId", p.title, a.reply_due::text as due from assessments a join action_plans p on p.id = a.plan_id
+        sql`select a.territory_id as "territoryId", a.plan_id as "planId", p.title, a.reply_due::text as due from assessments a join public_action_plans p on p.id = a.plan_id
             where a.id = ${String(payload.assessmentId)} and a.status = 'right_of_reply' and a.territory_reply is null`,
       )
       if (!waiting) return
@@ -644,7 +644,7 @@ export async function addErratum(
   if (input.commitmentId) {
     const [ok] = await queryRows<{ id: string }>(
       db,
-      sql`select id from commitments where id = ${input.commitmentId} and plan_id = ${assessment.planId}`,
+      sql`select id from public_commitments where id = ${input.commitmentId} and plan_id = ${assessment.planId}`,
     )
     if (!ok) throw notFound()
   }
@@ -704,7 +704,7 @@ export async function aggregates(db: Db): Promise<Aggregates> {
           (count(*) filter (where (ca.relevance->'public_accountability'->>'relevant')::boolean))::int as public_accountability,
           (count(*) filter (where (ca.relevance->'technology_innovation'->>'relevant')::boolean))::int as technology_innovation
         from commitment_assessments ca join assessments a on a.id = ca.assessment_id
-          join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed')
+          join public_action_plans p on p.id = a.plan_id
         where a.status = 'published' and a.moment = 'inception'`,
   )
   const [end] = await queryRows<Record<string, number>>(
@@ -715,12 +715,12 @@ export async function aggregates(db: Db): Promise<Aggregates> {
           (count(*) filter (where ca.diog_overall in ('major', 'outstanding')))::int as "openedGovernment",
           (count(*) filter (where ca.diog_overall = 'outstanding'))::int as outstanding
         from commitment_assessments ca join assessments a on a.id = ca.assessment_id
-          join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed')
+          join public_action_plans p on p.id = a.plan_id
         where a.status = 'published' and a.moment = 'end_of_term'`,
   )
   const [plans] = await queryRows<{ n: number }>(
     db,
-    sql`select count(distinct a.plan_id)::int as n from assessments a join action_plans p on p.id = a.plan_id and p.status in ('published', 'closed') where a.status = 'published'`,
+    sql`select count(distinct a.plan_id)::int as n from assessments a join public_action_plans p on p.id = a.plan_id where a.status = 'published'`,
   )
   const i = inception!
   return {

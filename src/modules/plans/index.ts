@@ -27,7 +27,9 @@ export const plansResources: ModuleResources = { sources: [commitmentResources] 
 
 export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
 export {
+  commitmentsBySourceKeys,
   commitmentsOfTerritory,
+  isCommitmentOfTerritory,
   openPlansOfTerritory,
   publishedCommitments,
   publishedMilestones,

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import { users } from '../../platform/auth/tables.ts'
-import { queryRows, type Db } from '../../platform/db/index.ts'
+import { queryRows, textArray, type Db } from '../../platform/db/index.ts'
 import { historyEntries, milestones } from './tables.ts'
 
 /** A commitment's history with what the page shows of each entry's author and milestone. */
@@ -265,4 +265,42 @@ export async function commitmentsOfTerritory(db: Db, territoryId: string, limit 
     sql`select c.id, c.title from commitments c join action_plans p on p.id = c.plan_id
         where c.territory_id = ${territoryId} order by p.period_start desc, c.position limit ${limit}`,
   )
+}
+
+export interface SourcedCommitment {
+  commitmentId: string
+  sourceKey: string
+  planId: string
+  planTitle: string
+  planStatus: string
+  territoryId: string
+  territoryName: string
+}
+
+/**
+ * The commitments imported with these source keys (`ogp:FR0110`), in plans of any status, with their plan and
+ * territory: how an importer of another module finds what a file's rows are about. No visibility check.
+ */
+export async function commitmentsBySourceKeys(
+  db: Db,
+  sourceKeys: string[],
+  planId?: string,
+): Promise<SourcedCommitment[]> {
+  if (sourceKeys.length === 0) return []
+  return queryRows<SourcedCommitment>(
+    db,
+    sql`select c.id as "commitmentId", c.source_key as "sourceKey", p.id as "planId", p.title as "planTitle",
+          p.status as "planStatus", p.territory_id as "territoryId", t.name as "territoryName"
+        from commitments c join action_plans p on p.id = c.plan_id join public_territories t on t.id = p.territory_id
+        where c.source_key = any(${textArray(sourceKeys)}) ${planId ? sql`and p.id = ${planId}` : sql``}`,
+  )
+}
+
+/** Whether a commitment belongs to this territory (any plan status): for another module's form that links one. */
+export async function isCommitmentOfTerritory(db: Db, commitmentId: string, territoryId: string): Promise<boolean> {
+  const rows = await queryRows(
+    db,
+    sql`select 1 from commitments where id = ${commitmentId} and territory_id = ${territoryId}`,
+  )
+  return rows.length > 0
 }

@@ -6,7 +6,7 @@ import { pgErrorCode, queryRows, textArray, type Db } from '../../platform/db/in
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { translator, type Locale } from '../../platform/i18n/index.ts'
 import { pickPublicCommitment } from '../plans/index.ts'
-import { findTerritoryByRef, pickTerritory } from '../territories/index.ts'
+import { findTerritoryByRef, pickTerritory, territoryAndAncestors } from '../territories/index.ts'
 import {
   changedFields,
   checkContent,
@@ -681,11 +681,7 @@ async function territoryFacets(
   if (typeof territoryRef !== 'string') return { territoryId: null, name: '', departments: [], regions: [] }
   const territory = await findTerritoryByRef(db, territoryRef)
   if (!territory) return { territoryId: null, name: '', departments: [], regions: [] }
-  const rows = await queryRows<{ kind: string; code: string; name: string }>(
-    db,
-    sql`with recursive up(id) as (select ${territory.id}::uuid union select p.parent_id from territory_parents p join up on p.territory_id = up.id)
-        select t.kind, t.code, t.name from public_territories t join up on up.id = t.id`,
-  )
+  const rows = await territoryAndAncestors(db, territory.id)
   return {
     territoryId: territory.id,
     name: rows.map((r) => r.name).join(' '),

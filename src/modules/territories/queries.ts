@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import { territoryRoles, users } from '../../platform/auth/tables.ts'
-import type { Db } from '../../platform/db/index.ts'
+import { queryRows, type Db } from '../../platform/db/index.ts'
 import type { TerritoryKind } from './normalize.ts'
 import { territories, territoryParents, territoryProfiles, type TerritoryRow } from './tables.ts'
 
@@ -224,4 +224,14 @@ export async function listOtherTerritories(db: Db): Promise<TerritorySummary[]> 
     .where(eq(territories.kind, 'autre'))
     .orderBy(asc(territories.name))
   return rows.map((r) => toSummary(r as SummaryRow))
+}
+
+/** A territory and every territory it lies within (its EPCI, département, région…), as the public sees them. */
+export async function territoryAndAncestors(db: Db, territoryId: string) {
+  return queryRows<{ kind: string; code: string; name: string }>(
+    db,
+    sql`with recursive up(id) as (
+          select ${territoryId}::uuid union select p.parent_id from territory_parents p join up on p.territory_id = up.id)
+        select t.kind, t.code, t.name from public_territories t join up on up.id = t.id`,
+  )
 }
