@@ -50,7 +50,7 @@ const OWNERS: Record<string, string> = {
   contributions: 'consultations',
   contribution_comments: 'consultations',
   contribution_supports: 'consultations',
-  content_reports: 'consultations',
+  content_reports: 'moderation',
   official_questions: 'consultations',
   question_supports: 'consultations',
   action_groups: 'consultations',

@@ -24,6 +24,7 @@ import assessments from './modules/assessments/index.ts'
 import consultations from './modules/consultations/index.ts'
 import events from './modules/events/index.ts'
 import assemblies from './modules/assemblies/index.ts'
+import moderation from './modules/moderation/index.ts'
 import follows from './modules/follows/index.ts'
 import { startJobWorker, type JobWorker } from './platform/jobs.ts'
 import territories from './modules/territories/index.ts'
@@ -157,6 +158,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(referentiel)
   await app.register(assessments)
   await app.register(consultations)
+  await app.register(moderation)
   await app.register(events)
   await app.register(follows)
   await app.register(assemblies)

@@ -6,7 +6,7 @@ import { loadCurrentUser, type CurrentUser } from '../src/platform/auth/current-
 import { queryRows } from '../src/platform/db/index.ts'
 import { answerQuestion, askQuestion, moderateQuestion } from '../src/modules/consultations/index.ts'
 import { answerContribution } from '../src/modules/consultations/service.ts'
-import { hideContent } from '../src/modules/consultations/moderation.ts'
+import { hideContent } from '../src/modules/moderation/service.ts'
 import { createEvent, register } from '../src/modules/events/index.ts'
 import { unregister } from '../src/modules/events/service.ts'
 import { decideMembership, requestMembership } from '../src/modules/membership/service.ts'
@@ -215,7 +215,11 @@ describeEachEngine('mail to the people concerned', (engine) => {
       db,
       sql`select id from contributions where title = 'Le bus du samedi passe trop tôt'`,
     )
-    await hideContent(db, moderator, 'contribution', bus!.id, 'Propos injurieux envers un agent.')
+    await hideContent(db, ctx.app.platform.resources, moderator, {
+      type: 'contribution',
+      id: bus!.id,
+      reason: 'Propos injurieux envers un agent.',
+    })
     const [hidden] = await sent('voisin@demo.thc.example')
     assert.equal(hidden!.subject, 'Votre contenu a été masqué')
     assert.match(

@@ -1,4 +1,5 @@
 import type { Db } from './db/index.ts'
+import type { ModeratedSource } from './moderation.ts'
 
 /** A public thing of a module that others link to, follow or list: what it is called and where it lives. */
 export interface Resource {
@@ -39,6 +40,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export interface ModuleResources {
   sources?: ResourceSource[]
   attached?: AttachedSource[]
+  /** the contents people may report and moderators hide */
+  moderated?: ModeratedSource[]
 }
 
 /**
@@ -48,17 +51,32 @@ export interface ModuleResources {
 export class ResourceRegistry {
   private readonly sources = new Map<string, ResourceSource>()
   private readonly attached: AttachedSource[] = []
+  private readonly moderatedSources = new Map<string, ModeratedSource>()
 
   constructor(modules: ModuleResources[] = []) {
     for (const module of modules) {
       for (const source of module.sources ?? []) this.add(source)
       for (const source of module.attached ?? []) this.attach(source)
+      for (const source of module.moderated ?? []) {
+        if (this.moderatedSources.has(source.type)) throw new Error(`moderated type ${source.type} registered twice`)
+        this.moderatedSources.set(source.type, source)
+      }
     }
   }
 
   add(source: ResourceSource): void {
     if (this.sources.has(source.type)) throw new Error(`resource type ${source.type} registered twice`)
     this.sources.set(source.type, source)
+  }
+
+  /** The source of one type of moderated content, or undefined for a type nobody moderates. */
+  moderated(type: string): ModeratedSource | undefined {
+    return this.moderatedSources.get(type)
+  }
+
+  /** Every type of moderated content, in the order the modules were given. */
+  moderatedTypes(): string[] {
+    return [...this.moderatedSources.keys()]
   }
 
   attach(source: AttachedSource): void {

@@ -623,6 +623,13 @@ describeEachEngine('reports and moderation of contributions', (engine) => {
       403,
     )
     assert.notEqual((await state()).hidden_at, null)
+    // a type of content no module lends to the moderation
+    const unknownType = await moderator.post(
+      `/contenus/affiche/${contributionId}/masquer`,
+      { reason: 'Hors sujet' },
+      { csrfFrom: review },
+    )
+    assert.equal(unknownType.statusCode, 404)
     const overview = await moderator.get(review)
     assert.equal(overview.statusCode, 200)
     assert.match(overview.body, /2 signalements/)

@@ -6,6 +6,7 @@ import questionRoutes from './questions.routes.tsx'
 import consultationRoutes from './routes.tsx'
 import textRoutes from './texts.routes.tsx'
 import textApiRoutes from './texts.api.ts'
+import { moderatedParticipation } from './moderated.ts'
 import { commitmentParticipation, participationResources } from './resources.ts'
 import type { ModuleResources } from '../../platform/resources.ts'
 import { consultationSearch, questionSearch, textSearch } from './search.ts'
@@ -26,6 +27,7 @@ export default async function consultationsModule(app: FastifyInstance) {
 export const consultationsResources: ModuleResources = {
   sources: participationResources,
   attached: commitmentParticipation,
+  moderated: moderatedParticipation,
 }
 
 export { importContributions, readContributionsFile } from './import.ts'

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
+import { perPersonLimit } from '../../platform/http/limits.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
@@ -21,11 +22,8 @@ import {
 import { questionPath, QuestionsPage, QuestionPage } from './views/questions.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const POSTING_LIMIT = {
-  max: 20,
-  timeWindow: '1 minute',
-  keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}`,
-}
+/** posting, supporting and reporting: per person and address */
+const POSTING_LIMIT = perPersonLimit(20)
 
 /** Questions to elected officials: ask, moderate, support, answer; the page shows who answers and how fast. */
 export default async function questionRoutes(fastify: FastifyInstance) {

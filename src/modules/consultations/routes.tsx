@@ -7,6 +7,7 @@ import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
+import { perPersonLimit } from '../../platform/http/limits.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { isIsoDate, normalizeDays } from '../../platform/http/rules.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
@@ -34,21 +35,11 @@ import {
   type ContributionKind,
 } from './service.ts'
 import {
-  hideAccountContent,
-  hideContent,
-  moderationOverview,
-  pageOfSubject,
-  reportContent,
-  restoreContent,
-  SUBJECT_TYPES,
-} from './moderation.ts'
-import {
   ConsultationFormPage,
   ConsultationListPage,
   ConsultationPage,
   consultationPath,
   ContributionEditPage,
-  ModerationPage,
 } from './views.tsx'
 import { followBox } from '../follows/index.ts'
 
@@ -57,12 +48,8 @@ const SortQuery = Type.Object({
   tri: Type.Optional(Type.Union([Type.Literal('soutiens'), Type.Literal('recentes')])),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
 })
-/** posting and supporting: per person and address, on top of the database's one-support rule */
-const POSTING_LIMIT = {
-  max: 30,
-  timeWindow: '1 minute',
-  keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}`,
-}
+/** posting, supporting and reporting: per person and address */
+const POSTING_LIMIT = perPersonLimit(30)
 
 /** The consultation form's field checks, in the reader's language. */
 function consultationFieldErrors(req: FastifyRequest, values: Record<string, string>): Record<string, string> {
@@ -460,89 +447,6 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         todayInParis(),
       )
       return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
-    },
-  )
-
-  // ——— reports and moderation ———
-  const SubjectParams = Type.Object({
-    type: Type.Union(SUBJECT_TYPES.map((type) => Type.Literal(type))),
-    id: Type.String({ format: 'uuid' }),
-  })
-  app.post(
-    '/contenus/:type/:id/signalement',
-    { schema: { params: SubjectParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
-    async (req, reply) => {
-      const actor = requireUser(req)
-      const page = await pageOfSubject(db(), req.params.type, req.params.id)
-      await reportContent(
-        db(),
-        actor,
-        req.params.type,
-        req.params.id,
-        formValues(req.body).reason ?? '',
-        app.platform.config.reportHideThreshold,
-      )
-      req.flash('notice', req.t('moderation.reported'))
-      return reply.redirect(page, 303)
-    },
-  )
-  app.post(
-    '/contenus/:type/:id/masquer',
-    { schema: { params: SubjectParams, body: FormBody, hide: true } },
-    async (req, reply) => {
-      const page = await pageOfSubject(db(), req.params.type, req.params.id)
-      try {
-        await hideContent(db(), requireUser(req), req.params.type, req.params.id, formValues(req.body).reason ?? '')
-        req.flash('notice', req.t('moderation.hiddenDone'))
-      } catch (error) {
-        // no reason given: back where the moderator was, saying so (nothing changed)
-        if (!(error instanceof AppError) || error.status !== 422) throw error
-        req.flash('error', req.t('moderation.error.reason'))
-      }
-      return reply.redirect(page, 303)
-    },
-  )
-  app.post(
-    '/contenus/:type/:id/retablir',
-    { schema: { params: SubjectParams, body: FormBody, hide: true } },
-    async (req, reply) => {
-      const page = await pageOfSubject(db(), req.params.type, req.params.id)
-      await restoreContent(db(), requireUser(req), req.params.type, req.params.id)
-      return reply.redirect(page, 303)
-    },
-  )
-  app.get(
-    '/territoires/:kind/:code/moderation',
-    { schema: { params: TerritoryRefParams, hide: true } },
-    async (req, reply) => {
-      const actor = requireUser(req)
-      const territory = await territoryOf(req.params)
-      if (!can(actor, 'content.moderate', territory.id))
-        throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas ce territoire.' })
-      const { items, log } = await moderationOverview(db(), territory.id)
-      return reply.page(
-        req.t('moderation.title'),
-        <ModerationPage
-          territory={territory}
-          threshold={app.platform.config.reportHideThreshold}
-          items={items}
-          log={log}
-        />,
-      )
-    },
-  )
-  app.post(
-    '/territoires/:kind/:code/moderation/compte',
-    { schema: { params: TerritoryRefParams, body: FormBody, hide: true } },
-    async (req, reply) => {
-      const actor = requireUser(req)
-      const territory = await territoryOf(req.params)
-      const values = formValues(req.body)
-      if (!/^[0-9a-f-]{36}$/.test(values.userId ?? ''))
-        throw new AppError('BAD_REQUEST', { status: 400, userMessage: 'Compte inconnu.' })
-      const count = await hideAccountContent(db(), actor, territory.id, values.userId!, values.reason ?? '')
-      req.flash('notice', req.t('moderation.accountHidden', { count }))
-      return reply.redirect(`${territory.path}/moderation`, 303)
     },
   )
 

@@ -6,6 +6,7 @@ import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
+import { perPersonLimit } from '../../platform/http/limits.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { normalizeDays } from '../../platform/http/rules.ts'
 import type { FieldErrors, FormValues } from '../../platform/layout/forms.tsx'
@@ -40,11 +41,8 @@ const VersionParams = Type.Object({
   id: Type.String({ format: 'uuid' }),
   number: Type.Integer({ minimum: 1, maximum: 100000 }),
 })
-const POSTING_LIMIT = {
-  max: 30,
-  timeWindow: '1 minute',
-  keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}`,
-}
+/** posting, supporting and reporting: per person and address */
+const POSTING_LIMIT = perPersonLimit(30)
 /** a whole regulation fits in one form: more than the 64 KB of ordinary forms */
 const TEXT_FORM_LIMIT = 1024 * 1024
 

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { perPersonLimit } from '../../platform/http/limits.ts'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { AppError } from '../../platform/errors.ts'
 import { FormBody, formValues, safeNextPath } from '../../platform/http/forms.ts'
@@ -21,11 +22,7 @@ export default async function followRoutes(fastify: FastifyInstance) {
     {
       schema: { body: FormBody, hide: true },
       config: {
-        rateLimit: {
-          max: 60,
-          timeWindow: '1 minute',
-          keyGenerator: (req: FastifyRequest) => `${req.user?.id ?? 'anonymous'}:${req.ip}`,
-        },
+        rateLimit: perPersonLimit(60),
       },
     },
     async (req, reply) => {

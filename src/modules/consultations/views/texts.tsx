@@ -16,7 +16,8 @@ import {
   type TextRow,
   type VersionRow,
 } from '../texts.ts'
-import { day, DraftOrPublish, ModerateControls, ReportForm } from '../views.tsx'
+import { ModerateControls, ReportForm } from '../../moderation/index.ts'
+import { day, DraftOrPublish } from '../views.tsx'
 
 export const textPath = (t: { id: string }) => `/textes/${t.id}`
 export const phaseLabel = (phase: TextPhase) =>
