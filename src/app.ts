@@ -25,6 +25,9 @@ import consultations from './modules/consultations/index.ts'
 import events from './modules/events/index.ts'
 import assemblies from './modules/assemblies/index.ts'
 import moderation from './modules/moderation/index.ts'
+import questions from './modules/questions/index.ts'
+import groups from './modules/groups/index.ts'
+import texts from './modules/texts/index.ts'
 import follows from './modules/follows/index.ts'
 import { startJobWorker, type JobWorker } from './platform/jobs.ts'
 import territories from './modules/territories/index.ts'
@@ -158,6 +161,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(referentiel)
   await app.register(assessments)
   await app.register(consultations)
+  await app.register(questions)
+  await app.register(groups)
+  await app.register(texts)
   await app.register(moderation)
   await app.register(events)
   await app.register(follows)

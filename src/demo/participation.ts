@@ -4,19 +4,10 @@ import { hashPassword } from '../platform/auth/passwords.ts'
 import { recordAudit } from '../platform/audit.ts'
 import { queryRows, type Db } from '../platform/db/index.ts'
 import { todayInParis } from '../platform/paris-time.ts'
-import {
-  answerQuestion,
-  askQuestion,
-  comment,
-  contribute,
-  createConsultation,
-  createGroup,
-  createText,
-  moderateQuestion,
-  proposeAmendment,
-  setSupport,
-  voteOnAmendment,
-} from '../modules/consultations/index.ts'
+import { comment, contribute, createConsultation, setSupport } from '../modules/consultations/index.ts'
+import { createGroup } from '../modules/groups/index.ts'
+import { answerQuestion, askQuestion, moderateQuestion } from '../modules/questions/index.ts'
+import { createText, proposeAmendment, voteOnAmendment } from '../modules/texts/index.ts'
 import { createEvent, parisInstant, register } from '../modules/events/index.ts'
 
 /** Demonstration citizens: fictitious, labelled so wherever they show. */

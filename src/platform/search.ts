@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
-import type { Db } from './db/index.ts'
+import { queryRows, type Db } from './db/index.ts'
+import { todayInParis } from './paris-time.ts'
 import type { MessageKey, Translate } from './i18n/index.ts'
 
 /** One public thing a site-wide search found: what it is called, where it lives, a line of context. */
@@ -73,5 +74,49 @@ export class SearchRegistry {
     const words = searchWords(query)
     if (words.length === 0) return []
     return Promise.all(this.sources.map(async (source) => ({ source, hits: await source.find(db, words, limit, t) })))
+  }
+}
+
+type DatedRow = { id: string; title: string; territory: string }
+
+/**
+ * A dated participation (consultation, co-constructed text) once published: found by its title and text, open
+ * from its first to its last day. The table and column names are this module's own, never user input.
+ */
+export function datedSearchSource(options: {
+  key: string
+  label: MessageKey
+  table: string
+  text: string
+  path: string
+  /** the table has `closed_early_at` (a consultation the staff closed before its last day) */
+  closesEarly?: boolean
+}): SearchSource {
+  const from = sql.raw(`${options.table} x join public_territories t on t.id = x.territory_id`)
+  return {
+    key: options.key,
+    label: options.label,
+    async find(db, words, limit) {
+      const rows = await queryRows<DatedRow>(
+        db,
+        sql`select x.id, x.title, t.name as territory from ${from}
+            where x.status <> 'draft' and ${matchesWords([sql.raw('x.title'), sql.raw(`x.${options.text}`)], words)} order by x.opens_on desc limit ${limit}`,
+      )
+      return rows.map((r) => ({ title: r.title, path: `${options.path}/${r.id}`, detail: r.territory }))
+    },
+    async open(db, limit) {
+      const today = todayInParis()
+      const rows = await queryRows<DatedRow & { closes_on: string }>(
+        db,
+        sql`select x.id, x.title, t.name as territory, x.closes_on::text from ${from}
+            where x.status = 'published' ${options.closesEarly ? sql`and x.closed_early_at is null` : sql``} and x.opens_on <= ${today}::date and x.closes_on >= ${today}::date order by x.closes_on limit ${limit}`,
+      )
+      return rows.map((r) => ({
+        title: r.title,
+        path: `${options.path}/${r.id}`,
+        detail: r.territory,
+        until: r.closes_on,
+      }))
+    },
   }
 }

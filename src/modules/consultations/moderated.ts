@@ -16,10 +16,4 @@ export const moderatedParticipation = [
     path: sql`'/consultations/' || k.consultation_id || '#commentaire-' || x.id`,
     joins: sql`join contributions k on k.id = x.contribution_id`,
   }),
-  moderatedTable({
-    type: 'amendment',
-    table: sql`text_amendments`,
-    text: sql`left(x.justification, 200)`,
-    path: sql`'/textes/' || x.text_id || '#amendment-' || x.id`,
-  }),
 ]

@@ -7,7 +7,6 @@ import { notFound } from '../../platform/errors.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { findTerritoryByRef, TerritoryRefParams } from '../territories/index.ts'
-import { questionStats } from './questions.ts'
 import { findConsultation, listContributions, phaseOf } from './service.ts'
 
 const API_PAGE_SIZE = 500
@@ -46,20 +45,7 @@ const ContributionJson = Type.Object({
   commitmentId: Nullable(Type.String()),
 })
 
-const QuestionJson = Type.Object({
-  id: Type.String(),
-  title: Type.String(),
-  body: Type.String(),
-  addressee: Nullable(Type.String({ description: 'the official questioned; null for the executive' })),
-  status: Type.Union([Type.Literal('published'), Type.Literal('answered')]),
-  supports: Type.Integer(),
-  publishedAt: Type.String({ format: 'date-time' }),
-  answer: Nullable(Type.String()),
-  answeredAt: Nullable(Type.String({ format: 'date-time' })),
-  daysToAnswer: Nullable(Type.Number()),
-})
-
-/** Participation as open data: consultations with every contribution and its answer, questions and answer times. */
+/** Consultations as open data: each with every contribution and its answer. */
 export default async function participationApiRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
@@ -164,69 +150,6 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
             commitmentId: k.commitmentId,
           }
         }),
-      }
-    },
-  )
-
-  app.get(
-    '/api/v1/territories/:kind/:code/questions',
-    {
-      schema: {
-        tags: ['participation'],
-        summary:
-          'Published questions to a territory’s elected officials, their answers and the time to answer, with figures per official',
-        params: TerritoryRefParams,
-        response: {
-          200: Type.Object({
-            questions: Type.Array(QuestionJson),
-            officials: Type.Array(
-              Type.Object({
-                official: Nullable(Type.String()),
-                answered: Type.Integer(),
-                waiting: Type.Integer(),
-                medianDaysToAnswer: Nullable(Type.Number()),
-              }),
-            ),
-          }),
-          404: ErrorResponse,
-        },
-      },
-    },
-    async (req) => {
-      const territory = await territoryOf(req.params)
-      const rows = await queryRows<{
-        id: string
-        title: string
-        body: string
-        addressee: string | null
-        status: 'published' | 'answered'
-        supports: number
-        publishedAt: string
-        answer: string | null
-        answeredAt: string | null
-      }>(
-        db(),
-        sql`select q.id, q.title, q.body, d.display_name as addressee, q.status, q.support_count as supports, q.published_at as "publishedAt", q.answer, q.answered_at as "answeredAt"
-            from official_questions q left join users d on d.id = q.addressee_id
-            where q.territory_id = ${territory.id} and q.status in ('published', 'answered') order by q.published_at desc`,
-      )
-      const stats = await questionStats(db(), territory.id)
-      return {
-        questions: rows.map((q) => ({
-          ...q,
-          publishedAt: new Date(q.publishedAt).toISOString(),
-          answeredAt: q.answeredAt ? new Date(q.answeredAt).toISOString() : null,
-          daysToAnswer: q.answeredAt
-            ? Math.round(((new Date(q.answeredAt).getTime() - new Date(q.publishedAt).getTime()) / 86_400_000) * 10) /
-              10
-            : null,
-        })),
-        officials: stats.map((s) => ({
-          official: s.name,
-          answered: s.answered,
-          waiting: s.waiting,
-          medianDaysToAnswer: s.medianDays,
-        })),
       }
     },
   )

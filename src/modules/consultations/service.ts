@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm'
+import { datedPhase, type DatedPhase } from '../../platform/phase.ts'
 import { recordActivity } from '../../platform/activity.ts'
 import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
@@ -17,19 +18,13 @@ import { queueNotice } from '../../platform/notices.ts'
 
 export const CONTRIBUTION_KINDS = ['idea', 'opinion', 'critique'] as const
 export type ContributionKind = (typeof CONTRIBUTION_KINDS)[number]
-export type Phase = 'draft' | 'upcoming' | 'open' | 'closed' | 'answered'
+export type Phase = DatedPhase
 
-/** Where a consultation stands today (Paris dates): its status, then its dates. */
-export function phaseOf(
+/** Where a consultation stands today (Paris dates): its status, then an early close, then its dates. */
+export const phaseOf = (
   c: Pick<ConsultationRow, 'status' | 'opensOn' | 'closesOn'> & { closedEarlyAt?: Date | string | null },
   today: string,
-): Phase {
-  if (c.status === 'draft') return 'draft'
-  if (c.status === 'answered') return 'answered'
-  if (c.closedEarlyAt) return 'closed'
-  if (today < c.opensOn) return 'upcoming'
-  return today <= c.closesOn ? 'open' : 'closed'
-}
+): Phase => datedPhase(c, today)
 
 const invalid = (fields: Record<string, string>) =>
   new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })

@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact'
-import { formatDate, type MessageKey } from '../../platform/i18n/index.ts'
+import { formatDate, formatIsoDate, type MessageKey } from '../../platform/i18n/index.ts'
 import { CardListPage } from '../../platform/layout/cards.tsx'
 import { usePage } from '../../platform/layout/context.ts'
 import {
+  DraftOrPublish,
   ErrorSummary,
   Field,
   Pagination,
@@ -17,7 +18,6 @@ import { CONTRIBUTIONS_PAGE_SIZE, type ChangedField, type ConsultationChangeRow,
 import type { ConsultationRow, ContributionRow } from './tables.ts'
 
 export const consultationPath = (c: { id: string }) => `/consultations/${c.id}`
-export const day = (locale: 'fr' | 'en', iso: string) => formatDate(locale, new Date(`${iso}T12:00:00Z`))
 
 export function ConsultationListPage(props: {
   territory: { name: string; path: string }
@@ -40,7 +40,13 @@ export function ConsultationListPage(props: {
         kicker: t(`consult.phase.${c.phase}` as MessageKey),
         lines: [
           { text: c.question },
-          { text: t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) }), meta: true },
+          {
+            text: t('consult.dates', {
+              start: formatIsoDate(locale, c.opensOn),
+              end: formatIsoDate(locale, c.closesOn),
+            }),
+            meta: true,
+          },
         ],
       }))}
     />
@@ -111,7 +117,7 @@ export function ConsultationFormPage(props: {
         {openingFixed ? (
           <p>
             <input type="hidden" name="opensOn" value={edit.consultation.opensOn} />
-            {t('consult.edit.openedOn', { date: day(locale, edit.consultation.opensOn) })}
+            {t('consult.edit.openedOn', { date: formatIsoDate(locale, edit.consultation.opensOn) })}
           </p>
         ) : (
           <Field
@@ -174,7 +180,7 @@ function ChangeHistory({
   if (changes.length === 0) return null
   const shown = (field: ChangedField, value: string | null) => {
     if (value === null || value === '') return t('consult.history.none')
-    if (field === 'opensOn' || field === 'closesOn' || field === 'closedEarly') return day(locale, value)
+    if (field === 'opensOn' || field === 'closesOn' || field === 'closedEarly') return formatIsoDate(locale, value)
     if (field === 'commitmentId') return commitmentTitles.get(value) ?? t('consult.history.commitmentGone')
     return value
   }
@@ -211,20 +217,6 @@ function ChangeHistory({
         ))}
       </ol>
     </section>
-  )
-}
-
-/** The two submit buttons of a form that saves as a draft or publishes at once (`intent`). */
-export function DraftOrPublish({ draft, publish }: { draft: string; publish: string }) {
-  return (
-    <>
-      <button type="submit" name="intent" value="draft">
-        {draft}
-      </button>{' '}
-      <button type="submit" name="intent" value="publish">
-        {publish}
-      </button>
-    </>
   )
 }
 
@@ -350,7 +342,9 @@ export function ConsultationPage(props: {
       <h1>{c.title}</h1>
       {props.follow}
       <p class="lead">{c.question}</p>
-      <p class="meta">{t('consult.dates', { start: day(locale, c.opensOn), end: day(locale, c.closesOn) })}</p>
+      <p class="meta">
+        {t('consult.dates', { start: formatIsoDate(locale, c.opensOn), end: formatIsoDate(locale, c.closesOn) })}
+      </p>
       {props.commitment && (
         <p>
           <a href={commitmentPath(props.commitment)}>{props.commitment.title}</a>

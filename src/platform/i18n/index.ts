@@ -62,12 +62,22 @@ export function formatNumber(locale: Locale, value: number): string {
   return new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB').format(value)
 }
 
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>()
+/** A day in Paris ("3 décembre 2026"), with the formatter built once per locale. */
 export function formatDate(locale: Locale, value: Date): string {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long',
-    timeZone: 'Europe/Paris',
-  }).format(value)
+  let format = dateFormats.get(locale)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      dateStyle: 'long',
+      timeZone: 'Europe/Paris',
+    })
+    dateFormats.set(locale, format)
+  }
+  return format.format(value)
 }
+
+/** A calendar day written `2026-12-03` ("3 décembre 2026"). */
+export const formatIsoDate = (locale: Locale, iso: string): string => formatDate(locale, new Date(`${iso}T12:00:00Z`))
 
 const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>()
 /** A date and time in Paris ("3 décembre 2026 à 10:05"), with the formatter built once per locale. */

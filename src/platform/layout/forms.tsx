@@ -150,3 +150,17 @@ export function Pagination({
     </nav>
   )
 }
+
+/** The two submit buttons of a form that saves as a draft or publishes at once (`intent`). */
+export function DraftOrPublish({ draft, publish }: { draft: string; publish: string }) {
+  return (
+    <>
+      <button type="submit" name="intent" value="draft">
+        {draft}
+      </button>{' '}
+      <button type="submit" name="intent" value="publish">
+        {publish}
+      </button>
+    </>
+  )
+}

@@ -1,7 +1,7 @@
 import { formatDate, formatNumber, type MessageKey } from '../../../platform/i18n/index.ts'
 import { usePage } from '../../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../../platform/layout/forms.tsx'
-import type { listQuestions, OfficialStats, QuestionRow } from '../questions.ts'
+import type { listQuestions, OfficialStats, QuestionRow } from '../service.ts'
 
 export const questionPath = (q: { id: string }) => `/questions/${q.id}`
 

@@ -18,7 +18,7 @@ import {
   questionStats,
   supportQuestion,
   supportsOf,
-} from './questions.ts'
+} from './service.ts'
 import { questionPath, QuestionsPage, QuestionPage } from './views/questions.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })

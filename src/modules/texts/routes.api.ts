@@ -5,7 +5,7 @@ import { notFound } from '../../platform/errors.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { TerritoryRefParams, territoryOfPage } from '../territories/index.ts'
-import { amendmentsOf, articlesByVersion, findText, listTexts, textPhase, versionsOf } from './texts.ts'
+import { amendmentsOf, articlesByVersion, findText, listTexts, textPhase, versionsOf } from './service.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])

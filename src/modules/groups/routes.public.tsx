@@ -18,7 +18,7 @@ import {
   setActionStatus,
   setMembership,
   writeNote,
-} from './groups.ts'
+} from './service.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { sql } from 'drizzle-orm'
 import { followBox } from '../follows/index.ts'

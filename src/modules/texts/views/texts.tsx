@@ -1,10 +1,17 @@
 /** The pages of co-constructed texts: list, form, text with its amendments, versions. */
 import type { ComponentChildren } from 'preact'
 import { diffWords } from 'diff'
-import { formatDate, type MessageKey } from '../../../platform/i18n/index.ts'
+import { formatDate, formatIsoDate, type MessageKey } from '../../../platform/i18n/index.ts'
 import { CardListPage } from '../../../platform/layout/cards.tsx'
 import { usePage } from '../../../platform/layout/context.ts'
-import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../../platform/layout/forms.tsx'
+import {
+  DraftOrPublish,
+  ErrorSummary,
+  Field,
+  PostForm,
+  type FieldErrors,
+  type FormValues,
+} from '../../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../../platform/markdown.ts'
 import { commitmentPath } from '../../plans/index.ts'
 import {
@@ -15,9 +22,8 @@ import {
   type TextPhase,
   type TextRow,
   type VersionRow,
-} from '../texts.ts'
+} from '../service.ts'
 import { ModerateControls, ReportForm } from '../../moderation/index.ts'
-import { day, DraftOrPublish } from '../views.tsx'
 
 export const textPath = (t: { id: string }) => `/textes/${t.id}`
 export const phaseLabel = (phase: TextPhase) =>
@@ -53,7 +59,10 @@ export function TextListPage(props: {
         kicker: t(phaseLabel(item.phase)),
         lines: [
           {
-            text: t('consult.dates', { start: day(locale, item.opensOn), end: day(locale, item.closesOn) }),
+            text: t('consult.dates', {
+              start: formatIsoDate(locale, item.opensOn),
+              end: formatIsoDate(locale, item.closesOn),
+            }),
             meta: true,
           },
           { text: t('text.counts', { amendments: item.amendments, versions: item.versions }), meta: true },
@@ -221,7 +230,7 @@ export function TextPage(props: {
       {props.follow}
       <p>
         <span class="badge">{t(phaseLabel(props.phase))}</span>{' '}
-        {t('consult.dates', { start: day(locale, text.opensOn), end: day(locale, text.closesOn) })}
+        {t('consult.dates', { start: formatIsoDate(locale, text.opensOn), end: formatIsoDate(locale, text.closesOn) })}
       </p>
       {props.commitment && (
         <p>

@@ -6,7 +6,7 @@ import { assertCan, authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
-import { phaseOf, type Phase } from './service.ts'
+import { datedPhase, type DatedPhase } from '../../platform/phase.ts'
 
 /**
  * Co-construction of a text: the territory's staff write a draft in articles and publish it; while it is open,
@@ -16,7 +16,7 @@ import { phaseOf, type Phase } from './service.ts'
 
 export const DECISIONS = ['accepted', 'merged', 'rejected'] as const
 export type AmendmentDecision = (typeof DECISIONS)[number]
-export type TextPhase = Exclude<Phase, 'answered'> | 'final'
+export type TextPhase = Exclude<DatedPhase, 'answered'> | 'final'
 
 export interface TextRow {
   id: string
@@ -52,7 +52,7 @@ const invalid = (fields: Record<string, string>) =>
 
 export function textPhase(text: Pick<TextRow, 'status' | 'opensOn' | 'closesOn'>, today: string): TextPhase {
   if (text.status === 'final') return 'final'
-  return phaseOf(
+  return datedPhase(
     { status: text.status === 'draft' ? 'draft' : 'published', opensOn: text.opensOn, closesOn: text.closesOn },
     today,
   ) as TextPhase

@@ -2,11 +2,17 @@
 import type { ComponentChildren } from 'preact'
 import { formatDate, type MessageKey } from '../../../platform/i18n/index.ts'
 import { usePage } from '../../../platform/layout/context.ts'
-import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../../platform/layout/forms.tsx'
+import {
+  DraftOrPublish,
+  ErrorSummary,
+  Field,
+  PostForm,
+  type FieldErrors,
+  type FormValues,
+} from '../../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../../platform/markdown.ts'
 import { commitmentPath } from '../../plans/index.ts'
-import type { actions, members, notes, GroupRow } from '../groups.ts'
-import { DraftOrPublish } from '../views.tsx'
+import type { actions, members, notes, GroupRow } from '../service.ts'
 
 export const groupPath = (g: { id: string }) => `/groupes/${g.id}`
 

@@ -32,7 +32,7 @@ import {
   type AmendmentDecision,
   type TextInput,
   type TextRow,
-} from './texts.ts'
+} from './service.ts'
 import { followBox } from '../follows/index.ts'
 import { textPath, TextListPage, TextFormPage, TextPage, VersionPage, NewVersionPage } from './views/texts.tsx'
 

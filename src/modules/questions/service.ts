@@ -285,3 +285,24 @@ export async function questionStats(db: Db, territoryId: string): Promise<Offici
   )
   return rows.map((r) => ({ ...r, medianDays: r.medianDays === null ? null : Number(r.medianDays) }))
 }
+
+/** A territory's published and answered questions, newest first, with the official each is addressed to. */
+export async function publishedQuestions(db: Db, territoryId: string) {
+  return queryRows<{
+    id: string
+    title: string
+    body: string
+    addressee: string | null
+    status: 'published' | 'answered'
+    supports: number
+    publishedAt: string
+    answer: string | null
+    answeredAt: string | null
+  }>(
+    db,
+    sql`select q.id, q.title, q.body, d.display_name as addressee, q.status, q.support_count as supports,
+          q.published_at as "publishedAt", q.answer, q.answered_at as "answeredAt"
+        from official_questions q left join users d on d.id = q.addressee_id
+        where q.territory_id = ${territoryId} and q.status in ('published', 'answered') order by q.published_at desc`,
+  )
+}
