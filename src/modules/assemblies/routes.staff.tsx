@@ -15,7 +15,7 @@ import * as deliberation from './deliberation.ts'
 import { InstanceError, parseQuotas } from './sortition/instance.ts'
 import { assemblyPath } from './views.tsx'
 import { worded } from '../../platform/import/text.ts'
-import proposalImportRoutes from './routes.proposals-import.tsx'
+import proposalImportRoutes from './routes.import.tsx'
 
 import { OrganisationPage, POOL_PAGE_SIZE, type OrgState } from './views/organisation.tsx'
 import { FeasibilityPage } from './views/transparency.tsx'

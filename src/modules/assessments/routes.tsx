@@ -10,15 +10,14 @@ import { formatDate } from '../../platform/i18n/index.ts'
 import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
 import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
-import { queryRows } from '../../platform/db/index.ts'
-import { sql } from 'drizzle-orm'
-import { findPlan, getVisiblePlan, loadPlanTree } from '../plans/index.ts'
+import { findPlan, getVisiblePlan, loadPlanTree, publicCommitmentsByIds } from '../plans/index.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import { OGP_VALUES, type Moment } from './scales.ts'
 import {
   addErratum,
   aggregates,
+  publishedRatingsPage,
   appointReviewer,
   assessmentsOfPlan,
   canReadUnpublished,
@@ -507,11 +506,8 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
   )
 
   async function commitmentOf(a: AssessmentRow, commitmentId: string) {
-    const [row] = await queryRows<{ id: string; title: string }>(
-      db(),
-      sql`select id, title from public_commitments where id = ${commitmentId} and plan_id = ${a.planId}`,
-    )
-    if (!row) throw notFound()
+    const [row] = await publicCommitmentsByIds(db(), [commitmentId])
+    if (!row || row.planId !== a.planId) throw notFound()
     return row
   }
   app.get(
@@ -763,23 +759,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
         filename: 'evaluations-independantes.csv',
         columns,
         nextPage: async (after) => {
-          const rows = await queryRows<
-            Record<string, unknown> & {
-              assessment_id: string
-              commitment_id: string
-              relevance: Record<string, { relevant: boolean }>
-              diog_values: Record<string, string>
-            }
-          >(
-            db(),
-            sql`select ca.assessment_id, ca.commitment_id, t.kind || '/' || t.code as territoire, p.id as plan_id, p.title as plan, a.moment, a.source,
-                a.published_at as publie_le, c.id as engagement_id, c.title as engagement, ca.verifiable, ca.relevance, ca.potential_impact as impact_potentiel,
-                ca.completion as realisation, ca.diog_overall as ouverture_globale, ca.diog_values
-              from commitment_assessments ca join assessments a on a.id = ca.assessment_id join public_action_plans p on p.id = a.plan_id
-              join public_commitments c on c.id = ca.commitment_id join public_territories t on t.id = a.territory_id
-              where a.status = 'published' ${after ? sql`and (ca.assessment_id, ca.commitment_id) > (${after.assessment_id}::uuid, ${after.commitment_id}::uuid)` : sql``}
-              order by ca.assessment_id, ca.commitment_id limit 1000`,
-          )
+          const rows = await publishedRatingsPage(db(), after)
           return rows.map((r) => ({
             ...r,
             ...Object.fromEntries(

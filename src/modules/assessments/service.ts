@@ -741,3 +741,24 @@ export async function aggregates(db: Db): Promise<Aggregates> {
     },
   }
 }
+
+/** A page of every published rating, for the open-data CSV, in (assessment, commitment) order after `after`. */
+export async function publishedRatingsPage(db: Db, after: { assessment_id: string; commitment_id: string } | null) {
+  return queryRows<
+    Record<string, unknown> & {
+      assessment_id: string
+      commitment_id: string
+      relevance: Record<string, { relevant: boolean }>
+      diog_values: Record<string, string>
+    }
+  >(
+    db,
+    sql`select ca.assessment_id, ca.commitment_id, t.kind || '/' || t.code as territoire, p.id as plan_id, p.title as plan, a.moment, a.source,
+        a.published_at as publie_le, c.id as engagement_id, c.title as engagement, ca.verifiable, ca.relevance, ca.potential_impact as impact_potentiel,
+        ca.completion as realisation, ca.diog_overall as ouverture_globale, ca.diog_values
+      from commitment_assessments ca join assessments a on a.id = ca.assessment_id join public_action_plans p on p.id = a.plan_id
+      join public_commitments c on c.id = ca.commitment_id join public_territories t on t.id = a.territory_id
+      where a.status = 'published' ${after ? sql`and (ca.assessment_id, ca.commitment_id) > (${after.assessment_id}::uuid, ${after.commitment_id}::uuid)` : sql``}
+      order by ca.assessment_id, ca.commitment_id limit 1000`,
+  )
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ModuleResources } from '../../platform/resources.ts'
-import contributionImportRoutes from './import.routes.tsx'
+import contributionImportRoutes from './routes.import.tsx'
 import { moderatedParticipation } from './moderated.ts'
 import { consultationResources, retainedContributions } from './resources.ts'
 import consultationApiRoutes from './routes.api.ts'

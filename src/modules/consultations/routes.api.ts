@@ -1,13 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { sql } from 'drizzle-orm'
 import { Type } from 'typebox'
-import { queryRows } from '../../platform/db/index.ts'
 import { notFound } from '../../platform/errors.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { findTerritoryByRef, TerritoryRefParams } from '../territories/index.ts'
-import { findConsultation, listContributions, phaseOf } from './service.ts'
+import { findConsultation, listContributions, phaseOf, publishedConsultations } from './service.ts'
 
 const API_PAGE_SIZE = 500
 
@@ -68,22 +66,7 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
     },
     async (req) => {
       const territory = await territoryOf(req.params)
-      const rows = await queryRows<{
-        id: string
-        title: string
-        question: string
-        opensOn: string
-        closesOn: string
-        status: string
-        closedEarlyAt: Date | null
-        commitmentId: string | null
-        contributions: number
-      }>(
-        db(),
-        sql`select c.id, c.title, c.question, c.opens_on::text as "opensOn", c.closes_on::text as "closesOn", c.status, c.closed_early_at as "closedEarlyAt", c.commitment_id as "commitmentId",
-              (select count(*)::int from contributions k where k.consultation_id = c.id) as contributions
-            from consultations c where c.territory_id = ${territory.id} and c.status <> 'draft' order by c.opens_on desc`,
-      )
+      const rows = await publishedConsultations(db(), territory.id)
       const today = todayInParis()
       return rows.map(({ closedEarlyAt, ...c }) => ({
         ...c,

@@ -1,11 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { sql } from 'drizzle-orm'
 import { Type } from 'typebox'
-import { publishedCommitments, publishedMilestones } from '../plans/index.ts'
+import {
+  commitmentOfPublicMilestone,
+  publicCommitmentsByIds,
+  publishedCommitments,
+  publishedMilestones,
+} from '../plans/index.ts'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
-import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { perPersonLimit } from '../../platform/http/limits.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
@@ -175,12 +178,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     const manager = can(req.user, 'consultation.manage', c.territoryId)
     const [contributions, commitmentRows, supported, planList, milestoneList] = await Promise.all([
       listContributions(db(), c.id, sort, page),
-      c.commitmentId
-        ? queryRows<{ id: string; title: string }>(
-            db(),
-            sql`select id, title from public_commitments where id = ${c.commitmentId}`,
-          )
-        : [],
+      publicCommitmentsByIds(db(), [c.commitmentId]),
       req.user ? supportedBy(db(), req.user.id, c.id) : new Set<string>(),
       manager ? planCommitments(c.territoryId) : [],
       manager ? publishedMilestones(db(), c.territoryId) : [],
@@ -203,17 +201,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       ),
     ]
     const changeCommitments = new Map(
-      namedCommitments.length === 0
-        ? []
-        : (
-            await queryRows<{ id: string; title: string }>(
-              db(),
-              sql`select id, title from public_commitments where id in (${sql.join(
-                namedCommitments.map((v) => sql`${v}::uuid`),
-                sql`, `,
-              )})`,
-            )
-          ).map((r) => [r.id, r.title] as const),
+      (await publicCommitmentsByIds(db(), namedCommitments)).map((r) => [r.id, r.title] as const),
     )
     return reply.page(
       c.title,
@@ -475,11 +463,8 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       const k = await findContribution(db(), req.params.id)
       const values = formValues(req.body)
       if (values.milestoneId && !values.commitmentId) {
-        const [milestone] = await queryRows<{ commitmentId: string }>(
-          db(),
-          sql`select commitment_id as "commitmentId" from public_milestones where id = ${/^[0-9a-f-]{36}$/i.test(values.milestoneId) ? values.milestoneId : '00000000-0000-0000-0000-000000000000'}`,
-        )
-        if (milestone) values.commitmentId = milestone.commitmentId
+        const commitmentId = await commitmentOfPublicMilestone(db(), values.milestoneId)
+        if (commitmentId) values.commitmentId = commitmentId
       }
       try {
         await answerContribution(

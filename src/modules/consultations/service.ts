@@ -697,3 +697,23 @@ export async function supportedBy(db: Db, userId: string, consultationId: string
   )
   return new Set(rows.map((r) => r.id))
 }
+
+/** A territory's published consultations, latest first, with their number of contributions. */
+export async function publishedConsultations(db: Db, territoryId: string) {
+  return queryRows<{
+    id: string
+    title: string
+    question: string
+    opensOn: string
+    closesOn: string
+    status: string
+    closedEarlyAt: Date | null
+    commitmentId: string | null
+    contributions: number
+  }>(
+    db,
+    sql`select c.id, c.title, c.question, c.opens_on::text as "opensOn", c.closes_on::text as "closesOn", c.status, c.closed_early_at as "closedEarlyAt", c.commitment_id as "commitmentId",
+          (select count(*)::int from contributions k where k.consultation_id = c.id) as contributions
+        from consultations c where c.territory_id = ${territoryId} and c.status <> 'draft' order by c.opens_on desc`,
+  )
+}

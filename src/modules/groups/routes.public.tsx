@@ -19,9 +19,8 @@ import {
   setMembership,
   writeNote,
 } from './service.ts'
-import { queryRows } from '../../platform/db/index.ts'
-import { sql } from 'drizzle-orm'
 import { followBox } from '../follows/index.ts'
+import { publicCommitmentsByIds } from '../plans/index.ts'
 import { groupPath, NewGroupPage, GroupPage } from './views/groups.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
@@ -32,10 +31,7 @@ export default async function groupRoutes(fastify: FastifyInstance) {
   const db = () => app.platform.database.db
 
   async function commitmentOf(id: string) {
-    const [row] = await queryRows<{ id: string; title: string; territoryId: string }>(
-      db(),
-      sql`select id, title, territory_id as "territoryId" from public_commitments where id = ${id}`,
-    )
+    const [row] = await publicCommitmentsByIds(db(), [id])
     if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
     return row
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import headRoutes from './heads.routes.tsx'
-import planImportRoutes from './import.routes.tsx'
-import networkRoutes from './network.tsx'
+import headRoutes from './routes.heads.tsx'
+import planImportRoutes from './routes.import.tsx'
+import networkRoutes from './routes.network.tsx'
 import planApiRoutes from './routes.api.ts'
 import planJsonRoutes from './routes.json.ts'
 import planPublicRoutes from './routes.public.tsx'
@@ -27,12 +27,15 @@ export const plansResources: ModuleResources = { sources: [commitmentResources] 
 
 export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
 export {
+  commitmentOfPublicMilestone,
   commitmentsBySourceKeys,
   commitmentsOfTerritory,
   isCommitmentOfTerritory,
   openPlansOfTerritory,
   publishedCommitments,
+  publicCommitmentsByIds,
   publishedMilestones,
+  type PublicCommitment,
 } from './queries.ts'
 export { runPlanImport, type ImportOutcome } from './import-apply.ts'
 export { IMPORT_FORMATS, readPlansFile, type ImportFormat } from './import-formats.ts'

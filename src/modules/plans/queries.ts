@@ -3,6 +3,8 @@ import { users } from '../../platform/auth/tables.ts'
 import { queryRows, textArray, type Db } from '../../platform/db/index.ts'
 import { historyEntries, milestones } from './tables.ts'
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 /** A commitment's history with what the page shows of each entry's author and milestone. */
 export async function listHistoryWithNames(db: Db, commitmentId: string) {
   const rows = await db
@@ -303,4 +305,32 @@ export async function isCommitmentOfTerritory(db: Db, commitmentId: string, terr
     sql`select 1 from commitments where id = ${commitmentId} and territory_id = ${territoryId}`,
   )
   return rows.length > 0
+}
+
+export interface PublicCommitment {
+  id: string
+  title: string
+  territoryId: string
+  planId: string
+}
+
+/** Public commitments (of published or closed plans) among these ids; unknown or draft ones are left out. */
+export async function publicCommitmentsByIds(db: Db, ids: (string | null | undefined)[]): Promise<PublicCommitment[]> {
+  const wanted = [...new Set(ids.filter((id): id is string => !!id && UUID.test(id)))]
+  if (wanted.length === 0) return []
+  return queryRows<PublicCommitment>(
+    db,
+    sql`select id, title, territory_id as "territoryId", plan_id as "planId" from public_commitments
+        where id = any(${textArray(wanted)}::uuid[])`,
+  )
+}
+
+/** The commitment a public milestone belongs to, or null. */
+export async function commitmentOfPublicMilestone(db: Db, milestoneId: string): Promise<string | null> {
+  if (!UUID.test(milestoneId)) return null
+  const [row] = await queryRows<{ commitmentId: string }>(
+    db,
+    sql`select commitment_id as "commitmentId" from public_milestones where id = ${milestoneId}`,
+  )
+  return row?.commitmentId ?? null
 }

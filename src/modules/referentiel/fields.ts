@@ -721,3 +721,10 @@ export function changedFields(kind: FicheKind, before: FicheContent | null, afte
     return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ field, before: a, after: b }]
   })
 }
+
+/** Ids of the fiches a content links to. */
+export function linkedIds(kind: FicheKind, content: FicheContent): string[] {
+  return fieldsOf(kind).flatMap((f) =>
+    f.type === 'fiches' && Array.isArray(content[f.name]) ? (content[f.name] as string[]) : [],
+  )
+}

@@ -1,13 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { sql } from 'drizzle-orm'
 import { Type, type Static } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
-import { queryRows, textArray } from '../../platform/db/index.ts'
 import { AppError, notFound } from '../../platform/errors.ts'
 import { FormBody, formValues } from '../../platform/http/forms.ts'
 import { pickedValue, type PickerChoice } from '../../platform/layout/picker.tsx'
-import { findTerritoryByRef } from '../territories/index.ts'
+import { publicCommitmentsByIds } from '../plans/index.ts'
+import { findTerritoryByRef, regionAndDepartmentNames } from '../territories/index.ts'
 import {
   changedFields,
   displayValue,
@@ -18,8 +17,9 @@ import {
   type FicheContent,
   type FicheKind,
   type FieldValue,
+  linkedIds,
 } from './fields.ts'
-import { referentielDatasets } from './routes.data.ts'
+import { referentielDatasets } from './opendata.ts'
 import {
   ficheLinks,
   inventoryReport,
@@ -142,11 +142,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       ...(req.query.department ? [req.query.department] : []),
     ]
     // names of the régions and départements shown, by the registry's (kind, code) index
-    const places = await queryRows<{ ref: string; name: string }>(
-      db(),
-      sql`select kind || '/' || code as ref, name from public_territories
-          where (kind = 'region' and code = any(${textArray(regions)})) or (kind = 'departement' and code = any(${textArray(departments)}))`,
-    )
+    const placeNames = await regionAndDepartmentNames(db(), { regions, departments })
     const shown: Record<string, string | undefined> = { ...req.query, page: undefined } as Record<
       string,
       string | undefined
@@ -158,7 +154,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
         total={result.total}
         hits={result.hits}
         facets={facets}
-        placeNames={new Map(places.map((p) => [p.ref, p.name]))}
+        placeNames={placeNames}
         page={page}
         pageSize={PAGE_SIZE}
         moderates={moderatesAnything(req.user)}
@@ -174,9 +170,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       relatedFiches(db(), { id: fiche.id, themes: fiche.themes, methodTypes: fiche.methodTypes }),
       listVersions(db(), fiche.id),
       typeof content.territory === 'string' ? findTerritoryByRef(db(), content.territory) : undefined,
-      typeof content.commitment === 'string'
-        ? queryRows<{ title: string }>(db(), sql`select title from public_commitments where id = ${content.commitment}`)
-        : [],
+      publicCommitmentsByIds(db(), [typeof content.commitment === 'string' ? content.commitment : null]),
       sameElsewhere(db(), {
         id: fiche.id,
         kind: fiche.kind,
@@ -615,11 +609,4 @@ export function inventoryFilters(query: { institutionKind?: string | undefined; 
     institutionKind: query.institutionKind || undefined,
     year: typeof query.year === 'number' ? query.year : undefined,
   }
-}
-
-/** Ids of the fiches a content links to. */
-export function linkedIds(kind: FicheKind, content: FicheContent): string[] {
-  return fieldsOf(kind).flatMap((f) =>
-    f.type === 'fiches' && Array.isArray(content[f.name]) ? (content[f.name] as string[]) : [],
-  )
 }

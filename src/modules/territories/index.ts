@@ -25,7 +25,7 @@ export {
   getTerritorySummaries,
   searchTerritories,
 } from './service.ts'
-export { territoryAndAncestors } from './queries.ts'
+export { regionAndDepartmentNames, territoryAndAncestors } from './queries.ts'
 export { SearchForm, kindLabel, territoryPath } from './views.tsx'
 export { parseTerritoryRef, normalizeName } from './normalize.ts'
 export { TerritoryRefParams, territoryOfPage } from './page.ts'

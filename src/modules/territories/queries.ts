@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import { territoryRoles, users } from '../../platform/auth/tables.ts'
-import { queryRows, type Db } from '../../platform/db/index.ts'
+import { queryRows, textArray, type Db } from '../../platform/db/index.ts'
 import type { TerritoryKind } from './normalize.ts'
 import { territories, territoryParents, territoryProfiles, type TerritoryRow } from './tables.ts'
 
@@ -234,4 +234,19 @@ export async function territoryAndAncestors(db: Db, territoryId: string) {
           select ${territoryId}::uuid union select p.parent_id from territory_parents p join up on p.territory_id = up.id)
         select t.kind, t.code, t.name from public_territories t join up on up.id = t.id`,
   )
+}
+
+/** The names of these régions and départements, keyed `kind/code`. */
+export async function regionAndDepartmentNames(
+  db: Db,
+  codes: { regions: string[]; departments: string[] },
+): Promise<Map<string, string>> {
+  if (codes.regions.length === 0 && codes.departments.length === 0) return new Map()
+  const rows = await queryRows<{ ref: string; name: string }>(
+    db,
+    sql`select kind || '/' || code as ref, name from public_territories
+        where (kind = 'region' and code = any(${textArray(codes.regions)}))
+           or (kind = 'departement' and code = any(${textArray(codes.departments)}))`,
+  )
+  return new Map(rows.map((r) => [r.ref, r.name]))
 }

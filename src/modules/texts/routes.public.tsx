@@ -1,16 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { sql } from 'drizzle-orm'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
-import { queryRows } from '../../platform/db/index.ts'
 import { AppError } from '../../platform/errors.ts'
 import { perPersonLimit } from '../../platform/http/limits.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { normalizeDays } from '../../platform/http/rules.ts'
 import type { FieldErrors, FormValues } from '../../platform/layout/forms.tsx'
-import { publishedCommitments } from '../plans/index.ts'
+import { publicCommitmentsByIds, publishedCommitments } from '../plans/index.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
@@ -32,6 +30,7 @@ import {
   type AmendmentDecision,
   type TextInput,
   type TextRow,
+  textOfAmendment,
 } from './service.ts'
 import { followBox } from '../follows/index.ts'
 import { textPath, TextListPage, TextFormPage, TextPage, VersionPage, NewVersionPage } from './views/texts.tsx'
@@ -200,12 +199,7 @@ export default async function textRoutes(fastify: FastifyInstance) {
       amendmentsOf(db(), text.id),
       versionsOf(db(), text.id),
       req.user ? votesBy(db(), req.user.id, text.id) : new Map<string, boolean>(),
-      text.commitmentId
-        ? queryRows<{ id: string; title: string }>(
-            db(),
-            sql`select id, title from public_commitments where id = ${text.commitmentId}`,
-          )
-        : [],
+      publicCommitmentsByIds(db(), [text.commitmentId]),
     ])
     return {
       title: text.title,
@@ -278,13 +272,9 @@ export default async function textRoutes(fastify: FastifyInstance) {
       const vote = formValues(req.body).vote
       if (vote !== 'for' && vote !== 'against' && vote !== 'none')
         throw new AppError('INVALID', { status: 400, userMessage: 'Vote inconnu : pour, contre ou retrait.' })
-      const [row] = await queryRows<{ textId: string }>(
-        db(),
-        sql`select text_id as "textId" from text_amendments where id = ${req.params.id}`,
-      )
-      if (!row) throw new AppError('NOT_FOUND', { status: 404, userMessage: 'Page introuvable.' })
+      const textId = await textOfAmendment(db(), req.params.id)
       await voteOnAmendment(db(), actor, req.params.id, vote, todayInParis())
-      return reply.redirect(`${textPath({ id: row.textId })}#amendment-${req.params.id}`, 303)
+      return reply.redirect(`${textPath({ id: textId })}#amendment-${req.params.id}`, 303)
     },
   )
 

@@ -578,3 +578,13 @@ export async function publishVersion(
   })
   return number
 }
+
+/** The text an amendment is to (404 for an unknown amendment). */
+export async function textOfAmendment(db: Db, amendmentId: string): Promise<string> {
+  const [row] = await queryRows<{ textId: string }>(
+    db,
+    sql`select text_id as "textId" from text_amendments where id = ${amendmentId}`,
+  )
+  if (!row) throw notFound()
+  return row.textId
+}

@@ -1,10 +1,10 @@
-import type { MessageKey } from '../../platform/i18n/index.ts'
-import { usePage } from '../../platform/layout/context.ts'
-import { CsrfField, Field } from '../../platform/layout/forms.tsx'
-import { ProblemList } from '../../platform/layout/problems.tsx'
-import type { ChangeAction, ImportOutcome, PlannedChange } from './import-apply.ts'
-import type { ImportFormat } from './import-formats.ts'
-import { commitmentLabels } from './views.tsx'
+import type { MessageKey } from '../../../platform/i18n/index.ts'
+import { usePage } from '../../../platform/layout/context.ts'
+import { CsrfField, Field } from '../../../platform/layout/forms.tsx'
+import { ProblemList } from '../../../platform/layout/problems.tsx'
+import type { ChangeAction, ImportOutcome, PlannedChange } from '../import-apply.ts'
+import type { ImportFormat } from '../import-formats.ts'
+import { commitmentLabels } from '../views.tsx'
 
 const LEVELS: PlannedChange['level'][] = ['plan', 'commitment', 'milestone']
 const ACTIONS: ChangeAction[] = ['create', 'update', 'unchanged', 'locked']
