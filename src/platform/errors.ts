@@ -1,7 +1,8 @@
+import type { ErrorCode } from './error-codes.ts'
 import { ERROR_MESSAGES_EN } from './i18n/errors.ts'
 import type { Locale, Translate } from './i18n/index.ts'
 
-/** Stable error codes, upper snake case; the user message is what a person reads. */
+/** An error a person can act on: a stable code (`error-codes.ts`), a status, and the message they read. */
 export class AppError extends Error {
   readonly status: number
   readonly userMessage: string
@@ -11,7 +12,7 @@ export class AppError extends Error {
   /** The message in the reader's language, when it says more than a fixed text (what links stop a deletion). */
   readonly localized?: (t: Translate) => string
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     options: {
       status: number
       userMessage: string
@@ -41,4 +42,10 @@ export const unauthorized = (userMessage = 'Connectez-vous pour continuer.') =>
   new AppError('UNAUTHORIZED', { status: 401, userMessage })
 export const badRequest = (userMessage: string, fields?: Record<string, string>) =>
   new AppError('BAD_REQUEST', { status: 400, userMessage, ...(fields ? { fields } : {}) })
-export const conflict = (code: string, userMessage: string) => new AppError(code, { status: 409, userMessage })
+export const conflict = (code: ErrorCode, userMessage: string) => new AppError(code, { status: 409, userMessage })
+/** Fields to correct (422): `fields` maps each field to the message key shown beside it. */
+export const invalid = (fields: Record<string, string>, userMessage = 'Des champs sont à corriger.') =>
+  new AppError('INVALID', { status: 422, userMessage, fields })
+/** A request that cannot be done as it stands (422), with its own code, and fields when a form shows it. */
+export const unprocessable = (code: ErrorCode, userMessage: string, fields?: Record<string, string>) =>
+  new AppError(code, { status: 422, userMessage, ...(fields ? { fields } : {}) })

@@ -5,14 +5,12 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import type { Sealer } from '../../platform/auth/sealing.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { addCommitment, findPlan, isCommitmentOfTerritory } from '../plans/index.ts'
 import { assertManager, findAssembly, isQuorum, type AssemblyRow, type Majority } from './service.ts'
 
-const invalid = (fields: Record<string, string>) =>
-  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 const check = (errors: Record<string, string>) => {
   if (Object.keys(errors).length > 0) throw invalid(errors)
 }

@@ -3,7 +3,7 @@ import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts'
 import { MalformedCsv, readCsv } from '../../platform/import/csv.ts'
 import { UnreadableFile, worded } from '../../platform/import/text.ts'
 import type { Translate } from '../../platform/i18n/index.ts'
@@ -56,9 +56,6 @@ export interface AssemblyInput {
 export interface QuotaRow extends Quota {
   populationShare: number | null
 }
-
-const invalid = (fields: Record<string, string>) =>
-  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 /** Territory assemblies: its editors and elected officials; the State's: the network's team. */
 export function canManageAssembly(user: CurrentUser | null, territoryId: string | null): boolean {

@@ -5,7 +5,7 @@ import { pickPerson } from '../accounts/index.ts'
 import { Type } from 'typebox'
 import { requireAdmin, requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
-import { AppError, notFound } from '../../platform/errors.ts'
+import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { formatDate } from '../../platform/i18n/index.ts'
 import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
 import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
@@ -454,7 +454,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     const actor = requireUser(req)
     const assessment = await findAssessment(db(), id)
     const appointment = await findAppointment(db(), assessment.planId, actor.id)
-    if (!appointment) throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous n’évaluez pas ce plan.' })
+    if (!appointment) throw forbidden('Vous n’évaluez pas ce plan.')
     if (assessment.status !== 'draft')
       throw new AppError('NOT_DRAFT', { status: 409, userMessage: 'Ce rapport n’est plus un brouillon.' })
     return assessment

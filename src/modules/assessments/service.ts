@@ -3,7 +3,7 @@ import { recordAudit } from '../../platform/audit.ts'
 import { can } from '../../platform/auth/policy.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../../platform/errors.ts'
 import { findPlan, type PlanRow } from '../plans/index.ts'
 import { COMPLETION, DIOG, DIOG_PER_VALUE, OGP_VALUES, POTENTIAL_IMPACT, type Moment } from './scales.ts'
 import {
@@ -16,9 +16,6 @@ import {
 } from './tables.ts'
 import { enqueueJob, type JobHandler } from '../../platform/jobs.ts'
 import { queueNotice, type Notice } from '../../platform/notices.ts'
-
-const unprocessable = (code: string, userMessage: string, fields?: Record<string, string>) =>
-  new AppError(code, { status: 422, userMessage, ...(fields ? { fields } : {}) })
 
 // ---------------------------------------------------------------------------------------------------
 // Reviewers

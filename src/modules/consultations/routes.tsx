@@ -9,7 +9,7 @@ import {
 } from '../plans/index.ts'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
-import { AppError } from '../../platform/errors.ts'
+import { AppError, forbidden } from '../../platform/errors.ts'
 import { perPersonLimit } from '../../platform/http/limits.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { isIsoDate, normalizeDays } from '../../platform/http/rules.ts'
@@ -112,7 +112,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       requireUser(req)
       const territory = await territoryOf(req.params)
       if (!can(req.user, 'consultation.manage', territory.id))
-        throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
+        throw forbidden('Réservé aux agents et élus du territoire.')
       return reply.page(
         req.t('consult.new'),
         <ConsultationFormPage
@@ -252,8 +252,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
   ) {
     const actor = requireUser(req)
     const c = await visibleConsultation(db(), actor, id)
-    if (!can(actor, 'consultation.manage', c.territoryId))
-      throw new AppError('FORBIDDEN', { status: 403, userMessage: req.t('consult.error.staffOnly') })
+    if (!can(actor, 'consultation.manage', c.territoryId)) throw forbidden(req.t('consult.error.staffOnly'))
     const shown = values ?? {
       title: c.title,
       question: c.question,
@@ -365,11 +364,7 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
   app.get('/contributions/:id/modifier', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
     const k = await findContribution(db(), req.params.id)
-    if (k.authorId !== actor.id)
-      throw new AppError('FORBIDDEN', {
-        status: 403,
-        userMessage: 'Seul l’auteur d’une contribution peut la modifier.',
-      })
+    if (k.authorId !== actor.id) throw forbidden('Seul l’auteur d’une contribution peut la modifier.')
     return reply.page(
       req.t('consult.edit'),
       <ContributionEditPage contribution={k} values={{ kind: k.kind, title: k.title, body: k.body }} errors={{}} />,

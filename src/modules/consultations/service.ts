@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { assertCan, authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts'
 import {
   contributionComments,
   contributions,
@@ -25,9 +25,6 @@ export const phaseOf = (
   c: Pick<ConsultationRow, 'status' | 'opensOn' | 'closesOn'> & { closedEarlyAt?: Date | string | null },
   today: string,
 ): Phase => datedPhase(c, today)
-
-const invalid = (fields: Record<string, string>) =>
-  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 // ---------------------------------------------------------------------------------------------------
 // Consultations (the territory's staff)

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
-import { AppError } from '../../platform/errors.ts'
+import { AppError, forbidden } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { normalizeDays } from '../../platform/http/rules.ts'
 import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
@@ -125,8 +125,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
   // ——— scheduling: the territory's staff, or the network's team ———
   async function scheduling(req: FastifyRequest, reply: FastifyReply, territoryId: string | null, action: string) {
     const actor = requireUser(req)
-    if (!canManageEvent(actor, territoryId))
-      throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne programmez pas d’événement ici.' })
+    if (!canManageEvent(actor, territoryId)) throw forbidden('Vous ne programmez pas d’événement ici.')
     if (req.method === 'GET')
       return reply.page(
         req.t('event.new'),

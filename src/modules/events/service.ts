@@ -5,7 +5,7 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { icalendar } from '../../platform/ical.ts'
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts'
 import { queueNotice, type Notice } from '../../platform/notices.ts'
 import { parisInstant, TIME_ZONE } from '../../platform/paris-time.ts'
 
@@ -398,8 +398,7 @@ export async function messageRegistrants(
   const errors: Record<string, string> = {}
   if (input.subject.trim().length < 3 || input.subject.length > 200) errors.subject = 'event.error.messageSubject'
   if (input.body.trim().length < 3 || input.body.length > 10000) errors.body = 'event.error.messageBody'
-  if (Object.keys(errors).length > 0)
-    throw new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields: errors })
+  if (Object.keys(errors).length > 0) throw invalid(errors)
   return db.transaction(async (tx) => {
     const people = await queryRows<{ userId: string }>(
       tx,

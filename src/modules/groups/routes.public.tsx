@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
-import { AppError } from '../../platform/errors.ts'
+import { AppError, forbidden } from '../../platform/errors.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { normalizeDays } from '../../platform/http/rules.ts'
 import {
@@ -39,8 +39,7 @@ export default async function groupRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id/groupes/nouveau', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
     const commitment = await commitmentOf(req.params.id)
-    if (!can(actor, 'plan.edit', commitment.territoryId))
-      throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
+    if (!can(actor, 'plan.edit', commitment.territoryId)) throw forbidden('Réservé aux agents et élus du territoire.')
     return reply.page(req.t('group.new'), <NewGroupPage commitment={commitment} values={{}} errors={{}} />)
   })
   app.post(

@@ -5,7 +5,7 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
-import { AppError, forbidden, notFound } from '../../platform/errors.ts'
+import { forbidden, invalid, notFound } from '../../platform/errors.ts'
 
 export interface GroupRow {
   id: string
@@ -18,9 +18,6 @@ export interface GroupRow {
   coordinatorId: string | null
   coordinatorName: string | null
 }
-
-const invalid = (fields: Record<string, string>) =>
-  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 /** SQL: this person is a current member of the group. */
 const isMember = (userId: string, groupId: unknown) =>

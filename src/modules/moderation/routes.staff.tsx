@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
-import { AppError } from '../../platform/errors.ts'
+import { AppError, forbidden } from '../../platform/errors.ts'
 import { FormBody, formValues } from '../../platform/http/forms.ts'
 import { territoryOfPage, TerritoryRefParams } from '../territories/index.ts'
 import { hideAccountContent, hideContent, moderationOverview, pageOfContent, restoreContent } from './service.ts'
@@ -59,8 +59,7 @@ export default async function moderationStaffRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const actor = requireUser(req)
       const territory = await territoryOfPage(db(), req.params)
-      if (!can(actor, 'content.moderate', territory.id))
-        throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas ce territoire.' })
+      if (!can(actor, 'content.moderate', territory.id)) throw forbidden('Vous ne modérez pas ce territoire.')
       const { items, log } = await moderationOverview(db(), resources, territory.id)
       return reply.page(
         req.t('moderation.title'),

@@ -4,7 +4,7 @@ import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts'
 import { queueNotice } from '../../platform/notices.ts'
 
 export interface QuestionRow {
@@ -31,9 +31,6 @@ const COLUMNS = sql`q.id, q.territory_id as "territoryId", q.author_id as "autho
   q.created_at as "createdAt", case when a.deleted_at is null then a.display_name end as "authorName", d.display_name as "addresseeName",
   r.display_name as "answeredByName"`
 const FROM = sql`official_questions q left join users a on a.id = q.author_id left join users d on d.id = q.addressee_id left join users r on r.id = q.answered_by`
-
-const invalid = (fields: Record<string, string>) =>
-  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 /** The territory's elected officials, whom citizens may question by name. */
 export async function electedOfficials(db: Db, territoryId: string) {

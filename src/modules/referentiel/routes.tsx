@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
-import { AppError, notFound } from '../../platform/errors.ts'
+import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { FormBody, formValues } from '../../platform/http/forms.ts'
 import { pickedValue, type PickerChoice } from '../../platform/layout/picker.tsx'
 import { publicCommitmentsByIds } from '../plans/index.ts'
@@ -393,8 +393,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
 
   app.get('/referentiel/moderation', { schema: { hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
-    if (!moderatesAnything(actor))
-      throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas le référentiel.' })
+    if (!moderatesAnything(actor)) throw forbidden('Vous ne modérez pas le référentiel.')
     return reply.page(req.t('ref.moderation'), <QueuePage items={await moderationQueue(db(), actor)} />)
   })
 
@@ -426,11 +425,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
   // ——— conflicts between a re-import and an edit made here (network moderators) ———
   app.get('/referentiel/conflits', { schema: { hide: true } }, async (req, reply) => {
     const actor = requireUser(req)
-    if (!canModerate(actor, null))
-      throw new AppError('FORBIDDEN', {
-        status: 403,
-        userMessage: 'Seuls les modérateurs du réseau tranchent les conflits d’import.',
-      })
+    if (!canModerate(actor, null)) throw forbidden('Seuls les modérateurs du réseau tranchent les conflits d’import.')
     const open = await openImportConflicts(db())
     // linked fiches are shown by their titles
     const linked = open.flatMap((c) =>
@@ -519,11 +514,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
   async function editableVersion(id: string, userId: string) {
     const version = await findVersion(db(), id)
     if (!version) throw notFound()
-    if (version.authorId !== userId)
-      throw new AppError('FORBIDDEN', {
-        status: 403,
-        userMessage: 'Seul l’auteur de cette proposition peut la modifier.',
-      })
+    if (version.authorId !== userId) throw forbidden('Seul l’auteur de cette proposition peut la modifier.')
     if (version.status !== 'draft' && version.status !== 'changes_requested')
       throw new AppError('VERSION_NOT_EDITABLE', {
         status: 409,
@@ -555,8 +546,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       throw req.user
         ? notFound()
         : new AppError('UNAUTHORIZED', { status: 401, userMessage: 'Connectez-vous pour continuer.' })
-    if (mustModerate && !canModerate(req.user, territoryId))
-      throw new AppError('FORBIDDEN', { status: 403, userMessage: 'Vous ne modérez pas cette fiche.' })
+    if (mustModerate && !canModerate(req.user, territoryId)) throw forbidden('Vous ne modérez pas cette fiche.')
     const kind = version.fiche.kind as FicheKind
     const all = await listVersions(db(), version.ficheId)
     const base = version.baseNumber !== null ? all.find((v) => v.number === version.baseNumber) : undefined

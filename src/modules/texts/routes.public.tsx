@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
-import { AppError } from '../../platform/errors.ts'
+import { AppError, forbidden } from '../../platform/errors.ts'
 import { perPersonLimit } from '../../platform/http/limits.ts'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { normalizeDays } from '../../platform/http/rules.ts'
@@ -51,8 +51,7 @@ export default async function textRoutes(fastify: FastifyInstance) {
 
   const territoryOf = (params: { kind: string; code: string }) => territoryOfPage(db(), params)
   const planCommitments = (territoryId: string) => publishedCommitments(db(), territoryId)
-  const forbiddenStaff = () =>
-    new AppError('FORBIDDEN', { status: 403, userMessage: 'Réservé aux agents et élus du territoire.' })
+  const forbiddenStaff = () => forbidden('Réservé aux agents et élus du territoire.')
   // the days are normalised in place, so a form shown again holds the day that was read
   const inputOf = (values: Record<string, string>): TextInput => {
     normalizeDays(values, 'opensOn', 'closesOn')

@@ -4,7 +4,7 @@ import { recordAudit } from '../../platform/audit.ts'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { assertCan, authorizedIn, can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
-import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
+import { AppError, conflict, forbidden, invalid, notFound } from '../../platform/errors.ts'
 import { isIsoDate } from '../../platform/http/rules.ts'
 import { datedPhase, type DatedPhase } from '../../platform/phase.ts'
 
@@ -46,9 +46,6 @@ export interface TextInput {
   /** the articles, each starting with a line "## heading" */
   articlesSource: string
 }
-
-const invalid = (fields: Record<string, string>) =>
-  new AppError('INVALID', { status: 422, userMessage: 'Des champs sont à corriger.', fields })
 
 export function textPhase(text: Pick<TextRow, 'status' | 'opensOn' | 'closesOn'>, today: string): TextPhase {
   if (text.status === 'final') return 'final'

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto'
 import type { CurrentUser } from '../auth/current-user.ts'
 import { sessionUser } from '../auth/sessions.ts'
 import { pgErrorCode } from '../db/index.ts'
+import type { ErrorCode } from '../error-codes.ts'
 import { AppError } from '../errors.ts'
 import { isLocale, isMessageKey, translator, type Locale, type Translate } from '../i18n/index.ts'
 import { PageContext, type FlashMessage, type PageContextValue } from '../layout/context.ts'
@@ -112,7 +113,7 @@ function wantsJson(req: FastifyRequest): boolean {
 
 interface PublicError {
   status: number
-  code: string
+  code: ErrorCode
   message: string
   fields?: Record<string, string>
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { ERROR_CODES } from '../error-codes.ts'
 import { AppError } from '../errors.ts'
 import { ERROR_MESSAGES_EN } from './errors.ts'
 
@@ -19,7 +20,7 @@ function sources(dir: string): string[] {
 function messagesInCode(): Map<string, string> {
   const found = new Map<string, string>()
   const pattern =
-    /(?:userMessage:\s*|(?:forbidden|notFound|unauthorized|badRequest)\(\s*|conflict\(\s*'[A-Z_]+',\s*)'((?:[^'\\\n]|\\.)*)'/g
+    /(?:userMessage:\s*|(?:forbidden|notFound|unauthorized|badRequest)\(\s*|(?:conflict|unprocessable)\(\s*'[A-Z_]+',\s*)'((?:[^'\\\n]|\\.)*)'/g
   for (const file of sources(src)) {
     for (const match of readFileSync(file, 'utf8').matchAll(pattern)) {
       const text = match[1]!.replace(/\\'/g, "'")
@@ -43,4 +44,13 @@ test('every message the services give in French has its English, and English rea
   const error = new AppError('NOT_OPEN', { status: 409, userMessage: 'Le vote n’est pas ouvert.' })
   assert.equal(error.messageIn('en'), 'The vote is not open.')
   assert.equal(error.messageIn('fr'), 'Le vote n’est pas ouvert.')
+})
+
+test('every error code in the registry is one the platform answers with', () => {
+  const code = sources(src)
+    .filter((file) => !file.endsWith('error-codes.ts'))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n')
+  const unused = Object.keys(ERROR_CODES).filter((name) => !code.includes(`'${name}'`))
+  assert.deepEqual(unused, [], 'remove them from src/platform/error-codes.ts, or use them')
 })

@@ -281,4 +281,13 @@ export const ERROR_MESSAGES_EN: ReadonlyMap<string, string> = new Map([
   ['Vous ne programmez pas d’événement ici.', 'You do not schedule events here.'],
   ['Vous n’évaluez pas ce plan.', 'You do not assess this plan.'],
   ['État inconnu.', 'Unknown state.'],
+  ['Aucun compte actif à cette adresse.', 'No active account at this address.'],
+  ['Décrivez le lien d’intérêts.', 'Describe the conflict of interest.'],
+  [
+    'Dites si la société civile a été associée à l’élaboration du plan.',
+    'Say whether civil society took part in drawing up the plan.',
+  ],
+  ['Justifiez cette appréciation.', 'Justify this rating.'],
+  ['La réponse est vide.', 'The reply is empty.'],
+  ['Écrivez l’erratum (5 000 caractères au plus).', 'Write the erratum (5,000 characters at most).'],
 ])
