@@ -323,7 +323,12 @@ describeEachEngine('action plans over HTTP', (engine) => {
     assert.match(plan.body, /<h1>Plan de gouvernement ouvert<\/h1>/)
     assert.match(plan.body, /<span class="figure">1 \/ 2<\/span> Jalons terminés/)
     assert.match(plan.body, /role="img" aria-labelledby="chart-status-title"/)
-    assert.match(plan.body, /Tableau : nombre d’engagements par état/)
+    // the chart's figures, folded under it, with its axis in whole commitments
+    assert.match(
+      plan.body,
+      /<summary>Les chiffres du graphique<\/summary><div class="table-scroll"><table class="chart-table"><caption>Engagements par état<\/caption>.*<th scope="row">En cours<\/th><td>1<\/td>/,
+    )
+    assert.doesNotMatch(plan.body.slice(0, plan.body.indexOf('chart-burnup')), /class="chart-label">0,5</)
     assert.match(plan.body, /Historique intègre : 2 entrées chaînées/, 'one revision (title) and one update')
     assert.doesNotMatch(plan.body, /Modifier le plan|Rendre compte/)
     const filtered = await visitor.get(`${planPath}?theme=sport&status=&lead=`)

@@ -11,7 +11,6 @@ export {
 } from './views/fiche.tsx'
 export { FicheFormPage, KindChoicePage, QueuePage, MinePage } from './views/forms.tsx'
 export {
-  BarChart,
   InventoryPage,
   OpenDataPage,
   ImportPage,

@@ -232,7 +232,7 @@ export const assembliesFr = {
   'assembly.tr.chartY': 'Probabilité d’être tiré',
   'assembly.tr.chartQuantile': 'À {share} du vivier',
   'assembly.tr.lottery': 'Loterie et tirage vérifiable',
-  'assembly.tr.digest': 'Empreinte SHA-256 de la liste des {count} panels',
+  'assembly.tr.digest': 'Empreinte SHA-256 de la liste des panels ({count})',
   'assembly.tr.deviation':
     'Écart maximal entre la probabilité d’un volontaire dans la loterie et sa probabilité LEXIMIN : {value}',
   'assembly.tr.download': 'Télécharger la loterie et les données du tirage (JSON)',
@@ -587,7 +587,7 @@ export const assembliesEn: Record<keyof typeof assembliesFr, string> = {
   'assembly.tr.chartY': 'Probability of being drawn',
   'assembly.tr.chartQuantile': 'At {share} of the pool',
   'assembly.tr.lottery': 'Lottery and verifiable draw',
-  'assembly.tr.digest': 'SHA-256 digest of the list of {count} panels',
+  'assembly.tr.digest': 'SHA-256 digest of the list of panels ({count})',
   'assembly.tr.deviation':
     'Largest gap between a volunteer’s probability in the lottery and their LEXIMIN probability: {value}',
   'assembly.tr.download': 'Download the lottery and the draw’s data (JSON)',

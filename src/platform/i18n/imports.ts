@@ -24,7 +24,7 @@ export const importsFr = {
     '{name} : la colonne « {column} » figure deux fois dans l’en-tête (colonnes {first} et {second}) ; renommez ou supprimez l’une d’elles.',
   'import.csv.columnCount':
     '{name}, ligne {line} : {found} valeurs au lieu de {expected} (une ligne coupée, ou un séparateur de trop ?).',
-  'import.andMore': '… et {count} autres.',
+  'import.andMore': '… et {count} {count|autre|autres}.',
   'plans.import': 'Importer des engagements',
   'plans.import.territory': 'Importer des plans d’action',
   'plans.import.lead':

@@ -105,7 +105,7 @@ export const referentielFr = {
   'ref.inventory.lead':
     'Pratiques participatives et d’innovation démocratique déclarées par les ministères, les établissements publics et les collectivités (engagement FR0110 du plan d’action national pour un gouvernement ouvert).',
   'ref.inventory.declare': 'Déclarer une pratique',
-  'ref.inventory.total': '{count} pratiques déclarées',
+  'ref.inventory.total': '{count} {count|pratique déclarée|pratiques déclarées}',
   'ref.inventory.byResult': 'Résultats',
   'ref.inventory.byInstitution': 'Par institution',
   'ref.inventory.byMethod': 'Méthodes les plus employées',
@@ -161,7 +161,6 @@ export const referentielFr = {
   'ref.col.status': 'Statut',
   'ref.col.date': 'Date',
   'ref.col.fiche': 'Fiche',
-  'ref.chartTable': '{title} : le tableau des chiffres',
   'ref.pagination': 'Pages de résultats',
   'plans.commitment.practices': 'Retours d’expérience dans le référentiel',
   'admin.networkRoles': 'Rôles du réseau',
@@ -275,7 +274,7 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.inventory.lead':
     'Participatory and democratic-innovation practices declared by ministries, public bodies and local governments (commitment FR0110 of the national open government action plan).',
   'ref.inventory.declare': 'Declare a practice',
-  'ref.inventory.total': '{count} practices declared',
+  'ref.inventory.total': '{count} {count|practice|practices} declared',
   'ref.inventory.byResult': 'Results',
   'ref.inventory.byInstitution': 'By institution',
   'ref.inventory.byMethod': 'Most used methods',
@@ -331,7 +330,6 @@ export const referentielEn: Record<keyof typeof referentielFr, string> = {
   'ref.col.status': 'Status',
   'ref.col.date': 'Date',
   'ref.col.fiche': 'Fiche',
-  'ref.chartTable': '{title}: the figures as a table',
   'ref.pagination': 'Result pages',
   'plans.commitment.practices': 'Experience reports in the knowledge base',
   'admin.networkRoles': 'Network roles',

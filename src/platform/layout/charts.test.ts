@@ -9,3 +9,9 @@ test('chart ticks are round steps from 0 that cover the largest value', () => {
   assert.deepEqual(ticks(0.003, 4), [0, 0.001, 0.002, 0.003])
   assert.deepEqual(ticks(0), [0])
 })
+
+test('counts get whole ticks only', () => {
+  assert.deepEqual(ticks(1, 4, true), [0, 1])
+  assert.deepEqual(ticks(3, 4, true), [0, 1, 2, 3])
+  assert.deepEqual(ticks(37, 4, true), [0, 10, 20, 30, 40])
+})

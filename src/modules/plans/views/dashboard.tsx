@@ -1,4 +1,5 @@
 import { formatNumber, type MessageKey } from '../../../platform/i18n/index.ts'
+import { BarChart, LineChart } from '../../../platform/layout/charts.tsx'
 import { usePage } from '../../../platform/layout/context.ts'
 import { Field, PostForm } from '../../../platform/layout/forms.tsx'
 import { STATUSES, type Status } from '../progress.ts'
@@ -55,51 +56,22 @@ export function dashboardFigures(commitments: CommitmentView[], today: string): 
   }
 }
 
-/** Commitments by status as a bar chart in SVG, followed by the same figures as a table. */
+/** Commitments by status, each bar in its status's colour (named beside it too). */
 function StatusChart({ figures }: { figures: DashboardFigures }) {
   const { t, locale } = usePage()
-  const rows = STATUSES.filter((s) => figures.byStatus[s] > 0)
-  const max = Math.max(1, ...rows.map((s) => figures.byStatus[s]))
-  const barHeight = 26
-  const height = rows.length * (barHeight + 8) + 8
   return (
-    <figure class="chart">
-      <figcaption id="chart-status-title">{t('plans.byStatus')}</figcaption>
-      <svg viewBox={`0 0 600 ${height}`} width="100%" role="img" aria-labelledby="chart-status-title" focusable="false">
-        {rows.map((status, i) => {
-          const y = 8 + i * (barHeight + 8)
-          const width = Math.round((figures.byStatus[status] / max) * 380)
-          return (
-            <g>
-              <text x="0" y={y + 18} class="chart-label">
-                {statusLabel(t, status)}
-              </text>
-              <rect x="170" y={y} width={Math.max(width, 2)} height={barHeight} class={`bar bar-${status}`} />
-              <text x={176 + width} y={y + 18} class="chart-value">
-                {formatNumber(locale, figures.byStatus[status])}
-              </text>
-            </g>
-          )
-        })}
-      </svg>
-      <table class="chart-table">
-        <caption>{t('plans.byStatusAlt')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('plans.filter.status')}</th>
-            <th scope="col">{t('plans.commitmentsCount')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {STATUSES.map((status) => (
-            <tr>
-              <th scope="row">{statusLabel(t, status)}</th>
-              <td>{formatNumber(locale, figures.byStatus[status])}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </figure>
+    <BarChart
+      id="chart-status"
+      title={t('plans.byStatus')}
+      category={t('plans.filter.status')}
+      unit={t('plans.commitmentsCount')}
+      format={(v) => formatNumber(locale, v)}
+      bars={STATUSES.filter((s) => figures.byStatus[s] > 0).map((status) => ({
+        label: statusLabel(t, status),
+        value: figures.byStatus[status],
+        class: `bar-${status}`,
+      }))}
+    />
   )
 }
 
@@ -144,84 +116,44 @@ export function burnUp(
   return points
 }
 
-/** The burn-up as an SVG line chart, followed by its table. */
+/** The burn-up: milestones due and milestones finished, month by month, as steps. */
 function ProgressOverTime({ points }: { points: BurnUpPoint[] }) {
   const { t, locale } = usePage()
   if (points.length === 0) return null
-  const width = 600
-  const height = 220
-  const left = 40
-  const bottom = 30
-  const max = Math.max(1, ...points.map((p) => p.planned))
-  const x = (i: number) => left + (points.length === 1 ? 0 : (i / (points.length - 1)) * (width - left - 10))
-  const y = (v: number) => height - bottom - (v / max) * (height - bottom - 10)
-  const line = (values: (number | null)[]) =>
-    values
-      .map((v, i) => (v === null ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
-      .filter(Boolean)
-      .join(' ')
-  const monthLabel = (key: string) =>
-    new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-      month: 'short',
-      year: 'numeric',
-      timeZone: 'UTC',
-    }).format(new Date(`${key}-01T00:00:00Z`))
-  const ticks = points.filter((_, i) => i % Math.max(1, Math.ceil(points.length / 6)) === 0)
+  const monthFormat = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })
+  const monthLabel = (key: string) => monthFormat.format(new Date(`${key}-01T00:00:00Z`))
+  const every = Math.max(1, Math.ceil(points.length / 6))
   return (
-    <figure class="chart">
-      <figcaption id="chart-burnup-title">{t('plans.burnup')}</figcaption>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        width="100%"
-        role="img"
-        aria-labelledby="chart-burnup-title"
-        focusable="false"
-      >
-        <line x1={left} y1={height - bottom} x2={width - 10} y2={height - bottom} class="axis" />
-        <line x1={left} y1={10} x2={left} y2={height - bottom} class="axis" />
-        <text x={left - 6} y={y(max) + 4} class="chart-label" text-anchor="end">
-          {max}
-        </text>
-        <text x={left - 6} y={height - bottom + 4} class="chart-label" text-anchor="end">
-          0
-        </text>
-        {ticks.map((p) => (
-          <text
-            x={x(points.indexOf(p))}
-            y={height - 8}
-            class="chart-label"
-            text-anchor={points.indexOf(p) > points.length * 0.85 ? 'end' : 'middle'}
-          >
-            {monthLabel(p.month)}
-          </text>
-        ))}
-        <polyline points={line(points.map((p) => p.planned))} class="line-planned" />
-        <polyline points={line(points.map((p) => p.done))} class="line-done" />
-      </svg>
-      <p class="legend">
-        <span class="legend-planned">— {t('plans.burnup.planned')}</span>{' '}
-        <span class="legend-done">— {t('plans.burnup.done')}</span>
-      </p>
-      <table class="chart-table">
-        <caption>{t('plans.burnup.table')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('plans.burnup.month')}</th>
-            <th scope="col">{t('plans.burnup.planned')}</th>
-            <th scope="col">{t('plans.burnup.done')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {points.map((p) => (
-            <tr>
-              <th scope="row">{monthLabel(p.month)}</th>
-              <td>{formatNumber(locale, p.planned)}</td>
-              <td>{p.done === null ? '—' : formatNumber(locale, p.done)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </figure>
+    <LineChart
+      id="chart-burnup"
+      title={t('plans.burnup')}
+      xLabel={t('plans.burnup.month')}
+      yLabel={t('plans.burnup.milestones')}
+      xFormat={(i) => (points[i] ? monthLabel(points[i]!.month) : '')}
+      yFormat={(v) => formatNumber(locale, v)}
+      yIntegers
+      xTicks={points.map((_, i) => i).filter((i) => i % every === 0)}
+      series={[
+        { label: t('plans.burnup.planned'), points: points.map((p, i) => [i, p.planned]), dashed: true, step: true },
+        {
+          label: t('plans.burnup.done'),
+          points: points.flatMap((p, i) => (p.done === null ? [] : [[i, p.done] as [number, number]])),
+          step: true,
+        },
+      ]}
+      table={{
+        headings: [t('plans.burnup.month'), t('plans.burnup.planned'), t('plans.burnup.done')],
+        rows: points.map((p) => [
+          monthLabel(p.month),
+          formatNumber(locale, p.planned),
+          p.done === null ? '—' : formatNumber(locale, p.done),
+        ]),
+      }}
+    />
   )
 }
 

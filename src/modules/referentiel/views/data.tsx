@@ -1,4 +1,5 @@
 import { formatDate, formatNumber } from '../../../platform/i18n/index.ts'
+import { BarChart } from '../../../platform/layout/charts.tsx'
 import { usePage } from '../../../platform/layout/context.ts'
 import { CsrfField, Field, PostForm } from '../../../platform/layout/forms.tsx'
 import { ProblemList } from '../../../platform/layout/problems.tsx'
@@ -12,57 +13,19 @@ import { searchHref } from './search.tsx'
 // ---------------------------------------------------------------------------------------------------
 // Inventory (FR0110)
 
-/** A horizontal bar chart in SVG, with the same figures in a table beside it (its text alternative). */
-export function BarChart({ id, title, rows }: { id: string; title: string; rows: { label: string; count: number }[] }) {
+/** One count of the inventory as a bar chart (the kit's), the fiches counted per value. */
+function InventoryChart({ id, title, rows }: { id: string; title: string; rows: { label: string; count: number }[] }) {
   const { t, locale } = usePage()
-  if (rows.length === 0) return null
-  const max = Math.max(...rows.map((r) => r.count), 1)
-  const rowHeight = 26
-  const labelWidth = 260
-  const width = 640
-  const height = rows.length * rowHeight + 10
   return (
-    <figure class="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title`} focusable="false">
-        <title id={`${id}-title`}>{title}</title>
-        {rows.map((row, i) => {
-          const barWidth = Math.max(2, ((width - labelWidth - 50) * row.count) / max)
-          const y = i * rowHeight + 5
-          return (
-            <g>
-              <text x={labelWidth - 8} y={y + 16} text-anchor="end" class="chart-label">
-                {row.label.length > 38 ? `${row.label.slice(0, 36)}…` : row.label}
-              </text>
-              <rect x={labelWidth} y={y + 3} width={barWidth} height={rowHeight - 8} class="bar" />
-              <text x={labelWidth + barWidth + 6} y={y + 16} class="chart-label">
-                {formatNumber(locale, row.count)}
-              </text>
-            </g>
-          )
-        })}
-      </svg>
-      <figcaption>
-        <details>
-          <summary>{t('ref.chartTable', { title })}</summary>
-          <table class="chart-table">
-            <thead>
-              <tr>
-                <th scope="col">{title}</th>
-                <th scope="col">{t('ref.inventory.count')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr>
-                  <th scope="row">{row.label}</th>
-                  <td>{formatNumber(locale, row.count)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </details>
-      </figcaption>
-    </figure>
+    <BarChart
+      id={id}
+      title={title}
+      category={title}
+      unit={t('ref.inventory.count')}
+      format={(v) => formatNumber(locale, v)}
+      bars={rows.map((r) => ({ label: r.label, value: r.count }))}
+      titleHidden
+    />
   )
 }
 
@@ -109,7 +72,7 @@ export function InventoryPage({
       </p>
       <section aria-labelledby="inv-result">
         <h2 id="inv-result">{t('ref.inventory.byResult')}</h2>
-        <BarChart
+        <InventoryChart
           id="chart-result"
           title={t('ref.inventory.byResult')}
           rows={[
@@ -120,7 +83,7 @@ export function InventoryPage({
       </section>
       <section aria-labelledby="inv-method">
         <h2 id="inv-method">{t('ref.inventory.byMethod')}</h2>
-        <BarChart
+        <InventoryChart
           id="chart-method"
           title={t('ref.inventory.byMethod')}
           rows={report.byMethod.slice(0, 15).map((m) => ({ label: m.title, count: m.count }))}
@@ -128,7 +91,7 @@ export function InventoryPage({
       </section>
       <section aria-labelledby="inv-theme">
         <h2 id="inv-theme">{t('ref.inventory.byTheme')}</h2>
-        <BarChart
+        <InventoryChart
           id="chart-theme"
           title={t('ref.inventory.byTheme')}
           rows={report.byTheme.map((r) => ({ label: vocabularyLabel('themes', r.value, locale), count: r.count }))}
@@ -136,7 +99,7 @@ export function InventoryPage({
       </section>
       <section aria-labelledby="inv-pitfalls">
         <h2 id="inv-pitfalls">{t('ref.inventory.pitfalls')}</h2>
-        <BarChart
+        <InventoryChart
           id="chart-pitfalls"
           title={t('ref.inventory.pitfalls')}
           rows={report.pitfalls.map((r) => ({ label: vocabularyLabel('pitfalls', r.value, locale), count: r.count }))}
