@@ -1,17 +1,7 @@
-import { bigint, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import type { Db } from './db/index.ts'
+import { auditEvents } from './tables.ts'
 
-export const auditEvents = pgTable('audit_events', {
-  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-  territoryId: uuid('territory_id'),
-  actorId: uuid('actor_id'),
-  action: text('action').notNull(),
-  subjectType: text('subject_type').notNull(),
-  subjectId: text('subject_id'),
-  before: jsonb('before'),
-  after: jsonb('after'),
-  at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-})
+export { auditEvents }
 
 export interface AuditEvent {
   /** null for the platform itself (command line, start-up) */

@@ -1,4 +1,5 @@
-import { date, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { bigint, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -74,3 +75,12 @@ export const contributionComments = pgTable('contribution_comments', {
 
 export type ConsultationRow = typeof consultations.$inferSelect
 export type ContributionRow = typeof contributions.$inferSelect
+
+export const consultationChanges = pgTable('consultation_changes', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  consultationId: uuid('consultation_id').notNull(),
+  territoryId: uuid('territory_id').notNull(),
+  changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  changes: jsonb('changes').notNull(),
+  reason: text('reason').notNull().default(sql`''::text`),
+})

@@ -110,3 +110,12 @@ export type PlanRow = typeof actionPlans.$inferSelect
 export type CommitmentRow = typeof commitments.$inferSelect
 export type MilestoneRow = typeof milestones.$inferSelect
 export type HistoryRow = typeof historyEntries.$inferSelect
+
+export const historyHeadPublications = pgTable('history_head_publications', {
+  territoryId: uuid('territory_id').notNull(),
+  seq: integer('seq').notNull(),
+  hash: text('hash').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }).notNull(),
+  previous: text('previous'),
+  digest: text('digest').notNull(),
+})

@@ -65,3 +65,15 @@ export const links = pgTable(
 
 export type FicheRow = typeof fiches.$inferSelect
 export type VersionRow = typeof versions.$inferSelect
+
+export const referentielImportConflicts = pgTable('referentiel_import_conflicts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ficheId: uuid('fiche_id').notNull(),
+  field: text('field').notNull(),
+  sourceValue: jsonb('source_value'),
+  localValue: jsonb('local_value'),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
+  resolvedBy: uuid('resolved_by'),
+  resolution: text('resolution'),
+})

@@ -53,3 +53,10 @@ export const platformRoles = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.role] })],
 )
+
+export const signinThrottle = pgTable('signin_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true, mode: 'date' }).notNull(),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true, mode: 'date' }),
+})
