@@ -10,35 +10,30 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { seedDemo } from '../../demo/seed.ts'
+import { buildGroup, buildPlan } from '../../../test/helpers/factories.ts'
 
 describeEachEngine('Groupes Action Projet', (engine) => {
   let ctx: TestApp
-  let agent: Client
-  let citizen: Client
   let outsider: Client
-  let citizenId = ''
-  let commitmentId = ''
-  let groupId = ''
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(ctx.database.db)
-    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
-    const c = await createUser(ctx.database, { displayName: 'Cyril Porteur de projet' })
-    citizenId = c.id
-    citizen = await signedInClient(ctx.app, c.email, c.password)
     const o = await createUser(ctx.database, { displayName: 'Olive Extérieure' })
     outsider = await signedInClient(ctx.app, o.email, o.password)
-    const [row] = await queryRows<{ id: string }>(
-      ctx.database.db,
-      sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`,
-    )
-    commitmentId = row!.id
   })
   after(async () => ctx?.close())
 
+  /** A citizen with an account, signed in. */
+  async function citizenNamed(displayName: string) {
+    const c = await createUser(ctx.database, { displayName })
+    return { id: c.id, client: await signedInClient(ctx.app, c.email, c.password) }
+  }
+
   test('the territory’s staff start a group on a commitment; citizens cannot', async () => {
+    const { editor, commitments } = await buildPlan(ctx.database)
+    const commitmentId = commitments[0]!.id
+    const agent = await signedInClient(ctx.app, editor.email, editor.password)
+    const { client: citizen } = await citizenNamed('Cyril Porteur de projet')
     const url = `/engagements/${commitmentId}/groupes`
     assert.equal(
       (
@@ -66,7 +61,7 @@ describeEachEngine('Groupes Action Projet', (engine) => {
       { csrfFrom: `/engagements/${commitmentId}/groupes/nouveau` },
     )
     assert.equal(created.statusCode, 303)
-    groupId = created.headers.location!.split('/').pop()!
+    const groupId = created.headers.location!.split('/').pop()!
     assert.match(
       (await new Client(ctx.app).get(`/engagements/${commitmentId}`)).body,
       // its creator is its first member
@@ -75,7 +70,12 @@ describeEachEngine('Groupes Action Projet', (engine) => {
   })
 
   test('members join and leave; members-only drafting of notes; actions with owners and due dates', async () => {
-    const page = `/groupes/${groupId}`
+    const { editor, commitments } = await buildPlan(ctx.database)
+    const group = await buildGroup(ctx.database, { commitmentId: commitments[0]!.id, editor })
+    const groupId = group.id
+    const agent = await signedInClient(ctx.app, editor.email, editor.password)
+    const { id: citizenId, client: citizen } = await citizenNamed('Cyril Porteur de projet')
+    const page = group.path
     assert.equal(
       (
         await outsider.post(
