@@ -1,4 +1,5 @@
 import type { Db } from './db/index.ts'
+import type { MessageKey } from './i18n/index.ts'
 import type { ModeratedSource } from './moderation.ts'
 
 /** A public thing of a module that others link to, follow or list: what it is called and where it lives. */
@@ -36,8 +37,22 @@ export interface AttachedSource {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/**
+ * An open dataset a module publishes: what the data page (and a catalogue harvester) lists, in the order the
+ * modules are given. Each download streams from its module's route (`sendCsv`, columns and keyset pages).
+ */
+export interface Dataset {
+  key: string
+  title: MessageKey
+  description: MessageKey
+  /** its downloads and pages; `label` 'page' is the human-readable page */
+  links: { href: string; label: string }[]
+}
+
 /** What one module lends the registry, exported by its `index.ts`. */
 export interface ModuleResources {
+  /** its open datasets */
+  datasets?: Dataset[]
   sources?: ResourceSource[]
   attached?: AttachedSource[]
   /** the contents people may report and moderators hide */
@@ -52,11 +67,16 @@ export class ResourceRegistry {
   private readonly sources = new Map<string, ResourceSource>()
   private readonly attached: AttachedSource[] = []
   private readonly moderatedSources = new Map<string, ModeratedSource>()
+  private readonly datasetList: Dataset[] = []
 
   constructor(modules: ModuleResources[] = []) {
     for (const module of modules) {
       for (const source of module.sources ?? []) this.add(source)
       for (const source of module.attached ?? []) this.attach(source)
+      for (const dataset of module.datasets ?? []) {
+        if (this.datasetList.some((d) => d.key === dataset.key)) throw new Error(`dataset ${dataset.key} given twice`)
+        this.datasetList.push(dataset)
+      }
       for (const source of module.moderated ?? []) {
         if (this.moderatedSources.has(source.type)) throw new Error(`moderated type ${source.type} registered twice`)
         this.moderatedSources.set(source.type, source)
@@ -67,6 +87,11 @@ export class ResourceRegistry {
   add(source: ResourceSource): void {
     if (this.sources.has(source.type)) throw new Error(`resource type ${source.type} registered twice`)
     this.sources.set(source.type, source)
+  }
+
+  /** Every module's open datasets. */
+  datasets(): readonly Dataset[] {
+    return this.datasetList
   }
 
   /** The source of one type of moderated content, or undefined for a type nobody moderates. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { ModuleResources } from '../../platform/resources.ts'
 import eventRoutes from './routes.tsx'
 import { eventSearch } from './search.ts'
 
@@ -6,6 +7,18 @@ import { eventSearch } from './search.ts'
 export default async function events(app: FastifyInstance) {
   app.platform.search.add(eventSearch)
   await app.register(eventRoutes)
+}
+
+/** The network's events as a calendar. */
+export const eventsResources: ModuleResources = {
+  datasets: [
+    {
+      key: 'events',
+      title: 'data.events',
+      description: 'data.events.text',
+      links: [{ href: '/reseau/evenements.ics', label: 'iCalendar' }],
+    },
+  ],
 }
 
 export { createEvent, parisInstant, register, sendReminders } from './service.ts'

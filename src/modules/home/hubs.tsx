@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Locale, MessageKey } from '../../platform/i18n/index.ts'
+import type { Dataset } from '../../platform/resources.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import type { SearchHit, SearchSource } from '../../platform/search.ts'
@@ -143,78 +144,9 @@ function ParticipatePage({ sections }: { sections: { source: SearchSource; hits:
 }
 
 /** The open data the platform publishes, each with its format, licence and schema. */
-const DATASETS: { title: MessageKey; description: MessageKey; links: { href: string; label: string }[] }[] = [
-  {
-    title: 'data.commitments',
-    description: 'data.commitments.text',
-    links: [
-      { href: '/api/v1/commitments.csv', label: 'CSV' },
-      { href: '/api/v1/schemas/commitments.json', label: 'Table Schema' },
-    ],
-  },
-  {
-    title: 'data.history',
-    description: 'data.history.text',
-    links: [
-      { href: '/api/v1/history.csv', label: 'CSV' },
-      { href: '/api/v1/schemas/history.json', label: 'Table Schema' },
-    ],
-  },
-  {
-    title: 'data.network',
-    description: 'data.network.text',
-    links: [
-      { href: '/api/v1/network', label: 'JSON' },
-      { href: '/api/v1/network.csv', label: 'CSV' },
-      { href: '/reseau', label: 'page' },
-    ],
-  },
-  {
-    title: 'data.members',
-    description: 'data.members.text',
-    links: [
-      { href: '/api/v1/members.csv', label: 'CSV' },
-      { href: '/membres', label: 'page' },
-    ],
-  },
-  {
-    title: 'data.assessments',
-    description: 'data.assessments.text',
-    links: [
-      { href: '/api/v1/assessments.csv', label: 'CSV' },
-      { href: '/api/v1/assessments/aggregates', label: 'JSON' },
-      { href: '/reseau/evaluations', label: 'page' },
-    ],
-  },
-  {
-    title: 'data.referentiel',
-    description: 'data.referentiel.text',
-    links: [
-      { href: '/referentiel/donnees', label: 'page' },
-      { href: '/referentiel/donnees/datapackage.json', label: 'Data Package' },
-    ],
-  },
-  {
-    title: 'data.inventory',
-    description: 'data.inventory.text',
-    links: [
-      { href: '/referentiel/inventaire.csv', label: 'CSV' },
-      { href: '/referentiel/inventaire.json', label: 'JSON' },
-    ],
-  },
-  {
-    title: 'data.territories',
-    description: 'data.territories.text',
-    links: [{ href: '/api/v1/territories?q=rennes', label: 'JSON' }],
-  },
-  {
-    title: 'data.events',
-    description: 'data.events.text',
-    links: [{ href: '/reseau/evenements.ics', label: 'iCalendar' }],
-  },
-]
 
-function DataPage() {
+/** The open datasets every module publishes, as the registry lists them. */
+function DataPage({ datasets }: { datasets: readonly Dataset[] }) {
   const { t } = usePage()
   return (
     <>
@@ -224,7 +156,7 @@ function DataPage() {
         <a href="/api/docs">{t('data.api')}</a> · <a href="/api/docs/json">OpenAPI (JSON)</a>
       </p>
       <ul class="cards">
-        {DATASETS.map((d) => (
+        {datasets.map((d) => (
           <li class="card">
             <h2 class="card-title">{t(d.title)}</h2>
             <p>{t(d.description)}</p>
@@ -304,5 +236,7 @@ export default async function hubRoutes(fastify: FastifyInstance) {
     reply.page(req.t('privacy.title'), <PrivacyPage />),
   )
 
-  app.get('/donnees', { schema: { hide: true } }, async (req, reply) => reply.page(req.t('data.title'), <DataPage />))
+  app.get('/donnees', { schema: { hide: true } }, async (req, reply) =>
+    reply.page(req.t('data.title'), <DataPage datasets={app.platform.resources.datasets()} />),
+  )
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { ModuleResources } from '../../platform/resources.ts'
 import membershipAdminRoutes from './routes.admin.tsx'
 import membershipRoutes from './routes.public.tsx'
 
@@ -7,6 +8,21 @@ export default async function membership(app: FastifyInstance) {
   await app.register(membershipRoutes)
   // every back-office route sits behind the administrators-only hook of its plugin
   await app.register(membershipAdminRoutes, { prefix: '/admin/adhesions' })
+}
+
+/** The programme's members as open data. */
+export const membershipResources: ModuleResources = {
+  datasets: [
+    {
+      key: 'members',
+      title: 'data.members',
+      description: 'data.members.text',
+      links: [
+        { href: '/api/v1/members.csv', label: 'CSV' },
+        { href: '/membres', label: 'page' },
+      ],
+    },
+  ],
 }
 
 export { contributionFor, findMembership } from './service.ts'

@@ -22,8 +22,40 @@ export default async function plans(app: FastifyInstance) {
   await app.register(planImportRoutes)
 }
 
-/** Commitments (of published or closed plans), named for follows and other lists. */
-export const plansResources: ModuleResources = { sources: [commitmentResources] }
+/** Commitments (of published or closed plans), named for follows and other lists; the plans' open data. */
+export const plansResources: ModuleResources = {
+  sources: [commitmentResources],
+  datasets: [
+    {
+      key: 'commitments',
+      title: 'data.commitments',
+      description: 'data.commitments.text',
+      links: [
+        { href: '/api/v1/commitments.csv', label: 'CSV' },
+        { href: '/api/v1/schemas/commitments.json', label: 'Table Schema' },
+      ],
+    },
+    {
+      key: 'history',
+      title: 'data.history',
+      description: 'data.history.text',
+      links: [
+        { href: '/api/v1/history.csv', label: 'CSV' },
+        { href: '/api/v1/schemas/history.json', label: 'Table Schema' },
+      ],
+    },
+    {
+      key: 'network',
+      title: 'data.network',
+      description: 'data.network.text',
+      links: [
+        { href: '/api/v1/network', label: 'JSON' },
+        { href: '/api/v1/network.csv', label: 'CSV' },
+        { href: '/reseau', label: 'page' },
+      ],
+    },
+  ],
+}
 
 export { canonicalJson, headDigest, publishHistoryHeads, verifyHistory, type PublishedHead } from './history.ts'
 export {

@@ -14,7 +14,29 @@ export default async function referentiel(app: FastifyInstance) {
   await app.register(referentielAdminRoutes, { prefix: '/admin/referentiel' })
 }
 
-/** The fiches that tell of a commitment, shown on its page. */
-export const referentielResources: ModuleResources = { attached: [practicesOfCommitment] }
+/** The fiches that tell of a commitment, shown on its page; the référentiel's and the inventory's open data. */
+export const referentielResources: ModuleResources = {
+  attached: [practicesOfCommitment],
+  datasets: [
+    {
+      key: 'referentiel',
+      title: 'data.referentiel',
+      description: 'data.referentiel.text',
+      links: [
+        { href: '/referentiel/donnees', label: 'page' },
+        { href: '/referentiel/donnees/datapackage.json', label: 'Data Package' },
+      ],
+    },
+    {
+      key: 'inventory',
+      title: 'data.inventory',
+      description: 'data.inventory.text',
+      links: [
+        { href: '/referentiel/inventaire.csv', label: 'CSV' },
+        { href: '/referentiel/inventaire.json', label: 'JSON' },
+      ],
+    },
+  ],
+}
 
 export { importRecords, readCatalogue, readParticipediaCsv, ImportFailed, type SourceFile } from './import.ts'

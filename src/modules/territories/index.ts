@@ -15,7 +15,17 @@ export default async function territories(app: FastifyInstance) {
 }
 
 /** Territories, named for follows and other lists. */
-export const territoriesResources: ModuleResources = { sources: [territoryResources] }
+export const territoriesResources: ModuleResources = {
+  sources: [territoryResources],
+  datasets: [
+    {
+      key: 'territories',
+      title: 'data.territories',
+      description: 'data.territories.text',
+      links: [{ href: '/api/v1/territories?q=rennes', label: 'JSON' }],
+    },
+  ],
+}
 
 export { loadRegistry, readRegistry, type LoadRegistryResult } from './registry.ts'
 export {
