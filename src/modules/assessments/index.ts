@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import type { ModuleResources } from '../../platform/resources.ts'
+import assessmentDataRoutes from './routes.data.tsx'
 import assessmentRoutes from './routes.tsx'
 
 /** Independent assessment of action plans on the OGP IRM's scales: reviewers, reports, right of reply, errata. */
 export default async function assessments(app: FastifyInstance) {
   await app.register(assessmentRoutes)
+  await app.register(assessmentDataRoutes)
 }
 
 /** Independent assessments as open data. */
