@@ -53,29 +53,42 @@ describeEachEngine('mail to the people concerned', (engine) => {
     const db = ctx.database.db
     const citizen = await person('voisin@demo.thc.example')
     const elected = await person('elue@demo.thc.example')
-    const refused = await askQuestion(db, citizen, territoryId, {
-      addresseeId: null,
-      title: 'Une question hors charte',
-      body: 'Des propos que la charte refuse.',
+    const refused = await askQuestion(db, {
+      actor: citizen,
+      territoryId,
+      input: {
+        addresseeId: null,
+        title: 'Une question hors charte',
+        body: 'Des propos que la charte refuse.',
+      },
     })
-    await moderateQuestion(db, moderator, refused, 'reject', 'Elle vise une personne nommément.')
+    await moderateQuestion(db, {
+      actor: moderator,
+      questionId: refused,
+      decision: 'reject',
+      reason: 'Elle vise une personne nommément.',
+    })
     const [refusal] = await sent('voisin@demo.thc.example')
     assert.equal(refusal!.subject, 'Votre question n’a pas été publiée : Une question hors charte')
     assert.match(refusal!.text, /Motif donné par la modération : Elle vise une personne nommément\./)
     assert.match(refusal!.text, new RegExp(`http://localhost:3000/questions/${refused}`))
 
     await db.execute(sql`update users set locale = 'en' where id = ${citizen.id}`)
-    const kept = await askQuestion(db, citizen, territoryId, {
-      addresseeId: null,
-      title: 'Quand ouvrira la médiathèque ?',
-      body: 'Les travaux semblent finis.',
+    const kept = await askQuestion(db, {
+      actor: citizen,
+      territoryId,
+      input: {
+        addresseeId: null,
+        title: 'Quand ouvrira la médiathèque ?',
+        body: 'Les travaux semblent finis.',
+      },
     })
-    await moderateQuestion(db, moderator, kept, 'publish', '')
+    await moderateQuestion(db, { actor: moderator, questionId: kept, decision: 'publish', reason: '' })
     assert.deepEqual(
       (await sent('voisin@demo.thc.example')).map((m) => m.subject),
       ['Your question is published: Quand ouvrira la médiathèque ?'],
     )
-    await answerQuestion(db, elected, kept, 'Elle ouvrira le 3 mars.')
+    await answerQuestion(db, { actor: elected, questionId: kept, answer: 'Elle ouvrira le 3 mars.' })
     const [answered] = await sent('voisin@demo.thc.example')
     assert.equal(answered!.subject, 'Answer to your question: Quand ouvrira la médiathèque ?')
     assert.match(answered!.text, /Elle ouvrira le 3 mars\./)
@@ -89,7 +102,9 @@ describeEachEngine('mail to the people concerned', (engine) => {
       db,
       sql`select id from official_questions where status in ('published', 'answered') limit 1`,
     )
-    await assert.rejects(moderateQuestion(db, moderator, published!.id, 'reject', 'Trop tard.'))
+    await assert.rejects(
+      moderateQuestion(db, { actor: moderator, questionId: published!.id, decision: 'reject', reason: 'Trop tard.' }),
+    )
     await ctx.app.jobs.tick()
     assert.equal(ctx.mails.length, 0)
   })

@@ -183,24 +183,32 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
   )
   await voteOnAmendment(db, lou!, amendment, 'for', today)
 
-  const questionId = await askQuestion(db, lou!, territory.id, {
-    addresseeId: elected!.id,
-    title: 'Quand la navette du marché reprendra-t-elle ? (démonstration)',
-    body: 'La navette du samedi matin s’est arrêtée l’été dernier. Est-il prévu de la remettre en service ?',
+  const questionId = await askQuestion(db, {
+    actor: lou!,
+    territoryId: territory.id,
+    input: {
+      addresseeId: elected!.id,
+      title: 'Quand la navette du marché reprendra-t-elle ? (démonstration)',
+      body: 'La navette du samedi matin s’est arrêtée l’été dernier. Est-il prévu de la remettre en service ?',
+    },
   })
-  await moderateQuestion(db, admin!, questionId, 'publish', '')
-  await answerQuestion(
-    db,
-    elected!,
+  await moderateQuestion(db, { actor: admin!, questionId, decision: 'publish', reason: '' })
+  await answerQuestion(db, {
+    actor: elected!,
     questionId,
-    'Oui : la navette reprendra au printemps, le samedi de 8 h 30 à 12 h 30, avec un arrêt supplémentaire à la gare.',
-  )
+    answer:
+      'Oui : la navette reprendra au printemps, le samedi de 8 h 30 à 12 h 30, avec un arrêt supplémentaire à la gare.',
+  })
 
   if (commitment)
-    await createGroup(db, agent!, commitment.id, {
-      title: 'Groupe mobilités douces (démonstration)',
-      purpose:
-        'Habitants, associations et agents préparent ensemble les itinéraires cyclables prioritaires de l’engagement.',
+    await createGroup(db, {
+      actor: agent!,
+      commitmentId: commitment.id,
+      input: {
+        title: 'Groupe mobilités douces (démonstration)',
+        purpose:
+          'Habitants, associations et agents préparent ensemble les itinéraires cyclables prioritaires de l’engagement.',
+      },
     })
 
   const day = addDays(today, 10)

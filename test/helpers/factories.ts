@@ -176,9 +176,13 @@ export async function buildGroup(
   database: Database,
   options: { commitmentId: string; editor: { actor: CurrentUser }; title?: string },
 ) {
-  const id = await createGroup(database.db, options.editor.actor, options.commitmentId, {
-    title: options.title ?? `Groupe de test ${unique()}`,
-    purpose: 'Avancer ensemble sur cet engagement.',
+  const id = await createGroup(database.db, {
+    actor: options.editor.actor,
+    commitmentId: options.commitmentId,
+    input: {
+      title: options.title ?? `Groupe de test ${unique()}`,
+      purpose: 'Avancer ensemble sur cet engagement.',
+    },
   })
   return { id, path: `/groupes/${id}` }
 }

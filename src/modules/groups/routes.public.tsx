@@ -50,9 +50,13 @@ export default async function groupRoutes(fastify: FastifyInstance) {
       const commitment = await commitmentOf(req.params.id)
       const values = formValues(req.body)
       try {
-        const id = await createGroup(db(), actor, commitment.id, {
-          title: values.title ?? '',
-          purpose: values.purpose ?? '',
+        const id = await createGroup(db(), {
+          actor,
+          commitmentId: commitment.id,
+          input: {
+            title: values.title ?? '',
+            purpose: values.purpose ?? '',
+          },
         })
         return reply.redirect(groupPath({ id }), 303)
       } catch (error) {
@@ -107,17 +111,25 @@ export default async function groupRoutes(fastify: FastifyInstance) {
     '/groupes/:id/adhesion',
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) => {
-      await setMembership(db(), requireUser(req), req.params.id, formValues(req.body).joined !== 'false')
+      await setMembership(db(), {
+        actor: requireUser(req),
+        groupId: req.params.id,
+        joined: formValues(req.body).joined !== 'false',
+      })
       return reply.redirect(groupPath(req.params), 303)
     },
   )
   app.post('/groupes/:id/notes', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
     const values = normalizeDays(formValues(req.body), 'meetingDate')
     try {
-      await writeNote(db(), requireUser(req), req.params.id, {
-        meetingDate: values.meetingDate ?? '',
-        body: values.body ?? '',
-        publish: values.intent === 'publish',
+      await writeNote(db(), {
+        actor: requireUser(req),
+        groupId: req.params.id,
+        input: {
+          meetingDate: values.meetingDate ?? '',
+          body: values.body ?? '',
+          publish: values.intent === 'publish',
+        },
       })
     } catch (error) {
       if (error instanceof AppError && error.status === 422)
@@ -130,17 +142,21 @@ export default async function groupRoutes(fastify: FastifyInstance) {
     '/notes-groupe/:id/publication',
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) => {
-      const groupId = await publishNote(db(), requireUser(req), req.params.id)
+      const groupId = await publishNote(db(), { actor: requireUser(req), noteId: req.params.id })
       return reply.redirect(groupPath({ id: groupId }), 303)
     },
   )
   app.post('/groupes/:id/actions', { schema: { params: IdParams, body: FormBody, hide: true } }, async (req, reply) => {
     const values = normalizeDays(formValues(req.body), 'dueDate')
     try {
-      await addAction(db(), requireUser(req), req.params.id, {
-        title: values.title ?? '',
-        ownerId: /^[0-9a-f-]{36}$/.test(values.ownerId ?? '') ? values.ownerId! : null,
-        dueDate: values.dueDate || null,
+      await addAction(db(), {
+        actor: requireUser(req),
+        groupId: req.params.id,
+        input: {
+          title: values.title ?? '',
+          ownerId: /^[0-9a-f-]{36}$/.test(values.ownerId ?? '') ? values.ownerId! : null,
+          dueDate: values.dueDate || null,
+        },
       })
     } catch (error) {
       if (error instanceof AppError && error.status === 422)
@@ -156,7 +172,7 @@ export default async function groupRoutes(fastify: FastifyInstance) {
       const status = formValues(req.body).status
       if (status !== 'todo' && status !== 'doing' && status !== 'done')
         throw new AppError('BAD_REQUEST', { status: 400, userMessage: 'État inconnu.' })
-      const groupId = await setActionStatus(db(), requireUser(req), req.params.id, status)
+      const groupId = await setActionStatus(db(), { actor: requireUser(req), actionId: req.params.id, status })
       return reply.redirect(groupPath({ id: groupId }), 303)
     },
   )

@@ -26,10 +26,9 @@ const isMember = (userId: string, groupId: unknown) =>
 /** The territory's staff start a group on one of its commitments; they coordinate it and are its first member. */
 export async function createGroup(
   db: Db,
-  actor: CurrentUser,
-  commitmentId: string,
-  input: { title: string; purpose: string },
+  options: { actor: CurrentUser; commitmentId: string; input: { title: string; purpose: string } },
 ): Promise<string> {
+  const { actor, commitmentId, input } = options
   // only on a commitment the public can see: the group's page names it
   const [commitment] = await queryRows<{ territoryId: string }>(
     db,
@@ -95,7 +94,11 @@ export async function isGroupMember(db: Db, userId: string, groupId: string): Pr
 }
 
 /** Anyone signed in joins a group, or leaves it. */
-export async function setMembership(db: Db, actor: CurrentUser, groupId: string, joined: boolean): Promise<void> {
+export async function setMembership(
+  db: Db,
+  options: { actor: CurrentUser; groupId: string; joined: boolean },
+): Promise<void> {
+  const { actor, groupId, joined } = options
   const group = await findGroup(db, groupId)
   await db.transaction(async (tx) => {
     const changed = joined
@@ -123,10 +126,9 @@ export async function setMembership(db: Db, actor: CurrentUser, groupId: string,
 /** A member drafts meeting notes (seen by members only) or publishes them. */
 export async function writeNote(
   db: Db,
-  actor: CurrentUser,
-  groupId: string,
-  input: { meetingDate: string; body: string; publish: boolean },
+  options: { actor: CurrentUser; groupId: string; input: { meetingDate: string; body: string; publish: boolean } },
 ): Promise<void> {
+  const { actor, groupId, input } = options
   const group = await findGroup(db, groupId)
   if (!(await isGroupMember(db, actor.id, groupId))) throw forbidden('Réservé aux membres du groupe.')
   const errors: Record<string, string> = {}
@@ -164,7 +166,8 @@ const announceNote = (tx: Db, group: GroupRow, actorId: string) =>
     actorId,
   })
 
-export async function publishNote(db: Db, actor: CurrentUser, noteId: string): Promise<string> {
+export async function publishNote(db: Db, options: { actor: CurrentUser; noteId: string }): Promise<string> {
+  const { actor, noteId } = options
   const [note] = await queryRows<{ groupId: string; territoryId: string }>(
     db,
     sql`select group_id as "groupId", territory_id as "territoryId" from action_group_notes where id = ${noteId}`,
@@ -202,10 +205,13 @@ export async function notes(db: Db, groupId: string, member: boolean) {
 
 export async function addAction(
   db: Db,
-  actor: CurrentUser,
-  groupId: string,
-  input: { title: string; ownerId: string | null; dueDate: string | null },
+  options: {
+    actor: CurrentUser
+    groupId: string
+    input: { title: string; ownerId: string | null; dueDate: string | null }
+  },
 ): Promise<void> {
+  const { actor, groupId, input } = options
   const group = await findGroup(db, groupId)
   if (!(await isGroupMember(db, actor.id, groupId))) throw forbidden('Réservé aux membres du groupe.')
   const errors: Record<string, string> = {}
@@ -242,10 +248,9 @@ export async function addAction(
 
 export async function setActionStatus(
   db: Db,
-  actor: CurrentUser,
-  actionId: string,
-  status: 'todo' | 'doing' | 'done',
+  options: { actor: CurrentUser; actionId: string; status: 'todo' | 'doing' | 'done' },
 ): Promise<string> {
+  const { actor, actionId, status } = options
   const [action] = await queryRows<{ groupId: string; territoryId: string }>(
     db,
     sql`select group_id as "groupId", territory_id as "territoryId" from action_group_actions where id = ${actionId}`,

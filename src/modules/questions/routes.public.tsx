@@ -78,10 +78,14 @@ export default async function questionRoutes(fastify: FastifyInstance) {
       const territory = await territoryOf(req.params)
       const values = formValues(req.body)
       try {
-        await askQuestion(db(), actor, territory.id, {
-          addresseeId: /^[0-9a-f-]{36}$/.test(values.addresseeId ?? '') ? values.addresseeId! : null,
-          title: values.title ?? '',
-          body: values.body ?? '',
+        await askQuestion(db(), {
+          actor,
+          territoryId: territory.id,
+          input: {
+            addresseeId: /^[0-9a-f-]{36}$/.test(values.addresseeId ?? '') ? values.addresseeId! : null,
+            title: values.title ?? '',
+            body: values.body ?? '',
+          },
         })
       } catch (error) {
         if (error instanceof AppError && error.status === 422)
@@ -131,13 +135,12 @@ export default async function questionRoutes(fastify: FastifyInstance) {
       const q = await findQuestion(db(), req.params.id)
       const [territory] = await getTerritorySummaries(db(), [q.territoryId])
       try {
-        await moderateQuestion(
-          db(),
+        await moderateQuestion(db(), {
           actor,
-          q.id,
-          values.decision === 'reject' ? 'reject' : 'publish',
-          values.reason ?? '',
-        )
+          questionId: q.id,
+          decision: values.decision === 'reject' ? 'reject' : 'publish',
+          reason: values.reason ?? '',
+        })
       } catch (error) {
         if (error instanceof AppError && error.status === 422 && error.fields?.reason) {
           const message = translateFieldErrors(req.t, error.fields).reason ?? ''
@@ -157,7 +160,11 @@ export default async function questionRoutes(fastify: FastifyInstance) {
     '/questions/:id/soutien',
     { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: POSTING_LIMIT } },
     async (req, reply) => {
-      await supportQuestion(db(), requireUser(req), req.params.id, formValues(req.body).supported !== 'false')
+      await supportQuestion(db(), {
+        actor: requireUser(req),
+        questionId: req.params.id,
+        supported: formValues(req.body).supported !== 'false',
+      })
       return reply.redirect(questionPath(req.params), 303)
     },
   )
@@ -168,7 +175,7 @@ export default async function questionRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const values = formValues(req.body)
       try {
-        await answerQuestion(db(), requireUser(req), req.params.id, values.answer ?? '')
+        await answerQuestion(db(), { actor: requireUser(req), questionId: req.params.id, answer: values.answer ?? '' })
       } catch (error) {
         if (error instanceof AppError && error.status === 422)
           return renderQuestion(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)

@@ -41,12 +41,14 @@ export async function electedOfficials(db: Db, territoryId: string) {
   )
 }
 
-export async function askQuestion(
-  db: Db,
-  actor: CurrentUser,
-  territoryId: string,
-  input: { addresseeId: string | null; title: string; body: string },
-): Promise<string> {
+export interface AskQuestion {
+  actor: CurrentUser
+  territoryId: string
+  input: { addresseeId: string | null; title: string; body: string }
+}
+
+export async function askQuestion(db: Db, options: AskQuestion): Promise<string> {
+  const { actor, territoryId, input } = options
   const errors: Record<string, string> = {}
   if (input.title.trim().length < 3 || input.title.length > 200) errors.title = 'consult.error.title'
   if (input.body.trim().length < 1 || input.body.length > 5000) errors.body = 'question.error.body'
@@ -100,13 +102,16 @@ export async function listQuestions(
 }
 
 /** A moderator of the territory publishes a question, or rejects it with a reason shown to its author. */
-export async function moderateQuestion(
-  db: Db,
-  actor: CurrentUser,
-  id: string,
-  decision: 'publish' | 'reject',
-  reason: string,
-): Promise<void> {
+export interface ModerateQuestion {
+  actor: CurrentUser
+  questionId: string
+  decision: 'publish' | 'reject'
+  /** why it is refused (required then), shown to its author */
+  reason: string
+}
+
+export async function moderateQuestion(db: Db, options: ModerateQuestion): Promise<void> {
+  const { actor, questionId: id, decision, reason } = options
   const q = await findQuestion(db, id)
   if (!can(actor, 'question.moderate', q.territoryId)) throw forbidden('Vous ne modérez pas ce territoire.')
   if (decision === 'reject' && reason.trim() === '') throw invalid({ reason: 'question.error.reason' })
@@ -161,7 +166,11 @@ export async function moderateQuestion(
 }
 
 /** Supports a published, unanswered question once per person (the primary key sees to it), or withdraws it. */
-export async function supportQuestion(db: Db, actor: CurrentUser, id: string, supported: boolean): Promise<void> {
+export async function supportQuestion(
+  db: Db,
+  options: { actor: CurrentUser; questionId: string; supported: boolean },
+): Promise<void> {
+  const { actor, questionId: id, supported } = options
   const q = await findQuestion(db, id)
   if (q.status !== 'published') throw conflict('NOT_OPEN', 'On soutient une question publiée qui attend sa réponse.')
   await db.transaction(async (tx) => {
@@ -203,7 +212,11 @@ export function canAnswerQuestion(
 }
 
 /** The official answers in public (checked again in the update). */
-export async function answerQuestion(db: Db, actor: CurrentUser, id: string, answer: string): Promise<void> {
+export async function answerQuestion(
+  db: Db,
+  options: { actor: CurrentUser; questionId: string; answer: string },
+): Promise<void> {
+  const { actor, questionId: id, answer } = options
   const q = await findQuestion(db, id)
   if (!canAnswerQuestion(actor, q))
     throw forbidden(
