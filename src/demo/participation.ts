@@ -147,11 +147,11 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
     today,
   )
 
-  const textId = await createText(
-    db,
-    agent!,
-    territory.id,
-    {
+  const textId = await createText(db, {
+    actor: agent!,
+    territoryId: territory.id,
+    publish: true,
+    input: {
       title: 'Charte de la participation citoyenne (démonstration)',
       summary:
         'Cette charte fixe les engagements du Pays envers les habitants qui participent. Chaque article est ouvert aux amendements.',
@@ -163,25 +163,23 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
         '## Article 2 – Information\nLe Pays publie les documents d’une décision au moins quinze jours avant qu’elle soit prise.\n\n' +
         '## Article 3 – Réponse\nToute contribution reçoit une réponse motivée dans un délai de trois mois.',
     },
-    true,
-  )
+  })
   const [article2] = await queryRows<{ id: string }>(
     db,
     sql`select article_id as id from text_article_versions where text_id = ${textId} and position = 2`,
   )
-  const amendment = await proposeAmendment(
-    db,
-    dominique!,
+  const amendment = await proposeAmendment(db, {
+    actor: dominique!,
     textId,
-    {
+    today,
+    input: {
       articleId: article2!.id,
       proposedBody:
         'Le Pays publie les documents d’une décision au moins un mois avant qu’elle soit prise, en ligne et en mairie.',
       justification: 'Quinze jours ne suffisent pas pour lire et se réunir ; tout le monde n’a pas internet.',
     },
-    today,
-  )
-  await voteOnAmendment(db, lou!, amendment, 'for', today)
+  })
+  await voteOnAmendment(db, { actor: lou!, amendmentId: amendment, vote: 'for', today })
 
   const questionId = await askQuestion(db, {
     actor: lou!,

@@ -114,7 +114,12 @@ export default async function textRoutes(fastify: FastifyInstance) {
       const territory = await territoryOf(req.params)
       const values = formValues(req.body)
       try {
-        const id = await createText(db(), actor, territory.id, inputOf(values), values.intent === 'publish')
+        const id = await createText(db(), {
+          actor,
+          territoryId: territory.id,
+          input: inputOf(values),
+          publish: values.intent === 'publish',
+        })
         req.flash('notice', req.t('text.saved'))
         return reply.redirect(textPath({ id }), 303)
       } catch (error) {
@@ -168,7 +173,12 @@ export default async function textRoutes(fastify: FastifyInstance) {
       const text = await findText(db(), req.params.id)
       const values = formValues(req.body)
       try {
-        await updateDraftText(db(), actor, text.id, inputOf(values), values.intent === 'publish')
+        await updateDraftText(db(), {
+          actor,
+          textId: text.id,
+          input: inputOf(values),
+          publish: values.intent === 'publish',
+        })
       } catch (error) {
         if (error instanceof AppError && error.status === 422)
           return reply.page(
@@ -240,17 +250,16 @@ export default async function textRoutes(fastify: FastifyInstance) {
       const actor = requireUser(req)
       const values = formValues(req.body)
       try {
-        const id = await proposeAmendment(
-          db(),
+        const id = await proposeAmendment(db(), {
           actor,
-          req.params.id,
-          {
+          textId: req.params.id,
+          input: {
             articleId: values.articleId ?? '',
             proposedBody: values.proposedBody ?? '',
             justification: values.justification ?? '',
           },
-          todayInParis(),
-        )
+          today: todayInParis(),
+        })
         req.flash('notice', req.t('text.amended'))
         return reply.redirect(`${textPath(req.params)}#amendment-${id}`, 303)
       } catch (error) {
@@ -272,7 +281,7 @@ export default async function textRoutes(fastify: FastifyInstance) {
       if (vote !== 'for' && vote !== 'against' && vote !== 'none')
         throw new AppError('INVALID', { status: 400, userMessage: 'Vote inconnu : pour, contre ou retrait.' })
       const textId = await textOfAmendment(db(), req.params.id)
-      await voteOnAmendment(db(), actor, req.params.id, vote, todayInParis())
+      await voteOnAmendment(db(), { actor, amendmentId: req.params.id, vote, today: todayInParis() })
       return reply.redirect(`${textPath({ id: textId })}#amendment-${req.params.id}`, 303)
     },
   )
@@ -316,13 +325,12 @@ export default async function textRoutes(fastify: FastifyInstance) {
           decisions.set(id, { decision: value as AmendmentDecision, reason: values[`reason.${id}`] ?? '' })
       }
       try {
-        const number = await publishVersion(
-          db(),
+        const number = await publishVersion(db(), {
           actor,
-          text.id,
-          { articles, decisions, note: values.note ?? '', final: values.final === 'true' },
-          todayInParis(),
-        )
+          textId: text.id,
+          input: { articles, decisions, note: values.note ?? '', final: values.final === 'true' },
+          today: todayInParis(),
+        })
         req.flash('notice', req.t('text.published', { number }))
         return reply.redirect(`${textPath(text)}/versions/${number}`, 303)
       } catch (error) {

@@ -111,11 +111,9 @@ async function insertDraftArticles(
 
 export async function createText(
   db: Db,
-  actor: CurrentUser,
-  territoryId: string,
-  input: TextInput,
-  publish: boolean,
+  options: { actor: CurrentUser; territoryId: string; input: TextInput; publish: boolean },
 ): Promise<string> {
+  const { actor, territoryId, input, publish } = options
   assertCan(actor, 'consultation.manage', territoryId)
   const articles = await checkInput(db, territoryId, input)
   return db.transaction(async (tx) => {
@@ -152,11 +150,9 @@ export async function createText(
 /** While a text is a draft, its staff rewrite it (articles included) and may publish it. */
 export async function updateDraftText(
   db: Db,
-  actor: CurrentUser,
-  id: string,
-  input: TextInput,
-  publish: boolean,
+  options: { actor: CurrentUser; textId: string; input: TextInput; publish: boolean },
 ): Promise<void> {
+  const { actor, textId: id, input, publish } = options
   const text = await findText(db, id)
   assertCan(actor, 'consultation.manage', text.territoryId)
   if (text.status !== 'draft') throw conflict('NOT_DRAFT', 'Ce texte est publié : il évolue désormais par versions.')
@@ -330,11 +326,15 @@ const openToday = (textId: unknown, today: string) =>
 
 export async function proposeAmendment(
   db: Db,
-  actor: CurrentUser,
-  textId: string,
-  input: { articleId: string; proposedBody: string; justification: string },
-  today: string,
+  options: {
+    actor: CurrentUser
+    textId: string
+    input: { articleId: string; proposedBody: string; justification: string }
+    /** Paris date: the text must be open to amendments */
+    today: string
+  },
 ): Promise<string> {
+  const { actor, textId, input, today } = options
   const text = await findText(db, textId)
   if (textPhase(text, today) !== 'open') throw conflict('NOT_OPEN', 'Ce texte n’est pas ouvert aux amendements.')
   const base = await currentVersion(db, textId)
@@ -383,11 +383,9 @@ export async function proposeAmendment(
  */
 export async function voteOnAmendment(
   db: Db,
-  actor: CurrentUser,
-  amendmentId: string,
-  vote: 'for' | 'against' | 'none',
-  today: string,
+  options: { actor: CurrentUser; amendmentId: string; vote: 'for' | 'against' | 'none'; today: string },
 ): Promise<void> {
+  const { actor, amendmentId, vote, today } = options
   const [amendment] = await queryRows<{
     textId: string
     territoryId: string
@@ -476,11 +474,9 @@ export function acceptedWordings(
  */
 export async function publishVersion(
   db: Db,
-  actor: CurrentUser,
-  textId: string,
-  input: VersionInput,
-  today: string,
+  options: { actor: CurrentUser; textId: string; input: VersionInput; today: string },
 ): Promise<number> {
+  const { actor, textId, input, today } = options
   const text = await findText(db, textId)
   assertCan(actor, 'consultation.manage', text.territoryId)
   const phase = textPhase(text, today)
