@@ -116,18 +116,17 @@ describeEachEngine('mail to the people concerned', (engine) => {
       db,
       sql`select id from contributions where title = 'Une piste cyclable entre la gare et le collège'`,
     )
-    await answerContribution(
-      db,
-      agent,
-      bike!.id,
-      {
+    await answerContribution(db, {
+      actor: agent,
+      contributionId: bike!.id,
+      input: {
         decision: 'retained',
         answer: 'Retenue : elle entre dans le plan vélo.',
         commitmentId: null,
         milestoneId: null,
       },
-      '2099-01-01',
-    )
+      today: '2099-01-01',
+    })
     const [mail] = await sent('habitante@demo.thc.example')
     assert.equal(mail!.subject, 'Réponse à votre contribution : Une piste cyclable entre la gare et le collège')
     assert.match(mail!.text, /Le territoire retient votre contribution/)

@@ -89,11 +89,10 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
   )
   const today = todayInParis()
 
-  const consultation = await createConsultation(
-    db,
-    agent!,
-    territory.id,
-    {
+  const consultation = await createConsultation(db, {
+    actor: agent!,
+    territoryId: territory.id,
+    input: {
       title: CONSULTATION_TITLE,
       question: 'Pour aller à l’école, au travail ou au marché, qu’est-ce qui changerait vos trajets ?',
       context:
@@ -102,50 +101,46 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
       closesOn: addDays(today, 21),
       commitmentId: commitment?.id ?? null,
     },
-    true,
-  )
-  const bike = await contribute(
-    db,
-    dominique!,
-    consultation.id,
-    {
+    publish: true,
+  })
+  const bike = await contribute(db, {
+    actor: dominique!,
+    consultationId: consultation.id,
+    input: {
       kind: 'idea',
       title: 'Une piste cyclable entre la gare et le collège',
       body: 'Les collégiens pourraient venir à vélo en sécurité : aujourd’hui la départementale est trop dangereuse.',
     },
     today,
-  )
-  const bus = await contribute(
-    db,
-    lou!,
-    consultation.id,
-    {
+  })
+  const bus = await contribute(db, {
+    actor: lou!,
+    consultationId: consultation.id,
+    input: {
       kind: 'critique',
       title: 'Le bus du samedi passe trop tôt',
       body: 'Le dernier bus part à 17 h : impossible de rentrer du marché de l’après-midi.',
     },
     today,
-  )
-  await contribute(
-    db,
-    lou!,
-    consultation.id,
-    {
+  })
+  await contribute(db, {
+    actor: lou!,
+    consultationId: consultation.id,
+    input: {
       kind: 'opinion',
       title: 'Le covoiturage a fait ses preuves',
       body: 'L’aire de covoiturage de la zone d’activité est pleine chaque matin : il en faudrait une deuxième.',
     },
     today,
-  )
-  await setSupport(db, lou!, bike.id, true, today)
-  await setSupport(db, dominique!, bus.id, true, today)
-  await comment(
-    db,
-    lou!,
-    bike.id,
-    { body: 'Et des arceaux pour garer les vélos devant le collège.', parentId: null },
+  })
+  await setSupport(db, { actor: lou!, contributionId: bike.id, supported: true, today })
+  await setSupport(db, { actor: dominique!, contributionId: bus.id, supported: true, today })
+  await comment(db, {
+    actor: lou!,
+    contributionId: bike.id,
+    input: { body: 'Et des arceaux pour garer les vélos devant le collège.', parentId: null },
     today,
-  )
+  })
 
   const textId = await createText(db, {
     actor: agent!,

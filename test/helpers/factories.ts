@@ -155,11 +155,10 @@ export async function buildConsultation(
     publish?: boolean
   },
 ) {
-  return createConsultation(
-    database.db,
-    options.editor.actor,
-    options.territory.id,
-    {
+  return createConsultation(database.db, {
+    actor: options.editor.actor,
+    territoryId: options.territory.id,
+    input: {
       title: `Consultation de test ${unique()}`,
       question: 'Que proposez-vous ?',
       context: '',
@@ -167,8 +166,8 @@ export async function buildConsultation(
       closesOn: options.closesOn ?? dayFromToday(30),
       commitmentId: options.commitmentId ?? null,
     },
-    options.publish ?? true,
-  )
+    publish: options.publish ?? true,
+  })
 }
 
 /** A Groupe Action Projet on a public commitment, started by the territory's editor (its coordinator). */

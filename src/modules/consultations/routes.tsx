@@ -147,7 +147,12 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         )
       if (Object.keys(errors).length > 0) return page(errors)
       try {
-        const created = await createConsultation(db(), actor, territory.id, input, values.intent === 'publish')
+        const created = await createConsultation(db(), {
+          actor,
+          territoryId: territory.id,
+          input,
+          publish: values.intent === 'publish',
+        })
         req.flash('notice', req.t('consult.saved'))
         return reply.redirect(consultationPath(created), 303)
       } catch (error) {
@@ -286,14 +291,13 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       const errors = consultationFieldErrors(req, values)
       if (Object.keys(errors).length > 0) return renderEdit(req, reply, req.params.id, values, errors, 422)
       try {
-        const changed = await updateConsultation(
-          db(),
+        const changed = await updateConsultation(db(), {
           actor,
-          req.params.id,
-          consultationInput(values),
-          values.reason ?? '',
-          todayInParis(),
-        )
+          consultationId: req.params.id,
+          input: consultationInput(values),
+          reason: values.reason ?? '',
+          today: todayInParis(),
+        })
         req.flash('notice', req.t(changed ? 'consult.edit.saved' : 'consult.edit.unchanged'))
         return reply.redirect(consultationPath({ id: req.params.id }), 303)
       } catch (error) {
@@ -317,7 +321,12 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       const actor = requireUser(req)
       const values = formValues(req.body)
       try {
-        await closeConsultationEarly(db(), actor, req.params.id, values.reason ?? '', todayInParis())
+        await closeConsultationEarly(db(), {
+          actor,
+          consultationId: req.params.id,
+          reason: values.reason ?? '',
+          today: todayInParis(),
+        })
         req.flash('notice', req.t('consult.closeEarly.done'))
         return reply.redirect(consultationPath({ id: req.params.id }), 303)
       } catch (error) {
@@ -344,13 +353,12 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       const actor = requireUser(req)
       const values = formValues(req.body)
       try {
-        const created = await contribute(
-          db(),
+        const created = await contribute(db(), {
           actor,
-          req.params.id,
-          { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' },
-          todayInParis(),
-        )
+          consultationId: req.params.id,
+          input: { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' },
+          today: todayInParis(),
+        })
         req.flash('notice', req.t('consult.contributed'))
         return reply.redirect(`${consultationPath(req.params)}?tri=recentes#contribution-${created.id}`, 303)
       } catch (error) {
@@ -379,13 +387,12 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       const k = await findContribution(db(), req.params.id)
       const values = formValues(req.body)
       try {
-        await editContribution(
-          db(),
+        await editContribution(db(), {
           actor,
-          k.id,
-          { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' },
-          todayInParis(),
-        )
+          contributionId: k.id,
+          input: { kind: values.kind as ContributionKind, title: values.title ?? '', body: values.body ?? '' },
+          today: todayInParis(),
+        })
       } catch (error) {
         if (error instanceof AppError && error.status === 422)
           return reply.page(
@@ -410,7 +417,12 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const actor = requireUser(req)
       const k = await findContribution(db(), req.params.id)
-      await setSupport(db(), actor, k.id, formValues(req.body).supported !== 'false', todayInParis())
+      await setSupport(db(), {
+        actor,
+        contributionId: k.id,
+        supported: formValues(req.body).supported !== 'false',
+        today: todayInParis(),
+      })
       return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
     },
   )
@@ -422,13 +434,15 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       const actor = requireUser(req)
       const k = await findContribution(db(), req.params.id)
       const values = formValues(req.body)
-      await comment(
-        db(),
+      await comment(db(), {
         actor,
-        k.id,
-        { body: values.body ?? '', parentId: /^[0-9a-f-]{36}$/.test(values.parentId ?? '') ? values.parentId! : null },
-        todayInParis(),
-      )
+        contributionId: k.id,
+        input: {
+          body: values.body ?? '',
+          parentId: /^[0-9a-f-]{36}$/.test(values.parentId ?? '') ? values.parentId! : null,
+        },
+        today: todayInParis(),
+      })
       return reply.redirect(`${consultationPath({ id: k.consultationId })}#contribution-${k.id}`, 303)
     },
   )
@@ -440,7 +454,12 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
       const actor = requireUser(req)
       const values = formValues(req.body)
       try {
-        await publishSynthesis(db(), actor, req.params.id, values.synthesis ?? '', todayInParis())
+        await publishSynthesis(db(), {
+          actor,
+          consultationId: req.params.id,
+          synthesis: values.synthesis ?? '',
+          today: todayInParis(),
+        })
       } catch (error) {
         if (error instanceof AppError && error.status === 422)
           return renderConsultation(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
@@ -462,18 +481,17 @@ export default async function consultationRoutes(fastify: FastifyInstance) {
         if (commitmentId) values.commitmentId = commitmentId
       }
       try {
-        await answerContribution(
-          db(),
+        await answerContribution(db(), {
           actor,
-          k.id,
-          {
+          contributionId: k.id,
+          input: {
             decision: values.decision === 'not_retained' ? 'not_retained' : 'retained',
             answer: values.answer ?? '',
             commitmentId: values.commitmentId || null,
             milestoneId: values.milestoneId || null,
           },
-          todayInParis(),
-        )
+          today: todayInParis(),
+        })
       } catch (error) {
         // the page comes back as it was listed, the answer form open with what was written and the message at its field
         if (error instanceof AppError && error.status === 422) {

@@ -50,11 +50,9 @@ async function checkCommitment(db: Db, territoryId: string, commitmentId: string
 
 export async function createConsultation(
   db: Db,
-  actor: CurrentUser,
-  territoryId: string,
-  input: ConsultationInput,
-  publish: boolean,
+  options: { actor: CurrentUser; territoryId: string; input: ConsultationInput; publish: boolean },
 ): Promise<ConsultationRow> {
+  const { actor, territoryId, input, publish } = options
   assertCan(actor, 'consultation.manage', territoryId)
   await checkCommitment(db, territoryId, input.commitmentId)
   return db.transaction(async (tx) => {
@@ -151,12 +149,9 @@ export async function listConsultationChanges(db: Db, consultationId: string): P
  */
 export async function updateConsultation(
   db: Db,
-  actor: CurrentUser,
-  id: string,
-  input: ConsultationInput,
-  reason: string,
-  today: string,
+  options: { actor: CurrentUser; consultationId: string; input: ConsultationInput; reason: string; today: string },
 ): Promise<boolean> {
+  const { actor, consultationId: id, input, reason, today } = options
   const c = await findConsultation(db, id)
   assertCan(actor, 'consultation.manage', c.territoryId)
   if (c.status === 'answered') throw conflict('ANSWERED', 'La synthèse est publiée : la consultation ne change plus.')
@@ -208,11 +203,9 @@ export async function updateConsultation(
 /** The staff close an open consultation before its planned last day (today becomes its last day), with a public reason. */
 export async function closeConsultationEarly(
   db: Db,
-  actor: CurrentUser,
-  id: string,
-  reason: string,
-  today: string,
+  options: { actor: CurrentUser; consultationId: string; reason: string; today: string },
 ): Promise<void> {
+  const { actor, consultationId: id, reason, today } = options
   const c = await findConsultation(db, id)
   assertCan(actor, 'consultation.manage', c.territoryId)
   if (phaseOf(c, today) !== 'open')
@@ -288,11 +281,9 @@ export async function listConsultations(db: Db, territoryId: string, user: Curre
 /** The staff publish the synthesis once the consultation is closed: it becomes "answered". */
 export async function publishSynthesis(
   db: Db,
-  actor: CurrentUser,
-  id: string,
-  synthesis: string,
-  today: string,
+  options: { actor: CurrentUser; consultationId: string; synthesis: string; today: string },
 ): Promise<void> {
+  const { actor, consultationId: id, synthesis, today } = options
   const c = await findConsultation(db, id)
   assertCan(actor, 'consultation.manage', c.territoryId)
   if (phaseOf(c, today) !== 'closed')
@@ -354,11 +345,9 @@ const openToday = (consultationId: unknown, today: string) =>
 
 export async function contribute(
   db: Db,
-  actor: CurrentUser,
-  consultationId: string,
-  input: ContributionInput,
-  today: string,
+  options: { actor: CurrentUser; consultationId: string; input: ContributionInput; today: string },
 ): Promise<ContributionRow> {
+  const { actor, consultationId, input, today } = options
   const c = await findConsultation(db, consultationId)
   if (phaseOf(c, today) !== 'open')
     throw conflict('NOT_OPEN', 'Cette consultation n’est pas ouverte aux contributions.')
@@ -405,11 +394,9 @@ export async function findContribution(db: Db, id: string): Promise<Contribution
 /** The author edits their own contribution, while the consultation is open. */
 export async function editContribution(
   db: Db,
-  actor: CurrentUser,
-  id: string,
-  input: ContributionInput,
-  today: string,
+  options: { actor: CurrentUser; contributionId: string; input: ContributionInput; today: string },
 ): Promise<void> {
+  const { actor, contributionId: id, input, today } = options
   const before = await findContribution(db, id)
   if (before.authorId !== actor.id) throw forbidden('Seul l’auteur d’une contribution peut la modifier.')
   checkContribution(input)
@@ -444,11 +431,9 @@ export async function editContribution(
  */
 export async function setSupport(
   db: Db,
-  actor: CurrentUser,
-  contributionId: string,
-  supported: boolean,
-  today: string,
+  options: { actor: CurrentUser; contributionId: string; supported: boolean; today: string },
 ): Promise<{ supported: boolean; count: number }> {
+  const { actor, contributionId, supported, today } = options
   const contribution = await findContribution(db, contributionId)
   const c = await findConsultation(db, contribution.consultationId)
   if (phaseOf(c, today) !== 'open')
@@ -494,11 +479,14 @@ export async function setSupport(
 
 export async function comment(
   db: Db,
-  actor: CurrentUser,
-  contributionId: string,
-  input: { body: string; parentId: string | null },
-  today: string,
+  options: {
+    actor: CurrentUser
+    contributionId: string
+    input: { body: string; parentId: string | null }
+    today: string
+  },
 ): Promise<void> {
+  const { actor, contributionId, input, today } = options
   const contribution = await findContribution(db, contributionId)
   const c = await findConsultation(db, contribution.consultationId)
   if (phaseOf(c, today) !== 'open')
@@ -555,11 +543,9 @@ export interface AnswerInput {
 
 export async function answerContribution(
   db: Db,
-  actor: CurrentUser,
-  contributionId: string,
-  input: AnswerInput,
-  today: string,
+  options: { actor: CurrentUser; contributionId: string; input: AnswerInput; today: string },
 ): Promise<void> {
+  const { actor, contributionId, input, today } = options
   const contribution = await findContribution(db, contributionId)
   assertCan(actor, 'consultation.manage', contribution.territoryId)
   const c = await findConsultation(db, contribution.consultationId)
