@@ -139,28 +139,32 @@ describeEachEngine('mail to the people concerned', (engine) => {
     const first = await person('habitante@demo.thc.example')
     const second = await person('voisin@demo.thc.example')
     const startsAt = new Date(Date.now() + 7 * 86_400_000)
-    const eventId = await createEvent(db, agent, territoryId, {
-      kind: 'workshop',
-      title: 'Atelier budget',
-      description: '',
-      startsAt,
-      endsAt: new Date(startsAt.getTime() + 7_200_000),
-      place: 'Salle des fêtes',
-      onlineUrl: null,
-      audience: '',
-      capacity: 1,
+    const eventId = await createEvent(db, {
+      actor: agent,
+      territoryId,
+      input: {
+        kind: 'workshop',
+        title: 'Atelier budget',
+        description: '',
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 7_200_000),
+        place: 'Salle des fêtes',
+        onlineUrl: null,
+        audience: '',
+        capacity: 1,
+      },
     })
-    assert.equal(await register(db, first, eventId, 'http://localhost:3000'), 'registered')
+    assert.equal(await register(db, { actor: first, eventId, baseUrl: 'http://localhost:3000' }), 'registered')
     const [confirmed] = await sent('habitante@demo.thc.example')
     assert.equal(confirmed!.subject, 'Inscription confirmée : Atelier budget')
     assert.match(confirmed!.text, /\(Salle des fêtes\)/)
     assert.equal(confirmed!.attachments?.[0]?.filename, `evenement-${eventId}.ics`)
     assert.match(confirmed!.attachments![0]!.content, /BEGIN:VEVENT[\s\S]*SUMMARY:Atelier budget/)
-    assert.equal(await register(db, second, eventId, 'http://localhost:3000'), 'waiting')
+    assert.equal(await register(db, { actor: second, eventId, baseUrl: 'http://localhost:3000' }), 'waiting')
     const [waiting] = await sent('voisin@demo.thc.example')
     assert.equal(waiting!.subject, 'Liste d’attente : Atelier budget')
     assert.equal(waiting!.attachments, undefined)
-    await unregister(db, first, eventId, 'http://localhost:3000')
+    await unregister(db, { actor: first, eventId, baseUrl: 'http://localhost:3000' })
     const [promoted] = await sent('voisin@demo.thc.example')
     assert.equal(promoted!.subject, 'Une place s’est libérée : Atelier budget')
     assert.ok(promoted!.attachments?.[0]?.content.includes('Atelier budget'))

@@ -205,18 +205,22 @@ export async function seedDemoParticipation(db: Db, territoryRef: string): Promi
     })
 
   const day = addDays(today, 10)
-  const eventId = await createEvent(db, agent!, territory.id, {
-    kind: 'public_meeting',
-    title: 'Réunion publique : plan de mobilité (démonstration)',
-    description:
-      'Présentation des premières contributions de la consultation et échanges avec l’élue chargée des mobilités.',
-    startsAt: parisInstant(day, '18:30')!,
-    endsAt: parisInstant(day, '20:30')!,
-    place: 'Salle des fêtes du Val-Démo',
-    onlineUrl: null,
-    audience: 'Tous les habitants',
-    capacity: 80,
+  const eventId = await createEvent(db, {
+    actor: agent!,
+    territoryId: territory.id,
+    input: {
+      kind: 'public_meeting',
+      title: 'Réunion publique : plan de mobilité (démonstration)',
+      description:
+        'Présentation des premières contributions de la consultation et échanges avec l’élue chargée des mobilités.',
+      startsAt: parisInstant(day, '18:30')!,
+      endsAt: parisInstant(day, '20:30')!,
+      place: 'Salle des fêtes du Val-Démo',
+      onlineUrl: null,
+      audience: 'Tous les habitants',
+      capacity: 80,
+    },
   })
-  await register(db, dominique!, eventId)
+  await register(db, { actor: dominique!, eventId })
   return true
 }

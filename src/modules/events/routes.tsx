@@ -144,16 +144,20 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     if (Object.keys(errors).length > 0)
       return reply.page(req.t('event.new'), <EventFormPage action={action} values={v} errors={errors} />, 422)
     try {
-      const id = await createEvent(db(), actor, territoryId, {
-        kind,
-        title: v.title!.trim(),
-        description: (v.description ?? '').trim(),
-        startsAt: startsAt!,
-        endsAt: endsAt!,
-        place: (v.place ?? '').trim(),
-        onlineUrl: v.onlineUrl || null,
-        audience: (v.audience ?? '').trim(),
-        capacity: v.capacity ? Number(v.capacity) : null,
+      const id = await createEvent(db(), {
+        actor,
+        territoryId,
+        input: {
+          kind,
+          title: v.title!.trim(),
+          description: (v.description ?? '').trim(),
+          startsAt: startsAt!,
+          endsAt: endsAt!,
+          place: (v.place ?? '').trim(),
+          onlineUrl: v.onlineUrl || null,
+          audience: (v.audience ?? '').trim(),
+          capacity: v.capacity ? Number(v.capacity) : null,
+        },
       })
       return reply.redirect(eventPath({ id }), 303)
     } catch (error) {
@@ -212,7 +216,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
-      const status = await register(db(), requireUser(req), req.params.id, baseUrl())
+      const status = await register(db(), { actor: requireUser(req), eventId: req.params.id, baseUrl: baseUrl() })
       req.flash('notice', req.t(status === 'waiting' ? 'event.waiting' : 'event.registered'))
       return reply.redirect(eventPath(req.params), 303)
     },
@@ -221,7 +225,7 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     '/evenements/:id/desinscription',
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) => {
-      await unregister(db(), requireUser(req), req.params.id, baseUrl())
+      await unregister(db(), { actor: requireUser(req), eventId: req.params.id, baseUrl: baseUrl() })
       req.flash('notice', req.t('event.unregistered'))
       return reply.redirect(eventPath(req.params), 303)
     },
@@ -271,10 +275,14 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const values = formValues(req.body)
       try {
-        const count = await messageRegistrants(db(), requireUser(req), req.params.id, {
-          subject: values.subject ?? '',
-          body: values.body ?? '',
-          audience: values.audience === 'all' ? 'all' : 'registered',
+        const count = await messageRegistrants(db(), {
+          actor: requireUser(req),
+          eventId: req.params.id,
+          input: {
+            subject: values.subject ?? '',
+            body: values.body ?? '',
+            audience: values.audience === 'all' ? 'all' : 'registered',
+          },
         })
         app.jobs.wake()
         req.flash('notice', req.t('event.message.sent', { count }))
@@ -290,7 +298,11 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     '/evenements/:id/annulation',
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) => {
-      await cancelEvent(db(), requireUser(req), req.params.id, formValues(req.body).reason ?? '')
+      await cancelEvent(db(), {
+        actor: requireUser(req),
+        eventId: req.params.id,
+        reason: formValues(req.body).reason ?? '',
+      })
       return reply.redirect(eventPath(req.params), 303)
     },
   )
@@ -298,7 +310,11 @@ export default async function eventRoutes(fastify: FastifyInstance) {
     '/evenements/:id/compte-rendu',
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) => {
-      await saveMinutes(db(), requireUser(req), req.params.id, formValues(req.body).minutes ?? '')
+      await saveMinutes(db(), {
+        actor: requireUser(req),
+        eventId: req.params.id,
+        minutes: formValues(req.body).minutes ?? '',
+      })
       return reply.redirect(eventPath(req.params), 303)
     },
   )

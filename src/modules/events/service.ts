@@ -68,10 +68,9 @@ export interface EventInput {
 
 export async function createEvent(
   db: Db,
-  actor: CurrentUser,
-  territoryId: string | null,
-  input: EventInput,
+  options: { actor: CurrentUser; territoryId: string | null; input: EventInput },
 ): Promise<string> {
+  const { actor, territoryId, input } = options
   if (!canManageEvent(actor, territoryId)) throw forbidden()
   return db.transaction(async (tx) => {
     const [row] = await queryRows<{ id: string }>(
@@ -163,10 +162,9 @@ function seatNotice(
 
 export async function register(
   db: Db,
-  actor: CurrentUser,
-  eventId: string,
-  baseUrl?: string,
+  options: { actor: CurrentUser; eventId: string; baseUrl?: string },
 ): Promise<'registered' | 'waiting'> {
+  const { actor, eventId, baseUrl } = options
   const event = await findEvent(db, eventId)
   if (event.status === 'cancelled') throw conflict('CANCELLED', 'Cet événement est annulé.')
   if (event.startsAt.getTime() < Date.now()) throw conflict('PAST', 'Cet événement a déjà eu lieu.')
@@ -197,7 +195,11 @@ export async function register(
 }
 
 /** Cancels a registration; the first person waiting takes the seat freed. */
-export async function unregister(db: Db, actor: CurrentUser, eventId: string, baseUrl?: string): Promise<void> {
+export async function unregister(
+  db: Db,
+  options: { actor: CurrentUser; eventId: string; baseUrl?: string },
+): Promise<void> {
+  const { actor, eventId, baseUrl } = options
   const event = await findEvent(db, eventId)
   await db.transaction(async (tx) => {
     await tx.execute(sql`select id from events where id = ${eventId} for update`)
@@ -238,7 +240,11 @@ export async function unregister(db: Db, actor: CurrentUser, eventId: string, ba
   })
 }
 
-export async function cancelEvent(db: Db, actor: CurrentUser, eventId: string, reason: string): Promise<void> {
+export async function cancelEvent(
+  db: Db,
+  options: { actor: CurrentUser; eventId: string; reason: string },
+): Promise<void> {
+  const { actor, eventId, reason } = options
   const event = await findEvent(db, eventId)
   if (!canManageEvent(actor, event.territoryId)) throw forbidden()
   if (reason.trim() === '')
@@ -279,7 +285,11 @@ export async function cancelEvent(db: Db, actor: CurrentUser, eventId: string, r
   })
 }
 
-export async function saveMinutes(db: Db, actor: CurrentUser, eventId: string, minutes: string): Promise<void> {
+export async function saveMinutes(
+  db: Db,
+  options: { actor: CurrentUser; eventId: string; minutes: string },
+): Promise<void> {
+  const { actor, eventId, minutes } = options
   const event = await findEvent(db, eventId)
   if (!canManageEvent(actor, event.territoryId)) throw forbidden()
   if (event.endsAt.getTime() > Date.now()) throw conflict('NOT_PAST', 'Le compte rendu se publie après l’événement.')
@@ -389,10 +399,9 @@ export interface RegistrantMessage {
  */
 export async function messageRegistrants(
   db: Db,
-  actor: CurrentUser,
-  eventId: string,
-  input: RegistrantMessage,
+  options: { actor: CurrentUser; eventId: string; input: RegistrantMessage },
 ): Promise<number> {
+  const { actor, eventId, input } = options
   const event = await findEvent(db, eventId)
   assertOrganiser(actor, event)
   const errors: Record<string, string> = {}
