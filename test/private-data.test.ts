@@ -54,12 +54,16 @@ describeEachEngine('nothing private in public pages', (engine) => {
       sql`select id from territories where code = 'pays-demo'`,
     )
     const actor = (await loadCurrentUser(ctx.database.db, agent!.id, agent!.sv))!
-    const id = await createAssembly(ctx.database.db, actor, territory!.id, {
-      title: 'Assemblée pas encore annoncée',
-      purpose: 'Un sujet que l’exécutif n’a pas encore rendu public.',
-      panelSize: 20,
-      onePerHousehold: false,
-      majority: 'simple',
+    const id = await createAssembly(ctx.database.db, {
+      actor,
+      territoryId: territory!.id,
+      input: {
+        title: 'Assemblée pas encore annoncée',
+        purpose: 'Un sujet que l’exécutif n’a pas encore rendu public.',
+        panelSize: 20,
+        onePerHousehold: false,
+        majority: 'simple',
+      },
     })
     const visitor = new Client(ctx.app)
     for (const url of [
@@ -88,11 +92,15 @@ describeEachEngine('nothing private in public pages', (engine) => {
     assert.match((await staff.get(`${TERRITORY}/assemblees`)).body, /pas encore annoncée/, 'its organisers do')
     assert.equal((await staff.get(`/assemblees/${id}`)).statusCode, 200)
 
-    await saveQuotas(ctx.database.db, actor, id, [
-      { category: 'genre', feature: 'femme', populationShare: 50, min: 8, max: 12 },
-      { category: 'genre', feature: 'homme', populationShare: 50, min: 8, max: 12 },
-    ])
-    await setRecruitment(ctx.database.db, actor, id, 'recruiting')
+    await saveQuotas(ctx.database.db, {
+      actor,
+      assemblyId: id,
+      quotas: [
+        { category: 'genre', feature: 'femme', populationShare: 50, min: 8, max: 12 },
+        { category: 'genre', feature: 'homme', populationShare: 50, min: 8, max: 12 },
+      ],
+    })
+    await setRecruitment(ctx.database.db, { actor, assemblyId: id, phase: 'recruiting' })
     assert.equal((await visitor.get(`/assemblees/${id}`)).statusCode, 200, 'public once recruitment opens')
     assert.match((await visitor.get('/api/v1/assemblies')).body, /pas encore annoncée/)
   })

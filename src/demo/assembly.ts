@@ -62,30 +62,42 @@ export async function seedDemoAssemblies(db: Db, territoryRef: string): Promise<
   if (!agent) return false
   const purpose = (topic: string) =>
     `Comment le Pays du Val-Démo peut-il ${topic} ? Douze habitantes et habitants tirés au sort délibèrent sur trois week-ends et remettent leurs propositions à l’exécutif, qui répond à chacune publiquement.`
-  const drawn = await createAssembly(db, agent, territory.id, {
-    title: DRAWN_TITLE,
-    purpose: purpose('mieux nourrir ses habitants avec les produits de ses fermes'),
-    panelSize: 12,
-    onePerHousehold: false,
-    majority: 'two_thirds',
+  const drawn = await createAssembly(db, {
+    actor: agent,
+    territoryId: territory.id,
+    input: {
+      title: DRAWN_TITLE,
+      purpose: purpose('mieux nourrir ses habitants avec les produits de ses fermes'),
+      panelSize: 12,
+      onePerHousehold: false,
+      majority: 'two_thirds',
+    },
   })
-  await saveQuotas(db, agent, drawn, QUOTAS)
-  await setRecruitment(db, agent, drawn, 'recruiting')
-  await importVolunteers(db, agent, drawn, Buffer.from(demoPool()), translator('fr'))
-  await setRecruitment(db, agent, drawn, 'closed')
-  await prepareDraw(db, agent, drawn, { panelCount: 1000 })
+  await saveQuotas(db, { actor: agent, assemblyId: drawn, quotas: QUOTAS })
+  await setRecruitment(db, { actor: agent, assemblyId: drawn, phase: 'recruiting' })
+  await importVolunteers(db, { actor: agent, assemblyId: drawn, file: Buffer.from(demoPool()), t: translator('fr') })
+  await setRecruitment(db, { actor: agent, assemblyId: drawn, phase: 'closed' })
+  await prepareDraw(db, { actor: agent, assemblyId: drawn, panelCount: 1000 })
   const secret = 'secret de démonstration remis à l’huissier'
-  await commitRandomness(db, agent, drawn, { kind: 'secret_hash', commitment: commitmentOf(secret) })
-  await revealAndDraw(db, agent, drawn, secret)
-
-  const recruiting = await createAssembly(db, agent, territory.id, {
-    title: RECRUITING_TITLE,
-    purpose: purpose('réduire la place de la voiture sans isoler ses villages'),
-    panelSize: 12,
-    onePerHousehold: true,
-    majority: 'simple',
+  await commitRandomness(db, {
+    actor: agent,
+    assemblyId: drawn,
+    input: { kind: 'secret_hash', commitment: commitmentOf(secret) },
   })
-  await saveQuotas(db, agent, recruiting, QUOTAS)
-  await setRecruitment(db, agent, recruiting, 'recruiting')
+  await revealAndDraw(db, { actor: agent, assemblyId: drawn, rawRandomness: secret })
+
+  const recruiting = await createAssembly(db, {
+    actor: agent,
+    territoryId: territory.id,
+    input: {
+      title: RECRUITING_TITLE,
+      purpose: purpose('réduire la place de la voiture sans isoler ses villages'),
+      panelSize: 12,
+      onePerHousehold: true,
+      majority: 'simple',
+    },
+  })
+  await saveQuotas(db, { actor: agent, assemblyId: recruiting, quotas: QUOTAS })
+  await setRecruitment(db, { actor: agent, assemblyId: recruiting, phase: 'recruiting' })
   return true
 }

@@ -42,10 +42,13 @@ const activeMemberSql = (userId: string, assemblyId: unknown) =>
 
 export async function addSession(
   db: Db,
-  actor: CurrentUser,
-  assemblyId: string,
-  input: { title: string; startsOn: string; endsOn: string; place: string; programme: string },
+  options: {
+    actor: CurrentUser
+    assemblyId: string
+    input: { title: string; startsOn: string; endsOn: string; place: string; programme: string }
+  },
 ): Promise<void> {
+  const { actor, assemblyId, input } = options
   const assembly = await findAssembly(db, assemblyId)
   const errors: Record<string, string> = {}
   if (!length(input.title, 3, 200)) errors.title = 'assembly.error.title'
@@ -88,7 +91,11 @@ export interface HearingInput {
   documents: string
 }
 
-export async function addHearing(db: Db, actor: CurrentUser, assemblyId: string, input: HearingInput): Promise<void> {
+export async function addHearing(
+  db: Db,
+  options: { actor: CurrentUser; assemblyId: string; input: HearingInput },
+): Promise<void> {
+  const { actor, assemblyId, input } = options
   const assembly = await findAssembly(db, assemblyId)
   const errors: Record<string, string> = {}
   if (!length(input.expert, 2, 200)) errors.expert = 'assembly.error.expert'
@@ -168,7 +175,11 @@ async function membersByNumber(
 }
 
 /** A working group, with the panel members (by volunteer number) who sit in it. */
-export async function addGroup(db: Db, actor: CurrentUser, assemblyId: string, input: GroupInput): Promise<void> {
+export async function addGroup(
+  db: Db,
+  options: { actor: CurrentUser; assemblyId: string; input: GroupInput },
+): Promise<void> {
+  const { actor, assemblyId, input } = options
   const assembly = await findAssembly(db, assemblyId)
   validateGroup(input)
   await db.transaction(async (tx) => {
@@ -201,11 +212,9 @@ export async function addGroup(db: Db, actor: CurrentUser, assemblyId: string, i
  */
 export async function updateGroup(
   db: Db,
-  actor: CurrentUser,
-  assemblyId: string,
-  groupId: string,
-  input: GroupInput,
+  options: { actor: CurrentUser; assemblyId: string; groupId: string; input: GroupInput },
 ): Promise<void> {
+  const { actor, assemblyId, groupId, input } = options
   const assembly = await findAssembly(db, assemblyId)
   validateGroup(input)
   await db.transaction(async (tx) => {
@@ -345,10 +354,9 @@ const validateProposal = (input: { title: string; body: string }) =>
 /** A member of a working group drafts a proposal for the group. */
 export async function draftProposal(
   db: Db,
-  actor: CurrentUser,
-  groupId: string,
-  input: { title: string; body: string },
+  options: { actor: CurrentUser; groupId: string; input: { title: string; body: string } },
 ): Promise<string> {
+  const { actor, groupId, input } = options
   const [group] = await queryRows<{ assemblyId: string; territoryId: string | null }>(
     db,
     sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_groups where id = ${groupId}`,
@@ -380,10 +388,9 @@ export async function draftProposal(
 /** The group's members edit their proposal while it is a draft. */
 export async function editProposal(
   db: Db,
-  actor: CurrentUser,
-  proposalId: string,
-  input: { title: string; body: string },
+  options: { actor: CurrentUser; proposalId: string; input: { title: string; body: string } },
 ): Promise<void> {
+  const { actor, proposalId, input } = options
   const proposal = await findProposal(db, proposalId)
   validateProposal(input)
   await db.transaction(async (tx) => {
@@ -457,10 +464,9 @@ export async function listAmendments(db: Db, proposalId: string): Promise<Amendm
 /** Any active panel member proposes a new wording of a proposal open to amendments. */
 export async function proposeAmendment(
   db: Db,
-  actor: CurrentUser,
-  proposalId: string,
-  input: { body: string; reason: string },
+  options: { actor: CurrentUser; proposalId: string; input: { body: string; reason: string } },
 ): Promise<void> {
+  const { actor, proposalId, input } = options
   const proposal = await findProposal(db, proposalId)
   check({
     ...(length(input.body, 1, 50000) ? {} : { body: 'assembly.error.body' }),
@@ -522,7 +528,11 @@ async function subjectOf(db: Db, id: string): Promise<Subject> {
  * The organisers open the vote on an amendment (proposed → voting) or on a proposal (amending → voting, once every
  * amendment is decided).
  */
-export async function openVote(db: Db, actor: CurrentUser, subjectId: string, quorumPercent?: number): Promise<string> {
+export async function openVote(
+  db: Db,
+  options: { actor: CurrentUser; subjectId: string; quorumPercent?: number },
+): Promise<string> {
+  const { actor, subjectId, quorumPercent } = options
   const subject = await subjectOf(db, subjectId)
   if (quorumPercent !== undefined && !isQuorum(quorumPercent)) throw invalid({ quorumPercent: 'assembly.error.quorum' })
   const quorum = quorumPercent ?? (await findAssembly(db, subject.assemblyId)).quorumPercent
@@ -578,11 +588,9 @@ function ballotOf(choice: Choice): Buffer {
  */
 export async function castVote(
   db: Db,
-  ballots: Sealer,
-  actor: CurrentUser,
-  subjectId: string,
-  choice: string,
+  options: { ballots: Sealer; actor: CurrentUser; subjectId: string; choice: string },
 ): Promise<string> {
+  const { ballots, actor, subjectId, choice } = options
   if (!(CHOICES as readonly string[]).includes(choice))
     throw new AppError('INVALID', {
       status: 422,
@@ -692,7 +700,11 @@ export const votersNeeded = (quorumPercent: number, activeMembers: number) =>
  * The organisers close a vote: the sealed ballots are opened, counted and deleted, the counts published, then the
  * quorum the vote opened with and the majority rule decide. An adopted amendment becomes the proposal's wording.
  */
-export async function closeVote(db: Db, ballots: Sealer, actor: CurrentUser, subjectId: string): Promise<string> {
+export async function closeVote(
+  db: Db,
+  options: { ballots: Sealer; actor: CurrentUser; subjectId: string },
+): Promise<string> {
+  const { ballots, actor, subjectId } = options
   const subject = await subjectOf(db, subjectId)
   const assembly = await findAssembly(db, subject.assemblyId)
   await db.transaction(async (tx) => {
@@ -739,7 +751,11 @@ export async function closeVote(db: Db, ballots: Sealer, actor: CurrentUser, sub
 }
 
 /** The organisers publish the assembly's final report. */
-export async function publishReport(db: Db, actor: CurrentUser, assemblyId: string, report: string): Promise<void> {
+export async function publishReport(
+  db: Db,
+  options: { actor: CurrentUser; assemblyId: string; report: string },
+): Promise<void> {
+  const { actor, assemblyId, report } = options
   const assembly = await findAssembly(db, assemblyId)
   check(length(report, 1, 200000) ? {} : { report: 'assembly.error.report' })
   await db.transaction(async (tx) => {
@@ -783,10 +799,9 @@ export interface AnswerInput {
  */
 export async function answerProposal(
   db: Db,
-  actor: CurrentUser,
-  proposalId: string,
-  input: AnswerInput,
+  options: { actor: CurrentUser; proposalId: string; input: AnswerInput },
 ): Promise<string> {
+  const { actor, proposalId, input } = options
   const proposal = await findProposal(db, proposalId)
   const assembly = await findAssembly(db, proposal.assemblyId)
   if (!canAnswer(actor, assembly)) throw forbidden('Réservé aux élus du territoire.')

@@ -108,10 +108,9 @@ export function legacyRuns(poolSize: number, panelSize: number): number {
  */
 export async function prepareDraw(
   db: Db,
-  actor: CurrentUser,
-  assemblyId: string,
-  options: { panelCount?: number; timeLimitSeconds?: number } = {},
+  options: { actor: CurrentUser; assemblyId: string; panelCount?: number; timeLimitSeconds?: number },
 ): Promise<void> {
+  const { actor, assemblyId } = options
   const panelCount = options.panelCount ?? 1000
   if (!Number.isInteger(panelCount) || panelCount < 10 || panelCount > 100000)
     throw new AppError('INVALID', {
@@ -188,10 +187,9 @@ export async function prepareDraw(
  */
 export async function commitRandomness(
   db: Db,
-  actor: CurrentUser,
-  assemblyId: string,
-  input: { kind: string; commitment: string },
+  options: { actor: CurrentUser; assemblyId: string; input: { kind: string; commitment: string } },
 ): Promise<void> {
+  const { actor, assemblyId, input } = options
   const assembly = await findAssembly(db, assemblyId)
   const commitment = input.commitment.trim()
   if (input.kind !== 'secret_hash' && input.kind !== 'public_source')
@@ -238,10 +236,9 @@ export async function commitRandomness(
  */
 export async function revealAndDraw(
   db: Db,
-  actor: CurrentUser,
-  assemblyId: string,
-  rawRandomness: string,
+  options: { actor: CurrentUser; assemblyId: string; rawRandomness: string },
 ): Promise<number> {
+  const { actor, assemblyId, rawRandomness } = options
   const assembly = await findAssembly(db, assemblyId)
   const randomness = rawRandomness.trim()
   if (randomness === '' || randomness.length > 2000)
@@ -381,7 +378,11 @@ export async function listReplacements(db: Db, assemblyId: string) {
 }
 
 /** The organisers record that a member left the panel (with a reason kept private). */
-export async function dropMember(db: Db, actor: CurrentUser, memberId: string, reason: string): Promise<string> {
+export async function dropMember(
+  db: Db,
+  options: { actor: CurrentUser; memberId: string; reason: string },
+): Promise<string> {
+  const { actor, memberId, reason } = options
   const [member] = await queryRows<{ assemblyId: string; territoryId: string | null }>(
     db,
     sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_members where id = ${memberId}`,
@@ -527,7 +528,11 @@ export async function drawReplacement(db: Db, actor: CurrentUser, droppedMemberI
 }
 
 /** Links a panel member to the account they vote with (an account with that e-mail must exist). */
-export async function linkMemberAccount(db: Db, actor: CurrentUser, memberId: string, email: string): Promise<string> {
+export async function linkMemberAccount(
+  db: Db,
+  options: { actor: CurrentUser; memberId: string; email: string },
+): Promise<string> {
+  const { actor, memberId, email } = options
   const [member] = await queryRows<{ assemblyId: string; territoryId: string | null }>(
     db,
     sql`select assembly_id as "assemblyId", territory_id as "territoryId" from assembly_members where id = ${memberId}`,

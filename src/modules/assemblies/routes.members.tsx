@@ -115,7 +115,11 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) =>
       act(req, reply, req.params.id, 'edit', (actor, v) =>
-        deliberation.editProposal(db(), actor, req.params.id, { title: v.title ?? '', body: v.body ?? '' }),
+        deliberation.editProposal(db(), {
+          actor,
+          proposalId: req.params.id,
+          input: { title: v.title ?? '', body: v.body ?? '' },
+        }),
       ),
   )
   app.post(
@@ -129,7 +133,11 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } },
     async (req, reply) =>
       act(req, reply, req.params.id, 'amend', (actor, v) =>
-        deliberation.proposeAmendment(db(), actor, req.params.id, { body: v.body ?? '', reason: v.reason ?? '' }),
+        deliberation.proposeAmendment(db(), {
+          actor,
+          proposalId: req.params.id,
+          input: { body: v.body ?? '', reason: v.reason ?? '' },
+        }),
       ),
   )
   app.post(
@@ -137,11 +145,15 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) =>
       act(req, reply, req.params.id, 'answer', async (actor, v) => {
-        await deliberation.answerProposal(db(), actor, req.params.id, {
-          answer: v.answer ?? '',
-          text: v.text ?? '',
-          planId: uuidOrNull(v.planId),
-          commitmentId: uuidOrNull(v.commitmentId),
+        await deliberation.answerProposal(db(), {
+          actor,
+          proposalId: req.params.id,
+          input: {
+            answer: v.answer ?? '',
+            text: v.text ?? '',
+            planId: uuidOrNull(v.planId),
+            commitmentId: uuidOrNull(v.commitmentId),
+          },
         })
         const answered = await findProposal(db(), req.params.id)
         if ((answered.answer === 'accepted' || answered.answer === 'modified') && !answered.commitmentId)
@@ -160,12 +172,11 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
         `vote-${req.params.id}`,
         (actor, v) => {
           const typed = (v.quorumPercent ?? '').trim()
-          return deliberation.openVote(
-            db(),
+          return deliberation.openVote(db(), {
             actor,
-            req.params.id,
-            typed === '' ? undefined : /^\d{1,3}$/.test(typed) ? Number(typed) : NaN,
-          )
+            subjectId: req.params.id,
+            quorumPercent: typed === '' ? undefined : /^\d{1,3}$/.test(typed) ? Number(typed) : NaN,
+          })
         },
       ),
   )
@@ -178,7 +189,13 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
         reply,
         () => proposalOfVoteSubject(db(), req.params.id),
         'general',
-        (actor, v) => deliberation.castVote(db(), app.platform.ballots, actor, req.params.id, v.choice ?? ''),
+        (actor, v) =>
+          deliberation.castVote(db(), {
+            ballots: app.platform.ballots,
+            actor,
+            subjectId: req.params.id,
+            choice: v.choice ?? '',
+          }),
       ),
   )
   app.post(
@@ -190,7 +207,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
         reply,
         () => proposalOfVoteSubject(db(), req.params.id),
         'general',
-        (actor) => deliberation.closeVote(db(), app.platform.ballots, actor, req.params.id),
+        (actor) => deliberation.closeVote(db(), { ballots: app.platform.ballots, actor, subjectId: req.params.id }),
       ),
   )
 }

@@ -78,7 +78,11 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
   async function create(req: FastifyRequest, reply: FastifyReply, territoryId: string | null, action: string) {
     const values = formValues(req.body)
     try {
-      const id = await service.createAssembly(db(), requireUser(req), territoryId, assemblyInput(values))
+      const id = await service.createAssembly(db(), {
+        actor: requireUser(req),
+        territoryId,
+        input: assemblyInput(values),
+      })
       return reply.redirect(`${assemblyPath({ id })}/organisation`, 303)
     } catch (error) {
       if (error instanceof AppError && error.status === 422)
@@ -160,9 +164,13 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
       if (!mine.includes(values.groupId ?? ''))
         return renderAssembly(req, reply, req.params.id, values, { groupId: req.t('assembly.error.group') }, 422)
       try {
-        const id = await deliberation.draftProposal(db(), actor, values.groupId!, {
-          title: values.title ?? '',
-          body: values.body ?? '',
+        const id = await deliberation.draftProposal(db(), {
+          actor,
+          groupId: values.groupId!,
+          input: {
+            title: values.title ?? '',
+            body: values.body ?? '',
+          },
         })
         return reply.redirect(proposalPath({ id }), 303)
       } catch (error) {

@@ -143,14 +143,18 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
   }
 
   orgPost('/assemblees/:id/reglages', IdParams, 'settings', (actor, values, p) =>
-    service.updateAssembly(db(), actor, p.id, assemblyInput(values)),
+    service.updateAssembly(db(), { actor, assemblyId: p.id, input: assemblyInput(values) }),
   )
   orgPost(
     '/assemblees/:id/recrutement',
     IdParams,
     'recruitment',
     (actor, values, p) =>
-      service.setRecruitment(db(), actor, p.id, values.phase === 'closed' ? 'closed' : 'recruiting'),
+      service.setRecruitment(db(), {
+        actor,
+        assemblyId: p.id,
+        phase: values.phase === 'closed' ? 'closed' : 'recruiting',
+      }),
     '#recruitment-title',
   )
   app.post(
@@ -211,18 +215,17 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
           problems.push(req.t('assembly.quota.wholeNumbers', { quota: `${r.category} / ${r.feature}` }))
       if (problems.length === 0) {
         try {
-          await service.saveQuotas(
-            db(),
-            requireUser(req),
-            req.params.id,
-            rows.map((r) => ({
+          await service.saveQuotas(db(), {
+            actor: requireUser(req),
+            assemblyId: req.params.id,
+            quotas: rows.map((r) => ({
               category: r.category,
               feature: r.feature,
               populationShare: r.share === '' ? null : Number(r.share),
               min: Number(r.min),
               max: Number(r.max),
             })),
-          )
+          })
           return reply.redirect(`${assemblyPath(req.params)}/organisation#quotas-title`, 303)
         } catch (error) {
           if (error instanceof service.QuotaProblems) problems.push(...error.problems)
@@ -252,7 +255,7 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
       }
       if (problems.length === 0) {
         try {
-          await service.saveQuotas(db(), requireUser(req), assembly.id, quotas)
+          await service.saveQuotas(db(), { actor: requireUser(req), assemblyId: assembly.id, quotas })
           return reply.redirect(`${assemblyPath(assembly)}/organisation#quotas-title`, 303)
         } catch (error) {
           if (error instanceof service.QuotaProblems) problems.push(...error.problems)
@@ -276,13 +279,12 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
         'import',
         async (actor) => {
           if (!file) throw new AppError('NO_FILE', { status: 422, userMessage: req.t('assembly.org.noFile') })
-          const { imported, alreadyInPool } = await service.importVolunteers(
-            db(),
+          const { imported, alreadyInPool } = await service.importVolunteers(db(), {
             actor,
-            req.params.id,
-            file.bytes,
-            req.t,
-          )
+            assemblyId: req.params.id,
+            file: file.bytes,
+            t: req.t,
+          })
           req.flash(
             'notice',
             alreadyInPool > 0
@@ -298,14 +300,14 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     '/assemblees/:id/volontaires/:number/confirmation',
     VolunteerParams,
     'pool',
-    (actor, _values, p) => service.confirmVolunteerByOrganiser(db(), actor, p.id, p.number),
+    (actor, _values, p) => service.confirmVolunteerByOrganiser(db(), { actor, assemblyId: p.id, number: p.number }),
     '#pool-title',
   )
   orgPost(
     '/assemblees/:id/volontaires/:number/retrait',
     VolunteerParams,
     'pool',
-    (actor, _values, p) => service.withdrawVolunteer(db(), actor, p.id, p.number),
+    (actor, _values, p) => service.withdrawVolunteer(db(), { actor, assemblyId: p.id, number: p.number }),
     '#pool-title',
   )
   app.get('/assemblees/:id/faisabilite', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
@@ -320,7 +322,9 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     IdParams,
     'draw',
     (actor, values, p) =>
-      draw.prepareDraw(db(), actor, p.id, {
+      draw.prepareDraw(db(), {
+        actor,
+        assemblyId: p.id,
         panelCount: /^\d{1,6}$/.test(values.panelCount ?? '') ? Number(values.panelCount) : NaN,
       }),
     '#draw-title',
@@ -331,9 +335,13 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     IdParams,
     'commit',
     (actor, values, p) =>
-      draw.commitRandomness(db(), actor, p.id, {
-        kind: values.kind ?? '',
-        commitment: values.commitment ?? '',
+      draw.commitRandomness(db(), {
+        actor,
+        assemblyId: p.id,
+        input: {
+          kind: values.kind ?? '',
+          commitment: values.commitment ?? '',
+        },
       }),
     '#draw-title',
   )
@@ -341,14 +349,14 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     '/assemblees/:id/tirage/revelation',
     IdParams,
     'reveal',
-    (actor, values, p) => draw.revealAndDraw(db(), actor, p.id, values.randomness ?? ''),
+    (actor, values, p) => draw.revealAndDraw(db(), { actor, assemblyId: p.id, rawRandomness: values.randomness ?? '' }),
     '#members-title',
   )
   orgPost(
     '/assemblees/:id/membres/:member/depart',
     MemberParams,
     'members',
-    (actor, values, p) => draw.dropMember(db(), actor, p.member, values.reason ?? ''),
+    (actor, values, p) => draw.dropMember(db(), { actor, memberId: p.member, reason: values.reason ?? '' }),
     '#members-title',
   )
   orgPost(
@@ -362,7 +370,7 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     '/assemblees/:id/membres/:member/compte',
     MemberParams,
     'link',
-    (actor, values, p) => draw.linkMemberAccount(db(), actor, p.member, values.email ?? ''),
+    (actor, values, p) => draw.linkMemberAccount(db(), { actor, memberId: p.member, email: values.email ?? '' }),
     '#members-title',
   )
   orgPost(
@@ -371,12 +379,16 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     'session',
     (actor, v, p) => {
       normalizeDays(v, 'startsOn', 'endsOn')
-      return deliberation.addSession(db(), actor, p.id, {
-        title: v.title ?? '',
-        startsOn: v.startsOn ?? '',
-        endsOn: v.endsOn ?? '',
-        place: v.place ?? '',
-        programme: v.programme ?? '',
+      return deliberation.addSession(db(), {
+        actor,
+        assemblyId: p.id,
+        input: {
+          title: v.title ?? '',
+          startsOn: v.startsOn ?? '',
+          endsOn: v.endsOn ?? '',
+          place: v.place ?? '',
+          programme: v.programme ?? '',
+        },
       })
     },
     '#deliberation-title',
@@ -386,13 +398,17 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     IdParams,
     'hearing',
     (actor, v, p) =>
-      deliberation.addHearing(db(), actor, p.id, {
-        sessionId: /^[0-9a-f-]{36}$/.test(v.sessionId ?? '') ? v.sessionId! : null,
-        expert: v.expert ?? '',
-        affiliation: v.affiliation ?? '',
-        topic: v.topic ?? '',
-        viewpoint: v.viewpoint ?? '',
-        documents: v.documents ?? '',
+      deliberation.addHearing(db(), {
+        actor,
+        assemblyId: p.id,
+        input: {
+          sessionId: /^[0-9a-f-]{36}$/.test(v.sessionId ?? '') ? v.sessionId! : null,
+          expert: v.expert ?? '',
+          affiliation: v.affiliation ?? '',
+          topic: v.topic ?? '',
+          viewpoint: v.viewpoint ?? '',
+          documents: v.documents ?? '',
+        },
       }),
     '#deliberation-title',
   )
@@ -411,17 +427,18 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     '/assemblees/:id/groupes',
     IdParams,
     'group',
-    (actor, v, p) => deliberation.addGroup(db(), actor, p.id, groupInput(v)),
+    (actor, v, p) => deliberation.addGroup(db(), { actor, assemblyId: p.id, input: groupInput(v) }),
     '#deliberation-title',
   )
   orgPost(
     '/assemblees/:id/groupes/:groupId',
     GroupParams,
     (p) => `group-${p.groupId}`,
-    (actor, v, p) => deliberation.updateGroup(db(), actor, p.id, p.groupId, groupInput(v)),
+    (actor, v, p) =>
+      deliberation.updateGroup(db(), { actor, assemblyId: p.id, groupId: p.groupId, input: groupInput(v) }),
     (p) => `#group-${p.groupId}`,
   )
   orgPost('/assemblees/:id/rapport', IdParams, 'report', (actor, v, p) =>
-    deliberation.publishReport(db(), actor, p.id, v.report ?? ''),
+    deliberation.publishReport(db(), { actor, assemblyId: p.id, report: v.report ?? '' }),
   )
 }

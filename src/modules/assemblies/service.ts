@@ -148,10 +148,9 @@ export function validateAssembly(input: AssemblyInput): void {
 
 export async function createAssembly(
   db: Db,
-  actor: CurrentUser,
-  territoryId: string | null,
-  input: AssemblyInput,
+  options: { actor: CurrentUser; territoryId: string | null; input: AssemblyInput },
 ): Promise<string> {
+  const { actor, territoryId, input } = options
   if (!canManageAssembly(actor, territoryId)) throw forbidden('Réservé aux agents et élus du territoire.')
   validateAssembly(input)
   return db.transaction(async (tx) => {
@@ -175,7 +174,11 @@ export async function createAssembly(
 }
 
 /** Title, purpose, majority and quorum change any time (an open vote keeps the quorum it opened with); panel size and household rule only before the draw is prepared. */
-export async function updateAssembly(db: Db, actor: CurrentUser, id: string, input: AssemblyInput): Promise<void> {
+export async function updateAssembly(
+  db: Db,
+  options: { actor: CurrentUser; assemblyId: string; input: AssemblyInput },
+): Promise<void> {
+  const { actor, assemblyId: id, input } = options
   const before = await findAssembly(db, id)
   validateAssembly(input)
   await db.transaction(async (tx) => {
@@ -212,10 +215,9 @@ const PHASE_MOVES: Record<string, AssemblyPhase[]> = { recruiting: ['draft', 'cl
 /** Opens the volunteer form (recruiting), or closes it (the pool is then frozen for the draw). */
 export async function setRecruitment(
   db: Db,
-  actor: CurrentUser,
-  id: string,
-  phase: 'recruiting' | 'closed',
+  options: { actor: CurrentUser; assemblyId: string; phase: 'recruiting' | 'closed' },
 ): Promise<void> {
+  const { actor, assemblyId: id, phase } = options
   const assembly = await findAssembly(db, id)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, id)
@@ -317,7 +319,11 @@ export class QuotaProblems extends AppError {
 }
 
 /** Replaces the quotas, before the draw is prepared and while no volunteer has registered with other categories. */
-export async function saveQuotas(db: Db, actor: CurrentUser, assemblyId: string, quotas: QuotaRow[]): Promise<void> {
+export async function saveQuotas(
+  db: Db,
+  options: { actor: CurrentUser; assemblyId: string; quotas: QuotaRow[] },
+): Promise<void> {
+  const { actor, assemblyId, quotas } = options
   const assembly = await findAssembly(db, assemblyId)
   const problems =
     quotas.length === 0 ? ['Au moins une catégorie avec ses modalités.'] : quotaProblems(quotas, assembly.panelSize)
@@ -563,10 +569,9 @@ export async function confirmVolunteer(db: Db, tokens: TokenSigner, token: strin
 /** An organiser confirms a registration they checked themselves (a volunteer without e-mail, called back). */
 export async function confirmVolunteerByOrganiser(
   db: Db,
-  actor: CurrentUser,
-  assemblyId: string,
-  number: number,
+  options: { actor: CurrentUser; assemblyId: string; number: number },
 ): Promise<void> {
+  const { actor, assemblyId, number } = options
   const assembly = await findAssembly(db, assemblyId)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
@@ -627,11 +632,9 @@ function personKey(input: VolunteerInput): string {
  */
 export async function importVolunteers(
   db: Db,
-  actor: CurrentUser,
-  assemblyId: string,
-  file: Uint8Array,
-  t: Translate,
+  options: { actor: CurrentUser; assemblyId: string; file: Uint8Array; t: Translate },
 ): Promise<VolunteersImported> {
+  const { actor, assemblyId, file, t } = options
   const assembly = await findAssembly(db, assemblyId)
   const quotas = await listQuotas(db, assemblyId)
   if (quotas.length === 0) throw conflict('NO_QUOTAS', t('assembly.import.noQuotas'))
@@ -761,7 +764,11 @@ export async function listVolunteers(
 }
 
 /** An organiser takes a volunteer out of the pool at their request (before the draw is prepared). */
-export async function withdrawVolunteer(db: Db, actor: CurrentUser, assemblyId: string, number: number): Promise<void> {
+export async function withdrawVolunteer(
+  db: Db,
+  options: { actor: CurrentUser; assemblyId: string; number: number },
+): Promise<void> {
+  const { actor, assemblyId, number } = options
   const assembly = await findAssembly(db, assemblyId)
   await db.transaction(async (tx) => {
     await assertManager(tx, actor, assemblyId)
