@@ -224,7 +224,7 @@ describeEachEngine('mail to the people concerned', (engine) => {
       db,
       sql`select id from action_plans where territory_id = ${territoryId} and status = 'published' limit 1`,
     )
-    await appointReviewer(db, admin, plan!.id, reviewer.email)
+    await appointReviewer(db, { actor: admin, planId: plan!.id, email: reviewer.email })
     const [appointed] = await sent(reviewer.email)
     assert.match(appointed!.subject, /^Vous êtes nommé·e évaluateur·rice : /)
     assert.match(appointed!.text, new RegExp(`/plans/${plan!.id}/evaluation`))

@@ -207,7 +207,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
       if ('choices' in person)
         return appointPage(req, reply, req.params.id, values, { email: req.t('picker.several') }, 422, person.choices)
       try {
-        await appointReviewer(db(), actor, req.params.id, person.found.email)
+        await appointReviewer(db(), { actor, planId: req.params.id, email: person.found.email })
       } catch (error) {
         if (error instanceof AppError && error.status === 422)
           return appointPage(req, reply, req.params.id, values, translateFieldErrors(req.t, error.fields), 422)
@@ -221,7 +221,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     '/plans/:id/evaluation/evaluateurs/:userId/retrait',
     { schema: { params: RevokeParams, body: FormBody, hide: true } },
     async (req, reply) => {
-      await revokeReviewer(db(), requireAdmin(req), req.params.id, req.params.userId)
+      await revokeReviewer(db(), { actor: requireAdmin(req), planId: req.params.id, userId: req.params.userId })
       return reply.redirect(`/plans/${req.params.id}/evaluation/evaluateurs`, 303)
     },
   )
@@ -353,9 +353,13 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) => {
       const values = formValues(req.body)
-      await declareConflicts(db(), requireUser(req), req.params.id, {
-        hasConflict: values.hasConflict === 'yes',
-        statement: values.statement ?? '',
+      await declareConflicts(db(), {
+        actor: requireUser(req),
+        planId: req.params.id,
+        input: {
+          hasConflict: values.hasConflict === 'yes',
+          statement: values.statement ?? '',
+        },
       })
       req.flash('notice', req.t('assess.saved'))
       return reply.redirect(assessmentPagePath({ id: req.params.id }), 303)
@@ -370,7 +374,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
       `/plans/:id/evaluation/${segment}`,
       { schema: { params: IdParams, body: FormBody, hide: true } },
       async (req, reply) => {
-        const assessment = await openAssessment(db(), requireUser(req), req.params.id, moment)
+        const assessment = await openAssessment(db(), { actor: requireUser(req), planId: req.params.id, moment })
         return reply.redirect(`${assessmentPagePath({ id: assessment.planId })}#moment-${moment}`, 303)
       },
     )
@@ -408,12 +412,16 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
       const a = await reviewerDraft(req, req.params.id)
       const values = formValues(req.body)
       try {
-        await saveOverview(db(), requireUser(req), a.id, {
-          cocreationLevel: ['yes', 'partly', 'no'].includes(values.cocreationLevel ?? '')
-            ? values.cocreationLevel!
-            : null,
-          cocreationJustification: values.cocreationJustification ?? '',
-          summary: values.summary ?? '',
+        await saveOverview(db(), {
+          actor: requireUser(req),
+          assessmentId: a.id,
+          input: {
+            cocreationLevel: ['yes', 'partly', 'no'].includes(values.cocreationLevel ?? '')
+              ? values.cocreationLevel!
+              : null,
+            cocreationJustification: values.cocreationJustification ?? '',
+            summary: values.summary ?? '',
+          },
         })
       } catch (error) {
         if (error instanceof AppError && error.status === 422)
@@ -466,7 +474,12 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
       const commitment = await commitmentOf(a, req.params.commitmentId)
       const values = formValues(req.body)
       try {
-        await rateCommitment(db(), requireUser(req), a.id, commitment.id, ratingInput(values))
+        await rateCommitment(db(), {
+          actor: requireUser(req),
+          assessmentId: a.id,
+          commitmentId: commitment.id,
+          input: ratingInput(values),
+        })
       } catch (error) {
         if (error instanceof AppError && error.status === 422)
           return reply.page(
@@ -494,7 +507,12 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
       const actor = requireUser(req)
       const a = await findAssessment(db(), req.params.id)
       try {
-        await sendForReply(db(), actor, a.id, app.platform.config.reviewReplyDays, todayInParis())
+        await sendForReply(db(), {
+          actor,
+          assessmentId: a.id,
+          replyDays: app.platform.config.reviewReplyDays,
+          today: todayInParis(),
+        })
       } catch (error) {
         // back to the report, saying what is left to rate
         if (!(error instanceof IncompleteAssessment)) throw error
@@ -522,7 +540,7 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) => {
       const a = await findAssessment(db(), req.params.id)
-      await publishAssessment(db(), requireUser(req), a.id, todayInParis())
+      await publishAssessment(db(), { actor: requireUser(req), assessmentId: a.id, today: todayInParis() })
       req.flash('notice', req.t('assess.published'))
       return reply.redirect(assessmentPagePath(a.plan), 303)
     },
@@ -534,9 +552,13 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const a = await findAssessment(db(), req.params.id)
       const values = formValues(req.body)
-      await addErratum(db(), requireUser(req), a.id, {
-        text: values.text ?? '',
-        commitmentId: values.commitmentId || null,
+      await addErratum(db(), {
+        actor: requireUser(req),
+        assessmentId: a.id,
+        input: {
+          text: values.text ?? '',
+          commitmentId: values.commitmentId || null,
+        },
       })
       req.flash('notice', req.t('assess.erratumAdded'))
       return reply.redirect(assessmentPagePath(a.plan), 303)
@@ -552,7 +574,12 @@ export default async function assessmentRoutes(fastify: FastifyInstance) {
     },
     async (req, reply) => {
       const a = await findAssessment(db(), req.params.id)
-      await replyToAssessment(db(), requireUser(req), a.id, formValues(req.body).reply ?? '', todayInParis())
+      await replyToAssessment(db(), {
+        actor: requireUser(req),
+        assessmentId: a.id,
+        text: formValues(req.body).reply ?? '',
+        today: todayInParis(),
+      })
       req.flash('notice', req.t('assess.replied'))
       return reply.redirect(assessmentPagePath(a.plan), 303)
     },

@@ -50,7 +50,11 @@ export async function listReviewers(db: Db, planId: string) {
  * The network's team appoints a reviewer for a plan. Never someone who edits or represents the
  * territory reviewed: that is refused with the reason.
  */
-export async function appointReviewer(db: Db, actor: CurrentUser, planId: string, email: string): Promise<void> {
+export async function appointReviewer(
+  db: Db,
+  options: { actor: CurrentUser; planId: string; email: string },
+): Promise<void> {
+  const { actor, planId, email } = options
   if (!actor.isPlatformAdmin) throw forbidden()
   const plan = await findPlan(db, planId)
   const [person] = await queryRows<{ id: string }>(
@@ -98,7 +102,11 @@ export async function appointReviewer(db: Db, actor: CurrentUser, planId: string
   })
 }
 
-export async function revokeReviewer(db: Db, actor: CurrentUser, planId: string, userId: string): Promise<void> {
+export async function revokeReviewer(
+  db: Db,
+  options: { actor: CurrentUser; planId: string; userId: string },
+): Promise<void> {
+  const { actor, planId, userId } = options
   if (!actor.isPlatformAdmin) throw forbidden()
   const plan = await findPlan(db, planId)
   await db.transaction(async (tx) => {
@@ -122,10 +130,9 @@ export async function revokeReviewer(db: Db, actor: CurrentUser, planId: string,
 /** A reviewer declares their conflicts of interest (published with the report). */
 export async function declareConflicts(
   db: Db,
-  actor: CurrentUser,
-  planId: string,
-  input: { hasConflict: boolean; statement: string },
+  options: { actor: CurrentUser; planId: string; input: { hasConflict: boolean; statement: string } },
 ): Promise<void> {
+  const { actor, planId, input } = options
   if (input.hasConflict && input.statement.trim() === '')
     throw unprocessable('STATEMENT_REQUIRED', 'Décrivez le lien d’intérêts.', { statement: 'assess.error.statement' })
   const plan = await findPlan(db, planId)
@@ -206,10 +213,9 @@ export async function canReadUnpublished(
 /** An appointed reviewer opens the report of one moment (once the plan is public). */
 export async function openAssessment(
   db: Db,
-  actor: CurrentUser,
-  planId: string,
-  moment: Moment,
+  options: { actor: CurrentUser; planId: string; moment: Moment },
 ): Promise<AssessmentRow> {
+  const { actor, planId, moment } = options
   await assertReviewer(db, actor, planId)
   const plan = await findPlan(db, planId)
   if (plan.status !== 'published' && plan.status !== 'closed')
@@ -282,10 +288,9 @@ export interface OverviewInput {
 /** Co-creation (inception) and the report's general findings. */
 export async function saveOverview(
   db: Db,
-  actor: CurrentUser,
-  assessmentId: string,
-  input: OverviewInput,
+  options: { actor: CurrentUser; assessmentId: string; input: OverviewInput },
 ): Promise<void> {
+  const { actor, assessmentId, input } = options
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
     if (assessment.moment === 'inception') {
       if (!input.cocreationLevel)
@@ -373,11 +378,9 @@ export function checkRatings(moment: Moment, input: CommitmentRatingInput): Reco
 /** A reviewer rates one commitment. A commitment that is not verifiable is not assessed further. */
 export async function rateCommitment(
   db: Db,
-  actor: CurrentUser,
-  assessmentId: string,
-  commitmentId: string,
-  input: CommitmentRatingInput,
+  options: { actor: CurrentUser; assessmentId: string; commitmentId: string; input: CommitmentRatingInput },
 ): Promise<void> {
+  const { actor, assessmentId, commitmentId, input } = options
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
     const [commitment] = await queryRows<{ id: string }>(
       tx,
@@ -452,11 +455,9 @@ export class IncompleteAssessment extends AppError {
 /** The reviewer sends a complete draft to the territory, which has a fixed period to reply. */
 export async function sendForReply(
   db: Db,
-  actor: CurrentUser,
-  assessmentId: string,
-  replyDays: number,
-  today: string,
+  options: { actor: CurrentUser; assessmentId: string; replyDays: number; today: string },
 ): Promise<void> {
+  const { actor, assessmentId, replyDays, today } = options
   await onDraft(db, actor, assessmentId, async (tx, assessment) => {
     const missing = await queryRows<{ title: string }>(
       tx,
@@ -544,11 +545,9 @@ export function assessmentJobHandlers(deps: { db: Db }): Record<string, JobHandl
 /** The territory (its staff or elected officials) replies, once, within the period. */
 export async function replyToAssessment(
   db: Db,
-  actor: CurrentUser,
-  assessmentId: string,
-  text: string,
-  today: string,
+  options: { actor: CurrentUser; assessmentId: string; text: string; today: string },
 ): Promise<void> {
+  const { actor, assessmentId, text, today } = options
   const assessment = await findAssessment(db, assessmentId)
   if (!can(actor, 'plan.edit', assessment.territoryId))
     throw forbidden('Seuls les agents et élus du territoire répondent à son évaluation.')
@@ -586,10 +585,9 @@ export async function replyToAssessment(
 /** The reviewer publishes: once the territory replied, or once its period is over. Final from then on. */
 export async function publishAssessment(
   db: Db,
-  actor: CurrentUser,
-  assessmentId: string,
-  today: string,
+  options: { actor: CurrentUser; assessmentId: string; today: string },
 ): Promise<void> {
+  const { actor, assessmentId, today } = options
   const assessment = await findAssessment(db, assessmentId)
   await assertReviewer(db, actor, assessment.planId)
   if (assessment.status !== 'right_of_reply')
@@ -626,10 +624,9 @@ export async function publishAssessment(
 /** A dated, visible erratum on a published report (its reviewers or the network's team). */
 export async function addErratum(
   db: Db,
-  actor: CurrentUser,
-  assessmentId: string,
-  input: { text: string; commitmentId: string | null },
+  options: { actor: CurrentUser; assessmentId: string; input: { text: string; commitmentId: string | null } },
 ): Promise<void> {
+  const { actor, assessmentId, input } = options
   const assessment = await findAssessment(db, assessmentId)
   if (!actor.isPlatformAdmin) await assertReviewer(db, actor, assessment.planId)
   if (assessment.status !== 'published')

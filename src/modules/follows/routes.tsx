@@ -31,14 +31,13 @@ export default async function followRoutes(fastify: FastifyInstance) {
       if (!isFollowable(values.subjectType) || !/^[0-9a-f-]{36}$/.test(values.subjectId ?? ''))
         throw new AppError('INVALID', { status: 400, userMessage: 'Il n’y a rien à suivre ici.' })
       const frequency = values.frequency === 'none' ? null : (values.frequency ?? '')
-      const subject = await setFollow(
-        db(),
-        app.platform.resources,
+      const subject = await setFollow(db(), {
+        resources: app.platform.resources,
         actor,
-        values.subjectType,
-        values.subjectId!,
+        type: values.subjectType,
+        id: values.subjectId!,
         frequency,
-      )
+      })
       req.flash('notice', frequency ? req.t('follow.saved') : req.t('follow.removed', { title: subject.title }))
       return reply.redirect(safeNextPath(values.next, subject.path), 303)
     },

@@ -31,12 +31,9 @@ export async function findSubject(db: Db, resources: ResourceRegistry, type: Fol
 /** Follows a subject at a frequency, or changes the frequency; `null` stops following. Returns the subject. */
 export async function setFollow(
   db: Db,
-  resources: ResourceRegistry,
-  actor: CurrentUser,
-  type: Followable,
-  id: string,
-  frequency: string | null,
+  options: { resources: ResourceRegistry; actor: CurrentUser; type: Followable; id: string; frequency: string | null },
 ): Promise<Subject> {
+  const { resources, actor, type, id, frequency } = options
   if (frequency !== null && !isFrequency(frequency))
     throw new AppError('INVALID', {
       status: 400,

@@ -305,7 +305,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       const kind = version.fiche.kind as FicheKind
       const values = ficheValues(kind, req.body)
       try {
-        await saveDraft(db(), actor, version.id, values, values.intent === 'submit')
+        await saveDraft(db(), { actor, versionId: version.id, input: values, submit: values.intent === 'submit' })
       } catch (error) {
         if (!(error instanceof ContentProblems)) throw error
         return reply.page(
@@ -368,7 +368,12 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
         return versionPage(req, reply, values, { decision: req.t('ref.error.decision') }, 422, true)
       }
       try {
-        await decide(db(), actor, (req.params as { id: string }).id, decision as Decision, values.note ?? '')
+        await decide(db(), {
+          actor,
+          versionId: (req.params as { id: string }).id,
+          decision: decision as Decision,
+          note: values.note ?? '',
+        })
       } catch (error) {
         if (error instanceof AppError && error.code === 'REASON_REQUIRED')
           return versionPage(req, reply, values, { note: req.t('ref.error.reason') }, 422, true)
@@ -386,7 +391,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const actor = requireUser(req)
       const fiche = await publishedFiche(req.params.slug)
-      await setFeatured(db(), actor, fiche, formValues(req.body).featured === 'true')
+      await setFeatured(db(), { actor, fiche, featured: formValues(req.body).featured === 'true' })
       return reply.redirect(fichePath(fiche.slug), 303)
     },
   )
@@ -455,7 +460,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, body: ConflictBody, hide: true } },
     async (req, reply) => {
       const actor = requireUser(req)
-      await resolveImportConflict(db(), actor, req.params.id, req.body.choice)
+      await resolveImportConflict(db(), { actor, conflictId: req.params.id, choice: req.body.choice })
       req.flash('notice', req.t('ref.conflicts.resolved'))
       return reply.redirect('/referentiel/conflits', 303)
     },

@@ -481,11 +481,9 @@ async function baseLicenceOf(db: Db, version: VersionRow): Promise<string | null
 /** The author saves a draft (and may submit it for review). Only drafts and versions sent back can change. */
 export async function saveDraft(
   db: Db,
-  actor: CurrentUser,
-  versionId: string,
-  input: Record<string, unknown>,
-  submit: boolean,
+  options: { actor: CurrentUser; versionId: string; input: Record<string, unknown>; submit: boolean },
 ): Promise<VersionRow> {
+  const { actor, versionId, input, submit } = options
   const version = await findVersion(db, versionId)
   if (!version) throw notFound()
   if (version.authorId !== actor.id) throw forbidden('Seul l’auteur de cette proposition peut la modifier.')
@@ -595,11 +593,9 @@ export async function discardVersion(
  */
 export async function decide(
   db: Db,
-  actor: CurrentUser,
-  versionId: string,
-  decision: Decision,
-  note: string,
+  options: { actor: CurrentUser; versionId: string; decision: Decision; note: string },
 ): Promise<VersionRow> {
+  const { actor, versionId, decision, note } = options
   const version = await findVersion(db, versionId)
   if (!version) throw notFound()
   const territoryId = await versionTerritoryId(db, version.content)
@@ -644,7 +640,11 @@ export async function decide(
 }
 
 /** A moderator puts a published fiche forward (or stops): the inventory shows featured practices first. */
-export async function setFeatured(db: Db, actor: CurrentUser, fiche: FicheRow, featured: boolean): Promise<void> {
+export async function setFeatured(
+  db: Db,
+  options: { actor: CurrentUser; fiche: FicheRow; featured: boolean },
+): Promise<void> {
+  const { actor, fiche, featured } = options
   const territoryId = fiche.territoryId
   if (!canModerate(actor, territoryId)) throw forbidden('Vous ne modérez pas cette fiche.')
   await db.transaction(async (tx) => {
@@ -883,10 +883,9 @@ export async function openImportConflicts(db: Db, limit = 200): Promise<ImportCo
  */
 export async function resolveImportConflict(
   db: Db,
-  actor: CurrentUser,
-  conflictId: string,
-  choice: 'source' | 'local',
+  options: { actor: CurrentUser; conflictId: string; choice: 'source' | 'local' },
 ): Promise<{ slug: string }> {
+  const { actor, conflictId, choice } = options
   if (!canModerate(actor, null)) throw forbidden('Seuls les modérateurs du réseau tranchent les conflits d’import.')
   return db.transaction(async (tx) => {
     const [open] = await queryRows<{ ficheId: string; field: string; sourceValue: unknown }>(
