@@ -71,19 +71,10 @@ export {
 } from './queries.ts'
 export { runPlanImport, type ImportOutcome } from './import-apply.ts'
 export { IMPORT_FORMATS, readPlansFile, type ImportFormat } from './import-formats.ts'
-export {
-  addCommitment,
-  addMilestone,
-  createPlan,
-  findPlan,
-  findPlanByTitle,
-  getVisiblePlan,
-  loadPlanTree,
-  postUpdate,
-  transitionPlan,
-  type CommitmentInput,
-  type CommitmentView,
-} from './service.ts'
+export { addCommitment, addMilestone } from './commitments.ts'
+export { createPlan, findPlan, transitionPlan, type CommitmentInput } from './service.ts'
+export { findPlanByTitle, getVisiblePlan, loadPlanTree, type CommitmentView } from './tree.ts'
+export { postUpdate } from './updates.ts'
 export { planPath, commitmentPath, StatusBadge, ProgressBar, CommitmentStatus } from './views.tsx'
 export type { PlanRow } from './tables.ts'
 export { pickPublicCommitment, suggestPublicCommitments, type PickedCommitment } from './pick.ts'

@@ -17,17 +17,10 @@ import {
   type HeldStatus,
   type Status,
 } from './progress.ts'
-import {
-  addCommitment,
-  addMilestone,
-  createPlan,
-  loadPlanTree,
-  postUpdate,
-  transitionPlan,
-  updateCommitment,
-  updatePlan,
-  type CommitmentInput,
-} from './service.ts'
+import { addCommitment, addMilestone, updateCommitment } from './commitments.ts'
+import { createPlan, transitionPlan, updatePlan, type CommitmentInput } from './service.ts'
+import { loadPlanTree } from './tree.ts'
+import { postUpdate } from './updates.ts'
 
 const commitmentInput = (title: string): CommitmentInput => ({
   title,

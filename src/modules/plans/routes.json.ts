@@ -8,7 +8,8 @@ import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { sendCsv } from '../../platform/http/csv.ts'
 import { listHistoryWithNames } from './queries.ts'
 import { IdParams, TerritoryRefParams, territoryFromParams } from './routes.public.tsx'
-import { findCommitment, getVisiblePlan, listPlans, loadPlanTree } from './service.ts'
+import { findCommitment } from './service.ts'
+import { getVisiblePlan, listPlans, loadPlanTree } from './tree.ts'
 import type { PlanRow } from './tables.ts'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])

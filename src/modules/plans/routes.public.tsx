@@ -9,15 +9,8 @@ import { publicName } from '../accounts/index.ts'
 import { findTerritoryByRef, getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import { recentHistoryCheck } from './history.ts'
 import { commitmentVerdicts, listHistoryWithNames } from './queries.ts'
-import {
-  findCommitment,
-  findPublicEvidence,
-  getVisiblePlan,
-  listPlans,
-  loadPlanTree,
-  PLAN_TRANSITIONS,
-  type PlanTransition,
-} from './service.ts'
+import { findCommitment, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
+import { findPublicEvidence, getVisiblePlan, listPlans, loadPlanTree } from './tree.ts'
 import type { PlanRow } from './tables.ts'
 import { CommitmentPage, PlanListPage, PlanPage, planPath, type HistoryEntryView } from './views.tsx'
 import { followBox } from '../follows/index.ts'

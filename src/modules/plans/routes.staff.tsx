@@ -12,18 +12,17 @@ import { IdParams, TerritoryRefParams, territoryFromParams } from './routes.publ
 import {
   addCommitment,
   addMilestone,
-  createPlan,
   deleteFromDraft,
-  findCommitment,
   findMilestone,
-  findPlan,
-  listCommitmentHistory,
-  loadPlanTree,
-  PLAN_TRANSITIONS,
-  postUpdate,
-  transitionPlan,
   updateCommitment,
   updateMilestone,
+} from './commitments.ts'
+import {
+  createPlan,
+  findCommitment,
+  findPlan,
+  PLAN_TRANSITIONS,
+  transitionPlan,
   updatePlan,
   type CommitmentInput,
   type MilestoneInput,
@@ -31,6 +30,8 @@ import {
   type PlanTransition,
   type UpdateInput,
 } from './service.ts'
+import { listCommitmentHistory, loadPlanTree } from './tree.ts'
+import { postUpdate } from './updates.ts'
 import {
   CommitmentFormPage,
   commitmentPath,

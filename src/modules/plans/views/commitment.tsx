@@ -4,7 +4,7 @@ import { formatNumber, type MessageKey } from '../../../platform/i18n/index.ts'
 import { usePage } from '../../../platform/layout/context.ts'
 import { PostForm } from '../../../platform/layout/forms.tsx'
 import type { CommitmentVerdict } from '../queries.ts'
-import type { CommitmentView } from '../service.ts'
+import type { CommitmentView } from '../tree.ts'
 import type { PlanRow } from '../tables.ts'
 
 import {

@@ -4,7 +4,8 @@ import { usePage } from '../../../platform/layout/context.ts'
 import { Field, PostForm } from '../../../platform/layout/forms.tsx'
 import { STATUSES, type Status } from '../progress.ts'
 import type { CommitmentVerdict } from '../queries.ts'
-import type { CommitmentView, PlanTransition } from '../service.ts'
+import type { PlanTransition } from '../service.ts'
+import type { CommitmentView } from '../tree.ts'
 import type { PlanRow } from '../tables.ts'
 
 import {

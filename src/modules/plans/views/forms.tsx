@@ -9,7 +9,7 @@ import {
   type FormValues,
 } from '../../../platform/layout/forms.tsx'
 import { HELD_STATUSES, STATUSES } from '../progress.ts'
-import type { CommitmentView, MilestoneView } from '../service.ts'
+import type { CommitmentView, MilestoneView } from '../tree.ts'
 
 import { OGP_VALUES, CommitmentStatus } from './shared.tsx'
 

@@ -2,7 +2,7 @@ import { formatNumber, type MessageKey, type Translate } from '../../../platform
 import { usePage } from '../../../platform/layout/context.ts'
 import { selfReportedCompletion } from '../progress.ts'
 import type { CommitmentVerdict } from '../queries.ts'
-import type { CommitmentView } from '../service.ts'
+import type { CommitmentView } from '../tree.ts'
 
 export const OGP_VALUES = [
   'access_to_information',
