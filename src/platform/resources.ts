@@ -1,3 +1,4 @@
+import { isUuid } from './http/rules.ts'
 import type { Db } from './db/index.ts'
 import type { MessageKey } from './i18n/index.ts'
 import type { ModeratedSource } from './moderation.ts'
@@ -34,8 +35,6 @@ export interface AttachedSource {
   to: string
   list(db: Db, toId: string): Promise<Resource[]>
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * An open dataset a module publishes: what the data page (and a catalogue harvester) lists, in the order the
@@ -112,7 +111,7 @@ export class ResourceRegistry {
 
   /** The public things attached to one thing, by their type (a type with none is absent). */
   async attachedTo(db: Db, to: string, toId: string): Promise<Map<string, Resource[]>> {
-    const sources = UUID.test(toId) ? this.attached.filter((a) => a.to === to) : []
+    const sources = isUuid(toId) ? this.attached.filter((a) => a.to === to) : []
     const lists = await Promise.all(sources.map(async (a) => [a.type, await a.list(db, toId)] as const))
     return new Map(lists.filter(([, list]) => list.length > 0))
   }
@@ -120,7 +119,7 @@ export class ResourceRegistry {
   /** The public things of one type among these ids (unknown, private or malformed ids are left out). */
   async find(db: Db, type: string, ids: string[]): Promise<Resource[]> {
     const source = this.sources.get(type)
-    const wanted = [...new Set(ids.filter((id) => UUID.test(id)))]
+    const wanted = [...new Set(ids.filter((id) => isUuid(id)))]
     if (!source || wanted.length === 0) return []
     return source.find(db, wanted)
   }

@@ -5,7 +5,7 @@ import { requireUser, type CurrentUser } from '../../platform/auth/current-user.
 import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { assemblyInput } from './forms.ts'
 import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
-import { normalizeDays } from '../../platform/http/rules.ts'
+import { normalizeDays, isUuid } from '../../platform/http/rules.ts'
 import { feasibility, findDraw, listMembers } from './draw.ts'
 import { listGroups, listSessions } from './deliberation.ts'
 import { canManageAssembly, findAssembly, listQuotas, listVolunteers, type QuotaRow } from './service.ts'
@@ -26,7 +26,6 @@ const VolunteerParams = Type.Object({ id: Type.String({ format: 'uuid' }), numbe
 const GroupParams = Type.Object({ id: Type.String({ format: 'uuid' }), groupId: Type.String({ format: 'uuid' }) })
 /** volunteers per page of the pool on the organisers' page */
 const PoolQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const statusOf = (error: unknown) =>
   error instanceof AppError && error.status >= 400 && error.status < 500 && error.status !== 403 && error.status !== 404
@@ -50,7 +49,7 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
   }
   app.addHook('onRequest', async (req) => {
     const { id } = req.params as { id?: string }
-    if (!id || !UUID.test(id)) throw notFound()
+    if (!id || !isUuid(id)) throw notFound()
     await managed(req, id)
   })
   await app.register(proposalImportRoutes)

@@ -6,12 +6,11 @@ import {
   optionalDateRule,
   optionalWebsiteRule,
   textRule,
+  isUuid,
 } from '../../platform/http/rules.ts'
 import { isHeldStatus, isStatus, type HeldStatus, type Status } from './progress.ts'
 import type { CommitmentInput, MilestoneInput, PlanInput, UpdateInput } from './service.ts'
 import { OGP_VALUES } from './views.tsx'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const endAfter =
   (startField: string): FieldRule<string> =>
@@ -99,7 +98,7 @@ export const milestoneRules: { [K in keyof MilestoneInput]: FieldRule<MilestoneI
 const optionalId =
   (error: 'plans.error.milestone' | 'plans.error.corrects'): FieldRule<string | null> =>
   (raw) =>
-    raw.trim() === '' ? { value: null } : UUID.test(raw.trim()) ? { value: raw.trim() } : { error }
+    raw.trim() === '' ? { value: null } : isUuid(raw.trim()) ? { value: raw.trim() } : { error }
 
 export const updateRules: { [K in keyof UpdateInput]: FieldRule<UpdateInput[K]> } = {
   milestoneId: optionalId('plans.error.milestone'),

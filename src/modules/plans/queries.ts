@@ -1,9 +1,8 @@
+import { isUuid } from '../../platform/http/rules.ts'
 import { asc, eq, sql } from 'drizzle-orm'
 import { users } from '../../platform/auth/tables.ts'
 import { queryRows, textArray, type Db } from '../../platform/db/index.ts'
 import { historyEntries, milestones } from './tables.ts'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A commitment's history with what the page shows of each entry's author and milestone. */
 export async function listHistoryWithNames(db: Db, commitmentId: string) {
@@ -316,7 +315,7 @@ export interface PublicCommitment {
 
 /** Public commitments (of published or closed plans) among these ids; unknown or draft ones are left out. */
 export async function publicCommitmentsByIds(db: Db, ids: (string | null | undefined)[]): Promise<PublicCommitment[]> {
-  const wanted = [...new Set(ids.filter((id): id is string => !!id && UUID.test(id)))]
+  const wanted = [...new Set(ids.filter((id): id is string => !!id && isUuid(id)))]
   if (wanted.length === 0) return []
   return queryRows<PublicCommitment>(
     db,
@@ -327,7 +326,7 @@ export async function publicCommitmentsByIds(db: Db, ids: (string | null | undef
 
 /** The commitment a public milestone belongs to, or null. */
 export async function commitmentOfPublicMilestone(db: Db, milestoneId: string): Promise<string | null> {
-  if (!UUID.test(milestoneId)) return null
+  if (!isUuid(milestoneId)) return null
   const [row] = await queryRows<{ commitmentId: string }>(
     db,
     sql`select commitment_id as "commitmentId" from public_milestones where id = ${milestoneId}`,

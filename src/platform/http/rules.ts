@@ -46,6 +46,10 @@ export const optionalWebsiteRule: FieldRule<string | null> = (raw) => {
 }
 
 /** A real calendar date written YYYY-MM-DD. */
+/** A UUID as the database writes them (any case). */
+export const isUuid = (value: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+
 export function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
   const date = new Date(`${value}T00:00:00Z`)
