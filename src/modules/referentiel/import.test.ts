@@ -22,7 +22,7 @@ import {
   readParticipediaCsv,
   type SourceFile,
 } from './import.ts'
-import { contentForForm } from './service.ts'
+import { contentForForm } from './queries.ts'
 import { resolveVocabulary, type VocabularyName } from './vocabularies.ts'
 
 // Fixtures written from the formats' descriptions: Participedia's export order and vocabularies

@@ -8,7 +8,9 @@ import { MalformedCsv, readCsv, type CsvTable } from '../../platform/import/csv.
 import { decodeText, UnreadableFile, worded } from '../../platform/import/text.ts'
 import { counted, translator } from '../../platform/i18n/index.ts'
 import { checkContent, fieldsOf, problemText, type FicheContent, type FicheKind } from './fields.ts'
-import { findFicheByName, publishDirectly, slugify } from './service.ts'
+import { findFicheByName } from './service.ts'
+import { slugify } from './slugs.ts'
+import { publishDirectly } from './publication.ts'
 import { fiches } from './tables.ts'
 import { resolveVocabulary, type VocabularyName } from './vocabularies.ts'
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { fieldsOf, linkedIds, type FicheContent, type FicheKind } from './fields.ts'
-import { ficheNames } from './service.ts'
+import { ficheNames } from './queries.ts'
 import { LICENCE_URLS, VOCABULARIES } from './vocabularies.ts'
 
 export interface ExportRow {

@@ -25,7 +25,7 @@ import {
   readParticipediaCsv,
   type SourceFile,
 } from './import.ts'
-import { slugify } from './service.ts'
+import { slugify } from './slugs.ts'
 import { LICENCE_URLS } from './vocabularies.ts'
 import { seedDemo } from '../../demo/seed.ts'
 

@@ -6,7 +6,7 @@ import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { fieldsOf, type FicheKind } from './fields.ts'
 import { ficheJsonLd } from './jsonld.ts'
 import { ficheLinks, inventoryReport, searchFiches } from './search.ts'
-import { ficheNames, findFicheBySlug, listVersions } from './service.ts'
+import { ficheNames, findFicheBySlug, listVersions } from './queries.ts'
 import { filtersOf, InventoryQuery, inventoryFilters, SearchQuery, SlugParams } from './routes.tsx'
 import { linkedIds } from './fields.ts'
 import {

@@ -28,33 +28,22 @@ import {
   searchFiches,
   type SearchFilters,
 } from './search.ts'
+import { ContentProblems, createFiche, discardVersion, saveDraft, startRevision, submitVersion } from './service.ts'
+import { canModerate, moderatesAnything, OPEN_STATUSES, type Decision, type VersionStatus } from './policy.ts'
+import { openImportConflicts, resolveImportConflict } from './conflicts.ts'
+import { decide, setFeatured } from './publication.ts'
 import {
-  canModerate,
   canSeeVersion,
-  ContentProblems,
   contentForForm,
-  createFiche,
-  decide,
-  discardVersion,
   findFicheBySlug,
   findVersion,
   ficheNames,
   addPlaceNames,
   listVersions,
-  moderatesAnything,
   moderationQueue,
-  openImportConflicts,
-  resolveImportConflict,
-  OPEN_STATUSES,
   myVersions,
-  saveDraft,
-  setFeatured,
-  startRevision,
-  submitVersion,
   versionTerritoryId,
-  type Decision,
-  type VersionStatus,
-} from './service.ts'
+} from './queries.ts'
 import type { FicheRow } from './tables.ts'
 import { CONTRIBUTOR_LICENCES, isVocabularyKey } from './vocabularies.ts'
 import {
