@@ -17,8 +17,8 @@ import {
 } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
 import { utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
-import { replacementIndex } from './draw.ts'
-import { eraseExpiredVolunteerContacts } from './service.ts'
+import { replacementIndex } from './members.ts'
+import { eraseExpiredVolunteerContacts } from './volunteers.ts'
 import { drawIndex, lotteryDigest } from './sortition/lottery.ts'
 
 const T = '/territoires/autre/pays-demo'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { adopted, quorumMet, votersNeeded } from './deliberation.ts'
+import { adopted, quorumMet, votersNeeded } from './votes.ts'
 
 test('a quorum counts every ballot cast, abstentions included, against the active panel', () => {
   const counts = (forVotes: number, against: number, abstain: number) => ({ for: forVotes, against, abstain })

@@ -20,14 +20,10 @@ export default async function assemblies(app: FastifyInstance) {
 export const assembliesResources: ModuleResources = { attached: [proposalsOfCommitment] }
 
 export { importProposals, readProposalsFile } from './proposals.import.ts'
-export {
-  createAssembly,
-  eraseExpiredVolunteerContacts,
-  importVolunteers,
-  registerVolunteer,
-  saveQuotas,
-  setRecruitment,
-} from './service.ts'
+export { createAssembly, setRecruitment } from './service.ts'
+export { eraseExpiredVolunteerContacts, registerVolunteer } from './volunteers.ts'
+export { importVolunteers } from './volunteer-import.ts'
+export { saveQuotas } from './quotas.ts'
 export { commitRandomness, drawJobHandlers, prepareDraw, revealAndDraw } from './draw.ts'
 export {
   InstanceError,

@@ -3,8 +3,11 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { TerritoryRefParams, territoryOfPage } from '../territories/index.ts'
-import { fates, listHearings, listProposals, listSessions } from './deliberation.ts'
-import { composition, findDraw, listReplacements, type ProbabilityProfile } from './draw.ts'
+import { listHearings, listSessions } from './deliberation.ts'
+import { fates } from './answers.ts'
+import { listProposals } from './proposals.ts'
+import { findDraw, type ProbabilityProfile } from './draw.ts'
+import { composition, listReplacements } from './members.ts'
 import { findVisibleAssembly, listAssemblies, type AssemblyRow } from './service.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })

@@ -8,15 +8,13 @@ import type { FieldErrors, FormValues } from '../../platform/layout/forms.tsx'
 import { commitmentsOfTerritory, openPlansOfTerritory } from '../plans/index.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import * as deliberation from './deliberation.ts'
-import {
-  activePanelSize,
-  canAnswer,
-  findProposal,
-  hasVoted,
-  listAmendments,
-  memberOf,
-  proposalOfVoteSubject,
-} from './deliberation.ts'
+import * as answers from './answers.ts'
+import * as proposals from './proposals.ts'
+import * as votes from './votes.ts'
+import { activePanelSize, memberOf } from './deliberation.ts'
+import { canAnswer } from './answers.ts'
+import { hasVoted } from './votes.ts'
+import { findProposal, listAmendments, proposalOfVoteSubject } from './proposals.ts'
 import { canManageAssembly, findVisibleAssembly } from './service.ts'
 import { proposalPath } from './views.tsx'
 import { ProposalPage } from './views/proposal.tsx'
@@ -115,7 +113,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) =>
       act(req, reply, req.params.id, 'edit', (actor, v) =>
-        deliberation.editProposal(db(), {
+        proposals.editProposal(db(), {
           actor,
           proposalId: req.params.id,
           input: { title: v.title ?? '', body: v.body ?? '' },
@@ -126,14 +124,14 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     '/propositions-assemblee/:id/amendements/ouverture',
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) =>
-      act(req, reply, req.params.id, 'general', (actor) => deliberation.openAmendments(db(), actor, req.params.id)),
+      act(req, reply, req.params.id, 'general', (actor) => proposals.openAmendments(db(), actor, req.params.id)),
   )
   app.post(
     '/propositions-assemblee/:id/amendements',
     { schema: { params: IdParams, body: FormBody, hide: true }, config: { rateLimit: VOTE_LIMIT } },
     async (req, reply) =>
       act(req, reply, req.params.id, 'amend', (actor, v) =>
-        deliberation.proposeAmendment(db(), {
+        proposals.proposeAmendment(db(), {
           actor,
           proposalId: req.params.id,
           input: { body: v.body ?? '', reason: v.reason ?? '' },
@@ -145,7 +143,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, body: FormBody, hide: true } },
     async (req, reply) =>
       act(req, reply, req.params.id, 'answer', async (actor, v) => {
-        await deliberation.answerProposal(db(), {
+        await answers.answerProposal(db(), {
           actor,
           proposalId: req.params.id,
           input: {
@@ -172,7 +170,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
         `vote-${req.params.id}`,
         (actor, v) => {
           const typed = (v.quorumPercent ?? '').trim()
-          return deliberation.openVote(db(), {
+          return votes.openVote(db(), {
             actor,
             subjectId: req.params.id,
             quorumPercent: typed === '' ? undefined : /^\d{1,3}$/.test(typed) ? Number(typed) : NaN,
@@ -190,7 +188,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
         () => proposalOfVoteSubject(db(), req.params.id),
         'general',
         (actor, v) =>
-          deliberation.castVote(db(), {
+          votes.castVote(db(), {
             ballots: app.platform.ballots,
             actor,
             subjectId: req.params.id,
@@ -207,7 +205,7 @@ export default async function proposalRoutes(fastify: FastifyInstance) {
         reply,
         () => proposalOfVoteSubject(db(), req.params.id),
         'general',
-        (actor) => deliberation.closeVote(db(), { ballots: app.platform.ballots, actor, subjectId: req.params.id }),
+        (actor) => votes.closeVote(db(), { ballots: app.platform.ballots, actor, subjectId: req.params.id }),
       ),
   )
 }

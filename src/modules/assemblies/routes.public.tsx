@@ -8,11 +8,14 @@ import { secretQueryParam } from '../../platform/http/kernel.tsx'
 import { FormBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import type { FieldErrors, FormValues } from '../../platform/layout/forms.tsx'
 import { TerritoryRefParams, territoryOfPage } from '../territories/index.ts'
-import { composition, findDraw, listReplacements } from './draw.ts'
-import { fates, groupsOfUser, listGroups, listHearings, listProposals, listSessions } from './deliberation.ts'
-import { canManageAssembly, findAssembly, findVisibleAssembly, listAssemblies, listQuotas } from './service.ts'
+import { findDraw } from './draw.ts'
+import { composition, listReplacements } from './members.ts'
+import { groupsOfUser, listGroups, listHearings, listSessions } from './deliberation.ts'
+import { fates } from './answers.ts'
+import { draftProposal, listProposals } from './proposals.ts'
+import { canManageAssembly, findAssembly, findVisibleAssembly, listAssemblies } from './service.ts'
+import { listQuotas } from './quotas.ts'
 import * as service from './service.ts'
-import * as deliberation from './deliberation.ts'
 import {
   AssemblyForm,
   AssemblyListPage,
@@ -24,6 +27,7 @@ import {
 
 import { AssemblyPage } from './views/assembly.tsx'
 import { TransparencyPage } from './views/transparency.tsx'
+import { type Registration, confirmVolunteer, registerVolunteer } from './volunteers.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const REGISTRATION_LIMIT = { max: 10, timeWindow: '1 minute' }
@@ -164,7 +168,7 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
       if (!mine.includes(values.groupId ?? ''))
         return renderAssembly(req, reply, req.params.id, values, { groupId: req.t('assembly.error.group') }, 422)
       try {
-        const id = await deliberation.draftProposal(db(), {
+        const id = await draftProposal(db(), {
           actor,
           groupId: values.groupId!,
           input: {
@@ -188,7 +192,7 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
     id: string,
     values: FormValues,
     errors: FieldErrors,
-    registration: service.Registration | null,
+    registration: Registration | null,
     status = 200,
   ) {
     const assembly = await findVisibleAssembly(db(), id, req.user)
@@ -211,7 +215,7 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
       const categories = [...new Set(quotas.map((q) => q.category))]
       const features = Object.fromEntries(categories.map((c, i) => [c, values[`feature${i}`] ?? '']))
       try {
-        const registration = await service.registerVolunteer(
+        const registration = await registerVolunteer(
           db(),
           app.platform.tokens,
           req.params.id,
@@ -243,7 +247,7 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
       config: { secretQuery: ['jeton'], rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
-      const result = await service.confirmVolunteer(db(), app.platform.tokens, secretQueryParam(req, 'jeton'))
+      const result = await confirmVolunteer(db(), app.platform.tokens, secretQueryParam(req, 'jeton'))
       const assembly = result.assemblyId ? await findAssembly(db(), result.assemblyId) : null
       const message = req.t(`assembly.confirm.${result.outcome}`, { number: 'number' in result ? result.number : '' })
       return reply.page(

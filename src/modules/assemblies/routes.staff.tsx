@@ -6,12 +6,16 @@ import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { assemblyInput } from './forms.ts'
 import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
 import { normalizeDays, isUuid } from '../../platform/http/rules.ts'
-import { feasibility, findDraw, listMembers } from './draw.ts'
+import { feasibility, findDraw } from './draw.ts'
+import { listMembers } from './members.ts'
 import { listGroups, listSessions } from './deliberation.ts'
-import { canManageAssembly, findAssembly, listQuotas, listVolunteers, type QuotaRow } from './service.ts'
+import { canManageAssembly, findAssembly, type QuotaRow } from './service.ts'
+import { listVolunteers } from './volunteers.ts'
+import { listQuotas } from './quotas.ts'
 import * as service from './service.ts'
 import * as draw from './draw.ts'
 import * as deliberation from './deliberation.ts'
+import * as answers from './answers.ts'
 import { InstanceError, parseQuotas } from './sortition/instance.ts'
 import { assemblyPath } from './views.tsx'
 import { worded } from '../../platform/import/text.ts'
@@ -19,6 +23,10 @@ import proposalImportRoutes from './routes.import.tsx'
 
 import { OrganisationPage, POOL_PAGE_SIZE, type OrgState } from './views/organisation.tsx'
 import { FeasibilityPage } from './views/transparency.tsx'
+import { drawReplacement, dropMember, linkMemberAccount } from './members.ts'
+import { confirmVolunteerByOrganiser, withdrawVolunteer } from './volunteers.ts'
+import { importVolunteers } from './volunteer-import.ts'
+import { QuotaProblems, quotasFromShares, saveQuotas } from './quotas.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }), member: Type.String({ format: 'uuid' }) })
@@ -188,7 +196,7 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
             }),
           )
         else {
-          const computed = service.quotasFromShares(
+          const computed = quotasFromShares(
             rows.map((r) => ({ category: r.category, feature: r.feature, populationShare: Number(r.share) })),
             assembly.panelSize,
             margin,
@@ -214,7 +222,7 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
           problems.push(req.t('assembly.quota.wholeNumbers', { quota: `${r.category} / ${r.feature}` }))
       if (problems.length === 0) {
         try {
-          await service.saveQuotas(db(), {
+          await saveQuotas(db(), {
             actor: requireUser(req),
             assemblyId: req.params.id,
             quotas: rows.map((r) => ({
@@ -227,7 +235,7 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
           })
           return reply.redirect(`${assemblyPath(req.params)}/organisation#quotas-title`, 303)
         } catch (error) {
-          if (error instanceof service.QuotaProblems) problems.push(...error.problems)
+          if (error instanceof QuotaProblems) problems.push(...error.problems)
           else if (statusOf(error) !== null) problems.push((error as AppError).messageIn(req.locale))
           else throw error
         }
@@ -254,10 +262,10 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
       }
       if (problems.length === 0) {
         try {
-          await service.saveQuotas(db(), { actor: requireUser(req), assemblyId: assembly.id, quotas })
+          await saveQuotas(db(), { actor: requireUser(req), assemblyId: assembly.id, quotas })
           return reply.redirect(`${assemblyPath(assembly)}/organisation#quotas-title`, 303)
         } catch (error) {
-          if (error instanceof service.QuotaProblems) problems.push(...error.problems)
+          if (error instanceof QuotaProblems) problems.push(...error.problems)
           else if (statusOf(error) !== null) problems.push((error as AppError).messageIn(req.locale))
           else throw error
         }
@@ -278,7 +286,7 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
         'import',
         async (actor) => {
           if (!file) throw new AppError('NO_FILE', { status: 422, userMessage: req.t('assembly.org.noFile') })
-          const { imported, alreadyInPool } = await service.importVolunteers(db(), {
+          const { imported, alreadyInPool } = await importVolunteers(db(), {
             actor,
             assemblyId: req.params.id,
             file: file.bytes,
@@ -299,14 +307,14 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     '/assemblees/:id/volontaires/:number/confirmation',
     VolunteerParams,
     'pool',
-    (actor, _values, p) => service.confirmVolunteerByOrganiser(db(), { actor, assemblyId: p.id, number: p.number }),
+    (actor, _values, p) => confirmVolunteerByOrganiser(db(), { actor, assemblyId: p.id, number: p.number }),
     '#pool-title',
   )
   orgPost(
     '/assemblees/:id/volontaires/:number/retrait',
     VolunteerParams,
     'pool',
-    (actor, _values, p) => service.withdrawVolunteer(db(), { actor, assemblyId: p.id, number: p.number }),
+    (actor, _values, p) => withdrawVolunteer(db(), { actor, assemblyId: p.id, number: p.number }),
     '#pool-title',
   )
   app.get('/assemblees/:id/faisabilite', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
@@ -355,21 +363,21 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     '/assemblees/:id/membres/:member/depart',
     MemberParams,
     'members',
-    (actor, values, p) => draw.dropMember(db(), { actor, memberId: p.member, reason: values.reason ?? '' }),
+    (actor, values, p) => dropMember(db(), { actor, memberId: p.member, reason: values.reason ?? '' }),
     '#members-title',
   )
   orgPost(
     '/assemblees/:id/membres/:member/remplacement',
     MemberParams,
     'members',
-    (actor, _values, p) => draw.drawReplacement(db(), actor, p.member),
+    (actor, _values, p) => drawReplacement(db(), actor, p.member),
     '#members-title',
   )
   orgPost(
     '/assemblees/:id/membres/:member/compte',
     MemberParams,
     'link',
-    (actor, values, p) => draw.linkMemberAccount(db(), { actor, memberId: p.member, email: values.email ?? '' }),
+    (actor, values, p) => linkMemberAccount(db(), { actor, memberId: p.member, email: values.email ?? '' }),
     '#members-title',
   )
   orgPost(
@@ -438,6 +446,6 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     (p) => `#group-${p.groupId}`,
   )
   orgPost('/assemblees/:id/rapport', IdParams, 'report', (actor, v, p) =>
-    deliberation.publishReport(db(), { actor, assemblyId: p.id, report: v.report ?? '' }),
+    answers.publishReport(db(), { actor, assemblyId: p.id, report: v.report ?? '' }),
   )
 }

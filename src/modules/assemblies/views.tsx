@@ -14,7 +14,8 @@ import { Table } from '../../platform/layout/table.tsx'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import { LineChart } from '../../platform/layout/charts.tsx'
 import type { ProbabilityProfile } from './draw.ts'
-import type { AssemblyRow, QuotaRow, Registration } from './service.ts'
+import type { AssemblyRow, QuotaRow } from './service.ts'
+import type { Registration } from './volunteers.ts'
 
 export const assemblyPath = (a: { id: string }) => `/assemblees/${a.id}`
 export const proposalPath = (p: { id: string }) => `/propositions-assemblee/${p.id}`

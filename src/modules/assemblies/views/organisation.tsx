@@ -9,9 +9,11 @@ import {
   type FieldErrors,
   type FormValues,
 } from '../../../platform/layout/forms.tsx'
-import type { DrawRow, MemberRow } from '../draw.ts'
+import type { DrawRow } from '../draw.ts'
+import type { MemberRow } from '../members.ts'
 import type { listSessions, GroupRow } from '../deliberation.ts'
-import type { AssemblyRow, QuotaRow, VolunteerRow } from '../service.ts'
+import type { AssemblyRow, QuotaRow } from '../service.ts'
+import type { VolunteerRow } from '../volunteers.ts'
 import { AssemblyForm, assemblyPath, QuotaEditor, Section, UploadForm } from '../views.tsx'
 
 /** Volunteers a page of the pool lists. */

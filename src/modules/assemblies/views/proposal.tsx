@@ -2,8 +2,9 @@ import { formatDate, type MessageKey } from '../../../platform/i18n/index.ts'
 import { usePage } from '../../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../../platform/layout/forms.tsx'
 import { commitmentPath } from '../../plans/index.ts'
-import * as deliberation from '../deliberation.ts'
-import { votersNeeded, type AmendmentRow, type ProposalRow } from '../deliberation.ts'
+import * as proposals from '../proposals.ts'
+import { votersNeeded } from '../votes.ts'
+import type { AmendmentRow, ProposalRow } from '../proposals.ts'
 import type { AssemblyRow } from '../service.ts'
 import { assemblyPath, Markdown, proposalPath, Section } from '../views.tsx'
 
@@ -343,7 +344,7 @@ export function ProposalPage(props: {
                   label={answerLabels.answer}
                   value={valuesOf('answer', { answer: p.answer ?? 'accepted' }).answer}
                   error={errorsOf('answer').answer}
-                  options={deliberation.ANSWERS.map((x) => ({ value: x, label: t(`assembly.answer.${x}`) }))}
+                  options={proposals.ANSWERS.map((x) => ({ value: x, label: t(`assembly.answer.${x}`) }))}
                 />
                 <Field
                   name="text"
