@@ -5,7 +5,8 @@ import { test } from 'node:test'
 import { readContributionsFile } from '../src/modules/consultations/import.ts'
 import { readPlansFile } from '../src/modules/plans/import-formats.ts'
 import { readProposalsFile } from '../src/modules/assemblies/proposals.import.ts'
-import { readCatalogue, readParticipediaCsv } from '../src/modules/referentiel/import.ts'
+import { readCatalogue } from '../src/modules/referentiel/import-catalogue.ts'
+import { readParticipediaCsv } from '../src/modules/referentiel/import-participedia.ts'
 
 // The example files the README points to are accepted as they are: each read without a problem, with rows.
 const EXAMPLES = join(import.meta.dirname, '..', 'docs', 'examples')

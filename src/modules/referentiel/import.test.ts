@@ -13,15 +13,10 @@ import {
 } from '../../../test/helpers/app.ts'
 import { decomposed, utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
 import { queryRows } from '../../platform/db/index.ts'
-import { checkContent, type FicheContent } from './fields.ts'
-import {
-  catalogueMarkdown,
-  importRecords,
-  parseCompositeLinks,
-  readCatalogue,
-  readParticipediaCsv,
-  type SourceFile,
-} from './import.ts'
+import { checkContent, type FicheContent } from './content.ts'
+import { importRecords } from './import.ts'
+import { catalogueMarkdown, readCatalogue, type SourceFile } from './import-catalogue.ts'
+import { parseCompositeLinks, readParticipediaCsv } from './import-participedia.ts'
 import { contentForForm } from './queries.ts'
 import { resolveVocabulary, type VocabularyName } from './vocabularies.ts'
 

@@ -39,4 +39,6 @@ export const referentielResources: ModuleResources = {
   ],
 }
 
-export { importRecords, readCatalogue, readParticipediaCsv, ImportFailed, type SourceFile } from './import.ts'
+export { importRecords, ImportFailed } from './import.ts'
+export { readCatalogue, type SourceFile } from './import-catalogue.ts'
+export { readParticipediaCsv } from './import-participedia.ts'

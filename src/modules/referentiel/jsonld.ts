@@ -1,4 +1,5 @@
-import type { FicheContent, FicheKind } from './fields.ts'
+import type { FicheKind } from './fields.ts'
+import type { FicheContent } from './content.ts'
 import { LICENCE_URLS, vocabularyLabel } from './vocabularies.ts'
 
 const TYPES: Record<FicheKind, string> = { method: 'HowTo', experience: 'CreativeWork', actor: 'Organization' }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { queryRows, type Db } from '../../platform/db/index.ts'
-import { fieldsOf, linkedIds, type FicheContent, type FicheKind } from './fields.ts'
+import { fieldsOf, type FicheKind } from './fields.ts'
+import { linkedIds, type FicheContent } from './content.ts'
 import { ficheNames } from './queries.ts'
 import { LICENCE_URLS, VOCABULARIES } from './vocabularies.ts'
 

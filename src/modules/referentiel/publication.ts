@@ -5,15 +5,8 @@ import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts'
 import { findTerritoryByRef, territoryAndAncestors } from '../territories/index.ts'
-import {
-  changedFields,
-  displayValue,
-  fieldsOf,
-  isEmpty,
-  type FicheContent,
-  type FicheKind,
-  type FieldValue,
-} from './fields.ts'
+import { fieldsOf, type FicheKind } from './fields.ts'
+import { changedFields, displayValue, isEmpty, type FicheContent, type FieldValue } from './content.ts'
 import { fiches, links, versions, type FicheRow, type VersionRow } from './tables.ts'
 import { findVersion, versionTerritoryId } from './queries.ts'
 

@@ -16,15 +16,10 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { checkContent } from './fields.ts'
-import {
-  importRecords,
-  ImportFailed,
-  institutionKindOf,
-  readCatalogue,
-  readParticipediaCsv,
-  type SourceFile,
-} from './import.ts'
+import { checkContent } from './content.ts'
+import { importRecords, ImportFailed } from './import.ts'
+import { institutionKindOf, readCatalogue, type SourceFile } from './import-catalogue.ts'
+import { readParticipediaCsv } from './import-participedia.ts'
 import { slugify } from './slugs.ts'
 import { LICENCE_URLS } from './vocabularies.ts'
 import { seedDemo } from '../../demo/seed.ts'

@@ -7,7 +7,9 @@ import { zipSync } from 'fflate'
 import { isZip } from '../../platform/import/archive.ts'
 import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'
 import { MAX_ROUTE_UPLOAD_BYTES, MAX_UPLOAD_FILES } from '../../platform/http/kernel.tsx'
-import { importRecords, ImportFailed, readCatalogue, readParticipediaCsv, type SourceFile } from './import.ts'
+import { importRecords, ImportFailed } from './import.ts'
+import { readCatalogue, type SourceFile } from './import-catalogue.ts'
+import { readParticipediaCsv } from './import-participedia.ts'
 import { ImportPage, ImportPreviewPage } from './views.tsx'
 
 export const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 120 }) })

@@ -8,7 +8,7 @@ import { ficheJsonLd } from './jsonld.ts'
 import { ficheLinks, inventoryReport, searchFiches } from './search.ts'
 import { ficheNames, findFicheBySlug, listVersions } from './queries.ts'
 import { filtersOf, InventoryQuery, inventoryFilters, SearchQuery, SlugParams } from './routes.tsx'
-import { linkedIds } from './fields.ts'
+import { linkedIds } from './content.ts'
 import {
   datasetPath,
   exportPage,

@@ -7,18 +7,8 @@ import { FormBody, formValues } from '../../platform/http/forms.ts'
 import { pickedValue, type PickerChoice } from '../../platform/layout/picker.tsx'
 import { publicCommitmentsByIds } from '../plans/index.ts'
 import { findTerritoryByRef, regionAndDepartmentNames } from '../territories/index.ts'
-import {
-  changedFields,
-  displayValue,
-  FIELD_BY_NAME,
-  fieldsOf,
-  isFicheKind,
-  problemText,
-  type FicheContent,
-  type FicheKind,
-  type FieldValue,
-  linkedIds,
-} from './fields.ts'
+import { FIELD_BY_NAME, fieldsOf, isFicheKind, type FicheKind } from './fields.ts'
+import { changedFields, displayValue, problemText, type FicheContent, type FieldValue, linkedIds } from './content.ts'
 import { referentielDatasets } from './opendata.ts'
 import {
   ficheLinks,

@@ -1,5 +1,5 @@
 import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
-import type { FicheContent } from './fields.ts'
+import type { FicheContent } from './content.ts'
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 

@@ -4,17 +4,8 @@ import { formatDate, formatNumber, type Locale, type MessageKey } from '../../..
 import { usePage } from '../../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../../platform/markdown.ts'
-import {
-  displayValue,
-  fieldLabel,
-  fieldsOf,
-  isEmpty,
-  type FicheContent,
-  type FicheKind,
-  type FieldChange,
-  type FieldSpec,
-  type FieldValue,
-} from '../fields.ts'
+import { fieldLabel, fieldsOf, type FicheKind, type FieldSpec } from '../fields.ts'
+import { displayValue, isEmpty, type FicheContent, type FieldChange, type FieldValue } from '../content.ts'
 import type { FicheHit } from '../search.ts'
 import { LICENCE_URLS, vocabularyLabel } from '../vocabularies.ts'
 
