@@ -26,4 +26,4 @@ export const assessmentsResources: ModuleResources = {
 }
 
 export { importOgpRatings, RatingsRefused, type RatingsOutcome } from './import.ts'
-export { assessmentJobHandlers } from './service.ts'
+export { assessmentJobHandlers } from './publication.ts'

@@ -5,14 +5,8 @@ import { sendCsv, type CsvColumn } from '../../platform/http/csv.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { getVisiblePlan, loadPlanTree } from '../plans/index.ts'
 import { OGP_VALUES, type Moment } from './scales.ts'
-import {
-  aggregates,
-  publishedRatingsPage,
-  assessmentsOfPlan,
-  commitmentRatings,
-  errataOf,
-  listReviewers,
-} from './service.ts'
+import { aggregates, publishedRatingsPage, assessmentsOfPlan, commitmentRatings, errataOf } from './queries.ts'
+import { listReviewers } from './reviewers.ts'
 import { NetworkAssessmentsPage } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })

@@ -12,27 +12,10 @@ import { findPlan, getVisiblePlan, loadPlanTree, publicCommitmentsByIds } from '
 import { todayInParis } from '../../platform/paris-time.ts'
 import { getTerritorySummaries, territoryPath } from '../territories/index.ts'
 import { OGP_VALUES, type Moment } from './scales.ts'
-import {
-  addErratum,
-  appointReviewer,
-  assessmentsOfPlan,
-  canReadUnpublished,
-  commitmentRatings,
-  declareConflicts,
-  errataOf,
-  findAppointment,
-  findAssessment,
-  listReviewers,
-  openAssessment,
-  publishAssessment,
-  rateCommitment,
-  replyToAssessment,
-  revokeReviewer,
-  saveOverview,
-  sendForReply,
-  IncompleteAssessment,
-  type CommitmentRatingInput,
-} from './service.ts'
+import { openAssessment, rateCommitment, saveOverview, type CommitmentRatingInput } from './service.ts'
+import { addErratum, publishAssessment, replyToAssessment, sendForReply, IncompleteAssessment } from './publication.ts'
+import { assessmentsOfPlan, canReadUnpublished, commitmentRatings, errataOf, findAssessment } from './queries.ts'
+import { appointReviewer, declareConflicts, findAppointment, listReviewers, revokeReviewer } from './reviewers.ts'
 import type { AssessmentRow } from './tables.ts'
 import { importOgpRatings, RatingsRefused } from './import.ts'
 import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'

@@ -10,7 +10,8 @@ import { MalformedCsv, readCsv, type CsvRow } from '../../platform/import/csv.ts
 import { decidimText, flattenDecidimJson } from '../../platform/import/decidim.ts'
 import { htmlToMarkdown } from '../../platform/import/html.ts'
 import { decodeText, UnreadableFile, type ImportMessage, type SourceEncoding } from '../../platform/import/text.ts'
-import { findConsultation, type ContributionKind } from './service.ts'
+import type { ContributionKind } from './service.ts'
+import { findConsultation } from './queries.ts'
 
 /**
  * Contributions brought from Decidim, the most common migration: its proposals export (an idea each, with its

@@ -23,4 +23,5 @@ export const consultationsResources: ModuleResources = {
 }
 
 export { importContributions, readContributionsFile } from './import.ts'
-export { comment, contribute, createConsultation, setSupport } from './service.ts'
+export { createConsultation } from './service.ts'
+export { comment, contribute, setSupport } from './contributions.ts'

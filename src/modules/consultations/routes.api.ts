@@ -5,7 +5,8 @@ import { notFound } from '../../platform/errors.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { findTerritoryByRef, TerritoryRefParams } from '../territories/index.ts'
-import { findConsultation, listContributions, phaseOf, publishedConsultations } from './service.ts'
+import { phaseOf } from './service.ts'
+import { findConsultation, listContributions, publishedConsultations } from './queries.ts'
 
 const API_PAGE_SIZE = 500
 

@@ -11,7 +11,7 @@ import { deletePendingImport, loadPendingImport, savePendingImport } from '../..
 import { worded } from '../../platform/import/text.ts'
 import { ImportPreviewPage, ImportUploadPage } from '../../platform/layout/problems.tsx'
 import { importContributions, readContributionsFile } from './import.ts'
-import { findConsultation } from './service.ts'
+import { findConsultation } from './queries.ts'
 import { consultationPath } from './views.tsx'
 
 const PENDING_KIND = 'contributions'

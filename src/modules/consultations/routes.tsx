@@ -16,27 +16,31 @@ import { isIsoDate, normalizeDays } from '../../platform/http/rules.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
-  answerContribution,
   closeConsultationEarly,
-  comment,
-  contribute,
   createConsultation,
-  editContribution,
-  findContribution,
+  phaseOf,
+  publishConsultation,
+  publishSynthesis,
+  updateConsultation,
+  type ConsultationInput,
+  type ContributionKind,
+} from './service.ts'
+import {
   listComments,
   listConsultationChanges,
   listConsultations,
   listContributions,
-  phaseOf,
-  publishConsultation,
-  publishSynthesis,
-  setSupport,
   supportedBy,
-  updateConsultation,
   visibleConsultation,
-  type ConsultationInput,
-  type ContributionKind,
-} from './service.ts'
+} from './queries.ts'
+import {
+  answerContribution,
+  comment,
+  contribute,
+  editContribution,
+  findContribution,
+  setSupport,
+} from './contributions.ts'
 import {
   ConsultationFormPage,
   ConsultationListPage,

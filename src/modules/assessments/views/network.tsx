@@ -1,7 +1,7 @@
 import { formatNumber, type Translate } from '../../../platform/i18n/index.ts'
 import { usePage } from '../../../platform/layout/context.ts'
 import { OGP_VALUES } from '../scales.ts'
-import type { Aggregates } from '../service.ts'
+import type { Aggregates } from '../queries.ts'
 import { label } from './shared.tsx'
 
 export function share(t: Translate, locale: string, count: number, total: number) {
