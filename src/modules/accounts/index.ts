@@ -8,17 +8,14 @@ export default async function accounts(app: FastifyInstance) {
   await app.register(accountAdminRoutes, { prefix: '/admin' })
 }
 
+export { accountJobHandlers, publicName, signUp, type AccountDeps } from './service.ts'
 export {
-  accountJobHandlers,
   ensureAdministrator,
   grantRole,
   revokeRole,
-  publicName,
-  signUp,
   isTerritoryRole,
   isPlatformRole,
   setPlatformRole,
   listPlatformRoles,
-  type AccountDeps,
-} from './service.ts'
+} from './roles.ts'
 export { pickPerson, type PickedPerson } from './pick.ts'

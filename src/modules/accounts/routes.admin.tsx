@@ -9,17 +9,16 @@ import { isMessageKey, type MessageKey } from '../../platform/i18n/index.ts'
 import type { FieldErrors, FormValues } from '../../platform/layout/forms.tsx'
 import { getTerritorySummaries, pickTerritory, territoryPath } from '../territories/index.ts'
 import { pickPerson, suggestPeople } from './pick.ts'
+import { listAllRoles, listUsers } from './queries.ts'
 import {
   grantRole,
   isPlatformRole,
   isTerritoryRole,
-  listAllRoles,
   listPlatformRoles,
-  listUsers,
   revokeRole,
   setPlatformRole,
   type RoleChange,
-} from './service.ts'
+} from './roles.ts'
 import { AdminPage, type PickerChoices } from './views/admin.tsx'
 
 const roleRules = {

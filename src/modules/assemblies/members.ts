@@ -266,5 +266,3 @@ export async function composition(db: Db, assemblyId: string) {
         from assembly_quotas q where q.assembly_id = ${assemblyId} order by q.position`,
   )
 }
-
-export type { AssemblyRow }

@@ -17,7 +17,8 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { ogpPolicyAreas, readPlansFile } from './import-formats.ts'
+import { readPlansFile } from './import-formats.ts'
+import { ogpPolicyAreas } from './import-ogp.ts'
 
 const OGP_SAMPLE = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'data', 'ogp', 'commitments-sample.csv')
 const ogpSkip = existsSync(OGP_SAMPLE)

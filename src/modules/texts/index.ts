@@ -16,4 +16,5 @@ export default async function texts(app: FastifyInstance) {
 /** Texts, named for follows; their amendments, moderated. */
 export const textsResources: ModuleResources = { sources: [textResources], moderated: [moderatedAmendments] }
 
-export { createText, proposeAmendment, voteOnAmendment } from './service.ts'
+export { createText } from './service.ts'
+export { proposeAmendment, voteOnAmendment } from './amendments.ts'

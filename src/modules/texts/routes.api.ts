@@ -5,7 +5,8 @@ import { notFound } from '../../platform/errors.ts'
 import { ErrorResponse } from '../../platform/http/schemas.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { TerritoryRefParams, territoryOfPage } from '../territories/index.ts'
-import { amendmentsOf, articlesByVersion, findText, listTexts, textPhase, versionsOf } from './service.ts'
+import { textPhase } from './service.ts'
+import { amendmentsOf, articlesByVersion, findText, listTexts, versionsOf } from './queries.ts'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])

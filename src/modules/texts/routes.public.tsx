@@ -12,26 +12,26 @@ import { publicCommitmentsByIds, publishedCommitments } from '../plans/index.ts'
 import { todayInParis } from '../../platform/paris-time.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
 import {
-  amendmentsOf,
-  articlesOf,
   articlesSource,
   createText,
-  currentVersion,
-  findText,
-  listTexts,
-  proposeAmendment,
-  publishVersion,
   textPhase,
   updateDraftText,
-  versionsOf,
-  visibleText,
-  voteOnAmendment,
-  votesBy,
   type AmendmentDecision,
   type TextInput,
   type TextRow,
-  textOfAmendment,
 } from './service.ts'
+import { proposeAmendment, publishVersion, voteOnAmendment } from './amendments.ts'
+import {
+  amendmentsOf,
+  articlesOf,
+  currentVersion,
+  findText,
+  listTexts,
+  versionsOf,
+  visibleText,
+  votesBy,
+  textOfAmendment,
+} from './queries.ts'
 import { followBox } from '../follows/index.ts'
 import { textPath, TextListPage, TextFormPage, TextPage, VersionPage, NewVersionPage } from './views/texts.tsx'
 

@@ -14,7 +14,9 @@ import {
   type TestApp,
 } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
-import { acceptedWordings, parseArticles, type AmendmentRow } from './service.ts'
+import { parseArticles } from './service.ts'
+import { acceptedWordings } from './amendments.ts'
+import type { AmendmentRow } from './queries.ts'
 
 test('a draft is split into articles on "## heading" lines; text before the first article or an empty article is refused', () => {
   assert.deepEqual(parseArticles('## Article 1 – Objet\nLa charte fixe…\n\n## Article 2\r\nLes habitants…\nsuite'), [

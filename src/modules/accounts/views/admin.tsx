@@ -3,7 +3,8 @@ import { Picker, type PickerChoice } from '../../../platform/layout/picker.tsx'
 import { formatDate, type MessageKey } from '../../../platform/i18n/index.ts'
 import { usePage } from '../../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../../platform/layout/forms.tsx'
-import type { listPlatformRoles, listUsers } from '../service.ts'
+import type { listUsers } from '../queries.ts'
+import type { listPlatformRoles } from '../roles.ts'
 
 export interface RoleRowView {
   role: string

@@ -14,15 +14,8 @@ import {
 } from '../../../platform/layout/forms.tsx'
 import { renderMarkdown } from '../../../platform/markdown.ts'
 import { commitmentPath } from '../../plans/index.ts'
-import {
-  DECISIONS,
-  type listTexts,
-  type AmendmentRow,
-  type ArticleWording,
-  type TextPhase,
-  type TextRow,
-  type VersionRow,
-} from '../service.ts'
+import { DECISIONS, type ArticleWording, type TextPhase, type TextRow } from '../service.ts'
+import type { listTexts, AmendmentRow, VersionRow } from '../queries.ts'
 import { ModerateControls, ReportForm } from '../../moderation/index.ts'
 
 export const textPath = (t: { id: string }) => `/textes/${t.id}`
