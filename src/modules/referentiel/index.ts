@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import referentielAdminRoutes from './routes.admin.tsx'
 import referentielDataRoutes from './routes.data.ts'
-import referentielRoutes from './routes.tsx'
+import referentielContributorRoutes from './routes.contributors.tsx'
+import referentielModeratorRoutes from './routes.moderators.tsx'
+import referentielPublicRoutes from './routes.public.tsx'
 import { practicesOfCommitment } from './resources.ts'
 import type { ModuleResources } from '../../platform/resources.ts'
 import { ficheSearch } from './site-search.ts'
@@ -9,7 +11,9 @@ import { ficheSearch } from './site-search.ts'
 /** The référentiel: fiches of methods, experiences and actors, moderation, search, inventory, open data. */
 export default async function referentiel(app: FastifyInstance) {
   app.platform.search.add(ficheSearch)
-  await app.register(referentielRoutes)
+  await app.register(referentielPublicRoutes)
+  await app.register(referentielContributorRoutes)
+  await app.register(referentielModeratorRoutes)
   await app.register(referentielDataRoutes)
   await app.register(referentielAdminRoutes, { prefix: '/admin/referentiel' })
 }

@@ -12,7 +12,6 @@ import { readCatalogue, type SourceFile } from './import-catalogue.ts'
 import { readParticipediaCsv } from './import-participedia.ts'
 import { ImportPage, ImportPreviewPage } from './views.tsx'
 
-export const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 120 }) })
 const PendingParams = Type.Object({ pending: Type.String({ pattern: '^[0-9a-f-]{36}$' }) })
 const PENDING_KIND = 'referentiel'
 

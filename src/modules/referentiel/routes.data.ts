@@ -7,7 +7,7 @@ import { fieldsOf, type FicheKind } from './fields.ts'
 import { ficheJsonLd } from './jsonld.ts'
 import { ficheLinks, inventoryReport, searchFiches } from './search.ts'
 import { ficheNames, findFicheBySlug, listVersions } from './queries.ts'
-import { filtersOf, InventoryQuery, inventoryFilters, SearchQuery, SlugParams } from './routes.tsx'
+import { filtersOf, InventoryQuery, inventoryFilters, SearchQuery, SlugParams } from './routes.shared.ts'
 import { linkedIds } from './content.ts'
 import {
   datasetPath,

@@ -1,31 +1,18 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type Static } from 'typebox'
+import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { FormBody, formValues } from '../../platform/http/forms.ts'
 import { pickedValue, type PickerChoice } from '../../platform/layout/picker.tsx'
-import { publicCommitmentsByIds } from '../plans/index.ts'
-import { findTerritoryByRef, regionAndDepartmentNames } from '../territories/index.ts'
-import { FIELD_BY_NAME, fieldsOf, isFicheKind, type FicheKind } from './fields.ts'
-import { changedFields, displayValue, problemText, type FicheContent, type FieldValue, linkedIds } from './content.ts'
-import { referentielDatasets } from './opendata.ts'
-import {
-  ficheLinks,
-  inventoryReport,
-  relatedFiches,
-  sameElsewhere,
-  searchFiches,
-  type SearchFilters,
-} from './search.ts'
+import { fieldsOf, isFicheKind, type FicheKind } from './fields.ts'
+import { changedFields, problemText, type FicheContent, linkedIds } from './content.ts'
 import { ContentProblems, createFiche, discardVersion, saveDraft, startRevision, submitVersion } from './service.ts'
-import { canModerate, moderatesAnything, OPEN_STATUSES, type Decision, type VersionStatus } from './policy.ts'
-import { openImportConflicts, resolveImportConflict } from './conflicts.ts'
+import { canModerate, moderatesAnything, type Decision } from './policy.ts'
 import { decide, setFeatured } from './publication.ts'
 import {
   canSeeVersion,
   contentForForm,
-  findFicheBySlug,
   findVersion,
   ficheNames,
   addPlaceNames,
@@ -34,164 +21,23 @@ import {
   myVersions,
   versionTerritoryId,
 } from './queries.ts'
-import type { FicheRow } from './tables.ts'
-import { CONTRIBUTOR_LICENCES, isVocabularyKey } from './vocabularies.ts'
+import { CONTRIBUTOR_LICENCES } from './vocabularies.ts'
 import {
-  ConflictsPage,
   FicheFormPage,
-  FichePage,
   fichePath,
-  InventoryPage,
   KindChoicePage,
   kindLabel,
   MinePage,
-  OpenDataPage,
   QueuePage,
-  SearchPage,
   versionPath,
   VersionPage,
 } from './views.tsx'
+import { IdParams, publishedFiche, SlugParams } from './routes.shared.ts'
 
-export const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 120 }) })
-const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-const ConflictBody = Type.Object({
-  _csrf: Type.Optional(Type.String()),
-  choice: Type.Union([Type.Literal('source'), Type.Literal('local')]),
-})
-const PAGE_SIZE = 20
-
-export const SearchQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200 })),
-  kind: Type.Optional(
-    Type.Union([Type.Literal('method'), Type.Literal('experience'), Type.Literal('actor'), Type.Literal('')]),
-  ),
-  theme: Type.Optional(Type.String({ maxLength: 40 })),
-  methodType: Type.Optional(Type.String({ maxLength: 40 })),
-  iap2: Type.Optional(Type.String({ maxLength: 40 })),
-  result: Type.Optional(Type.String({ maxLength: 40 })),
-  region: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{0,3}$' })),
-  department: Type.Optional(Type.String({ pattern: '^[0-9AB]{0,3}$' })),
-  territory: Type.Optional(Type.String({ maxLength: 80 })),
-  institution: Type.Optional(Type.String({ maxLength: 300 })),
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
-})
-type SearchQueryType = Omit<Static<typeof SearchQuery>, 'page'>
-
-/** Search filters from a query string; unknown vocabulary keys are a clear 400, not an empty page. */
-export async function filtersOf(app: FastifyInstance, query: SearchQueryType): Promise<SearchFilters> {
-  const check = (value: string | undefined, vocabulary: 'themes' | 'methodTypes' | 'iap2' | 'result', name: string) => {
-    if (value && !isVocabularyKey(vocabulary, value))
-      throw new AppError('BAD_FILTER', { status: 400, userMessage: `Valeur inconnue pour ${name} : ${value}` })
-    return value || undefined
-  }
-  let territoryId: string | undefined
-  if (query.territory) {
-    const territory = await findTerritoryByRef(app.platform.database.db, query.territory)
-    if (!territory)
-      throw new AppError('BAD_FILTER', { status: 400, userMessage: `Territoire inconnu : ${query.territory}` })
-    territoryId = territory.id
-  }
-  return {
-    q: query.q?.trim() || undefined,
-    kind: isFicheKind(query.kind) ? query.kind : undefined,
-    theme: check(query.theme, 'themes', 'theme'),
-    methodType: check(query.methodType, 'methodTypes', 'methodType'),
-    iap2: check(query.iap2, 'iap2', 'iap2'),
-    result: check(query.result, 'result', 'result'),
-    region: query.region || undefined,
-    department: query.department || undefined,
-    territoryId,
-    institution: query.institution?.trim() || undefined,
-  }
-}
-
-/** Pages of the référentiel: search, fiches, contribution, moderation, inventory, imports. */
-export default async function referentielRoutes(fastify: FastifyInstance) {
+/** Contributing to the référentiel: new fiches, proposed changes, versions and their moderation, one's own contributions. */
+export default async function referentielContributorRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
-
-  app.get('/referentiel', { schema: { querystring: SearchQuery, hide: true } }, async (req, reply) => {
-    const filters = await filtersOf(app, req.query)
-    const page = req.query.page ?? 1
-    const result = await searchFiches(db(), filters, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE })
-    const facets = result.facets
-    const regions = [...facets.region.map((r) => r.value), ...(req.query.region ? [req.query.region] : [])]
-    const departments = [
-      ...facets.department.map((d) => d.value),
-      ...(req.query.department ? [req.query.department] : []),
-    ]
-    // names of the régions and départements shown, by the registry's (kind, code) index
-    const placeNames = await regionAndDepartmentNames(db(), { regions, departments })
-    const shown: Record<string, string | undefined> = { ...req.query, page: undefined } as Record<
-      string,
-      string | undefined
-    >
-    return reply.page(
-      req.t('ref.title'),
-      <SearchPage
-        filters={shown}
-        total={result.total}
-        hits={result.hits}
-        facets={facets}
-        placeNames={placeNames}
-        page={page}
-        pageSize={PAGE_SIZE}
-        moderates={moderatesAnything(req.user)}
-      />,
-    )
-  })
-
-  app.get('/referentiel/fiches/:slug', { schema: { params: SlugParams, hide: true } }, async (req, reply) => {
-    const fiche = await publishedFiche(req.params.slug)
-    const content = fiche.content!
-    const [links, related, versions, territory, commitment, elsewhere] = await Promise.all([
-      ficheLinks(db(), fiche.id),
-      relatedFiches(db(), { id: fiche.id, themes: fiche.themes, methodTypes: fiche.methodTypes }),
-      listVersions(db(), fiche.id),
-      typeof content.territory === 'string' ? findTerritoryByRef(db(), content.territory) : undefined,
-      publicCommitmentsByIds(db(), [typeof content.commitment === 'string' ? content.commitment : null]),
-      sameElsewhere(db(), {
-        id: fiche.id,
-        kind: fiche.kind,
-        title: fiche.title!,
-        sourceName: typeof content.sourceName === 'string' ? content.sourceName : null,
-      }),
-    ])
-    const names = await ficheNames(db(), linkedIds(fiche.kind as FicheKind, content))
-    await addPlaceNames(db(), names, [content])
-    const openProposal = versions.some((v) => OPEN_STATUSES.includes(v.status as VersionStatus))
-    return reply.page(
-      fiche.title!,
-      <FichePage
-        fiche={{
-          slug: fiche.slug,
-          kind: fiche.kind as FicheKind,
-          title: fiche.title!,
-          featured: fiche.featured,
-          publishedAt: fiche.publishedAt!,
-          publishedVersion: fiche.publishedVersion!,
-          licence: fiche.licence,
-        }}
-        content={content}
-        names={names}
-        links={links}
-        related={related}
-        elsewhere={elsewhere}
-        versions={versions}
-        openProposal={openProposal}
-        canPropose={!!req.user}
-        canFeature={canModerate(req.user, fiche.territoryId)}
-        commitmentTitle={commitment[0]?.title ?? null}
-        territoryName={territory?.name ?? null}
-      />,
-    )
-  })
-
-  async function publishedFiche(slug: string): Promise<FicheRow> {
-    const fiche = await findFicheBySlug(db(), slug)
-    if (!fiche || fiche.publishedVersion === null || !fiche.content) throw notFound()
-    return fiche
-  }
 
   // ——— contributing ———
   app.get(
@@ -255,7 +101,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     },
     async (req, reply) => {
       const actor = requireUser(req)
-      const fiche = await publishedFiche(req.params.slug)
+      const fiche = await publishedFiche(db(), req.params.slug)
       const version = await startRevision(db(), actor, fiche)
       return reply.redirect(`${versionPath(version.id)}/modifier`, 303)
     },
@@ -369,7 +215,7 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     { schema: { params: SlugParams, body: FormBody, hide: true } },
     async (req, reply) => {
       const actor = requireUser(req)
-      const fiche = await publishedFiche(req.params.slug)
+      const fiche = await publishedFiche(db(), req.params.slug)
       await setFeatured(db(), { actor, fiche, featured: formValues(req.body).featured === 'true' })
       return reply.redirect(fichePath(fiche.slug), 303)
     },
@@ -386,64 +232,6 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
     const items = (await myVersions(db(), actor.id)).map((i) => ({ ...i, title: i.title ?? i.slug }))
     return reply.page(req.t('ref.mine'), <MinePage items={items} />)
   })
-
-  // ——— inventory (FR0110) and open data pages ———
-  app.get('/referentiel/inventaire', { schema: { querystring: InventoryQuery, hide: true } }, async (req, reply) => {
-    const report = await inventoryReport(db(), inventoryFilters(req.query))
-    return reply.page(
-      req.t('ref.inventory'),
-      <InventoryPage
-        report={report}
-        filters={{
-          institutionKind: req.query.institutionKind ?? '',
-          year: req.query.year ? String(req.query.year) : '',
-        }}
-      />,
-    )
-  })
-
-  app.get('/referentiel/donnees', { schema: { hide: true } }, async (req, reply) =>
-    reply.page(req.t('ref.opendata'), <OpenDataPage datasets={await referentielDatasets(db())} />),
-  )
-
-  // ——— conflicts between a re-import and an edit made here (network moderators) ———
-  app.get('/referentiel/conflits', { schema: { hide: true } }, async (req, reply) => {
-    const actor = requireUser(req)
-    if (!canModerate(actor, null)) throw forbidden('Seuls les modérateurs du réseau tranchent les conflits d’import.')
-    const open = await openImportConflicts(db())
-    // linked fiches are shown by their titles
-    const linked = open.flatMap((c) =>
-      FIELD_BY_NAME.get(c.field)?.type === 'fiches'
-        ? [c.sourceValue, c.localValue].flatMap((v) => (Array.isArray(v) ? v.map(String) : []))
-        : [],
-    )
-    const names = await ficheNames(db(), [...new Set(linked)])
-    const shown = (field: string, value: unknown) => {
-      const spec = FIELD_BY_NAME.get(field)
-      if (!spec) return JSON.stringify(value)
-      if (spec.type === 'fiches' && Array.isArray(value))
-        return value.map((id) => names.get(String(id))?.title ?? String(id)).join('\n')
-      return displayValue(spec, value as FieldValue, req.locale)
-    }
-    const conflicts = open.map((c) => ({
-      ...c,
-      fieldLabel: FIELD_BY_NAME.get(c.field)?.label[req.locale === 'en' ? 1 : 0] ?? c.field,
-      sourceValue: shown(c.field, c.sourceValue),
-      localValue: shown(c.field, c.localValue),
-    }))
-    return reply.page(req.t('ref.conflicts'), <ConflictsPage conflicts={conflicts} />)
-  })
-
-  app.post(
-    '/referentiel/conflits/:id',
-    { schema: { params: IdParams, body: ConflictBody, hide: true } },
-    async (req, reply) => {
-      const actor = requireUser(req)
-      await resolveImportConflict(db(), { actor, conflictId: req.params.id, choice: req.body.choice })
-      req.flash('notice', req.t('ref.conflicts.resolved'))
-      return reply.redirect('/referentiel/conflits', 303)
-    },
-  )
 
   // ——— helpers that need the request ———
   function formPage(
@@ -561,26 +349,5 @@ export default async function referentielRoutes(fastify: FastifyInstance) {
       />,
       status,
     )
-  }
-}
-
-export const InventoryQuery = Type.Object({
-  institutionKind: Type.Optional(
-    Type.Union([
-      Type.Literal(''),
-      Type.Literal('ministry'),
-      Type.Literal('public_body'),
-      Type.Literal('territory'),
-      Type.Literal('association'),
-      Type.Literal('other'),
-    ]),
-  ),
-  year: Type.Optional(Type.Union([Type.Integer({ minimum: 1900, maximum: 2100 }), Type.Literal('')])),
-})
-
-export function inventoryFilters(query: { institutionKind?: string | undefined; year?: number | '' | undefined }) {
-  return {
-    institutionKind: query.institutionKind || undefined,
-    year: typeof query.year === 'number' ? query.year : undefined,
   }
 }
