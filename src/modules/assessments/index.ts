@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import type { ModuleResources } from '../../platform/resources.ts'
 import assessmentDataRoutes from './routes.data.tsx'
+import assessmentNetworkRoutes from './routes.network.tsx'
+import assessmentReviewerRoutes from './routes.reviewer.tsx'
 import assessmentRoutes from './routes.tsx'
 
 /** Independent assessment of action plans on the OGP IRM's scales: reviewers, reports, right of reply, errata. */
 export default async function assessments(app: FastifyInstance) {
   await app.register(assessmentRoutes)
+  await app.register(assessmentNetworkRoutes)
+  await app.register(assessmentReviewerRoutes)
   await app.register(assessmentDataRoutes)
 }
 

@@ -4,6 +4,7 @@ import contributionImportRoutes from './routes.import.tsx'
 import { moderatedParticipation } from './moderated.ts'
 import { consultationResources, retainedContributions } from './resources.ts'
 import consultationApiRoutes from './routes.api.ts'
+import consultationStaffRoutes from './routes.staff.tsx'
 import consultationRoutes from './routes.tsx'
 import { consultationSearch } from './search.ts'
 
@@ -11,6 +12,7 @@ import { consultationSearch } from './search.ts'
 export default async function consultationsModule(app: FastifyInstance) {
   app.platform.search.add(consultationSearch)
   await app.register(consultationRoutes)
+  await app.register(consultationStaffRoutes)
   await app.register(contributionImportRoutes)
   await app.register(consultationApiRoutes)
 }

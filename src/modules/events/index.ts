@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ModuleResources } from '../../platform/resources.ts'
+import eventOrganiserRoutes from './routes.organisers.tsx'
 import eventRoutes from './routes.tsx'
 import { eventSearch } from './search.ts'
 
@@ -7,6 +8,7 @@ import { eventSearch } from './search.ts'
 export default async function events(app: FastifyInstance) {
   app.platform.search.add(eventSearch)
   await app.register(eventRoutes)
+  await app.register(eventOrganiserRoutes)
 }
 
 /** The network's events as a calendar. */
