@@ -16,14 +16,8 @@ import { draftProposal, listProposals } from './proposals.ts'
 import { canManageAssembly, findAssembly, findVisibleAssembly, listAssemblies } from './service.ts'
 import { listQuotas } from './quotas.ts'
 import * as service from './service.ts'
-import {
-  AssemblyForm,
-  AssemblyListPage,
-  assemblyPath,
-  proposalPath,
-  VolunteerConfirmed,
-  VolunteerForm,
-} from './views.tsx'
+import { AssemblyForm, AssemblyListPage, assemblyPath, proposalPath } from './views.tsx'
+import { VolunteerConfirmed, VolunteerForm } from './views/volunteer.tsx'
 
 import { AssemblyPage } from './views/assembly.tsx'
 import { TransparencyPage } from './views/transparency.tsx'

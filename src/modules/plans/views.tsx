@@ -10,16 +10,8 @@ export {
   VerdictLine,
   ProgressBar,
 } from './views/shared.tsx'
-export {
-  dashboardFigures,
-  burnUp,
-  PlanPage,
-  PlanListPage,
-  type DashboardFigures,
-  type BurnUpPoint,
-  type DashboardFilters,
-  type PlanPageProps,
-} from './views/dashboard.tsx'
+export { PlanPage, PlanListPage, type DashboardFilters, type PlanPageProps } from './views/dashboard.tsx'
+export { dashboardFigures, burnUp, type DashboardFigures, type BurnUpPoint } from './views/dashboard-charts.tsx'
 export {
   PlanFormPage,
   commitmentLabels,

@@ -33,7 +33,9 @@ import {
   textOfAmendment,
 } from './queries.ts'
 import { followBox } from '../follows/index.ts'
-import { textPath, TextListPage, TextFormPage, TextPage, VersionPage, NewVersionPage } from './views/texts.tsx'
+import { textPath, TextListPage, TextFormPage } from './views/texts.tsx'
+import { VersionPage, NewVersionPage } from './views/versions.tsx'
+import { TextPage } from './views/text.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const VersionParams = Type.Object({
