@@ -349,7 +349,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
 
   test('every route of the organisers’ area refuses anyone but the organisers, before reading the form', async () => {
     const here = new URL('.', import.meta.url)
-    const declared = ['routes.staff.tsx', 'routes.import.tsx'].flatMap((file) =>
+    const declared = ['routes.staff.tsx', 'routes.deliberation.tsx', 'routes.import.tsx'].flatMap((file) =>
       [...readFileSync(new URL(file, here), 'utf8').matchAll(/(?:app\.(get|post)|orgPost)\(\s*'([^']+)'/g)].map(
         ([, method, path]) => ({ method: (method ?? 'post').toUpperCase(), path: path! }),
       ),

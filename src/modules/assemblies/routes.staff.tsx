@@ -1,28 +1,22 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Type, type TSchema } from 'typebox'
-import { requireUser, type CurrentUser } from '../../platform/auth/current-user.ts'
-import { AppError, forbidden, notFound } from '../../platform/errors.ts'
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { requireUser } from '../../platform/auth/current-user.ts'
+import { AppError, notFound } from '../../platform/errors.ts'
 import { assemblyInput } from './forms.ts'
-import { FormBody, FormWithFileBody, formValues, translateFieldErrors } from '../../platform/http/forms.ts'
-import { normalizeDays, isUuid } from '../../platform/http/rules.ts'
-import { feasibility, findDraw } from './draw.ts'
-import { listMembers } from './members.ts'
-import { listGroups, listSessions } from './deliberation.ts'
-import { canManageAssembly, findAssembly, type QuotaRow } from './service.ts'
-import { listVolunteers } from './volunteers.ts'
-import { listQuotas } from './quotas.ts'
+import { FormBody, FormWithFileBody, formValues } from '../../platform/http/forms.ts'
+import { isUuid } from '../../platform/http/rules.ts'
+import { feasibility } from './draw.ts'
+import type { QuotaRow } from './service.ts'
 import * as service from './service.ts'
 import * as draw from './draw.ts'
-import * as deliberation from './deliberation.ts'
-import * as answers from './answers.ts'
 import { InstanceError, parseQuotas } from './sortition/instance.ts'
 import { assemblyPath } from './views.tsx'
 import { worded } from '../../platform/import/text.ts'
 import proposalImportRoutes from './routes.import.tsx'
+import assemblyDeliberationRoutes from './routes.deliberation.tsx'
+import { organiserActions, statusOf } from './organiser-actions.tsx'
 
-import { OrganisationPage, POOL_PAGE_SIZE } from './views/organisation.tsx'
-import type { OrgState } from './views/organisation-forms.ts'
 import { FeasibilityPage } from './views/transparency.tsx'
 import { drawReplacement, dropMember, linkMemberAccount } from './members.ts'
 import { confirmVolunteerByOrganiser, withdrawVolunteer } from './volunteers.ts'
@@ -32,14 +26,8 @@ import { QuotaProblems, quotasFromShares, saveQuotas } from './quotas.ts'
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 const MemberParams = Type.Object({ id: Type.String({ format: 'uuid' }), member: Type.String({ format: 'uuid' }) })
 const VolunteerParams = Type.Object({ id: Type.String({ format: 'uuid' }), number: Type.Integer({ minimum: 1 }) })
-const GroupParams = Type.Object({ id: Type.String({ format: 'uuid' }), groupId: Type.String({ format: 'uuid' }) })
 /** volunteers per page of the pool on the organisers' page */
 const PoolQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) })
-
-const statusOf = (error: unknown) =>
-  error instanceof AppError && error.status >= 400 && error.status < 500 && error.status !== 403 && error.status !== 404
-    ? error.status
-    : null
 
 /**
  * The organisers' area of an assembly: every route names it as `:id`, and one hook admits only its organisers
@@ -50,105 +38,21 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
 
-  async function managed(req: FastifyRequest, id: string) {
-    const assembly = await findAssembly(db(), id)
-    if (!canManageAssembly(requireUser(req), assembly.territoryId))
-      throw forbidden('Réservé aux organisateurs de cette assemblée.')
-    return assembly
-  }
+  const { managed, renderOrg, orgAction, orgPost } = organiserActions(app)
   app.addHook('onRequest', async (req) => {
     const { id } = req.params as { id?: string }
     if (!id || !isUuid(id)) throw notFound()
     await managed(req, id)
   })
   await app.register(proposalImportRoutes)
+  await app.register(assemblyDeliberationRoutes)
 
   // ——— organisers ———
-  async function renderOrg(req: FastifyRequest, reply: FastifyReply, id: string, state: OrgState = {}, status = 200) {
-    const assembly = await managed(req, id)
-    const [quotas, volunteers, drawRow, members, sessions, groups] = await Promise.all([
-      listQuotas(db(), id),
-      listVolunteers(db(), id, {
-        pending: true,
-        limit: POOL_PAGE_SIZE,
-        offset: ((state.page ?? 1) - 1) * POOL_PAGE_SIZE,
-      }),
-      findDraw(db(), id),
-      listMembers(db(), id),
-      listSessions(db(), id),
-      listGroups(db(), id),
-    ])
-    return reply.page(
-      `${req.t('assembly.org.title')} — ${assembly.title}`,
-      <OrganisationPage
-        assembly={assembly}
-        quotas={quotas}
-        volunteers={volunteers}
-        draw={drawRow}
-        members={members}
-        sessions={sessions}
-        groups={groups}
-        state={state}
-      />,
-      status,
-    )
-  }
   app.get(
     '/assemblees/:id/organisation',
     { schema: { params: IdParams, querystring: PoolQuery, hide: true } },
     async (req, reply) => renderOrg(req, reply, req.params.id, { page: req.query.page }),
   )
-
-  /** Runs an organiser's action, then back to the organisation page; a 4xx is shown on it beside the form concerned. */
-  async function orgAction(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    form: string,
-    action: (actor: CurrentUser, values: Record<string, string>) => Promise<unknown>,
-    anchor = '',
-  ) {
-    const actor = requireUser(req)
-    const values = formValues(req.body)
-    try {
-      await action(actor, values)
-    } catch (error) {
-      const status = statusOf(error)
-      if (status === null) throw error
-      const appError = error as AppError
-      return renderOrg(
-        req,
-        reply,
-        id,
-        {
-          form,
-          values,
-          errors: translateFieldErrors(req.t, appError.fields),
-          problems: appError.fields ? [] : [appError.messageIn(req.locale)],
-        },
-        status,
-      )
-    }
-    return reply.redirect(`${assemblyPath({ id })}/organisation${anchor}`, 303)
-  }
-
-  type OrgParams = { id: string; member: string; number: number; groupId: string }
-  type PerParams = string | ((params: OrgParams) => string)
-  /** An organiser's form posted to `path`: `run`, then back to the organisation page at `anchor`. */
-  function orgPost(
-    path: string,
-    params: TSchema,
-    form: PerParams,
-    run: (actor: CurrentUser, values: Record<string, string>, params: OrgParams) => Promise<unknown>,
-    anchor: PerParams = '',
-    config: { rateLimit?: { max: number; timeWindow: string } } = {},
-  ) {
-    const named = (value: PerParams, p: OrgParams) => (typeof value === 'string' ? value : value(p))
-    app.post(path, { schema: { params, body: FormBody, hide: true }, config }, async (req, reply) => {
-      const p = req.params as OrgParams
-      return orgAction(req, reply, p.id, named(form, p), (actor, values) => run(actor, values, p), named(anchor, p))
-    })
-  }
 
   orgPost('/assemblees/:id/reglages', IdParams, 'settings', (actor, values, p) =>
     service.updateAssembly(db(), { actor, assemblyId: p.id, input: assemblyInput(values) }),
@@ -380,73 +284,5 @@ export default async function assemblyStaffRoutes(fastify: FastifyInstance) {
     'link',
     (actor, values, p) => linkMemberAccount(db(), { actor, memberId: p.member, email: values.email ?? '' }),
     '#members-title',
-  )
-  orgPost(
-    '/assemblees/:id/seances',
-    IdParams,
-    'session',
-    (actor, v, p) => {
-      normalizeDays(v, 'startsOn', 'endsOn')
-      return deliberation.addSession(db(), {
-        actor,
-        assemblyId: p.id,
-        input: {
-          title: v.title ?? '',
-          startsOn: v.startsOn ?? '',
-          endsOn: v.endsOn ?? '',
-          place: v.place ?? '',
-          programme: v.programme ?? '',
-        },
-      })
-    },
-    '#deliberation-title',
-  )
-  orgPost(
-    '/assemblees/:id/auditions',
-    IdParams,
-    'hearing',
-    (actor, v, p) =>
-      deliberation.addHearing(db(), {
-        actor,
-        assemblyId: p.id,
-        input: {
-          sessionId: /^[0-9a-f-]{36}$/.test(v.sessionId ?? '') ? v.sessionId! : null,
-          expert: v.expert ?? '',
-          affiliation: v.affiliation ?? '',
-          topic: v.topic ?? '',
-          viewpoint: v.viewpoint ?? '',
-          documents: v.documents ?? '',
-        },
-      }),
-    '#deliberation-title',
-  )
-  /** A group's form: name, mandate and the members' volunteer numbers, typed as "3, 7 12". */
-  const groupInput = (v: Record<string, string>): deliberation.GroupInput => {
-    const raw = (v.memberNumbers ?? '').split(/[\s,;]+/).filter(Boolean)
-    if (raw.some((n) => !/^\d{1,6}$/.test(n)))
-      throw new AppError('INVALID', {
-        status: 422,
-        userMessage: 'Des champs sont à corriger.',
-        fields: { memberNumbers: 'assembly.error.memberNumbers' },
-      })
-    return { name: v.name ?? '', mandate: v.mandate ?? '', memberNumbers: [...new Set(raw.map(Number))] }
-  }
-  orgPost(
-    '/assemblees/:id/groupes',
-    IdParams,
-    'group',
-    (actor, v, p) => deliberation.addGroup(db(), { actor, assemblyId: p.id, input: groupInput(v) }),
-    '#deliberation-title',
-  )
-  orgPost(
-    '/assemblees/:id/groupes/:groupId',
-    GroupParams,
-    (p) => `group-${p.groupId}`,
-    (actor, v, p) =>
-      deliberation.updateGroup(db(), { actor, assemblyId: p.id, groupId: p.groupId, input: groupInput(v) }),
-    (p) => `#group-${p.groupId}`,
-  )
-  orgPost('/assemblees/:id/rapport', IdParams, 'report', (actor, v, p) =>
-    answers.publishReport(db(), { actor, assemblyId: p.id, report: v.report ?? '' }),
   )
 }

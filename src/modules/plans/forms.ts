@@ -9,8 +9,11 @@ import {
   isUuid,
 } from '../../platform/http/rules.ts'
 import { isHeldStatus, isStatus, type HeldStatus, type Status } from './progress.ts'
-import type { CommitmentInput, MilestoneInput, PlanInput, UpdateInput } from './service.ts'
 import { OGP_VALUES } from './views.tsx'
+import type { CommitmentInput, MilestoneInput, PlanInput, UpdateInput } from './service.ts'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { AppError } from '../../platform/errors.ts'
+import { formValues, parseForm } from '../../platform/http/forms.ts'
 
 const endAfter =
   (startField: string): FieldRule<string> =>
@@ -146,4 +149,41 @@ export function asFormValues(row: Record<string, unknown>): Record<string, strin
     else values[key] = String(value)
   }
   return values
+}
+
+/** The version a form was opened on; a missing or garbled one counts as a conflict, never as "latest". */
+function formVersion(body: unknown): number {
+  const raw = formValues(body).version ?? ''
+  return /^\d{1,9}$/.test(raw) ? Number(raw) : -1
+}
+
+interface VersionedForm {
+  values: Record<string, string>
+  errors: Record<string, string>
+  version: number
+  conflict?: Record<string, string>
+}
+
+/**
+ * Saves an edit form opened on a given version. Invalid input re-renders with 422; if someone saved
+ * first, the form comes back with 409, the person's own values, and the saved version beside them
+ * (whose number the next save will carry). Returns null once saved.
+ */
+export async function saveVersioned<T extends object>(
+  req: FastifyRequest,
+  rules: Parameters<typeof parseForm<T>>[0],
+  save: (input: T, version: number) => Promise<unknown>,
+  render: (form: VersionedForm, status: number) => FastifyReply,
+): Promise<FastifyReply | null> {
+  const version = formVersion(req.body)
+  const parsed = parseForm<T>(rules, req.body, req.t)
+  if (!parsed.ok) return render({ values: parsed.values, errors: parsed.errors, version }, 422)
+  try {
+    await save(parsed.data, version)
+    return null
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'EDIT_CONFLICT') throw error
+    const saved = error.details as Record<string, unknown> & { version: number }
+    return render({ values: parsed.values, errors: {}, version: saved.version, conflict: asFormValues(saved) }, 409)
+  }
 }

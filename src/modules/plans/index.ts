@@ -5,6 +5,7 @@ import networkRoutes from './routes.network.tsx'
 import planApiRoutes from './routes.api.ts'
 import planJsonRoutes from './routes.json.ts'
 import planPublicRoutes from './routes.public.tsx'
+import planProgressRoutes from './routes.progress.tsx'
 import planStaffRoutes from './routes.staff.tsx'
 import { commitmentResources } from './resources.ts'
 import type { ModuleResources } from '../../platform/resources.ts'
@@ -15,6 +16,7 @@ export default async function plans(app: FastifyInstance) {
   app.platform.search.add(commitmentSearch)
   await app.register(planPublicRoutes)
   await app.register(planStaffRoutes)
+  await app.register(planProgressRoutes)
   await app.register(planApiRoutes, { prefix: '/api/v1' })
   await app.register(planJsonRoutes, { prefix: '/api/v1' })
   await app.register(networkRoutes)
