@@ -5,7 +5,9 @@
  * so a new migration says whose table it adds.
  *
  * Route files (`routes.*.ts(x)`) hold no SQL: reads and writes live in the module's services and queries.
- * The modules' imports must form no cycle: they are layers, printed from the bottom (`territories`) up.
+ * The modules' imports must form no cycle: they are layers, printed from the bottom (`territories`) up. Nor may
+ * files import each other in a cycle at run time (type-only imports aside): a module evaluated half-way gives
+ * `undefined` to whoever imported it first.
  *
  *   node --import tsx scripts/check-boundaries.ts
  */
@@ -116,6 +118,13 @@ function ownerOf(file: string): string | null {
 }
 
 const found: string[] = []
+/** which files each file imports at run time (imports of types only are erased) */
+const runtimeImports = new Map<string, string[]>()
+const RUNTIME_IMPORT = /^(?:import|export)\s+(?!type\s)([^'";]*?)\s*from\s+'(\.[^']+)'|^import\s+'(\.[^']+)'/gm
+const typesOnly = (clause: string) => {
+  const names = /^\{([^}]*)\}$/s.exec(clause.trim())
+  return !!names && names[1]!.split(',').every((name) => name.trim() === '' || /^type\s/.test(name.trim()))
+}
 /** which modules each module imports */
 const uses = new Map<string, Set<string>>()
 const unowned = new Set<string>()
@@ -134,6 +143,12 @@ for (const file of sources(join(root, 'src'))) {
   if (!owner) continue
   const text = readFileSync(file, 'utf8')
   const where = relative(root, file)
+  runtimeImports.set(
+    file,
+    [...text.matchAll(RUNTIME_IMPORT)]
+      .filter((match) => match[3] || !typesOnly(match[1]!))
+      .map((match) => resolve(dirname(file), (match[2] ?? match[3])!)),
+  )
   for (const match of text.matchAll(/(?:from|import)\s+'(\.[^']+)'/g)) {
     const target = resolve(dirname(file), match[1]!)
     const targetOwner = ownerOf(target)
@@ -177,6 +192,24 @@ function layers(): string[] {
   return order
 }
 const order = layers()
+
+/** Files that import each other in a cycle at run time, each cycle reported once from its first file. */
+function fileCycles(): void {
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (file: string, path: string[]) => {
+    if (state.get(file) === 'done') return
+    if (state.get(file) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(file)), file].map((f) => relative(root, f))
+      found.push(`files import each other in a cycle at run time: ${cycle.join(' → ')}`)
+      return
+    }
+    state.set(file, 'visiting')
+    for (const used of runtimeImports.get(file) ?? []) visit(used, [...path, file])
+    state.set(file, 'done')
+  }
+  for (const file of [...runtimeImports.keys()].sort()) visit(file, [])
+}
+fileCycles()
 
 const current = [...new Set(found)].sort()
 for (const table of unowned) console.error(`migrations: table ${table} has no owner in scripts/check-boundaries.ts`)

@@ -8,7 +8,7 @@ import { answerQuestion, askQuestion, moderateQuestion } from '../src/modules/qu
 import { answerContribution } from '../src/modules/consultations/contributions.ts'
 import { hideContent } from '../src/modules/moderation/service.ts'
 import { createEvent, register } from '../src/modules/events/index.ts'
-import { unregister } from '../src/modules/events/service.ts'
+import { unregister } from '../src/modules/events/registrations.ts'
 import { decideMembership, requestMembership } from '../src/modules/membership/service.ts'
 import { appointReviewer } from '../src/modules/assessments/reviewers.ts'
 import { buildTestApp, createUser, describeEachEngine, signedInClient, type TestApp } from './helpers/app.ts'

@@ -11,7 +11,7 @@ import { appointReviewer, listReviewers, revokeReviewer } from './reviewers.ts'
 import { importOgpRatings, RatingsRefused } from './import.ts'
 import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'
 import { worded } from '../../platform/import/text.ts'
-import { MAX_ROUTE_UPLOAD_BYTES } from '../../platform/http/kernel.tsx'
+import { MAX_ROUTE_UPLOAD_BYTES } from '../../platform/http/limits.ts'
 import { AppointPage, assessmentPagePath, ImportOgpPage, RatingsPreviewPage } from './views.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })

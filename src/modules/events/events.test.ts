@@ -13,7 +13,8 @@ import {
   type TestApp,
 } from '../../../test/helpers/app.ts'
 import { seedDemo } from '../../demo/seed.ts'
-import { parisInstant, sendReminders } from './service.ts'
+import { parisInstant } from './service.ts'
+import { sendReminders } from './registrations.ts'
 
 test('Paris local times become the right instants in winter and summer', () => {
   assert.equal(parisInstant('2026-12-03', '18:30')!.toISOString(), '2026-12-03T17:30:00.000Z')

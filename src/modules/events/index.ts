@@ -23,4 +23,5 @@ export const eventsResources: ModuleResources = {
   ],
 }
 
-export { createEvent, parisInstant, register, sendReminders } from './service.ts'
+export { createEvent, parisInstant } from './service.ts'
+export { register, sendReminders } from './registrations.ts'

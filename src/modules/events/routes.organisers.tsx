@@ -14,13 +14,11 @@ import {
   createEvent,
   EVENT_KINDS,
   findEvent,
-  listRegistrants,
-  messageRegistrants,
   parisInstant,
   saveMinutes,
   type EventKind,
-  type RegistrantRow,
 } from './service.ts'
+import { listRegistrants, messageRegistrants, type RegistrantRow } from './registrations.ts'
 import { eventPath, EventFormPage, RegistrantsPage } from './views/events.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })

@@ -4,16 +4,9 @@ import { Type } from 'typebox'
 import { requireUser } from '../../platform/auth/current-user.ts'
 import { FormBody } from '../../platform/http/forms.ts'
 import { getTerritorySummaries, territoryOfPage, territoryPath, TerritoryRefParams } from '../territories/index.ts'
-import {
-  calendar,
-  canManageEvent,
-  findEvent,
-  listEvents,
-  register,
-  registrationOf,
-  unregister,
-  type EventRow,
-} from './service.ts'
+import { canManageEvent, findEvent, listEvents, type EventRow } from './service.ts'
+import { calendar } from './calendar.ts'
+import { register, registrationOf, unregister } from './registrations.ts'
 import { eventPath, eventFilters, EventList, EventPage } from './views/events.tsx'
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })

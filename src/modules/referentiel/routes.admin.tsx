@@ -6,7 +6,7 @@ import { FormBody, FormWithFileBody, formValues } from '../../platform/http/form
 import { zipSync } from 'fflate'
 import { isZip } from '../../platform/import/archive.ts'
 import { deletePendingImport, loadPendingImport, savePendingImport } from '../../platform/import/pending.ts'
-import { MAX_ROUTE_UPLOAD_BYTES, MAX_UPLOAD_FILES } from '../../platform/http/kernel.tsx'
+import { MAX_ROUTE_UPLOAD_BYTES, MAX_UPLOAD_FILES } from '../../platform/http/limits.ts'
 import { importRecords, ImportFailed } from './import.ts'
 import { readCatalogue, type SourceFile } from './import-catalogue.ts'
 import { readParticipediaCsv } from './import-participedia.ts'

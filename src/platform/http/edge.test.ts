@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../db/index.ts'
-import { MAX_UPLOAD_BYTES } from './kernel.tsx'
+import { MAX_UPLOAD_BYTES } from './limits.ts'
 import {
   buildTestApp,
   Client,

@@ -3,7 +3,8 @@ import { usePage } from '../../../platform/layout/context.ts'
 import { ErrorSummary, Field, PostForm, type FieldErrors, type FormValues } from '../../../platform/layout/forms.tsx'
 import { Table } from '../../../platform/layout/table.tsx'
 import { renderMarkdown } from '../../../platform/markdown.ts'
-import { EVENT_KINDS, TIME_ZONE, type EventKind, type EventRow, type RegistrantRow } from '../service.ts'
+import { EVENT_KINDS, TIME_ZONE, type EventKind, type EventRow } from '../service.ts'
+import type { RegistrantRow } from '../registrations.ts'
 
 export const eventPath = (e: { id: string }) => `/evenements/${e.id}`
 
