@@ -233,7 +233,9 @@ describeEachEngine('mail to the people concerned', (engine) => {
       db,
       sql`select id from contributions where title = 'Le bus du samedi passe trop tôt'`,
     )
-    await hideContent(db, ctx.app.platform.resources, moderator, {
+    await hideContent(db, {
+      resources: ctx.app.platform.resources,
+      actor: moderator,
       type: 'contribution',
       id: bus!.id,
       reason: 'Propos injurieux envers un agent.',

@@ -191,7 +191,9 @@ export const importCommands: Record<string, Command> = {
       const en = translator('en')
       const dryRun = values['dry-run'] === true
       try {
-        const outcome = await importOgpRatings(database.db, null, importBytes(file), {
+        const outcome = await importOgpRatings(database.db, {
+          actor: null,
+          bytes: importBytes(file),
           name: basename(file),
           write: !dryRun,
           ...(typeof values.plan === 'string' ? { planId: values.plan } : {}),
@@ -235,7 +237,10 @@ export const importCommands: Record<string, Command> = {
       reportRead(read)
       const dryRun = values['dry-run'] === true
       try {
-        const outcome = await importContributions(database.db, null, consultationId, read, {
+        const outcome = await importContributions(database.db, {
+          actor: null,
+          consultationId,
+          read,
           write: !dryRun,
           filename: basename(file),
         })
@@ -269,7 +274,10 @@ export const importCommands: Record<string, Command> = {
       reportRead(read)
       const dryRun = values['dry-run'] === true
       try {
-        const outcome = await importProposals(database.db, null, assemblyId, read, {
+        const outcome = await importProposals(database.db, {
+          actor: null,
+          assemblyId,
+          read,
           write: !dryRun,
           filename: basename(file),
           status,

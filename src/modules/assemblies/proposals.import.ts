@@ -233,10 +233,19 @@ interface ExistingProposal {
  */
 export async function importProposals(
   db: Db,
-  actor: CurrentUser | null,
-  assemblyId: string,
-  read: ReadProposals,
-  options: { write: boolean; filename: string; status: 'adopted' | 'drafted' },
+  {
+    actor,
+    assemblyId,
+    read,
+    ...options
+  }: {
+    actor: CurrentUser | null
+    assemblyId: string
+    read: ReadProposals
+    write: boolean
+    filename: string
+    status: 'adopted' | 'drafted'
+  },
 ): Promise<ProposalImportOutcome> {
   const assembly = await findAssembly(db, assemblyId)
   const run = async (tx: Db): Promise<ProposalImportOutcome> => {

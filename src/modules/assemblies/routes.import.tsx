@@ -107,7 +107,10 @@ export default async function proposalImportRoutes(fastify: FastifyInstance) {
         bytes: upload.bytes,
         options: { assemblyId: context.assembly.id, status },
       })
-      const outcome = await importProposals(db(), context.actor, context.assembly.id, read, {
+      const outcome = await importProposals(db(), {
+        actor: context.actor,
+        assemblyId: context.assembly.id,
+        read,
         write: false,
         filename: upload.filename,
         status,
@@ -154,7 +157,10 @@ export default async function proposalImportRoutes(fastify: FastifyInstance) {
           422,
         )
       const status = pending.options.status === 'drafted' ? 'drafted' : 'adopted'
-      const outcome = await importProposals(db(), context.actor, context.assembly.id, read, {
+      const outcome = await importProposals(db(), {
+        actor: context.actor,
+        assemblyId: context.assembly.id,
+        read,
         write: true,
         filename: pending.filename,
         status,

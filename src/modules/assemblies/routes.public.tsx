@@ -209,11 +209,10 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
       const categories = [...new Set(quotas.map((q) => q.category))]
       const features = Object.fromEntries(categories.map((c, i) => [c, values[`feature${i}`] ?? '']))
       try {
-        const registration = await registerVolunteer(
-          db(),
-          app.platform.tokens,
-          req.params.id,
-          {
+        const registration = await registerVolunteer(db(), {
+          tokens: app.platform.tokens,
+          assemblyId: req.params.id,
+          input: {
             fullName: values.fullName ?? '',
             email: values.email?.trim() || null,
             phone: values.phone?.trim() || null,
@@ -222,8 +221,8 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
             consent: values.consent === 'true',
             locale: req.locale,
           },
-          req.user?.id ?? null,
-        )
+          actorId: req.user?.id ?? null,
+        })
         app.jobs.wake()
         return volunteerPage(req, reply, req.params.id, {}, {}, registration)
       } catch (error) {

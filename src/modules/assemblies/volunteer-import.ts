@@ -133,7 +133,7 @@ export async function importVolunteers(
     )
     const known = new Set(pool.map(personKey))
     const fresh = inputs.filter(({ key }) => !known.has(key))
-    for (const { input } of fresh) await insertVolunteer(tx, assembly, input, 'import')
+    for (const { input } of fresh) await insertVolunteer(tx, { assembly, input, source: 'import' })
     const outcome = { imported: fresh.length, alreadyInPool: inputs.length - fresh.length }
     await recordAudit(tx, {
       actorId: actor.id,

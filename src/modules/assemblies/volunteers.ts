@@ -48,10 +48,12 @@ function volunteerProblems(input: VolunteerInput, quotas: QuotaRow[], needsAddre
 
 export async function insertVolunteer(
   tx: Db,
-  assembly: AssemblyRow,
-  input: VolunteerInput,
-  source: 'form' | 'import',
-  locale: Locale = 'fr',
+  {
+    assembly,
+    input,
+    source,
+    locale = 'fr',
+  }: { assembly: AssemblyRow; input: VolunteerInput; source: 'form' | 'import'; locale?: Locale },
 ): Promise<{ id: string; number: number }> {
   const email = input.email ? normalizeEmail(input.email) : null
   const [row] = await queryRows<{ id: string; number: number }>(
@@ -94,10 +96,17 @@ export type Registration = { kind: 'mail'; email: string } | { kind: 'call'; num
  */
 export async function registerVolunteer(
   db: Db,
-  tokens: TokenSigner,
-  assemblyId: string,
-  input: VolunteerInput & { consent: boolean; locale?: Locale },
-  actorId: string | null,
+  {
+    tokens,
+    assemblyId,
+    input,
+    actorId,
+  }: {
+    tokens: TokenSigner
+    assemblyId: string
+    input: VolunteerInput & { consent: boolean; locale?: Locale }
+    actorId: string | null
+  },
 ): Promise<Registration> {
   const assembly = await findAssembly(db, assemblyId)
   if (assembly.phase !== 'recruiting')
@@ -133,7 +142,7 @@ export async function registerVolunteer(
         return { kind: 'mail', email }
       }
     }
-    const volunteer = await insertVolunteer(tx, assembly, input, 'form', locale)
+    const volunteer = await insertVolunteer(tx, { assembly, input, source: 'form', locale })
     await recordAudit(tx, {
       actorId,
       territoryId: assembly.territoryId,

@@ -238,9 +238,11 @@ function differences(stored: StoredRow, wanted: Record<string, unknown>): string
  */
 export async function importOgpRatings(
   db: Db,
-  actor: CurrentUser | null,
-  bytes: Uint8Array,
-  options: { name: string; planId?: string; write: boolean },
+  {
+    actor,
+    bytes,
+    ...options
+  }: { actor: CurrentUser | null; bytes: Uint8Array; name: string; planId?: string; write: boolean },
 ): Promise<RatingsOutcome> {
   if (actor && !actor.isPlatformAdmin) throw forbidden()
   const { ratings, unrated, warnings } = readRatings(bytes, options.name)

@@ -108,7 +108,9 @@ export default async function assessmentNetworkRoutes(fastify: FastifyInstance) 
       )
     if (!file) return refused([req.t('ref.import.noFile')])
     try {
-      const outcome = await importOgpRatings(db(), actor, file.bytes, {
+      const outcome = await importOgpRatings(db(), {
+        actor,
+        bytes: file.bytes,
         name: file.filename,
         write: false,
         ...(plan ? { planId: plan.id } : {}),
@@ -149,7 +151,9 @@ export default async function assessmentNetworkRoutes(fastify: FastifyInstance) 
     const actor = requireAdmin(req)
     const pending = await loadPendingImport(db(), pendingId, actor.id, RATINGS)
     if ((pending.options.planId ?? null) !== (plan?.id ?? null)) throw notFound()
-    const outcome = await importOgpRatings(db(), actor, pending.bytes, {
+    const outcome = await importOgpRatings(db(), {
+      actor,
+      bytes: pending.bytes,
       name: pending.filename,
       write: true,
       ...(plan ? { planId: plan.id } : {}),

@@ -273,10 +273,12 @@ const differs = (row: ExistingContribution, item: ImportedContribution) =>
  */
 export async function importContributions(
   db: Db,
-  actor: CurrentUser | null,
-  consultationId: string,
-  read: ReadContributions,
-  options: { write: boolean; filename: string },
+  {
+    actor,
+    consultationId,
+    read,
+    ...options
+  }: { actor: CurrentUser | null; consultationId: string; read: ReadContributions; write: boolean; filename: string },
 ): Promise<ContributionImportOutcome> {
   const consultation = await findConsultation(db, consultationId)
   if (actor) assertCan(actor, 'consultation.manage', consultation.territoryId)

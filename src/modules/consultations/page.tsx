@@ -37,7 +37,7 @@ export async function renderConsultation(
   const total = c.contributionCount
   const manager = can(req.user, 'consultation.manage', c.territoryId)
   const [contributions, commitmentRows, supported, planList, milestoneList] = await Promise.all([
-    listContributions(db, c.id, sort, page),
+    listContributions(db, { consultationId: c.id, sort, page }),
     publicCommitmentsByIds(db, [c.commitmentId]),
     req.user ? supportedBy(db, req.user.id, c.id) : new Set<string>(),
     manager ? publishedCommitments(db, c.territoryId) : [],

@@ -44,10 +44,12 @@ export const CONTRIBUTIONS_PAGE_SIZE = 50
 /** A page of a consultation's contributions (pages count from 1), most supported or most recent first. */
 export async function listContributions(
   db: Db,
-  consultationId: string,
-  sort: 'supports' | 'recent',
-  page = 1,
-  pageSize = CONTRIBUTIONS_PAGE_SIZE,
+  {
+    consultationId,
+    sort,
+    page = 1,
+    pageSize = CONTRIBUTIONS_PAGE_SIZE,
+  }: { consultationId: string; sort: 'supports' | 'recent'; page?: number; pageSize?: number },
 ) {
   // the page's ids come from the index alone (deep pages walk the index, not the rows), then their rows are read
   const order = (t: string) =>

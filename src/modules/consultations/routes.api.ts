@@ -102,7 +102,12 @@ export default async function participationApiRoutes(fastify: FastifyInstance) {
       const c = await findConsultation(db(), req.params.id)
       if (c.status === 'draft') throw notFound()
       const page = req.query.page ?? 1
-      const list = await listContributions(db(), c.id, 'supports', page, API_PAGE_SIZE)
+      const list = await listContributions(db(), {
+        consultationId: c.id,
+        sort: 'supports',
+        page,
+        pageSize: API_PAGE_SIZE,
+      })
       const total = c.contributionCount
       return {
         consultation: {

@@ -90,7 +90,10 @@ export default async function contributionImportRoutes(fastify: FastifyInstance)
         bytes: upload.bytes,
         options: { consultationId: context.consultation.id },
       })
-      const outcome = await importContributions(db(), context.actor, context.consultation.id, read, {
+      const outcome = await importContributions(db(), {
+        actor: context.actor,
+        consultationId: context.consultation.id,
+        read,
         write: false,
         filename: upload.filename,
       })
@@ -133,7 +136,10 @@ export default async function contributionImportRoutes(fastify: FastifyInstance)
           ),
           422,
         )
-      const outcome = await importContributions(db(), context.actor, context.consultation.id, read, {
+      const outcome = await importContributions(db(), {
+        actor: context.actor,
+        consultationId: context.consultation.id,
+        read,
         write: true,
         filename: pending.filename,
       })

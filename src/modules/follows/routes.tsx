@@ -95,7 +95,11 @@ export default async function followRoutes(fastify: FastifyInstance) {
     },
     async (req, reply) => {
       const link = await checkLink(req, secretQueryParam(req, 'jeton'))
-      const removed = await unsubscribe(db(), app.platform.resources, link.userId, link.scope)
+      const removed = await unsubscribe(db(), {
+        resources: app.platform.resources,
+        userId: link.userId,
+        scope: link.scope,
+      })
       reply.header('referrer-policy', 'no-referrer')
       return reply.page(
         req.t('follow.unsubscribe.title'),

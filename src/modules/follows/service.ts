@@ -68,9 +68,7 @@ export async function setFollow(
 
 export async function followOf(
   db: Db,
-  user: CurrentUser | null,
-  type: Followable,
-  id: string,
+  { user, type, id }: { user: CurrentUser | null; type: Followable; id: string },
 ): Promise<Frequency | null> {
   if (!user) return null
   const [row] = await queryRows<{ frequency: Frequency }>(
@@ -100,9 +98,7 @@ export async function followsOf(db: Db, resources: ResourceRegistry, userId: str
  */
 export async function unsubscribe(
   db: Db,
-  resources: ResourceRegistry,
-  userId: string,
-  scope: string,
+  { resources, userId, scope }: { resources: ResourceRegistry; userId: string; scope: string },
 ): Promise<string[]> {
   const [type, id] = scope.split(':')
   let which

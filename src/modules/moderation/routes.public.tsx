@@ -26,7 +26,9 @@ export default async function moderationPublicRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const actor = requireUser(req)
       const page = await pageOfContent(db(), resources, req.params.type, req.params.id)
-      await reportContent(db(), resources, actor, {
+      await reportContent(db(), {
+        resources,
+        actor,
         type: req.params.type,
         id: req.params.id,
         reason: formValues(req.body).reason ?? '',

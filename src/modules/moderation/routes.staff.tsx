@@ -30,7 +30,9 @@ export default async function moderationStaffRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const page = await pageOfContent(db(), resources, req.params.type, req.params.id)
       try {
-        await hideContent(db(), resources, requireUser(req), {
+        await hideContent(db(), {
+          resources,
+          actor: requireUser(req),
           type: req.params.type,
           id: req.params.id,
           reason: formValues(req.body).reason ?? '',
@@ -49,7 +51,7 @@ export default async function moderationStaffRoutes(fastify: FastifyInstance) {
     { schema: { params: ContentParams, body: FormBody, hide: true } },
     async (req, reply) => {
       const page = await pageOfContent(db(), resources, req.params.type, req.params.id)
-      await restoreContent(db(), resources, requireUser(req), req.params)
+      await restoreContent(db(), { resources, actor: requireUser(req), ...req.params })
       return reply.redirect(page, 303)
     },
   )
@@ -81,7 +83,9 @@ export default async function moderationStaffRoutes(fastify: FastifyInstance) {
       const values = formValues(req.body)
       if (!/^[0-9a-f-]{36}$/.test(values.userId ?? ''))
         throw new AppError('BAD_REQUEST', { status: 400, userMessage: 'Compte inconnu.' })
-      const count = await hideAccountContent(db(), resources, actor, {
+      const count = await hideAccountContent(db(), {
+        resources,
+        actor,
         territoryId: territory.id,
         userId: values.userId!,
         reason: values.reason ?? '',

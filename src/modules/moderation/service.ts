@@ -44,9 +44,11 @@ const moderates = (actor: CurrentUser) => (territory: SQL) => authorizedIn(actor
  */
 export async function reportContent(
   db: Db,
-  resources: ResourceRegistry,
-  actor: CurrentUser,
-  report: { type: string; id: string; reason: string; threshold: number },
+  {
+    resources,
+    actor,
+    ...report
+  }: { resources: ResourceRegistry; actor: CurrentUser; type: string; id: string; reason: string; threshold: number },
 ): Promise<boolean> {
   const { type, id, reason, threshold } = report
   checkReason(reason)
@@ -97,9 +99,11 @@ export async function reportContent(
 /** A moderator of the territory hides a content with a public reason; its author is told why. */
 export async function hideContent(
   db: Db,
-  resources: ResourceRegistry,
-  actor: CurrentUser,
-  hiding: { type: string; id: string; reason: string },
+  {
+    resources,
+    actor,
+    ...hiding
+  }: { resources: ResourceRegistry; actor: CurrentUser; type: string; id: string; reason: string },
 ): Promise<void> {
   const { type, id, reason } = hiding
   const source = sourceOf(resources, type)
@@ -132,9 +136,7 @@ export async function hideContent(
 /** A moderator restores a hidden content; the reports it had are settled (a new report counts afresh). */
 export async function restoreContent(
   db: Db,
-  resources: ResourceRegistry,
-  actor: CurrentUser,
-  content: { type: string; id: string },
+  { resources, actor, ...content }: { resources: ResourceRegistry; actor: CurrentUser; type: string; id: string },
 ): Promise<void> {
   const { type, id } = content
   const source = sourceOf(resources, type)
@@ -158,9 +160,11 @@ export async function restoreContent(
 /** Hides, in one action, every content of every moderated type an account wrote in the territory. */
 export async function hideAccountContent(
   db: Db,
-  resources: ResourceRegistry,
-  actor: CurrentUser,
-  hiding: { territoryId: string; userId: string; reason: string },
+  {
+    resources,
+    actor,
+    ...hiding
+  }: { resources: ResourceRegistry; actor: CurrentUser; territoryId: string; userId: string; reason: string },
 ): Promise<number> {
   const { territoryId, userId, reason } = hiding
   if (!can(actor, 'content.moderate', territoryId)) throw forbidden('Vous ne modérez pas ce territoire.')

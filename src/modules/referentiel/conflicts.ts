@@ -57,7 +57,7 @@ export async function resolveImportConflict(
         [open.field]: (open.sourceValue ?? null) as FicheContent[string],
       }
       if (changedFields(fiche.kind as FicheKind, fiche.content, content).length > 0)
-        await publishVersion(tx, fiche, content, actor.id, 'import')
+        await publishVersion(tx, { fiche, content, actorId: actor.id, note: 'import' })
     }
     await tx.execute(
       sql`update referentiel_import_conflicts set resolved_at = now(), resolved_by = ${actor.id}, resolution = ${choice} where id = ${conflictId}`,

@@ -27,10 +27,7 @@ export interface ExportRow {
  */
 export async function exportPage(
   db: Db,
-  kind: FicheKind,
-  licence: string,
-  after: ExportRow | null,
-  limit = 500,
+  { kind, licence, after, limit = 500 }: { kind: FicheKind; licence: string; after: ExportRow | null; limit?: number },
 ): Promise<ExportRow[]> {
   const rows = await queryRows<Omit<ExportRow, 'names'>>(
     db,

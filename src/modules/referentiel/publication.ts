@@ -241,17 +241,14 @@ export async function publishDirectly(
       })
       .returning()
   }
-  await publishVersion(tx, fiche!, content, input.actorId, 'import')
+  await publishVersion(tx, { fiche: fiche!, content, actorId: input.actorId, note: 'import' })
   return { outcome: input.existing ? 'updated' : 'created', conflicts }
 }
 
 /** A new published version of a fiche, written by the network (an import, a conflict decided), and its columns. */
 export async function publishVersion(
   tx: Db,
-  fiche: FicheRow,
-  content: FicheContent,
-  actorId: string | null,
-  note: string,
+  { fiche, content, actorId, note }: { fiche: FicheRow; content: FicheContent; actorId: string | null; note: string },
 ): Promise<void> {
   const now = new Date()
   const [{ next }] = (await queryRows<{ next: number }>(

@@ -68,7 +68,7 @@ export default async function referentielContributorRoutes(fastify: FastifyInsta
       if (!isFicheKind(kind)) throw notFound()
       const values = ficheValues(kind, req.body)
       try {
-        const { version } = await createFiche(db(), actor, kind, values)
+        const { version } = await createFiche(db(), { actor, kind, input: values })
         if (values.intent === 'submit') await submitVersion(db(), actor, version.id)
         req.flash('notice', req.t(values.intent === 'submit' ? 'ref.flash.submitted' : 'ref.flash.saved'))
         return reply.redirect(versionPath(version.id), 303)

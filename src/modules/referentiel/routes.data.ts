@@ -226,7 +226,7 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
     if (format === 'json')
       return sendJsonArray<ExportRow>(reply.header('link', `<${licenceUrl}>; rel="license"`), {
         filename,
-        nextPage: (after) => exportPage(db(), kind, licence, after),
+        nextPage: (after) => exportPage(db(), { kind, licence, after }),
         toJson: (row) => exportRecord(row, baseUrl()),
       })
     // each row is turned into its record once, then read column by column
@@ -239,7 +239,7 @@ export default async function referentielDataRoutes(fastify: FastifyInstance) {
     return sendCsv(reply, {
       filename,
       columns: fieldColumns,
-      nextPage: (after) => exportPage(db(), kind, licence, after),
+      nextPage: (after) => exportPage(db(), { kind, licence, after }),
       licenceUrl,
     })
   }

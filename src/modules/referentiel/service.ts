@@ -163,7 +163,10 @@ function uniqueViolation(error: unknown): never {
 }
 
 /** A signed-in contributor starts a new fiche: it exists as a draft, visible to its author and moderators. */
-export async function createFiche(db: Db, actor: CurrentUser, kind: FicheKind, input: Record<string, unknown>) {
+export async function createFiche(
+  db: Db,
+  { actor, kind, input }: { actor: CurrentUser; kind: FicheKind; input: Record<string, unknown> },
+) {
   const content = await resolveContent(db, kind, input, { locale: actor.locale })
   return db.transaction(async (tx) => {
     const slug = await freeSlug(tx, String(content.title))

@@ -171,9 +171,7 @@ export async function listParents(db: Db, territoryId: string): Promise<Territor
 /** Direct members of a territory of one kind, most populated first, and how many there are. */
 export async function listChildren(
   db: Db,
-  territoryId: string,
-  kind: TerritoryKind,
-  limit: number,
+  { territoryId, kind, limit }: { territoryId: string; kind: TerritoryKind; limit: number },
 ): Promise<{ total: number; items: TerritorySummary[] }> {
   const where = and(
     eq(territoryParents.parentId, territoryId),

@@ -47,7 +47,9 @@ export async function getTerritoryPage(db: Db, kind: TerritoryKind, rawCode: str
           : null
   const [parents, children, profile, electedOfficials, memberships] = await Promise.all([
     queries.listParents(db, territory.id),
-    childKind ? queries.listChildren(db, territory.id, childKind, 300) : Promise.resolve({ total: 0, items: [] }),
+    childKind
+      ? queries.listChildren(db, { territoryId: territory.id, kind: childKind, limit: 300 })
+      : Promise.resolve({ total: 0, items: [] }),
     queries.findProfile(db, territory.id),
     queries.listElectedOfficials(db, territory.id),
     // the membership module's public view: network or programme, since when, the convention

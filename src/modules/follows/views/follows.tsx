@@ -55,7 +55,9 @@ export function FollowForm({
 
 /** The follow box of a page, for the person looking at it. */
 export async function followBox(db: Db, user: CurrentUser | null, type: Followable, id: string, next: string) {
-  return <FollowForm type={type} id={id} following={await followOf(db, user, type, id)} signedIn={!!user} next={next} />
+  return (
+    <FollowForm type={type} id={id} following={await followOf(db, { user, type, id })} signedIn={!!user} next={next} />
+  )
 }
 
 export function FollowsPage({ items }: { items: Awaited<ReturnType<typeof followsOf>> }) {
