@@ -12,7 +12,7 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { seedDemo } from '../../demo/seed.ts'
+import { buildStaff, buildTerritory, type BuiltTerritory } from '../../../test/helpers/factories.ts'
 import { parisInstant } from './service.ts'
 import { sendReminders } from './registrations.ts'
 
@@ -27,6 +27,7 @@ describeEachEngine('events', (engine) => {
   let ctx: TestApp
   let agent: Client
   let admin: Client
+  let territory: BuiltTerritory
   const people: { client: Client; id: string; email: string }[] = []
   let eventId = ''
   const day = parisDay
@@ -42,9 +43,11 @@ describeEachEngine('events', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(ctx.database.db)
-    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
-    admin = await signedInClient(ctx.app, 'admin@demo.thc.example', 'demo-admin-thc')
+    territory = await buildTerritory(ctx.database)
+    const editor = await buildStaff(ctx.database, territory)
+    agent = await signedInClient(ctx.app, editor.email, editor.password)
+    const team = await createUser(ctx.database, { admin: true })
+    admin = await signedInClient(ctx.app, team.email, team.password)
     for (const name of ['Anne', 'Basile', 'Célia']) {
       const user = await createUser(ctx.database, { displayName: name })
       const client = await signedInClient(ctx.app, user.email, user.password)
@@ -54,7 +57,7 @@ describeEachEngine('events', (engine) => {
   after(async () => ctx?.close())
 
   test('the territory’s staff schedule a public meeting; citizens cannot; network events are the team’s', async () => {
-    const url = '/territoires/autre/pays-demo/evenements/nouveau'
+    const url = `${territory.path}/evenements/nouveau`
     const fields = {
       kind: 'public_meeting',
       title: 'Réunion publique sur le plan vélo',
@@ -183,7 +186,7 @@ describeEachEngine('events', (engine) => {
   test('a visio’s link is for the people registered and the organisers: not on the public page nor in the calendar', async () => {
     const link = 'https://visio.example.org/salle-secrete-48c1'
     // the day as a browser without a date picker sends it, typed the French way
-    const created = await agent.post('/territoires/autre/pays-demo/evenements/nouveau', {
+    const created = await agent.post(`${territory.path}/evenements/nouveau`, {
       kind: 'public_meeting',
       title: 'Atelier en ligne',
       description: '',
@@ -228,13 +231,13 @@ describeEachEngine('events', (engine) => {
     assert.equal(vevent.getFirstPropertyValue('url'), `http://localhost:3000/evenements/${eventId}`)
     assert.equal(event.location, 'Salle des fêtes')
     const feed = new ICAL.Component(
-      ICAL.parse((await new Client(ctx.app).get('/territoires/autre/pays-demo/evenements.ics')).body),
+      ICAL.parse((await new Client(ctx.app).get(`${territory.path}/evenements.ics`)).body),
     )
     const uids = feed.getAllSubcomponents('vevent').map((v) => String(v.getFirstPropertyValue('url')))
     assert.ok(uids.includes(`http://localhost:3000/evenements/${eventId}`))
     const [inTerritory] = await queryRows<{ n: number }>(
       ctx.database.db,
-      sql`select count(*)::int as n from events e join territories t on t.id = e.territory_id where t.code = 'pays-demo'`,
+      sql`select count(*)::int as n from events e join territories t on t.id = e.territory_id where t.code = ${territory.code}`,
     )
     assert.equal(uids.length, inTerritory!.n, 'every event of the territory, and only them')
     const network = new ICAL.Component(ICAL.parse((await new Client(ctx.app).get('/reseau/evenements.ics')).body))

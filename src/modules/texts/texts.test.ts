@@ -13,7 +13,7 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { seedDemo } from '../../demo/seed.ts'
+import { buildStaff, buildTerritory, type BuiltTerritory } from '../../../test/helpers/factories.ts'
 import { parseArticles } from './service.ts'
 import { acceptedWordings } from './amendments.ts'
 import type { AmendmentRow } from './queries.ts'
@@ -101,10 +101,12 @@ describeEachEngine('co-constructed texts', (engine) => {
       )
     )[0]!
 
+  let territory: BuiltTerritory
   before(async () => {
     ctx = await buildTestApp(engine, { SIGNIN_RATE_LIMIT: '100' })
-    await seedDemo(db())
-    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
+    territory = await buildTerritory(ctx.database)
+    const editor = await buildStaff(ctx.database, territory)
+    agent = await signedInClient(ctx.app, editor.email, editor.password)
     const a = await createUser(ctx.database, { displayName: 'Alice Habitante' })
     const b = await createUser(ctx.database, { displayName: 'Bob Voisin' })
     alice = await signedInClient(ctx.app, a.email, a.password)
@@ -113,7 +115,7 @@ describeEachEngine('co-constructed texts', (engine) => {
   after(async () => ctx?.close())
 
   test('the staff write a draft in articles and publish it; citizens cannot; drafts are not public', async () => {
-    const url = '/territoires/autre/pays-demo/textes/nouveau'
+    const url = `${territory.path}/textes/nouveau`
     const fields = {
       title: 'Charte de la participation',
       summary: 'Projet de charte.',
@@ -122,11 +124,11 @@ describeEachEngine('co-constructed texts', (engine) => {
       articlesSource: draft,
       intent: 'draft',
     }
-    assert.equal((await alice.post(url, fields, { csrfFrom: '/territoires/autre/pays-demo/textes' })).statusCode, 403)
+    assert.equal((await alice.post(url, fields, { csrfFrom: `${territory.path}/textes` })).statusCode, 403)
     const bad = await agent.post(
       url,
       { ...fields, articlesSource: 'Préambule sans article' },
-      { csrfFrom: '/territoires/autre/pays-demo/textes' },
+      { csrfFrom: `${territory.path}/textes` },
     )
     assert.equal(bad.statusCode, 422)
     assert.match(bad.body, /au moins un article/)
@@ -159,7 +161,7 @@ describeEachEngine('co-constructed texts', (engine) => {
     assert.equal(page.statusCode, 200)
     assert.match(page.body, /Article 3 – Évaluation/)
     assert.match(page.body, /Ouverte/)
-    const list = await new Client(ctx.app).get('/territoires/autre/pays-demo/textes')
+    const list = await new Client(ctx.app).get(`${territory.path}/textes`)
     assert.match(list.body, /Charte de la participation/)
   })
 
@@ -396,14 +398,14 @@ describeEachEngine('co-constructed texts', (engine) => {
       ]),
     )
     assert.deepEqual(fates, { [amendmentA]: ['rejected', 3, 6], [amendmentB]: ['accepted', 2, 0] })
-    const list = JSON.parse((await visitor.get('/api/v1/territories/autre/pays-demo/texts')).body)
+    const list = JSON.parse((await visitor.get(`/api/v1/territories/autre/${territory.code}/texts`)).body)
     assert.ok(list.some((t: { id: string; versions: number }) => t.id === textId && t.versions === 3))
   })
 
   test('an amendment is reported and hidden by the territory’s moderator with a public reason', async () => {
     const page = `/textes/${textId}`
     const moderator = await createUser(ctx.database, { displayName: 'Mo Dératrice' })
-    await grantTestRole(ctx.database, moderator.id, { kind: 'autre', code: 'pays-demo' }, 'moderator')
+    await grantTestRole(ctx.database, moderator.id, territory, 'moderator')
     const mo = await signedInClient(ctx.app, moderator.email, moderator.password)
     assert.equal(
       (await alice.post(`/contenus/amendment/${amendmentB}/signalement`, { reason: 'Hors sujet' }, { csrfFrom: page }))
@@ -414,12 +416,12 @@ describeEachEngine('co-constructed texts', (engine) => {
       (await alice.post(`/contenus/amendment/${amendmentB}/masquer`, { reason: 'x' }, { csrfFrom: page })).statusCode,
       403,
     )
-    const queue = await mo.get('/territoires/autre/pays-demo/moderation')
+    const queue = await mo.get(`${territory.path}/moderation`)
     assert.match(queue.body, new RegExp(`/textes/${textId}#amendment-${amendmentB}`))
     const hidden = await mo.post(
       `/contenus/amendment/${amendmentB}/masquer`,
       { reason: 'Propos injurieux' },
-      { csrfFrom: '/territoires/autre/pays-demo/moderation' },
+      { csrfFrom: `${territory.path}/moderation` },
     )
     assert.equal(hidden.statusCode, 303)
     assert.equal(hidden.headers.location, `${page}#amendment-${amendmentB}`)
