@@ -12,7 +12,7 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { seedDemo } from '../../demo/seed.ts'
+import { buildPlan, buildStaff, buildTerritory, type BuiltTerritory } from '../../../test/helpers/factories.ts'
 import { notifyContext, scheduleDigests, sendDigests } from './index.ts'
 
 const unsubscribeLinks = (text: string) =>
@@ -28,6 +28,9 @@ describeEachEngine('following and notifications', (engine) => {
   let aliceEmail = ''
   let bobEmail = ''
   let territoryId = ''
+  let territory: BuiltTerritory
+  let agentEmail = ''
+  let moderator: Client
   let consultationId = ''
   const db = () => ctx.database.db
   const mailsTo = (email: string) => ctx.mails.filter((m) => m.to === email)
@@ -41,8 +44,12 @@ describeEachEngine('following and notifications', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(db())
-    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
+    territory = await buildTerritory(ctx.database, 'Pays du Val-Suivi')
+    const editor = await buildStaff(ctx.database, territory)
+    agentEmail = editor.email
+    agent = await signedInClient(ctx.app, editor.email, editor.password)
+    const moderation = await buildStaff(ctx.database, territory, 'moderator')
+    moderator = await signedInClient(ctx.app, moderation.email, moderation.password)
     const a = await createUser(ctx.database, { displayName: 'Alice Habitante' })
     const b = await createUser(ctx.database, { displayName: 'Bob Voisin' })
     aliceId = a.id
@@ -51,16 +58,12 @@ describeEachEngine('following and notifications', (engine) => {
     bobEmail = b.email
     alice = await signedInClient(ctx.app, a.email, a.password)
     bob = await signedInClient(ctx.app, b.email, b.password)
-    const [t] = await queryRows<{ id: string }>(
-      db(),
-      sql`select id from territories where kind = 'autre' and code = 'pays-demo'`,
-    )
-    territoryId = t!.id
+    territoryId = territory.id
   })
   after(async () => ctx?.close())
 
   test('people follow a territory from its page, choose how often, and see it on their subscriptions page', async () => {
-    const page = '/territoires/autre/pays-demo'
+    const page = territory.path
     assert.match((await new Client(ctx.app).get(page)).body, /Connectez-vous pour suivre/)
     assert.equal(
       (
@@ -107,23 +110,21 @@ describeEachEngine('following and notifications', (engine) => {
       { csrfFrom: page },
     )
     const mine = await alice.get('/compte/abonnements')
-    assert.match(mine.body, /Pays du Val-Démo/)
+    assert.match(mine.body, /Pays du Val-Suivi/)
     assert.deepEqual(await follows(aliceId), ['territory:immediate'])
   })
 
   test('only what the public may read can be followed: a draft consultation or a draft plan’s commitment is not found', async () => {
-    const page = '/territoires/autre/pays-demo'
+    const page = territory.path
     const [draft] = await queryRows<{ id: string }>(
       ctx.database.db,
       sql`insert into consultations (territory_id, title, question, opens_on, closes_on, status) values (${territoryId}, 'Brouillon secret', 'Question ?', current_date, current_date + 5, 'draft') returning id`,
     )
-    const [hidden] = await queryRows<{ id: string }>(
-      ctx.database.db,
-      sql`select c.id from commitments c join action_plans p on p.id = c.plan_id where p.status = 'draft' limit 1`,
-    )
+    const draftPlan = await buildPlan(ctx.database, { territory, published: false })
+    const hidden = draftPlan.commitments[0]!
     for (const [subjectType, subjectId] of [
       ['consultation', draft!.id],
-      ['commitment', hidden?.id ?? '00000000-0000-4000-8000-000000000000'],
+      ['commitment', hidden.id],
       ['text', territoryId],
     ] as const) {
       const refused = await alice.post(
@@ -138,7 +139,7 @@ describeEachEngine('following and notifications', (engine) => {
 
   test('a published consultation reaches immediate followers once, by a job, with a signed unsubscribe link; the actor is not told of their own doing', async () => {
     const created = await agent.post(
-      '/territoires/autre/pays-demo/consultations/nouvelle',
+      `${territory.path}/consultations/nouvelle`,
       {
         title: 'Quelles rues apaiser ?',
         question: 'Quelles rues du bourg faut-il apaiser ?',
@@ -148,7 +149,7 @@ describeEachEngine('following and notifications', (engine) => {
         commitmentId: '',
         intent: 'publish',
       },
-      { csrfFrom: '/territoires/autre/pays-demo/consultations/nouvelle' },
+      { csrfFrom: `${territory.path}/consultations/nouvelle` },
     )
     consultationId = created.headers.location!.split('/').pop()!
     assert.equal(mailsTo(aliceEmail).length, 0, 'mails leave with the job, after the commit')
@@ -163,7 +164,7 @@ describeEachEngine('following and notifications', (engine) => {
     )
     assert.equal(mail.headers?.['List-Unsubscribe-Post'], 'List-Unsubscribe=One-Click')
     assert.equal(mailsTo(bobEmail).length, 0, 'Bob chose the daily digest')
-    assert.equal(mailsTo('agent@demo.thc.example').length, 0)
+    assert.equal(mailsTo(agentEmail).length, 0)
     await ctx.app.jobs.tick()
     assert.equal(mailsTo(aliceEmail).length, 1, 'a second pass sends nothing again')
   })
@@ -190,7 +191,6 @@ describeEachEngine('following and notifications', (engine) => {
       sql`select id from contributions where title = 'Texte injurieux'`,
     )
     // the territory's moderator hides it before the digest leaves
-    const moderator = await signedInClient(ctx.app, 'moderation@demo.thc.example', 'demo-moderation-thc')
     const hidden = await moderator.post(
       `/contenus/contribution/${abusive!.id}/masquer`,
       { reason: 'Propos injurieux', next: page },
@@ -203,10 +203,7 @@ describeEachEngine('following and notifications', (engine) => {
     assert.ok(digest)
     assert.match(digest.subject, /Votre résumé du jour : 2 nouveautés/)
     assert.match(digest.text, /« Quelles rues apaiser \? »\n- Nouvelle contribution : « Zone 30 devant l’école »/)
-    assert.match(
-      digest.text,
-      /« Pays du Val-Démo \(démonstration\) »\n- Nouvelle consultation : « Quelles rues apaiser \? »/,
-    )
+    assert.match(digest.text, /« Pays du Val-Suivi »\n- Nouvelle consultation : « Quelles rues apaiser \? »/)
     assert.doesNotMatch(digest.text, /Texte injurieux/)
     assert.equal(unsubscribeLinks(digest.text).length, 2, 'one link a subject')
     assert.match(digest.headers?.['List-Unsubscribe'] ?? '', /desinscription/)
@@ -266,7 +263,7 @@ describeEachEngine('following and notifications', (engine) => {
     assert.deepEqual(await follows(aliceId), ['territory:immediate'])
     const ask = await visitor.get(link)
     assert.equal(ask.statusCode, 200)
-    assert.match(ask.body, /Ne plus recevoir les nouveautés de « Pays du Val-Démo/)
+    assert.match(ask.body, /Ne plus recevoir les nouveautés de « Pays du Val-Suivi/)
     assert.deepEqual(
       await follows(aliceId),
       ['territory:immediate'],
