@@ -110,6 +110,9 @@ export async function writeBackup(database: Database, dataDir: string, file: str
 async function unpack(file: string, into: string): Promise<Manifest> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new BackupError(`${file}: no such backup file.`)
   try {
+    // read the whole archive once without writing: a truncated or corrupt file is refused before any part lands
+    // (an extraction that fails midway may still be flushing files when its promise rejects)
+    await tar.list({ file, strict: true })
     await tar.extract({ file, cwd: into, strict: true, preservePaths: false })
   } catch (error) {
     throw new BackupError(`${file} is not a readable backup (${(error as Error).message}).`)
@@ -167,7 +170,7 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Mani
     rmSync(join(target, RESTORE_MARKER))
     return manifest
   } finally {
-    rmSync(scratch, { recursive: true, force: true })
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 5 })
     lock.release()
   }
 }
