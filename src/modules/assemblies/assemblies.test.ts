@@ -15,13 +15,12 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { seedDemo } from '../../demo/seed.ts'
 import { utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
+import { buildPlan, type BuiltTerritory } from '../../../test/helpers/factories.ts'
 import { replacementIndex } from './members.ts'
 import { eraseExpiredVolunteerContacts } from './volunteers.ts'
 import { drawIndex, lotteryDigest } from './sortition/lottery.ts'
 
-const T = '/territoires/autre/pays-demo'
 const GENDERS = ['femme', 'homme']
 const AGES = ['18-34', '35-64', '65+']
 
@@ -37,6 +36,9 @@ function poolCsv(): string {
 
 describeEachEngine('Citizens’ assemblies', (engine) => {
   let ctx: TestApp
+  let territory: BuiltTerritory
+  /** the territory's pages */
+  let T = ''
   let agent: Client
   let elected: Client
   let anonymous: Client
@@ -62,9 +64,12 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(ctx.database.db)
-    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
-    elected = await signedInClient(ctx.app, 'elue@demo.thc.example', 'demo-elue-thc')
+    // a territory with a running published plan, its editor and its elected official
+    const built = await buildPlan(ctx.database)
+    territory = built.territory
+    T = territory.path
+    agent = await signedInClient(ctx.app, built.editor.email, built.editor.password)
+    elected = await signedInClient(ctx.app, built.elected.email, built.elected.password)
     anonymous = new Client(ctx.app)
     const o = await createUser(ctx.database, { displayName: 'Oscar Extérieur' })
     outsider = await signedInClient(ctx.app, o.email, o.password)
@@ -977,7 +982,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     // hand-over: the elected official answers; the editor cannot; the accepted proposal becomes a commitment of a draft plan
     const [plan] = await queryRows<{ id: string }>(
       ctx.database.db,
-      sql`insert into action_plans (territory_id, title, period_start, period_end) select id, 'Plan 2027 (brouillon)', '2027-01-01', '2028-12-31' from territories where code = 'pays-demo' returning id`,
+      sql`insert into action_plans (territory_id, title, period_start, period_end) select id, 'Plan 2027 (brouillon)', '2027-01-01', '2028-12-31' from territories where id = ${territory.id} returning id`,
     )
     assert.equal(
       (
@@ -1069,7 +1074,7 @@ describeEachEngine('Citizens’ assemblies', (engine) => {
     assert.equal(json.fates.commitments, 1)
     assert.match(json.report, /Nos 1 proposition/)
     assert.doesNotMatch(api.body, /Privé|@example\.org|rue des Lilas|Volontaire-Secrète/)
-    const list = JSON.parse((await anonymous.get('/api/v1/territories/autre/pays-demo/assemblies')).body)
+    const list = JSON.parse((await anonymous.get(`/api/v1/territories/autre/${territory.code}/assemblies`)).body)
     assert.ok(list.some((a: { id: string; phase: string }) => a.id === assemblyId && a.phase === 'drawn'))
     assert.equal((await anonymous.get('/api/v1/assemblies/00000000-0000-4000-8000-000000000000')).statusCode, 404)
     assert.equal((await anonymous.get('/api/v1/assemblies/pas-un-id')).statusCode, 400)

@@ -12,7 +12,7 @@ import {
   type TestApp,
 } from '../../../test/helpers/app.ts'
 import { decomposed, utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
-import { seedDemo } from '../../demo/seed.ts'
+import { buildPlan } from '../../../test/helpers/factories.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { readProposalsFile, shortTitleOf } from './proposals.import.ts'
 
@@ -133,10 +133,10 @@ describeEachEngine('assembly proposals import', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(ctx.database.db)
-    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
-    elected = await signedInClient(ctx.app, 'elue@demo.thc.example', 'demo-elue-thc')
-    const created = await agent.post('/territoires/autre/pays-demo/assemblees/nouvelle', {
+    const built = await buildPlan(ctx.database)
+    agent = await signedInClient(ctx.app, built.editor.email, built.editor.password)
+    elected = await signedInClient(ctx.app, built.elected.email, built.elected.password)
+    const created = await agent.post(`${built.territory.path}/assemblees/nouvelle`, {
       title: 'Convention du Val-Démo',
       purpose: 'Réduire les émissions.',
       panelSize: '12',

@@ -13,7 +13,7 @@ import {
   type TestApp,
 } from '../../../test/helpers/app.ts'
 import { utf8WithBom, windows1252 } from '../../../test/helpers/encodings.ts'
-import { seedDemo } from '../../demo/seed.ts'
+import { buildPlan } from '../../../test/helpers/factories.ts'
 import { queryRows } from '../../platform/db/index.ts'
 import { pseudonymOf, readContributionsFile } from './import.ts'
 
@@ -287,9 +287,9 @@ describeEachEngine('contributions import', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(ctx.database.db)
-    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
-    const created = await agent.post('/territoires/autre/pays-demo/consultations/nouvelle', {
+    const built = await buildPlan(ctx.database)
+    agent = await signedInClient(ctx.app, built.editor.email, built.editor.password)
+    const created = await agent.post(`${built.territory.path}/consultations/nouvelle`, {
       title: 'Budget 2024 (Decidim)',
       question: 'Quels projets pour le quartier ?',
       context: '',

@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import { seedDemo } from '../../demo/seed.ts'
-import { loadCurrentUser } from '../../platform/auth/current-user.ts'
 import { openDatabase, queryRows, type Database } from '../../platform/db/index.ts'
 import { headDigest, postUpdate, publishHistoryHeads, verifyHistory } from './index.ts'
 import { describeEachEngine } from '../../../test/helpers/app.ts'
 import { createTestDatabase } from '../../../test/helpers/database.ts'
+import { buildPlan } from '../../../test/helpers/factories.ts'
 import { buildApp } from '../../app.ts'
 import { createLogger } from '../../bootstrap.ts'
 import { loadConfig } from '../../platform/config.ts'
@@ -24,6 +23,8 @@ describeEachEngine('tamper evidence of the history', (engine) => {
   let dir = ''
   let env: Record<string, string> = {}
   let territoryId = ''
+  let territoryRef = ''
+  let built: Awaited<ReturnType<typeof buildPlan>>
   const cli = (args: string[]) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli.ts'), ...args], {
       cwd: ROOT,
@@ -46,9 +47,23 @@ describeEachEngine('tamper evidence of the history', (engine) => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'thc-tamper-'))
     database = await createTestDatabase(engine, engine === 'pglite' ? { dataDir: dir } : {})
-    await seedDemo(database.db)
-    const [row] = await queryRows<{ id: string }>(database.db, sql`select id from territories where code = 'pays-demo'`)
-    territoryId = row!.id
+    built = await buildPlan(database)
+    territoryId = built.territory.id
+    territoryRef = `autre/${built.territory.code}`
+    // the chain starts with the first progress update
+    await postUpdate(database.db, {
+      actor: built.editor.actor,
+      commitmentId: built.commitments[0]!.id,
+      input: {
+        milestoneId: null,
+        status: null,
+        progress: null,
+        narrative: 'Le travail a commencé.',
+        evidence: [],
+        nextSteps: '',
+        correctsId: null,
+      },
+    })
     if (engine === 'pglite') await database.close()
     env = engine === 'pglite' ? { DATA_DIR: dir } : { DATABASE_URL: database.url!, DATA_DIR: dir }
   })
@@ -70,9 +85,9 @@ describeEachEngine('tamper evidence of the history', (engine) => {
       })
       const app = await buildApp({ config, database: { ...db, close: async () => {} }, logger: createLogger(config) })
       try {
-        const json = await app.inject({ url: '/api/v1/history/heads?territoire=autre/pays-demo' })
+        const json = await app.inject({ url: `/api/v1/history/heads?territoire=${territoryRef}` })
         assert.equal(json.statusCode, 200)
-        const page = await app.inject({ url: '/territoires/autre/pays-demo/historique/empreintes' })
+        const page = await app.inject({ url: `${built.territory.path}/historique/empreintes` })
         assert.equal(page.statusCode, 200)
         assert.match(page.body, /Empreintes publiées de l’historique/)
         return json.json() as {
@@ -91,7 +106,7 @@ describeEachEngine('tamper evidence of the history', (engine) => {
     })
     assert.equal(feed.heads.length, 1)
     const [head] = feed.heads
-    assert.equal(head!.territory, 'autre/pays-demo')
+    assert.equal(head!.territory, territoryRef)
     assert.equal(head!.previous, null)
     assert.equal(head!.digest, headDigest(head!))
     await withDb(async (db) => {
@@ -104,17 +119,9 @@ describeEachEngine('tamper evidence of the history', (engine) => {
     const kept = join(dir, 'empreinte.json')
     await withDb(async (db) => {
       // the chain grows; an hour later its new head is published, and someone keeps it
-      const [agent] = await queryRows<{ id: string; sv: number }>(
-        db.db,
-        sql`select id, session_version as sv from users where email = 'agent@demo.thc.example'`,
-      )
-      const [commitment] = await queryRows<{ id: string }>(
-        db.db,
-        sql`select c.id from commitments c join action_plans p on p.id = c.plan_id where p.territory_id = ${territoryId} and p.status = 'published' order by c.position limit 1`,
-      )
       await postUpdate(db.db, {
-        actor: (await loadCurrentUser(db.db, agent!.id, agent!.sv))!,
-        commitmentId: commitment!.id,
+        actor: built.editor.actor,
+        commitmentId: built.commitments[0]!.id,
         input: {
           milestoneId: null,
           status: null,
@@ -137,7 +144,7 @@ describeEachEngine('tamper evidence of the history', (engine) => {
         sql`select seq, hash, published_at as "publishedAt", previous, digest from history_head_publications where territory_id = ${territoryId} order by seq desc limit 1`,
       )
       const head = {
-        territory: 'autre/pays-demo',
+        territory: territoryRef,
         sequence: latest!.seq,
         hash: latest!.hash,
         publishedAt: new Date(latest!.publishedAt).toISOString(),
@@ -146,7 +153,7 @@ describeEachEngine('tamper evidence of the history', (engine) => {
       writeFileSync(kept, JSON.stringify({ ...head, digest: latest!.digest }))
       assert.equal(headDigest(head), latest!.digest)
     })
-    assert.equal(cli(['history:verify', 'autre/pays-demo', '--against', kept]).code, 0)
+    assert.equal(cli(['history:verify', territoryRef, '--against', kept]).code, 0)
 
     // 1. the newest entry and its head row deleted: a missing head is no longer accepted
     await withDb((db) =>
@@ -155,7 +162,7 @@ describeEachEngine('tamper evidence of the history', (engine) => {
         alter table history_entries enable trigger history_entries_no_update;
         delete from history_heads where territory_id = '${territoryId}';`),
     )
-    const missing = cli(['history:verify', 'autre/pays-demo'])
+    const missing = cli(['history:verify', territoryRef])
     assert.equal(missing.code, 1)
     assert.match(missing.stderr, /BROKEN .*head-missing/)
 
@@ -164,7 +171,7 @@ describeEachEngine('tamper evidence of the history', (engine) => {
       db.runScript(`insert into history_heads (territory_id, last_seq, last_hash)
         select territory_id, seq, hash from history_entries where territory_id = '${territoryId}' order by seq desc limit 1;`),
     )
-    const adjusted = cli(['history:verify', 'autre/pays-demo'])
+    const adjusted = cli(['history:verify', territoryRef])
     assert.equal(adjusted.code, 1)
     assert.match(adjusted.stderr, /BROKEN at entry \d+ \(published-head-missing\)/)
     const api = await withDb(async (db) => verifyHistory(db.db, territoryId))
@@ -176,8 +183,8 @@ describeEachEngine('tamper evidence of the history', (engine) => {
         delete from history_head_publications where territory_id = '${territoryId}' and seq = (select max(seq) from history_head_publications where territory_id = '${territoryId}');
         alter table history_head_publications enable trigger history_head_publications_no_update;`),
     )
-    assert.equal(cli(['history:verify', 'autre/pays-demo']).code, 0, 'the platform’s own data now looks consistent')
-    const against = cli(['history:verify', 'autre/pays-demo', '--against', kept])
+    assert.equal(cli(['history:verify', territoryRef]).code, 0, 'the platform’s own data now looks consistent')
+    const against = cli(['history:verify', territoryRef, '--against', kept])
     assert.equal(against.code, 1)
     assert.match(against.stderr, /no longer holds the head kept in .*empreinte\.json/)
 
@@ -187,9 +194,12 @@ describeEachEngine('tamper evidence of the history', (engine) => {
       JSON.stringify({ ...JSON.parse((await import('node:fs')).readFileSync(kept, 'utf8')), sequence: 1 }),
     )
     assert.match(
-      cli(['history:verify', 'autre/pays-demo', '--against', join(dir, 'altered.json')]).stderr,
+      cli(['history:verify', territoryRef, '--against', join(dir, 'altered.json')]).stderr,
       /digest does not match its content/,
     )
-    assert.match(cli(['history:verify', 'commune/35238', '--against', kept]).stderr, /is a head of autre\/pays-demo/)
+    assert.match(
+      cli(['history:verify', 'commune/35238', '--against', kept]).stderr,
+      new RegExp(`is a head of ${territoryRef}`),
+    )
   })
 })
