@@ -15,7 +15,7 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { DEMO_STEPS } from '../../demo/seed.ts'
+import { buildPlan, type BuiltTerritory } from '../../../test/helpers/factories.ts'
 import { checkRatings } from './service.ts'
 import { selfReportedCompletion } from './scales.ts'
 
@@ -86,6 +86,10 @@ describeEachEngine('independent assessment', (engine) => {
   let reviewerEmail = ''
   let planId = ''
   let commitments: { id: string; title: string }[] = []
+  let territory: BuiltTerritory
+  /** the territory's editor and elected official, who are told of the reports */
+  let staffEmails: string[] = []
+  let electedEmail = ''
   const page = () => `/plans/${planId}/evaluation`
   const rows = async (table: string) =>
     (await queryRows<{ n: number }>(ctx.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0]!
@@ -93,25 +97,21 @@ describeEachEngine('independent assessment', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    // the demo without its published end-of-commitment report: this suite writes both reports itself
-    for (const step of DEMO_STEPS.filter((s) => s.name !== 'assessment-report'))
-      await ctx.database.db.transaction((tx) => step.run(tx))
-    const [plan] = await queryRows<{ id: string }>(
-      ctx.database.db,
-      sql`select p.id from action_plans p join territories t on t.id = p.territory_id where t.code = 'pays-demo' and p.status = 'published'`,
-    )
-    planId = plan!.id
-    commitments = await queryRows(
-      ctx.database.db,
-      sql`select id, title from commitments where plan_id = ${planId} order by position`,
-    )
+    // a published plan of three commitments, not assessed yet: this suite writes both reports itself
+    const built = await buildPlan(ctx.database, { commitments: 3, milestones: 2 })
+    territory = built.territory
+    planId = built.plan.id
+    commitments = built.commitments.map(({ id, title }) => ({ id, title }))
+    staffEmails = [built.editor.email, built.elected.email].sort()
     const login = async (email: string, password: string) => {
       const client = await signedInClient(ctx.app, email, password)
       return client
     }
-    admin = await login('admin@demo.thc.example', 'demo-admin-thc')
-    agent = await login('agent@demo.thc.example', 'demo-agent-thc')
-    elected = await login('elue@demo.thc.example', 'demo-elue-thc')
+    const network = await createUser(ctx.database, { displayName: 'Équipe du réseau', admin: true })
+    admin = await login(network.email, network.password)
+    agent = await login(built.editor.email, built.editor.password)
+    elected = await login(built.elected.email, built.elected.password)
+    electedEmail = built.elected.email
     const r = await createUser(ctx.database, { displayName: 'Rita Évaluatrice' })
     reviewerEmail = r.email
     reviewer = await login(r.email, r.password)
@@ -144,20 +144,20 @@ describeEachEngine('independent assessment', (engine) => {
     )
 
   test('the network’s team appoints a reviewer, never one of the territory’s own people', async () => {
-    const refused = await admin.post(`${page()}/evaluateurs`, { email: 'elue@demo.thc.example' })
+    const refused = await admin.post(`${page()}/evaluateurs`, { email: electedEmail })
     assert.equal(refused.statusCode, 422)
     assert.match(refused.body, /élue ou chargée du plan dans ce territoire/)
-    assert.equal(await rows('plan_reviewers'), 2) // the demo's reviewer and the other plan's
+    assert.equal(await rows('plan_reviewers'), 1) // the other plan's
     assert.equal(
       (await agent.post(`${page()}/evaluateurs`, { email: reviewerEmail }, { csrfFrom: page() })).statusCode,
       403,
     )
     assert.equal((await admin.post(`${page()}/evaluateurs`, { email: reviewerEmail })).statusCode, 303)
-    assert.equal(await rows('plan_reviewers'), 3)
+    assert.equal(await rows('plan_reviewers'), 2)
     // and once a reviewer, never made editor of that territory
     const grant = await admin.post(
       '/admin/roles',
-      { email: reviewerEmail, territoryRef: 'autre/pays-demo', role: 'editor' },
+      { email: reviewerEmail, territoryRef: `autre/${territory.code}`, role: 'editor' },
       { csrfFrom: '/admin' },
     )
     assert.equal(grant.statusCode, 422)
@@ -280,7 +280,7 @@ describeEachEngine('independent assessment', (engine) => {
     ctx.mails.length = 0
     await ctx.app.jobs.tick()
     const told = ctx.mails.filter((m) => m.subject.startsWith('Évaluation indépendante à relire'))
-    assert.deepEqual(told.map((m) => m.to).sort(), ['agent@demo.thc.example', 'elue@demo.thc.example'])
+    assert.deepEqual(told.map((m) => m.to).sort(), staffEmails)
     assert.match(told[0]!.text, /répondre publiquement jusqu’au \d{1,2} \S+ \d{4}/)
 
     // the territory sees it and replies; the public does not see it yet; no publication before the reply or the deadline
@@ -409,7 +409,7 @@ describeEachEngine('independent assessment', (engine) => {
     )
     await ctx.app.jobs.tick()
     const reminders = ctx.mails.filter((m) => m.subject.startsWith('Plus que trois jours'))
-    assert.deepEqual(reminders.map((m) => m.to).sort(), ['agent@demo.thc.example', 'elue@demo.thc.example'])
+    assert.deepEqual(reminders.map((m) => m.to).sort(), staffEmails)
     // the period ends without a reply
     await ctx.database.db.execute(sql`update assessments set reply_due = current_date - 1 where id = ${end!.id}`)
     const late = await agent.post(`/evaluations/${end!.id}/reponse`, { reply: 'Trop tard' }, { csrfFrom: page() })

@@ -11,7 +11,7 @@ import {
   signedInClient,
   type TestApp,
 } from '../../../test/helpers/app.ts'
-import { seedDemo } from '../../demo/seed.ts'
+import { buildPlan, buildStaff, buildTerritory, type BuiltTerritory } from '../../../test/helpers/factories.ts'
 import { phaseOf } from './service.ts'
 
 test('a consultation’s phase follows its status and dates', () => {
@@ -32,6 +32,9 @@ describeEachEngine('consultations', (engine) => {
   let consultationId = ''
   let contributionId = ''
   let commitmentId = ''
+  let territory: BuiltTerritory
+  /** the territory's pages */
+  let T = ''
   const day = parisDay
   const contribution = async () =>
     (
@@ -43,22 +46,20 @@ describeEachEngine('consultations', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(ctx.database.db)
-    agent = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
+    const built = await buildPlan(ctx.database)
+    territory = built.territory
+    T = territory.path
+    agent = await signedInClient(ctx.app, built.editor.email, built.editor.password)
+    commitmentId = built.commitments[0]!.id
     const a = await createUser(ctx.database, { displayName: 'Alice Habitante' })
     const b = await createUser(ctx.database, { displayName: 'Bob Voisin' })
     alice = await signedInClient(ctx.app, a.email, a.password)
     bob = await signedInClient(ctx.app, b.email, b.password)
-    const [c] = await queryRows<{ id: string }>(
-      ctx.database.db,
-      sql`select c.id from commitments c join territories t on t.id = c.territory_id where t.code = 'pays-demo' order by c.position limit 1`,
-    )
-    commitmentId = c!.id
   })
   after(async () => ctx?.close())
 
   test('the territory’s staff open a consultation; nobody else can', async () => {
-    const url = '/territoires/autre/pays-demo/consultations/nouvelle'
+    const url = `${T}/consultations/nouvelle`
     const fields = {
       title: 'Quelles rues apaiser ?',
       question: 'Quelles rues du bourg faut-il apaiser en priorité ?',
@@ -68,15 +69,12 @@ describeEachEngine('consultations', (engine) => {
       commitmentId,
       intent: 'publish',
     }
-    assert.equal(
-      (await alice.post(url, fields, { csrfFrom: '/territoires/autre/pays-demo/consultations' })).statusCode,
-      403,
-    )
+    assert.equal((await alice.post(url, fields, { csrfFrom: `${T}/consultations` })).statusCode, 403)
     assert.equal((await agent.post(url, { ...fields, closesOn: day(-5) })).statusCode, 422)
     const created = await agent.post(url, fields)
     assert.equal(created.statusCode, 303)
     consultationId = created.headers.location!.split('/').pop()!
-    const list = await new Client(ctx.app).get('/territoires/autre/pays-demo/consultations')
+    const list = await new Client(ctx.app).get(`${T}/consultations`)
     assert.match(list.body, /Quelles rues apaiser \?/)
     assert.match(list.body, /Ouverte/)
   })
@@ -333,7 +331,9 @@ describeEachEngine('consultations', (engine) => {
       ]),
       [['Zone 30 devant l’école', 1, 'retained', commitmentId]],
     )
-    const list = JSON.parse((await new Client(ctx.app).get('/api/v1/territories/autre/pays-demo/consultations')).body)
+    const list = JSON.parse(
+      (await new Client(ctx.app).get(`/api/v1/territories/autre/${territory.code}/consultations`)).body,
+    )
     assert.equal(list.find((c: { id: string }) => c.id === consultationId).contributions, 1)
     const openapi = JSON.parse((await new Client(ctx.app).get('/api/docs/json')).body)
     assert.ok(
@@ -367,7 +367,7 @@ describeEachEngine('consultations', (engine) => {
   })
 
   test('the staff edit a published consultation, extend it and close it early; each change is in its public history', async () => {
-    const created = await agent.post('/territoires/autre/pays-demo/consultations/nouvelle', {
+    const created = await agent.post(`${T}/consultations/nouvelle`, {
       title: 'Quel marché le dimanche ?',
       question: 'Où installer le marché du dimanche ?',
       context: '',
@@ -515,6 +515,9 @@ describeEachEngine('consultations', (engine) => {
 
 describeEachEngine('reports and moderation of contributions', (engine) => {
   let ctx: TestApp
+  let territory: BuiltTerritory
+  /** the territory's pages */
+  let T = ''
   let author: Client
   let reporters: Client[] = []
   let moderator: Client
@@ -532,13 +535,12 @@ describeEachEngine('reports and moderation of contributions', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine, { REPORT_HIDE_THRESHOLD: '2' })
-    await seedDemo(ctx.database.db)
-    const login = async (name: string, role?: [string, string, string]) => {
-      const user = await createUser(ctx.database, { displayName: name })
-      if (role)
-        await ctx.database.db.execute(
-          sql`insert into territory_roles (territory_id, user_id, role) select id, ${user.id}, ${role[2]} from territories where kind = ${role[0]} and code = ${role[1]}`,
-        )
+    territory = await buildTerritory(ctx.database)
+    T = territory.path
+    const login = async (name: string, moderatorOf?: BuiltTerritory) => {
+      const user = moderatorOf
+        ? await buildStaff(ctx.database, moderatorOf, 'moderator', name)
+        : await createUser(ctx.database, { displayName: name })
       const client = await signedInClient(ctx.app, user.email, user.password)
       return { client, id: user.id }
     }
@@ -546,15 +548,11 @@ describeEachEngine('reports and moderation of contributions', (engine) => {
     author = a.client
     authorId = a.id
     reporters = [(await login('Rapporteur Un')).client, (await login('Rapporteur Deux')).client]
-    moderator = (await login('Mona Modératrice', ['autre', 'pays-demo', 'moderator'])).client
-    otherModerator = (await login('Omar Ailleurs', ['commune', '35238', 'moderator'])).client
-    const [territory] = await queryRows<{ id: string }>(
-      ctx.database.db,
-      sql`select id from territories where code = 'pays-demo'`,
-    )
+    moderator = (await login('Mona Modératrice', territory)).client
+    otherModerator = (await login('Omar Ailleurs', await buildTerritory(ctx.database))).client
     const [c] = await queryRows<{ id: string }>(
       ctx.database.db,
-      sql`insert into consultations (territory_id, title, question, opens_on, closes_on, status) values (${territory!.id}, 'Consultation test', 'Question test ?', current_date - 1, current_date + 5, 'published') returning id`,
+      sql`insert into consultations (territory_id, title, question, opens_on, closes_on, status) values (${territory.id}, 'Consultation test', 'Question test ?', current_date - 1, current_date + 5, 'published') returning id`,
     )
     consultationId = c!.id
     assert.equal(
@@ -610,16 +608,11 @@ describeEachEngine('reports and moderation of contributions', (engine) => {
   })
 
   test('moderators of the territory restore or hide with a public reason, and hide all of an account at once; others cannot', async () => {
-    const review = '/territoires/autre/pays-demo/moderation'
+    const review = `${T}/moderation`
     assert.equal((await otherModerator.get(review)).statusCode, 403)
     assert.equal(
-      (
-        await otherModerator.post(
-          `/contenus/contribution/${contributionId}/retablir`,
-          {},
-          { csrfFrom: '/territoires/autre/pays-demo' },
-        )
-      ).statusCode,
+      (await otherModerator.post(`/contenus/contribution/${contributionId}/retablir`, {}, { csrfFrom: `${T}` }))
+        .statusCode,
       403,
     )
     assert.notEqual((await state()).hidden_at, null)
