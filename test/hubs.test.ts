@@ -13,8 +13,11 @@ test('a search query becomes at most six words of two characters or more', () =>
   assert.deepEqual(searchWords('%'), [])
 })
 
-/** The header's hubs: the site-wide search, "Participer", "Données", and /evenements listing every event. */
-describeEachEngine('site-wide search and hub pages', (engine) => {
+/**
+ * The demo loads, and the header's hubs show it: the site-wide search finds every kind of content, "Participer",
+ * "Données" and /evenements list it. This is the one suite (with the browser journeys) whose fixture is the demo.
+ */
+describeEachEngine('the demo, through the site-wide search and hub pages', (engine) => {
   let ctx: TestApp
   const visitor = () => new Client(ctx.app)
   const main = (body: string) => body.slice(body.indexOf('<main'), body.indexOf('</main>'))

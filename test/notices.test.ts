@@ -1,30 +1,48 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import { seedDemo } from '../src/demo/seed.ts'
-import { loadCurrentUser, type CurrentUser } from '../src/platform/auth/current-user.ts'
+import type { CurrentUser } from '../src/platform/auth/current-user.ts'
 import { queryRows } from '../src/platform/db/index.ts'
 import { answerQuestion, askQuestion, moderateQuestion } from '../src/modules/questions/index.ts'
-import { answerContribution } from '../src/modules/consultations/contributions.ts'
+import { answerContribution, contribute } from '../src/modules/consultations/contributions.ts'
 import { hideContent } from '../src/modules/moderation/service.ts'
 import { createEvent, register } from '../src/modules/events/index.ts'
 import { unregister } from '../src/modules/events/registrations.ts'
 import { decideMembership, requestMembership } from '../src/modules/membership/service.ts'
 import { appointReviewer } from '../src/modules/assessments/reviewers.ts'
 import { buildTestApp, createUser, describeEachEngine, signedInClient, type TestApp } from './helpers/app.ts'
+import { actorOf, buildConsultation, buildPlan, buildStaff, dayFromToday } from './helpers/factories.ts'
 
 /** Mail to the people a decision concerns, in their language, once the decision is committed. */
 describeEachEngine('mail to the people concerned', (engine) => {
   let ctx: TestApp
   let territoryId = ''
+  let planId = ''
   let moderator: CurrentUser
-  const person = async (email: string): Promise<CurrentUser> => {
-    const [row] = await queryRows<{ id: string; sv: number }>(
-      ctx.database.db,
-      sql`select id, session_version as sv from users where email = ${email}`,
-    )
-    return (await loadCurrentUser(ctx.database.db, row!.id, row!.sv))!
+  let agent: CurrentUser
+  let elected: CurrentUser
+  let admin: CurrentUser
+  /** a resident with an account (a new one for each call), as the services see them */
+  const resident = async (displayName: string) => {
+    const user = await createUser(ctx.database, { displayName })
+    return { email: user.email, actor: await actorOf(ctx.database, user.id) }
   }
+  /** a contribution of `author` to an open consultation of the territory */
+  const contributionBy = async (author: CurrentUser, title: string) => {
+    const consultation = await buildConsultation(ctx.database, {
+      territory: built.territory,
+      editor: built.editor,
+    })
+    return (
+      await contribute(ctx.database.db, {
+        actor: author,
+        consultationId: consultation.id,
+        input: { kind: 'idea', title, body: 'Le détail de la contribution.' },
+        today: dayFromToday(0),
+      })
+    ).id
+  }
+  let built: Awaited<ReturnType<typeof buildPlan>>
   /** the mails sent to an address since the last call, after the queue ran */
   const sent = async (to: string) => {
     await ctx.app.jobs.tick()
@@ -35,24 +53,22 @@ describeEachEngine('mail to the people concerned', (engine) => {
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(ctx.database.db)
+    built = await buildPlan(ctx.database)
+    territoryId = built.territory.id
+    planId = built.plan.id
+    agent = built.editor.actor
+    elected = built.elected.actor
+    moderator = (await buildStaff(ctx.database, built.territory, 'moderator', 'Modération')).actor
+    const network = await createUser(ctx.database, { displayName: 'Équipe du réseau', admin: true })
+    admin = await actorOf(ctx.database, network.id)
     await ctx.app.jobs.tick()
     ctx.mails.length = 0
-    territoryId = (
-      await queryRows<{ id: string }>(ctx.database.db, sql`select id from territories where code = 'pays-demo'`)
-    )[0]!.id
-    const m = await createUser(ctx.database, { displayName: 'Modération' })
-    await ctx.database.db.execute(
-      sql`insert into territory_roles (territory_id, user_id, role) values (${territoryId}, ${m.id}, 'moderator')`,
-    )
-    moderator = (await loadCurrentUser(ctx.database.db, m.id, 1))!
   })
   after(() => ctx.close())
 
   test('a question’s author learns it is refused (with the reason), published, answered — in their own language', async () => {
     const db = ctx.database.db
-    const citizen = await person('voisin@demo.thc.example')
-    const elected = await person('elue@demo.thc.example')
+    const { email, actor: citizen } = await resident('Voisin')
     const refused = await askQuestion(db, {
       actor: citizen,
       territoryId,
@@ -68,7 +84,7 @@ describeEachEngine('mail to the people concerned', (engine) => {
       decision: 'reject',
       reason: 'Elle vise une personne nommément.',
     })
-    const [refusal] = await sent('voisin@demo.thc.example')
+    const [refusal] = await sent(email)
     assert.equal(refusal!.subject, 'Votre question n’a pas été publiée : Une question hors charte')
     assert.match(refusal!.text, /Motif donné par la modération : Elle vise une personne nommément\./)
     assert.match(refusal!.text, new RegExp(`http://localhost:3000/questions/${refused}`))
@@ -85,25 +101,29 @@ describeEachEngine('mail to the people concerned', (engine) => {
     })
     await moderateQuestion(db, { actor: moderator, questionId: kept, decision: 'publish', reason: '' })
     assert.deepEqual(
-      (await sent('voisin@demo.thc.example')).map((m) => m.subject),
+      (await sent(email)).map((m) => m.subject),
       ['Your question is published: Quand ouvrira la médiathèque ?'],
     )
     await answerQuestion(db, { actor: elected, questionId: kept, answer: 'Elle ouvrira le 3 mars.' })
-    const [answered] = await sent('voisin@demo.thc.example')
+    const [answered] = await sent(email)
     assert.equal(answered!.subject, 'Answer to your question: Quand ouvrira la médiathèque ?')
     assert.match(answered!.text, /Elle ouvrira le 3 mars\./)
     assert.match(answered!.text, /something you did on the Territoires Hautement Citoyens platform/)
-    await db.execute(sql`update users set locale = 'fr' where id = ${citizen.id}`)
   })
 
   test('a refusal that fails writes no mail: the notice leaves with the decision or not at all', async () => {
     const db = ctx.database.db
-    const [published] = await queryRows<{ id: string }>(
-      db,
-      sql`select id from official_questions where status in ('published', 'answered') limit 1`,
-    )
+    const { actor: citizen } = await resident('Questionneur')
+    const published = await askQuestion(db, {
+      actor: citizen,
+      territoryId,
+      input: { addresseeId: null, title: 'Une question publiée', body: 'Elle est dans la charte.' },
+    })
+    await moderateQuestion(db, { actor: moderator, questionId: published, decision: 'publish', reason: '' })
+    await ctx.app.jobs.tick()
+    ctx.mails.length = 0
     await assert.rejects(
-      moderateQuestion(db, { actor: moderator, questionId: published!.id, decision: 'reject', reason: 'Trop tard.' }),
+      moderateQuestion(db, { actor: moderator, questionId: published, decision: 'reject', reason: 'Trop tard.' }),
     )
     await ctx.app.jobs.tick()
     assert.equal(ctx.mails.length, 0)
@@ -111,14 +131,11 @@ describeEachEngine('mail to the people concerned', (engine) => {
 
   test('a contributor learns the territory’s answer', async () => {
     const db = ctx.database.db
-    const agent = await person('agent@demo.thc.example')
-    const [bike] = await queryRows<{ id: string }>(
-      db,
-      sql`select id from contributions where title = 'Une piste cyclable entre la gare et le collège'`,
-    )
+    const { email, actor: author } = await resident('Habitante')
+    const bike = await contributionBy(author, 'Une piste cyclable entre la gare et le collège')
     await answerContribution(db, {
       actor: agent,
-      contributionId: bike!.id,
+      contributionId: bike,
       input: {
         decision: 'retained',
         answer: 'Retenue : elle entre dans le plan vélo.',
@@ -127,7 +144,7 @@ describeEachEngine('mail to the people concerned', (engine) => {
       },
       today: '2099-01-01',
     })
-    const [mail] = await sent('habitante@demo.thc.example')
+    const [mail] = await sent(email)
     assert.equal(mail!.subject, 'Réponse à votre contribution : Une piste cyclable entre la gare et le collège')
     assert.match(mail!.text, /Le territoire retient votre contribution/)
     assert.match(mail!.text, /Retenue : elle entre dans le plan vélo\./)
@@ -135,9 +152,8 @@ describeEachEngine('mail to the people concerned', (engine) => {
 
   test('registering for an event sends its .ics; the person waiting learns a seat freed up, with the .ics too', async () => {
     const db = ctx.database.db
-    const agent = await person('agent@demo.thc.example')
-    const first = await person('habitante@demo.thc.example')
-    const second = await person('voisin@demo.thc.example')
+    const { email: firstEmail, actor: first } = await resident('Première')
+    const { email: secondEmail, actor: second } = await resident('Seconde')
     const startsAt = new Date(Date.now() + 7 * 86_400_000)
     const eventId = await createEvent(db, {
       actor: agent,
@@ -155,17 +171,17 @@ describeEachEngine('mail to the people concerned', (engine) => {
       },
     })
     assert.equal(await register(db, { actor: first, eventId, baseUrl: 'http://localhost:3000' }), 'registered')
-    const [confirmed] = await sent('habitante@demo.thc.example')
+    const [confirmed] = await sent(firstEmail)
     assert.equal(confirmed!.subject, 'Inscription confirmée : Atelier budget')
     assert.match(confirmed!.text, /\(Salle des fêtes\)/)
     assert.equal(confirmed!.attachments?.[0]?.filename, `evenement-${eventId}.ics`)
     assert.match(confirmed!.attachments![0]!.content, /BEGIN:VEVENT[\s\S]*SUMMARY:Atelier budget/)
     assert.equal(await register(db, { actor: second, eventId, baseUrl: 'http://localhost:3000' }), 'waiting')
-    const [waiting] = await sent('voisin@demo.thc.example')
+    const [waiting] = await sent(secondEmail)
     assert.equal(waiting!.subject, 'Liste d’attente : Atelier budget')
     assert.equal(waiting!.attachments, undefined)
     await unregister(db, { actor: first, eventId, baseUrl: 'http://localhost:3000' })
-    const [promoted] = await sent('voisin@demo.thc.example')
+    const [promoted] = await sent(secondEmail)
     assert.equal(promoted!.subject, 'Une place s’est libérée : Atelier budget')
     assert.ok(promoted!.attachments?.[0]?.content.includes('Atelier budget'))
   })
@@ -180,7 +196,7 @@ describeEachEngine('mail to the people concerned', (engine) => {
     await db.execute(
       sql`insert into territory_roles (territory_id, user_id, role) values (${rennes!.id}, ${applicant.id}, 'editor')`,
     )
-    const actor = (await loadCurrentUser(db, applicant.id, 1))!
+    const actor = await actorOf(ctx.database, applicant.id)
     const request = await requestMembership(db, {
       actor,
       territoryId: rennes!.id,
@@ -193,7 +209,6 @@ describeEachEngine('mail to the people concerned', (engine) => {
         signatory: 'La maire',
       },
     })
-    const admin = await person('admin@demo.thc.example')
     await decideMembership(db, {
       actor: admin,
       membershipId: request.id,
@@ -218,29 +233,24 @@ describeEachEngine('mail to the people concerned', (engine) => {
 
   test('a reviewer learns of their appointment; the author of hidden content learns why', async () => {
     const db = ctx.database.db
-    const admin = await person('admin@demo.thc.example')
     const reviewer = await createUser(ctx.database, { displayName: 'Revue Indépendante' })
-    const [plan] = await queryRows<{ id: string }>(
-      db,
-      sql`select id from action_plans where territory_id = ${territoryId} and status = 'published' limit 1`,
-    )
-    await appointReviewer(db, { actor: admin, planId: plan!.id, email: reviewer.email })
+    await appointReviewer(db, { actor: admin, planId, email: reviewer.email })
     const [appointed] = await sent(reviewer.email)
     assert.match(appointed!.subject, /^Vous êtes nommé·e évaluateur·rice : /)
-    assert.match(appointed!.text, new RegExp(`/plans/${plan!.id}/evaluation`))
+    assert.match(appointed!.text, new RegExp(`/plans/${planId}/evaluation`))
 
-    const [bus] = await queryRows<{ id: string }>(
-      db,
-      sql`select id from contributions where title = 'Le bus du samedi passe trop tôt'`,
-    )
+    const { email, actor: author } = await resident('Voisine')
+    const bus = await contributionBy(author, 'Le bus du samedi passe trop tôt')
+    await ctx.app.jobs.tick()
+    ctx.mails.length = 0
     await hideContent(db, {
       resources: ctx.app.platform.resources,
       actor: moderator,
       type: 'contribution',
-      id: bus!.id,
+      id: bus,
       reason: 'Propos injurieux envers un agent.',
     })
-    const [hidden] = await sent('voisin@demo.thc.example')
+    const [hidden] = await sent(email)
     assert.equal(hidden!.subject, 'Votre contenu a été masqué')
     assert.match(
       hidden!.text,

@@ -1,24 +1,35 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import { seedDemo } from '../src/demo/seed.ts'
 import { createAssembly, saveQuotas, setRecruitment } from '../src/modules/assemblies/index.ts'
-import { loadCurrentUser } from '../src/platform/auth/current-user.ts'
 import { queryRows } from '../src/platform/db/index.ts'
-import { buildTestApp, Client, describeEachEngine, parisDay, signedInClient, type TestApp } from './helpers/app.ts'
+import {
+  buildTestApp,
+  Client,
+  createUser,
+  describeEachEngine,
+  parisDay,
+  signedInClient,
+  type TestApp,
+} from './helpers/app.ts'
+import { buildStaff, buildTerritory, type BuiltTerritory } from './helpers/factories.ts'
 
 /** What the public cannot see (a draft assembly, a draft plan's commitments) is absent from pages, the API and links. */
 describeEachEngine('nothing private in public pages', (engine) => {
   let ctx: TestApp
   let staff: Client
   let draftCommitmentId = ''
-  const TERRITORY = '/territoires/autre/pays-demo'
+  let territory: BuiltTerritory
+  let editor: Awaited<ReturnType<typeof buildStaff>>
+  let TERRITORY = ''
   const DRAFT_TITLE = 'Engagement secret du brouillon'
 
   before(async () => {
     ctx = await buildTestApp(engine)
-    await seedDemo(ctx.database.db)
-    staff = await signedInClient(ctx.app, 'agent@demo.thc.example', 'demo-agent-thc')
+    territory = await buildTerritory(ctx.database)
+    TERRITORY = territory.path
+    editor = await buildStaff(ctx.database, territory, 'editor')
+    staff = await signedInClient(ctx.app, editor.email, editor.password)
     const plan = await staff.post(`${TERRITORY}/plans/nouveau`, {
       title: 'Plan suivant (brouillon)',
       periodStart: '2027-01-01',
@@ -45,18 +56,10 @@ describeEachEngine('nothing private in public pages', (engine) => {
   after(() => ctx.close())
 
   test('a draft citizens’ assembly is seen by its organisers only: not in lists, pages, transparency nor the API', async () => {
-    const [agent] = await queryRows<{ id: string; sv: number }>(
-      ctx.database.db,
-      sql`select id, session_version as sv from users where email = 'agent@demo.thc.example'`,
-    )
-    const [territory] = await queryRows<{ id: string }>(
-      ctx.database.db,
-      sql`select id from territories where code = 'pays-demo'`,
-    )
-    const actor = (await loadCurrentUser(ctx.database.db, agent!.id, agent!.sv))!
+    const actor = editor.actor
     const id = await createAssembly(ctx.database.db, {
       actor,
-      territoryId: territory!.id,
+      territoryId: territory.id,
       input: {
         title: 'Assemblée pas encore annoncée',
         purpose: 'Un sujet que l’exécutif n’a pas encore rendu public.',
@@ -70,7 +73,7 @@ describeEachEngine('nothing private in public pages', (engine) => {
       '/assemblees',
       `${TERRITORY}/assemblees`,
       '/api/v1/assemblies',
-      '/api/v1/territories/autre/pays-demo/assemblies',
+      `/api/v1/territories/autre/${territory.code}/assemblies`,
     ]) {
       const response = await visitor.get(url)
       assert.equal(response.statusCode, 200, url)
@@ -87,7 +90,8 @@ describeEachEngine('nothing private in public pages', (engine) => {
       assert.equal(response.statusCode, 404, url)
       assert.doesNotMatch(response.body, /pas encore annoncée/, url)
     }
-    const citizen = await signedInClient(ctx.app, 'habitante@demo.thc.example', 'demo-habitante-thc')
+    const resident = await createUser(ctx.database, { displayName: 'Habitante' })
+    const citizen = await signedInClient(ctx.app, resident.email, resident.password)
     assert.equal((await citizen.get(`/assemblees/${id}`)).statusCode, 404, 'a signed-in citizen does not see it either')
     assert.match((await staff.get(`${TERRITORY}/assemblees`)).body, /pas encore annoncée/, 'its organisers do')
     assert.equal((await staff.get(`/assemblees/${id}`)).statusCode, 200)

@@ -22,7 +22,7 @@ import { institutionKindOf, readCatalogue, type SourceFile } from './import-cata
 import { readParticipediaCsv } from './import-participedia.ts'
 import { slugify } from './slugs.ts'
 import { LICENCE_URLS } from './vocabularies.ts'
-import { seedDemo } from '../../demo/seed.ts'
+import { buildPlan } from '../../../test/helpers/factories.ts'
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -629,31 +629,19 @@ describeEachEngine('référentiel', (engine) => {
   })
 
   test('an experience tied to a commitment shows on the commitment’s page, and links back to it', async () => {
-    await seedDemo(ctx.database.db)
-    const [demo] = await queryRows<{ slug: string; commitment: string }>(
-      ctx.database.db,
-      sql`select slug, commitment_id as commitment from referentiel_fiches where source_key = 'demo:experience/plan-mobilite'`,
-    )
-    assert.ok(demo!.commitment, 'the demo experience names a commitment of the demo plan')
+    const built = await buildPlan(ctx.database)
+    const commitment = built.commitments[0]!
     const visitor = new Client(ctx.app)
-    const commitmentPage = await visitor.get(`/engagements/${demo!.commitment}`)
-    assert.equal(commitmentPage.statusCode, 200)
-    assert.match(commitmentPage.body, new RegExp(`href="/referentiel/fiches/${demo!.slug}"`))
-    const fichePage = await visitor.get(`/referentiel/fiches/${demo!.slug}`)
-    assert.match(fichePage.body, new RegExp(`href="/engagements/${demo!.commitment}"`))
-    assert.match(fichePage.body, /Atelier de quartier en marchant/)
 
     // the territory and the commitment are chosen by search, not typed as a code or an address
-    const [target] = await queryRows<{ title: string; territory: string }>(
-      ctx.database.db,
-      sql`select c.title, t.name as territory from public_commitments c join territories t on t.id = c.territory_id where c.id = ${demo!.commitment}`,
-    )
-    const picked = `${target!.title} — ${target!.territory}`
-    const words = target!.title.split(' ').slice(1, 3).join(' ')
+    const picked = `${commitment.title} — ${built.territory.name}`
+    const words = commitment.title.split(' ').slice(-2).join(' ')
     const suggested = await visitor.get(`/engagements/suggestions?commitment=${encodeURIComponent(words)}`)
     assert.match(suggested.body, new RegExp(`<option value="${escapeRegExp(picked)}">`))
+    const draft = await buildPlan(ctx.database, { published: false })
+    const draftWords = draft.commitments[0]!.title.split(' ').slice(-2).join(' ')
     assert.doesNotMatch(
-      (await visitor.get('/engagements/suggestions?commitment=brouillon')).body,
+      (await visitor.get(`/engagements/suggestions?commitment=${encodeURIComponent(draftWords)}`)).body,
       /<option/,
       'nothing of a draft plan',
     )
@@ -692,7 +680,7 @@ describeEachEngine('référentiel', (engine) => {
       ctx.database.db,
       sql`select v.content->>'territory' as territory, v.content->>'commitment' as commitment from referentiel_versions v where v.id = ${saved.headers.location!.split('/').pop()!}`,
     )
-    assert.deepEqual(stored, { territory: 'commune/93066', commitment: demo!.commitment })
+    assert.deepEqual(stored, { territory: 'commune/93066', commitment: commitment.id })
     const editForm = await contributor.get(`${saved.headers.location!}/modifier`)
     assert.match(editForm.body, /value="Saint-Denis \(commune\/93066\)"/, 'the form names what was chosen')
     const unknown = await contributor.post('/referentiel/nouvelle?nature=experience', {
@@ -702,6 +690,32 @@ describeEachEngine('référentiel', (engine) => {
     })
     assert.match(unknown.body, /territoire inconnu : Zzyzx/)
     assert.match(unknown.body, /aucun engagement publié ne correspond à « rien de tel nulle part »/)
+
+    // once published, the experience and the commitment link to each other
+    const submitted = await contributor.post('/referentiel/nouvelle?nature=experience', {
+      ...form,
+      title: 'Une marche exploratoire publiée',
+      'territory.choix': 'commune/93066',
+      commitment: picked,
+      intent: 'submit',
+    })
+    assert.equal(submitted.statusCode, 303)
+    const versionPage = submitted.headers.location!
+    assert.equal(
+      (await moderator.post(`${versionPage}/decision`, { decision: 'publish' }, { csrfFrom: '/referentiel' }))
+        .statusCode,
+      303,
+    )
+    const [fiche] = await queryRows<{ slug: string }>(
+      ctx.database.db,
+      sql`select f.slug from referentiel_fiches f join referentiel_versions v on v.fiche_id = f.id where v.id = ${versionPage.split('/').pop()!}`,
+    )
+    const commitmentPage = await visitor.get(`/engagements/${commitment.id}`)
+    assert.equal(commitmentPage.statusCode, 200)
+    assert.match(commitmentPage.body, new RegExp(`href="/referentiel/fiches/${fiche!.slug}"`))
+    const fichePage = await visitor.get(`/referentiel/fiches/${fiche!.slug}`)
+    assert.match(fichePage.body, new RegExp(`href="/engagements/${commitment.id}"`))
+    assert.match(fichePage.body, /Une marche exploratoire publiée/)
   })
 
   test('the admin import page: administrators only, all or nothing with the reason', async () => {
