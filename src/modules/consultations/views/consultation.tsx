@@ -1,4 +1,4 @@
-/** A consultation's page (contributions, the synthesis, the answers) and the form to edit a contribution. */
+/** A consultation's page: its contributions, the synthesis, the answers. */
 import type { ComponentChildren } from 'preact'
 import { formatDate, formatIsoDate, type MessageKey } from '../../../platform/i18n/index.ts'
 import { usePage } from '../../../platform/layout/context.ts'
@@ -15,9 +15,10 @@ import { commitmentPath } from '../../plans/index.ts'
 import { ModerateControls, ReportForm } from '../../moderation/index.ts'
 import type { ConsultationChangeRow, Phase } from '../service.ts'
 import { CONTRIBUTIONS_PAGE_SIZE } from '../queries.ts'
-import type { ConsultationRow, ContributionRow } from '../tables.ts'
+import type { ConsultationRow } from '../tables.ts'
 import { consultationPath } from './shared.tsx'
 import { ChangeHistory, Comments, type CommentView, type ContributionView } from './contributions.tsx'
+import { AnswerForm } from './contribution-forms.tsx'
 
 export function ConsultationPage(props: {
   consultation: ConsultationRow
@@ -293,128 +294,5 @@ export function ConsultationPage(props: {
       </section>
       <ChangeHistory changes={props.changes} commitmentTitles={props.changeCommitments} />
     </article>
-  )
-}
-
-/** The staff's answer to a contribution; refused, it comes back open with what was written and the messages. */
-export function AnswerForm(props: {
-  contribution: ContributionView
-  form: { values: FormValues; errors: FieldErrors } | null
-  sort: 'supports' | 'recent'
-  page: number
-  planCommitments: { id: string; title: string }[]
-  planMilestones: { id: string; title: string; commitmentId: string; commitmentTitle: string }[]
-}) {
-  const { t } = usePage()
-  const { contribution: k, form } = props
-  const value = (name: 'decision' | 'answer' | 'commitmentId' | 'milestoneId', saved: string | null) =>
-    form ? (form.values[name] ?? '') : (saved ?? '')
-  const labels = {
-    decision: t('consult.answer.decision'),
-    answer: t('consult.answer.text'),
-    commitmentId: t('consult.answer.commitment'),
-    milestoneId: t('consult.answer.milestone'),
-  }
-  const prefix = `answer-${k.id}`
-  return (
-    <details open={!!form}>
-      <summary>{t('consult.answer')}</summary>
-      {form && <ErrorSummary errors={form.errors} labels={labels} idPrefix={prefix} />}
-      <PostForm action={`/contributions/${k.id}/reponse`}>
-        <input type="hidden" name="tri" value={props.sort === 'recent' ? 'recentes' : 'soutiens'} />
-        <input type="hidden" name="page" value={String(props.page)} />
-        <Field
-          name="decision"
-          idPrefix={prefix}
-          label={labels.decision}
-          value={value('decision', k.decision ?? 'retained')}
-          options={[
-            { value: 'retained', label: t('consult.answer.retained') },
-            { value: 'not_retained', label: t('consult.answer.not_retained') },
-          ]}
-        />
-        <Field
-          name="answer"
-          idPrefix={prefix}
-          label={labels.answer}
-          required
-          multiline
-          maxLength={10000}
-          value={value('answer', k.answer)}
-          error={form?.errors.answer}
-        />
-        <Field
-          name="commitmentId"
-          idPrefix={prefix}
-          label={labels.commitmentId}
-          value={value('commitmentId', k.commitmentId)}
-          error={form?.errors.commitmentId}
-          options={[{ value: '', label: '—' }, ...props.planCommitments.map((p) => ({ value: p.id, label: p.title }))]}
-        />
-        {props.planMilestones.length > 0 && (
-          <Field
-            name="milestoneId"
-            idPrefix={prefix}
-            label={labels.milestoneId}
-            value={value('milestoneId', k.milestoneId)}
-            error={form?.errors.milestoneId}
-            options={[
-              { value: '', label: '—' },
-              ...props.planMilestones.map((m) => ({ value: m.id, label: `${m.commitmentTitle} → ${m.title}` })),
-            ]}
-          />
-        )}
-        <button type="submit">{t('consult.answer.submit')}</button>
-      </PostForm>
-    </details>
-  )
-}
-
-export function ContributionEditPage(props: {
-  contribution: ContributionRow
-  values: FormValues
-  errors: FieldErrors
-}) {
-  const { t } = usePage()
-  const labels = {
-    kind: t('consult.contribute.kind'),
-    title: t('consult.contribute.title'),
-    body: t('consult.contribute.body'),
-  }
-  return (
-    <div class="narrow">
-      <p class="kicker">
-        <a href={consultationPath({ id: props.contribution.consultationId })}>{t('consult.title')}</a>
-      </p>
-      <h1>{t('consult.edit')}</h1>
-      <ErrorSummary errors={props.errors} labels={labels} />
-      <PostForm action={`/contributions/${props.contribution.id}/modifier`}>
-        <Field
-          name="kind"
-          label={labels.kind}
-          value={props.values.kind}
-          error={props.errors.kind}
-          options={(['idea', 'opinion', 'critique'] as const).map((k) => ({ value: k, label: t(`consult.kind.${k}`) }))}
-        />
-        <Field
-          name="title"
-          label={labels.title}
-          required
-          maxLength={200}
-          value={props.values.title}
-          error={props.errors.title}
-        />
-        <Field
-          name="body"
-          label={labels.body}
-          required
-          multiline
-          maxLength={10000}
-          value={props.values.body}
-          error={props.errors.body}
-        />
-        <button type="submit">{t('consult.save')}</button>
-      </PostForm>
-    </div>
   )
 }
