@@ -3,6 +3,7 @@
  * the zone's own VTIMEZONE (the European Union rule: last Sunday of March and of October), text escaped,
  * lines folded at 75 octets.
  */
+import { dateTimeFormat } from './intl.ts'
 export const PARIS = 'Europe/Paris'
 
 const VTIMEZONE_PARIS = [
@@ -63,7 +64,7 @@ function fold(line: string): string {
 /** The wall-clock time in Paris, as iCalendar writes it (YYYYMMDDTHHMMSS). */
 function parisLocal(date: Date): string {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
+    dateTimeFormat('en-GB', {
       timeZone: PARIS,
       hourCycle: 'h23',
       year: 'numeric',

@@ -3,6 +3,7 @@ import { queryRows, type Db } from './db/index.ts'
 import { translator, type Locale, type MessageKey } from './i18n/index.ts'
 import { enqueueJob, type JobHandler } from './jobs.ts'
 import type { Mailer } from './mail.ts'
+import { dateTimeFormat } from './intl.ts'
 
 /**
  * Mail to the person a decision concerns (their question published, their membership refused, their seat on an
@@ -56,8 +57,8 @@ async function sendNotice(deps: { db: Db; mailer: Mailer; baseUrl: string }, not
   if (!to) return
   const t = translator(locale)
   const tag = locale === 'fr' ? 'fr-FR' : 'en-GB'
-  const instant = new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Paris' })
-  const day = new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' })
+  const instant = dateTimeFormat(tag, { dateStyle: 'full', timeStyle: 'short', timeZone: 'Europe/Paris' })
+  const day = dateTimeFormat(tag, { dateStyle: 'long', timeZone: 'UTC' })
   const params: Record<string, string | number> = { ...notice.params, site: deps.baseUrl }
   for (const [name, value] of Object.entries(notice.instants ?? {})) params[name] = instant.format(new Date(value))
   for (const [name, value] of Object.entries(notice.days ?? {}))

@@ -1,11 +1,12 @@
 import { isIsoDate } from './http/rules.ts'
+import { dateTimeFormat } from './intl.ts'
 
 /** The programme's reference time zone: dates and times people read are Paris ones. */
 export const TIME_ZONE = 'Europe/Paris'
 
 /** Today's date in Paris, as YYYY-MM-DD. */
 export function todayInParis(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(now)
+  return dateTimeFormat('en-CA', { timeZone: TIME_ZONE }).format(now)
 }
 
 /**
@@ -18,7 +19,7 @@ export function parisInstant(day: string, time: string): Date | null {
   if (Number.isNaN(guess.getTime())) return null
   const asParis = (d: Date) => {
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', {
+      dateTimeFormat('en-GB', {
         timeZone: TIME_ZONE,
         hourCycle: 'h23',
         year: 'numeric',

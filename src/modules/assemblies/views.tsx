@@ -15,6 +15,7 @@ import { renderMarkdown } from '../../platform/markdown.ts'
 import { LineChart } from '../../platform/layout/charts.tsx'
 import type { ProbabilityProfile } from './draw.ts'
 import type { AssemblyRow } from './service.ts'
+import { numberFormat, intlTag } from '../../platform/intl.ts'
 
 export const assemblyPath = (a: { id: string }) => `/assemblees/${a.id}`
 
@@ -234,7 +235,7 @@ export function UploadForm({ action, label, button }: { action: string; label: s
 /** The probability curves, volunteers sorted from the least likely to be drawn, with axes and the figures in a table. */
 export function ProbabilityChart({ leximin, legacy }: { leximin: ProbabilityProfile; legacy: ProbabilityProfile }) {
   const { t, locale } = usePage()
-  const share = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+  const share = numberFormat(intlTag(locale), {
     style: 'percent',
     maximumFractionDigits: 1,
   })

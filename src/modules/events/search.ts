@@ -2,9 +2,10 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../platform/db/index.ts'
 import type { MessageKey, Translate } from '../../platform/i18n/index.ts'
 import { matchesWords, type SearchSource } from '../../platform/search.ts'
+import { dateTimeFormat } from '../../platform/intl.ts'
 
 // the day in Paris, as YYYY-MM-DD
-const parisDay = new Intl.DateTimeFormat('en-CA', {
+const parisDay = dateTimeFormat('en-CA', {
   timeZone: 'Europe/Paris',
   year: 'numeric',
   month: '2-digit',

@@ -6,14 +6,13 @@ import type { Dataset } from '../../platform/resources.ts'
 import { usePage } from '../../platform/layout/context.ts'
 import { renderMarkdown } from '../../platform/markdown.ts'
 import type { SearchHit, SearchSource } from '../../platform/search.ts'
+import { dateTimeFormat, intlTag } from '../../platform/intl.ts'
 
 const RESULTS_PER_SECTION = 8
 
 /** A day written as the reader's language writes it (the day of the ISO date, not shifted by a time zone). */
 const formatIsoDay = (locale: Locale, day: string) =>
-  new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${day}T00:00:00Z`),
-  )
+  dateTimeFormat(intlTag(locale), { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
 
 /** Where a section's complete list lives, when it has one of its own. */
 const SECTION_PAGES: Record<string, (q: string) => string> = {

@@ -6,12 +6,13 @@ import { SUPPORT_LEVELS } from './service.ts'
 import type { GridRow, MembershipRow } from './tables.ts'
 
 import type { TerritoryInfo } from './territory-info.ts'
+import { numberFormat, intlTag } from '../../platform/intl.ts'
 
 export const statusLabel = (t: Translate, status: string) => t(`membership.status.${status}` as MessageKey)
 export const euros = (locale: string, value: number | string | null) =>
   value === null
     ? '—'
-    : new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    : numberFormat(intlTag(locale), {
         style: 'currency',
         currency: 'EUR',
         maximumFractionDigits: 0,

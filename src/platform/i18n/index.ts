@@ -1,5 +1,6 @@
 import { en } from './en.ts'
 import { fr, type MessageKey } from './fr.ts'
+import { numberFormat, dateTimeFormat, plurals, intlTag } from '../intl.ts'
 
 export type Locale = 'fr' | 'en'
 export const LOCALES: readonly Locale[] = ['fr', 'en']
@@ -30,8 +31,8 @@ export function translator(locale: Locale): Translate {
 
 function makeTranslator(locale: Locale): Translate {
   const dictionary = dictionaries[locale]
-  const numbers = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB')
-  const plurals = new Intl.PluralRules(locale === 'fr' ? 'fr-FR' : 'en-GB')
+  const numbers = numberFormat(intlTag(locale))
+  const rulesOfLocale = plurals(intlTag(locale))
   return (key, params) => {
     const text = dictionary[key]
     if (!params) return text
@@ -41,7 +42,7 @@ function makeTranslator(locale: Locale): Translate {
       (whole, name: string, one: string, other: string) => {
         const value = params[name]
         if (typeof value !== 'number') return whole
-        return plurals.select(value) === 'one' ? one : other
+        return rulesOfLocale.select(value) === 'one' ? one : other
       },
     )
     return worded.replace(/\{(\w+)\}/g, (whole, name: string) => {
@@ -54,12 +55,12 @@ function makeTranslator(locale: Locale): Translate {
 
 /** "1 fichier", "3 fichiers": a count with the word for its plural category, for text built outside the dictionaries. */
 export function counted(locale: Locale, count: number, one: string, other: string): string {
-  const rules = new Intl.PluralRules(locale === 'fr' ? 'fr-FR' : 'en-GB')
+  const rules = plurals(intlTag(locale))
   return `${count} ${rules.select(count) === 'one' ? one : other}`
 }
 
 export function formatNumber(locale: Locale, value: number): string {
-  return new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB').format(value)
+  return numberFormat(intlTag(locale)).format(value)
 }
 
 const dateFormats = new Map<Locale, Intl.DateTimeFormat>()
@@ -67,7 +68,7 @@ const dateFormats = new Map<Locale, Intl.DateTimeFormat>()
 export function formatDate(locale: Locale, value: Date): string {
   let format = dateFormats.get(locale)
   if (!format) {
-    format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    format = dateTimeFormat(intlTag(locale), {
       dateStyle: 'long',
       timeZone: 'Europe/Paris',
     })
@@ -84,7 +85,7 @@ const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>()
 export function formatDateTime(locale: Locale, value: Date): string {
   let format = dateTimeFormats.get(locale)
   if (!format) {
-    format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    format = dateTimeFormat(intlTag(locale), {
       dateStyle: 'long',
       timeStyle: 'short',
       timeZone: 'Europe/Paris',

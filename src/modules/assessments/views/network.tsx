@@ -3,12 +3,13 @@ import { usePage } from '../../../platform/layout/context.ts'
 import { OGP_VALUES } from '../scales.ts'
 import type { Aggregates } from '../queries.ts'
 import { label } from './shared.tsx'
+import { numberFormat, intlTag } from '../../../platform/intl.ts'
 
 export function share(t: Translate, locale: string, count: number, total: number) {
   const percent =
     total === 0
       ? '—'
-      : new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      : numberFormat(intlTag(locale), {
           style: 'percent',
           maximumFractionDigits: 0,
         }).format(count / total)

@@ -5,16 +5,17 @@ import { Table } from '../../../platform/layout/table.tsx'
 import { renderMarkdown } from '../../../platform/markdown.ts'
 import { EVENT_KINDS, TIME_ZONE, type EventKind, type EventRow } from '../service.ts'
 import type { RegistrantRow } from '../registrations.ts'
+import { dateTimeFormat, intlTag } from '../../../platform/intl.ts'
 
 export const eventPath = (e: { id: string }) => `/evenements/${e.id}`
 
 export function when(locale: 'fr' | 'en', e: EventRow): string {
-  const day = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+  const day = dateTimeFormat(intlTag(locale), {
     dateStyle: 'full',
     timeStyle: 'short',
     timeZone: TIME_ZONE,
   }).format(e.startsAt)
-  const end = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+  const end = dateTimeFormat(intlTag(locale), {
     timeStyle: 'short',
     timeZone: TIME_ZONE,
   }).format(e.endsAt)

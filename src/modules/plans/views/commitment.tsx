@@ -17,6 +17,7 @@ import {
   ProgressBar,
 } from './shared.tsx'
 import { commitmentLabels } from './forms.tsx'
+import { numberFormat, dateTimeFormat, intlTag } from '../../../platform/intl.ts'
 
 export interface HistoryEntryView {
   id: string
@@ -142,7 +143,7 @@ export function CommitmentPage(props: {
           <div>
             <dt>{t('plans.commitment.budgetValue')}</dt>
             <dd>
-              {new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+              {numberFormat(intlTag(locale), {
                 style: 'currency',
                 currency: 'EUR',
                 maximumFractionDigits: 0,
@@ -302,7 +303,7 @@ export function CommitmentPage(props: {
                     n°{entry.seq} · {t(`plans.entry.${entry.kind}` as MessageKey)}
                   </strong>{' '}
                   <time dateTime={entry.recordedAt.toISOString()}>
-                    {new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+                    {dateTimeFormat(intlTag(locale), {
                       dateStyle: 'long',
                       timeStyle: 'short',
                       timeZone: 'Europe/Paris',

@@ -6,6 +6,7 @@ import { STATUSES, type Status } from '../progress.ts'
 import type { CommitmentView } from '../tree.ts'
 
 import { commitmentPath, statusLabel, formatDay, StatusBadge } from './shared.tsx'
+import { dateTimeFormat, intlTag } from '../../../platform/intl.ts'
 
 export interface DashboardFigures {
   commitments: number
@@ -109,7 +110,7 @@ export function burnUp(
 export function ProgressOverTime({ points }: { points: BurnUpPoint[] }) {
   const { t, locale } = usePage()
   if (points.length === 0) return null
-  const monthFormat = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+  const monthFormat = dateTimeFormat(intlTag(locale), {
     month: 'short',
     year: 'numeric',
     timeZone: 'UTC',

@@ -17,6 +17,7 @@ import {
   ProgressBar,
 } from './shared.tsx'
 import { dashboardFigures, StatusChart, burnUp, ProgressOverTime, Timeline } from './dashboard-charts.tsx'
+import { dateTimeFormat, intlTag } from '../../../platform/intl.ts'
 
 export interface DashboardFilters {
   theme: string
@@ -211,7 +212,7 @@ export function PlanPage(props: PlanPageProps) {
         </p>
         <p class="hint">
           {t('plans.chain.checkedAt', {
-            time: new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+            time: dateTimeFormat(intlTag(locale), {
               dateStyle: 'long',
               timeStyle: 'short',
               timeZone: 'Europe/Paris',

@@ -3,6 +3,7 @@ import { usePage } from '../../../platform/layout/context.ts'
 import { selfReportedCompletion } from '../progress.ts'
 import type { CommitmentVerdict } from '../queries.ts'
 import type { CommitmentView } from '../tree.ts'
+import { dateTimeFormat, intlTag } from '../../../platform/intl.ts'
 
 export const OGP_VALUES = [
   'access_to_information',
@@ -18,9 +19,7 @@ export const statusLabel = (t: Translate, status: string) => t(`status.${status}
 
 export function formatDay(locale: string, day: string | null): string {
   if (!day) return '—'
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(
-    new Date(`${day}T00:00:00Z`),
-  )
+  return dateTimeFormat(intlTag(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`))
 }
 
 export function StatusBadge({ status }: { status: string }) {
