@@ -55,11 +55,16 @@ export function rssMiB(pid: number): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
 }
 
-export async function load(port: number, path: string) {
+export async function load(
+  port: number,
+  path: string,
+  options: { seconds?: number; headers?: Record<string, string>; connections?: number } = {},
+) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
-    connections: CONNECTIONS,
-    duration: DURATION,
+    connections: options.connections ?? CONNECTIONS,
+    duration: options.seconds ?? DURATION,
+    ...(options.headers ? { headers: options.headers } : {}),
   })
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)

@@ -18,6 +18,7 @@ import { benchParticipation } from './participation.ts'
 import { benchReferentiel } from './referentiel.ts'
 import { benchSortition } from './sortition.ts'
 import { benchImports } from './imports.ts'
+import { benchPages } from './pages.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 
@@ -161,6 +162,7 @@ const referentielSection = await benchReferentiel({ serverUrl })
 const participationSection = await benchParticipation({ serverUrl })
 const sortitionSection = await benchSortition()
 const importsSection = await benchImports()
+const pagesSection = await benchPages({ serverUrl })
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
 const report = `# Benchmarks
@@ -216,13 +218,15 @@ two or three (matches ranked, the page's summaries, and near-misses when the tex
 than a page). At national scale the network overview aggregates every public plan: it is computed
 once and shared for a minute, so its p99 includes that first computation (seconds on PGlite); the
 dashboard verifies the territory's history chain when it has grown, else reuses the last verification.
-Pages are not cached in the application; \`cache-control: public, max-age=60\` lets a reverse proxy cache them
-for visitors.
+Anonymous pages are kept in memory between writes (the measures above read the same page again and again,
+so after the first request they measure the kernel); \`cache-control: public, max-age=60\` also lets a
+reverse proxy keep them. The section "Public pages under a spike" measures signed-in readers too.
 
 ${referentielSection}
 ${participationSection}
 ${sortitionSection}
-${importsSection}`
+${importsSection}
+${pagesSection}`
 writeFileSync(join(ROOT, 'BENCHMARKS.md'), report)
 console.log('BENCHMARKS.md written')
 process.exit(0)

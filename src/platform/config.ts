@@ -26,6 +26,8 @@ export interface Config {
   reportHideThreshold: number
   /** how often this process runs due background jobs (mails, digests, reminders); 0: never (run `jobs:run` from a scheduler) */
   jobPollSeconds: number
+  /** memory for anonymous pages kept between writes (MiB); 0: every page is rendered for each visitor */
+  pageCacheMegabytes: number
 }
 
 export class ConfigError extends Error {
@@ -144,5 +146,6 @@ export function loadConfig(env: Env = process.env): Config {
     reviewReplyDays: readInteger(env, 'REVIEW_REPLY_DAYS', 15, 0, 365),
     reportHideThreshold: readInteger(env, 'REPORT_HIDE_THRESHOLD', 3, 1, 1000),
     jobPollSeconds: readInteger(env, 'JOB_POLL_SECONDS', 30, 0, 86400),
+    pageCacheMegabytes: readInteger(env, 'PAGE_CACHE_MB', 64, 0, 4096),
   }
 }

@@ -59,12 +59,30 @@ export interface Database {
   runScript(sql: string): Promise<void>
   /** Runs `work` while holding a database-wide lock (migrations from several processes at once). */
   withExclusiveLock<T>(work: () => Promise<T>): Promise<T>
+  /**
+   * Calls `onChange` after each committed write to a table public pages read, whoever made it (this process,
+   * another one, a command line), and whenever the watch was interrupted (a lost connection: anything may have
+   * changed meanwhile). `watching()` is false while no notice can arrive.
+   */
+  watchDataChanges(onChange: () => void): Promise<DataChangeWatch>
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>
   /** A compressed copy of the embedded database (tests clone a seeded base from it). */
   dumpEmbedded?(): Promise<Blob>
   close(): Promise<void>
 }
+
+export interface DataChangeWatch {
+  watching(): boolean
+  /** Resolves once the notice of every write committed before the call has arrived. */
+  sync(): Promise<void>
+  stop(): Promise<void>
+}
+
+/** The channel the data-change triggers notify on (migration 0040). */
+const DATA_CHANGE_CHANNEL = 'thc_data_changed'
+/** The listening connection's name in pg_stat_activity. */
+export const DATA_CHANGE_LISTENER = 'thc-data-changes'
 
 export interface OpenDatabaseOptions {
   /** postgres:// URL; null for the embedded database. */
@@ -140,6 +158,19 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
     },
     // PGlite is one connection in one process (the folder lock keeps others out): nothing to share.
     withExclusiveLock: (work) => work(),
+    // a notice arrives before the query that committed the write returns: no window in which a page is stale
+    watchDataChanges: async (onChange) => {
+      const unlisten = await client.listen(DATA_CHANGE_CHANNEL, () => onChange())
+      let watching = true
+      return {
+        watching: () => watching,
+        sync: async () => {},
+        stop: async () => {
+          watching = false
+          await unlisten().catch(() => {})
+        },
+      }
+    },
     ping: async () => {
       await client.query('select 1')
     },
@@ -194,7 +225,74 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
     ping: async () => {
       await pool.query('select 1')
     },
+    watchDataChanges: (onChange) => watchServerChanges(url, onChange),
     close: () => pool.end(),
+  }
+}
+
+/**
+ * Listens on its own connection (LISTEN needs one held open, outside the pool). A lost connection counts as a
+ * change and stops the watch until a new connection listens again, tried every second.
+ */
+async function watchServerChanges(url: string, onChange: () => void): Promise<DataChangeWatch> {
+  let client: pg.Client | null = null
+  let stopped = false
+  let retry: NodeJS.Timeout | null = null
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url, application_name: DATA_CHANGE_LISTENER })
+    next.on('notification', () => onChange())
+    next.on('error', () => lost(next))
+    next.on('end', () => lost(next))
+    await next.connect()
+    await next.query(`listen ${DATA_CHANGE_CHANNEL}`)
+    if (stopped) await next.end()
+    else client = next
+    onChange() // writes made while nobody listened
+  }
+  const lost = (which: pg.Client) => {
+    if (client !== which) return
+    client = null
+    onChange()
+    if (!stopped) schedule()
+  }
+  const schedule = () => {
+    retry = setTimeout(() => {
+      connect().catch(() => !stopped && schedule())
+    }, 1000)
+    retry.unref()
+  }
+  await connect()
+  // The server hands pending notices to an idle session before it answers the next query on it: a round trip
+  // begun after a write committed brings its notice. Callers share round trips: one under way may have begun
+  // before a caller arrived, so that caller waits for the next one.
+  let inFlight: Promise<void> | null = null
+  let next: Promise<void> | null = null
+  const sync = (): Promise<void> => {
+    if (!inFlight) {
+      const open = client
+      inFlight = (open ? open.query('select 1').then(() => {}) : Promise.resolve())
+        .catch(() => {})
+        .finally(() => {
+          inFlight = null
+        })
+      return inFlight
+    }
+    next ??= inFlight.then(() => {
+      next = null
+      return sync()
+    })
+    return next
+  }
+  return {
+    watching: () => client !== null,
+    sync,
+    stop: async () => {
+      stopped = true
+      if (retry) clearTimeout(retry)
+      const open = client
+      client = null
+      await open?.end().catch(() => {})
+    },
   }
 }
 

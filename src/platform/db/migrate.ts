@@ -32,6 +32,12 @@ export async function migrate(database: Database, dir = MIGRATIONS_DIR): Promise
       await database.runScript(`${migration.sql}\n;\n${record}`)
       applied.push(migration.name)
     }
+    // every table public pages read notifies its writes (a table a later migration adds included)
+    await database.runScript(`do $$ begin
+      if exists (select 1 from pg_proc where proname = 'thc_attach_data_change_triggers') then
+        perform thc_attach_data_change_triggers();
+      end if;
+    end $$`)
     return applied
   })
 }

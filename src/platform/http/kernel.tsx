@@ -23,6 +23,7 @@ import type { Platform } from './platform.ts'
 import type { JobWorker } from '../jobs.ts'
 import { megabytes, uploadLimitOf, toPublicError, isMultipart } from './public-errors.ts'
 import { FORM_BODY_LIMIT, MAX_ROUTE_UPLOAD_BYTES, MAX_UPLOAD_FILES } from './limits.ts'
+import { PageCache, registerPageCache } from './page-cache.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -81,6 +82,9 @@ declare module '@fastify/secure-session' {
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** A kept anonymous page is rendered again after this long at most, as the `max-age` given to proxies. */
+const PAGE_MAX_AGE_MS = 60_000
 
 function pageContext(req: FastifyRequest, reply: FastifyReply): PageContextValue {
   const flashes = req.session.get('flash') ?? []
@@ -207,6 +211,14 @@ async function kernel(app: FastifyInstance) {
   app.decorateRequest('flash', function (this: FastifyRequest, kind: FlashMessage['kind'], text: string) {
     this.session.set('flash', [...(this.session.get('flash') ?? []), { kind, text }])
   })
+
+  // anonymous pages kept between writes: served before the session is read
+  if (config.pageCacheMegabytes > 0) {
+    const cache = new PageCache({ maxBytes: config.pageCacheMegabytes * 1024 * 1024, maxAgeMs: PAGE_MAX_AGE_MS })
+    const watch = await app.platform.database.watchDataChanges(() => cache.invalidate())
+    app.addHook('onClose', () => watch.stop())
+    registerPageCache(app, cache, watch)
+  }
 
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/assets/')) return
