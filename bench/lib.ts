@@ -30,14 +30,25 @@ export function start(script: string, env: Record<string, string>, ready: RegExp
     },
   })
   return new Promise((resolve, reject) => {
+    // Until ready the log is searched for the port and the ready line; afterwards only its last
+    // 16 kB are kept for an exit message, so that a long run's request log costs the bench nothing.
     let output = ''
     let port = 0
-    child.stdout!.on('data', (chunk: Buffer) => {
+    let isReady = false
+    const keep = (chunk: Buffer) => {
       output += chunk.toString()
+      if (isReady && output.length > 32_768) output = output.slice(-16_384)
+    }
+    child.stdout!.on('data', (chunk: Buffer) => {
+      keep(chunk)
+      if (isReady) return
       port ||= Number(/(?:listening at http:\/\/127\.0\.0\.1:|listening )(\d+)/i.exec(output)?.[1] ?? 0)
-      if (port && ready.test(output)) resolve({ child, port, ms: performance.now() - began })
+      if (port && ready.test(output)) {
+        isReady = true
+        resolve({ child, port, ms: performance.now() - began })
+      }
     })
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr!.on('data', keep)
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)))
   })
 }

@@ -75,8 +75,13 @@ async function signIn(base: string): Promise<string> {
       next: '/',
     }).toString(),
   })
-  const session = (answer.headers.getSetCookie()[0] ?? '').split(';')[0]
+  const session = answer.headers
+    .getSetCookie()
+    .map((set) => set.split(';')[0]!)
+    .find((pair) => pair.startsWith('thc_session='))
   if (answer.status !== 303 || !session) throw new Error(`sign-in failed with ${answer.status}`)
+  const home = await (await fetch(`${base}/`, { headers: { cookie: session } })).text()
+  if (!home.includes('/deconnexion')) throw new Error('the session cookie does not sign the citizen in')
   return session
 }
 
