@@ -34,6 +34,24 @@ describeEachEngine('public shell and operations', (engine) => {
     assert.equal(response.headers['x-content-type-options'], 'nosniff')
   })
 
+  test('sends the same security headers on a page served from memory, an error and an asset', async () => {
+    const first = await ctx.app.inject({ url: '/territoires' })
+    const kept = await ctx.app.inject({ url: '/territoires' })
+    assert.equal(kept.headers['x-page-cache'], 'hit')
+    const missing = await ctx.app.inject({ url: '/nulle-part' })
+    const asset = await ctx.app.inject({ url: '/assets/js/htmx.min.js' })
+    assert.equal(missing.statusCode, 404)
+    assert.equal(asset.statusCode, 200)
+    for (const response of [first, kept, missing, asset]) {
+      assert.match(String(response.headers['content-security-policy']), /default-src 'self'.*frame-ancestors 'none'/)
+      assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN')
+      assert.equal(response.headers['referrer-policy'], 'no-referrer')
+      assert.equal(response.headers['cross-origin-opener-policy'], 'same-origin')
+      assert.equal(response.headers['x-content-type-options'], 'nosniff')
+      assert.equal(response.headers['strict-transport-security'], undefined) // plain http here; https: security.test
+    }
+  })
+
   test('switches to English with a plain link and back', async () => {
     const client = new Client(ctx.app)
     const to = await client.get('/langue/en?next=/territoires')

@@ -3,7 +3,6 @@ import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
 import multipart from '@fastify/multipart'
-import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import secureSession from '@fastify/secure-session'
 import fastifyStatic from '@fastify/static'
@@ -24,6 +23,7 @@ import type { JobWorker } from '../jobs.ts'
 import { megabytes, uploadLimitOf, toPublicError, isMultipart } from './public-errors.ts'
 import { FORM_BODY_LIMIT, MAX_ROUTE_UPLOAD_BYTES, MAX_UPLOAD_FILES } from './limits.ts'
 import { PageCache, registerPageCache } from './page-cache.ts'
+import { registerSecurityHeaders } from './security-headers.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -123,20 +123,7 @@ async function kernel(app: FastifyInstance) {
   const { config } = app.platform
   const secure = config.baseUrl.protocol === 'https:'
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: secure ? [] : null,
-      },
-    },
-    strictTransportSecurity: secure,
-  })
+  registerSecurityHeaders(app, secure)
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT })
   // file uploads (CSV imports, Markdown files): fields and file buffered into req.body before the CSRF check
   await app.register(multipart, {
