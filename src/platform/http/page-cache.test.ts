@@ -108,6 +108,30 @@ describeEachEngine('anonymous pages kept between writes', (engine) => {
     assert.equal((await visitor().get(`/engagements/${built.commitments[0]!.id}`)).headers['x-page-cache'], 'hit')
   })
 
+  test('visitors arriving together on a page just dropped get one rendering between them, and a write still shows', async () => {
+    const dashboard = `/plans/${built.plan.id}`
+    await visitor().get(dashboard)
+    const title = `Engagement attendu ${Date.now()}`
+    await ctx.database.db.execute(sql`update commitments set title = ${title} where id = ${built.commitments[0]!.id}`)
+    const crowd = await Promise.all(Array.from({ length: 12 }, () => visitor().get(dashboard)))
+    assert.deepEqual(
+      crowd.map((r) => r.statusCode),
+      crowd.map(() => 200),
+    )
+    assert.equal(crowd.filter((r) => r.headers['x-page-cache'] === 'miss').length, 1, 'one rendering')
+    for (const answer of crowd) {
+      assert.ok(answer.body.includes(title), 'every visitor sees the write')
+      assert.equal(answer.body, crowd[0]!.body)
+    }
+    // an answer that cannot be kept lets the waiting visitors go: each renders its own
+    const unknown = `/plans/${built.plan.id.replace(/.$/, (c) => (c === '0' ? '1' : '0'))}`
+    const missing = await Promise.all(Array.from({ length: 4 }, () => visitor().get(unknown)))
+    assert.deepEqual(
+      missing.map((r) => r.statusCode),
+      [404, 404, 404, 404],
+    )
+  })
+
   test('a progress update posted by the staff is on the very next anonymous read of the dashboard', async () => {
     const dashboard = `/plans/${built.plan.id}`
     const commitment = `/engagements/${built.commitments[0]!.id}`

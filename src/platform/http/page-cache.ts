@@ -14,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** the cache's version when the request arrived, or null when its answer is not to be kept */
     pageCacheVersion: number | null
+    /** set on the one request rendering a page others wait for: lets them go once its answer is sent */
+    pageCacheRelease: (() => void) | null
   }
   interface FastifyContextConfig {
     /** false: this route's answers are never kept (they change with something else than the data) */
@@ -37,6 +39,9 @@ const SESSION_COOKIE = 'thc_session'
 
 /** Pages larger than this are rendered for each visitor (a full export is streamed, not kept). */
 const MAX_PAGE_BYTES = 2 * 1024 * 1024
+
+/** Longest a visitor waits for another's rendering of the same page before rendering it too. */
+const MAX_WAIT_MS = 10_000
 
 export class PageCache {
   #version = 0
@@ -130,19 +135,54 @@ function serve(req: FastifyRequest, reply: FastifyReply, page: KeptPage, now: nu
 
 /**
  * Serves kept pages before anything else runs for the request (no session read, no query, no rendering), keeps
- * the answers that may be kept, and drops everything at each committed write. `watch` is the database's
+ * the answers that may be kept, and drops everything at each committed write. Visitors asking for a page while it
+ * is being rendered wait for that rendering. `watch` is the database's
  * data-change watch: while it is interrupted, nothing is served from memory.
  */
 export function registerPageCache(app: FastifyInstance, cache: PageCache, watch: DataChangeWatch): void {
   app.decorateRequest('pageCacheVersion', null)
+  app.decorateRequest('pageCacheRelease', null)
+  // Pages being rendered, by version and key: visitors who arrive meanwhile wait for that rendering instead of
+  // starting their own, so that a spike right after a write costs one rendering, not one per visitor.
+  const rendering = new Map<string, Promise<void>>()
 
   app.addHook('onRequest', async (req, reply) => {
     if (!keepable(req) || !watch.watching()) return
     await watch.sync() // a write committed elsewhere before this request arrived has dropped the pages by now
-    const page = cache.get(keyOf(req))
+    const key = keyOf(req)
+    let page = cache.get(key)
+    const version = cache.version
+    const lead = `${version} ${key}`
+    const underway = page ? undefined : rendering.get(lead)
+    if (underway) {
+      await underway
+      page = cache.get(key) // null when that answer could not be kept: this visitor's own is rendered
+    }
     if (page) return serve(req, reply, page, cache.options.now?.() ?? Date.now())
-    req.pageCacheVersion = cache.version
+    req.pageCacheVersion = version
+    if (!rendering.has(lead)) {
+      let release = () => {}
+      const done = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, MAX_WAIT_MS)
+        timer.unref()
+        release = () => {
+          clearTimeout(timer)
+          if (rendering.get(lead) === done) rendering.delete(lead)
+          resolve()
+        }
+      })
+      rendering.set(lead, done)
+      req.pageCacheRelease = release
+    }
   })
+
+  // the waiting visitors go on once the answer is sent, whatever it was (kept, not keepable, an error, aborted)
+  const release = async (req: FastifyRequest) => {
+    req.pageCacheRelease?.()
+    req.pageCacheRelease = null
+  }
+  app.addHook('onResponse', release)
+  app.addHook('onRequestAbort', release)
 
   app.addHook('onSend', async (req, reply, payload) => {
     const version = req.pageCacheVersion
