@@ -11,6 +11,7 @@ import type { Database } from './platform/db/index.ts'
 import { kernelPlugin } from './platform/http/kernel.tsx'
 import { BODY_LIMIT } from './platform/http/limits.ts'
 import { createMailer, type Mailer } from './platform/mail.ts'
+import { ReadCache } from './platform/db/read-cache.ts'
 import { folderFileStore } from './platform/storage.ts'
 import { LICENCE_OUVERTE } from './platform/http/csv.ts'
 import { join } from 'node:path'
@@ -100,6 +101,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ballots: new Sealer(config.sessionSecret, 'ballots'),
     search: new SearchRegistry(),
     resources: platformResources(),
+    reads: new ReadCache({ maxEntries: 10_000, maxAgeMs: 60_000 }),
   })
   let worker: JobWorker | undefined
   app.addHook('onClose', async () => {

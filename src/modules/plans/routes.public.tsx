@@ -61,6 +61,8 @@ export function allowedTransitions(plan: PlanRow, actor: CurrentUser | null): Pl
 export default async function planPublicRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const db = () => app.platform.database.db
+  // what these pages show is the same for every reader between two writes; who may see the plan is checked first
+  const reads = app.platform.reads
 
   app.get(
     '/territoires/:kind/:code/plans',
@@ -94,14 +96,16 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user })
       const [territory, tree, chain] = await Promise.all([
-        territoryOf(db(), plan.territoryId),
-        loadPlanTree(db(), plan),
-        recentHistoryCheck(db(), plan.territoryId),
+        reads.read(`territory ${plan.territoryId}`, () => territoryOf(db(), plan.territoryId)),
+        reads.read(`plan-tree ${plan.id}`, () => loadPlanTree(db(), plan)),
+        reads.read(`history-check ${plan.territoryId}`, () => recentHistoryCheck(db(), plan.territoryId)),
       ])
       const filters = { theme: req.query.theme ?? '', status: req.query.status ?? '', lead: req.query.lead ?? '' }
-      const verdicts = await commitmentVerdicts(
-        db(),
-        tree.commitments.map((c) => c.id),
+      const verdicts = await reads.read(`plan-verdicts ${plan.id}`, () =>
+        commitmentVerdicts(
+          db(),
+          tree.commitments.map((c) => c.id),
+        ),
       )
       return reply.page(
         plan.title,
@@ -154,12 +158,14 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
     const [territory, tree, rows, attached, chain, verdicts] = await Promise.all([
-      territoryOf(db(), plan.territoryId),
-      loadPlanTree(db(), plan),
-      listHistoryWithNames(db(), commitment.id),
-      app.platform.resources.attachedTo(db(), 'commitment', commitment.id),
-      recentHistoryCheck(db(), plan.territoryId),
-      commitmentVerdicts(db(), [commitment.id]),
+      reads.read(`territory ${plan.territoryId}`, () => territoryOf(db(), plan.territoryId)),
+      reads.read(`plan-tree ${plan.id}`, () => loadPlanTree(db(), plan)),
+      reads.read(`commitment-history ${commitment.id}`, () => listHistoryWithNames(db(), commitment.id)),
+      reads.read(`commitment-attached ${commitment.id}`, () =>
+        app.platform.resources.attachedTo(db(), 'commitment', commitment.id),
+      ),
+      reads.read(`history-check ${plan.territoryId}`, () => recentHistoryCheck(db(), plan.territoryId)),
+      reads.read(`commitment-verdict ${commitment.id}`, () => commitmentVerdicts(db(), [commitment.id])),
     ])
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))

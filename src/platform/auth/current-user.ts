@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/index.ts'
+import type { ReadCache } from '../db/read-cache.ts'
 import { forbidden, unauthorized } from '../errors.ts'
 import { platformRoles, territoryRoles, users, type UserRow } from './tables.ts'
 
@@ -28,15 +29,20 @@ export async function currentUserOf(
   db: Db,
   row: UserRow | undefined,
   sessionId: string | null,
+  reads?: ReadCache,
 ): Promise<CurrentUser | null> {
   if (!row || row.deletedAt || !row.email || !row.displayName || !row.emailConfirmedAt) return null
-  const [roles, networkRoles] = await Promise.all([
-    db
-      .select({ territoryId: territoryRoles.territoryId, role: territoryRoles.role })
-      .from(territoryRoles)
-      .where(eq(territoryRoles.userId, row.id)),
-    db.select({ role: platformRoles.role }).from(platformRoles).where(eq(platformRoles.userId, row.id)),
-  ])
+  const userId = row.id
+  const load = () =>
+    Promise.all([
+      db
+        .select({ territoryId: territoryRoles.territoryId, role: territoryRoles.role })
+        .from(territoryRoles)
+        .where(eq(territoryRoles.userId, userId)),
+      db.select({ role: platformRoles.role }).from(platformRoles).where(eq(platformRoles.userId, userId)),
+    ])
+  // the account's row is read with the session at each request; its roles are kept until the next write
+  const [roles, networkRoles] = reads ? await reads.read(`roles ${userId}`, load) : await load()
   return {
     id: row.id,
     email: row.email,

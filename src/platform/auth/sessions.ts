@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/index.ts'
+import type { ReadCache } from '../db/read-cache.ts'
 import { currentUserOf, holdsRole, type CurrentUser } from './current-user.ts'
 import { userSessions, users } from './tables.ts'
 
@@ -60,7 +61,12 @@ export async function openSession(db: Db, req: FastifyRequest, userId: string): 
 }
 
 /** The person of the request's session, or null (no session, ended, expired, or the account is gone). */
-export async function sessionUser(db: Db, token: unknown, now = new Date()): Promise<CurrentUser | null> {
+export async function sessionUser(
+  db: Db,
+  token: unknown,
+  options: { now?: Date; reads?: ReadCache } = {},
+): Promise<CurrentUser | null> {
+  const now = options.now ?? new Date()
   if (typeof token !== 'string' || token.length < 32 || token.length > 100) return null
   const [row] = await db
     .select({ session: userSessions, user: users })
@@ -68,7 +74,7 @@ export async function sessionUser(db: Db, token: unknown, now = new Date()): Pro
     .innerJoin(users, eq(users.id, userSessions.userId))
     .where(eq(userSessions.tokenHash, hashOf(token)))
   if (!row) return null
-  const user = await currentUserOf(db, row.user, row.session.id)
+  const user = await currentUserOf(db, row.user, row.session.id, options.reads)
   const idle = now.getTime() - row.session.lastSeenAt.getTime()
   if (
     !user ||

@@ -202,14 +202,18 @@ async function kernel(app: FastifyInstance) {
   // anonymous pages kept between writes: served before the session is read
   if (config.pageCacheMegabytes > 0) {
     const cache = new PageCache({ maxBytes: config.pageCacheMegabytes * 1024 * 1024, maxAgeMs: PAGE_MAX_AGE_MS })
-    const watch = await app.platform.database.watchDataChanges(() => cache.invalidate())
+    const watch = await app.platform.database.watchDataChanges(() => {
+      cache.invalidate()
+      app.platform.reads.invalidate()
+    })
     app.addHook('onClose', () => watch.stop())
     registerPageCache(app, cache, watch)
+    app.platform.reads.watchWith(watch)
   }
 
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/assets/')) return
-    req.user = await sessionUser(app.platform.database.db, req.session.get('sid'))
+    req.user = await sessionUser(app.platform.database.db, req.session.get('sid'), { reads: app.platform.reads })
     if (req.session.get('sid') && !req.user) req.session.delete() // ended elsewhere, or expired: forget it
     const chosen = req.cookies.lang
     req.locale = isLocale(chosen) ? chosen : (req.user?.locale ?? 'fr')

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import { postUpdate } from '../../modules/plans/index.ts'
 import { buildTestApp, Client, describeEachEngine, signedInClient, type TestApp } from '../../../test/helpers/app.ts'
-import { buildConsultation, buildPlan } from '../../../test/helpers/factories.ts'
+import { buildConsultation, buildPlan, buildStaff } from '../../../test/helpers/factories.ts'
 import { DATA_CHANGE_LISTENER } from '../db/index.ts'
 import { PageCache } from './page-cache.ts'
 
@@ -185,6 +185,22 @@ describeEachEngine('anonymous pages kept between writes', (engine) => {
     const anonymous = await visitor().get(fresh)
     assert.notEqual(anonymous.headers['x-page-cache'], 'hit')
     assert.doesNotMatch(anonymous.body, /action="\/deconnexion"/)
+  })
+
+  test('a role taken away or given is in force at the next request of a signed-in person (roles kept in memory)', async () => {
+    const staff = await buildStaff(ctx.database, built.territory, 'editor')
+    const client = await signedInClient(ctx.app, staff.email, staff.password)
+    const edit = `/plans/${built.plan.id}/modifier`
+    assert.equal((await client.get(edit)).statusCode, 200)
+    assert.equal((await client.get(edit)).statusCode, 200)
+    assert.ok(ctx.app.platform.reads.size > 0, 'their roles are kept between requests')
+    // as another process or the command line would: no request of this one knows of it
+    await ctx.database.db.execute(sql`delete from territory_roles where user_id = ${staff.id}`)
+    assert.equal((await client.get(edit)).statusCode, 403)
+    await ctx.database.db.execute(
+      sql`insert into territory_roles (territory_id, user_id, role) values (${built.territory.id}, ${staff.id}, 'editor')`,
+    )
+    assert.equal((await client.get(edit)).statusCode, 200)
   })
 
   test('a page holding a form’s secret or setting a cookie is not kept; nor is an error or an unknown address', async () => {

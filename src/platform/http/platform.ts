@@ -3,6 +3,7 @@ import type { Sealer } from '../auth/sealing.ts'
 import type { TokenSigner } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/index.ts'
+import type { ReadCache } from '../db/read-cache.ts'
 import type { Mailer } from '../mail.ts'
 import type { ResourceRegistry } from '../resources.ts'
 import type { SearchRegistry } from '../search.ts'
@@ -22,4 +23,6 @@ export interface Platform {
   search: SearchRegistry
   /** how each module names its public things for the others (follows, lists) */
   resources: ResourceRegistry
+  /** reads kept between two committed writes (a person's roles): the same for every request meanwhile */
+  reads: ReadCache
 }

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { DataChangeWatch } from './index.ts'
+import { ReadCache } from './read-cache.ts'
+
+function watchOf(state: { watching: boolean; syncs: number }): DataChangeWatch {
+  return {
+    watching: () => state.watching,
+    sync: async () => {
+      state.syncs += 1
+    },
+    stop: async () => {},
+  }
+}
+
+test('a read is kept until the next write or its maximum age, shared while under way, and frozen', async () => {
+  let now = 0
+  const state = { watching: true, syncs: 0 }
+  const cache = new ReadCache({ maxEntries: 2, maxAgeMs: 1000, now: () => now })
+  let loads = 0
+  const load = async () => {
+    loads += 1
+    await new Promise((resolve) => setImmediate(resolve))
+    return { roles: [{ role: 'editor' }], at: new Date(0) }
+  }
+  // not watching yet: every read is made
+  await cache.read('a', load)
+  await cache.read('a', load)
+  assert.equal(loads, 2)
+
+  cache.watchWith(watchOf(state))
+  const together = await Promise.all([cache.read('a', load), cache.read('a', load), cache.read('a', load)])
+  assert.equal(loads, 3, 'one read for requests asking together')
+  assert.equal(together[1], together[0])
+  assert.equal((await cache.read('a', load)).roles[0]!.role, 'editor')
+  assert.equal(loads, 3, 'kept')
+  assert.ok(state.syncs >= 4, 'each read waits for the notices of earlier writes')
+  assert.throws(() => {
+    ;(together[0].roles as { role: string }[]).push({ role: 'moderator' })
+  }, TypeError)
+
+  cache.invalidate()
+  await cache.read('a', load)
+  assert.equal(loads, 4, 'read again after a write')
+
+  // a write while a read is under way: that value is not kept
+  let started = () => {}
+  const loading = new Promise<void>((resolve) => {
+    started = resolve
+  })
+  const during = cache.read('b', async () => {
+    started()
+    return load()
+  })
+  await loading
+  cache.invalidate()
+  await during
+  await cache.read('b', load)
+  assert.equal(loads, 6)
+
+  now = 1001
+  await cache.read('a', load)
+  assert.equal(loads, 7, 'too old')
+
+  await cache.read('c', load)
+  await cache.read('d', load)
+  assert.equal(cache.size, 2, 'the least recently used go first')
+
+  state.watching = false // the notices cannot arrive: nothing is trusted from memory
+  const before = loads
+  await cache.read('d', load)
+  assert.equal(loads, before + 1)
+})
+
+test('values holding bytes, maps and dates are kept', async () => {
+  const cache = new ReadCache({ maxEntries: 10, maxAgeMs: 1000 })
+  cache.watchWith(watchOf({ watching: true, syncs: 0 }))
+  const value = await cache.read('a', async () => ({
+    bytes: Buffer.from('abc'),
+    byId: new Map([['x', { n: 1 }]]),
+    at: new Date(0),
+  }))
+  assert.equal(value.bytes.toString(), 'abc')
+  assert.ok(Object.isFrozen(value.byId.get('x')))
+  assert.equal((await cache.read('a', async () => null))?.at.getTime(), 0)
+})
+
+test('a failed read is not kept and does not hold the next one', async () => {
+  const cache = new ReadCache({ maxEntries: 10, maxAgeMs: 1000 })
+  cache.watchWith(watchOf({ watching: true, syncs: 0 }))
+  await assert.rejects(
+    cache.read('a', async () => {
+      throw new Error('database down')
+    }),
+    /database down/,
+  )
+  assert.equal(await cache.read('a', async () => 42), 42)
+})
