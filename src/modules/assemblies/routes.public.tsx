@@ -258,11 +258,10 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
   // ——— transparency (public) ———
   app.get('/assemblees/:id/transparence', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const assembly = await findVisibleAssembly(db(), req.params.id, req.user)
-    const [rows, drawRow, replacements] = await Promise.all([
-      composition(db(), assembly.id),
-      findDraw(db(), assembly.id),
-      listReplacements(db(), assembly.id),
-    ])
+    // once the assembly is known visible to the reader, the same for every reader between two writes
+    const [rows, drawRow, replacements] = await app.platform.reads.read(`assembly-transparency ${assembly.id}`, () =>
+      Promise.all([composition(db(), assembly.id), findDraw(db(), assembly.id), listReplacements(db(), assembly.id)]),
+    )
     return reply.page(
       `${req.t('assembly.tr.title')} — ${assembly.title}`,
       <TransparencyPage assembly={assembly} rows={rows} draw={drawRow} replacements={replacements} />,

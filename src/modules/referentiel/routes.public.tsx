@@ -56,24 +56,29 @@ export default async function referentielPublicRoutes(fastify: FastifyInstance) 
   })
 
   app.get('/referentiel/fiches/:slug', { schema: { params: SlugParams, hide: true } }, async (req, reply) => {
-    const fiche = await publishedFiche(db(), req.params.slug)
-    const content = fiche.content!
-    const [links, related, versions, territory, commitment, elsewhere] = await Promise.all([
-      ficheLinks(db(), fiche.id),
-      relatedFiches(db(), { id: fiche.id, themes: fiche.themes, methodTypes: fiche.methodTypes }),
-      listVersions(db(), fiche.id),
-      typeof content.territory === 'string' ? findTerritoryByRef(db(), content.territory) : undefined,
-      publicCommitmentsByIds(db(), [typeof content.commitment === 'string' ? content.commitment : null]),
-      sameElsewhere(db(), {
-        id: fiche.id,
-        kind: fiche.kind,
-        title: fiche.title!,
-        sourceName: typeof content.sourceName === 'string' ? content.sourceName : null,
-      }),
-    ])
-    const names = await ficheNames(db(), linkedIds(fiche.kind as FicheKind, content))
-    await addPlaceNames(db(), names, [content])
-    const openProposal = versions.some((v) => OPEN_STATUSES.includes(v.status as VersionStatus))
+    // everything but the reader's own rights is the same for every reader between two writes
+    const { fiche, content, links, related, versions, territory, commitment, elsewhere, names, openProposal } =
+      await app.platform.reads.read(`fiche-page ${req.params.slug}`, async () => {
+        const fiche = await publishedFiche(db(), req.params.slug)
+        const content = fiche.content!
+        const [links, related, versions, territory, commitment, elsewhere] = await Promise.all([
+          ficheLinks(db(), fiche.id),
+          relatedFiches(db(), { id: fiche.id, themes: fiche.themes, methodTypes: fiche.methodTypes }),
+          listVersions(db(), fiche.id),
+          typeof content.territory === 'string' ? findTerritoryByRef(db(), content.territory) : undefined,
+          publicCommitmentsByIds(db(), [typeof content.commitment === 'string' ? content.commitment : null]),
+          sameElsewhere(db(), {
+            id: fiche.id,
+            kind: fiche.kind,
+            title: fiche.title!,
+            sourceName: typeof content.sourceName === 'string' ? content.sourceName : null,
+          }),
+        ])
+        const names = await ficheNames(db(), linkedIds(fiche.kind as FicheKind, content))
+        await addPlaceNames(db(), names, [content])
+        const openProposal = versions.some((v) => OPEN_STATUSES.includes(v.status as VersionStatus))
+        return { fiche, content, links, related, versions, territory, commitment, elsewhere, names, openProposal }
+      })
     return reply.page(
       fiche.title!,
       <FichePage
