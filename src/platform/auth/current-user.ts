@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, getTableColumns, isNull } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/index.ts'
 import type { ReadCache } from '../db/read-cache.ts'
@@ -27,7 +27,7 @@ export interface CurrentUser {
 /** The person behind an account row with their roles, or null for a deleted, unconfirmed or incomplete account. */
 export async function currentUserOf(
   db: Db,
-  row: UserRow | undefined,
+  row: AccountRow | undefined,
   sessionId: string | null,
   reads?: ReadCache,
 ): Promise<CurrentUser | null> {
@@ -57,6 +57,15 @@ export async function currentUserOf(
   }
 }
 
+/** An account's row without its password hash: what a request's authentication needs, and all it reads. */
+export type AccountRow = Omit<UserRow, 'passwordHash'>
+
+/** The columns of `AccountRow`, for a select. */
+export const accountColumns = (() => {
+  const { passwordHash: _left, ...columns } = getTableColumns(users)
+  return columns
+})()
+
 /**
  * An account as the platform itself acts for it (demonstration data, the command line), or null when the account
  * is gone or its session version moved on. Web requests are authenticated by their session instead (sessions.ts).
@@ -65,7 +74,7 @@ export async function loadCurrentUser(db: Db, userId: unknown, sessionVersion: u
   if (typeof userId !== 'string' || typeof sessionVersion !== 'number') return null
   if (!/^[0-9a-f-]{36}$/.test(userId)) return null
   const [row] = await db
-    .select()
+    .select(accountColumns)
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.deletedAt)))
   if (!row || row.sessionVersion !== sessionVersion) return null
