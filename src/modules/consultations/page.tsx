@@ -33,36 +33,18 @@ export async function renderConsultation(
   const query = options.listing ?? (req.query as { tri?: string; page?: number })
   const sort = query.tri === 'recentes' ? 'recent' : 'supports'
   const page = query.page ?? 1
-  const [territory] = await getTerritorySummaries(db, [c.territoryId])
   const total = c.contributionCount
   const manager = can(req.user, 'consultation.manage', c.territoryId)
-  const [contributions, commitmentRows, supported, planList, milestoneList] = await Promise.all([
-    listContributions(db, { consultationId: c.id, sort, page }),
-    publicCommitmentsByIds(db, [c.commitmentId]),
+  const [shared, supported, planList, milestoneList] = await Promise.all([
+    // once the consultation is known visible to the reader, the same for every reader between two writes
+    req.server.platform.reads.read(`consultation-page ${c.id} ${sort} ${page}`, () =>
+      sharedConsultationData(db, c, sort, page),
+    ),
     req.user ? supportedBy(db, req.user.id, c.id) : new Set<string>(),
     manager ? publishedCommitments(db, c.territoryId) : [],
     manager ? publishedMilestones(db, c.territoryId) : [],
   ])
-  const [comments, changes] = await Promise.all([
-    listComments(
-      db,
-      contributions.map((k) => k.id),
-    ),
-    listConsultationChanges(db, c.id),
-  ])
-  const namedCommitments = [
-    ...new Set(
-      changes.flatMap((entry) =>
-        entry.changes
-          .filter((x) => x.field === 'commitmentId')
-          .flatMap((x) => [x.before, x.after])
-          .filter((v): v is string => v !== null),
-      ),
-    ),
-  ]
-  const changeCommitments = new Map(
-    (await publicCommitmentsByIds(db, namedCommitments)).map((r) => [r.id, r.title] as const),
-  )
+  const { territory, contributions, commitmentRows, comments, changes, changeCommitments } = shared
   return reply.page(
     c.title,
     <ConsultationPage
@@ -91,4 +73,39 @@ export async function renderConsultation(
     />,
     status,
   )
+}
+
+/** What a consultation's page shows every reader alike: its territory, contributions, comments and changes. */
+async function sharedConsultationData(
+  db: Db,
+  c: { id: string; territoryId: string; commitmentId: string | null },
+  sort: 'recent' | 'supports',
+  page: number,
+) {
+  const [[territory], contributions, commitmentRows] = await Promise.all([
+    getTerritorySummaries(db, [c.territoryId]),
+    listContributions(db, { consultationId: c.id, sort, page }),
+    publicCommitmentsByIds(db, [c.commitmentId]),
+  ])
+  const [comments, changes] = await Promise.all([
+    listComments(
+      db,
+      contributions.map((k) => k.id),
+    ),
+    listConsultationChanges(db, c.id),
+  ])
+  const namedCommitments = [
+    ...new Set(
+      changes.flatMap((entry) =>
+        entry.changes
+          .filter((x) => x.field === 'commitmentId')
+          .flatMap((x) => [x.before, x.after])
+          .filter((v): v is string => v !== null),
+      ),
+    ),
+  ]
+  const changeCommitments = new Map(
+    (await publicCommitmentsByIds(db, namedCommitments)).map((r) => [r.id, r.title] as const),
+  )
+  return { territory, contributions, commitmentRows, comments, changes, changeCommitments }
 }
