@@ -88,6 +88,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     )
     done()
   })
+  // a visitor gone before the answer: logged too, since no answer will be
+  app.addHook('onRequestAbort', (req, done) => {
+    req.log.info({ req }, 'request aborted')
+    done()
+  })
   const mailer =
     options.mailer ??
     createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: outboxDir(config), log: app.log })

@@ -259,7 +259,7 @@ export default async function assemblyPublicRoutes(fastify: FastifyInstance) {
   app.get('/assemblees/:id/transparence', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const assembly = await findVisibleAssembly(db(), req.params.id, req.user)
     // once the assembly is known visible to the reader, the same for every reader between two writes
-    const [rows, drawRow, replacements] = await app.platform.reads.read(`assembly-transparency ${assembly.id}`, () =>
+    const [rows, drawRow, replacements] = await app.platform.reads.read(`assemblies:transparency ${assembly.id}`, () =>
       Promise.all([composition(db(), assembly.id), findDraw(db(), assembly.id), listReplacements(db(), assembly.id)]),
     )
     return reply.page(

@@ -37,7 +37,7 @@ export async function renderConsultation(
   const manager = can(req.user, 'consultation.manage', c.territoryId)
   const [shared, supported, planList, milestoneList] = await Promise.all([
     // once the consultation is known visible to the reader, the same for every reader between two writes
-    req.server.platform.reads.read(`consultation-page ${c.id} ${sort} ${page}`, () =>
+    req.server.platform.reads.read(`consultations:page ${c.id} ${sort} ${page}`, () =>
       sharedConsultationData(db, c, sort, page),
     ),
     req.user ? supportedBy(db, req.user.id, c.id) : new Set<string>(),

@@ -95,18 +95,19 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     { schema: { params: IdParams, querystring: DashboardQuery, hide: true } },
     async (req, reply) => {
       const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user })
-      const [territory, tree, chain] = await Promise.all([
-        reads.read(`territory ${plan.territoryId}`, () => territoryOf(db(), plan.territoryId)),
-        reads.read(`plan-tree ${plan.id}`, () => loadPlanTree(db(), plan)),
-        reads.read(`history-check ${plan.territoryId}`, () => recentHistoryCheck(db(), plan.territoryId)),
-      ])
-      const filters = { theme: req.query.theme ?? '', status: req.query.status ?? '', lead: req.query.lead ?? '' }
-      const verdicts = await reads.read(`plan-verdicts ${plan.id}`, () =>
-        commitmentVerdicts(
+      const { territory, tree, chain, verdicts } = await reads.read(`plans:dashboard ${plan.id}`, async () => {
+        const [territory, tree, chain] = await Promise.all([
+          territoryOf(db(), plan.territoryId),
+          loadPlanTree(db(), plan),
+          recentHistoryCheck(db(), plan.territoryId),
+        ])
+        const verdicts = await commitmentVerdicts(
           db(),
           tree.commitments.map((c) => c.id),
-        ),
-      )
+        )
+        return { territory, tree, chain, verdicts }
+      })
+      const filters = { theme: req.query.theme ?? '', status: req.query.status ?? '', lead: req.query.lead ?? '' }
       return reply.page(
         plan.title,
         <PlanPage
@@ -157,16 +158,18 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
     const commitment = await findCommitment(db(), req.params.id)
     const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
-    const [territory, tree, rows, attached, chain, verdicts] = await Promise.all([
-      reads.read(`territory ${plan.territoryId}`, () => territoryOf(db(), plan.territoryId)),
-      reads.read(`plan-tree ${plan.id}`, () => loadPlanTree(db(), plan)),
-      reads.read(`commitment-history ${commitment.id}`, () => listHistoryWithNames(db(), commitment.id)),
-      reads.read(`commitment-attached ${commitment.id}`, () =>
-        app.platform.resources.attachedTo(db(), 'commitment', commitment.id),
-      ),
-      reads.read(`history-check ${plan.territoryId}`, () => recentHistoryCheck(db(), plan.territoryId)),
-      reads.read(`commitment-verdict ${commitment.id}`, () => commitmentVerdicts(db(), [commitment.id])),
-    ])
+    const [territory, tree, rows, attached, chain, verdicts] = await reads.read(
+      `plans:commitment ${commitment.id}`,
+      () =>
+        Promise.all([
+          territoryOf(db(), plan.territoryId),
+          loadPlanTree(db(), plan),
+          listHistoryWithNames(db(), commitment.id),
+          app.platform.resources.attachedTo(db(), 'commitment', commitment.id),
+          recentHistoryCheck(db(), plan.territoryId),
+          commitmentVerdicts(db(), [commitment.id]),
+        ]),
+    )
     const view = tree.commitments.find((c) => c.id === commitment.id)!
     const seqById = new Map(rows.map((r) => [r.entry.id, r.entry.seq]))
     const history: HistoryEntryView[] = rows.map((r) => ({

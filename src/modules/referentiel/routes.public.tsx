@@ -58,7 +58,7 @@ export default async function referentielPublicRoutes(fastify: FastifyInstance) 
   app.get('/referentiel/fiches/:slug', { schema: { params: SlugParams, hide: true } }, async (req, reply) => {
     // everything but the reader's own rights is the same for every reader between two writes
     const { fiche, content, links, related, versions, territory, commitment, elsewhere, names, openProposal } =
-      await app.platform.reads.read(`fiche-page ${req.params.slug}`, async () => {
+      await app.platform.reads.read(`referentiel:fiche ${req.params.slug}`, async () => {
         const fiche = await publishedFiche(db(), req.params.slug)
         const content = fiche.content!
         const [links, related, versions, territory, commitment, elsewhere] = await Promise.all([

@@ -39,7 +39,7 @@ export default async function territoryPublicRoutes(fastify: FastifyInstance) {
 
   app.get('/territoires/:kind/:code', { schema: { params: TerritoryParams, hide: true } }, async (req, reply) => {
     // the same for every reader between two writes (the staff's links and the follow box are per person)
-    const data = await app.platform.reads.read(`territory-page ${req.params.kind} ${req.params.code}`, () =>
+    const data = await app.platform.reads.read(`territories:page ${req.params.kind} ${req.params.code}`, () =>
       getTerritoryPage(db(), req.params.kind, req.params.code),
     )
     return reply.page(

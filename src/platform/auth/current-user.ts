@@ -42,7 +42,7 @@ export async function currentUserOf(
       db.select({ role: platformRoles.role }).from(platformRoles).where(eq(platformRoles.userId, userId)),
     ])
   // the account's row is read with the session at each request; its roles are kept until the next write
-  const [roles, networkRoles] = reads ? await reads.read(`roles ${userId}`, load) : await load()
+  const [roles, networkRoles] = reads ? await reads.read(`auth:roles ${userId}`, load) : await load()
   return {
     id: row.id,
     email: row.email,

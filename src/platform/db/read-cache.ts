@@ -38,7 +38,10 @@ export class ReadCache {
     return this.#kept.size
   }
 
-  /** The value of `key`, kept since the last write, or read by `load` now (and kept when no write came meanwhile). */
+  /**
+   * The value of `key`, kept since the last write, or read by `load` now (and kept when no write came meanwhile).
+   * Keys start with the owner's name (`plans:dashboard <id>`): one key, one loader, one shape of value.
+   */
   async read<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (!this.#watch?.watching()) return load()
     await this.#watch.sync() // the notice of a write committed before this call has arrived by now

@@ -199,17 +199,19 @@ async function kernel(app: FastifyInstance) {
     this.session.set('flash', [...(this.session.get('flash') ?? []), { kind, text }])
   })
 
-  // anonymous pages kept between writes: served before the session is read
-  if (config.pageCacheMegabytes > 0) {
-    const cache = new PageCache({ maxBytes: config.pageCacheMegabytes * 1024 * 1024, maxAgeMs: PAGE_MAX_AGE_MS })
-    const watch = await app.platform.database.watchDataChanges(() => {
-      cache.invalidate()
-      app.platform.reads.invalidate()
-    })
-    app.addHook('onClose', () => watch.stop())
-    registerPageCache(app, cache, watch)
-    app.platform.reads.watchWith(watch)
-  }
+  // what is kept between writes (anonymous pages, shared reads) is dropped at each committed write
+  const pages =
+    config.pageCacheMegabytes > 0
+      ? new PageCache({ maxBytes: config.pageCacheMegabytes * 1024 * 1024, maxAgeMs: PAGE_MAX_AGE_MS })
+      : null
+  const watch = await app.platform.database.watchDataChanges(() => {
+    pages?.invalidate()
+    app.platform.reads.invalidate()
+  })
+  app.addHook('onClose', () => watch.stop())
+  app.platform.reads.watchWith(watch)
+  // anonymous pages are served before the session is read
+  if (pages) registerPageCache(app, pages, watch)
 
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/assets/')) return

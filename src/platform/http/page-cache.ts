@@ -150,15 +150,17 @@ export function registerPageCache(app: FastifyInstance, cache: PageCache, watch:
     if (!keepable(req) || !watch.watching()) return
     await watch.sync() // a write committed elsewhere before this request arrived has dropped the pages by now
     const key = keyOf(req)
-    let page = cache.get(key)
+    const now = () => cache.options.now?.() ?? Date.now()
+    const page = cache.get(key)
+    if (page) return serve(req, reply, page, now())
     const version = cache.version
     const lead = `${version} ${key}`
-    const underway = page ? undefined : rendering.get(lead)
+    const underway = rendering.get(lead)
     if (underway) {
       await underway
-      page = cache.get(key) // null when that answer could not be kept: this visitor's own is rendered
+      const rendered = cache.get(key) // null when that answer could not be kept: this visitor's own is rendered
+      if (rendered) return serve(req, reply, rendered, now())
     }
-    if (page) return serve(req, reply, page, cache.options.now?.() ?? Date.now())
     req.pageCacheVersion = version
     if (!rendering.has(lead)) {
       let release = () => {}
