@@ -4,6 +4,8 @@
  * bare Fastify "hello" route measured in the same run. Each line says whether its target is met. Writes its
  * section of BENCHMARKS.md.
  */
+import { fork } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -37,32 +39,20 @@ interface Spike {
 }
 
 /**
- * Target 5: 1,000 connections on one dashboard at once, while /healthz is asked every 100 ms on a connection of
- * its own; the worst /healthz answer time is the figure.
+ * Target 5: 1,000 connections on one dashboard at once, while /healthz is asked every 100 ms by a process of its
+ * own; the worst /healthz answer time is the figure.
  */
 async function spike(engine: string, port: number, path: string): Promise<Spike> {
-  let probing = true
-  let worst = 0
-  let probes = 0
-  const probe = (async () => {
-    while (probing) {
-      const began = performance.now()
-      const answer = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null)
-      await answer?.arrayBuffer()
-      const ms = answer?.ok ? performance.now() - began : Number.POSITIVE_INFINITY
-      worst = Math.max(worst, ms)
-      probes += 1
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  })()
+  const probe = fork(join(import.meta.dirname, 'healthz-probe.ts'), [String(port)], { execArgv: ['--import', 'tsx'] })
+  await once(probe, 'message') // ready: its first request is answered
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
     connections: TARGETS.spike.connections,
     duration: SPIKE_SECONDS,
     timeout: 10,
   })
-  probing = false
-  await probe
+  probe.send('stop')
+  const [{ worst, probes }] = (await once(probe, 'message')) as [{ worst: number; probes: number }]
   const measure = {
     engine,
     rps: Math.round(result.requests.average),
