@@ -69,13 +69,22 @@ export function rssMiB(pid: number): number {
 export async function load(
   port: number,
   path: string,
-  options: { seconds?: number; headers?: Record<string, string>; connections?: number } = {},
+  options: {
+    seconds?: number
+    headers?: Record<string, string>
+    connections?: number
+    /** paths each connection asks in turn (after `path`), instead of `path` alone */
+    then?: string[]
+  } = {},
 ) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${path}`,
     connections: options.connections ?? CONNECTIONS,
     duration: options.seconds ?? DURATION,
     ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.then
+      ? { requests: [path, ...options.then].map((each) => ({ method: 'GET' as const, path: each })) }
+      : {}),
   })
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)

@@ -4,10 +4,12 @@ import territoryApiRoutes from './routes.api.ts'
 import territoryPublicRoutes from './routes.public.tsx'
 import { territoryResources } from './resources.ts'
 import type { ModuleResources } from '../../platform/resources.ts'
+import { keepNameIndexWith } from './name-index.ts'
 import { territorySearch } from './search.ts'
 
 /** Territories: the registry of the official geography and other territories, search, pages, API. */
 export default async function territories(app: FastifyInstance) {
+  keepNameIndexWith(app.platform.database.db, app.platform.reads)
   app.platform.search.add(territorySearch)
   await app.register(territoryPublicRoutes)
   await app.register(territoryAdminRoutes, { prefix: '/admin/territoires' })

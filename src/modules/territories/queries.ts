@@ -31,7 +31,7 @@ const summaryColumns = {
       where tp.territory_id = territories.id), '{}')`,
 }
 
-type SummaryRow = { [K in keyof typeof summaryColumns]: unknown } & {
+export type SummaryRow = { [K in keyof typeof summaryColumns]: unknown } & {
   id: string
   kind: string
   code: string
@@ -43,7 +43,7 @@ type SummaryRow = { [K in keyof typeof summaryColumns]: unknown } & {
   departements: string[]
 }
 
-function toSummary(row: SummaryRow): TerritorySummary {
+export function toSummary(row: SummaryRow): TerritorySummary {
   return {
     id: row.id,
     kind: row.kind as TerritoryKind,

@@ -5,6 +5,7 @@ import { assertCan, authorizedIn } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
 import { AppError, forbidden, notFound } from '../../platform/errors.ts'
 import { canonicalCode, looksLikeCode, normalizeName, parseTerritoryRef, type TerritoryKind } from './normalize.ts'
+import { keptNameIndex } from './name-index.ts'
 import * as queries from './queries.ts'
 import { territories, territoryParents } from './tables.ts'
 
@@ -23,13 +24,15 @@ export async function searchTerritories(db: Db, input: SearchInput) {
   const page = Math.max(1, input.page ?? 1)
   if (nameQuery.length < 2)
     return { query: text, total: 0, page, pageSize: SEARCH_PAGE_SIZE, items: [] as queries.TerritorySummary[] }
-  const result = await queries.searchTerritories(db, {
+  const options: queries.SearchTerritoriesOptions = {
     nameQuery,
     codeQuery: looksLikeCode(text) ? text.trim() : null,
     kind: input.kind ?? null,
     limit: SEARCH_PAGE_SIZE,
     offset: (page - 1) * SEARCH_PAGE_SIZE,
-  })
+  }
+  const index = await keptNameIndex(db)
+  const result = index ? index.search(options) : await queries.searchTerritories(db, options)
   return { query: text, page, pageSize: SEARCH_PAGE_SIZE, ...result }
 }
 

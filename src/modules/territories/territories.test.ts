@@ -12,7 +12,10 @@ import {
   type TestApp,
 } from '../../../test/helpers/app.ts'
 import { loadRegistry, readRegistry } from './registry.ts'
-import { normalizeName } from './normalize.ts'
+import { keptNameIndex } from './name-index.ts'
+import { looksLikeCode, normalizeName } from './normalize.ts'
+import * as queries from './queries.ts'
+import { searchTerritories } from './service.ts'
 
 async function searchApi(ctx: TestApp, q: string, extra = '') {
   const response = await ctx.app.inject({
@@ -82,6 +85,77 @@ describeEachEngine('territories', (engine) => {
     assert.ok(epciOnly.items.every((t) => t.kind === 'epci'))
     assert.equal((await searchApi(ctx, 'x')).total, 0, 'one character finds nothing')
     assert.equal((await searchApi(ctx, 'zzzzqqqq')).total, 0)
+  })
+
+  test('the name search kept in memory finds what the database finds, in the same order', async () => {
+    const db = ctx.database.db
+    assert.ok(await keptNameIndex(db), 'the web application keeps the index')
+    const typed = ['saint denis', 'bordeaux', 'rennes', 'la', 'sur mer', '35', '2a', '243500139', 'paris']
+    const typos = ['mulhuse', 'bordaux', 'montpelier', 'strasbour', 'grenobel', 'marseile', 'toulouze', 'lile']
+    for (const q of [...typed, ...typos])
+      for (const kind of [null, 'commune', 'epci'] as const)
+        for (const page of [1, 2]) {
+          const fromIndex = await searchTerritories(db, { q, kind, page })
+          const options = {
+            nameQuery: normalizeName(q),
+            codeQuery: looksLikeCode(q) ? q : null,
+            kind,
+            limit: 20,
+            offset: (page - 1) * 20,
+          }
+          const fromDatabase = await queries.searchTerritories(db, options)
+          const ids = (items: { id: string }[]) => items.map((item) => item.id)
+          const where = `${q} (${kind ?? 'any kind'}, page ${page})`
+          const [exact] = await queryRows<{ n: number }>(
+            db,
+            sql`select count(*)::int as n from territories where (name_search like ${`%${options.nameQuery}%`}
+              or (${options.codeQuery}::text is not null and code like ${`${q.toUpperCase()}%`}))
+              and (${kind}::text is null or kind = ${kind})`,
+          )
+          if (exact!.n >= 20) {
+            // the text as typed fills a page: no near-miss is looked for, and the two agree exactly
+            assert.equal(fromIndex.total, fromDatabase.total, where)
+            // names equally ranked and equally populated may come in another order: compare what orders them
+            assert.deepEqual(
+              fromIndex.items.map((item) => `${item.population} ${item.retired}`),
+              fromDatabase.items.map((item) => `${item.population} ${item.retired}`),
+              where,
+            )
+          } else if (page === 1) {
+            assert.equal(fromIndex.items[0]?.id, fromDatabase.items[0]?.id, where)
+            // pg_trgm approximates the closest run of a name, the index computes it: near-misses may differ in order
+            for (const id of ids(fromDatabase.items).slice(0, 5)) assert.ok(ids(fromIndex.items).includes(id), where)
+            assert.ok(fromIndex.total >= fromDatabase.total, where)
+          }
+          const first = fromDatabase.items[0]
+          if (first)
+            assert.deepEqual(
+              fromIndex.items.find((item) => item.id === first.id),
+              first,
+              `${where}: the same summary`,
+            )
+        }
+  })
+
+  test('a territory added or renamed in the database is found at the next search', async () => {
+    assert.equal((await searchApi(ctx, 'Bordaux')).items[0]!.name, 'Bordeaux') // the index is kept now
+    await ctx.database.db.execute(
+      sql`insert into territories (kind, code, name, name_search, source) values ('autre', 'bordoville', 'Bordoville', 'bordoville', 'manual')`,
+    )
+    assert.ok((await searchApi(ctx, 'bordoville')).items.some((t) => t.code === 'bordoville'))
+    await ctx.database.db.execute(
+      sql`update territories set name = 'Quimperlé-sur-Vague', name_search = 'quimperle sur vague' where kind = 'commune' and code = '29233'`,
+    )
+    const renamed = await searchApi(ctx, 'quimperle sur vague')
+    assert.deepEqual([renamed.items[0]!.code, renamed.items[0]!.name], ['29233', 'Quimperlé-sur-Vague'])
+    await ctx.database.db.execute(
+      sql`update territories set name = 'Quimperlé', name_search = 'quimperle' where kind = 'commune' and code = '29233'`,
+    )
+    await ctx.database.db.execute(sql`delete from territories where code = 'bordoville'`)
+    assert.equal(
+      (await searchApi(ctx, 'bordoville')).items.some((t) => t.code === 'bordoville'),
+      false,
+    )
   })
 
   test('shows the search page with results, and a results fragment to htmx', async () => {

@@ -60,17 +60,20 @@ export interface Database {
   /** Runs `work` while holding a database-wide lock (migrations from several processes at once). */
   withExclusiveLock<T>(work: () => Promise<T>): Promise<T>
   /**
-   * Calls `onChange` after each committed write to a table public pages read, whoever made it (this process,
-   * another one, a command line), and whenever the watch was interrupted (a lost connection: anything may have
-   * changed meanwhile). `watching()` is false while no notice can arrive.
+   * Calls `onChange` with the table written after each committed write to a table public pages read, whoever made
+   * it (this process, another one, a command line), and with null whenever the watch was interrupted (a lost
+   * connection: anything may have changed meanwhile). `watching()` is false while no notice can arrive.
    */
-  watchDataChanges(onChange: () => void): Promise<DataChangeWatch>
+  watchDataChanges(onChange: DataChangeListener): Promise<DataChangeWatch>
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>
   /** A compressed copy of the embedded database (tests clone a seeded base from it). */
   dumpEmbedded?(): Promise<Blob>
   close(): Promise<void>
 }
+
+/** `table` is the table written, or null when any may have changed. */
+export type DataChangeListener = (table: string | null) => void
 
 export interface DataChangeWatch {
   watching(): boolean
@@ -160,7 +163,7 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
     withExclusiveLock: (work) => work(),
     // a notice arrives before the query that committed the write returns: no window in which a page is stale
     watchDataChanges: async (onChange) => {
-      const unlisten = await client.listen(DATA_CHANGE_CHANNEL, () => onChange())
+      const unlisten = await client.listen(DATA_CHANGE_CHANNEL, (payload) => onChange(payload || null))
       let watching = true
       return {
         watching: () => watching,
@@ -234,25 +237,25 @@ async function openServer(url: string, options: OpenDatabaseOptions): Promise<Da
  * Listens on its own connection (LISTEN needs one held open, outside the pool). A lost connection counts as a
  * change and stops the watch until a new connection listens again, tried every second.
  */
-async function watchServerChanges(url: string, onChange: () => void): Promise<DataChangeWatch> {
+async function watchServerChanges(url: string, onChange: DataChangeListener): Promise<DataChangeWatch> {
   let client: pg.Client | null = null
   let stopped = false
   let retry: NodeJS.Timeout | null = null
   const connect = async () => {
     const next = new pg.Client({ connectionString: url, application_name: DATA_CHANGE_LISTENER })
-    next.on('notification', () => onChange())
+    next.on('notification', (notice) => onChange(notice.payload || null))
     next.on('error', () => lost(next))
     next.on('end', () => lost(next))
     await next.connect()
     await next.query(`listen ${DATA_CHANGE_CHANNEL}`)
     if (stopped) await next.end()
     else client = next
-    onChange() // writes made while nobody listened
+    onChange(null) // writes made while nobody listened
   }
   const lost = (which: pg.Client) => {
     if (client !== which) return
     client = null
-    onChange()
+    onChange(null)
     if (!stopped) schedule()
   }
   const schedule = () => {

@@ -97,3 +97,59 @@ test('a failed read is not kept and does not hold the next one', async () => {
   )
   assert.equal(await cache.read('a', async () => 42), 42)
 })
+
+test('a read naming its tables is kept across writes to other tables, dropped by a write to one of them', async () => {
+  let now = 0
+  const cache = new ReadCache({ maxEntries: 10, maxAgeMs: 1000, now: () => now })
+  cache.watchWith(watchOf({ watching: true, syncs: 0 }))
+  let loads = 0
+  let whileLoading = () => {}
+  const registry = () =>
+    cache.read(
+      'territories:index',
+      async () => {
+        loads += 1
+        const version = loads
+        whileLoading()
+        whileLoading = () => {}
+        return { version }
+      },
+      { tables: ['territories', 'territory_parents'], maxAgeMs: 60_000 },
+    )
+  let pageLoads = 0
+  const page = () =>
+    cache.read('plans:dashboard x', async () => {
+      pageLoads += 1
+      return pageLoads
+    })
+
+  assert.equal((await registry()).version, 1)
+  await page()
+  cache.invalidate('milestones')
+  assert.equal((await registry()).version, 1, 'kept: another table was written')
+  await page()
+  assert.equal(pageLoads, 2, 'a read naming no table is dropped by any write')
+
+  cache.invalidate('territory_parents')
+  assert.equal((await registry()).version, 2, 'one of its tables was written')
+
+  // a write to one of its tables while it is read: that value is not kept
+  cache.invalidate('territories')
+  whileLoading = () => cache.invalidate('territories')
+  assert.equal((await registry()).version, 3)
+  assert.equal((await registry()).version, 4)
+
+  // a write to another table while it is read does not stop it from being kept
+  cache.invalidate('territories')
+  whileLoading = () => cache.invalidate('comments')
+  assert.equal((await registry()).version, 5)
+  assert.equal((await registry()).version, 5)
+
+  now = 30_000
+  assert.equal((await registry()).version, 5, 'its own maximum age, longer than the cache default')
+  now = 61_000
+  assert.equal((await registry()).version, 6)
+
+  cache.invalidate(null)
+  assert.equal((await registry()).version, 7, 'a change of unknown tables drops everything')
+})

@@ -8,13 +8,30 @@
 import type { DataChangeWatch } from './index.ts'
 
 interface Kept {
-  version: number
+  /** what the value was read under: the change counters it depends on, as they were when its read began */
+  stamp: string
+  tables: readonly string[] | null
   storedAt: number
+  maxAgeMs: number
   value: unknown
 }
 
+export interface ReadOptions {
+  /**
+   * The tables the value is read from: a write to another table keeps it. Without, any write drops it. For values
+   * costly to read from tables seldom written (the territory registry behind the name search).
+   */
+  tables?: readonly string[]
+  /** overrides the cache's maximum age, for values that do not depend on the clock */
+  maxAgeMs?: number
+}
+
 export class ReadCache {
-  #version = 0
+  /** bumped at every change */
+  #anyChange = 0
+  /** bumped at a change of unknown tables (a lost watch, a test): every value is dropped */
+  #allChange = 0
+  readonly #tableChanges = new Map<string, number>()
   readonly #kept = new Map<string, Kept>()
   readonly #reading = new Map<string, Promise<unknown>>()
 
@@ -27,11 +44,22 @@ export class ReadCache {
     this.#watch = watch
   }
 
-  /** Forgets every value: something they hold may have changed. */
-  invalidate(): void {
-    this.#version += 1
-    this.#kept.clear()
-    this.#reading.clear()
+  /** Forgets the values read from `table`, and those that named no table; without a table, every value. */
+  invalidate(table?: string | null): void {
+    this.#anyChange += 1
+    if (!table) {
+      this.#allChange += 1
+      this.#kept.clear()
+      this.#reading.clear()
+      return
+    }
+    this.#tableChanges.set(table, (this.#tableChanges.get(table) ?? 0) + 1)
+    for (const [key, kept] of this.#kept) if (!kept.tables || kept.tables.includes(table)) this.#kept.delete(key)
+  }
+
+  /** False while writes cannot be heard (no watch, a lost connection): every read is then made anew. */
+  keeping(): boolean {
+    return this.#watch?.watching() ?? false
   }
 
   get size(): number {
@@ -42,29 +70,42 @@ export class ReadCache {
    * The value of `key`, kept since the last write, or read by `load` now (and kept when no write came meanwhile).
    * Keys start with the owner's name (`plans:dashboard <id>`): one key, one loader, one shape of value.
    */
-  async read<T>(key: string, load: () => Promise<T>): Promise<T> {
+  async read<T>(key: string, load: () => Promise<T>, options: ReadOptions = {}): Promise<T> {
     if (!this.#watch?.watching()) return load()
     await this.#watch.sync() // the notice of a write committed before this call has arrived by now
+    const tables = options.tables ?? null
+    const stamp = this.#stamp(tables)
     const kept = this.#kept.get(key)
     const now = this.#now()
-    if (kept && kept.version === this.#version && now - kept.storedAt <= this.options.maxAgeMs) {
+    if (kept && kept.stamp === stamp && now - kept.storedAt <= kept.maxAgeMs) {
       this.#kept.delete(key) // most recently used last: the first entries are the ones to evict
       this.#kept.set(key, kept)
       return kept.value as T
     }
-    const version = this.#version
-    const underway = this.#reading.get(`${version} ${key}`)
+    const underway = this.#reading.get(`${stamp} ${key}`)
     if (underway) return underway as Promise<T>
     const reading = load().then((value) => {
-      if (version === this.#version) this.#keep(key, { version, storedAt: now, value: deepFreeze(value) })
+      if (stamp === this.#stamp(tables))
+        this.#keep(key, {
+          stamp,
+          tables,
+          storedAt: now,
+          maxAgeMs: options.maxAgeMs ?? this.options.maxAgeMs,
+          value: deepFreeze(value),
+        })
       return value
     })
-    this.#reading.set(`${version} ${key}`, reading)
+    this.#reading.set(`${stamp} ${key}`, reading)
     try {
       return await reading
     } finally {
-      this.#reading.delete(`${version} ${key}`)
+      this.#reading.delete(`${stamp} ${key}`)
     }
+  }
+
+  #stamp(tables: readonly string[] | null): string {
+    if (!tables) return `${this.#anyChange}`
+    return `${this.#allChange}/${tables.map((table) => this.#tableChanges.get(table) ?? 0).join(',')}`
   }
 
   #keep(key: string, kept: Kept) {

@@ -204,9 +204,9 @@ async function kernel(app: FastifyInstance) {
     config.pageCacheMegabytes > 0
       ? new PageCache({ maxBytes: config.pageCacheMegabytes * 1024 * 1024, maxAgeMs: PAGE_MAX_AGE_MS })
       : null
-  const watch = await app.platform.database.watchDataChanges(() => {
+  const watch = await app.platform.database.watchDataChanges((table) => {
     pages?.invalidate()
-    app.platform.reads.invalidate()
+    app.platform.reads.invalidate(table)
   })
   app.addHook('onClose', () => watch.stop())
   app.platform.reads.watchWith(watch)
