@@ -33,14 +33,6 @@ function trigramsOf(text: string): { trigrams: string[]; wordStart: boolean[]; w
   return { trigrams, wordStart, wordEnd }
 }
 
-interface QueryTrigrams {
-  /** how many distinct trigrams the query has, known to the index or not */
-  distinct: number
-  /** the ids of those the index knows */
-  ids: Set<number>
-  known: number[]
-}
-
 interface IndexedName {
   summary: TerritorySummary
   nameSearch: string
@@ -51,12 +43,26 @@ interface IndexedName {
   distinctTrigrams: number
 }
 
+interface Match {
+  position: number
+  rank: number
+  closeness: number
+}
+
 export class TerritoryNameIndex {
   readonly #names: IndexedName[]
   readonly #trigramIds = new Map<string, number>()
   /** for each trigram id, the names (their index in #names) holding it, each once */
   readonly #postings: Int32Array[]
-  readonly #collator = new Intl.Collator('fr')
+  /** each name's place when all else is equal: in use first, most populated first, then by name */
+  readonly #tieOrder: Int32Array
+  /** the names' positions by code, for code prefixes */
+  readonly #byCode: Int32Array
+  // working memory of one search (searches run one at a time: they never await)
+  readonly #shared: Int32Array
+  readonly #inQuery: Uint8Array
+  readonly #seen: Int32Array
+  #stamp = 0
 
   constructor(entries: { summary: TerritorySummary; nameSearch: string }[]) {
     const holders: number[][] = []
@@ -82,6 +88,27 @@ export class TerritoryNameIndex {
       return { summary, nameSearch, trigrams: ids, bounds, distinctTrigrams: distinct.size }
     })
     this.#postings = holders.map((list) => Int32Array.from(list))
+    const positions = this.#names.map((_, position) => position)
+    const collator = new Intl.Collator('fr')
+    const tied = [...positions].sort((a, b) => {
+      const [x, y] = [this.#names[a]!.summary, this.#names[b]!.summary]
+      return (
+        Number(x.retired) - Number(y.retired) ||
+        (y.population ?? 0) - (x.population ?? 0) ||
+        collator.compare(x.name, y.name)
+      )
+    })
+    this.#tieOrder = new Int32Array(positions.length)
+    tied.forEach((position, place) => {
+      this.#tieOrder[position] = place
+    })
+    const codeOf = (position: number) => this.#names[position]!.summary.code
+    this.#byCode = Int32Array.from(
+      positions.sort((a, b) => (codeOf(a) < codeOf(b) ? -1 : codeOf(a) > codeOf(b) ? 1 : 0)),
+    )
+    this.#shared = new Int32Array(this.#names.length)
+    this.#inQuery = new Uint8Array(holders.length)
+    this.#seen = new Int32Array(holders.length)
   }
 
   get size(): number {
@@ -92,124 +119,168 @@ export class TerritoryNameIndex {
   search(options: SearchTerritoriesOptions): { total: number; items: TerritorySummary[] } {
     const q = options.nameQuery
     const code = options.codeQuery?.toUpperCase() ?? null
-    const wanted = (name: IndexedName) => !options.kind || name.summary.kind === options.kind
-    const contained = new Set<number>()
-    const matches: number[] = []
-    this.#names.forEach((name, position) => {
-      if (!wanted(name)) return
-      const inName = name.nameSearch.includes(q)
-      if (inName) contained.add(position)
-      if (inName || (code !== null && name.summary.code.startsWith(code))) matches.push(position)
-    })
-    const query = this.#queryTrigrams(q)
-    const closeness = new Map<number, number>()
-    // near-misses only when the text as typed fills less than a page, as in the query
-    if (matches.length < options.limit) {
-      const found = new Set(matches)
-      for (const [position, score] of this.#nearMisses(query))
-        if (!found.has(position) && wanted(this.#names[position]!)) {
-          found.add(position)
-          matches.push(position)
-          closeness.set(position, score)
-        }
+    const wanted = (position: number) => !options.kind || this.#names[position]!.summary.kind === options.kind
+    const queryTrigrams = new Set(trigramsOf(q).trigrams)
+    const queryIds: number[] = []
+    for (const trigram of queryTrigrams) {
+      const id = this.#trigramIds.get(trigram)
+      if (id !== undefined) queryIds.push(id)
     }
-    // closeness orders what the text as typed does not find (near-misses, codes): the names holding it come first
-    for (const position of matches)
-      if (!contained.has(position) && !closeness.has(position))
-        closeness.set(position, this.#closeness(query, this.#names[position]!))
-    const rankOf = (name: IndexedName) =>
-      name.summary.code === (code ?? '')
-        ? 0
-        : name.nameSearch === q
-          ? 1
-          : name.nameSearch.startsWith(q)
-            ? 2
-            : name.nameSearch.includes(` ${q}`)
-              ? 3
-              : 4
-    const keyed = matches.map((position) => {
-      const name = this.#names[position]!
-      return { position, name, rank: rankOf(name), closeness: closeness.get(position) ?? 0 }
-    })
-    keyed.sort(
-      (a, b) =>
-        a.rank - b.rank ||
-        b.closeness - a.closeness ||
-        Number(a.name.summary.retired) - Number(b.name.summary.retired) ||
-        (b.name.summary.population ?? 0) - (a.name.summary.population ?? 0) ||
-        this.#collator.compare(a.name.summary.name, b.name.summary.name),
-    )
-    return {
-      total: keyed.length,
-      items: keyed.slice(options.offset, options.offset + options.limit).map((entry) => entry.name.summary),
+    for (const id of queryIds) this.#inQuery[id] = 1
+    try {
+      const query = { distinct: queryTrigrams.size, ids: queryIds }
+      const contained = new Set(this.#containing(q).filter(wanted))
+      const matches = new Map<number, Match>()
+      const rankOf = (name: IndexedName) =>
+        name.summary.code === (code ?? '')
+          ? 0
+          : name.nameSearch === q
+            ? 1
+            : name.nameSearch.startsWith(q)
+              ? 2
+              : name.nameSearch.includes(` ${q}`)
+                ? 3
+                : 4
+      for (const position of contained)
+        matches.set(position, { position, rank: rankOf(this.#names[position]!), closeness: 0 })
+      // closeness orders what the text as typed does not find (codes, near-misses): the names holding it come first
+      if (code !== null)
+        for (const position of this.#withCodePrefix(code))
+          if (!matches.has(position) && wanted(position))
+            matches.set(position, { position, rank: rankOf(this.#names[position]!), closeness: -1 })
+      // near-misses only when the text as typed fills less than a page, as in the query
+      const nearMisses = matches.size < options.limit ? this.#nearMisses(query) : new Map<number, number>()
+      for (const [position, closeness] of nearMisses)
+        if (!matches.has(position) && wanted(position))
+          matches.set(position, { position, rank: rankOf(this.#names[position]!), closeness })
+      for (const match of matches.values())
+        if (match.closeness < 0)
+          match.closeness = nearMisses.get(match.position) ?? this.#closeness(query, this.#names[match.position]!)
+      const ranked = [...matches.values()].sort(
+        (a, b) =>
+          a.rank - b.rank || b.closeness - a.closeness || this.#tieOrder[a.position]! - this.#tieOrder[b.position]!,
+      )
+      return {
+        total: ranked.length,
+        items: ranked
+          .slice(options.offset, options.offset + options.limit)
+          .map((match) => this.#names[match.position]!.summary),
+      }
+    } finally {
+      for (const id of queryIds) this.#inQuery[id] = 0
     }
+  }
+
+  /** The names holding the text: those holding its rarest three letters, or all names when it has none. */
+  #containing(q: string): number[] {
+    let rarest: Int32Array | null = null
+    for (const word of q.split(' '))
+      for (let i = 0; i + 3 <= word.length; i++) {
+        const id = this.#trigramIds.get(word.slice(i, i + 3))
+        if (id === undefined) return [] // no name holds these letters together
+        const holders = this.#postings[id]!
+        if (!rarest || holders.length < rarest.length) rarest = holders
+      }
+    const found: number[] = []
+    if (rarest) {
+      for (const position of rarest) if (this.#names[position]!.nameSearch.includes(q)) found.push(position)
+    } else this.#names.forEach((name, position) => name.nameSearch.includes(q) && found.push(position))
+    return found
+  }
+
+  #withCodePrefix(prefix: string): number[] {
+    const codeAt = (i: number) => this.#names[this.#byCode[i]!]!.summary.code
+    let low = 0
+    let high = this.#byCode.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if (codeAt(middle) < prefix) low = middle + 1
+      else high = middle
+    }
+    const found: number[] = []
+    for (let i = low; i < this.#byCode.length && codeAt(i).startsWith(prefix); i++) found.push(this.#byCode[i]!)
+    return found
   }
 
   /** Names like the query (similarity ≥ 0.3 or word similarity ≥ 0.6), with their closeness. */
   #nearMisses(query: QueryTrigrams): Map<number, number> {
-    const shared = new Map<number, number>()
-    for (const id of query.known)
-      for (const position of this.#postings[id]!) shared.set(position, (shared.get(position) ?? 0) + 1)
+    const touched: number[] = []
+    for (const id of query.ids)
+      for (const position of this.#postings[id]!) {
+        if (this.#shared[position] === 0) touched.push(position)
+        this.#shared[position]! += 1
+      }
     const found = new Map<number, number>()
-    for (const [position, common] of shared) {
+    for (const position of touched) {
+      const common = this.#shared[position]!
+      this.#shared[position] = 0
       const name = this.#names[position]!
       const similarity = common / (query.distinct + name.distinctTrigrams - common)
-      // a window of the name shares at most `common` trigrams: below the threshold whatever the window
+      // a run of the name shares at most `common` trigrams: below the threshold whatever the run
       const near =
         similarity >= SIMILARITY_THRESHOLD ||
         (common / query.distinct >= WORD_SIMILARITY_THRESHOLD &&
-          this.#wordSimilarity(query, name, false) >= WORD_SIMILARITY_THRESHOLD)
-      if (near) found.set(position, similarity + this.#wordSimilarity(query, name, true))
+          this.#runSimilarity(query, name, false) >= WORD_SIMILARITY_THRESHOLD)
+      if (near) found.set(position, similarity + this.#runSimilarity(query, name, true))
     }
     return found
   }
 
+  /** similarity + strict word similarity, as the query orders near-misses */
   #closeness(query: QueryTrigrams, name: IndexedName): number {
+    const stamp = this.#nextStamp()
     let common = 0
-    const seen = new Set<number>()
     for (const id of name.trigrams)
-      if (!seen.has(id)) {
-        seen.add(id)
-        if (query.ids.has(id)) common += 1
+      if (this.#seen[id] !== stamp) {
+        this.#seen[id] = stamp
+        common += this.#inQuery[id]!
       }
     if (common === 0) return 0
-    return common / (query.distinct + name.distinctTrigrams - common) + this.#wordSimilarity(query, name, true)
-  }
-
-  #queryTrigrams(q: string): QueryTrigrams {
-    const distinct = new Set(trigramsOf(q).trigrams)
-    const ids = new Set<number>()
-    for (const trigram of distinct) {
-      const id = this.#trigramIds.get(trigram)
-      if (id !== undefined) ids.add(id)
-    }
-    return { distinct: distinct.size, ids, known: [...ids] }
+    return common / (query.distinct + name.distinctTrigrams - common) + this.#runSimilarity(query, name, true)
   }
 
   /**
    * The best similarity between the query and a run of the name's trigrams: any run, or (strict) runs of whole
    * words — pg_trgm's word_similarity and strict_word_similarity.
    */
-  #wordSimilarity(query: QueryTrigrams, name: IndexedName, strict: boolean): number {
+  #runSimilarity(query: QueryTrigrams, name: IndexedName, strict: boolean): number {
     let best = 0
     const { trigrams, bounds } = name
     for (let low = 0; low < trigrams.length; low++) {
       if (strict && !(bounds[low]! & 1)) continue
-      const inRun = new Set<number>()
+      const stamp = this.#nextStamp()
+      let distinct = 0
       let common = 0
       for (let high = low; high < trigrams.length; high++) {
         const id = trigrams[high]!
-        if (!inRun.has(id)) {
-          inRun.add(id)
-          if (query.ids.has(id)) common += 1
+        if (this.#seen[id] !== stamp) {
+          this.#seen[id] = stamp
+          distinct += 1
+          common += this.#inQuery[id]!
         }
         if (strict && !(bounds[high]! & 2)) continue
-        const similarity = common / (query.distinct + inRun.size - common)
+        const similarity = common / (query.distinct + distinct - common)
         if (similarity > best) best = similarity
       }
     }
     return best
   }
+
+  #nextStamp(): number {
+    if (this.#stamp >= 0x7fffffff) {
+      this.#seen.fill(0)
+      this.#stamp = 0
+    }
+    this.#stamp += 1
+    return this.#stamp
+  }
+}
+
+interface QueryTrigrams {
+  /** how many distinct trigrams the query has, known to the index or not */
+  distinct: number
+  /** the ids of those the index knows (marked in #inQuery while the search runs) */
+  ids: number[]
 }
 
 /** Every territory, with the codes of its départements, as the index holds them. */
