@@ -182,9 +182,8 @@ export class TerritoryNameIndex {
         if (!rarest || holders.length < rarest.length) rarest = holders
       }
     const found: number[] = []
-    if (rarest) {
-      for (const position of rarest) if (this.#names[position]!.nameSearch.includes(q)) found.push(position)
-    } else this.#names.forEach((name, position) => name.nameSearch.includes(q) && found.push(position))
+    const among = rarest ?? this.#names.keys()
+    for (const position of among) if (this.#names[position]!.nameSearch.includes(q)) found.push(position)
     return found
   }
 
