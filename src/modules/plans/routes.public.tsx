@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { getTableName } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { can } from '../../platform/auth/policy.ts'
@@ -11,7 +12,7 @@ import { recentHistoryCheck } from './history.ts'
 import { commitmentVerdicts, listHistoryWithNames } from './queries.ts'
 import { findCommitment, PLAN_TRANSITIONS, type PlanTransition } from './service.ts'
 import { findPublicEvidence, getVisiblePlan, listPlans, loadPlanTree } from './tree.ts'
-import type { PlanRow } from './tables.ts'
+import { commitments, type PlanRow } from './tables.ts'
 import { CommitmentPage, PlanListPage, PlanPage, planPath, type HistoryEntryView } from './views.tsx'
 import { followBox } from '../follows/index.ts'
 import { SuggestQuery } from '../../platform/http/forms.ts'
@@ -94,7 +95,7 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
     '/plans/:id',
     { schema: { params: IdParams, querystring: DashboardQuery, hide: true } },
     async (req, reply) => {
-      const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user })
+      const plan = await getVisiblePlan(db(), { planId: req.params.id, actor: req.user, reads })
       const { territory, tree, chain, verdicts } = await reads.read(`plans:dashboard ${plan.id}`, async () => {
         const [territory, tree, chain] = await Promise.all([
           territoryOf(db(), plan.territoryId),
@@ -156,8 +157,14 @@ export default async function planPublicRoutes(fastify: FastifyInstance) {
   })
 
   app.get('/engagements/:id', { schema: { params: IdParams, hide: true } }, async (req, reply) => {
-    const commitment = await findCommitment(db(), req.params.id)
-    const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user })
+    const commitment = await reads.read(
+      `plans:commitment-row ${req.params.id}`,
+      () => findCommitment(db(), req.params.id),
+      {
+        tables: [getTableName(commitments)],
+      },
+    )
+    const plan = await getVisiblePlan(db(), { planId: commitment.planId, actor: req.user, reads })
     const [territory, tree, rows, attached, chain, verdicts] = await reads.read(
       `plans:commitment ${commitment.id}`,
       () =>

@@ -1,8 +1,9 @@
 /** What the plans' pages and API read: a plan with its commitments, milestones and progress; lists; evidence. */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableName, inArray, sql } from 'drizzle-orm'
 import type { CurrentUser } from '../../platform/auth/current-user.ts'
 import { can } from '../../platform/auth/policy.ts'
 import { queryRows, type Db } from '../../platform/db/index.ts'
+import type { ReadCache } from '../../platform/db/read-cache.ts'
 import { notFound } from '../../platform/errors.ts'
 import {
   commitmentProgress,
@@ -101,8 +102,15 @@ export async function listPlans(
 }
 
 /** One plan, if the person may see it (unpublished plans are for the territory's staff). Throws 404. */
-export async function getVisiblePlan(db: Db, options: { planId: string; actor: CurrentUser | null }): Promise<PlanRow> {
-  const plan = await findPlan(db, options.planId)
+export async function getVisiblePlan(
+  db: Db,
+  options: { planId: string; actor: CurrentUser | null; reads?: ReadCache },
+): Promise<PlanRow> {
+  const { planId, reads } = options
+  // the plan's row is kept until a plan is written; who may see it is decided for each reader
+  const plan = reads
+    ? await reads.read(`plans:plan ${planId}`, () => findPlan(db, planId), { tables: [getTableName(actionPlans)] })
+    : await findPlan(db, planId)
   const visible =
     plan.status === 'published' ||
     plan.status === 'closed' ||

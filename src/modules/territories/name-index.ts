@@ -6,7 +6,7 @@
  * It finds what `queries.searchTerritories` finds, ranked the same way; the few differences are in how close
  * a near-miss is (pg_trgm approximates the best word window, this computes it).
  */
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, getTableName } from 'drizzle-orm'
 import type { Db } from '../../platform/db/index.ts'
 import type { ReadCache } from '../../platform/db/read-cache.ts'
 import { type SearchTerritoriesOptions, type TerritorySummary, toSummary } from './queries.ts'
@@ -334,7 +334,7 @@ export async function keptNameIndex(db: Db): Promise<TerritoryNameIndex | null> 
   const reads = keptReads.get(db)
   if (!reads?.keeping()) return null
   return reads.read('territories:name-index', () => loadNameIndex(db), {
-    tables: ['territories', 'territory_parents'],
+    tables: [getTableName(territories), getTableName(territoryParents)],
     maxAgeMs: 3_600_000,
   })
 }

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, isNull } from 'drizzle-orm'
+import { and, eq, getTableColumns, getTableName, isNull } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/index.ts'
 import type { ReadCache } from '../db/read-cache.ts'
@@ -41,8 +41,12 @@ export async function currentUserOf(
         .where(eq(territoryRoles.userId, userId)),
       db.select({ role: platformRoles.role }).from(platformRoles).where(eq(platformRoles.userId, userId)),
     ])
-  // the account's row is read with the session at each request; its roles are kept until the next write
-  const [roles, networkRoles] = reads ? await reads.read(`auth:roles ${userId}`, load) : await load()
+  // kept until a role is given or taken away
+  const [roles, networkRoles] = reads
+    ? await reads.read(`auth:roles ${userId}`, load, {
+        tables: [getTableName(territoryRoles), getTableName(platformRoles)],
+      })
+    : await load()
   return {
     id: row.id,
     email: row.email,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm'
+import { and, desc, eq, getTableName, lt, ne, or, sql } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
 import type { Db } from '../db/index.ts'
 import type { ReadCache } from '../db/read-cache.ts'
@@ -68,11 +68,22 @@ export async function sessionUser(
 ): Promise<CurrentUser | null> {
   const now = options.now ?? new Date()
   if (typeof token !== 'string' || token.length < 32 || token.length > 100) return null
-  const [row] = await db
-    .select({ session: userSessions, user: accountColumns }) // never the password hash (half the read on PGlite)
-    .from(userSessions)
-    .innerJoin(users, eq(users.id, userSessions.userId))
-    .where(eq(userSessions.tokenHash, hashOf(token)))
+  const tokenHash = hashOf(token)
+  const load = async () => {
+    const [found] = await db
+      .select({ session: userSessions, user: accountColumns }) // never the password hash (half the read on PGlite)
+      .from(userSessions)
+      .innerJoin(users, eq(users.id, userSessions.userId))
+      .where(eq(userSessions.tokenHash, tokenHash))
+    return found
+  }
+  // kept until a session or an account is written (a sign-out anywhere drops it); an unknown token is not kept
+  const row = options.reads
+    ? await options.reads.read(`auth:session ${tokenHash}`, load, {
+        tables: [getTableName(userSessions), getTableName(users)],
+        keepIf: (found) => found !== undefined,
+      })
+    : await load()
   if (!row) return null
   const user = await currentUserOf(db, row.user, row.session.id, options.reads)
   const idle = now.getTime() - row.session.lastSeenAt.getTime()

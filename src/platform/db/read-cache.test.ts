@@ -153,3 +153,24 @@ test('a read naming its tables is kept across writes to other tables, dropped by
   cache.invalidate(null)
   assert.equal((await registry()).version, 7, 'a change of unknown tables drops everything')
 })
+
+test('a value its reader does not want kept (a miss) is read again each time', async () => {
+  const cache = new ReadCache({ maxEntries: 10, maxAgeMs: 1000 })
+  cache.watchWith(watchOf({ watching: true, syncs: 0 }))
+  let loads = 0
+  const find = (key: string, found: boolean) =>
+    cache.read(
+      key,
+      async () => {
+        loads += 1
+        return found ? { id: key } : undefined
+      },
+      { keepIf: (value) => value !== undefined },
+    )
+  for (let i = 0; i < 5; i++) assert.equal(await find(`unknown ${i}`, false), undefined)
+  assert.equal(cache.size, 0, 'no entry for a miss')
+  await find('known', true)
+  await find('known', true)
+  assert.equal(loads, 6)
+  assert.equal(cache.size, 1)
+})

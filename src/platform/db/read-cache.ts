@@ -16,7 +16,7 @@ interface Kept {
   value: unknown
 }
 
-export interface ReadOptions {
+export interface ReadOptions<T = unknown> {
   /**
    * The tables the value is read from: a write to another table keeps it. Without, any write drops it. For values
    * costly to read from tables seldom written (the territory registry behind the name search).
@@ -24,6 +24,8 @@ export interface ReadOptions {
   tables?: readonly string[]
   /** overrides the cache's maximum age, for values that do not depend on the clock */
   maxAgeMs?: number
+  /** whether this value is kept (not a miss, say, that anyone could fill memory with) */
+  keepIf?: (value: T) => boolean
 }
 
 export class ReadCache {
@@ -70,7 +72,7 @@ export class ReadCache {
    * The value of `key`, kept since the last write, or read by `load` now (and kept when no write came meanwhile).
    * Keys start with the owner's name (`plans:dashboard <id>`): one key, one loader, one shape of value.
    */
-  async read<T>(key: string, load: () => Promise<T>, options: ReadOptions = {}): Promise<T> {
+  async read<T>(key: string, load: () => Promise<T>, options: ReadOptions<T> = {}): Promise<T> {
     if (!this.#watch?.watching()) return load()
     await this.#watch.sync() // the notice of a write committed before this call has arrived by now
     const tables = options.tables ?? null
@@ -85,7 +87,7 @@ export class ReadCache {
     const underway = this.#reading.get(`${stamp} ${key}`)
     if (underway) return underway as Promise<T>
     const reading = load().then((value) => {
-      if (stamp === this.#stamp(tables))
+      if (stamp === this.#stamp(tables) && (options.keepIf?.(value) ?? true))
         this.#keep(key, {
           stamp,
           tables,

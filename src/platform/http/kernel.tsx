@@ -111,6 +111,9 @@ function wantsJson(req: FastifyRequest): boolean {
 const INVALID_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/
 
 /** True when a parsed body, query or parameter holds text no person types: control characters, or bytes that were not UTF-8. */
+/** Tables whose writes no anonymous page shows: they leave the kept pages alone. */
+const NOT_ON_PUBLIC_PAGES = new Set(['user_sessions'])
+
 export function holdsInvalidText(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return INVALID_TEXT.test(value)
   if (depth > 8 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false
@@ -199,13 +202,13 @@ async function kernel(app: FastifyInstance) {
     this.session.set('flash', [...(this.session.get('flash') ?? []), { kind, text }])
   })
 
-  // what is kept between writes (anonymous pages, shared reads) is dropped at each committed write
+  // what is kept between writes (anonymous pages, shared reads) is dropped at each committed write to what it shows
   const pages =
     config.pageCacheMegabytes > 0
       ? new PageCache({ maxBytes: config.pageCacheMegabytes * 1024 * 1024, maxAgeMs: PAGE_MAX_AGE_MS })
       : null
   const watch = await app.platform.database.watchDataChanges((table) => {
-    pages?.invalidate()
+    if (!table || !NOT_ON_PUBLIC_PAGES.has(table)) pages?.invalidate()
     app.platform.reads.invalidate(table)
   })
   app.addHook('onClose', () => watch.stop())

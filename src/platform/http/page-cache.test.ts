@@ -203,6 +203,30 @@ describeEachEngine('anonymous pages kept between writes', (engine) => {
     assert.equal((await client.get(edit)).statusCode, 200)
   })
 
+  test('a session ended elsewhere ends at the next request (sessions kept in memory); a session’s writes keep the kept pages', async () => {
+    const dashboard = `/plans/${built.plan.id}`
+    const staff = await buildStaff(ctx.database, built.territory, 'editor')
+    const client = await signedInClient(ctx.app, staff.email, staff.password)
+    assert.match((await client.get(dashboard)).body, /action="\/deconnexion"/)
+    assert.match((await client.get(dashboard)).body, /action="\/deconnexion"/, 'its session is kept between requests')
+    await visitor().get(dashboard)
+    assert.equal((await visitor().get(dashboard)).headers['x-page-cache'], 'hit')
+    // a session seen again (written every few minutes): no public page shows it
+    await ctx.database.db.execute(sql`update user_sessions set last_seen_at = now() where user_id = ${staff.id}`)
+    assert.equal((await visitor().get(dashboard)).headers['x-page-cache'], 'hit')
+    // as "sign out everywhere" from another process would: no request of this one knows of it
+    await ctx.database.db.execute(sql`delete from user_sessions where user_id = ${staff.id}`)
+    const after = await client.get(dashboard)
+    assert.equal(after.statusCode, 200)
+    assert.doesNotMatch(after.body, /action="\/deconnexion"/, 'signed out at the very next request')
+    // an account closed elsewhere: its sessions end too
+    const other = await buildStaff(ctx.database, built.territory, 'editor')
+    const otherClient = await signedInClient(ctx.app, other.email, other.password)
+    assert.match((await otherClient.get(dashboard)).body, /action="\/deconnexion"/)
+    await ctx.database.db.execute(sql`update users set deleted_at = now() where id = ${other.id}`)
+    assert.doesNotMatch((await otherClient.get(dashboard)).body, /action="\/deconnexion"/)
+  })
+
   test('a page holding a form’s secret or setting a cookie is not kept; nor is an error or an unknown address', async () => {
     for (const url of ['/connexion', '/inscription', `/consultations/${consultationId}`]) {
       const first = await visitor().get(url)
